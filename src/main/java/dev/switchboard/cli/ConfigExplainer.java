@@ -20,6 +20,7 @@ final class ConfigExplainer {
     private ConfigExplainer() {}
 
     static void print(PrintStream out, GatewayConfig cfg, List<ServedModel> served) {
+        router(out, cfg);
         List<ServedModel> unmatched = new ArrayList<>(served);
         for (Deployment d : cfg.deployments()) {
             ServedModel m = take(unmatched, d);
@@ -51,6 +52,58 @@ final class ConfigExplainer {
             });
             d.modelInfo().forEach((k, v) -> row(out, "model_info." + k, String.valueOf(v), src.get("model_info." + k)));
         }
+    }
+
+    /**
+     * The router-level settings every group runs with (router_settings over litellm_settings, as the router reads them;
+     * the defaults are route.RouterSettings'), and the fallback chains of both sections, merged per model_name.
+     */
+    private static void router(PrintStream out, GatewayConfig cfg) {
+        out.println("  router (every model_name, unless a deployment sets its own):");
+        row(out, "routing_strategy", setting(cfg, "routing_strategy") == null ? "simple-shuffle" : String.valueOf(setting(cfg, "routing_strategy")),
+                routerSource(cfg, "routing_strategy", null));
+        row(out, "num_retries", count(cfg, "num_retries", "2"), routerSource(cfg, "num_retries", null));
+        boolean off = "true".equalsIgnoreCase(String.valueOf(setting(cfg, "disable_cooldowns")));
+        row(out, "allowed_fails", off ? "- (cooldowns off)" : count(cfg, "allowed_fails", "3"),
+                off ? routerSource(cfg, "disable_cooldowns", null) : routerSource(cfg, "allowed_fails", null));
+        row(out, "cooldown_time", off ? "off (disable_cooldowns)" : routerValue(cfg, "cooldown_time", null, "5 s"),
+                off ? routerSource(cfg, "disable_cooldowns", null) : routerSource(cfg, "cooldown_time", null));
+        row(out, "retry_after", routerValue(cfg, "retry_after", null, "0 s"), routerSource(cfg, "retry_after", null));
+        row(out, "max_fallbacks", count(cfg, "max_fallbacks", "5"), routerSource(cfg, "max_fallbacks", null));
+        for (String kind : List.of("fallbacks", "context_window_fallbacks", "content_policy_fallbacks")) {
+            Map<String, java.util.LinkedHashSet<String>> chains = new java.util.LinkedHashMap<>();
+            Map<String, java.util.LinkedHashSet<String>> from = new java.util.LinkedHashMap<>();
+            for (String section : List.of("router_settings", "litellm_settings")) {
+                Object list = (section.equals("router_settings") ? cfg.routerSettings() : cfg.litellmSettings()).get(kind);
+                if (!(list instanceof List<?> entries)) continue;
+                for (Object e : entries) {
+                    if (!(e instanceof Map<?, ?> m)) continue;
+                    m.forEach((alias, to) -> {
+                        String a = String.valueOf(alias);
+                        if (to instanceof List<?> l) l.forEach(t -> chains.computeIfAbsent(a, k -> new java.util.LinkedHashSet<>()).add(String.valueOf(t)));
+                        from.computeIfAbsent(a, k -> new java.util.LinkedHashSet<>()).add(section + "." + kind);
+                    });
+                }
+            }
+            chains.forEach((alias, to) -> row(out, kind + " " + alias, String.join(" -> ", to), String.join(" + ", from.get(alias))));
+        }
+        Object dflt = setting(cfg, "default_fallbacks");
+        if (dflt instanceof List<?> l && !l.isEmpty()) {
+            row(out, "default_fallbacks", String.join(" -> ", l.stream().map(String::valueOf).toList()),
+                    routerSource(cfg, "default_fallbacks", null));
+        }
+    }
+
+    private static Object setting(GatewayConfig cfg, String key) {
+        Object v = cfg.routerSettings().get(key);
+        return v != null ? v : cfg.litellmSettings().get(key);
+    }
+
+    /** A whole number as written ({@code 3}, not the {@code 3.0} a YAML reader may make of it). */
+    private static String count(GatewayConfig cfg, String key, String dflt) {
+        Object v = setting(cfg, key);
+        if (v == null) return dflt;
+        return v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? String.valueOf(n.longValue()) : String.valueOf(v);
     }
 
     /** A credential word in a parameter's name (not a count such as max_tokens). */

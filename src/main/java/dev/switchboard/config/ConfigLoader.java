@@ -148,6 +148,7 @@ public final class ConfigLoader {
                 .withOtherNames(deployments, top.get("router_settings"));
         Map<String, Object> router = readRecognised(w, top.get("router_settings"), LiteLlmKeys.ROUTER, routing);
         Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), LiteLlmKeys.LITELLM, routing);
+        RoutingKeys.overridden(w, top.get("router_settings"), router, top.get("litellm_settings"), litellm);
         List<GuardrailConfig> guardrails = new GuardrailReader(w).read(top.get("guardrails"));
         general = messageLogging(w, general, top.get("general_settings"), litellm);
         deploymentBudgetWarnings(w, deployments, router);

@@ -77,6 +77,42 @@ final class RoutingKeys {
         return this;
     }
 
+    /**
+     * The routing keys both sections may set and the router reads from router_settings first (route.RouterSettings),
+     * so a litellm_settings value beside a router_settings one is dropped. The fallback lists are merged instead.
+     */
+    static final Set<String> ROUTER_WINS = Set.of("routing_strategy", "num_retries", "allowed_fails", "cooldown_time",
+            "retry_after", "retry_backoff", "timeout", "stream_timeout", "prompt_cache_affinity", "drop_params",
+            "enable_pre_call_checks", "enable_tag_filtering", "tag_filtering_match_any", "max_fallbacks",
+            "allowed_fails_policy", "disable_cooldowns", "default_max_parallel_requests", "default_fallbacks", "auto_router");
+
+    /**
+     * Warns, one line each, of the litellm_settings values that a different router_settings value overrides (LiteLLM's
+     * order, kept by the router): a config carried over with both sections would otherwise lose them without a word.
+     * {@code litellm_settings.request_timeout} gives way to {@code router_settings.timeout} the same way.
+     */
+    static void overridden(YamlWalker w, Node routerNode, Map<String, Object> router, Node litellmNode, Map<String, Object> litellm) {
+        if (router.isEmpty() || litellm.isEmpty()) return;
+        Map<String, Node> routerNodes = w.mapping(routerNode, "router_settings");
+        Map<String, Node> litellmNodes = w.mapping(litellmNode, "litellm_settings");
+        litellm.forEach((key, value) -> {
+            String winner = ROUTER_WINS.contains(key) ? key : key.equals("request_timeout") ? "timeout" : null;
+            if (winner == null || !router.containsKey(winner) || !litellmNodes.containsKey(key)) return;
+            Object wins = router.get(winner);
+            if (winner.equals("timeout") && wins instanceof Number n && n.doubleValue() == 0) return; // 0 is "not set"
+            if (wins == null || String.valueOf(wins).equals(String.valueOf(value))) return;
+            Node at = routerNodes.get(winner);
+            w.warn(litellmNodes.get(key), "litellm_settings." + key, show(value) + " is overridden by router_settings."
+                    + winner + ": " + show(wins) + (at == null ? "" : " (line " + YamlWalker.line(at) + ")")
+                    + ", as in LiteLLM. Fix: keep one of them.");
+        });
+    }
+
+    private static String show(Object v) {
+        String s = String.valueOf(v);
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
     /** A model_name pattern ({@code claude-*}) as a regex over whole names, {@code *} matching anything. */
     static java.util.regex.Pattern glob(String pattern) {
         StringBuilder re = new StringBuilder();

@@ -6,6 +6,7 @@ import dev.switchboard.model.CallContext;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Usage;
 import dev.switchboard.route.AttemptListener;
+import dev.switchboard.route.ModelRouter;
 
 /**
  * Puts every failed attempt in the ledger (its status and error type), numbered in order after the served call's row
@@ -59,7 +60,7 @@ final class LedgerAttempts implements AttemptListener {
         // before it, and its row says when (as LiteLLM's failure log of each deployment call does)
         SpendRecord row = new SpendRecord(ctx.requestId(), ordinal, now - latencyMs, now, ctx.caller().id(), ctx.caller().alias(),
                 call == null ? null : call.endUser(), "attempt", call == null ? alias : call.masked(alias),
-                call == null ? deployment : call.masked(deployment), route, null, null,
+                call == null ? deployment : call.masked(deployment), route, ctx.attached(ModelRouter.TIER), null,
                 billed == null ? 0 : billed.promptTokens(), billed == null ? 0 : billed.completionTokens(),
                 billed == null ? 0 : billed.cacheReadTokens(), billed == null ? 0 : billed.cacheWriteTokens(),
                 billed == null ? 0 : billed.reasoningTokens(), false, cost.nanos(), 0, billed == null || cost.priced(),

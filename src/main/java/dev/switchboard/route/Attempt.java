@@ -18,6 +18,8 @@ final class Attempt implements ServingAttempt {
     /** Whether it holds one of the deployment's max_parallel_requests slots, given back at its end. */
     private final boolean holdsSlot;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Whether the breaker was told the outcome (answered or failed); a probe that ends without one gives its slot back. */
+    private volatile boolean outcomeTold;
     /** Told when its stream breaks after the first byte: the run that made it (an object there already, so none is made). */
     private final Breaks breaks;
 
@@ -62,6 +64,7 @@ final class Attempt implements ServingAttempt {
     /** The deployment answered (for a stream: its status and headers arrived). */
     void answered(long now) {
         state.recordLatency((now - startedNanos) / 1e6);
+        outcomeTold = true;
         state.breaker.succeeded(probe);
     }
 
@@ -76,6 +79,7 @@ final class Attempt implements ServingAttempt {
         }
         long retryAfter = error instanceof GatewayException g && g.retryAfterSeconds() != null
                 ? g.retryAfterSeconds() * 1_000_000_000L : 0;
+        outcomeTold = true;
         end(null, now);
         return state.breaker.failed(verdict.cooldown(), AllowedFailsPolicy.kindOf(error), probe, retryAfter, now);
     }
@@ -103,6 +107,9 @@ final class Attempt implements ServingAttempt {
     boolean end(Usage usage, long now) {
         if (!ended.compareAndSet(false, true)) return false;
         state.inFlight.decrementAndGet();
+        // a probe that ends with no outcome (its client left, its provider refused before calling, a max_retries retry
+        // follows): the slot goes back, or the deployment would wait for a verdict that never comes
+        if (probe && !outcomeTold) state.breaker.releaseProbe();
         if (holdsSlot) state.slots.release(); // a stream's slot is held until it ends, not just to its first byte
         if (reservedTokens > 0 && usage != null) state.usage.correct(now, reservedTokens, usage.totalTokens());
         return true;

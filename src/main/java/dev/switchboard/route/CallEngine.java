@@ -106,6 +106,12 @@ final class CallEngine {
         private long waitingSince = NOT_WAITING;
         /** Its place in line while it waits for a slot; null otherwise. */
         private SlotWait slotWait;
+        /** When this request began to wait for its cooling group to come back; {@link #NOT_WAITING} before. */
+        private long recoverySince = NOT_WAITING;
+        /** The group's cooldowns started when it began to wait: one more means the probe it waited for failed. */
+        private long cooldownsSeen;
+        /** Its wait for the group to come back ({@link #waitForRecovery}); null otherwise. */
+        private RecoveryWait recoveryWait;
         /** The attempt in flight, or the last one made; null before the first. */
         private Attempt current;
         /**
@@ -126,6 +132,8 @@ final class CallEngine {
         void clientLeft() {
             SlotWait waiting = slotWait;
             if (waiting != null) waiting.leave(); // out of line now, not when a slot or the minute comes
+            RecoveryWait recovering = recoveryWait;
+            if (recovering != null) recovering.leave();
             if (fail(clientClosed())) {
                 log.debug("request {}: the client left; no further attempt, retry or fallback", ctx.requestId());
             }
@@ -195,6 +203,7 @@ final class CallEngine {
             this.route = route;
             this.retry = 0;
             this.refusedInGroup = 0;
+            this.recoverySince = NOT_WAITING;
             tried.clear();
             attempt();
         }
@@ -234,7 +243,7 @@ final class CallEngine {
             }
             List<DeploymentState> full = group.fullMembers(facts, now);
             if (!full.isEmpty()) { // LiteLLM's max_parallel_requests: wait in line for a slot, as its semaphore does
-                waitForSlot(full, false, now);
+                waitForSlot(full, now);
                 return;
             }
             if (group.atCapacity(facts, now)) {
@@ -248,13 +257,62 @@ final class CallEngine {
                         + "' is cooling down after failures."));
                 return;
             }
-            // Nowhere else to go: a cooldown steers traffic to alternatives but never refuses or delays a
-            // request on its own (only a retry waits, see failed()). Its max_parallel_requests still hold.
-            ModelGroup.Pick last = group.lastResort(facts);
-            ParallelSlots slots = last.state().slots;
-            if (!slots.limited()) send(last);
-            else if (slots.open() && slots.tryTake()) send(new ModelGroup.Pick(last.state(), true, 0, true));
-            else waitForSlot(List.of(last.state()), true, now);
+            waitForRecovery(now);
+        }
+
+        /**
+         * Every deployment that may serve the request is cooling down and there is nowhere else to go: the request waits
+         * for the first cooldown to end (at most {@link #MAX_WAIT}, else it fails at once), then exactly one waiting
+         * request probes the deployment and the others wait for its outcome: its success lets them through, its failure
+         * (a new cooldown started meanwhile) fails them fast with LiteLLM's "No deployments available" 429 and the
+         * cooldown's time left as retry-after. So a failing last resort gets one call per cooldown, not one per request.
+         */
+        private void waitForRecovery(long now) {
+            long started = group.cooldownsStarted(facts);
+            if (recoverySince == NOT_WAITING) {
+                recoverySince = now;
+                cooldownsSeen = started;
+            } else if (started != cooldownsSeen) { // its probe failed while this request waited: do not wait again
+                fail(cooling(now, true));
+                return;
+            }
+            long untilTrial = group.nanosUntilTrial(facts, now);
+            long left = MAX_WAIT.toNanos() - (now - recoverySince);
+            if (untilTrial == Long.MAX_VALUE || untilTrial >= left) { // nothing to wait for, or longer than a request waits
+                fail(cooling(now, false));
+                return;
+            }
+            RecoveryWait w = new RecoveryWait(vertx, () -> {
+                recoveryWait = null;
+                if (!over()) attempt();
+            });
+            recoveryWait = w;
+            if (untilTrial > 0) {
+                log.debug("request {}: every deployment of '{}' is cooling down and there is nowhere else to go; waiting {} ms "
+                        + "for the first cooldown to end", ctx.requestId(), group.alias, untilTrial / 1_000_000);
+                w.timeout(untilTrial);
+                return;
+            }
+            w.timeout(left); // the probe may take its whole timeout: the wait stays bounded
+            boolean registered = false;
+            for (DeploymentState m : group.members) {
+                if (facts.mayServe(group, m)) registered |= w.onProbeOf(m.breaker, now);
+            }
+            if (!registered) { // the probe ended between the look and now: look again (on the next turn, never a loop)
+                w.leave();
+                recoveryWait = null;
+                later(1_000_000, this::attempt);
+            }
+        }
+
+        /** The answer of a request the cooldowns of its group refuse: LiteLLM's 429, with the time left as retry-after. */
+        private GatewayException cooling(long now, boolean trialFailed) {
+            long nanos = group.nanosUntilTrial(facts, now);
+            long seconds = nanos == Long.MAX_VALUE ? 1 : Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+            return new GatewayException(ErrorKind.RATE_LIMIT, 429, "No deployments available for '" + group.alias
+                    + "': every deployment is cooling down after failures" + (trialFailed
+                    ? " (its trial call after the cooldown failed)" : "") + ". Try again in " + seconds + " s.", null,
+                    FailurePolicy.COOLING_DOWN, null, seconds);
         }
 
         /**
@@ -263,11 +321,8 @@ final class CallEngine {
          * first), at most {@link #MAX_WAIT} in all (fallbacks included); then the group fails as at capacity (its
          * fallbacks, else a 429). Once a second it looks whether another member came back (a cooldown ended, a new rpm
          * minute), and if one did it leaves the line for it.
-         *
-         * @param lastResort every member is cooling down and this is the one whose cooldown ends first: a slot handed
-         *                   over is used whatever its breaker says, as {@link ModelGroup#lastResort} is
          */
-        private void waitForSlot(List<DeploymentState> full, boolean lastResort, long now) {
+        private void waitForSlot(List<DeploymentState> full, long now) {
             if (waitingSince == NOT_WAITING) {
                 waitingSince = now;
                 metrics.queuedForSlot(group.alias);
@@ -281,7 +336,7 @@ final class CallEngine {
                         FailurePolicy.NO_CAPACITY, null, 1L));
                 return;
             }
-            SlotWait w = new SlotWait(full, lastResort, vertx.getOrCreateContext());
+            SlotWait w = new SlotWait(full, vertx.getOrCreateContext());
             slotWait = w;
             w.timer = vertx.setTimer(tickMillis(left), id -> tick(w));
             for (DeploymentState m : full) m.slots.await(w.waiter); // may be handed a slot at once
@@ -310,7 +365,7 @@ final class CallEngine {
                 slots.release();
                 return;
             }
-            ModelGroup.Pick pick = w.lastResort ? new ModelGroup.Pick(m, true, 0, true) : group.admitWithSlot(m, facts, clock.getAsLong());
+            ModelGroup.Pick pick = group.admitWithSlot(m, facts, clock.getAsLong());
             if (pick == null) { // it cooled down or reached its rpm meanwhile: the slot goes on, this request looks again
                 slots.release();
                 attempt();
@@ -322,13 +377,11 @@ final class CallEngine {
         /** This request's place in the lines of {@code full}, while it waits for a slot. */
         private final class SlotWait {
             final List<DeploymentState> full;
-            final boolean lastResort;
             final ParallelSlots.Waiter waiter;
             long timer;
 
-            SlotWait(List<DeploymentState> full, boolean lastResort, io.vertx.core.Context here) {
+            SlotWait(List<DeploymentState> full, io.vertx.core.Context here) {
                 this.full = full;
-                this.lastResort = lastResort;
                 this.waiter = new ParallelSlots.Waiter(slots -> here.runOnContext(v -> handedOver(this, slots)));
             }
 
@@ -354,6 +407,7 @@ final class CallEngine {
 
         private void send(ModelGroup.Pick pick) {
             waitingSince = NOT_WAITING; // the wait is over; one after this call (a retry) gets its own 60 s
+            recoverySince = NOT_WAITING;
             if (!tried.contains(pick.state())) tried.add(pick.state());
             attemptCount++;
             Target target = pick.state().target;
@@ -427,6 +481,7 @@ final class CallEngine {
             }
             if (attempt.failed(error, verdict, now)) cooldownStarted(attempt, error, attempt.probe()); // the first, or one more after a failed trial call
             long untilAvailable = group.nanosUntilAvailable(facts, now);
+            if (settings.cooldownsDisabled()) untilAvailable = Math.max(untilAvailable, retryAfterOfSole(attempt.state, error));
             // The group has nothing available now (a cooldown, a 429's retry-after) but the plan has somewhere
             // else to go: go there rather than wait, as noneAvailable() does for a fresh attempt.
             boolean fallBackNow = untilAvailable > 0 && verdict.fallback() != null && plan.hasNext(verdict.fallback());
@@ -449,6 +504,17 @@ final class CallEngine {
             }
             if (verdict.fallback() == null) fail(error);
             else groupFailed(error, verdict.fallback());
+        }
+
+        /**
+         * With {@code disable_cooldowns} no breaker keeps the provider's retry-after: when the retry can only go back to
+         * the deployment that asked for it (no other may serve the request), it waits that long, as LiteLLM's router
+         * sleeps a single deployment's retry-after before its retry. 0 otherwise.
+         */
+        private long retryAfterOfSole(DeploymentState failed, Throwable error) {
+            if (!(error instanceof GatewayException g) || g.retryAfterSeconds() == null) return 0;
+            for (DeploymentState m : group.members) if (m != failed && facts.mayServe(group, m)) return 0;
+            return g.retryAfterSeconds() * 1_000_000_000L;
         }
 
         /** {@code attempt}'s failure started a cooldown of its deployment: counted and said, whatever the failure. */

@@ -1,7 +1,9 @@
 package dev.switchboard.route;
 
 import dev.switchboard.config.Deployment;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * a count of its own ({@link AllowedFailsPolicy}); a 429 it names is counted like the rest instead of opening at once.
  * Open: the group skips it. Once the time is up it is half-open: exactly one request probes it; the probe's
  * success closes it, its failure opens it again. Successes touch one atomic read; only failures lock.
+ *
+ * <p>Requests with nowhere else to go wait for the probe's outcome ({@link #awaitProbe}): they are woken when it ends
+ * (or is not sent after all), and {@link #cooldownsStarted} tells them whether it failed. With LiteLLM's
+ * {@code disable_cooldowns} the breaker is {@link #disabled}: it never opens, counts nothing and limits nothing.
  */
 final class CircuitBreaker {
     private static final long CLOSED = Long.MIN_VALUE;
@@ -28,6 +34,12 @@ final class CircuitBreaker {
     private final AtomicBoolean probing = new AtomicBoolean();
     /** The last minute's failures, per kind the policy names and {@link #ANY} for the rest; guarded by {@code this}. */
     private final Map<String, FailureWindow> windows = new HashMap<>(4);
+    /** {@code disable_cooldowns}: never opens, so never a cooldown, a probe, a count or a log line. */
+    private final boolean disabled;
+    /** Cooldowns started so far (see {@link #failed}); a waiting request compares it to see a failed probe. */
+    private final AtomicLong cooldownsStarted = new AtomicLong();
+    /** Wake-ups of requests waiting for the probe in flight ({@link #awaitProbe}); null when none; guarded by {@code this}. */
+    private List<Runnable> probeWaiters;
 
     /** @param allowedFails LiteLLM's {@code allowed_fails}: failures allowed within a minute; the next one opens it */
     CircuitBreaker(int allowedFails, long cooldownNanos) {
@@ -35,23 +47,36 @@ final class CircuitBreaker {
     }
 
     CircuitBreaker(int allowedFails, AllowedFailsPolicy policy, long cooldownNanos) {
+        this(allowedFails, policy, cooldownNanos, false);
+    }
+
+    private CircuitBreaker(int allowedFails, AllowedFailsPolicy policy, long cooldownNanos, boolean disabled) {
         this.threshold = Math.max(0, allowedFails) + 1;
         this.policy = policy;
         this.cooldownNanos = cooldownNanos;
+        this.disabled = disabled;
     }
+
+    /**
+     * The breaker of {@code disable_cooldowns}: LiteLLM's {@code _set_cooldown_deployments} returns before anything when
+     * it is set, so no failure (a 429 with its retry-after included) takes the deployment out, starts a cooldown, is
+     * counted toward one, or limits it to one probe at a time.
+     */
+    static CircuitBreaker disabled() { return new CircuitBreaker(0, AllowedFailsPolicy.NONE, 0, true); }
 
     /**
      * A deployment's breaker: the router's {@code allowed_fails}, {@code allowed_fails_policy} and {@code cooldown_time},
      * each overridden by the deployment's own ({@code model_info.allowed_fails}, {@code model_info.allowed_fails_policy},
      * {@code model_info.cooldown_time} or {@code litellm_params.cooldown_time}, as LiteLLM reads them).
-     * {@code disable_cooldowns} wins over a deployment's cooldown_time.
+     * {@code disable_cooldowns} wins over all of them: the breaker never opens ({@link #disabled()}).
      */
     static CircuitBreaker of(RouterSettings settings, Deployment d) {
+        if (settings.cooldownsDisabled()) return disabled();
         Map<String, Object> info = d.modelInfo();
         int allowed = info.get("allowed_fails") instanceof Number n ? n.intValue() : settings.allowedFails();
         AllowedFailsPolicy policy = settings.allowedFailsPolicy().overriddenBy(info.get("allowed_fails_policy"));
         Object own = info.get("cooldown_time") != null ? info.get("cooldown_time") : d.params().get("cooldown_time");
-        long cooldown = !settings.cooldownsDisabled() && own instanceof Number n
+        long cooldown = own instanceof Number n
                 ? Math.round(n.doubleValue() * 1e9) : settings.cooldown().toNanos();
         return new CircuitBreaker(allowed, policy, cooldown);
     }
@@ -86,8 +111,47 @@ final class CircuitBreaker {
 
     enum Admission { NORMAL, PROBE }
 
-    /** A claimed probe was not sent after all. */
-    void releaseProbe() { probing.set(false); }
+    /** A claimed probe was not sent after all, or ended with no outcome (its client left): another request may probe. */
+    void releaseProbe() {
+        List<Runnable> wake;
+        synchronized (this) {
+            probing.set(false);
+            wake = takeWaiters();
+        }
+        wake(wake);
+    }
+
+    /** Cooldowns started so far (each counted once, as the metric counts them): a change means a new cooldown began. */
+    long cooldownsStarted() { return cooldownsStarted.get(); }
+
+    /**
+     * Registers {@code wake} to be run once the probe now in flight ends (closed, opened again, or released). @return
+     * false, registering nothing, when no probe is in flight now (closed, still cooling, or half-open with its slot free)
+     */
+    synchronized boolean awaitProbe(Runnable wake, long now) {
+        long until = openUntil.get();
+        if (until == CLOSED || now - until < 0 || !probing.get()) return false;
+        if (probeWaiters == null) probeWaiters = new ArrayList<>(4);
+        probeWaiters.add(wake);
+        return true;
+    }
+
+    /** A request waiting for the probe left (its client went, its wait ran out). */
+    synchronized void leaveProbeWait(Runnable wake) {
+        if (probeWaiters != null) probeWaiters.remove(wake);
+    }
+
+    /** Under {@code this}: the waiters to wake, taken out. */
+    private List<Runnable> takeWaiters() {
+        List<Runnable> w = probeWaiters;
+        probeWaiters = null;
+        return w;
+    }
+
+    /** Outside the lock: each wake-up only hands the waiting request to its own event loop. */
+    private static void wake(List<Runnable> waiters) {
+        if (waiters != null) waiters.forEach(Runnable::run);
+    }
 
     /** The deployment answered. A probe's success closes the breaker. */
     void succeeded(boolean probe) {
@@ -108,6 +172,7 @@ final class CircuitBreaker {
      * @param retryAfterNanos the provider's retry-after, or 0
      */
     boolean failed(FailurePolicy.Cooldown effect, String kind, boolean probe, long retryAfterNanos, long now) {
+        if (disabled) return false;
         long openFor = retryAfterNanos > 0 && effect == FailurePolicy.Cooldown.NOW ? retryAfterNanos : cooldownNanos;
         Integer allowedOfKind = policy.isEmpty() ? null : policy.allowedFor(kind, effect != FailurePolicy.Cooldown.NONE);
         if (allowedOfKind != null) {
@@ -143,17 +208,30 @@ final class CircuitBreaker {
      * @param probe the failure is the half-open probe's: the breaker is open (its cooldown over) and opens again, a new
      *              cooldown. @return whether a cooldown started: the breaker was closed, or it is the probe's failure
      */
-    private synchronized boolean open(long until, boolean probe) {
-        boolean wasClosed = openUntil.get() == CLOSED;
-        openUntil.set(until);
-        probing.set(false);
-        windows.values().forEach(FailureWindow::clear);
-        return wasClosed || probe;
+    private boolean open(long until, boolean probe) {
+        boolean started;
+        List<Runnable> wake;
+        synchronized (this) {
+            boolean wasClosed = openUntil.get() == CLOSED;
+            openUntil.set(until);
+            probing.set(false);
+            windows.values().forEach(FailureWindow::clear);
+            started = wasClosed || probe;
+            if (started) cooldownsStarted.incrementAndGet();
+            wake = takeWaiters();
+        }
+        wake(wake);
+        return started;
     }
 
-    private synchronized void close() {
-        openUntil.set(CLOSED);
-        probing.set(false);
-        windows.values().forEach(FailureWindow::clear);
+    private void close() {
+        List<Runnable> wake;
+        synchronized (this) {
+            openUntil.set(CLOSED);
+            probing.set(false);
+            windows.values().forEach(FailureWindow::clear);
+            wake = takeWaiters();
+        }
+        wake(wake);
     }
 }

@@ -15,6 +15,8 @@ final class FailurePolicy {
     static final String NO_CAPACITY = "deployments_at_capacity";
     /** The code of the gateway's own 429 when every deployment of a group is over its budget or its provider's. */
     static final String NO_BUDGET = "deployments_over_budget";
+    /** The code of the gateway's own 429 when every deployment of a group is cooling down and nothing else may serve. */
+    static final String COOLING_DOWN = "deployments_cooling_down";
 
     /** What a failure does to the deployment's circuit breaker. */
     enum Cooldown {
@@ -58,7 +60,8 @@ final class FailurePolicy {
         }
         if (e.status() == 408 || e.status() == 409) return TRANSIENT; // as the OpenAI and Anthropic SDKs retry them
         return switch (e.kind()) {
-            case RATE_LIMIT -> NO_CAPACITY.equals(e.code()) || NO_BUDGET.equals(e.code()) ? AT_CAPACITY : RATE_LIMITED;
+            case RATE_LIMIT -> NO_CAPACITY.equals(e.code()) || NO_BUDGET.equals(e.code())
+                    || COOLING_DOWN.equals(e.code()) ? AT_CAPACITY : RATE_LIMITED;
             case UPSTREAM, UNAVAILABLE, TIMEOUT, INTERNAL -> TRANSIENT;
             // The provider rejected our key or does not know the deployment's model: the same deployment
             // would answer the same, but another one may work.

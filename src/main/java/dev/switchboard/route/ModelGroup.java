@@ -118,18 +118,24 @@ final class ModelGroup {
     }
 
     /**
-     * The member whose cooldown ends first, for when every member is cooling down and there is nowhere else to
-     * go: a cooldown only steers traffic to alternatives, it never refuses a request on its own.
+     * Nanos until the cooldown of the member that comes back first ends, among those that may serve the request and are
+     * within their budgets: 0 when one is half-open already (its probe in flight), {@link Long#MAX_VALUE} when none may.
+     * For a request with nowhere else to go, which waits for that moment ({@code CallEngine.waitForRecovery}).
      */
-    Pick lastResort(RequestFacts facts) {
-        DeploymentState best = null;
+    long nanosUntilTrial(RequestFacts facts, long now) {
+        long min = Long.MAX_VALUE;
         long wallMillis = caps.none() ? 0 : System.currentTimeMillis();
         for (DeploymentState m : members) {
-            if (!facts.mayServe(this, m)) continue; // the caller checked that one does
-            if (!withinBudget(m, wallMillis)) continue; // and that one is within its budgets
-            if (best == null || m.breaker.openUntil() < best.breaker.openUntil()) best = m;
+            if (facts.mayServe(this, m) && withinBudget(m, wallMillis)) min = Math.min(min, m.breaker.nanosUntilHalfOpen(now));
         }
-        return new Pick(best == null ? members.get(0) : best, true, 0, false); // its outcome decides its breaker, like a probe
+        return min;
+    }
+
+    /** The cooldowns started so far by the members that may serve the request: a change means one failed again. */
+    long cooldownsStarted(RequestFacts facts) {
+        long sum = 0;
+        for (DeploymentState m : members) if (facts.mayServe(this, m)) sum += m.breaker.cooldownsStarted();
+        return sum;
     }
 
     /**

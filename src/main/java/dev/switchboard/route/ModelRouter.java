@@ -32,6 +32,13 @@ import java.util.random.RandomGenerator;
  */
 public final class ModelRouter {
     public static final String PRIMARY = "primary";
+    /**
+     * The auto alias's tier decision for the call ({@code cheap; reason=default}), attached as it is made: the ledger's
+     * attempt rows carry it, so a request that failed on every attempt still says which tier it got.
+     */
+    public static final CallContext.Key<String> TIER = new CallContext.Key<>(String.class);
+    /** The response header of the tier decision, also on an error answer (the edge's SwitchboardHeaders.TIER). */
+    static final String TIER_HEADER = "x-switchboard-tier";
 
     private final Map<String, ModelGroup> groups;
     /** Every name a request may use: deployment ids, group aliases, model_names, wildcard patterns. */
@@ -260,13 +267,24 @@ public final class ModelRouter {
             if (tagRouting != null) tagged(facts, ctx, request.metadata(), request.extra());
             CallEngine.Call<T> call = callFor.apply(clean, controls.dropParams());
             if (auto != null && auto.alias().equals(request.model())) {
-                return auto.decide(ctx, clean, controls, facts).compose(d ->
-                        run(ctx, d.alias(), controls, facts, call).map(a -> a.withTier(d.header())));
+                return auto.decide(ctx, clean, controls, facts).compose(d -> {
+                    ctx.attach(TIER, d.header());
+                    return run(ctx, d.alias(), controls, facts, call).map(a -> a.withTier(d.header()))
+                            .recover(e -> Future.failedFuture(withTier(e, d.header())));
+                });
             }
             return run(ctx, request.model(), controls, facts, call);
         } catch (GatewayException e) {
             return Future.failedFuture(e);
         }
+    }
+
+    /** A failed auto request's error, with its tier decision in the header a served one has (a 499 has no answer). */
+    private static Throwable withTier(Throwable error, String tier) {
+        if (!(error instanceof GatewayException g) || dev.switchboard.model.Cancellation.isCancellation(g)) return error;
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(g.headers());
+        headers.put(TIER_HEADER, tier);
+        return g.withHeaders(headers);
     }
 
     private <T> Future<Answer<T>> run(CallContext ctx, String alias, RequestControls controls, RequestFacts facts,

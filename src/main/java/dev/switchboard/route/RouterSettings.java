@@ -37,7 +37,8 @@ import java.util.Set;
  *                          (its {@code models} array and the configured fallbacks together)
  * @param retryPolicy       {@code retry_policy} / {@code model_group_retry_policy}: retries by kind of failure ({@link RetryPolicy})
  * @param allowedFailsPolicy {@code allowed_fails_policy}: failures allowed by kind before a cooldown ({@link AllowedFailsPolicy})
- * @param cooldownsDisabled {@code disable_cooldowns}: no cooldown lasts any time, a deployment's own cooldown_time included
+ * @param cooldownsDisabled {@code disable_cooldowns}: no deployment is ever taken out (LiteLLM's cooldown logic returns
+ *                          at once): no cooldown, no probe, nothing counted or logged as one, whatever cooldown_time says
  * @param defaultMaxParallelRequests {@code default_max_parallel_requests}: the calls at once of a deployment without its
  *                          own {@code max_parallel_requests} ({@link ParallelSlots}); 0 for no limit
  */
@@ -84,8 +85,8 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 s.get("routing_strategy") == null ? DEFAULT_STRATEGY : s.get("routing_strategy").toString(),
                 s.integer("num_retries", DEFAULT_NUM_RETRIES),
                 s.integer("allowed_fails", DEFAULT_ALLOWED_FAILS),
-                // disable_cooldowns (LiteLLM): failures are still counted, but a cooldown lasts no time.
-                flag(s.get("disable_cooldowns"), false) ? Duration.ZERO : s.seconds(s.get("cooldown_time"), DEFAULT_COOLDOWN),
+                // disable_cooldowns does not touch it: the breakers are off altogether (CircuitBreaker.disabled)
+                s.seconds(s.get("cooldown_time"), DEFAULT_COOLDOWN),
                 s.seconds(s.get("retry_after"), Duration.ZERO),
                 s.seconds(s.get("retry_backoff"), DEFAULT_BACKOFF),
                 s.seconds(timeout, null),

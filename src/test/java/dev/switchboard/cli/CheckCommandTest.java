@@ -132,6 +132,76 @@ class CheckCommandTest {
         assertThat(out).doesNotContain("sk-openai-secret");
     }
 
+    /** QA route 4: with --explain each warning was printed twice (an anchor under an unknown top-level key, timeout: 0). */
+    @Test
+    void explainPrintsEachWarningOnce() throws Exception {
+        String yaml = """
+                common: &common
+                  api_base: "http://127.0.0.1:9/v1"
+                  api_key: sk-test-0123456789
+                  timeout: 0
+                model_list:
+                  - model_name: a
+                    litellm_params: { <<: *common, model: openai/a-model, max_retries: 2, cooldown_time: 9, stream_timeout: 0 }
+                    model_info: { allowed_fails: 7 }
+                  - model_name: b
+                    litellm_params: { <<: *common, model: openai/b-model }
+                router_settings:
+                  num_retries: 0
+                  stream_timeout: 4
+                  default_litellm_params: { timeout: 3 }
+                """;
+        java.util.List<String> plain = run(yaml, 0).lines().filter(l -> l.startsWith("  warning: ")).toList();
+        java.util.List<String> explained = run(yaml, 0, "--explain").lines().filter(l -> l.startsWith("  warning: ")).toList();
+        assertThat(plain).isNotEmpty().doesNotHaveDuplicates();
+        assertThat(explained).as("the same warnings, once each").containsExactlyElementsOf(plain);
+    }
+
+    private static final String BOTH_SECTIONS = """
+            model_list:
+              - model_name: a
+                litellm_params: { model: openai/a-model, api_key: sk-test-0123456789 }
+              - model_name: b
+                litellm_params: { model: openai/b-model, api_key: sk-test-0123456789 }
+            litellm_settings:
+              num_retries: 3
+              cooldown_time: 60
+              allowed_fails: 5
+              request_timeout: 10
+              fallbacks: [{ a: [b] }]
+            router_settings:
+              num_retries: 2
+              cooldown_time: 30
+              allowed_fails: 5
+              timeout: 30
+            """;
+
+    /** QA route 6: router_settings wins over litellm_settings (as in LiteLLM), and the losing values went without a word. */
+    @Test
+    void litellmSettingsThatRouterSettingsOverrideAreWarnedOneLineEach() throws Exception {
+        java.util.List<String> warnings = run(BOTH_SECTIONS, 0).lines().filter(l -> l.startsWith("  warning: ")).toList();
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains(
+                        "line 7: litellm_settings.num_retries: 3 is overridden by router_settings.num_retries: 2 (line 13)"))
+                .anySatisfy(w -> assertThat(w).contains(
+                        "line 8: litellm_settings.cooldown_time: 60 is overridden by router_settings.cooldown_time: 30 (line 14)"))
+                .anySatisfy(w -> assertThat(w).contains(
+                        "line 10: litellm_settings.request_timeout: 10 is overridden by router_settings.timeout: 30 (line 16)"))
+                .noneSatisfy(w -> assertThat(w).as("the same value in both loses nothing").contains("allowed_fails"))
+                .noneSatisfy(w -> assertThat(w).as("fallbacks are merged, not overridden").contains("fallbacks"));
+    }
+
+    /** --explain showed no router-level setting unless a deployment set its own: the retries, cooldown and chains now. */
+    @Test
+    void explainShowsTheRouterLevelSettingsAndFallbackChains() throws Exception {
+        String out = run(BOTH_SECTIONS, 0, "--explain");
+        assertThat(out).containsPattern("num_retries +2 +router_settings.num_retries")
+                .containsPattern("allowed_fails +5 +router_settings.allowed_fails")
+                .containsPattern("cooldown_time +30 s +router_settings.cooldown_time")
+                .containsPattern("fallbacks a +b +litellm_settings.fallbacks");
+        String off = run(BOTH_SECTIONS + "  disable_cooldowns: true\n", 0, "--explain");
+        assertThat(off).containsPattern("cooldown_time +off \\(disable_cooldowns\\) +router_settings.disable_cooldowns");
+    }
+
     /** LiteLLM's image output price is a price key of model_info: taken without a warning, shown as a number, not masked. */
     @Test
     void anImageOutputPriceIsAPriceNotACredential() throws Exception {

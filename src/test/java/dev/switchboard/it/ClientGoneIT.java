@@ -212,7 +212,9 @@ class ClientGoneIT {
     @CsvSource({"false", "true"})
     void aClientThatLeavesDuringARetryWaitIsChargedNothing(boolean stream) throws Exception {
         String key = admin.generate(new JsonObject().put("max_budget", 1)).getString("key");
-        gw.simulator.enqueue(SimBehaviour.rateLimited(20)); // waited out by the gateway: 20 s is under its 60 s
+        // waited out by the gateway (3 s is under its 60 s); short, since it also cools the deployment down: the next
+        // run's request waits for that cooldown to end before its own call (a cooling last resort gets one trial call)
+        gw.simulator.enqueue(SimBehaviour.rateLimited(3));
         long retriesBefore = retriesOfNofb();
         String prompt = "leaves during the wait " + stream;
         String callType = stream ? "stream" : "chat";

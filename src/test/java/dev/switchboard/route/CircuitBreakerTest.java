@@ -186,4 +186,38 @@ class CircuitBreakerTest {
         assertThat(AllowedFailsPolicy.kindOf(new GatewayException(ErrorKind.UNAVAILABLE, 503, "full", null,
                 dev.switchboard.model.BufferBudget.EXHAUSTED_CODE, null, null))).as("the gateway's own memory bound").isNull();
     }
+
+    /** disable_cooldowns: LiteLLM's cooldown logic returns at once; nothing opens it, a 429's retry-after included. */
+    @Test
+    void aDisabledBreakerNeverOpensCountsOrProbes() {
+        CircuitBreaker b = CircuitBreaker.disabled();
+        for (int i = 0; i < 10; i++) {
+            assertThat(b.failed(Cooldown.NOW, false, 20 * S, i * S)).isFalse();
+            assertThat(b.failed(Cooldown.COUNT, false, 0, i * S)).isFalse();
+        }
+        assertThat(b.closed()).isTrue();
+        assertThat(b.admit(11 * S)).isEqualTo(Admission.NORMAL);
+        assertThat(b.cooldownsStarted()).isZero();
+    }
+
+    /** Requests waiting for the half-open probe are woken by its outcome, and a failure shows as a new cooldown. */
+    @Test
+    void waitersOfTheProbeAreWokenByItsOutcome() {
+        CircuitBreaker b = new CircuitBreaker(0, 5 * S);
+        b.failed(Cooldown.COUNT, false, 0, 0);
+        java.util.concurrent.atomic.AtomicInteger woken = new java.util.concurrent.atomic.AtomicInteger();
+        assertThat(b.awaitProbe(woken::incrementAndGet, S)).as("still cooling: nothing to wait for").isFalse();
+        assertThat(b.admit(5 * S)).isEqualTo(Admission.PROBE);
+        assertThat(b.awaitProbe(woken::incrementAndGet, 5 * S)).isTrue();
+        assertThat(b.awaitProbe(woken::incrementAndGet, 5 * S)).isTrue();
+        long before = b.cooldownsStarted();
+        b.failed(Cooldown.COUNT, true, 0, 6 * S);
+        assertThat(woken.get()).isEqualTo(2);
+        assertThat(b.cooldownsStarted()).as("the failed probe started a new cooldown").isEqualTo(before + 1);
+        assertThat(b.admit(11 * S)).isEqualTo(Admission.PROBE);
+        assertThat(b.awaitProbe(woken::incrementAndGet, 11 * S)).isTrue();
+        b.succeeded(true);
+        assertThat(woken.get()).isEqualTo(3);
+        assertThat(b.closed()).isTrue();
+    }
 }

@@ -67,7 +67,9 @@ final class MockProvider implements Provider, EmbeddingProvider {
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         GatewayException fault = fault();
         if (fault != null) return later(Future.failedFuture(fault), options);
-        return later(Future.succeededFuture(new MockStream(chunks(reply(request)))), options);
+        // a stream waits for its first byte and between chunks as long as a real upstream stream would: stream_timeout
+        java.time.Duration idle = options.timeoutOr(deployment.streamIdleTimeout());
+        return later(Future.succeededFuture(new MockStream(chunks(reply(request)), idle)), idle);
     }
 
     @Override
@@ -161,8 +163,13 @@ final class MockProvider implements Provider, EmbeddingProvider {
         private int next;
         private boolean cancelled;
         private ChunkSink sink;
+        /** The longest wait between two chunks before the stream fails as timed out, as an idle upstream's; null for none. */
+        private final java.time.Duration idle;
 
-        MockStream(List<ChatChunk> chunks) { this.chunks = chunks; }
+        MockStream(List<ChatChunk> chunks, java.time.Duration idle) {
+            this.chunks = chunks;
+            this.idle = idle;
+        }
 
         @Override
         public void start(ChunkSink sink) {
@@ -180,6 +187,10 @@ final class MockProvider implements Provider, EmbeddingProvider {
                 }
                 if (behaviour.chunkDelayMs() > 0 && next < chunks.size()) {
                     sink.flush();
+                    if (idle != null && idle.toMillis() < behaviour.chunkDelayMs()) { // the next chunk comes too late
+                        vertx.setTimer(Math.max(1, idle.toMillis()), t -> timedOut());
+                        return;
+                    }
                     vertx.setTimer(behaviour.chunkDelayMs(), t -> pump());
                     return;
                 }
@@ -188,6 +199,15 @@ final class MockProvider implements Provider, EmbeddingProvider {
                 next++;
                 sink.end();
             }
+        }
+
+        /** The stream was idle longer than its stream_timeout: it breaks as a real upstream's does (UpstreamHttp). */
+        private void timedOut() {
+            if (cancelled) return;
+            cancelled = true;
+            sink.fail(GatewayException.of(ErrorKind.TIMEOUT, "Upstream " + deployment.id() + " did not answer in time ("
+                    + "mock_chunk_delay_ms " + behaviour.chunkDelayMs() + " is longer than the stream timeout of "
+                    + idle.toMillis() + " ms)."));
         }
 
         @Override
@@ -217,8 +237,12 @@ final class MockProvider implements Provider, EmbeddingProvider {
      * deployment's {@code timeout}) runs out first, as a real upstream that slow would give.
      */
     private <T> Future<T> later(Future<T> value, CallOptions options) {
+        return later(value, options.timeoutOr(deployment.timeout()));
+    }
+
+    /** {@link #later(Future, CallOptions)} with the timeout given: a stream's is its {@code stream_timeout}. */
+    private <T> Future<T> later(Future<T> value, java.time.Duration timeout) {
         if (behaviour.latencyMs() <= 0) return value;
-        java.time.Duration timeout = options.timeoutOr(deployment.timeout());
         if (timeout != null && timeout.toMillis() < behaviour.latencyMs()) {
             Promise<T> p = Promise.promise();
             vertx.setTimer(Math.max(1, timeout.toMillis()), t -> p.fail(GatewayException.of(ErrorKind.TIMEOUT,
