@@ -16,7 +16,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * {@code budget_alerts} entry, one URL or a list, is where LiteLLM posts its Slack budget messages, in place of
  * {@code SLACK_WEBHOOK_URL}; without {@code slack} in {@code alerting} it is the webhook's, in place of
  * {@code WEBHOOK_URL}, as Switchboard read it before it sent Slack messages). A URL that is not an absolute http(s)
- * URL, or a listed channel without any URL, is an error that does not show the value (a hook URL holds its secret).
+ * URL is an error that does not show the value (a hook URL holds its secret). A listed {@code slack} without any URL is a
+ * warning and that channel is off (LiteLLM starts so too; it was Switchboard's behaviour before it sent Slack messages),
+ * as is a listed {@code webhook} without {@code WEBHOOK_URL} when {@code slack} takes the map; a listed {@code webhook}
+ * without any URL otherwise stays an error, as it always was.
  */
 final class AlertingKeys {
     static final String WEBHOOK_URL = "WEBHOOK_URL";
@@ -102,9 +105,12 @@ final class AlertingKeys {
                 slackUrls = mapped;
                 slackSource = MAP_SOURCE;
             } else {
+                // unset: a warning and the channel off, as before Slack was sent: LiteLLM starts with this quick-start line
+                // and fails only when it sends, and `switchboard check` in CI often runs without the hook's secret
                 slackUrls = envUrl(w, alertingNode, SLACK_WEBHOOK_URL, "slack", "https://hooks.slack.com/services/…",
-                        ", or set alert_to_webhook_url: { budget_alerts: https://hooks.slack.com/… }, or remove slack from alerting.");
-                slackSource = SLACK_WEBHOOK_URL;
+                        ", or set alert_to_webhook_url: { budget_alerts: https://hooks.slack.com/… }, or remove slack from alerting.",
+                        true);
+                slackSource = slackUrls.isEmpty() ? null : SLACK_WEBHOOK_URL;
             }
         }
         List<URI> webhookUrls = List.of();
@@ -114,23 +120,37 @@ final class AlertingKeys {
                 webhookUrls = mapped;
                 webhookSource = MAP_SOURCE;
             } else {
+                // [slack, webhook] with the map and no WEBHOOK_URL loaded before Slack was sent (the map was the webhook's):
+                // it still loads, the map now gets the Slack messages (as in LiteLLM) and the webhook is off, with a warning
                 webhookUrls = envUrl(w, alertingNode, WEBHOOK_URL, "webhook", "https://hooks.example.com/budget", slack
                         ? ", or remove webhook from alerting (with slack listed, alert_to_webhook_url is where the Slack "
-                                + "messages go, as in LiteLLM)."
-                        : ", or set alert_to_webhook_url: { budget_alerts: https://… }, or remove webhook from alerting.");
-                webhookSource = WEBHOOK_URL;
+                                + "messages go, as in LiteLLM" + (fromMap ? "; before Switchboard sent Slack messages it got "
+                                + "the webhook's JSON" : "") + ")."
+                        : ", or set alert_to_webhook_url: { budget_alerts: https://… }, or remove webhook from alerting.",
+                        slack && fromMap);
+                webhookSource = webhookUrls.isEmpty() ? null : WEBHOOK_URL;
             }
         }
         String proxyBaseUrl = slack ? w.env(PROXY_BASE_URL) : null;
         return new AlertingSettings(webhookUrls, slackUrls, webhookSource, slackSource, proxyBaseUrl);
     }
 
-    /** The URL in environment variable {@code name}, read for {@code channel}; an error (without the value) when unset or no URL. */
-    private static List<URI> envUrl(YamlWalker w, Node at, String name, String channel, String example, String otherFix) {
+    /**
+     * The URL in environment variable {@code name}, read for {@code channel}. Unset: a warning that the channel is off
+     * when {@code unsetWarns}, else an error; set but not a URL: always an error (without the value).
+     */
+    private static List<URI> envUrl(YamlWalker w, Node at, String name, String channel, String example, String otherFix,
+                                    boolean unsetWarns) {
         String env = w.env(name);
-        if (env == null) {
-            w.error(at, "general_settings.alerting", channel + " needs a URL to post to, and " + name + " is not set. Fix: "
-                    + "export " + name + "=" + example + " (LiteLLM's variable; environment_variables: works too)" + otherFix);
+        if (env == null || env.isBlank()) {
+            String fix = "export " + name + "=" + example + " (LiteLLM's variable; environment_variables: works too)" + otherFix;
+            if (unsetWarns) {
+                w.warn(at, "general_settings.alerting", channel + " alerts are not sent: " + name + " is not set, so "
+                        + channel + " has no URL to post to. Fix: " + fix);
+            } else {
+                w.error(at, "general_settings.alerting", channel + " needs a URL to post to, and " + name + " is not set. "
+                        + "Fix: " + fix);
+            }
             return List.of();
         }
         URI url = url(env);

@@ -26,6 +26,13 @@ public record AlertingSettings(List<URI> budgetWebhooks, List<URI> budgetSlack, 
         budgetSlack = budgetSlack == null ? List.of() : List.copyOf(budgetSlack);
     }
 
+    /**
+     * {@link #describe()}'s masked form: a hook URL's path is a bearer secret (whoever holds it posts to the channel), and
+     * the record's own toString (also inside GeneralSettings') would print it whole in any log of the config.
+     */
+    @Override
+    public String toString() { return "AlertingSettings[" + describe() + "]"; }
+
     /** True when budget alerts are posted (to a webhook, to Slack, or both). */
     public boolean budgetAlerts() { return !budgetWebhooks.isEmpty() || !budgetSlack.isEmpty(); }
 

@@ -82,18 +82,20 @@ public final class GatewayException extends RuntimeException {
 
     /** The same failure answered with extra response headers ({@code x-ratelimit-*} on a key's 429). */
     public GatewayException withHeaders(java.util.Map<String, String> extra) {
-        GatewayException e = new GatewayException(kind, status, getMessage(), param, code, upstreamType, retryAfterSeconds);
+        GatewayException e = copy(getMessage(), param, upstreamType);
         e.headers = java.util.Map.copyOf(extra);
-        e.block = block;
-        e.upstreamStatus = upstreamStatus;
-        e.billed = billed;
-        e.gatewayStop = gatewayStop;
         return e;
     }
 
     /** The same failure in other words: a dialect's names for the fields its message and param name. */
-    public GatewayException renamed(String message, String newParam) {
-        GatewayException e = new GatewayException(kind, status, message, newParam, code, upstreamType, retryAfterSeconds);
+    public GatewayException renamed(String message, String newParam) { return copy(message, newParam, upstreamType); }
+
+    /** The same failure with another upstream error type (a dialect's name for it, e.g. Anthropic's overloaded_error). */
+    public GatewayException withUpstreamType(String newUpstreamType) { return copy(getMessage(), param, newUpstreamType); }
+
+    /** This failure with every field carried over (add a new field here), the message, param and upstream type given. */
+    private GatewayException copy(String message, String newParam, String newUpstreamType) {
+        GatewayException e = new GatewayException(kind, status, message, newParam, code, newUpstreamType, retryAfterSeconds);
         e.headers = headers;
         e.block = block;
         e.upstreamStatus = upstreamStatus;
@@ -139,12 +141,8 @@ public final class GatewayException extends RuntimeException {
 
     /** The same failure marked as a guardrail's block (see {@link GuardrailBlock}). */
     public GatewayException blockedBy(GuardrailBlock b) {
-        GatewayException e = new GatewayException(kind, status, getMessage(), param, code, upstreamType, retryAfterSeconds);
-        e.headers = headers;
+        GatewayException e = copy(getMessage(), param, upstreamType);
         e.block = b;
-        e.upstreamStatus = upstreamStatus;
-        e.billed = billed;
-        e.gatewayStop = gatewayStop;
         return e;
     }
 
@@ -204,8 +202,9 @@ public final class GatewayException extends RuntimeException {
      * can serve") is OpenAI's {@code server_error}, the type OpenAI sends with its own 503 "overloaded" and that an
      * OpenAI-compatible upstream's 503 passes through, so a client branching on {@code error.type} sees one value for
      * one situation whichever provider served. The kind's own name stays what the ledger, the log and metrics record.
+     * Never an upstream's own words (the Responses stream's {@code error} event's {@code code} without a code of its own).
      */
-    private String openAiKindType() {
+    public String openAiKindType() {
         return kind == ErrorKind.UNAVAILABLE ? ErrorKind.INTERNAL.openAiType() : kind.openAiType();
     }
 

@@ -38,6 +38,16 @@ public final class MetricLabels {
         this.deploymentPatterns = patterns(deployments);
     }
 
+    /**
+     * Every name the config writes, models and deployments (wildcard patterns as written): what the secret scrubber
+     * records as written ({@link SecretScrubber#name}).
+     */
+    public Set<String> names() {
+        Set<String> all = new java.util.HashSet<>(models);
+        all.addAll(deployments);
+        return all;
+    }
+
     /** The label of a requested model name. */
     public String model(String name) {
         if (name == null) return NONE;

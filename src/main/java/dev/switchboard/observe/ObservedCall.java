@@ -114,7 +114,9 @@ public final class ObservedCall {
         this.policy = policy;
         this.client = client;
         this.startedAtMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ctx.startedNanos());
-        this.model = SpanText.cut(observer.scrubber().scrub(embedding == null ? request.model() : embedding.model()), SpanText.NAME);
+        // once a call, shared with the ledger row (SecretScrubber.requestedModel); a configured name is as written
+        this.model = SpanText.cut(observer.scrubber().requestedModel(ctx, embedding == null ? request.model() : embedding.model()),
+                SpanText.NAME);
         Tracing t = observer.tracing();
         if (t == null) {
             root = null;
@@ -132,7 +134,7 @@ public final class ObservedCall {
                 .setAttribute(GenAi.KEY_ID, ctx.caller().id())
                 .setAttribute(GenAi.LF_TYPE, chat ? "generation" : "embedding"); // Langfuse's type for an embeddings call
         String asked = ctx.attached(CallContext.ASKED_MODEL);
-        if (asked != null) builder.setAttribute(GenAi.MODEL_ASKED, SpanText.cut(observer.scrubber().scrub(asked), SpanText.NAME));
+        if (asked != null) builder.setAttribute(GenAi.MODEL_ASKED, SpanText.cut(observer.scrubber().name(asked), SpanText.NAME));
         if (client.parent() != null) builder.setParent(client.parent());
         else builder.setNoParent();
         root = client.parent() == null && client.traceId() != null
@@ -207,7 +209,7 @@ public final class ObservedCall {
             Span s = b.setAttribute(GenAi.HTTP_STATUS, (long) status)
                     .setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error))
                     .startSpan();
-            s.setStatus(StatusCode.ERROR, keptError(String.valueOf(error.getMessage()), RequestObserver.errorType(error), status));
+            s.setStatus(StatusCode.ERROR, keptError(String.valueOf(error.getMessage()), RequestObserver.errorType(error), status, true));
             end(s, now);
         } else {
             Span s = b.setAttribute(GenAi.HTTP_STATUS, 200L).startSpan();
@@ -228,7 +230,7 @@ public final class ObservedCall {
         if (s == null) return;
         servedAttempt = null;
         s.setAttribute(GenAi.HTTP_STATUS, (long) status).setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error));
-        s.setStatus(StatusCode.ERROR, keptError(String.valueOf(error.getMessage()), RequestObserver.errorType(error), status));
+        s.setStatus(StatusCode.ERROR, keptError(String.valueOf(error.getMessage()), RequestObserver.errorType(error), status, true));
         end(s, System.nanoTime());
     }
 
@@ -347,8 +349,9 @@ public final class ObservedCall {
     /** The stream ended: cleanly ({@code error} null), broken, or left by its client (status 499). */
     public void streamEnded(int status, GatewayException error) {
         if (completion != null) completionText = completion.toString();
+        // a break of the upstream's stream may quote it; the gateway's own cut (its shutdown) says nothing of the prompt
         finish(status, error == null ? (status == 200 ? null : "client_closed") : RequestObserver.errorType(error),
-                error == null ? null : error.getMessage());
+                error == null ? null : error.getMessage(), error != null && !error.isGatewayStop());
     }
 
     /**
@@ -364,7 +367,19 @@ public final class ObservedCall {
     /** The request failed before an answer (refused, or every attempt failed). */
     public void failed(Throwable error) {
         int status = error instanceof GatewayException g ? g.status() : 500;
-        finish(status, RequestObserver.errorType(error), error.getMessage());
+        finish(status, RequestObserver.errorType(error), error.getMessage(), upstreamText(error));
+    }
+
+    /**
+     * Whether a failure's message may hold an upstream's words (which may quote the prompt): an attempt failed first
+     * (the final message may carry its text), the error names an upstream's type, a guardrail's block (it may quote
+     * what it matched), or an exception that is not the gateway's answer. False for the gateway's own refusals before
+     * any call (budget exceeded, model not allowed, unknown model, rate limited), which quote no content.
+     */
+    private boolean upstreamText(Throwable error) {
+        if (!(error instanceof GatewayException g)) return true;
+        return lastFailedDeployment != null || lastAttemptAlias != null || g.upstreamType() != null || g.block() != null
+                || g.attemptStatus() != g.status();
     }
 
     private void decided(Answer<?> a) {
@@ -388,10 +403,12 @@ public final class ObservedCall {
         }
     }
 
-    private void finish(int status, String errorType, String errorMessage) {
+    private void finish(int status, String errorType, String errorMessage) { finish(status, errorType, errorMessage, true); }
+
+    private void finish(int status, String errorType, String errorMessage, boolean fromUpstream) {
         if (!finished.compareAndSet(false, true)) return;
         long now = System.nanoTime();
-        String message = keptError(errorMessage, errorType, status);
+        String message = keptError(errorMessage, errorType, status, fromUpstream);
         for (Span open : new Span[] {admission, cache, route}) {
             if (open != null) {
                 open.setStatus(StatusCode.ERROR, message == null ? "failed" : message);
@@ -552,7 +569,7 @@ public final class ObservedCall {
      * model is in the deployment too.
      */
     private String shownDeployment(String deployment) {
-        return deployment == null ? null : SpanText.cut(observer.scrubber().scrub(deployment), SpanText.NAME);
+        return deployment == null ? null : SpanText.cut(observer.scrubber().name(deployment), SpanText.NAME);
     }
 
     /** The model the client named, as it is recorded: keys masked, cut to {@link SpanText#NAME}. */
@@ -561,15 +578,18 @@ public final class ObservedCall {
     /**
      * An error's message as the call's log policy keeps it, with the keys masked and cut to the log column's width:
      * the same text for the log row, the root, attempt and stream spans' status and Langfuse's status message. With
-     * {@code off} none of the message (it may quote the prompt), only the status and error type; with {@code redacted}
-     * the policy's patterns masked, as in the prompt.
+     * {@code off} none of an upstream's message (it may quote the prompt), only the status and error type, while the
+     * gateway's own refusals ({@code fromUpstream} false: budget exceeded, model not allowed) are kept, quoting no
+     * content; with {@code redacted} the policy's patterns masked, as in the prompt.
      */
-    private String keptError(String raw, String errorType, int status) {
+    private String keptError(String raw, String errorType, int status, boolean fromUpstream) {
         if (raw == null) return null;
         if (!policy.keepsContent()) {
+            if (!fromUpstream) return observer.scrubber().bounded(raw, SpanText.MESSAGE);
             return "HTTP " + status + (errorType == null ? "" : " " + errorType) + " (message not kept: log policy off)";
         }
-        return SpanText.cut(policy.applyToError(observer.scrubber().scrub(raw)), SpanText.MESSAGE);
+        // at most the column's width plus a key's length is scanned: a 404 quotes the model, which may be 10 MB
+        return SpanText.cut(policy.applyToError(observer.scrubber().bounded(raw, SpanText.MESSAGE)), SpanText.MESSAGE);
     }
 
     private Span child(String name, long startNanos, Span parent) { return childBuilder(name, startNanos, parent).startSpan(); }

@@ -15,6 +15,16 @@ public final class SecretScrubber {
     private final List<String> secrets;
     /** Provider tokens minted while the gateway runs (provider.ProviderSecrets), read at each use. */
     private final Supplier<List<String>> shortLived;
+    /** The names the config writes (aliases, deployment ids, model_info ids, group aliases): recorded as written. */
+    private final java.util.Set<String> configuredNames;
+    /** The longest configured key, at least {@link #SHAPE_ROOM}: how far past a cut a key that straddles it can reach. */
+    private final int longestSecret;
+
+    /**
+     * Enough of a shaped credential ({@code sk-sb-} or a token prefix and 20 characters) for its pattern to match it:
+     * a name cut this far past {@link SpanText#NAME} still shows a key that starts before the cut.
+     */
+    private static final int SHAPE_ROOM = 64;
 
     /** @param secrets the configured provider keys; ones shorter than 8 characters are ignored (they would mask words) */
     public SecretScrubber(List<String> secrets) {
@@ -26,8 +36,58 @@ public final class SecretScrubber {
      *     run time): a handful, each searched for as a configured key is
      */
     public SecretScrubber(List<String> secrets, Supplier<List<String>> shortLived) {
+        this(secrets, shortLived, java.util.Set.of());
+    }
+
+    /**
+     * @param configuredNames the model and deployment names the config writes: {@link #name} records them as written
+     *     (a set lookup), since a config's own alias is no leak and a placeholder key such as LM Studio's
+     *     {@code lm-studio} must not turn the alias {@code lm-studio-qwen} into {@code [REDACTED]-qwen}
+     */
+    public SecretScrubber(List<String> secrets, Supplier<List<String>> shortLived, java.util.Collection<String> configuredNames) {
         this.secrets = secrets.stream().filter(s -> s != null && s.length() >= 8).distinct().toList();
         this.shortLived = shortLived;
+        this.configuredNames = java.util.Set.copyOf(configuredNames);
+        this.longestSecret = Math.max(SHAPE_ROOM, this.secrets.stream().mapToInt(String::length).max().orElse(0));
+    }
+
+    /**
+     * A model or deployment name as rows and traces record it. A name the config writes is as written (a set lookup:
+     * every call to a configured alias, nearly all traffic). Any other is the client's text (an unknown name, or one a
+     * wildcard entry serves, which its deployment id then holds): cut to {@link SpanText#NAME} plus the longest key's
+     * length first (so the cost is bounded whatever the client sent, and a key straddling the cut is still found),
+     * masked, then cut to {@link SpanText#NAME}.
+     */
+    public String name(String name) {
+        if (name == null || configuredNames.contains(name)) return name;
+        return bounded(name, SpanText.NAME);
+    }
+
+    /** {@code text} masked and cut to {@code max}, scanning at most {@code max} plus the longest key's length. */
+    public String bounded(String text, int max) {
+        if (text == null) return null;
+        int room = longestSecret;
+        for (String s : shortLived.get()) room = Math.max(room, s.length());
+        return SpanText.cut(scrub(SpanText.cut(text, max + room)), max);
+    }
+
+    /** A call's requested model as {@link #name} records it, worked out once and shared by its log, trace and ledger row. */
+    private record Recorded(String raw, String shown) {}
+
+    private static final dev.switchboard.model.CallContext.Key<Recorded> RECORDED =
+            new dev.switchboard.model.CallContext.Key<>(Recorded.class);
+
+    /**
+     * {@link #name} of the model the call names, computed once a call: the trace, the request log and the ledger row
+     * (observe.ObservedCall, pipeline.MeteredCall) ask for the same name and get the first answer.
+     */
+    public String requestedModel(dev.switchboard.model.CallContext ctx, String raw) {
+        if (ctx == null) return name(raw);
+        Recorded r = ctx.attached(RECORDED);
+        if (r != null && java.util.Objects.equals(r.raw(), raw)) return r.shown();
+        String shown = name(raw);
+        ctx.attach(RECORDED, new Recorded(raw, shown));
+        return shown;
     }
 
     /**

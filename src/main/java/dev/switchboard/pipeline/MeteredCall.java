@@ -67,7 +67,9 @@ final class MeteredCall {
         this.ctx = ctx;
         // as the client named them, keys masked: the ledger row is stored and reported (the budgets read the name as sent)
         dev.switchboard.observe.SecretScrubber scrubber = m == null ? dev.switchboard.observe.SecretScrubber.NONE : m.scrubber;
-        this.requestedModel = scrubber.scrub(requestedModel); // a wildcard serves any name: a key sent as the model too
+        // a wildcard serves any name: a key sent as the model too; a configured name is as written; the same answer as
+        // the call's trace and log row (worked out once a call, SecretScrubber.requestedModel)
+        this.requestedModel = scrubber.requestedModel(ctx, requestedModel);
         this.endUser = scrubber.scrub(endUser);
         this.tags = scrubber.scrub(tags);
         this.callType = callType;
@@ -78,9 +80,9 @@ final class MeteredCall {
 
     /**
      * A name the client chose, keys masked, for its rows: a wildcard entry serves whatever name it is sent, so an
-     * attempt's alias and deployment can hold what the client put in its model.
+     * attempt's alias and deployment can hold what the client put in its model. A configured name is as written.
      */
-    String masked(String name) { return m == null ? name : m.scrubber.scrub(name); }
+    String masked(String name) { return m == null ? name : m.scrubber.name(name); }
 
     /** The end user the call's rows name (masked), or null. */
     String endUser() { return endUser; }

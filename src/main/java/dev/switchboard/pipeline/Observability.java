@@ -61,7 +61,7 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
                     RequestLog::purged);
         }
         AtomicBoolean cacheStage = new AtomicBoolean();
-        RequestObserver observer = new RequestObserver(t, log, ls, metrics, new SecretScrubber(secrets, shortLived), cacheStage::get);
+        RequestObserver observer = new RequestObserver(t, log, ls, metrics, new SecretScrubber(secrets, shortLived, labels.names()), cacheStage::get);
         return new Observability(t, log, metrics, observer, cacheStage);
     }
 

@@ -41,7 +41,9 @@ public record LogColumns(String errorMessage, String traceId, String spanId, Str
      */
     public static String cut(String s, int max) {
         if (s == null) return null;
-        String clean = s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
-        return clean.length() <= max ? clean : clean.substring(0, max);
+        // cut first (a 10 MB text is not scanned whole), never half a surrogate pair: a lone high surrogate is written
+        // as '?' by the UTF-8 encoders (JDBC, OTLP)
+        String head = s.length() <= max ? s : s.substring(0, max > 0 && Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max);
+        return head.indexOf('\u0000') < 0 ? head : head.replace('\u0000', '\uFFFD');
     }
 }

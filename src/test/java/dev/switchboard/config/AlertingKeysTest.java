@@ -66,6 +66,9 @@ class AlertingKeysTest {
         assertThat(a.budgetAlerts()).isTrue();
         assertThat(a.describe()).isEqualTo("slack to https://hooks.slack.com/… (SLACK_WEBHOOK_URL)").doesNotContain("abcdef");
         assertThat(c.warnings()).noneMatch(w -> w.contains("alert"));
+        // the hook's secret path is in no toString, the record's nor the general settings' that hold it
+        assertThat(a.toString()).doesNotContain("abcdef").contains("hooks.slack.com");
+        assertThat(c.general().toString()).doesNotContain("abcdef");
     }
 
     /** LiteLLM routes Slack messages by alert_to_webhook_url (a URL or a list), in place of SLACK_WEBHOOK_URL. */
@@ -88,19 +91,49 @@ class AlertingKeysTest {
         assertThat(c.warnings()).noneMatch(w -> w.contains("alert"));
     }
 
+    /**
+     * LiteLLM's quick-start line without SLACK_WEBHOOK_URL (a `switchboard check` in CI without secrets, a config copied
+     * from LiteLLM's docs): LiteLLM starts, and so does Switchboard, with a warning naming the variable; Slack is off.
+     */
     @Test
-    void slackWithoutAnyUrlIsAnErrorNamingSlackWebhookUrl() {
-        assertThatThrownBy(() -> load(Map.of(), "  alerting: [\"slack\"]\n")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("general_settings.alerting: slack needs a URL to post to, and SLACK_WEBHOOK_URL is not set. "
-                        + "Fix: export SLACK_WEBHOOK_URL=https://hooks.slack.com/services/…");
-        // with slack listed the map is Slack's, so a webhook listed too still needs WEBHOOK_URL
-        assertThatThrownBy(() -> load(Map.of(), """
+    void slackWithoutAnyUrlIsAWarningNamingSlackWebhookUrlAndTheChannelIsOff() {
+        GatewayConfig c = load(Map.of(), "  alerting: [\"slack\"]\n");
+        assertThat(c.general().alerting().budgetAlerts()).isFalse();
+        assertThat(c.general().alerting().describe()).isEqualTo("off");
+        assertThat(c.warnings()).anyMatch(w -> w.contains("general_settings.alerting: slack alerts are not sent: "
+                + "SLACK_WEBHOOK_URL is not set") && w.contains("Fix: export SLACK_WEBHOOK_URL=https://hooks.slack.com/services/…"));
+        // an empty variable is no URL either
+        assertThat(load(Map.of("SLACK_WEBHOOK_URL", ""), "  alerting: slack\n").general().alerting().budgetAlerts()).isFalse();
+    }
+
+    /** [slack, webhook]: each channel takes its own URL; Slack's missing one turns only Slack off. */
+    @Test
+    void slackAndWebhookCombinationsStaySensible() {
+        // no URL at all: the webhook's error, as before Slack was sent; Slack's is only a warning
+        assertThatThrownBy(() -> load(Map.of(), "  alerting: [slack, webhook]\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("webhook needs a URL to post to, and WEBHOOK_URL is not set")
+                .hasMessageNotContaining("slack needs a URL");
+        // WEBHOOK_URL only: the webhook is sent, Slack is off with a warning
+        GatewayConfig c = load(Map.of("WEBHOOK_URL", "https://json.example.com/budget"), "  alerting: [slack, webhook]\n");
+        assertThat(c.general().alerting().budgetWebhooks()).containsExactly(URI.create("https://json.example.com/budget"));
+        assertThat(c.general().alerting().budgetSlack()).isEmpty();
+        assertThat(c.general().alerting().describe()).isEqualTo("webhook to https://json.example.com/… (WEBHOOK_URL)");
+        assertThat(c.warnings()).anyMatch(w -> w.contains("slack alerts are not sent: SLACK_WEBHOOK_URL is not set"));
+        // the map and no WEBHOOK_URL (loaded before Slack was sent, the map then got the JSON): it still loads, the map
+        // gets the Slack messages as in LiteLLM, the webhook is off and the warning says what changed
+        c = load(Map.of(), """
                   alerting: [slack, webhook]
                   alert_to_webhook_url: { budget_alerts: https://hooks.slack.com/services/x }
-                """)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("webhook needs a URL to post to, and WEBHOOK_URL is not set")
-                .hasMessageContaining("with slack listed, alert_to_webhook_url is where the Slack messages go")
-                .hasMessageNotContaining("SLACK_WEBHOOK_URL is not set");
+                """);
+        assertThat(c.general().alerting().budgetSlack()).containsExactly(URI.create("https://hooks.slack.com/services/x"));
+        assertThat(c.general().alerting().budgetWebhooks()).isEmpty();
+        assertThat(c.warnings()).anyMatch(w -> w.contains("webhook alerts are not sent: WEBHOOK_URL is not set")
+                && w.contains("with slack listed, alert_to_webhook_url is where the Slack messages go")
+                && w.contains("before Switchboard sent Slack messages it got the webhook's JSON"));
+        // a malformed SLACK_WEBHOOK_URL stays an error, next to a working webhook too
+        assertThatThrownBy(() -> load(Map.of("WEBHOOK_URL", "https://json.example.com/budget", "SLACK_WEBHOOK_URL", "nope"),
+                "  alerting: [slack, webhook]\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SLACK_WEBHOOK_URL (environment, read for slack alerting) is not an http(s) URL");
     }
 
     @Test

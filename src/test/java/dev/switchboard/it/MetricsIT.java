@@ -128,7 +128,9 @@ class MetricsIT {
         assertThat(value(after, "switchboard_ledger_rows_pending")).isZero();
         // 4 cached-alias calls, the fallback's two attempts, the priced call
         assertThat(value(after, "switchboard_ledger_rows_written_total")).isGreaterThanOrEqualTo(7);
-        // a healthy store: nothing lost, no failed write
+        // a healthy store: nothing lost, no failed write; each series exists (value() says 0 for a missing one too)
+        assertThat(sampleCount(after, "switchboard_ledger_rows_dropped_total")).isEqualTo(1);
+        assertThat(sampleCount(after, "switchboard_ledger_write_failures_total")).isEqualTo(1);
         assertThat(value(after, "switchboard_ledger_rows_dropped_total")).isZero();
         assertThat(value(after, "switchboard_ledger_write_failures_total")).isZero();
     }

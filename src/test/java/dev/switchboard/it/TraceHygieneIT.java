@@ -41,6 +41,8 @@ class TraceHygieneIT {
     static Admin admin;
     static String notes, other, lonely, support;
     static final long MAX_EXPORT_BYTES = 1_000_000;
+    /** LM Studio's documented placeholder key (https://lmstudio.ai/docs: api_key "lm-studio"), a configured secret. */
+    static final String LM_STUDIO_KEY = "lm-" + "studio";
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,6 +58,8 @@ class TraceHygieneIT {
         gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini", "embedder=text-embedding-3-small") + """
                   - model_name: quoting
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "%1$s/v1", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: lm-studio-qwen
+                    litellm_params: { model: openai/lm-studio-qwen, api_base: "${SIM}", api_key: %3$s }
                   - model_name: claude
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                 router_settings:
@@ -69,7 +73,7 @@ class TraceHygieneIT {
                   otel:
                     endpoint: "http://lfuser:lfpassword123@127.0.0.1:%2$d/api/public/otel?token=querysecret123"
                     schedule_delay_ms: 100
-                """.formatted(up.rootUrl(), collector.getAddress().getPort()));
+                """.formatted(up.rootUrl(), collector.getAddress().getPort(), LM_STUDIO_KEY));
         admin = new Admin(gw);
         notes = admin.generate(new JsonObject().put("key_alias", "notes")).getString("key");
         other = admin.generate(new JsonObject().put("key_alias", "other")).getString("key");
@@ -106,6 +110,50 @@ class TraceHygieneIT {
             }
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(posts()).doesNotContain(bare));
         }
+    }
+
+    /**
+     * A configured alias that holds a configured (placeholder) key is recorded as written in the log row, the ledger and
+     * the spans: the scrub skips the config's own names. The same key in a name the client made up is still masked.
+     */
+    @Test
+    void aConfiguredAliasHoldingAShortKeyIsRecordedAsWrittenAndAClientsNameIsStillMasked() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", notes,
+                "{\"model\":\"lm-studio-qwen\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String id = Admin.requestId(r);
+        assertThat(logRow(id).getString("model")).isEqualTo("lm-studio-qwen");
+        Span root = root(id);
+        assertThat(attr(root, "gen_ai.request.model")).isEqualTo("lm-studio-qwen");
+        assertThat(root.getName()).contains("lm-studio-qwen").doesNotContain("[REDACTED]");
+        JsonObject spend = await().atMost(Duration.ofSeconds(10)).until(() -> {
+            var rows = new JsonObject(Http.get(gw.baseUrl() + "/spend/logs?request_id=" + id, TestGateway.MASTER_KEY).body())
+                    .getJsonArray("data");
+            return rows == null || rows.isEmpty() ? null : rows.getJsonObject(0);
+        }, o -> o != null);
+        assertThat(spend.getString("model")).isEqualTo("lm-studio-qwen");
+        assertThat(spansOf(id)).noneSatisfy(s -> assertThat(String.valueOf(attr(s, "switchboard.deployment"))).contains("[REDACTED]"));
+
+        HttpResponse<String> unknown = Http.post(gw.v1() + "/chat/completions", notes,
+                "{\"model\":\"my-lm-studio-model\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(logRow(Admin.requestId(unknown)).getString("model")).isEqualTo("my-[REDACTED]-model");
+    }
+
+    /**
+     * A key whose log policy is {@code off} keeps the gateway's own refusal text (it quotes no prompt): an operator
+     * debugging the refusal needs it. Only an upstream's words are hidden (the test below).
+     */
+    @Test
+    void logPolicyOffKeepsTheGatewaysOwnErrorMessage() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", lonely,
+                "{\"model\":\"no-such-model-here\",\"messages\":[{\"role\":\"user\",\"content\":\"secret prompt\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+        String id = Admin.requestId(r);
+        JsonObject row = logRow(id);
+        assertThat(row.getString("log_policy")).isEqualTo("off");
+        assertThat(row.getString("error_message")).contains("no-such-model-here").doesNotContain("log policy off");
+        assertThat(root(id).getStatus().getMessage()).contains("no-such-model-here");
     }
 
     @Test

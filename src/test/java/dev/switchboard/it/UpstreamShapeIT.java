@@ -355,4 +355,27 @@ class UpstreamShapeIT {
             assertThat(types).contains("response.failed", "error");
         }
     }
+
+    /**
+     * An overload in a Responses stream (Gemini's 503 error chunk after the first text): the {@code error} event's
+     * {@code code} is OpenAI's {@code server_error}, as its {@code type} and the {@code response.failed}'s
+     * {@code error.code} are; it said {@code service_unavailable} beside {@code type: server_error}.
+     */
+    @Test
+    void anOverloadInAResponsesStreamIsServerErrorInItsCodeAndType() {
+        String tag = env.up().sse("""
+                data: {"candidates":[{"content":{"role":"model","parts":[{"text":"hi"}]},"index":0}],"modelVersion":"shape-g"}
+
+                data: {"error":{"code":503,"message":"gemini overloaded mid-stream","status":"UNAVAILABLE"}}
+
+                """);
+        HttpResponse<String> r = Http.post(env.gw().v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"g\",\"stream\":true,\"input\":\"" + tag + "\"}");
+        List<JsonObject> events = Http.sseData(r.body()).stream().map(JsonObject::new).toList();
+        JsonObject error = events.stream().filter(e -> "error".equals(e.getString("type"))).findFirst().orElseThrow();
+        assertThat(error.getString("code")).as(r.body()).isEqualTo("server_error");
+        assertThat(error.getJsonObject("error").getString("type")).isEqualTo("server_error");
+        JsonObject failed = events.stream().filter(e -> "response.failed".equals(e.getString("type"))).findFirst().orElseThrow();
+        assertThat(failed.getJsonObject("response").getJsonObject("error").getString("code")).isEqualTo("server_error");
+    }
 }

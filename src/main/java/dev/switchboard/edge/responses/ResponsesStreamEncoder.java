@@ -395,7 +395,9 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         ObjectNode kept = failed.deepCopy();
         kept.set("output", F.arrayNode());
         onCompleted.accept(kept);
-        ObjectNode err = F.objectNode().put("code", e.code() != null ? e.code() : e.kind().openAiType())
+        // without a code of its own, the kind's OpenAI type: server_error for a 503, as the type beside it and the
+        // response.failed's error.code say (it said service_unavailable, a word OpenAI's Responses API never sends)
+        ObjectNode err = F.objectNode().put("code", e.code() != null ? e.code() : e.openAiKindType())
                 .put("message", e.getMessage() == null ? "Unknown error" : e.getMessage());
         if (e.param() == null) err.putNull("param");
         else err.put("param", e.param());

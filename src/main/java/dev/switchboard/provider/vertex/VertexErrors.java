@@ -35,8 +35,7 @@ final class VertexErrors {
     /** Google's UNAVAILABLE (503) as Anthropic's overloaded_error, keeping the status, message and retry Vertex gave. */
     static GatewayException overloadedWhenUnavailable(GatewayException e) {
         if (e.kind() != ErrorKind.UNAVAILABLE || e.attemptStatus() != 503) return e;
-        return new GatewayException(e.kind(), e.status(), e.getMessage(), e.param(), e.code(), OVERLOADED, e.retryAfterSeconds())
-                .fromUpstream(e.attemptStatus());
+        return e.withUpstreamType(OVERLOADED); // every other field as it was (headers, billed usage, …)
     }
 
     static UpstreamAnswers.ErrorDecoder forGoogle(String deploymentId) {
