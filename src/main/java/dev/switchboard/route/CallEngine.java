@@ -261,11 +261,11 @@ final class CallEngine {
         }
 
         /**
-         * Every deployment that may serve the request is cooling down and there is nowhere else to go: the request waits
-         * for the first cooldown to end (at most {@link #MAX_WAIT}, else it fails at once), then exactly one waiting
-         * request probes the deployment and the others wait for its outcome: its success lets them through, its failure
-         * (a new cooldown started meanwhile) fails them fast with LiteLLM's "No deployments available" 429 and the
-         * cooldown's time left as retry-after. So a failing last resort gets one call per cooldown, not one per request.
+         * Every deployment that may serve the request is cooling down or on trial, and there is nowhere else to go. While
+         * they cool, the request is sent to the one whose cooldown ends first (a cooldown steers, it never holds or refuses
+         * a request). Once a trial call is out, the request follows it (for its lease at most, then it is sent itself): its
+         * success lets the followers through, its failure (a new cooldown started meanwhile) fails them fast with
+         * LiteLLM's "No deployments available" 429 and the cooldown's time left as retry-after.
          */
         private void waitForRecovery(long now) {
             long started = group.cooldownsStarted(facts);
@@ -277,6 +277,14 @@ final class CallEngine {
                 return;
             }
             long untilTrial = group.nanosUntilTrial(facts, now);
+            if (untilTrial > 0 && untilTrial != Long.MAX_VALUE) {
+                // Cooling, no trial call due yet: sent now, to the member whose cooldown ends first, as before trial calls
+                // (a cooldown steers, it never holds a request). Waiting for the cooldown's end held every request of a
+                // one-deployment alias for up to cooldown_time after a 429 or a burst of failures, only to fail it then
+                // (the conformance suites' fault tests took 30 s a provider instead of 5).
+                sendLastResort(group.coolingLastResort(facts), now);
+                return;
+            }
             long left = MAX_WAIT.toNanos() - (now - recoverySince);
             if (untilTrial == Long.MAX_VALUE || untilTrial >= left) { // nothing to wait for, or longer than a request waits
                 fail(cooling(now, false));
@@ -292,12 +300,6 @@ final class CallEngine {
                 if (!over()) attempt();
             });
             recoveryWait = w;
-            if (untilTrial > 0) {
-                log.debug("request {}: every deployment of '{}' is cooling down and there is nowhere else to go; waiting {} ms "
-                        + "for the first cooldown to end", ctx.requestId(), group.alias, untilTrial / 1_000_000);
-                w.timeout(untilTrial);
-                return;
-            }
             // the probe may take its whole timeout: the wait follows it for its lease at most (then sendPastTrial)
             w.timeout(Math.min(left, untilOverdue));
             boolean registered = false;
@@ -317,6 +319,19 @@ final class CallEngine {
          * with nowhere else to go did before trial calls (its outcome decides the breaker, like a trial call's: a success
          * closes it for all). Its {@code max_parallel_requests} still hold: a slot, else its line.
          */
+        private void sendLastResort(DeploymentState m, long now) {
+            if (m == null) { // nothing may serve it after all: look again (on the next turn, never a loop)
+                later(1_000_000, this::attempt);
+                return;
+            }
+            log.debug("request {}: every deployment of '{}' is cooling down and there is nowhere else to go; sending it to {} "
+                    + "as the last resort", ctx.requestId(), group.alias, m.id());
+            ParallelSlots slots = m.slots;
+            if (!slots.limited()) send(new ModelGroup.Pick(m, true, 0, false));
+            else if (slots.open() && slots.tryTake()) send(new ModelGroup.Pick(m, true, 0, true));
+            else waitForSlot(List.of(m), true, now);
+        }
+
         private void sendPastTrial(DeploymentState m, long now) {
             if (m == null) { // the trial call ended since the look: look again (on the next turn, never a loop)
                 later(1_000_000, this::attempt);

@@ -144,6 +144,21 @@ final class ModelGroup {
         return min;
     }
 
+    /**
+     * The member whose cooldown ends first, among those that may serve the request and are within their budgets: where a
+     * request with nowhere else to go is sent while every member is cooling (its outcome decides the breaker, like a
+     * trial call's); null when none may serve it.
+     */
+    DeploymentState coolingLastResort(RequestFacts facts) {
+        DeploymentState best = null;
+        long wallMillis = caps.none() ? 0 : System.currentTimeMillis();
+        for (DeploymentState m : members) {
+            if (!facts.mayServe(this, m) || !withinBudget(m, wallMillis)) continue;
+            if (best == null || m.breaker.openUntil() < best.breaker.openUntil()) best = m;
+        }
+        return best;
+    }
+
     /** A member whose trial call has run past its lease (see {@link #nanosUntilTrialOverdue}); null when none has now. */
     DeploymentState overdueTrial(RequestFacts facts, long now) {
         long wallMillis = caps.none() ? 0 : System.currentTimeMillis();

@@ -38,7 +38,7 @@ class ParallelLimitIT {
                     litellm_params: { model: openai/shared-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                   - model_name: solo
                     litellm_params: { model: openai/solo-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, max_parallel_requests: 1 }
-                    model_info: { allowed_fails: 0, cooldown_time: 1 }
+                    model_info: { allowed_fails: 0, cooldown_time: 60 }
                 router_settings:
                   num_retries: 0
                   default_max_parallel_requests: 1
@@ -107,23 +107,16 @@ class ParallelLimitIT {
         assertThat(waits("shared")).isGreaterThanOrEqualTo(1);
     }
 
-    /**
-     * A sole deployment cooling down with nowhere else to go: the requests wait for the cooldown's end, one trial call
-     * brings it back, and those that waited are then served through its max_parallel_requests, one at a time.
-     */
     @Test
-    void aCoolingDeploymentThatComesBackServesItsWaitersOneAtATime() throws Exception {
+    void aCoolingDeploymentServedAsTheLastResortStillServesItsLineOneAtATime() throws Exception {
         gw.simulator.behaveAlways("solo-model", SimBehaviour.status(500));
-        // taken before the failing call: its cooldown begins once the failure is answered, after this, so a stream the
-        // upstream starts after the 1 s cooldown starts at least 1 s after it, however slow this machine is
-        long sentAt = System.nanoTime();
         assertThat(Http.post(gw.v1() + "/chat/completions", null,
                 "{\"model\":\"solo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode())
-                .as("its one failure cools it down for 1 s (its own allowed_fails: 0, cooldown_time: 1)").isEqualTo(502);
+                .as("its one failure cools it down for 60 s (its own allowed_fails: 0, cooldown_time: 60)").isEqualTo(502);
         gw.simulator.behaveAlways("solo-model", SimBehaviour.longSlowStream(30, 1));
+        long t0 = System.nanoTime();
         List<ProviderSimulator.StreamSpan> spans = streamsAtOnce("solo", 3);
         assertThat(mostAtOnce(spans)).isEqualTo(1);
-        assertThat(spans).allSatisfy(s -> assertThat((s.startNanos() - sentAt) / 1_000_000).as("after the cooldown, not into it")
-                .isGreaterThanOrEqualTo(990));
+        assertThat((System.nanoTime() - t0) / 1_000_000_000L).as("served in turn, not after the cooldown").isLessThan(30);
     }
 }

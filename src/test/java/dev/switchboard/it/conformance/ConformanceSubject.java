@@ -75,6 +75,10 @@ public record ConformanceSubject(String model, List<String> params, List<String>
         out.add("    litellm_params: { model: mock/fallback-model, mock_response: \"from the fallback\" }");
         out.add("router_settings:");
         out.add("  num_retries: 0");
+        // Each test plays one fault and reads how each dialect sees it; with cooldowns on, the 429 (retry-after 7) and
+        // the 500 took the one deployment out and the next test's request waited for its recovery (~25 s a provider).
+        // Cooldowns and recovery waits have their own tests (CooldownsIT, RetryCooldownIT).
+        out.add("  disable_cooldowns: true");
         out.add("  content_policy_fallbacks: [{ guarded: [fallback] }]");
         out.add("  context_window_fallbacks: [{ guarded: [fallback] }]");
         out.add("general_settings:");
