@@ -314,23 +314,25 @@ final class CallEngine {
         }
 
         /**
-         * The trial call {@code m}'s waiters follow has run longer than its lease ({@link CircuitBreaker#nanosUntilTrialOverdue}):
-         * it says nothing yet, so this request no longer waits for it and goes to the deployment itself, as every request
-         * with nowhere else to go did before trial calls (its outcome decides the breaker, like a trial call's: a success
-         * closes it for all). Its {@code max_parallel_requests} still hold: a slot, else its line.
+         * Every member is cooling and no trial call is due: the request goes to {@code m}, the member whose cooldown ends
+         * first, at once (a cooldown steers, it never holds a request); null: nothing may serve it after all.
          */
         private void sendLastResort(DeploymentState m, long now) {
-            if (m == null) { // nothing may serve it after all: look again (on the next turn, never a loop)
+            if (m == null) { // look again (on the next turn, never a loop)
                 later(1_000_000, this::attempt);
                 return;
             }
             log.debug("request {}: every deployment of '{}' is cooling down and there is nowhere else to go; sending it to {} "
                     + "as the last resort", ctx.requestId(), group.alias, m.id());
-            ParallelSlots slots = m.slots;
-            if (!slots.limited()) send(new ModelGroup.Pick(m, true, 0, false));
-            else if (slots.open() && slots.tryTake()) send(new ModelGroup.Pick(m, true, 0, true));
-            else waitForSlot(List.of(m), true, now);
+            sendItself(m, now);
         }
+
+        /**
+         * The trial call {@code m}'s waiters follow has run longer than its lease ({@link CircuitBreaker#nanosUntilTrialOverdue}):
+         * it says nothing yet, so this request no longer waits for it and goes to the deployment itself, as every request
+         * with nowhere else to go did before trial calls (its outcome decides the breaker, like a trial call's: a success
+         * closes it for all). Its {@code max_parallel_requests} still hold: a slot, else its line.
+         */
 
         private void sendPastTrial(DeploymentState m, long now) {
             if (m == null) { // the trial call ended since the look: look again (on the next turn, never a loop)
@@ -339,6 +341,14 @@ final class CallEngine {
             }
             log.info("request {}: the trial call at {} has not ended within its lease; sending this waiting request there "
                     + "itself", ctx.requestId(), m.id());
+            sendItself(m, now);
+        }
+
+        /**
+         * Sends the request to {@code m} outside its breaker's admission (its outcome decides the breaker, like a trial
+         * call's), within its {@code max_parallel_requests}: a free slot, else its line.
+         */
+        private void sendItself(DeploymentState m, long now) {
             ParallelSlots slots = m.slots;
             if (!slots.limited()) send(new ModelGroup.Pick(m, true, 0, false));
             else if (slots.open() && slots.tryTake()) send(new ModelGroup.Pick(m, true, 0, true));
