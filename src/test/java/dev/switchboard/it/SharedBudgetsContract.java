@@ -164,11 +164,12 @@ abstract class SharedBudgetsContract {
     void aNewPeriodStartsWithTheWholeBudgetForEveryGateway() throws Exception {
         try (TestGateway a = TestGateway.start(yaml("")); TestGateway b = TestGateway.start(yaml(""))) {
             Admin admin = new Admin(a);
-            // periods of 20 s: long enough for a few calls in one, short enough to wait for the next. LiteLLM's 20s resets
-            // at :00, :20 and :40, so the key is made just after one of them to have nearly a whole first period
-            BudgetsIT.justAfterABoundaryOf(20);
+            // periods of 10 s: long enough for the key's sync to B and a few calls in one (about 3 s), short enough to wait
+            // for the next (the class's longest wait: it was 20 s periods, ~30 s a run). LiteLLM's 10s resets at :00, :10,
+            // :20 ..., so the key is made just after one of them to have nearly a whole first period
+            BudgetsIT.justAfterABoundaryOf(10);
             JsonObject k = admin.generate(new JsonObject().put("key_alias", "per-period").put("max_budget", 0.01)
-                    .put("budget_duration", "20s"));
+                    .put("budget_duration", "10s"));
             String key = k.getString("key");
             awaitKnown(b, key);
             assertThat(Http.post(a.v1() + "/chat/completions", key, BODY).statusCode()).isEqualTo(200);
@@ -176,7 +177,7 @@ abstract class SharedBudgetsContract {
             assertThat(Http.post(b.v1() + "/chat/completions", key, BODY).statusCode()).as("this period is spent").isEqualTo(400);
 
             java.time.Instant reset = java.time.Instant.parse(admin.info(key).getString("budget_reset_at"));
-            assertThat(reset.toEpochMilli() % 20_000).as("a boundary of LiteLLM's schedule").isZero();
+            assertThat(reset.toEpochMilli() % 10_000).as("a boundary of LiteLLM's schedule").isZero();
             Thread.sleep(Math.max(0, java.time.Duration.between(java.time.Instant.now(), reset).toMillis()) + 200);
             // the next period: B first (A's grant of the last one is given up at A's next heartbeat), then A, then no more
             HttpResponse<String> onB = Http.post(b.v1() + "/chat/completions", key, BODY);
@@ -187,7 +188,7 @@ abstract class SharedBudgetsContract {
                 HttpResponse<String> r = Http.post(g.v1() + "/chat/completions", key, BODY);
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
             }
-            assertThat(java.time.Instant.now()).as("all in one period").isBefore(reset.plusSeconds(20));
+            assertThat(java.time.Instant.now()).as("all in one period").isBefore(reset.plusSeconds(10));
         }
     }
 
