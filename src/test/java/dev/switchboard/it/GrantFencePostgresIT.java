@@ -151,6 +151,48 @@ class GrantFencePostgresIT {
         }
     }
 
+    /**
+     * The gateway learns at its next heartbeat that its session lock's connection was ended (here by
+     * {@code pg_terminate_backend}, as an operator or a pooler restart would): it takes the lock again, but meanwhile
+     * another gateway may have found it free, so its grant's unused part is given up at once (its row claims only what
+     * it spent), and its next call takes a grant again from the store. Before, it kept its whole grant.
+     */
+    @Test
+    void aGatewayWhoseLockWasLostGivesUpItsGrantAndTakesItAgain() throws Exception {
+        String app = "sbfence_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (TestGateway p = TestGateway.start(yaml(url + "&ApplicationName=" + app));
+             java.sql.Connection admin = Postgres.connect(url)) {
+            String key = new Admin(p).generate(new JsonObject().put("key_alias", "relocked").put("max_budget", BUDGET)).getString("key");
+            HttpResponse<String> r = Http.post(p.v1() + "/chat/completions", key, CHAT);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(granted(admin)).as("alone on the budget, it took all of it").isEqualTo(Math.round(BUDGET * 1e9));
+
+            int ended;
+            try (java.sql.PreparedStatement ps = admin.prepareStatement("SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l "
+                    + "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = ?")) {
+                ps.setString(1, app);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    ended = rs.getInt(1);
+                }
+            }
+            assertThat(ended).as("the gateway's session lock's connection").isEqualTo(1);
+            await("the grant's unused part given up").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> granted(admin) < Math.round(BUDGET * 1e9));
+            long givenUp = granted(admin);
+            r = Http.post(p.v1() + "/chat/completions", key, CHAT);
+            assertThat(r.statusCode()).as("taken again from the store: %s", r.body()).isEqualTo(200);
+            assertThat(granted(admin)).as("a grant taken again (alone: the rest of the budget)").isGreaterThan(givenUp);
+        }
+    }
+
+    private static long granted(java.sql.Connection c) throws java.sql.SQLException {
+        try (var rs = c.createStatement().executeQuery("SELECT granted_nanos FROM budget_grants WHERE gone_at IS NULL")) {
+            assertThat(rs.next()).as("the gateway's grant row").isTrue();
+            return rs.getLong(1);
+        }
+    }
+
     /** A TCP proxy to PostgreSQL that can be cut: its connections aborted, new ones refused, until restored. */
     private static final class CuttableProxy implements AutoCloseable {
         private final ServerSocket server;
