@@ -153,6 +153,8 @@ final class ModelNames {
             dev.switchboard.provider.Provider p;
             try {
                 p = source.providers().apply(concrete);
+            } catch (dev.switchboard.provider.ModelIds.Invalid e) {
+                throw invalidName(name, e);
             } catch (IllegalArgumentException e) {
                 throw GatewayException.badRequest("The model '" + name + "' matches the wildcard '" + route.pattern
                         + "' (line " + t.line() + "), which would send it to '" + full + "', but '" + concrete.provider()
@@ -177,12 +179,25 @@ final class ModelNames {
         dev.switchboard.provider.Provider p;
         try {
             p = source.providers().apply(concrete);
+        } catch (dev.switchboard.provider.ModelIds.Invalid e) {
+            throw invalidName(model, e);
         } catch (IllegalArgumentException e) {
             throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', which no provider here serves.", "model");
         }
         Target t = new Target(concrete, p);
         source.onNew().accept(t); // priced like the deployments it serves
         return t;
+    }
+
+    /**
+     * A requested name whose model id would go into the provider's URL and is not a plain id there (a '.' or '..'
+     * segment, '?', '#', '%', a control character, white space, or not of the provider's id syntax): a 400 naming the
+     * rule, and nothing is sent, so no such name can reach another model or another route of the provider.
+     */
+    private static GatewayException invalidName(String requested, dev.switchboard.provider.ModelIds.Invalid e) {
+        return GatewayException.badRequest("The model name '" + dev.switchboard.provider.ModelIds.printable(requested)
+                + "' is not valid: '" + dev.switchboard.provider.ModelIds.printable(e.model()) + "' is not a plain " + e.reason()
+                + ". Ask for the model by its plain id.", "model");
     }
 
     /** A wildcard entry's {@code model} as written: {@code openai/*}, or a bare {@code *} (no provider yet). */
