@@ -99,6 +99,7 @@ final class Metering {
             @Override
             public long boundNanos() {
                 long w = 0;
+                for (Target t : targets) prices.requirePricedUnderBudget(t.deployment()); // as RequestWorstCase
                 for (Target t : targets) w = Math.max(w, prices.worstCase(t.deployment(), inputBound, 0, false, 1));
                 return w;
             }

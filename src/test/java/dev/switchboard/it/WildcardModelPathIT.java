@@ -151,5 +151,15 @@ class WildcardModelPathIT {
         for (String m : List.of("gw/./gemini-2.5-pro", "gw/x/../gemini-2.5-pro", "gw/gemini-2.0-flash-lite/../gemini-2.5-pro")) {
             assertRefused(chat(key, m, 60_000), m);
         }
+        // a plain name the catalog does not price would pass the budget at $0: refused under a budget, nothing sent
+        HttpResponse<String> unpriced = chat(key, "gw/gemini-9-ultra-latest", 60_000);
+        assertThat(unpriced.statusCode()).as(unpriced.body()).isEqualTo(400);
+        assertThat(new JsonObject(unpriced.body()).getJsonObject("error").getString("message"))
+                .contains("'gw/gemini-9-ultra-latest' (gemini/gemini-9-ultra-latest, served through a wildcard) has no price");
+        assertThat(gw.simulator.received()).isEmpty();
+        // a caller without a budget is served, at $0 (priced: false in the ledger, the start log says so)
+        HttpResponse<String> free = chat(TestGateway.MASTER_KEY, "gw/gemini-9-ultra-latest", 20);
+        assertThat(free.statusCode()).as(free.body()).isEqualTo(200);
+        assertThat(free.headers().firstValue("x-switchboard-cost").orElseThrow()).isEqualTo("0");
     }
 }
