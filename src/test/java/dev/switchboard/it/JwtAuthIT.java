@@ -243,6 +243,30 @@ class JwtAuthIT {
         assertThat(gw.simulator.received()).as("nothing reached a provider").isEmpty();
     }
 
+    /**
+     * A token whose names hold a control character is refused (403 in the caller's dialect), as an admin-set name with
+     * one is: they label the ledger, the log and /metrics (the security review's LOW: {@code sub: "bob\nFORGED"} was
+     * served and became a /metrics key label and a ledger row).
+     */
+    @Test
+    void aTokenWhoseNamesHoldControlCharactersIsRefused() throws Exception {
+        gw.simulator.reset();
+        for (var claims : List.<Consumer<JWTClaimsSet.Builder>>of(b -> b.subject("bob\nFORGED"), b -> b.claim("email", "eve@example.com\r"),
+                b -> b.claim("groups", List.of("litellm-users", "re\tsearch")))) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", token(idpKey, claims),
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("holds control characters")
+                    .doesNotContain("\n");
+        }
+        HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", token(idpKey, b -> b.subject("bob\nFORGED")),
+                "{\"model\":\"claude\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "anthropic-version", "2023-06-01");
+        assertThat(a.statusCode()).isEqualTo(403);
+        assertThat(new JsonObject(a.body()).getString("type")).isEqualTo("error");
+        assertThat(gw.simulator.received()).as("nothing reached a provider").isEmpty();
+    }
+
     @Test
     void anAdminRoleReachesTheAdminApiAndAUserRoleDoesNot() throws Exception {
         String adminToken = token(idpKey, b -> b.subject("bob").claim("groups", List.of("litellm-admins")));
