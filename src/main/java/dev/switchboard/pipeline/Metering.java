@@ -157,10 +157,15 @@ final class Metering {
     /** The request's {@code model} and its {@code models} array: every alias the caller asked for by name. */
     static List<String> requestedAliases(String model, Map<String, JsonNode> extra) {
         JsonNode models = extra.get("models");
-        if (models == null || !models.isArray()) return List.of(model);
+        JsonNode fallbacks = extra.get("fallbacks");
+        boolean more = models != null && models.isArray() || fallbacks != null && fallbacks.isArray();
+        if (!more) return List.of(model);
         List<String> out = new ArrayList<>();
         out.add(model);
-        models.forEach(m -> { if (m.isTextual()) out.add(m.textValue()); });
+        if (models != null && models.isArray()) models.forEach(m -> { if (m.isTextual()) out.add(m.textValue()); });
+        // the request's own fallbacks are the caller's choice, as its models array is: the same 403 when one is not
+        // allowed (LiteLLM's "1a. If token can call fallback models"); configured fallbacks are still passed over
+        if (fallbacks != null && fallbacks.isArray()) fallbacks.forEach(m -> { if (m.isTextual() && !out.contains(m.textValue())) out.add(m.textValue()); });
         return out;
     }
 
