@@ -97,6 +97,8 @@ final class CallEngine {
         private ModelGroup group;
         private String route;
         private int retry;
+        /** The retries the current group's failures allowed at its last retry ({@code num_retries} or the retry_policy's). */
+        private int retryLimit;
         /** Retries of the deployment in {@link #current} itself (its {@code max_retries}), reset at each new pick. */
         private int deploymentRetry;
         private int attemptCount;
@@ -151,7 +153,18 @@ final class CallEngine {
          */
         private boolean fail(Throwable error) {
             if (!endNow()) return false;
-            return promise.tryFail(Cancellation.isCancellation(error) ? error : RetryAdvice.afterAttempts(error, attemptCount));
+            if (Cancellation.isCancellation(error)) return promise.tryFail(error);
+            return promise.tryFail(RetryAdvice.afterAttempts(withCounts(error), attemptCount));
+        }
+
+        /**
+         * LiteLLM's retry and fallback counts on the run's failure too (LiteLLM puts them in the message, "LiteLLM
+         * Retried: 2 times, LiteLLM Max Retries: 2"): a client reads what was tried from the same headers either way.
+         */
+        private Throwable withCounts(Throwable error) {
+            if (!(error instanceof GatewayException g)) return error;
+            return g.withHeaders(LiteLlmResponseHeaders.withCounts(g.headers(), retry, retryLimit, plan.taken(),
+                    settings.maxFallbacks()));
         }
 
         /** Ends the run now (the cancellation's listener taken off first); false when it was over already. */
@@ -202,6 +215,7 @@ final class CallEngine {
             this.group = g;
             this.route = route;
             this.retry = 0;
+            this.retryLimit = 0;
             this.refusedInGroup = 0;
             this.recoverySince = NOT_WAITING;
             tried.clear();
@@ -505,9 +519,10 @@ final class CallEngine {
                 fail(e);
                 return;
             }
-            // the deployment's LiteLLM headers, an immutable map made once per deployment: the answer holds it as it is
-            // (withHeaders would copy it into a new map a request)
-            complete(new Answer<>(settled, attempt.state.id(), route, "miss", null, attempt.state.liteLlmHeaders));
+            // the deployment's LiteLLM headers and the run's retry and fallback counts, an immutable map made once per
+            // deployment for a first try: the answer holds it as it is (withHeaders would copy it into a new map a request)
+            complete(new Answer<>(settled, attempt.state.id(), route, "miss", null, LiteLlmResponseHeaders.answered(
+                    attempt.state, retry, retryLimit, plan.taken(), settings.maxFallbacks())));
         }
 
         private void failed(Attempt attempt, Throwable error) {
@@ -543,13 +558,15 @@ final class CallEngine {
             // LiteLLM's retry_policy: the retries of this kind of failure, when it names the kind; else num_retries. The
             // request's own num_retries (x-switchboard-num-retries) wins over both: it is the most specific.
             Integer byPolicy = controls.setsRetries() ? null : settings.retryPolicy().retriesFor(group.alias, error);
-            boolean retryable = byPolicy != null ? retry < byPolicy : verdict.retry() && retry < controls.retries(settings);
+            int limit = byPolicy != null ? byPolicy : controls.retries(settings);
+            boolean retryable = byPolicy != null ? retry < byPolicy : verdict.retry() && retry < limit;
             if (retryable && !fallBackNow) {
                 // Back off, and if the group has nothing available (a 429's retry-after, a cooldown), wait for it.
                 long wait = Math.max(Backoff.nanos(retry, settings.backoffBase(), settings.minRetryWait(), random),
                         untilAvailable);
                 if (wait <= MAX_WAIT.toNanos()) {
                     retry++;
+                    retryLimit = limit;
                     metrics.retry(group.alias);
                     log.info("request {}: retry {} of '{}' in {} ms after {}: {}", ctx.requestId(), retry, group.alias,
                             wait / 1_000_000, attempt.state.id(), LogSafe.message(error));
