@@ -112,6 +112,8 @@ final class CallEngine {
         private long recoverySince = NOT_WAITING;
         /** The group's cooldowns started when it began to wait: one more means the probe it waited for failed. */
         private long cooldownsSeen;
+        /** Whether it has followed a trial call already ({@code switchboard_cooldown_gate_total{outcome="followed"}}). */
+        private boolean followedTrial;
         /** Its wait for the group to come back ({@link #waitForRecovery}); null otherwise. */
         private RecoveryWait recoveryWait;
         /** The attempt in flight, or the last one made; null before the first. */
@@ -287,7 +289,7 @@ final class CallEngine {
                 recoverySince = now;
                 cooldownsSeen = started;
             } else if (started != cooldownsSeen) { // its probe failed while this request waited: do not wait again
-                fail(cooling(now, true));
+                refuse(now, true);
                 return;
             }
             long untilTrial = group.nanosUntilTrial(facts, now);
@@ -301,7 +303,7 @@ final class CallEngine {
             }
             long left = MAX_WAIT.toNanos() - (now - recoverySince);
             if (untilTrial == Long.MAX_VALUE || untilTrial >= left) { // nothing to wait for, or longer than a request waits
-                fail(cooling(now, false));
+                refuse(now, false);
                 return;
             }
             long untilOverdue = untilTrial > 0 ? Long.MAX_VALUE : group.nanosUntilTrialOverdue(facts, now);
@@ -324,7 +326,16 @@ final class CallEngine {
                 w.leave();
                 recoveryWait = null;
                 later(1_000_000, this::attempt);
+            } else if (!followedTrial) { // counted once a request, however often it is woken to look again
+                followedTrial = true;
+                metrics.cooldownGate(group.alias, "followed");
             }
+        }
+
+        /** Fails the request with {@link #cooling}, counted as the gate's refusal. */
+        private void refuse(long now, boolean trialFailed) {
+            metrics.cooldownGate(group.alias, "refused");
+            fail(cooling(now, trialFailed));
         }
 
         /**
@@ -551,7 +562,11 @@ final class CallEngine {
             }
             if (attempt.failed(error, verdict, now)) cooldownStarted(attempt, error, attempt.probe()); // the first, or one more after a failed trial call
             long untilAvailable = group.nanosUntilAvailable(facts, now);
-            if (attempt.state.breaker.gatesNothing()) untilAvailable = Math.max(untilAvailable, retryAfterOfSole(attempt.state, error));
+            // no breaker keeps the provider's retry-after (cooldowns off, or LiteLLM's single-deployment rule that a 429
+            // does not cool its lone deployment): a retry that can only go back to it waits it out, as LiteLLM's does
+            if (attempt.state.breaker.gatesNothing() || attempt.state.breaker.lone()) {
+                untilAvailable = Math.max(untilAvailable, retryAfterOfSole(attempt.state, error));
+            }
             // The group has nothing available now (a cooldown, a 429's retry-after) but the plan has somewhere
             // else to go: go there rather than wait, as noneAvailable() does for a fresh attempt.
             boolean fallBackNow = untilAvailable > 0 && verdict.fallback() != null && plan.hasNext(verdict.fallback());
@@ -579,7 +594,7 @@ final class CallEngine {
         }
 
         /**
-         * With {@code disable_cooldowns} no breaker keeps the provider's retry-after: when the retry can only go back to
+         * With {@code disable_cooldowns}, or for a lone deployment's 429, no breaker keeps the provider's retry-after: when the retry can only go back to
          * the deployment that asked for it (no other may serve the request), it waits that long, as LiteLLM's router
          * sleeps a single deployment's retry-after before its retry. 0 otherwise.
          */
