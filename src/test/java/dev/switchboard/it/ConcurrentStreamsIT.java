@@ -21,31 +21,35 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * 2,000 slow streams at once (the upstream sends one event every 250 ms, about 9.5 s a stream) through one gateway, with
+ * 2,000 slow streams at once (the upstream sends one event every 250 ms, about 6.5 s a stream) through one gateway, with
  * its default settings. The gateway used to keep 512 connections per host and queue the rest unseen, which made the
- * later streams wait for whole earlier streams (about 9.5 s each time). Two checks: the simulator had (nearly) all of
+ * later streams wait for whole earlier streams (about 6.5 s each time). Two checks: the simulator had (nearly) all of
  * them open at once, a count no machine's speed changes; and each stream took no longer than what the simulator measured
  * it made it wait (its chained 250 ms timers run late on a loaded machine, seconds over a stream), less this JVM's stalls
  * outside the upstream's stream ({@link SchedulerStalls}), plus what the same load sent straight to the simulator takes
  * beyond it, plus {@link #MARGIN_MS} for the gateway's own work with client, gateway and simulator on two shared cores
- * in one JVM. The 2,000 timed streams start within 5 s (all open together by then) after 2,000 untimed ones warmed the
- * JVM. Once over HTTP/1.1 (one connection per stream), once over HTTP/2 to an HTTPS provider (a few connections for all).
+ * in one JVM. The 2,000 timed streams start within 3 s (all open together by then) after 2,000 untimed short ones
+ * (about 1.5 s) warmed the JVM and opened the connections. The lengths are the suite's time (the class was ~87 s with
+ * 9.5 s streams, a 5 s ramp and a warm-up round as long as a timed one); the checks do not depend on them. Once over
+ * HTTP/1.1 (one connection per stream), once over HTTP/2 to an HTTPS provider (a few connections for all).
  */
 class ConcurrentStreamsIT {
     static final int STREAMS = 2000;
     static final long EVENT_EVERY_MS = 250;
-    /** The answer text six times over: about 38 events, so each stream lasts about 9.5 s upstream. */
-    static final int REPEAT = 6;
-    /** The timed streams start over this long (400 a second), all 2,000 still open at once at the end of it. */
-    static final long RAMP_MS = 5000;
+    /** The answer text four times over: about 26 events, so each stream lasts about 6.5 s upstream. */
+    static final int REPEAT = 4;
+    /** The warm-up round's streams: the answer text once, about 7 events (1.5 s): the same code, far less waiting. */
+    static final int WARM_UP_REPEAT = 1;
+    /** The timed streams start over this long (about 670 a second), all 2,000 still open at once at the end of it. */
+    static final long RAMP_MS = 3000;
     /**
      * What a stream may take beyond its upstream's own waits, more than the same load sent directly to the simulator
      * takes: the gateway's own work under 2,000 streams on two shared cores. A stream queued behind a connection limit
-     * waits for a whole other stream to end first (about 9.5 s).
+     * waits for a whole other stream to end first (about 6.5 s).
      */
     static final long MARGIN_MS = 6000;
     /**
-     * Streams the upstream must have had open at once: all 2,000 start within the 5 s ramp and last at least 9.5 s, so
+     * Streams the upstream must have had open at once: all 2,000 start within the 3 s ramp and last at least 6.5 s, so
      * all of them when nothing holds them back; 1,500 leaves room for a head delayed seconds on a loaded machine, and any
      * per-host limit below that (the old 512) fails however fast or slow the machine is.
      */
@@ -54,7 +58,6 @@ class ConcurrentStreamsIT {
     @Test
     void twoThousandSlowStreamsOverHttp1NoneWaitsLongerThanItsUpstream() throws Exception {
         try (TestGateway gw = TestGateway.startUnrecorded(config())) {
-            gw.simulator.behaveAlways("gpt-4o-mini", SimBehaviour.longSlowStream(EVENT_EVERY_MS, REPEAT));
             int connections = runAndCheck(gw);
             assertThat(connections).as("one HTTP/1.1 connection per concurrent stream").isGreaterThanOrEqualTo(STREAMS);
         }
@@ -65,7 +68,6 @@ class ConcurrentStreamsIT {
         SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
         try (TestGateway gw = TestGateway.startTls(config().replace("general_settings:",
                 "general_settings:\n  upstream_ca_file: " + cert.certificatePath()), cert.keyCertOptions(), false)) {
-            gw.simulator.behaveAlways("gpt-4o-mini", SimBehaviour.longSlowStream(EVENT_EVERY_MS, REPEAT));
             int connections = runAndCheck(gw);
             assertThat(gw.simulator.versions()).contains(io.vertx.core.http.HttpVersion.HTTP_2);
             // The simulator allows 100 streams per connection (as Google's API does): 2,000 streams need 20 connections,
@@ -117,8 +119,10 @@ class ConcurrentStreamsIT {
             Target direct = new Target(sim.getHost(), sim.getPort(), "https".equals(sim.getScheme()), "/v1/chat/completions",
                     "gpt-4o-mini", "Bearer " + TestGateway.PROVIDER_KEY);
             gw.simulator.timeStreams();
-            // Warm-up: 2,000 streams each way, untimed, so class loading, the JIT and the first connections are not measured.
+            // Warm-up: 2,000 short streams, untimed, so class loading, the JIT and the first connections are not measured.
+            gw.simulator.behaveAlways("gpt-4o-mini", SimBehaviour.longSlowStream(EVENT_EVERY_MS, WARM_UP_REPEAT));
             round(client, gateway, false, gw, stalls);
+            gw.simulator.behaveAlways("gpt-4o-mini", SimBehaviour.longSlowStream(EVENT_EVERY_MS, REPEAT));
             Round viaGateway = round(client, gateway, true, gw, stalls);
             int connections = gw.simulator.mostOpenConnections(); // idle ones close after 4 s and new ones open later
             Round straight = round(direct.ssl() ? tlsClient : client, direct, true, gw, stalls); // the simulator is warm by now
@@ -172,7 +176,7 @@ class ConcurrentStreamsIT {
             // with the gateway on a shared machine, each late by whatever ran before it: what it really made this
             // stream wait is what it measured, from the request's arrival to its end.
             long plannedMs = (o.events() - 1) * EVENT_EVERY_MS;
-            assertThat(plannedMs).as("a slow stream of many events").isGreaterThanOrEqualTo(30 * EVENT_EVERY_MS);
+            if (timed) assertThat(plannedMs).as("a slow stream of many events").isGreaterThanOrEqualTo(20 * EVENT_EVERY_MS);
             ProviderSimulator.StreamSpan span = gw.simulator.streamSpan(o.id());
             assertThat(span).as("the simulator timed stream %s", o.id()).isNotNull();
             assertThat(span.millis()).isGreaterThanOrEqualTo(plannedMs);

@@ -123,12 +123,12 @@ abstract class CrashedGatewayGrantsContract {
             assertThat(sim.arrivals()).as("the three calls reached the provider").isEqualTo(3);
             HttpResponse<String> fourth = Http.post(first.v1() + "/chat/completions", key, big);
             assertThat(fourth.statusCode()).as("the budget holds three worst cases, not four: %s", fourth.body()).isEqualTo(400);
-            Thread.sleep(3_000); // a heartbeat (every 2 s) writes the reservations into the gateway's grant row
+            Thread.sleep(dev.switchboard.govern.Governance.KEY_SYNC_MILLIS + 1_000); // a heartbeat (every sync) writes the reservations into the gateway's grant row
             first.kill9();
         } finally {
             clients.shutdownNow();
         }
-        Thread.sleep(5_000); // quiet for two heartbeats: the next gateway takes the first for gone at once
+        Thread.sleep(2 * dev.switchboard.govern.Governance.KEY_SYNC_MILLIS + 1_000); // quiet for two heartbeats: the next gateway takes the first for gone at once
         try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
             HttpResponse<String> r = Http.post(second.v1() + "/chat/completions", key, big);
             assertThat(r.statusCode()).as("the killed gateway's calls in flight still count: %s%nits log:%n%s", r.body(),

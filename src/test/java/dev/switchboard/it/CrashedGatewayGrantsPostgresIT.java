@@ -84,7 +84,7 @@ class CrashedGatewayGrantsPostgresIT extends CrashedGatewayGrantsContract {
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                     spent += Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow());
                 }
-                Thread.sleep(3_000); // a heartbeat (every 2 s) writes the spend into the grant row; the ledger cannot
+                Thread.sleep(dev.switchboard.govern.Governance.KEY_SYNC_MILLIS + 1_000); // a heartbeat (every sync) writes the spend into the grant row; the ledger cannot
                 first.kill9();
             } finally {
                 // the dead gateway's ledger write still waits on the lock in its backend (PostgreSQL notices the client
@@ -96,7 +96,7 @@ class CrashedGatewayGrantsPostgresIT extends CrashedGatewayGrantsContract {
                 ledgerLock.rollback();
             }
         }
-        Thread.sleep(5_000); // quiet for two heartbeats and its session lock free: the next gateway takes it for gone
+        Thread.sleep(2 * dev.switchboard.govern.Governance.KEY_SYNC_MILLIS + 1_000); // quiet for two heartbeats and its session lock free: the next gateway takes it for gone
         try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
             Admin admin = new Admin(second.baseUrl(), TestGateway.MASTER_KEY);
             assertThat(admin.info(key).getDouble("spend")).as("the ledger never got the killed gateway's calls").isZero();

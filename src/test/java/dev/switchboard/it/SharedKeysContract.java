@@ -116,7 +116,7 @@ abstract class SharedKeysContract {
             assertThat(onB.post("/key/delete", new JsonObject().put("keys", new JsonArray().add(old))).statusCode()).isEqualTo(404);
             assertThat(chat(b, old)).as("B's refused change dropped the old secret from its memory too").isEqualTo(401);
             assertThat(chat(b, rotated)).isEqualTo(200);
-            Thread.sleep(2_500); // past a sync on each gateway: nothing brings the old secret back
+            Thread.sleep(dev.switchboard.govern.Governance.KEY_SYNC_MILLIS + 500); // past a sync on each gateway: nothing brings the old secret back
             for (TestGateway g : List.of(a, b)) {
                 assertThat(chat(g, old)).as("the rotated-away secret").isEqualTo(401);
                 assertThat(chat(g, rotated)).as("the new secret").isEqualTo(200);

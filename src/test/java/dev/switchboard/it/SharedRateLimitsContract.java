@@ -31,7 +31,7 @@ abstract class SharedRateLimitsContract {
 
     private static final String BODY = "{\"model\":\"gpt\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     /** Long enough for A to write its use and B to read it: two syncs and their transactions. */
-    private static final long SYNCS_MS = 2 * 2_000 + 700;
+    private static final long SYNCS_MS = 2 * dev.switchboard.govern.Governance.KEY_SYNC_MILLIS + 700;
 
     @Test
     void whatOneGatewayTookOfAKeysRpmTheOtherCountsToo() throws Exception {
