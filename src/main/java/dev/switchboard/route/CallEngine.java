@@ -599,7 +599,10 @@ final class CallEngine {
          * sleeps a single deployment's retry-after before its retry. 0 otherwise.
          */
         private long retryAfterOfSole(DeploymentState failed, Throwable error) {
-            if (!(error instanceof GatewayException g) || g.retryAfterSeconds() == null) return 0;
+            // LiteLLM's _time_to_sleep_before_retry takes a retry-after of any retryable failure (a 503's too) only within
+            // (0, 60] s, else backs off as usual: a longer one must not stop the retry (review M1)
+            if (!(error instanceof GatewayException g) || g.retryAfterSeconds() == null || g.retryAfterSeconds() <= 0
+                    || g.retryAfterSeconds() > 60) return 0;
             for (DeploymentState m : group.members) if (m != failed && facts.mayServe(group, m)) return 0;
             return g.retryAfterSeconds() * 1_000_000_000L;
         }

@@ -27,8 +27,12 @@ import org.junit.jupiter.api.Test;
  */
 class SingleDeploymentCooldownsIT {
     static TestGateway gw;
-    /** The first byte of a failing trial call: within the 0.5 s cooldown_time, which is also the trial call's lease. */
-    private static final SimBehaviour SLOW_500 = new SimBehaviour(500, 0, 250, 0, 0, 1, null);
+    /**
+     * A failing trial call of 'cnt': its first byte after 1 s (the window in which the concurrent requests arrive and
+     * follow it, wide enough for a loaded machine), within its 2 s cooldown_time, which is also the trial call's lease
+     * (a second of margin for the failure to reach the followers).
+     */
+    private static final SimBehaviour SLOW_500 = new SimBehaviour(500, 0, 1000, 0, 0, 1, null);
 
     @BeforeAll
     static void start() {
@@ -36,7 +40,7 @@ class SingleDeploymentCooldownsIT {
                 "pair=pair-b") + """
                   - model_name: cnt
                     litellm_params: { model: openai/cnt-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                    model_info: { allowed_fails: 0 }
+                    model_info: { allowed_fails: 0, cooldown_time: 2 }
                 router_settings:
                   num_retries: 0
                   cooldown_time: 0.5
@@ -113,6 +117,27 @@ class SingleDeploymentCooldownsIT {
         assertThat(MetricsIT.value(metrics(), "switchboard_deployment_cooldown", "deployment", "openai/rl-model")).isZero();
     }
 
+    /**
+     * Review M1: a lone deployment's 503 with a retry-after beyond LiteLLM's 60 s is retried with the usual back-off
+     * (LiteLLM's _time_to_sleep_before_retry ignores it), not given up because the wait would pass 60 s.
+     */
+    @Test
+    void aRetryAfterBeyondSixtySecondsDoesNotStopTheRetryOfALoneDeployment() {
+        try (TestGateway retrying = TestGateway.start(TestGateway.simModels("ra=ra-model") + """
+                router_settings:
+                  num_retries: 1
+                  retry_backoff: 0.05
+                """)) {
+            retrying.simulator.enqueue("ra-model", new SimBehaviour(503, 120, 0, 0, 0, 1, null));
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = Http.post(retrying.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"ra\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("backed off, not held for the retry-after").isLessThan(10_000);
+            assertThat(r.headers().firstValue("x-litellm-attempted-retries")).hasValue("1");
+        }
+    }
+
     /** A 401 is a failure LiteLLM's _should_retry does not retry: it cools even the only deployment down, at once. */
     @Test
     void a401CoolsTheOnlyDeploymentDownAtOnce() {
@@ -143,9 +168,9 @@ class SingleDeploymentCooldownsIT {
     @Test
     void theGatesFollowersAndRefusalsAreCounted() throws Exception {
         gw.simulator.enqueue("cnt-model", SimBehaviour.status(500));
-        assertThat(ask("cnt").statusCode()).isGreaterThanOrEqualTo(500); // allowed_fails 0: a 0.5 s cooldown
+        assertThat(ask("cnt").statusCode()).isGreaterThanOrEqualTo(500); // allowed_fails 0: its 2 s cooldown
         assertThat(cooldowns("openai/cnt-model")).isEqualTo(1.0);
-        Thread.sleep(550);
+        Thread.sleep(2_050);
         gw.simulator.enqueue("cnt-model", SLOW_500);
         List<HttpResponse<String>> answers = concurrently(6, "cnt");
         long refused = answers.stream().filter(r -> r.statusCode() == 429 && r.body().contains("deployments_cooling_down")).count();
