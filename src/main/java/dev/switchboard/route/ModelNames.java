@@ -30,7 +30,8 @@ final class ModelNames {
     private final List<WildcardRoute> wildcards;
     private final WildcardTargets source;
     private final BiFunction<String, List<DeploymentState>, ModelGroup> newGroup;
-    private final java.util.function.Function<Deployment, CircuitBreaker> newBreaker;
+    /** A deployment's breaker; the flag: it is the only entry of its wildcard pattern (LiteLLM's single-deployment group). */
+    private final BiFunction<Deployment, Boolean, CircuitBreaker> newBreaker;
     /** One usage window per wildcard entry, shared by every model it serves. */
     private final Map<Deployment, UsageWindow> windows = new java.util.IdentityHashMap<>();
     /** One set of parallel slots per wildcard entry, shared by every model it serves. */
@@ -39,12 +40,12 @@ final class ModelNames {
 
     ModelNames(Map<String, ModelGroup> exact, Map<String, GroupAlias> groupAliases, WildcardTargets source,
                BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, java.util.function.Function<Deployment, CircuitBreaker> newBreaker) {
-        this(exact, groupAliases, source, newGroup, newBreaker, d -> ParallelSlots.NONE);
+        this(exact, groupAliases, source, newGroup, (d, alone) -> newBreaker.apply(d), d -> ParallelSlots.NONE);
     }
 
     /** @param newSlots a wildcard entry's max_parallel_requests, shared (like its rpm/tpm) by every model it serves */
     ModelNames(Map<String, ModelGroup> exact, Map<String, GroupAlias> groupAliases, WildcardTargets source,
-               BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, java.util.function.Function<Deployment, CircuitBreaker> newBreaker,
+               BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, BiFunction<Deployment, Boolean, CircuitBreaker> newBreaker,
                java.util.function.Function<Deployment, ParallelSlots> newSlots) {
         this.exact = exact;
         this.groupAliases = groupAliases;
@@ -162,7 +163,7 @@ final class ModelNames {
             }
             Target target = new Target(concrete, p);
             source.onNew().accept(target);
-            members.add(new DeploymentState(target, newBreaker.apply(concrete), windows.get(t), slots.get(t)));
+            members.add(new DeploymentState(target, newBreaker.apply(concrete, route.templates.size() == 1), windows.get(t), slots.get(t)));
         }
         return newGroup.apply(name, members);
     }

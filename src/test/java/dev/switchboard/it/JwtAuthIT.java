@@ -286,4 +286,23 @@ class JwtAuthIT {
         assertThat(chat(key).choices()).isNotEmpty();
         assertThatThrownBy(() -> chat("sk-not-a-key")).isInstanceOf(UnauthorizedException.class);
     }
+
+    /**
+     * An admin token does not open a dashboard session: the session (12 hours) would outlive the token, and a token
+     * made 15 s long kept listing and creating keys for hours (QA security finding 2). It still reaches the dashboard's
+     * API with each request, checked each time; the master key logs in as before.
+     */
+    @Test
+    void anAdminTokenDoesNotLogInToTheDashboard() throws Exception {
+        String adminToken = token(idpKey, b -> b.subject("bob").claim("groups", List.of("litellm-admins")));
+        HttpResponse<String> login = Http.post(gw.baseUrl() + "/ui/login", null, new JsonObject().put("master_key", adminToken).encode());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(401);
+        assertThat(login.headers().firstValue("set-cookie")).isEmpty();
+        assertThat(new JsonObject(login.body()).getJsonObject("error").getString("message")).contains("JWT").contains("master key only");
+        assertThat(Http.get(gw.baseUrl() + "/ui/api/keys", adminToken).statusCode()).isEqualTo(200);
+        HttpResponse<String> master = Http.post(gw.baseUrl() + "/ui/login", null,
+                new JsonObject().put("master_key", TestGateway.MASTER_KEY).encode());
+        assertThat(master.statusCode()).as(master.body()).isEqualTo(200);
+        assertThat(master.headers().firstValue("set-cookie").orElseThrow()).startsWith("sb_ui_session=");
+    }
 }
