@@ -7,7 +7,8 @@
 #      Then the same on bench/data/polarity-probe.jsonl: 36 hand-written pairs (24 questions and their opposites, 12
 #      paraphrases), the cases the polarity guard is for, which QQP hardly has (a demonstration, not a rate); and on
 #      bench/data/guard-probe.jsonl: a QA run's 118 adversarial non-duplicates (role swaps by the grammar, questions about
-#      an exact string, opposite actions, …) and 24 paraphrases that must still match (a demonstration too).
+#      an exact string, opposite actions, …) and 24 paraphrases that must still match (a demonstration too); and on
+#      bench/data/swap-probe.jsonl: 20 lowercase word swaps ("… in python" / "… in javascript") and 16 paraphrases.
 #   2. the same table for all-minilm-l6-v2-q, the faster model (no verification / online runs).
 #   3. switchboard cache bench: lookup p50/p99 with 100,000 entries, memory an entry and the index's recall against exact
 #      search, for both models; then Lucene's index and pgvector's interleaved (Lucene, pgvector, Lucene, pgvector: the
@@ -36,6 +37,8 @@ run() { java -Xmx2g --add-modules jdk.incubator.vector -jar "$jar" "$@" 2> >(gre
   run cache eval --pairs "$here/data/polarity-probe.jsonl"
   echo '```'; echo; echo '## bge-small-en-v15-q on the guard probe (adversarial pairs of a QA run, and paraphrases)'; echo '```'
   run cache eval --pairs "$here/data/guard-probe.jsonl"
+  echo '```'; echo; echo '## bge-small-en-v15-q on the word-swap probe (lowercase words of one kind swapped, and paraphrases)'; echo '```'
+  run cache eval --pairs "$here/data/swap-probe.jsonl"
   echo '```'; echo; echo '## all-minilm-l6-v2-q on held-out pairs'; echo '```'
   run cache eval --pairs "$here/data/qqp-heldout.jsonl" --embedder all-minilm-l6-v2-q
   echo '```'; echo; echo '## lookup latency, 100,000 entries'; echo '```'

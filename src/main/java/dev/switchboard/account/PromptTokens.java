@@ -21,12 +21,12 @@ import java.util.function.ToIntFunction;
 public final class PromptTokens {
 
     /** OpenAI's chat format: ~3 tokens of framing per message (4 on older models; we take 4) and 1 per name. */
-    static final int PER_MESSAGE = 4;
+    public static final int PER_MESSAGE = 4;
     static final int PER_NAME = 1;
     /** Every reply is primed with {@code <|start|>assistant<|message|>}: 3 tokens. */
-    static final int REPLY_PRIMING = 3;
+    public static final int REPLY_PRIMING = 3;
     /** Framing of a tool definition / a tool call beyond its own text, and of the tool list as a whole. */
-    static final int PER_TOOL = 8;
+    public static final int PER_TOOL = 8;
     static final int PER_TOOL_CALL = 4;
     static final int TOOLS_FRAME = 12;
     /**

@@ -157,7 +157,7 @@ public final class ResponseCache {
         controls.checkAllowed(ctx.caller().allowedCacheControls(), ctx.caller().admin());
         // LiteLLM's mode: default_off: the cache is neither asked nor written unless the request opts in
         if (settings.optIn() && !controls.useCache()) return null;
-        String ns = controls.namespace() != null ? controls.namespace()
+        String ns = controls.namespace() != null ? requestedNamespace(controls.namespace(), settings.namespace())
                 : settings.namespace() != null ? settings.namespace() : ctx.caller().id();
         String variant = null;
         if (request.model() != null && request.model().equals(autoAlias)) {
@@ -169,6 +169,21 @@ public final class ResponseCache {
         // the semantic cache's stamps now, before anything is asked: a flush from here on drops this request's answer
         return new Plan(ns, exact, controls, RequestFingerprint.context(ns, request, variant), RequestFingerprint.lastUserText(request),
                 semantic.flushStamp(), semantic.sharedCursor());
+    }
+
+    /** What a namespace a request names is kept under: {@code cache: {"namespace": "team-a"}} is {@code ns:team-a}. */
+    public static final String REQUESTED_NAMESPACE_PREFIX = "ns:";
+
+    /**
+     * Where a request-named namespace lives: in a space of its own ({@value #REQUESTED_NAMESPACE_PREFIX} and the name),
+     * so no name reaches a caller's private namespace (a key's is its {@code key_id}, the master key's {@code master}: QA
+     * read and wrote both by naming them); the configured shared namespace ({@code cache_params.namespace}), which every
+     * caller already has, is itself.
+     *
+     * @param configured {@code cache_params.namespace}, or null
+     */
+    static String requestedNamespace(String named, String configured) {
+        return named.equals(configured) ? named : REQUESTED_NAMESPACE_PREFIX + named;
     }
 
     /**

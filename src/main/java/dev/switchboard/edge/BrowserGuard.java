@@ -32,7 +32,8 @@ final class BrowserGuard {
     private static final String EXPOSED = "x-switchboard-request-id, x-switchboard-model, x-switchboard-route, "
             + "x-switchboard-cache, x-switchboard-cost, x-switchboard-tier, x-request-id, request-id, retry-after, "
             // LiteLLM's answer headers, which tools written for LiteLLM read (from a page too)
-            + "x-litellm-response-cost, x-litellm-model-id, x-litellm-model-api-base, x-litellm-cache-key";
+            + "x-litellm-response-cost, x-litellm-model-id, x-litellm-model-api-base, x-litellm-cache-key, "
+            + "x-litellm-attempted-retries, x-litellm-max-retries, x-litellm-attempted-fallbacks, x-litellm-max-fallbacks";
 
     private final Set<String> allowedHosts;
     private final boolean anyHost;

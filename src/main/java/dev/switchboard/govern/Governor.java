@@ -77,7 +77,8 @@ public final class Governor {
 
     /**
      * @param endUser         the end user the request names ({@code user}), or null
-     * @param aliases         the models the request names: its {@code model} and its {@code models} array
+     * @param aliases         the models the request names: its {@code model}, its {@code models} array and its own
+     *                        {@code fallbacks}
      * @param worstCase       what the call can cost at most; asked only when a budget applies
      * @param estimatedTokens the tokens the request reserves of a tpm limit (its prompt estimate plus its output limit ×
      *                        n, when it sets one), asked only when a tpm limit applies

@@ -73,6 +73,14 @@ final class JwtIdentity {
         if (endUser != null) tags.add("end_user:" + endUser);
         String team = teams.isEmpty() ? null : teams.iterator().next();
         String sub = text(claims.get("sub"));
+        // what the token names goes into the ledger, the log and /metrics' key label, as a key's admin-set names do:
+        // the same rule (RowAdmin.holdsControl), a refusal rather than a forged line or label
+        refuseControl("user id", userId);
+        refuseControl("email", email);
+        refuseControl("org", org);
+        refuseControl("end user", endUser);
+        for (String t : teams) refuseControl("team", t);
+        refuseControl("sub", sub);
         String id = userId != null ? "user:" + userId : team != null ? "team:" + team : sub != null ? "jwt:" + sub : "jwt";
         String alias = email != null ? email : userId != null ? userId : team;
         return Caller.jwt(id, admin, alias, tags, models);
@@ -141,6 +149,15 @@ final class JwtIdentity {
         if (v == null || v instanceof Map) return null;
         String s = v.toString();
         return s.isEmpty() ? null : s;
+    }
+
+    /** A 403 when a name the token gives holds a control character (a line break, a tab, ...). */
+    private static void refuseControl(String what, String value) {
+        if (value != null && RowAdmin.holdsControl(value)) {
+            throw forbidden("This token's " + what + " '" + LogSafe.text(value) + "' holds control characters (line breaks, tabs, ...); "
+                    + "names from a token label the ledger, the log and /metrics, where admin-set names may not hold them either. "
+                    + "Fix the claim at the identity provider.");
+        }
     }
 
     private static GatewayException forbidden(String message) {

@@ -55,9 +55,47 @@ public final class CallTags {
         // any case: "Team:red" is no identity the gateway reads, but it would stand beside "team:blue" in reports;
         // and any look-alike of one for the same reason
         String t = withoutLookalikes(tag);
-        for (String p : IDENTITY_PREFIXES) if (t.regionMatches(true, 0, p, 0, p.length())) return true;
+        int colon = colonAt(t);
+        if (colon < 0) return false;
+        // white space inside the name does not change how it reads ("team :red", "end_ user:x")
+        int[] name = t.substring(0, colon).codePoints().filter(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c)).toArray();
+        for (String p : IDENTITY_NAMES) if (readsAs(name, p)) return true;
         return false;
     }
+
+    /**
+     * Whether a tag's name reads as the reserved {@code name}: equal to it in any case, or a look-alike of it, the same
+     * length with every ASCII character matching (any case) and the others letters from another script where the
+     * reserved name has a letter ({@code tеam} with a Cyrillic е, {@code оrg} with a Cyrillic о). Any non-ASCII letter in
+     * such a place counts, not only the ones Unicode lists as confusable: none of them makes a name a reader of a report
+     * could tell from {@code team} at a glance, and no honest tag needs one there.
+     */
+    private static boolean readsAs(int[] tagName, String name) {
+        if (tagName.length != name.length()) return false;
+        for (int i = 0; i < tagName.length; i++) {
+            int c = tagName[i];
+            char want = name.charAt(i);
+            if (c < 0x80) {
+                if (Character.toLowerCase(c) != want) return false;
+            } else if (!Character.isLetter(c) || !Character.isLetter(want)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Where the tag's name ends: its first ':' or a character that looks like one and that NFKC leaves as it is
+     * (the modifier letter colons U+02D0 and U+A789, the ratio sign U+2236, the Armenian full stop U+0589, the Hebrew
+     * sof pasuq U+05C3, the runic U+16EC, the Mongolian U+1803 and U+1809, the two-dot punctuation U+205A, the presentation
+     * form U+FE13); -1 for none.
+     */
+    private static int colonAt(String t) {
+        for (int i = 0; i < t.length(); i++) if (COLONS.indexOf(t.charAt(i)) >= 0) return i;
+        return -1;
+    }
+
+    private static final String COLONS = ":\u02d0\ua789\u2236\u0589\u05c3\u16ec\u1803\u1809\u205a\ufe13";
 
     /**
      * {@code tag} as a reader of a report sees it: NFKC-normalised (a full-width colon or letter becomes the ASCII one, a
@@ -76,7 +114,7 @@ public final class CallTags {
         return out.toString().strip();
     }
 
-    private static final String[] IDENTITY_PREFIXES = {"user:", "team:", "org:", "end_user:"};
+    private static final String[] IDENTITY_NAMES = {"user", "team", "org", "end_user"};
 
     /** Tags the request itself brought, and where: {@code source} is the body field or header that holds them. */
     public record Brought(String source, List<String> tags) {}

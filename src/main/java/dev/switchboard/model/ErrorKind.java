@@ -2,7 +2,9 @@ package dev.switchboard.model;
 
 /**
  * The kinds of failure a caller can see, each with its HTTP status and the error {@code type} of each
- * dialect. One table, so every dialect maps the same failure to the same status.
+ * dialect. One table, so every dialect maps the same failure to the same status. The OpenAI name of the 5xx kinds
+ * ({@code upstream_error}, {@code service_unavailable}, {@code timeout}) is what the ledger, the log and the metrics
+ * record; an OpenAI-dialect body says OpenAI's {@code server_error} for them ({@link GatewayException#openAiKindType}).
  */
 public enum ErrorKind {
     BAD_REQUEST(400, "invalid_request_error", "invalid_request_error"),

@@ -198,14 +198,32 @@ public final class GatewayException extends RuntimeException {
     }
 
     /**
-     * The kind's type as OpenAI's API words it: a 503 (an overloaded Claude or Gemini, the gateway's own "no deployment
-     * can serve") is OpenAI's {@code server_error}, the type OpenAI sends with its own 503 "overloaded" and that an
-     * OpenAI-compatible upstream's 503 passes through, so a client branching on {@code error.type} sees one value for
-     * one situation whichever provider served. The kind's own name stays what the ledger, the log and metrics record.
-     * Never an upstream's own words (the Responses stream's {@code error} event's {@code code} without a code of its own).
+     * The kind's type as OpenAI's API words it: every failure on the server's side, 500, 502 (an upstream's 5xx, a
+     * connection refused or reset), 503 (an overloaded Claude or Gemini, the gateway's own "no deployment can serve") and
+     * 504 (an upstream silent past its {@code timeout}), is OpenAI's {@code server_error}, the type OpenAI sends with
+     * its own 5xx answers and that an OpenAI-compatible upstream's passes through, so a client branching on
+     * {@code error.type} sees one value for one situation whichever provider served. OpenAI's API has no
+     * {@code upstream_error}, {@code timeout} or {@code service_unavailable} type (LiteLLM's proxy sends a null type
+     * for its timeouts and connection errors). The kind's own name stays what the ledger, the log and metrics record,
+     * and is the {@code code} of a 502 or 504 without a code of its own ({@link #openAiKindCode}). Never an upstream's
+     * own words (the Responses stream's {@code error} event's {@code code} without a code of its own).
      */
     public String openAiKindType() {
-        return kind == ErrorKind.UNAVAILABLE ? ErrorKind.INTERNAL.openAiType() : kind.openAiType();
+        return switch (kind) {
+            case UNAVAILABLE, UPSTREAM, TIMEOUT -> ErrorKind.INTERNAL.openAiType();
+            default -> kind.openAiType();
+        };
+    }
+
+    /**
+     * The {@code code} an OpenAI-dialect error body carries: the failure's own, else, for a 502 or 504, the kind's name
+     * ({@code upstream_error}, {@code timeout}), which was the body's {@code type} before that became OpenAI's
+     * {@code server_error}: a client still tells a failed upstream from a slow one without parsing the message. Null
+     * otherwise (OpenAI's own bodies mostly have a null code).
+     */
+    public String openAiKindCode() {
+        if (code != null) return code;
+        return kind == ErrorKind.UPSTREAM || kind == ErrorKind.TIMEOUT ? kind.openAiType() : null;
     }
 
     /**

@@ -87,8 +87,35 @@ final class DeploymentPrices {
             } catch (IllegalArgumentException e) { // checked at start for the entry; here only as a guard
                 lookup = PriceLookup.unpriced(e.getMessage());
             }
+            if (!lookup.priced() && !d.provider().equals("mock")) {
+                // said once per name (at most ModelNames' 1,000 names are kept): its calls are recorded at $0
+                LOG.warn("unpriced: '{}' ({}) served through a wildcard has no price in the catalog or the entry's model_info: "
+                        + "its calls cost $0, and a caller under a budget is refused it", dev.switchboard.model.LogSafe.text(d.alias()),
+                        dev.switchboard.model.LogSafe.text(d.id()));
+            }
             return price(t, lookup);
         });
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("switchboard.prices");
+
+    /**
+     * Refuses a model a caller named through a wildcard when nothing prices it (neither the catalog nor the wildcard
+     * entry's {@code model_info}): asked only where a budget applies, which such a call would pass at $0 however much
+     * it cost, a name of the caller's choosing. An entry of the config that is unpriced (a self-hosted model) is the
+     * operator's choice and is served as before.
+     *
+     * @throws dev.switchboard.model.GatewayException 400 naming the model and the fix
+     */
+    void requirePricedUnderBudget(Deployment d) {
+        if (byEntry.containsKey(d) || d.provider().equals("mock")) return;
+        Priced p = of(d);
+        if (p == null || p.lookup().priced()) return;
+        throw dev.switchboard.model.GatewayException.badRequest("The model '" + dev.switchboard.model.LogSafe.text(d.alias()) + "' ("
+                + dev.switchboard.model.LogSafe.text(d.id()) + ", served through a wildcard) has no price: the catalog does not know "
+                + "it and the wildcard entry's model_info sets none, so a budget cannot bound what it costs, and a caller under a "
+                + "budget may not use it. Ask for a model the catalog prices, or have the operator give it a price (its own "
+                + "model_list entry with model_info input_cost_per_token and output_cost_per_token).", "model");
     }
 
     private static Priced price(Target t, PriceLookup lookup) {

@@ -99,6 +99,7 @@ final class Metering {
             @Override
             public long boundNanos() {
                 long w = 0;
+                for (Target t : targets) prices.requirePricedUnderBudget(t.deployment()); // as RequestWorstCase
                 for (Target t : targets) w = Math.max(w, prices.worstCase(t.deployment(), inputBound, 0, false, 1));
                 return w;
             }
@@ -156,10 +157,15 @@ final class Metering {
     /** The request's {@code model} and its {@code models} array: every alias the caller asked for by name. */
     static List<String> requestedAliases(String model, Map<String, JsonNode> extra) {
         JsonNode models = extra.get("models");
-        if (models == null || !models.isArray()) return List.of(model);
+        JsonNode fallbacks = extra.get("fallbacks");
+        boolean more = models != null && models.isArray() || fallbacks != null && fallbacks.isArray();
+        if (!more) return List.of(model);
         List<String> out = new ArrayList<>();
         out.add(model);
-        models.forEach(m -> { if (m.isTextual()) out.add(m.textValue()); });
+        if (models != null && models.isArray()) models.forEach(m -> { if (m.isTextual()) out.add(m.textValue()); });
+        // the request's own fallbacks are the caller's choice, as its models array is: the same 403 when one is not
+        // allowed (LiteLLM's "1a. If token can call fallback models"); configured fallbacks are still passed over
+        if (fallbacks != null && fallbacks.isArray()) fallbacks.forEach(m -> { if (m.isTextual() && !out.contains(m.textValue())) out.add(m.textValue()); });
         return out;
     }
 
@@ -177,12 +183,29 @@ final class Metering {
         return output == null ? prompt : prompt + (long) output * RequestWorstCase.choices(r);
     }
 
-    /** A quick token estimate of the prompt (characters / 4), for the tpm limit. */
+    /**
+     * A quick token estimate of the prompt, for the tpm limit: its text at four characters a token plus the framing the
+     * chat format adds whatever the text ({@link PromptTokens#PER_MESSAGE} a message, {@link PromptTokens#REPLY_PRIMING},
+     * {@link PromptTokens#PER_TOOL} and the name and description of each tool definition). Without the framing a burst
+     * of short prompts ("hi": 1 token by its text, ~10 by OpenAI's count) reserved a tenth of what it used: QA saw 40
+     * calls on a 300 tpm key use 319 tokens. No tokenizer: a limit is checked on every call of its key.
+     */
     static long roughTokens(ChatRequest r) {
         long chars = 0;
-        for (var m : r.messages()) for (var p : m.content()) if (p instanceof dev.switchboard.model.ContentPart.Text t) chars += t.text().length();
-        return Math.max(1, chars / 4);
+        long framing = PromptTokens.REPLY_PRIMING;
+        for (var m : r.messages()) {
+            framing += PromptTokens.PER_MESSAGE;
+            for (var p : m.content()) if (p instanceof dev.switchboard.model.ContentPart.Text t) chars += t.text().length();
+            for (var call : m.toolCalls()) chars += length(call.name()) + length(call.arguments());
+        }
+        for (var tool : r.tools()) {
+            framing += PromptTokens.PER_TOOL;
+            chars += length(tool.name()) + length(tool.description());
+        }
+        return chars / 4 + framing;
     }
+
+    private static int length(String s) { return s == null ? 0 : s.length(); }
 
     /** The call's tags ({@link dev.switchboard.model.CallTags}). */
     static List<String> tags(CallContext ctx, ChatRequest request) {

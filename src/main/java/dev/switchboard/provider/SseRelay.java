@@ -121,6 +121,15 @@ public abstract class SseRelay implements ChatStream {
     protected GatewayException firstEventError(String event, byte[] data) { return null; }
 
     /**
+     * What is wrong with the stream's first event when it is not of this stream's API at all (a server that answers
+     * one API with another's stream), or null: the attempt then fails before the stream starts, a 502 naming the
+     * deployment that is retried and fallen back from like a whole answer of the wrong shape. {@code data} is the
+     * event as sent (not yet masked): what is returned may quote it, as {@link #shapeError} masks it. The default:
+     * nothing is checked here (the stream's own checks fail the stream after its start).
+     */
+    protected String firstEventShape(String event, byte[] data, int offset, int length) { return null; }
+
+    /**
      * A word besides "error" whose bytes in a first event make it worth {@link #firstEventError}'s parse (Gemini's
      * {@code MALFORMED_FUNCTION_CALL} finish, a failure sent as a candidate); or null for none.
      */
@@ -149,6 +158,10 @@ public abstract class SseRelay implements ChatStream {
             byte[] copy = java.util.Arrays.copyOfRange(data, offset, offset + length);
             scrubber.events().scrub(copy, 0, copy.length);
             error = firstEventError(event, copy);
+        }
+        if (error == null) {
+            String wrong = firstEventShape(event, data, offset, length);
+            if (wrong != null) error = shapeError(wrong);
         }
         if (error != null) {
             firstEventFailed(error);
@@ -375,7 +388,7 @@ public abstract class SseRelay implements ChatStream {
     }
 
     /** The failure of an event the gateway cannot use, naming this stream's deployment. */
-    protected final GatewayException shapeError(String what) { return AnswerShape.event(endpoint.name(), what); }
+    protected final GatewayException shapeError(String what) { return AnswerShape.event(endpoint.name(), scrubber.text(what)); }
 
     @Override
     public final void cancel() {

@@ -65,7 +65,7 @@ final class Attempt implements ServingAttempt {
     void answered(long now) {
         state.recordLatency((now - startedNanos) / 1e6);
         outcomeTold = true;
-        state.breaker.succeeded(probe);
+        state.breaker.succeeded(probe, now);
     }
 
     /** Whether it is the half-open trial call of a deployment whose cooldown is over. */

@@ -97,6 +97,8 @@ final class CallEngine {
         private ModelGroup group;
         private String route;
         private int retry;
+        /** The retries the current group's failures allowed at its last retry ({@code num_retries} or the retry_policy's). */
+        private int retryLimit;
         /** Retries of the deployment in {@link #current} itself (its {@code max_retries}), reset at each new pick. */
         private int deploymentRetry;
         private int attemptCount;
@@ -110,6 +112,8 @@ final class CallEngine {
         private long recoverySince = NOT_WAITING;
         /** The group's cooldowns started when it began to wait: one more means the probe it waited for failed. */
         private long cooldownsSeen;
+        /** Whether it has followed a trial call already ({@code switchboard_cooldown_gate_total{outcome="followed"}}). */
+        private boolean followedTrial;
         /** Its wait for the group to come back ({@link #waitForRecovery}); null otherwise. */
         private RecoveryWait recoveryWait;
         /** The attempt in flight, or the last one made; null before the first. */
@@ -151,7 +155,18 @@ final class CallEngine {
          */
         private boolean fail(Throwable error) {
             if (!endNow()) return false;
-            return promise.tryFail(Cancellation.isCancellation(error) ? error : RetryAdvice.afterAttempts(error, attemptCount));
+            if (Cancellation.isCancellation(error)) return promise.tryFail(error);
+            return promise.tryFail(RetryAdvice.afterAttempts(withCounts(error), attemptCount));
+        }
+
+        /**
+         * LiteLLM's retry and fallback counts on the run's failure too (LiteLLM puts them in the message, "LiteLLM
+         * Retried: 2 times, LiteLLM Max Retries: 2"): a client reads what was tried from the same headers either way.
+         */
+        private Throwable withCounts(Throwable error) {
+            if (!(error instanceof GatewayException g)) return error;
+            return g.withHeaders(LiteLlmResponseHeaders.withCounts(g.headers(), retry, retryLimit, plan.taken(),
+                    settings.maxFallbacks()));
         }
 
         /** Ends the run now (the cancellation's listener taken off first); false when it was over already. */
@@ -202,6 +217,7 @@ final class CallEngine {
             this.group = g;
             this.route = route;
             this.retry = 0;
+            this.retryLimit = 0;
             this.refusedInGroup = 0;
             this.recoverySince = NOT_WAITING;
             tried.clear();
@@ -273,7 +289,7 @@ final class CallEngine {
                 recoverySince = now;
                 cooldownsSeen = started;
             } else if (started != cooldownsSeen) { // its probe failed while this request waited: do not wait again
-                fail(cooling(now, true));
+                refuse(now, true);
                 return;
             }
             long untilTrial = group.nanosUntilTrial(facts, now);
@@ -287,7 +303,7 @@ final class CallEngine {
             }
             long left = MAX_WAIT.toNanos() - (now - recoverySince);
             if (untilTrial == Long.MAX_VALUE || untilTrial >= left) { // nothing to wait for, or longer than a request waits
-                fail(cooling(now, false));
+                refuse(now, false);
                 return;
             }
             long untilOverdue = untilTrial > 0 ? Long.MAX_VALUE : group.nanosUntilTrialOverdue(facts, now);
@@ -310,7 +326,16 @@ final class CallEngine {
                 w.leave();
                 recoveryWait = null;
                 later(1_000_000, this::attempt);
+            } else if (!followedTrial) { // counted once a request, however often it is woken to look again
+                followedTrial = true;
+                metrics.cooldownGate(group.alias, "followed");
             }
+        }
+
+        /** Fails the request with {@link #cooling}, counted as the gate's refusal. */
+        private void refuse(long now, boolean trialFailed) {
+            metrics.cooldownGate(group.alias, "refused");
+            fail(cooling(now, trialFailed));
         }
 
         /**
@@ -505,9 +530,10 @@ final class CallEngine {
                 fail(e);
                 return;
             }
-            // the deployment's LiteLLM headers, an immutable map made once per deployment: the answer holds it as it is
-            // (withHeaders would copy it into a new map a request)
-            complete(new Answer<>(settled, attempt.state.id(), route, "miss", null, attempt.state.liteLlmHeaders));
+            // the deployment's LiteLLM headers and the run's retry and fallback counts, an immutable map made once per
+            // deployment for a first try: the answer holds it as it is (withHeaders would copy it into a new map a request)
+            complete(new Answer<>(settled, attempt.state.id(), route, "miss", null, LiteLlmResponseHeaders.answered(
+                    attempt.state, retry, retryLimit, plan.taken(), settings.maxFallbacks())));
         }
 
         private void failed(Attempt attempt, Throwable error) {
@@ -536,20 +562,26 @@ final class CallEngine {
             }
             if (attempt.failed(error, verdict, now)) cooldownStarted(attempt, error, attempt.probe()); // the first, or one more after a failed trial call
             long untilAvailable = group.nanosUntilAvailable(facts, now);
-            if (attempt.state.breaker.gatesNothing()) untilAvailable = Math.max(untilAvailable, retryAfterOfSole(attempt.state, error));
+            // no breaker keeps the provider's retry-after (cooldowns off, or LiteLLM's single-deployment rule that a 429
+            // does not cool its lone deployment): a retry that can only go back to it waits it out, as LiteLLM's does
+            if (attempt.state.breaker.gatesNothing() || attempt.state.breaker.lone()) {
+                untilAvailable = Math.max(untilAvailable, retryAfterOfSole(attempt.state, error));
+            }
             // The group has nothing available now (a cooldown, a 429's retry-after) but the plan has somewhere
             // else to go: go there rather than wait, as noneAvailable() does for a fresh attempt.
             boolean fallBackNow = untilAvailable > 0 && verdict.fallback() != null && plan.hasNext(verdict.fallback());
             // LiteLLM's retry_policy: the retries of this kind of failure, when it names the kind; else num_retries. The
             // request's own num_retries (x-switchboard-num-retries) wins over both: it is the most specific.
             Integer byPolicy = controls.setsRetries() ? null : settings.retryPolicy().retriesFor(group.alias, error);
-            boolean retryable = byPolicy != null ? retry < byPolicy : verdict.retry() && retry < controls.retries(settings);
+            int limit = byPolicy != null ? byPolicy : controls.retries(settings);
+            boolean retryable = byPolicy != null ? retry < byPolicy : verdict.retry() && retry < limit;
             if (retryable && !fallBackNow) {
                 // Back off, and if the group has nothing available (a 429's retry-after, a cooldown), wait for it.
                 long wait = Math.max(Backoff.nanos(retry, settings.backoffBase(), settings.minRetryWait(), random),
                         untilAvailable);
                 if (wait <= MAX_WAIT.toNanos()) {
                     retry++;
+                    retryLimit = limit;
                     metrics.retry(group.alias);
                     log.info("request {}: retry {} of '{}' in {} ms after {}: {}", ctx.requestId(), retry, group.alias,
                             wait / 1_000_000, attempt.state.id(), LogSafe.message(error));
@@ -562,12 +594,15 @@ final class CallEngine {
         }
 
         /**
-         * With {@code disable_cooldowns} no breaker keeps the provider's retry-after: when the retry can only go back to
+         * With {@code disable_cooldowns}, or for a lone deployment's 429, no breaker keeps the provider's retry-after: when the retry can only go back to
          * the deployment that asked for it (no other may serve the request), it waits that long, as LiteLLM's router
          * sleeps a single deployment's retry-after before its retry. 0 otherwise.
          */
         private long retryAfterOfSole(DeploymentState failed, Throwable error) {
-            if (!(error instanceof GatewayException g) || g.retryAfterSeconds() == null) return 0;
+            // LiteLLM's _time_to_sleep_before_retry takes a retry-after of any retryable failure (a 503's too) only within
+            // (0, 60] s, else backs off as usual: a longer one must not stop the retry (review M1)
+            if (!(error instanceof GatewayException g) || g.retryAfterSeconds() == null || g.retryAfterSeconds() <= 0
+                    || g.retryAfterSeconds() > 60) return 0;
             for (DeploymentState m : group.members) if (m != failed && facts.mayServe(group, m)) return 0;
             return g.retryAfterSeconds() * 1_000_000_000L;
         }

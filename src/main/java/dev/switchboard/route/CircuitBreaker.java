@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Requests with nowhere else to go wait for the probe's outcome ({@link #awaitProbe}): they are woken when it ends
  * (or is not sent after all), and {@link #cooldownsStarted} tells them whether it failed. With LiteLLM's
  * {@code disable_cooldowns} the breaker is {@link #disabled}: it never opens, counts nothing and limits nothing.
+ *
+ * <p>A deployment that is the only one of its {@code model_name} follows LiteLLM's single-deployment rule
+ * ({@link #lone}; {@code _should_cooldown_deployment} in its {@code router_utils/cooldown_handlers.py}): neither a 429
+ * nor a failure rate cools it down, since there is nothing to steer its traffic to; only a 401 or 404 (a failure
+ * LiteLLM's {@code _should_retry} would not retry) does, at once, or a minute in which at least
+ * {@link #SINGLE_DEPLOYMENT_TRAFFIC_FAILURE_THRESHOLD} calls reached it and every one failed.
  */
 final class CircuitBreaker {
     private static final long CLOSED = Long.MIN_VALUE;
@@ -43,6 +49,24 @@ final class CircuitBreaker {
     /** Wake-ups of requests waiting for the probe in flight ({@link #awaitProbe}); null when none; guarded by {@code this}. */
     private List<Runnable> probeWaiters;
 
+    /**
+     * LiteLLM's {@code SINGLE_DEPLOYMENT_TRAFFIC_FAILURE_THRESHOLD} ({@code litellm/constants.py}): the calls within a
+     * minute, all of them failed, that cool down the only deployment of a group ("reasonable traffic").
+     */
+    static final int SINGLE_DEPLOYMENT_TRAFFIC_FAILURE_THRESHOLD = 1000;
+    private static final long MINUTE_NANOS = 60_000_000_000L;
+    /**
+     * LiteLLM's single-deployment rule applies: the deployment is the only one of its {@code model_name} and no
+     * {@code allowed_fails} or {@code allowed_fails_policy} asks for counting ({@link #of(RouterSettings, Deployment, boolean)}).
+     */
+    private final boolean lone;
+    /** {@link #lone}: the minute (nanoTime / 60 s) of the last success; a failure in the same minute is not "all failed". */
+    private volatile long successMinute = Long.MIN_VALUE;
+    /** {@link #lone}: the minute {@link #failuresThisMinute} counts; guarded by {@code this}. */
+    private long failureMinute = Long.MIN_VALUE;
+    /** {@link #lone}: the failures counted in {@link #failureMinute}; guarded by {@code this}. */
+    private int failuresThisMinute;
+
     /** @param allowedFails LiteLLM's {@code allowed_fails}: failures allowed within a minute; the next one opens it */
     CircuitBreaker(int allowedFails, long cooldownNanos) {
         this(allowedFails, AllowedFailsPolicy.NONE, cooldownNanos);
@@ -53,10 +77,20 @@ final class CircuitBreaker {
     }
 
     private CircuitBreaker(int allowedFails, AllowedFailsPolicy policy, long cooldownNanos, boolean disabled) {
+        this(allowedFails, policy, cooldownNanos, disabled, false);
+    }
+
+    private CircuitBreaker(int allowedFails, AllowedFailsPolicy policy, long cooldownNanos, boolean disabled, boolean lone) {
         this.threshold = Math.max(0, allowedFails) + 1;
         this.policy = policy;
         this.cooldownNanos = cooldownNanos;
         this.disabled = disabled;
+        this.lone = lone;
+    }
+
+    /** The breaker of the only deployment of its group under LiteLLM's single-deployment rule ({@link #lone}). */
+    static CircuitBreaker alone(long cooldownNanos) {
+        return new CircuitBreaker(RouterSettings.DEFAULT_ALLOWED_FAILS, AllowedFailsPolicy.NONE, cooldownNanos, false, true);
     }
 
     /**
@@ -73,6 +107,18 @@ final class CircuitBreaker {
      * {@code disable_cooldowns} wins over all of them: the breaker never opens ({@link #disabled()}).
      */
     static CircuitBreaker of(RouterSettings settings, Deployment d) {
+        return of(settings, d, false);
+    }
+
+    /**
+     * @param alone the deployment is the only one of its {@code model_name} (or of its wildcard pattern): LiteLLM's
+     *              {@code is_single_deployment_model_group}. Its single-deployment rule applies ({@link #lone}) unless
+     *              counting was asked for: the router's {@code allowed_fails} set to other than LiteLLM's default 3, or
+     *              an {@code allowed_fails_policy} (LiteLLM's {@code _is_allowed_fails_set_on_router} and
+     *              {@code allowed_fails_policy} switch to its counting rule, which cools a lone deployment too), or the
+     *              deployment's own {@code model_info.allowed_fails} / {@code allowed_fails_policy}
+     */
+    static CircuitBreaker of(RouterSettings settings, Deployment d, boolean alone) {
         if (settings.cooldownsDisabled()) return disabled();
         Map<String, Object> info = d.modelInfo();
         int allowed = info.get("allowed_fails") instanceof Number n ? n.intValue() : settings.allowedFails();
@@ -83,8 +129,15 @@ final class CircuitBreaker {
         // a cooldown of 0 keeps nothing out: no breaker at all, rather than one open for 0 s, half-open at once, that lets
         // one trial call through at a time (LiteLLM's 0 s cooldown excludes nothing either)
         if (cooldown <= 0) return disabled();
+        boolean counting = settings.allowedFails() != RouterSettings.DEFAULT_ALLOWED_FAILS
+                || !settings.allowedFailsPolicy().isEmpty() || info.get("allowed_fails") != null
+                || info.get("allowed_fails_policy") != null;
+        if (alone && !counting) return alone(cooldown);
         return new CircuitBreaker(allowed, policy, cooldown);
     }
+
+    /** LiteLLM's single-deployment rule applies to it ({@link #lone}): a 429 or a failure rate does not cool it down. */
+    boolean lone() { return lone; }
 
     boolean closed() { return openUntil.get() == CLOSED; }
 
@@ -189,6 +242,15 @@ final class CircuitBreaker {
         if (probe) close();
     }
 
+    /** The deployment answered at {@code now}: {@link #succeeded(boolean)}, and a lone one notes the minute (one read). */
+    void succeeded(boolean probe, long now) {
+        if (lone) {
+            long minute = Math.floorDiv(now, MINUTE_NANOS);
+            if (successMinute != minute) successMinute = minute;
+        }
+        succeeded(probe);
+    }
+
     /** The deployment failed, of no kind the policy names: {@link #failed(FailurePolicy.Cooldown, String, boolean, long, long)}. */
     boolean failed(FailurePolicy.Cooldown effect, boolean probe, long retryAfterNanos, long now) {
         return failed(effect, null, probe, retryAfterNanos, now);
@@ -205,6 +267,16 @@ final class CircuitBreaker {
     boolean failed(FailurePolicy.Cooldown effect, String kind, boolean probe, long retryAfterNanos, long now) {
         if (disabled) return false;
         long openFor = retryAfterNanos > 0 && effect == FailurePolicy.Cooldown.NOW ? retryAfterNanos : cooldownNanos;
+        if (lone) {
+            // LiteLLM's _should_cooldown_deployment for a single-deployment group: a 429 or a failure rate never cools it
+            // (there is nowhere to steer its traffic); a failure _should_retry would not retry (401, 404) does, as does
+            // a minute of at least SINGLE_DEPLOYMENT_TRAFFIC_FAILURE_THRESHOLD calls that all failed
+            boolean cool = effect != FailurePolicy.Cooldown.NONE && (allFailedAtTraffic(now)
+                    | "AuthenticationErrorAllowedFails".equals(kind) | "NotFoundErrorAllowedFails".equals(kind));
+            if (cool) return open(now + openFor, probe);
+            if (probe) close(); // its cooldown (a 401's) is over and this failure starts none: it is up again
+            return false;
+        }
         Integer allowedOfKind = policy.isEmpty() ? null : policy.allowedFor(kind, effect != FailurePolicy.Cooldown.NONE);
         if (allowedOfKind != null) {
             if (effect == FailurePolicy.Cooldown.NONE) {
@@ -228,6 +300,21 @@ final class CircuitBreaker {
                 return countFailure(ANY, threshold, now) && open(now + cooldownNanos, false);
             }
         }
+    }
+
+    /**
+     * {@link #lone}: counts a failure in this minute; true when at least {@link #SINGLE_DEPLOYMENT_TRAFFIC_FAILURE_THRESHOLD}
+     * calls reached the deployment this minute and every one failed (LiteLLM's {@code percent_fails == 1.0} and
+     * {@code total_requests_this_minute >= SINGLE_DEPLOYMENT_TRAFFIC_FAILURE_THRESHOLD}).
+     */
+    private synchronized boolean allFailedAtTraffic(long now) {
+        long minute = Math.floorDiv(now, MINUTE_NANOS);
+        if (failureMinute != minute) {
+            failureMinute = minute;
+            failuresThisMinute = 0;
+        }
+        if (failuresThisMinute < Integer.MAX_VALUE) failuresThisMinute++;
+        return failuresThisMinute >= SINGLE_DEPLOYMENT_TRAFFIC_FAILURE_THRESHOLD && successMinute != minute;
     }
 
     /** Records a failure in its window; true when {@code threshold} of them fall within the last minute. */

@@ -19,6 +19,14 @@ final class DeploymentState {
     private final String id;
     /** LiteLLM's x-litellm-model-id / -api-base of its answers, made once (every answer carries them). */
     final dev.switchboard.model.WireHeaders liteLlmHeaders;
+    /**
+     * {@link #liteLlmHeaders} with LiteLLM's retry and fallback counts of a first try, for the router's
+     * {@code max_fallbacks}: made at its first such answer ({@link LiteLlmResponseHeaders#answered}); null before.
+     */
+    volatile FirstTry firstTry;
+
+    /** The headers of a first-try answer, for one {@code max_fallbacks}. */
+    record FirstTry(int maxFallbacks, dev.switchboard.model.WireHeaders headers) {}
     final CircuitBreaker breaker;
     /** Shared by the copies of one wildcard deployment: its rpm/tpm cover every model it serves, as in LiteLLM. */
     final UsageWindow usage;

@@ -30,7 +30,8 @@ final class ModelNames {
     private final List<WildcardRoute> wildcards;
     private final WildcardTargets source;
     private final BiFunction<String, List<DeploymentState>, ModelGroup> newGroup;
-    private final java.util.function.Function<Deployment, CircuitBreaker> newBreaker;
+    /** A deployment's breaker; the flag: it is the only entry of its wildcard pattern (LiteLLM's single-deployment group). */
+    private final BiFunction<Deployment, Boolean, CircuitBreaker> newBreaker;
     /** One usage window per wildcard entry, shared by every model it serves. */
     private final Map<Deployment, UsageWindow> windows = new java.util.IdentityHashMap<>();
     /** One set of parallel slots per wildcard entry, shared by every model it serves. */
@@ -39,12 +40,12 @@ final class ModelNames {
 
     ModelNames(Map<String, ModelGroup> exact, Map<String, GroupAlias> groupAliases, WildcardTargets source,
                BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, java.util.function.Function<Deployment, CircuitBreaker> newBreaker) {
-        this(exact, groupAliases, source, newGroup, newBreaker, d -> ParallelSlots.NONE);
+        this(exact, groupAliases, source, newGroup, (d, alone) -> newBreaker.apply(d), d -> ParallelSlots.NONE);
     }
 
     /** @param newSlots a wildcard entry's max_parallel_requests, shared (like its rpm/tpm) by every model it serves */
     ModelNames(Map<String, ModelGroup> exact, Map<String, GroupAlias> groupAliases, WildcardTargets source,
-               BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, java.util.function.Function<Deployment, CircuitBreaker> newBreaker,
+               BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, BiFunction<Deployment, Boolean, CircuitBreaker> newBreaker,
                java.util.function.Function<Deployment, ParallelSlots> newSlots) {
         this.exact = exact;
         this.groupAliases = groupAliases;
@@ -153,6 +154,8 @@ final class ModelNames {
             dev.switchboard.provider.Provider p;
             try {
                 p = source.providers().apply(concrete);
+            } catch (dev.switchboard.provider.ModelIds.Invalid e) {
+                throw invalidName(name, e);
             } catch (IllegalArgumentException e) {
                 throw GatewayException.badRequest("The model '" + name + "' matches the wildcard '" + route.pattern
                         + "' (line " + t.line() + "), which would send it to '" + full + "', but '" + concrete.provider()
@@ -160,7 +163,7 @@ final class ModelNames {
             }
             Target target = new Target(concrete, p);
             source.onNew().accept(target);
-            members.add(new DeploymentState(target, newBreaker.apply(concrete), windows.get(t), slots.get(t)));
+            members.add(new DeploymentState(target, newBreaker.apply(concrete, route.templates.size() == 1), windows.get(t), slots.get(t)));
         }
         return newGroup.apply(name, members);
     }
@@ -177,12 +180,25 @@ final class ModelNames {
         dev.switchboard.provider.Provider p;
         try {
             p = source.providers().apply(concrete);
+        } catch (dev.switchboard.provider.ModelIds.Invalid e) {
+            throw invalidName(model, e);
         } catch (IllegalArgumentException e) {
             throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', which no provider here serves.", "model");
         }
         Target t = new Target(concrete, p);
         source.onNew().accept(t); // priced like the deployments it serves
         return t;
+    }
+
+    /**
+     * A requested name whose model id would go into the provider's URL and is not a plain id there (a '.' or '..'
+     * segment, '?', '#', '%', a control character, white space, or not of the provider's id syntax): a 400 naming the
+     * rule, and nothing is sent, so no such name can reach another model or another route of the provider.
+     */
+    private static GatewayException invalidName(String requested, dev.switchboard.provider.ModelIds.Invalid e) {
+        return GatewayException.badRequest("The model name '" + dev.switchboard.provider.ModelIds.printable(requested)
+                + "' is not valid: '" + dev.switchboard.provider.ModelIds.printable(e.model()) + "' is not a plain " + e.reason()
+                + ". Ask for the model by its plain id.", "model");
     }
 
     /** A wildcard entry's {@code model} as written: {@code openai/*}, or a bare {@code *} (no provider yet). */

@@ -77,17 +77,21 @@ public final class ModelRouter {
         this.tagRouting = settings.tagFiltering() ? new TagRouting(settings.tagMatchAny()) : null;
         RoutingStrategy strategy = RoutingStrategy.named(settings.strategy());
         PromptAffinity affinity = settings.promptCacheAffinity() ? new PromptAffinity() : null;
+        Map<String, Integer> sizes = new java.util.HashMap<>();
+        for (Target t : targets) sizes.merge(t.deployment().alias(), 1, Integer::sum);
         Map<String, List<DeploymentState>> byAlias = new LinkedHashMap<>();
         for (Target t : targets) {
+            // the only deployment of its model_name: LiteLLM's single-deployment cooldown rule (CircuitBreaker.lone)
+            boolean alone = sizes.get(t.deployment().alias()) == 1;
             byAlias.computeIfAbsent(t.deployment().alias(), k -> new ArrayList<>()).add(new DeploymentState(t,
-                    CircuitBreaker.of(settings, t.deployment()), new UsageWindow(), ParallelSlots.of(settings, t.deployment())));
+                    CircuitBreaker.of(settings, t.deployment(), alone), new UsageWindow(), ParallelSlots.of(settings, t.deployment())));
         }
         Map<String, ModelGroup> g = new LinkedHashMap<>();
         byAlias.forEach((alias, members) -> g.put(alias, new ModelGroup(alias, members, strategy, affinity, random, caps)));
         this.groups = Collections.unmodifiableMap(g);
         this.names = new ModelNames(groups, settings.groupAliases(), wildcards,
                 (alias, members) -> new ModelGroup(alias, members, strategy, affinity, random, caps),
-                d -> CircuitBreaker.of(settings, d), d -> ParallelSlots.of(settings, d));
+                (d, alone) -> CircuitBreaker.of(settings, d, alone), d -> ParallelSlots.of(settings, d));
         this.engine = new CallEngine(vertx, names::resolve, settings, metrics, random, clock, attempts);
         AutoRouterSettings a = settings.auto();
         this.auto = a == null ? null : new AutoTier(a, a.classifier() ? new TierClassifier(a.classifierAlias(),

@@ -54,6 +54,9 @@ final class RoutePlan {
 
     String primary() { return primary; }
 
+    /** The other aliases this request has moved on to so far: LiteLLM's {@code x-litellm-attempted-fallbacks}. */
+    int taken() { return taken; }
+
     /**
      * Only aliases the caller may use: a virtual key limited to {@code fb} is not served by {@code fb}'s fallback
      * {@code pricey}, nor by a {@code models} or {@code fallbacks} list in its request (LiteLLM checks fallbacks against

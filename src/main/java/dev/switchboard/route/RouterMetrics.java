@@ -6,14 +6,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The router's counters. Micrometer names are dotted; the Prometheus registry (observability issue) renders
  * them as {@code switchboard_fallbacks_total{alias,reason,to}}, {@code switchboard_retries_total{alias}},
- * {@code switchboard_cooldowns_total{deployment}}, {@code switchboard_tier_decisions_total{tier,reason}} and
- * {@code switchboard_parallel_limit_waits_total{alias}}.
+ * {@code switchboard_cooldowns_total{deployment}}, {@code switchboard_cooldown_gate_total{alias,outcome}},
+ * {@code switchboard_tier_decisions_total{tier,reason}} and {@code switchboard_parallel_limit_waits_total{alias}}.
  * All of them count rare events, so looking a counter up per event costs nothing that matters.
  */
 public final class RouterMetrics {
     public static final String FALLBACKS = "switchboard.fallbacks";
     public static final String RETRIES = "switchboard.retries";
     public static final String COOLDOWNS = "switchboard.cooldowns";
+    /** Requests the trial-call gate held ({@code outcome="followed"}) or refused ({@code outcome="refused"}). */
+    public static final String COOLDOWN_GATE = "switchboard.cooldown.gate";
     public static final String TIER_DECISIONS = "switchboard.tier.decisions";
     public static final String SLOT_WAITS = "switchboard.parallel.limit.waits";
 
@@ -50,6 +52,16 @@ public final class RouterMetrics {
     void cooldown(String deployment, String modelId) {
         Counter.builder(COOLDOWNS).description("Deployments put in cooldown").tags("deployment", deploymentLabel.apply(deployment),
                 "model_id", modelId).register(registry).increment();
+    }
+
+    /**
+     * A request with nowhere else to go met its group's cooldowns: {@code followed}, it waited on a trial call in flight
+     * instead of being sent; {@code refused}, it was answered LiteLLM's 429 {@code deployments_cooling_down}.
+     */
+    void cooldownGate(String alias, String outcome) {
+        Counter.builder(COOLDOWN_GATE).description("Requests that followed a cooling deployment's trial call, or were "
+                + "refused with deployments_cooling_down").tags("alias", aliasLabel.apply(alias), "outcome", outcome)
+                .register(registry).increment();
     }
 
     /** A request found every deployment of its group at its max_parallel_requests and lined up for a slot. */

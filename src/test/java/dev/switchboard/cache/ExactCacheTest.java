@@ -279,6 +279,10 @@ class ExactCacheTest {
         assertThatThrownBy(() -> ns.checkAllowed(null, false)).as("namespace needs to be given by name").isInstanceOf(GatewayException.class);
         ns.checkAllowed(List.of("namespace"), false);
         ns.checkAllowed(null, true);
+        // a request-named namespace is never a caller's private one (QA: "master", a key_id), but is the configured shared one
+        assertThat(ResponseCache.requestedNamespace("master", null)).isEqualTo("ns:master");
+        assertThat(ResponseCache.requestedNamespace("key_abc", "team")).isEqualTo("ns:key_abc");
+        assertThat(ResponseCache.requestedNamespace("team", "team")).as("cache_params.namespace, which every caller has").isEqualTo("team");
         assertThatThrownBy(() -> CacheControls.parse(JSON.readTree("[1]"), null)).hasMessageContaining("'cache' must be an object");
         assertThatThrownBy(() -> CacheControls.parse(JSON.readTree("{\"ttl\":0}"), null)).hasMessageContaining("cache.ttl");
     }

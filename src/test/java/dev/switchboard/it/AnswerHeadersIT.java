@@ -55,9 +55,11 @@ class AnswerHeadersIT {
     void theMasterKeysAnswerCarriesTheCostOnceAfterTheRouteHeaders() {
         RawHttp.Exchange r = chat(TestGateway.MASTER_KEY);
         assertThat(r.status()).isEqualTo(200);
-        // LiteLLM's x-litellm-model-id and -api-base of the deployment that served come with the answer's own headers
+        // LiteLLM's x-litellm-model-id and -api-base of the deployment that served, and its retry and fallback counts,
+        // come with the answer's own headers
         assertThat(names(r)).containsExactly("x-switchboard-request-id", "x-request-id", "x-switchboard-model",
-                "x-switchboard-route", "x-switchboard-cache", "x-litellm-model-id", "x-litellm-model-api-base", "x-switchboard-cost",
+                "x-switchboard-route", "x-switchboard-cache", "x-litellm-model-id", "x-litellm-model-api-base",
+                "x-litellm-attempted-retries", "x-litellm-attempted-fallbacks", "x-litellm-max-fallbacks", "x-switchboard-cost",
                 "x-litellm-response-cost", "content-type", "connection", "content-length");
         assertThat(r.text()).contains("\r\nx-switchboard-cost: " + r.header("x-switchboard-cost") + "\r\n");
         assertThat(r.header("x-switchboard-cost")).matches("0\\.[0-9]+").isNotEqualTo("0.0");
@@ -74,7 +76,7 @@ class AnswerHeadersIT {
         List<String> names = names(r);
         int cost = names.indexOf("x-litellm-response-cost");
         assertThat(cost).isEqualTo(names.indexOf("x-switchboard-cost") + 1);
-        assertThat(names.indexOf("x-switchboard-cost")).isEqualTo(names.indexOf("x-litellm-model-api-base") + 1);
+        assertThat(names.indexOf("x-switchboard-cost")).isEqualTo(names.indexOf("x-litellm-max-fallbacks") + 1);
         assertThat(names.subList(cost + 1, names.indexOf("content-type")))
                 .isNotEmpty().allSatisfy(n -> assertThat(n).startsWith("x-ratelimit-"));
         assertThat(names.stream().filter(n -> n.equals("x-switchboard-cost"))).hasSize(1);

@@ -243,6 +243,30 @@ class JwtAuthIT {
         assertThat(gw.simulator.received()).as("nothing reached a provider").isEmpty();
     }
 
+    /**
+     * A token whose names hold a control character is refused (403 in the caller's dialect), as an admin-set name with
+     * one is: they label the ledger, the log and /metrics (the security review's LOW: {@code sub: "bob\nFORGED"} was
+     * served and became a /metrics key label and a ledger row).
+     */
+    @Test
+    void aTokenWhoseNamesHoldControlCharactersIsRefused() throws Exception {
+        gw.simulator.reset();
+        for (var claims : List.<Consumer<JWTClaimsSet.Builder>>of(b -> b.subject("bob\nFORGED"), b -> b.claim("email", "eve@example.com\r"),
+                b -> b.claim("groups", List.of("litellm-users", "re\tsearch")))) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", token(idpKey, claims),
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("holds control characters")
+                    .doesNotContain("\n");
+        }
+        HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", token(idpKey, b -> b.subject("bob\nFORGED")),
+                "{\"model\":\"claude\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "anthropic-version", "2023-06-01");
+        assertThat(a.statusCode()).isEqualTo(403);
+        assertThat(new JsonObject(a.body()).getString("type")).isEqualTo("error");
+        assertThat(gw.simulator.received()).as("nothing reached a provider").isEmpty();
+    }
+
     @Test
     void anAdminRoleReachesTheAdminApiAndAUserRoleDoesNot() throws Exception {
         String adminToken = token(idpKey, b -> b.subject("bob").claim("groups", List.of("litellm-admins")));
@@ -261,5 +285,24 @@ class JwtAuthIT {
         String key = new Admin(gw).generate(new JsonObject().put("key_alias", "beside-jwt")).getString("key");
         assertThat(chat(key).choices()).isNotEmpty();
         assertThatThrownBy(() -> chat("sk-not-a-key")).isInstanceOf(UnauthorizedException.class);
+    }
+
+    /**
+     * An admin token does not open a dashboard session: the session (12 hours) would outlive the token, and a token
+     * made 15 s long kept listing and creating keys for hours (QA security finding 2). It still reaches the dashboard's
+     * API with each request, checked each time; the master key logs in as before.
+     */
+    @Test
+    void anAdminTokenDoesNotLogInToTheDashboard() throws Exception {
+        String adminToken = token(idpKey, b -> b.subject("bob").claim("groups", List.of("litellm-admins")));
+        HttpResponse<String> login = Http.post(gw.baseUrl() + "/ui/login", null, new JsonObject().put("master_key", adminToken).encode());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(401);
+        assertThat(login.headers().firstValue("set-cookie")).isEmpty();
+        assertThat(new JsonObject(login.body()).getJsonObject("error").getString("message")).contains("JWT").contains("master key only");
+        assertThat(Http.get(gw.baseUrl() + "/ui/api/keys", adminToken).statusCode()).isEqualTo(200);
+        HttpResponse<String> master = Http.post(gw.baseUrl() + "/ui/login", null,
+                new JsonObject().put("master_key", TestGateway.MASTER_KEY).encode());
+        assertThat(master.statusCode()).as(master.body()).isEqualTo(200);
+        assertThat(master.headers().firstValue("set-cookie").orElseThrow()).startsWith("sb_ui_session=");
     }
 }

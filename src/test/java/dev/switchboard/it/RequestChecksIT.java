@@ -105,7 +105,9 @@ class RequestChecksIT {
         assertThat(error(chat(open, key, "\"tags\":[\"Team:Red\"],")).getString("message")).as("in any case").contains("'Team:Red'");
         // and in any look-alike that reads as team:red in a report: a no-break space before it, a zero-width space before
         // its colon, a full-width colon, a full-width letter (JSON escapes, so this file holds no invisible character)
-        for (String lookalike : java.util.List.of("\\u00a0team:red", "team\\u200b:red", "team\\uff1ared", "\\uff54eam:red")) {
+        // white space around the name, a Cyrillic letter in it, a colon look-alike NFKC leaves alone (the review's LOW)
+        for (String lookalike : java.util.List.of("\\u00a0team:red", "team\\u200b:red", "team\\uff1ared", "\\uff54eam:red",
+                "team :red", "t eam:red", "t\\u0435am:red", "\\u043erg:acme", "team\\u2236red", "end_\\u0443ser:x")) {
             assertThat(error(chat(open, key, "\"tags\":[\"" + lookalike + "\"],")).getString("param")).as(lookalike).isEqualTo("tags");
         }
         // the Anthropic dialect, with Anthropic's error shape, and the embeddings endpoint

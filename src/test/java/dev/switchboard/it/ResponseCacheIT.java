@@ -497,6 +497,39 @@ class ResponseCacheIT {
                 .statusCode()).isEqualTo(200);
     }
 
+    /**
+     * QA 2026-12-06 (low): a key given the {@code namespace} control read the master key's answers by naming
+     * {@code master}, and another key's by naming its {@code key_id}, and could write into them. A request-named
+     * namespace lives in a space of its own ({@code ns:<name>}): it never reaches a caller's private namespace, and two
+     * callers naming the same one still share it (the master key's {@code DELETE /cache/namespaces/ns:<name>} empties it).
+     */
+    @Test
+    void aRequestNamedNamespaceNeverReachesAPrivateOne() {
+        JsonArray nsAllowed = new JsonArray().add("namespace");
+        String teamKey = admin.generate(new JsonObject().put("key_alias", "ns-team").put("allowed_cache_controls", nsAllowed)).getString("key");
+        String otherTeamKey = admin.generate(new JsonObject().put("allowed_cache_controls", nsAllowed)).getString("key");
+        String keyId = admin.info("cached-app").getString("key_id");
+        String masterQ = ask("gpt", "the master key's private question");
+        String keyQ = ask("gpt", "a key's private question");
+        assertThat(chat(TestGateway.MASTER_KEY, masterQ).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(chat(key, keyQ).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        String asMaster = masterQ.replace("{\"model\"", "{\"cache\":{\"namespace\":\"master\"},\"model\"");
+        String asKey = keyQ.replace("{\"model\"", "{\"cache\":{\"namespace\":\"" + keyId + "\"},\"model\"");
+        assertThat(chat(teamKey, asMaster).headers().firstValue("x-switchboard-cache")).as("the master key's namespace").hasValue("miss");
+        assertThat(chat(teamKey, asKey).headers().firstValue("x-switchboard-cache")).as("another key's namespace").hasValue("miss");
+        // nor written into: what the team key stored "as" the other key is not the other key's answer
+        String planted = ask("gpt", "planted");
+        chat(teamKey, planted.replace("{\"model\"", "{\"cache\":{\"namespace\":\"" + keyId + "\"},\"model\""));
+        assertThat(chat(key, planted).headers().firstValue("x-switchboard-cache")).as("another key's namespace, written").hasValue("miss");
+        assertThat(chat(key, keyQ).headers().firstValue("x-switchboard-cache")).as("its own answer is still its own").hasValue("hit-exact");
+        // a namespace two callers name is shared, and the admin route reaches it by its stored name
+        String team = ask("gpt", "a team question").replace("{\"model\"", "{\"cache\":{\"namespace\":\"team-a\"},\"model\"");
+        chat(teamKey, team);
+        assertThat(chat(otherTeamKey, team).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        Admin.ok(dev.switchboard.support.InFlight.delete(gw, "/cache/namespaces/ns:team-a"));
+        assertThat(chat(otherTeamKey, team).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+    }
+
     @Test
     void fallbackAnswersFilteredAnswersAndOptedOutAliasesAreNeverStored() {
         gw.simulator.enqueue("gpt-4o", SimBehaviour.status(500));

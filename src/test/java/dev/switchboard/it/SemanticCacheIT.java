@@ -264,6 +264,30 @@ class SemanticCacheIT {
         assertThat(paraphrase.body()).contains("You said: Is this JSON valid");
     }
 
+    /**
+     * QA 2026-12-06 (high): "how do i sort a dict in python" was served for "… in javascript" (BGE 0.964, the Python
+     * answer at cost 0): the name guard sees capitalised words only. The word-swap guard embeds the two differing words
+     * and finds them no near-synonyms; a paraphrase that replaces a word by a near-synonym still hits.
+     */
+    @Test
+    void aLowercaseWordReplacedByAnotherIsAMissWhileANearSynonymHits() {
+        chat(gw, key, userTurn("how do i sort a dict in python"));
+        awaitEntries(gw, 1);
+        long guarded = admin.getOk("/cache/ping").getJsonObject("semantic").getLong("guarded");
+        int calls = gw.simulator.received().size();
+        HttpResponse<String> js = chat(gw, key, userTurn("how do i sort a dict in javascript"));
+        assertThat(cache(js)).isEqualTo("miss");
+        assertThat(js.body()).as("its own answer").contains("You said: how do i sort a dict in javascript");
+        assertThat(gw.simulator.received().size()).isEqualTo(calls + 1);
+        assertThat(admin.getOk("/cache/ping").getJsonObject("semantic").getLong("guarded")).as("found, then refused")
+                .isGreaterThan(guarded);
+        HttpResponse<String> paraphrase = chat(gw, key, userTurn(SYNONYM_PARAPHRASE));
+        assertThat(cache(paraphrase)).as(SYNONYM_PARAPHRASE).isEqualTo("hit-semantic");
+        assertThat(paraphrase.body()).contains("You said: how do i sort a dict in python");
+    }
+
+    private static final String SYNONYM_PARAPHRASE = "how do i sort a dictionary in python"; // BGE 0.969, "dict" / "dictionary" 0.83
+
     private static String userTurn(String text) {
         return new JsonObject().put("model", "gpt").put("messages", new io.vertx.core.json.JsonArray()
                 .add(new JsonObject().put("role", "user").put("content", text))).encode();

@@ -174,7 +174,7 @@ abstract class SharedKeysContract {
             assertThat(onB.post("/key/update", new JsonObject().put("key_alias", "race-delete").put("rpm_limit", 3)).statusCode())
                     .isEqualTo(404);
             assertThat(chat(b, key)).isEqualTo(401);
-            Thread.sleep(2_500);
+            Thread.sleep(2 * dev.switchboard.govern.Governance.KEY_SYNC_MILLIS + 500); // past two syncs on each gateway
             for (TestGateway g : List.of(a, b)) {
                 assertThat(new Admin(g).get("/key/info?key=race-delete").statusCode()).isEqualTo(404);
                 assertThat(chat(g, key)).isEqualTo(401);

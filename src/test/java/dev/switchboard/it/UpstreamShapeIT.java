@@ -192,7 +192,7 @@ class UpstreamShapeIT {
             o | data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":"hi"}]}                              | delta
             o | data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":{"a":1}}}]}              | content
             a | event: message_start\\ndata: {"type":"message_start","message":"nope"}                                            | message
-            a | event: content_block_delta\\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":5}} | text
+            a | event: message_start\\ndata: {"type":"message_start","message":{"id":"m1","model":"x","content":[]}}\\n\\nevent: content_block_delta\\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":5}} | text
             g | data: {"candidates":"nope"}                                                                                          | candidates
             g | data: {"candidates":[{"content":{"parts":[{"text":["x"]}]}}]}                                                       | text
             """)

@@ -256,6 +256,28 @@ class VirtualKeysIT {
         assertThat(allowed.headers().firstValue("x-switchboard-model")).hasValue("mock/smart-model");
     }
 
+    /**
+     * The request's own {@code fallbacks} are the caller's choice, as its {@code models} array is: a name there the key
+     * may not use is a 403 naming it before anything runs (LiteLLM's "1a. If token can call fallback models"), not a
+     * fallback skipped without a word (the security review's LOW).
+     */
+    @Test
+    void aRequestsOwnFallbackTheKeyMayNotUseIsA403LikeItsModelsArray() {
+        String key = newKey("flaky-only-2", "models", new JsonArray().add("flaky")).getString("key");
+        for (String field : List.of("models", "fallbacks")) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key, "{\"model\":\"flaky\",\"" + field
+                    + "\":[\"smart\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+            assertThat(r.statusCode()).as(field + ": " + r.body()).isEqualTo(403);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).as(field).contains("'smart'");
+        }
+        // a fallback it may use still runs
+        String both = newKey("flaky-and-smart-2", "models", new JsonArray().add("flaky").add("smart")).getString("key");
+        HttpResponse<String> ok = Http.post(gw.v1() + "/chat/completions", both,
+                "{\"model\":\"flaky\",\"fallbacks\":[\"smart\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("x-switchboard-model")).hasValue("mock/smart-model");
+    }
+
     @Test
     void anExpiredKeyIsRefusedWithA401SayingSo() throws Exception {
         String key = newKey("short-lived", "duration", "1s").getString("key");

@@ -236,4 +236,55 @@ class CircuitBreakerTest {
         assertThat(longCooldown.admit(300 * S)).isEqualTo(Admission.PROBE);
         assertThat(longCooldown.nanosUntilTrialOverdue(300 * S)).as("at most 10 s").isEqualTo(CircuitBreaker.MAX_TRIAL_LEASE);
     }
+
+    /**
+     * LiteLLM's single-deployment rule (_should_cooldown_deployment, SINGLE_DEPLOYMENT_TRAFFIC_FAILURE_THRESHOLD): the
+     * only deployment of its group is not cooled down by a 429 or by failures, only by a 401/404 at once or by a minute
+     * of at least 1000 calls that all failed.
+     */
+    @Test
+    void aLoneDeploymentCoolsDownOnlyAtA401Or404OrAThousandFailedCallsInAMinute() {
+        CircuitBreaker b = CircuitBreaker.alone(5 * S);
+        assertThat(b.lone()).isTrue();
+        assertThat(b.failed(Cooldown.NOW, RATE, false, 20 * S, 0)).as("a 429").isFalse();
+        for (int i = 0; i < 100; i++) assertThat(b.failed(Cooldown.COUNT, SERVER, false, 0, i)).isFalse();
+        assertThat(b.closed()).isTrue();
+        assertThat(b.failed(Cooldown.COUNT, "AuthenticationErrorAllowedFails", false, 0, 200)).as("a 401").isTrue();
+        assertThat(b.nanosUntilHalfOpen(200)).isEqualTo(5 * S);
+        assertThat(b.admit(6 * S)).isEqualTo(Admission.PROBE);
+        assertThat(b.failed(Cooldown.COUNT, SERVER, true, 0, 6 * S)).as("its trial call's 500 starts no cooldown").isFalse();
+        assertThat(b.closed()).as("up again").isTrue();
+        assertThat(b.failed(Cooldown.COUNT, "NotFoundErrorAllowedFails", false, 0, 7 * S)).as("a 404").isTrue();
+
+        long minute = 120 * S; // a fresh minute: 999 failures, then the 1000th of 1000 calls, all failed
+        CircuitBreaker busy = CircuitBreaker.alone(5 * S);
+        for (int i = 0; i < CircuitBreaker.SINGLE_DEPLOYMENT_TRAFFIC_FAILURE_THRESHOLD - 1; i++) {
+            assertThat(busy.failed(Cooldown.COUNT, SERVER, false, 0, minute + i)).isFalse();
+        }
+        assertThat(busy.failed(Cooldown.NOW, RATE, false, 0, minute + S)).as("the 1000th failed call").isTrue();
+
+        CircuitBreaker served = CircuitBreaker.alone(5 * S);
+        served.succeeded(false, minute);
+        for (int i = 0; i < 2 * CircuitBreaker.SINGLE_DEPLOYMENT_TRAFFIC_FAILURE_THRESHOLD; i++) {
+            assertThat(served.failed(Cooldown.COUNT, SERVER, false, 0, minute + i)).as("one success this minute").isFalse();
+        }
+    }
+
+    /** The rule is LiteLLM's default one: a router allowed_fails other than 3 or a policy asks for counting instead. */
+    @Test
+    void theOnlyDeploymentOfItsGroupCountsFailuresWhenCountingIsAskedFor() {
+        var d = FakeProvider.deployment("a", "m", java.util.Map.of(), java.util.Map.of());
+        assertThat(CircuitBreaker.of(RouterSettings.defaults(), d, true).lone()).isTrue();
+        assertThat(CircuitBreaker.of(RouterSettings.defaults(), d, false).lone()).as("one of several").isFalse();
+        assertThat(CircuitBreaker.of(RouterSettings.from(java.util.Map.of("allowed_fails", 3), java.util.Map.of()), d, true)
+                .lone()).as("LiteLLM's default written out").isTrue();
+        assertThat(CircuitBreaker.of(RouterSettings.from(java.util.Map.of("allowed_fails", 0), java.util.Map.of()), d, true)
+                .lone()).isFalse();
+        assertThat(CircuitBreaker.of(RouterSettings.from(java.util.Map.of("allowed_fails_policy", java.util.Map.of(SERVER, 2)),
+                java.util.Map.of()), d, true).lone()).isFalse();
+        var own = FakeProvider.deployment("a", "m", java.util.Map.of(), java.util.Map.of("allowed_fails", 1));
+        assertThat(CircuitBreaker.of(RouterSettings.defaults(), own, true).lone()).isFalse();
+        CircuitBreaker counting = CircuitBreaker.of(RouterSettings.from(java.util.Map.of("allowed_fails", 0), java.util.Map.of()), d, true);
+        assertThat(counting.failed(Cooldown.NOW, RATE, false, 0, 0)).as("a 429 cools it at once, as before").isTrue();
+    }
 }

@@ -25,6 +25,13 @@ public interface Embedder {
     /** Where grey-zone verification starts, when a verifier is configured. */
     double defaultGreyThreshold();
 
+    /**
+     * The word-swap guard's thresholds for this model ({@link WordSwaps}: "… in python" / "… in javascript"), calibrated
+     * as its similarity thresholds are; null (the default) for a model nobody calibrated, and then the guard is off (an
+     * embedding alias: each word would be a metered call, and its cosines are another model's).
+     */
+    default WordSwaps.Calibration wordSwaps() { return null; }
+
     /** Scales a vector to unit length in place (a zero vector stays zero). */
     static float[] normalize(float[] v) {
         double sum = 0;

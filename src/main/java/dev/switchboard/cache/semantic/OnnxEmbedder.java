@@ -13,16 +13,18 @@ import java.util.function.Supplier;
  */
 public final class OnnxEmbedder implements Embedder {
     /**
-     * name → (model factory, threshold alone, threshold with a verifier, grey threshold), calibrated with the guards on
-     * the first 6,000 pairs of {@code qqp-pairs-dev.jsonl} ({@code bench/data/qqp-calibrate.jsonl}).
+     * name → (model factory, threshold alone, threshold with a verifier, grey threshold, the word-swap guard's
+     * thresholds or null), calibrated with the guards on the first 6,000 pairs of {@code qqp-pairs-dev.jsonl}
+     * ({@code bench/data/qqp-calibrate.jsonl}); the word-swap guard's on the same half's pairs that differ in one word
+     * (2026-12-06, BGE only: MiniLM's are not measured, so the guard is off with it).
      */
-    private record Model(Supplier<PackagedOnnxModel> factory, double sure, double sureVerified, double grey) {}
+    private record Model(Supplier<PackagedOnnxModel> factory, double sure, double sureVerified, double grey, WordSwaps.Calibration words) {}
 
     private static final Map<String, Model> MODELS = Map.of(
             "all-minilm-l6-v2-q", new Model(() -> PackagedOnnxModel.load("all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
-                    PoolingMode.MEAN, 384), 0.95, 0.97, 0.86),
+                    PoolingMode.MEAN, 384), 0.95, 0.97, 0.86, null),
             "bge-small-en-v15-q", new Model(() -> PackagedOnnxModel.load("bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json",
-                    PoolingMode.CLS, 384), 0.96, 0.98, 0.90));
+                    PoolingMode.CLS, 384), 0.96, 0.98, 0.90, new WordSwaps.Calibration(0.80, 0.80, 0.74)));
 
     /**
      * The embedder a semantic cache uses when the config names none: BGE small, the one that meets the false-hit figure
@@ -66,4 +68,6 @@ public final class OnnxEmbedder implements Embedder {
     @Override public double defaultVerifiedThreshold() { return model.sureVerified(); }
 
     @Override public double defaultGreyThreshold() { return model.grey(); }
+
+    @Override public WordSwaps.Calibration wordSwaps() { return model.words(); }
 }

@@ -50,11 +50,15 @@ public final class PairEvaluation {
             sims[i] = Embedder.dot(embedder.embed(pairs.get(i).a()), embedder.embed(pairs.get(i).b()));
             progress.accept(i + 1);
         }
-        QuestionGuards all = QuestionGuards.all();
+        QuestionGuards all = QuestionGuards.all().withWords(embedder::embed, embedder.wordSwaps());
+        double reach = Math.min(embedder.defaultGreyThreshold(), embedder.defaultThreshold()); // below it no setting serves
         boolean[] pass = new boolean[pairs.size()];
         boolean[] doubt = new boolean[pairs.size()]; // refused by a doubt guard only: verified when a verifier is configured
         for (int i = 0; i < pass.length; i++) {
-            QuestionGuards.Verdict v = all.check(pairs.get(i).a(), pairs.get(i).b());
+            LabeledPair p = pairs.get(i);
+            QuestionGuards.Verdict v = all.check(p.a(), p.b());
+            // as the cache asks it: only for a pair the others passed and that some setting would serve or verify
+            if (v == QuestionGuards.Verdict.PASS && sims[i] >= reach) v = all.checkWords(p.a(), p.b());
             pass[i] = v == QuestionGuards.Verdict.PASS;
             doubt[i] = v.doubtful();
         }
@@ -69,20 +73,23 @@ public final class PairEvaluation {
         double def = embedder.defaultThreshold();
         out.printf(Locale.ROOT, "%nwhat each guard adds at threshold %.3f (cumulative):%n", def);
         QuestionGuards.Enabled[] steps = {QuestionGuards.Enabled.NONE,
-                new QuestionGuards.Enabled(true, false, false, false, false, false, false, false, false),
-                new QuestionGuards.Enabled(true, true, false, false, false, false, false, false, false),
-                new QuestionGuards.Enabled(true, true, true, false, false, false, false, false, false),
-                new QuestionGuards.Enabled(true, true, true, true, false, false, false, false, false),
-                new QuestionGuards.Enabled(true, true, true, true, true, false, false, false, false),
-                new QuestionGuards.Enabled(true, true, true, true, true, true, false, false, false),
-                new QuestionGuards.Enabled(true, true, true, true, true, true, true, false, false),
-                new QuestionGuards.Enabled(true, true, true, true, true, true, true, true, false), QuestionGuards.Enabled.ALL};
+                new QuestionGuards.Enabled(true, false, false, false, false, false, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, false, false, false, false, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, false, false, false, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, false, false, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, true, false, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, true, true, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, true, true, true, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, true, true, true, true, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, true, true, true, true, true, false), QuestionGuards.Enabled.ALL};
         String[] names = {"embedding alone", "+ numbers", "+ negation", "+ role swap", "+ names", "+ polarity", "+ format",
-                "+ literals", "+ role order", "+ tense"};
+                "+ literals", "+ role order", "+ tense", "+ word swap"};
         for (int s = 0; s < steps.length; s++) {
-            QuestionGuards g = new QuestionGuards(steps[s]);
-            boolean[] p = new boolean[pairs.size()];
-            for (int i = 0; i < p.length; i++) p[i] = g.check(pairs.get(i).a(), pairs.get(i).b()) == QuestionGuards.Verdict.PASS;
+            boolean[] p = steps[s].swaps() ? pass : new boolean[pairs.size()]; // the word-swap guard runs last: all of them
+            if (!steps[s].swaps()) {
+                QuestionGuards g = new QuestionGuards(steps[s]);
+                for (int i = 0; i < p.length; i++) p[i] = g.check(pairs.get(i).a(), pairs.get(i).b()) == QuestionGuards.Verdict.PASS;
+            }
             Counts c = staticCounts(def, p);
             out.printf(Locale.ROOT, "  %-16s precision=%.3f recall=%.3f false_hit_rate=%.4f%n", names[s], c.precision(), c.recall(), c.falseHitRate());
         }
@@ -211,6 +218,7 @@ public final class PairEvaluation {
         @Override public double defaultThreshold() { return inner.defaultThreshold(); }
         @Override public double defaultVerifiedThreshold() { return inner.defaultVerifiedThreshold(); }
         @Override public double defaultGreyThreshold() { return inner.defaultGreyThreshold(); }
+        @Override public WordSwaps.Calibration wordSwaps() { return inner.wordSwaps(); }
     }
 
     /**

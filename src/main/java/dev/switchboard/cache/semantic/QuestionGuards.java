@@ -18,28 +18,34 @@ import java.util.regex.Pattern;
  * string the question is about, quoted or written as code ("'racecar'" / "'racecars'", a JSON snippet with and without
  * a trailing comma: {@link Literals}), an action and its undoing ("enable" / "disable", "zoom in" / "zoom out"), and a
  * participant in another role by the grammar ("Who killed Abel?" / "Who did Abel kill?", "Did Alice pay Bob?" / "Was
- * Alice paid by Bob?": {@link RoleSwaps}).
- * Each check looks only at the two texts, in microseconds; what each buys on QQP is in the README.
+ * Alice paid by Bob?": {@link RoleSwaps}), and a lowercase word replaced by another of its kind ("… in python" / "… in
+ * javascript": {@link WordSwaps}, a doubt).
+ * Each check but the last looks only at the two texts, in microseconds; the word-swap guard embeds the two words
+ * ({@link #checkWords}). What each buys on QQP is in the README.
  */
 public final class QuestionGuards {
     /**
      * Which guard refused a pair, or {@link #PASS}. The first seven are sure: the pair is two questions, a miss whatever
-     * the similarity. {@link #ORDER} and {@link #TENSE} are doubts: the pair is often two questions ("Alice owes Bob" /
-     * "Bob owes Alice", "Who is the CEO" / "Who was the CEO") but not always, so it is not served on similarity alone:
-     * verified when a verifier is configured, else a miss ({@link #doubtful()}).
+     * the similarity. {@link #ORDER}, {@link #TENSE} and {@link #SWAP} are doubts: the pair is often two questions ("Alice
+     * owes Bob" / "Bob owes Alice", "Who is the CEO" / "Who was the CEO", "… in python" / "… in javascript") but not
+     * always, so it is not served on similarity alone: verified when a verifier is configured, else a miss
+     * ({@link #doubtful()}).
      */
     public enum Verdict {
-        PASS, NUMBER, NEGATION, POLARITY, ROLE_SWAP, NAME, FORMAT, LITERAL, ORDER, TENSE;
+        PASS, NUMBER, NEGATION, POLARITY, ROLE_SWAP, NAME, FORMAT, LITERAL, ORDER, TENSE, SWAP;
 
         /** Not a sure refusal: verification may still confirm the pair (without a verifier it is a miss). */
-        public boolean doubtful() { return this == ORDER || this == TENSE; }
+        public boolean doubtful() { return this == ORDER || this == TENSE || this == SWAP; }
     }
 
-    /** Which guards run; all by default ({@code cache eval} switches them one by one to show what each adds). */
+    /**
+     * Which guards run; all by default ({@code cache eval} switches them one by one to show what each adds).
+     * {@code swaps} is {@link WordSwaps}' ({@link #checkWords}), which also needs the embedder ({@link #withWords}).
+     */
     public record Enabled(boolean numbers, boolean negation, boolean roleSwap, boolean names, boolean polarity,
-                          boolean format, boolean literals, boolean order, boolean tense) {
-        public static final Enabled ALL = new Enabled(true, true, true, true, true, true, true, true, true);
-        public static final Enabled NONE = new Enabled(false, false, false, false, false, false, false, false, false);
+                          boolean format, boolean literals, boolean order, boolean tense, boolean swaps) {
+        public static final Enabled ALL = new Enabled(true, true, true, true, true, true, true, true, true, true);
+        public static final Enabled NONE = new Enabled(false, false, false, false, false, false, false, false, false, false);
     }
 
     private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}$%]+(?:['’][\\p{L}]+)?");
@@ -135,10 +141,37 @@ public final class QuestionGuards {
     }
 
     private final Enabled enabled;
+    /** The word-swap guard with its embedder and thresholds, or null: {@link #checkWords} passes everything. */
+    private final WordSwaps words;
 
-    public QuestionGuards(Enabled enabled) { this.enabled = enabled; }
+    public QuestionGuards(Enabled enabled) { this(enabled, null); }
+
+    private QuestionGuards(Enabled enabled, WordSwaps words) {
+        this.enabled = enabled;
+        this.words = words;
+    }
 
     public static QuestionGuards all() { return new QuestionGuards(Enabled.ALL); }
+
+    /**
+     * These guards with the word-swap guard given its embedder: {@code embed} turns a text into a unit vector, and
+     * {@code calibration} is the embedder's ({@link Embedder#wordSwaps}); null (an uncalibrated embedder): the guard
+     * stays off.
+     */
+    public QuestionGuards withWords(java.util.function.Function<String, float[]> embed, WordSwaps.Calibration calibration) {
+        return new QuestionGuards(enabled, calibration == null ? null : new WordSwaps(embed, calibration));
+    }
+
+    /**
+     * The word-swap guard ({@link WordSwaps}): {@link Verdict#SWAP} when the texts differ by a content word replaced by
+     * another member of its kind, else {@link Verdict#PASS} (also when it is off). Apart from {@link #check} because it
+     * embeds the two words: asked only for a pair {@link #check} passed and that would be served or verified, on the
+     * cache's pool.
+     */
+    public Verdict checkWords(String cached, String asked) {
+        if (!enabled.swaps() || words == null) return Verdict.PASS;
+        return words.replaced(cached, asked) ? Verdict.SWAP : Verdict.PASS;
+    }
 
     /** Whether {@code cached} and {@code asked} may be the same question as far as the guards can tell. */
     public Verdict check(String cached, String asked) {
@@ -220,6 +253,9 @@ public final class QuestionGuards {
 
     /** A function word, which says nothing of what a question is about ({@link RoleSwaps} asks). */
     static boolean isStop(String w) { return STOP.contains(w); }
+
+    /** A negating word ("not", "never", "without"): the negation guard's, not a content word ({@link WordSwaps} asks). */
+    static boolean negation(String w) { return NEGATIONS.contains(w); }
 
 
     /**

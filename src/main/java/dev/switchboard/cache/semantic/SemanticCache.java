@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A lookup embeds the question and searches the namespace's HNSW index on a small pool of its own; when the pool
  * is busy the lookup is a miss at once, so a burst never queues requests behind embeddings. The candidates then pass
- * the {@link QuestionGuards}, and the similarity decides: at or above the threshold a match is served; in the grey zone
+ * the {@link QuestionGuards} (the word-swap guard only for a candidate that would be served or verified: it embeds the
+ * differing words), and the similarity decides: at or above the threshold a match is served; in the grey zone
  * below it, it is verified by one short call ({@link Verifier}, verdicts cached) when a verifier is configured; or, in
  * the online mode, {@link OnlineThresholds} decides from what verifications taught it. Entries are bounded in number
  * (Caffeine's W-TinyLFU: rarely used ones out first) and live for the cache's TTL.
@@ -79,7 +80,8 @@ public final class SemanticCache implements AutoCloseable {
         this.indexFactory = indexes;
         this.embedder = embedder;
         this.verifier = verifier;
-        this.guards = guards;
+        // the word-swap guard embeds a candidate's differing words with this cache's embedder, through its cache
+        this.guards = guards.withWords(this::embed, embedder.wordSwaps());
         this.threshold = s.threshold() != null ? s.threshold()
                 : verifier != null ? embedder.defaultVerifiedThreshold() : embedder.defaultThreshold();
         this.grey = Math.min(threshold, s.greyThreshold() != null ? s.greyThreshold() : embedder.defaultGreyThreshold());
@@ -335,6 +337,11 @@ public final class SemanticCache implements AutoCloseable {
             SemanticEntry e = entries.getIfPresent(h.id());
             if (e == null || !e.context.equals(contextHash) || !e.namespace.equals(namespace)) continue;
             QuestionGuards.Verdict verdict = guards.check(e.question, question);
+            // a word replaced by another ("python" / "javascript"): it embeds the differing words, so only for a candidate
+            // that would be served (at or above the threshold) or verified (a verifier decides from the grey zone up)
+            if (verdict == QuestionGuards.Verdict.PASS && (verifier != null || h.similarity() >= threshold)) {
+                verdict = guards.checkWords(e.question, question);
+            }
             // a doubt ("Alice owes Bob" / "Bob owes Alice", "is" / "was") is not a sure hit: the verifier decides it, and
             // without one it is a miss, as a refusal is
             if (verdict != QuestionGuards.Verdict.PASS && !(verdict.doubtful() && verifier != null)) {

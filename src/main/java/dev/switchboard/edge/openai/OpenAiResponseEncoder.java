@@ -428,7 +428,8 @@ public final class OpenAiResponseEncoder {
         g.writeStringField("message", e.getMessage() == null ? "Unknown error" : e.getMessage());
         g.writeStringField("type", e.openAiType());
         if (e.param() == null) g.writeNullField("param"); else g.writeStringField("param", e.param());
-        if (e.code() == null) g.writeNullField("code"); else g.writeStringField("code", e.code());
+        String code = e.openAiKindCode();
+        if (code == null) g.writeNullField("code"); else g.writeStringField("code", code);
         g.writeEndObject();
         g.writeEndObject();
     }

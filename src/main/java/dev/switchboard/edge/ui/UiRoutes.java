@@ -247,16 +247,22 @@ public final class UiRoutes {
             }
             // a wrong key: the same answer as a virtual key, below
         }
-        if (caller != null && caller.admin()) {
+        // The master key, or anyone where no key is required; never a token: an admin JWT is checked at each request
+        // against its exp and the IdP's keys, a session would hold for 12 hours whatever became of the token (QA
+        // security finding 2). A JWT may still call /ui/api/ with each request, as the admin API takes it.
+        if (caller == Caller.MASTER || caller == Caller.ANONYMOUS) {
             resp.addCookie(cookie(sessions.create(), UiSessions.TTL_MILLIS / 1000, rc.request().isSSL()));
             json(resp, DashboardFigures.JSON.createObjectNode().put("ok", true).put("location", "/ui/"));
             return;
         }
         // A pause per failed try makes a person's typo cost little and a script's guess more; what limits guessing is the
         // lockout of an address after repeated failures (AuthThrottle). The key comparison itself is constant-time.
+        String why = caller != null && caller.admin()
+                ? "A JWT does not log in to the dashboard (a session would outlive the token). The dashboard takes the "
+                        + "gateway's master key only; a script may send an admin token as 'Authorization: Bearer' to /ui/api/."
+                : "That is not the master key. The dashboard takes the gateway's master key only.";
         vertx.setTimer(FAILED_LOGIN_DELAY_MILLIS, t -> call.fail(resp, new GatewayException(ErrorKind.AUTHENTICATION, 401,
-                "That is not the master key. The dashboard takes the gateway's master key only.", null, "invalid_api_key",
-                null, null)));
+                why, null, "invalid_api_key", null, null)));
     }
 
     private static Cookie cookie(String value, long maxAgeSeconds, boolean tls) {

@@ -10,6 +10,7 @@ import dev.switchboard.model.RawJson;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.EventStrings;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.SseRelay;
@@ -22,6 +23,11 @@ import java.util.List;
  * ping, error) → canonical chunks as each event arrives. Every chunk also carries its raw event, so an
  * Anthropic-dialect client gets the provider's events byte for byte; events with no canonical content
  * (ping, block stops) travel as raw-only chunks with no choices.
+ *
+ * <p>A stream that does not begin with {@code message_start} (a {@code ping} or an {@code error} aside) is not
+ * Anthropic's (a server answering with OpenAI's chunks or Responses events): its first event fails the attempt before
+ * the stream starts, and no event is relayed before {@code message_start}. The strings of event types the stream does
+ * not read (added later) go through running key scans of their own ({@link EventStrings}).
  */
 final class AnthropicStream extends SseRelay {
     private final String deploymentId;
@@ -52,6 +58,10 @@ final class AnthropicStream extends SseRelay {
      * event as sent: the tree path must not scan it again.
      */
     private String scannedText;
+    /** The running key scans of the strings of event types this stream does not read. */
+    private final EventStrings strings = new EventStrings(textRuns());
+    /** {@code message_start} came: before it only a ping or an error is Anthropic's. */
+    private boolean started;
 
     AnthropicStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
                     String fallbackModel, String secret) {
@@ -74,6 +84,30 @@ final class AnthropicStream extends SseRelay {
         return n != null && n.path("error").isObject() ? AnthropicErrorDecoder.midStream(n, deploymentId, secret) : null;
     }
 
+    /** A first event that is no Anthropic stream's fails the attempt before the stream starts (a 502, retried, fallen back). */
+    @Override
+    protected String firstEventShape(String event, byte[] data, int offset, int length) {
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(data, offset, length);
+        } catch (Exception e) {
+            return "an event that is not JSON (not an Anthropic Messages stream)";
+        }
+        if (n == null || !n.isObject()) return "not a JSON object";
+        if (n.path("error").isObject()) return null; // the error, read by onEvent
+        return beforeStart(n.path("type").isTextual() ? n.get("type").textValue() : event == null ? "" : event);
+    }
+
+    /** What is wrong with an event of {@code type} before {@code message_start}, or null for a ping, an error or the start. */
+    private static String beforeStart(String type) {
+        return switch (type) {
+            case "message_start", "ping", "error" -> null;
+            case "" -> "an event with no type (not an Anthropic Messages stream)";
+            default -> "`" + (type.length() > 40 ? type.substring(0, 40) + "…" : type)
+                    + "` before message_start (not an Anthropic Messages stream)";
+        };
+    }
+
     /**
      * To an Anthropic-dialect client a text delta (most of a stream's events) is relayed as the upstream sent it, read
      * only by {@link AnthropicDeltaScan}; every other event, and a delta whose text continues a key run, goes through the
@@ -87,7 +121,7 @@ final class AnthropicStream extends SseRelay {
             // the key scan masked some of this event: the running scan reads its text as sent (a masked one would end
             // the run, and the key's next pieces pass); the event then goes through the tree with that scan's text
             scannedText = scannedSent(sent);
-        } else if (relaying()) {
+        } else if (relaying() && started) {
             String text = AnthropicDeltaScan.text(data, offset, length);
             if (text != null) {
                 String masked = textRun.next(text);
@@ -165,6 +199,7 @@ final class AnthropicStream extends SseRelay {
         }
         String type = n.path("type").isTextual() ? n.get("type").textValue() : event == null ? "" : event;
         String problem = AnthropicAnswerShape.event(n, type);
+        if (problem == null && !started) problem = beforeStart(type);
         if (problem != null) {
             failShape(problem); // relayed raw, a wrong-shaped event would reach Anthropic-dialect clients as is
             return;
@@ -172,6 +207,7 @@ final class AnthropicStream extends SseRelay {
         RawJson raw = new RawJson(RawJson.ANTHROPIC, n);
         switch (type) {
             case "message_start" -> {
+                started = true;
                 JsonNode m = n.path("message");
                 id = m.path("id").asText(id);
                 if (m.hasNonNull("model")) model = m.get("model").asText();
@@ -216,7 +252,10 @@ final class AnthropicStream extends SseRelay {
                         signed.addObject().put("type", "thinking").put("thinking", "").put("signature", d.path("signature").asText());
                         emit(delta(thinkingBlocks(signed), null, raw));
                     }
-                    default -> emit(rawOnly(raw)); // citations_delta
+                    default -> { // citations_delta, and delta types added later
+                        strings.mask(type + "/" + d.path("type").asText(), n, unmasked());
+                        emit(rawOnly(raw));
+                    }
                 }
             }
             case "message_delta" -> {
@@ -247,7 +286,11 @@ final class AnthropicStream extends SseRelay {
                 finish();
             }
             case "error" -> fail(AnthropicErrorDecoder.midStream(n, deploymentId, secret));
-            default -> emit(rawOnly(raw)); // ping, and event types added later (scrubbed there)
+            case "ping" -> emit(rawOnly(raw));
+            default -> { // event types added later: each event scrubbed, and their strings through running scans
+                strings.mask(type, n, unmasked());
+                emit(rawOnly(raw));
+            }
         }
     }
 

@@ -36,8 +36,11 @@ record AzureUrls(UpstreamHttp.Endpoint endpoint, String chat, String embeddings)
             return new AzureUrls(ep, base + "/chat/completions" + q, base + "/embeddings" + q);
         }
         String q = "?api-version=" + enc(version == null ? AzureSettings.DEFAULT_OPENAI_VERSION : version);
+        // azure/o_series/x is deployment x; the name may be a caller's text (an azure/* wildcard): a plain deployment
+        // name, as one segment
         String base = path.contains("/openai/deployments/") ? path : path + "/openai/deployments/"
-                + enc(dev.switchboard.provider.openai.ReasoningModels.wireName(d)); // azure/o_series/x is deployment x
+                + dev.switchboard.provider.ModelIds.pathSegment(d, dev.switchboard.provider.openai.ReasoningModels.wireName(d),
+                        dev.switchboard.provider.ModelIds.AZURE_DEPLOYMENT);
         return new AzureUrls(ep, base + "/chat/completions" + q, base + "/embeddings" + q);
     }
 

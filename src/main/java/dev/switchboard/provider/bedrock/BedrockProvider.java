@@ -56,6 +56,10 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
         this.http = http;
         this.endpoint = UpstreamHttp.Endpoint.parse(auth.endpoint(d), d.id());
         this.modelId = BedrockModels.modelId(d.model());
+        // the model may be a caller's text (a bedrock/* wildcard): encoding keeps '/' and '?' in the segment, but a
+        // whole '.' or '..' stays a dot-segment, and '%' would be decoded: a plain Bedrock id only
+        dev.switchboard.provider.ModelIds.require(d, modelId, dev.switchboard.provider.ModelIds.BEDROCK);
+        dev.switchboard.provider.ModelIds.require(d, BedrockModels.pathId(d, modelId), dev.switchboard.provider.ModelIds.BEDROCK);
         // The id goes into the path percent-encoded (an ARN or a version suffix has ':' and '/'), as the AWS SDKs send it.
         this.modelPath = "/model/" + SdkHttpUtils.urlEncode(BedrockModels.pathId(d, modelId));
         this.encoder = new BedrockRequestEncoder(d, modelId);

@@ -71,10 +71,12 @@ final class GeminiProvider implements Provider, EmbeddingProvider {
         String secret = key == null ? null : key.reveal();
         // An api_base may already name the API version (…/v1beta); otherwise v1beta, as Google's SDKs use.
         String versioned = endpoint.pathPrefix().matches(".*/v1(beta\\d*|alpha)?$") ? "" : "/v1beta";
-        return new GeminiTarget(endpoint, endpoint.pathFor(versioned + "/models/" + d.model() + ":generateContent"),
-                endpoint.pathFor(versioned + "/models/" + d.model() + ":streamGenerateContent") + "?alt=sse",
+        // the model may be a caller's text (a gemini/* wildcard): a plain Google model id, as one segment
+        String model = dev.switchboard.provider.ModelIds.pathSegment(d, d.model(), dev.switchboard.provider.ModelIds.GOOGLE);
+        return new GeminiTarget(endpoint, endpoint.pathFor(versioned + "/models/" + model + ":generateContent"),
+                endpoint.pathFor(versioned + "/models/" + model + ":streamGenerateContent") + "?alt=sse",
                 UpstreamHttp.baseHeaders(d.headers(), "x-goog-api-key", secret), UpstreamAuth.NONE, secret,
-                endpoint.pathFor(versioned + "/models/" + d.model() + ":batchEmbedContents"));
+                endpoint.pathFor(versioned + "/models/" + model + ":batchEmbedContents"));
     }
 
     @Override

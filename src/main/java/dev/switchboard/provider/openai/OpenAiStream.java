@@ -74,6 +74,26 @@ final class OpenAiStream extends SseRelay {
     }
 
     /**
+     * A first event that is JSON but no chunk (neither {@code choices} nor {@code usage} nor {@code error}: a server
+     * answering with Responses API or Anthropic events) fails the attempt before the stream starts, a 502 that is
+     * retried and fallen back from; later such events fail the stream ({@link OpenAiChatDecoder#chunk}). One parse per
+     * stream.
+     */
+    @Override
+    protected String firstEventShape(String event, byte[] data, int offset, int length) {
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = dev.switchboard.provider.Json.MAPPER.readTree(data, offset, length);
+        } catch (Exception e) {
+            return null; // [DONE], or bytes the stream itself refuses as not JSON
+        }
+        if (n == null || !n.isObject() || n.has("choices") || n.has("usage") || n.has("error")) return null;
+        String type = n.path("type").isTextual() ? n.get("type").textValue() : null;
+        return "a chunk with neither `choices` nor `usage`" + (type == null ? ""
+                : " (an event of type `" + (type.length() > 40 ? type.substring(0, 40) + "…" : type) + "`: not a Chat Completions stream)");
+    }
+
+    /**
      * The failure a finish reason said ({@link FinishReasons.Failed}), held until the usage the server sends after it
      * (OpenAI's order: the finishing chunk, then the usage chunk): the provider bills the failed generation, so the call
      * is metered at its usage, not the gateway's estimate. Null while the stream goes well.

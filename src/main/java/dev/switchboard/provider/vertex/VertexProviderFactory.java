@@ -79,7 +79,11 @@ public final class VertexProviderFactory implements ProviderFactory {
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
         VertexSettings settings = VertexSettings.from(d, ctx.env());
+        // the model may be a caller's text (a vertex_ai/* wildcard): nothing that changes the URL, then the publisher's id syntax
+        dev.switchboard.provider.ModelIds.requireUrlSafe(d, d.model(), "Vertex AI");
         VertexPublisher publisher = VertexPublisher.of(d);
+        String segment = dev.switchboard.provider.ModelIds.pathSegment(d, d.model(), publisher == VertexPublisher.ANTHROPIC
+                ? dev.switchboard.provider.ModelIds.VERTEX_CLAUDE : dev.switchboard.provider.ModelIds.GOOGLE);
         VertexCredentials credentials = VertexCredentials.resolve(d, settings.credentials(), ctx.env());
         String project = settings.project() != null ? settings.project() : credentials.projectId();
         if (project == null) {
@@ -92,7 +96,7 @@ public final class VertexProviderFactory implements ProviderFactory {
                 .forDeployment(d.id());
         UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse(
                 d.apiBase() != null ? d.apiBase() : VertexUrls.host(settings.location()), d.id());
-        String model = endpoint.pathFor(VertexUrls.modelPath(project, settings.location(), publisher.path, d.model()));
+        String model = endpoint.pathFor(VertexUrls.modelPath(project, settings.location(), publisher.path, segment));
         // Only the deployment's extra_headers and the content type: the token is added per request.
         var headers = UpstreamHttp.baseHeaders(d.headers(), "authorization", null);
         if (publisher == VertexPublisher.ANTHROPIC) {

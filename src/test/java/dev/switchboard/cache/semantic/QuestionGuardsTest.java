@@ -256,10 +256,10 @@ class QuestionGuardsTest {
         assertThat(none.check("Is it safe to eat raw chicken?", "Is it unsafe to eat raw chicken?")).isEqualTo(Verdict.PASS);
         assertThat(none.check("Did Alice pay Bob?", "Did Bob pay Alice?")).isEqualTo(Verdict.PASS);
         assertThat(none.check("Who is the CEO of Microsoft?", "Who was the CEO of Microsoft?")).isEqualTo(Verdict.PASS);
-        QuestionGuards noPolarity = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, false, true, true, true, true));
+        QuestionGuards noPolarity = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, false, true, true, true, true, true));
         assertThat(noPolarity.check("Is it safe to eat raw chicken?", "Is it dangerous to eat raw chicken?")).isEqualTo(Verdict.PASS);
         assertThat(none.check("Explain photosynthesis briefly", "Explain photosynthesis in detail")).isEqualTo(Verdict.PASS);
-        QuestionGuards noFormat = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, true, false, true, true, true));
+        QuestionGuards noFormat = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, true, false, true, true, true, true));
         assertThat(noFormat.check("Explain photosynthesis briefly", "Explain photosynthesis in detail")).isEqualTo(Verdict.PASS);
     }
 

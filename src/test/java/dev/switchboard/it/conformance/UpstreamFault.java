@@ -10,7 +10,7 @@ enum UpstreamFault {
     INVALID_REQUEST(SimBehaviour.invalidRequest(), 400, "invalid_request_error", "invalid_request_error", null, "invalid_request_error"),
     AUTHENTICATION(SimBehaviour.status(401), 401, "authentication_error", "invalid_request_error", null, "authentication_error"),
     RATE_LIMIT(SimBehaviour.rateLimited(7), 429, "rate_limit_error", "requests", null, "rate_limit_error"),
-    SERVER_ERROR(SimBehaviour.status(500), 502, "upstream_error", "server_error", null, "api_error"),
+    SERVER_ERROR(SimBehaviour.status(500), 502, "server_error", "server_error", null, "api_error"),
     CONTEXT_LENGTH(SimBehaviour.contextLength(), 400, "invalid_request_error", "invalid_request_error", "context_length_exceeded",
             "invalid_request_error"),
     CONTENT_POLICY(SimBehaviour.contentPolicy(), 400, "invalid_request_error", "invalid_request_error", "content_policy_violation",

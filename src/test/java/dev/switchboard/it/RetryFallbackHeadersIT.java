@@ -1,0 +1,172 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LiteLLM's retry and fallback headers through a real socket: {@code x-litellm-attempted-retries} (the retries made in
+ * the alias that answered), {@code x-litellm-max-retries} (num_retries in force, only after a retry, as LiteLLM leaves
+ * it out of a first try), {@code x-litellm-attempted-fallbacks} (the hops taken) and {@code x-litellm-max-fallbacks},
+ * on answers and on failures, streamed or not, in the three dialects. Then the OpenAI-dialect {@code type} of the
+ * gateway's 502 and 504: OpenAI's {@code server_error}, the old word kept as the {@code code}; Anthropic's types stay.
+ */
+class RetryFallbackHeadersIT {
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start(TestGateway.simModels("primary=primary-model", "backup=backup-model", "solo=solo-model") + """
+                  - model_name: broken
+                    litellm_params: { model: mock/broken, mock_fault: server_error }
+                  - model_name: slow
+                    litellm_params: { model: mock/slow, mock_fault: timeout }
+                router_settings:
+                  num_retries: 2
+                  retry_backoff: 0.01
+                  allowed_fails: 1000          # no cooldowns: every request sees the same group
+                  max_fallbacks: 3
+                  fallbacks: [{ primary: [backup] }]
+                """);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    /** One request of each dialect, streamed or not, to {@code model}. */
+    private enum Call {
+        CHAT("/chat/completions", false), CHAT_STREAM("/chat/completions", true), MESSAGES("/messages", false),
+        MESSAGES_STREAM("/messages", true), RESPONSES("/responses", false), RESPONSES_STREAM("/responses", true);
+
+        final String path;
+        final boolean stream;
+
+        Call(String path, boolean stream) {
+            this.path = path;
+            this.stream = stream;
+        }
+
+        HttpResponse<String> send(String model, String... headers) {
+            String body = switch (path) {
+                case "/messages" -> "{\"model\":\"" + model + "\",\"max_tokens\":16,\"stream\":" + stream
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                case "/responses" -> "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"input\":\"hi\"}";
+                default -> "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            };
+            return Http.post(gw.v1() + path, null, body, headers);
+        }
+    }
+
+    private static List<String> upstreamModels() {
+        return gw.simulator.received().stream().map(r -> r.body().getString("model")).toList();
+    }
+
+    private static void assertCounts(HttpResponse<String> r, String retries, String maxRetries, String fallbacks) {
+        HttpHeaders h = r.headers();
+        assertThat(h.allValues("x-litellm-attempted-retries")).as(r.body()).containsExactly(retries);
+        if (maxRetries == null) assertThat(h.firstValue("x-litellm-max-retries")).as("LiteLLM leaves it out of a first try").isEmpty();
+        else assertThat(h.allValues("x-litellm-max-retries")).containsExactly(maxRetries);
+        assertThat(h.allValues("x-litellm-attempted-fallbacks")).containsExactly(fallbacks);
+        assertThat(h.allValues("x-litellm-max-fallbacks")).as("router_settings' max_fallbacks").containsExactly("3");
+    }
+
+    @Test
+    void aFirstTryAnswerSaysNoRetryAndNoFallback() {
+        for (Call c : Call.values()) {
+            HttpResponse<String> r = c.send("solo");
+            assertThat(r.statusCode()).as(c + " " + r.body()).isEqualTo(200);
+            assertCounts(r, "0", null, "0");
+        }
+    }
+
+    @Test
+    void aRetriedAnswerCountsItsRetriesAndTheNumRetriesInForceInEveryDialect() {
+        for (Call c : Call.values()) {
+            gw.simulator.received().clear();
+            gw.simulator.enqueue("solo-model", SimBehaviour.status(500));
+            HttpResponse<String> r = c.send("solo");
+            assertThat(r.statusCode()).as(c + " " + r.body()).isEqualTo(200);
+            assertThat(upstreamModels()).as(c.toString()).containsExactly("solo-model", "solo-model");
+            assertCounts(r, "1", "2", "0");
+        }
+    }
+
+    @Test
+    void theRequestsOwnNumRetriesIsTheMaxRetries() {
+        gw.simulator.enqueue("solo-model", SimBehaviour.status(500));
+        HttpResponse<String> r = Call.CHAT.send("solo", "x-switchboard-num-retries", "4");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertCounts(r, "1", "4", "0");
+    }
+
+    @Test
+    void aFallbackCountsItsHopAndTheRetriesOfTheAliasThatAnswered() {
+        gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
+        for (Call c : List.of(Call.CHAT, Call.CHAT_STREAM, Call.MESSAGES_STREAM, Call.RESPONSES)) {
+            gw.simulator.received().clear();
+            HttpResponse<String> r = c.send("primary");
+            assertThat(r.statusCode()).as(c + " " + r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
+            assertThat(upstreamModels()).as(c.toString()).containsExactly("primary-model", "primary-model", "primary-model",
+                    "backup-model");
+            assertCounts(r, "0", null, "1"); // backup answered at once, as LiteLLM's fallback group's own retry header says
+        }
+    }
+
+    @Test
+    void aFailureCarriesTheCountsToo() {
+        gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
+        for (Call c : List.of(Call.CHAT, Call.CHAT_STREAM, Call.MESSAGES, Call.RESPONSES)) {
+            HttpResponse<String> r = c.send("primary", "x-switchboard-fallbacks", "off");
+            assertThat(r.statusCode()).as(c + " " + r.body()).isEqualTo(502);
+            assertCounts(r, "2", "2", "0");
+            assertThat(r.headers().firstValue("x-should-retry")).hasValue("false");
+        }
+
+        gw.simulator.behaveAlways("backup-model", SimBehaviour.status(500));
+        HttpResponse<String> both = Call.CHAT.send("primary");
+        assertThat(both.statusCode()).as(both.body()).isEqualTo(502);
+        assertCounts(both, "2", "2", "1"); // the retries of backup, the alias that failed last
+
+        HttpResponse<String> once = Call.CHAT.send("primary", "x-switchboard-fallbacks", "off", "x-switchboard-num-retries", "0");
+        assertThat(once.statusCode()).isEqualTo(502);
+        assertCounts(once, "0", null, "0");
+    }
+
+    @Test
+    void aGatewaySide502And504AreOpenAisServerErrorWithTheOldWordAsTheirCode() {
+        for (Call c : List.of(Call.CHAT, Call.CHAT_STREAM)) {
+            HttpResponse<String> bad = c.send("broken");
+            assertThat(bad.statusCode()).as(c + " " + bad.body()).isEqualTo(502);
+            JsonObject badError = new JsonObject(bad.body()).getJsonObject("error");
+            assertThat(badError.getString("type")).isEqualTo("server_error");
+            assertThat(badError.getString("code")).isEqualTo("upstream_error");
+
+            HttpResponse<String> slow = c.send("slow");
+            assertThat(slow.statusCode()).as(c + " " + slow.body()).isEqualTo(504);
+            JsonObject slowError = new JsonObject(slow.body()).getJsonObject("error");
+            assertThat(slowError.getString("type")).isEqualTo("server_error");
+            assertThat(slowError.getString("code")).isEqualTo("timeout");
+        }
+        // Anthropic's own types for the same failures (its errors page: 500 api_error, 504 timeout_error)
+        HttpResponse<String> bad = Call.MESSAGES.send("broken");
+        assertThat(bad.statusCode()).isEqualTo(502);
+        assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("type")).isEqualTo("api_error");
+        HttpResponse<String> slow = Call.MESSAGES.send("slow");
+        assertThat(slow.statusCode()).isEqualTo(504);
+        assertThat(new JsonObject(slow.body()).getJsonObject("error").getString("type")).isEqualTo("timeout_error");
+    }
+}

@@ -1,0 +1,165 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.ServiceAccount;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A wildcard puts the caller's text into the provider's URL for Gemini, Vertex AI, Bedrock and Azure. A name that is
+ * not a plain model id there ('.' / '..' segments, '?', '#', '%', white space, a control character) is refused with a
+ * 400 in the caller's dialect and nothing is sent upstream, so no name reaches another model than the one it is priced
+ * as (the security review's HIGH finding: {@code gw/./gemini-2.5-pro} served at $0, {@code
+ * gw/gemini-2.0-flash-lite/../gemini-2.5-pro} at Flash-Lite's price, {@code ?} adding query parameters).
+ */
+class WildcardModelPathIT {
+    static TestGateway gw;
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("wildcard-path-it-");
+        dir.toFile().deleteOnExit();
+        Map<String, String> env = Map.of("WP_AWS_ID", "AKIA" + "TESTWILDCARD1", "WP_AWS_SECRET", "wild" + "card-secret-123");
+        gw = TestGateway.start(sim -> {
+            ServiceAccount sa = ServiceAccount.create("wildcard", "sa-project", sim.tokenUri());
+            sim.trustServiceAccount(sa.email(), sa.publicKey());
+            Path file = sa.write(dir, "sa.json");
+            return """
+                    model_list:
+                      - model_name: "gw/*"
+                        litellm_params: { model: "gemini/*", api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                      - model_name: "vw/*"
+                        litellm_params:
+                          model: "vertex_ai/*"
+                          vertex_project: my-project
+                          vertex_location: us-central1
+                          vertex_credentials: %s
+                          api_base: "${SIM_ROOT}"
+                      - model_name: "bw/*"
+                        litellm_params:
+                          model: "bedrock/*"
+                          aws_access_key_id: os.environ/WP_AWS_ID
+                          aws_secret_access_key: os.environ/WP_AWS_SECRET
+                          aws_region_name: us-east-1
+                          api_base: "${SIM_ROOT}"
+                      - model_name: "aw/*"
+                        litellm_params: { model: "azure/*", api_base: "${SIM_ROOT}", api_version: "2024-10-21", api_key: os.environ/PROVIDER_KEY }
+                    router_settings:
+                      num_retries: 0
+                    general_settings:
+                      master_key: os.environ/MASTER_KEY
+                    """.formatted(file);
+        }, env);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    private static HttpResponse<String> chat(String key, String model, int maxTokens) {
+        return Http.post(gw.v1() + "/chat/completions", key, new JsonObject().put("model", model).put("max_tokens", maxTokens)
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode());
+    }
+
+    private static void assertRefused(HttpResponse<String> r, String model) {
+        assertThat(r.statusCode()).as(model + ": " + r.body()).isEqualTo(400);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("message")).as(model).contains("is not valid").contains("not a plain");
+        assertThat(error.getString("param")).isEqualTo("model");
+        assertThat(gw.simulator.received()).as(model + " reached the upstream").isEmpty();
+    }
+
+    @Test
+    void aPlainGeminiNameIsServedAndPriced() {
+        HttpResponse<String> r = chat(TestGateway.MASTER_KEY, "gw/gemini-2.5-pro", 20);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().path()).isEqualTo("/v1beta/models/gemini-2.5-pro:generateContent");
+        assertThat(Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow())).isGreaterThan(0);
+    }
+
+    @Test
+    void geminiNamesThatWouldChangeTheUrlAreRefused() {
+        for (String m : List.of("gw/./gemini-2.5-pro", "gw/x/../gemini-2.5-pro", "gw/gemini-2.0-flash-lite/../gemini-2.5-pro",
+                "gw/../../../admin", "gw/..", "gw/echo:generateContent?alt=x&key=evil#", "gw/gemini-2.5-pro?key=x",
+                "gw/%2e%2e/gemini-2.5-pro", "gw/gemini-2.5-pro%2F..", "gw/gemini-2.5-pro#x", "gw/gemini 2.5", "gw/gemini-2.5-pro\n",
+                "gw/gemini-2.5-pro:streamGenerateContent")) {
+            assertRefused(chat(TestGateway.MASTER_KEY, m, 20), m);
+        }
+    }
+
+    @Test
+    void vertexNamesThatWouldChangeTheUrlAreRefused() {
+        for (String m : List.of("vw/./gemini-2.5-pro", "vw/x/../gemini-2.5-pro", "vw/gemini-2.5-pro?alt=x", "vw/%2e%2e/gemini-2.5-pro",
+                "vw/claude/../../x", "vw/claude-sonnet-4-5@2025?x", "vw/gemini-2.5-pro#", "vw/..")) {
+            assertRefused(chat(TestGateway.MASTER_KEY, m, 20), m);
+        }
+        // the Anthropic dialect gets its own error shape
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, new JsonObject()
+                .put("model", "vw/claude-sonnet-4-5@20250929/../x").put("max_tokens", 20)
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getString("type")).isEqualTo("error");
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("is not valid");
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    @Test
+    void aPlainVertexNameIsServed() {
+        HttpResponse<String> r = chat(TestGateway.MASTER_KEY, "vw/gemini-2.5-flash", 20);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().path())
+                .isEqualTo("/v1/projects/my-project/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent");
+    }
+
+    @Test
+    void bedrockAndAzureRefuseWhatEncodingLeavesADotSegment() {
+        // the name was percent-encoded there, but a whole '..' stays '..' and '%' is decoded upstream
+        for (String m : List.of("bw/..", "bw/.", "bw/anthropic.claude-3-haiku-20240307-v1:0/../x", "bw/x%2F..", "aw/..", "aw/.",
+                "aw/my-gpt4o%2F..", "aw/my gpt")) {
+            assertRefused(chat(TestGateway.MASTER_KEY, m, 20), m);
+        }
+    }
+
+    /**
+     * The review's repro: a key with a small budget and access to {@code gw/*}. The honest name is refused by the
+     * budget; the traversal names, which were served at $0 or at Flash-Lite's price, are refused before any price is
+     * looked up.
+     */
+    @Test
+    void noNameDodgesTheBudgetOrTakesAnotherModelsPrice() {
+        String key = new Admin(gw).generate(new JsonObject().put("key_alias", "eve").put("models", new JsonArray().add("gw/*"))
+                .put("max_budget", 0.001)).getString("key");
+        HttpResponse<String> honest = chat(key, "gw/gemini-2.5-pro", 60_000);
+        assertThat(honest.statusCode()).as(honest.body()).isEqualTo(400);
+        assertThat(honest.body()).contains("could cost up to");
+        for (String m : List.of("gw/./gemini-2.5-pro", "gw/x/../gemini-2.5-pro", "gw/gemini-2.0-flash-lite/../gemini-2.5-pro")) {
+            assertRefused(chat(key, m, 60_000), m);
+        }
+        // a plain name the catalog does not price would pass the budget at $0: refused under a budget, nothing sent
+        HttpResponse<String> unpriced = chat(key, "gw/gemini-9-ultra-latest", 60_000);
+        assertThat(unpriced.statusCode()).as(unpriced.body()).isEqualTo(400);
+        assertThat(new JsonObject(unpriced.body()).getJsonObject("error").getString("message"))
+                .contains("'gw/gemini-9-ultra-latest' (gemini/gemini-9-ultra-latest, served through a wildcard) has no price");
+        assertThat(gw.simulator.received()).isEmpty();
+        // a caller without a budget is served, at $0 (priced: false in the ledger, the start log says so)
+        HttpResponse<String> free = chat(TestGateway.MASTER_KEY, "gw/gemini-9-ultra-latest", 20);
+        assertThat(free.statusCode()).as(free.body()).isEqualTo(200);
+        assertThat(free.headers().firstValue("x-switchboard-cost").orElseThrow()).isEqualTo("0");
+    }
+}
