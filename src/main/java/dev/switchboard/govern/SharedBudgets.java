@@ -45,11 +45,7 @@ import org.slf4j.LoggerFactory;
  * the row of a process of this host that runs no more ({@link ProcessIdentity}). A gateway stops admitting on a grant
  * half a lease after its row was last written, so that no live gateway's grant is ever taken for a dead one's. On
  * PostgreSQL a quiet row whose gateway's session lock nobody holds is deleted the same way ({@link SessionLock}): the
- * gateway's connection closed with its process, wherever it ran. A live gateway's lock also goes when its connection
- * is cut (a network drop, a pooler restart), so on PostgreSQL a gateway admits calls on its grants only within
- * {@link #FENCE_MILLIS} of a heartbeat that wrote all its rows with its lock held throughout, and not while the store is
- * failing ({@link GrantFence}): it stops before any other gateway may take it for gone, and once it learns its lock was
- * lost it gives up its grants' unused part and takes them again before admitting more.
+ * gateway's connection closed with its process, wherever it ran.
  *
  * <p>A gone gateway's row whose last write said it had spent or reserved more than the ledger was credited with
  * ({@code used_nanos > flushed_nanos}: a {@code kill -9} lost its queued ledger rows and its calls in flight) is not
@@ -89,14 +85,6 @@ final class SharedBudgets {
      * a live gateway elsewhere whose host has the same name (and a pid that means nothing here) safe: it beats.
      */
     static final long GONE_QUIET_MILLIS = 2 * Governance.KEY_SYNC_MILLIS + 500;
-    /**
-     * On PostgreSQL, how long after the start of its last heartbeat a gateway may still admit calls on its grants
-     * ({@link GrantFence}): a sync and a half (3 s; 750 ms in the test suite), so a beat may come half a sync late
-     * without a pause, and below {@link #GONE_QUIET_MILLIS} by half a sync and half a second (1.5 s; 750 ms), the margin
-     * for the others' clocks and for the row's write: a gateway cut off from the store stops before any other may take
-     * it for gone. On this process's monotonic clock.
-     */
-    static final long FENCE_MILLIS = Governance.KEY_SYNC_MILLIS + Governance.KEY_SYNC_MILLIS / 2;
     private static final long CLEANUP_LOCK = "switchboard.budget_grants.cleanup".hashCode() * 0x9E3779B97F4A7C15L;
     /** The scope of the global budget ({@code litellm_settings.max_budget}); keys' scopes are their ids. */
     static final String GLOBAL = "*";
@@ -119,17 +107,6 @@ final class SharedBudgets {
     private volatile Long heldSessionLock;
     private volatile boolean everHeld;
     private long lastSweep;
-    /** On PostgreSQL with session locks: admissions on this gateway's grants only while its claim is provably held. */
-    private final boolean fenced;
-    final GrantFence fence;
-    private final LongSupplier nanoClock = System::nanoTime;
-    /** The lock's hold ({@link SessionLock#hold}) the fence was last armed under, -1 before. */
-    private long fenceHold = -1;
-    /** Whether this gateway's rows ever named its session lock: from then on only a held lock arms the fence. */
-    private boolean everNamed;
-    /** The monotonic start of the last heartbeat that committed (every row of this gateway is at least as recent). */
-    private long lastBeatNanos;
-    private boolean beatCommitted;
     /** Set by {@link #release}: no heartbeat or acquisition writes a row after it. */
     private boolean closed;
 
@@ -161,8 +138,6 @@ final class SharedBudgets {
         this.leaseMillis = leaseMillis;
         this.locks = db.sqliteFile() == null ? GatewayLocks.NONE : GatewayLocks.hold(db.sqliteFile(), gatewayId);
         this.sessionLock = SessionLock.of(db, gatewayId);
-        this.fenced = sessionLock != SessionLock.NONE;
-        this.fence = new GrantFence(nanoClock, db::failing);
     }
 
     /**
@@ -254,15 +229,6 @@ final class SharedBudgets {
      */
     private synchronized Outcome acquireOnce(Budget budget, long nanos, boolean lastRound) {
         if (closed) throw GrantStoreFailure.UNREACHABLE.answer();
-        if (fenced) {
-            // the fence ran out (no heartbeat for a sync and a half, or the lock was lost): a heartbeat first, which
-            // renews it only if this gateway's claim is provably held, and otherwise gives up the grants' unused part
-            if (!fence.current()) beat(true);
-            if (!fence.current()) { // its lock cannot be had now, or the beat committed too late to tell
-                throw (heldSessionLock == null ? GrantStoreFailure.UNREACHABLE : GrantStoreFailure.TIMED_OUT).answer();
-            }
-            budget.fence(fence);
-        }
         long now = clockMillis.getAsLong();
         Budget.GrantAsk ask = budget.ask(nanos, now);
         String scope = budget.grant().scope;
@@ -487,34 +453,9 @@ final class SharedBudgets {
         retireIdle(teams, "team");
         retireIdle(users, "user");
         retireIdle(teams.members(), "team member");
-        beat(false);
-    }
-
-    /**
-     * The heartbeat's work; {@code forAcquisition}: run before an acquisition whose fence ran out, even with no grant
-     * held (it then only takes the lock, deletes this gateway's stale rows and arms the fence). Under this object's lock.
-     */
-    private void beat(boolean forAcquisition) {
         List<Budget> held = held();
-        if (held.isEmpty() && !forAcquisition) return;
-        long startNanos = nanoClock.getAsLong(); // before the rows' heartbeat_at is read: the fence counts from no later
-        Long key = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
-        long hold = sessionLock.hold();
-        boolean continuous = key != null && hold == fenceHold;
-        if (fenced && !continuous && everNamed) {
-            // the lock went with its connection (or cannot be had): other gateways may take this one for gone once its
-            // rows are quiet, so no call is admitted on its grants from now, and their unused part is given up (this
-            // beat writes the rows claiming only what is spent and in flight); a call that needs more takes a grant again
-            boolean wasArmed = fence.armed();
-            fence.revoke();
-            revokeGrants(held);
-            if (wasArmed) { // once per loss, not every beat of an outage
-                log.warn("budget grants: this gateway's session lock was lost ({}); no call is admitted on its grants until "
-                        + "they are taken again from the store, their unused part given up", key == null
-                        ? "it cannot be taken again now" : "taken again on a new connection");
-            }
-        }
-        heldSessionLock = key;
+        if (held.isEmpty()) return;
+        heldSessionLock = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
         long now = clockMillis.getAsLong();
         List<Budget> beaten = new ArrayList<>();
         List<Budget.Grant.Beat> beats = new ArrayList<>();
@@ -584,19 +525,8 @@ final class SharedBudgets {
                 write.executeBatch();
                 flushed.executeBatch();
             }
-            if (fenced) {
-                // every row of this gateway is now this beat's (a row it no longer holds would be quiet, and a quiet row
-                // with a free lock has the others take all of this gateway's rows for gone): the fence counts from here
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? "
-                        + "AND gone_at IS NULL AND heartbeat_at < ?")) {
-                    ps.setString(1, gatewayId);
-                    ps.setLong(2, now);
-                    ps.executeUpdate();
-                }
-            }
             return deleteGone(c, now);
         });
-        if (fenced) settleFence(held, key, hold, continuous, startNanos);
         // after the commit: a gone gateway's lock file goes only once its rows have
         for (String id : goneIds) locks.forget(id);
         if (now - lastSweep >= leaseMillis) {
@@ -605,40 +535,6 @@ final class SharedBudgets {
         }
         for (int i = 0; i < beaten.size(); i++) beaten.get(i).renewed(beats.get(i).periodStart(), now + leaseMillis / 2);
         writeCredits(); // the spend of a period whose row this beat wrote, or that a failed credit left
-    }
-
-    /**
-     * After a heartbeat committed: the fence is armed until the beat's start plus {@link #FENCE_MILLIS} only when the
-     * lock was held without a break from before the beat to after its commit (a round trip on its connection), and the
-     * commit came before the last beat's deadline (else a gateway that read this one's older rows as quiet may still be
-     * about to reclaim them), unless the grants were given up before this beat wrote them. Otherwise the fence stays
-     * down and the grants' unused part is given up: the next call's acquisition beats again first.
-     */
-    private void settleFence(List<Budget> held, Long key, long hold, boolean continuous, long startNanos) {
-        long committedNanos = nanoClock.getAsLong();
-        boolean inTime = !beatCommitted || held.isEmpty() || !continuous || committedNanos - (lastBeatNanos + FENCE_MILLIS * 1_000_000) < 0;
-        lastBeatNanos = startNanos;
-        beatCommitted = true;
-        if (key == null) {
-            if (!everNamed) fence.openUp(); // its rows never named a lock: the lease decides, as without locks
-            return;
-        }
-        everNamed = true;
-        if (sessionLock.stillHeld(hold) && inTime) {
-            fence.arm(startNanos + FENCE_MILLIS * 1_000_000);
-            fenceHold = hold;
-            return;
-        }
-        fence.revoke();
-        revokeGrants(held);
-        log.warn("budget grants: {}; no call is admitted on this gateway's grants until they are taken again from the "
-                + "store, their unused part given up", inTime ? "this gateway's session lock was lost during its heartbeat"
-                : "its heartbeat committed too late to be sure no other gateway took it for gone meanwhile");
-    }
-
-    private void revokeGrants(List<Budget> held) {
-        long now = clockMillis.getAsLong();
-        for (Budget b : held) b.revokeGrant(now);
     }
 
     /**
