@@ -162,4 +162,54 @@ class WildcardModelPathIT {
         assertThat(free.statusCode()).as(free.body()).isEqualTo(200);
         assertThat(free.headers().firstValue("x-switchboard-cost").orElseThrow()).isEqualTo("0");
     }
+
+    /** The name as one path of GET /v1/models/{model}: its slashes kept, every other reserved character escaped. */
+    private static String modelPath(String model) {
+        StringBuilder out = new StringBuilder();
+        for (char c : model.toCharArray()) {
+            if (Character.isLetterOrDigit(c) && c < 128 || "/-_.~:@".indexOf(c) >= 0) out.append(c);
+            else for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) out.append(String.format("%%%02X", b));
+        }
+        return out.toString();
+    }
+
+    private static HttpResponse<String> modelInfo(String model, String... headers) {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.v1() + "/models/" + modelPath(model)))
+                .header("authorization", "Bearer " + TestGateway.MASTER_KEY).GET();
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return Http.send(b.build());
+    }
+
+    /**
+     * GET /v1/models/{model} agrees with the call: a name a wildcard matches but a call refuses (400 param: model) does
+     * not exist, the same 404 model_not_found an unknown plain name gets (it was a 200 Model object); a plain name of
+     * the wildcard is still described. The Anthropic dialect's model lookup and count_tokens agree too.
+     */
+    @Test
+    void aNameACallRefusesIsNoModelToLookUp() {
+        HttpResponse<String> unknown = modelInfo("no-such-model");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        String unknownCode = new JsonObject(unknown.body()).getJsonObject("error").getString("code");
+        assertThat(unknownCode).isEqualTo("model_not_found");
+        for (String m : List.of("gw/gemini-2.5-pro?key=x", "gw/gemini 2.5", "gw/gemini-2.5-pro#x", "gw/%2e%2e/gemini-2.5-pro",
+                "vw/claude-sonnet-4-5@2025?x", "bw/a?b")) {
+            assertRefused(chat(TestGateway.MASTER_KEY, m, 20), m);
+            HttpResponse<String> r = modelInfo(m);
+            assertThat(r.statusCode()).as(m + ": " + r.body()).isEqualTo(404);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("code")).as(m).isEqualTo(unknownCode);
+            assertThat(error.getString("type")).as(m).isEqualTo(new JsonObject(unknown.body()).getJsonObject("error").getString("type"));
+            HttpResponse<String> claude = modelInfo(m, "anthropic-version", "2023-06-01");
+            assertThat(claude.statusCode()).as("Anthropic dialect, " + m + ": " + claude.body()).isEqualTo(404);
+        }
+        HttpResponse<String> plain = modelInfo("gw/gemini-2.5-pro");
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
+        assertThat(new JsonObject(plain.body()).getString("id")).isEqualTo("gw/gemini-2.5-pro");
+        HttpResponse<String> counted = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY, new JsonObject()
+                .put("model", "gw/gemini-2.5-pro?key=x").put("messages", new JsonArray().add(new JsonObject()
+                        .put("role", "user").put("content", "hi"))).encode(), "anthropic-version", "2023-06-01");
+        assertThat(counted.statusCode()).as("count_tokens answers as the call: " + counted.body()).isEqualTo(400);
+        assertThat(counted.body()).contains("is not valid");
+        assertThat(gw.simulator.received()).as("nothing went upstream").isEmpty();
+    }
 }
