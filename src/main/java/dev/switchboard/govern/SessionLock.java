@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * killer, a container restarted), so a lock another session can take belongs to a gateway that is gone. A gateway names
  * its key in its grant rows only while it holds the lock ({@link #key}); a row without a key says nothing (the lease
  * decides). A lost connection (PostgreSQL restarted, a network cut) is noticed at the next heartbeat, which takes the
- * lock again before it writes the rows: the others judge a row gone only when it is also quiet for two beats.
+ * lock again before it writes the rows: the others judge a row gone only when it is also quiet for two beats. A live
+ * gateway whose lock went with its connection could be judged gone so, so it admits calls on its grants only while its
+ * hold is proven ({@link #hold}, {@link #stillHeld}, {@link GrantFence}), and gives up their unused part once it is lost.
  *
  * <p>A lock is trusted only on the server that granted it ({@link #serverStart}: {@code pg_postmaster_start_time()}): a
  * restart or a failover frees every lock, live gateways' included, and their rows then say nothing until the gateways
@@ -34,6 +36,11 @@ final class SessionLock {
     private Connection connection;
     /** The server's start (epoch ms) when the lock was taken, written beside the key. */
     private volatile Long serverStart;
+    /**
+     * How many times the lock was taken: a hold is one value of it. The lock is held without a break for as long as the
+     * value stays and its connection answers, so no other gateway can have found it free meanwhile ({@link #stillHeld}).
+     */
+    private long takes;
 
     private SessionLock(Database db, long key) {
         this.db = db;
@@ -78,17 +85,34 @@ final class SessionLock {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getBoolean(1)) {
                         serverStart = serverStart(connection);
+                        takes++;
                         return key;
                     }
                 }
             }
             log.warn("budget grants: this gateway's session lock {} is held by another session; its rows name none", key);
         } catch (SQLException | RuntimeException e) {
-            log.warn("budget grants: no session lock now ({}); a crash of this gateway would be known by its lease", e.getMessage());
+            log.warn("budget grants: no session lock now ({}); tried again at the next heartbeat", e.getMessage());
         }
         closeQuietly();
         serverStart = null;
         return null;
+    }
+
+    /** The current hold ({@link #takes}): read after {@link #key()}, compared by {@link #stillHeld}. */
+    synchronized long hold() { return takes; }
+
+    /**
+     * Whether the lock has been held without a break since {@code hold} was read: the same hold, on a connection that
+     * answers now (a round trip). False when the connection was lost meanwhile, even if it could be taken again. Blocks.
+     */
+    synchronized boolean stillHeld(long hold) {
+        if (db == null || connection == null || takes != hold) return false;
+        try {
+            return connection.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
