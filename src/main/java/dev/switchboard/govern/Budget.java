@@ -356,6 +356,14 @@ final class Budget {
         alerted |= BudgetAlerts.reached(known(), softNanos, maxNanos);
     }
 
+    /** Whether this gateway's grant, as it stands, takes {@code nanos} more (its lease current): no store needed. */
+    synchronized boolean covers(long nanos, long nowMillis) {
+        if (grant == null || grant.rowPeriod == Grant.NONE) return false;
+        roll(nowMillis);
+        grant.align(periodStart);
+        return grant.rowPeriod == periodStart && grant.spent + reserved + nanos <= grant.granted && nowMillis < grant.validUntil;
+    }
+
     /** The fence this budget's grant is admitted on from now on (set before its first grant is taken). */
     synchronized void fence(GrantFence fence) { grant.fence = fence; }
 

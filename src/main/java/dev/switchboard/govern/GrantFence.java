@@ -11,11 +11,12 @@ import java.util.function.LongSupplier;
  * budget that the others had handed out again: $1.19 spent). So each heartbeat that wrote every row of this gateway,
  * with its lock held without a break from before the write to after the commit, sets a deadline on this process's
  * monotonic clock: the beat's start plus {@link SharedBudgets#FENCE_MILLIS}, which is below the quiet time the others
- * wait by half a sync and half a second. Past it, or while the store is failing (the ledger's writes, or any other,
- * found it unreachable: the cut is then known within the ledger's flush, well before the deadline), no call is admitted
+ * wait by half a sync and half a second. Past it, or while the link to the store is cut ({@link dev.switchboard.store.Database#cutOff}: a
+ * transaction lost its connection or could not get one made; the cut is then known within the ledger's flush, well
+ * before the deadline; a busy pool is not a cut), no call is admitted
  * on a grant: the call asks for one, and the acquisition renews the fence first (it waits for a heartbeat: a late beat, under
  * load, delays calls and refuses none), or is answered 503 {@code budget_store_unavailable} when the store does not
- * answer, as for a gateway with no grant.
+ * answer (or each of two beats took longer than the fence itself), as for a gateway with no grant.
  *
  * <p>Not used on SQLite, or with {@code SWITCHBOARD_PG_SESSION_LOCKS=false}: there a live gateway is taken for gone only
  * by the lease (its lock file, or its pid, goes only with its process), and half a lease still bounds its grants
@@ -23,7 +24,7 @@ import java.util.function.LongSupplier;
  */
 final class GrantFence {
     private final LongSupplier nanos;
-    private final BooleanSupplier storeFailing;
+    private final BooleanSupplier storeCutOff;
     /** The deadline on {@link #nanos}, valid only while {@link #armed}. */
     private volatile long untilNanos;
     private volatile boolean armed;
@@ -33,14 +34,14 @@ final class GrantFence {
      */
     private volatile boolean open;
 
-    GrantFence(LongSupplier nanos, BooleanSupplier storeFailing) {
+    GrantFence(LongSupplier nanos, BooleanSupplier storeCutOff) {
         this.nanos = nanos;
-        this.storeFailing = storeFailing;
+        this.storeCutOff = storeCutOff;
     }
 
     /** Whether calls may be admitted on this gateway's grants now. No I/O: on the request path. */
     boolean admits() {
-        return open || (armed && nanos.getAsLong() - untilNanos < 0 && !storeFailing.getAsBoolean());
+        return open || (armed && nanos.getAsLong() - untilNanos < 0 && !storeCutOff.getAsBoolean());
     }
 
     /** Whether the deadline still runs (the store's state aside): an acquisition needs no heartbeat first. */

@@ -77,9 +77,14 @@ final class SessionLock {
     synchronized Long key() {
         if (db == null) return null;
         try {
-            if (connection != null && connection.isValid(2)) return key;
-            closeQuietly();
-            connection = db.dedicatedConnection();
+            if (connection != null) {
+                Boolean held = heldOn(connection);
+                if (Boolean.TRUE.equals(held)) return key;
+                // no answer: the connection is gone, and the lock with it; an answer without the lock: the session was
+                // reset under it (a pooler, pg_advisory_unlock_all), so it is taken again on the same connection
+                if (held == null) closeQuietly();
+            }
+            if (connection == null) connection = db.dedicatedConnection();
             try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
                 ps.setLong(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -99,20 +104,36 @@ final class SessionLock {
         return null;
     }
 
+    /**
+     * Whether {@code c}'s session holds this lock now (one round trip; a bigint advisory key shows as its high half in
+     * {@code classid}, its low half in {@code objid}, with {@code objsubid} 1), or null when the connection does not
+     * answer within 2 s. A live connection alone proves nothing: a session reset by a pooler, or an
+     * {@code pg_advisory_unlock_all}, leaves the connection up and the lock gone.
+     */
+    private Boolean heldOn(Connection c) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                + "AND pid = pg_backend_pid() AND granted AND objsubid = 1 AND classid::bigint = ? AND objid::bigint = ?")) {
+            ps.setQueryTimeout(2);
+            ps.setLong(1, key >>> 32);
+            ps.setLong(2, key & 0xFFFFFFFFL);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        } catch (SQLException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The current hold ({@link #takes}): read after {@link #key()}, compared by {@link #stillHeld}. */
     synchronized long hold() { return takes; }
 
     /**
-     * Whether the lock has been held without a break since {@code hold} was read: the same hold, on a connection that
-     * answers now (a round trip). False when the connection was lost meanwhile, even if it could be taken again. Blocks.
+     * Whether the lock has been held without a break since {@code hold} was read: the same hold, on a connection whose
+     * session still holds it now ({@link #heldOn}). False when the connection was lost meanwhile, even if it could be
+     * taken again. Blocks.
      */
     synchronized boolean stillHeld(long hold) {
-        if (db == null || connection == null || takes != hold) return false;
-        try {
-            return connection.isValid(2);
-        } catch (SQLException | RuntimeException e) {
-            return false;
-        }
+        return db != null && connection != null && takes == hold && Boolean.TRUE.equals(heldOn(connection));
     }
 
     /**

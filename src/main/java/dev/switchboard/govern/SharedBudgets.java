@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL a quiet row whose gateway's session lock nobody holds is deleted the same way ({@link SessionLock}): the
  * gateway's connection closed with its process, wherever it ran. A live gateway's lock also goes when its connection
  * is cut (a network drop, a pooler restart), so on PostgreSQL a gateway admits calls on its grants only within
- * {@link #FENCE_MILLIS} of a heartbeat that wrote all its rows with its lock held throughout, and not while the store is
- * failing ({@link GrantFence}): it stops before any other gateway may take it for gone, and once it learns its lock was
+ * {@link #FENCE_MILLIS} of a heartbeat that wrote all its rows with its lock held throughout, and not while its link to
+ * the store is cut ({@link GrantFence}): it stops before any other gateway may take it for gone, and once it learns its lock was
  * lost it gives up its grants' unused part and takes them again before admitting more.
  *
  * <p>A gone gateway's row whose last write said it had spent or reserved more than the ledger was credited with
@@ -161,7 +161,7 @@ final class SharedBudgets {
         this.locks = db.sqliteFile() == null ? GatewayLocks.NONE : GatewayLocks.hold(db.sqliteFile(), gatewayId);
         this.sessionLock = SessionLock.of(db, gatewayId);
         this.fenced = sessionLock != SessionLock.NONE;
-        this.fence = new GrantFence(nanoClock, db::failing);
+        this.fence = new GrantFence(nanoClock, db::cutOff);
     }
 
     /**
@@ -259,8 +259,13 @@ final class SharedBudgets {
             // again. A late beat is no reason to refuse: only a store that does not answer is (the beat throws). Twice at
             // most: a beat that itself took longer than the fence (a busy store) arms a deadline already past
             for (int beats = 0; beats < MAX_FENCE_BEATS && !fence.current(); beats++) beat(true);
-            if (!fence.current()) { // its lock cannot be proven held now (lost during each beat)
+            if (!fence.current()) { // its lock lost during each beat, or each beat took longer than the fence itself
                 throw GrantStoreFailure.TIMED_OUT.answer();
+            }
+            // the fence was all it lacked (a late heartbeat makes every budget ask at once): no transaction per budget
+            if (fence.admits() && budget.covers(nanos, clockMillis.getAsLong())) {
+                budget.fence(fence);
+                return Outcome.GRANTED;
             }
             budget.fence(fence);
         }
@@ -468,7 +473,9 @@ final class SharedBudgets {
     }
 
     private void upsertOwnRow(Connection c, String scope, Budget.GrantAsk ask, long now) throws SQLException {
-        if (heldSessionLock == null) heldSessionLock = sessionLock.key(); // this gateway's first row: name the lock from the start
+        // this gateway's first row names the lock from the start; with the fence a beat has run first and named it, and
+        // a lock taken here instead (after a beat found none) would name it in a row while the fence is open, unguarded
+        if (heldSessionLock == null && !fenced) heldSessionLock = sessionLock.key();
         try (PreparedStatement ps = c.prepareStatement(ask.rowPeriod() == ask.periodStart() ? UPSERT_USE : UPSERT_FRESH)) {
             bindRow(ps, scope, ask.periodStart(), 0, ask.used(), ask.reserved(), now);
             ps.executeUpdate();
@@ -730,14 +737,33 @@ final class SharedBudgets {
             }
         }
         if (gone.isEmpty()) return gone;
+        // A gateway that wrote a row since it was read as quiet is alive: a late heartbeat that committed, with its lock
+        // held, after the quiet rows were read and before the lock was found free (lost just after that beat; its fence
+        // counts from the beat). This statement sees every commit made before the lock was taken here, and no later
+        // beat of that gateway can be one that arms its fence (this transaction holds its lock's key); the rows are
+        // judged by their own quiet time below too, so a row written after this check (naming no lock) stays.
+        try (PreparedStatement fresh = c.prepareStatement("SELECT 1 FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL "
+                + "AND heartbeat_at >= ? LIMIT 1")) {
+            for (var it = gone.iterator(); it.hasNext(); ) {
+                fresh.setString(1, it.next());
+                fresh.setLong(2, now - GONE_QUIET_MILLIS);
+                try (ResultSet rs = fresh.executeQuery()) {
+                    if (rs.next()) it.remove();
+                }
+            }
+        }
+        if (gone.isEmpty()) return gone;
         try (PreparedStatement keep = c.prepareStatement("UPDATE budget_grants SET gone_at = ?, granted_nanos = 0, "
-                + "wanted_nanos = 0 WHERE gateway_id = ? AND gone_at IS NULL AND used_nanos > flushed_nanos");
-             PreparedStatement drop = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL")) {
+                + "wanted_nanos = 0 WHERE gateway_id = ? AND gone_at IS NULL AND heartbeat_at < ? AND used_nanos > flushed_nanos");
+             PreparedStatement drop = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL "
+                + "AND heartbeat_at < ?")) {
             for (String id : gone) {
                 keep.setLong(1, now);
                 keep.setString(2, id);
+                keep.setLong(3, now - GONE_QUIET_MILLIS);
                 keep.addBatch();
                 drop.setString(1, id);
+                drop.setLong(2, now - GONE_QUIET_MILLIS);
                 drop.addBatch();
             }
             int kept = 0;

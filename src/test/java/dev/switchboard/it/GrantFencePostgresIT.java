@@ -224,6 +224,66 @@ class GrantFencePostgresIT {
         }
     }
 
+    /**
+     * A gateway read as quiet whose lock is free, but with a row written since (a heartbeat that committed late, its lock
+     * held, just before the lock went with its connection: its fence counts from that beat), is alive: none of its rows
+     * is taken for gone. Here gateway X's rows are written by the test: one quiet and one fresh, naming a lock nobody
+     * holds. Before, the cleanup deleted every row of a gateway it had read as quiet, the fresh one too, so a gateway
+     * admitting on a fence armed by its late beat could have its grant handed out again (the review of the fence).
+     */
+    @Test
+    void aGatewayThatWroteARowSinceItWasReadAsQuietIsNotTakenForGone() throws Exception {
+        try (TestGateway r = TestGateway.start(yaml(url));
+             java.sql.Connection admin = Postgres.connect(url)) {
+            String key = new Admin(r).generate(new JsonObject().put("key_alias", "cleaner").put("max_budget", 1.0)).getString("key");
+            HttpResponse<String> call = Http.post(r.v1() + "/chat/completions", key, CHAT); // R holds a grant: it beats and cleans up
+            assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+            long serverStart;
+            try (var rs = admin.createStatement().executeQuery(
+                    "SELECT CAST(EXTRACT(EPOCH FROM pg_postmaster_start_time()) * 1000 AS BIGINT)")) {
+                rs.next();
+                serverStart = rs.getLong(1);
+            }
+            String x = "5b".repeat(16);
+            long now = System.currentTimeMillis();
+            try (var ps = admin.prepareStatement("INSERT INTO budget_grants (scope, period_start, gateway_id, granted_nanos, "
+                    + "flushed_nanos, used_nanos, reserved_nanos, wanted_nanos, heartbeat_at, host, pid, process_start, "
+                    + "session_lock, session_server) VALUES (?, 0, ?, 1000, 0, 0, 0, 0, ?, 'elsewhere.example', 1, 1, ?, ?)")) {
+                for (Object[] row : new Object[][] {{"x-quiet", now - 3 * GONE_QUIET_MILLIS}, {"x-fresh", now + 10_000}}) {
+                    ps.setString(1, (String) row[0]);
+                    ps.setString(2, x);
+                    ps.setLong(3, (Long) row[1]);
+                    ps.setLong(4, Long.parseUnsignedLong(x.substring(0, 16), 16));
+                    ps.setLong(5, serverStart);
+                    ps.executeUpdate();
+                }
+            }
+            Thread.sleep(4 * Governance.KEY_SYNC_MILLIS); // R's heartbeats, each with its cleanup
+            try (var ps = admin.prepareStatement("SELECT count(*) FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL")) {
+                ps.setString(1, x);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("X's rows, a fresh one among them").isEqualTo(2);
+                }
+            }
+            // the same quiet row alone is taken for gone (else nothing was tested)
+            try (var ps = admin.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? AND scope = 'x-fresh'")) {
+                ps.setString(1, x);
+                ps.executeUpdate();
+            }
+            await("X taken for gone once no row of it is fresh").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        try (var ps = admin.prepareStatement("SELECT count(*) FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL")) {
+                            ps.setString(1, x);
+                            try (var rs = ps.executeQuery()) {
+                                rs.next();
+                                return rs.getInt(1) == 0;
+                            }
+                        }
+                    });
+        }
+    }
+
     private static long granted(java.sql.Connection c) throws java.sql.SQLException {
         try (var rs = c.createStatement().executeQuery("SELECT granted_nanos FROM budget_grants WHERE gone_at IS NULL")) {
             assertThat(rs.next()).as("the gateway's grant row").isTrue();
