@@ -612,7 +612,16 @@ final class SharedBudgets {
             locks.sweep(gatewaysWithRows());
         }
         for (int i = 0; i < beaten.size(); i++) beaten.get(i).renewed(beats.get(i).periodStart(), now + leaseMillis / 2);
-        writeCredits(); // the spend of a period whose row this beat wrote, or that a failed credit left
+        if (!forAcquisition) {
+            writeCredits(); // the spend of a period whose row this beat wrote, or that a failed credit left
+            return;
+        }
+        try {
+            writeCredits();
+        } catch (RuntimeException e) {
+            // the call waits for its grant, not for the credits: they stay queued for the next batch or heartbeat
+            log.debug("budget grants: credits not written before an acquisition ({}); written at the next heartbeat", e.toString());
+        }
     }
 
     /**
