@@ -127,7 +127,8 @@ final class Budget {
         if (grant != null && maxNanos != NO_LIMIT) {
             grant.align(periodStart);
             long short_ = grant.spent + reserved + nanos - grant.granted;
-            if (short_ > 0 || nowMillis >= grant.validUntil) {
+            // the fence: on PostgreSQL, admitted only while this gateway's claim on its grants is provably held
+            if (short_ > 0 || nowMillis >= grant.validUntil || (grant.fence != null && !grant.fence.admits())) {
                 // a store that just said there is no more is not asked again for a while (a burst of refusals)
                 if (nowMillis < grant.memoUntil && short_ > grant.memoFree) return refused(nanos);
                 return Reserve.NEEDS_GRANT;
@@ -355,6 +356,30 @@ final class Budget {
         alerted |= BudgetAlerts.reached(known(), softNanos, maxNanos);
     }
 
+    /** Whether this gateway's grant, as it stands, takes {@code nanos} more (its lease current): no store needed. */
+    synchronized boolean covers(long nanos, long nowMillis) {
+        if (grant == null || grant.rowPeriod == Grant.NONE) return false;
+        roll(nowMillis);
+        grant.align(periodStart);
+        return grant.rowPeriod == periodStart && grant.spent + reserved + nanos <= grant.granted && nowMillis < grant.validUntil;
+    }
+
+    /** The fence this budget's grant is admitted on from now on (set before its first grant is taken). */
+    synchronized void fence(GrantFence fence) { grant.fence = fence; }
+
+    /**
+     * This gateway's claim on the grant may have been lost (its session lock went, or a heartbeat came too late to be
+     * sure it did not): the unused part is no longer its to spend, as for a lost row. What is spent and in flight stays
+     * claimed; a call that needs more takes a grant again, in a transaction that sees what the others hold.
+     */
+    synchronized void revokeGrant(long nowMillis) {
+        roll(nowMillis);
+        if (grant.rowPeriod == Grant.NONE) return;
+        grant.align(periodStart);
+        long used = grant.spent + reserved;
+        if (grant.granted > used) grant.granted = used;
+    }
+
     /** The heartbeat wrote this budget's row: other gateways count the grant until the lease runs out. */
     synchronized void renewed(long periodStart, long validUntil) {
         if (grant.rowPeriod == periodStart) grant.validUntil = validUntil;
@@ -470,6 +495,8 @@ final class Budget {
          * gateway can take its row for a dead one's (and give its grant away) while this one still spends it.
          */
         long validUntil;
+        /** On PostgreSQL: the gateway's fence, which must admit too ({@link GrantFence}); null elsewhere. */
+        GrantFence fence;
         /** The acquisition running for this budget, shared by the calls that wait for it (its broker's lock). */
         io.vertx.core.Future<Void> pending;
 

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * killer, a container restarted), so a lock another session can take belongs to a gateway that is gone. A gateway names
  * its key in its grant rows only while it holds the lock ({@link #key}); a row without a key says nothing (the lease
  * decides). A lost connection (PostgreSQL restarted, a network cut) is noticed at the next heartbeat, which takes the
- * lock again before it writes the rows: the others judge a row gone only when it is also quiet for two beats.
+ * lock again before it writes the rows: the others judge a row gone only when it is also quiet for two beats. A live
+ * gateway whose lock went with its connection could be judged gone so, so it admits calls on its grants only while its
+ * hold is proven ({@link #hold}, {@link #stillHeld}, {@link GrantFence}), and gives up their unused part once it is lost.
  *
  * <p>A lock is trusted only on the server that granted it ({@link #serverStart}: {@code pg_postmaster_start_time()}): a
  * restart or a failover frees every lock, live gateways' included, and their rows then say nothing until the gateways
@@ -34,6 +36,11 @@ final class SessionLock {
     private Connection connection;
     /** The server's start (epoch ms) when the lock was taken, written beside the key. */
     private volatile Long serverStart;
+    /**
+     * How many times the lock was taken: a hold is one value of it. The lock is held without a break for as long as the
+     * value stays and its connection answers, so no other gateway can have found it free meanwhile ({@link #stillHeld}).
+     */
+    private long takes;
 
     private SessionLock(Database db, long key) {
         this.db = db;
@@ -70,25 +77,63 @@ final class SessionLock {
     synchronized Long key() {
         if (db == null) return null;
         try {
-            if (connection != null && connection.isValid(2)) return key;
-            closeQuietly();
-            connection = db.dedicatedConnection();
+            if (connection != null) {
+                Boolean held = heldOn(connection);
+                if (Boolean.TRUE.equals(held)) return key;
+                // no answer: the connection is gone, and the lock with it; an answer without the lock: the session was
+                // reset under it (a pooler, pg_advisory_unlock_all), so it is taken again on the same connection
+                if (held == null) closeQuietly();
+            }
+            if (connection == null) connection = db.dedicatedConnection();
             try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
                 ps.setLong(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getBoolean(1)) {
                         serverStart = serverStart(connection);
+                        takes++;
                         return key;
                     }
                 }
             }
             log.warn("budget grants: this gateway's session lock {} is held by another session; its rows name none", key);
         } catch (SQLException | RuntimeException e) {
-            log.warn("budget grants: no session lock now ({}); a crash of this gateway would be known by its lease", e.getMessage());
+            log.warn("budget grants: no session lock now ({}); tried again at the next heartbeat", e.getMessage());
         }
         closeQuietly();
         serverStart = null;
         return null;
+    }
+
+    /**
+     * Whether {@code c}'s session holds this lock now (one round trip; a bigint advisory key shows as its high half in
+     * {@code classid}, its low half in {@code objid}, with {@code objsubid} 1), or null when the connection does not
+     * answer within 2 s. A live connection alone proves nothing: a session reset by a pooler, or an
+     * {@code pg_advisory_unlock_all}, leaves the connection up and the lock gone.
+     */
+    private Boolean heldOn(Connection c) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                + "AND pid = pg_backend_pid() AND granted AND objsubid = 1 AND classid::bigint = ? AND objid::bigint = ?")) {
+            ps.setQueryTimeout(2);
+            ps.setLong(1, key >>> 32);
+            ps.setLong(2, key & 0xFFFFFFFFL);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        } catch (SQLException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The current hold ({@link #takes}): read after {@link #key()}, compared by {@link #stillHeld}. */
+    synchronized long hold() { return takes; }
+
+    /**
+     * Whether the lock has been held without a break since {@code hold} was read: the same hold, on a connection whose
+     * session still holds it now ({@link #heldOn}). False when the connection was lost meanwhile, even if it could be
+     * taken again. Blocks.
+     */
+    synchronized boolean stillHeld(long hold) {
+        return db != null && connection != null && takes == hold && Boolean.TRUE.equals(heldOn(connection));
     }
 
     /**

@@ -45,7 +45,11 @@ import org.slf4j.LoggerFactory;
  * the row of a process of this host that runs no more ({@link ProcessIdentity}). A gateway stops admitting on a grant
  * half a lease after its row was last written, so that no live gateway's grant is ever taken for a dead one's. On
  * PostgreSQL a quiet row whose gateway's session lock nobody holds is deleted the same way ({@link SessionLock}): the
- * gateway's connection closed with its process, wherever it ran.
+ * gateway's connection closed with its process, wherever it ran. A live gateway's lock also goes when its connection
+ * is cut (a network drop, a pooler restart), so on PostgreSQL a gateway admits calls on its grants only within
+ * {@link #FENCE_MILLIS} of a heartbeat that wrote all its rows with its lock held throughout, and not while its link to
+ * the store is cut ({@link GrantFence}): it stops before any other gateway may take it for gone, and once it learns its lock was
+ * lost it gives up its grants' unused part and takes them again before admitting more.
  *
  * <p>A gone gateway's row whose last write said it had spent or reserved more than the ledger was credited with
  * ({@code used_nanos > flushed_nanos}: a {@code kill -9} lost its queued ledger rows and its calls in flight) is not
@@ -85,6 +89,16 @@ final class SharedBudgets {
      * a live gateway elsewhere whose host has the same name (and a pid that means nothing here) safe: it beats.
      */
     static final long GONE_QUIET_MILLIS = 2 * Governance.KEY_SYNC_MILLIS + 500;
+    /**
+     * On PostgreSQL, how long after the start of its last heartbeat a gateway may still admit calls on its grants
+     * ({@link GrantFence}): a sync and a half (3 s; 750 ms in the test suite), so a beat may come half a sync late
+     * without a pause (a later one makes calls that need their grant wait for it, never refuses them), and below {@link #GONE_QUIET_MILLIS} by half a sync and half a second (1.5 s; 750 ms), the margin
+     * for the others' clocks and for the row's write: a gateway cut off from the store stops before any other may take
+     * it for gone. On this process's monotonic clock.
+     */
+    static final long FENCE_MILLIS = Governance.KEY_SYNC_MILLIS + Governance.KEY_SYNC_MILLIS / 2;
+    /** Heartbeats an acquisition runs at most to renew a fence that ran out, before it answers 503. */
+    private static final int MAX_FENCE_BEATS = 2;
     private static final long CLEANUP_LOCK = "switchboard.budget_grants.cleanup".hashCode() * 0x9E3779B97F4A7C15L;
     /** The scope of the global budget ({@code litellm_settings.max_budget}); keys' scopes are their ids. */
     static final String GLOBAL = "*";
@@ -107,6 +121,14 @@ final class SharedBudgets {
     private volatile Long heldSessionLock;
     private volatile boolean everHeld;
     private long lastSweep;
+    /** On PostgreSQL with session locks: admissions on this gateway's grants only while its claim is provably held. */
+    private final boolean fenced;
+    final GrantFence fence;
+    private final LongSupplier nanoClock = System::nanoTime;
+    /** The lock's hold ({@link SessionLock#hold}) the fence was last armed under, -1 before. */
+    private long fenceHold = -1;
+    /** Whether this gateway's rows ever named its session lock: from then on a lost lock gives the grants' unused part up. */
+    private boolean everNamed;
     /** Set by {@link #release}: no heartbeat or acquisition writes a row after it. */
     private boolean closed;
 
@@ -138,6 +160,8 @@ final class SharedBudgets {
         this.leaseMillis = leaseMillis;
         this.locks = db.sqliteFile() == null ? GatewayLocks.NONE : GatewayLocks.hold(db.sqliteFile(), gatewayId);
         this.sessionLock = SessionLock.of(db, gatewayId);
+        this.fenced = sessionLock != SessionLock.NONE;
+        this.fence = new GrantFence(nanoClock, db::cutOff);
     }
 
     /**
@@ -229,6 +253,22 @@ final class SharedBudgets {
      */
     private synchronized Outcome acquireOnce(Budget budget, long nanos, boolean lastRound) {
         if (closed) throw GrantStoreFailure.UNREACHABLE.answer();
+        if (fenced) {
+            // the fence ran out (a heartbeat late, or the lock lost): the call waits for a heartbeat, which renews it when
+            // this gateway's claim is provably held, and otherwise gives up the grants' unused part and takes the lock
+            // again. A late beat is no reason to refuse: only a store that does not answer is (the beat throws). Twice at
+            // most: a beat that itself took longer than the fence (a busy store) arms a deadline already past
+            for (int beats = 0; beats < MAX_FENCE_BEATS && !fence.current(); beats++) beat(true);
+            if (!fence.current()) { // its lock lost during each beat, or each beat took longer than the fence itself
+                throw GrantStoreFailure.TIMED_OUT.answer();
+            }
+            // the fence was all it lacked (a late heartbeat makes every budget ask at once): no transaction per budget
+            if (fence.admits() && budget.covers(nanos, clockMillis.getAsLong())) {
+                budget.fence(fence);
+                return Outcome.GRANTED;
+            }
+            budget.fence(fence);
+        }
         long now = clockMillis.getAsLong();
         Budget.GrantAsk ask = budget.ask(nanos, now);
         String scope = budget.grant().scope;
@@ -433,7 +473,9 @@ final class SharedBudgets {
     }
 
     private void upsertOwnRow(Connection c, String scope, Budget.GrantAsk ask, long now) throws SQLException {
-        if (heldSessionLock == null) heldSessionLock = sessionLock.key(); // this gateway's first row: name the lock from the start
+        // this gateway's first row names the lock from the start; with the fence a beat has run first and named it, and
+        // a lock taken here instead (after a beat found none) would name it in a row while the fence is open, unguarded
+        if (heldSessionLock == null && !fenced) heldSessionLock = sessionLock.key();
         try (PreparedStatement ps = c.prepareStatement(ask.rowPeriod() == ask.periodStart() ? UPSERT_USE : UPSERT_FRESH)) {
             bindRow(ps, scope, ask.periodStart(), 0, ask.used(), ask.reserved(), now);
             ps.executeUpdate();
@@ -453,9 +495,34 @@ final class SharedBudgets {
         retireIdle(teams, "team");
         retireIdle(users, "user");
         retireIdle(teams.members(), "team member");
+        beat(false);
+    }
+
+    /**
+     * The heartbeat's work; {@code forAcquisition}: run before an acquisition whose fence ran out, even with no grant
+     * held (it then only takes the lock, deletes this gateway's stale rows and arms the fence). Under this object's lock.
+     */
+    private void beat(boolean forAcquisition) {
         List<Budget> held = held();
-        if (held.isEmpty()) return;
-        heldSessionLock = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
+        if (held.isEmpty() && !forAcquisition) return;
+        long startNanos = nanoClock.getAsLong(); // before the rows' heartbeat_at is read: the fence counts from no later
+        Long key = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
+        long hold = sessionLock.hold();
+        boolean continuous = key != null && hold == fenceHold;
+        if (fenced && !continuous && everNamed) {
+            // the lock went with its connection (or cannot be had): other gateways may take this one for gone once its
+            // rows are quiet, so no call is admitted on its grants from now, and their unused part is given up (this
+            // beat writes the rows claiming only what is spent and in flight); a call that needs more takes a grant again
+            boolean wasArmed = fence.armed();
+            fence.revoke();
+            revokeGrants(held);
+            if (wasArmed) { // once per loss, not every beat of an outage
+                log.warn("budget grants: this gateway's session lock was lost ({}); no call is admitted on its grants until "
+                        + "they are taken again from the store, their unused part given up", key == null
+                        ? "it cannot be taken again now" : "taken again on a new connection");
+            }
+        }
+        heldSessionLock = key;
         long now = clockMillis.getAsLong();
         List<Budget> beaten = new ArrayList<>();
         List<Budget.Grant.Beat> beats = new ArrayList<>();
@@ -525,8 +592,19 @@ final class SharedBudgets {
                 write.executeBatch();
                 flushed.executeBatch();
             }
+            if (fenced) {
+                // every row of this gateway is now this beat's (a row it no longer holds would be quiet, and a quiet row
+                // with a free lock has the others take all of this gateway's rows for gone): the fence counts from here
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? "
+                        + "AND gone_at IS NULL AND heartbeat_at < ?")) {
+                    ps.setString(1, gatewayId);
+                    ps.setLong(2, now);
+                    ps.executeUpdate();
+                }
+            }
             return deleteGone(c, now);
         });
+        if (fenced) settleFence(held, key, hold, startNanos);
         // after the commit: a gone gateway's lock file goes only once its rows have
         for (String id : goneIds) locks.forget(id);
         if (now - lastSweep >= leaseMillis) {
@@ -534,7 +612,48 @@ final class SharedBudgets {
             locks.sweep(gatewaysWithRows());
         }
         for (int i = 0; i < beaten.size(); i++) beaten.get(i).renewed(beats.get(i).periodStart(), now + leaseMillis / 2);
-        writeCredits(); // the spend of a period whose row this beat wrote, or that a failed credit left
+        if (!forAcquisition) {
+            writeCredits(); // the spend of a period whose row this beat wrote, or that a failed credit left
+            return;
+        }
+        try {
+            writeCredits();
+        } catch (RuntimeException e) {
+            // the call waits for its grant, not for the credits: they stay queued for the next batch or heartbeat
+            log.debug("budget grants: credits not written before an acquisition ({}); written at the next heartbeat", e.toString());
+        }
+    }
+
+    /**
+     * After a heartbeat committed: the fence is armed until the beat's start plus {@link #FENCE_MILLIS} when the lock
+     * was held without a break from before the beat to after its commit (a round trip on its connection). No other
+     * gateway can have taken this one for gone meanwhile, however long the beat took: that needs its lock free. (The
+     * first fence also refused when a beat committed late, and a heartbeat delayed by load then answered calls 503 while
+     * the store answered; now such calls wait for the next beat.) A lock lost during the beat gives the grants' unused
+     * part up and leaves the fence down. When the lock cannot be had at all, the rows this beat wrote name none (and it
+     * deleted its older ones), so only the lease can take this gateway for gone, as without locks: the fence opens.
+     */
+    private void settleFence(List<Budget> held, Long key, long hold, long startNanos) {
+        if (key == null) {
+            fence.openUp();
+            fenceHold = -1;
+            return;
+        }
+        everNamed = true;
+        if (sessionLock.stillHeld(hold)) {
+            fence.arm(startNanos + FENCE_MILLIS * 1_000_000);
+            fenceHold = hold;
+            return;
+        }
+        fence.revoke();
+        revokeGrants(held);
+        log.warn("budget grants: this gateway's session lock was lost during its heartbeat; no call is admitted on its "
+                + "grants until they are taken again from the store, their unused part given up");
+    }
+
+    private void revokeGrants(List<Budget> held) {
+        long now = clockMillis.getAsLong();
+        for (Budget b : held) b.revokeGrant(now);
     }
 
     /**
@@ -627,14 +746,33 @@ final class SharedBudgets {
             }
         }
         if (gone.isEmpty()) return gone;
+        // A gateway that wrote a row since it was read as quiet is alive: a late heartbeat that committed, with its lock
+        // held, after the quiet rows were read and before the lock was found free (lost just after that beat; its fence
+        // counts from the beat). This statement sees every commit made before the lock was taken here, and no later
+        // beat of that gateway can be one that arms its fence (this transaction holds its lock's key); the rows are
+        // judged by their own quiet time below too, so a row written after this check (naming no lock) stays.
+        try (PreparedStatement fresh = c.prepareStatement("SELECT 1 FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL "
+                + "AND heartbeat_at >= ? LIMIT 1")) {
+            for (var it = gone.iterator(); it.hasNext(); ) {
+                fresh.setString(1, it.next());
+                fresh.setLong(2, now - GONE_QUIET_MILLIS);
+                try (ResultSet rs = fresh.executeQuery()) {
+                    if (rs.next()) it.remove();
+                }
+            }
+        }
+        if (gone.isEmpty()) return gone;
         try (PreparedStatement keep = c.prepareStatement("UPDATE budget_grants SET gone_at = ?, granted_nanos = 0, "
-                + "wanted_nanos = 0 WHERE gateway_id = ? AND gone_at IS NULL AND used_nanos > flushed_nanos");
-             PreparedStatement drop = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL")) {
+                + "wanted_nanos = 0 WHERE gateway_id = ? AND gone_at IS NULL AND heartbeat_at < ? AND used_nanos > flushed_nanos");
+             PreparedStatement drop = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL "
+                + "AND heartbeat_at < ?")) {
             for (String id : gone) {
                 keep.setLong(1, now);
                 keep.setString(2, id);
+                keep.setLong(3, now - GONE_QUIET_MILLIS);
                 keep.addBatch();
                 drop.setString(1, id);
+                drop.setLong(2, now - GONE_QUIET_MILLIS);
                 drop.addBatch();
             }
             int kept = 0;

@@ -33,6 +33,8 @@ public final class Database implements AutoCloseable {
     /** Run once the pool is closed: the scratch store's directory is deleted; nothing for a real store. */
     private final Runnable afterClose;
 
+    /** Set by a failure that cut the link ({@link #cutOff}), cleared by the next commit. */
+    private volatile boolean cutOff;
     /** One WARN when the store starts failing for a reason that passes, one INFO when it answers again (QA F5). */
     private final StoreOutage outage;
 
@@ -290,6 +292,7 @@ public final class Database implements AutoCloseable {
                 throw e;
             }
             outage.answered();
+            cutOff = false;
             try {
                 c.setAutoCommit(true);
             } catch (SQLException ignored) {
@@ -298,16 +301,41 @@ public final class Database implements AutoCloseable {
             }
             return out;
         } catch (SQLException e) {
-            if (isConnectionLoss(e)) outage.failed(e);
+            failed(e);
             throw new StoreException("store (" + description() + "): " + rootMessage(e), e);
         } catch (RuntimeException e) {
-            if (isConnectionLoss(e)) outage.failed(e);
+            failed(e);
             throw e;
         }
     }
 
+    private void failed(Exception e) {
+        if (!isConnectionLoss(e)) return;
+        outage.failed(e);
+        if (isLinkLoss(e)) cutOff = true;
+    }
+
     /** Whether this store is failing now (a transient failure, and no transaction has committed since). */
     public boolean failing() { return outage.failing(); }
+
+    /**
+     * Whether the link to the store is cut now: a connection was lost or could not be made (SQLSTATE class 08, or the
+     * server ended the session, 57P0x), and no transaction has committed since. Narrower than {@link #failing}: a pool
+     * with no free connection in time, or a server refusing more connections (53300), says the store is busy, not
+     * that this process is cut off from it (the budget fence stops admitting on the former only). No I/O.
+     */
+    public boolean cutOff() { return cutOff; }
+
+    static boolean isLinkLoss(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (!(c instanceof SQLException e)) continue;
+            for (SQLException x = e; x != null; x = x.getNextException() == x ? null : x.getNextException()) {
+                String state = x.getSQLState();
+                if (state != null && !state.equals("08P01") && (state.startsWith("08") || state.startsWith("57P"))) return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * Taken by every writer of {@code spend_logs} around its transaction (the ledger's and the request log's): since one

@@ -103,12 +103,15 @@ class BudgetStoreFaultsPostgresIT {
             CompletableFuture<HttpResponse<String>> call;
             try (Connection lock = lockGrants(); Connection admin = Postgres.connect(url)) {
                 call = post(gw.v1() + "/chat/completions", key, CHAT, Duration.ofSeconds(15));
-                // the grant's statement waits on the lock: end its backend (what a restart, failover or an operator does)
+                // the grant's statement waits on the lock: end its backend (what a restart, failover or an operator does).
+                // Its first statement may be the heartbeat a grant on PostgreSQL begins with when its fence is down
+                // (GrantFence: the gateway's first grant), a DELETE of the gateway's stale rows, as well as the INSERT
                 int ended = 0;
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
                 while (ended == 0 && System.nanoTime() < until) {
                     try (PreparedStatement ps = admin.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                            + "WHERE application_name = ? AND query LIKE 'INSERT INTO budget_grants%' AND wait_event_type = 'Lock'")) {
+                            + "WHERE application_name = ? AND (query LIKE 'INSERT INTO budget_grants%' OR query LIKE 'DELETE FROM budget_grants%') "
+                            + "AND wait_event_type = 'Lock'")) {
                         ps.setString(1, app);
                         try (ResultSet rs = ps.executeQuery()) {
                             rs.next();

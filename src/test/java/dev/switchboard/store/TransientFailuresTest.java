@@ -38,6 +38,20 @@ class TransientFailuresTest {
     }
 
     @Test
+    void aCutLinkIsABusyStoreIsNot() {
+        // the budget fence stops admitting on a cut link (Database.cutOff), not on a store that is only busy
+        assertThat(Database.isLinkLoss(wrapped(new SQLException("An I/O error occurred while sending to the backend.", "08006")))).isTrue();
+        assertThat(Database.isLinkLoss(wrapped(new SQLException("terminating connection due to administrator command", "57P01")))).isTrue();
+        assertThat(Database.isLinkLoss(new java.sql.SQLTransientConnectionException("pool - Connection is not available, "
+                + "request timed out after 5000ms", "08001", new SQLException("Connection refused", "08001")))).isTrue();
+        assertThat(Database.isLinkLoss(new java.sql.SQLTransientConnectionException("pool - Connection is not available, "
+                + "request timed out after 5000ms"))).isFalse();
+        assertThat(Database.isLinkLoss(wrapped(new SQLException("sorry, too many clients already", "53300")))).isFalse();
+        assertThat(Database.isLinkLoss(wrapped(new SQLException("protocol violation", "08P01")))).isFalse();
+        assertThat(Database.isLinkLoss(wrapped(new SQLException("deadlock detected", "40P01")))).isFalse();
+    }
+
+    @Test
     void aValueTheDatabaseRefusesDoesNot() {
         assertThat(Database.isTransient(wrapped(new SQLiteException("NOT NULL constraint failed", SQLiteErrorCode.SQLITE_CONSTRAINT_NOTNULL))))
                 .isFalse();

@@ -1,0 +1,73 @@
+package dev.switchboard.govern;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * How long a gateway on PostgreSQL may still admit calls on its budget grants: only while its own claim on them is
+ * provably held. The other gateways take it for gone, and hand its grants out again, once its rows are
+ * {@link SharedBudgets#GONE_QUIET_MILLIS} quiet and its session lock is free ({@link SessionLock}); a live gateway whose
+ * connection to the store was cut loses its lock with it (QA: cut off for 5 s, a gateway went on spending a $0.60
+ * budget that the others had handed out again: $1.19 spent). So each heartbeat that wrote every row of this gateway,
+ * with its lock held without a break from before the write to after the commit, sets a deadline on this process's
+ * monotonic clock: the beat's start plus {@link SharedBudgets#FENCE_MILLIS}, which is below the quiet time the others
+ * wait by half a sync and half a second. Past it, or while the link to the store is cut ({@link dev.switchboard.store.Database#cutOff}: a
+ * transaction lost its connection or could not get one made; the cut is then known within the ledger's flush, well
+ * before the deadline; a busy pool is not a cut), no call is admitted
+ * on a grant: the call asks for one, and the acquisition renews the fence first (it waits for a heartbeat: a late beat, under
+ * load, delays calls and refuses none), or is answered 503 {@code budget_store_unavailable} when the store does not
+ * answer (or each of two beats took longer than the fence itself), as for a gateway with no grant.
+ *
+ * <p>Not used on SQLite, or with {@code SWITCHBOARD_PG_SESSION_LOCKS=false}: there a live gateway is taken for gone only
+ * by the lease (its lock file, or its pid, goes only with its process), and half a lease still bounds its grants
+ * ({@link Budget.Grant#validUntil}).
+ */
+final class GrantFence {
+    private final LongSupplier nanos;
+    private final BooleanSupplier storeCutOff;
+    /** The deadline on {@link #nanos}, valid only while {@link #armed}. */
+    private volatile long untilNanos;
+    private volatile boolean armed;
+    /**
+     * No fence needed: the last heartbeat could not take this gateway's session lock, so its rows name none (it deleted
+     * its older ones) and no other gateway can take it for gone by the lock; the lease decides, as without locks.
+     */
+    private volatile boolean open;
+
+    GrantFence(LongSupplier nanos, BooleanSupplier storeCutOff) {
+        this.nanos = nanos;
+        this.storeCutOff = storeCutOff;
+    }
+
+    /** Whether calls may be admitted on this gateway's grants now. No I/O: on the request path. */
+    boolean admits() {
+        return open || (armed && nanos.getAsLong() - untilNanos < 0 && !storeCutOff.getAsBoolean());
+    }
+
+    /** Whether the deadline still runs (the store's state aside): an acquisition needs no heartbeat first. */
+    boolean current() {
+        return open || (armed && nanos.getAsLong() - untilNanos < 0);
+    }
+
+    /** Admissions until {@code untilNanos} (a heartbeat committed with the lock held throughout). */
+    void arm(long untilNanos) {
+        this.untilNanos = untilNanos;
+        this.armed = true;
+        this.open = false;
+    }
+
+    /** No fence needed (see {@link #open}). */
+    void openUp() {
+        this.armed = false;
+        this.open = true;
+    }
+
+    /** Whether a heartbeat armed the fence and nothing revoked it since (its deadline may have passed). */
+    boolean armed() { return armed; }
+
+    /** No admission on any grant from now on, until a heartbeat arms the fence again. */
+    void revoke() {
+        armed = false;
+        open = false;
+    }
+}

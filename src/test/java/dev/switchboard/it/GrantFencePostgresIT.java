@@ -1,0 +1,366 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.govern.Governance;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.Postgres;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * QA (budget finding 1): a gateway that took a key's whole budget, then lost its connection to PostgreSQL (a network
+ * drop, a pooler restart), was taken for gone by the other gateway ~5 s later (its session lock went with the
+ * connection), which handed the budget out again while the cut-off one went on admitting from its grant for 30 s: $1.19
+ * spent on a $0.60 key. Here gateway P reaches the store through a TCP proxy the test cuts; gateway A is connected
+ * directly. P must stop admitting on its grant before A may take it for gone (its rows two beats and a half quiet), and
+ * the spend both served stays within the budget plus what P admitted after its last write.
+ */
+@Tag("services")
+class GrantFencePostgresIT {
+    private static final double BUDGET = 0.04;
+    private static final String CHAT = "{\"model\":\"pricey\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    /** When the others may take a quiet gateway whose lock is free for gone (SharedBudgets.GONE_QUIET_MILLIS). */
+    private static final long GONE_QUIET_MILLIS = 2 * Governance.KEY_SYNC_MILLIS + 500;
+
+    private final String url = Postgres.freshSchemaUrl();
+
+    @AfterEach
+    void dropSchema() { Postgres.drop(url); }
+
+    private static String yaml(String databaseUrl) {
+        return TestGateway.simModels("pricey=gpt-4o") + """
+                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00004 }
+                router_settings: { num_retries: 0 }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """ + "  database_url: \"" + databaseUrl + "\"\n";
+    }
+
+    /** One call's answer, and when it was sent (ms after the cut). */
+    private record Sent(long atMillis, HttpResponse<String> response) {
+        double cost() {
+            return response.statusCode() == 200 ? Double.parseDouble(response.headers().firstValue("x-switchboard-cost").orElseThrow()) : 0;
+        }
+    }
+
+    private static CompletableFuture<HttpResponse<String>> post(String v1, String key) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(v1 + "/chat/completions")).timeout(Duration.ofSeconds(15))
+                .header("content-type", "application/json").header("authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build();
+        return CLIENT.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aGatewayCutOffFromTheStoreStopsAdmittingBeforeTheOthersMayTakeItForGone() throws Exception {
+        Matcher m = Pattern.compile("@([^/:]+):(\\d+)/").matcher(url);
+        assertThat(m.find()).as("host and port in %s", url).isTrue();
+        try (CuttableProxy proxy = new CuttableProxy(m.group(1), Integer.parseInt(m.group(2)));
+             TestGateway a = TestGateway.start(yaml(url));
+             TestGateway p = TestGateway.start(yaml(url.replace("@" + m.group(1) + ":" + m.group(2) + "/",
+                     "@127.0.0.1:" + proxy.port() + "/")))) {
+            String key = new Admin(a).generate(new JsonObject().put("key_alias", "fenced").put("max_budget", BUDGET)).getString("key");
+            // P takes the key in at its next sync; its first call takes the whole budget as its grant (alone on it)
+            double[] first = new double[1];
+            await("P knows the key").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                HttpResponse<String> r = Http.post(p.v1() + "/chat/completions", key, CHAT);
+                if (r.statusCode() != 200) return false;
+                first[0] = Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow());
+                return true;
+            });
+
+            proxy.cut(); // P's pool and its session lock's connection are gone; A's are not
+            long cut = System.nanoTime();
+            List<CompletableFuture<Sent>> onP = new ArrayList<>();
+            List<Sent> onA = java.util.Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean aServed = new AtomicBoolean();
+            AtomicBoolean spent = new AtomicBoolean(); // A was refused for the budget: the run is over
+            long end = cut + TimeUnit.SECONDS.toNanos(12);
+            List<Thread> loops = new ArrayList<>();
+            for (int i = 0; i < 3; i++) { // A's traffic: waits for its grant, which P's holds until P is taken for gone
+                loops.add(Thread.ofVirtual().start(() -> {
+                    while (!spent.get() && System.nanoTime() < end) {
+                        long at = (System.nanoTime() - cut) / 1_000_000;
+                        HttpResponse<String> r = post(a.v1(), key).join();
+                        onA.add(new Sent(at, r));
+                        if (r.statusCode() == 200) aServed.set(true);
+                        if (r.statusCode() == 400) spent.set(true);
+                    }
+                }));
+            }
+            // P's traffic: a call every 80 ms, not waiting for answers (a grant it asks the cut store for takes seconds)
+            while (!spent.get() && System.nanoTime() < end) {
+                long at = (System.nanoTime() - cut) / 1_000_000;
+                onP.add(post(p.v1(), key).thenApply(r -> new Sent(at, r)));
+                Thread.sleep(80);
+            }
+            for (Thread t : loops) t.join(20_000);
+            List<Sent> fromP = new ArrayList<>();
+            for (CompletableFuture<Sent> f : onP) fromP.add(f.get(20, TimeUnit.SECONDS));
+            proxy.restore(); // P's ledger and grants may be written again before it stops
+
+            assertThat(aServed).as("A took P for gone and was handed the budget (else nothing was tested)").isTrue();
+            assertThat(spent).as("A spent what it was handed, to a budget refusal").isTrue();
+            long lastServedOnP = fromP.stream().filter(s -> s.response.statusCode() == 200).mapToLong(Sent::atMillis).max().orElse(-1);
+            // before: P admitted from its grant for half a lease (30 s), while A spent the same budget again
+            assertThat(lastServedOnP).as("P admits nothing once the others may take it for gone (ms after the cut)")
+                    .isLessThan(GONE_QUIET_MILLIS);
+            for (Sent s : fromP) {
+                if (s.response.statusCode() == 200) continue;
+                assertThat(s.response.statusCode()).as(s.response.body()).isEqualTo(503);
+                assertThat(new JsonObject(s.response.body()).getJsonObject("error").getString("code")).isEqualTo("budget_store_unavailable");
+                assertThat(s.response.headers().firstValue("retry-after")).hasValue("1");
+            }
+            double servedOnP = fromP.stream().mapToDouble(Sent::cost).sum();
+            double servedOnA;
+            synchronized (onA) {
+                servedOnA = onA.stream().mapToDouble(Sent::cost).sum();
+            }
+            double total = first[0] + servedOnP + servedOnA;
+            // what can be spent twice is what P admitted after its last write into its grant row (at most its calls
+            // since its last heartbeat, half a second here, and until it stopped): a few of P's calls, not its grant.
+            // Before: P served a call every 80 ms until A had spent the budget again (~0.5 of it more)
+            assertThat(total).as("spent on a $%s budget: P $%s (+ $%s before the cut), A $%s", BUDGET, servedOnP, first[0], servedOnA)
+                    .isLessThanOrEqualTo(BUDGET * 1.25);
+        }
+    }
+
+    /**
+     * The gateway learns at its next heartbeat that its session lock's connection was ended (here by
+     * {@code pg_terminate_backend}, as an operator or a pooler restart would): it takes the lock again, but meanwhile
+     * another gateway may have found it free, so its grant's unused part is given up at once (its row claims only what
+     * it spent), and its next call takes a grant again from the store. Before, it kept its whole grant.
+     */
+    @Test
+    void aGatewayWhoseLockWasLostGivesUpItsGrantAndTakesItAgain() throws Exception {
+        String app = "sbfence_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (TestGateway p = TestGateway.start(yaml(url + "&ApplicationName=" + app));
+             java.sql.Connection admin = Postgres.connect(url)) {
+            String key = new Admin(p).generate(new JsonObject().put("key_alias", "relocked").put("max_budget", BUDGET)).getString("key");
+            HttpResponse<String> r = Http.post(p.v1() + "/chat/completions", key, CHAT);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(granted(admin)).as("alone on the budget, it took all of it").isEqualTo(Math.round(BUDGET * 1e9));
+
+            int ended;
+            try (java.sql.PreparedStatement ps = admin.prepareStatement("SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l "
+                    + "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = ?")) {
+                ps.setString(1, app);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    ended = rs.getInt(1);
+                }
+            }
+            assertThat(ended).as("the gateway's session lock's connection").isEqualTo(1);
+            await("the grant's unused part given up").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> granted(admin) < Math.round(BUDGET * 1e9));
+            long givenUp = granted(admin);
+            r = Http.post(p.v1() + "/chat/completions", key, CHAT);
+            assertThat(r.statusCode()).as("taken again from the store: %s", r.body()).isEqualTo(200);
+            assertThat(granted(admin)).as("a grant taken again (alone: the rest of the budget)").isGreaterThan(givenUp);
+        }
+    }
+
+    /**
+     * A heartbeat that commits late while the gateway's lock is held (a busy store: here the grant row is locked by
+     * another transaction for 1.8 s, more than the fence's sync and a half) makes the calls that need the grant wait
+     * for it, and refuses none: no other gateway can take this one for gone while it holds its lock. The first fence
+     * gave the grants up when a beat committed late and answered the next calls 503 {@code budget_store_unavailable}
+     * (the full suite's DurabilityPostgresIT, under load).
+     */
+    @Test
+    void aLateHeartbeatDelaysCallsAndRefusesNone() throws Exception {
+        try (TestGateway p = TestGateway.start(yaml(url));
+             java.sql.Connection blocker = Postgres.connect(url)) {
+            String key = new Admin(p).generate(new JsonObject().put("key_alias", "late").put("max_budget", 1.0)).getString("key");
+            HttpResponse<String> first = Http.post(p.v1() + "/chat/completions", key, CHAT);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+
+            List<CompletableFuture<long[]>> calls = new ArrayList<>();
+            blocker.setAutoCommit(false);
+            try (var rs = blocker.createStatement().executeQuery("SELECT granted_nanos FROM budget_grants WHERE gone_at IS NULL FOR UPDATE")) {
+                assertThat(rs.next()).as("the gateway's grant row").isTrue();
+            }
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_800);
+            while (System.nanoTime() < end) { // the heartbeat's write of the row waits for the blocker
+                long sent = System.nanoTime();
+                calls.add(post(p.v1(), key).thenApply(r -> new long[] {r.statusCode(), (System.nanoTime() - sent) / 1_000_000}));
+                Thread.sleep(50);
+            }
+            blocker.commit();
+            long slowest = 0;
+            for (CompletableFuture<long[]> f : calls) {
+                long[] r = f.get(20, TimeUnit.SECONDS);
+                assertThat(r[0]).as("a call while the heartbeat was late (%s ms)", r[1]).isEqualTo(200);
+                slowest = Math.max(slowest, r[1]);
+            }
+            assertThat(slowest).as("some call waited for the late heartbeat (the fence ran out: else nothing was tested)")
+                    .isGreaterThan(Governance.KEY_SYNC_MILLIS / 2);
+        }
+    }
+
+    /**
+     * A gateway read as quiet whose lock is free, but with a row written since (a heartbeat that committed late, its lock
+     * held, just before the lock went with its connection: its fence counts from that beat), is alive: none of its rows
+     * is taken for gone. Here gateway X's rows are written by the test: one quiet and one fresh, naming a lock nobody
+     * holds. Before, the cleanup deleted every row of a gateway it had read as quiet, the fresh one too, so a gateway
+     * admitting on a fence armed by its late beat could have its grant handed out again (the review of the fence).
+     */
+    @Test
+    void aGatewayThatWroteARowSinceItWasReadAsQuietIsNotTakenForGone() throws Exception {
+        try (TestGateway r = TestGateway.start(yaml(url));
+             java.sql.Connection admin = Postgres.connect(url)) {
+            String key = new Admin(r).generate(new JsonObject().put("key_alias", "cleaner").put("max_budget", 1.0)).getString("key");
+            HttpResponse<String> call = Http.post(r.v1() + "/chat/completions", key, CHAT); // R holds a grant: it beats and cleans up
+            assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+            long serverStart;
+            try (var rs = admin.createStatement().executeQuery(
+                    "SELECT CAST(EXTRACT(EPOCH FROM pg_postmaster_start_time()) * 1000 AS BIGINT)")) {
+                rs.next();
+                serverStart = rs.getLong(1);
+            }
+            String x = "5b".repeat(16);
+            long now = System.currentTimeMillis();
+            try (var ps = admin.prepareStatement("INSERT INTO budget_grants (scope, period_start, gateway_id, granted_nanos, "
+                    + "flushed_nanos, used_nanos, reserved_nanos, wanted_nanos, heartbeat_at, host, pid, process_start, "
+                    + "session_lock, session_server) VALUES (?, 0, ?, 1000, 0, 0, 0, 0, ?, 'elsewhere.example', 1, 1, ?, ?)")) {
+                for (Object[] row : new Object[][] {{"x-quiet", now - 3 * GONE_QUIET_MILLIS}, {"x-fresh", now + 10_000}}) {
+                    ps.setString(1, (String) row[0]);
+                    ps.setString(2, x);
+                    ps.setLong(3, (Long) row[1]);
+                    ps.setLong(4, Long.parseUnsignedLong(x.substring(0, 16), 16));
+                    ps.setLong(5, serverStart);
+                    ps.executeUpdate();
+                }
+            }
+            Thread.sleep(4 * Governance.KEY_SYNC_MILLIS); // R's heartbeats, each with its cleanup
+            try (var ps = admin.prepareStatement("SELECT count(*) FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL")) {
+                ps.setString(1, x);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("X's rows, a fresh one among them").isEqualTo(2);
+                }
+            }
+            // the same quiet row alone is taken for gone (else nothing was tested)
+            try (var ps = admin.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? AND scope = 'x-fresh'")) {
+                ps.setString(1, x);
+                ps.executeUpdate();
+            }
+            await("X taken for gone once no row of it is fresh").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        try (var ps = admin.prepareStatement("SELECT count(*) FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL")) {
+                            ps.setString(1, x);
+                            try (var rs = ps.executeQuery()) {
+                                rs.next();
+                                return rs.getInt(1) == 0;
+                            }
+                        }
+                    });
+        }
+    }
+
+    private static long granted(java.sql.Connection c) throws java.sql.SQLException {
+        try (var rs = c.createStatement().executeQuery("SELECT granted_nanos FROM budget_grants WHERE gone_at IS NULL")) {
+            assertThat(rs.next()).as("the gateway's grant row").isTrue();
+            return rs.getLong(1);
+        }
+    }
+
+    /** A TCP proxy to PostgreSQL that can be cut: its connections aborted, new ones refused, until restored. */
+    private static final class CuttableProxy implements AutoCloseable {
+        private final ServerSocket server;
+        private final String host;
+        private final int port;
+        private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+        private volatile boolean cut;
+
+        CuttableProxy(String host, int port) throws IOException {
+            this.host = host;
+            this.port = port;
+            this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().start(this::accept);
+        }
+
+        int port() { return server.getLocalPort(); }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket client = server.accept();
+                    if (cut) {
+                        client.setSoLinger(true, 0);
+                        client.close();
+                        continue;
+                    }
+                    Socket upstream = new Socket(host, port);
+                    open.add(client);
+                    open.add(upstream);
+                    Thread.ofVirtual().start(() -> pipe(client, upstream));
+                    Thread.ofVirtual().start(() -> pipe(upstream, client));
+                } catch (IOException e) {
+                    // closed, or one connection failed
+                }
+            }
+        }
+
+        private void pipe(Socket from, Socket to) {
+            byte[] buf = new byte[16_384];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buf)) >= 0; ) out.write(buf, 0, n);
+            } catch (IOException e) {
+                // cut, or closed by either side
+            } finally {
+                abort(from);
+                abort(to);
+            }
+        }
+
+        private void abort(Socket s) {
+            open.remove(s);
+            try {
+                s.setSoLinger(true, 0); // a reset, as a dropped NAT entry or a restarted pooler gives
+                s.close();
+            } catch (IOException e) {
+                // gone already
+            }
+        }
+
+        void cut() {
+            cut = true;
+            for (Socket s : open) abort(s);
+        }
+
+        void restore() { cut = false; }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket s : open) abort(s);
+        }
+    }
+}
