@@ -209,8 +209,24 @@ public final class SpendLedger implements AutoCloseable {
         while (!closed) {
             java.util.concurrent.locks.LockSupport.parkNanos(flushMillis * 1_000_000L);
             if (closed) break;
-            boolean ok = writeRound();
+            boolean ok;
+            try {
+                ok = writeRound();
+            } catch (Throwable t) {
+                // The ledger's only writer must outlive any one round (an OutOfMemoryError, a bug): a dead writer holds
+                // every later spend row until shutdown. The round's rows are kept (writeAll); log, back off, go on.
+                survived(t);
+                ok = false;
+            }
             if (!ok) backOff(Math.min(30_000L, flushMillis * 5L) * 1_000_000L);
+        }
+    }
+
+    /** Logs what ended a write round; when even the log cannot be written (the heap is full), the loop goes on anyway. */
+    private void survived(Throwable t) {
+        try {
+            log.error("ledger: a write round failed; its rows are kept and written once the writer can again: {}", t.toString());
+        } catch (Throwable ignored) { // nothing left to tell it with
         }
     }
 
@@ -223,24 +239,32 @@ public final class SpendLedger implements AutoCloseable {
             if (!first && leave > 0 && retry.isEmpty() && queued.get() < leave) return true;
             List<Entry> batch = new ArrayList<>(retry);
             retry.clear();
-            Entry r;
-            while (batch.size() < BATCH && (r = queue.poll()) != null) {
-                queued.decrementAndGet();
-                r.take();
-                batch.add(r);
-            }
-            if (batch.isEmpty()) return true;
+            List<SpendRecord> added;
             try {
-                List<SpendRecord> added = store.insert(batch);
-                written.addAndGet(batch.size());
-                countParts(batch);
-                written(added);
-                if (failingSince != 0) {
-                    log.info("ledger: the store answers again; {} rows written", batch.size());
-                    failingSince = 0;
+                Entry r;
+                while (batch.size() < BATCH && (r = queue.poll()) != null) {
+                    queued.decrementAndGet();
+                    batch.add(r); // added before take(): an Error in between must not leave a taken row in no list
+                    r.take();
                 }
+                if (batch.isEmpty()) return true;
+                added = store.insert(batch);
             } catch (RuntimeException e) {
                 if (!writeOneByOne(batch, e)) return false;
+                continue;
+            } catch (Error e) {
+                // An OutOfMemoryError (the heap full of other requests' bodies) in the middle of a batch: its
+                // transaction did not commit, so every row goes back to be written next round. Without this the rows
+                // were lost with the batch and the writer thread died with them (QA hardening F1).
+                retry.addAll(batch);
+                throw e;
+            }
+            written.addAndGet(batch.size());
+            countParts(batch);
+            written(added);
+            if (failingSince != 0) {
+                log.info("ledger: the store answers again; {} rows written", batch.size());
+                failingSince = 0;
             }
         }
     }

@@ -78,23 +78,30 @@ public final class RequestLog implements AutoCloseable {
                 List<RequestLogEntry> batch = new ArrayList<>(retry);
                 retry.clear();
                 Supplier<RequestLogEntry> r;
-                while (batch.size() < BATCH && (r = queue.poll()) != null) {
-                    queued.decrementAndGet();
-                    try {
-                        batch.add(r.get());
-                    } catch (RuntimeException e) {
-                        dropped.incrementAndGet();
-                        log.error("request log: a row could not be built, dropped", e);
-                    }
-                }
-                if (batch.isEmpty()) return true;
                 try {
+                    while (batch.size() < BATCH && (r = queue.poll()) != null) {
+                        queued.decrementAndGet();
+                        try {
+                            batch.add(r.get());
+                        } catch (RuntimeException e) {
+                            dropped.incrementAndGet();
+                            log.error("request log: a row could not be built, dropped", e);
+                        } catch (Error e) { // the heap is full: build it again next round, after the rows built so far
+                            queue.add(r);
+                            queued.incrementAndGet();
+                            throw e;
+                        }
+                    }
+                    if (batch.isEmpty()) return true;
                     store.insert(batch);
                     written.addAndGet(batch.size());
                 } catch (RuntimeException e) {
                     retry.addAll(batch);
                     log.error("request log: writing {} rows failed, kept to try again: {}", batch.size(), e.getMessage());
                     return false;
+                } catch (Error e) { // an OutOfMemoryError mid-batch: nothing committed, every row is kept (run() goes on)
+                    retry.addAll(batch);
+                    throw e;
                 }
             }
         } finally {
@@ -122,16 +129,30 @@ public final class RequestLog implements AutoCloseable {
         while (!closed) {
             LockSupport.parkNanos(flushMillis * 1_000_000L);
             if (closed) break;
-            boolean ok = flush();
-            if (!ok) LockSupport.parkNanos(Math.min(30_000L, flushMillis * 5L) * 1_000_000L);
-            long now = clock.getAsLong();
-            if (ok && (lastPurge == Long.MIN_VALUE || now - lastPurge >= settings.purgeIntervalMillis())) {
-                lastPurge = now;
+            // The writer must outlive any one round (an OutOfMemoryError while the heap is full of other requests'
+            // bodies, a bug): a dead writer leaves every later row in the queue (QA hardening F1). Rows are kept (flush).
+            try {
+                round();
+            } catch (Throwable t) {
                 try {
-                    purge();
-                } catch (RuntimeException e) {
-                    log.error("request log: the retention purge failed: {}", e.getMessage());
+                    log.error("request log: a write round failed; its rows are kept and written once the writer can again: {}", t.toString());
+                } catch (Throwable ignored) { // the heap is too full even to log: go on
                 }
+                LockSupport.parkNanos(Math.min(30_000L, flushMillis * 5L) * 1_000_000L);
+            }
+        }
+    }
+
+    private void round() {
+        boolean ok = flush();
+        if (!ok) LockSupport.parkNanos(Math.min(30_000L, flushMillis * 5L) * 1_000_000L);
+        long now = clock.getAsLong();
+        if (ok && (lastPurge == Long.MIN_VALUE || now - lastPurge >= settings.purgeIntervalMillis())) {
+            lastPurge = now;
+            try {
+                purge();
+            } catch (RuntimeException e) {
+                log.error("request log: the retention purge failed: {}", e.getMessage());
             }
         }
     }

@@ -114,4 +114,30 @@ class SpendLedgerTest {
             ledger.close();
         }
     }
+    /**
+     * An OutOfMemoryError in one write round (QA hardening F1: 40 concurrent 8 MB bodies filled the heap) used to end
+     * the writer thread, and every spend row after it waited in memory until shutdown. The writer now logs it, backs
+     * off and writes the round's rows on the next one. Thrown here by the request-log part a row renders on the writer.
+     */
+    @Test
+    void anOutOfMemoryErrorInOneRoundNeitherEndsTheWriterNorLosesItsRows() throws InterruptedException {
+        try (Database db = Database.open(null, dir.resolve("l.db").toString())) {
+            SpendLedger ledger = new SpendLedger(db, 100); // a failed round pauses 5 flushes: 0.5 s
+            try {
+                dev.switchboard.store.JoinableRow first = ledger.record(row("req_oom", 0, "chat", 5));
+                assertThat(first.join(() -> { throw new OutOfMemoryError("Java heap space (test)"); })).isTrue();
+                ledger.record(row("req_next", 0, "chat", 5));
+                long deadline = System.nanoTime() + 15_000_000_000L;
+                while (ledger.written() < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+                assertThat(ledger.written()).isEqualTo(2);
+                ledger.record(row("req_later", 0, "chat", 5)); // the writer still runs on its timer
+                deadline = System.nanoTime() + 15_000_000_000L;
+                while (ledger.written() < 3 && System.nanoTime() < deadline) Thread.sleep(20);
+                assertThat(ledger.written()).isEqualTo(3);
+                assertThat(ledger.pending()).isZero();
+            } finally {
+                ledger.close();
+            }
+        }
+    }
 }

@@ -37,4 +37,32 @@ class SqliteRequestLogTest extends RequestLogStoreContract {
                     + "AND in_log = TRUE AND in_ledger = FALSE", "5")).contains("spend_logs_log_ended");
         }
     }
+    /**
+     * An OutOfMemoryError while a round builds its rows (QA hardening F1: the heap full of 8 MB request bodies) used to
+     * end the writer thread, and every later row waited in memory until shutdown. The writer logs it, backs off, and
+     * builds the row again on the next round.
+     */
+    @org.junit.jupiter.api.Test
+    void anOutOfMemoryErrorInOneRoundNeitherEndsTheWriterNorLosesTheRow() throws InterruptedException {
+        try (Database db = open()) {
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 100, System::currentTimeMillis);
+            try {
+                java.util.concurrent.atomic.AtomicInteger builds = new java.util.concurrent.atomic.AtomicInteger();
+                log.record(() -> {
+                    if (builds.getAndIncrement() == 0) throw new OutOfMemoryError("Java heap space (test)");
+                    return row("req_oom", 10_000, "key_a", null, null, 200, "primary", "p");
+                });
+                log.record(row("req_next", 10_001, "key_a", null, null, 200, "primary", "p"));
+                long deadline = System.nanoTime() + 15_000_000_000L;
+                while (log.written() < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+                org.assertj.core.api.Assertions.assertThat(log.written()).isEqualTo(2);
+                log.record(row("req_later", 10_002, "key_a", null, null, 200, "primary", "p")); // still running on its timer
+                deadline = System.nanoTime() + 15_000_000_000L;
+                while (log.written() < 3 && System.nanoTime() < deadline) Thread.sleep(20);
+                org.assertj.core.api.Assertions.assertThat(log.written()).isEqualTo(3);
+            } finally {
+                log.close();
+            }
+        }
+    }
 }
