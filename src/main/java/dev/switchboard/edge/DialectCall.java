@@ -103,13 +103,19 @@ public final class DialectCall {
         // call: the router stops, the upstream request is reset, a stream settles as 499. The relays of streamed
         // answers register on the same cancellation rather than replacing this handler.
         Cancellation cancellation = Cancellation.create();
+        // The body counts against the process-wide buffer bound from its first byte, and with its decoded forms
+        // (DecodedBodySize) for as long as the call holds them: until its answer is written, or its client is gone.
+        // Released when the body could not be read, when the answer's last byte is written, or when the connection
+        // closes (the client left; a closed connection also ends an answer that could not be written whole).
+        dev.switchboard.model.BufferBudget.Lease lease = edge.gateway().buffers().lease();
         resp.closeHandler(v -> {
+            lease.close();
             if (!resp.ended()) cancellation.cancel();
         });
+        resp.bodyEndHandler(v -> lease.close());
+        cancellation.onCancel(lease::close); // a closeHandler replaced later in the call (EventFollower) cancels too
         // a call still unanswered when the shutdown drain is about to run out gets the gateway's 503, not a bare close
         edge.drain().stopsAtCut(req.connection(), resp, cancellation);
-        // The body counts against the process-wide buffer bound from its first byte until it has been decoded
-        dev.switchboard.model.BufferBudget.Lease lease = edge.gateway().buffers().lease();
         BodyReader.read(req, edge.maxBodyBytes(), edge.bodyDeadlineMillis(), lease).onComplete(ar -> {
             if (ar.failed()) {
                 lease.close();
@@ -117,15 +123,30 @@ public final class DialectCall {
                 bodyFailed(req, requestId, ar.cause());
                 return;
             }
+            Buffer body = ar.result();
+            long decoded = DecodedBodySize.extraBytes(body);
+            if (!lease.grow(decoded)) { // read whole, but its decoded forms would not fit: refused before it is parsed
+                lease.close();
+                GatewayException e = lease.budget().exhausted("a request body of " + mib(body.length()) + " MiB (about "
+                        + mib(body.length() + decoded) + " MiB once decoded)");
+                if (resp.closed()) return; // the client is gone: nobody to answer, nothing to count
+                if (counted) refused(req, requestId, caller, null, e);
+                fail(resp, e);
+                return;
+            }
             CallContext ctx = null;
-            try (lease) {
+            try {
                 ctx = new CallContext(requestId, caller, started, EdgeContext.hints(req, edge.gateway().routesByUserAgent()), cancellation);
-                then.accept(ctx, ar.result());
+                then.accept(ctx, body);
             } catch (Throwable t) {
                 if (counted) failBeforeCall(req, ctx, caller, requestId, ar.result(), t);
                 fail(resp, t);
             }
         });
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0);
     }
 
     /**

@@ -68,6 +68,14 @@ public final class BufferBudget {
             return true;
         }
 
+        /** Gives back {@code bytes} of this lease (at most what it holds): a buffer copied into a larger one and dropped. */
+        public synchronized void shrink(long bytes) {
+            long back = Math.min(bytes, taken);
+            if (closed || back <= 0) return;
+            taken -= back;
+            release(back);
+        }
+
         @Override
         public synchronized void close() {
             if (closed) return;

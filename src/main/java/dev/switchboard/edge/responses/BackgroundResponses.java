@@ -91,7 +91,8 @@ final class BackgroundResponses {
                 });
         sink.begin();
         dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
-        EventFollower.follow(context, resp, events, 0);
+        // the client's cancellation (not the run's: the run goes on without its client) releases the call's buffer share
+        EventFollower.follow(context, resp, events, 0, ctx.cancellation()::cancel);
         Future<Answer<ChatStream>> started;
         try {
             started = edge.gateway().chat().stream(detached(ctx, cancellation), chat);

@@ -29,6 +29,16 @@ final class EventFollower {
      * the upstream's loop, and a response (its write-queue checks, its drain and end handlers) belongs to its own.
      */
     static void follow(io.vertx.core.Context context, HttpServerResponse resp, BackgroundEvents events, int from) {
+        follow(context, resp, events, from, null);
+    }
+
+    /**
+     * As above, for a response whose close handler was already set by the call that created it ({@code DialectCall}):
+     * a response has one close handler and this one replaces it, so {@code alsoOnClose} runs what that one did (cancels
+     * the client's side of the call, which releases the call's share of the buffer bound).
+     */
+    static void follow(io.vertx.core.Context context, HttpServerResponse resp, BackgroundEvents events, int from,
+                       Runnable alsoOnClose) {
         EventFollower f = new EventFollower(resp, events, from);
         Runnable onNews = () -> {
             if (io.vertx.core.Vertx.currentContext() == context) f.run();
@@ -36,7 +46,10 @@ final class EventFollower {
         };
         f.listener = onNews;
         events.listen(onNews);
-        resp.closeHandler(v -> f.stop());
+        resp.closeHandler(v -> {
+            f.stop();
+            if (alsoOnClose != null) alsoOnClose.run();
+        });
         onNews.run();
     }
 
