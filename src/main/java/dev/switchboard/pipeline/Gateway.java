@@ -667,8 +667,8 @@ public final class Gateway {
     /** {@code SQLite at …} or {@code PostgreSQL at …} (no password), for logs and readiness. */
     public String storeDescription() { return store.db().description(); }
 
-    /** Whether the store answers; blocks up to a second (readiness runs it on a worker). */
-    public boolean storeReady() { return store.db().ping(); }
+    /** Whether the store answers and (SQLite) can write; blocks up to a second (readiness runs it on a worker). */
+    public boolean storeReady() { return store.db().ready(); }
 
     /** Deployments without a price (their calls cost 0 and are reported as unpriced), each with the reason. */
     public List<String> unpriced() { return store.prices().unpriced(); }
