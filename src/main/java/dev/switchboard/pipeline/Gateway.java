@@ -783,8 +783,5 @@ public final class Gateway {
     /** Whether a request for this model name is served: a model_name, group alias, deployment id or wildcard match. */
     public boolean serves(String model) { return router.serves(model); }
 
-    /** The 400 a call of this name gets for the name itself (a wildcard that cannot serve it); null otherwise. */
-    public dev.switchboard.model.GatewayException nameRefusal(String model) { return router.nameRefusal(model); }
-
     public Future<Void> close() { return http.close(); }
 }
