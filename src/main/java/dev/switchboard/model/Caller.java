@@ -58,6 +58,14 @@ public record Caller(String id, boolean admin, String alias, List<String> tags, 
         return new Caller(id, admin, alias, tags, null, null, models, Map.of());
     }
 
+    /**
+     * Whether {@code id} is a JWT caller's ({@link #jwt}: {@code user:…}, {@code team:…}, {@code jwt:…} or {@code jwt}),
+     * as the ledger's key ids keep it. The identity provider, not the admin, decides how many there are.
+     */
+    public static boolean isJwtId(String id) {
+        return id != null && (id.startsWith("user:") || id.startsWith("team:") || id.startsWith("jwt:") || id.equals("jwt"));
+    }
+
     /** True when {@link #models} restricts this caller. */
     public boolean modelsRestricted() { return models != null; }
 

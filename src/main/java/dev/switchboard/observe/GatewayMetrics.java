@@ -314,7 +314,18 @@ public final class GatewayMetrics {
     /** {@code primary} or {@code fallback:<reason>} (four reasons: a small label set). */
     static String routeLabel(String route) { return route == null ? "none" : route; }
 
+    /** The {@code key} label of every call made with a JWT, whoever its user or team. */
+    public static final String JWT_KEY_LABEL = "jwt";
+
+    /**
+     * The {@code key} label: a virtual key's alias, else its id (keys are made by the admin, so their number is the
+     * admin's); {@code master}, {@code anonymous}, {@code none} (not authenticated). Every JWT caller shares one label,
+     * {@link #JWT_KEY_LABEL}: a JWT's user, email and team come from the identity provider, and a series per user made
+     * /metrics grow with its directory (each label value is kept for the life of the process). Per user and per team the
+     * ledger answers ({@code /spend/logs}, the spend report by tag, {@code /user/info}, {@code /team/info}).
+     */
     static String keyLabel(String keyId, String keyAlias) {
+        if (dev.switchboard.model.Caller.isJwtId(keyId)) return JWT_KEY_LABEL;
         return keyAlias != null ? keyAlias : keyId == null ? "none" : keyId;
     }
 

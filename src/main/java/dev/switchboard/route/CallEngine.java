@@ -332,10 +332,13 @@ final class CallEngine {
             }
         }
 
-        /** Fails the request with {@link #cooling}, counted as the gate's refusal. */
+        /**
+         * Fails the request with {@link #cooling}, counted as the gate's refusal only when that refusal is the run's
+         * answer: a client that left on another thread (the edge's event loop, a background response's cancel) between
+         * {@link #attempt}'s look at the cancellation and here has had its 499 already, and is no refusal.
+         */
         private void refuse(long now, boolean trialFailed) {
-            metrics.cooldownGate(group.alias, "refused");
-            fail(cooling(now, trialFailed));
+            if (fail(cooling(now, trialFailed))) metrics.cooldownGate(group.alias, "refused");
         }
 
         /**

@@ -305,4 +305,23 @@ class JwtAuthIT {
         assertThat(master.statusCode()).as(master.body()).isEqualTo(200);
         assertThat(master.headers().firstValue("set-cookie").orElseThrow()).startsWith("sb_ui_session=");
     }
+
+    /**
+     * Every JWT caller shares one /metrics key label, "jwt": a series per user (the label was the token's email or user
+     * id) made /metrics grow with the identity provider's directory. A virtual key keeps its own label.
+     */
+    @Test
+    void jwtCallersShareOneKeyLabelOnMetrics() throws Exception {
+        List<String> users = List.of("metrics-u1", "metrics-u2", "metrics-u3");
+        for (String u : users) {
+            chat(token(idpKey, b -> b.subject(u).claim("email", u + "@example.com")));
+        }
+        HttpResponse<String> scrape = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY);
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        String text = scrape.body();
+        for (String u : users) assertThat(text).as(u).doesNotContain(u);
+        assertThat(MetricsIT.value(text, "switchboard_requests_total", "model", "gpt", "key", "jwt", "status", "200"))
+                .isGreaterThanOrEqualTo(3.0);
+        assertThat(MetricsIT.value(text, "switchboard_cost_usd_total", "model", "gpt", "key", "jwt")).isPositive();
+    }
 }

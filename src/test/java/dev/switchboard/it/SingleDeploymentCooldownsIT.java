@@ -41,6 +41,9 @@ class SingleDeploymentCooldownsIT {
                   - model_name: cnt
                     litellm_params: { model: openai/cnt-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                     model_info: { allowed_fails: 0, cooldown_time: 2 }
+                  - model_name: gone
+                    litellm_params: { model: openai/gone-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    model_info: { allowed_fails: 0, cooldown_time: 2 }
                 router_settings:
                   num_retries: 0
                   cooldown_time: 0.5
@@ -180,5 +183,28 @@ class SingleDeploymentCooldownsIT {
                 .isEqualTo((double) refused);
         assertThat(MetricsIT.value(text, "switchboard_cooldown_gate_total", "alias", "cnt", "outcome", "followed"))
                 .isGreaterThanOrEqualTo((double) refused);
+    }
+
+    /**
+     * Requests that followed the trial call and whose clients left before it failed were answered nothing: they are not
+     * the gate's refusals (review: the "refused" count included requests already over).
+     */
+    @Test
+    void followersWhoseClientsLeftAreNotCountedAsRefused() throws Exception {
+        gw.simulator.enqueue("gone-model", SimBehaviour.status(500));
+        assertThat(ask("gone").statusCode()).isGreaterThanOrEqualTo(500); // allowed_fails 0: its 2 s cooldown
+        Thread.sleep(2_050);
+        gw.simulator.enqueue("gone-model", SLOW_500);
+        CompletableFuture<HttpResponse<String>> trial = CompletableFuture.supplyAsync(() -> ask("gone"));
+        Thread.sleep(200); // the trial call is out (its first byte in 1 s)
+        String body = "{\"model\":\"gone\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        List<java.net.Socket> followers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) followers.add(dev.switchboard.support.RawPost.open(gw, "/v1/chat/completions", body));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2)).until(() ->
+                MetricsIT.value(metrics(), "switchboard_cooldown_gate_total", "alias", "gone", "outcome", "followed") == 4.0);
+        for (java.net.Socket s : followers) s.close(); // they leave while the trial call is still out
+        assertThat(trial.get().statusCode()).isGreaterThanOrEqualTo(500);
+        Thread.sleep(300);
+        assertThat(MetricsIT.sampleCount(metrics(), "switchboard_cooldown_gate_total", "alias", "gone")).isEqualTo(1);
     }
 }
