@@ -46,8 +46,7 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
     /**
      * The alias when this gateway serves it to this caller; else 404 {@code model_not_found}, listing the ones it does
      * (a virtual key sees only the models its allowlist names, as in its model list). A virtual key's own alias is known
-     * when the model it leads to is. A name a wildcard matches but a call would refuse (400 {@code param: model}: not a
-     * plain model id, no provider here) does not exist either: the same 404 as an unknown name, as OpenAI answers.
+     * when the model it leads to is.
      */
     public String knownAlias(String alias, dev.switchboard.model.Caller caller) {
         if (usable(alias, caller)) return alias;
@@ -56,13 +55,12 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
 
     private boolean usable(String alias, dev.switchboard.model.Caller caller) {
         String to = caller.modelFor(alias);
-        return gateway.serves(to) && (!restricted(caller) || gateway.allows(caller, to)) && gateway.nameRefusal(to) == null;
+        return gateway.serves(to) && (!restricted(caller) || gateway.allows(caller, to));
     }
 
     /**
      * The alias of a call that reaches no model ({@code count_tokens}), answered as a call would be: 404 when no
-     * deployment serves it, 403 when it is served but the caller's key or token may not use it, 400 {@code param: model}
-     * when a wildcard matches it but cannot serve it (not a plain model id there: the call's own refusal).
+     * deployment serves it, 403 when it is served but the caller's key or token may not use it.
      */
     public String usableAlias(String alias, dev.switchboard.model.Caller caller) {
         String to = caller.modelFor(alias); // a virtual key's own alias: the model it leads to is what is checked
@@ -74,8 +72,6 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
             if (why != null && !"model_not_allowed".equals(why.code())) throw why;
             throw dev.switchboard.model.GatewayException.modelNotAllowed(alias, aliasesFor(caller));
         }
-        dev.switchboard.model.GatewayException refused = gateway.nameRefusal(to); // the call's 400 for the name itself
-        if (refused != null) throw refused;
         return alias;
     }
 

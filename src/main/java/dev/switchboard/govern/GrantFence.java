@@ -50,14 +50,16 @@ final class GrantFence {
     }
 
     /** Admissions until {@code untilNanos} (a heartbeat committed with the lock held throughout). */
-    void arm(long untilNanos) {
+    synchronized void arm(long untilNanos) {
+        // a renewal and a heartbeat may arm at once (the renewal runs beside the beat): the later deadline stands
+        if (armed && !open && untilNanos - this.untilNanos < 0) return;
         this.untilNanos = untilNanos;
         this.armed = true;
         this.open = false;
     }
 
     /** No fence needed (see {@link #open}). */
-    void openUp() {
+    synchronized void openUp() {
         this.armed = false;
         this.open = true;
     }
@@ -66,7 +68,7 @@ final class GrantFence {
     boolean armed() { return armed; }
 
     /** No admission on any grant from now on, until a heartbeat arms the fence again. */
-    void revoke() {
+    synchronized void revoke() {
         armed = false;
         open = false;
     }

@@ -128,6 +128,34 @@ final class SessionLock {
     synchronized long hold() { return takes; }
 
     /**
+     * The fence's one-round-trip renewal: on the lock's own connection, one autocommitted statement writes this
+     * gateway's {@code gateway_beats} row only if this session holds the lock (checked in {@code pg_locks} by the same
+     * statement). True when it does and {@code hold} is still the hold: the lock was held from the hold's start to this
+     * statement's commit, so no other gateway can have taken this one for gone meanwhile, and the row tells the others'
+     * cleanup it lives ({@code SharedBudgets.deleteGone}). A heartbeat's transaction is a dozen round trips (a store
+     * 230 ms away outlasted the fence with it, and every call was refused); this is one, and it touches no row the
+     * heartbeat locks. Blocks (at most 2 s).
+     */
+    synchronized boolean renew(long hold, String gatewayId, long beatAt) {
+        if (db == null || connection == null || takes != hold) return false;
+        try (PreparedStatement ps = connection.prepareStatement("WITH held AS (SELECT count(*) > 0 AS h FROM pg_locks "
+                + "WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1 AND classid::bigint = ? "
+                + "AND objid::bigint = ?) INSERT INTO gateway_beats (gateway_id, beat_at) SELECT ?, ? FROM held WHERE h "
+                + "ON CONFLICT (gateway_id) DO UPDATE SET beat_at = excluded.beat_at RETURNING 1")) {
+            ps.setQueryTimeout(2);
+            ps.setLong(1, key >>> 32);
+            ps.setLong(2, key & 0xFFFFFFFFL);
+            ps.setString(3, gatewayId);
+            ps.setLong(4, beatAt);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * Whether the lock has been held without a break since {@code hold} was read: the same hold, on a connection whose
      * session still holds it now ({@link #heldOn}). False when the connection was lost meanwhile, even if it could be
      * taken again. Blocks.

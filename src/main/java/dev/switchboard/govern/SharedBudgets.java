@@ -126,11 +126,13 @@ final class SharedBudgets {
     final GrantFence fence;
     private final LongSupplier nanoClock = System::nanoTime;
     /** The lock's hold ({@link SessionLock#hold}) the fence was last armed under, -1 before. */
-    private long fenceHold = -1;
+    private volatile long fenceHold = -1;
+    /** One fence renewal at a time: calls that find the fence down meanwhile wait for it and see it renewed. */
+    private final Object renewal = new Object();
     /** Whether this gateway's rows ever named its session lock: from then on a lost lock gives the grants' unused part up. */
     private boolean everNamed;
     /** Set by {@link #release}: no heartbeat or acquisition writes a row after it. */
-    private boolean closed;
+    private volatile boolean closed;
 
     /** @param global the global budget when it is limited and shared, else null */
     SharedBudgets(Database db, Vertx vertx, KeyRegistry keys, Budget global, LongSupplier clockMillis, long leaseMillis) {
@@ -223,6 +225,15 @@ final class SharedBudgets {
      * the transaction either committed nothing, or committed a row that the second writes whole again. Blocks.
      */
     private Outcome acquireRetrying(Budget budget, long nanos, boolean lastRound) {
+        if (fenced && !fence.current()) {
+            // outside this object's lock, which a heartbeat holds for its whole transaction (seconds on a slow store):
+            // one round trip renews the fence, and a grant that was only fenced off admits again without the store
+            renewFence(false);
+            if (fence.admits() && budget.covers(nanos, clockMillis.getAsLong())) {
+                budget.fence(fence);
+                return Outcome.GRANTED;
+            }
+        }
         try {
             return acquireOnce(budget, nanos, lastRound);
         } catch (RuntimeException e) {
@@ -258,6 +269,7 @@ final class SharedBudgets {
             // this gateway's claim is provably held, and otherwise gives up the grants' unused part and takes the lock
             // again. A late beat is no reason to refuse: only a store that does not answer is (the beat throws). Twice at
             // most: a beat that itself took longer than the fence (a busy store) arms a deadline already past
+            if (!fence.current()) renewFence(false);
             for (int beats = 0; beats < MAX_FENCE_BEATS && !fence.current(); beats++) beat(true);
             if (!fence.current()) { // its lock lost during each beat, or each beat took longer than the fence itself
                 throw GrantStoreFailure.TIMED_OUT.answer();
@@ -505,6 +517,7 @@ final class SharedBudgets {
     private void beat(boolean forAcquisition) {
         List<Budget> held = held();
         if (held.isEmpty() && !forAcquisition) return;
+        if (fenced) renewFence(true); // one round trip first: the fence does not wait for the beat's longer transaction
         long startNanos = nanoClock.getAsLong(); // before the rows' heartbeat_at is read: the fence counts from no later
         Long key = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
         long hold = sessionLock.hold();
@@ -625,6 +638,22 @@ final class SharedBudgets {
     }
 
     /**
+     * Renews the fence in one round trip ({@link SessionLock#renew}: this gateway's {@code gateway_beats} row, written
+     * by a statement that also proves the lock held) when it was armed under the lock's current hold. Nothing when the
+     * fence is open (no lock named) or was never armed, or, unless {@code evenIfCurrent} (a heartbeat's start), when
+     * another call renewed it meanwhile; a failed renewal changes nothing (the beat decides). Runs beside a heartbeat
+     * (not under this object's lock): its row is one the heartbeat never locks.
+     */
+    private void renewFence(boolean evenIfCurrent) {
+        synchronized (renewal) {
+            long hold = fenceHold;
+            if (hold < 0 || heldSessionLock == null || closed || (!evenIfCurrent && fence.current())) return;
+            long startNanos = nanoClock.getAsLong(); // before beat_at is read: the fence counts from no later
+            if (sessionLock.renew(hold, gatewayId, clockMillis.getAsLong())) fence.arm(startNanos + FENCE_MILLIS * 1_000_000);
+        }
+    }
+
+    /**
      * After a heartbeat committed: the fence is armed until the beat's start plus {@link #FENCE_MILLIS} when the lock
      * was held without a break from before the beat to after its commit (a round trip on its connection). No other
      * gateway can have taken this one for gone meanwhile, however long the beat took: that needs its lock free. (The
@@ -719,6 +748,10 @@ final class SharedBudgets {
             drop.setLong(1, now - leaseMillis);
             drop.executeUpdate();
         }
+        try (PreparedStatement beats = c.prepareStatement("DELETE FROM gateway_beats WHERE beat_at < ?")) {
+            beats.setLong(1, now - leaseMillis);
+            beats.executeUpdate();
+        }
         Set<String> gone = new HashSet<>();
         Map<String, Long> sessionLocks = new HashMap<>();
         // a lock is trusted only on the server that granted it: after a restart or a failover every lock is free
@@ -751,11 +784,15 @@ final class SharedBudgets {
         // counts from the beat). This statement sees every commit made before the lock was taken here, and no later
         // beat of that gateway can be one that arms its fence (this transaction holds its lock's key); the rows are
         // judged by their own quiet time below too, so a row written after this check (naming no lock) stays.
+        // its fence's renewals write gateway_beats, not its grant rows: a fresh beat there says the same
         try (PreparedStatement fresh = c.prepareStatement("SELECT 1 FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL "
-                + "AND heartbeat_at >= ? LIMIT 1")) {
+                + "AND heartbeat_at >= ? UNION ALL SELECT 1 FROM gateway_beats WHERE gateway_id = ? AND beat_at >= ?")) {
             for (var it = gone.iterator(); it.hasNext(); ) {
-                fresh.setString(1, it.next());
+                String id = it.next();
+                fresh.setString(1, id);
                 fresh.setLong(2, now - GONE_QUIET_MILLIS);
+                fresh.setString(3, id);
+                fresh.setLong(4, now - GONE_QUIET_MILLIS);
                 try (ResultSet rs = fresh.executeQuery()) {
                     if (rs.next()) it.remove();
                 }
@@ -778,6 +815,14 @@ final class SharedBudgets {
             int kept = 0;
             for (int n : keep.executeBatch()) kept += Math.max(0, n);
             drop.executeBatch();
+            try (PreparedStatement beats = c.prepareStatement("DELETE FROM gateway_beats WHERE gateway_id = ? AND beat_at < ?")) {
+                for (String id : gone) {
+                    beats.setString(1, id);
+                    beats.setLong(2, now - GONE_QUIET_MILLIS);
+                    beats.addBatch();
+                }
+                beats.executeBatch();
+            }
             if (kept > 0) {
                 log.warn("gateway(s) {} stopped without a clean stop: {} of their budget grant rows claimed spend or calls "
                         + "in flight that the ledger never got; it stays spent for the rest of those budgets' periods", gone, kept);
@@ -911,6 +956,10 @@ final class SharedBudgets {
             }
         }
         db.transaction(c -> {
+            try (PreparedStatement beats = c.prepareStatement("DELETE FROM gateway_beats WHERE gateway_id = ?")) {
+                beats.setString(1, gatewayId);
+                beats.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ?")) {
                 ps.setString(1, gatewayId);
                 ps.executeUpdate();

@@ -667,8 +667,8 @@ public final class Gateway {
     /** {@code SQLite at …} or {@code PostgreSQL at …} (no password), for logs and readiness. */
     public String storeDescription() { return store.db().description(); }
 
-    /** Whether the store answers; blocks up to a second (readiness runs it on a worker). */
-    public boolean storeReady() { return store.db().ping(); }
+    /** Whether the store answers and (SQLite) can write; blocks up to a second (readiness runs it on a worker). */
+    public boolean storeReady() { return store.db().ready(); }
 
     /** Deployments without a price (their calls cost 0 and are reported as unpriced), each with the reason. */
     public List<String> unpriced() { return store.prices().unpriced(); }
@@ -782,9 +782,6 @@ public final class Gateway {
 
     /** Whether a request for this model name is served: a model_name, group alias, deployment id or wildcard match. */
     public boolean serves(String model) { return router.serves(model); }
-
-    /** The 400 a call of this name gets for the name itself (a wildcard that cannot serve it); null otherwise. */
-    public dev.switchboard.model.GatewayException nameRefusal(String model) { return router.nameRefusal(model); }
 
     public Future<Void> close() { return http.close(); }
 }

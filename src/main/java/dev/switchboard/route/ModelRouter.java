@@ -179,23 +179,6 @@ public final class ModelRouter {
     }
 
     /**
-     * The 400 a call for {@code name} gets before any deployment is tried because the wildcard that matches it cannot
-     * serve it (not a plain model id for the provider's URL, no provider here, a bare {@code *} of no model family); null
-     * when a call would be served or the name is not served at all ({@link #serves}). It makes the name's group as the
-     * first call would (kept among the {@link ModelNames#MAX_SERVED} names; nothing is kept for a refused name), so
-     * {@code GET /v1/models/{model}} and {@code count_tokens} answer what the call would.
-     */
-    public GatewayException nameRefusal(String name) {
-        if (auto != null && auto.alias().equals(name) || !names.serves(name)) return null;
-        try {
-            names.resolve(name);
-            return null;
-        } catch (GatewayException e) {
-            return e;
-        }
-    }
-
-    /**
      * A model no deployment here serves is the 404 model_not_found the router would answer, listing the names this caller
      * may use: asked before the key's allowlist is, so a key with one is told the model does not exist (as count_tokens and
      * /v1/models tell it) rather than that it may not use it.

@@ -244,7 +244,8 @@ final class AnthropicSim {
             }
             messages.add(new JsonObject().put("role", role).put("content", parts));
         }
-        JsonObject out = new JsonObject().put("messages", messages);
+        // the model's id: its own maximum output caps the answer too (SimOutputLimits)
+        JsonObject out = new JsonObject().put("messages", messages).put("model", req.getValue("model"));
         if (req.getValue("max_tokens") instanceof Number limit) out.put("max_tokens", limit); // the answer stops there
         if (req.getValue("stop_sequences") instanceof JsonArray stops) out.put("stop", stops); // and at these
         JsonArray tools = req.getJsonArray("tools");
@@ -253,7 +254,8 @@ final class AnthropicSim {
             for (Object t : tools) {
                 JsonObject tool = (JsonObject) t;
                 fns.add(new JsonObject().put("type", "function").put("function", new JsonObject()
-                        .put("name", tool.getString("name")).put("parameters", tool.getJsonObject("input_schema"))));
+                        .put("name", tool.getString("name")).put("description", tool.getValue("description"))
+                        .put("parameters", tool.getJsonObject("input_schema"))));
             }
             out.put("tools", fns);
             JsonObject choice = req.getJsonObject("tool_choice");

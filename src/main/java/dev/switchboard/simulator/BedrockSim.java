@@ -116,7 +116,7 @@ final class BedrockSim {
                 return;
             }
         }
-        SimReply reply = SimReply.to(asOpenAi(body), behaviour.streamRepeat());
+        SimReply reply = SimReply.to(asOpenAi(body).put("model", model), behaviour.streamRepeat());
         JsonObject usage = usage(body, model, reply);
         String stop = reply.toolName() != null ? "tool_use" : reply.truncated() ? "max_tokens" : reply.stopSequence() != null ? "stop_sequence" : "end_turn";
         JsonObject said = said(body, model, reply);
@@ -401,6 +401,7 @@ final class BedrockSim {
                 JsonObject spec = ((JsonObject) t).getJsonObject("toolSpec");
                 if (spec == null) continue; // a cachePoint among the tools
                 fns.add(new JsonObject().put("type", "function").put("function", new JsonObject().put("name", spec.getString("name"))
+                        .put("description", spec.getValue("description"))
                         .put("parameters", spec.getJsonObject("inputSchema").getJsonObject("json"))));
             }
             if (!fns.isEmpty()) out.put("tools", fns);

@@ -113,7 +113,7 @@ final class GeminiSim {
             error(resp, 400, "INVALID_ARGUMENT", invalid);
             return;
         }
-        SimReply reply = SimReply.to(asOpenAi(body), behaviour.streamRepeat());
+        SimReply reply = SimReply.to(asOpenAi(body).put("model", model), behaviour.streamRepeat());
         JsonObject usage = usage(body, reply, model);
         String responseId = "gem" + Long.toHexString(System.nanoTime());
         if (behaviour.blockReason() != null) {
@@ -350,6 +350,7 @@ final class GeminiSim {
             for (Object d : tools.getJsonObject(0).getJsonArray("functionDeclarations", new JsonArray())) {
                 JsonObject decl = (JsonObject) d;
                 fns.add(new JsonObject().put("type", "function").put("function", new JsonObject().put("name", decl.getString("name"))
+                        .put("description", decl.getValue("description"))
                         .put("parameters", decl.getJsonObject("parametersJsonSchema", decl.getJsonObject("parameters")))));
             }
             out.put("tools", fns);

@@ -48,13 +48,13 @@ final class ResponsesSim {
                 JsonObject t = (JsonObject) o;
                 if ("function".equals(t.getString("type"))) {
                     tools.add(new JsonObject().put("type", "function").put("function", new JsonObject().put("name", t.getString("name"))
-                            .put("parameters", t.getJsonObject("parameters"))));
+                            .put("description", t.getValue("description")).put("parameters", t.getJsonObject("parameters"))));
                 } else if ("custom".equals(t.getString("type"))) { // a custom tool: answered with free-form text
                     tools.add(new JsonObject().put("type", "custom").put("custom", new JsonObject().put("name", t.getString("name"))));
                 }
             }
         }
-        JsonObject chat = new JsonObject().put("messages", messages);
+        JsonObject chat = new JsonObject().put("messages", messages).put("model", req.getValue("model"));
         if (!tools.isEmpty()) chat.put("tools", tools);
         if (req.getValue("max_output_tokens") instanceof Number n) chat.put("max_completion_tokens", n);
         return chat;

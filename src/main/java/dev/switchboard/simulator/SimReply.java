@@ -8,7 +8,9 @@ import io.vertx.core.json.JsonObject;
  * are offered (and not refused) and the conversation does not already end in a tool result, else text that
  * echoes the last user message and says which attachments (images, documents, audio) the request carried.
  * Like a real model, the text stops at the request's output limit ({@code max_completion_tokens}, else
- * {@code max_tokens}); {@code truncated} says it did, so each API reports its "length" stop reason. And it stops
+ * {@code max_tokens}), and at the model's own maximum output when the request names none or a larger one
+ * ({@link SimOutputLimits}); {@code truncated} says it did, so each API reports its "length" stop reason. The prompt
+ * tokens count the tool definitions as OpenAI counts them ({@link SimToolTokens}). And it stops
  * before the first of the request's stop sequences ({@code stop}) its text holds, without it, as OpenAI, Anthropic and
  * Bedrock do; {@code stopSequence} says which, for the APIs that tell.
  */
@@ -59,6 +61,7 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
         }
         promptTokens += attachments.tokens();
         JsonArray tools = req.getJsonArray("tools");
+        promptTokens += SimToolTokens.of(tools); // offered tools are read whether or not the model calls one
         Object choice = req.getValue("tool_choice");
         if (tools != null && !tools.isEmpty() && !"none".equals(choice) && !"tool".equals(lastRole)) {
             JsonObject tool = tools.getJsonObject(0);
@@ -76,7 +79,7 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
             }
             boolean custom = "custom".equals(tool.getString("type"));
             String args = custom ? FREE_FORM_INPUT : sampleArguments(tool.getJsonObject("function").getJsonObject("parameters")).encode();
-            return new SimReply(null, named(tool), args, promptTokens + 20 * tools.size(), tokens(args) + 5, false, custom);
+            return new SimReply(null, named(tool), args, promptTokens, tokens(args) + 5, false, custom);
         }
         String text = "tool".equals(lastRole) ? "The tool returned: " + lastContent
                 : attachments.describe() + "Hello from the simulator! You said: " + lastUser;
@@ -92,8 +95,8 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
         }
         if (stopped != null) return new SimReply(text.substring(0, at), null, null, promptTokens, tokens(text.substring(0, at)), false,
                 false, stopped);
-        Integer limit = outputLimit(req);
-        if (limit != null && tokens(text) > limit) {
+        int limit = outputLimit(req);
+        if (tokens(text) > limit) {
             text = text.substring(0, Math.min(text.length(), limit * 4));
             return new SimReply(text, null, null, promptTokens, Math.min(limit, tokens(text)), true);
         }
@@ -106,8 +109,8 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
      * keep whole calls (Anthropic holds a parameter back until it is whole).
      */
     SimReply cutByOutputLimit(JsonObject req) {
-        Integer limit = outputLimit(req);
-        if (toolName == null || customTool || limit == null || completionTokens <= limit) return this;
+        int limit = outputLimit(req);
+        if (toolName == null || customTool || completionTokens <= limit) return this;
         return new SimReply(null, toolName, toolArguments.substring(0, Math.min(toolArguments.length(), limit * 4)), promptTokens,
                 limit, true, false, null);
     }
@@ -128,10 +131,15 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
         return out;
     }
 
-    /** The request's output limit in OpenAI's names (the Anthropic and Gemini simulators translate theirs). */
-    private static Integer outputLimit(JsonObject req) {
+    /**
+     * Where the answer stops: the request's output limit in OpenAI's names (the other simulators translate theirs and
+     * put the model's id in {@code model}), but never past the model's own maximum output ({@link SimOutputLimits}),
+     * which is also the limit when the request names none.
+     */
+    static int outputLimit(JsonObject req) {
         Object v = req.getValue("max_completion_tokens", req.getValue("max_tokens"));
-        return v instanceof Number n && n.intValue() > 0 ? n.intValue() : null;
+        int most = SimOutputLimits.of(req.getValue("model") instanceof String m ? m : null);
+        return v instanceof Number n && n.intValue() > 0 ? Math.min(n.intValue(), most) : most;
     }
 
     /** Arguments that satisfy a simple JSON schema: each property gets a value of its type. */

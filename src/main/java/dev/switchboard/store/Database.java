@@ -30,16 +30,25 @@ public final class Database implements AutoCloseable {
     private final DatabaseLocation location;
     private final HikariDataSource pool;
     private final WalCheckpointer checkpointer;
+    /** Whether the SQLite file is still the one at its path; null for PostgreSQL and the scratch store. */
+    private final SqliteFileWatch fileWatch;
     /** Run once the pool is closed: the scratch store's directory is deleted; nothing for a real store. */
     private final Runnable afterClose;
 
     /** Set by a failure that cut the link ({@link #cutOff}), cleared by the next commit. */
     private volatile boolean cutOff;
+    /**
+     * Set by a SQLite failure that says the file cannot be written (a full disk, an I/O error: {@link SqliteFaults}),
+     * cleared by the next commit that wrote a row. Readiness fails meanwhile ({@link #ready}).
+     */
+    private volatile boolean writeFault;
     /** One WARN when the store starts failing for a reason that passes, one INFO when it answers again (QA F5). */
     private final StoreOutage outage;
 
-    private Database(DatabaseLocation location, HikariDataSource pool, WalCheckpointer checkpointer, Runnable afterClose) {
+    private Database(DatabaseLocation location, HikariDataSource pool, WalCheckpointer checkpointer, SqliteFileWatch fileWatch,
+                     Runnable afterClose) {
         this.location = location;
+        this.fileWatch = fileWatch;
         this.pool = pool;
         this.checkpointer = checkpointer;
         this.afterClose = afterClose;
@@ -72,6 +81,7 @@ public final class Database implements AutoCloseable {
             throw new StoreException(cannotOpen(where, e), e);
         }
         try {
+            if (where.kind() == Kind.SQLITE) SqliteFile.requireWritable(pool);
             migrate(where, pool);
         } catch (StoreException ownWords) { // already names the store and the fix (SqliteMigrationLock)
             pool.close();
@@ -82,7 +92,10 @@ public final class Database implements AutoCloseable {
         }
         log.info("store: {}", where.description());
         boolean ownCheckpoints = where.kind() == Kind.SQLITE && checkpointMillis > 0;
-        return new Database(where, pool, ownCheckpoints ? new WalCheckpointer(pool, checkpointMillis) : null, () -> { });
+        SqliteFileWatch watch = where.kind() == Kind.SQLITE ? new SqliteFileWatch(where.sqlitePath()) : null;
+        // the checkpointer's timer also looks for the file each period, so a deleted store is logged even with no probe
+        WalCheckpointer checkpointer = ownCheckpoints ? new WalCheckpointer(pool, checkpointMillis, watch::stillThere) : null;
+        return new Database(where, pool, checkpointer, watch, () -> { });
     }
 
     /**
@@ -102,14 +115,17 @@ public final class Database implements AutoCloseable {
         DatabaseLocation where = DatabaseLocation.sqlite(dir.resolve("scratch.db").toString());
         HikariDataSource pool = null;
         try {
+            SqliteFile.createIfMissing(where);
             pool = new HikariDataSource(poolConfig(where, false));
-            migrate(where, pool);
+            try (SqliteMigrationLock ignored = SqliteMigrationLock.take(where.sqlitePath())) {
+                SchemaMigrations.migrate(where, flyway(where, pool, true), false, false); // a new file: nothing to announce
+            }
         } catch (RuntimeException e) {
             if (pool != null) pool.close(); // before the delete: its connections hold the files open
             deleteTree(dir);
             throw new StoreException(cannotOpen(where, e), e);
         }
-        return new Database(where, pool, null, () -> deleteTree(dir));
+        return new Database(where, pool, null, null, () -> deleteTree(dir));
     }
 
     /** Best effort: a file left in the temporary directory is no failure of the command that made it. */
@@ -130,6 +146,7 @@ public final class Database implements AutoCloseable {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
             try {
+                SqliteFile.createIfMissing(where);
                 return new HikariDataSource(poolConfig(where, ownCheckpoints));
             } catch (RuntimeException e) {
                 if (where.kind() != Kind.SQLITE || !String.valueOf(e.getMessage()).contains("SQLITE_BUSY")
@@ -154,6 +171,7 @@ public final class Database implements AutoCloseable {
             sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
             sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             sqlite.setBusyTimeout(10_000);
+            sqlite.resetOpenMode(org.sqlite.SQLiteOpenMode.CREATE); // the file exists (SqliteFile.createIfMissing)
             SQLiteDataSource ds = new SQLiteDataSource(sqlite);
             ds.setUrl(where.jdbcUrl());
             c.setDataSource(ds);
@@ -170,11 +188,11 @@ public final class Database implements AutoCloseable {
 
     private static void migrate(DatabaseLocation where, DataSource ds) {
         if (where.kind() != Kind.SQLITE) {
-            flyway(where, ds, true).migrate(); // Flyway holds PostgreSQL's advisory lock while it migrates
+            SchemaMigrations.migrate(where, flyway(where, ds, true)); // Flyway holds PostgreSQL's advisory lock while it migrates
             return;
         }
         try (SqliteMigrationLock ignored = SqliteMigrationLock.take(where.sqlitePath())) {
-            flyway(where, ds, true).migrate();
+            SchemaMigrations.migrate(where, flyway(where, ds, true));
         }
     }
 
@@ -193,6 +211,9 @@ public final class Database implements AutoCloseable {
             fix = "Fix: check that PostgreSQL runs and accepts this user, or correct general_settings.database_url.";
         } else if (cause.contains("SQLITE_NOTADB")) {
             fix = "Fix: the file is not a SQLite database; point general_settings.database_path at a new or a Switchboard file.";
+        } else if (cause.contains("SQLITE_READONLY") && !cause.contains("SQLITE_READONLY_DIRECTORY")) {
+            fix = "Fix: the file is read-only to this user; make it (and its -wal and -shm beside it) writable by the user "
+                    + "the gateway runs as, e.g. chown or chmod u+w, or set general_settings.database_path.";
         } else if (cause.contains("SQLITE_BUSY") || cause.contains("SQLITE_LOCKED")) {
             fix = "Fix: another process holds the file locked for longer than 10 s; stop it, or give this gateway a file of its own.";
         } else {
@@ -251,8 +272,27 @@ public final class Database implements AutoCloseable {
         return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), props);
     }
 
-    /** A pooled connection; the caller closes it (try-with-resources). Blocks. */
-    public Connection connection() throws SQLException { return pool.getConnection(); }
+    /**
+     * A pooled connection in auto-commit mode; the caller closes it (try-with-resources). Blocks. One the pool holds in
+     * a transaction (a caller could not end it: its rollback failed too) is evicted, not lent: SQLite would run the next
+     * caller's statements one by one, each committed at once, and fail its commit (SqliteFaults).
+     */
+    public Connection connection() throws SQLException {
+        for (int tries = 0; ; tries++) {
+            Connection c = pool.getConnection();
+            boolean autoCommit;
+            try {
+                autoCommit = c.getAutoCommit();
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            if (autoCommit || tries > pool.getMaximumPoolSize()) return c;
+            log.warn("store: a pooled connection was left inside a transaction; replaced by a new one");
+            pool.evictConnection(c);
+            c.close();
+        }
+    }
 
     /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. Blocks. */
     public <T> T transaction(SqlWork<T> work) {
@@ -268,8 +308,9 @@ public final class Database implements AutoCloseable {
      * such setting: its busy timeout (10 s) bounds its waits for the write lock. Blocks.
      */
     public <T> T transaction(long statementTimeoutMillis, SqlWork<T> work) {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = connection()) {
             c.setAutoCommit(false);
+            long changesBefore = SqliteFaults.totalChanges(c);
             T out;
             try {
                 if (statementTimeoutMillis > 0 && kind() == Kind.POSTGRESQL) {
@@ -288,11 +329,19 @@ public final class Database implements AutoCloseable {
                     c.setAutoCommit(true);
                 } catch (SQLException cleanup) {
                     e.addSuppressed(cleanup);
+                    // a connection whose transaction cannot be ended is not lent again: SQLite ends the transaction
+                    // itself on a full disk, and the driver's failed rollback left it believing one open (SqliteFaults)
+                    pool.evictConnection(c);
                 }
                 throw e;
             }
-            outage.answered();
             cutOff = false;
+            // a store that could not write is back only when a write commits: reads go on answering on a full disk,
+            // and would have logged "answers again" between each of the ledger's failures
+            if (!writeFault || SqliteFaults.totalChanges(c) > changesBefore) {
+                writeFault = false;
+                outage.answered();
+            }
             try {
                 c.setAutoCommit(true);
             } catch (SQLException ignored) {
@@ -310,6 +359,11 @@ public final class Database implements AutoCloseable {
     }
 
     private void failed(Exception e) {
+        if (kind() == Kind.SQLITE && SqliteFaults.cannotWrite(e)) {
+            writeFault = true;
+            outage.failed(e);
+            return;
+        }
         if (!isConnectionLoss(e)) return;
         outage.failed(e);
         if (isLinkLoss(e)) cutOff = true;
@@ -377,6 +431,8 @@ public final class Database implements AutoCloseable {
             if (c instanceof org.sqlite.SQLiteException e) {
                 int primary = e.getResultCode().code & 0xff;
                 if (primary == 5 || primary == 6) return true; // SQLITE_BUSY, SQLITE_LOCKED
+                // a full disk, an I/O error: the ledger dropped as "refused" a row that did not fit while a smaller one did
+                if (SqliteFaults.mayPass(e)) return true;
             }
             if (c instanceof SQLException e) {
                 // a batch's own errors hang on its next-exception chain, not its cause (pgjdbc's BatchUpdateException)
@@ -434,7 +490,15 @@ public final class Database implements AutoCloseable {
         return state != null && (state.startsWith("40") || state.startsWith("08") || state.startsWith("57") || state.startsWith("53"));
     }
 
-    /** Whether a trivial query answers within a second, for {@code /health/readiness}. Blocks. */
+    /**
+     * For {@code /health/readiness}: the store answers a trivial query within a second, and (SQLite) its last write did
+     * not fail for want of a writable file ({@link #writeFault}): a full disk still answers reads, but it cannot
+     * record spend; and the file it has open is still the one at its path ({@link SqliteFileWatch}: one deleted while
+     * the gateway runs would be lost at the next start). Blocks.
+     */
+    public boolean ready() { return !writeFault && (fileWatch == null || fileWatch.stillThere()) && ping(); }
+
+    /** Whether a trivial query answers within a second. Blocks. */
     public boolean ping() {
         try (Connection c = pool.getConnection()) {
             return c.isValid(1);

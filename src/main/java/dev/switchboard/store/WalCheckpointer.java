@@ -29,6 +29,7 @@ final class WalCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
 
     private final DataSource pool;
+    private final java.util.function.BooleanSupplier eachPeriod;
     private final long periodNanos;
     private final Thread thread;
     private volatile boolean closed;
@@ -36,8 +37,14 @@ final class WalCheckpointer implements AutoCloseable {
     private long failingSince;
 
     WalCheckpointer(DataSource pool, long periodMillis) {
+        this(pool, periodMillis, () -> true);
+    }
+
+    /** @param eachPeriod also run each period, after the checkpoint (the store file's watch): a timer of its own saved */
+    WalCheckpointer(DataSource pool, long periodMillis, java.util.function.BooleanSupplier eachPeriod) {
         if (periodMillis < 1) throw new IllegalArgumentException("checkpoint period must be at least 1 ms: " + periodMillis);
         this.pool = pool;
+        this.eachPeriod = eachPeriod;
         this.periodNanos = periodMillis * 1_000_000L;
         this.thread = Thread.ofPlatform().daemon().name("switchboard-checkpoint").unstarted(this::run);
         thread.start();
@@ -74,7 +81,9 @@ final class WalCheckpointer implements AutoCloseable {
     private void run() {
         while (!closed) {
             LockSupport.parkNanos(periodNanos);
-            if (!closed) checkpoint();
+            if (closed) break;
+            checkpoint();
+            eachPeriod.getAsBoolean();
         }
     }
 

@@ -116,6 +116,47 @@ class SqliteStoreTest extends StoreContract {
         assertThat(dir.resolve("together.db-gateways/migrate.lock")).exists();
     }
 
+    /**
+     * A file this user cannot write (QA: root's 0644 file, the gateway run as nobody): SQLite opens it read-only without
+     * a word, an up-to-date schema migrates nothing, and the start died at its first write with a stack trace. The test
+     * runs as root, whom permissions do not stop: the file is made immutable ({@code chattr +i}), which SQLite meets the
+     * same way; skipped where the file system or the user cannot do that.
+     */
+    @Test
+    void aFileThisUserCannotWriteStopsTheStartWithOneLineAndTheFix() throws Exception {
+        Path file = dir.resolve("ro.db");
+        Database.open(null, file.toString()).close();
+        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", file), "chattr +i is not available here");
+        try {
+            assertThatThrownBy(() -> track(Database.open(null, file.toString())))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("Cannot open the store (SQLite at " + file.toAbsolutePath() + ")")
+                    .hasMessageContaining("SQLITE_READONLY")
+                    .hasMessageContaining("Fix: the file is read-only to this user");
+        } finally {
+            chattr("-i", file);
+        }
+    }
+
+    private static boolean chattr(String flag, Path file) throws Exception {
+        try {
+            Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (p.waitFor() != 0) return false;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        return !flag.startsWith("+") || !Files.isWritable(file) || !canOpenForWriting(file);
+    }
+
+    private static boolean canOpenForWriting(Path file) {
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     @Test
     void aFileThatIsNoDatabaseSaysSo() throws Exception {
         Path notDb = Files.writeString(dir.resolve("notes.txt"), "not a database, just some text that is long enough to be read as a header");
