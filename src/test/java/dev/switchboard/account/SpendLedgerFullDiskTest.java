@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.store.Database;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,17 +24,7 @@ class SpendLedgerFullDiskTest {
     }
 
     private static void capEveryConnection(Database db, long pages) throws Exception {
-        List<Connection> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < 4; i++) held.add(db.connection());
-            for (Connection c : held) {
-                try (var s = c.createStatement()) {
-                    s.execute("PRAGMA max_page_count = " + pages);
-                }
-            }
-        } finally {
-            for (Connection c : held) c.close();
-        }
+        dev.switchboard.store.SqliteFullDiskTest.capEveryConnection(db, pages);
     }
 
     private static long count(Database db, String sql) {

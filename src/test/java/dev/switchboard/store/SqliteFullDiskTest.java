@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * connection caps the file as a full disk would, without a tmpfs: set low, the inserts fail with SQLITE_FULL; raised,
  * the space is back.
  */
-class SqliteFullDiskTest {
+public class SqliteFullDiskTest {
     @TempDir
     Path dir;
 
@@ -28,8 +28,11 @@ class SqliteFullDiskTest {
         if (db != null) db.close();
     }
 
-    /** Sets the cap on every connection of the pool (4): all held at once, so each is a different one. */
-    private void capEveryConnection(long pages) throws Exception {
+    /**
+     * Sets SQLite's {@code max_page_count} on every connection of {@code db}'s pool (4): all held at once, so each is a
+     * different one; a full disk without a tmpfs. Also used by {@code SpendLedgerFullDiskTest}.
+     */
+    public static void capEveryConnection(Database db, long pages) throws Exception {
         List<Connection> held = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) held.add(db.connection());
@@ -41,6 +44,10 @@ class SqliteFullDiskTest {
         } finally {
             for (Connection c : held) c.close();
         }
+    }
+
+    private void capEveryConnection(long pages) throws Exception {
+        capEveryConnection(db, pages);
     }
 
     private long rows() {
