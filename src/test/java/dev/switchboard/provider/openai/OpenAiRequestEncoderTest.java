@@ -216,4 +216,27 @@ class OpenAiRequestEncoderTest {
         JsonNode openai = encode("openai", request(ms, null, null), false).get("messages");
         assertThat(openai.get(3).has("reasoning_content")).as("OpenAI has no such field").isFalse();
     }
+
+    /**
+     * Mistral's reasoning_effort (MistralEffort): its two values to the models with adjustable reasoning (any other
+     * effort is high), none to Magistral or to a model without reasoning, and model_info.supports_reasoning for a model
+     * the list does not know.
+     */
+    @Test
+    void mistralGetsItsTwoEffortsOnItsAdjustableModelsOnly() throws Exception {
+        OpenAiFlavor mistral = LongTailFlavors.ALL.get("mistral");
+        record Case(String model, Map<String, Object> info, String given, String sent) {}
+        for (Case c : List.of(new Case("mistral-small-latest", Map.of(), "medium", "high"),
+                new Case("mistral-small-2603", Map.of(), "xhigh", "high"),
+                new Case("mistral-medium-3-5", Map.of(), "none", "none"),
+                new Case("magistral-medium-latest", Map.of(), "high", null),
+                new Case("mistral-large-latest", Map.of(), "low", null),
+                new Case("mistral-large-latest", Map.of(), "default", null),
+                new Case("mistral-next-2612", Map.of("supports_reasoning", true), "low", "high"))) {
+            Deployment d = new Deployment("a", "mistral", c.model(), null, null, null, null, null, Map.of(), Map.of(), c.info(), 1);
+            JsonNode sent = M.readTree(new OpenAiRequestEncoder(d, mistral).chat(request(List.of(Message.text(Role.USER, "hi")), null,
+                    Map.of("reasoning_effort", M.getNodeFactory().textNode(c.given()))), false).getBytes());
+            assertThat(sent.path("reasoning_effort").textValue()).as(c.toString()).isEqualTo(c.sent());
+        }
+    }
 }
