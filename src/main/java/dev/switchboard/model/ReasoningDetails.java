@@ -31,8 +31,8 @@ public final class ReasoningDetails {
      * signature, a {@code reasoning.encrypted} as a {@code redacted_thinking} block; null when none of them is Claude's
      * signed or encrypted reasoning (the answer's reasoning text then stands alone, unsigned, as before).
      *
-     * @param reasoning the answer's reasoning text: a cached stream keeps only the last piece of the details (the
-     *                  signature), whose block then takes this text, as {@link ThinkingBlocks#of} does
+     * @param reasoning the answer's reasoning text, for a lone signed block without text of its own (a cache entry
+     *                  recorded before {@link #merge} joined a stream's pieces), as {@link ThinkingBlocks#of} does
      */
     public static ArrayNode thinkingBlocks(JsonNode details, String reasoning) {
         if (details == null || !details.isArray() || !signed(details)) return null;
@@ -75,13 +75,16 @@ public final class ReasoningDetails {
     }
 
     /**
-     * The reasoning text the details hold ({@code reasoning.text} texts, {@code reasoning.summary} summaries), for a
-     * piece that came without OpenRouter's plain {@code reasoning} beside it; null when there is none.
+     * The reasoning text Claude's details hold ({@code reasoning.text} texts, {@code reasoning.summary} summaries), for a
+     * piece that came without OpenRouter's plain {@code reasoning} beside it; null when there is none. Another format's
+     * details (OpenAI's, Gemini's) are not read: the provider's plain reasoning carries their text, and a block made
+     * of them would stand beside Claude's signed blocks for nothing.
      */
     public static String text(JsonNode details) {
         if (details == null || !details.isArray()) return null;
         StringBuilder sb = null;
         for (JsonNode d : details) {
+            if (!claude(d)) continue;
             String type = d.path("type").asText();
             JsonNode t = type.equals("reasoning.text") ? d.get("text") : type.equals("reasoning.summary") ? d.get("summary") : null;
             if (t == null || !t.isTextual() || t.textValue().isEmpty()) continue;
@@ -89,6 +92,48 @@ public final class ReasoningDetails {
             sb.append(t.textValue());
         }
         return sb == null ? null : sb.toString();
+    }
+
+    /**
+     * A stream piece's details merged into the answer's so far, as a stream's pieces make up the whole answer's
+     * details: a piece's item joins the item of the same {@code index} (and type), its {@code text} or {@code summary}
+     * appended, its other fields (the {@code signature}, an encrypted block's {@code data}, the {@code format}) set
+     * where they are not null or empty; an item of a new index (or without one) is added, a copy. An empty piece
+     * ({@code []}, which OpenRouter sends on its content chunks) changes nothing: the signature that came before stays.
+     * The piece itself is never changed.
+     */
+    public static void merge(ArrayNode all, JsonNode piece) {
+        if (piece == null || !piece.isArray()) return;
+        for (JsonNode d : piece) {
+            if (!(d instanceof ObjectNode item)) continue;
+            ObjectNode same = item.path("index").isIntegralNumber() ? sameBlock(all, item) : null;
+            if (same == null) {
+                all.add(item.deepCopy());
+                continue;
+            }
+            for (var f : item.properties()) {
+                JsonNode v = f.getValue();
+                String k = f.getKey();
+                if ((k.equals("text") || k.equals("summary")) && v.isTextual() && same.get(k) instanceof JsonNode was && was.isTextual()) {
+                    same.put(k, was.textValue() + v.textValue());
+                } else if (!v.isNull() && !(v.isTextual() && v.textValue().isEmpty())) {
+                    same.set(k, v.deepCopy());
+                }
+            }
+        }
+    }
+
+    /** The item of the answer's details that a piece's item continues: the same index, and the same type if both say. */
+    private static ObjectNode sameBlock(ArrayNode all, ObjectNode item) {
+        int index = item.get("index").intValue();
+        String type = item.path("type").asText("");
+        for (JsonNode d : all) {
+            if (d instanceof ObjectNode o && o.path("index").isIntegralNumber() && o.get("index").intValue() == index) {
+                String was = o.path("type").asText("");
+                if (type.isEmpty() || was.isEmpty() || type.equals(was)) return o;
+            }
+        }
+        return null;
     }
 
     /** Claude's thinking blocks (an Anthropic client's, {@link ThinkingBlocks#of}) as OpenRouter's details, in order. */

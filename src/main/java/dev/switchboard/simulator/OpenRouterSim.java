@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * OpenRouter serving Claude with reasoning on ({@code /quirks/openrouter}): the answer carries the thinking as
  * {@code reasoning} and as {@code reasoning_details} with Claude's signature (format {@code anthropic-claude-v1}); a
- * stream sends the text in a piece and the signature in a piece of its own, as OpenRouter's live streams do. A tool
+ * stream sends the text in pieces and the signature in a piece of its own, then {@code "reasoning_details": []} on its
+ * content chunks, as OpenRouter's live streams do. A tool
  * loop's last assistant turn must give that signed block back in its {@code reasoning_details}, else Claude's 400,
  * which OpenRouter relays in its error's {@code metadata.raw}.
  */
@@ -63,16 +64,34 @@ final class OpenRouterSim {
                 .put("format", FORMAT).put("index", 0)));
     }
 
-    /** The stream's events after the reasoning's two pieces (its text, then its signature), which come first. */
+    /**
+     * The stream's events after the reasoning's pieces, which come first: its text in two pieces (with the plain
+     * {@code reasoning} beside each), then its signature in a piece of its own ({@code reasoning: null}), as OpenRouter's
+     * live streams do; every later chunk's delta (the content's, the finish's) carries {@code "reasoning": null} and
+     * {@code "reasoning_details": []}, as OpenRouter's do, so a recorder that keeps the last value loses the signature.
+     */
     static List<String> streamed(List<String> events) {
         if (events.isEmpty() || !events.get(0).startsWith("{")) return events;
-        List<String> out = new ArrayList<>(events.size() + 2);
-        out.add(piece(events.get(0), new JsonObject().put("reasoning", AnthropicSim.THOUGHT).put("reasoning_details", new JsonArray()
-                .add(new JsonObject().put("type", "reasoning.text").put("text", AnthropicSim.THOUGHT).put("format", FORMAT).put("index", 0)))));
-        out.add(piece(events.get(0), new JsonObject().put("reasoning_details", new JsonArray()
+        List<String> out = new ArrayList<>(events.size() + 3);
+        int cut = AnthropicSim.THOUGHT.indexOf(' ', AnthropicSim.THOUGHT.length() / 2) + 1;
+        for (String text : new String[] {AnthropicSim.THOUGHT.substring(0, cut), AnthropicSim.THOUGHT.substring(cut)}) {
+            out.add(piece(events.get(0), new JsonObject().put("reasoning", text).put("reasoning_details", new JsonArray()
+                    .add(new JsonObject().put("type", "reasoning.text").put("text", text).put("format", FORMAT).put("index", 0)))));
+        }
+        out.add(piece(events.get(0), new JsonObject().putNull("reasoning").put("reasoning_details", new JsonArray()
                 .add(new JsonObject().put("type", "reasoning.text").put("signature", AnthropicSim.SIGNATURE).put("format", FORMAT).put("index", 0)))));
-        out.addAll(events);
+        for (String e : events) out.add(withEmptyDetails(e));
         return out;
+    }
+
+    /** A later chunk as OpenRouter sends it: its delta with {@code "reasoning": null} and {@code "reasoning_details": []}. */
+    private static String withEmptyDetails(String event) {
+        if (!event.startsWith("{")) return event;
+        JsonObject c = new JsonObject(event);
+        JsonArray choices = c.getJsonArray("choices");
+        if (choices == null || choices.isEmpty() || !(choices.getJsonObject(0).getValue("delta") instanceof JsonObject delta)) return event;
+        delta.putNull("reasoning").put("reasoning_details", new JsonArray());
+        return c.encode();
     }
 
     private static String piece(String first, JsonObject delta) {

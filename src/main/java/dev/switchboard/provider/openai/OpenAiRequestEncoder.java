@@ -230,15 +230,28 @@ final class OpenAiRequestEncoder {
     /**
      * An Anthropic client's {@code thinking} (Claude Code's thinking toggle) as {@code reasoning_effort} for OpenAI's
      * reasoning models (o-series, gpt-5), which reason anyway and take an effort, not a budget: up to 2,048 tokens low,
-     * up to 8,192 medium, more high. Null for other models (gpt-4o refuses the field) or without thinking; an
+     * up to 8,192 medium, more high. Adaptive thinking ({@code type: adaptive}, the model decides how much, no budget) is
+     * thinking on too: its {@code output_config.effort} when the client gave one ({@code max} is {@code high}), else
+     * {@code medium}, OpenAI's own default. Null for other models (gpt-4o refuses the field) or without thinking; an
      * OpenAI-dialect client writes {@code reasoning_effort} itself.
      */
     private String effortForThinking(ChatRequest r) {
         if (!fromAnthropic(r) || r.extra().containsKey("reasoning_effort")) return null;
         JsonNode thinking = r.anthropicField("thinking");
-        if (thinking == null || !"enabled".equals(thinking.path("type").asText())) return null;
+        String type = thinking == null ? null : thinking.path("type").asText();
+        boolean adaptive = "adaptive".equals(type);
+        if (!adaptive && !"enabled".equals(type)) return null;
         if (mistralAdjustable) return "high"; // Mistral's one effort with reasoning on
         if (!reasoningModel()) return null;
+        if (adaptive) {
+            JsonNode config = r.anthropicField("output_config");
+            String effort = config == null ? "" : config.path("effort").asText("");
+            return switch (effort) {
+                case "low", "medium", "high" -> effort;
+                case "max" -> "high";
+                default -> "medium";
+            };
+        }
         int budget = thinking.path("budget_tokens").asInt(0);
         return budget <= 2048 ? "low" : budget <= 8192 ? "medium" : "high";
     }

@@ -57,6 +57,8 @@ class ReasoningDialectIT {
                     litellm_params: { model: mistral/mistral-large-latest, api_base: "${SIM_ROOT}/quirks/mistral/v1", api_key: sk-mi-test-9f8e7d6c }
                   - model_name: or-claude
                     litellm_params: { model: openrouter/anthropic/claude-sonnet-4.5, api_base: "${SIM_ROOT}/quirks/openrouter/v1", api_key: sk-or-test-9f8e7d6c }
+                  - model_name: or-claude-cached
+                    litellm_params: { model: openrouter/anthropic/claude-sonnet-4.5, api_base: "${SIM_ROOT}/quirks/openrouter/v1", api_key: sk-or-test-9f8e7d6c, cache: true }
                   - model_name: or-canned
                     litellm_params: { model: openrouter/anthropic/claude-sonnet-4.5, api_base: "%1$s/v1", api_key: sk-or-test-9f8e7d6c }
                 router_settings: { num_retries: 0, allowed_fails: 100000 }
@@ -164,6 +166,41 @@ class ReasoningDialectIT {
         assertThat(first.isThinking()).as(acc.message().toString()).isTrue();
         assertThat(first.asThinking().thinking()).isEqualTo(THOUGHT);
         assertThat(first.asThinking().signature()).isEqualTo(SIGNATURE);
+    }
+
+    /**
+     * A streamed answer recorded by the exact cache keeps Claude's signature: OpenRouter's stream gives the text in
+     * pieces, the signature in a piece of its own, then {@code "reasoning_details": []} on every content chunk, and the
+     * recorder merges the pieces by index (it kept the last value, the {@code []}: a hit was unsigned thinking). The same
+     * streamed request again is a hit, and the Anthropic client gets the signed thinking block, streamed and whole.
+     */
+    @Test
+    void aCachedStreamKeepsClaudesSignatureForAnAnthropicClient() {
+        MessageCreateParams params = MessageCreateParams.builder().model("or-claude-cached").maxTokens(2048).enabledThinking(1024)
+                .addUserMessage("Cache this thought").build();
+        List<ContentBlock> live = streamed(params);
+        int calls = env.gw().simulator.received().size();
+        assertThat(live.get(0).asThinking().signature()).as("live").isEqualTo(SIGNATURE);
+
+        List<ContentBlock> hit = streamed(params);
+        assertThat(env.gw().simulator.received()).as("the second stream is a cache hit").hasSize(calls);
+        assertThat(hit.get(0).isThinking()).as(hit.toString()).isTrue();
+        assertThat(hit.get(0).asThinking().thinking()).isEqualTo(THOUGHT);
+        assertThat(hit.get(0).asThinking().signature()).isEqualTo(SIGNATURE);
+        assertThat(hit).hasSize(live.size());
+
+        Message whole = anthropic.messages().create(params);
+        assertThat(env.gw().simulator.received()).as("a hit too").hasSize(calls);
+        assertThat(whole.content().get(0).asThinking().thinking()).isEqualTo(THOUGHT);
+        assertThat(whole.content().get(0).asThinking().signature()).isEqualTo(SIGNATURE);
+    }
+
+    private static List<ContentBlock> streamed(MessageCreateParams params) {
+        MessageAccumulator acc = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(params)) {
+            s.stream().forEach(acc::accumulate);
+        }
+        return acc.message().content();
     }
 
     /**
