@@ -14,7 +14,7 @@
 #                                        # same OpenAI-style upstream, so every event is decoded and encoded again
 #   PROFILE_MODE=full bench/profile.sh   # the "full" row of bench/run.sh: virtual key, exact cache (every request a
 #                                        # miss), ledger, request log, every request traced to a local OTLP sink
-# Knobs: SWITCHBOARD_JAR, PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE),
+# Knobs: SWITCHBOARD_JAR, PROFILE_SIMULATOR_JAR (default: SWITCHBOARD_JAR; fix it for an A/B of two gateway jars), PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE),
 # PROFILE_PORT_BASE=4460 (the simulator, gateway and sink listen on the next three ports), PROFILE_TRANSPORT=auto (the
 # gateway's event_loop_transport only: the simulator stays on BENCH_SIMULATOR_TRANSPORT=epoll, so what moves is the gateway's CPU), PROFILE_OTEL
 # (full mode: more keys for general_settings.otel, e.g. PROFILE_OTEL="max_export_batch_size: 2048").
@@ -25,6 +25,9 @@ source "$root/scripts/jdk.sh"
 source "$root/scripts/jvm-opts.sh"  # the gateway gets ./switchboard's default JVM options, then PROFILE_JAVA_OPTS
 J="$JAVA_HOME/bin/java"
 JAR="${SWITCHBOARD_JAR:-$root/target/switchboard.jar}"
+# The simulator's jar: the gateway's by default. An A/B of two gateway jars keeps one simulator for both (its code
+# changes too, and a slower simulator on the load core lowers the req/s and so raises the gateway's CPU a request).
+SIM_JAR="${PROFILE_SIMULATOR_JAR:-$JAR}"
 MODE="${PROFILE_MODE:-plain}"
 WARM="${PROFILE_WARMUP:-40}"
 SECS="${PROFILE_SECONDS:-20}"
@@ -52,7 +55,7 @@ if [ "$MODE" = full ]; then
   echo "  otel: { endpoint: \"http://127.0.0.1:$SINK\"${PROFILE_OTEL:+, $PROFILE_OTEL} }" >>"$work/config.yaml"
   taskset -c 1 "$J" "$here/OtlpSink.java" "$SINK" >"$work/sink.log" 2>&1 & pids+=($!)
 fi
-taskset -c 1 "$J" -jar "$JAR" simulator --host 127.0.0.1 --port $SIM --event-loops 1 \
+taskset -c 1 "$J" -jar "$SIM_JAR" simulator --host 127.0.0.1 --port $SIM --event-loops 1 \
   --transport "${BENCH_SIMULATOR_TRANSPORT:-epoll}" >"$work/sim.log" 2>&1 & pids+=($!)
 taskset -c 0 "$J" $(switchboard_jvm_opts "${PROFILE_JAVA_OPTS:-}" 1) ${PROFILE_JAVA_OPTS:-} -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port $GW \
   --event-loops 1 >"$work/gw.log" 2>&1 &

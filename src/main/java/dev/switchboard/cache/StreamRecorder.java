@@ -9,6 +9,7 @@ import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
+import dev.switchboard.model.ReasoningDetails;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.ToolCallDelta;
@@ -71,14 +72,20 @@ public final class StreamRecorder implements ChunkSink {
 
         /**
          * A delta's unmodelled fields into the answer's: later values win, but {@code thinking_blocks} pieces add up, a
-         * signature-only piece taking the reasoning streamed since the last block as its text, so the recorded answer
-         * holds whole signed blocks (what the cache replays and a client hands back to Claude).
+         * signature-only piece taking the reasoning streamed since the last block as its text, and OpenRouter's
+         * {@code reasoning_details} pieces are merged by their index ({@link ReasoningDetails#merge}: texts joined, the
+         * signature kept, the {@code []} of its content chunks ignored), so the recorded answer holds whole signed
+         * blocks (what the cache replays and a client hands back to Claude).
          */
         void extra(com.fasterxml.jackson.databind.node.ObjectNode d) {
             if (extra == null) extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             for (var f : d.properties()) {
                 if (f.getKey().equals("images") && f.getValue().isArray()) { // a generated image a chunk: all of them kept
                     extra.withArray("images").addAll((com.fasterxml.jackson.databind.node.ArrayNode) f.getValue());
+                    continue;
+                }
+                if (f.getKey().equals(ReasoningDetails.FIELD) && f.getValue().isArray()) {
+                    ReasoningDetails.merge(extra.withArray(ReasoningDetails.FIELD), f.getValue());
                     continue;
                 }
                 if (!f.getKey().equals("thinking_blocks") || !f.getValue().isArray()) {

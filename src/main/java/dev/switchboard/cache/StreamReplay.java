@@ -8,6 +8,7 @@ import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.ChunkSink;
 import dev.switchboard.model.Delta;
 import dev.switchboard.model.Message;
+import dev.switchboard.model.ReasoningDetails;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.ToolCallDelta;
@@ -64,6 +65,14 @@ public final class StreamReplay implements ChatStream {
                 }
                 extra = extra.deepCopy();
                 extra.remove("thinking_blocks");
+            } else if (extra != null && extra.get(ReasoningDetails.FIELD) instanceof com.fasterxml.jackson.databind.node.ArrayNode details
+                    && !details.isEmpty()) {
+                // OpenRouter's details (Claude's signature) with the reasoning they are of, in one piece, not on the text's:
+                // the Anthropic encoder reads that piece's signature as the end of its thinking block
+                out.add(chunk(i, new Delta(null, null, m.reasoning(), null, List.of(),
+                        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().set(ReasoningDetails.FIELD, details)), null));
+                extra = extra.deepCopy();
+                extra.remove(ReasoningDetails.FIELD);
             } else if (m.reasoning() != null) {
                 out.add(chunk(i, new Delta(null, null, m.reasoning(), null, List.of()), null));
             }

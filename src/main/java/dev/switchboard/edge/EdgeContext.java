@@ -46,7 +46,10 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
     /**
      * The alias when this gateway serves it to this caller; else 404 {@code model_not_found}, listing the ones it does
      * (a virtual key sees only the models its allowlist names, as in its model list). A virtual key's own alias is known
-     * when the model it leads to is.
+     * when the model it leads to is. A name a wildcard matches but a call would refuse (400 {@code param: model}: not a
+     * plain model id there, no provider here, no price while a budget holds the caller) does not exist either: the same
+     * 404 as an unknown name, as OpenAI answers. Checked without making the name's routing group or price entry
+     * ({@link dev.switchboard.pipeline.Gateway#nameRefusal}), so a client asking about invented names leaves nothing.
      */
     public String knownAlias(String alias, dev.switchboard.model.Caller caller) {
         if (usable(alias, caller)) return alias;
@@ -55,12 +58,14 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
 
     private boolean usable(String alias, dev.switchboard.model.Caller caller) {
         String to = caller.modelFor(alias);
-        return gateway.serves(to) && (!restricted(caller) || gateway.allows(caller, to));
+        return gateway.serves(to) && (!restricted(caller) || gateway.allows(caller, to)) && gateway.nameRefusal(caller, to) == null;
     }
 
     /**
      * The alias of a call that reaches no model ({@code count_tokens}), answered as a call would be: 404 when no
-     * deployment serves it, 403 when it is served but the caller's key or token may not use it.
+     * deployment serves it, 403 when it is served but the caller's key or token may not use it, 400 {@code param: model}
+     * when a wildcard matches it but a call would refuse it ({@link dev.switchboard.pipeline.Gateway#nameRefusal}: the
+     * call's own refusal, found without making anything).
      */
     public String usableAlias(String alias, dev.switchboard.model.Caller caller) {
         String to = caller.modelFor(alias); // a virtual key's own alias: the model it leads to is what is checked
@@ -72,6 +77,8 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
             if (why != null && !"model_not_allowed".equals(why.code())) throw why;
             throw dev.switchboard.model.GatewayException.modelNotAllowed(alias, aliasesFor(caller));
         }
+        dev.switchboard.model.GatewayException refused = gateway.nameRefusal(caller, to); // the call's 400 for the name itself
+        if (refused != null) throw refused;
         return alias;
     }
 

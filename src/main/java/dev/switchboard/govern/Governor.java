@@ -218,6 +218,35 @@ public final class Governor {
         return out;
     }
 
+    /**
+     * Whether a call of this caller reserves in some budget, as far as the caller alone tells (read-only: no budget is
+     * made, nothing read from the store): the global budget, its key's, its team's (a key's {@code team_id}, a token's
+     * stored teams), a member's in that team, its user's for calls of no team. An end user's budget depends on the
+     * request's {@code user} and is left out. For the checks a call makes only under a budget, asked where no call is
+     * made ({@code GET /v1/models/{model}}: a model nothing prices).
+     */
+    public boolean budgetApplies(Caller caller) {
+        if (global != null && global.limited()) return true;
+        KeyState key = caller.virtualKey() ? keys.byId(caller.id()) : null;
+        if (key != null && key.budget.limited()) return true;
+        if (caller.admin()) return false;
+        List<String> teamIds = key != null ? (key.key().teamId() == null ? List.of() : List.of(key.key().teamId()))
+                : Teams.labels(caller.tags());
+        if (teams.active() && !teamIds.isEmpty()) {
+            String user = userOf(caller, key);
+            for (String id : teamIds) {
+                Team t = teams.row(id);
+                if (t == null) continue;
+                if (t.maxBudget() != null || teams.members().active() && teams.memberWithBudget(id, user) != null) return true;
+            }
+        }
+        // a user's budget holds their calls of no team: a key without team_id, a token without a team label
+        if (!teamIds.isEmpty() || !users.active()) return false;
+        String owner = storedUser(caller, key);
+        User row = owner == null ? null : users.row(owner);
+        return row != null && row.maxBudget() != null;
+    }
+
     /** The user a call is made for: a key's {@code user_id}, a (non-admin) token's user; null for none. */
     private static String userOf(Caller caller, KeyState key) {
         if (key != null) return key.key().userId();

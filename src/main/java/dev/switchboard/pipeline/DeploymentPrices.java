@@ -46,8 +46,14 @@ final class DeploymentPrices {
         Cost asHit() { return new Cost(0, priced, nanos); }
     }
 
-    /** Concurrent: a wildcard-served model is added by the event loop of its first request ({@link #add}). */
+    /**
+     * Concurrent: a wildcard-served model is added by the event loop of its first request ({@link #add}) and dropped
+     * when the router lets its name go ({@link #gone}), so this holds the config's ids and at most the router's
+     * {@code ModelNames.MAX_SERVED} wildcard names (and the wildcard health checks' models).
+     */
     private final Map<String, Priced> byId = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The config entries' ids: never dropped, whatever a wildcard made with the same id. */
+    private final java.util.Set<String> configIds = new java.util.HashSet<>();
     private final List<String> unpriced = new ArrayList<>();
     private final PriceCatalog catalog;
 
@@ -71,8 +77,26 @@ final class DeploymentPrices {
             }
             // by id, the first entry: what an answer named only by its id (a cache hit, a wildcard's model) is priced at
             byId.putIfAbsent(d.id(), p);
+            configIds.add(d.id());
         }
     }
+
+    /**
+     * A deployment a wildcard made, whose name the router let go (ModelNames keeps the groups of at most 1,000 names):
+     * its price and context window go too, or a client naming ever new models grew this map for the process's life. A
+     * call still in flight on it is priced on demand ({@link #of(Deployment)}), as its next call re-adds it.
+     */
+    void gone(Target t) {
+        Deployment d = t.deployment();
+        if (!configIds.contains(d.id())) byId.remove(d.id());
+        windows.remove(d);
+    }
+
+    /** How many deployment ids are priced (config entries and wildcard names kept), for tests of the bound. */
+    int size() { return byId.size(); }
+
+    /** How many context windows are held (per entry, wildcard names included), for tests of the bound. */
+    int windowsHeld() { return windows.size(); }
 
     /**
      * A deployment a wildcard made for a requested model: priced by the catalog for that real model id (with the
@@ -81,12 +105,7 @@ final class DeploymentPrices {
     void add(Target t) {
         byId.computeIfAbsent(t.deployment().id(), k -> {
             Deployment d = t.deployment();
-            PriceLookup lookup;
-            try {
-                lookup = catalog.lookup(d.provider(), d.model(), d.modelInfo());
-            } catch (IllegalArgumentException e) { // checked at start for the entry; here only as a guard
-                lookup = PriceLookup.unpriced(e.getMessage());
-            }
+            PriceLookup lookup = lookup(d);
             if (!lookup.priced() && !d.provider().equals("mock")) {
                 // said once per name (at most ModelNames' 1,000 names are kept): its calls are recorded at $0
                 LOG.warn("unpriced: '{}' ({}) served through a wildcard has no price in the catalog or the entry's model_info: "
@@ -99,6 +118,14 @@ final class DeploymentPrices {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("switchboard.prices");
 
+    private PriceLookup lookup(Deployment d) {
+        try {
+            return catalog.lookup(d.provider(), d.model(), d.modelInfo());
+        } catch (IllegalArgumentException e) { // checked at start for the entry; here only as a guard
+            return PriceLookup.unpriced(e.getMessage());
+        }
+    }
+
     /**
      * Refuses a model a caller named through a wildcard when nothing prices it (neither the catalog nor the wildcard
      * entry's {@code model_info}): asked only where a budget applies, which such a call would pass at $0 however much
@@ -108,10 +135,19 @@ final class DeploymentPrices {
      * @throws dev.switchboard.model.GatewayException 400 naming the model and the fix
      */
     void requirePricedUnderBudget(Deployment d) {
-        if (byEntry.containsKey(d) || d.provider().equals("mock")) return;
+        dev.switchboard.model.GatewayException refused = unpricedUnderBudget(d);
+        if (refused != null) throw refused;
+    }
+
+    /**
+     * {@link #requirePricedUnderBudget}'s refusal, or null; adds nothing (a name only asked about, {@code GET
+     * /v1/models/{model}}, is priced by the catalog and not kept).
+     */
+    dev.switchboard.model.GatewayException unpricedUnderBudget(Deployment d) {
+        if (byEntry.containsKey(d) || d.provider().equals("mock")) return null;
         Priced p = of(d);
-        if (p == null || p.lookup().priced()) return;
-        throw dev.switchboard.model.GatewayException.badRequest("The model '" + dev.switchboard.model.LogSafe.text(d.alias()) + "' ("
+        if (p == null || p.lookup().priced()) return null;
+        return dev.switchboard.model.GatewayException.badRequest("The model '" + dev.switchboard.model.LogSafe.text(d.alias()) + "' ("
                 + dev.switchboard.model.LogSafe.text(d.id()) + ", served through a wildcard) has no price: the catalog does not know "
                 + "it and the wildcard entry's model_info sets none, so a budget cannot bound what it costs, and a caller under a "
                 + "budget may not use it. Ask for a model the catalog prices, or have the operator give it a price (its own "
@@ -151,10 +187,19 @@ final class DeploymentPrices {
 
     Priced of(String deploymentId) { return byId.get(deploymentId); }
 
-    /** The entry's own price, else (an entry made later, by a wildcard) its id's. */
+    /**
+     * The entry's own price, else (an entry made later, by a wildcard) its id's; for a wildcard's deployment whose name
+     * the router has let go meanwhile ({@link #gone}: a call in flight on it, or a name only asked about) the catalog's
+     * price, looked up again and not kept, with the model's own output limit (the provider's default for a request
+     * without one is not known here: never less than it, so a worst case is not under-reserved).
+     */
     Priced of(Deployment d) {
         Priced p = byEntry.get(d);
-        return p != null ? p : byId.get(d.id());
+        if (p != null) return p;
+        p = byId.get(d.id());
+        if (p != null || configIds.contains(d.id())) return p;
+        PriceLookup lookup = lookup(d);
+        return new Priced(d.provider(), lookup, outputLimit(d, null, lookup), contextWindow(d, lookup), ToolPrices.of(d));
     }
 
     /** The deployment model's own output limit (the catalog's, or its model_info's max_output_tokens); 0 when unknown. */

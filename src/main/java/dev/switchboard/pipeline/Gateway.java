@@ -218,7 +218,8 @@ public final class Gateway {
         ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters, labels::alias, labels::deployment),
                 ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger, prices),
                         new ObservedAttempts(observe.observer())),
-                new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add),
+                new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add,
+                        d -> registry.check(d, env), prices::gone),
                 dev.switchboard.route.SpendCaps.from(config.routerSettings(), config.deployments()));
         router.outputCeilings(prices::outputCeiling);
         PromptTokens contextTokens = new PromptTokens();
@@ -783,6 +784,37 @@ public final class Gateway {
 
     /** Whether a request for this model name is served: a model_name, group alias, deployment id or wildcard match. */
     public boolean serves(String model) { return router.serves(model); }
+
+    /**
+     * The 400 a call of this model name would get for the name itself before anything is sent, or null: a name a
+     * wildcard matches but cannot serve (not a plain model id for the provider's URL, no provider here, a bare
+     * {@code *} and no model family), or one nothing prices while a budget holds the caller's calls
+     * ({@link DeploymentPrices#requirePricedUnderBudget}). Checked without making anything (no routing group, price
+     * entry, provider or credentials: {@link ModelRouter#nameCheck}), so {@code GET /v1/models/{model}}, which has no
+     * rate limit, may ask it of any name a client invents. A name nothing serves is null ({@link #serves} says so).
+     */
+    public dev.switchboard.model.GatewayException nameRefusal(dev.switchboard.model.Caller caller, String model) {
+        ModelRouter.NameCheck c = router.nameCheck(model);
+        if (c.refusal() != null || c.made().isEmpty()) return c.refusal();
+        if (!store.governance().governor().budgetApplies(caller)) return null;
+        for (Deployment d : c.made()) {
+            dev.switchboard.model.GatewayException refused = store.prices().unpricedUnderBudget(d);
+            if (refused != null) return refused;
+        }
+        return null;
+    }
+
+    /**
+     * What the gateway holds for model names: routing groups of names served through wildcards, price entries by
+     * deployment id (the config's and those names'), context windows by deployment. Each is bounded by the config and
+     * the router's 1,000 wildcard names; a name only looked up adds to none of them.
+     */
+    public record NamesHeld(long wildcardGroups, int priceEntries, int contextWindows) {}
+
+    /** {@link NamesHeld} now. */
+    public NamesHeld namesHeld() {
+        return new NamesHeld(router.wildcardNamesHeld(), store.prices().size(), store.prices().windowsHeld());
+    }
 
     public Future<Void> close() { return http.close(); }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.account.PromptTokens;
 import dev.switchboard.account.SpendLedger;
+import dev.switchboard.account.ToolTokens;
 import dev.switchboard.govern.Admission;
 import dev.switchboard.govern.Governor;
 import dev.switchboard.govern.WorstCase;
@@ -185,10 +186,14 @@ final class Metering {
 
     /**
      * A quick token estimate of the prompt, for the tpm limit: its text at four characters a token plus the framing the
-     * chat format adds whatever the text ({@link PromptTokens#PER_MESSAGE} a message, {@link PromptTokens#REPLY_PRIMING},
-     * {@link PromptTokens#PER_TOOL} and the name and description of each tool definition). Without the framing a burst
-     * of short prompts ("hi": 1 token by its text, ~10 by OpenAI's count) reserved a tenth of what it used: QA saw 40
-     * calls on a 300 tpm key use 319 tokens. No tokenizer: a limit is checked on every call of its key.
+     * chat format adds whatever the text ({@link PromptTokens#PER_MESSAGE} a message, {@link PromptTokens#REPLY_PRIMING}),
+     * plus the tool definitions by OpenAI's formula ({@link ToolTokens}: name, description, each parameter's name, type,
+     * description and enum values, with their framing) at four characters a token. Without the framing a burst of short
+     * prompts ("hi": 1 token by its text, ~10 by OpenAI's count) reserved a tenth of what it used: QA saw 40 calls on a
+     * 300 tpm key use 319 tokens. With tools counted by name and description only, the cookbook's weather tool and two
+     * messages reserved 63 of the 101 tokens OpenAI counts (now 119), and an agent's tens of tools with rich schemas,
+     * thousands of tokens a call, let the tpm limit overshoot. No tokenizer, and the tool count is arithmetic on lengths
+     * (nothing built, nothing allocated once warm): a limit is checked on every call of its key.
      */
     static long roughTokens(ChatRequest r) {
         long chars = 0;
@@ -198,11 +203,7 @@ final class Metering {
             for (var p : m.content()) if (p instanceof dev.switchboard.model.ContentPart.Text t) chars += t.text().length();
             for (var call : m.toolCalls()) chars += length(call.name()) + length(call.arguments());
         }
-        for (var tool : r.tools()) {
-            framing += PromptTokens.PER_TOOL;
-            chars += length(tool.name()) + length(tool.description());
-        }
-        return chars / 4 + framing;
+        return chars / 4 + framing + ToolTokens.estimate(r.tools());
     }
 
     private static int length(String s) { return s == null ? 0 : s.length(); }

@@ -14,6 +14,17 @@ public interface ProviderFactory {
     Provider create(Deployment deployment, ProviderContext context);
 
     /**
+     * Refuses, as {@link #create} would, a deployment whose model cannot be served, judging only what depends on the
+     * model name (its id syntax in the upstream URL, the publisher it names) and settings read from the entry and the
+     * environment: it builds no provider, loads no credentials and does no I/O, so a name a client merely asks about
+     * (a wildcard's, {@code GET /v1/models/{model}}) costs nothing to check. By default nothing is refused (providers
+     * that send the model in the body only).
+     *
+     * @throws IllegalArgumentException ({@link ModelIds.Invalid} for a model id) when {@link #create} would throw for it
+     */
+    default void check(Deployment deployment, java.util.function.Function<String, String> env) { }
+
+    /**
      * Where a deployment with this prefix and no {@code api_base} is sent, so {@code check} and the startup log
      * can show the real address; null when there is none (in-process, or {@code api_base} is required).
      */

@@ -98,6 +98,20 @@ public final class ProviderRegistry {
 
     /** @throws IllegalArgumentException naming the line and the known prefixes when the prefix is unknown */
     public Provider create(Deployment d, ProviderContext ctx) {
+        return factory(d).create(d, ctx);
+    }
+
+    /**
+     * {@link #create}'s refusal of {@code d} without creating anything ({@link ProviderFactory#check}): an unknown or
+     * unsupported prefix, a model id that may not go into the provider's URL.
+     *
+     * @throws IllegalArgumentException as {@link #create} would
+     */
+    public void check(Deployment d, java.util.function.Function<String, String> env) {
+        factory(d).check(d, env);
+    }
+
+    private ProviderFactory factory(Deployment d) {
         ProviderFactory f = byPrefix.get(d.provider());
         String unsupported = UNSUPPORTED.get(d.provider());
         if (f == null && unsupported != null) {
@@ -117,6 +131,6 @@ public final class ProviderRegistry {
                     + "': unknown provider '" + d.provider() + "' in model " + d.id()
                     + ". Fix: use one of " + byPrefix.keySet() + " as the prefix.");
         }
-        return f.create(d, ctx);
+        return f;
     }
 }

@@ -36,7 +36,13 @@ final class ModelNames {
     private final Map<Deployment, UsageWindow> windows = new java.util.IdentityHashMap<>();
     /** One set of parallel slots per wildcard entry, shared by every model it serves. */
     private final Map<Deployment, ParallelSlots> slots = new java.util.IdentityHashMap<>();
-    private final Cache<String, ModelGroup> served = Caffeine.newBuilder().maximumSize(MAX_SERVED).build();
+    /**
+     * The groups made for names wildcards serve. Evicted on the caller's thread ({@code executor(Runnable::run)}: no
+     * task for the common pool a request must wait on), and each evicted group's deployments are told to
+     * {@link WildcardTargets#onGone}, so their prices go with them (they were kept for ever: a client inventing names
+     * grew the heap by a price entry per name).
+     */
+    private final Cache<String, ModelGroup> served;
 
     ModelNames(Map<String, ModelGroup> exact, Map<String, GroupAlias> groupAliases, WildcardTargets source,
                BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, java.util.function.Function<Deployment, CircuitBreaker> newBreaker) {
@@ -52,6 +58,11 @@ final class ModelNames {
         this.source = source;
         this.newGroup = newGroup;
         this.newBreaker = newBreaker;
+        this.served = Caffeine.newBuilder().maximumSize(MAX_SERVED).executor(Runnable::run)
+                .<String, ModelGroup>removalListener((name, group, cause) -> {
+                    if (group == null || !cause.wasEvicted()) return;
+                    for (DeploymentState m : group.members) source.onGone().accept(m.target);
+                }).build();
         Map<String, ModelGroup> ids = new LinkedHashMap<>();
         for (ModelGroup g : exact.values()) {
             for (DeploymentState m : g.members) {
@@ -128,6 +139,73 @@ final class ModelNames {
         return matching(name) != null;
     }
 
+    /**
+     * What a call for {@code name} would meet before any deployment is tried, found without making anything: no group,
+     * no provider, no credentials, nothing told to {@link WildcardTargets#onNew} (so a name only asked about leaves
+     * nothing behind). {@link #resolve}'s order and refusals: a configured name passes; a wildcard's name is refused as
+     * its first call would be (no model family for a bare {@code *}, no provider here, not a plain model id there).
+     *
+     * @return the refusal (null when a call would go on) and the deployments a wildcard serves the name with (empty for
+     *         a configured name or one nothing serves), for the checks that depend on them (a price under a budget)
+     */
+    ModelRouter.NameCheck check(String name) {
+        if (name == null || byId.containsKey(name)) return ModelRouter.NameCheck.NONE;
+        GroupAlias alias = groupAliases.get(name);
+        if (alias != null && !alias.target().equals(name)) {
+            if (byId.containsKey(alias.target()) || exact.containsKey(alias.target())) return ModelRouter.NameCheck.NONE;
+            ModelRouter.NameCheck target = checkWithoutAlias(alias.target());
+            if (target != null) return target;
+        }
+        ModelRouter.NameCheck c = checkWithoutAlias(name);
+        return c == null ? ModelRouter.NameCheck.NONE : c;
+    }
+
+    private ModelRouter.NameCheck checkWithoutAlias(String name) {
+        if (byId.containsKey(name) || exact.containsKey(name)) return ModelRouter.NameCheck.NONE;
+        ModelGroup g = served.getIfPresent(name);
+        if (g != null) {
+            List<Deployment> made = new ArrayList<>(g.members.size());
+            for (DeploymentState m : g.members) made.add(m.target.deployment());
+            return new ModelRouter.NameCheck(null, made);
+        }
+        WildcardRoute route = matching(name);
+        if (route == null) return null;
+        List<String> segments = route.match(name);
+        List<Deployment> made = new ArrayList<>(route.templates.size());
+        try {
+            for (Deployment t : route.templates) {
+                String full = WildcardRoute.substitute(templateModel(t), segments, name);
+                Deployment concrete = served(t, name, full);
+                checkProvider(route, t, name, full, concrete, source.check());
+                made.add(concrete);
+            }
+        } catch (GatewayException e) {
+            return new ModelRouter.NameCheck(e, List.of());
+        }
+        return new ModelRouter.NameCheck(null, made);
+    }
+
+    /**
+     * {@code how} applied to the deployment a wildcard made for {@code name}, its refusal turned into the call's 400: not a plain
+     * model id for the provider's URL, or no provider here.
+     */
+    private static void checkProvider(WildcardRoute route, Deployment t, String name, String full, Deployment concrete,
+                                      java.util.function.Consumer<Deployment> how) {
+        try {
+            how.accept(concrete);
+        } catch (dev.switchboard.provider.ModelIds.Invalid e) {
+            throw invalidName(name, e);
+        } catch (IllegalArgumentException e) {
+            throw noProvider(route, t, name, full, concrete);
+        }
+    }
+
+    private static GatewayException noProvider(WildcardRoute route, Deployment t, String name, String full, Deployment concrete) {
+        return GatewayException.badRequest("The model '" + name + "' matches the wildcard '" + route.pattern
+                + "' (line " + t.line() + "), which would send it to '" + full + "', but '" + concrete.provider()
+                + "' is not a provider this gateway has. Ask for a model of a provider it has, e.g. openai/… or anthropic/….", "model");
+    }
+
     private ModelGroup resolveWithoutAlias(String name) {
         ModelGroup g = byId.get(name);
         if (g == null) g = exact.get(name);
@@ -157,9 +235,7 @@ final class ModelNames {
             } catch (dev.switchboard.provider.ModelIds.Invalid e) {
                 throw invalidName(name, e);
             } catch (IllegalArgumentException e) {
-                throw GatewayException.badRequest("The model '" + name + "' matches the wildcard '" + route.pattern
-                        + "' (line " + t.line() + "), which would send it to '" + full + "', but '" + concrete.provider()
-                        + "' is not a provider this gateway has. Ask for a model of a provider it has, e.g. openai/… or anthropic/….", "model");
+                throw noProvider(route, t, name, full, concrete);
             }
             Target target = new Target(concrete, p);
             source.onNew().accept(target);
@@ -243,6 +319,12 @@ final class ModelNames {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         groupAliases.forEach((n, a) -> { if (!a.hidden() && !n.equals(a.target())) out.put(n, a.target()); });
         return out;
+    }
+
+    /** How many names served through wildcards have a group now (at most {@link #MAX_SERVED}). */
+    long servedNames() {
+        served.cleanUp();
+        return served.estimatedSize();
     }
 
     /** Every group configured at start (model_names and deployment ids), for the deployments' live state. */

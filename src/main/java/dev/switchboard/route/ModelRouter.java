@@ -178,6 +178,31 @@ public final class ModelRouter {
         return names.serves(name) || auto != null && auto.alias().equals(name);
     }
 
+    /** How many names served through wildcards have a routing group now (at most 1,000, the least recently used let go). */
+    public long wildcardNamesHeld() { return names.servedNames(); }
+
+    /**
+     * What a call for a name meets before any deployment is tried.
+     *
+     * @param refusal the call's 400 for the name itself (a wildcard that cannot serve it: not a plain model id for the
+     *                provider's URL, no provider here, a bare {@code *} and no model family); null when a call goes on
+     * @param made    the deployments a wildcard serves the name with (empty for a configured name), for the checks that
+     *                depend on them (a price under a budget)
+     */
+    public record NameCheck(GatewayException refusal, List<dev.switchboard.config.Deployment> made) {
+        static final NameCheck NONE = new NameCheck(null, List.of());
+    }
+
+    /**
+     * {@link NameCheck} of {@code name}, found without making anything (no group, no price entry, no provider, no
+     * credentials): for {@code GET /v1/models/{model}} and {@code count_tokens}, which ask about a name a client may
+     * invent, with no rate limit, and must leave nothing behind. A name nothing serves passes ({@link #serves} answers it).
+     */
+    public NameCheck nameCheck(String name) {
+        if (auto != null && auto.alias().equals(name)) return NameCheck.NONE;
+        return names.check(name);
+    }
+
     /**
      * A model no deployment here serves is the 404 model_not_found the router would answer, listing the names this caller
      * may use: asked before the key's allowlist is, so a key with one is told the model does not exist (as count_tokens and

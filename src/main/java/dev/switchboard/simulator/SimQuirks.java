@@ -57,6 +57,12 @@ final class SimQuirks {
                     return true;
                 }
             }
+            String effort = mistralEffort(body);
+            if (effort != null) {
+                answer(resp, 400, new JsonObject().put("object", "error").put("message", effort)
+                        .put("type", "invalid_request_invalid_args").putNull("param").put("code", "3051").put("raw_status_code", 400));
+                return true;
+            }
             String refused = mistralMessages(body.getJsonArray("messages"));
             if (refused != null) {
                 answer(resp, refused.startsWith("Tool call id") ? 400 : 422, refused.startsWith("Tool call id")
@@ -69,6 +75,7 @@ final class SimQuirks {
                 return true;
             }
         }
+        if (service.equals("openrouter") && OpenRouterSim.refused(body, resp)) return true;
         if (service.equals("deepseek")) {
             String missing = deepSeekMissingReasoning(body);
             if (missing != null) {
@@ -95,6 +102,26 @@ final class SimQuirks {
             return true;
         }
         return false;
+    }
+
+    /** Mistral's models with adjustable reasoning (its docs' "Reasoning": mistral-small-latest, mistral-medium-3-5). */
+    private static final Set<String> MISTRAL_EFFORT_MODELS = Set.of("mistral-small-latest", "mistral-small-2603",
+            "mistral-medium-3-5", "mistral-medium-3.5", "mistral-medium-2604");
+
+    /**
+     * Mistral's 400 (code 3051) for a {@code reasoning_effort} it does not take, or null: a value other than its two
+     * ({@code none}, {@code high}; its message as Mistral words it), or any on a model without adjustable reasoning
+     * (Magistral reasons always, the others not at all).
+     */
+    private static String mistralEffort(JsonObject body) {
+        Object effort = body.getValue("reasoning_effort");
+        if (effort == null) return null;
+        if (!MISTRAL_EFFORT_MODELS.contains(String.valueOf(body.getValue("model")))) {
+            return "Reasoning effort is not enabled for this model";
+        }
+        if ("none".equals(effort) || "high".equals(effort)) return null;
+        return "reasoning_effort='" + effort + "' is not supported for this model. Must be one of "
+                + "(<ReasoningEffort.none: 'none'>, <ReasoningEffort.high: 'high'>)";
     }
 
     /**

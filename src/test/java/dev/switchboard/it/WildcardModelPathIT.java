@@ -162,4 +162,123 @@ class WildcardModelPathIT {
         assertThat(free.statusCode()).as(free.body()).isEqualTo(200);
         assertThat(free.headers().firstValue("x-switchboard-cost").orElseThrow()).isEqualTo("0");
     }
+
+    /** The name as one path of GET /v1/models/{model}: its slashes kept, every other reserved character escaped. */
+    private static String modelPath(String model) {
+        StringBuilder out = new StringBuilder();
+        for (char c : model.toCharArray()) {
+            if (Character.isLetterOrDigit(c) && c < 128 || "/-_.~:@".indexOf(c) >= 0) out.append(c);
+            else for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) out.append(String.format("%%%02X", b));
+        }
+        return out.toString();
+    }
+
+    private static HttpResponse<String> modelInfo(String model, String... headers) {
+        return modelInfoAs(TestGateway.MASTER_KEY, model, headers);
+    }
+
+    private static HttpResponse<String> modelInfoAs(String key, String model, String... headers) {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.v1() + "/models/" + modelPath(model)))
+                .header("authorization", "Bearer " + key).GET();
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return Http.send(b.build());
+    }
+
+    /**
+     * GET /v1/models/{model} agrees with the call: a name a wildcard matches but a call refuses (400 param: model) does
+     * not exist, the same 404 model_not_found an unknown plain name gets (it was a 200 Model object); a plain name of
+     * the wildcard is still described. The Anthropic dialect's model lookup and count_tokens agree too.
+     */
+    @Test
+    void aNameACallRefusesIsNoModelToLookUp() {
+        HttpResponse<String> unknown = modelInfo("no-such-model");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        String unknownCode = new JsonObject(unknown.body()).getJsonObject("error").getString("code");
+        assertThat(unknownCode).isEqualTo("model_not_found");
+        for (String m : List.of("gw/gemini-2.5-pro?key=x", "gw/gemini 2.5", "gw/gemini-2.5-pro#x", "gw/%2e%2e/gemini-2.5-pro",
+                "vw/claude-sonnet-4-5@2025?x", "vw/llama/x", "bw/a?b", "aw/my gpt")) {
+            HttpResponse<String> call = chat(TestGateway.MASTER_KEY, m, 20);
+            assertThat(call.statusCode()).as(m + ": " + call.body()).isEqualTo(400);
+            assertThat(gw.simulator.received()).as(m + " reached the upstream").isEmpty();
+            HttpResponse<String> r = modelInfo(m);
+            assertThat(r.statusCode()).as(m + ": " + r.body()).isEqualTo(404);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("code")).as(m).isEqualTo(unknownCode);
+            assertThat(error.getString("type")).as(m).isEqualTo(new JsonObject(unknown.body()).getJsonObject("error").getString("type"));
+            HttpResponse<String> claude = modelInfo(m, "anthropic-version", "2023-06-01");
+            assertThat(claude.statusCode()).as("Anthropic dialect, " + m + ": " + claude.body()).isEqualTo(404);
+        }
+        for (String m : List.of("gw/gemini-2.5-pro", "vw/gemini-2.5-flash", "vw/claude-sonnet-4-5@20250929",
+                "bw/anthropic.claude-3-haiku-20240307-v1:0", "aw/my-gpt4o")) {
+            HttpResponse<String> plain = modelInfo(m);
+            assertThat(plain.statusCode()).as(m + ": " + plain.body()).isEqualTo(200);
+            assertThat(new JsonObject(plain.body()).getString("id")).isEqualTo(m);
+        }
+        HttpResponse<String> counted = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY, new JsonObject()
+                .put("model", "gw/gemini-2.5-pro?key=x").put("messages", new JsonArray().add(new JsonObject()
+                        .put("role", "user").put("content", "hi"))).encode(), "anthropic-version", "2023-06-01");
+        assertThat(counted.statusCode()).as("count_tokens answers as the call: " + counted.body()).isEqualTo(400);
+        assertThat(counted.body()).contains("is not valid");
+        assertThat(gw.simulator.received()).as("nothing went upstream").isEmpty();
+    }
+
+    /**
+     * A name nothing prices is refused to a caller under a budget (the call's 400), so it does not exist for that caller's
+     * lookup either; a caller without a budget is served it and sees it.
+     */
+    @Test
+    void anUnpricedNameIsNoModelForACallerUnderABudget() {
+        String key = new Admin(gw).generate(new JsonObject().put("key_alias", "budgeted-lookup").put("models", new JsonArray().add("gw/*"))
+                .put("max_budget", 5)).getString("key");
+        assertThat(chat(key, "gw/gemini-8-ultra-latest", 20).statusCode()).isEqualTo(400);
+        HttpResponse<String> budgeted = modelInfoAs(key, "gw/gemini-8-ultra-latest");
+        assertThat(budgeted.statusCode()).as(budgeted.body()).isEqualTo(404);
+        assertThat(modelInfoAs(key, "gw/gemini-2.5-pro").statusCode()).as("a priced name").isEqualTo(200);
+        assertThat(modelInfo("gw/gemini-8-ultra-latest").statusCode()).as("the master key has no budget").isEqualTo(200);
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    /**
+     * Looking names up makes nothing (the reverted first fix resolved each name as a call would: a routing group and a
+     * price entry per name, never freed, on a route with no rate limit): 600 distinct names, served and refused, of all
+     * four wildcards leave the routing groups, price entries and context windows as they were. A call does make them,
+     * which shows the counts see what a name leaves.
+     */
+    @Test
+    void namesOnlyLookedUpLeaveNothingBehind() {
+        dev.switchboard.pipeline.Gateway.NamesHeld before = gw.gateway.namesHeld();
+        for (int i = 0; i < 150; i++) {
+            assertThat(modelInfo("gw/gemini-lookup-" + i).statusCode()).isEqualTo(200);
+            assertThat(modelInfo("vw/gemini-lookup-" + i).statusCode()).isEqualTo(200);
+            assertThat(modelInfo("bw/lookup.model-" + i + "-v1:0").statusCode()).isEqualTo(200);
+            assertThat(modelInfo("aw/lookup-" + i + "?x").statusCode()).isEqualTo(404);
+        }
+        assertThat(gw.gateway.namesHeld()).isEqualTo(before);
+        assertThat(gw.simulator.received()).isEmpty();
+        HttpResponse<String> call = chat(TestGateway.MASTER_KEY, "gw/gemini-lookup-1", 20);
+        assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+        dev.switchboard.pipeline.Gateway.NamesHeld after = gw.gateway.namesHeld();
+        int added = before.wildcardGroups() < 1_000 ? 1 : 0; // at the bound (another test's calls) one name goes for it
+        assertThat(after.wildcardGroups()).isEqualTo(before.wildcardGroups() + added);
+        assertThat(after.priceEntries()).isEqualTo(before.priceEntries() + added);
+    }
+
+    /**
+     * Calls with ever new names keep at most the router's 1,000 wildcard names, and their price entries and context
+     * windows go with their groups (the prices stayed for ever: a client inventing names grew the heap, bounded only by
+     * its rate limit). The first name's group was let go; a call with it again is made and priced anew.
+     */
+    @Test
+    void callsWithEverNewNamesKeepABoundedNumberOfPrices() {
+        int n = 1_050;
+        for (int i = 0; i < n; i++) {
+            HttpResponse<String> r = chat(TestGateway.MASTER_KEY, "gw/gemini-2.5-flash-n" + i, 1);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        dev.switchboard.pipeline.Gateway.NamesHeld held = gw.gateway.namesHeld();
+        assertThat(held.wildcardGroups()).isLessThanOrEqualTo(1_000);
+        // the config has no entry of its own (four wildcard entries): every price entry and window is a name's
+        assertThat(held.priceEntries()).as("price entries").isLessThanOrEqualTo(1_000 + 20);
+        assertThat(held.contextWindows()).as("context windows").isLessThanOrEqualTo(1_000 + 20);
+    }
 }

@@ -43,4 +43,26 @@ class TpmReservationTest {
                 null, null, null, null, null, null, null, List.of(), null, null, Map.of(), false, false, Map.of());
         assertThat(Metering.tpmReservation(two)).as("10 characters, two messages, the priming").isEqualTo(10 / 4 + 2 * 4 + 3);
     }
+
+    /**
+     * A tool's parameter schema is reserved too, by OpenAI's formula (account.ToolTokens): the cookbook's weather tool
+     * with its two messages is 101 prompt tokens by OpenAI's count. Reserved by the name and description alone, it was
+     * 63, and an agent's tool schemas let the tpm limit overshoot.
+     */
+    @Test
+    void aToolsParameterSchemaIsReservedAsOpenAiCountsIt() throws Exception {
+        JsonNode parameters = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"type": "object",
+                 "properties": {
+                   "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
+                   "unit": {"type": "string", "description": "The unit of temperature to return", "enum": ["celsius", "fahrenheit"]}},
+                 "required": ["location"]}""");
+        var tool = new dev.switchboard.model.Tool("get_current_weather", "Get the current weather in a given location", parameters, null, null);
+        ChatRequest weather = new ChatRequest("m", List.of(
+                Message.text(Role.SYSTEM, "You are a helpful assistant that can answer to questions about the weather."),
+                Message.text(Role.USER, "What's the weather like in San Francisco?")), List.of(tool),
+                null, null, null, null, null, null, null, List.of(), null, null, Map.of(), false, false, Map.of());
+        assertThat(Metering.tpmReservation(weather)).as("not under OpenAI's 101").isGreaterThanOrEqualTo(101)
+                .as("and not far over it").isLessThanOrEqualTo(130);
+    }
 }

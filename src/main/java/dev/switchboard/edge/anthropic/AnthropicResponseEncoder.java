@@ -43,9 +43,16 @@ public final class AnthropicResponseEncoder {
         if (c != null) {
             com.fasterxml.jackson.databind.JsonNode signed = c.message().extra() == null ? null
                     : c.message().extra().get("thinking_blocks");
+            // Claude behind OpenRouter: its reasoning_details, the signature with the text (OpenAI clients get the
+            // field as OpenRouter sent it, in the message's extra)
+            ArrayNode fromDetails = signed != null || c.message().extra() == null ? null
+                    : dev.switchboard.model.ReasoningDetails.thinkingBlocks(
+                            c.message().extra().get(dev.switchboard.model.ReasoningDetails.FIELD), c.message().reasoning());
             if (signed instanceof ArrayNode blocks && !blocks.isEmpty()) {
                 // Claude's own signed blocks, from a provider that serves Claude in another wire format (Bedrock)
                 for (com.fasterxml.jackson.databind.JsonNode b : blocks) content.add(b.deepCopy());
+            } else if (fromDetails != null) {
+                content.addAll(fromDetails);
             } else if (c.message().reasoning() != null) {
                 content.addObject().put("type", "thinking").put("thinking", c.message().reasoning()).put("signature", "");
             }

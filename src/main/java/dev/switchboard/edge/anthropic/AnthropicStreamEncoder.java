@@ -111,14 +111,26 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         for (ChunkChoice ch : c.choices()) {
             if (ch.index() != 0) continue; // Anthropic has one choice
             Delta d = ch.delta();
-            if (d.reasoning() != null && !d.reasoning().isEmpty()) {
+            // OpenRouter's reasoning_details (Claude behind it): a piece's text is its reasoning when it came without
+            // OpenRouter's plain reasoning field, and its signature (or encrypted block) a signed block below
+            com.fasterxml.jackson.databind.JsonNode details = d.extra() == null ? null
+                    : d.extra().get(dev.switchboard.model.ReasoningDetails.FIELD);
+            String reasoning = d.reasoning();
+            if ((reasoning == null || reasoning.isEmpty()) && details != null) reasoning = dev.switchboard.model.ReasoningDetails.text(details);
+            if (reasoning != null && !reasoning.isEmpty()) {
                 flushTools(out);
                 open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
-                out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", d.reasoning())));
+                out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
             }
             if (d.extra() != null && d.extra().get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode blocks) {
                 flushTools(out);
                 signedThinking(out, blocks);
+            } else if (details != null) {
+                com.fasterxml.jackson.databind.node.ArrayNode signedPieces = dev.switchboard.model.ReasoningDetails.signedPieces(details);
+                if (signedPieces != null) {
+                    flushTools(out);
+                    signedThinking(out, signedPieces);
+                }
             }
             if (d.content() != null && !d.content().isEmpty()) {
                 flushTools(out);

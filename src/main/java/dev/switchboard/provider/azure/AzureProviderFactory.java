@@ -65,6 +65,12 @@ public final class AzureProviderFactory implements ProviderFactory {
         return out;
     }
 
+    /** {@link #create}'s settings and URL (the deployment name in its path), without a token source. */
+    @Override
+    public void check(Deployment d, java.util.function.Function<String, String> env) {
+        AzureUrls.of(d, AzureSettings.from(d, env));
+    }
+
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
         AzureSettings s = AzureSettings.from(d, ctx.env());

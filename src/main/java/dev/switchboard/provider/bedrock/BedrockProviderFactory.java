@@ -86,6 +86,20 @@ public final class BedrockProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
+        refuseRoles(d);
+        return new BedrockProvider(d, BedrockAuth.of(d, ctx.env()), ctx.http(), ctx.vertx());
+    }
+
+    /** The model id checks of {@link BedrockProvider}'s constructor, without its credentials. */
+    @Override
+    public void check(Deployment d, java.util.function.Function<String, String> env) {
+        refuseRoles(d);
+        String modelId = BedrockModels.modelId(d.model());
+        dev.switchboard.provider.ModelIds.require(d, modelId, dev.switchboard.provider.ModelIds.BEDROCK);
+        dev.switchboard.provider.ModelIds.require(d, BedrockModels.pathId(d, modelId), dev.switchboard.provider.ModelIds.BEDROCK);
+    }
+
+    private static void refuseRoles(Deployment d) {
         for (String unsupported : new String[] {"aws_role_name", "aws_web_identity_token", "aws_sts_endpoint"}) {
             if (d.params().containsKey(unsupported)) {
                 throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id()
@@ -94,6 +108,5 @@ public final class BedrockProviderFactory implements ProviderFactory {
                         + " aws_session_token, in a profile (aws_profile_name) or in the AWS environment variables.");
             }
         }
-        return new BedrockProvider(d, BedrockAuth.of(d, ctx.env()), ctx.http(), ctx.vertx());
     }
 }

@@ -21,6 +21,17 @@ public final class GeminiProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
+        checkBase(d);
+        return new GeminiProvider(d, GeminiProvider.aiStudio(d, key(d, ctx.env())), ctx.http());
+    }
+
+    @Override
+    public void check(Deployment d, java.util.function.Function<String, String> env) {
+        checkBase(d);
+        dev.switchboard.provider.ModelIds.require(d, d.model(), dev.switchboard.provider.ModelIds.GOOGLE); // as aiStudio
+    }
+
+    private static void checkBase(Deployment d) {
         String b = d.apiBase() == null ? "" : d.apiBase().replaceAll("/+$", "");
         // Google's OpenAI-compatible endpoint, or a full model URL, given as a gemini/ base: the gateway adds
         // /models/<model>:generateContent itself (LiteLLM: {api_base}/models/{model}:{endpoint}).
@@ -31,7 +42,6 @@ public final class GeminiProviderFactory implements ProviderFactory {
                     + " (or leave it out for " + GeminiProvider.DEFAULT_BASE + "); for Google's OpenAI-compatible endpoint use "
                     + "openai_compatible/" + d.model() + " with that api_base.");
         }
-        return new GeminiProvider(d, GeminiProvider.aiStudio(d, key(d, ctx.env())), ctx.http());
     }
 
     /**

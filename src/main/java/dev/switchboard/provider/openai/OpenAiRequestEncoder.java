@@ -38,6 +38,8 @@ final class OpenAiRequestEncoder {
     private final boolean reasoning;
     /** The model as the service knows it ({@link ReasoningModels#wireName}: an Azure name without LiteLLM's o_series/). */
     private final String model;
+    /** Mistral's rule ({@link MistralEffort}): whether this model takes {@code reasoning_effort}, decided once. */
+    private final boolean mistralAdjustable;
 
     OpenAiRequestEncoder(Deployment deployment, OpenAiFlavor flavor) {
         this.deployment = deployment;
@@ -54,6 +56,7 @@ final class OpenAiRequestEncoder {
         this.modelMember = java.util.Arrays.copyOf(m, m.length - 1);
         // by model_info.base_model when set (an azure/ deployment is named by its user), or LiteLLM's azure/o_series/
         this.reasoning = ReasoningModels.reasoning(deployment);
+        this.mistralAdjustable = wire.mistralEffort() && MistralEffort.adjustable(deployment);
     }
 
     Buffer chat(ChatRequest r, boolean stream) {
@@ -205,13 +208,21 @@ final class OpenAiRequestEncoder {
                 }
             }
             for (Map.Entry<String, JsonNode> e : r.extra().entrySet()) {
-                // "default" is the model's own effort: where the word is no value of the service's, none is sent
-                if (e.getKey().equals("reasoning_effort") && wire.dropsEffort(e.getValue())) continue;
+                if (e.getKey().equals("reasoning_effort")) {
+                    // "default" is the model's own effort: where the word is no value of the service's, none is sent
+                    if (wire.dropsEffort(e.getValue())) continue;
+                    if (wire.mistralEffort()) { // Mistral's two values, to the models that take the field only
+                        String v = mistralAdjustable ? MistralEffort.value(e.getValue()) : null;
+                        if (v != null) g.writeStringField("reasoning_effort", v);
+                        continue;
+                    }
+                }
                 g.writeFieldName(e.getKey());
                 g.writeTree(e.getValue());
             }
             String effort = effortForThinking(r);
             if (effort != null) g.writeStringField("reasoning_effort", effort);
+            if (wire.reasoningDetails()) reasoningForThinking(g, r);
             g.writeEndObject();
         });
     }
@@ -219,16 +230,48 @@ final class OpenAiRequestEncoder {
     /**
      * An Anthropic client's {@code thinking} (Claude Code's thinking toggle) as {@code reasoning_effort} for OpenAI's
      * reasoning models (o-series, gpt-5), which reason anyway and take an effort, not a budget: up to 2,048 tokens low,
-     * up to 8,192 medium, more high. Null for other models (gpt-4o refuses the field) or without thinking; an
+     * up to 8,192 medium, more high. Adaptive thinking ({@code type: adaptive}, the model decides how much, no budget) is
+     * thinking on too: its {@code output_config.effort} when the client gave one ({@code max} is {@code high}), else
+     * {@code medium}, OpenAI's own default. Null for other models (gpt-4o refuses the field) or without thinking; an
      * OpenAI-dialect client writes {@code reasoning_effort} itself.
      */
     private String effortForThinking(ChatRequest r) {
         if (!fromAnthropic(r) || r.extra().containsKey("reasoning_effort")) return null;
         JsonNode thinking = r.anthropicField("thinking");
-        if (thinking == null || !"enabled".equals(thinking.path("type").asText())) return null;
+        String type = thinking == null ? null : thinking.path("type").asText();
+        boolean adaptive = "adaptive".equals(type);
+        if (!adaptive && !"enabled".equals(type)) return null;
+        if (mistralAdjustable) return "high"; // Mistral's one effort with reasoning on
         if (!reasoningModel()) return null;
+        if (adaptive) {
+            JsonNode config = r.anthropicField("output_config");
+            String effort = config == null ? "" : config.path("effort").asText("");
+            return switch (effort) {
+                case "low", "medium", "high" -> effort;
+                case "max" -> "high";
+                default -> "medium";
+            };
+        }
         int budget = thinking.path("budget_tokens").asInt(0);
         return budget <= 2048 ? "low" : budget <= 8192 ? "medium" : "high";
+    }
+
+    /**
+     * An Anthropic client's {@code thinking} as OpenRouter's {@code reasoning} object, which OpenRouter gives Claude as
+     * its thinking budget ({@code max_tokens}; {@code enabled} for an adaptive thinking without one), unless the client
+     * sent OpenRouter's own field. Without it a Claude model behind OpenRouter does not think, and a tool loop's
+     * thinking blocks have nothing to sign.
+     */
+    private static void reasoningForThinking(JsonGenerator g, ChatRequest r) throws IOException {
+        if (!fromAnthropic(r) || r.extra().containsKey("reasoning")) return;
+        JsonNode thinking = r.anthropicField("thinking");
+        String type = thinking == null ? null : thinking.path("type").asText();
+        if (!"enabled".equals(type) && !"adaptive".equals(type)) return;
+        g.writeObjectFieldStart("reasoning");
+        int budget = thinking.path("budget_tokens").asInt(0);
+        if (budget > 0) g.writeNumberField("max_tokens", budget);
+        else g.writeBooleanField("enabled", true);
+        g.writeEndObject();
     }
 
     private static boolean fromAnthropic(ChatRequest r) {
@@ -329,6 +372,13 @@ final class OpenAiRequestEncoder {
         // the client's own field of that name (an OpenRouter client's reasoning) goes as it wrote it, from extra
         if (reasoning != null && (m.extra() == null || !m.extra().has(wire.reasoning().field))) {
             g.writeStringField(wire.reasoning().field, reasoning);
+        }
+        // Claude's signed thinking (an Anthropic client's blocks) as OpenRouter's reasoning_details, unless the client
+        // sent that field itself (it goes as written, from extra)
+        if (wire.reasoningDetails() && m.extra() != null && m.extra().has("thinking_blocks")
+                && !m.extra().has(dev.switchboard.model.ReasoningDetails.FIELD)) {
+            g.writeFieldName(dev.switchboard.model.ReasoningDetails.FIELD);
+            g.writeTree(dev.switchboard.model.ReasoningDetails.of(dev.switchboard.model.ThinkingBlocks.of(m)));
         }
         if (m.extra() != null) {
             for (Map.Entry<String, JsonNode> e : m.extra().properties()) {

@@ -21,15 +21,20 @@ package dev.switchboard.provider.openai;
  *                      models take {@code none} and {@code default}); elsewhere the word, which LiteLLM's clients send
  *                      for "the provider's default" and OpenAI refuses (400), is left out of the body, which is what
  *                      it asks for ({@link #dropsEffort})
+ * @param mistralEffort  {@code reasoning_effort} as Mistral takes it ({@link MistralEffort}): only to the models with
+ *                      adjustable reasoning, and only its two values ({@code none}, {@code high})
+ * @param reasoningDetails an assistant turn's signed thinking ({@code thinking_blocks}: an Anthropic client's thinking
+ *                      and redacted_thinking blocks) goes back as OpenRouter's {@code reasoning_details}
+ *                      ({@link dev.switchboard.model.ReasoningDetails}), so a Claude model behind it can verify it
  */
 record WireRules(String seedField, boolean takesUser, ReasoningEcho reasoning, boolean mistralToolIds,
-                 boolean namesOnToolsOnly, boolean takesDefaultEffort) {
+                 boolean namesOnToolsOnly, boolean takesDefaultEffort, boolean mistralEffort, boolean reasoningDetails) {
 
     /** OpenAI's own rules: what every row has unless it says otherwise. */
-    static final WireRules OPENAI = new WireRules("seed", true, ReasoningEcho.NONE, false, false, false);
+    static final WireRules OPENAI = new WireRules("seed", true, ReasoningEcho.NONE, false, false, false, false, false);
 
     /** Groq: OpenAI's rules, and {@code reasoning_effort: "default"} passed on (its Qwen 3 models take it). */
-    static final WireRules GROQ = new WireRules("seed", true, ReasoningEcho.NONE, false, false, true);
+    static final WireRules GROQ = new WireRules("seed", true, ReasoningEcho.NONE, false, false, true, false, false);
 
     /** LiteLLM's and Groq's {@code reasoning_effort} for "the model's default". */
     static final String DEFAULT_EFFORT = "default";
@@ -46,27 +51,28 @@ record WireRules(String seedField, boolean takesUser, ReasoningEcho reasoning, b
      * DeepSeek's thinking mode: the reasoning of the turns that used tools must come back as {@code reasoning_content}
      * (else its 400 "The reasoning_content in the thinking mode must be passed back to the API").
      */
-    static final WireRules DEEPSEEK = new WireRules("seed", true, ReasoningEcho.REASONING_CONTENT, false, false, false);
+    static final WireRules DEEPSEEK = new WireRules("seed", true, ReasoningEcho.REASONING_CONTENT, false, false, false, false, false);
 
     /**
      * OpenRouter takes an assistant turn's reasoning back as {@code reasoning} (its own name for it) and passes it to
      * the model's provider, which for DeepSeek and Kimi behind it is the same thinking-with-tools rule as DeepSeek's.
      */
-    static final WireRules OPENROUTER = new WireRules("seed", true, ReasoningEcho.REASONING, false, false, false);
+    static final WireRules OPENROUTER = new WireRules("seed", true, ReasoningEcho.REASONING, false, false, false, false, true);
 
     /**
      * Mistral's schema forbids any other field (pydantic extra_forbidden, a 422): the seed is {@code random_seed},
      * there is no {@code user}, no reasoning field on a message, {@code name} only on tool messages, and tool-call ids
      * are nine letters and digits (LiteLLM's {@code litellm/llms/mistral} maps seed to random_seed and never sends user
-     * nor a name outside tool messages, likewise).
+     * nor a name outside tool messages, likewise). {@code reasoning_effort} goes only where Mistral takes it
+     * ({@link MistralEffort}).
      */
-    static final WireRules MISTRAL = new WireRules("random_seed", false, ReasoningEcho.NONE, true, true, false);
+    static final WireRules MISTRAL = new WireRules("random_seed", false, ReasoningEcho.NONE, true, true, false, true, false);
 
     /**
      * Whether a client's OpenAI body may be relayed as written ({@link OpenAiRequestEncoder#relay}): not where the body
      * needs a field renamed or dropped, or the ids mapped, which only the canonical encoding does.
      */
-    boolean relayable() { return seedField.equals("seed") && takesUser && !mistralToolIds && !namesOnToolsOnly; }
+    boolean relayable() { return seedField.equals("seed") && takesUser && !mistralToolIds && !namesOnToolsOnly && !mistralEffort; }
 
     /**
      * How an assistant turn's reasoning text ({@code Message.reasoning}: an OpenAI client's {@code reasoning_content},

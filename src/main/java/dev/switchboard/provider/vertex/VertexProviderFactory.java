@@ -76,6 +76,15 @@ public final class VertexProviderFactory implements ProviderFactory {
                         + "application-default login`.");
     }
 
+    /** {@link #create}'s checks of the entry's settings and the model id, without the credentials (no file read). */
+    @Override
+    public void check(Deployment d, java.util.function.Function<String, String> env) {
+        VertexSettings.from(d, env);
+        dev.switchboard.provider.ModelIds.requireUrlSafe(d, d.model(), "Vertex AI");
+        dev.switchboard.provider.ModelIds.require(d, d.model(), VertexPublisher.of(d) == VertexPublisher.ANTHROPIC
+                ? dev.switchboard.provider.ModelIds.VERTEX_CLAUDE : dev.switchboard.provider.ModelIds.GOOGLE);
+    }
+
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
         VertexSettings settings = VertexSettings.from(d, ctx.env());

@@ -99,6 +99,84 @@ class AnthropicStreamEncoderTest {
         assertThat(next.toString()).contains("{\"type\":\"signature_delta\",\"signature\":\"\"}");
     }
 
+    /** An OpenAI-style chunk with its reasoning and OpenRouter's reasoning_details (JSON) on the delta. */
+    private static ChatChunk details(String reasoning, String content, String detailsJson) {
+        com.fasterxml.jackson.databind.node.ObjectNode extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        try {
+            extra.set("reasoning_details", new com.fasterxml.jackson.databind.ObjectMapper().readTree(detailsJson));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new ChatChunk("gen-1", 1, "anthropic/claude-sonnet-4.5", List.of(new ChunkChoice(0,
+                new Delta(null, content, reasoning, null, List.of(), extra), null, null)), null, null, null);
+    }
+
+    /** Each event in full: "type index", the block's type (and data), the delta's type and value. */
+    private static List<String> fullEvents(Buffer b) {
+        List<String> out = new ArrayList<>();
+        if (b == null) return out;
+        for (String block : b.toString().split("\n\n")) {
+            JsonObject e = new JsonObject(block.substring(block.indexOf("data: ") + 6));
+            String line = e.getString("type");
+            if (e.containsKey("index")) line += " " + e.getInteger("index");
+            JsonObject cb = e.getJsonObject("content_block");
+            if (cb != null) line += " " + cb.getString("type") + (cb.containsKey("data") ? " " + cb.getString("data") : "");
+            JsonObject d = e.getJsonObject("delta");
+            if (d != null && d.containsKey("thinking")) line += " thinking_delta " + d.getString("thinking");
+            if (d != null && d.containsKey("signature")) line += " signature_delta " + d.getString("signature");
+            if (d != null && d.containsKey("text")) line += " text_delta " + d.getString("text");
+            out.add(line);
+        }
+        return out;
+    }
+
+    private static final String CLAUDE = ",\"format\":\"anthropic-claude-v1\"";
+
+    /**
+     * Claude behind OpenRouter, streamed: the text pieces are one thinking block's deltas, the signature piece its
+     * signature_delta and end, the encrypted piece a redacted_thinking block of its own, then the text; the content
+     * chunks' "reasoning_details": [] add nothing. The same whether the text pieces carry the plain reasoning beside
+     * their details or not.
+     */
+    @Test
+    void openRoutersReasoningDetailsBecomeSignedAndRedactedBlocksInOrder() {
+        for (boolean plain : new boolean[] {true, false}) {
+            AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+            List<String> all = new ArrayList<>();
+            all.addAll(fullEvents(enc.chunk(details(plain ? "Let me " : null, "",
+                    "[{\"type\":\"reasoning.text\",\"text\":\"Let me \"" + CLAUDE + ",\"index\":0}]"))));
+            all.addAll(fullEvents(enc.chunk(details(plain ? "think." : null, "",
+                    "[{\"type\":\"reasoning.text\",\"text\":\"think.\"" + CLAUDE + ",\"index\":0}]"))));
+            all.addAll(fullEvents(enc.chunk(details(null, "", "[{\"type\":\"reasoning.text\",\"signature\":\"EqIFsig\"" + CLAUDE + ",\"index\":0}]"))));
+            all.addAll(fullEvents(enc.chunk(details(null, "", "[{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgB\"" + CLAUDE + ",\"index\":1}]"))));
+            all.addAll(fullEvents(enc.chunk(details(null, "Sunny.", "[]"))));
+            all.addAll(fullEvents(enc.chunk(finish())));
+            all.addAll(fullEvents(enc.end()));
+            assertThat(all).as(plain ? "with the plain reasoning" : "details alone").containsExactly("message_start",
+                    "content_block_start 0 thinking", "content_block_delta 0 thinking_delta Let me ",
+                    "content_block_delta 0 thinking_delta think.", "content_block_delta 0 signature_delta EqIFsig", "content_block_stop 0",
+                    "content_block_start 1 redacted_thinking EmwKAhgB", "content_block_stop 1",
+                    "content_block_start 2 text", "content_block_delta 2 text_delta Sunny.", "content_block_stop 2",
+                    "message_delta", "message_stop");
+        }
+    }
+
+    /**
+     * Another format's details (OpenAI's summaries behind OpenRouter) without the plain reasoning beside them are not
+     * made into a thinking block: only Claude's are; the plain reasoning is what every provider's thinking block is of.
+     */
+    @Test
+    void onlyClaudesDetailsStandInForAMissingReasoning() {
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        List<String> all = new ArrayList<>();
+        all.addAll(fullEvents(enc.chunk(details(null, "",
+                "[{\"type\":\"reasoning.summary\",\"summary\":\"Thought it over\",\"format\":\"openai-responses-v1\",\"index\":0}]"))));
+        all.addAll(fullEvents(enc.chunk(details(null, "", "[{\"type\":\"reasoning.encrypted\",\"data\":\"gAAAA\","
+                + "\"format\":\"openai-responses-v1\",\"index\":1}]"))));
+        all.addAll(fullEvents(enc.chunk(details(null, "Hi.", "[]"))));
+        assertThat(all).containsExactly("message_start", "content_block_start 0 text", "content_block_delta 0 text_delta Hi.");
+    }
+
     @Test
     void jsonProgressKnowsAWholeValueAcrossPieces() {
         AnthropicStreamEncoder.JsonProgress p = new AnthropicStreamEncoder.JsonProgress();

@@ -183,6 +183,33 @@ class OpenAiRequestEncoderTest {
         assertThat(encode("openai", own, false).get("user").asText()).as("an OpenAI client's own user").isEqualTo(claudeCode);
     }
 
+    /**
+     * An Anthropic client's adaptive thinking (Claude's {@code thinking: {type: adaptive}}, no budget) is thinking on, as
+     * enabled is: an effort for OpenAI's reasoning models (its output_config.effort, else medium) and Mistral's high on
+     * its adjustable models; disabled is none.
+     */
+    @Test
+    void adaptiveThinkingIsThinkingOnForAnEffort() throws Exception {
+        record Case(String provider, String model, String thinking, String outputConfig, String sent) {}
+        for (Case c : List.of(new Case("openai", "o4-mini", "{\"type\":\"adaptive\"}", null, "medium"),
+                new Case("openai", "gpt-5", "{\"type\":\"adaptive\"}", "{\"effort\":\"low\"}", "low"),
+                new Case("openai", "gpt-5", "{\"type\":\"adaptive\"}", "{\"effort\":\"max\"}", "high"),
+                new Case("openai", "gpt-5", "{\"type\":\"enabled\",\"budget_tokens\":4096}", null, "medium"),
+                new Case("openai", "gpt-5", "{\"type\":\"disabled\"}", null, null),
+                new Case("openai", "gpt-4o", "{\"type\":\"adaptive\"}", null, null),
+                new Case("mistral", "mistral-small-latest", "{\"type\":\"adaptive\"}", null, "high"))) {
+            var raw = JsonNodeFactory.instance.objectNode();
+            raw.set("thinking", M.readTree(c.thinking()));
+            if (c.outputConfig() != null) raw.set("output_config", M.readTree(c.outputConfig()));
+            ChatRequest r = new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), null, null, null, null, null, null, null, 100,
+                    null, null, null, null, false, false, null, new dev.switchboard.model.RawJson(dev.switchboard.model.RawJson.ANTHROPIC, raw, Map.of()));
+            OpenAiFlavor flavor = c.provider().equals("mistral") ? LongTailFlavors.ALL.get("mistral") : OpenAiFlavor.CORE.get("openai");
+            Deployment d = new Deployment("a", c.provider(), c.model(), null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
+            JsonNode sent = M.readTree(new OpenAiRequestEncoder(d, flavor).chat(r, false).getBytes());
+            assertThat(sent.path("reasoning_effort").textValue()).as(c.toString()).isEqualTo(c.sent());
+        }
+    }
+
     private static ChatRequest fromAnthropic(String userId) {
         var raw = JsonNodeFactory.instance.objectNode();
         raw.putObject("metadata").put("user_id", userId);
@@ -215,5 +242,34 @@ class OpenAiRequestEncoderTest {
         assertThat(sent.get(7).get("reasoning_content").asText()).isEmpty();
         JsonNode openai = encode("openai", request(ms, null, null), false).get("messages");
         assertThat(openai.get(3).has("reasoning_content")).as("OpenAI has no such field").isFalse();
+    }
+
+    /**
+     * Mistral's reasoning_effort (MistralEffort): its two values to the models with adjustable reasoning (any other
+     * effort is high), none to Magistral (whatever its model_info says) or to a model without reasoning, and
+     * model_info.supports_reasoning_effort (not LiteLLM's supports_reasoning, "a reasoning model") for a model the list
+     * does not know.
+     */
+    @Test
+    void mistralGetsItsTwoEffortsOnItsAdjustableModelsOnly() throws Exception {
+        OpenAiFlavor mistral = LongTailFlavors.ALL.get("mistral");
+        record Case(String model, Map<String, Object> info, String given, String sent) {}
+        for (Case c : List.of(new Case("mistral-small-latest", Map.of(), "medium", "high"),
+                new Case("mistral-small-2603", Map.of(), "xhigh", "high"),
+                new Case("mistral-medium-3-5", Map.of(), "none", "none"),
+                new Case("magistral-medium-latest", Map.of(), "high", null),
+                new Case("mistral-large-latest", Map.of(), "low", null),
+                new Case("mistral-large-latest", Map.of(), "default", null),
+                new Case("mistral-next-2612", Map.of("supports_reasoning_effort", true), "low", "high"),
+                new Case("mistral-small-latest", Map.of("supports_reasoning_effort", false), "high", null),
+                // LiteLLM's supports_reasoning says "a reasoning model" (its cost map sets it for Magistral): no effort
+                new Case("magistral-medium-latest", Map.of("supports_reasoning", true), "high", null),
+                new Case("magistral-small-2509", Map.of("supports_reasoning_effort", true), "high", null),
+                new Case("mistral-next-2612", Map.of("supports_reasoning", true), "low", null))) {
+            Deployment d = new Deployment("a", "mistral", c.model(), null, null, null, null, null, Map.of(), Map.of(), c.info(), 1);
+            JsonNode sent = M.readTree(new OpenAiRequestEncoder(d, mistral).chat(request(List.of(Message.text(Role.USER, "hi")), null,
+                    Map.of("reasoning_effort", M.getNodeFactory().textNode(c.given()))), false).getBytes());
+            assertThat(sent.path("reasoning_effort").textValue()).as(c.toString()).isEqualTo(c.sent());
+        }
     }
 }

@@ -1,0 +1,104 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * OpenRouter serving Claude with reasoning on ({@code /quirks/openrouter}): the answer carries the thinking as
+ * {@code reasoning} and as {@code reasoning_details} with Claude's signature (format {@code anthropic-claude-v1}); a
+ * stream sends the text in pieces and the signature in a piece of its own, then {@code "reasoning_details": []} on its
+ * content chunks, as OpenRouter's live streams do. A tool
+ * loop's last assistant turn must give that signed block back in its {@code reasoning_details}, else Claude's 400,
+ * which OpenRouter relays in its error's {@code metadata.raw}.
+ */
+final class OpenRouterSim {
+    private OpenRouterSim() {}
+
+    static final String FORMAT = "anthropic-claude-v1";
+
+    /** A Claude model asked to reason ({@code reasoning} enabled, with an effort other than none, or a budget). */
+    static boolean thinks(JsonObject req) {
+        if (!String.valueOf(req.getValue("model")).contains("claude")) return false;
+        if (!(req.getValue("reasoning") instanceof JsonObject r)) return false;
+        if (Boolean.FALSE.equals(r.getValue("enabled")) || "none".equals(r.getValue("effort"))) return false;
+        return Boolean.TRUE.equals(r.getValue("enabled")) || r.getValue("effort") != null || r.getValue("max_tokens") != null;
+    }
+
+    /** @return true when the request was refused (and answered) as Claude behind OpenRouter refuses it */
+    static boolean refused(JsonObject req, HttpServerResponse resp) {
+        if (!thinks(req)) return false;
+        JsonArray messages = req.getJsonArray("messages");
+        if (messages == null) return false;
+        int last = messages.size() - 1;
+        while (last >= 0 && "tool".equals(messages.getJsonObject(last).getString("role"))) last--;
+        if (last < 0 || last == messages.size() - 1) return false; // not in a tool loop
+        JsonObject turn = messages.getJsonObject(last);
+        if (!"assistant".equals(turn.getString("role")) || turn.getJsonArray("tool_calls") == null) return false;
+        JsonArray details = turn.getJsonArray("reasoning_details");
+        JsonObject first = details == null || details.isEmpty() ? null : details.getJsonObject(0);
+        String message = null;
+        if (first == null) {
+            message = "messages." + last + ".content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. "
+                    + "When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the "
+                    + "lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from "
+                    + "previous turns. To avoid this requirement, disable `thinking`.";
+        } else if ("reasoning.text".equals(first.getString("type")) && !AnthropicSim.SIGNATURE.equals(first.getString("signature"))) {
+            message = "messages." + last + ".content.0: Invalid `signature` in `thinking` block";
+        }
+        if (message == null) return false;
+        String raw = new JsonObject().put("type", "error").put("error", new JsonObject().put("type", "invalid_request_error")
+                .put("message", message)).encode();
+        resp.setStatusCode(400).putHeader("content-type", "application/json").end(new JsonObject().put("error", new JsonObject()
+                .put("message", "Provider returned error").put("code", 400)
+                .put("metadata", new JsonObject().put("raw", raw).put("provider_name", "Anthropic"))).toBuffer());
+        return true;
+    }
+
+    /** The whole answer's message with its signed reasoning. */
+    static void addTo(JsonObject message) {
+        message.put("reasoning", AnthropicSim.THOUGHT).put("reasoning_details", new JsonArray().add(new JsonObject()
+                .put("type", "reasoning.text").put("text", AnthropicSim.THOUGHT).put("signature", AnthropicSim.SIGNATURE)
+                .put("format", FORMAT).put("index", 0)));
+    }
+
+    /**
+     * The stream's events after the reasoning's pieces, which come first: its text in two pieces (with the plain
+     * {@code reasoning} beside each), then its signature in a piece of its own ({@code reasoning: null}), as OpenRouter's
+     * live streams do; every later chunk's delta (the content's, the finish's) carries {@code "reasoning": null} and
+     * {@code "reasoning_details": []}, as OpenRouter's do, so a recorder that keeps the last value loses the signature.
+     */
+    static List<String> streamed(List<String> events) {
+        if (events.isEmpty() || !events.get(0).startsWith("{")) return events;
+        List<String> out = new ArrayList<>(events.size() + 3);
+        int cut = AnthropicSim.THOUGHT.indexOf(' ', AnthropicSim.THOUGHT.length() / 2) + 1;
+        for (String text : new String[] {AnthropicSim.THOUGHT.substring(0, cut), AnthropicSim.THOUGHT.substring(cut)}) {
+            out.add(piece(events.get(0), new JsonObject().put("reasoning", text).put("reasoning_details", new JsonArray()
+                    .add(new JsonObject().put("type", "reasoning.text").put("text", text).put("format", FORMAT).put("index", 0)))));
+        }
+        out.add(piece(events.get(0), new JsonObject().putNull("reasoning").put("reasoning_details", new JsonArray()
+                .add(new JsonObject().put("type", "reasoning.text").put("signature", AnthropicSim.SIGNATURE).put("format", FORMAT).put("index", 0)))));
+        for (String e : events) out.add(withEmptyDetails(e));
+        return out;
+    }
+
+    /** A later chunk as OpenRouter sends it: its delta with {@code "reasoning": null} and {@code "reasoning_details": []}. */
+    private static String withEmptyDetails(String event) {
+        if (!event.startsWith("{")) return event;
+        JsonObject c = new JsonObject(event);
+        JsonArray choices = c.getJsonArray("choices");
+        if (choices == null || choices.isEmpty() || !(choices.getJsonObject(0).getValue("delta") instanceof JsonObject delta)) return event;
+        delta.putNull("reasoning").put("reasoning_details", new JsonArray());
+        return c.encode();
+    }
+
+    private static String piece(String first, JsonObject delta) {
+        JsonObject c = new JsonObject(first);
+        JsonArray choices = c.getJsonArray("choices");
+        if (choices == null || choices.isEmpty()) return first;
+        choices.getJsonObject(0).put("delta", delta.put("content", "").put("role", "assistant")).putNull("finish_reason");
+        return c.encode();
+    }
+}

@@ -1,0 +1,238 @@
+package dev.switchboard.it.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.JsonValue;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.ContentBlockParam;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.RedactedThinkingBlockParam;
+import com.anthropic.models.messages.ThinkingBlock;
+import com.anthropic.models.messages.ThinkingBlockParam;
+import com.anthropic.models.messages.ToolResultBlockParam;
+import com.anthropic.models.messages.ToolUseBlockParam;
+import dev.switchboard.support.CannedGateway;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reasoning across dialects on the long tail, through a real socket: Mistral takes {@code reasoning_effort} only on its
+ * models with adjustable reasoning and only as {@code none} or {@code high} (the simulator plays its 400s,
+ * {@code /quirks/mistral}); Claude behind OpenRouter gives its signature in {@code reasoning_details}, which reaches an
+ * Anthropic client (the official SDK) as its thinking block's signature, stream and not, and comes back to OpenRouter
+ * from that client's next turn (the simulator plays OpenRouter serving Claude, {@code /quirks/openrouter}, with Claude's
+ * 400 for a tool loop without its signed thinking).
+ */
+class ReasoningDialectIT {
+    static CannedGateway env;
+    static AnthropicClient anthropic;
+
+    /** The simulator's Claude signature and thinking text ({@code AnthropicSim}). */
+    private static final String SIGNATURE = "sig_sim_EqQBCgIYAhIM";
+    private static final String THOUGHT = "Let me think about that.";
+
+    @BeforeAll
+    static void start() {
+        env = CannedGateway.start("""
+                model_list:
+                  - model_name: mistral-small
+                    litellm_params: { model: mistral/mistral-small-latest, api_base: "${SIM_ROOT}/quirks/mistral/v1", api_key: sk-mi-test-9f8e7d6c }
+                  - model_name: magistral
+                    litellm_params: { model: mistral/magistral-medium-latest, api_base: "${SIM_ROOT}/quirks/mistral/v1", api_key: sk-mi-test-9f8e7d6c }
+                  - model_name: mistral-large
+                    litellm_params: { model: mistral/mistral-large-latest, api_base: "${SIM_ROOT}/quirks/mistral/v1", api_key: sk-mi-test-9f8e7d6c }
+                  - model_name: or-claude
+                    litellm_params: { model: openrouter/anthropic/claude-sonnet-4.5, api_base: "${SIM_ROOT}/quirks/openrouter/v1", api_key: sk-or-test-9f8e7d6c }
+                  - model_name: or-claude-cached
+                    litellm_params: { model: openrouter/anthropic/claude-sonnet-4.5, api_base: "${SIM_ROOT}/quirks/openrouter/v1", api_key: sk-or-test-9f8e7d6c, cache: true }
+                  - model_name: or-canned
+                    litellm_params: { model: openrouter/anthropic/claude-sonnet-4.5, api_base: "%1$s/v1", api_key: sk-or-test-9f8e7d6c }
+                router_settings: { num_retries: 0, allowed_fails: 100000 }
+                general_settings: { master_key: os.environ/MASTER_KEY }
+                """);
+        anthropic = AnthropicOkHttpClient.builder().baseUrl(env.gw().baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() { env.close(); }
+
+    private static JsonObject sent() { return env.gw().simulator.last().body(); }
+
+    private static HttpResponse<String> responses(String body) {
+        return Http.post(env.gw().v1() + "/responses", TestGateway.MASTER_KEY, body);
+    }
+
+    private static HttpResponse<String> chat(String body) {
+        return Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+    }
+
+    // ---- Mistral's reasoning_effort --------------------------------------------------------------------------------
+
+    /** A Responses client's effort reaches Mistral Small as one of Mistral's two values (medium was its 400). */
+    @Test
+    void anEffortReachesMistralSmallAsOneOfItsTwoValues() {
+        HttpResponse<String> r = responses("{\"model\":\"mistral-small\",\"store\":false,\"reasoning\":{\"effort\":\"medium\"},\"input\":\"hi\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(sent().getString("reasoning_effort")).isEqualTo("high");
+
+        HttpResponse<String> none = chat("{\"model\":\"mistral-small\",\"reasoning_effort\":\"none\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(none.statusCode()).as(none.body()).isEqualTo(200);
+        assertThat(sent().getString("reasoning_effort")).isEqualTo("none");
+    }
+
+    /** Magistral (it always reasons) and a model without reasoning get no effort: the call succeeds, not Mistral's 400. */
+    @Test
+    void magistralAndANonReasoningModelGetNoEffort() {
+        HttpResponse<String> magistral = chat("{\"model\":\"magistral\",\"reasoning_effort\":\"high\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(magistral.statusCode()).as(magistral.body()).isEqualTo(200);
+        assertThat(sent().containsKey("reasoning_effort")).isFalse();
+
+        HttpResponse<String> large = responses("{\"model\":\"mistral-large\",\"store\":false,\"reasoning\":{\"effort\":\"low\"},\"input\":\"hi\"}");
+        assertThat(large.statusCode()).as(large.body()).isEqualTo(200);
+        assertThat(sent().containsKey("reasoning_effort")).isFalse();
+    }
+
+    /** Claude Code's thinking toggle on Mistral Small turns its reasoning on. */
+    @Test
+    void anAnthropicClientsThinkingIsMistralsHighEffort() {
+        Message m = anthropic.messages().create(MessageCreateParams.builder().model("mistral-small").maxTokens(2048)
+                .enabledThinking(1024).addUserMessage("hi").build());
+        assertThat(m.content()).isNotEmpty();
+        assertThat(sent().getString("reasoning_effort")).isEqualTo("high");
+    }
+
+    // ---- Claude behind OpenRouter: reasoning_details and an Anthropic client's thinking blocks ----------------------
+
+    private static MessageCreateParams.Builder thinking() {
+        return MessageCreateParams.builder().model("or-claude").maxTokens(2048).enabledThinking(1024)
+                .addTool(ConformanceRequests.anthropicWeather());
+    }
+
+    /** The next turn of a tool loop: the answer's thinking blocks given back, then the tool_use and its result. */
+    private static MessageCreateParams toolLoop(List<ContentBlockParam> thinkingBlocks) {
+        List<ContentBlockParam> assistant = new ArrayList<>(thinkingBlocks);
+        assistant.add(ContentBlockParam.ofToolUse(ToolUseBlockParam.builder().id("toolu_01A09q90qw90lq917835lq9").name("get_weather")
+                .input(ToolUseBlockParam.Input.builder().putAdditionalProperty("location", JsonValue.from("Paris")).build()).build()));
+        return thinking().addUserMessage("What is the weather in Paris?")
+                .addAssistantMessageOfContentBlockParams(assistant)
+                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                        .toolUseId("toolu_01A09q90qw90lq917835lq9").content("18 degrees and sunny").build())))
+                .build();
+    }
+
+    /**
+     * The SDK's thinking block carries Claude's signature from OpenRouter's reasoning_details, and handed back in the tool
+     * loop's next turn it reaches OpenRouter as reasoning_details, which Claude verifies (without it: Claude's 400).
+     */
+    @Test
+    void anAnthropicClientKeepsClaudesSignatureThroughOpenRouter() {
+        Message first = anthropic.messages().create(thinking().addUserMessage("What is the weather in Paris?").build());
+        assertThat(sent().getJsonObject("reasoning").getInteger("max_tokens")).as("thinking on, as OpenRouter's reasoning").isEqualTo(1024);
+        ThinkingBlock block = first.content().get(0).asThinking();
+        assertThat(block.thinking()).isEqualTo(THOUGHT);
+        assertThat(block.signature()).isEqualTo(SIGNATURE);
+
+        Message next = anthropic.messages().create(toolLoop(List.of(ContentBlockParam.ofThinking(block.toParam()))));
+        assertThat(next.content()).isNotEmpty();
+        JsonObject detail = sent().getJsonArray("messages").getJsonObject(1).getJsonArray("reasoning_details").getJsonObject(0);
+        assertThat(detail.getString("type")).isEqualTo("reasoning.text");
+        assertThat(detail.getString("text")).isEqualTo(THOUGHT);
+        assertThat(detail.getString("signature")).isEqualTo(SIGNATURE);
+        assertThat(detail.getString("format")).isEqualTo("anthropic-claude-v1");
+    }
+
+    /** Streamed, OpenRouter's signature piece is the thinking block's signature_delta. */
+    @Test
+    void aStreamedThinkingBlockGetsClaudesSignatureThroughOpenRouter() {
+        MessageAccumulator acc = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(thinking().addUserMessage("hi").build())) {
+            s.stream().forEach(acc::accumulate);
+        }
+        ContentBlock first = acc.message().content().get(0);
+        assertThat(first.isThinking()).as(acc.message().toString()).isTrue();
+        assertThat(first.asThinking().thinking()).isEqualTo(THOUGHT);
+        assertThat(first.asThinking().signature()).isEqualTo(SIGNATURE);
+    }
+
+    /**
+     * A streamed answer recorded by the exact cache keeps Claude's signature: OpenRouter's stream gives the text in
+     * pieces, the signature in a piece of its own, then {@code "reasoning_details": []} on every content chunk, and the
+     * recorder merges the pieces by index (it kept the last value, the {@code []}: a hit was unsigned thinking). The same
+     * streamed request again is a hit, and the Anthropic client gets the signed thinking block, streamed and whole.
+     */
+    @Test
+    void aCachedStreamKeepsClaudesSignatureForAnAnthropicClient() {
+        MessageCreateParams params = MessageCreateParams.builder().model("or-claude-cached").maxTokens(2048).enabledThinking(1024)
+                .addUserMessage("Cache this thought").build();
+        List<ContentBlock> live = streamed(params);
+        int calls = env.gw().simulator.received().size();
+        assertThat(live.get(0).asThinking().signature()).as("live").isEqualTo(SIGNATURE);
+
+        List<ContentBlock> hit = streamed(params);
+        assertThat(env.gw().simulator.received()).as("the second stream is a cache hit").hasSize(calls);
+        assertThat(hit.get(0).isThinking()).as(hit.toString()).isTrue();
+        assertThat(hit.get(0).asThinking().thinking()).isEqualTo(THOUGHT);
+        assertThat(hit.get(0).asThinking().signature()).isEqualTo(SIGNATURE);
+        assertThat(hit).hasSize(live.size());
+
+        Message whole = anthropic.messages().create(params);
+        assertThat(env.gw().simulator.received()).as("a hit too").hasSize(calls);
+        assertThat(whole.content().get(0).asThinking().thinking()).isEqualTo(THOUGHT);
+        assertThat(whole.content().get(0).asThinking().signature()).isEqualTo(SIGNATURE);
+    }
+
+    private static List<ContentBlock> streamed(MessageCreateParams params) {
+        MessageAccumulator acc = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(params)) {
+            s.stream().forEach(acc::accumulate);
+        }
+        return acc.message().content();
+    }
+
+    /**
+     * Claude's redacted thinking behind OpenRouter ({@code reasoning.encrypted}) is a redacted_thinking block for an
+     * Anthropic client, and goes back as reasoning.encrypted; an OpenAI client gets reasoning_details as OpenRouter sent them.
+     */
+    @Test
+    void redactedThinkingBehindOpenRouterIsARedactedBlock() {
+        String details = "[{\"type\":\"reasoning.text\",\"text\":\"Weather needs the tool.\",\"signature\":\"EqIFsig\","
+                + "\"format\":\"anthropic-claude-v1\",\"index\":0},{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgBEgy3va\","
+                + "\"format\":\"anthropic-claude-v1\",\"index\":1}]";
+        String tag = env.up().json(200, "{\"id\":\"gen-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"anthropic/claude-sonnet-4.5\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Sunny.\",\"reasoning\":\"Weather needs the tool.\","
+                + "\"reasoning_details\":" + details + "},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}");
+        Message m = anthropic.messages().create(MessageCreateParams.builder().model("or-canned").maxTokens(200).addUserMessage(tag).build());
+        assertThat(m.content().get(0).asThinking().signature()).isEqualTo("EqIFsig");
+        assertThat(m.content().get(1).asRedactedThinking().data()).isEqualTo("EmwKAhgBEgy3va");
+        assertThat(m.content().get(2).asText().text()).isEqualTo("Sunny.");
+
+        JsonObject openai = new JsonObject(chat("{\"model\":\"or-canned\",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}").body())
+                .getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+        assertThat(openai.getJsonArray("reasoning_details")).isEqualTo(new JsonArray(details));
+        assertThat(openai.containsKey("thinking_blocks")).isFalse();
+
+        Message next = anthropic.messages().create(toolLoop(List.of(
+                ContentBlockParam.ofThinking(ThinkingBlockParam.builder().thinking(THOUGHT).signature(SIGNATURE).build()),
+                ContentBlockParam.ofRedactedThinking(RedactedThinkingBlockParam.builder().data("EmwKAhgBEgy3va").build()))));
+        assertThat(next.content()).isNotEmpty();
+        JsonArray sentDetails = sent().getJsonArray("messages").getJsonObject(1).getJsonArray("reasoning_details");
+        assertThat(sentDetails.getJsonObject(1).getString("type")).isEqualTo("reasoning.encrypted");
+        assertThat(sentDetails.getJsonObject(1).getString("data")).isEqualTo("EmwKAhgBEgy3va");
+        assertThat(sentDetails.getJsonObject(1).getInteger("index")).isEqualTo(1);
+    }
+}
