@@ -1,30 +1,85 @@
 package dev.switchboard.edge;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectDecoder;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * Vert.x's request decoder with the one check RFC 9112 §5.1 asks of a server that header validation was doing for us:
- * "A server MUST reject, with a response status code of 400 (Bad Request), any received request message that contains
- * whitespace between a header field name and colon."
+ * Vert.x's request decoder with the checks of a request's head that header validation was doing for us, and the path
+ * of a request line too long to parse kept for its answer.
  *
- * <p>Why it is needed: Netty's decoder keeps a request header's name with the whitespace before its colon
- * ({@code "Transfer-Encoding "}) and leaves the refusal to header validation, but the commands switch Vert.x's header
- * validation off ({@code vertx.disableHttpHeadersValidation}, VertxRuntime: it re-checks every header of every request
- * and answer). {@code Transfer-Encoding : chunked} and {@code Content-Length : N} were then ordinary unknown headers, the
- * request had no body, and its body was read as the next request on the connection: request smuggling behind any
- * proxy that reads those headers (CVE-2019-16869's pattern). Here the name's last byte is looked at as the decoder
- * cuts it out (one comparison per header, nothing allocated); a space or tab makes the request invalid, which Vert.x
- * hands to {@link EdgeRouter#invalidRequests} (400 in the path's dialect, connection closed) and Netty discards the
- * rest of what the connection sends.
+ * <p>RFC 9112 §5.1: "A server MUST reject, with a response status code of 400 (Bad Request), any received request
+ * message that contains whitespace between a header field name and colon." Netty's decoder keeps a request header's
+ * name with the whitespace before its colon ({@code "Transfer-Encoding "}) and leaves the refusal to header
+ * validation, but the commands switch Vert.x's header validation off ({@code vertx.disableHttpHeadersValidation},
+ * VertxRuntime: it re-checks every header of every request and answer). {@code Transfer-Encoding : chunked} and
+ * {@code Content-Length : N} were then ordinary unknown headers, the request had no body, and its body was read as the
+ * next request on the connection: request smuggling behind any proxy that reads those headers (CVE-2019-16869's
+ * pattern). Here the name's last byte is looked at as the decoder cuts it out (one comparison per header, nothing
+ * allocated); a space or tab makes the request invalid.
+ *
+ * <p>RFC 9110 §5.5: a field value holding NUL, CR or LF is invalid, and the other control characters are not field
+ * characters either; with validation off a NUL in an ordinary header reached the routes (and whatever logs or forwards
+ * a header). Each header line is scanned once as the decoder cuts its name out, 8 bytes at a time while it is hot in
+ * the cache, for a byte below 0x20 other than tab, or DEL (bytes 0x80 and up, obs-text, pass): about one instruction
+ * per byte of the head, nothing allocated. The line is Netty's own copy of it (its parser's scratch buffer), whose
+ * length is read from that buffer, found once per connection.
+ *
+ * <p>Either refusal makes the request invalid, which Vert.x hands to {@link EdgeRouter#invalidRequests} (400 in the
+ * path's dialect, connection closed), and Netty discards the rest of what the connection sends.
+ *
+ * <p>A request line over the limit (414) fails before Netty has a request, so Netty's stand-in for it names the path
+ * {@code /bad-request} and every such 414 was answered in OpenAI's shape, also under {@code /v1/messages}. Here the
+ * stand-in keeps the start of the path the client sent (read from the bytes still in the buffer, only on that failure),
+ * so the answer is in the path's dialect whatever the HTTP version.
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     /** The name Vert.x gives its decoder in every HTTP/1.x server pipeline. */
     private static final String NAME = "httpDecoder";
+    /** How much of an over-long request line's path is kept: enough to tell its dialect. */
+    private static final int PATH_KEPT = 256;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SCRATCH = scratchHandle();
 
-    private StrictRequestDecoder(HttpServerOptions options) { super(options); }
+    /** Netty's copy of the header line being parsed (the bytes {@link #splitHeaderName} is given); null if not found. */
+    private final ByteBuf line;
+    /** The buffer being decoded and where this decode call began in it, for {@link #createInvalidMessage}. */
+    private ByteBuf decoding;
+    private int decodingFrom;
+
+    private StrictRequestDecoder(HttpServerOptions options) {
+        super(options);
+        this.line = SCRATCH == null ? null : (ByteBuf) SCRATCH.get((HttpObjectDecoder) this);
+    }
+
+    /**
+     * Netty's field holding its parser's scratch buffer (the decoder is on the class path, so its private fields can be
+     * read); null if a Netty version renamed it, which {@code FramingIT} would show (a NUL in a header is then no 400).
+     */
+    private static VarHandle scratchHandle() {
+        try {
+            return MethodHandles.privateLookupIn(HttpObjectDecoder.class, MethodHandles.lookup())
+                    .findVarHandle(HttpObjectDecoder.class, "parserScratchBuffer", ByteBuf.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(StrictRequestDecoder.class).warn("Netty's header parser has no scratch buffer"
+                    + " to read ({}): control characters in request headers are not refused", e.toString());
+            return null;
+        }
+    }
 
     /**
      * Replaces Vert.x's decoder of a new HTTP/1.x connection (before it has read a byte: the connection handler runs
@@ -37,6 +92,17 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     }
 
     @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+        decoding = buffer;
+        decodingFrom = buffer.readerIndex();
+        try {
+            super.decode(ctx, buffer, out);
+        } finally {
+            decoding = null;
+        }
+    }
+
+    @Override
     protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
         if (length > 0) {
             byte last = sb[start + length - 1];
@@ -44,6 +110,69 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
                 throw new IllegalArgumentException("whitespace between a header name and its colon is not allowed (RFC 9112 5.1)");
             }
         }
+        ByteBuf l = line;
+        if (l != null && l.hasArray() && sb == l.array() && start == l.arrayOffset() + l.readerIndex()
+                && firstControl(sb, start, start + l.readableBytes()) >= 0) {
+            throw new IllegalArgumentException("a header holds a control character (NUL, CR, LF or another below 0x20 but tab,"
+                    + " or DEL), which RFC 9110 5.5 does not allow in a field");
+        }
         return super.splitHeaderName(sb, start, length);
+    }
+
+    /** The index of the first byte in {@code b[from, to)} that is a control character but tab, or DEL; -1 if none. */
+    static int firstControl(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i);
+            // non-zero iff some byte is below 0x20 (a borrow only runs on past a byte that is), or is 0x7f
+            long below = (x - 0x2020202020202020L) & ~x & 0x8080808080808080L;
+            long y = x ^ 0x7f7f7f7f7f7f7f7fL;
+            long del = (y - 0x0101010101010101L) & ~y & 0x8080808080808080L;
+            if ((below | del) != 0) {
+                int at = firstControlByByte(b, i, i + 8); // a tab is below 0x20 too: looked at byte by byte
+                if (at >= 0) return at;
+            }
+        }
+        return firstControlByByte(b, i, to);
+    }
+
+    private static int firstControlByByte(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xff;
+            if (c < 0x20 ? c != '\t' : c == 0x7f) return i;
+        }
+        return -1;
+    }
+
+    /**
+     * Netty's stand-in for a request whose line could not be parsed (too long, or no request line at all), with the
+     * start of the path the client sent, so that its answer is in that path's dialect.
+     */
+    @Override
+    protected HttpMessage createInvalidMessage() {
+        String path = decoding == null ? null : pathOf(decoding, decodingFrom, decoding.writerIndex());
+        if (path == null) return super.createInvalidMessage();
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, path, Unpooled.buffer(0), headersFactory, trailersFactory);
+    }
+
+    /**
+     * The path of the request line starting at {@code from} (after any blank lines), up to its query, its end or
+     * {@link #PATH_KEPT} bytes; null unless the line starts with a method of capital letters, one space and a
+     * {@code /}.
+     */
+    static String pathOf(ByteBuf b, int from, int to) {
+        int i = from;
+        while (i < to && (b.getByte(i) == '\r' || b.getByte(i) == '\n')) i++;
+        int method = i;
+        while (i < to && b.getByte(i) >= 'A' && b.getByte(i) <= 'Z') i++;
+        if (i == method || i + 1 >= to || b.getByte(i) != ' ' || b.getByte(i + 1) != '/') return null;
+        int start = ++i;
+        int end = Math.min(to, start + PATH_KEPT);
+        while (i < end) {
+            byte c = b.getByte(i);
+            if (c <= ' ' || c >= 0x7f || c == '?' || c == '#') break;
+            i++;
+        }
+        return b.toString(start, i - start, StandardCharsets.US_ASCII);
     }
 }

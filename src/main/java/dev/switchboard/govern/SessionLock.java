@@ -30,6 +30,17 @@ import org.slf4j.LoggerFactory;
 final class SessionLock {
     private static final Logger log = LoggerFactory.getLogger("switchboard.budget");
     static final SessionLock NONE = new SessionLock(null, 0);
+    /**
+     * How long the server keeps the lock's session when nothing comes from it ({@code idle_session_timeout}, and
+     * {@code tcp_user_timeout} for its answers nobody acknowledges), and how long this side waits for an answer on it
+     * (the network timeout). A gateway whose link was blackholed (TCP up, nothing answering) kept its lock for as long
+     * as the server's session lived, and the other gateways answered 503 {@code budget_contended} for the whole lease
+     * (60 s; QA). Every heartbeat touches the connection (more often than this), so a live gateway, busy or idle, keeps it.
+     * Ten seconds: longer than a call waits for another gateway's grant ({@code WAIT_ROUNDS} of a second), so a gateway
+     * stalled for less (a long GC pause, a SIGSTOP) is not taken for gone; one stalled for longer is, safely (its fence
+     * has lapsed when it resumes, it is charged its claim, and it takes its row back).
+     */
+    static final long SILENT_MILLIS = Math.max(10_000, SharedBudgets.GONE_QUIET_MILLIS);
 
     private final Database db;
     private final long key;
@@ -84,7 +95,7 @@ final class SessionLock {
                 // reset under it (a pooler, pg_advisory_unlock_all), so it is taken again on the same connection
                 if (held == null) closeQuietly();
             }
-            if (connection == null) connection = db.dedicatedConnection();
+            if (connection == null) connection = bounded(db.dedicatedConnection());
             try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
                 ps.setLong(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -124,6 +135,38 @@ final class SessionLock {
         }
     }
 
+    /**
+     * The lock's connection with its silence bounded ({@link #SILENT_MILLIS}): the server ends the session, freeing the
+     * lock, when this gateway says nothing for that long, and a read here that gets no answer fails instead of hanging
+     * (a blackholed link would otherwise hold this object's lock, and the heartbeat with it, for as long as TCP retries).
+     * A server without a setting (before PostgreSQL 14: no {@code idle_session_timeout}) keeps the rest; said once.
+     */
+    private static Connection bounded(Connection c) throws SQLException {
+        c.setNetworkTimeout(Runnable::run, (int) SILENT_MILLIS);
+        for (String setting : new String[] {"idle_session_timeout", "tcp_user_timeout"}) {
+            try (var st = c.createStatement()) {
+                st.execute("SET " + setting + " = " + SILENT_MILLIS);
+            } catch (SQLException e) {
+                if (!warnedSetting) {
+                    warnedSetting = true;
+                    log.warn("budget grants: the session lock's connection cannot set {} ({}); a gateway whose link goes "
+                            + "silent keeps its lock until the server notices on its own", setting, e.getMessage());
+                }
+            }
+        }
+        return c;
+    }
+
+    private static volatile boolean warnedSetting;
+
+    /**
+     * A heartbeat with nothing to write: the lock's connection is used all the same, so that the server does not end
+     * an idle gateway's session ({@link #SILENT_MILLIS}). Blocks (one round trip, at most 2 s).
+     */
+    synchronized void touch() {
+        if (db != null && connection != null && heldOn(connection) == null) closeQuietly();
+    }
+
     /** The current hold ({@link #takes}): read after {@link #key()}, compared by {@link #stillHeld}. */
     synchronized long hold() { return takes; }
 
@@ -137,18 +180,35 @@ final class SessionLock {
      * heartbeat locks. Blocks (at most 2 s).
      */
     synchronized boolean renew(long hold, String gatewayId, long beatAt) {
+        return renew(hold, gatewayId, beatAt, new String[0], new Long[0], new Long[0]);
+    }
+
+    /**
+     * As above, and in the same statement this gateway's {@code grant_claims} rows: for each budget {@code scopes[i]}, the
+     * claim {@code claims[i]} of period {@code periods[i]} (what a gateway taken for gone is charged; it admits up to it).
+     * Written only with the beat, so only while the lock is held.
+     */
+    synchronized boolean renew(long hold, String gatewayId, long beatAt, String[] scopes, Long[] periods, Long[] claims) {
         if (db == null || connection == null || takes != hold) return false;
         try (PreparedStatement ps = connection.prepareStatement("WITH held AS (SELECT count(*) > 0 AS h FROM pg_locks "
                 + "WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1 AND classid::bigint = ? "
-                + "AND objid::bigint = ?) INSERT INTO gateway_beats (gateway_id, beat_at) SELECT ?, ? FROM held WHERE h "
-                + "ON CONFLICT (gateway_id) DO UPDATE SET beat_at = excluded.beat_at RETURNING 1")) {
+                + "AND objid::bigint = ?), beat AS (INSERT INTO gateway_beats (gateway_id, beat_at) SELECT ?, ? FROM held WHERE h "
+                + "ON CONFLICT (gateway_id) DO UPDATE SET beat_at = excluded.beat_at RETURNING 1), claimed AS ("
+                + "INSERT INTO grant_claims (gateway_id, scope, period_start, claim_nanos) SELECT ?, u.s, u.p, u.c "
+                + "FROM held, unnest(?::varchar[], ?::bigint[], ?::bigint[]) AS u(s, p, c) WHERE h "
+                + "ON CONFLICT (gateway_id, scope) DO UPDATE SET period_start = excluded.period_start, "
+                + "claim_nanos = excluded.claim_nanos RETURNING 1) SELECT (SELECT count(*) FROM beat), (SELECT count(*) FROM claimed)")) {
             ps.setQueryTimeout(2);
             ps.setLong(1, key >>> 32);
             ps.setLong(2, key & 0xFFFFFFFFL);
             ps.setString(3, gatewayId);
             ps.setLong(4, beatAt);
+            ps.setString(5, gatewayId);
+            ps.setArray(6, connection.createArrayOf("varchar", scopes));
+            ps.setArray(7, connection.createArrayOf("bigint", periods));
+            ps.setArray(8, connection.createArrayOf("bigint", claims));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                return rs.next() && rs.getLong(1) > 0;
             }
         } catch (SQLException | RuntimeException e) {
             return false;

@@ -234,6 +234,12 @@ final class SharedBudgets {
                 return Outcome.GRANTED;
             }
         }
+        if (fenced && fence.admits() && budget.coversButClaim(nanos, clockMillis.getAsLong())) {
+            // the grant covers the call, its claim does not: raised in one round trip (the claims' renewal), not in a
+            // transaction that waits for the heartbeat's (seconds on a slow store)
+            renewFence(true, budget, nanos);
+            if (fence.admits() && budget.covers(nanos, clockMillis.getAsLong())) return Outcome.GRANTED;
+        }
         try {
             return acquireOnce(budget, nanos, lastRound);
         } catch (RuntimeException e) {
@@ -325,13 +331,14 @@ final class SharedBudgets {
             } else {
                 decision = new Decision(Outcome.EXHAUSTED, own, free, seen);
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET granted_nanos = ?, wanted_nanos = ? "
-                    + "WHERE scope = ? AND period_start = ? AND gateway_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET granted_nanos = ?, wanted_nanos = ?, "
+                    + "claim_nanos = ? WHERE scope = ? AND period_start = ? AND gateway_id = ?")) {
                 ps.setLong(1, decision.granted());
                 ps.setLong(2, decision.outcome() == Outcome.WAIT ? need : 0);
-                ps.setString(3, scope);
-                ps.setLong(4, ask.periodStart());
-                ps.setString(5, gatewayId);
+                ps.setLong(3, ask.claimAt(decision.granted()));
+                ps.setString(4, scope);
+                ps.setLong(5, ask.periodStart());
+                ps.setString(6, gatewayId);
                 ps.executeUpdate();
             }
             return decision;
@@ -340,9 +347,10 @@ final class SharedBudgets {
         everHeld = true;
         long validUntil = now + leaseMillis / 2;
         if (d.outcome() == Outcome.EXHAUSTED) {
-            budget.exhausted(ask.periodStart(), d.granted(), d.free(), now + MEMO_MILLIS, validUntil, d.seen());
+            budget.exhausted(ask.periodStart(), d.granted(), d.free(), now + MEMO_MILLIS, validUntil, d.seen(),
+                    ask.claimAt(d.granted()), now);
         } else {
-            budget.granted(ask.periodStart(), d.granted(), ask.maxNanos(), validUntil, d.seen());
+            budget.granted(ask.periodStart(), d.granted(), ask.maxNanos(), validUntil, d.seen(), ask.claimAt(d.granted()), now);
         }
         return d.outcome();
     }
@@ -373,8 +381,8 @@ final class SharedBudgets {
         Map<String, Long> earlierInFlight = new HashMap<>();
         Set<String> current = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT gateway_id, period_start, granted_nanos, flushed_nanos, "
-                + "used_nanos, reserved_nanos, heartbeat_at, host, pid, process_start, gone_at FROM budget_grants WHERE scope = ? "
-                + "AND period_start <= ? ORDER BY period_start")) {
+                + "used_nanos, reserved_nanos, heartbeat_at, host, pid, process_start, gone_at, claim_nanos, (" + RENEWED_CLAIM
+                + ") FROM budget_grants WHERE scope = ? AND period_start <= ? ORDER BY period_start")) {
             ps.setString(1, scope);
             ps.setLong(2, periodStart);
             try (ResultSet rs = ps.executeQuery()) {
@@ -402,13 +410,15 @@ final class SharedBudgets {
                     }
                     // a gateway that is gone: its spend is in the ledger as far as it was written, and what its last write
                     // said it had spent or in flight beyond that stays spent (marked gone or about to be: deleteGone)
+                    // (its claim: what it may have admitted after that write, up to which a fenced gateway admits)
+                    long claimed = Math.max(rs.getLong(5), Math.max(rs.getLong(12), rs.getLong(13)));
                     if (markedGone || gone(gateway, rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getLong(10), now)) {
-                        out.goneUnflushed += Math.max(0, rs.getLong(5) - flushed);
+                        out.goneUnflushed += Math.max(0, claimed - flushed);
                         continue;
                     }
                     current.add(gateway);
                     out.live++;
-                    out.othersOutstanding += Math.max(0, Math.max(granted, rs.getLong(5)) - flushed);
+                    out.othersOutstanding += Math.max(0, Math.max(granted, claimed) - flushed);
                     out.othersUnused += Math.max(0, granted - rs.getLong(5));
                 }
             }
@@ -444,7 +454,7 @@ final class SharedBudgets {
 
     private static final String INSERT_ROW = "INSERT INTO budget_grants (scope, period_start, gateway_id, granted_nanos, "
             + "flushed_nanos, used_nanos, reserved_nanos, wanted_nanos, heartbeat_at, host, pid, process_start, session_lock, "
-            + "session_server) VALUES (?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, period_start, gateway_id) DO UPDATE SET ";
+            + "session_server, claim_nanos) VALUES (?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, period_start, gateway_id) DO UPDATE SET ";
     /** A new row with nothing granted, or the existing one's use and heartbeat (an acquisition's first write). */
     private static final String UPSERT_USE = INSERT_ROW + "used_nanos = excluded.used_nanos, "
             + "reserved_nanos = excluded.reserved_nanos, heartbeat_at = excluded.heartbeat_at, session_lock = excluded.session_lock, "
@@ -456,13 +466,14 @@ final class SharedBudgets {
     private static final String UPSERT_FRESH = UPSERT_USE + ", granted_nanos = 0, flushed_nanos = 0, wanted_nanos = 0";
     /**
      * The row as this gateway holds it, grant included (the heartbeat's write: made anew if it was lost); its
-     * {@code wanted_nanos} is kept only while an acquisition for the budget is running (the 13th parameter, 1 or 0).
+     * {@code wanted_nanos} is kept only while an acquisition for the budget is running (the 14th parameter, 1 or 0).
      */
-    private static final String UPSERT_ALL = UPSERT_USE + ", granted_nanos = excluded.granted_nanos, "
+    private static final String UPSERT_ALL = UPSERT_USE + ", granted_nanos = excluded.granted_nanos, claim_nanos = excluded.claim_nanos, "
             + "wanted_nanos = CASE WHEN ? = 1 THEN budget_grants.wanted_nanos ELSE 0 END";
 
     private void bindRow(PreparedStatement ps, String scope, long periodStart, long granted, long used, long reserved,
-                         long now) throws SQLException {
+                         long now, long claim) throws SQLException {
+        ps.setLong(13, Math.max(0, claim));
         ps.setString(1, scope);
         ps.setLong(2, periodStart);
         ps.setString(3, gatewayId);
@@ -489,7 +500,7 @@ final class SharedBudgets {
         // a lock taken here instead (after a beat found none) would name it in a row while the fence is open, unguarded
         if (heldSessionLock == null && !fenced) heldSessionLock = sessionLock.key();
         try (PreparedStatement ps = c.prepareStatement(ask.rowPeriod() == ask.periodStart() ? UPSERT_USE : UPSERT_FRESH)) {
-            bindRow(ps, scope, ask.periodStart(), 0, ask.used(), ask.reserved(), now);
+            bindRow(ps, scope, ask.periodStart(), 0, ask.used(), ask.reserved(), now, ask.used()); // the claim: below
             ps.executeUpdate();
         }
     }
@@ -516,7 +527,10 @@ final class SharedBudgets {
      */
     private void beat(boolean forAcquisition) {
         List<Budget> held = held();
-        if (held.isEmpty() && !forAcquisition) return;
+        if (held.isEmpty() && !forAcquisition) {
+            sessionLock.touch(); // an idle gateway keeps its lock: the server ends a session silent for a few seconds
+            return;
+        }
         if (fenced) renewFence(true); // one round trip first: the fence does not wait for the beat's longer transaction
         long startNanos = nanoClock.getAsLong(); // before the rows' heartbeat_at is read: the fence counts from no later
         Long key = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
@@ -584,12 +598,12 @@ final class SharedBudgets {
                         drop.addBatch();
                     }
                     if (!beat.writes()) continue;
-                    bindRow(write, scope, beat.periodStart(), beat.granted(), beat.used(), beat.reserved(), now);
+                    bindRow(write, scope, beat.periodStart(), beat.granted(), beat.used(), beat.reserved(), now, beat.claim());
                     boolean waiting;
                     synchronized (b.grant()) {
                         waiting = b.grant().pending != null;
                     }
-                    write.setInt(13, waiting ? 1 : 0);
+                    write.setInt(14, waiting ? 1 : 0);
                     write.addBatch();
                     if (lost && beat.credited() > 0 && beat.dropPeriod() == Budget.Grant.NONE) {
                         flushed.setLong(1, beat.credited());
@@ -624,7 +638,9 @@ final class SharedBudgets {
             lastSweep = now;
             locks.sweep(gatewaysWithRows());
         }
-        for (int i = 0; i < beaten.size(); i++) beaten.get(i).renewed(beats.get(i).periodStart(), now + leaseMillis / 2);
+        for (int i = 0; i < beaten.size(); i++) {
+            beaten.get(i).renewed(beats.get(i).periodStart(), now + leaseMillis / 2, beats.get(i).claim(), now);
+        }
         if (!forAcquisition) {
             writeCredits(); // the spend of a period whose row this beat wrote, or that a failed credit left
             return;
@@ -645,11 +661,38 @@ final class SharedBudgets {
      * (not under this object's lock): its row is one the heartbeat never locks.
      */
     private void renewFence(boolean evenIfCurrent) {
+        renewFence(evenIfCurrent, null, 0);
+    }
+
+    /**
+     * As above, and the claims of every budget this gateway holds are renewed in the same statement
+     * ({@code grant_claims}); {@code stopped}, when not null, is a budget whose claim's bound stopped a call of
+     * {@code nanos} its grant covered: its margin grows first ({@link Budget#renewalClaim}).
+     */
+    private void renewFence(boolean evenIfCurrent, Budget stopped, long nanos) {
         synchronized (renewal) {
             long hold = fenceHold;
             if (hold < 0 || heldSessionLock == null || closed || (!evenIfCurrent && fence.current())) return;
+            long now = clockMillis.getAsLong();
+            List<Budget> claimed = new ArrayList<>();
+            List<String> scopes = new ArrayList<>();
+            List<Long> periods = new ArrayList<>();
+            List<Long> claims = new ArrayList<>();
+            for (Budget b : held()) {
+                long period = b.rowPeriod();
+                long claim = b.renewalClaim(b == stopped ? nanos : 0, now);
+                if (claim < 0 || period == Budget.Grant.NONE) continue;
+                claimed.add(b);
+                scopes.add(b.grant().scope);
+                periods.add(period);
+                claims.add(claim);
+            }
             long startNanos = nanoClock.getAsLong(); // before beat_at is read: the fence counts from no later
-            if (sessionLock.renew(hold, gatewayId, clockMillis.getAsLong())) fence.arm(startNanos + FENCE_MILLIS * 1_000_000);
+            if (!sessionLock.renew(hold, gatewayId, now, scopes.toArray(String[]::new), periods.toArray(Long[]::new),
+                    claims.toArray(Long[]::new))) return;
+            fence.arm(startNanos + FENCE_MILLIS * 1_000_000);
+            long at = clockMillis.getAsLong();
+            for (int i = 0; i < claimed.size(); i++) claimed.get(i).renewalClaimed(periods.get(i), claims.get(i), at);
         }
     }
 
@@ -707,14 +750,16 @@ final class SharedBudgets {
 
     private void deleteRows(Map<Budget, Long> dropped) {
         db.transaction(BACKGROUND_STATEMENT_MILLIS, c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE scope = ? AND gateway_id = ?")) {
-                for (Budget b : dropped.keySet()) {
-                    if (dropped.get(b) == Budget.Grant.NONE) continue;
-                    ps.setString(1, b.grant().scope);
-                    ps.setString(2, gatewayId);
-                    ps.addBatch();
+            for (String table : new String[] {"budget_grants", "grant_claims"}) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE scope = ? AND gateway_id = ?")) {
+                    for (Budget b : dropped.keySet()) {
+                        if (dropped.get(b) == Budget.Grant.NONE) continue;
+                        ps.setString(1, b.grant().scope);
+                        ps.setString(2, gatewayId);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
                 }
-                ps.executeBatch();
             }
             return null;
         });
@@ -733,6 +778,20 @@ final class SharedBudgets {
     }
 
     /**
+     * A gone gateway's row keeps what it claimed ({@code claim_nanos}: its use plus the margin up to which it may have
+     * admitted after its last write) as its use, so its marked row counts it as spent (portable: no GREATEST in SQLite).
+     */
+    /** A row's claim as its gateway's last renewal wrote it ({@code grant_claims}, the same period), 0 for none. */
+    private static final String RENEWED_CLAIM = "COALESCE((SELECT c.claim_nanos FROM grant_claims c WHERE c.gateway_id = "
+            + "budget_grants.gateway_id AND c.scope = budget_grants.scope AND c.period_start = budget_grants.period_start), 0)";
+    /** The higher of the row's claim and its renewal's. */
+    private static final String CLAIMED = "(CASE WHEN claim_nanos > " + RENEWED_CLAIM + " THEN claim_nanos ELSE "
+            + RENEWED_CLAIM + " END)";
+    private static final String CLAIM_INTO_USED = "used_nanos = CASE WHEN " + CLAIMED + " > used_nanos THEN " + CLAIMED
+            + " ELSE used_nanos END";
+    private static final String CLAIMS_UNFLUSHED = "(used_nanos > flushed_nanos OR " + CLAIMED + " > flushed_nanos)";
+
+    /**
      * Reclaims the rows of gateways that are gone (see {@link #gone}): those that still claim spend the ledger was never
      * credited with are kept, marked gone, with nothing granted; the others are deleted. Returns the gateways found gone
      * by their pid or lock.
@@ -740,7 +799,7 @@ final class SharedBudgets {
     private Set<String> deleteGone(Connection c, long now) throws SQLException {
         if (!db.tryTransactionLock(c, CLEANUP_LOCK)) return Set.of(); // another gateway cleans up now
         try (PreparedStatement keep = c.prepareStatement("UPDATE budget_grants SET gone_at = ?, granted_nanos = 0, "
-                + "wanted_nanos = 0 WHERE heartbeat_at < ? AND gone_at IS NULL AND used_nanos > flushed_nanos");
+                + "wanted_nanos = 0, " + CLAIM_INTO_USED + " WHERE heartbeat_at < ? AND gone_at IS NULL AND " + CLAIMS_UNFLUSHED);
              PreparedStatement drop = c.prepareStatement("DELETE FROM budget_grants WHERE heartbeat_at < ? AND gone_at IS NULL")) {
             keep.setLong(1, now);
             keep.setLong(2, now - leaseMillis);
@@ -751,6 +810,11 @@ final class SharedBudgets {
         try (PreparedStatement beats = c.prepareStatement("DELETE FROM gateway_beats WHERE beat_at < ?")) {
             beats.setLong(1, now - leaseMillis);
             beats.executeUpdate();
+        }
+        // renewed claims outlive no gateway: once none of its rows is live (its claims folded into its gone rows above)
+        try (PreparedStatement claims = c.prepareStatement("DELETE FROM grant_claims WHERE NOT EXISTS (SELECT 1 FROM "
+                + "budget_grants b WHERE b.gateway_id = grant_claims.gateway_id AND b.gone_at IS NULL)")) {
+            claims.executeUpdate();
         }
         Set<String> gone = new HashSet<>();
         Map<String, Long> sessionLocks = new HashMap<>();
@@ -800,7 +864,8 @@ final class SharedBudgets {
         }
         if (gone.isEmpty()) return gone;
         try (PreparedStatement keep = c.prepareStatement("UPDATE budget_grants SET gone_at = ?, granted_nanos = 0, "
-                + "wanted_nanos = 0 WHERE gateway_id = ? AND gone_at IS NULL AND heartbeat_at < ? AND used_nanos > flushed_nanos");
+                + "wanted_nanos = 0, " + CLAIM_INTO_USED + " WHERE gateway_id = ? AND gone_at IS NULL AND heartbeat_at < ? AND "
+                + CLAIMS_UNFLUSHED);
              PreparedStatement drop = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL "
                 + "AND heartbeat_at < ?")) {
             for (String id : gone) {
@@ -822,6 +887,15 @@ final class SharedBudgets {
                     beats.addBatch();
                 }
                 beats.executeBatch();
+            }
+            // its renewed claims are folded into its gone rows (keep, above): they go, unless a live row of it is left
+            try (PreparedStatement claims = c.prepareStatement("DELETE FROM grant_claims WHERE gateway_id = ? AND NOT EXISTS "
+                    + "(SELECT 1 FROM budget_grants b WHERE b.gateway_id = grant_claims.gateway_id AND b.gone_at IS NULL)")) {
+                for (String id : gone) {
+                    claims.setString(1, id);
+                    claims.addBatch();
+                }
+                claims.executeBatch();
             }
             if (kept > 0) {
                 log.warn("gateway(s) {} stopped without a clean stop: {} of their budget grant rows claimed spend or calls "
@@ -917,24 +991,36 @@ final class SharedBudgets {
             }
         }
         if (now.isEmpty()) return;
+        Map<CreditKey, Long> claims = new HashMap<>();
         try {
             db.transaction(BACKGROUND_STATEMENT_MILLIS, c -> {
                 // used_nanos too, as the heartbeat writes it: were this gateway killed now, what it admitted up to here
                 // (spent, or in flight at worst case) stays committed (deleteGone), not only what its last beat said
+                // and the claim beside it (with a fence: what it may admit before its next write, up to which it does)
                 try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET flushed_nanos = flushed_nanos + ?, "
-                        + "used_nanos = CASE WHEN ? < 0 THEN used_nanos ELSE ? END "
+                        + "used_nanos = CASE WHEN ? < 0 THEN used_nanos ELSE ? END, "
+                        + "claim_nanos = CASE WHEN ? < 0 THEN claim_nanos ELSE ? END "
                         + "WHERE scope = ? AND period_start = ? AND gateway_id = ?")) {
+                    List<CreditKey> order = new ArrayList<>();
                     for (Map.Entry<CreditKey, Long> e : now.entrySet()) {
-                        long used = e.getKey().budget().usedIn(e.getKey().periodStart());
+                        long[] use = e.getKey().budget().useAndClaim(e.getKey().periodStart());
+                        long used = use == null ? -1 : use[0];
+                        long claim = use == null ? -1 : use[1];
+                        if (use != null) claims.put(e.getKey(), claim);
+                        order.add(e.getKey());
                         ps.setLong(1, e.getValue());
                         ps.setLong(2, used);
                         ps.setLong(3, used);
-                        ps.setString(4, e.getKey().budget().grant().scope);
-                        ps.setLong(5, e.getKey().periodStart());
-                        ps.setString(6, gatewayId);
+                        ps.setLong(4, claim);
+                        ps.setLong(5, claim);
+                        ps.setString(6, e.getKey().budget().grant().scope);
+                        ps.setLong(7, e.getKey().periodStart());
+                        ps.setString(8, gatewayId);
                         ps.addBatch();
                     }
-                    ps.executeBatch();
+                    int[] counts = ps.executeBatch();
+                    // a claim counts only once a row shows it (a row the store lost shows none: its next beat makes it)
+                    for (int i = 0; i < counts.length && i < order.size(); i++) if (counts[i] == 0) claims.remove(order.get(i));
                 }
                 return null;
             });
@@ -942,7 +1028,9 @@ final class SharedBudgets {
             now.forEach((k, v) -> uncredited.merge(k, v, Long::sum)); // tried again with the next batch or heartbeat
             throw e;
         }
+        long at = clockMillis.getAsLong();
         now.forEach((k, v) -> k.budget().credited(k.periodStart(), v));
+        claims.forEach((k, v) -> k.budget().claimed(k.periodStart(), v, at));
     }
 
     /** At shutdown, after the ledger's last rows are written: this gateway's grants stop counting at once. Blocks. */
@@ -959,6 +1047,10 @@ final class SharedBudgets {
             try (PreparedStatement beats = c.prepareStatement("DELETE FROM gateway_beats WHERE gateway_id = ?")) {
                 beats.setString(1, gatewayId);
                 beats.executeUpdate();
+            }
+            try (PreparedStatement claims = c.prepareStatement("DELETE FROM grant_claims WHERE gateway_id = ?")) {
+                claims.setString(1, gatewayId);
+                claims.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ?")) {
                 ps.setString(1, gatewayId);

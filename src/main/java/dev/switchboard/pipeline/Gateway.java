@@ -142,8 +142,9 @@ public final class Gateway {
         // Tokens minted later (Vertex, Entra, AWS credentials from a profile or the instance) join these as they come.
         ProviderSecrets providerSecrets = new ProviderSecrets(providerKeyScrubber(config, registry, env), System::currentTimeMillis);
         KeyScrubber configured = KeyScrubber.of(secrets(config, registry, env));
+        // a log line's own words are spared: a run of a key is masked from 16 characters, or when it is a whole key
         Runnable forgetLogSecrets = dev.switchboard.observe.LogSecrets.add(
-                line -> providerSecrets.shortLivedScrubber().text(configured.text(line)));
+                line -> providerSecrets.shortLivedScrubber().logLine(configured.logLine(line)));
         try {
             return create(vertx, config, env, tracing, registry, providerSecrets, forgetLogSecrets, check);
         } catch (RuntimeException | Error e) {

@@ -287,6 +287,70 @@ public final class KeyScrubber {
     }
 
     /**
+     * The shortest run of a key's characters that {@link #logLine} masks, unless the run holds a whole key: a piece this
+     * long is a quarter of a 64-character key, and ordinary words of a log line are shorter.
+     */
+    public static final int LOG_MIN_RUN = 16;
+
+    /**
+     * {@code line} (a log line, any library's) with every run of key characters masked that is {@value #LOG_MIN_RUN}
+     * characters or more, or that holds a whole key (so a key shorter than that is masked too, but only whole); the
+     * same instance when there is none.
+     *
+     * <p>Why not {@link #text}'s 8: a log line is the operator's, and full of paths, names and words. A master key such
+     * as {@code sk-acme-gateway-2026} shares 8-character pieces with a data directory named {@code acme-gateway}, which
+     * the log then showed masked, twelve asterisks in the path (QA hardening F7). What reaches a client is still masked from
+     * 8 characters on, and so is what the gateway's own lines quote of an upstream's words (scrubbed with {@link #text}
+     * before they are logged); a library quotes a credential whole, which this masks.
+     */
+    public String logLine(String line) {
+        if (size == 0 || line == null || line.length() < MIN_RUN) return line;
+        char[] out = null;
+        long w = 0;
+        int run = 0;
+        int spanFrom = -1; // the span of joined window hits being built, [spanFrom, spanTo)
+        int spanTo = -1;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            int c = ch < 0x80 ? fold[ch] : 0;
+            if (c == 0) {
+                run = 0;
+                continue;
+            }
+            w = (w << 8) | c;
+            if (++run >= MIN_RUN && contains(w)) {
+                int from = i - (MIN_RUN - 1);
+                if (spanFrom >= 0 && from <= spanTo) {
+                    spanTo = i + 1;
+                } else {
+                    if (spanFrom >= 0) out = maskLogSpan(line, out, spanFrom, spanTo);
+                    spanFrom = from;
+                    spanTo = i + 1;
+                }
+            }
+        }
+        if (spanFrom >= 0) out = maskLogSpan(line, out, spanFrom, spanTo);
+        return out == null ? line : new String(out);
+    }
+
+    private char[] maskLogSpan(String line, char[] out, int from, int to) {
+        if (to - from < LOG_MIN_RUN && !holdsWholeKey(line, from, to)) return out;
+        if (out == null) out = line.toCharArray();
+        Arrays.fill(out, from, to, MASK_CHAR);
+        return out;
+    }
+
+    /** Whether {@code line[from, to)} holds one of the keys whole, in any case (only for spans shorter than {@link #LOG_MIN_RUN}). */
+    private boolean holdsWholeKey(String line, int from, int to) {
+        for (String k : keys) {
+            for (int at = from; at + k.length() <= to; at++) {
+                if (line.regionMatches(true, at, k, 0, k.length())) return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * A scanner for one stream's text, fragment after fragment (content deltas): a run of key characters that
      * continues from one event into the next is still a run. What earlier events carried is already sent, so a run
      * is masked from where its 8th character arrives: at most 7 of its characters went out, the rest is masked.

@@ -272,10 +272,14 @@ public final class UpstreamHttp {
         // a deployment's headers can be one map for all its calls; set, not left to Vert.x, so a forwarded length is replaced
         if (body != null) req.headers().set(HttpHeaderNames.CONTENT_LENGTH, contentLength(body.length()));
         Cancellation cancellation = call.cancellation();
+        // Failures reach the response future below; without a handler Vert.x would also log each at ERROR. Set before
+        // the cancel listener: a client that left while this request waited in the pool's queue has it reset the
+        // moment the listener is added, and that reset found no handler ("ERROR HttpClientRequestImpl - Stream reset",
+        // QA hardening F5). Its leaving is said once, by failed() ("the client left"), not here too.
+        req.exceptionHandler(t -> {
+            if (!cancellation.cancelled()) log.debug("request {}: upstream {} request: {}", call.requestId(), endpoint.display(), describe(t));
+        });
         Runnable off = cancellation.onCancel(() -> reset(req, cancellation));
-        // Failures reach the response future below; without a handler Vert.x would also log each at ERROR.
-        req.exceptionHandler(t -> log.debug("request {}: upstream {} request: {}", call.requestId(),
-                endpoint.display(), describe(t)));
         // the time to the answer's head is bounded by the event loop's deadline lists; off an event loop, by Vert.x's timer
         io.vertx.core.internal.ContextInternal context = io.vertx.core.internal.ContextInternal.current();
         FirstByteDeadlines.Entry deadline = context != null && context.isEventLoopContext() && context.nettyEventLoop().inEventLoop()

@@ -86,6 +86,11 @@ class CommandLineValuesTest {
             Run serve = run("serve", "--config", config("").toString(), "--port", String.valueOf(taken.getLocalPort()));
             assertThat(serve.exit()).isEqualTo(1);
             assertThat(serve.err()).contains("Fix: stop what uses port " + taken.getLocalPort());
+            // QA hardening F8: one line, nothing after it (the store and Vert.x are closed quietly), no trace
+            assertThat(serve.err().strip().lines().filter(l -> !l.contains(" INFO ") && !l.contains(" WARN "))).singleElement().asString()
+                    .startsWith("Cannot listen on 127.0.0.1:" + taken.getLocalPort() + ":");
+            assertThat(serve.err().strip().lines().reduce((a, b) -> b).orElseThrow()).startsWith("Cannot listen on");
+            noTrace(serve);
         }
     }
 

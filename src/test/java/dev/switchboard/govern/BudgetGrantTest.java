@@ -31,6 +31,41 @@ class BudgetGrantTest {
         assertThat(alone.othersSeenAt(1)).as("alone on the budget: its count is the whole spend").isNull();
     }
 
+    /**
+     * With a fence (PostgreSQL, session locks), a gateway admits on its grant only up to the claim its row shows: what
+     * another gateway that takes it for gone charges it. A write that may commit lowers the bound first; its commit
+     * raises it; a renewal raises it beside the row's writes (the others charge the higher of the two), doubling the margin
+     * when the bound stopped a call (twenty-eighth session: a busy gateway cut off had its admissions since its last
+     * write spent again).
+     */
+    @Test
+    void aFencedGrantAdmitsOnlyUpToWhatItsRowClaims() {
+        Budget b = shared(10_000, null);
+        b.fence(new GrantFence(() -> 0L, () -> false));
+        b.fence().arm(Long.MAX_VALUE / 2);
+        Budget.GrantAsk ask = b.ask(100, 0);
+        assertThat(ask.claim()).as("the first claim: this call and twice its worst case").isEqualTo(300);
+        b.granted(ask.periodStart(), 10_000, 10_000, 30_000, seen(0), ask.claimAt(10_000), 0);
+        assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(b.reserve(100, 1)).as("the grant has room, the claim has not").isEqualTo(Budget.Reserve.NEEDS_GRANT);
+        assertThat(b.coversButClaim(100, 1)).isTrue();
+
+        long claim = b.renewalClaim(100, 2);
+        assertThat(claim).as("used 300, this call, and the margin doubled to 400").isEqualTo(800);
+        assertThat(b.reserve(100, 2)).as("not before the renewal committed").isEqualTo(Budget.Reserve.NEEDS_GRANT);
+        b.renewalClaimed(b.rowPeriod(), claim, 3);
+        assertThat(b.reserve(100, 3)).isEqualTo(Budget.Reserve.TAKEN);
+
+        // a credit's write of the row claims use plus margin too
+        long[] use = b.useAndClaim(b.rowPeriod());
+        assertThat(use[0]).isEqualTo(400);
+        assertThat(use[1]).as("use plus margin").isEqualTo(800);
+        b.revokeGrant(4); // the lock lost: the grant shrinks to the use, and the renewals' claim no longer counts
+        assertThat(b.reserve(1, 5)).isEqualTo(Budget.Reserve.NEEDS_GRANT);
+    }
+
     @Test
     void aCallNeedsAGrantFirstAndThenFitsInIt() {
         Budget b = shared(1_000, null);

@@ -119,7 +119,10 @@ class CrashedGatewayGrantsPostgresIT extends CrashedGatewayGrantsContract {
                     if (claimed < 0) Thread.sleep(100);
                 }
             }
-            assertThat(claimed).as("the killed gateway's row, kept as gone").isCloseTo(spent, org.assertj.core.data.Offset.offset(1e-6));
+            // all it served, and the margin its writes claimed above that (what it might have admitted before its next
+            // write, twenty-eighth session): a few calls' worth here, not its unused grant ($1)
+            assertThat(claimed).as("the killed gateway's row, kept as gone").isGreaterThanOrEqualTo(spent - 1e-9)
+                    .isLessThan(spent + 0.01);
             r = Http.post(second.v1() + "/chat/completions", key, BODY);
             assertThat(r.statusCode()).as("still refused once the row is marked gone: %s", r.body()).isEqualTo(400);
         }

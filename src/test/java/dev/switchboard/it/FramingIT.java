@@ -90,6 +90,59 @@ class FramingIT {
     }
 
     @Test
+    void anOverLongRequestLineIsAnsweredInThePathsDialectWhateverTheVersion() {
+        // QA hardening F4: the line fails before Netty has a request, and its stand-in named the path /bad-request, so a
+        // 414 under /v1/messages came in OpenAI's shape
+        for (String version : new String[] {"HTTP/1.0", "HTTP/1.1"}) {
+            Exchange anthropic = send("POST /v1/messages?x=" + "a".repeat(20_000) + " " + version + "\r\n" + JSON_HOST
+                    + "Content-Length: 2\r\n\r\n{}");
+            assertThat(anthropic.status()).as(version).isEqualTo(414);
+            JsonObject body = new JsonObject(anthropic.body());
+            assertThat(body.getString("type")).as(version).isEqualTo("error");
+            assertThat(body.getJsonObject("error").getString("message")).contains("16 KiB");
+            assertThat(anthropic.header("request-id")).startsWith("req_");
+            assertThat(anthropic.closed()).isTrue();
+            Exchange longPath = send("GET /v1/messages/" + "b".repeat(20_000) + " " + version + "\r\nHost: 127.0.0.1\r\n\r\n");
+            assertThat(longPath.status()).isEqualTo(414);
+            assertThat(new JsonObject(longPath.body()).getString("type")).isEqualTo("error");
+            Exchange openAi = send("POST /v1/chat/completions?x=" + "a".repeat(20_000) + " " + version + "\r\n" + JSON_HOST
+                    + "Content-Length: 2\r\n\r\n{}");
+            assertThat(openAi.status()).isEqualTo(414);
+            assertThat(openAiError(openAi).getString("code")).isEqualTo("uri_too_long");
+        }
+        // a path that only begins like Anthropic's is not Anthropic's
+        Exchange near = send("GET /v1/messagesx" + "c".repeat(20_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertThat(near.status()).isEqualTo(414);
+        assertThat(openAiError(near).getString("code")).isEqualTo("uri_too_long");
+    }
+
+    @Test
+    void aControlCharacterInAnyHeaderIsA400InThePathsDialectAndTheConnectionCloses() {
+        // QA hardening F6 (RFC 9110 5.5): with header validation off, a NUL in an ordinary header reached the routes
+        String body = "{\"model\":\"mock\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (String value : new String[] {"a\u0000b", "a\u0001b", "a\rb", "\u001fab", "ab\u007f", "a-longer-value-\u0000-past-eight-bytes"}) {
+            String shown = value.replace("\u0000", "NUL").replace("\r", "CR");
+            Exchange anthropic = send(RawHttp.post("/v1/messages", JSON_HOST + "X-Note: " + value + "\r\n", body));
+            assertThat(anthropic.status()).as(shown).isEqualTo(400);
+            assertAnthropicError(anthropic);
+            assertThat(new JsonObject(anthropic.body()).getJsonObject("error").getString("message")).as(shown).contains("control character");
+            assertThat(anthropic.header("connection")).isEqualTo("close");
+            assertThat(anthropic.closed()).isTrue();
+            assertThat(responses(anthropic)).as("nothing after it is read as a request").isEqualTo(1);
+            Exchange openAi = send(RawHttp.post("/v1/chat/completions", JSON_HOST + "X-Note: " + value + "\r\n", chatBody()));
+            assertThat(openAi.status()).as(shown).isEqualTo(400);
+            assertThat(openAiError(openAi).getString("code")).isEqualTo("malformed_request");
+        }
+        // in a name too, and the value is never quoted back (it may hold a key)
+        Exchange name = send(RawHttp.post("/v1/chat/completions", JSON_HOST + "X-No\u0000te: sk-secret-value\r\n", chatBody()));
+        assertThat(name.status()).isEqualTo(400);
+        assertThat(name.body()).doesNotContain("sk-secret-value");
+        // a tab, and bytes from 0x80 up (obs-text), are allowed in a value
+        Exchange fine = send(RawHttp.post("/v1/chat/completions", JSON_HOST + "X-Note: a\tb \u00e9\u00ff c\r\n", chatBody()));
+        assertThat(fine.status()).isEqualTo(200);
+    }
+
+    @Test
     void anEarly413ClosesTheConnectionAtOnce() throws IOException {
         try (Socket s = new Socket("127.0.0.1", gw.server.port())) {
             s.setSoTimeout(4000);

@@ -22,6 +22,26 @@ class KeyScrubberTest {
     }
 
     @Test
+    void aLogLineKeepsShortPiecesOfAKeyButNeverAKeyOrALongPiece() {
+        // QA hardening F7: a directory named after a piece of the master key was masked in the log
+        KeyScrubber master = KeyScrubber.of(List.of("sk-acme-gateway-2026-Zx81", "sk-short-123"));
+        assertThat(master.logLine("store: SQLite at /srv/acme-gateway/data.db")).isEqualTo("store: SQLite at /srv/acme-gateway/data.db");
+        assertThat(master.logLine("at /srv/gateway-2026-backup/x")).isEqualTo("at /srv/gateway-2026-backup/x"); // 13 of the key
+        assertThat(master.logLine("Bearer sk-acme-gateway-2026-Zx81 was sent")).isEqualTo("Bearer " + "*".repeat(25) + " was sent");
+        assertThat(master.logLine("Bearer SK-ACME-GATEWAY-2026-ZX81")).isEqualTo("Bearer " + "*".repeat(25));
+        assertThat(master.logLine("cut: sk-acme-gateway-20…")).isEqualTo("cut: " + "*".repeat(18) + "…"); // 18 characters
+        // a key shorter than 16 is masked whole, and only whole
+        assertThat(master.logLine("key=sk-short-123;")).isEqualTo("key=" + "*".repeat(12) + ";");
+        assertThat(master.logLine("key=xsk-short-123y")).isEqualTo("key=x" + "*".repeat(12) + "y");
+        assertThat(master.logLine("dir short-123/")).isEqualTo("dir short-123/");
+        // the answer-side scan still masks from 8
+        assertThat(master.text("/srv/acme-gateway/data.db")).isEqualTo("/srv/" + "*".repeat(12) + "/data.db");
+        assertThat(KeyScrubber.NONE.logLine("anything at all")).isEqualTo("anything at all");
+        String clean = "nothing of a key in this line, long as it is";
+        assertThat(master.logLine(clean)).isSameAs(clean);
+    }
+
+    @Test
     void anyRunOfEightOrMoreOfAnyKeysCharactersIsMaskedWhereverItStands() {
         // the probe's case: a prefix of the key followed by other text
         assertThat(BOTH.text("key prefix sk-leak-012345... and more")).isEqualTo("key prefix " + "*".repeat(14) + "... and more");
