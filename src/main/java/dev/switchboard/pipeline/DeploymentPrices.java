@@ -31,7 +31,23 @@ final class DeploymentPrices {
      *              search, file search and code interpreter: {@link ToolPrices#of}); {@link ToolPrices#NONE} where the
      *              deployment runs none
      */
-    record Priced(String provider, PriceLookup lookup, int defaultOutputLimit, int contextWindow, ToolPrices tools) {}
+    /**
+     * @param modelInfo the {@code model_info} map it was priced from, @param params the {@code litellm_params} map, and
+     *                  {@code maxTokens} the entry's max_tokens: a deployment of another wildcard entry with the same id
+     *                  (a bare {@code *} and {@code openai/*}) is priced by its own entry, not by this ({@link #of(Deployment)})
+     */
+    record Priced(String provider, PriceLookup lookup, int defaultOutputLimit, int contextWindow, ToolPrices tools,
+                  Map<String, Object> modelInfo, Map<String, Object> params, Integer maxTokens) {
+        /**
+         * Whether {@code d} was made from the entry this was priced from: every deployment a wildcard entry makes shares
+         * its model_info and params instances (ModelNames.served), so identity, cheap on every call, and never a false
+         * "same" for another entry whose maps differ (two entries with none may share the empty map: then their prices
+         * are the catalog's for the one id, and only max_tokens can differ).
+         */
+        boolean madeLike(Deployment d) {
+            return d.modelInfo() == modelInfo && d.params() == params && java.util.Objects.equals(d.maxTokens(), maxTokens);
+        }
+    }
 
     /**
      * A priced call: what it cost in nano-dollars, whether the deployment had a price at all, and what a cache hit
@@ -181,8 +197,9 @@ final class DeploymentPrices {
     }
 
     private static Priced price(Target t, PriceLookup lookup) {
-        return new Priced(t.deployment().provider(), lookup, outputLimit(t.deployment(), t.provider().outputLimitWhenUnset(), lookup),
-                contextWindow(t.deployment(), lookup), ToolPrices.of(t.deployment()));
+        Deployment d = t.deployment();
+        return new Priced(d.provider(), lookup, outputLimit(d, t.provider().outputLimitWhenUnset(), lookup),
+                contextWindow(d, lookup), ToolPrices.of(d), d.modelInfo(), d.params(), d.maxTokens());
     }
 
     /** model_info's max_input_tokens (also for a model the catalog does not price), else the catalog's window; 0 unknown. */
@@ -214,8 +231,9 @@ final class DeploymentPrices {
     Priced of(String deploymentId) { return byId.get(deploymentId); }
 
     /**
-     * The entry's own price, else (an entry made later, by a wildcard) its id's; for a wildcard's deployment whose name
-     * the router has let go meanwhile ({@link #gone}: a call in flight on it, or a name only asked about) the catalog's
+     * The entry's own price, else (an entry made later, by a wildcard) its id's when the wildcard entry that made it is
+     * the one the id was priced from ({@link Priced#madeLike}); for another wildcard entry of the same id, or a wildcard's
+     * deployment whose name the router has let go meanwhile ({@link #gone}: a call in flight on it, or a name only asked about) the catalog's
      * price, looked up again and not kept, with the model's own output limit (the provider's default for a request
      * without one is not known here: never less than it, so a worst case is not under-reserved).
      */
@@ -223,9 +241,12 @@ final class DeploymentPrices {
         Priced p = byEntry.get(d);
         if (p != null) return p;
         p = byId.get(d.id());
-        if (p != null || configIds.contains(d.id())) return p;
+        // the id's entry, when d was made by the entry it was priced from; another wildcard entry serving the same id
+        // (`*` and `openai/*`) with its own model_info or max_tokens is priced by its own, below
+        if (configIds.contains(d.id()) || (p != null && p.madeLike(d))) return p;
         PriceLookup lookup = lookup(d);
-        return new Priced(d.provider(), lookup, outputLimit(d, null, lookup), contextWindow(d, lookup), ToolPrices.of(d));
+        return new Priced(d.provider(), lookup, outputLimit(d, null, lookup), contextWindow(d, lookup), ToolPrices.of(d),
+                d.modelInfo(), d.params(), d.maxTokens());
     }
 
     /**

@@ -131,4 +131,56 @@ class DeploymentPricesTest {
         assertThat(prices.contextWindow(entry.deployment())).isPositive();
         assertThat(prices.windowsHeld()).isEqualTo(1);
     }
+
+    /** What wildcard entry {@code info} (its own model_info and params maps, shared by all it makes) makes for a name. */
+    private static Target madeBy(Map<String, Object> info, Map<String, Object> params, Integer maxTokens, String requested,
+                                 String provider, String model) {
+        return new Target(new Deployment(requested, provider, model, null, null, null, null, maxTokens, Map.of(), params, info, 3),
+                NO_CALLS);
+    }
+
+    /**
+     * Two wildcard entries that serve one id ({@code *} and {@code openai/*}) with their own model_info prices and
+     * max_tokens: each call is billed, reserved and capped at its own entry's, whichever entry made the id first, while
+     * both hold it and after the first's names are let go. The first unpriced must not make the second $0 (nor refused
+     * under a budget).
+     */
+    @Test
+    void twoWildcardEntriesOfOneIdAreEachPricedByTheirOwnModelInfo() {
+        DeploymentPrices prices = prices();
+        Map<String, Object> cheapInfo = new java.util.HashMap<>(Map.of("input_cost_per_token", 1e-6, "output_cost_per_token", 2e-6,
+                "max_output_tokens", 1_000));
+        Map<String, Object> dearInfo = new java.util.HashMap<>(Map.of("input_cost_per_token", 1e-5, "output_cost_per_token", 2e-5,
+                "max_output_tokens", 4_000));
+        Map<String, Object> noInfo = new java.util.HashMap<>();
+        Target cheap = madeBy(cheapInfo, new java.util.HashMap<>(), 100, "acme/m", "openai", "acme-unknown-model");
+        Target dear = madeBy(dearInfo, new java.util.HashMap<>(), 200, "openai/acme-unknown-model", "openai", "acme-unknown-model");
+        prices.add(cheap);
+        prices.add(dear);
+        assertThat(prices.size()).isEqualTo(1);
+        long cheapNanos = prices.cost(cheap.deployment(), USAGE).nanos();
+        long dearNanos = prices.cost(dear.deployment(), USAGE).nanos();
+        assertThat(cheapNanos).isEqualTo(1_000 * 1_000L + 500 * 2_000L);
+        assertThat(dearNanos).as("billed at its own entry's model_info").isEqualTo(10 * cheapNanos);
+        assertThat(prices.outputCeiling(cheap.deployment())).isEqualTo(1_000);
+        assertThat(prices.outputCeiling(dear.deployment())).as("capped at its own").isEqualTo(4_000);
+        assertThat(prices.defaultOutputLimit(cheap.deployment())).isEqualTo(100);
+        assertThat(prices.defaultOutputLimit(dear.deployment())).as("its own max_tokens").isEqualTo(200);
+        assertThat(prices.worstCase(dear.deployment(), 0, 10, false, 1)).isEqualTo(10 * 20_000L);
+
+        prices.gone(cheap); // the first entry's name let go: the id stays, priced as the first made it
+        assertThat(prices.cost(dear.deployment(), USAGE).nanos()).isEqualTo(dearNanos);
+
+        // the first holder unpriced: the second is priced by its own model_info, and not refused under a budget
+        DeploymentPrices other = prices();
+        Target unpriced = madeBy(noInfo, new java.util.HashMap<>(), null, "acme-unknown-model", "openai", "acme-unknown-model");
+        Target priced = madeBy(dearInfo, new java.util.HashMap<>(), null, "openai/acme-unknown-model", "openai", "acme-unknown-model");
+        other.add(unpriced);
+        other.add(priced);
+        assertThat(other.cost(unpriced.deployment(), USAGE).priced()).isFalse();
+        assertThat(other.cost(priced.deployment(), USAGE).nanos()).isEqualTo(dearNanos);
+        assertThat(other.unpricedUnderBudget(priced.deployment())).isNull();
+        assertThat(other.unpricedUnderBudget(unpriced.deployment())).isNotNull();
+        assertThat(other.size()).as("the second entry's price is looked up, not kept").isEqualTo(1);
+    }
 }
