@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * LiteLLM's budget routing: a budget in US dollars per provider ({@code router_settings.provider_budget_config}) and per
@@ -110,12 +109,30 @@ public final class SpendCaps {
 
     private final Map<String, Cap> byProvider;
     private final Map<String, Cap> byDeployment;
-    /** The caps of each deployment id seen, its own first: computed once per id. */
-    private final Map<String, List<Cap>> capsOf = new ConcurrentHashMap<>();
+    /**
+     * The caps of each deployment id that has a budget of its own (the config's ids, a fixed set), its own first. Any
+     * other id (a wildcard's served model, named by the caller) is not kept: it has at most its provider's cap, found
+     * without allocating ({@link #capsOf}), or one map entry per name a caller invented lived for the process's life.
+     */
+    private final Map<String, List<Cap>> capsOf;
+    /** {@link #byProvider}'s names and each one's caps ({@code List.of(cap)}), for an id without its own budget. */
+    private final String[] providerNames;
+    private final List<Cap>[] providerCaps;
 
+    @SuppressWarnings("unchecked")
     private SpendCaps(Map<String, Cap> byProvider, Map<String, Cap> byDeployment) {
         this.byProvider = byProvider;
         this.byDeployment = byDeployment;
+        Map<String, List<Cap>> held = new java.util.HashMap<>();
+        byDeployment.forEach((id, own) -> {
+            String provider = providerOf(id);
+            Cap p = provider == null ? null : byProvider.get(provider);
+            held.put(id, p == null ? List.of(own) : List.of(own, p));
+        });
+        this.capsOf = Map.copyOf(held);
+        this.providerNames = byProvider.keySet().toArray(new String[0]);
+        this.providerCaps = new List[providerNames.length];
+        for (int i = 0; i < providerNames.length; i++) providerCaps[i] = List.of(byProvider.get(providerNames[i]));
     }
 
     /**
@@ -170,17 +187,21 @@ public final class SpendCaps {
         return slash <= 0 ? null : deploymentId.substring(0, slash);
     }
 
+    /** The deployment's caps, its own first, then its provider's (the part of the id before the slash). */
     private List<Cap> capsOf(String deploymentId) {
-        return capsOf.computeIfAbsent(deploymentId, id -> {
-            List<Cap> out = new ArrayList<>(2);
-            Cap own = byDeployment.get(id);
-            if (own != null) out.add(own);
-            String provider = providerOf(id);
-            Cap p = provider == null ? null : byProvider.get(provider);
-            if (p != null) out.add(p);
-            return List.copyOf(out);
-        });
+        List<Cap> held = capsOf.get(deploymentId);
+        if (held != null) return held;
+        int slash = deploymentId.indexOf('/');
+        if (slash <= 0) return List.of();
+        for (int i = 0; i < providerNames.length; i++) {
+            String p = providerNames[i];
+            if (p.length() == slash && deploymentId.startsWith(p)) return providerCaps[i];
+        }
+        return List.of();
     }
+
+    /** How many deployment ids have their caps kept (the config's own budgets only), for tests of the bound. */
+    int idsHeld() { return capsOf.size(); }
 
     /** The first budget of this deployment (its own, then its provider's) spent this period; null when none is. */
     Cap spentCap(String deploymentId, long nowMillis) {

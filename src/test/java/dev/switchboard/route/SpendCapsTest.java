@@ -81,4 +81,26 @@ class SpendCapsTest {
         assertThat(caps.all().get(0).spentNanos(justAfterMidnight)).isEqualTo(10_000_000);
         assertThat(caps.spentCap("openai/gpt-4o", justAfterMidnight)).isNotNull();
     }
+
+    /**
+     * Ids a wildcard serves (the caller's choice of name) are counted against their provider's budget and keep nothing:
+     * only the config's ids with a budget of their own are held, however many names are asked.
+     */
+    @Test
+    void wildcardIdsAreCountedButNotKept() {
+        SpendCaps caps = SpendCaps.from(Map.of("provider_budget_config", Map.of("openai", Map.of("budget_limit", 0.01))),
+                List.of(deployment("openai", "gpt-4o", Map.of("max_budget", 1.0))));
+        int held = caps.idsHeld();
+        assertThat(caps.spentCap("openai/invented-0", NOON)).isNull();
+        for (int i = 0; i < 500; i++) {
+            caps.spentCap("openai/invented-" + i, NOON);
+            caps.spent("openai/invented-" + i, 30_000, NOON);
+            caps.spent("anthropic/invented-" + i, 10_000, NOON);
+            caps.spentCap("noslash-" + i, NOON);
+        }
+        assertThat(caps.idsHeld()).as("nothing kept per invented id").isEqualTo(held).isEqualTo(1);
+        assertThat(caps.spentCap("openai/another", NOON).label()).as("their spend counted on the provider").isEqualTo("provider openai");
+        assertThat(caps.spentCap("openaiX/another", NOON)).as("a provider is the whole part before the slash").isNull();
+        assertThat(caps.spentCap("openai/gpt-4o", NOON).label()).isEqualTo("provider openai");
+    }
 }
