@@ -270,7 +270,15 @@ final class ModelNames {
         ModelGroup group = newGroup.apply(name, members);
         // told only once every entry took the name: a later entry refusing it (claude-* over anthropic/* and vertex_ai/*
         // for claude-x?y) throws before any price is kept for a group that will never be cached, nor let go
-        for (DeploymentState m : members) source.onNew().accept(m.target);
+        // and a member refused by onNew itself gives back the ones told before it: each onNew is balanced by an onGone
+        for (int i = 0; i < members.size(); i++) {
+            try {
+                source.onNew().accept(members.get(i).target);
+            } catch (RuntimeException e) {
+                for (int j = 0; j < i; j++) source.onGone().accept(members.get(j).target);
+                throw e;
+            }
+        }
         return group;
     }
 

@@ -180,4 +180,23 @@ class ModelNamesTest {
         assertThat(made.size() - gone.size()).as("held = made - gone").isEqualTo((int) n.servedNames());
         assertThat(n.existing("no-family-name?")).isNull();
     }
+
+    /** onNew refusing the second member (no group is cached): the first member it was told of is told gone again. */
+    @Test
+    void aMemberOnNewRefusesGivesBackTheOnesToldBefore() {
+        List<Target> gone = new ArrayList<>();
+        RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
+        Random random = new Random(1);
+        ModelNames n = new ModelNames(Map.of(), Map.of(), new WildcardTargets(
+                List.of(entry("claude-*", "anthropic", "*", Map.of()), entry("claude-*", "vertex_ai", "*", Map.of())),
+                FakeProvider::new, t -> {
+                    if (t.deployment().provider().equals("vertex_ai")) throw new IllegalStateException("refused");
+                    made.add(t);
+                }, d -> { }, gone::add),
+                (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
+        assertThatThrownBy(() -> n.resolve("claude-haiku-4-5")).hasMessageContaining("refused");
+        assertThat(made).extracting(t -> t.deployment().id()).containsExactly("anthropic/haiku-4-5");
+        assertThat(gone).as("the +1 told before is given back").containsExactlyElementsOf(made);
+        assertThat(n.servedNames()).isZero();
+    }
 }
