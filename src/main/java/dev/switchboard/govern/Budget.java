@@ -130,7 +130,7 @@ final class Budget {
             // the fence: on PostgreSQL, admitted only while this gateway's claim on its grants is provably held, and
             // only up to the claim its row shows (Grant.claimCap): what a gateway taken for gone is still charged
             if (short_ > 0 || nowMillis >= grant.validUntil || (grant.fence != null
-                    && (grant.spent + reserved + nanos > grant.claimCap || !grant.fence.admits()))) {
+                    && ((grant.spent + reserved + nanos > grant.claimCap && !grant.fence.isOpen()) || !grant.fence.admits()))) {
                 // a store that just said there is no more is not asked again for a while (a burst of refusals)
                 if (nowMillis < grant.memoUntil && short_ > grant.memoFree) return refused(nanos);
                 return Reserve.NEEDS_GRANT;
@@ -412,7 +412,7 @@ final class Budget {
         roll(nowMillis);
         grant.align(periodStart);
         return grant.rowPeriod == periodStart && grant.spent + reserved + nanos <= grant.granted && nowMillis < grant.validUntil
-                && (grant.fence == null || grant.spent + reserved + nanos <= grant.claimCap);
+                && (grant.fence == null || grant.fence.isOpen() || grant.spent + reserved + nanos <= grant.claimCap);
     }
 
     /** {@link #covers}, the claim's bound aside: a renewal of the claims ({@link #renewalClaim}) is all the call needs. */

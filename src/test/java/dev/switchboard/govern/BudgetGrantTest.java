@@ -90,6 +90,24 @@ class BudgetGrantTest {
         assertThat(b.grant().margin).as("a new period's first ask: twice its call, nothing left from before").isEqualTo(200);
     }
 
+    /**
+     * Review (twenty-eighth session): with the fence open (no session lock could be had: the lease decides, nothing
+     * renews a claim) the claim's bound still applied, so each call past it waited for an acquisition that waited for
+     * the heartbeat. An open fence admits on the grant alone.
+     */
+    @Test
+    void anOpenFenceAdmitsOnTheGrantAloneWithoutTheClaimsBound() {
+        Budget b = shared(10_000, null);
+        b.fence(new GrantFence(() -> 0L, () -> false));
+        b.fence().openUp();
+        Budget.GrantAsk ask = b.ask(100, 0);
+        b.granted(ask.periodStart(), 10_000, 10_000, 30_000, seen(0), ask.claimAt(10_000), 0);
+        for (int i = 0; i < 10; i++) {
+            assertThat(b.reserve(100, 1)).as("call %s, past the claim of 300", i).isEqualTo(Budget.Reserve.TAKEN);
+        }
+        assertThat(b.covers(100, 1)).isTrue();
+    }
+
     @Test
     void aCallNeedsAGrantFirstAndThenFitsInIt() {
         Budget b = shared(1_000, null);
