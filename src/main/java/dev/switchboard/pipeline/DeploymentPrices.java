@@ -48,8 +48,9 @@ final class DeploymentPrices {
 
     /**
      * Concurrent: a wildcard-served model is added by the event loop of its first request ({@link #add}) and dropped
-     * when the router lets its name go ({@link #gone}), so this holds the config's ids and at most the router's
-     * {@code ModelNames.MAX_SERVED} wildcard names (and the wildcard health checks' models).
+     * when the router has let go every name that holds its id ({@link #gone}, {@link #holders}), so this holds the
+     * config's ids and at most the router's {@code ModelNames.MAX_SERVED} wildcard names (and the wildcard health
+     * checks' models).
      */
     private final Map<String, Priced> byId = new java.util.concurrent.ConcurrentHashMap<>();
     /** The config entries' ids: never dropped, whatever a wildcard made with the same id. */
@@ -82,38 +83,63 @@ final class DeploymentPrices {
     }
 
     /**
+     * How many live holders each wildcard-made id has: the groups of the names a wildcard serves (ModelNames keeps at
+     * most 1,000) whose members have it, and the wildcard health checks' targets. Several live groups may share one id
+     * (a bare {@code *} serves {@code gpt-4o} and {@code openai/gpt-4o} both as {@code openai/gpt-4o}; two patterns may
+     * name one model), so the price goes only when the last of them goes. Every change is made inside this map's
+     * {@code compute} for the id, which also puts or removes the {@link #byId} entry: an {@link #add} and a {@link #gone}
+     * of one id are never interleaved, whichever comes first (a re-made name and its old group's eviction).
+     */
+    private final Map<String, Integer> holders = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
      * A deployment a wildcard made, whose name the router let go (ModelNames keeps the groups of at most 1,000 names):
-     * its price and context window go too, or a client naming ever new models grew this map for the process's life. A
-     * call still in flight on it is priced on demand ({@link #of(Deployment)}), as its next call re-adds it.
+     * one holder fewer of its id, whose price goes with the last one ({@link #holders}), or a client naming ever new
+     * models grew this map for the process's life. A call still in flight on it is priced on demand
+     * ({@link #of(Deployment)}), as its next call re-adds it. Never a config entry's id.
      */
     void gone(Target t) {
-        Deployment d = t.deployment();
-        if (!configIds.contains(d.id())) byId.remove(d.id());
-        windows.remove(d);
+        String id = t.deployment().id();
+        if (configIds.contains(id)) return;
+        holders.compute(id, (k, n) -> {
+            if (n == null) return null; // never added (nothing to drop)
+            if (n > 1) return n - 1;
+            byId.remove(k);
+            return null;
+        });
     }
 
     /** How many deployment ids are priced (config entries and wildcard names kept), for tests of the bound. */
     int size() { return byId.size(); }
 
-    /** How many context windows are held (per entry, wildcard names included), for tests of the bound. */
+    /** How many context windows are held (the config's entries only), for tests of the bound. */
     int windowsHeld() { return windows.size(); }
 
     /**
      * A deployment a wildcard made for a requested model: priced by the catalog for that real model id (with the
-     * wildcard entry's model_info on top), once; an unknown id stays unpriced (cost 0, as any unpriced deployment).
+     * wildcard entry's model_info on top) when it is the first live holder of its id; an unknown id stays unpriced (cost
+     * 0, as any unpriced deployment). One holder more of the id ({@link #holders}); {@link #gone} takes it back.
      */
     void add(Target t) {
-        byId.computeIfAbsent(t.deployment().id(), k -> {
-            Deployment d = t.deployment();
-            PriceLookup lookup = lookup(d);
-            if (!lookup.priced() && !d.provider().equals("mock")) {
-                // said once per name (at most ModelNames' 1,000 names are kept): its calls are recorded at $0
-                LOG.warn("unpriced: '{}' ({}) served through a wildcard has no price in the catalog or the entry's model_info: "
-                        + "its calls cost $0, and a caller under a budget is refused it", dev.switchboard.model.LogSafe.text(d.alias()),
-                        dev.switchboard.model.LogSafe.text(d.id()));
-            }
-            return price(t, lookup);
+        String id = t.deployment().id();
+        if (configIds.contains(id)) return; // the config entry's price, held for the process's life
+        holders.compute(id, (k, n) -> {
+            if (n == null) byId.put(k, price(t));
+            // a health check's target is made on every run and never let go: it saturates rather than wraps
+            return n == null ? 1 : n == Integer.MAX_VALUE ? n : n + 1;
         });
+    }
+
+    private Priced price(Target t) {
+        Deployment d = t.deployment();
+        PriceLookup lookup = lookup(d);
+        if (!lookup.priced() && !d.provider().equals("mock")) {
+            // said once per name (at most ModelNames' 1,000 names are kept): its calls are recorded at $0
+            LOG.warn("unpriced: '{}' ({}) served through a wildcard has no price in the catalog or the entry's model_info: "
+                    + "its calls cost $0, and a caller under a budget is refused it", dev.switchboard.model.LogSafe.text(d.alias()),
+                    dev.switchboard.model.LogSafe.text(d.id()));
+        }
+        return price(t, lookup);
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("switchboard.prices");
@@ -202,14 +228,22 @@ final class DeploymentPrices {
         return new Priced(d.provider(), lookup, outputLimit(d, null, lookup), contextWindow(d, lookup), ToolPrices.of(d));
     }
 
-    /** The deployment model's own output limit (the catalog's, or its model_info's max_output_tokens); 0 when unknown. */
-    int outputCeiling(String deploymentId) {
-        Priced p = byId.get(deploymentId);
+    /**
+     * The deployment model's own output limit (the catalog's, or its model_info's max_output_tokens); 0 when unknown.
+     * By the entry ({@link #of(Deployment)}), not its id: a wildcard's deployment whose name was let go while a call
+     * to it is in flight is still capped.
+     */
+    int outputCeiling(Deployment d) {
+        Priced p = of(d);
         if (p == null || !p.lookup().priced() || p.lookup().price().maxOutputTokens() == null) return 0;
         return p.lookup().price().maxOutputTokens();
     }
 
-    /** Context windows by deployment entry (two entries of one provider/model may give different model_info). */
+    /**
+     * Context windows of the config's entries, by entry (two entries of one provider/model may give different
+     * model_info). A deployment a wildcard made is never kept here: its group's member keeps its own copy
+     * (ContextCheck), and an entry kept per name would outlive the name (one re-added after {@link #gone}).
+     */
     private final Map<Deployment, Integer> windows = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -217,15 +251,8 @@ final class DeploymentPrices {
      * unknown. Per entry, not per provider/model id: two entries of the same model may set different windows.
      */
     int contextWindow(Deployment d) {
-        return windows.computeIfAbsent(d, k -> {
-            PriceLookup lookup;
-            try {
-                lookup = catalog.lookup(k.provider(), k.model(), k.modelInfo());
-            } catch (IllegalArgumentException e) {
-                lookup = PriceLookup.unpriced(e.getMessage());
-            }
-            return contextWindow(k, lookup);
-        });
+        if (!byEntry.containsKey(d)) return contextWindow(d, lookup(d)); // a wildcard's: looked up, not kept
+        return windows.computeIfAbsent(d, k -> contextWindow(k, lookup(k)));
     }
 
     /** What {@code usage} cost on the deployment that served; unpriced (0) for one without a price. */

@@ -40,7 +40,11 @@ final class ModelNames {
      * The groups made for names wildcards serve. Evicted on the caller's thread ({@code executor(Runnable::run)}: no
      * task for the common pool a request must wait on), and each evicted group's deployments are told to
      * {@link WildcardTargets#onGone}, so their prices go with them (they were kept for ever: a client inventing names
-     * grew the heap by a price entry per name).
+     * grew the heap by a price entry per name). An eviction listener, not a removal listener: it runs inside the map's
+     * atomic operation for that name, so a request making the name again meanwhile waits for it, and its group's
+     * {@code onNew} never comes before the old group's {@code onGone}. Every group in the map was told to
+     * {@code onNew} once per member ({@link #materialise}) and is told to {@code onGone} once per member: the two
+     * balance, which the prices' count of holders per id relies on.
      */
     private final Cache<String, ModelGroup> served;
 
@@ -59,7 +63,7 @@ final class ModelNames {
         this.newGroup = newGroup;
         this.newBreaker = newBreaker;
         this.served = Caffeine.newBuilder().maximumSize(MAX_SERVED).executor(Runnable::run)
-                .<String, ModelGroup>removalListener((name, group, cause) -> {
+                .<String, ModelGroup>evictionListener((name, group, cause) -> {
                     if (group == null || !cause.wasEvicted()) return;
                     for (DeploymentState m : group.members) source.onGone().accept(m.target);
                 }).build();
@@ -104,6 +108,29 @@ final class ModelNames {
             if (target != null) return target;
         }
         return resolveWithoutAlias(name);
+    }
+
+    /**
+     * The group a request for {@code name} would reach, when it exists already: {@link #resolve}'s order, but a name a
+     * wildcard serves only when a call made its group and it is still kept. Makes nothing and refuses nothing (a name
+     * a call would refuse has no group): for {@code count_tokens}, which a client may ask about invented names.
+     */
+    ModelGroup existing(String name) {
+        if (name == null) return null;
+        ModelGroup g = byId.get(name);
+        if (g != null) return g;
+        GroupAlias alias = groupAliases.get(name);
+        if (alias != null && !alias.target().equals(name)) {
+            ModelGroup target = existingWithoutAlias(alias.target());
+            if (target != null) return target;
+        }
+        return existingWithoutAlias(name);
+    }
+
+    private ModelGroup existingWithoutAlias(String name) {
+        ModelGroup g = byId.get(name);
+        if (g == null) g = exact.get(name);
+        return g != null ? g : served.getIfPresent(name);
     }
 
     /**
@@ -238,10 +265,13 @@ final class ModelNames {
                 throw noProvider(route, t, name, full, concrete);
             }
             Target target = new Target(concrete, p);
-            source.onNew().accept(target);
             members.add(new DeploymentState(target, newBreaker.apply(concrete, route.templates.size() == 1), windows.get(t), slots.get(t)));
         }
-        return newGroup.apply(name, members);
+        ModelGroup group = newGroup.apply(name, members);
+        // told only once every entry took the name: a later entry refusing it (claude-* over anthropic/* and vertex_ai/*
+        // for claude-x?y) throws before any price is kept for a group that will never be cached, nor let go
+        for (DeploymentState m : members) source.onNew().accept(m.target);
+        return group;
     }
 
     /**

@@ -195,8 +195,10 @@ public final class ModelRouter {
 
     /**
      * {@link NameCheck} of {@code name}, found without making anything (no group, no price entry, no provider, no
-     * credentials): for {@code GET /v1/models/{model}} and {@code count_tokens}, which ask about a name a client may
-     * invent, with no rate limit, and must leave nothing behind. A name nothing serves passes ({@link #serves} answers it).
+     * credentials): for {@code GET /v1/models/{model}} and the refusal {@code count_tokens} and the Responses API's checks
+     * answer first ({@code EdgeContext.usableAlias}), which ask about a name a client may invent, with no rate limit,
+     * and must leave nothing behind ({@link #countTokens} then uses only a group that exists). A name nothing serves
+     * passes ({@link #serves} answers it).
      */
     public NameCheck nameCheck(String name) {
         if (auto != null && auto.alias().equals(name)) return NameCheck.NONE;
@@ -337,11 +339,6 @@ public final class ModelRouter {
     }
 
     /**
-     * Each deployment's model's own output limit (deployment id → tokens, 0 when unknown), for an Anthropic client's
-     * {@code max_tokens} on another provider's model (see {@link DeploymentParams}); set by the pipeline, which prices
-     * the deployments.
-     */
-    /**
      * Which aliases a call may use (its virtual key's allowlist, a JWT's scopes, the models of the team it was admitted
      * under); set by the pipeline, which owns keys and teams.
      */
@@ -350,26 +347,30 @@ public final class ModelRouter {
     /** Fallbacks and a request's {@code models} / {@code fallbacks} lists reach only aliases the call may use. */
     public void modelAccess(java.util.function.BiPredicate<CallContext, String> access) { this.modelAccess = access; }
 
-    private volatile java.util.function.ToIntFunction<String> outputCeilings = id -> 0;
+    /**
+     * Each deployment's model's own output limit (deployment entry → tokens, 0 when unknown), for an Anthropic client's
+     * {@code max_tokens} on another provider's model (see {@link DeploymentParams}); set by the pipeline, which prices
+     * the deployments. By the entry, not its id: a name a wildcard serves keeps its limit while a call is in flight on
+     * it, even when its group was let go meanwhile.
+     */
+    private volatile java.util.function.ToIntFunction<dev.switchboard.config.Deployment> outputCeilings = d -> 0;
 
-    public void outputCeilings(java.util.function.ToIntFunction<String> ceilings) { this.outputCeilings = ceilings; }
+    public void outputCeilings(java.util.function.ToIntFunction<dev.switchboard.config.Deployment> ceilings) { this.outputCeilings = ceilings; }
 
     /**
      * The prompt tokens of a request as the first deployment of its alias whose provider counts them says
      * ({@link dev.switchboard.provider.TokenCounter}: Anthropic's {@code count_tokens}); null when none of them counts.
      * Not a call: no retry, fallback, cooldown or ledger row (Anthropic does not bill it). An unknown alias is null too
-     * (the edge has already answered 404 for it).
+     * (the edge has already answered 404 for it), and so is a name a wildcard serves whose group no call has made or
+     * the router has let go: nothing is made for a count (the edge answers its own estimate).
      */
     /** How long a provider's token count may take before the edge answers its estimate instead. */
     static final java.time.Duration COUNT_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     public Future<Integer> countTokens(CallContext ctx, ChatRequest request) {
-        ModelGroup group;
-        try {
-            group = names.resolve(request.model());
-        } catch (GatewayException e) {
-            return Future.succeededFuture(null);
-        }
+        // only a group that exists: a name a wildcard serves that no call has made (or whose group was let go) is
+        // counted by the gateway's estimate, so a count of an invented name makes no group, provider, credentials or price
+        ModelGroup group = names.existing(request.model());
         if (group == null) return Future.succeededFuture(null);
         long now = clock.getAsLong();
         List<dev.switchboard.provider.TokenCounter> counters = new ArrayList<>();
@@ -421,7 +422,7 @@ public final class ModelRouter {
         java.util.Set<String> custom = CustomToolsAsFunctions.customNames(request); // offered as functions where not taken
         return new CallEngine.Call<>(false, (t, o) -> {
             Future<ChatResponse> answer = t.provider().chat(DeploymentParams.fit(request, t, drop, settings.dropParams(),
-                    o.requestId(), outputCeilings.applyAsInt(t.deployment().id())), o);
+                    o.requestId(), outputCeilings.applyAsInt(t.deployment())), o);
             return custom.isEmpty() || t.provider().takesCustomTools() ? answer : answer.map(a -> CustomToolsAsFunctions.restore(a, custom));
         }, this::ended);
     }
@@ -430,7 +431,7 @@ public final class ModelRouter {
         java.util.Set<String> custom = CustomToolsAsFunctions.customNames(request);
         return new CallEngine.Call<>(true, (t, o) -> {
             Future<ChatStream> stream = t.provider().stream(DeploymentParams.fit(request, t, drop, settings.dropParams(),
-                    o.requestId(), outputCeilings.applyAsInt(t.deployment().id())), o).compose(ModelRouter::firstEvent);
+                    o.requestId(), outputCeilings.applyAsInt(t.deployment())), o).compose(ModelRouter::firstEvent);
             return custom.isEmpty() || t.provider().takesCustomTools() ? stream : stream.map(s -> CustomToolInputSink.restoring(s, custom));
         }, (stream, attempt) -> new TrackedStream(stream, attempt, clock));
     }

@@ -60,6 +60,7 @@ class WildcardModelPathIT {
                         litellm_params: { model: "azure/*", api_base: "${SIM_ROOT}", api_version: "2024-10-21", api_key: os.environ/PROVIDER_KEY }
                     router_settings:
                       num_retries: 0
+                      enable_pre_call_checks: true
                     general_settings:
                       master_key: os.environ/MASTER_KEY
                     """.formatted(file);
@@ -264,9 +265,9 @@ class WildcardModelPathIT {
     }
 
     /**
-     * Calls with ever new names keep at most the router's 1,000 wildcard names, and their price entries and context
-     * windows go with their groups (the prices stayed for ever: a client inventing names grew the heap, bounded only by
-     * its rate limit). The first name's group was let go; a call with it again is made and priced anew.
+     * Calls with ever new names keep at most the router's 1,000 wildcard names, and their price entries go with their
+     * groups (the prices stayed for ever: a client inventing names grew the heap, bounded only by its rate limit); no
+     * context window is kept per name (the pre-call check is on, so each call asks for one).
      */
     @Test
     void callsWithEverNewNamesKeepABoundedNumberOfPrices() {
@@ -277,8 +278,37 @@ class WildcardModelPathIT {
         }
         dev.switchboard.pipeline.Gateway.NamesHeld held = gw.gateway.namesHeld();
         assertThat(held.wildcardGroups()).isLessThanOrEqualTo(1_000);
-        // the config has no entry of its own (four wildcard entries): every price entry and window is a name's
+        // the config has no entry of its own (four wildcard entries): every price entry is a name's
         assertThat(held.priceEntries()).as("price entries").isLessThanOrEqualTo(1_000 + 20);
-        assertThat(held.contextWindows()).as("context windows").isLessThanOrEqualTo(1_000 + 20);
+        // enable_pre_call_checks is on, so every call asked its deployment's window: each group's member keeps its own,
+        // none is kept by deployment (they were, one per name, and one could be re-added after its name was let go)
+        assertThat(held.contextWindows()).as("context windows").isZero();
+    }
+
+    /**
+     * count_tokens of names a wildcard serves that no call made is the gateway's estimate and makes nothing (it resolved
+     * the name as a call would: a group, a provider, credentials and a price entry per invented name). A gateway of its
+     * own, so the counts are not at the router's bound (other tests' calls) where a made group would only replace one.
+     */
+    @Test
+    void countTokensOfNamesNoCallMadeMakesNothing() {
+        try (TestGateway own = TestGateway.start("""
+                model_list:
+                  - model_name: "gw/*"
+                    litellm_params: { model: "gemini/*", api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """)) {
+            dev.switchboard.pipeline.Gateway.NamesHeld before = own.gateway.namesHeld();
+            for (int i = 0; i < 100; i++) {
+                HttpResponse<String> counted = Http.post(own.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
+                        new JsonObject().put("model", "gw/gemini-count-" + i).put("messages", new JsonArray()
+                                .add(new JsonObject().put("role", "user").put("content", "hi"))).encode(), "anthropic-version", "2023-06-01");
+                assertThat(counted.statusCode()).as(counted.body()).isEqualTo(200);
+                assertThat(counted.headers().firstValue("x-switchboard-token-count")).hasValue("estimate");
+            }
+            assertThat(own.gateway.namesHeld()).as("count_tokens made no group or price").isEqualTo(before);
+            assertThat(own.simulator.received()).isEmpty();
+        }
     }
 }

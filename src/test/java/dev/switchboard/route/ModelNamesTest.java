@@ -132,4 +132,52 @@ class ModelNamesTest {
         assertThat(WildcardRoute.substitute("anthropic/claude-opus-4-1", List.of("x"), "x")).isEqualTo("anthropic/claude-opus-4-1");
         assertThat(new WildcardRoute("llmengine/fo::*::static::*", List.of()).match("llmengine/fo::a::static::b")).containsExactly("a", "b");
     }
+
+    /**
+     * {@code claude-*} over {@code anthropic/*} and a second provider that refuses the name ({@code claude-x?y} is no
+     * plain model id there): no group is made, so nothing may have been told to onNew, whose prices would never be
+     * told gone (a price entry leaked per invented name).
+     */
+    @Test
+    void aNameALaterEntryRefusesIsToldToNobody() {
+        List<Target> gone = new ArrayList<>();
+        RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
+        Random random = new Random(1);
+        ModelNames n = new ModelNames(Map.of(), Map.of(), new WildcardTargets(
+                List.of(entry("claude-*", "anthropic", "*", Map.of()), entry("claude-*", "vertex_ai", "*", Map.of())), d -> {
+                    if (d.provider().equals("vertex_ai") && d.model().contains("?")) throw new IllegalArgumentException("not a plain id");
+                    return new FakeProvider(d);
+                }, made::add, d -> { }, gone::add),
+                (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
+        for (int i = 0; i < 20; i++) {
+            String name = "claude-x" + i + "?y";
+            assertThatThrownBy(() -> n.resolve(name)).isInstanceOf(GatewayException.class);
+        }
+        assertThat(made).as("told of deployments whose group was never made").isEmpty();
+        assertThat(n.servedNames()).isZero();
+        assertThat(n.resolve("claude-haiku-4-5").members).hasSize(2);
+        assertThat(made).extracting(t -> t.deployment().id()).containsExactly("anthropic/haiku-4-5", "vertex_ai/haiku-4-5");
+    }
+
+    /**
+     * Every group the router keeps was told to onNew once per member, and is told to onGone once per member when it is
+     * let go, so a count of holders per id (the prices') balances; a count-only read ({@code existing}) makes nothing.
+     */
+    @Test
+    void everyGroupLetGoIsToldGoneOnceAndALookUpOnlyMakesNothing() {
+        List<Target> gone = new ArrayList<>();
+        RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
+        Random random = new Random(1);
+        ModelNames n = new ModelNames(Map.of(), Map.of(), new WildcardTargets(List.of(entry("*", "", "*", Map.of())),
+                FakeProvider::new, made::add, d -> { }, gone::add),
+                (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
+        assertThat(n.existing("gpt-4o")).isNull();
+        assertThat(made).isEmpty();
+        ModelGroup g = n.resolve("gpt-4o");
+        assertThat(n.existing("gpt-4o")).isSameAs(g);
+        for (int i = 0; i < ModelNames.MAX_SERVED + 200; i++) n.resolve("gpt-4o-n" + i);
+        assertThat(n.servedNames()).isLessThanOrEqualTo(ModelNames.MAX_SERVED);
+        assertThat(made.size() - gone.size()).as("held = made - gone").isEqualTo((int) n.servedNames());
+        assertThat(n.existing("no-family-name?")).isNull();
+    }
 }

@@ -53,6 +53,19 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
 
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
+        OpenAiFlavor flavor = check(d);
+        return new OpenAiCompatibleProvider(d, flavor, key(d, ctx.env()), ctx.http());
+    }
+
+    /**
+     * What {@link #create} refuses, without building anything: a prefix with no default address and no api_base
+     * ({@code hosted_vllm/}, {@code openai_compatible/}), or an api_base that is not the flavor's base. A wildcard's
+     * name that would go there (a bare {@code *}) is then no model to look up, as it is no model to call.
+     */
+    @Override
+    public void check(Deployment d, Function<String, String> env) { check(d); }
+
+    private OpenAiFlavor check(Deployment d) {
         OpenAiFlavor flavor = flavors.get(d.provider());
         if (d.apiBase() == null && flavor.defaultBase() == null) {
             throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "': "
@@ -63,6 +76,6 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
         if (wrong != null) {
             throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "': " + wrong);
         }
-        return new OpenAiCompatibleProvider(d, flavor, key(d, ctx.env()), ctx.http());
+        return flavor;
     }
 }
