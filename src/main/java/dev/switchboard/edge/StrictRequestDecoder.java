@@ -39,7 +39,13 @@ import java.util.List;
  * per byte of the head, nothing allocated. The line is Netty's own copy of it (its parser's scratch buffer), whose
  * length is read from that buffer, found once per connection.
  *
- * <p>Either refusal makes the request invalid, which Vert.x hands to {@link EdgeRouter#invalidRequests} (400 in the
+ * <p>RFC 9112 §5.2: a header line continued on the next (a line beginning with a space or tab, obs-fold) is joined by
+ * Netty to the value before it without passing through the check above, so {@code X-Note: a\r\n x\0b} carried its NUL
+ * to the routes. A server may refuse obs-fold with a 400; this one does: as a header line is cut out, the byte after it
+ * (the buffer's next) is looked at, and when the line ended where the bytes read so far end, the first byte of the next
+ * read is. A value's space after its colon is no fold.
+ *
+ * <p>Any refusal makes the request invalid, which Vert.x hands to {@link EdgeRouter#invalidRequests} (400 in the
  * path's dialect, connection closed), and Netty discards the rest of what the connection sends.
  *
  * <p>A request line over the limit (414) fails before Netty has a request, so Netty's stand-in for it names the path
@@ -60,8 +66,18 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     /** The buffer being decoded and where this decode call began in it, for {@link #createInvalidMessage}. */
     private ByteBuf decoding;
     private int decodingFrom;
+    /**
+     * The last header line cut out ended exactly where the bytes read so far end: whether a fold follows is known only
+     * when the next bytes come ({@link #decode}).
+     */
+    private boolean lineEndedRead;
+    /** A fold began the bytes of a later read: the request is refused at its next header line or at its head's end. */
+    private boolean foldFound;
+    /** Warned once that header lines are not in the scratch buffer found (the control check is then off). */
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_NOT_SCRATCH = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final String FOLD = "a header line continued on the next line (obs-fold) is not allowed (RFC 9112 5.2)";
 
-    private StrictRequestDecoder(HttpServerOptions options) {
+    StrictRequestDecoder(HttpServerOptions options) {
         super(options);
         this.line = SCRATCH == null ? null : (ByteBuf) SCRATCH.get((HttpObjectDecoder) this);
     }
@@ -95,6 +111,16 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
         decoding = buffer;
         decodingFrom = buffer.readerIndex();
+        if (lineEndedRead) {
+            lineEndedRead = false;
+            if (buffer.isReadable()) {
+                byte first = buffer.getByte(buffer.readerIndex());
+                // a fold line calls nothing of ours (Netty joins it to the header before it): refused where Netty next asks
+                if (first == ' ' || first == '\t') foldFound = true;
+            } else {
+                lineEndedRead = true;
+            }
+        }
         try {
             super.decode(ctx, buffer, out);
         } finally {
@@ -111,12 +137,53 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
             }
         }
         ByteBuf l = line;
-        if (l != null && l.hasArray() && sb == l.array() && start == l.arrayOffset() + l.readerIndex()
-                && firstControl(sb, start, start + l.readableBytes()) >= 0) {
-            throw new IllegalArgumentException("a header holds a control character (NUL, CR, LF or another below 0x20 but tab,"
-                    + " or DEL), which RFC 9110 5.5 does not allow in a field");
+        if (l != null) {
+            if (l.hasArray() && sb == l.array() && start == l.arrayOffset() + l.readerIndex()) {
+                if (firstControl(sb, start, start + l.readableBytes()) >= 0) {
+                    throw new IllegalArgumentException("a header holds a control character (NUL, CR, LF or another below 0x20"
+                            + " but tab, or DEL), which RFC 9110 5.5 does not allow in a field");
+                }
+            } else if (WARNED_NOT_SCRATCH.compareAndSet(false, true)) {
+                org.slf4j.LoggerFactory.getLogger(StrictRequestDecoder.class).warn("Netty's header parser gave a header line"
+                        + " that is not in its scratch buffer: control characters in request headers are not refused");
+            }
+        }
+        // RFC 9112 5.2: a line that begins with a space or tab continues this one (obs-fold), which Netty joins to its
+        // value without showing it to us, control characters and all. A server may refuse it with a 400: this one does.
+        // The header parser has just read past this line, so the next line's first byte is the buffer's next one.
+        ByteBuf d = decoding;
+        if (d != null) {
+            int next = d.readerIndex();
+            if (next < d.writerIndex()) {
+                byte b = d.getByte(next);
+                if (b == ' ' || b == '\t') throw new IllegalArgumentException(FOLD);
+            } else {
+                lineEndedRead = true;
+            }
         }
         return super.splitHeaderName(sb, start, length);
+    }
+
+    /**
+     * Netty asks this as it splits every header line (trailers too) and once a request's head has ended, each time where
+     * a failure makes the request (or chunk) invalid: a fold found at the start of a read refuses the request at the next
+     * header line or at the head's end. The refusal ends the connection.
+     */
+    @Override
+    protected boolean isDecodingRequest() {
+        if (foldFound) {
+            foldFound = false;
+            throw new IllegalArgumentException(FOLD);
+        }
+        return super.isDecodingRequest();
+    }
+
+    /** The connection ended: a fold found at its last read has no request left to refuse (nor any exception to raise). */
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        foldFound = false;
+        lineEndedRead = false;
+        super.decodeLast(ctx, in, out);
     }
 
     /** The index of the first byte in {@code b[from, to)} that is a control character but tab, or DEL; -1 if none. */

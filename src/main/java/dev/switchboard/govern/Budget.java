@@ -130,7 +130,7 @@ final class Budget {
             // the fence: on PostgreSQL, admitted only while this gateway's claim on its grants is provably held, and
             // only up to the claim its row shows (Grant.claimCap): what a gateway taken for gone is still charged
             if (short_ > 0 || nowMillis >= grant.validUntil || (grant.fence != null
-                    && (grant.spent + reserved + nanos > grant.claimCap || !grant.fence.admits()))) {
+                    && ((grant.spent + reserved + nanos > grant.claimCap && !grant.fence.isOpen()) || !grant.fence.admits()))) {
                 // a store that just said there is no more is not asked again for a while (a burst of refusals)
                 if (nowMillis < grant.memoUntil && short_ > grant.memoFree) return refused(nanos);
                 return Reserve.NEEDS_GRANT;
@@ -331,9 +331,9 @@ final class Budget {
         long used = grant.spent + reserved;
         long claim = used;
         if (grant.fence != null) {
-            // the bound stopped a call its grant covered (or the grant is short): the margin was too small for the
-            // traffic, so it doubles (at least twice this call's worst case), and the claim covers this call too
-            if (used + nanos > grant.claimCap) grant.margin = Math.max(2 * grant.margin, 2 * Math.max(0, nanos));
+            // the bound stopped a call its grant covered: the margin was too small for the traffic, so it doubles (at
+            // least twice this call's worst case), and the claim covers this call too (a short grant: see widen)
+            grant.widen(used, nanos);
             claim = used + Math.max(0, nanos) + grant.margin;
             grant.lowerRowClaim(claim);
         }
@@ -412,7 +412,7 @@ final class Budget {
         roll(nowMillis);
         grant.align(periodStart);
         return grant.rowPeriod == periodStart && grant.spent + reserved + nanos <= grant.granted && nowMillis < grant.validUntil
-                && (grant.fence == null || grant.spent + reserved + nanos <= grant.claimCap);
+                && (grant.fence == null || grant.fence.isOpen() || grant.spent + reserved + nanos <= grant.claimCap);
     }
 
     /** {@link #covers}, the claim's bound aside: a renewal of the claims ({@link #renewalClaim}) is all the call needs. */
@@ -435,7 +435,7 @@ final class Budget {
         grant.align(periodStart);
         if (grant.rowPeriod != periodStart) return -1;
         long used = grant.spent + reserved;
-        if (nanos > 0 && used + nanos > grant.claimCap) grant.margin = Math.max(2 * grant.margin, 2 * nanos);
+        if (nanos > 0) grant.widen(used, nanos);
         long claim = Math.max(used, Math.min(grant.granted, used + Math.max(0, nanos) + grant.margin));
         grant.renewClaim = Math.min(grant.renewClaim, claim);
         grant.claimCap = Math.max(grant.rowClaim, grant.renewClaim);
@@ -690,6 +690,19 @@ final class Budget {
             return claim;
         }
 
+        /**
+         * A call of worst case {@code nanos} with {@code used} spent and in flight the bound stopped: the margin doubles
+         * when the grant covered the call (the claim was what was short), else it is only raised to twice the call's
+         * worst case (a short grant says nothing of the margin: an exhausted budget retried every second doubled it
+         * about once a second, to overflow; review). Never above the grant or that floor, whichever is more.
+         */
+        void widen(long used, long nanos) {
+            if (used + nanos <= claimCap) return;
+            long floor = 2 * Math.max(0, nanos);
+            margin = used + nanos <= granted ? Math.max(2 * margin, floor) : Math.max(margin, floor);
+            margin = Math.min(margin, Math.max(granted, floor));
+        }
+
         void lowerRowClaim(long claim) {
             rowClaim = Math.min(rowClaim, claim);
             claimCap = Math.max(rowClaim, renewClaim);
@@ -719,7 +732,7 @@ final class Budget {
                 long window = Math.max(SharedBudgets.FENCE_MILLIS, claimGap);
                 long grown = Math.max(0, used - rateUsed);
                 long sample = (long) Math.min(Long.MAX_VALUE / 4, (double) grown * window / (nowMillis - rateAt));
-                margin = Math.max(sample, margin / 2);
+                margin = Math.min(Math.max(sample, margin / 2), Math.max(0, granted)); // more than the grant claims nothing
             }
             rateUsed = used;
             rateAt = nowMillis;
@@ -733,6 +746,7 @@ final class Budget {
             rowClaim = 0;
             renewClaim = 0;
             rateAt = 0;
+            margin = 0; // measured again in the new period (a margin left from the last could only have grown)
             granted = 0;
             spent = 0;
             memoUntil = 0;

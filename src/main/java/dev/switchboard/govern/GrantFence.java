@@ -39,6 +39,12 @@ final class GrantFence {
         this.storeCutOff = storeCutOff;
     }
 
+    /**
+     * No fence needed now ({@link #open}): the claim's bound does not apply either (nothing renews it: a renewal returns
+     * at once without the lock). One volatile read: on the request path.
+     */
+    boolean isOpen() { return open; }
+
     /** Whether calls may be admitted on this gateway's grants now. No I/O: on the request path. */
     boolean admits() {
         return open || (armed && nanos.getAsLong() - untilNanos < 0 && !storeCutOff.getAsBoolean());

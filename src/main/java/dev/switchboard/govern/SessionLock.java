@@ -41,6 +41,15 @@ final class SessionLock {
      * has lapsed when it resumes, it is charged its claim, and it takes its row back).
      */
     static final long SILENT_MILLIS = Math.max(10_000, SharedBudgets.GONE_QUIET_MILLIS);
+    /**
+     * How often the lock's connection is touched from its own thread ({@link #keeper}), whatever the heartbeat does: a
+     * heartbeat waits behind {@code SharedBudgets}' monitor and runs a transaction of statements of up to 10 s each, so
+     * it alone could leave the connection silent past {@link #SILENT_MILLIS} and a live gateway lost its lock (review).
+     * A whole process stalled (a GC pause, SIGSTOP) for less than {@code SILENT_MILLIS - KEEP_ALIVE_MILLIS} keeps it.
+     */
+    static final long KEEP_ALIVE_MILLIS = SILENT_MILLIS / 5;
+    /** Touches the lock's connection every {@link #KEEP_ALIVE_MILLIS}; started with the first connection, ended by close. */
+    private java.util.concurrent.ScheduledExecutorService keeper;
 
     private final Database db;
     private final long key;
@@ -95,7 +104,19 @@ final class SessionLock {
                 // reset under it (a pooler, pg_advisory_unlock_all), so it is taken again on the same connection
                 if (held == null) closeQuietly();
             }
-            if (connection == null) connection = bounded(db.dedicatedConnection());
+            if (connection == null) {
+                connection = bounded(db.dedicatedConnection());
+                if (keeper == null) {
+                    keeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "switchboard-session-lock");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    // takes only this object's lock (held by a round trip of at most 2 s, or the network timeout)
+                    keeper.scheduleWithFixedDelay(this::touch, KEEP_ALIVE_MILLIS, KEEP_ALIVE_MILLIS,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            }
             try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
                 ps.setLong(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -160,11 +181,16 @@ final class SessionLock {
     private static volatile boolean warnedSetting;
 
     /**
-     * A heartbeat with nothing to write: the lock's connection is used all the same, so that the server does not end
-     * an idle gateway's session ({@link #SILENT_MILLIS}). Blocks (one round trip, at most 2 s).
+     * The lock's connection is used, so that the server does not end a live gateway's session ({@link #SILENT_MILLIS}):
+     * every {@link #KEEP_ALIVE_MILLIS} from {@link #keeper}, and at a heartbeat with nothing to write. Blocks (one round
+     * trip, at most 2 s).
      */
     synchronized void touch() {
-        if (db != null && connection != null && heldOn(connection) == null) closeQuietly();
+        try {
+            if (db != null && connection != null && heldOn(connection) == null) closeQuietly();
+        } catch (RuntimeException e) {
+            // the keeper's thread must go on: the next touch, or the heartbeat, finds out
+        }
     }
 
     /** The current hold ({@link #takes}): read after {@link #key()}, compared by {@link #stillHeld}. */
@@ -238,7 +264,11 @@ final class SessionLock {
     }
 
     /** At shutdown, after this gateway's rows are deleted: the lock goes with its connection. */
-    synchronized void close() { closeQuietly(); }
+    synchronized void close() {
+        if (keeper != null) keeper.shutdownNow();
+        keeper = null;
+        closeQuietly();
+    }
 
     private void closeQuietly() {
         if (connection == null) return;

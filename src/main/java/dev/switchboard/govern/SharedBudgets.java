@@ -411,13 +411,17 @@ final class SharedBudgets {
                     // a gateway that is gone: its spend is in the ledger as far as it was written, and what its last write
                     // said it had spent or in flight beyond that stays spent (marked gone or about to be: deleteGone)
                     // (its claim: what it may have admitted after that write, up to which a fenced gateway admits)
-                    long claimed = Math.max(rs.getLong(5), Math.max(rs.getLong(12), rs.getLong(13)));
                     if (markedGone || gone(gateway, rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getLong(10), now)) {
+                        long claimed = Math.max(rs.getLong(5), Math.max(rs.getLong(12), rs.getLong(13)));
                         out.goneUnflushed += Math.max(0, claimed - flushed);
                         continue;
                     }
                     current.add(gateway);
                     out.live++;
+                    // a live gateway admits only within its grant: its renewal's claim (grant_claims) may be older than
+                    // the grant it gave back since (written at its beat's start, capped at the grant before), so it is
+                    // not counted here; it counts only once the gateway is gone (QA: a waiting gateway refused 400)
+                    long claimed = Math.max(rs.getLong(5), rs.getLong(12));
                     out.othersOutstanding += Math.max(0, Math.max(granted, claimed) - flushed);
                     out.othersUnused += Math.max(0, granted - rs.getLong(5));
                 }

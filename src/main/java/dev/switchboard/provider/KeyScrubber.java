@@ -50,23 +50,38 @@ public final class KeyScrubber {
      * folds the case and tells that a byte breaks any run (no lookup then).
      */
     private final byte[] fold = new byte[256];
+    /**
+     * For {@link #logLine}: the keys holding a character no window is indexed with (a space, a quote, a backslash,
+     * anything outside printable ASCII). The byte scan sees such a key only as its pieces, each judged alone, so a
+     * piece shorter than {@value #LOG_MIN_RUN} never reached the mask and the whole key was logged
+     * ({@code sk-master key with space 2026}): these keys are searched for whole, and their pieces masked from
+     * {@value #MIN_RUN} characters on ({@link #splitWindows}). Empty for real provider keys.
+     */
+    private final List<String> splitKeys;
+    /** The windows of {@link #splitKeys}, sorted: a log line's run holding one is masked whatever its length. */
+    private final long[] splitWindows;
 
     private KeyScrubber(Collection<String> keys) {
         this.keys = keys.stream().filter(k -> k != null && k.length() >= MIN_RUN).distinct().toList();
+        this.splitKeys = this.keys.stream().filter(k -> !k.chars().allMatch(KeyScrubber::indexable)).toList();
         java.util.Set<Long> windows = new java.util.HashSet<>();
+        java.util.Set<Long> split = new java.util.TreeSet<>();
         for (String k : keys) {
             if (k == null) continue;
+            boolean splitKey = splitKeys.contains(k);
             for (int i = 0; i + MIN_RUN <= k.length(); i++) {
                 long w = 0;
                 boolean ok = true;
                 for (int j = i; j < i + MIN_RUN && ok; j++) {
                     char c = k.charAt(j);
-                    ok = c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+                    ok = indexable(c);
                     w = (w << 8) | lower(c);
                 }
                 if (ok) windows.add(w);
+                if (ok && splitKey) split.add(w);
             }
         }
+        splitWindows = split.stream().mapToLong(Long::longValue).toArray();
         int bits = 4;
         while ((1 << bits) < windows.size() * 2) bits++;
         table = new long[1 << bits];
@@ -108,6 +123,11 @@ public final class KeyScrubber {
         List<String> all = new java.util.ArrayList<>(keys);
         all.addAll(more);
         return new KeyScrubber(all);
+    }
+
+    /** Whether a window holding {@code c} is indexed (see the class's limits). */
+    private static boolean indexable(int c) {
+        return c > 0x20 && c < 0x7f && c != '"' && c != '\\';
     }
 
     private static int lower(int c) {
@@ -302,14 +322,20 @@ public final class KeyScrubber {
      * the log then showed masked, twelve asterisks in the path (QA hardening F7). What reaches a client is still masked from
      * 8 characters on, and so is what the gateway's own lines quote of an upstream's words (scrubbed with {@link #text}
      * before they are logged); a library quotes a credential whole, which this masks.
+     *
+     * <p>A key holding a character no window is indexed with (a space, a quote, a backslash, non-ASCII) is seen by the
+     * scan only as pieces; each piece was judged alone, so {@code Tr0ub4dor"&3xyz} was logged whole. Such keys are
+     * masked wherever they stand whole (any case), and their pieces from {@value #MIN_RUN} characters on, as
+     * {@link #text} masks them (so the short-piece rule above does not hold for them).
      */
     public String logLine(String line) {
-        if (size == 0 || line == null || line.length() < MIN_RUN) return line;
+        if ((size == 0 && splitKeys.isEmpty()) || line == null || line.length() < MIN_RUN) return line;
         char[] out = null;
         long w = 0;
         int run = 0;
         int spanFrom = -1; // the span of joined window hits being built, [spanFrom, spanTo)
         int spanTo = -1;
+        boolean spanSplit = false; // the span holds a window of a key with unindexed characters: masked from 8
         for (int i = 0; i < line.length(); i++) {
             char ch = line.charAt(i);
             int c = ch < 0x80 ? fold[ch] : 0;
@@ -320,21 +346,34 @@ public final class KeyScrubber {
             w = (w << 8) | c;
             if (++run >= MIN_RUN && contains(w)) {
                 int from = i - (MIN_RUN - 1);
+                boolean split = splitWindows.length > 0 && Arrays.binarySearch(splitWindows, w) >= 0;
                 if (spanFrom >= 0 && from <= spanTo) {
                     spanTo = i + 1;
+                    spanSplit |= split;
                 } else {
-                    if (spanFrom >= 0) out = maskLogSpan(line, out, spanFrom, spanTo);
+                    if (spanFrom >= 0) out = maskLogSpan(line, out, spanFrom, spanTo, spanSplit);
                     spanFrom = from;
                     spanTo = i + 1;
+                    spanSplit = split;
                 }
             }
         }
-        if (spanFrom >= 0) out = maskLogSpan(line, out, spanFrom, spanTo);
+        if (spanFrom >= 0) out = maskLogSpan(line, out, spanFrom, spanTo, spanSplit);
+        // a key with unindexed characters, whole, in any case: its pieces alone may each be short (a log line is no
+        // request: one regionMatches per position and such key is affordable, and real keys have none)
+        for (String k : splitKeys) {
+            for (int at = 0; at + k.length() <= line.length(); at++) {
+                if (line.regionMatches(true, at, k, 0, k.length())) {
+                    if (out == null) out = line.toCharArray();
+                    Arrays.fill(out, at, at + k.length(), MASK_CHAR);
+                }
+            }
+        }
         return out == null ? line : new String(out);
     }
 
-    private char[] maskLogSpan(String line, char[] out, int from, int to) {
-        if (to - from < LOG_MIN_RUN && !holdsWholeKey(line, from, to)) return out;
+    private char[] maskLogSpan(String line, char[] out, int from, int to, boolean split) {
+        if (!split && to - from < LOG_MIN_RUN && !holdsWholeKey(line, from, to)) return out;
         if (out == null) out = line.toCharArray();
         Arrays.fill(out, from, to, MASK_CHAR);
         return out;

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +50,75 @@ class StrictRequestDecoderTest {
         assertThat(path("GET  /v1/messages")).isNull();
         assertThat(path("\u0016\u0003\u0001 binary")).isNull();
         assertThat(path("")).isNull();
+    }
+
+    /**
+     * The decoder alone, fed {@code parts} one read after the other: the request heads it gives, each failed or not. Shows
+     * that the control check is on (Netty's scratch buffer was found: were it renamed, a NUL would pass here).
+     */
+    private static List<HttpRequest> decode(String... parts) {
+        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(new HttpServerOptions()));
+        List<HttpRequest> heads = new ArrayList<>();
+        try {
+            for (String part : parts) {
+                ch.writeInbound(Unpooled.copiedBuffer(part, StandardCharsets.ISO_8859_1));
+                Object o;
+                while ((o = ch.readInbound()) != null) {
+                    if (o instanceof HttpRequest r) heads.add(r);
+                    io.netty.util.ReferenceCountUtil.release(o);
+                }
+            }
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+        return heads;
+    }
+
+    private static String failure(List<HttpRequest> heads) {
+        assertThat(heads).hasSize(1);
+        Throwable cause = heads.get(0).decoderResult().cause();
+        return cause == null ? null : cause.getMessage();
+    }
+
+    @Test
+    void aControlCharacterInAHeaderFailsTheRequest() {
+        assertThat(failure(decode("GET /v1/models HTTP/1.1\r\nHost: h\r\nX-Note: a\u0000b\r\n\r\n"))).contains("control character");
+        assertThat(failure(decode("GET /v1/models HTTP/1.1\r\nHost: h\r\nX-Note: a\tb \u00e9\r\n\r\n"))).isNull();
+    }
+
+    @Test
+    void aFoldedHeaderLineFailsTheRequestWhereverTheReadsEnd() {
+        String head = "GET /v1/models HTTP/1.1\r\nHost: h\r\n";
+        for (String fold : new String[] {" x\u0000b", "\tx\rb", " plain", "\t"}) {
+            String shown = fold.replace("\u0000", "NUL").replace("\r", "CR").replace("\t", "TAB");
+            String request = head + "X-Note: a\r\n" + fold + "\r\nAccept: */*\r\n\r\n";
+            assertThat(failure(decode(request))).as(shown).contains("obs-fold");
+            // the fold as the last header line
+            assertThat(failure(decode(head + "X-Note: a\r\n" + fold + "\r\n\r\n"))).as(shown).contains("obs-fold");
+            // every cut of the bytes into two reads: the fold is found whether or not it begins a read
+            for (int cut = head.length(); cut < request.length(); cut++) {
+                List<HttpRequest> heads = decode(request.substring(0, cut), request.substring(cut));
+                assertThat(failure(heads)).as("%s cut at %d", shown, cut).isNotNull();
+            }
+            String last = head + "X-Note: a\r\n" + fold + "\r\n\r\n";
+            int at = last.indexOf(fold);
+            assertThat(failure(decode(last.substring(0, at), last.substring(at)))).as(shown).contains("obs-fold");
+        }
+    }
+
+    @Test
+    void noOrdinaryHeadIsTakenForAFold() {
+        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: h\r\nX-Note:  two spaces\r\nX-Tab:\tvalue\r\n"
+                + "Content-Length: 2\r\n\r\n{}GET /v1/models HTTP/1.1\r\nHost: h\r\n\r\n";
+        for (int cut = 1; cut < request.length(); cut++) {
+            List<HttpRequest> heads = decode(request.substring(0, cut), request.substring(cut));
+            assertThat(heads).as("cut at %d", cut).hasSize(2);
+            assertThat(heads).as("cut at %d", cut).allMatch(h -> h.decoderResult().isSuccess());
+            assertThat(heads.get(0).headers().get("X-Note")).isEqualTo("two spaces");
+        }
+        // a body that begins with a space, read just after the head, is no fold either
+        List<HttpRequest> heads = decode("POST /v1/chat/completions HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n", " {}");
+        assertThat(heads.get(0).decoderResult().isSuccess()).isTrue();
     }
 
     private static String path(String line) {

@@ -66,6 +66,48 @@ class BudgetGrantTest {
         assertThat(b.reserve(1, 5)).isEqualTo(Budget.Reserve.NEEDS_GRANT);
     }
 
+    /**
+     * Review (twenty-eighth session): the margin doubled whenever the bound stopped a call, also when the grant was what
+     * was short: an exhausted budget retried every second doubled it about once a second (halved only each beat) to
+     * 2^62 and past, and a new period kept it. It doubles only when the grant covered the call, stays within the grant
+     * (or twice the call), and a new period starts without one.
+     */
+    @Test
+    void theMarginDoublesOnlyWhenTheClaimWasShortAndStaysWithinTheGrant() {
+        Budget b = shared(10_000, DurationSpec.parse("1d"));
+        b.fence(new GrantFence(() -> 0L, () -> false));
+        b.fence().arm(Long.MAX_VALUE / 2);
+        Budget.GrantAsk ask = b.ask(100, 0);
+        b.granted(ask.periodStart(), 1_000, 10_000, 30_000, seen(0), ask.claimAt(1_000), 0);
+        b.renewalClaimed(b.rowPeriod(), 1_000, 1); // a renewal claimed the whole grant
+        for (int i = 0; i < 9; i++) assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
+        for (int i = 0; i < 100; i++) { // the grant is short (900 + 200 > 1,000): asked again and again
+            b.ask(200, 2 + i);
+            assertThat(b.grant().margin).as("ask %s", i).isBetween(0L, 1_000L);
+        }
+        assertThat(b.grant().margin).as("a short grant only floors it at twice the call").isEqualTo(400);
+        b.ask(100, 1_000L * 86_400_000L); // a day later: a new period
+        assertThat(b.grant().margin).as("a new period's first ask: twice its call, nothing left from before").isEqualTo(200);
+    }
+
+    /**
+     * Review (twenty-eighth session): with the fence open (no session lock could be had: the lease decides, nothing
+     * renews a claim) the claim's bound still applied, so each call past it waited for an acquisition that waited for
+     * the heartbeat. An open fence admits on the grant alone.
+     */
+    @Test
+    void anOpenFenceAdmitsOnTheGrantAloneWithoutTheClaimsBound() {
+        Budget b = shared(10_000, null);
+        b.fence(new GrantFence(() -> 0L, () -> false));
+        b.fence().openUp();
+        Budget.GrantAsk ask = b.ask(100, 0);
+        b.granted(ask.periodStart(), 10_000, 10_000, 30_000, seen(0), ask.claimAt(10_000), 0);
+        for (int i = 0; i < 10; i++) {
+            assertThat(b.reserve(100, 1)).as("call %s, past the claim of 300", i).isEqualTo(Budget.Reserve.TAKEN);
+        }
+        assertThat(b.covers(100, 1)).isTrue();
+    }
+
     @Test
     void aCallNeedsAGrantFirstAndThenFitsInIt() {
         Budget b = shared(1_000, null);

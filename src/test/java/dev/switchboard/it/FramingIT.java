@@ -143,6 +143,30 @@ class FramingIT {
     }
 
     @Test
+    void aFoldedHeaderLineIsA400AndTheConnectionCloses() {
+        // RFC 9112 5.2 (obs-fold): Netty joined a continuation line to the value before it without the control check,
+        // so a NUL or a bare CR in it reached the routes
+        String body = "{\"model\":\"mock\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (String fold : new String[] {" x\u0000b", " x\rb", "\tplain words"}) {
+            String shown = fold.replace("\u0000", "NUL").replace("\r", "CR").replace("\t", "TAB");
+            Exchange anthropic = send(RawHttp.post("/v1/messages", JSON_HOST + "X-Note: a\r\n" + fold + "\r\n", body));
+            assertThat(anthropic.status()).as(shown).isEqualTo(400);
+            assertAnthropicError(anthropic);
+            assertThat(new JsonObject(anthropic.body()).getJsonObject("error").getString("message")).as(shown).contains("obs-fold");
+            assertThat(anthropic.header("connection")).isEqualTo("close");
+            assertThat(anthropic.closed()).isTrue();
+            assertThat(responses(anthropic)).as("nothing after it is read as a request").isEqualTo(1);
+            Exchange openAi = send(RawHttp.post("/v1/chat/completions", "X-Note: a\r\n" + fold + "\r\n" + JSON_HOST, chatBody()));
+            assertThat(openAi.status()).as(shown).isEqualTo(400);
+            assertThat(openAiError(openAi).getString("code")).isEqualTo("malformed_request");
+            assertThat(openAi.closed()).isTrue();
+        }
+        // a value with spaces after its colon is no fold
+        Exchange fine = send(RawHttp.post("/v1/chat/completions", JSON_HOST + "X-Note:    spaced\r\nX-Tab:\tv\r\n", chatBody()));
+        assertThat(fine.status()).isEqualTo(200);
+    }
+
+    @Test
     void anEarly413ClosesTheConnectionAtOnce() throws IOException {
         try (Socket s = new Socket("127.0.0.1", gw.server.port())) {
             s.setSoTimeout(4000);

@@ -452,6 +452,105 @@ class GrantFencePostgresIT {
         }
     }
 
+    /**
+     * Review (twenty-eighth session): the lock's connection was touched only by the heartbeat, and the server ends its
+     * session after 10 s of silence; a heartbeat held up that long (here its transaction waits on the grant row, locked
+     * by another transaction for 12 s, until its statement times out) lost a live gateway its lock. The connection is
+     * now touched every 2 s from its own thread: the same session (backend pid) holds the lock after, nothing is lost.
+     */
+    @Test
+    void aHeartbeatHeldUpPastTheSilenceBoundKeepsTheLock() throws Exception {
+        String app = "sbkeep_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (dev.switchboard.support.LogCapture logs = dev.switchboard.support.LogCapture.of("switchboard.budget");
+             TestGateway p = TestGateway.start(yaml(url + "&ApplicationName=" + app));
+             java.sql.Connection admin = Postgres.connect(url);
+             java.sql.Connection blocker = Postgres.connect(url)) {
+            String key = new Admin(p).generate(new JsonObject().put("key_alias", "kept").put("max_budget", 1.0)).getString("key");
+            HttpResponse<String> r = Http.post(p.v1() + "/chat/completions", key, CHAT);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            long before = lockPid(admin, app);
+            blocker.setAutoCommit(false);
+            try (var rs = blocker.createStatement().executeQuery("SELECT granted_nanos FROM budget_grants WHERE gone_at IS NULL FOR UPDATE")) {
+                assertThat(rs.next()).as("the gateway's grant row").isTrue();
+            }
+            Thread.sleep(12_000); // no call: nothing but the heartbeat (and now the keeper) uses the lock's connection
+            blocker.commit();
+            Thread.sleep(3 * Governance.KEY_SYNC_MILLIS); // a beat after the blocker, which would find the lock lost
+            assertThat(lockPid(admin, app)).as("the same session holds the gateway's lock").isEqualTo(before);
+            r = Http.post(p.v1() + "/chat/completions", key, CHAT);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(logs.lines()).noneMatch(l -> l.contains("session lock was lost"));
+        }
+    }
+
+    /** The backend pid of the session that holds the gateway's advisory lock (connections named {@code app}). */
+    private static long lockPid(java.sql.Connection c, String app) throws java.sql.SQLException {
+        try (var ps = c.prepareStatement("SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                + "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = ?")) {
+            ps.setString(1, app);
+            try (var rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("the gateway's session lock is held").isTrue();
+                long pid = rs.getLong(1);
+                assertThat(rs.next()).as("one lock").isFalse();
+                return pid;
+            }
+        }
+    }
+
+    /**
+     * Review (twenty-eighth session): a renewal's claim is written at the beat's start, capped at the grant then; the
+     * same beat may give the unused grant back (granted = used). The others counted a live gateway's row as the highest
+     * of its grant, use, claim and renewal's claim, so the stale renewal's claim (the old grant) stayed counted while
+     * nothing of it was unused: a gateway waiting near the end of a budget was refused (400) though half of it was free.
+     * Here the other gateway's row is written by the test as a live one (its heartbeat ahead, waiting for more) that
+     * gave back half the budget after renewing a claim of all of it; the real gateway must be admitted for the rest.
+     */
+    @Test
+    void aLiveGatewaysRenewalClaimOlderThanItsGiveBackRefusesNoOne() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml(url));
+             java.sql.Connection admin = Postgres.connect(url)) {
+            String key = new Admin(a).generate(new JsonObject().put("key_alias", "given").put("max_budget", BUDGET)).getString("key");
+            HttpResponse<String> r = Http.post(a.v1() + "/chat/completions", key, CHAT);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            String scope;
+            long period;
+            try (var rs = admin.createStatement().executeQuery("SELECT scope, period_start FROM budget_grants WHERE gone_at IS NULL")) {
+                assertThat(rs.next()).as("the gateway's grant row").isTrue();
+                scope = rs.getString(1);
+                period = rs.getLong(2);
+            }
+            long budget = Math.round(BUDGET * 1e9);
+            long half = budget / 2;
+            try (var ps = admin.prepareStatement("INSERT INTO budget_grants (scope, period_start, gateway_id, granted_nanos, "
+                    + "flushed_nanos, used_nanos, reserved_nanos, wanted_nanos, heartbeat_at, host, pid, process_start, claim_nanos) "
+                    + "VALUES (?, ?, 'other', ?, 0, ?, 0, 1, ?, 'elsewhere', 1, 1, ?)")) {
+                ps.setString(1, scope);
+                ps.setLong(2, period);
+                ps.setLong(3, half); // given back: its grant is its use
+                ps.setLong(4, half);
+                ps.setLong(5, System.currentTimeMillis() + 600_000); // live for the whole test
+                ps.setLong(6, half);
+                ps.executeUpdate();
+            }
+            try (var ps = admin.prepareStatement("INSERT INTO grant_claims (gateway_id, scope, period_start, claim_nanos) "
+                    + "VALUES ('other', ?, ?, ?)")) { // its renewal at the beat's start, before the give-back: the old grant
+                ps.setString(1, scope);
+                ps.setLong(2, period);
+                ps.setLong(3, budget);
+                ps.executeUpdate();
+            }
+            // the other waits (wanted_nanos): A gives back its unused grant at its next beat, so its next call asks the store
+            await("A gives back its unused grant").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                try (var rs = admin.createStatement().executeQuery("SELECT granted_nanos FROM budget_grants WHERE gateway_id <> 'other'")) {
+                    return rs.next() && rs.getLong(1) < budget - half;
+                }
+            });
+            r = Http.post(a.v1() + "/chat/completions", key, CHAT);
+            // before: 400 (the budget counted all spent: the other's row at the old grant, none of it unused)
+            assertThat(r.statusCode()).as("admitted for what is free: %s", r.body()).isEqualTo(200);
+        }
+    }
+
     private static long granted(java.sql.Connection c) throws java.sql.SQLException {
         try (var rs = c.createStatement().executeQuery("SELECT granted_nanos FROM budget_grants WHERE gone_at IS NULL")) {
             assertThat(rs.next()).as("the gateway's grant row").isTrue();

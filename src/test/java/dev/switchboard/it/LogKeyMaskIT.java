@@ -58,4 +58,32 @@ class LogKeyMaskIT {
                 .doesNotContain(TestGateway.PROVIDER_KEY.substring(0, 18).toLowerCase(java.util.Locale.ROOT))
                 .contains("the pieces alone: master-test and ****************");
     }
+
+    @Test
+    void keysHoldingASpaceOrAQuoteNeverReachTheLogWhole() {
+        // QA hardening review: such a key is indexed as its pieces, each judged alone, and each was under 16 characters
+        String master = "sk-master key with space 2026";
+        String provider = "Tr0ub4dor\"&3xyz";
+        List<String> written;
+        try (LogCapture log = LogCapture.root()) {
+            TestGateway gw = TestGateway.start("""
+                    model_list:
+                      - model_name: gpt
+                        litellm_params: { model: openai/gpt-4o-mini, api_key: os.environ/QUOTED_KEY }
+                    general_settings:
+                      master_key: os.environ/SPACED_KEY
+                    """, java.util.Map.of("SPACED_KEY", master, "QUOTED_KEY", provider));
+            try {
+                org.slf4j.Logger library = org.slf4j.LoggerFactory.getLogger("com.example.SomeLibrary");
+                library.warn("request failed: Authorization: Bearer {} (provider key {})", master, provider);
+                library.warn("echo: {}", master.toUpperCase(java.util.Locale.ROOT));
+                written = log.written();
+            } finally {
+                gw.close();
+            }
+        }
+        String all = String.join("", written).toLowerCase(java.util.Locale.ROOT);
+        assertThat(written).anySatisfy(l -> assertThat(l).contains("request failed: Authorization: Bearer"));
+        assertThat(all).doesNotContain(master.toLowerCase(java.util.Locale.ROOT)).doesNotContain(provider.toLowerCase(java.util.Locale.ROOT));
+    }
 }

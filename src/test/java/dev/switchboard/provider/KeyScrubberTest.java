@@ -42,6 +42,32 @@ class KeyScrubberTest {
     }
 
     @Test
+    void aLogLineNeverShowsAKeyWhoseCharactersBreakTheWindows() {
+        // QA hardening review: a key holding a space, a quote, a backslash or a non-ASCII character is indexed only as
+        // its pieces, each judged alone: a piece under 16 was never masked, so the whole key was logged
+        String quote = "Tr0ub4dor\"&3xyz";
+        String spaced = "sk-master key with space 2026";
+        String slash = "abc\\defghij\\klmnopq";
+        String accent = "cl\u00e9-secr\u00e8te-2026-xyz";
+        KeyScrubber keys = KeyScrubber.of(List.of(quote, spaced, slash, accent, "sk-acme-gateway-2026-Zx81"));
+        for (String k : List.of(quote, spaced, slash, accent)) {
+            assertThat(keys.logLine("key=" + k + ";")).as(k).isEqualTo("key=" + "*".repeat(k.length()) + ";");
+            assertThat(keys.logLine("key=" + k.toUpperCase() + " twice " + k)).as(k)
+                    .isEqualTo("key=" + "*".repeat(k.length()) + " twice " + "*".repeat(k.length()));
+        }
+        // their pieces of 8 or more are masked as an answer's are, shorter ones pass
+        assertThat(keys.logLine("sent Tr0ub4dor\\\"&3xyz")).isEqualTo("sent " + "*".repeat(9) + "\\\"&3xyz");
+        assertThat(keys.logLine("a sk-master here, with space 2026")).isEqualTo("a " + "*".repeat(9) + " here, with space 2026");
+        assertThat(keys.logLine("cl\u00e9-secr\u00e8te-2026-xyz cut")).isEqualTo("*".repeat(20) + " cut");
+        // a key with no piece of 8 (no window at all) alone
+        assertThat(KeyScrubber.of(List.of(slash)).logLine("key " + slash)).isEqualTo("key " + "*".repeat(slash.length()));
+        // the other keys keep the log rule: a short piece of theirs passes
+        assertThat(keys.logLine("store: SQLite at /srv/acme-gateway/data.db")).isEqualTo("store: SQLite at /srv/acme-gateway/data.db");
+        String clean = "nothing of a key in this line, long as it is";
+        assertThat(keys.logLine(clean)).isSameAs(clean);
+    }
+
+    @Test
     void anyRunOfEightOrMoreOfAnyKeysCharactersIsMaskedWhereverItStands() {
         // the probe's case: a prefix of the key followed by other text
         assertThat(BOTH.text("key prefix sk-leak-012345... and more")).isEqualTo("key prefix " + "*".repeat(14) + "... and more");
