@@ -21,22 +21,29 @@ import java.util.function.BiConsumer;
 public final class WireHeaders extends AbstractMap<String, String> {
     public static final WireHeaders EMPTY = new WireHeaders(new CharSequence[0], new CharSequence[0]);
 
+    // the first count of each array are the headers (a builder's arrays may be longer: see Builder#build)
     private final CharSequence[] names;
     private final CharSequence[] values;
+    private final int count;
 
     private WireHeaders(CharSequence[] names, CharSequence[] values) {
+        this(names, values, names.length);
+    }
+
+    private WireHeaders(CharSequence[] names, CharSequence[] values, int count) {
         this.names = names;
         this.values = values;
+        this.count = count;
     }
 
     /** A copy with one more header after these, or with a new value for a name already here (as a map's put). */
     public WireHeaders with(CharSequence name, CharSequence value) {
-        int n = names.length;
+        int n = count;
         for (int i = 0; i < n; i++) {
             if (names[i].toString().equalsIgnoreCase(name.toString())) {
-                CharSequence[] vs = values.clone();
+                CharSequence[] vs = java.util.Arrays.copyOf(values, n);
                 vs[i] = value;
-                return new WireHeaders(names, vs);
+                return new WireHeaders(java.util.Arrays.copyOf(names, n), vs);
             }
         }
         CharSequence[] ns = java.util.Arrays.copyOf(names, n + 1);
@@ -49,7 +56,7 @@ public final class WireHeaders extends AbstractMap<String, String> {
     /** {@code with(name1, value1).with(name2, value2)} in one copy (two headers every served answer gets). */
     public WireHeaders with(CharSequence name1, CharSequence value1, CharSequence name2, CharSequence value2) {
         if (has(name1) || has(name2)) return with(name1, value1).with(name2, value2);
-        int n = names.length;
+        int n = count;
         CharSequence[] ns = java.util.Arrays.copyOf(names, n + 2);
         CharSequence[] vs = java.util.Arrays.copyOf(values, n + 2);
         ns[n] = name1;
@@ -59,21 +66,93 @@ public final class WireHeaders extends AbstractMap<String, String> {
         return new WireHeaders(ns, vs);
     }
 
+    /**
+     * A builder that starts with these headers: puts after them as into a map (a name already here, in any letter case,
+     * has its value replaced in its place, as {@link #with} does), then {@link Builder#build} makes one WireHeaders. For
+     * headers that are written through a {@code Map} (a key's {@code x-ratelimit-*}): before it, those answers went
+     * through a {@code LinkedHashMap} of every header, then a second one for the trace id, and the edge's
+     * {@code putHeader} per name.
+     *
+     * @param room how many more headers are expected (the arrays grow past it if needed)
+     */
+    public Builder builder(int room) { return new Builder(names, values, count, room); }
+
+    /** See {@link #builder}. Not thread-safe; a map only to be put into (its reads see what was put so far). */
+    public static final class Builder extends AbstractMap<String, String> {
+        private CharSequence[] names;
+        private CharSequence[] values;
+        private int size;
+        private boolean built; // the arrays are a built WireHeaders' now: copied before they are written again
+
+        private Builder(CharSequence[] names, CharSequence[] values, int count, int room) {
+            this.names = java.util.Arrays.copyOf(names, count + Math.max(0, room));
+            this.values = java.util.Arrays.copyOf(values, count + Math.max(0, room));
+            this.size = count;
+        }
+
+        /** Adds a header after those here, or replaces the value of one of this name (in any letter case). */
+        public Builder add(CharSequence name, CharSequence value) {
+            if (built) {
+                names = java.util.Arrays.copyOf(names, names.length);
+                values = java.util.Arrays.copyOf(values, values.length);
+                built = false;
+            }
+            for (int i = 0; i < size; i++) {
+                if (names[i].toString().equalsIgnoreCase(name.toString())) {
+                    values[i] = value;
+                    return this;
+                }
+            }
+            if (size == names.length) {
+                names = java.util.Arrays.copyOf(names, size * 2 + 1);
+                values = java.util.Arrays.copyOf(values, size * 2 + 1);
+            }
+            names[size] = name;
+            values[size++] = value;
+            return this;
+        }
+
+        /** As {@link #add}; returns the value it replaced, as a map does. */
+        @Override public String put(String name, String value) {
+            String before = get(name);
+            add(name, value);
+            return before;
+        }
+
+        @Override public String get(Object key) {
+            if (!(key instanceof String k)) return null;
+            for (int i = 0; i < size; i++) if (names[i].toString().equalsIgnoreCase(k)) return values[i].toString();
+            return null;
+        }
+
+        @Override public boolean containsKey(Object key) { return get(key) != null; }
+
+        @Override public int size() { return size; }
+
+        @Override public Set<Entry<String, String>> entrySet() { return build().entrySet(); }
+
+        /** The headers put so far, in order: on the builder's own arrays, without a copy (room left unused stays so). */
+        public WireHeaders build() {
+            built = true;
+            return new WireHeaders(names, values, size);
+        }
+    }
+
     /** Whether a header of this name is here, in any letter case (as {@link #with} matches names). */
     private boolean has(CharSequence name) {
-        for (CharSequence n : names) if (n.toString().equalsIgnoreCase(name.toString())) return true;
+        for (int i = 0; i < count; i++) if (names[i].toString().equalsIgnoreCase(name.toString())) return true;
         return false;
     }
 
     /** Hands each header, in order, as the forms it was made with. */
     public void writeTo(BiConsumer<CharSequence, CharSequence> out) {
-        for (int i = 0; i < names.length; i++) out.accept(names[i], values[i]);
+        for (int i = 0; i < count; i++) out.accept(names[i], values[i]);
     }
 
-    @Override public int size() { return names.length; }
+    @Override public int size() { return count; }
 
     @Override public String get(Object key) {
-        for (int i = 0; i < names.length; i++) if (names[i].toString().equals(key)) return values[i].toString();
+        for (int i = 0; i < count; i++) if (names[i].toString().equals(key)) return values[i].toString();
         return null;
     }
 
@@ -81,16 +160,16 @@ public final class WireHeaders extends AbstractMap<String, String> {
 
     @Override public Set<Entry<String, String>> entrySet() {
         return new AbstractSet<>() {
-            @Override public int size() { return names.length; }
+            @Override public int size() { return count; }
 
             @Override public Iterator<Entry<String, String>> iterator() {
                 return new Iterator<>() {
                     int i;
 
-                    @Override public boolean hasNext() { return i < names.length; }
+                    @Override public boolean hasNext() { return i < count; }
 
                     @Override public Entry<String, String> next() {
-                        if (i >= names.length) throw new NoSuchElementException();
+                        if (i >= count) throw new NoSuchElementException();
                         Entry<String, String> e = new SimpleImmutableEntry<>(names[i].toString(), values[i].toString());
                         i++;
                         return e;

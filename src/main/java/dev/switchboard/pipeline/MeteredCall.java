@@ -469,14 +469,21 @@ final class MeteredCall {
      * limits' own map and a second copy of both were 1.5 % of a virtual key's event loop).
      */
     private <T> Answer<T> annotate(Answer<T> a, DeploymentPrices.Cost cost) {
-        if (!admission.mayHaveHeaders() && (a.headers() instanceof WireHeaders || a.headers().isEmpty())) {
-            // the usual answer (the serving deployment's x-litellm-* headers, no other stage's, no rate limits): its
-            // headers made once plus the cost, written without a LinkedHashMap or a hash per name; what the map below
-            // would hold, in the same order
+        if (a.headers() instanceof WireHeaders || a.headers().isEmpty()) {
+            // the usual answer (the serving deployment's x-litellm-* headers, no other stage's): its headers made once
+            // plus the cost, written without a LinkedHashMap or a hash per name; what the map below would hold, in the
+            // same order
             WireHeaders made = a.headers() instanceof WireHeaders w ? w : WireHeaders.EMPTY;
             String usd = Metering.usd(cost.nanos());
-            return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(),
-                    made.with(COST_NAME, usd, LITELLM_COST_NAME, usd));
+            if (!admission.mayHaveHeaders()) {
+                return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(),
+                        made.with(COST_NAME, usd, LITELLM_COST_NAME, usd));
+            }
+            // a key with rate limits: its x-ratelimit-* (up to four) after the costs, into the same arrays (room for the
+            // two costs and four limits: no copy until build), then written by the edge with add, as the others
+            WireHeaders.Builder h = made.builder(6).add(COST_NAME, usd).add(LITELLM_COST_NAME, usd);
+            admission.putHeaders(h);
+            return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(), h.build());
         }
         Map<String, String> h = new java.util.LinkedHashMap<>();
         h.putAll(a.headers());

@@ -62,4 +62,42 @@ class WireHeadersTest {
         assertTrue(traced.headers() instanceof WireHeaders);
         assertEquals(Map.of("x-a", "1", "x-switchboard-trace-id", "t1"), traced.headers());
     }
+    @Test
+    void aBuilderPutsAfterTheMadeHeadersAsAMapWouldAndLeavesThemAsTheyWere() {
+        CharSequence made = new StringBuilder("x-litellm-model-id");
+        WireHeaders base = WireHeaders.EMPTY.with(made, "a1");
+        WireHeaders.Builder b = base.builder(2).add("x-switchboard-cost", "0.1");
+        Map<String, String> asMap = b; // what a key's rate limits write into
+        assertNull(asMap.put("x-ratelimit-limit-requests", "10"));
+        asMap.put("x-ratelimit-remaining-requests", "9");
+        assertEquals("9", asMap.put("X-RateLimit-Remaining-Requests", "8"), "a name here in another case: replaced in place");
+        assertEquals("8", b.get("x-ratelimit-remaining-requests"));
+        assertEquals(4, b.size());
+        WireHeaders h = b.build();
+        assertEquals(List.of("x-litellm-model-id", "x-switchboard-cost", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests"),
+                new ArrayList<>(h.keySet()));
+        assertEquals("8", h.get("x-ratelimit-remaining-requests"));
+        List<CharSequence> written = new ArrayList<>();
+        h.writeTo((n, v) -> written.add(n));
+        assertTrue(written.get(0) == made, "the made name object itself");
+        assertEquals(1, base.size(), "the headers it started from are unchanged");
+        // past its room it grows; a build made before more puts keeps what it had, a replaced value too
+        b.add("x-switchboard-cost", "0.2");
+        assertEquals("0.1", h.get("x-switchboard-cost"));
+        for (int i = 0; i < 10; i++) b.add("x-more-" + i, "v" + i);
+        assertEquals(14, b.build().size());
+        assertEquals(4, h.size());
+        assertEquals("v9", b.build().get("x-more-9"));
+        assertEquals(0, WireHeaders.EMPTY.builder(0).build().size());
+        // built with room to spare: reads and copies see only its headers
+        WireHeaders spare = WireHeaders.EMPTY.builder(8).add("x-a", "1").build();
+        assertEquals(1, spare.size());
+        assertEquals(List.of("x-a", "x-b"), new ArrayList<>(spare.with("x-b", "2").keySet()));
+        assertEquals(List.of("x-a", "x-b", "x-c"), new ArrayList<>(spare.with("x-b", "2", "x-c", "3").keySet()));
+        assertEquals(List.of("x-a"), new ArrayList<>(spare.with("X-A", "9").keySet()));
+        assertEquals("1", spare.get("x-a"));
+        List<CharSequence> seen = new ArrayList<>();
+        spare.writeTo((n, v) -> seen.add(n));
+        assertEquals(1, seen.size());
+    }
 }
