@@ -31,4 +31,15 @@ class TraceIdsTest {
         assertThat(ids.withTraceId(chosen, ids::generateTraceId)).isEqualTo(chosen);
         assertThat(ids.generateTraceId()).startsWith(Long.toHexString(1_764_590_123L));
     }
+
+    @Test
+    void theSecondIsItsLowEightHexDigitsZeroPaddedAndTheIdIsValid() {
+        String early = new TraceIds(() -> 1_000L).generateTraceId();
+        assertThat(early).startsWith("00000001").matches("[0-9a-f]{32}");
+        assertThat(io.opentelemetry.api.trace.TraceId.isValid(early)).isTrue();
+        // past 32 bits of seconds: the low 32, as 8 digits
+        String late = new TraceIds(() -> (0x1_2345_6789L) * 1_000).generateTraceId();
+        assertThat(late).startsWith("23456789").hasSize(32);
+        assertThat(late.substring(16)).isNotEqualTo("0000000000000000");
+    }
 }
