@@ -42,10 +42,19 @@ public final class PlainDecimal {
      */
     public static String ofNanos(long nanos) {
         if (nanos == Long.MIN_VALUE) return java.math.BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
+        return appendNanos(new StringBuilder(24), nanos).toString();
+    }
+
+    /**
+     * Appends {@link #ofNanos}'s text to {@code out}: for text around it ({@code {"total":…}} of a trace's cost), one
+     * builder where a string of its own and a concatenation were made. The fraction's digits are written as a number
+     * after its leading zeros, not through a string of their own.
+     */
+    public static StringBuilder appendNanos(StringBuilder out, long nanos) {
+        if (nanos == Long.MIN_VALUE) return out.append(ofNanos(nanos));
         long abs = Math.abs(nanos);
         long whole = abs / 1_000_000_000L;
         long frac = abs % 1_000_000_000L;
-        StringBuilder out = new StringBuilder(24);
         if (nanos < 0) out.append('-');
         out.append(whole);
         if (frac != 0) {
@@ -54,11 +63,12 @@ public final class PlainDecimal {
                 frac /= 10;
                 decimals--;
             }
-            String f = Long.toString(frac);
+            int digits = 1;
+            for (long f = frac; f >= 10; f /= 10) digits++;
             out.append('.');
-            out.repeat('0', decimals - f.length());
-            out.append(f);
+            out.repeat('0', decimals - digits);
+            out.append(frac);
         }
-        return out.toString();
+        return out;
     }
 }

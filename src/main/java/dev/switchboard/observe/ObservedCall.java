@@ -484,7 +484,7 @@ public final class ObservedCall {
             // an embeddings call has input tokens only (the GenAI conventions' embeddings span: no output, no cache)
             s.setAttribute(GenAi.INPUT_TOKENS, o.promptTokens()).setAttribute(GenAi.COST, o.costNanos() / 1e9);
             s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + o.promptTokens() + ",\"total\":" + o.promptTokens() + "}");
-            s.setAttribute(GenAi.LF_COST, "{\"total\":" + dev.switchboard.model.PlainDecimal.ofNanos(o.costNanos()) + "}");
+            s.setAttribute(GenAi.LF_COST, lfCost(o.costNanos()));
         } else if (o != null) {
             s.setAttribute(GenAi.INPUT_TOKENS, o.promptTokens()).setAttribute(GenAi.OUTPUT_TOKENS, o.completionTokens())
                     .setAttribute(GenAi.CACHED_TOKENS, o.cacheReadTokens()).setAttribute(GenAi.CACHE_READ_TOKENS, o.cacheReadTokens())
@@ -499,7 +499,7 @@ public final class ObservedCall {
             s.setAttribute(GenAi.LF_USAGE, LangfuseUsage.json(lfModel, served, o.promptTokens(), o.completionTokens(),
                     o.cacheReadTokens(), o.cacheWriteTokens()));
             // the ledger's nano-dollars as plain dollars, without a BigDecimal (the same text: PlainDecimalTest)
-            s.setAttribute(GenAi.LF_COST, "{\"total\":" + dev.switchboard.model.PlainDecimal.ofNanos(o.costNanos()) + "}");
+            s.setAttribute(GenAi.LF_COST, lfCost(o.costNanos()));
         }
         s.setAttribute(GenAi.LOG_POLICY, policy.label());
         if (observer.tracing().settings().captureContent() && policy.keepsContent()) {
@@ -590,6 +590,11 @@ public final class ObservedCall {
         }
         // at most the column's width plus a key's length is scanned: a 404 quotes the model, which may be 10 MB
         return SpanText.cut(policy.applyToError(observer.scrubber().bounded(raw, SpanText.MESSAGE)), SpanText.MESSAGE);
+    }
+
+    /** Langfuse's cost attribute, {@code {"total":<dollars>}}: the ledger's nano-dollars as plain dollars, in one builder. */
+    static String lfCost(long nanos) {
+        return dev.switchboard.model.PlainDecimal.appendNanos(new StringBuilder(32).append("{\"total\":"), nanos).append('}').toString();
     }
 
     private Span child(String name, long startNanos, Span parent) { return childBuilder(name, startNanos, parent).startSpan(); }

@@ -38,6 +38,20 @@ class PlainDecimalTest {
         }
     }
 
+    @Test
+    void nanosAppendedAfterOtherTextReadTheSame() {
+        long[] edges = {0, 1, -1, 8_250, 10, 100_000_000L, 1_000_000_001L, 999_999_999L, Long.MAX_VALUE, Long.MIN_VALUE};
+        for (long n : edges) {
+            assertThat(PlainDecimal.appendNanos(new StringBuilder("{\"total\":"), n).append('}').toString())
+                    .as("%s", n).isEqualTo("{\"total\":" + viaBigDecimal(n) + "}");
+        }
+        SplittableRandom r = new SplittableRandom(16);
+        for (int i = 0; i < 100_000; i++) {
+            long n = r.nextLong(-5_000_000_000_000L, 5_000_000_000_000L) / (1L << r.nextInt(40));
+            assertThat(PlainDecimal.appendNanos(new StringBuilder("x"), n).toString()).isEqualTo("x" + viaBigDecimal(n));
+        }
+    }
+
     private static String viaBigDecimal(long nanos) {
         return BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
     }
