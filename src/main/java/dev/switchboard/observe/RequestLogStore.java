@@ -203,8 +203,13 @@ public final class RequestLogStore {
      * @param withStatus whether they carry the row's status and error type (when the ledger row's differ, or may)
      */
     static LogColumns columns(RequestLogEntry r, boolean withStatus) {
+        return columns(r, r.prompt(), r.completion(), withStatus);
+    }
+
+    /** {@link #columns(RequestLogEntry, boolean)} of {@code r} with this prompt and completion in place of its own. */
+    static LogColumns columns(RequestLogEntry r, String prompt, String completion, boolean withStatus) {
         return new LogColumns(r.errorMessage(), r.traceId(), r.spanId(), r.sessionId(), r.generationName(), tagsJson(r.tags()),
-                r.logPolicy(), r.prompt(), r.completion(), withStatus ? Integer.valueOf(r.status()) : null,
+                r.logPolicy(), prompt, completion, withStatus ? Integer.valueOf(r.status()) : null,
                 withStatus ? r.errorType() : null);
     }
 

@@ -75,4 +75,21 @@ class LogRowTest {
         assertThat(e.completion()).isNull();
         assertThat(e.prompt()).startsWith("[{\"role\":\"system\"");
     }
+
+    /** The part that joins the ledger row: the same columns as those of the row {@link LogRow#get} gives, for every policy. */
+    @Test
+    void theJoinedColumnsAreThoseOfTheRenderedRow() {
+        for (LogPolicy p : List.of(LogPolicy.DEFAULT, LogPolicy.OFF, LogPolicy.parse("truncated:20", List.of()),
+                LogPolicy.parse("full", List.of()), LogPolicy.parse("redacted", List.of(Pattern.compile("brief"))))) {
+            for (boolean statusDiffers : new boolean[] {true, false}) {
+                LogRow row = new LogRow(bare(p), p, SCRUBBER, MESSAGES, null, "the answer, s3cr3t-value", null);
+                assertThat(row.columns(statusDiffers).get()).as(p.label())
+                        .isEqualTo(RequestLogStore.columns(row.get(), statusDiffers));
+                LogRow kept = new LogRow(bare(p), p, SCRUBBER, MESSAGES, "kept prompt", "raw", "kept completion");
+                assertThat(kept.columns(statusDiffers).get()).isEqualTo(RequestLogStore.columns(kept.get(), statusDiffers));
+            }
+        }
+        assertThat(new LogRow(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, SCRUBBER, MESSAGES, null, "a", null).columns(false).get()
+                .prompt()).startsWith("[{\"role\":\"system\"");
+    }
 }
