@@ -13,6 +13,8 @@ import java.util.random.RandomGenerator;
 final class ModelGroup {
     final String alias;
     final List<DeploymentState> members;
+    /** The members' targets, in order: what {@code ModelRouter.reachable} answers for an alias alone, made once. */
+    final List<Target> targets;
     private final RoutingStrategy strategy;
     private final PromptAffinity affinity;
     private final RandomGenerator random;
@@ -36,6 +38,7 @@ final class ModelGroup {
         this.caps = caps;
         this.alias = alias;
         this.members = List.copyOf(members);
+        this.targets = this.members.stream().map(m -> m.target).toList();
         this.strategy = strategy;
         this.affinity = members.size() > 1 ? affinity : null;
         this.random = random;

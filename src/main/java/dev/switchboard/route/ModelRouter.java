@@ -238,6 +238,12 @@ public final class ModelRouter {
             AutoRouterSettings a = settings.auto();
             primaries = controls.tier() != null ? List.of(a.aliasOf(controls.tier())) : List.of(a.cheapAlias(), a.smartAlias());
         }
+        if (primaries.size() == 1 && alone(controls, primaries.get(0))) {
+            // the usual request: one alias, no models array, no fallbacks: its group's targets, made once (the set and
+            // the list below were ~0.3 KB a virtual key's request, bench/profile.sh 2026-12-06); read only, as that list
+            ModelGroup g = names.resolve(primaries.get(0));
+            return g == null ? List.of() : g.targets;
+        }
         Set<String> aliases = new LinkedHashSet<>();
         for (String p : primaries) {
             aliases.add(p);
@@ -253,6 +259,15 @@ public final class ModelRouter {
             if (g != null) for (DeploymentState m : g.members) out.add(m.target);
         }
         return out;
+    }
+
+    /** Whether {@link #reachable} would name {@code alias}'s group alone: no models array, no fallback of any kind. */
+    private boolean alone(RequestControls controls, String alias) {
+        if (controls.fallbacksOff()) return true;
+        return controls.models().isEmpty()
+                && (controls.fallbacks() != null ? controls.fallbacks() : settings.fallbacksFor(FallbackReason.ERROR, alias)).isEmpty()
+                && settings.fallbacksFor(FallbackReason.CONTEXT_WINDOW, alias).isEmpty()
+                && settings.fallbacksFor(FallbackReason.CONTENT_POLICY, alias).isEmpty();
     }
 
     /**
