@@ -75,6 +75,11 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
         if (!defaults.isEmpty()) {
             Map<String, List<String>> withDefault = new LinkedHashMap<>(fallbacks.get(FallbackReason.ERROR));
             withDefault.putIfAbsent(DEFAULT_FALLBACKS_KEY, defaults);
+            // a default that is itself a model_name without fallbacks of its own gets the list less itself, made here
+            // once: fallbacksFor then hands out a stored list, never a filtered copy per request (reachable, RoutePlan)
+            for (String d : defaults) {
+                if (!withDefault.containsKey(d)) withDefault.put(d, defaults.stream().filter(a -> !a.equals(d)).toList());
+            }
             fallbacks.put(FallbackReason.ERROR, Map.copyOf(withDefault));
         }
         fallbacks.put(FallbackReason.CONTEXT_WINDOW, s.fallbacks("context_window_fallbacks"));
@@ -120,7 +125,8 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
         if (own != null) return own;
         List<String> dflt = byAlias.get(DEFAULT_FALLBACKS_KEY);
         if (dflt == null || reason != FallbackReason.ERROR) return List.of();
-        return dflt.stream().filter(a -> !a.equals(alias)).toList();
+        // an alias named in default_fallbacks has its list less itself stored under its name (from): this one is not in it
+        return dflt;
     }
 
     /** A yes/no setting: a YAML boolean, or text the config loader accepted (true/yes/on, false/no/off). */

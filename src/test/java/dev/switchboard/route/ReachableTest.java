@@ -64,4 +64,19 @@ class ReachableTest {
         Map<String, JsonNode> extra = Map.of("models", JsonNodeFactory.instance.arrayNode().add("c"));
         assertThat(models(router(Map.of()).reachable(ctx(), "a", extra))).containsExactly("a1", "a2", "c1");
     }
+
+    @Test
+    void defaultFallbacksAreHandedOutAsStoredListsNotAFilteredCopyPerCall() {
+        RouterSettings s = RouterSettings.from(Map.of("default_fallbacks", List.of("b", "c"),
+                "fallbacks", List.of(Map.of("c", List.of("a")))), Map.of());
+        // an alias not among the defaults, one among them (less itself), one with its own list
+        assertThat(s.fallbacksFor(FallbackReason.ERROR, "a")).containsExactly("b", "c")
+                .isSameAs(s.fallbacksFor(FallbackReason.ERROR, "a"));
+        assertThat(s.fallbacksFor(FallbackReason.ERROR, "b")).containsExactly("c")
+                .isSameAs(s.fallbacksFor(FallbackReason.ERROR, "b"));
+        assertThat(s.fallbacksFor(FallbackReason.ERROR, "c")).containsExactly("a");
+        assertThat(s.fallbacksFor(FallbackReason.CONTEXT_WINDOW, "a")).isEmpty();
+        assertThat(models(router(Map.of("default_fallbacks", List.of("b"))).reachable(ctx(), "b", Map.of())))
+                .containsExactly("b1");
+    }
 }
