@@ -244,6 +244,14 @@ public final class ModelRouter {
             ModelGroup g = names.resolve(primaries.get(0));
             return g == null ? List.of() : g.targets;
         }
+        return widened(controls, primaries);
+    }
+
+    /**
+     * The general case of {@link #reachable}: each primary's group, then its models array and fallback lists' groups,
+     * in that order, each alias once. Package-private so a test holds the shortcut above to it.
+     */
+    List<Target> widened(RequestControls controls, List<String> primaries) {
         Set<String> aliases = new LinkedHashSet<>();
         for (String p : primaries) {
             aliases.add(p);
