@@ -45,6 +45,8 @@ class RateLimitsIT {
     void theRpmLimitAnswers429WithRetryAfterAndTheRemainingRequests() {
         String key = admin.generate(new JsonObject().put("key_alias", "rpm2").put("rpm_limit", 2)).getString("key");
         HttpResponse<String> first = chat(key, "gpt");
+        assertThat(Http.assertLimitAndCostHeadersOnce(first)).contains("x-ratelimit-limit-requests",
+                "x-ratelimit-remaining-requests", "x-switchboard-cost", "x-litellm-response-cost");
         assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).hasValue("2");
         assertThat(first.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("1");
         assertThat(chat(key, "gpt").headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
@@ -53,6 +55,7 @@ class RateLimitsIT {
         long retryAfter = Long.parseLong(third.headers().firstValue("retry-after").orElseThrow());
         assertThat(retryAfter).isBetween(1L, 30L); // one request refills in 60 s / 2
         assertThat(third.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
+        assertThat(Http.assertLimitAndCostHeadersOnce(third)).contains("x-ratelimit-remaining-requests");
         JsonObject error = new JsonObject(third.body()).getJsonObject("error");
         assertThat(error.getString("type")).isEqualTo("rate_limit_error");
         assertThat(error.getString("message")).contains("rpm_limit (2 requests a minute)");

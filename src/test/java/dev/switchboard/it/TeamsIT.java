@@ -323,7 +323,10 @@ class TeamsIT {
         HttpResponse<String> first = chat(one, "gpt");
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).as("the team's, for a key without limits").hasValue("3");
+        assertThat(Http.assertLimitAndCostHeadersOnce(first)).contains("x-ratelimit-limit-requests", "x-switchboard-cost");
         HttpResponse<String> second = chat(two, "gpt");
+        assertThat(Http.assertLimitAndCostHeadersOnce(second)).contains("x-ratelimit-limit-requests",
+                "x-ratelimit-remaining-requests", "x-switchboard-cost", "x-litellm-response-cost");
         assertThat(second.headers().firstValue("x-ratelimit-remaining-requests")).as("the tighter of the key's 50 and the team's 3")
                 .hasValue("1");
         assertThat(second.headers().firstValue("x-ratelimit-limit-requests")).hasValue("3");

@@ -46,4 +46,20 @@ public final class Http {
         }
         return out;
     }
+
+    /**
+     * Each x-ratelimit-* header and each cost header of {@code r} is there at most once (a first-value read would pass a
+     * header written twice); answers the names it saw.
+     */
+    public static List<String> assertLimitAndCostHeadersOnce(HttpResponse<?> r) {
+        List<String> seen = new ArrayList<>();
+        r.headers().map().forEach((name, values) -> {
+            String n = name.toLowerCase(java.util.Locale.ROOT);
+            if (n.startsWith("x-ratelimit-") || n.equals("x-switchboard-cost") || n.equals("x-litellm-response-cost")) {
+                if (values.size() != 1) throw new AssertionError(n + " written " + values.size() + " times: " + values);
+                seen.add(n);
+            }
+        });
+        return seen;
+    }
 }
