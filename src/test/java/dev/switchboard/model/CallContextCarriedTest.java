@@ -24,14 +24,22 @@ class CallContextCarriedTest {
     void aKeyMadeAfterTheFirstAttachStillFits() {
         CallContext ctx = new CallContext("r", Caller.ANONYMOUS, 0, null);
         ctx.attach(CallContext.ASKED_MODEL, "gpt");
-        // keys made later than the array: past its end, so it grows and keeps what it held
-        CallContext.Key<String> late = null;
-        for (int i = 0; i < 40; i++) late = new CallContext.Key<>(String.class);
+        // a key made later than the array (sized at the first attach for every key then): past its end, so it grows and
+        // keeps what it held. Three keys in all: Key.NEXT is global, and every later CallContext in this JVM sizes its
+        // array by it, so the test makes no more than it needs
+        CallContext.Key<String> late = new CallContext.Key<>(String.class);
         ctx.attach(late, "late");
         assertThat(ctx.attached(late)).isEqualTo("late");
         assertThat(ctx.attached(CallContext.ASKED_MODEL)).isEqualTo("gpt");
-        CallContext.Key<String> unset = new CallContext.Key<>(String.class);
-        assertThat(ctx.attached(unset)).isNull(); // past the end: not attached
         assertThat(new CallContext("s", Caller.ANONYMOUS, 0, null).attached(late)).isNull(); // nothing attached yet
+        CallContext.Key<String> unset = new CallContext.Key<>(String.class);
+        assertThat(ctx.attached(unset)).isNull(); // in the grown array, never attached
+        CallContext other = new CallContext("t", Caller.ANONYMOUS, 0, null);
+        other.attach(CallContext.ASKED_MODEL, "gpt");
+        CallContext.Key<String> past = new CallContext.Key<>(String.class);
+        assertThat(other.attached(past)).isNull(); // past the end of an array made before it: not attached
+        other.attach(past, "p");
+        assertThat(other.attached(past)).isEqualTo("p");
+        assertThat(other.attached(CallContext.ASKED_MODEL)).isEqualTo("gpt");
     }
 }
