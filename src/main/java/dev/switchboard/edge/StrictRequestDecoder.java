@@ -51,7 +51,8 @@ import java.util.List;
  * <p>A request line over the limit (414) fails before Netty has a request, so Netty's stand-in for it names the path
  * {@code /bad-request} and every such 414 was answered in OpenAI's shape, also under {@code /v1/messages}. Here the
  * stand-in keeps the start of the path the client sent (read from the bytes still in the buffer, only on that failure),
- * so the answer is in the path's dialect whatever the HTTP version.
+ * so the answer is in the path's dialect whatever the HTTP version, and whether the target is a path or the absolute
+ * form ({@code http://host/v1/messages}, RFC 9112 3.2.2).
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     /** The name Vert.x gives its decoder in every HTTP/1.x server pipeline. */
@@ -225,15 +226,23 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     /**
      * The path of the request line starting at {@code from} (after any blank lines), up to its query, its end or
      * {@link #PATH_KEPT} bytes; null unless the line starts with a method of capital letters, one space and a
-     * {@code /}.
+     * {@code /}, or an absolute-form target (RFC 9112 3.2.2: {@code http://host:port/path}, any scheme), whose path is
+     * what follows its authority ({@code /} when the authority ends at a query or the line's end; null when no end of
+     * the authority is within {@link #PATH_KEPT} bytes).
      */
     static String pathOf(ByteBuf b, int from, int to) {
         int i = from;
         while (i < to && (b.getByte(i) == '\r' || b.getByte(i) == '\n')) i++;
         int method = i;
         while (i < to && b.getByte(i) >= 'A' && b.getByte(i) <= 'Z') i++;
-        if (i == method || i + 1 >= to || b.getByte(i) != ' ' || b.getByte(i + 1) != '/') return null;
-        int start = ++i;
+        if (i == method || i + 1 >= to || b.getByte(i) != ' ') return null;
+        i++;
+        if (b.getByte(i) != '/') {
+            i = afterAuthority(b, i, to);
+            if (i < 0) return null;
+            if (i >= to || b.getByte(i) != '/') return "/";
+        }
+        int start = i;
         int end = Math.min(to, start + PATH_KEPT);
         while (i < end) {
             byte c = b.getByte(i);
@@ -241,5 +250,27 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
             i++;
         }
         return b.toString(start, i - start, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Where an absolute-form target's path begins: past {@code scheme://} (a letter, then letters, digits, {@code +},
+     * {@code -} or {@code .}) and the authority, at the first {@code /}, {@code ?}, {@code #}, space or control byte;
+     * -1 when {@code at} begins no such target, or its authority runs past {@link #PATH_KEPT} bytes or the bytes read.
+     */
+    private static int afterAuthority(ByteBuf b, int at, int to) {
+        int i = at;
+        int end = Math.min(to, at + PATH_KEPT);
+        byte c = i < end ? b.getByte(i) : 0;
+        if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) return -1;
+        while (++i < end) {
+            c = b.getByte(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) break;
+        }
+        if (i + 2 >= end || b.getByte(i) != ':' || b.getByte(i + 1) != '/' || b.getByte(i + 2) != '/') return -1;
+        for (i += 3; i < end; i++) {
+            c = b.getByte(i);
+            if (c == '/' || c == '?' || c == '#' || c <= ' ' || c >= 0x7f) return i;
+        }
+        return i < to ? -1 : i; // the authority ran to the end of what was read: no path (a line cut there had none)
     }
 }

@@ -45,7 +45,14 @@ class StrictRequestDecoderTest {
         assertThat(path("POST /v1/messages?x=aaaa HTTP/1.0")).isEqualTo("/v1/messages");
         assertThat(path("\r\n\r\nGET /v1/messages/" + "b".repeat(1000))).isEqualTo("/v1/messages/" + "b".repeat(256 - 13));
         assertThat(path("GET /v1/chat/completions#frag")).isEqualTo("/v1/chat/completions");
-        assertThat(path("GET http://host/v1/messages HTTP/1.1")).isNull();
+        // the absolute form (RFC 9112 3.2.2): the path after the scheme and authority
+        assertThat(path("GET http://host/v1/messages HTTP/1.1")).isEqualTo("/v1/messages");
+        assertThat(path("POST HTTPS://user@host:4000/v1/messages?x=" + "a".repeat(1000))).isEqualTo("/v1/messages");
+        assertThat(path("GET http://host:4000?x=1 HTTP/1.1")).isEqualTo("/");
+        assertThat(path("GET http://host" + "h".repeat(1000))).as("no path within reach").isNull();
+        assertThat(path("GET http:/v1/messages HTTP/1.1")).isNull();
+        assertThat(path("GET 1ttp://host/v1/messages HTTP/1.1")).isNull();
+        assertThat(path("GET *")).isNull();
         assertThat(path("get /v1/messages")).isNull();
         assertThat(path("GET  /v1/messages")).isNull();
         assertThat(path("\u0016\u0003\u0001 binary")).isNull();

@@ -117,6 +117,37 @@ class FramingIT {
     }
 
     @Test
+    void anAbsoluteFormRequestLineIsAnsweredInItsPathsDialectToo() {
+        // RFC 9112 3.2.2: a server must accept the absolute form (scheme and authority before the path). Its over-long
+        // line's stand-in kept no path (it looked for " /" after the method), so the 414 came in OpenAI's shape
+        String host = "http://127.0.0.1:" + gw.server.port();
+        for (String version : new String[] {"HTTP/1.0", "HTTP/1.1"}) {
+            Exchange anthropic = send("POST " + host + "/v1/messages?x=" + "a".repeat(20_000) + " " + version + "\r\n" + JSON_HOST
+                    + "Content-Length: 2\r\n\r\n{}");
+            assertThat(anthropic.status()).as(version).isEqualTo(414);
+            assertAnthropicError(anthropic);
+            assertThat(anthropic.header("request-id")).startsWith("req_");
+            assertThat(anthropic.closed()).isTrue();
+            Exchange https = send("GET HTTPS://example.com/v1/messages/" + "b".repeat(20_000) + " " + version + "\r\nHost: 127.0.0.1\r\n\r\n");
+            assertThat(https.status()).isEqualTo(414);
+            assertAnthropicError(https);
+            Exchange openAi = send("POST " + host + "/v1/chat/completions?x=" + "a".repeat(20_000) + " " + version + "\r\n" + JSON_HOST
+                    + "Content-Length: 2\r\n\r\n{}");
+            assertThat(openAi.status()).isEqualTo(414);
+            assertThat(openAiError(openAi).getString("code")).isEqualTo("uri_too_long");
+        }
+        // a broken chunked body under an absolute-form Anthropic path: the 400 in Anthropic's shape too
+        Exchange chunk = send("POST " + host + "/v1/messages HTTP/1.1\r\n" + JSON_HOST + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+        assertThat(chunk.status()).isEqualTo(400);
+        assertAnthropicError(chunk);
+        // and the absolute form of an ordinary request is served as its path
+        String body = "{\"model\":\"mock\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        Exchange fine = send(RawHttp.post(host + "/v1/messages", JSON_HOST, body));
+        assertThat(fine.status()).as(fine.text()).isEqualTo(200);
+        assertThat(new JsonObject(fine.body()).getString("type")).isEqualTo("message");
+    }
+
+    @Test
     void aControlCharacterInAnyHeaderIsA400InThePathsDialectAndTheConnectionCloses() {
         // QA hardening F6 (RFC 9110 5.5): with header validation off, a NUL in an ordinary header reached the routes
         String body = "{\"model\":\"mock\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
