@@ -3,11 +3,15 @@ package dev.switchboard.edge;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.AsciiString;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
@@ -43,7 +47,8 @@ import java.util.List;
  * Netty to the value before it without passing through the check above, so {@code X-Note: a\r\n x\0b} carried its NUL
  * to the routes. A server may refuse obs-fold with a 400; this one does: as a header line is cut out, the byte after it
  * (the buffer's next) is looked at, and when the line ended where the bytes read so far end, the first byte of the next
- * read is. A value's space after its colon is no fold.
+ * read is. A value's space after its colon is no fold. A chunked body's trailer lines are checked the same way (a fold
+ * there fails the request's last content).
  *
  * <p>Any refusal makes the request invalid, which Vert.x hands to {@link EdgeRouter#invalidRequests} (400 in the
  * path's dialect, connection closed), and Netty discards the rest of what the connection sends.
@@ -72,8 +77,13 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
      * when the next bytes come ({@link #decode}).
      */
     private boolean lineEndedRead;
-    /** A fold began the bytes of a later read: the request is refused at its next header line or at its head's end. */
+    /**
+     * A fold began the bytes of a later read: the request is refused at its next header line, at its head's end, or,
+     * in a trailer, when the trailer ends ({@link #refuseFoldedTrailer}).
+     */
     private boolean foldFound;
+    /** A folded trailer was refused: the rest of what the connection sends is discarded, as Netty does after a failed chunk. */
+    private boolean discarding;
     /** Warned once that header lines are not in the scratch buffer found (the control check is then off). */
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_NOT_SCRATCH = new java.util.concurrent.atomic.AtomicBoolean();
     private static final String FOLD = "a header line continued on the next line (obs-fold) is not allowed (RFC 9112 5.2)";
@@ -110,6 +120,10 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+        if (discarding) {
+            buffer.skipBytes(buffer.readableBytes());
+            return;
+        }
         decoding = buffer;
         decodingFrom = buffer.readerIndex();
         if (lineEndedRead) {
@@ -122,10 +136,33 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
                 lineEndedRead = true;
             }
         }
+        int given = out.size();
         try {
             super.decode(ctx, buffer, out);
         } finally {
             decoding = null;
+        }
+        if (foldFound) refuseFoldedTrailer(out, given);
+    }
+
+    /**
+     * A fold that began a read inside a chunked body's trailer: the trailer's lines call nothing of ours but
+     * {@link #splitHeaderName}, so when no trailer line followed the fold, nothing refused it, and the flag refused the
+     * next request on the connection instead (at its request line). The trailer, once decoded, becomes a failed last
+     * content (what Netty makes of a trailer it cannot parse: {@link FramingErrors} answers it with a 400 and closes),
+     * and what follows on the connection is discarded.
+     */
+    private void refuseFoldedTrailer(List<Object> out, int from) {
+        for (int i = from; i < out.size(); i++) {
+            if (out.get(i) instanceof LastHttpContent last && last.decoderResult().isSuccess()) {
+                foldFound = false;
+                discarding = true;
+                LastHttpContent failed = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+                failed.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(FOLD)));
+                out.set(i, failed);
+                ReferenceCountUtil.release(last);
+                return;
+            }
         }
     }
 

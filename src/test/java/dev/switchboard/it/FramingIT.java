@@ -197,6 +197,46 @@ class FramingIT {
         assertThat(fine.status()).isEqualTo(200);
     }
 
+    /** Writes {@code parts} one flush after the other, a pause between them (each its own read), then reads until closed. */
+    static Exchange sendInReads(String... parts) throws IOException, InterruptedException {
+        try (Socket s = new Socket("127.0.0.1", gw.server.port())) {
+            s.setTcpNoDelay(true);
+            s.setSoTimeout(3000);
+            for (int i = 0; i < parts.length; i++) {
+                if (i > 0) Thread.sleep(150);
+                s.getOutputStream().write(parts[i].getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+            }
+            return RawHttp.readUntilClosed(s, System.nanoTime());
+        }
+    }
+
+    @Test
+    void aFoldedTrailerLineThatBeginsARead() throws Exception {
+        // A trailer line ending exactly where a read ends, and a fold beginning the next: the fold was seen, but nothing
+        // refused the trailer (no header line followed it), so the flag refused the next request on the connection
+        String head = "POST /v1/chat/completions HTTP/1.1\r\n" + JSON_HOST + "Transfer-Encoding: chunked\r\n\r\n";
+        byte[] body = chatBody().getBytes(StandardCharsets.UTF_8);
+        String chunked = head + Integer.toHexString(body.length) + "\r\n" + chatBody() + "\r\n0\r\nX-Trailer: a\r\n";
+        String next = "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        Exchange folded = sendInReads(chunked, " folded\r\n\r\n" + next);
+        assertThat(folded.status()).as(folded.text()).isEqualTo(400);
+        assertThat(openAiError(folded).getString("message")).contains("obs-fold");
+        assertThat(folded.closed()).isTrue();
+        assertThat(responses(folded)).as("the request after it is not read").isEqualTo(1);
+        // the same with the blank line in a read of its own
+        Exchange apart = sendInReads(chunked, " folded\r\n", "\r\n" + next);
+        assertThat(apart.status()).as(apart.text()).isEqualTo(400);
+        assertThat(responses(apart)).isEqualTo(1);
+        // a new connection is served
+        assertThat(send(RawHttp.post("/v1/chat/completions", JSON_HOST, chatBody())).status()).isEqualTo(200);
+        // an unfolded trailer cut at the same place: both requests of the connection are served
+        Exchange clean = sendInReads(chunked, "\r\n" + next);
+        assertThat(clean.status()).as(clean.text()).isEqualTo(200);
+        assertThat(responses(clean)).as(clean.text()).isEqualTo(2);
+        assertThat(clean.text()).contains("\"object\":\"list\"");
+    }
+
     @Test
     void anEarly413ClosesTheConnectionAtOnce() throws IOException {
         try (Socket s = new Socket("127.0.0.1", gw.server.port())) {
