@@ -19,9 +19,14 @@ final class OpenRouterSim {
 
     static final String FORMAT = "anthropic-claude-v1";
 
-    /** A Claude model asked to reason ({@code reasoning} enabled, with an effort other than none, or a budget). */
+    /**
+     * A Claude model asked to reason ({@code reasoning} enabled, with an effort other than none, or a budget; or the
+     * top-level {@code reasoning_effort}, which OpenRouter's API reference calls a shorthand for {@code reasoning.effort}:
+     * what the gateway sends for an OpenAI or Responses client's effort).
+     */
     static boolean thinks(JsonObject req) {
         if (!String.valueOf(req.getValue("model")).contains("claude")) return false;
+        if (req.getValue("reasoning_effort") instanceof String effort && !effort.equals("none")) return true;
         if (!(req.getValue("reasoning") instanceof JsonObject r)) return false;
         if (Boolean.FALSE.equals(r.getValue("enabled")) || "none".equals(r.getValue("effort"))) return false;
         return Boolean.TRUE.equals(r.getValue("enabled")) || r.getValue("effort") != null || r.getValue("max_tokens") != null;
