@@ -292,7 +292,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     /**
      * Where an absolute-form target's path begins: past {@code scheme://} (a letter, then letters, digits, {@code +},
      * {@code -} or {@code .}) and the authority, at the first {@code /}, {@code ?}, {@code #}, space or control byte;
-     * -1 when {@code at} begins no such target, or its authority runs past {@link #PATH_KEPT} bytes or the bytes read.
+     * -1 when {@code at} begins no such target or its authority runs past {@link #PATH_KEPT} bytes; {@code to} when
+     * the authority runs to the end of the bytes read (a target without a path: {@link #pathOf} answers {@code "/"}).
      */
     private static int afterAuthority(ByteBuf b, int at, int to) {
         int i = at;
