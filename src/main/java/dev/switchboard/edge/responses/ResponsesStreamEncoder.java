@@ -95,6 +95,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     private ArrayNode signed;
     /** Where in {@link #text} the thinking block being signed began (a streamed signature comes without its text). */
     private int blockStart;
+    /** Where in {@link #text} the chunk being read began to add reasoning (a signed piece's own text follows it). */
+    private int pieceStart;
     /** Whether the client asked for {@code reasoning.encrypted_content}: else its events leave it out (the store keeps it). */
     private final boolean wanted;
     /** What the call was charged when it ended without a priced answer ({@code CallContext.CHARGED}), or null. */
@@ -160,6 +162,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 JsonNode details = d.extra() == null ? null : d.extra().get(ReasoningDetails.FIELD);
                 String reasoning = d.reasoning();
                 if ((reasoning == null || reasoning.isEmpty()) && details != null) reasoning = ReasoningDetails.text(details);
+                pieceStart = open == Kind.REASONING ? text.length() : 0; // a new reasoning item's text begins empty
                 if (reasoning != null && !reasoning.isEmpty()) {
                     ensure(Kind.REASONING);
                     text.append(reasoning);
@@ -219,9 +222,15 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             ensure(Kind.REASONING);
             if (signed == null) signed = F.arrayNode();
             ObjectNode copy = block.deepCopy();
-            if (signedThinking && copy.path("thinking").asText("").isEmpty()) copy.put("thinking", text.substring(blockStart));
+            if (signedThinking) {
+                // the block's text is what streamed since it began: before this piece, plus the text the signed piece
+                // itself carries (OpenRouter may send a block's last text with its signature), streamed just above
+                String own = copy.path("thinking").asText("");
+                int before = Math.min(text.length(), Math.max(blockStart, pieceStart));
+                copy.put("thinking", own.isEmpty() ? text.substring(blockStart) : text.substring(blockStart, before) + own);
+                blockStart = own.isEmpty() ? text.length() : Math.min(text.length(), before + own.length());
+            }
             signed.add(copy);
-            if (signedThinking) blockStart = text.length();
         }
     }
 

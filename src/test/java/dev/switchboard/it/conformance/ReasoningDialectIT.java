@@ -273,6 +273,41 @@ class ReasoningDialectIT {
     }
 
     /**
+     * A stream whose last piece of thinking text comes with the signature (OpenRouter may send them together): the
+     * signed block is the whole thinking, not that piece's text (a block cut short is Claude's 400 when handed back).
+     */
+    @Test
+    void aSignatureThatSharesItsPieceWithTextSignsTheWholeThinking() {
+        String head = "data: {\"id\":\"gen-3\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"anthropic/claude-sonnet-4.5\",";
+        String first = "Let me think ";
+        String last = THOUGHT.substring(first.length());
+        String tag = env.up().sse(head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"reasoning\":\"" + first
+                + "\",\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\"" + first + "\",\"format\":\"anthropic-claude-v1\",\"index\":0}]},"
+                + "\"finish_reason\":null}]}\n\n"
+                + head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"reasoning\":\"" + last
+                + "\",\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\"" + last + "\",\"signature\":\"" + SIGNATURE
+                + "\",\"format\":\"anthropic-claude-v1\",\"index\":0}]},\"finish_reason\":null}]}\n\n"
+                + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Sunny.\",\"reasoning\":null,\"reasoning_details\":[]},\"finish_reason\":null}]}\n\n"
+                + head + "\"choices\":[{\"index\":0,\"delta\":{\"reasoning_details\":[]},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}\n\ndata: [DONE]\n\n");
+        JsonObject body = responsesThinking(new JsonArray().add(new JsonObject().put("role", "user").put("content", tag)), true)
+                .put("model", "or-canned");
+        HttpResponse<String> streamed = responses(body.encode());
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+        JsonObject reasoning = null;
+        for (String data : Http.sseData(streamed.body())) {
+            if (!data.startsWith("{")) continue;
+            JsonObject e = new JsonObject(data);
+            if ("response.output_item.done".equals(e.getString("type")) && "reasoning".equals(e.getJsonObject("item").getString("type"))) {
+                reasoning = e.getJsonObject("item");
+            }
+        }
+        assertThat(reasoning).as(streamed.body()).isNotNull();
+        assertThat(reasoning.getJsonArray("summary").getJsonObject(0).getString("text")).isEqualTo(THOUGHT);
+        handBack(reasoning);
+    }
+
+    /**
      * Claude's redacted thinking behind OpenRouter ({@code reasoning.encrypted}) is a redacted_thinking block for an
      * Anthropic client, and goes back as reasoning.encrypted; an OpenAI client gets reasoning_details as OpenRouter sent them.
      */
