@@ -273,6 +273,28 @@ class ReasoningDialectIT {
     }
 
     /**
+     * OpenRouter refuses a top-level reasoning_effort beside a reasoning object that says otherwise (the simulator plays
+     * its 400, relayed to the client who sent both); the same two in agreement, or either alone, are served.
+     */
+    @Test
+    void openRouterRefusesAnEffortThatContradictsItsReasoningObject() {
+        String ask = ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (String both : List.of("\"reasoning_effort\":\"high\",\"reasoning\":{\"enabled\":false}",
+                "\"reasoning_effort\":\"high\",\"reasoning\":{\"effort\":\"none\"}",
+                "\"reasoning_effort\":\"none\",\"reasoning\":{\"max_tokens\":1024}",
+                "\"reasoning_effort\":\"low\",\"reasoning\":{\"effort\":\"high\"}")) {
+            HttpResponse<String> r = chat("{\"model\":\"or-claude\"," + both + ask);
+            assertThat(r.statusCode()).as(both + ": " + r.body()).isEqualTo(400);
+        }
+        for (String agreed : List.of("\"reasoning_effort\":\"low\",\"reasoning\":{\"effort\":\"low\"}",
+                "\"reasoning_effort\":\"none\",\"reasoning\":{\"enabled\":false}", "\"reasoning_effort\":\"high\"",
+                "\"reasoning\":{\"enabled\":false}")) {
+            HttpResponse<String> r = chat("{\"model\":\"or-claude\"," + agreed + ask);
+            assertThat(r.statusCode()).as(agreed + ": " + r.body()).isEqualTo(200);
+        }
+    }
+
+    /**
      * A stream whose last piece of thinking text comes with the signature (OpenRouter may send them together): the
      * signed block is the whole thinking, not that piece's text (a block cut short is Claude's 400 when handed back).
      */
