@@ -34,9 +34,37 @@ final class GrantFence {
      */
     private volatile boolean open;
 
+    /** Wakes the thread that raises claims ahead of need ({@link #wantClaims}); allocation-free. */
+    private final Runnable claimsWanted;
+    /** Some budget asked for its claim to be raised since the raiser last looked ({@link #takeClaimsWanted}). */
+    private volatile boolean claimsAsked;
+
     GrantFence(LongSupplier nanos, BooleanSupplier storeCutOff) {
+        this(nanos, storeCutOff, () -> {});
+    }
+
+    GrantFence(LongSupplier nanos, BooleanSupplier storeCutOff, Runnable claimsWanted) {
         this.nanos = nanos;
         this.storeCutOff = storeCutOff;
+        this.claimsWanted = claimsWanted;
+    }
+
+    /**
+     * A budget's use passed half its claim's margin ({@code Budget.Grant.admitted}): the raiser renews the claims asked
+     * for, off the request path. On the request path, at most once per budget until a renewal takes its claim: a
+     * volatile read and write and an unpark, no allocation, no I/O; nothing while the fence is open (nothing renews).
+     */
+    void wantClaims() {
+        if (open) return;
+        claimsAsked = true;
+        claimsWanted.run();
+    }
+
+    /** Whether a budget asked for a raise since the last call (the raiser's, which then looks for the budgets asking). */
+    boolean takeClaimsWanted() {
+        if (!claimsAsked) return false;
+        claimsAsked = false;
+        return true;
     }
 
     /**

@@ -91,6 +91,40 @@ class BudgetGrantTest {
     }
 
     /**
+     * Twenty-ninth session: the margin was the use's growth over a beat (the calls' real cost), while admission counts
+     * calls in flight at their worst case: ten calls of worst case 1,000 that cost 1 each left a margin of 5,000 (half
+     * the first ask's), and the next ten in flight found the claim short from the sixth on, each then waiting for a
+     * renewal. The margin is now at least the peak held in flight since the last beat (plus the growth), and a call
+     * that uses half of it asks the background once for a raise, never waiting for it.
+     */
+    @Test
+    void theMarginCoversThePeakInFlightAndHalfOfItUsedAsksForARaiseOnce() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        Budget b = shared(100_000_000, null);
+        b.fence(new GrantFence(() -> 0L, () -> false, asked::incrementAndGet));
+        b.fence().arm(Long.MAX_VALUE / 2);
+        Budget.GrantAsk ask = b.ask(5_000, 1_000);
+        b.granted(ask.periodStart(), 100_000_000, 100_000_000, 30_000, seen(0), ask.claimAt(100_000_000), 1_000);
+        assertThat(b.grant().claimCap).as("the first claim: the call and twice its worst case").isEqualTo(15_000);
+        b.beat(false, false, 1_000); // the first measure: its claim, the margin of 10,000, may commit
+        for (int i = 0; i < 10; i++) assertThat(b.reserve(1_000, 1_100)).isEqualTo(Budget.Reserve.TAKEN);
+        for (int i = 0; i < 10; i++) b.settle(1_000, 1, 1_200);
+        Budget.Grant.Beat beat = b.beat(false, false, 1_500);
+        assertThat(b.grant().margin).as("the peak in flight, 10,000, and the growth (10 over 500 ms, scaled)")
+                .isGreaterThanOrEqualTo(10_000);
+        b.renewed(beat.periodStart(), 30_000, beat.claim(), 1_500);
+        int before = asked.get();
+        for (int i = 0; i < 10; i++) {
+            assertThat(b.reserve(1_000, 1_600)).as("call %s in flight again: within the beat's claim", i).isEqualTo(Budget.Reserve.TAKEN);
+        }
+        assertThat(asked.get() - before).as("half the margin used: a raise asked once, not per call").isEqualTo(1);
+        assertThat(b.claimWanted()).isTrue();
+        long claim = b.renewalClaim(0, 1_700);
+        assertThat(b.claimWanted()).as("the renewal took it: a later crossing asks again").isFalse();
+        assertThat(claim).as("use and margin").isGreaterThanOrEqualTo(10_010 + 10_000);
+    }
+
+    /**
      * Review (twenty-eighth session): with the fence open (no session lock could be had: the lease decides, nothing
      * renews a claim) the claim's bound still applied, so each call past it waited for an acquisition that waited for
      * the heartbeat. An open fence admits on the grant alone.
