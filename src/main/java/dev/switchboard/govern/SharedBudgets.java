@@ -283,8 +283,9 @@ final class SharedBudgets {
         if (fenced && fence.admits() && budget.coversButClaim(nanos, clockMillis.getAsLong())) {
             // the grant covers the call, its claim does not: raised in one round trip (the claims' renewal), not in a
             // transaction that waits for the heartbeat's (seconds on a slow store)
+            // (that budget's claim only: one upsert, not every held budget's; the periodic renewal writes them all)
             log.debug("budget {}: a call waits for its claim to be raised", budget.grant().scope);
-            renewFence(true, null, budget, nanos);
+            renewFence(true, List.of(budget), budget, nanos);
             if (fence.admits() && budget.covers(nanos, clockMillis.getAsLong())) return Outcome.GRANTED;
         }
         try {
