@@ -742,11 +742,14 @@ final class SharedBudgets {
                 claims.add(claim);
             }
             long startNanos = nanoClock.getAsLong(); // before beat_at is read: the fence counts from no later
+            // read before the write: a beat that finds the lock lost (after this write committed) revokes outside
+            // `renewal`; neither the fence nor the claims are then restored by this renewal (review)
+            long revokes = fence.revokes();
             if (!sessionLock.renew(hold, gatewayId, now, scopes.toArray(String[]::new), periods.toArray(Long[]::new),
                     claims.toArray(Long[]::new))) return false;
-            fence.arm(startNanos + FENCE_MILLIS * 1_000_000);
+            if (!fence.armSince(revokes, startNanos + FENCE_MILLIS * 1_000_000)) return false;
             long at = clockMillis.getAsLong();
-            for (int i = 0; i < claimed.size(); i++) claimed.get(i).renewalClaimed(periods.get(i), claims.get(i), at);
+            for (int i = 0; i < claimed.size(); i++) claimed.get(i).renewalClaimed(periods.get(i), claims.get(i), at, revokes);
             return true;
         }
     }

@@ -75,6 +75,44 @@ class BudgetGrantTest {
     }
 
     /**
+     * Twenty-ninth session's review: a renewal (the raiser's, beside the beat) whose write committed just before the
+     * lock was lost armed the fence and restored its claim after the beat had revoked both: the others may have folded
+     * that claim into a row taken for gone, and a grant taken again then admitted up to it. A renewal whose reading of
+     * the fence's revokes predates a revoke neither arms the fence nor restores its claim.
+     */
+    @Test
+    void aRenewalThatCommittedBeforeARevokeNeitherArmsTheFenceNorRestoresItsClaim() {
+        Budget b = shared(10_000, null);
+        GrantFence fence = new GrantFence(() -> 0L, () -> false);
+        b.fence(fence);
+        fence.arm(Long.MAX_VALUE / 2);
+        Budget.GrantAsk ask = b.ask(100, 0);
+        b.granted(ask.periodStart(), 10_000, 10_000, 30_000, seen(0), ask.claimAt(10_000), 0);
+        for (int i = 0; i < 3; i++) assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
+        long revokes = fence.revokes(); // the renewal reads it before its write
+        long claim = b.renewalClaim(100, 2);
+        assertThat(claim).isEqualTo(800);
+        // its write commits; then the beat finds the lock lost and revokes, before the renewal arms and claims
+        fence.revoke();
+        b.revokeGrant(3);
+        assertThat(fence.armSince(revokes, Long.MAX_VALUE / 2)).as("the revoke stands").isFalse();
+        assertThat(fence.admits()).isFalse();
+        b.renewalClaimed(b.rowPeriod(), claim, 3, revokes);
+        // a grant taken again (a later beat armed the fence) whose row claims 500: the stale 800 must not count
+        fence.arm(Long.MAX_VALUE / 2);
+        b.granted(b.rowPeriod(), 10_000, 10_000, 30_000, seen(0), 500, 6);
+        assertThat(b.reserve(100, 6)).as("300 in flight + 100 within the row's 500").isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(b.reserve(100, 6)).isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(b.reserve(100, 6)).as("past the row's 500: the renewal's 800 was not restored")
+                .isEqualTo(Budget.Reserve.NEEDS_GRANT);
+        // a renewal that read the revokes after the revoke arms and claims as before
+        long now = fence.revokes();
+        assertThat(fence.armSince(now, Long.MAX_VALUE / 2)).isTrue();
+        b.renewalClaimed(b.rowPeriod(), 800, 7, now);
+        assertThat(b.reserve(100, 7)).isEqualTo(Budget.Reserve.TAKEN);
+    }
+
+    /**
      * Review (twenty-eighth session): the margin doubled whenever the bound stopped a call, also when the grant was what
      * was short: an exhausted budget retried every second doubled it about once a second (halved only each beat) to
      * 2^62 and past, and a new period kept it. It doubles only when the grant covered the call, stays within the grant
