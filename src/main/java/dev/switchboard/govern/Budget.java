@@ -439,7 +439,6 @@ final class Budget {
         if (grant.rowPeriod != periodStart) return -1;
         long used = grant.spent + reserved;
         if (nanos > 0) grant.widen(used, nanos);
-        grant.renewAsked = false; // this renewal is the one asked for: a later crossing asks again
         long claim = Math.max(used, Math.min(grant.granted, used + Math.max(0, nanos) + grant.margin));
         grant.renewClaim = Math.min(grant.renewClaim, claim);
         grant.claimCap = Math.max(grant.rowClaim, grant.renewClaim);
@@ -464,6 +463,10 @@ final class Budget {
     synchronized void renewalClaimed(long periodStart, long claim, long nowMillis, long revokes) {
         if (grant == null || grant.period != periodStart || grant.rowPeriod != periodStart) return;
         if (grant.fence != null && grant.fence.revokes() != revokes) return;
+        // the raise asked for committed: a later crossing asks again. Not when the renewal took the claim (before its
+        // write): a call admitted during the round trip, still past half the old claim's margin, asked for a second
+        // (review). A renewal that fails leaves the flag to the next beat's measure, which clears it
+        grant.renewAsked = false;
         grant.renewClaim = claim;
         grant.claimCap = Math.max(grant.rowClaim, grant.renewClaim);
         grant.claimAt(nowMillis);
@@ -635,7 +638,7 @@ final class Budget {
         long margin;
         /** The most held in flight (worst cases) since the last beat's measure: the margin's floor ({@link #measure}). */
         long peakInFlight;
-        /** This budget asked the background for a renewal of its claim ({@link #admitted}); cleared when one takes it. */
+        /** This budget asked the background for a renewal of its claim ({@link #admitted}); cleared when one commits. */
         boolean renewAsked;
         /** The use and the time (epoch ms) of the last beat's measure of the admission rate ({@link #measure}). */
         private long rateUsed, rateAt;
@@ -747,8 +750,8 @@ final class Budget {
         /**
          * A call of this budget was just admitted, {@code inFlight} now held by calls in flight (under the budget's lock,
          * on the request path: O(1), no allocation, no I/O). Keeps the peak in flight, and once the use has eaten half the
-         * margin (the claim still below the grant), asks the background for a renewal of this claim, once until one takes
-         * it ({@link SharedBudgets}: a flag and an unpark; the call itself never waits for it).
+         * margin (the claim still below the grant), asks the background for a renewal of this claim, once until one
+         * commits ({@link SharedBudgets}: a flag and an unpark; the call itself never waits for it).
          */
         void admitted(long inFlight) {
             if (inFlight > peakInFlight) peakInFlight = inFlight;

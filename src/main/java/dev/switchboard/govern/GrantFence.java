@@ -59,7 +59,7 @@ final class GrantFence {
 
     /**
      * A budget's use passed half its claim's margin ({@code Budget.Grant.admitted}): the raiser renews the claims asked
-     * for, off the request path. On the request path, at most once per budget until a renewal takes its claim: a
+     * for, off the request path. On the request path, at most once per budget until a renewal of its claim commits: a
      * volatile read and write and an unpark, no allocation, no I/O; nothing while the fence is open (nothing renews).
      */
     void wantClaims() {
