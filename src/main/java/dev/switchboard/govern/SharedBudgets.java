@@ -194,10 +194,13 @@ final class SharedBudgets {
      */
     private void raiseClaims() {
         while (!closed) {
-            java.util.concurrent.locks.LockSupport.park(this);
-            if (closed) return;
-            if (!fence.takeClaimsWanted()) continue;
             try {
+                // asked first, parked only when nothing is: an ask (its unpark) before this thread started, or while it
+                // raised, is not lost (review: parked first, a budget that asked before the start waited for the beat)
+                if (!fence.takeClaimsWanted()) {
+                    java.util.concurrent.locks.LockSupport.park(this);
+                    continue;
+                }
                 List<Budget> asked = new ArrayList<>();
                 for (Budget b : held()) if (b.claimWanted()) asked.add(b);
                 if (!asked.isEmpty() && renewFence(true, asked, null, 0)) {
@@ -205,12 +208,22 @@ final class SharedBudgets {
                 }
                 Thread.sleep(RAISE_GAP_MILLIS);
             } catch (InterruptedException e) {
-                return;
+                return; // release()
             } catch (RuntimeException e) {
                 log.debug("budget grants: a raise of the claims failed ({}); the next beat renews them", e.toString());
+            } catch (Throwable e) {
+                // an Error ended the thread silently before (review): calls then waited for renewals themselves
+                if (!raiserErred) {
+                    raiserErred = true;
+                    log.error("budget grants: the thread raising claims ahead of need failed; it keeps running", e);
+                }
+                if (Thread.currentThread().isInterrupted()) return;
             }
         }
     }
+
+    /** The raiser's loop caught an Error: said once. */
+    private volatile boolean raiserErred;
 
     /**
      * More grant for {@code budget}, enough for a call of {@code nanos} if the store has it; calls that need a grant
@@ -1094,7 +1107,12 @@ final class SharedBudgets {
 
     /** At shutdown, after the ledger's last rows are written: this gateway's grants stop counting at once. Blocks. */
     synchronized void release() {
-        closed = true;
+        // under `renewal` (order: this object's lock, then it, as the beat): a renewal under way (the raiser's) commits
+        // before the DELETEs below, and none starts after (closed is read under it); before, one could commit its
+        // gateway_beats and grant_claims rows after them (review)
+        synchronized (renewal) {
+            closed = true;
+        }
         Thread t = raiser;
         if (t != null) t.interrupt(); // parked or between raises: it ends
         for (Budget b : held()) {
