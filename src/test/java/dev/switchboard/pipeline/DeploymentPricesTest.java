@@ -157,7 +157,7 @@ class DeploymentPricesTest {
         Target dear = madeBy(dearInfo, new java.util.HashMap<>(), 200, "openai/acme-unknown-model", "openai", "acme-unknown-model");
         prices.add(cheap);
         prices.add(dear);
-        assertThat(prices.size()).isEqualTo(1);
+        assertThat(prices.size()).as("one price per (entry, id)").isEqualTo(2);
         long cheapNanos = prices.cost(cheap.deployment(), USAGE).nanos();
         long dearNanos = prices.cost(dear.deployment(), USAGE).nanos();
         assertThat(cheapNanos).isEqualTo(1_000 * 1_000L + 500 * 2_000L);
@@ -181,6 +181,73 @@ class DeploymentPricesTest {
         assertThat(other.cost(priced.deployment(), USAGE).nanos()).isEqualTo(dearNanos);
         assertThat(other.unpricedUnderBudget(priced.deployment())).isNull();
         assertThat(other.unpricedUnderBudget(unpriced.deployment())).isNotNull();
-        assertThat(other.size()).as("the second entry's price is looked up, not kept").isEqualTo(1);
+        assertThat(other.size()).as("each entry's price held by its own holder").isEqualTo(2);
+    }
+
+    /** A model_info map that counts its reads: the catalog lookup and the pricing read it, a held price does not. */
+    private static final class CountedInfo extends java.util.HashMap<String, Object> {
+        final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+
+        CountedInfo(Map<String, Object> m) { super(m); }
+
+        @Override
+        public Object get(Object key) {
+            reads.incrementAndGet();
+            return super.get(key);
+        }
+    }
+
+    /**
+     * Two wildcard entries of one id are held apart, keyed by (entry, id): each priced once by its own model_info, each
+     * with its own count, so the last group of one entry let go takes its price and leaves the other's. A lookup by id
+     * alone gets a live holder's price, never the price of an entry whose every name was let go.
+     */
+    @Test
+    void twoWildcardEntriesOfOneIdHoldTheirOwnPriceAndCount() {
+        DeploymentPrices prices = prices();
+        CountedInfo cheapInfo = new CountedInfo(Map.of("input_cost_per_token", 1e-6, "output_cost_per_token", 2e-6));
+        CountedInfo dearInfo = new CountedInfo(Map.of("input_cost_per_token", 1e-5, "output_cost_per_token", 2e-5));
+        Map<String, Object> cheapParams = new java.util.HashMap<>();
+        Map<String, Object> dearParams = new java.util.HashMap<>();
+        String id = "openai/acme-unknown-model";
+        Target cheapA = madeBy(cheapInfo, cheapParams, null, "acme/a", "openai", "acme-unknown-model");
+        Target cheapB = madeBy(cheapInfo, cheapParams, null, "acme/b", "openai", "acme-unknown-model");
+        Target dear = madeBy(dearInfo, dearParams, null, id, "openai", "acme-unknown-model");
+        prices.add(cheapA);
+        prices.add(dear);
+        prices.add(cheapB);
+        assertThat(prices.size()).as("two entries of one id: two holders").isEqualTo(2);
+        long cheapNanos = 1_000 * 1_000L + 500 * 2_000L;
+        long dearNanos = 10 * cheapNanos;
+
+        // the second entry's calls are priced by its held price: no catalog lookup per call
+        int reads = dearInfo.reads.get();
+        for (int i = 0; i < 10; i++) {
+            assertThat(prices.cost(dear.deployment(), USAGE).nanos()).isEqualTo(dearNanos);
+            assertThat(prices.worstCase(dear.deployment(), 1_000, 500, false, 1)).isEqualTo(dearNanos);
+        }
+        assertThat(dearInfo.reads.get()).as("priced once, when added").isEqualTo(reads);
+        assertThat(prices.cost(cheapB.deployment(), USAGE).nanos()).isEqualTo(cheapNanos);
+
+        prices.gone(cheapA); // one of the cheap entry's two names: still held
+        assertThat(prices.size()).isEqualTo(2);
+        prices.gone(cheapB); // the cheap entry's last name: its price goes, the dear entry's stays
+        assertThat(prices.size()).isEqualTo(1);
+        assertThat(prices.cost(id, USAGE).nanos()).as("by id: the live entry's price, not the one let go").isEqualTo(dearNanos);
+        reads = dearInfo.reads.get();
+        assertThat(prices.cost(dear.deployment(), USAGE).nanos()).isEqualTo(dearNanos);
+        assertThat(dearInfo.reads.get()).as("still held, not looked up again").isEqualTo(reads);
+        // a call in flight on the cheap entry, let go: its own price, looked up and not kept
+        assertThat(prices.cost(cheapA.deployment(), USAGE).nanos()).isEqualTo(cheapNanos);
+        assertThat(prices.size()).isEqualTo(1);
+
+        prices.add(cheapA); // made again: held again, priced by its own entry
+        assertThat(prices.size()).isEqualTo(2);
+        assertThat(prices.cost(cheapA.deployment(), USAGE).nanos()).isEqualTo(cheapNanos);
+        prices.gone(dear);
+        assertThat(prices.cost(id, USAGE).nanos()).isEqualTo(cheapNanos);
+        prices.gone(cheapA);
+        assertThat(prices.size()).isZero();
+        assertThat(prices.cost(id, USAGE).priced()).isFalse();
     }
 }
