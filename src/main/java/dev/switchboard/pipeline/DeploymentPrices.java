@@ -166,23 +166,38 @@ final class DeploymentPrices {
      * A deployment a wildcard made for a requested model: priced by the catalog for that real model id (with its
      * wildcard entry's model_info on top) when it is the first live holder of its (entry, id); an unknown id stays
      * unpriced (cost 0, as any unpriced deployment). One holder more of the (entry, id) ({@link #wildcardById});
-     * {@link #gone} takes it back.
+     * {@link #gone} takes it back. The catalog lookup (and its warning) runs before, outside the map's lock for the
+     * id, and only the count and the publication under it: a slow lookup never holds up an add or gone of the same
+     * id (or of another one in the same bin). Two that price a new (entry, id) at once each look it up; the first to
+     * publish is kept, the other counts on it, and only the kept one's warning is said.
      */
     void add(Target t) {
         Deployment d = t.deployment();
-        wildcardById.compute(d.id(), (k, held) -> {
-            int i = indexOf(held, d);
-            if (i < 0) {
-                Held first = new Held(price(t), 1);
+        String id = d.id();
+        Priced fresh = indexOf(wildcardById.get(id), d) >= 0 ? null : price(t, lookup(d));
+        while (true) {
+            Priced offered = fresh;
+            int[] outcome = {0}; // 1: counted on a held price; 2: offered published
+            wildcardById.compute(id, (k, held) -> {
+                int i = indexOf(held, d);
+                if (i >= 0) {
+                    outcome[0] = 1;
+                    // a health check's target is made on every run and never let go: it saturates rather than wraps
+                    Held h = held[i];
+                    return h.count() == Integer.MAX_VALUE ? held : with(held, i, new Held(h.priced(), h.count() + 1));
+                }
+                if (offered == null) return held; // let go since it was seen held: price it, outside the lock
+                outcome[0] = 2;
+                Held first = new Held(offered, 1);
                 if (held == null) return new Held[] {first};
                 Held[] out = java.util.Arrays.copyOf(held, held.length + 1);
                 out[held.length] = first;
                 return out;
-            }
-            // a health check's target is made on every run and never let go: it saturates rather than wraps
-            Held h = held[i];
-            return h.count() == Integer.MAX_VALUE ? held : with(held, i, new Held(h.priced(), h.count() + 1));
-        });
+            });
+            if (outcome[0] == 2) warnIfUnpriced(d, offered);
+            if (outcome[0] != 0) return;
+            fresh = price(t, lookup(d));
+        }
     }
 
     /**
@@ -196,16 +211,13 @@ final class DeploymentPrices {
         return held == null ? null : held[0].priced();
     }
 
-    private Priced price(Target t) {
-        Deployment d = t.deployment();
-        PriceLookup lookup = lookup(d);
-        if (!lookup.priced() && !d.provider().equals("mock")) {
-            // said once per name (at most ModelNames' 1,000 names are kept): its calls are recorded at $0
+    private static void warnIfUnpriced(Deployment d, Priced p) {
+        if (!p.lookup().priced() && !d.provider().equals("mock")) {
+            // said once per (entry, id) kept (at most ModelNames' 1,000 names are): its calls are recorded at $0
             LOG.warn("unpriced: '{}' ({}) served through a wildcard has no price in the catalog or the entry's model_info: "
                     + "its calls cost $0, and a caller under a budget is refused it", dev.switchboard.model.LogSafe.text(d.alias()),
                     dev.switchboard.model.LogSafe.text(d.id()));
         }
-        return price(t, lookup);
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("switchboard.prices");

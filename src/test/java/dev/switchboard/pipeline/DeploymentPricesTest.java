@@ -250,4 +250,69 @@ class DeploymentPricesTest {
         assertThat(prices.size()).isZero();
         assertThat(prices.cost(id, USAGE).priced()).isFalse();
     }
+
+    /** A model_info map whose reads by one thread wait for a latch: a catalog lookup that takes its time. */
+    private static final class SlowInfo extends java.util.HashMap<String, Object> {
+        final java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        volatile Thread slow;
+
+        SlowInfo(Map<String, Object> m) { super(m); }
+
+        @Override
+        public Object get(Object key) {
+            if (Thread.currentThread() == slow) {
+                reading.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return super.get(key);
+        }
+    }
+
+    /**
+     * The catalog lookup of a new (entry, id) runs outside the lock its id's holders change under: while one is slow,
+     * another entry's add of the same id, the same entry's add from another thread, and a gone all complete; the slow
+     * one then counts on the price published meanwhile (one holder per entry, none lost).
+     */
+    @Test
+    void aSlowLookupHoldsNoLockOverItsId() throws Exception {
+        DeploymentPrices prices = prices();
+        SlowInfo slowInfo = new SlowInfo(Map.of("input_cost_per_token", 1e-6, "output_cost_per_token", 2e-6));
+        Map<String, Object> slowParams = new java.util.HashMap<>();
+        Target slowA = madeBy(slowInfo, slowParams, null, "acme/a", "openai", "acme-unknown-model");
+        Target slowB = madeBy(slowInfo, slowParams, null, "acme/b", "openai", "acme-unknown-model");
+        Target other = madeBy(new java.util.HashMap<>(Map.of("input_cost_per_token", 1e-5, "output_cost_per_token", 2e-5)),
+                new java.util.HashMap<>(), null, "openai/acme-unknown-model", "openai", "acme-unknown-model");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> {
+                slowInfo.slow = Thread.currentThread();
+                prices.add(slowA);
+            });
+            assertThat(slowInfo.reading.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the slow lookup started").isTrue();
+            var meanwhile = pool.submit(() -> {
+                prices.add(other); // another entry of the same id
+                prices.add(slowB); // the slow entry, from a thread whose lookup is quick
+                prices.gone(other);
+                prices.add(other);
+            });
+            meanwhile.get(5, java.util.concurrent.TimeUnit.SECONDS); // a TimeoutException when a lookup holds the id's lock
+            slowInfo.release.countDown();
+            first.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            slowInfo.release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(prices.size()).as("one holder per entry").isEqualTo(2);
+        assertThat(prices.cost(slowA.deployment(), USAGE).nanos()).isEqualTo(1_000 * 1_000L + 500 * 2_000L);
+        prices.gone(slowB);
+        assertThat(prices.size()).as("the slow add counted on the price published meanwhile").isEqualTo(2);
+        prices.gone(slowA);
+        prices.gone(other);
+        assertThat(prices.size()).isZero();
+    }
 }
