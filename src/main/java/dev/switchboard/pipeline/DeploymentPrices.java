@@ -174,7 +174,7 @@ final class DeploymentPrices {
     void add(Target t) {
         Deployment d = t.deployment();
         String id = d.id();
-        Priced fresh = indexOf(wildcardById.get(id), d) >= 0 ? null : price(t, lookup(d));
+        Priced fresh = indexOf(wildcardById.get(id), d) >= 0 ? null : price(t, wildcardLookup(d));
         while (true) {
             Priced offered = fresh;
             int[] outcome = {0}; // 1: counted on a held price; 2: offered published
@@ -196,7 +196,7 @@ final class DeploymentPrices {
             });
             if (outcome[0] == 2) warnIfUnpriced(d, offered);
             if (outcome[0] != 0) return;
-            fresh = price(t, lookup(d));
+            fresh = price(t, wildcardLookup(d));
         }
     }
 
@@ -228,6 +228,25 @@ final class DeploymentPrices {
         } catch (IllegalArgumentException e) { // checked at start for the entry; here only as a guard
             return PriceLookup.unpriced(e.getMessage());
         }
+    }
+
+    /**
+     * A wildcard's deployment's lookup: the catalog's for its id with its entry's model_info on top, else, when that
+     * is unpriced and the wildcard entry's model_info sets no price of its own, the price of the config entry of the
+     * same id (its first, {@link #configById}: its base_model or model_info price, and with it its output cap and
+     * window). An {@code azure/*} wildcard serving {@code azure/gpt4o-prod}, a config entry priced by its base_model,
+     * is priced as that entry (as it was when an id of the config was never held per wildcard entry), not $0 nor
+     * refused under a budget. A wildcard entry's own price, even an incomplete one (the start check says so), is kept.
+     */
+    private PriceLookup wildcardLookup(Deployment d) {
+        PriceLookup own = lookup(d);
+        if (own.priced() || setsPrice(d.modelInfo())) return own;
+        Priced entry = configById.get(d.id());
+        return entry != null && entry.lookup().priced() ? entry.lookup() : own;
+    }
+
+    private static boolean setsPrice(Map<String, Object> modelInfo) {
+        return modelInfo != null && (modelInfo.get("input_cost_per_token") != null || modelInfo.get("output_cost_per_token") != null);
     }
 
     /**
@@ -305,7 +324,7 @@ final class DeploymentPrices {
         Held[] held = wildcardById.get(d.id());
         int i = indexOf(held, d);
         if (i >= 0) return held[i].priced();
-        PriceLookup lookup = lookup(d);
+        PriceLookup lookup = wildcardLookup(d);
         return new Priced(d.provider(), lookup, outputLimit(d, null, lookup), contextWindow(d, lookup), ToolPrices.of(d),
                 d.modelInfo(), d.params(), d.maxTokens());
     }
@@ -333,7 +352,7 @@ final class DeploymentPrices {
      * unknown. Per entry, not per provider/model id: two entries of the same model may set different windows.
      */
     int contextWindow(Deployment d) {
-        if (!byEntry.containsKey(d)) return contextWindow(d, lookup(d)); // a wildcard's: looked up, not kept
+        if (!byEntry.containsKey(d)) return contextWindow(d, wildcardLookup(d)); // a wildcard's: looked up, not kept
         return windows.computeIfAbsent(d, k -> contextWindow(k, lookup(k)));
     }
 

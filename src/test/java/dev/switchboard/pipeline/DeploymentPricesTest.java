@@ -315,4 +315,45 @@ class DeploymentPricesTest {
         prices.gone(other);
         assertThat(prices.size()).isZero();
     }
+
+    /**
+     * The review's scenario: a config entry {@code azure/gpt4o-prod} priced by its base_model, and an {@code azure/*}
+     * wildcard that serves the same id for {@code azure/gpt4o-prod}. The catalog does not know the id and the wildcard
+     * entry sets no price of its own: its calls are priced and capped as the config entry of the id, not $0 (nor refused
+     * under a budget with advice to add the entry that exists), held or let go. A wildcard entry with its own
+     * model_info price keeps it.
+     */
+    @Test
+    void aWildcardOfAConfigEntrysIdWithNoPriceOfItsOwnIsPricedByTheEntry() {
+        Target entry = madeBy(new java.util.HashMap<>(Map.of("base_model", "azure/gpt-4o")), new java.util.HashMap<>(), null,
+                "gpt-4o", "azure", "gpt4o-prod");
+        DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), List.of(entry));
+        Target wild = madeBy(new java.util.HashMap<>(), new java.util.HashMap<>(), null, "azure/gpt4o-prod", "azure", "gpt4o-prod");
+        long entryNanos = prices.cost(entry.deployment(), USAGE).nanos();
+        int entryCap = prices.outputCeiling(entry.deployment());
+        assertThat(entryNanos).isPositive();
+        assertThat(entryCap).isPositive();
+        // a name only asked about, or a call in flight on one let go: looked up, not held
+        assertThat(prices.unpricedUnderBudget(wild.deployment())).as("not refused under a budget").isNull();
+        assertThat(prices.cost(wild.deployment(), USAGE).nanos()).isEqualTo(entryNanos);
+        prices.add(wild);
+        assertThat(prices.cost(wild.deployment(), USAGE).priced()).isTrue();
+        assertThat(prices.cost(wild.deployment(), USAGE).nanos()).as("the row: the config entry's price").isEqualTo(entryNanos);
+        assertThat(prices.outputCeiling(wild.deployment())).as("the entry's output cap").isEqualTo(entryCap);
+        assertThat(prices.worstCase(wild.deployment(), 1_000, 500, false, 1)).isEqualTo(entryNanos);
+        assertThat(prices.defaultOutputLimit(wild.deployment())).as("the model's own limit, not the unknown model's").isEqualTo(entryCap);
+        assertThat(prices.contextWindow(wild.deployment())).isEqualTo(prices.contextWindow(entry.deployment())).isPositive();
+        assertThat(prices.unpricedUnderBudget(wild.deployment())).isNull();
+        assertThat(prices.tokensNanos(wild.deployment().id(), USAGE)).as("a cache hit's saving agrees with the row").isEqualTo(entryNanos);
+        prices.gone(wild);
+        assertThat(prices.cost(wild.deployment(), USAGE).nanos()).isEqualTo(entryNanos);
+
+        // the wildcard's own model_info price is its own
+        Target own = madeBy(new java.util.HashMap<>(Map.of("input_cost_per_token", 1e-6, "output_cost_per_token", 2e-6)),
+                new java.util.HashMap<>(), null, "azure/gpt4o-prod", "azure", "gpt4o-prod");
+        prices.add(own);
+        assertThat(prices.cost(own.deployment(), USAGE).nanos()).isEqualTo(1_000 * 1_000L + 500 * 2_000L);
+        prices.gone(own);
+        assertThat(prices.cost(own.deployment(), USAGE).nanos()).isEqualTo(1_000 * 1_000L + 500 * 2_000L);
+    }
 }
