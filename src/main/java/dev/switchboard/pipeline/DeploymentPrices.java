@@ -173,8 +173,18 @@ final class DeploymentPrices {
      */
     void add(Target t) {
         Deployment d = t.deployment();
+        add(t, indexOf(wildcardById.get(d.id()), d) >= 0);
+    }
+
+    /**
+     * {@link #add(Target)} once its (entry, id) was seen held ({@code seenHeld}) or not, outside the lock. Seen held and
+     * let go before the {@code compute} (its last holder's {@link #gone} in between), it is looked up then and the
+     * count tried again: a test drives that interleaving here, there is no other way in between the two.
+     */
+    void add(Target t, boolean seenHeld) {
+        Deployment d = t.deployment();
         String id = d.id();
-        Priced fresh = indexOf(wildcardById.get(id), d) >= 0 ? null : price(t, wildcardLookup(d));
+        Priced fresh = seenHeld ? null : price(t, wildcardLookup(d));
         while (true) {
             Priced offered = fresh;
             int[] outcome = {0}; // 1: counted on a held price; 2: offered published

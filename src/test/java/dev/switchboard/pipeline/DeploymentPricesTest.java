@@ -356,4 +356,49 @@ class DeploymentPricesTest {
         prices.gone(own);
         assertThat(prices.cost(own.deployment(), USAGE).nanos()).isEqualTo(1_000 * 1_000L + 500 * 2_000L);
     }
+
+    /**
+     * add's retry: its (entry, id) seen held at the get and let go (the last holder's gone) before the compute. It is
+     * priced then, outside the lock, and tried again: held once, by its own price, nothing lost. While that retry's
+     * lookup is slow another thread adds the same (entry, id): the retry then counts on the price published
+     * meanwhile (two holders, one price).
+     */
+    @Test
+    void anAddWhoseHolderIsLetGoBeforeItsComputeLooksItUpAgain() throws Exception {
+        DeploymentPrices prices = prices();
+        SlowInfo info = new SlowInfo(Map.of("input_cost_per_token", 1e-6, "output_cost_per_token", 2e-6));
+        Map<String, Object> params = new java.util.HashMap<>();
+        Target a = madeBy(info, params, null, "acme/a", "openai", "acme-unknown-model");
+        Target b = madeBy(info, params, null, "acme/b", "openai", "acme-unknown-model");
+        long nanos = 1_000 * 1_000L + 500 * 2_000L;
+
+        prices.add(a);
+        prices.gone(a); // let go between the get that saw it held and the compute
+        prices.add(a, true);
+        assertThat(prices.size()).as("held again").isEqualTo(1);
+        assertThat(prices.cost("openai/acme-unknown-model", USAGE).nanos()).isEqualTo(nanos);
+        prices.gone(a);
+        assertThat(prices.size()).as("one holder, not two").isZero();
+
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var retry = pool.submit(() -> {
+                info.slow = Thread.currentThread();
+                prices.add(a, true); // seen held, let go: its lookup blocks
+            });
+            assertThat(info.reading.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the retry's lookup started").isTrue();
+            prices.add(b); // the same entry's other name, published while the retry looks up
+            info.release.countDown();
+            retry.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            info.release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(prices.size()).as("one price for the entry").isEqualTo(1);
+        prices.gone(b);
+        assertThat(prices.size()).as("the retry counted on it").isEqualTo(1);
+        assertThat(prices.cost(a.deployment(), USAGE).nanos()).isEqualTo(nanos);
+        prices.gone(a);
+        assertThat(prices.size()).isZero();
+    }
 }

@@ -210,7 +210,8 @@ class ModelNamesTest {
         var registry = dev.switchboard.provider.ProviderRegistry.standard();
         RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
         Random random = new Random(1);
-        ModelNames n = new ModelNames(Map.of(), Map.of(), new WildcardTargets(List.of(entry("*", "", "*", Map.of())), d -> {
+        Deployment bare = entry("*", "", "*", Map.of());
+        ModelNames n = new ModelNames(Map.of(), Map.of(), new WildcardTargets(List.of(bare), d -> {
             registry.check(d, k -> null);
             return new FakeProvider(d);
         }, made::add, d -> registry.check(d, k -> null), t -> { }),
@@ -223,6 +224,11 @@ class ModelNamesTest {
         }
         assertThatThrownBy(() -> n.resolve("nosuch/model")).isInstanceOf(GatewayException.class)
                 .hasMessageContaining("'nosuch' is not a provider");
+        // the entry's health check target (model_info.health_check_model) says the same
+        assertThatThrownBy(() -> n.wildcardTarget(bare, "hosted_vllm/llama-3.1-8b")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("sets no api_base").hasMessageNotContaining("no provider here serves");
+        assertThatThrownBy(() -> n.wildcardTarget(bare, "nosuch/model")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("which no provider here serves");
         assertThat(made).isEmpty();
     }
 }
