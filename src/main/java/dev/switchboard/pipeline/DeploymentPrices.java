@@ -166,9 +166,10 @@ final class DeploymentPrices {
      * A deployment a wildcard made for a requested model: priced by the catalog for that real model id (with its
      * wildcard entry's model_info on top) when it is the first live holder of its (entry, id); an unknown id stays
      * unpriced (cost 0, as any unpriced deployment). One holder more of the (entry, id) ({@link #wildcardById});
-     * {@link #gone} takes it back. The catalog lookup (and its warning) runs before, outside the map's lock for the
-     * id, and only the count and the publication under it: a slow lookup never holds up an add or gone of the same
-     * id (or of another one in the same bin). Two that price a new (entry, id) at once each look it up; the first to
+     * {@link #gone} takes it back. The catalog lookup (and its warning) runs before, outside the price holders' lock
+     * (this map's for the id), and only the count and the publication under it: a slow lookup does not hold up an add
+     * or gone of the same id here (or of another one in the same bin). It still runs inside the caller's
+     * {@code ModelNames} cache load ({@code onNew}) and the catalog's own {@code computeIfAbsent} of a new model. Two that price a new (entry, id) at once each look it up; the first to
      * publish is kept, the other counts on it, and only the kept one's warning is said.
      */
     void add(Target t) {
