@@ -100,9 +100,18 @@ final class FramingErrors extends ChannelDuplexHandler {
         ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private static String pathOf(String uri) {
+    /** The request target's path; an absolute-form target's ({@code http://host/v1/messages}) is what follows its authority. */
+    static String pathOf(String uri) {
         if (uri == null) return null;
-        int q = uri.indexOf('?');
-        return q < 0 ? uri : uri.substring(0, q);
+        int from = 0;
+        int scheme = uri.startsWith("/") ? -1 : uri.indexOf("://");
+        if (scheme > 0) {
+            from = scheme + 3;
+            while (from < uri.length() && "/?#".indexOf(uri.charAt(from)) < 0) from++;
+            if (from == uri.length() || uri.charAt(from) != '/') return "/";
+        }
+        int q = from;
+        while (q < uri.length() && uri.charAt(q) != '?' && uri.charAt(q) != '#') q++;
+        return uri.substring(from, q);
     }
 }

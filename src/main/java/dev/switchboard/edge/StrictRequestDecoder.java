@@ -3,11 +3,15 @@ package dev.switchboard.edge;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.AsciiString;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
@@ -43,7 +47,8 @@ import java.util.List;
  * Netty to the value before it without passing through the check above, so {@code X-Note: a\r\n x\0b} carried its NUL
  * to the routes. A server may refuse obs-fold with a 400; this one does: as a header line is cut out, the byte after it
  * (the buffer's next) is looked at, and when the line ended where the bytes read so far end, the first byte of the next
- * read is. A value's space after its colon is no fold.
+ * read is. A value's space after its colon is no fold. A chunked body's trailer lines are checked the same way (a fold
+ * there fails the request's last content).
  *
  * <p>Any refusal makes the request invalid, which Vert.x hands to {@link EdgeRouter#invalidRequests} (400 in the
  * path's dialect, connection closed), and Netty discards the rest of what the connection sends.
@@ -51,7 +56,8 @@ import java.util.List;
  * <p>A request line over the limit (414) fails before Netty has a request, so Netty's stand-in for it names the path
  * {@code /bad-request} and every such 414 was answered in OpenAI's shape, also under {@code /v1/messages}. Here the
  * stand-in keeps the start of the path the client sent (read from the bytes still in the buffer, only on that failure),
- * so the answer is in the path's dialect whatever the HTTP version.
+ * so the answer is in the path's dialect whatever the HTTP version, and whether the target is a path or the absolute
+ * form ({@code http://host/v1/messages}, RFC 9112 3.2.2).
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     /** The name Vert.x gives its decoder in every HTTP/1.x server pipeline. */
@@ -71,8 +77,13 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
      * when the next bytes come ({@link #decode}).
      */
     private boolean lineEndedRead;
-    /** A fold began the bytes of a later read: the request is refused at its next header line or at its head's end. */
+    /**
+     * A fold began the bytes of a later read: the request is refused at its next header line, at its head's end, or,
+     * in a trailer, when the trailer ends ({@link #refuseFoldedTrailer}).
+     */
     private boolean foldFound;
+    /** A folded trailer was refused: the rest of what the connection sends is discarded, as Netty does after a failed chunk. */
+    private boolean discarding;
     /** Warned once that header lines are not in the scratch buffer found (the control check is then off). */
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_NOT_SCRATCH = new java.util.concurrent.atomic.AtomicBoolean();
     private static final String FOLD = "a header line continued on the next line (obs-fold) is not allowed (RFC 9112 5.2)";
@@ -109,6 +120,10 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+        if (discarding) {
+            buffer.skipBytes(buffer.readableBytes());
+            return;
+        }
         decoding = buffer;
         decodingFrom = buffer.readerIndex();
         if (lineEndedRead) {
@@ -121,10 +136,33 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
                 lineEndedRead = true;
             }
         }
+        int given = out.size();
         try {
             super.decode(ctx, buffer, out);
         } finally {
             decoding = null;
+        }
+        if (foldFound) refuseFoldedTrailer(out, given);
+    }
+
+    /**
+     * A fold that began a read inside a chunked body's trailer: the trailer's lines call nothing of ours but
+     * {@link #splitHeaderName}, so when no trailer line followed the fold, nothing refused it, and the flag refused the
+     * next request on the connection instead (at its request line). The trailer, once decoded, becomes a failed last
+     * content (what Netty makes of a trailer it cannot parse: {@link FramingErrors} answers it with a 400 and closes),
+     * and what follows on the connection is discarded.
+     */
+    private void refuseFoldedTrailer(List<Object> out, int from) {
+        for (int i = from; i < out.size(); i++) {
+            if (out.get(i) instanceof LastHttpContent last && last.decoderResult().isSuccess()) {
+                foldFound = false;
+                discarding = true;
+                LastHttpContent failed = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+                failed.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(FOLD)));
+                out.set(i, failed);
+                ReferenceCountUtil.release(last);
+                return;
+            }
         }
     }
 
@@ -225,15 +263,23 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     /**
      * The path of the request line starting at {@code from} (after any blank lines), up to its query, its end or
      * {@link #PATH_KEPT} bytes; null unless the line starts with a method of capital letters, one space and a
-     * {@code /}.
+     * {@code /}, or an absolute-form target (RFC 9112 3.2.2: {@code http://host:port/path}, any scheme), whose path is
+     * what follows its authority ({@code /} when the authority ends at a query or the line's end; null when no end of
+     * the authority is within {@link #PATH_KEPT} bytes).
      */
     static String pathOf(ByteBuf b, int from, int to) {
         int i = from;
         while (i < to && (b.getByte(i) == '\r' || b.getByte(i) == '\n')) i++;
         int method = i;
         while (i < to && b.getByte(i) >= 'A' && b.getByte(i) <= 'Z') i++;
-        if (i == method || i + 1 >= to || b.getByte(i) != ' ' || b.getByte(i + 1) != '/') return null;
-        int start = ++i;
+        if (i == method || i + 1 >= to || b.getByte(i) != ' ') return null;
+        i++;
+        if (b.getByte(i) != '/') {
+            i = afterAuthority(b, i, to);
+            if (i < 0) return null;
+            if (i >= to || b.getByte(i) != '/') return "/";
+        }
+        int start = i;
         int end = Math.min(to, start + PATH_KEPT);
         while (i < end) {
             byte c = b.getByte(i);
@@ -241,5 +287,28 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
             i++;
         }
         return b.toString(start, i - start, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Where an absolute-form target's path begins: past {@code scheme://} (a letter, then letters, digits, {@code +},
+     * {@code -} or {@code .}) and the authority, at the first {@code /}, {@code ?}, {@code #}, space or control byte;
+     * -1 when {@code at} begins no such target or its authority runs past {@link #PATH_KEPT} bytes; {@code to} when
+     * the authority runs to the end of the bytes read (a target without a path: {@link #pathOf} answers {@code "/"}).
+     */
+    private static int afterAuthority(ByteBuf b, int at, int to) {
+        int i = at;
+        int end = Math.min(to, at + PATH_KEPT);
+        byte c = i < end ? b.getByte(i) : 0;
+        if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) return -1;
+        while (++i < end) {
+            c = b.getByte(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) break;
+        }
+        if (i + 2 >= end || b.getByte(i) != ':' || b.getByte(i + 1) != '/' || b.getByte(i + 2) != '/') return -1;
+        for (i += 3; i < end; i++) {
+            c = b.getByte(i);
+            if (c == '/' || c == '?' || c == '#' || c <= ' ' || c >= 0x7f) return i;
+        }
+        return i < to ? -1 : i; // the authority ran to the end of what was read: no path (a line cut there had none)
     }
 }

@@ -138,6 +138,9 @@ final class Budget {
         }
         reserved += nanos;
         refusedNanos = 0;
+        // with a fence: the peak in flight (the margin's floor) and, once half the margin is used, a raise of the claim
+        // asked of the background (a flag and an unpark, once until it runs): O(1), no allocation, no I/O
+        if (grant != null && grant.fence != null && maxNanos != NO_LIMIT) grant.admitted(reserved);
         return Reserve.TAKEN;
     }
 
@@ -442,9 +445,28 @@ final class Budget {
         return claim;
     }
 
+    /** Whether this budget asked for its claim to be raised ahead of need ({@link Grant#admitted}) since its last renewal. */
+    synchronized boolean claimWanted() {
+        return grant != null && grant.renewAsked;
+    }
+
     /** A renewal that wrote {@code claim} for {@code periodStart} committed: admissions up to it from now on. */
     synchronized void renewalClaimed(long periodStart, long claim, long nowMillis) {
+        renewalClaimed(periodStart, claim, nowMillis, grant == null || grant.fence == null ? 0 : grant.fence.revokes());
+    }
+
+    /**
+     * As above, for a renewal that read the fence's {@code revokes} ({@link GrantFence#revokes}) before its write:
+     * nothing if the fence was revoked since (the beat's {@link #revokeGrant} follows the revoke, or preceded this under
+     * the budget's lock: either way the stale claim is not restored).
+     */
+    synchronized void renewalClaimed(long periodStart, long claim, long nowMillis, long revokes) {
         if (grant == null || grant.period != periodStart || grant.rowPeriod != periodStart) return;
+        if (grant.fence != null && grant.fence.revokes() != revokes) return;
+        // the raise asked for committed: a later crossing asks again. Not when the renewal took the claim (before its
+        // write): a call admitted during the round trip, still past half the old claim's margin, asked for a second
+        // (review). A renewal that fails leaves the flag to the next beat's measure, which clears it
+        grant.renewAsked = false;
         grant.renewClaim = claim;
         grant.claimCap = Math.max(grant.rowClaim, grant.renewClaim);
         grant.claimAt(nowMillis);
@@ -511,7 +533,7 @@ final class Budget {
         }
         long used = grant.spent + reserved;
         if ((lost || othersWait || grant.maxAtGrant != maxNanos) && grant.granted > used) grant.granted = used;
-        grant.measure(used, nowMillis);
+        grant.measure(used, reserved, nowMillis);
         return new Grant.Beat(grant.scope, periodStart, used, reserved, grant.granted, Grant.NONE, grant.credited,
                 grant.claim(used, grant.granted));
     }
@@ -614,6 +636,10 @@ final class Budget {
         long rowClaim, renewClaim;
         /** With a fence: what a row claims above its use ({@link #claim}): the gateway's admissions between two writes. */
         long margin;
+        /** The most held in flight (worst cases) since the last beat's measure: the margin's floor ({@link #measure}). */
+        long peakInFlight;
+        /** This budget asked the background for a renewal of its claim ({@link #admitted}); cleared when one commits. */
+        boolean renewAsked;
         /** The use and the time (epoch ms) of the last beat's measure of the admission rate ({@link #measure}). */
         private long rateUsed, rateAt;
         /** When a claim last committed (epoch ms), and the longest recent time between two of them (halved each time). */
@@ -722,17 +748,40 @@ final class Budget {
         }
 
         /**
-         * At each beat: the margin becomes what this gateway's use grew by over the last beat, scaled to the fence's
-         * window plus the longest recent time between two committed claims (so the bound is not reached between two
-         * writes at a steady rate), or half the margin before, whichever is more (a burst's margin lasts a few beats).
+         * A call of this budget was just admitted, {@code inFlight} now held by calls in flight (under the budget's lock,
+         * on the request path: O(1), no allocation, no I/O). Keeps the peak in flight, and once the use has eaten half the
+         * margin (the claim still below the grant), asks the background for a renewal of this claim, once until one
+         * commits ({@link SharedBudgets}: a flag and an unpark; the call itself never waits for it).
          */
-        void measure(long used, long nowMillis) {
+        void admitted(long inFlight) {
+            if (inFlight > peakInFlight) peakInFlight = inFlight;
+            if (!renewAsked && claimCap < granted && spent + inFlight > claimCap - (margin >> 1) && !fence.isOpen()) {
+                renewAsked = true;
+                fence.wantClaims();
+            }
+        }
+
+        /**
+         * At each beat: the margin becomes the most held in flight since the last beat (worst cases: what a call's
+         * admission counts, however little it then costs) plus what this gateway's use grew by over the last beat,
+         * scaled to the fence's window plus the longest recent time between two committed claims (so the bound is not
+         * reached between two writes at a steady rate), or half the margin before, whichever is more (a burst's margin
+         * lasts a few beats). The peak: a claim written while few calls were in flight is passed by as many more in
+         * flight as the peak (twenty-ninth session: calls whose worst case is far above their cost waited for a renewal
+         * about every beat, the use's growth being their cost).
+         */
+        void measure(long used, long inFlight, long nowMillis) {
             if (fence == null) return;
+            long peak = Math.max(peakInFlight, inFlight);
+            peakInFlight = inFlight;
+            renewAsked = false; // a flag left from an open fence or a failed renewal asks again
             if (rateAt != 0 && nowMillis > rateAt) {
                 long window = Math.max(SharedBudgets.FENCE_MILLIS, claimGap);
                 long grown = Math.max(0, used - rateUsed);
                 long sample = (long) Math.min(Long.MAX_VALUE / 4, (double) grown * window / (nowMillis - rateAt));
-                margin = Math.min(Math.max(sample, margin / 2), Math.max(0, granted)); // more than the grant claims nothing
+                margin = Math.min(Math.max(sample + peak, margin / 2), Math.max(0, granted)); // more than the grant claims nothing
+            } else {
+                margin = Math.min(Math.max(peak, margin), Math.max(0, granted));
             }
             rateUsed = used;
             rateAt = nowMillis;
@@ -747,6 +796,8 @@ final class Budget {
             renewClaim = 0;
             rateAt = 0;
             margin = 0; // measured again in the new period (a margin left from the last could only have grown)
+            peakInFlight = 0;
+            renewAsked = false;
             granted = 0;
             spent = 0;
             memoUntil = 0;

@@ -34,9 +34,45 @@ final class GrantFence {
      */
     private volatile boolean open;
 
+    /**
+     * How many times the fence was revoked ({@link #revoke}): a renewal reads it before its write and arms the fence,
+     * and restores its claims, only if no revoke came meanwhile ({@link #armSince}). A renewal whose write committed
+     * just before the lock was lost, and that armed after the beat revoked, re-armed the fence and restored a claim the
+     * others may already have folded into a row taken for gone (twenty-ninth session's review).
+     */
+    private volatile long revokes;
+
+    /** Wakes the thread that raises claims ahead of need ({@link #wantClaims}); allocation-free. */
+    private final Runnable claimsWanted;
+    /** Some budget asked for its claim to be raised since the raiser last looked ({@link #takeClaimsWanted}). */
+    private volatile boolean claimsAsked;
+
     GrantFence(LongSupplier nanos, BooleanSupplier storeCutOff) {
+        this(nanos, storeCutOff, () -> {});
+    }
+
+    GrantFence(LongSupplier nanos, BooleanSupplier storeCutOff, Runnable claimsWanted) {
         this.nanos = nanos;
         this.storeCutOff = storeCutOff;
+        this.claimsWanted = claimsWanted;
+    }
+
+    /**
+     * A budget's use passed half its claim's margin ({@code Budget.Grant.admitted}): the raiser renews the claims asked
+     * for, off the request path. On the request path, at most once per budget until a renewal of its claim commits: a
+     * volatile read and write and an unpark, no allocation, no I/O; nothing while the fence is open (nothing renews).
+     */
+    void wantClaims() {
+        if (open) return;
+        claimsAsked = true;
+        claimsWanted.run();
+    }
+
+    /** Whether a budget asked for a raise since the last call (the raiser's, which then looks for the budgets asking). */
+    boolean takeClaimsWanted() {
+        if (!claimsAsked) return false;
+        claimsAsked = false;
+        return true;
     }
 
     /**
@@ -64,6 +100,19 @@ final class GrantFence {
         this.open = false;
     }
 
+    /** The revokes so far: read by a renewal before its write ({@link #armSince}). */
+    long revokes() { return revokes; }
+
+    /**
+     * {@link #arm} for a renewal that read {@code revokes} ({@link #revokes()}) before its write: only if no revoke
+     * came since (else the revoke stands: the lock may have been lost after the write). Whether it did.
+     */
+    synchronized boolean armSince(long revokes, long untilNanos) {
+        if (this.revokes != revokes) return false;
+        arm(untilNanos);
+        return true;
+    }
+
     /** No fence needed (see {@link #open}). */
     synchronized void openUp() {
         this.armed = false;
@@ -75,6 +124,7 @@ final class GrantFence {
 
     /** No admission on any grant from now on, until a heartbeat arms the fence again. */
     synchronized void revoke() {
+        revokes++;
         armed = false;
         open = false;
     }

@@ -160,25 +160,31 @@ final class SessionLock {
      * The lock's connection with its silence bounded ({@link #SILENT_MILLIS}): the server ends the session, freeing the
      * lock, when this gateway says nothing for that long, and a read here that gets no answer fails instead of hanging
      * (a blackholed link would otherwise hold this object's lock, and the heartbeat with it, for as long as TCP retries).
-     * A server without a setting (before PostgreSQL 14: no {@code idle_session_timeout}) keeps the rest; said once.
+     * A server without a setting (before PostgreSQL 14: no {@code idle_session_timeout}) keeps the rest; each setting
+     * refused is named once (the lock's connection is made again after every loss: not a line each time). One flag for
+     * both said only the first refused: a server refusing both named one of them.
      */
-    private static Connection bounded(Connection c) throws SQLException {
+    static Connection bounded(Connection c) throws SQLException {
         c.setNetworkTimeout(Runnable::run, (int) SILENT_MILLIS);
-        for (String setting : new String[] {"idle_session_timeout", "tcp_user_timeout"}) {
+        for (String setting : SILENCE_SETTINGS) {
             try (var st = c.createStatement()) {
                 st.execute("SET " + setting + " = " + SILENT_MILLIS);
             } catch (SQLException e) {
-                if (!warnedSetting) {
-                    warnedSetting = true;
-                    log.warn("budget grants: the session lock's connection cannot set {} ({}); a gateway whose link goes "
-                            + "silent keeps its lock until the server notices on its own", setting, e.getMessage());
+                if (WARNED_SETTINGS.add(setting)) {
+                    log.warn("budget grants: the session lock's connection cannot set {} ({}); {}", setting, e.getMessage(),
+                            setting.equals("idle_session_timeout")
+                                    ? "a gateway whose link goes silent keeps its lock until the server's TCP notices"
+                                    : "a gateway whose link drops answers unacknowledged keeps its lock for as long as the "
+                                            + "server's TCP retries");
                 }
             }
         }
         return c;
     }
 
-    private static volatile boolean warnedSetting;
+    private static final String[] SILENCE_SETTINGS = {"idle_session_timeout", "tcp_user_timeout"};
+    /** The settings a server refused that were said (once each per process). */
+    static final java.util.Set<String> WARNED_SETTINGS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * The lock's connection is used, so that the server does not end a live gateway's session ({@link #SILENT_MILLIS}):

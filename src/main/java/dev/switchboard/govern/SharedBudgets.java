@@ -127,6 +127,10 @@ final class SharedBudgets {
     private final LongSupplier nanoClock = System::nanoTime;
     /** The lock's hold ({@link SessionLock#hold}) the fence was last armed under, -1 before. */
     private volatile long fenceHold = -1;
+    /** The thread that raises claims ahead of need ({@link #raiseClaims}), null until the fence is first armed. */
+    private volatile Thread raiser;
+    /** The least time between two raises of claims ahead of need (100 ms; 25 ms in the suite). */
+    static final long RAISE_GAP_MILLIS = Math.max(20, Governance.KEY_SYNC_MILLIS / 20);
     /** One fence renewal at a time: calls that find the fence down meanwhile wait for it and see it renewed. */
     private final Object renewal = new Object();
     /** Whether this gateway's rows ever named its session lock: from then on a lost lock gives the grants' unused part up. */
@@ -163,8 +167,63 @@ final class SharedBudgets {
         this.locks = db.sqliteFile() == null ? GatewayLocks.NONE : GatewayLocks.hold(db.sqliteFile(), gatewayId);
         this.sessionLock = SessionLock.of(db, gatewayId);
         this.fenced = sessionLock != SessionLock.NONE;
-        this.fence = new GrantFence(nanoClock, db::cutOff);
+        this.fence = new GrantFence(nanoClock, db::cutOff, this::claimsWanted);
     }
+
+    /** Wakes the raiser (on the request path, once per budget asking: an unpark, no allocation). */
+    private void claimsWanted() {
+        Thread t = raiser;
+        if (t != null) java.util.concurrent.locks.LockSupport.unpark(t);
+    }
+
+    /** Started with the first armed fence: a thread that sleeps until a budget asks for a raise. */
+    private void startRaiser() {
+        if (raiser != null) return;
+        Thread t = new Thread(this::raiseClaims, "switchboard-budget-claims");
+        t.setDaemon(true);
+        raiser = t;
+        t.start();
+    }
+
+    /**
+     * The raiser's loop: parked until a budget's use passed half its claim's margin ({@code Budget.Grant.admitted}),
+     * then one renewal ({@link SessionLock#renew}: one round trip on the lock's connection) of the claims of the
+     * budgets that asked, so that steady traffic never finds its claim short and waits for a renewal itself. At most
+     * one renewal every {@link #RAISE_GAP_MILLIS}: a store 300 ms away is not asked more often than it answers, and a
+     * burst that outruns that is what the call's own renewal ({@link #acquireRetrying}) is for.
+     */
+    private void raiseClaims() {
+        while (!closed) {
+            try {
+                // asked first, parked only when nothing is: an ask (its unpark) before this thread started, or while it
+                // raised, is not lost (review: parked first, a budget that asked before the start waited for the beat)
+                if (!fence.takeClaimsWanted()) {
+                    java.util.concurrent.locks.LockSupport.park(this);
+                    continue;
+                }
+                List<Budget> asked = new ArrayList<>();
+                for (Budget b : held()) if (b.claimWanted()) asked.add(b);
+                if (!asked.isEmpty() && renewFence(true, asked, null, 0)) {
+                    log.debug("budget grants: the claims of {} budget(s) raised ahead of need", asked.size());
+                }
+                Thread.sleep(RAISE_GAP_MILLIS);
+            } catch (InterruptedException e) {
+                return; // release()
+            } catch (RuntimeException e) {
+                log.debug("budget grants: a raise of the claims failed ({}); the next beat renews them", e.toString());
+            } catch (Throwable e) {
+                // an Error ended the thread silently before (review): calls then waited for renewals themselves
+                if (!raiserErred) {
+                    raiserErred = true;
+                    log.error("budget grants: the thread raising claims ahead of need failed; it keeps running", e);
+                }
+                if (Thread.currentThread().isInterrupted()) return;
+            }
+        }
+    }
+
+    /** The raiser's loop caught an Error: said once. */
+    private volatile boolean raiserErred;
 
     /**
      * More grant for {@code budget}, enough for a call of {@code nanos} if the store has it; calls that need a grant
@@ -237,7 +296,9 @@ final class SharedBudgets {
         if (fenced && fence.admits() && budget.coversButClaim(nanos, clockMillis.getAsLong())) {
             // the grant covers the call, its claim does not: raised in one round trip (the claims' renewal), not in a
             // transaction that waits for the heartbeat's (seconds on a slow store)
-            renewFence(true, budget, nanos);
+            // (that budget's claim only: one upsert, not every held budget's; the periodic renewal writes them all)
+            log.debug("budget {}: a call waits for its claim to be raised", budget.grant().scope);
+            renewFence(true, List.of(budget), budget, nanos);
             if (fence.admits() && budget.covers(nanos, clockMillis.getAsLong())) return Outcome.GRANTED;
         }
         try {
@@ -665,24 +726,26 @@ final class SharedBudgets {
      * (not under this object's lock): its row is one the heartbeat never locks.
      */
     private void renewFence(boolean evenIfCurrent) {
-        renewFence(evenIfCurrent, null, 0);
+        renewFence(evenIfCurrent, null, null, 0);
     }
 
     /**
-     * As above, and the claims of every budget this gateway holds are renewed in the same statement
-     * ({@code grant_claims}); {@code stopped}, when not null, is a budget whose claim's bound stopped a call of
-     * {@code nanos} its grant covered: its margin grows first ({@link Budget#renewalClaim}).
+     * As above, and the claims of the budgets {@code which} (null: every budget this gateway holds) are renewed in the
+     * same statement ({@code grant_claims}); {@code stopped}, when not null, is a budget whose claim's bound stopped a
+     * call of {@code nanos} its grant covered: its margin grows first ({@link Budget#renewalClaim}).
+     *
+     * @return whether the renewal committed
      */
-    private void renewFence(boolean evenIfCurrent, Budget stopped, long nanos) {
+    private boolean renewFence(boolean evenIfCurrent, List<Budget> which, Budget stopped, long nanos) {
         synchronized (renewal) {
             long hold = fenceHold;
-            if (hold < 0 || heldSessionLock == null || closed || (!evenIfCurrent && fence.current())) return;
+            if (hold < 0 || heldSessionLock == null || closed || (!evenIfCurrent && fence.current())) return false;
             long now = clockMillis.getAsLong();
             List<Budget> claimed = new ArrayList<>();
             List<String> scopes = new ArrayList<>();
             List<Long> periods = new ArrayList<>();
             List<Long> claims = new ArrayList<>();
-            for (Budget b : held()) {
+            for (Budget b : which == null ? held() : which) {
                 long period = b.rowPeriod();
                 long claim = b.renewalClaim(b == stopped ? nanos : 0, now);
                 if (claim < 0 || period == Budget.Grant.NONE) continue;
@@ -692,11 +755,15 @@ final class SharedBudgets {
                 claims.add(claim);
             }
             long startNanos = nanoClock.getAsLong(); // before beat_at is read: the fence counts from no later
+            // read before the write: a beat that finds the lock lost (after this write committed) revokes outside
+            // `renewal`; neither the fence nor the claims are then restored by this renewal (review)
+            long revokes = fence.revokes();
             if (!sessionLock.renew(hold, gatewayId, now, scopes.toArray(String[]::new), periods.toArray(Long[]::new),
-                    claims.toArray(Long[]::new))) return;
-            fence.arm(startNanos + FENCE_MILLIS * 1_000_000);
+                    claims.toArray(Long[]::new))) return false;
+            if (!fence.armSince(revokes, startNanos + FENCE_MILLIS * 1_000_000)) return false;
             long at = clockMillis.getAsLong();
-            for (int i = 0; i < claimed.size(); i++) claimed.get(i).renewalClaimed(periods.get(i), claims.get(i), at);
+            for (int i = 0; i < claimed.size(); i++) claimed.get(i).renewalClaimed(periods.get(i), claims.get(i), at, revokes);
+            return true;
         }
     }
 
@@ -719,6 +786,7 @@ final class SharedBudgets {
         if (sessionLock.stillHeld(hold)) {
             fence.arm(startNanos + FENCE_MILLIS * 1_000_000);
             fenceHold = hold;
+            startRaiser();
             return;
         }
         fence.revoke();
@@ -1039,7 +1107,14 @@ final class SharedBudgets {
 
     /** At shutdown, after the ledger's last rows are written: this gateway's grants stop counting at once. Blocks. */
     synchronized void release() {
-        closed = true;
+        // under `renewal` (order: this object's lock, then it, as the beat): a renewal under way (the raiser's) commits
+        // before the DELETEs below, and none starts after (closed is read under it); before, one could commit its
+        // gateway_beats and grant_claims rows after them (review)
+        synchronized (renewal) {
+            closed = true;
+        }
+        Thread t = raiser;
+        if (t != null) t.interrupt(); // parked or between raises: it ends
         for (Budget b : held()) {
             if (b.reservedNow() > 0) {
                 log.warn("budget grants not given back at shutdown: calls still in flight hold them (they lapse with the "

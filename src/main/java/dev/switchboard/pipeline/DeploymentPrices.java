@@ -33,18 +33,18 @@ final class DeploymentPrices {
      */
     /**
      * @param modelInfo the {@code model_info} map it was priced from, @param params the {@code litellm_params} map, and
-     *                  {@code maxTokens} the entry's max_tokens: a deployment of another wildcard entry with the same id
-     *                  (a bare {@code *} and {@code openai/*}) is priced by its own entry, not by this ({@link #of(Deployment)})
+     *                  {@code maxTokens} the entry's max_tokens: which config entry it prices, the entry part of a
+     *                  wildcard holder's (entry, id) key ({@link #wildcardById}, {@link #sameEntry})
      */
     record Priced(String provider, PriceLookup lookup, int defaultOutputLimit, int contextWindow, ToolPrices tools,
                   Map<String, Object> modelInfo, Map<String, Object> params, Integer maxTokens) {
         /**
-         * Whether {@code d} was made from the entry this was priced from: every deployment a wildcard entry makes shares
-         * its model_info and params instances (ModelNames.served), so identity, cheap on every call, and never a false
-         * "same" for another entry whose maps differ (two entries with none may share the empty map: then their prices
-         * are the catalog's for the one id, and only max_tokens can differ).
+         * Whether {@code d} was made by the config entry this was priced from: every deployment a wildcard entry makes
+         * shares that entry's model_info and params instances (ModelNames.served), so the entry is told by identity,
+         * two reference compares. Two entries with no maps at all may share the empty {@code Map.of()}: with the same
+         * max_tokens they price alike, so holding them as one is harmless.
          */
-        boolean madeLike(Deployment d) {
+        boolean sameEntry(Deployment d) {
             return d.modelInfo() == modelInfo && d.params() == params && java.util.Objects.equals(d.maxTokens(), maxTokens);
         }
     }
@@ -63,14 +63,10 @@ final class DeploymentPrices {
     }
 
     /**
-     * Concurrent: a wildcard-served model is added by the event loop of its first request ({@link #add}) and dropped
-     * when the router has let go every name that holds its id ({@link #gone}, {@link #holders}), so this holds the
-     * config's ids and at most the router's {@code ModelNames.MAX_SERVED} wildcard names (and the wildcard health
-     * checks' models).
+     * The config's ids, each priced by its first entry: what an answer named only by its id (a failed attempt of an
+     * unmetered call, a cache hit) is priced at. Filled at start, read only after.
      */
-    private final Map<String, Priced> byId = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The config entries' ids: never dropped, whatever a wildcard made with the same id. */
-    private final java.util.Set<String> configIds = new java.util.HashSet<>();
+    private final Map<String, Priced> configById = new HashMap<>();
     private final List<String> unpriced = new ArrayList<>();
     private final PriceCatalog catalog;
 
@@ -92,70 +88,147 @@ final class DeploymentPrices {
             if (!p.lookup().priced() && !d.provider().equals("mock")) {
                 unpriced.add("'" + d.alias() + "' (" + d.id() + "): " + p.lookup().unpricedReason());
             }
-            // by id, the first entry: what an answer named only by its id (a cache hit, a wildcard's model) is priced at
-            byId.putIfAbsent(d.id(), p);
-            configIds.add(d.id());
+            configById.putIfAbsent(d.id(), p);
         }
     }
 
     /**
-     * How many live holders each wildcard-made id has: the groups of the names a wildcard serves (ModelNames keeps at
-     * most 1,000) whose members have it, and the wildcard health checks' targets. Several live groups may share one id
-     * (a bare {@code *} serves {@code gpt-4o} and {@code openai/gpt-4o} both as {@code openai/gpt-4o}; two patterns may
-     * name one model), so the price goes only when the last of them goes. Every change is made inside this map's
-     * {@code compute} for the id, which also puts or removes the {@link #byId} entry: an {@link #add} and a {@link #gone}
-     * of one id are never interleaved, whichever comes first (a re-made name and its old group's eviction).
+     * One wildcard entry's price of one id and how many live holders of that (entry, id) there are: the members of the
+     * groups of the names the entry serves as that id (ModelNames keeps at most 1,000 names), and the entry's health
+     * check target. Several live groups may share one (entry, id) (a bare {@code *} serves {@code gpt-4o} and
+     * {@code openai/gpt-4o} both as {@code openai/gpt-4o}), so the price goes only when the last of them goes.
+     * Immutable: a change replaces it inside {@link #wildcardById}'s {@code compute}.
      */
-    private final Map<String, Integer> holders = new java.util.concurrent.ConcurrentHashMap<>();
+    private record Held(Priced priced, int count) {}
+
+    /**
+     * The prices of the deployments wildcards made, keyed by (config entry, id): per {@code provider/model} id, one
+     * {@link Held} per wildcard entry that serves it ({@link Priced#sameEntry}), the oldest first. Two entries of one id
+     * ({@code *} and {@code openai/*} with their own model_info or max_tokens; a wildcard beside a config entry of the
+     * same model) never share a price nor a count: each is priced once by its own entry and goes with its own last
+     * holder. Every change is made inside this map's {@code compute} for the id: an {@link #add} and a {@link #gone} of
+     * one id are never interleaved, whichever comes first (a re-made name and its old group's eviction). Bounded by
+     * the router's {@code ModelNames.MAX_SERVED} names (and the wildcard health checks' models).
+     */
+    private final Map<String, Held[]> wildcardById = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The index of {@code d}'s entry among an id's holders, or -1. */
+    private static int indexOf(Held[] held, Deployment d) {
+        if (held == null) return -1;
+        for (int i = 0; i < held.length; i++) if (held[i].priced().sameEntry(d)) return i;
+        return -1;
+    }
+
+    /** {@code held} with its {@code i}th replaced by {@code h}, or dropped when {@code h} is null (null when none is left). */
+    private static Held[] with(Held[] held, int i, Held h) {
+        if (h != null) {
+            Held[] out = held.clone();
+            out[i] = h;
+            return out;
+        }
+        if (held.length == 1) return null;
+        Held[] out = new Held[held.length - 1];
+        System.arraycopy(held, 0, out, 0, i);
+        System.arraycopy(held, i + 1, out, i, held.length - i - 1);
+        return out;
+    }
 
     /**
      * A deployment a wildcard made, whose name the router let go (ModelNames keeps the groups of at most 1,000 names):
-     * one holder fewer of its id, whose price goes with the last one ({@link #holders}), or a client naming ever new
-     * models grew this map for the process's life. A call still in flight on it is priced on demand
-     * ({@link #of(Deployment)}), as its next call re-adds it. Never a config entry's id.
+     * one holder fewer of its (entry, id), whose price goes with the last one ({@link #wildcardById}), or a client
+     * naming ever new models grew this map for the process's life. A call still in flight on it is priced on demand
+     * ({@link #of(Deployment)}), as its next call re-adds it. Another entry's holders of the id are not touched.
      */
     void gone(Target t) {
-        String id = t.deployment().id();
-        if (configIds.contains(id)) return;
-        holders.compute(id, (k, n) -> {
-            if (n == null) return null; // never added (nothing to drop)
-            if (n > 1) return n - 1;
-            byId.remove(k);
-            return null;
+        Deployment d = t.deployment();
+        wildcardById.compute(d.id(), (k, held) -> {
+            int i = indexOf(held, d);
+            if (i < 0) return held; // never added (nothing to drop)
+            Held h = held[i];
+            return with(held, i, h.count() > 1 ? new Held(h.priced(), h.count() - 1) : null);
         });
     }
 
-    /** How many deployment ids are priced (config entries and wildcard names kept), for tests of the bound. */
-    int size() { return byId.size(); }
+    /**
+     * How many prices are held: the config's ids and the (wildcard entry, id) pairs kept, for tests of the bound and
+     * the names-held figure.
+     */
+    int size() {
+        int n = configById.size();
+        for (Held[] held : wildcardById.values()) n += held.length;
+        return n;
+    }
 
     /** How many context windows are held (the config's entries only), for tests of the bound. */
     int windowsHeld() { return windows.size(); }
 
     /**
-     * A deployment a wildcard made for a requested model: priced by the catalog for that real model id (with the
-     * wildcard entry's model_info on top) when it is the first live holder of its id; an unknown id stays unpriced (cost
-     * 0, as any unpriced deployment). One holder more of the id ({@link #holders}); {@link #gone} takes it back.
+     * A deployment a wildcard made for a requested model: priced by the catalog for that real model id (with its
+     * wildcard entry's model_info on top) when it is the first live holder of its (entry, id); an unknown id stays
+     * unpriced (cost 0, as any unpriced deployment). One holder more of the (entry, id) ({@link #wildcardById});
+     * {@link #gone} takes it back. The catalog lookup (and its warning) runs before, outside the price holders' lock
+     * (this map's for the id), and only the count and the publication under it: a slow lookup does not hold up an add
+     * or gone of the same id here (or of another one in the same bin). It still runs inside the caller's
+     * {@code ModelNames} cache load ({@code onNew}) and the catalog's own {@code computeIfAbsent} of a new model. Two that price a new (entry, id) at once each look it up; the first to
+     * publish is kept, the other counts on it, and only the kept one's warning is said.
      */
     void add(Target t) {
-        String id = t.deployment().id();
-        if (configIds.contains(id)) return; // the config entry's price, held for the process's life
-        holders.compute(id, (k, n) -> {
-            if (n == null) byId.put(k, price(t));
-            // a health check's target is made on every run and never let go: it saturates rather than wraps
-            return n == null ? 1 : n == Integer.MAX_VALUE ? n : n + 1;
-        });
+        Deployment d = t.deployment();
+        add(t, indexOf(wildcardById.get(d.id()), d) >= 0);
     }
 
-    private Priced price(Target t) {
+    /**
+     * {@link #add(Target)} once its (entry, id) was seen held ({@code seenHeld}) or not, outside the lock. Seen held and
+     * let go before the {@code compute} (its last holder's {@link #gone} in between), it is looked up then and the
+     * count tried again: a test drives that interleaving here, there is no other way in between the two.
+     */
+    void add(Target t, boolean seenHeld) {
         Deployment d = t.deployment();
-        PriceLookup lookup = lookup(d);
-        if (!lookup.priced() && !d.provider().equals("mock")) {
-            // said once per name (at most ModelNames' 1,000 names are kept): its calls are recorded at $0
+        String id = d.id();
+        Priced fresh = seenHeld ? null : price(t, wildcardLookup(d));
+        while (true) {
+            Priced offered = fresh;
+            int[] outcome = {0}; // 1: counted on a held price; 2: offered published
+            wildcardById.compute(id, (k, held) -> {
+                int i = indexOf(held, d);
+                if (i >= 0) {
+                    outcome[0] = 1;
+                    // a health check's target is made on every run and never let go: it saturates rather than wraps
+                    Held h = held[i];
+                    return h.count() == Integer.MAX_VALUE ? held : with(held, i, new Held(h.priced(), h.count() + 1));
+                }
+                if (offered == null) return held; // let go since it was seen held: price it, outside the lock
+                outcome[0] = 2;
+                Held first = new Held(offered, 1);
+                if (held == null) return new Held[] {first};
+                Held[] out = java.util.Arrays.copyOf(held, held.length + 1);
+                out[held.length] = first;
+                return out;
+            });
+            if (outcome[0] == 2) warnIfUnpriced(d, offered);
+            if (outcome[0] != 0) return;
+            fresh = price(t, wildcardLookup(d));
+        }
+    }
+
+    /**
+     * The price of a deployment known only by its id (a failed attempt of a call without its entry, a cache hit): the
+     * config's first entry of the id, else the oldest live wildcard entry's; null when nothing holds it.
+     */
+    private Priced byId(String id) {
+        Priced p = configById.get(id);
+        if (p != null) return p;
+        Held[] held = wildcardById.get(id);
+        return held == null ? null : held[0].priced();
+    }
+
+    private static void warnIfUnpriced(Deployment d, Priced p) {
+        if (!p.lookup().priced() && !d.provider().equals("mock")) {
+            // said once per (entry, id) kept (at most ModelNames' 1,000 names are): its calls are recorded at $0
             LOG.warn("unpriced: '{}' ({}) served through a wildcard has no price in the catalog or the entry's model_info: "
                     + "its calls cost $0, and a caller under a budget is refused it", dev.switchboard.model.LogSafe.text(d.alias()),
                     dev.switchboard.model.LogSafe.text(d.id()));
         }
-        return price(t, lookup);
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("switchboard.prices");
@@ -166,6 +239,25 @@ final class DeploymentPrices {
         } catch (IllegalArgumentException e) { // checked at start for the entry; here only as a guard
             return PriceLookup.unpriced(e.getMessage());
         }
+    }
+
+    /**
+     * A wildcard's deployment's lookup: the catalog's for its id with its entry's model_info on top, else, when that
+     * is unpriced and the wildcard entry's model_info sets no price of its own, the price of the config entry of the
+     * same id (its first, {@link #configById}: its base_model or model_info price, and with it its output cap and
+     * window). An {@code azure/*} wildcard serving {@code azure/gpt4o-prod}, a config entry priced by its base_model,
+     * is priced as that entry (as it was when an id of the config was never held per wildcard entry), not $0 nor
+     * refused under a budget. A wildcard entry's own price, even an incomplete one (the start check says so), is kept.
+     */
+    private PriceLookup wildcardLookup(Deployment d) {
+        PriceLookup own = lookup(d);
+        if (own.priced() || setsPrice(d.modelInfo())) return own;
+        Priced entry = configById.get(d.id());
+        return entry != null && entry.lookup().priced() ? entry.lookup() : own;
+    }
+
+    private static boolean setsPrice(Map<String, Object> modelInfo) {
+        return modelInfo != null && (modelInfo.get("input_cost_per_token") != null || modelInfo.get("output_cost_per_token") != null);
     }
 
     /**
@@ -228,23 +320,22 @@ final class DeploymentPrices {
         return UNKNOWN_OUTPUT_LIMIT;
     }
 
-    Priced of(String deploymentId) { return byId.get(deploymentId); }
+    Priced of(String deploymentId) { return byId(deploymentId); }
 
     /**
-     * The entry's own price, else (an entry made later, by a wildcard) its id's when the wildcard entry that made it is
-     * the one the id was priced from ({@link Priced#madeLike}); for another wildcard entry of the same id, or a wildcard's
-     * deployment whose name the router has let go meanwhile ({@link #gone}: a call in flight on it, or a name only asked about) the catalog's
-     * price, looked up again and not kept, with the model's own output limit (the provider's default for a request
-     * without one is not known here: never less than it, so a worst case is not under-reserved).
+     * The entry's own price: a config entry's ({@link #byEntry}), else the price of the wildcard entry that made it for
+     * its id ({@link #wildcardById}: (entry, id), whichever other entry also serves the id); for a wildcard's deployment
+     * whose name the router has let go meanwhile ({@link #gone}: a call in flight on it, or a name only asked about) the
+     * catalog's price, looked up again and not kept, with the model's own output limit (the provider's default for a
+     * request without one is not known here: never less than it, so a worst case is not under-reserved).
      */
     Priced of(Deployment d) {
         Priced p = byEntry.get(d);
         if (p != null) return p;
-        p = byId.get(d.id());
-        // the id's entry, when d was made by the entry it was priced from; another wildcard entry serving the same id
-        // (`*` and `openai/*`) with its own model_info or max_tokens is priced by its own, below
-        if (configIds.contains(d.id()) || (p != null && p.madeLike(d))) return p;
-        PriceLookup lookup = lookup(d);
+        Held[] held = wildcardById.get(d.id());
+        int i = indexOf(held, d);
+        if (i >= 0) return held[i].priced();
+        PriceLookup lookup = wildcardLookup(d);
         return new Priced(d.provider(), lookup, outputLimit(d, null, lookup), contextWindow(d, lookup), ToolPrices.of(d),
                 d.modelInfo(), d.params(), d.maxTokens());
     }
@@ -272,12 +363,12 @@ final class DeploymentPrices {
      * unknown. Per entry, not per provider/model id: two entries of the same model may set different windows.
      */
     int contextWindow(Deployment d) {
-        if (!byEntry.containsKey(d)) return contextWindow(d, lookup(d)); // a wildcard's: looked up, not kept
+        if (!byEntry.containsKey(d)) return contextWindow(d, wildcardLookup(d)); // a wildcard's: looked up, not kept
         return windows.computeIfAbsent(d, k -> contextWindow(k, lookup(k)));
     }
 
     /** What {@code usage} cost on the deployment that served; unpriced (0) for one without a price. */
-    Cost cost(String deploymentId, Usage usage) { return cost(byId.get(deploymentId), usage, OpenAiBuiltInTools.Offered.NONE); }
+    Cost cost(String deploymentId, Usage usage) { return cost(byId(deploymentId), usage, OpenAiBuiltInTools.Offered.NONE); }
 
     /** What {@code usage} cost on this config entry (its own price, see {@link #byEntry}). */
     Cost cost(Deployment d, Usage usage) { return cost(of(d), usage, OpenAiBuiltInTools.Offered.NONE); }
@@ -286,7 +377,7 @@ final class DeploymentPrices {
      * What {@code usage} cost on the deployment that served, its built-in tool calls priced as the request offered
      * them (the web search's context size; a chat completion's per-request search).
      */
-    Cost cost(String deploymentId, Usage usage, OpenAiBuiltInTools.Offered offered) { return cost(byId.get(deploymentId), usage, offered); }
+    Cost cost(String deploymentId, Usage usage, OpenAiBuiltInTools.Offered offered) { return cost(byId(deploymentId), usage, offered); }
 
     /** {@link #cost(String, Usage, OpenAiBuiltInTools.Offered)} on this config entry. */
     Cost cost(Deployment d, Usage usage, OpenAiBuiltInTools.Offered offered) { return cost(of(d), usage, offered); }
@@ -296,7 +387,7 @@ final class DeploymentPrices {
      * is unpriced. What a prompt cache saved is a difference of two such prices.
      */
     long tokensNanos(String deploymentId, Usage usage) {
-        Priced p = byId.get(deploymentId);
+        Priced p = byId(deploymentId);
         return p == null || !p.lookup().priced() || usage == null ? 0 : CostCalculator.costNanos(p.lookup().price(), usage);
     }
 
@@ -318,7 +409,7 @@ final class DeploymentPrices {
 
     /** See {@link Gateway#promptCacheSavedNanos}: base prices (a long-prompt tier is not known from a daily sum). */
     long cacheReadSavingNanos(String deploymentId, long cacheReadTokens) {
-        Priced p = byId.get(deploymentId);
+        Priced p = byId(deploymentId);
         if (p == null || !p.lookup().priced() || cacheReadTokens <= 0) return 0;
         ModelPrice price = p.lookup().price();
         if (price.cacheReadPerToken() == null) return 0;
@@ -336,7 +427,7 @@ final class DeploymentPrices {
      *                once (as OpenAI bills it)
      */
     long worstCase(String deploymentId, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices) {
-        return worstCase(byId.get(deploymentId), promptTokens, requestOutputLimit, cacheWrites, choices, 0, OpenAiBuiltInTools.Offered.NONE);
+        return worstCase(byId(deploymentId), promptTokens, requestOutputLimit, cacheWrites, choices, 0, OpenAiBuiltInTools.Offered.NONE);
     }
 
     /** {@link #worstCase(String, int, Integer, boolean, int)} at the entry's own price. */
@@ -369,7 +460,7 @@ final class DeploymentPrices {
     }
 
     /** The price a deployment is charged at, or null when it is unpriced (or unknown). */
-    ModelPrice price(String deploymentId) { return price(byId.get(deploymentId)); }
+    ModelPrice price(String deploymentId) { return price(byId(deploymentId)); }
 
     /** The price this config entry is charged at (its own), or null when it is unpriced. */
     ModelPrice price(Deployment d) { return price(of(d)); }
@@ -377,7 +468,7 @@ final class DeploymentPrices {
     private static ModelPrice price(Priced p) { return p == null || !p.lookup().priced() ? null : p.lookup().price(); }
 
     /** The output limit a request without one gets on the deployment; 0 when unknown. */
-    int defaultOutputLimit(String deploymentId) { return defaultOutputLimit(byId.get(deploymentId)); }
+    int defaultOutputLimit(String deploymentId) { return defaultOutputLimit(byId(deploymentId)); }
 
     /** The output limit a request without one gets on this config entry; 0 when unknown. */
     int defaultOutputLimit(Deployment d) { return defaultOutputLimit(of(d)); }

@@ -25,10 +25,10 @@ final class LedgerAttempts implements AttemptListener {
     }
 
     @Override
-    public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
-                       Throwable error, long latencyNanos) {
+    public void failed(CallContext ctx, int ordinal, String alias, String deployment, dev.switchboard.config.Deployment entry,
+                       String modelId, String route, Throwable error, long latencyNanos) {
         Usage billed = error instanceof GatewayException g ? g.billedUsage() : null;
-        record(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos, billed);
+        record(ctx, ordinal, alias, deployment, entry, modelId, route, error, latencyNanos, billed);
     }
 
     /**
@@ -39,21 +39,26 @@ final class LedgerAttempts implements AttemptListener {
      * every total would count the one upstream call twice.
      */
     @Override
-    public void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
-                               Throwable error, long latencyNanos) {
-        record(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos, null);
+    public void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment,
+                               dev.switchboard.config.Deployment entry, String modelId, String route, Throwable error,
+                               long latencyNanos) {
+        record(ctx, ordinal, alias, deployment, entry, modelId, route, error, latencyNanos, null);
     }
 
     /**
      * @param route  how the request came to this attempt's alias ({@code primary}, {@code fallback:<reason>}), as the
      *               call's own row and the attempt's span say it: a failed fallback step reads as one in the ledger too
+     * @param entry  the deployment that failed, which prices a billed failure (its own entry's price, held or looked up
+     *               again: never $0 because the router let a wildcard's name go while the attempt was in flight); null
+     *               when not known, then priced by its id
      * @param billed the usage the provider billed for the attempt (priced and charged), or null: the row costs 0
      */
-    private void record(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
-                        Throwable error, long latencyNanos, Usage billed) {
+    private void record(CallContext ctx, int ordinal, String alias, String deployment, dev.switchboard.config.Deployment entry,
+                        String modelId, String route, Throwable error, long latencyNanos, Usage billed) {
         long now = System.currentTimeMillis();
         long latencyMs = latencyNanos / 1_000_000;
-        DeploymentPrices.Cost cost = billed == null ? DeploymentPrices.Cost.UNPRICED : prices.cost(deployment, billed);
+        DeploymentPrices.Cost cost = billed == null ? DeploymentPrices.Cost.UNPRICED
+                : entry != null ? prices.cost(entry, billed) : prices.cost(deployment, billed);
         // the call's end user and tags, as its own row has them (reports by end user and tag count the attempt's cost)
         MeteredCall call = ctx.attached(MeteredCall.KEY);
         // the attempt's own start, not the request's: a retry or a fallback step starts after the attempts and waits

@@ -414,8 +414,15 @@ final class MeteredCall {
 
     /** The gateway's own estimate when the provider reported no usage: the prompt, and the output seen so far. */
     Usage estimate(String deployment, long outputChars) {
-        DeploymentPrices.Priced p = m.prices.of(deployment);
-        int prompt = promptEstimate.applyAsInt(p == null ? "openai" : p.provider());
+        // the entry that served, when it is the one named: its provider is known whatever the router let go meanwhile
+        dev.switchboard.config.Deployment served = ctx.attached(dev.switchboard.route.Target.SERVED);
+        String provider;
+        if (served != null && served.isId(deployment)) provider = served.provider();
+        else {
+            DeploymentPrices.Priced p = m.prices.of(deployment);
+            provider = p == null ? "openai" : p.provider();
+        }
+        int prompt = promptEstimate.applyAsInt(provider);
         return new Usage(prompt, (int) Math.min(Integer.MAX_VALUE, (outputChars + 2) / 3), 0, 0, 0);
     }
 

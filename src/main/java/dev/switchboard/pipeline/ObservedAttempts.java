@@ -14,14 +14,14 @@ final class ObservedAttempts implements AttemptListener {
     ObservedAttempts(RequestObserver observer) { this.observer = observer; }
 
     @Override
-    public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
-                       Throwable error, long latencyNanos) {
+    public void failed(CallContext ctx, int ordinal, String alias, String deployment, dev.switchboard.config.Deployment entry,
+                       String modelId, String route, Throwable error, long latencyNanos) {
         observer.attemptFailed(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos);
     }
 
     @Override
-    public void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
-                               Throwable error, long latencyNanos) {
+    public void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, dev.switchboard.config.Deployment entry,
+                               String modelId, String route, Throwable error, long latencyNanos) {
         observer.attemptBroke(ctx, deployment, modelId, error);
     }
 

@@ -286,24 +286,43 @@ public final class KeyScrubber {
     public String text(String text) {
         if (size == 0 || text == null || text.length() < MIN_RUN) return text;
         char[] out = null;
+        int maskedTo = 0;
+        for (int i = nextHit(text, 0); i >= 0; i = nextHit(text, i + 1)) {
+            if (out == null) out = text.toCharArray();
+            for (int j = Math.max(i - (MIN_RUN - 1), maskedTo); j <= i; j++) out[j] = (char) MASK;
+            maskedTo = i + 1;
+        }
+        return out == null ? text : new String(out);
+    }
+
+    /**
+     * The last index of the first indexed window of {@code s} that ends at {@code end} or later, or -1: the scan of
+     * {@link #text} and {@link #logLine}. Each character is folded with one table read; a character no key has breaks the
+     * run, and from the 8th character of a run on, each window is looked up. Called again with the hit's index + 1, it
+     * rolls the 7 characters before that index again (they are key characters, or there would have been no hit), so
+     * the scan goes on as one loop would have, with no state kept between calls and nothing allocated.
+     */
+    private int nextHit(String s, int end) {
         long w = 0;
         int run = 0;
-        int maskedTo = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
+        for (int i = Math.max(0, end - (MIN_RUN - 1)); i < s.length(); i++) {
+            char ch = s.charAt(i);
             int c = ch < 0x80 ? fold[ch] : 0;
             if (c == 0) {
                 run = 0;
                 continue;
             }
             w = (w << 8) | c;
-            if (++run >= MIN_RUN && contains(w)) {
-                if (out == null) out = text.toCharArray();
-                for (int j = Math.max(i - (MIN_RUN - 1), maskedTo); j <= i; j++) out[j] = (char) MASK;
-                maskedTo = i + 1;
-            }
+            if (++run >= MIN_RUN && contains(w)) return i; // i >= end: the run began at end - 7 or later
         }
-        return out == null ? text : new String(out);
+        return -1;
+    }
+
+    /** The window ending at {@code end} (whose 8 characters are key characters), as {@link #nextHit} rolled it. */
+    private long window(String s, int end) {
+        long w = 0;
+        for (int i = end - (MIN_RUN - 1); i <= end; i++) w = (w << 8) | fold[s.charAt(i)];
+        return w;
     }
 
     /**
@@ -331,31 +350,20 @@ public final class KeyScrubber {
     public String logLine(String line) {
         if ((size == 0 && splitKeys.isEmpty()) || line == null || line.length() < MIN_RUN) return line;
         char[] out = null;
-        long w = 0;
-        int run = 0;
         int spanFrom = -1; // the span of joined window hits being built, [spanFrom, spanTo)
         int spanTo = -1;
         boolean spanSplit = false; // the span holds a window of a key with unindexed characters: masked from 8
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            int c = ch < 0x80 ? fold[ch] : 0;
-            if (c == 0) {
-                run = 0;
-                continue;
-            }
-            w = (w << 8) | c;
-            if (++run >= MIN_RUN && contains(w)) {
-                int from = i - (MIN_RUN - 1);
-                boolean split = splitWindows.length > 0 && Arrays.binarySearch(splitWindows, w) >= 0;
-                if (spanFrom >= 0 && from <= spanTo) {
-                    spanTo = i + 1;
-                    spanSplit |= split;
-                } else {
-                    if (spanFrom >= 0) out = maskLogSpan(line, out, spanFrom, spanTo, spanSplit);
-                    spanFrom = from;
-                    spanTo = i + 1;
-                    spanSplit = split;
-                }
+        for (int i = size == 0 ? -1 : nextHit(line, 0); i >= 0; i = nextHit(line, i + 1)) {
+            int from = i - (MIN_RUN - 1);
+            boolean split = splitWindows.length > 0 && Arrays.binarySearch(splitWindows, window(line, i)) >= 0;
+            if (spanFrom >= 0 && from <= spanTo) {
+                spanTo = i + 1;
+                spanSplit |= split;
+            } else {
+                if (spanFrom >= 0) out = maskLogSpan(line, out, spanFrom, spanTo, spanSplit);
+                spanFrom = from;
+                spanTo = i + 1;
+                spanSplit = split;
             }
         }
         if (spanFrom >= 0) out = maskLogSpan(line, out, spanFrom, spanTo, spanSplit);

@@ -1,5 +1,6 @@
 package dev.switchboard.route;
 
+import dev.switchboard.config.Deployment;
 import dev.switchboard.model.CallContext;
 
 /**
@@ -7,19 +8,22 @@ import dev.switchboard.model.CallContext;
  * failed entirely), so the ledger can show which provider hiccuped. Called on the event loop: must not block.
  */
 public interface AttemptListener {
-    AttemptListener NONE = (ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos) -> {};
+    AttemptListener NONE = (ctx, ordinal, alias, deployment, entry, modelId, route, error, latencyNanos) -> {};
 
     /**
      * @param ordinal      1 for the request's first attempt, 2 for the next, …
      * @param alias        the model group it belonged to
      * @param deployment   the deployment that failed, {@code provider/model}
+     * @param entry        the deployment itself (a wildcard's: the one made for the requested name), what a billed
+     *                     failure is priced by: its id may have no price held any more once the router let its name go
+     *                     while the attempt was in flight
      * @param modelId      the entry that failed: its {@code model_info.id}, "" without one (two entries of one
      *                     {@code provider/model} apart)
      * @param route        {@code primary} or {@code fallback:<reason>}: how the request came to this alias
      * @param latencyNanos from its start to its failure
      */
-    void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route, Throwable error,
-                long latencyNanos);
+    void failed(CallContext ctx, int ordinal, String alias, String deployment, Deployment entry, String modelId, String route,
+                Throwable error, long latencyNanos);
 
     /**
      * The attempt that answered (for a stream: its status and headers arrived), for the trace's attempt span.
@@ -35,17 +39,17 @@ public interface AttemptListener {
      *
      * @param latencyNanos from the attempt's start to the break
      */
-    default void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
-                                Throwable error, long latencyNanos) {}
+    default void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, Deployment entry, String modelId,
+                                String route, Throwable error, long latencyNanos) {}
 
     /** Both listeners, in order. */
     static AttemptListener both(AttemptListener first, AttemptListener second) {
         return new AttemptListener() {
             @Override
-            public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
-                               Throwable error, long latencyNanos) {
-                first.failed(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos);
-                second.failed(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos);
+            public void failed(CallContext ctx, int ordinal, String alias, String deployment, Deployment entry, String modelId,
+                               String route, Throwable error, long latencyNanos) {
+                first.failed(ctx, ordinal, alias, deployment, entry, modelId, route, error, latencyNanos);
+                second.failed(ctx, ordinal, alias, deployment, entry, modelId, route, error, latencyNanos);
             }
 
             @Override
@@ -55,10 +59,10 @@ public interface AttemptListener {
             }
 
             @Override
-            public void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, String modelId,
-                                       String route, Throwable error, long latencyNanos) {
-                first.brokeMidStream(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos);
-                second.brokeMidStream(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos);
+            public void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, Deployment entry,
+                                       String modelId, String route, Throwable error, long latencyNanos) {
+                first.brokeMidStream(ctx, ordinal, alias, deployment, entry, modelId, route, error, latencyNanos);
+                second.brokeMidStream(ctx, ordinal, alias, deployment, entry, modelId, route, error, latencyNanos);
             }
         };
     }

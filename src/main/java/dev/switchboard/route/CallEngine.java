@@ -634,7 +634,8 @@ final class CallEngine {
             try {
                 // the attempt that answered was the run's last (an answer ends the run; Attempt ignores a break of an
                 // attempt that ended before), so the run's number, group and route are still the attempt's own
-                attempts.brokeMidStream(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.modelId(), route, error,
+                attempts.brokeMidStream(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.target.deployment(),
+                        attempt.state.modelId(), route, error,
                         now - attempt.startedNanos());
             } catch (RuntimeException e) {
                 log.error("request {}: the attempt listener failed", ctx.requestId(), e);
@@ -679,7 +680,8 @@ final class CallEngine {
         /** The listener must not break routing: what it throws is logged and forgotten. */
         private void reportFailed(Attempt attempt, Throwable error, long now) {
             try {
-                attempts.failed(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.modelId(), route, error,
+                attempts.failed(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.target.deployment(),
+                        attempt.state.modelId(), route, error,
                         now - attempt.startedNanos());
             } catch (RuntimeException e) {
                 log.error("request {}: the attempt listener failed", ctx.requestId(), e);

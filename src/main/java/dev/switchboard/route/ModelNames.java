@@ -223,11 +223,25 @@ final class ModelNames {
         } catch (dev.switchboard.provider.ModelIds.Invalid e) {
             throw invalidName(name, e);
         } catch (IllegalArgumentException e) {
-            throw noProvider(route, t, name, full, concrete);
+            throw noProvider(route, t, name, full, concrete, e);
         }
     }
 
-    private static GatewayException noProvider(WildcardRoute route, Deployment t, String name, String full, Deployment concrete) {
+    /**
+     * The call's 400 for a deployment a wildcard made that no provider here can serve: a prefix it has no provider for,
+     * or a provider that needs an {@code api_base} the wildcard entry does not set (hosted_vllm/, openai_compatible/,
+     * azure/ through a bare {@code *}), said as such (it is a provider, and the entry lacks its address). The entry's
+     * own settings are not put in the text: the caller is not its operator.
+     */
+    private static GatewayException noProvider(WildcardRoute route, Deployment t, String name, String full, Deployment concrete,
+                                               IllegalArgumentException why) {
+        if (why instanceof dev.switchboard.provider.ProviderRefusal.MissingApiBase) {
+            return GatewayException.badRequest("The model '" + name + "' matches the wildcard '" + route.pattern
+                    + "' (line " + t.line() + "), which would send it to '" + full + "', but '" + concrete.provider()
+                    + "/' has no default address and that wildcard entry sets no api_base. Ask for a model of a provider "
+                    + "with a default address, e.g. openai/… or anthropic/…, or have the operator set litellm_params.api_base "
+                    + "on the entry (line " + t.line() + ").", "model");
+        }
         return GatewayException.badRequest("The model '" + name + "' matches the wildcard '" + route.pattern
                 + "' (line " + t.line() + "), which would send it to '" + full + "', but '" + concrete.provider()
                 + "' is not a provider this gateway has. Ask for a model of a provider it has, e.g. openai/… or anthropic/….", "model");
@@ -262,7 +276,7 @@ final class ModelNames {
             } catch (dev.switchboard.provider.ModelIds.Invalid e) {
                 throw invalidName(name, e);
             } catch (IllegalArgumentException e) {
-                throw noProvider(route, t, name, full, concrete);
+                throw noProvider(route, t, name, full, concrete, e);
             }
             Target target = new Target(concrete, p);
             members.add(new DeploymentState(target, newBreaker.apply(concrete, route.templates.size() == 1), windows.get(t), slots.get(t)));
@@ -296,6 +310,9 @@ final class ModelNames {
             p = source.providers().apply(concrete);
         } catch (dev.switchboard.provider.ModelIds.Invalid e) {
             throw invalidName(model, e);
+        } catch (dev.switchboard.provider.ProviderRefusal.MissingApiBase e) {
+            throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', whose provider has no default "
+                    + "address, and the wildcard entry (line " + entry.line() + ") sets no api_base.", "model");
         } catch (IllegalArgumentException e) {
             throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', which no provider here serves.", "model");
         }

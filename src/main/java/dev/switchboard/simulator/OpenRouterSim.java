@@ -19,16 +19,39 @@ final class OpenRouterSim {
 
     static final String FORMAT = "anthropic-claude-v1";
 
-    /** A Claude model asked to reason ({@code reasoning} enabled, with an effort other than none, or a budget). */
+    /**
+     * A Claude model asked to reason ({@code reasoning} enabled, with an effort other than none, or a budget; or the
+     * top-level {@code reasoning_effort}, which OpenRouter's API reference calls a shorthand for {@code reasoning.effort}:
+     * what the gateway sends for an OpenAI or Responses client's effort).
+     */
     static boolean thinks(JsonObject req) {
         if (!String.valueOf(req.getValue("model")).contains("claude")) return false;
+        if (req.getValue("reasoning_effort") instanceof String effort && !effort.equals("none")) return true;
         if (!(req.getValue("reasoning") instanceof JsonObject r)) return false;
         if (Boolean.FALSE.equals(r.getValue("enabled")) || "none".equals(r.getValue("effort"))) return false;
         return Boolean.TRUE.equals(r.getValue("enabled")) || r.getValue("effort") != null || r.getValue("max_tokens") != null;
     }
 
-    /** @return true when the request was refused (and answered) as Claude behind OpenRouter refuses it */
+    /**
+     * Whether the top-level {@code reasoning_effort} and the {@code reasoning} object are both given and say different
+     * things (another effort; reasoning off in one and on in the other): OpenRouter's docs say the two cannot be used
+     * together then, and its API refuses the request.
+     */
+    static boolean conflicting(JsonObject req) {
+        if (!(req.getValue("reasoning_effort") instanceof String effort) || !(req.getValue("reasoning") instanceof JsonObject r)) return false;
+        if (r.getValue("effort") instanceof String e) return !e.equals(effort);
+        boolean off = Boolean.FALSE.equals(r.getValue("enabled"));
+        return off != effort.equals("none");
+    }
+
+    /** @return true when the request was refused (and answered) as OpenRouter, or Claude behind it, refuses it */
     static boolean refused(JsonObject req, HttpServerResponse resp) {
+        if (conflicting(req)) {
+            resp.setStatusCode(400).putHeader("content-type", "application/json").end(new JsonObject().put("error", new JsonObject()
+                    .put("message", "reasoning_effort and reasoning cannot be used together when they differ: give one of them")
+                    .put("code", 400)).toBuffer());
+            return true;
+        }
         if (!thinks(req)) return false;
         JsonArray messages = req.getJsonArray("messages");
         if (messages == null) return false;

@@ -45,7 +45,14 @@ class StrictRequestDecoderTest {
         assertThat(path("POST /v1/messages?x=aaaa HTTP/1.0")).isEqualTo("/v1/messages");
         assertThat(path("\r\n\r\nGET /v1/messages/" + "b".repeat(1000))).isEqualTo("/v1/messages/" + "b".repeat(256 - 13));
         assertThat(path("GET /v1/chat/completions#frag")).isEqualTo("/v1/chat/completions");
-        assertThat(path("GET http://host/v1/messages HTTP/1.1")).isNull();
+        // the absolute form (RFC 9112 3.2.2): the path after the scheme and authority
+        assertThat(path("GET http://host/v1/messages HTTP/1.1")).isEqualTo("/v1/messages");
+        assertThat(path("POST HTTPS://user@host:4000/v1/messages?x=" + "a".repeat(1000))).isEqualTo("/v1/messages");
+        assertThat(path("GET http://host:4000?x=1 HTTP/1.1")).isEqualTo("/");
+        assertThat(path("GET http://host" + "h".repeat(1000))).as("no path within reach").isNull();
+        assertThat(path("GET http:/v1/messages HTTP/1.1")).isNull();
+        assertThat(path("GET 1ttp://host/v1/messages HTTP/1.1")).isNull();
+        assertThat(path("GET *")).isNull();
         assertThat(path("get /v1/messages")).isNull();
         assertThat(path("GET  /v1/messages")).isNull();
         assertThat(path("\u0016\u0003\u0001 binary")).isNull();
@@ -104,6 +111,50 @@ class StrictRequestDecoderTest {
             int at = last.indexOf(fold);
             assertThat(failure(decode(last.substring(0, at), last.substring(at)))).as(shown).contains("obs-fold");
         }
+    }
+
+    /** Every object the decoder gives, fed {@code parts} one read after the other: a head, content or last content, and whether it failed. */
+    private static List<String> decodeAll(String... parts) {
+        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(new HttpServerOptions()));
+        List<String> got = new ArrayList<>();
+        try {
+            for (String part : parts) {
+                ch.writeInbound(Unpooled.copiedBuffer(part, StandardCharsets.ISO_8859_1));
+                Object o;
+                while ((o = ch.readInbound()) != null) {
+                    String kind = o instanceof HttpRequest ? "head" : o instanceof io.netty.handler.codec.http.LastHttpContent ? "last" : "content";
+                    Throwable cause = ((io.netty.handler.codec.DecoderResultProvider) o).decoderResult().cause();
+                    got.add(cause == null ? kind : kind + " failed: " + cause.getMessage());
+                    io.netty.util.ReferenceCountUtil.release(o);
+                }
+            }
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+        return got;
+    }
+
+    @Test
+    void aFoldedTrailerLineFailsItsRequestNotTheNext() {
+        String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nX-T: a\r\n";
+        String next = "GET /v1/models HTTP/1.1\r\nHost: h\r\n\r\n";
+        // the fold begins a read: its trailer failed nothing, and the flag refused the next request on the connection
+        assertThat(decodeAll(head, " fold\r\n\r\n" + next)).containsExactly("head", "content",
+                "last failed: " + "a header line continued on the next line (obs-fold) is not allowed (RFC 9112 5.2)");
+        assertThat(decodeAll(head, " fold\r\n", "\r\n", next)).hasSize(3).last().asString().startsWith("last failed");
+        // every cut: the request's last content fails, and nothing after it is read as a request
+        String request = head + " fold\r\nX-U: b\r\n\r\n" + next;
+        String last = head + " fold\r\n\r\n" + next;
+        for (String r : new String[] {request, last}) {
+            for (int cut = head.length() - 8; cut < r.length(); cut++) {
+                List<String> got = decodeAll(r.substring(0, cut), r.substring(cut));
+                assertThat(got).as("cut at %d", cut).hasSize(3);
+                assertThat(got.get(2)).as("cut at %d", cut).contains("obs-fold");
+            }
+        }
+        // no fold: the trailer cut at the same place, and the next request, are whole
+        assertThat(decodeAll(head, "\r\n" + next)).containsExactly("head", "content", "last", "head", "last");
+        assertThat(decodeAll(head, "\r\n", next)).containsExactly("head", "content", "last", "head", "last");
     }
 
     @Test

@@ -117,6 +117,37 @@ class FramingIT {
     }
 
     @Test
+    void anAbsoluteFormRequestLineIsAnsweredInItsPathsDialectToo() {
+        // RFC 9112 3.2.2: a server must accept the absolute form (scheme and authority before the path). Its over-long
+        // line's stand-in kept no path (it looked for " /" after the method), so the 414 came in OpenAI's shape
+        String host = "http://127.0.0.1:" + gw.server.port();
+        for (String version : new String[] {"HTTP/1.0", "HTTP/1.1"}) {
+            Exchange anthropic = send("POST " + host + "/v1/messages?x=" + "a".repeat(20_000) + " " + version + "\r\n" + JSON_HOST
+                    + "Content-Length: 2\r\n\r\n{}");
+            assertThat(anthropic.status()).as(version).isEqualTo(414);
+            assertAnthropicError(anthropic);
+            assertThat(anthropic.header("request-id")).startsWith("req_");
+            assertThat(anthropic.closed()).isTrue();
+            Exchange https = send("GET HTTPS://example.com/v1/messages/" + "b".repeat(20_000) + " " + version + "\r\nHost: 127.0.0.1\r\n\r\n");
+            assertThat(https.status()).isEqualTo(414);
+            assertAnthropicError(https);
+            Exchange openAi = send("POST " + host + "/v1/chat/completions?x=" + "a".repeat(20_000) + " " + version + "\r\n" + JSON_HOST
+                    + "Content-Length: 2\r\n\r\n{}");
+            assertThat(openAi.status()).isEqualTo(414);
+            assertThat(openAiError(openAi).getString("code")).isEqualTo("uri_too_long");
+        }
+        // a broken chunked body under an absolute-form Anthropic path: the 400 in Anthropic's shape too
+        Exchange chunk = send("POST " + host + "/v1/messages HTTP/1.1\r\n" + JSON_HOST + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+        assertThat(chunk.status()).isEqualTo(400);
+        assertAnthropicError(chunk);
+        // and the absolute form of an ordinary request is served as its path
+        String body = "{\"model\":\"mock\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        Exchange fine = send(RawHttp.post(host + "/v1/messages", JSON_HOST, body));
+        assertThat(fine.status()).as(fine.text()).isEqualTo(200);
+        assertThat(new JsonObject(fine.body()).getString("type")).isEqualTo("message");
+    }
+
+    @Test
     void aControlCharacterInAnyHeaderIsA400InThePathsDialectAndTheConnectionCloses() {
         // QA hardening F6 (RFC 9110 5.5): with header validation off, a NUL in an ordinary header reached the routes
         String body = "{\"model\":\"mock\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -164,6 +195,46 @@ class FramingIT {
         // a value with spaces after its colon is no fold
         Exchange fine = send(RawHttp.post("/v1/chat/completions", JSON_HOST + "X-Note:    spaced\r\nX-Tab:\tv\r\n", chatBody()));
         assertThat(fine.status()).isEqualTo(200);
+    }
+
+    /** Writes {@code parts} one flush after the other, a pause between them (each its own read), then reads until closed. */
+    static Exchange sendInReads(String... parts) throws IOException, InterruptedException {
+        try (Socket s = new Socket("127.0.0.1", gw.server.port())) {
+            s.setTcpNoDelay(true);
+            s.setSoTimeout(3000);
+            for (int i = 0; i < parts.length; i++) {
+                if (i > 0) Thread.sleep(150);
+                s.getOutputStream().write(parts[i].getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+            }
+            return RawHttp.readUntilClosed(s, System.nanoTime());
+        }
+    }
+
+    @Test
+    void aFoldedTrailerLineThatBeginsARead() throws Exception {
+        // A trailer line ending exactly where a read ends, and a fold beginning the next: the fold was seen, but nothing
+        // refused the trailer (no header line followed it), so the flag refused the next request on the connection
+        String head = "POST /v1/chat/completions HTTP/1.1\r\n" + JSON_HOST + "Transfer-Encoding: chunked\r\n\r\n";
+        byte[] body = chatBody().getBytes(StandardCharsets.UTF_8);
+        String chunked = head + Integer.toHexString(body.length) + "\r\n" + chatBody() + "\r\n0\r\nX-Trailer: a\r\n";
+        String next = "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        Exchange folded = sendInReads(chunked, " folded\r\n\r\n" + next);
+        assertThat(folded.status()).as(folded.text()).isEqualTo(400);
+        assertThat(openAiError(folded).getString("message")).contains("obs-fold");
+        assertThat(folded.closed()).isTrue();
+        assertThat(responses(folded)).as("the request after it is not read").isEqualTo(1);
+        // the same with the blank line in a read of its own
+        Exchange apart = sendInReads(chunked, " folded\r\n", "\r\n" + next);
+        assertThat(apart.status()).as(apart.text()).isEqualTo(400);
+        assertThat(responses(apart)).isEqualTo(1);
+        // a new connection is served
+        assertThat(send(RawHttp.post("/v1/chat/completions", JSON_HOST, chatBody())).status()).isEqualTo(200);
+        // an unfolded trailer cut at the same place: both requests of the connection are served
+        Exchange clean = sendInReads(chunked, "\r\n" + next);
+        assertThat(clean.status()).as(clean.text()).isEqualTo(200);
+        assertThat(responses(clean)).as(clean.text()).isEqualTo(2);
+        assertThat(clean.text()).contains("\"object\":\"list\"");
     }
 
     @Test

@@ -58,6 +58,9 @@ class WildcardModelPathIT {
                           api_base: "${SIM_ROOT}"
                       - model_name: "aw/*"
                         litellm_params: { model: "azure/*", api_base: "${SIM_ROOT}", api_version: "2024-10-21", api_key: os.environ/PROVIDER_KEY }
+                      - model_name: "gpt4o-prod"
+                        litellm_params: { model: "azure/gpt4o-prod", api_base: "${SIM_ROOT}", api_version: "2024-10-21", api_key: os.environ/PROVIDER_KEY }
+                        model_info: { base_model: "azure/gpt-4o" }
                     router_settings:
                       num_retries: 0
                       enable_pre_call_checks: true
@@ -162,6 +165,22 @@ class WildcardModelPathIT {
         HttpResponse<String> free = chat(TestGateway.MASTER_KEY, "gw/gemini-9-ultra-latest", 20);
         assertThat(free.statusCode()).as(free.body()).isEqualTo(200);
         assertThat(free.headers().firstValue("x-switchboard-cost").orElseThrow()).isEqualTo("0");
+    }
+
+    /**
+     * The review's scenario: a config entry {@code azure/gpt4o-prod} priced by its base_model beside the {@code azure/*}
+     * wildcard; {@code aw/gpt4o-prod} goes through the wildcard to the same id. The catalog does not know the id and the
+     * wildcard sets no price: the call is priced as the config entry, and a budgeted key is served (it was refused
+     * with advice to add the model_list entry that exists).
+     */
+    @Test
+    void aWildcardNameOfAConfigEntrysIdIsPricedByTheEntryUnderABudget() {
+        String key = new Admin(gw).generate(new JsonObject().put("key_alias", "prod-wild").put("models", new JsonArray().add("aw/*"))
+                .put("max_budget", 5)).getString("key");
+        HttpResponse<String> r = chat(key, "aw/gpt4o-prod", 20);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().path()).contains("/deployments/gpt4o-prod/");
+        assertThat(Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow())).as("priced as the entry").isGreaterThan(0);
     }
 
     /** The name as one path of GET /v1/models/{model}: its slashes kept, every other reserved character escaped. */

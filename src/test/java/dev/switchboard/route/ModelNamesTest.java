@@ -199,4 +199,36 @@ class ModelNamesTest {
         assertThat(gone).as("the +1 told before is given back").containsExactlyElementsOf(made);
         assertThat(n.servedNames()).isZero();
     }
+
+    /**
+     * A bare {@code *} entry without an api_base, asked for a provider that needs one (hosted_vllm/, openai_compatible/):
+     * the refusal names the missing api_base, not "not a provider" (it is one), on a call and on a look-up; a prefix no
+     * provider here has is still "not a provider". The real registry decides which.
+     */
+    @Test
+    void aProviderNeedingAnApiBaseTheEntryLacksIsSaidSo() {
+        var registry = dev.switchboard.provider.ProviderRegistry.standard();
+        RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
+        Random random = new Random(1);
+        Deployment bare = entry("*", "", "*", Map.of());
+        ModelNames n = new ModelNames(Map.of(), Map.of(), new WildcardTargets(List.of(bare), d -> {
+            registry.check(d, k -> null);
+            return new FakeProvider(d);
+        }, made::add, d -> registry.check(d, k -> null), t -> { }),
+                (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
+        for (String name : List.of("hosted_vllm/llama-3.1-8b", "openai_compatible/llama3")) {
+            assertThatThrownBy(() -> n.resolve(name)).isInstanceOf(GatewayException.class)
+                    .hasMessageContaining("sets no api_base").hasMessageNotContaining("is not a provider");
+            assertThat(n.check(name).refusal()).isNotNull();
+            assertThat(n.check(name).refusal().getMessage()).contains("sets no api_base").doesNotContain("is not a provider");
+        }
+        assertThatThrownBy(() -> n.resolve("nosuch/model")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("'nosuch' is not a provider");
+        // the entry's health check target (model_info.health_check_model) says the same
+        assertThatThrownBy(() -> n.wildcardTarget(bare, "hosted_vllm/llama-3.1-8b")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("sets no api_base").hasMessageNotContaining("no provider here serves");
+        assertThatThrownBy(() -> n.wildcardTarget(bare, "nosuch/model")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("which no provider here serves");
+        assertThat(made).isEmpty();
+    }
 }

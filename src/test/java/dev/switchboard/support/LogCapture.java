@@ -26,9 +26,19 @@ public final class LogCapture implements AutoCloseable {
     /** Every logger's lines, the libraries' included (each reaches the root's appenders). */
     public static LogCapture root() { return new LogCapture(Logger.ROOT_LOGGER_NAME); }
 
+    /**
+     * The events so far, copied under the appender's lock (its {@code doAppend} holds it): a stream over its list while
+     * the gateway's threads still log threw ConcurrentModificationException now and then.
+     */
+    private List<ILoggingEvent> events() {
+        synchronized (appender) {
+            return new java.util.ArrayList<>(appender.list);
+        }
+    }
+
     /** "LEVEL message" lines, formatted. */
     public List<String> lines() {
-        return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        return events().stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     }
 
     /**
@@ -38,7 +48,7 @@ public final class LogCapture implements AutoCloseable {
     public List<String> shown() {
         Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
         var console = (OutputStreamAppender<ILoggingEvent>) root.getAppender("STDERR");
-        return appender.list.stream().filter(e -> console.getFilterChainDecision(e) != ch.qos.logback.core.spi.FilterReply.DENY)
+        return events().stream().filter(e -> console.getFilterChainDecision(e) != ch.qos.logback.core.spi.FilterReply.DENY)
                 .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     }
 
@@ -50,7 +60,7 @@ public final class LogCapture implements AutoCloseable {
         Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
         var console = (OutputStreamAppender<ILoggingEvent>) root.getAppender("STDERR");
         Layout<ILoggingEvent> layout = ((LayoutWrappingEncoder<ILoggingEvent>) console.getEncoder()).getLayout();
-        return appender.list.stream().map(layout::doLayout).toList();
+        return events().stream().map(layout::doLayout).toList();
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
+import dev.switchboard.model.ReasoningDetails;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.Usage;
 import java.util.HexFormat;
@@ -157,8 +158,15 @@ final class ResponseObject {
         String messageStatus = m.toolCalls().isEmpty() ? itemStatus : "completed";
         ArrayNode out = F.arrayNode();
         JsonNode signed = m.extra() == null ? null : m.extra().get("thinking_blocks");
-        if (m.reasoning() != null && !m.reasoning().isEmpty() || signed instanceof ArrayNode a && !a.isEmpty()) {
-            ObjectNode reasoning = reasoningItem(itemId("rs_"), m.reasoning() == null || m.reasoning().isEmpty() ? null : m.reasoning());
+        String summary = m.reasoning() == null || m.reasoning().isEmpty() ? null : m.reasoning();
+        if (!(signed instanceof ArrayNode given && !given.isEmpty()) && m.extra() != null
+                && m.extra().get(ReasoningDetails.FIELD) instanceof ArrayNode details) {
+            // Claude behind OpenRouter: its reasoning_details, signed, as the Anthropic edge reads them
+            signed = ReasoningDetails.thinkingBlocks(details, summary);
+            if (summary == null) summary = ReasoningDetails.text(details);
+        }
+        if (summary != null || signed instanceof ArrayNode a && !a.isEmpty()) {
+            ObjectNode reasoning = reasoningItem(itemId("rs_"), summary);
             // Claude's signed blocks, for the next turn of a tool loop (SignedReasoning)
             if (signed instanceof ArrayNode blocks && !blocks.isEmpty()) reasoning.put("encrypted_content", SignedReasoning.encode(blocks));
             out.add(reasoning);

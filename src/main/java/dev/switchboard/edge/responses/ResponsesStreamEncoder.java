@@ -2,6 +2,7 @@ package dev.switchboard.edge.responses;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import dev.switchboard.model.Delta;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.RawJson;
+import dev.switchboard.model.ReasoningDetails;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
 import io.vertx.core.buffer.Buffer;
@@ -93,6 +95,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     private ArrayNode signed;
     /** Where in {@link #text} the thinking block being signed began (a streamed signature comes without its text). */
     private int blockStart;
+    /** Where in {@link #text} the chunk being read began to add reasoning (a signed piece's own text follows it). */
+    private int pieceStart;
     /** Whether the client asked for {@code reasoning.encrypted_content}: else its events leave it out (the store keeps it). */
     private final boolean wanted;
     /** What the call was charged when it ended without a priced answer ({@code CallContext.CHARGED}), or null. */
@@ -153,13 +157,23 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             if (ch.index() != 0) continue; // the Responses API has one output; n > 1 is not a thing there
             Delta d = ch.delta();
             if (d != null) {
-                if (d.reasoning() != null && !d.reasoning().isEmpty()) {
+                // Claude behind OpenRouter: a piece's reasoning_details give its text when OpenRouter sent no plain
+                // reasoning beside it, and its signature (or encrypted block) signs the reasoning (as the Anthropic edge)
+                JsonNode details = d.extra() == null ? null : d.extra().get(ReasoningDetails.FIELD);
+                String reasoning = d.reasoning();
+                if ((reasoning == null || reasoning.isEmpty()) && details != null) reasoning = ReasoningDetails.text(details);
+                pieceStart = open == Kind.REASONING ? text.length() : 0; // a new reasoning item's text begins empty
+                if (reasoning != null && !reasoning.isEmpty()) {
                     ensure(Kind.REASONING);
-                    text.append(d.reasoning());
-                    event("response.reasoning_summary_text.delta", item().put("summary_index", 0).put("delta", d.reasoning()));
+                    text.append(reasoning);
+                    event("response.reasoning_summary_text.delta", item().put("summary_index", 0).put("delta", reasoning));
                 }
                 // the signature ends the reasoning it signs: before any text of the same delta opens a message item
-                if (d.extra() != null && d.extra().get("thinking_blocks") instanceof ArrayNode blocks) signed(blocks);
+                if (d.extra() != null && d.extra().get("thinking_blocks") instanceof ArrayNode blocks) {
+                    signed(blocks);
+                } else if (details != null && ReasoningDetails.signedPieces(details) instanceof ArrayNode pieces) {
+                    signed(pieces);
+                }
                 if (d.content() != null && !d.content().isEmpty()) {
                     ensure(Kind.TEXT);
                     text.append(d.content());
@@ -208,9 +222,15 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             ensure(Kind.REASONING);
             if (signed == null) signed = F.arrayNode();
             ObjectNode copy = block.deepCopy();
-            if (signedThinking && copy.path("thinking").asText("").isEmpty()) copy.put("thinking", text.substring(blockStart));
+            if (signedThinking) {
+                // the block's text is what streamed since it began: before this piece, plus the text the signed piece
+                // itself carries (OpenRouter may send a block's last text with its signature), streamed just above
+                String own = copy.path("thinking").asText("");
+                int before = Math.min(text.length(), Math.max(blockStart, pieceStart));
+                copy.put("thinking", own.isEmpty() ? text.substring(blockStart) : text.substring(blockStart, before) + own);
+                blockStart = own.isEmpty() ? text.length() : Math.min(text.length(), before + own.length());
+            }
             signed.add(copy);
-            if (signedThinking) blockStart = text.length();
         }
     }
 

@@ -28,7 +28,7 @@ record AzureSettings(String apiBase, String apiVersion, String apiKey, String ad
         boolean foundry = d.provider().equals("azure_ai");
         String base = d.apiBase() != null ? d.apiBase() : env(env, foundry ? "AZURE_AI_API_BASE" : "AZURE_API_BASE");
         if (base == null) {
-            throw new IllegalArgumentException(at(d) + "has no api_base. Fix: set litellm_params.api_base to the resource "
+            throw new dev.switchboard.provider.ProviderRefusal.MissingApiBase(at(d) + "has no api_base. Fix: set litellm_params.api_base to the resource "
                     + "endpoint (" + (foundry ? "https://<resource>.services.ai.azure.com/models" : "https://<resource>.openai.azure.com")
                     + "), or export " + (foundry ? "AZURE_AI_API_BASE" : "AZURE_API_BASE") + ".");
         }

@@ -233,10 +233,12 @@ final class OpenAiRequestEncoder {
      * up to 8,192 medium, more high. Adaptive thinking ({@code type: adaptive}, the model decides how much, no budget) is
      * thinking on too: its {@code output_config.effort} when the client gave one ({@code max} is {@code high}), else
      * {@code medium}, OpenAI's own default. Null for other models (gpt-4o refuses the field) or without thinking; an
-     * OpenAI-dialect client writes {@code reasoning_effort} itself.
+     * OpenAI-dialect client writes {@code reasoning_effort} itself. None to OpenRouter: its {@code reasoning} object
+     * ({@link #reasoningForThinking}, or the client's own) carries the thinking, and OpenRouter refuses a top-level
+     * effort beside it that says otherwise.
      */
     private String effortForThinking(ChatRequest r) {
-        if (!fromAnthropic(r) || r.extra().containsKey("reasoning_effort")) return null;
+        if (!fromAnthropic(r) || r.extra().containsKey("reasoning_effort") || wire.reasoningDetails()) return null;
         JsonNode thinking = r.anthropicField("thinking");
         String type = thinking == null ? null : thinking.path("type").asText();
         boolean adaptive = "adaptive".equals(type);

@@ -203,6 +203,132 @@ class ReasoningDialectIT {
         return acc.message().content();
     }
 
+    // ---- Claude behind OpenRouter for a Responses client: reasoning_details in the reasoning item ---------------------
+
+    /** A stateless Responses request to Claude behind OpenRouter with reasoning on, the encrypted content asked for. */
+    private static JsonObject responsesThinking(JsonArray input, boolean stream) {
+        return new JsonObject().put("model", "or-claude").put("store", false).put("stream", stream)
+                .put("reasoning", new JsonObject().put("effort", "low")).put("include", new JsonArray().add("reasoning.encrypted_content"))
+                .put("input", input).put("tools", new JsonArray().add(new JsonObject().put("type", "function").put("name", "get_weather")
+                        .put("parameters", new JsonObject().put("type", "object").put("properties", new JsonObject()
+                                .put("location", new JsonObject().put("type", "string"))))));
+    }
+
+    /**
+     * The reasoning item handed back in a tool loop's next turn reaches OpenRouter as the assistant turn's
+     * reasoning_details, signed (without the signature: Claude's 400, which the simulator plays).
+     */
+    private static void handBack(JsonObject reasoningItem) {
+        JsonArray input = new JsonArray().add(new JsonObject().put("role", "user").put("content", "What is the weather in Paris?"))
+                .add(reasoningItem)
+                .add(new JsonObject().put("type", "function_call").put("call_id", "call_wx1").put("name", "get_weather")
+                        .put("arguments", "{\"location\":\"Paris\"}"))
+                .add(new JsonObject().put("type", "function_call_output").put("call_id", "call_wx1").put("output", "18 degrees and sunny"));
+        HttpResponse<String> next = responses(responsesThinking(input, false).encode());
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        JsonObject detail = sent().getJsonArray("messages").getJsonObject(1).getJsonArray("reasoning_details").getJsonObject(0);
+        assertThat(detail.getString("type")).isEqualTo("reasoning.text");
+        assertThat(detail.getString("text")).isEqualTo(THOUGHT);
+        assertThat(detail.getString("signature")).isEqualTo(SIGNATURE);
+    }
+
+    /**
+     * A Responses client gets Claude's signature from OpenRouter's reasoning_details in its reasoning item's
+     * encrypted_content, as it does from Claude's own thinking blocks: the edge read only thinking_blocks, so the item
+     * was unsigned and the tool loop's next turn could not give Claude its signature back.
+     */
+    @Test
+    void aResponsesClientKeepsClaudesSignatureThroughOpenRouter() {
+        JsonArray ask = new JsonArray().add(new JsonObject().put("role", "user").put("content", "What is the weather in Paris?"));
+        HttpResponse<String> first = responses(responsesThinking(ask, false).encode());
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(sent().getString("reasoning_effort")).as("thinking on at OpenRouter").isEqualTo("low");
+        JsonObject reasoning = new JsonObject(first.body()).getJsonArray("output").getJsonObject(0);
+        assertThat(reasoning.getString("type")).isEqualTo("reasoning");
+        assertThat(reasoning.getJsonArray("summary").getJsonObject(0).getString("text")).isEqualTo(THOUGHT);
+        assertThat(reasoning.getString("encrypted_content")).as(first.body()).isNotEmpty();
+        handBack(reasoning);
+    }
+
+    /** Streamed: the signature piece (text in pieces before it, then [] on every content chunk) signs the item. */
+    @Test
+    void aStreamedResponsesReasoningItemGetsClaudesSignatureThroughOpenRouter() {
+        JsonArray ask = new JsonArray().add(new JsonObject().put("role", "user").put("content", "What is the weather in Paris?"));
+        HttpResponse<String> first = responses(responsesThinking(ask, true).encode());
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonObject reasoning = null;
+        StringBuilder summary = new StringBuilder();
+        for (String data : Http.sseData(first.body())) {
+            if (!data.startsWith("{")) continue;
+            JsonObject e = new JsonObject(data);
+            if ("response.reasoning_summary_text.delta".equals(e.getString("type"))) summary.append(e.getString("delta"));
+            if ("response.output_item.done".equals(e.getString("type")) && "reasoning".equals(e.getJsonObject("item").getString("type"))) {
+                reasoning = e.getJsonObject("item");
+            }
+        }
+        assertThat(summary.toString()).isEqualTo(THOUGHT);
+        assertThat(reasoning).as(first.body()).isNotNull();
+        assertThat(reasoning.getString("encrypted_content")).as(first.body()).isNotEmpty();
+        handBack(reasoning);
+    }
+
+    /**
+     * OpenRouter refuses a top-level reasoning_effort beside a reasoning object that says otherwise (the simulator plays
+     * its 400, relayed to the client who sent both); the same two in agreement, or either alone, are served.
+     */
+    @Test
+    void openRouterRefusesAnEffortThatContradictsItsReasoningObject() {
+        String ask = ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (String both : List.of("\"reasoning_effort\":\"high\",\"reasoning\":{\"enabled\":false}",
+                "\"reasoning_effort\":\"high\",\"reasoning\":{\"effort\":\"none\"}",
+                "\"reasoning_effort\":\"none\",\"reasoning\":{\"max_tokens\":1024}",
+                "\"reasoning_effort\":\"low\",\"reasoning\":{\"effort\":\"high\"}")) {
+            HttpResponse<String> r = chat("{\"model\":\"or-claude\"," + both + ask);
+            assertThat(r.statusCode()).as(both + ": " + r.body()).isEqualTo(400);
+        }
+        for (String agreed : List.of("\"reasoning_effort\":\"low\",\"reasoning\":{\"effort\":\"low\"}",
+                "\"reasoning_effort\":\"none\",\"reasoning\":{\"enabled\":false}", "\"reasoning_effort\":\"high\"",
+                "\"reasoning\":{\"enabled\":false}")) {
+            HttpResponse<String> r = chat("{\"model\":\"or-claude\"," + agreed + ask);
+            assertThat(r.statusCode()).as(agreed + ": " + r.body()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * A stream whose last piece of thinking text comes with the signature (OpenRouter may send them together): the
+     * signed block is the whole thinking, not that piece's text (a block cut short is Claude's 400 when handed back).
+     */
+    @Test
+    void aSignatureThatSharesItsPieceWithTextSignsTheWholeThinking() {
+        String head = "data: {\"id\":\"gen-3\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"anthropic/claude-sonnet-4.5\",";
+        String first = "Let me think ";
+        String last = THOUGHT.substring(first.length());
+        String tag = env.up().sse(head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"reasoning\":\"" + first
+                + "\",\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\"" + first + "\",\"format\":\"anthropic-claude-v1\",\"index\":0}]},"
+                + "\"finish_reason\":null}]}\n\n"
+                + head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"reasoning\":\"" + last
+                + "\",\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\"" + last + "\",\"signature\":\"" + SIGNATURE
+                + "\",\"format\":\"anthropic-claude-v1\",\"index\":0}]},\"finish_reason\":null}]}\n\n"
+                + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Sunny.\",\"reasoning\":null,\"reasoning_details\":[]},\"finish_reason\":null}]}\n\n"
+                + head + "\"choices\":[{\"index\":0,\"delta\":{\"reasoning_details\":[]},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}\n\ndata: [DONE]\n\n");
+        JsonObject body = responsesThinking(new JsonArray().add(new JsonObject().put("role", "user").put("content", tag)), true)
+                .put("model", "or-canned");
+        HttpResponse<String> streamed = responses(body.encode());
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+        JsonObject reasoning = null;
+        for (String data : Http.sseData(streamed.body())) {
+            if (!data.startsWith("{")) continue;
+            JsonObject e = new JsonObject(data);
+            if ("response.output_item.done".equals(e.getString("type")) && "reasoning".equals(e.getJsonObject("item").getString("type"))) {
+                reasoning = e.getJsonObject("item");
+            }
+        }
+        assertThat(reasoning).as(streamed.body()).isNotNull();
+        assertThat(reasoning.getJsonArray("summary").getJsonObject(0).getString("text")).isEqualTo(THOUGHT);
+        handBack(reasoning);
+    }
+
     /**
      * Claude's redacted thinking behind OpenRouter ({@code reasoning.encrypted}) is a redacted_thinking block for an
      * Anthropic client, and goes back as reasoning.encrypted; an OpenAI client gets reasoning_details as OpenRouter sent them.

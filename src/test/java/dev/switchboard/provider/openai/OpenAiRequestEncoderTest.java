@@ -210,6 +210,34 @@ class OpenAiRequestEncoderTest {
         }
     }
 
+    /**
+     * OpenRouter takes an effort as the top-level reasoning_effort or in its reasoning object, not both when they
+     * differ (its 400): an Anthropic client's thinking on an OpenRouter deployment of an OpenAI reasoning model
+     * (model_info.base_model gpt-5) goes as the reasoning object alone, its budget, which OpenRouter maps to an effort;
+     * a client's own reasoning object gets no effort beside it either.
+     */
+    @Test
+    void openRouterGetsAnAnthropicClientsThinkingAsOneReasoningField() throws Exception {
+        Deployment gpt5 = new Deployment("a", "openrouter", "openai/gpt-5", null, null, null, null, null, Map.of(), Map.of(),
+                Map.of("base_model", "openai/gpt-5"), 1);
+        for (String thinking : List.of("{\"type\":\"enabled\",\"budget_tokens\":1024}", "{\"type\":\"adaptive\"}")) {
+            var raw = JsonNodeFactory.instance.objectNode();
+            raw.set("thinking", M.readTree(thinking));
+            ChatRequest r = new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), null, null, null, null, null, null, null, 100,
+                    null, null, null, null, false, false, null, new dev.switchboard.model.RawJson(dev.switchboard.model.RawJson.ANTHROPIC, raw, Map.of()));
+            JsonNode sent = M.readTree(new OpenAiRequestEncoder(gpt5, OpenAiFlavor.CORE.get("openrouter")).chat(r, false).getBytes());
+            assertThat(sent.has("reasoning")).as(thinking + ": " + sent).isTrue();
+            assertThat(sent.has("reasoning_effort")).as(thinking + ": " + sent).isFalse();
+
+            ChatRequest own = new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), null, null, null, null, null, null, null, 100,
+                    null, null, null, null, false, false, Map.of("reasoning", M.readTree("{\"effort\":\"high\"}")),
+                    new dev.switchboard.model.RawJson(dev.switchboard.model.RawJson.ANTHROPIC, raw, Map.of()));
+            JsonNode ownSent = M.readTree(new OpenAiRequestEncoder(gpt5, OpenAiFlavor.CORE.get("openrouter")).chat(own, false).getBytes());
+            assertThat(ownSent.at("/reasoning/effort").asText()).as(ownSent.toString()).isEqualTo("high");
+            assertThat(ownSent.has("reasoning_effort")).as(thinking + ": " + ownSent).isFalse();
+        }
+    }
+
     private static ChatRequest fromAnthropic(String userId) {
         var raw = JsonNodeFactory.instance.objectNode();
         raw.putObject("metadata").put("user_id", userId);
