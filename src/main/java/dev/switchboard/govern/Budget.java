@@ -450,14 +450,10 @@ final class Budget {
         return grant != null && grant.renewAsked;
     }
 
-    /** A renewal that wrote {@code claim} for {@code periodStart} committed: admissions up to it from now on. */
-    synchronized void renewalClaimed(long periodStart, long claim, long nowMillis) {
-        renewalClaimed(periodStart, claim, nowMillis, grant == null || grant.fence == null ? 0 : grant.fence.revokes());
-    }
-
     /**
-     * As above, for a renewal that read the fence's {@code revokes} ({@link GrantFence#revokes}) before its write:
-     * nothing if the fence was revoked since (the beat's {@link #revokeGrant} follows the revoke, or preceded this under
+     * A renewal that wrote {@code claim} for {@code periodStart}, having read the fence's {@code revokes}
+     * ({@link GrantFence#revokes}) before its write, committed: admissions up to it from now on. Nothing if the fence
+     * was revoked since (the beat's {@link #revokeGrant} follows the revoke, or preceded this under
      * the budget's lock: either way the stale claim is not restored).
      */
     synchronized void renewalClaimed(long periodStart, long claim, long nowMillis, long revokes) {

@@ -52,10 +52,11 @@ class BudgetGrantTest {
         assertThat(b.reserve(100, 1)).as("the grant has room, the claim has not").isEqualTo(Budget.Reserve.NEEDS_GRANT);
         assertThat(b.coversButClaim(100, 1)).isTrue();
 
+        long revokes = b.fence().revokes(); // as a renewal does, before its write
         long claim = b.renewalClaim(100, 2);
         assertThat(claim).as("used 300, this call, and the margin doubled to 400").isEqualTo(800);
         assertThat(b.reserve(100, 2)).as("not before the renewal committed").isEqualTo(Budget.Reserve.NEEDS_GRANT);
-        b.renewalClaimed(b.rowPeriod(), claim, 3);
+        b.renewalClaimed(b.rowPeriod(), claim, 3, revokes);
         assertThat(b.reserve(100, 3)).isEqualTo(Budget.Reserve.TAKEN);
 
         // a credit's write of the row claims use plus margin too
@@ -125,7 +126,7 @@ class BudgetGrantTest {
         b.fence().arm(Long.MAX_VALUE / 2);
         Budget.GrantAsk ask = b.ask(100, 0);
         b.granted(ask.periodStart(), 1_000, 10_000, 30_000, seen(0), ask.claimAt(1_000), 0);
-        b.renewalClaimed(b.rowPeriod(), 1_000, 1); // a renewal claimed the whole grant
+        b.renewalClaimed(b.rowPeriod(), 1_000, 1, b.fence().revokes()); // a renewal claimed the whole grant (no revoke between)
         for (int i = 0; i < 9; i++) assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
         for (int i = 0; i < 100; i++) { // the grant is short (900 + 200 > 1,000): asked again and again
             b.ask(200, 2 + i);
@@ -165,6 +166,7 @@ class BudgetGrantTest {
         }
         assertThat(asked.get() - before).as("half the margin used: a raise asked once, not per call").isEqualTo(1);
         assertThat(b.claimWanted()).isTrue();
+        long revokes = b.fence().revokes(); // as a renewal does, before its write
         long claim = b.renewalClaim(0, 1_700);
         assertThat(claim).as("use and margin").isGreaterThanOrEqualTo(10_010 + 10_000);
         // review: the flag was cleared when the renewal took the claim, before its write committed, so the first call
@@ -174,7 +176,7 @@ class BudgetGrantTest {
         assertThat(b.reserve(1_000, 1_700)).isEqualTo(Budget.Reserve.TAKEN);
         assertThat(asked.get() - before).as("a call admitted while the raise is under way asks for none").isEqualTo(1);
         assertThat(b.claimWanted()).as("still asked until the raise commits").isTrue();
-        b.renewalClaimed(b.rowPeriod(), claim, 1_800);
+        b.renewalClaimed(b.rowPeriod(), claim, 1_800, revokes);
         assertThat(b.claimWanted()).as("the raise committed: a later crossing asks again").isFalse();
     }
 
