@@ -206,9 +206,6 @@ final class SharedBudgets {
                 if (!asked.isEmpty() && renewFence(true, asked, null, 0)) {
                     log.debug("budget grants: the claims of {} budget(s) raised ahead of need", asked.size());
                 }
-                Thread.sleep(RAISE_GAP_MILLIS);
-            } catch (InterruptedException e) {
-                return; // release()
             } catch (RuntimeException e) {
                 log.debug("budget grants: a raise of the claims failed ({}); the next beat renews them", e.toString());
             } catch (Throwable e) {
@@ -218,6 +215,13 @@ final class SharedBudgets {
                     log.error("budget grants: the thread raising claims ahead of need failed; it keeps running", e);
                 }
                 if (Thread.currentThread().isInterrupted()) return;
+            }
+            // after a failed pass too (review: the sleep was skipped when the pass threw, so a store that kept failing
+            // was asked again at once, as fast as it failed, instead of once every RAISE_GAP_MILLIS)
+            try {
+                Thread.sleep(RAISE_GAP_MILLIS);
+            } catch (InterruptedException e) {
+                return; // release()
             }
         }
     }
