@@ -170,6 +170,12 @@ public final class Governance {
     public void credit(java.util.List<FlushedSpend> rows) { shared.credit(rows); }
 
     /**
+     * At shutdown, always (also when {@link #releaseGrants} is skipped, ledger rows pending): the shared budgets' threads
+     * (the claims' raiser, the session lock's keeper) end; their rows stay until given back or taken over.
+     */
+    public void stopGrants() { shared.stop(); }
+
+    /**
      * At shutdown, once the ledger has written its last rows: this gateway's grants are given back, so that other
      * gateways on the store can spend them at once. Blocks.
      */

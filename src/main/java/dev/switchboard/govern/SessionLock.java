@@ -271,9 +271,17 @@ final class SessionLock {
 
     /** At shutdown, after this gateway's rows are deleted: the lock goes with its connection. */
     synchronized void close() {
+        stopKeeper();
+        closeQuietly();
+    }
+
+    /**
+     * At shutdown, also when the rows stay (ledger rows pending): the keeper's thread ends; the connection, and the lock,
+     * stay until the process ends or the server ends the silent session ({@link #SILENT_MILLIS}).
+     */
+    synchronized void stopKeeper() {
         if (keeper != null) keeper.shutdownNow();
         keeper = null;
-        closeQuietly();
     }
 
     private void closeQuietly() {

@@ -221,7 +221,7 @@ final class SharedBudgets {
             try {
                 Thread.sleep(RAISE_GAP_MILLIS);
             } catch (InterruptedException e) {
-                return; // release()
+                return; // stop()
             }
         }
     }
@@ -1111,14 +1111,7 @@ final class SharedBudgets {
 
     /** At shutdown, after the ledger's last rows are written: this gateway's grants stop counting at once. Blocks. */
     synchronized void release() {
-        // under `renewal` (order: this object's lock, then it, as the beat): a renewal under way (the raiser's) commits
-        // before the DELETEs below, and none starts after (closed is read under it); before, one could commit its
-        // gateway_beats and grant_claims rows after them (review)
-        synchronized (renewal) {
-            closed = true;
-        }
-        Thread t = raiser;
-        if (t != null) t.interrupt(); // parked or between raises: it ends
+        stop();
         for (Budget b : held()) {
             if (b.reservedNow() > 0) {
                 log.warn("budget grants not given back at shutdown: calls still in flight hold them (they lapse with the "
@@ -1144,6 +1137,26 @@ final class SharedBudgets {
         // only now: while rows of this gateway exist its lock must stand (the process's end releases it otherwise)
         locks.close();
         sessionLock.close();
+    }
+
+    /**
+     * At shutdown, whether or not the rows are then given back ({@link #release}): no renewal or acquisition writes a row
+     * after it, the raiser's thread ends, and so does the session lock's keeper. The lock's connection (and the lock)
+     * stays: this gateway's rows stand until the process ends, or the server ends the silent session
+     * ({@link SessionLock#SILENT_MILLIS}) and the others take them over. Before (review), a shutdown with ledger rows
+     * still pending skipped {@link #release} whole, and the two threads (daemons) stayed parked, holding this object, in
+     * an embedded gateway or an in-JVM test. Idempotent.
+     */
+    void stop() {
+        // under `renewal` (order: this object's lock, then it, as the beat): a renewal under way (the raiser's) commits
+        // before release's DELETEs, and none starts after (closed is read under it); before, one could commit its
+        // gateway_beats and grant_claims rows after them (review)
+        synchronized (renewal) {
+            closed = true;
+        }
+        Thread t = raiser;
+        if (t != null) t.interrupt(); // parked or between raises: it ends
+        sessionLock.stopKeeper();
     }
 
     private List<Budget> budgets() {

@@ -698,8 +698,10 @@ public final class Gateway {
         store.ledger().close();
         // after the ledger's last rows, and only when they are all in: the ledger then holds all this gateway spent
         // (rows it could not write stay covered by its grants until their lease ends). With rows pending nothing is
-        // released: the grant rows, claims and session lock stay until the lease ends or the process does, and the
-        // claims' raiser thread (a daemon) is not stopped; the process exits right after
+        // released: the grant rows, claims and session lock stay until the lease ends or the process does. The threads
+        // that renew them (the claims' raiser, the lock's keeper) end either way (review: with rows pending they stayed,
+        // parked, holding the shared budgets in an embedded gateway or an in-JVM test)
+        store.governance().stopGrants();
         if (store.ledger().pending() == 0) store.governance().releaseGrants();
         boolean ledgerWritten = store.ledger().pending() == 0;
         store.governance().releaseRateLimits();

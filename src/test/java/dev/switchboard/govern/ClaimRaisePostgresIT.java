@@ -97,4 +97,44 @@ class ClaimRaisePostgresIT {
             shared.release();
         }
     }
+    /** The live threads of that name not in {@code except}. */
+    private static List<Thread> threads(String name, java.util.Set<Thread> except) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(name) && t.isAlive() && !except.contains(t)).toList();
+    }
+
+    /**
+     * Review (twenty-ninth session): a shutdown with ledger rows still pending skips giving the grants back, and with it
+     * stopped nothing: the claims' raiser and the session lock's keeper (daemons) stayed parked, holding the shared
+     * budgets, in an embedded gateway or an in-JVM test. {@link SharedBudgets#stop} (run by {@code Gateway.shutdown}
+     * always) ends both and leaves the rows.
+     */
+    @Test
+    void aShutdownThatKeepsTheRowsStillEndsTheRaiserAndTheKeeper() throws Exception {
+        java.util.Set<Thread> before = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        db = Database.open(url, null);
+        vertx = Vertx.vertx();
+        EndUsers endUsers = new EndUsers(BUDGET);
+        KeyRegistry keys = new KeyRegistry(true);
+        SharedBudgets shared = new SharedBudgets(db, vertx, keys, endUsers, null, System::currentTimeMillis, SharedBudgets.LEASE_MILLIS);
+        Governor governor = new Governor(keys, new LocalRateLimiter(), null, System::currentTimeMillis, shared, null, endUsers);
+        try {
+            Admission inFlight = admit(governor, "alice", 1_000);
+            shared.heartbeat(); // arms the fence: the raiser starts; the lock's keeper started with the lock
+            List<Thread> raisers = threads("switchboard-budget-claims", before);
+            List<Thread> keepers = threads("switchboard-session-lock", before);
+            assertThat(raisers).as("this gateway's raiser").hasSize(1);
+            assertThat(keepers).as("this gateway's lock keeper").hasSize(1);
+
+            shared.stop(); // what a shutdown with ledger rows pending runs (release() is skipped)
+            for (Thread t : raisers) t.join(5_000);
+            for (Thread t : keepers) t.join(5_000);
+            assertThat(threads("switchboard-budget-claims", before)).as("the raiser ended").isEmpty();
+            assertThat(threads("switchboard-session-lock", before)).as("the keeper ended").isEmpty();
+            assertThat(claimWrites()).as("the rows stay (covered until the lease or the lock goes)").isNotEmpty();
+            inFlight.settle(1_000, 0, System.currentTimeMillis());
+        } finally {
+            shared.release();
+        }
+    }
 }
