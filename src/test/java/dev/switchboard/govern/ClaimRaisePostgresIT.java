@@ -68,14 +68,23 @@ class ClaimRaisePostgresIT {
         });
     }
 
-    @Test
-    void aRaiseForOneBudgetWritesThatBudgetsClaimOnly() throws Exception {
+    /** One gateway's shared budgets on the test's store and the governor that admits through them. */
+    private record Shared(SharedBudgets budgets, Governor governor) {}
+
+    private Shared start() {
         db = Database.open(url, null);
         vertx = Vertx.vertx();
         EndUsers endUsers = new EndUsers(BUDGET);
         KeyRegistry keys = new KeyRegistry(true);
         SharedBudgets shared = new SharedBudgets(db, vertx, keys, endUsers, null, System::currentTimeMillis, SharedBudgets.LEASE_MILLIS);
-        Governor governor = new Governor(keys, new LocalRateLimiter(), null, System::currentTimeMillis, shared, null, endUsers);
+        return new Shared(shared, new Governor(keys, new LocalRateLimiter(), null, System::currentTimeMillis, shared, null, endUsers));
+    }
+
+    @Test
+    void aRaiseForOneBudgetWritesThatBudgetsClaimOnly() throws Exception {
+        Shared started = start();
+        SharedBudgets shared = started.budgets();
+        Governor governor = started.governor();
         try {
             admit(governor, "alice", 1_000).settle(1_000, 0, System.currentTimeMillis());
             admit(governor, "bob", 1_000).settle(1_000, 0, System.currentTimeMillis());
@@ -112,12 +121,9 @@ class ClaimRaisePostgresIT {
     @Test
     void aShutdownThatKeepsTheRowsStillEndsTheRaiserAndTheKeeper() throws Exception {
         java.util.Set<Thread> before = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
-        db = Database.open(url, null);
-        vertx = Vertx.vertx();
-        EndUsers endUsers = new EndUsers(BUDGET);
-        KeyRegistry keys = new KeyRegistry(true);
-        SharedBudgets shared = new SharedBudgets(db, vertx, keys, endUsers, null, System::currentTimeMillis, SharedBudgets.LEASE_MILLIS);
-        Governor governor = new Governor(keys, new LocalRateLimiter(), null, System::currentTimeMillis, shared, null, endUsers);
+        Shared started = start();
+        SharedBudgets shared = started.budgets();
+        Governor governor = started.governor();
         try {
             Admission inFlight = admit(governor, "alice", 1_000);
             shared.heartbeat(); // arms the fence: the raiser starts; the lock's keeper started with the lock
