@@ -77,6 +77,18 @@ class GrantFencePostgresIT {
         return CLIENT.sendAsync(req, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** P's first call on {@code key} once P's sync took the key in (its grant: the whole budget, alone on it): its cost. */
+    private static double firstCallsCost(TestGateway p, String key) {
+        double[] cost = new double[1];
+        await("P knows the key").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            HttpResponse<String> r = Http.post(p.v1() + "/chat/completions", key, CHAT);
+            if (r.statusCode() != 200) return false;
+            cost[0] = Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow());
+            return true;
+        });
+        return cost[0];
+    }
+
     @Test
     void aGatewayCutOffFromTheStoreStopsAdmittingBeforeTheOthersMayTakeItForGone() throws Exception {
         Matcher m = Pattern.compile("@([^/:]+):(\\d+)/").matcher(url);
@@ -87,13 +99,7 @@ class GrantFencePostgresIT {
                      "@127.0.0.1:" + proxy.port() + "/")))) {
             String key = new Admin(a).generate(new JsonObject().put("key_alias", "fenced").put("max_budget", BUDGET)).getString("key");
             // P takes the key in at its next sync; its first call takes the whole budget as its grant (alone on it)
-            double[] first = new double[1];
-            await("P knows the key").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                HttpResponse<String> r = Http.post(p.v1() + "/chat/completions", key, CHAT);
-                if (r.statusCode() != 200) return false;
-                first[0] = Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow());
-                return true;
-            });
+            double[] first = {firstCallsCost(p, key)};
 
             proxy.cut(); // P's pool and its session lock's connection are gone; A's are not
             long cut = System.nanoTime();
@@ -348,13 +354,7 @@ class GrantFencePostgresIT {
              TestGateway p = TestGateway.start(yaml(url.replace("@" + m.group(1) + ":" + m.group(2) + "/",
                      "@127.0.0.1:" + proxy.port() + "/")))) {
             String key = new Admin(a).generate(new JsonObject().put("key_alias", "busy").put("max_budget", budget)).getString("key");
-            double[] first = new double[1];
-            await("P knows the key").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                HttpResponse<String> r = Http.post(p.v1() + "/chat/completions", key, CHAT);
-                if (r.statusCode() != 200) return false;
-                first[0] = Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow());
-                return true;
-            });
+            double[] first = {firstCallsCost(p, key)};
             java.util.concurrent.atomic.DoubleAdder onP = new java.util.concurrent.atomic.DoubleAdder();
             java.util.concurrent.atomic.DoubleAdder onA = new java.util.concurrent.atomic.DoubleAdder();
             java.util.concurrent.atomic.AtomicInteger servedOnP = new java.util.concurrent.atomic.AtomicInteger();
