@@ -143,4 +143,25 @@ class LogRowTest {
         assertThat(part.get()).isEqualTo(RequestLogStore.columns(
                 new LogRow(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, SCRUBBER, null, input, null, "1 embedding", null).get(), false));
     }
+
+    /**
+     * What waits in the ledger's queue for a served call's log part holds the log's own columns and the content, not a
+     * log row: no {@link RequestLogEntry} (whose 29 columns repeat the ledger row's) and no {@link LogRow} among its fields,
+     * its superclasses' included. Each queued part is copied by every young collection while it waits.
+     */
+    @Test
+    void theQueuedPartHoldsNoLogRow() throws IllegalAccessException {
+        java.util.function.Supplier<?> part = new LogRow(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, SCRUBBER, MESSAGES, null, "a",
+                null).columns(false);
+        for (Class<?> c = part.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) continue;
+                f.setAccessible(true);
+                Object v = f.get(part);
+                if (v == null) continue;
+                assertThat(v).as(c.getSimpleName() + "." + f.getName()).isNotInstanceOf(RequestLogEntry.class)
+                        .isNotInstanceOf(LogRow.class);
+            }
+        }
+    }
 }
