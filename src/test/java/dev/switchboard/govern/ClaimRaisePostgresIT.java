@@ -69,7 +69,7 @@ class ClaimRaisePostgresIT {
     }
 
     /** One gateway's shared budgets on the test's store and the governor that admits through them. */
-    private record Shared(SharedBudgets budgets, Governor governor) {}
+    private record Shared(SharedBudgets budgets, Governor governor, EndUsers endUsers) {}
 
     private Shared start() {
         db = Database.open(url, null);
@@ -77,7 +77,8 @@ class ClaimRaisePostgresIT {
         EndUsers endUsers = new EndUsers(BUDGET);
         KeyRegistry keys = new KeyRegistry(true);
         SharedBudgets shared = new SharedBudgets(db, vertx, keys, endUsers, null, System::currentTimeMillis, SharedBudgets.LEASE_MILLIS);
-        return new Shared(shared, new Governor(keys, new LocalRateLimiter(), null, System::currentTimeMillis, shared, null, endUsers));
+        return new Shared(shared, new Governor(keys, new LocalRateLimiter(), null, System::currentTimeMillis, shared, null, endUsers),
+                endUsers);
     }
 
     @Test
@@ -139,6 +140,107 @@ class ClaimRaisePostgresIT {
             assertThat(threads("switchboard-session-lock", before)).as("the keeper ended").isEmpty();
             assertThat(claimWrites()).as("the rows stay (covered until the lease or the lock goes)").isNotEmpty();
             inFlight.settle(1_000, 0, System.currentTimeMillis());
+        } finally {
+            shared.release();
+        }
+    }
+
+    /**
+     * {@code user}'s budget asks the raiser for a raise: a call admitted within its claim that leaves its use at the
+     * claim, past half the margin (the fence must admit: within a fence's window of a beat). Returns the call.
+     */
+    private static Admission ask(Governor governor, Budget b, String user) throws Exception {
+        long room;
+        synchronized (b) {
+            room = b.grant().claimCap - b.grant().spent - b.reservedNow();
+        }
+        assertThat(room).as("room left under the claim").isPositive();
+        assertThat(b.claimWanted()).as("no ask before").isFalse();
+        Admission a = governor.admit(Caller.MASTER, user, List.of("m"), worst(room), () -> 0);
+        assertThat(b.claimWanted()).as("the call asked for a raise").isTrue();
+        return a;
+    }
+
+    /** Waits up to {@code millis} for {@code done}; whether it came. */
+    private static boolean within(long millis, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long until = System.nanoTime() + millis * 1_000_000;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - until > 0) return false;
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    /**
+     * Thirtieth session: the raiser found the budgets that asked by scanning every held budget (O(N) a pass on its
+     * thread). They are now a stack of the budgets that asked: with 40 other budgets held, alice's ask has the raiser
+     * look at alice alone, in one pass.
+     */
+    @Test
+    void theRaiserLooksOnlyAtTheBudgetsThatAsked() throws Exception {
+        Shared started = start();
+        SharedBudgets shared = started.budgets();
+        Governor governor = started.governor();
+        try {
+            for (int i = 0; i < 40; i++) admit(governor, "u" + i, 1_000).settle(1_000, 0, System.currentTimeMillis());
+            admit(governor, "alice", 1_000).settle(1_000, 0, System.currentTimeMillis());
+            // settled: whatever the warm-up calls asked is raised, and nothing asks while nothing is admitted
+            Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
+            shared.heartbeat(); // the periodic renewal: every claim written, every ask cleared; the fence armed
+            long examined = shared.raiseExamined();
+            long passes = shared.raisePasses();
+            Budget alice = started.endUsers().budgetIfHeld("alice");
+            String scope = Budget.Grant.endUser("alice").scope;
+            long written = claimWrites().get(scope);
+
+            Admission call = ask(governor, alice, "alice");
+            assertThat(within(5_000, () -> !alice.claimWanted())).as("alice's raise committed").isTrue();
+            assertThat(claimWrites().get(scope)).as("alice's claim row written by the raise").isNotEqualTo(written);
+            assertThat(shared.raisePasses() - passes).as("one pass").isEqualTo(1);
+            // before: every held budget (41) looked at for its flag
+            assertThat(shared.raiseExamined() - examined).as("budgets the raiser looked at").isEqualTo(1);
+            call.settle(1_000, 0, System.currentTimeMillis());
+        } finally {
+            shared.release();
+        }
+    }
+
+    /**
+     * Thirtieth session: a raise the store refused left the budget's flag set and the raiser parked, so no later call
+     * asked again and the ask waited for the next beat. It now goes back on the raiser's stack: with the claims' table
+     * locked (the renewal's statement times out after 2 s), alice's ask is tried again after the gap, and once the
+     * table is free her claim is raised with no beat.
+     */
+    @Test
+    void anAskIsNotLostWhenItsRaiseFails() throws Exception {
+        Shared started = start();
+        SharedBudgets shared = started.budgets();
+        Governor governor = started.governor();
+        try {
+            admit(governor, "alice", 1_000).settle(1_000, 0, System.currentTimeMillis());
+            admit(governor, "bob", 1_000).settle(1_000, 0, System.currentTimeMillis());
+            Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
+            shared.heartbeat();
+            Budget alice = started.endUsers().budgetIfHeld("alice");
+            String scope = Budget.Grant.endUser("alice").scope;
+            long written = claimWrites().get(scope);
+            long passes = shared.raisePasses();
+            Admission call;
+            try (java.sql.Connection blocker = Postgres.connect(url)) {
+                blocker.setAutoCommit(false);
+                try (var st = blocker.createStatement()) {
+                    st.execute("LOCK TABLE grant_claims IN ACCESS EXCLUSIVE MODE");
+                }
+                call = ask(governor, alice, "alice");
+                // the first raise fails (its statement times out on the lock) and a second pass takes the ask again
+                assertThat(within(10_000, () -> shared.raisePasses() - passes >= 2)).as("the raise tried again").isTrue();
+                assertThat(alice.claimWanted()).as("still asked: nothing committed").isTrue();
+                blocker.rollback();
+            }
+            // no beat: only the raiser writes her claim now (before: never, until the next beat)
+            assertThat(within(5_000, () -> !alice.claimWanted())).as("alice's raise committed once the store took it").isTrue();
+            assertThat(claimWrites().get(scope)).as("alice's claim row written by the raise").isNotEqualTo(written);
+            call.settle(1_000, 0, System.currentTimeMillis());
         } finally {
             shared.release();
         }
