@@ -245,4 +245,45 @@ class ClaimRaisePostgresIT {
             shared.release();
         }
     }
+
+    /**
+     * Thirtieth session: a pass that fails (here the lock's connection ended by {@code pg_terminate_backend}, so each
+     * renewal fails at once) puts its ask back, and the raiser sleeps {@link SharedBudgets#RAISE_GAP_MILLIS} before
+     * the next: over a second, at most about a pass per gap, not a spin (checked: it fails with the sleep removed).
+     */
+    @Test
+    void aRefusingStoreIsAskedOncePerGapNotInASpin() throws Exception {
+        Shared started = start();
+        SharedBudgets shared = started.budgets();
+        Governor governor = started.governor();
+        try {
+            admit(governor, "alice", 1_000).settle(1_000, 0, System.currentTimeMillis());
+            Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
+            shared.heartbeat();
+            Budget alice = started.endUsers().budgetIfHeld("alice");
+            long key = SessionLock.keyOf(shared.gatewayId);
+            try (java.sql.Connection admin = Postgres.connect(url);
+                 PreparedStatement ps = admin.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
+                         + "WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND classid::bigint = ? AND objid::bigint = ?")) {
+                ps.setLong(1, key >>> 32);
+                ps.setLong(2, key & 0xFFFFFFFFL);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("the lock's connection ended").isEqualTo(1);
+                }
+            }
+            Admission call = ask(governor, alice, "alice");
+            Thread.sleep(200); // the first failures
+            long passes = shared.raisePasses();
+            long window = 1_000;
+            Thread.sleep(window);
+            long made = shared.raisePasses() - passes;
+            assertThat(alice.claimWanted()).as("the raise keeps failing: still asked").isTrue();
+            assertThat(made).as("passes in %s ms (gap %s ms)", window, SharedBudgets.RAISE_GAP_MILLIS)
+                    .isGreaterThanOrEqualTo(2).isLessThanOrEqualTo(2 * window / SharedBudgets.RAISE_GAP_MILLIS + 2);
+            call.settle(1_000, 0, System.currentTimeMillis());
+        } finally {
+            shared.release();
+        }
+    }
 }
