@@ -1185,6 +1185,14 @@ final class SharedBudgets {
         synchronized (renewal) {
             closed = true;
         }
+        // Not under this object's lock (thirtieth session, decided): it would make a shutdown with ledger rows pending,
+        // i.e. on an unhealthy store, wait for a heartbeat under way (statements of up to 10 s each). What may still run
+        // after `closed` is set: no renewal (the raiser's, a call's raise, an acquisition's: all read `closed` under
+        // `renewal`, above); a heartbeat or an acquisition that read `closed` before (under this object's lock) runs to
+        // its end. Its rows are ones a stop leaves anyway (release, which deletes them, holds this object's lock, so it
+        // waits for it); what it must not leave is a thread: its SessionLock.key may make the lock's connection again,
+        // and so a keeper, after stopKeeper below (SessionLock.stopped: none then), and its settleFence may start the
+        // raiser, whose loop reads `closed` (volatile, set above) first and ends at once
         Thread t = raiser;
         if (t != null) t.interrupt(); // parked or between raises: it ends
         sessionLock.stopKeeper();

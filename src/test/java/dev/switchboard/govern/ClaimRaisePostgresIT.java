@@ -72,13 +72,31 @@ class ClaimRaisePostgresIT {
     private record Shared(SharedBudgets budgets, Governor governor, EndUsers endUsers) {}
 
     private Shared start() {
+        return start(System::currentTimeMillis);
+    }
+
+    private Shared start(java.util.function.LongSupplier clock) {
         db = Database.open(url, null);
         vertx = Vertx.vertx();
         EndUsers endUsers = new EndUsers(BUDGET);
         KeyRegistry keys = new KeyRegistry(true);
-        SharedBudgets shared = new SharedBudgets(db, vertx, keys, endUsers, null, System::currentTimeMillis, SharedBudgets.LEASE_MILLIS);
-        return new Shared(shared, new Governor(keys, new LocalRateLimiter(), null, System::currentTimeMillis, shared, null, endUsers),
-                endUsers);
+        SharedBudgets shared = new SharedBudgets(db, vertx, keys, endUsers, null, clock, SharedBudgets.LEASE_MILLIS);
+        return new Shared(shared, new Governor(keys, new LocalRateLimiter(), null, clock, shared, null, endUsers), endUsers);
+    }
+
+    /** Ends this gateway's session lock's connection, as an operator or a pooler restart would. */
+    private void endLockConnection(SharedBudgets shared) throws Exception {
+        long key = SessionLock.keyOf(shared.gatewayId);
+        try (java.sql.Connection admin = Postgres.connect(url);
+             PreparedStatement ps = admin.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
+                     + "WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND classid::bigint = ? AND objid::bigint = ?")) {
+            ps.setLong(1, key >>> 32);
+            ps.setLong(2, key & 0xFFFFFFFFL);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the lock's connection ended").isEqualTo(1);
+            }
+        }
     }
 
     @Test
@@ -261,17 +279,7 @@ class ClaimRaisePostgresIT {
             Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
             shared.heartbeat();
             Budget alice = started.endUsers().budgetIfHeld("alice");
-            long key = SessionLock.keyOf(shared.gatewayId);
-            try (java.sql.Connection admin = Postgres.connect(url);
-                 PreparedStatement ps = admin.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
-                         + "WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND classid::bigint = ? AND objid::bigint = ?")) {
-                ps.setLong(1, key >>> 32);
-                ps.setLong(2, key & 0xFFFFFFFFL);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    assertThat(rs.getInt(1)).as("the lock's connection ended").isEqualTo(1);
-                }
-            }
+            endLockConnection(shared);
             Admission call = ask(governor, alice, "alice");
             Thread.sleep(200); // the first failures
             long passes = shared.raisePasses();
@@ -283,6 +291,59 @@ class ClaimRaisePostgresIT {
                     .isGreaterThanOrEqualTo(2).isLessThanOrEqualTo(2 * window / SharedBudgets.RAISE_GAP_MILLIS + 2);
             call.settle(1_000, 0, System.currentTimeMillis());
         } finally {
+            shared.release();
+        }
+    }
+
+    /**
+     * Thirtieth session: {@link SharedBudgets#stop} does not wait for a heartbeat under way (it takes no lock of the
+     * shared budgets': on the unhealthy store that leaves ledger rows pending, a beat's statements take up to 10 s each).
+     * Such a beat, its lock's connection lost, made it again after the stop, with a new keeper thread that outlived the
+     * stop. Here the beat is held in its first step (an idle end user's row deleted, the table locked by the test)
+     * while the stop runs; released, it takes the lock again for the budget still held, and no keeper is left.
+     */
+    @Test
+    void aHeartbeatUnderWayAtAStopLeavesNoKeeperAfterIt() throws Exception {
+        java.util.Set<Thread> before = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        java.util.concurrent.atomic.AtomicLong skew = new java.util.concurrent.atomic.AtomicLong();
+        Shared started = start(() -> System.currentTimeMillis() + skew.get());
+        SharedBudgets shared = started.budgets();
+        Governor governor = started.governor();
+        Thread beat = null;
+        try {
+            admit(governor, "idle", 1_000).settle(0, 0, System.currentTimeMillis()); // nothing spent: it may be let go uncredited
+            Admission busy = admit(governor, "busy", 1_000); // in flight: held, so the beat goes on to take the lock
+            assertThat(threads("switchboard-session-lock", before)).as("the keeper, with the lock's first connection").hasSize(1);
+            endLockConnection(shared); // the next beat's key() makes the connection again
+            try (java.sql.Connection blocker = Postgres.connect(url)) {
+                blocker.setAutoCommit(false);
+                try (var st = blocker.createStatement()) {
+                    st.execute("LOCK TABLE budget_grants IN ACCESS EXCLUSIVE MODE");
+                }
+                skew.set(RowBudgets.IDLE_MILLIS + 1_000); // "idle" is let go by the beat, its row deleted first
+                java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+                beat = new Thread(() -> {
+                    try {
+                        shared.heartbeat();
+                    } catch (Throwable e) {
+                        failed.set(e);
+                    }
+                }, "test-beat");
+                beat.start();
+                Thread.sleep(500); // held on the table's lock, past its `closed` check
+                assertThat(beat.isAlive()).as("the beat waits for the table").isTrue();
+                shared.stop();
+                blocker.rollback();
+                beat.join(15_000);
+                assertThat(beat.isAlive()).as("the beat ended").isFalse();
+                assertThat(failed.get()).as("the beat").isNull();
+            }
+            // before: the beat's key() made a new connection and a new keeper, after stop() had stopped the old one
+            Thread.sleep(100);
+            assertThat(threads("switchboard-session-lock", before)).as("no keeper after the stop").isEmpty();
+            busy.settle(1_000, 0, System.currentTimeMillis());
+        } finally {
+            skew.set(0);
             shared.release();
         }
     }
