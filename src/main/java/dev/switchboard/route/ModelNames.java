@@ -99,15 +99,7 @@ final class ModelNames {
      * @throws GatewayException 400 when a wildcard matches but the model it names has no provider here
      */
     ModelGroup resolve(String name) {
-        if (name == null) return null;
-        ModelGroup g = byId.get(name);
-        if (g != null) return g;
-        GroupAlias alias = groupAliases.get(name);
-        if (alias != null && !alias.target().equals(name)) {
-            ModelGroup target = resolveWithoutAlias(alias.target());
-            if (target != null) return target;
-        }
-        return resolveWithoutAlias(name);
+        return walk(name, true);
     }
 
     /**
@@ -116,21 +108,26 @@ final class ModelNames {
      * a call would refuse has no group): for {@code count_tokens}, which a client may ask about invented names.
      */
     ModelGroup existing(String name) {
+        return walk(name, false);
+    }
+
+    /**
+     * {@link #resolve}'s and {@link #existing}'s one walk: the deployment id, then a group alias's target, then the name
+     * itself (each: the id, the model_name, a wildcard's group still kept). The two differed only in the last step, so
+     * it is a flag, not a function (no capturing lambda per call): {@code make} makes a wildcard's group for a name
+     * none kept ({@link #resolve}), else there is none ({@link #existing}). Before (thirtieth session, D7), two
+     * near-copies of the walk.
+     */
+    private ModelGroup walk(String name, boolean make) {
         if (name == null) return null;
         ModelGroup g = byId.get(name);
         if (g != null) return g;
         GroupAlias alias = groupAliases.get(name);
         if (alias != null && !alias.target().equals(name)) {
-            ModelGroup target = existingWithoutAlias(alias.target());
+            ModelGroup target = withoutAlias(alias.target(), make);
             if (target != null) return target;
         }
-        return existingWithoutAlias(name);
-    }
-
-    private ModelGroup existingWithoutAlias(String name) {
-        ModelGroup g = byId.get(name);
-        if (g == null) g = exact.get(name);
-        return g != null ? g : served.getIfPresent(name);
+        return withoutAlias(name, make);
     }
 
     /**
@@ -264,12 +261,12 @@ final class ModelNames {
                 : "that wildcard entry sets " + s.setting() + " to what '" + concrete.provider() + "/' cannot use";
     }
 
-    private ModelGroup resolveWithoutAlias(String name) {
+    private ModelGroup withoutAlias(String name, boolean make) {
         ModelGroup g = byId.get(name);
         if (g == null) g = exact.get(name);
         if (g != null) return g;
         g = served.getIfPresent(name);
-        if (g != null) return g;
+        if (g != null || !make) return g;
         WildcardRoute route = matching(name);
         if (route == null) return null;
         return served.get(name, n -> materialise(route, n));

@@ -181,6 +181,30 @@ class ModelNamesTest {
         assertThat(n.existing("no-family-name?")).isNull();
     }
 
+    /**
+     * Thirtieth session (D7): {@code resolve} and {@code existing} are one walk whose last step differs; through a group
+     * alias to a name a wildcard serves, {@code existing} finds nothing until {@code resolve} made the group, then that
+     * group, and never makes one itself.
+     */
+    @Test
+    void existingWalksResolvesOrderThroughAnAliasButMakesNothing() {
+        RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
+        Random random = new Random(1);
+        ModelNames n = new ModelNames(Map.of(), Map.of("fast", new GroupAlias("gpt-4o-mini", false)),
+                new WildcardTargets(List.of(entry("*", "", "*", Map.of())), FakeProvider::new, made::add, d -> { }, d -> { }),
+                (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
+        assertThat(n.existing("fast")).as("no group made yet").isNull();
+        assertThat(n.existing("gpt-4o-mini")).isNull();
+        assertThat(made).as("a lookup makes nothing").isEmpty();
+        ModelGroup g = n.resolve("fast");
+        assertThat(g).as("the alias's target, made by the wildcard").isNotNull();
+        assertThat(made).hasSize(1);
+        assertThat(n.existing("fast")).as("the alias reaches the kept group").isSameAs(g);
+        assertThat(n.existing("gpt-4o-mini")).isSameAs(g);
+        assertThat(n.resolve("gpt-4o-mini")).isSameAs(g);
+        assertThat(made).as("nothing made again").hasSize(1);
+    }
+
     /** onNew refusing the second member (no group is cached): the first member it was told of is told gone again. */
     @Test
     void aMemberOnNewRefusesGivesBackTheOnesToldBefore() {
