@@ -55,6 +55,18 @@ final class Budget {
     /** Null when the budget is this gateway's alone (no database shared with others, or no limit). */
     private final Grant grant;
 
+    /**
+     * On its fence's stack of budgets that asked for a raise ({@link GrantFence#wantClaims}), not yet taken by the raiser.
+     * Guarded by this budget's lock: set with the push (on the request path, under the lock {@link #reserve} holds),
+     * cleared by the raiser ({@link #unqueue}) after it read {@link #nextAsked}.
+     */
+    boolean queued;
+    /**
+     * The next budget down that stack. Written before the push's CAS (which publishes it), read by the raiser after it
+     * took the stack, before {@link #unqueue}: not rewritten meanwhile, since only a budget not {@link #queued} is pushed.
+     */
+    Budget nextAsked;
+
     /** @param maxNanos {@link #NO_LIMIT} for none; @param period null for a budget that never resets */
     Budget(long maxNanos, long softNanos, DurationSpec period, long anchor, long spentInPeriod, long nowMillis) {
         this(maxNanos, softNanos, period, anchor, spentInPeriod, nowMillis, null);
@@ -140,7 +152,7 @@ final class Budget {
         refusedNanos = 0;
         // with a fence: the peak in flight (the margin's floor) and, once half the margin is used, a raise of the claim
         // asked of the background (a flag and an unpark, once until it runs): O(1), no allocation, no I/O
-        if (grant != null && grant.fence != null && maxNanos != NO_LIMIT) grant.admitted(reserved);
+        if (grant != null && grant.fence != null && maxNanos != NO_LIMIT) grant.admitted(this, reserved);
         return Reserve.TAKEN;
     }
 
@@ -451,6 +463,28 @@ final class Budget {
     }
 
     /**
+     * The raiser took this budget off its fence's stack ({@link GrantFence#takeAsked}, its {@link #nextAsked} read
+     * before): a later ask pushes it again. Whether it still asks (a beat's renewal, or its measure, may have met or
+     * cleared the ask since it was pushed).
+     */
+    synchronized boolean unqueue() {
+        queued = false;
+        return grant != null && grant.renewAsked;
+    }
+
+    /**
+     * After a raise of this budget's claim, for the raiser: an ask the raise did not meet (its renewal failed, threw, or
+     * committed after a revoke, so {@link #renewalClaimed} kept nothing) goes back on the stack, so the raiser's next
+     * pass, after its gap, tries again. Before (thirtieth session) such an ask waited for the beat: the flag was left
+     * set, so no later admission asked, and the raiser parked. Not for a budget let go or without a row this period
+     * (nothing would clear its flag: no beat measures it) nor while the fence is open (nothing renews).
+     */
+    synchronized void askAgainIfUnmet() {
+        if (grant == null || !grant.renewAsked || retired || grant.rowPeriod == Grant.NONE || grant.fence == null) return;
+        grant.fence.wantClaims(this);
+    }
+
+    /**
      * A renewal that wrote {@code claim} for {@code periodStart}, having read the fence's {@code revokes}
      * ({@link GrantFence#revokes}) before its write, committed: admissions up to it from now on. Nothing if the fence
      * was revoked since (the beat's {@link #revokeGrant} follows the revoke, or preceded this under
@@ -749,11 +783,11 @@ final class Budget {
          * margin (the claim still below the grant), asks the background for a renewal of this claim, once until one
          * commits ({@link SharedBudgets}: a flag and an unpark; the call itself never waits for it).
          */
-        void admitted(long inFlight) {
+        void admitted(Budget owner, long inFlight) {
             if (inFlight > peakInFlight) peakInFlight = inFlight;
             if (!renewAsked && claimCap < granted && spent + inFlight > claimCap - (margin >> 1) && !fence.isOpen()) {
                 renewAsked = true;
-                fence.wantClaims();
+                fence.wantClaims(owner); // onto the raiser's stack, once while it is there: no node allocated
             }
         }
 

@@ -44,8 +44,15 @@ final class GrantFence {
 
     /** Wakes the thread that raises claims ahead of need ({@link #wantClaims}); allocation-free. */
     private final Runnable claimsWanted;
-    /** Some budget asked for its claim to be raised since the raiser last looked ({@link #takeClaimsWanted}). */
-    private volatile boolean claimsAsked;
+    /**
+     * The budgets that asked for a raise and the raiser has not taken yet ({@link #takeAsked}): a stack linked through
+     * {@link Budget#nextAsked}, so an ask allocates no node. Each budget is on it at most once ({@link Budget#queued}),
+     * so it holds at most as many budgets as this gateway has. The raiser takes it whole ({@code getAndSet(null)}) and
+     * never pops one budget, so a budget pushed again after it was taken (the ABA case of a lock-free stack) is harmless.
+     * Before (thirtieth session) a flag said only that some budget asked, and the raiser scanned every held budget
+     * for the ones that did: O(N) per pass on its thread.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Budget> asked = new java.util.concurrent.atomic.AtomicReference<>();
 
     GrantFence(LongSupplier nanos, BooleanSupplier storeCutOff) {
         this(nanos, storeCutOff, () -> {});
@@ -58,21 +65,33 @@ final class GrantFence {
     }
 
     /**
-     * A budget's use passed half its claim's margin ({@code Budget.Grant.admitted}): the raiser renews the claims asked
-     * for, off the request path. On the request path, at most once per budget until a renewal of its claim commits: a
-     * volatile read and write and an unpark, no allocation, no I/O; nothing while the fence is open (nothing renews).
+     * {@code b}'s use passed half its claim's margin ({@code Budget.Grant.admitted}): the raiser renews the claims asked
+     * for, off the request path. Called under {@code b}'s lock (which guards {@link Budget#queued}), at most once per ask
+     * of the budget ({@code renewAsked}, cleared when a renewal of its claim commits): a field read and write, one CAS
+     * (two if another budget pushed meanwhile) and an unpark; no allocation, no I/O; nothing while the fence is open
+     * (nothing renews). Also the raiser's, under the budget's lock too, to put back an ask a failed raise did not meet.
      */
-    void wantClaims() {
+    void wantClaims(Budget b) {
         if (open) return;
-        claimsAsked = true;
+        if (!b.queued) {
+            // on the stack once: a budget still on it (not yet taken) is raised by the pass that takes it, and the raiser
+            // clears `queued` only after it read the link, so the link is never rewritten while the raiser walks it
+            b.queued = true;
+            Budget head;
+            do {
+                head = asked.get();
+                b.nextAsked = head; // published by the CAS below (a volatile write), read after the raiser's getAndSet
+            } while (!asked.compareAndSet(head, b));
+        }
         claimsWanted.run();
     }
 
-    /** Whether a budget asked for a raise since the last call (the raiser's, which then looks for the budgets asking). */
-    boolean takeClaimsWanted() {
-        if (!claimsAsked) return false;
-        claimsAsked = false;
-        return true;
+    /**
+     * The budgets that asked since the raiser last took them, as a list linked through {@link Budget#nextAsked} (read
+     * each link before {@link Budget#unqueue}), or null for none. The raiser's, off the request path.
+     */
+    Budget takeAsked() {
+        return asked.get() == null ? null : asked.getAndSet(null);
     }
 
     /**

@@ -106,7 +106,7 @@ final class SessionLock {
             }
             if (connection == null) {
                 connection = bounded(db.dedicatedConnection());
-                if (keeper == null) {
+                if (keeper == null && !stopped) { // after stopKeeper, none: a beat already under way when it ran
                     keeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread t = new Thread(r, "switchboard-session-lock");
                         t.setDaemon(true);
@@ -280,9 +280,20 @@ final class SessionLock {
      * stay until the process ends or the server ends the silent session ({@link #SILENT_MILLIS}).
      */
     synchronized void stopKeeper() {
+        stopped = true;
         if (keeper != null) keeper.shutdownNow();
         keeper = null;
     }
+
+    /**
+     * Set by {@link #stopKeeper}: {@link #key} starts no keeper from then on. {@code SharedBudgets.stop} does not take
+     * {@code SharedBudgets}' lock (it would wait for a heartbeat under way, whose statements may take 10 s each on the
+     * unhealthy store that left ledger rows pending), so a heartbeat or an acquisition that read {@code closed} before
+     * the stop still runs, and its {@link #key} found the connection gone (the first one, or a lost one) and made a new
+     * one with a new keeper after the old one was stopped: a thread, holding this object, that outlived the stop
+     * (thirtieth session). Under this object's lock, as {@link #keeper} is.
+     */
+    private boolean stopped;
 
     private void closeQuietly() {
         if (connection == null) return;

@@ -197,15 +197,13 @@ final class SharedBudgets {
             try {
                 // asked first, parked only when nothing is: an ask (its unpark) before this thread started, or while it
                 // raised, is not lost (review: parked first, a budget that asked before the start waited for the beat)
-                if (!fence.takeClaimsWanted()) {
+                Budget head = fence.takeAsked();
+                if (head == null) {
                     java.util.concurrent.locks.LockSupport.park(this);
                     continue;
                 }
-                List<Budget> asked = new ArrayList<>();
-                for (Budget b : held()) if (b.claimWanted()) asked.add(b);
-                if (!asked.isEmpty() && renewFence(true, asked, null, 0)) {
-                    log.debug("budget grants: the claims of {} budget(s) raised ahead of need", asked.size());
-                }
+                raisePasses++;
+                raise(head);
             } catch (RuntimeException e) {
                 log.debug("budget grants: a raise of the claims failed ({}); the next beat renews them", e.toString());
             } catch (Throwable e) {
@@ -217,7 +215,9 @@ final class SharedBudgets {
                 if (Thread.currentThread().isInterrupted()) return;
             }
             // after a failed pass too (review: the sleep was skipped when the pass threw, so a store that kept failing
-            // was asked again at once, as fast as it failed, instead of once every RAISE_GAP_MILLIS)
+            // was asked again at once, as fast as it failed, instead of once every RAISE_GAP_MILLIS). Since a failed
+            // raise puts its asks back (thirtieth session), the sleep is also what keeps a refusing store from a spin:
+            // at most one pass, and one renewal of each budget, every RAISE_GAP_MILLIS
             try {
                 Thread.sleep(RAISE_GAP_MILLIS);
             } catch (InterruptedException e) {
@@ -225,6 +225,37 @@ final class SharedBudgets {
             }
         }
     }
+
+    /**
+     * One pass of the raiser over the budgets that asked ({@code head}, the stack {@link GrantFence#takeAsked} took): only
+     * those are looked at (before, every held budget was, O(N) a pass), and those still asking are renewed in one
+     * statement. An ask the renewal did not meet goes back on the stack (in {@code finally}: a throw too), for the next
+     * pass after the gap. The revoke count and the fence's arming are {@link #renewFence}'s, unchanged.
+     */
+    private void raise(Budget head) {
+        List<Budget> asked = new ArrayList<>();
+        for (Budget b = head; b != null; ) {
+            Budget next = b.nextAsked; // before unqueue: once off the stack, a call may push it again, relinking it
+            raiseExamined++;
+            if (b.unqueue()) asked.add(b);
+            b = next;
+        }
+        if (asked.isEmpty()) return;
+        try {
+            if (renewFence(true, asked, null, 0)) {
+                log.debug("budget grants: the claims of {} budget(s) raised ahead of need", asked.size());
+            }
+        } finally {
+            for (Budget b : asked) b.askAgainIfUnmet();
+        }
+    }
+
+    /** Budgets the raiser looked at, and its passes: written by its thread only, read by tests. */
+    private volatile long raiseExamined, raisePasses;
+
+    long raiseExamined() { return raiseExamined; }
+
+    long raisePasses() { return raisePasses; }
 
     /** The raiser's loop caught an Error: said once. */
     private volatile boolean raiserErred;
@@ -1154,6 +1185,14 @@ final class SharedBudgets {
         synchronized (renewal) {
             closed = true;
         }
+        // Not under this object's lock (thirtieth session, decided): it would make a shutdown with ledger rows pending,
+        // i.e. on an unhealthy store, wait for a heartbeat under way (statements of up to 10 s each). What may still run
+        // after `closed` is set: no renewal (the raiser's, a call's raise, an acquisition's: all read `closed` under
+        // `renewal`, above); a heartbeat or an acquisition that read `closed` before (under this object's lock) runs to
+        // its end. Its rows are ones a stop leaves anyway (release, which deletes them, holds this object's lock, so it
+        // waits for it); what it must not leave is a thread: its SessionLock.key may make the lock's connection again,
+        // and so a keeper, after stopKeeper below (SessionLock.stopped: none then), and its settleFence may start the
+        // raiser, whose loop reads `closed` (volatile, set above) first and ends at once
         Thread t = raiser;
         if (t != null) t.interrupt(); // parked or between raises: it ends
         sessionLock.stopKeeper();

@@ -99,15 +99,7 @@ final class ModelNames {
      * @throws GatewayException 400 when a wildcard matches but the model it names has no provider here
      */
     ModelGroup resolve(String name) {
-        if (name == null) return null;
-        ModelGroup g = byId.get(name);
-        if (g != null) return g;
-        GroupAlias alias = groupAliases.get(name);
-        if (alias != null && !alias.target().equals(name)) {
-            ModelGroup target = resolveWithoutAlias(alias.target());
-            if (target != null) return target;
-        }
-        return resolveWithoutAlias(name);
+        return walk(name, true);
     }
 
     /**
@@ -116,21 +108,26 @@ final class ModelNames {
      * a call would refuse has no group): for {@code count_tokens}, which a client may ask about invented names.
      */
     ModelGroup existing(String name) {
+        return walk(name, false);
+    }
+
+    /**
+     * {@link #resolve}'s and {@link #existing}'s one walk: the deployment id, then a group alias's target, then the name
+     * itself (each: the id, the model_name, a wildcard's group still kept). The two differed only in the last step, so
+     * it is a flag, not a function (no capturing lambda per call): {@code make} makes a wildcard's group for a name
+     * none kept ({@link #resolve}), else there is none ({@link #existing}). Before (thirtieth session, D7), two
+     * near-copies of the walk.
+     */
+    private ModelGroup walk(String name, boolean make) {
         if (name == null) return null;
         ModelGroup g = byId.get(name);
         if (g != null) return g;
         GroupAlias alias = groupAliases.get(name);
         if (alias != null && !alias.target().equals(name)) {
-            ModelGroup target = existingWithoutAlias(alias.target());
+            ModelGroup target = withoutAlias(alias.target(), make);
             if (target != null) return target;
         }
-        return existingWithoutAlias(name);
-    }
-
-    private ModelGroup existingWithoutAlias(String name) {
-        ModelGroup g = byId.get(name);
-        if (g == null) g = exact.get(name);
-        return g != null ? g : served.getIfPresent(name);
+        return withoutAlias(name, make);
     }
 
     /**
@@ -242,17 +239,34 @@ final class ModelNames {
                     + "with a default address, e.g. openai/… or anthropic/…, or have the operator set litellm_params.api_base "
                     + "on the entry (line " + t.line() + ").", "model");
         }
-        return GatewayException.badRequest("The model '" + name + "' matches the wildcard '" + route.pattern
-                + "' (line " + t.line() + "), which would send it to '" + full + "', but '" + concrete.provider()
-                + "' is not a provider this gateway has. Ask for a model of a provider it has, e.g. openai/… or anthropic/….", "model");
+        String at = "The model '" + name + "' matches the wildcard '" + route.pattern + "' (line " + t.line()
+                + "), which would send it to '" + full + "', but ";
+        if (why instanceof dev.switchboard.provider.ProviderRefusal.Setting s) {
+            // a provider this gateway has: the setting's name only (its value, and the operator's message, may be secret)
+            return GatewayException.badRequest(at + settingRefused(concrete, s) + ". Ask for a model of another provider, or "
+                    + "have the operator set litellm_params." + s.setting() + " on the entry (line " + t.line() + ").", "model");
+        }
+        if (why instanceof dev.switchboard.provider.ProviderRefusal.UnknownProvider) {
+            return GatewayException.badRequest(at + "'" + concrete.provider() + "' is not a provider this gateway has. Ask for a "
+                    + "model of a provider it has, e.g. openai/… or anthropic/….", "model");
+        }
+        // the provider refuses the model itself (a Vertex partner model, say)
+        return GatewayException.badRequest(at + "'" + concrete.provider() + "/' cannot serve that model. Ask for another model.",
+                "model");
     }
 
-    private ModelGroup resolveWithoutAlias(String name) {
+    /** What a caller is told of a setting refusal: the wildcard entry lacks it, or sets it to what the provider cannot use. */
+    private static String settingRefused(Deployment concrete, dev.switchboard.provider.ProviderRefusal.Setting s) {
+        return s.missing() ? "that wildcard entry does not set " + s.setting() + ", which '" + concrete.provider() + "/' needs"
+                : "that wildcard entry sets " + s.setting() + " to what '" + concrete.provider() + "/' cannot use";
+    }
+
+    private ModelGroup withoutAlias(String name, boolean make) {
         ModelGroup g = byId.get(name);
         if (g == null) g = exact.get(name);
         if (g != null) return g;
         g = served.getIfPresent(name);
-        if (g != null) return g;
+        if (g != null || !make) return g;
         WildcardRoute route = matching(name);
         if (route == null) return null;
         return served.get(name, n -> materialise(route, n));
@@ -313,8 +327,15 @@ final class ModelNames {
         } catch (dev.switchboard.provider.ProviderRefusal.MissingApiBase e) {
             throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', whose provider has no default "
                     + "address, and the wildcard entry (line " + entry.line() + ") sets no api_base.", "model");
-        } catch (IllegalArgumentException e) {
+        } catch (dev.switchboard.provider.ProviderRefusal.Setting e) {
+            throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', but "
+                    + settingRefused(concrete, e).replace("that wildcard entry", "the wildcard entry (line " + entry.line() + ")")
+                    + ".", "model");
+        } catch (dev.switchboard.provider.ProviderRefusal.UnknownProvider e) {
             throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', which no provider here serves.", "model");
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', which its provider cannot serve.",
+                    "model");
         }
         Target t = new Target(concrete, p);
         source.onNew().accept(t); // priced like the deployments it serves

@@ -69,15 +69,34 @@ class ClaimRaisePostgresIT {
     }
 
     /** One gateway's shared budgets on the test's store and the governor that admits through them. */
-    private record Shared(SharedBudgets budgets, Governor governor) {}
+    private record Shared(SharedBudgets budgets, Governor governor, EndUsers endUsers) {}
 
     private Shared start() {
+        return start(System::currentTimeMillis);
+    }
+
+    private Shared start(java.util.function.LongSupplier clock) {
         db = Database.open(url, null);
         vertx = Vertx.vertx();
         EndUsers endUsers = new EndUsers(BUDGET);
         KeyRegistry keys = new KeyRegistry(true);
-        SharedBudgets shared = new SharedBudgets(db, vertx, keys, endUsers, null, System::currentTimeMillis, SharedBudgets.LEASE_MILLIS);
-        return new Shared(shared, new Governor(keys, new LocalRateLimiter(), null, System::currentTimeMillis, shared, null, endUsers));
+        SharedBudgets shared = new SharedBudgets(db, vertx, keys, endUsers, null, clock, SharedBudgets.LEASE_MILLIS);
+        return new Shared(shared, new Governor(keys, new LocalRateLimiter(), null, clock, shared, null, endUsers), endUsers);
+    }
+
+    /** Ends this gateway's session lock's connection, as an operator or a pooler restart would. */
+    private void endLockConnection(SharedBudgets shared) throws Exception {
+        long key = SessionLock.keyOf(shared.gatewayId);
+        try (java.sql.Connection admin = Postgres.connect(url);
+             PreparedStatement ps = admin.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
+                     + "WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND classid::bigint = ? AND objid::bigint = ?")) {
+            ps.setLong(1, key >>> 32);
+            ps.setLong(2, key & 0xFFFFFFFFL);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the lock's connection ended").isEqualTo(1);
+            }
+        }
     }
 
     @Test
@@ -140,6 +159,191 @@ class ClaimRaisePostgresIT {
             assertThat(claimWrites()).as("the rows stay (covered until the lease or the lock goes)").isNotEmpty();
             inFlight.settle(1_000, 0, System.currentTimeMillis());
         } finally {
+            shared.release();
+        }
+    }
+
+    /**
+     * {@code user}'s budget asks the raiser for a raise: a call admitted within its claim that leaves its use at the
+     * claim, past half the margin (the fence must admit: within a fence's window of a beat). Returns the call.
+     */
+    private static Admission ask(Governor governor, Budget b, String user) throws Exception {
+        long room;
+        synchronized (b) {
+            room = b.grant().claimCap - b.grant().spent - b.reservedNow();
+        }
+        assertThat(room).as("room left under the claim").isPositive();
+        assertThat(b.claimWanted()).as("no ask before").isFalse();
+        Admission a = governor.admit(Caller.MASTER, user, List.of("m"), worst(room), () -> 0);
+        assertThat(b.claimWanted()).as("the call asked for a raise").isTrue();
+        return a;
+    }
+
+    /** Waits up to {@code millis} for {@code done}; whether it came. */
+    private static boolean within(long millis, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long until = System.nanoTime() + millis * 1_000_000;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - until > 0) return false;
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    /**
+     * Thirtieth session: the raiser found the budgets that asked by scanning every held budget (O(N) a pass on its
+     * thread). They are now a stack of the budgets that asked: with 40 other budgets held, alice's ask has the raiser
+     * look at alice alone, in one pass.
+     */
+    @Test
+    void theRaiserLooksOnlyAtTheBudgetsThatAsked() throws Exception {
+        Shared started = start();
+        SharedBudgets shared = started.budgets();
+        Governor governor = started.governor();
+        try {
+            for (int i = 0; i < 40; i++) admit(governor, "u" + i, 1_000).settle(1_000, 0, System.currentTimeMillis());
+            admit(governor, "alice", 1_000).settle(1_000, 0, System.currentTimeMillis());
+            // settled: whatever the warm-up calls asked is raised, and nothing asks while nothing is admitted
+            Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
+            shared.heartbeat(); // the periodic renewal: every claim written, every ask cleared; the fence armed
+            long examined = shared.raiseExamined();
+            long passes = shared.raisePasses();
+            Budget alice = started.endUsers().budgetIfHeld("alice");
+            String scope = Budget.Grant.endUser("alice").scope;
+            long written = claimWrites().get(scope);
+
+            Admission call = ask(governor, alice, "alice");
+            assertThat(within(5_000, () -> !alice.claimWanted())).as("alice's raise committed").isTrue();
+            assertThat(claimWrites().get(scope)).as("alice's claim row written by the raise").isNotEqualTo(written);
+            assertThat(shared.raisePasses() - passes).as("one pass").isEqualTo(1);
+            // before: every held budget (41) looked at for its flag
+            assertThat(shared.raiseExamined() - examined).as("budgets the raiser looked at").isEqualTo(1);
+            call.settle(1_000, 0, System.currentTimeMillis());
+        } finally {
+            shared.release();
+        }
+    }
+
+    /**
+     * Thirtieth session: a raise the store refused left the budget's flag set and the raiser parked, so no later call
+     * asked again and the ask waited for the next beat. It now goes back on the raiser's stack: with the claims' table
+     * locked (the renewal's statement times out after 2 s), alice's ask is tried again after the gap, and once the
+     * table is free her claim is raised with no beat.
+     */
+    @Test
+    void anAskIsNotLostWhenItsRaiseFails() throws Exception {
+        Shared started = start();
+        SharedBudgets shared = started.budgets();
+        Governor governor = started.governor();
+        try {
+            admit(governor, "alice", 1_000).settle(1_000, 0, System.currentTimeMillis());
+            admit(governor, "bob", 1_000).settle(1_000, 0, System.currentTimeMillis());
+            Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
+            shared.heartbeat();
+            Budget alice = started.endUsers().budgetIfHeld("alice");
+            String scope = Budget.Grant.endUser("alice").scope;
+            long written = claimWrites().get(scope);
+            long passes = shared.raisePasses();
+            Admission call;
+            try (java.sql.Connection blocker = Postgres.connect(url)) {
+                blocker.setAutoCommit(false);
+                try (var st = blocker.createStatement()) {
+                    st.execute("LOCK TABLE grant_claims IN ACCESS EXCLUSIVE MODE");
+                }
+                call = ask(governor, alice, "alice");
+                // the first raise fails (its statement times out on the lock) and a second pass takes the ask again
+                assertThat(within(10_000, () -> shared.raisePasses() - passes >= 2)).as("the raise tried again").isTrue();
+                assertThat(alice.claimWanted()).as("still asked: nothing committed").isTrue();
+                blocker.rollback();
+            }
+            // no beat: only the raiser writes her claim now (before: never, until the next beat)
+            assertThat(within(5_000, () -> !alice.claimWanted())).as("alice's raise committed once the store took it").isTrue();
+            assertThat(claimWrites().get(scope)).as("alice's claim row written by the raise").isNotEqualTo(written);
+            call.settle(1_000, 0, System.currentTimeMillis());
+        } finally {
+            shared.release();
+        }
+    }
+
+    /**
+     * Thirtieth session: a pass that fails (here the lock's connection ended by {@code pg_terminate_backend}, so each
+     * renewal fails at once) puts its ask back, and the raiser sleeps {@link SharedBudgets#RAISE_GAP_MILLIS} before
+     * the next: over a second, at most about a pass per gap, not a spin (checked: it fails with the sleep removed).
+     */
+    @Test
+    void aRefusingStoreIsAskedOncePerGapNotInASpin() throws Exception {
+        Shared started = start();
+        SharedBudgets shared = started.budgets();
+        Governor governor = started.governor();
+        try {
+            admit(governor, "alice", 1_000).settle(1_000, 0, System.currentTimeMillis());
+            Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
+            shared.heartbeat();
+            Budget alice = started.endUsers().budgetIfHeld("alice");
+            endLockConnection(shared);
+            Admission call = ask(governor, alice, "alice");
+            Thread.sleep(200); // the first failures
+            long passes = shared.raisePasses();
+            long window = 1_000;
+            Thread.sleep(window);
+            long made = shared.raisePasses() - passes;
+            assertThat(alice.claimWanted()).as("the raise keeps failing: still asked").isTrue();
+            assertThat(made).as("passes in %s ms (gap %s ms)", window, SharedBudgets.RAISE_GAP_MILLIS)
+                    .isGreaterThanOrEqualTo(2).isLessThanOrEqualTo(2 * window / SharedBudgets.RAISE_GAP_MILLIS + 2);
+            call.settle(1_000, 0, System.currentTimeMillis());
+        } finally {
+            shared.release();
+        }
+    }
+
+    /**
+     * Thirtieth session: {@link SharedBudgets#stop} does not wait for a heartbeat under way (it takes no lock of the
+     * shared budgets': on the unhealthy store that leaves ledger rows pending, a beat's statements take up to 10 s each).
+     * Such a beat, its lock's connection lost, made it again after the stop, with a new keeper thread that outlived the
+     * stop. Here the beat is held in its first step (an idle end user's row deleted, the table locked by the test)
+     * while the stop runs; released, it takes the lock again for the budget still held, and no keeper is left.
+     */
+    @Test
+    void aHeartbeatUnderWayAtAStopLeavesNoKeeperAfterIt() throws Exception {
+        java.util.Set<Thread> before = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        java.util.concurrent.atomic.AtomicLong skew = new java.util.concurrent.atomic.AtomicLong();
+        Shared started = start(() -> System.currentTimeMillis() + skew.get());
+        SharedBudgets shared = started.budgets();
+        Governor governor = started.governor();
+        Thread beat = null;
+        try {
+            admit(governor, "idle", 1_000).settle(0, 0, System.currentTimeMillis()); // nothing spent: it may be let go uncredited
+            Admission busy = admit(governor, "busy", 1_000); // in flight: held, so the beat goes on to take the lock
+            assertThat(threads("switchboard-session-lock", before)).as("the keeper, with the lock's first connection").hasSize(1);
+            endLockConnection(shared); // the next beat's key() makes the connection again
+            try (java.sql.Connection blocker = Postgres.connect(url)) {
+                blocker.setAutoCommit(false);
+                try (var st = blocker.createStatement()) {
+                    st.execute("LOCK TABLE budget_grants IN ACCESS EXCLUSIVE MODE");
+                }
+                skew.set(RowBudgets.IDLE_MILLIS + 1_000); // "idle" is let go by the beat, its row deleted first
+                java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+                beat = new Thread(() -> {
+                    try {
+                        shared.heartbeat();
+                    } catch (Throwable e) {
+                        failed.set(e);
+                    }
+                }, "test-beat");
+                beat.start();
+                Thread.sleep(500); // held on the table's lock, past its `closed` check
+                assertThat(beat.isAlive()).as("the beat waits for the table").isTrue();
+                shared.stop();
+                blocker.rollback();
+                beat.join(15_000);
+                assertThat(beat.isAlive()).as("the beat ended").isFalse();
+                assertThat(failed.get()).as("the beat").isNull();
+            }
+            // before: the beat's key() made a new connection and a new keeper, after stop() had stopped the old one
+            Thread.sleep(100);
+            assertThat(threads("switchboard-session-lock", before)).as("no keeper after the stop").isEmpty();
+            busy.settle(1_000, 0, System.currentTimeMillis());
+        } finally {
+            skew.set(0);
             shared.release();
         }
     }

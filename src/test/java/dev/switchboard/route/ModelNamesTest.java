@@ -31,7 +31,7 @@ class ModelNamesTest {
         Map<String, ModelGroup> groups = new LinkedHashMap<>();
         byAlias.forEach((a, m) -> groups.put(a, new ModelGroup(a, m, strategy, null, random::nextLong)));
         return new ModelNames(groups, aliases, new WildcardTargets(wildcards, d -> {
-            if (d.provider().equals("nosuch")) throw new IllegalArgumentException("unknown provider");
+            if (d.provider().equals("nosuch")) throw new dev.switchboard.provider.ProviderRefusal.UnknownProvider("unknown provider");
             return new FakeProvider(d);
         }, made::add), (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
     }
@@ -181,6 +181,30 @@ class ModelNamesTest {
         assertThat(n.existing("no-family-name?")).isNull();
     }
 
+    /**
+     * Thirtieth session (D7): {@code resolve} and {@code existing} are one walk whose last step differs; through a group
+     * alias to a name a wildcard serves, {@code existing} finds nothing until {@code resolve} made the group, then that
+     * group, and never makes one itself.
+     */
+    @Test
+    void existingWalksResolvesOrderThroughAnAliasButMakesNothing() {
+        RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
+        Random random = new Random(1);
+        ModelNames n = new ModelNames(Map.of(), Map.of("fast", new GroupAlias("gpt-4o-mini", false)),
+                new WildcardTargets(List.of(entry("*", "", "*", Map.of())), FakeProvider::new, made::add, d -> { }, d -> { }),
+                (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
+        assertThat(n.existing("fast")).as("no group made yet").isNull();
+        assertThat(n.existing("gpt-4o-mini")).isNull();
+        assertThat(made).as("a lookup makes nothing").isEmpty();
+        ModelGroup g = n.resolve("fast");
+        assertThat(g).as("the alias's target, made by the wildcard").isNotNull();
+        assertThat(made).hasSize(1);
+        assertThat(n.existing("fast")).as("the alias reaches the kept group").isSameAs(g);
+        assertThat(n.existing("gpt-4o-mini")).isSameAs(g);
+        assertThat(n.resolve("gpt-4o-mini")).isSameAs(g);
+        assertThat(made).as("nothing made again").hasSize(1);
+    }
+
     /** onNew refusing the second member (no group is cached): the first member it was told of is told gone again. */
     @Test
     void aMemberOnNewRefusesGivesBackTheOnesToldBefore() {
@@ -229,6 +253,35 @@ class ModelNamesTest {
                 .hasMessageContaining("sets no api_base").hasMessageNotContaining("no provider here serves");
         assertThatThrownBy(() -> n.wildcardTarget(bare, "nosuch/model")).isInstanceOf(GatewayException.class)
                 .hasMessageContaining("which no provider here serves");
+        assertThat(made).isEmpty();
+    }
+
+    /**
+     * A provider this gateway has refusing one of the wildcard entry's settings (a bare {@code *} sending
+     * {@code vertex_ai/…} to an entry whose vertex_location is no location, {@code azure/…} with no credential) is said
+     * as that setting, on a call and on the health check's target, never "not a provider"; the setting's value is not
+     * in the caller's text.
+     */
+    @Test
+    void aProviderRefusingASettingOfTheEntryNamesTheSetting() {
+        var registry = dev.switchboard.provider.ProviderRegistry.standard();
+        RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
+        Random random = new Random(1);
+        Deployment bare = new Deployment("*", "", "*", "https://r.example.com", null, null, null, null, Map.of(),
+                Map.of("vertex_project", "p-1", "vertex_location", "secret-place/9"), Map.of(), 4);
+        ModelNames n = new ModelNames(Map.of(), Map.of(), new WildcardTargets(List.of(bare), d -> {
+            registry.check(d, k -> null);
+            return new FakeProvider(d);
+        }, made::add, d -> registry.check(d, k -> null), t -> { }),
+                (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
+        assertThatThrownBy(() -> n.resolve("vertex_ai/gemini-2.5-flash")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("sets vertex_location to what 'vertex_ai/' cannot use")
+                .hasMessageContaining("litellm_params.vertex_location on the entry (line 4)")
+                .hasMessageNotContaining("is not a provider").hasMessageNotContaining("secret-place");
+        assertThatThrownBy(() -> n.resolve("azure/gpt4o")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("does not set api_key, which 'azure/' needs").hasMessageNotContaining("is not a provider");
+        assertThatThrownBy(() -> n.wildcardTarget(bare, "azure/gpt4o")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("the wildcard entry (line 4) does not set api_key").hasMessageNotContaining("no provider here serves");
         assertThat(made).isEmpty();
     }
 }
