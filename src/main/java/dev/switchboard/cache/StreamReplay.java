@@ -66,6 +66,18 @@ public final class StreamReplay implements ChatStream {
                 extra = extra.deepCopy();
                 extra.remove("thinking_blocks");
             } else if (extra != null && extra.get(ReasoningDetails.FIELD) instanceof com.fasterxml.jackson.databind.node.ArrayNode details
+                    && ReasoningDetails.replayOneByOne(details, m.reasoning())) {
+                // several of Claude's signed blocks: one piece each, its own text as the reasoning, as a live stream sends
+                // them, so the Anthropic encoder ends each block with its own signature (one piece with the whole
+                // reasoning gave block 0 every text and block 1 its own again); the texts joined are the reasoning
+                for (com.fasterxml.jackson.databind.JsonNode detail : details) {
+                    out.add(chunk(i, new Delta(null, null, ReasoningDetails.ownText(detail), null, List.of(),
+                            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().set(ReasoningDetails.FIELD,
+                                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(detail))), null));
+                }
+                extra = extra.deepCopy();
+                extra.remove(ReasoningDetails.FIELD);
+            } else if (extra != null && extra.get(ReasoningDetails.FIELD) instanceof com.fasterxml.jackson.databind.node.ArrayNode details
                     && !details.isEmpty()) {
                 // OpenRouter's details (Claude's signature) with the reasoning they are of, in one piece, not on the text's:
                 // the Anthropic encoder reads that piece's signature as the end of its thinking block

@@ -102,6 +102,35 @@ public final class ReasoningDetails {
     }
 
     /**
+     * Whether a stored answer's details are replayed one detail a piece ({@code StreamReplay}), each with its own text as
+     * the piece's reasoning, as a live stream sends them: when they hold more than one of Claude's signed or encrypted
+     * details, all of them are Claude's, and their texts joined are the answer's plain reasoning (so a client that reads
+     * the reasoning gets the same text). One piece with the whole reasoning beside several signed details would give an
+     * Anthropic client a first block with every text. False otherwise: the answer is replayed as one piece, as before.
+     */
+    public static boolean replayOneByOne(JsonNode details, String reasoning) {
+        if (details == null || !details.isArray() || details.size() < 2) return false;
+        int signed = 0;
+        StringBuilder joined = new StringBuilder();
+        for (JsonNode d : details) {
+            if (!claude(d)) return false;
+            String type = d.path("type").asText();
+            if (type.equals("reasoning.encrypted") && d.path("data").isTextual()) signed++;
+            if (type.equals("reasoning.text") && !d.path("signature").asText("").isEmpty()) signed++;
+            String own = ownText(d);
+            if (own != null) joined.append(own);
+        }
+        return signed > 1 && joined.toString().equals(reasoning == null ? "" : reasoning);
+    }
+
+    /** One detail's text: a {@code reasoning.text}'s text, a {@code reasoning.summary}'s summary; null when it has none. */
+    public static String ownText(JsonNode d) {
+        String type = d.path("type").asText();
+        JsonNode t = type.equals("reasoning.text") ? d.get("text") : type.equals("reasoning.summary") ? d.get("summary") : null;
+        return t != null && t.isTextual() && !t.textValue().isEmpty() ? t.textValue() : null;
+    }
+
+    /**
      * The reasoning text Claude's details hold ({@code reasoning.text} texts, {@code reasoning.summary} summaries), for a
      * piece that came without OpenRouter's plain {@code reasoning} beside it; null when there is none. Another format's
      * details (OpenAI's, Gemini's) are not read: the provider's plain reasoning carries their text, and a block made

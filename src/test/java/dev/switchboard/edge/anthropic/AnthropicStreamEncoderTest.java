@@ -162,8 +162,8 @@ class AnthropicStreamEncoderTest {
     }
 
     /**
-     * One piece with two signed details and no plain reasoning beside them (a replay, or OpenRouter sending two of
-     * Claude's blocks at once): each detail is its own thinking block with its own text once and its own signature, in
+     * One piece with two signed details and no plain reasoning beside them (OpenRouter sending two of Claude's blocks
+     * at once; a cache replay sends the plain reasoning beside them, see aCacheReplayOfSeveralSignedBlocks…): each detail is its own thinking block with its own text once and its own signature, in
      * order; a signed detail followed by an unsigned one opens the next block for that text, whose signature comes
      * later. Before, the first block held both texts and the second repeated its own.
      */
@@ -186,6 +186,48 @@ class AnthropicStreamEncoderTest {
                 "content_block_delta 1 signature_delta sigB", "content_block_stop 1",
                 "content_block_start 2 thinking", "content_block_delta 2 thinking_delta Third ",
                 "content_block_delta 2 thinking_delta ends.", "content_block_delta 2 signature_delta sigC", "content_block_stop 2",
+                "content_block_start 3 text", "content_block_delta 3 text_delta Sunny.", "content_block_stop 3",
+                "message_delta", "message_stop");
+    }
+
+    /**
+     * A cache hit of an answer of two of Claude's signed blocks (and an encrypted one) streamed to an Anthropic client,
+     * through the cache's recorder and {@code StreamReplay}: each block has its own text once and its own signature.
+     * Before, the replay sent the whole reasoning beside all the details in one piece, so block 0 held "First.Second."
+     * with sigA and block 1 repeated "Second." with sigB.
+     */
+    @Test
+    void aCacheReplayOfSeveralSignedBlocksGivesEachItsOwnTextAndSignature() {
+        List<ChatChunk> replayed = new ArrayList<>();
+        dev.switchboard.model.ChunkSink collect = new dev.switchboard.model.ChunkSink() {
+            @Override public void chunk(ChatChunk c) { replayed.add(c); }
+            @Override public void flush() {}
+            @Override public void end() {}
+            @Override public void fail(dev.switchboard.model.GatewayException error) {}
+            @Override public boolean writeQueueFull() { return false; }
+            @Override public void drainHandler(Runnable onDrain) {}
+        };
+        dev.switchboard.model.ChatResponse[] stored = new dev.switchboard.model.ChatResponse[1];
+        dev.switchboard.cache.StreamRecorder rec = new dev.switchboard.cache.StreamRecorder(collect, r -> stored[0] = r);
+        rec.chunk(details("First.Second.", "", "[{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\""
+                + CLAUDE + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Second.\",\"signature\":\"sigB\"" + CLAUDE
+                + ",\"index\":1},{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgB\"" + CLAUDE + ",\"index\":2}]"));
+        rec.chunk(details(null, "Sunny.", "[]"));
+        rec.chunk(finish());
+        rec.end();
+        replayed.clear();
+        new dev.switchboard.cache.StreamReplay(stored[0]).start(collect);
+
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        List<String> all = new ArrayList<>();
+        for (ChatChunk c : replayed) all.addAll(fullEvents(enc.chunk(c)));
+        all.addAll(fullEvents(enc.end()));
+        assertThat(all).containsExactly("message_start",
+                "content_block_start 0 thinking", "content_block_delta 0 thinking_delta First.",
+                "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
+                "content_block_start 1 thinking", "content_block_delta 1 thinking_delta Second.",
+                "content_block_delta 1 signature_delta sigB", "content_block_stop 1",
+                "content_block_start 2 redacted_thinking EmwKAhgB", "content_block_stop 2",
                 "content_block_start 3 text", "content_block_delta 3 text_delta Sunny.", "content_block_stop 3",
                 "message_delta", "message_stop");
     }
