@@ -120,7 +120,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             if ((reasoning == null || reasoning.isEmpty()) && details != null) {
                 // without the plain reasoning, a piece with signed details is walked detail by detail: each signed one ends
                 // its own block with its own text (several signed blocks in one piece are several blocks, not one)
-                if (d.extra().get("thinking_blocks") == null) inOrder = dev.switchboard.model.ReasoningDetails.inOrder(details);
+                if (!(d.extra().get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode)) inOrder = dev.switchboard.model.ReasoningDetails.inOrder(details);
                 if (inOrder == null) reasoning = dev.switchboard.model.ReasoningDetails.text(details);
             }
             if (inOrder != null) {

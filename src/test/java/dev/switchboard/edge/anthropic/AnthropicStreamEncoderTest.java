@@ -232,6 +232,21 @@ class AnthropicStreamEncoderTest {
                 "message_delta", "message_stop");
     }
 
+    /** A piece whose {@code thinking_blocks} is a JSON null is walked detail by detail, as one without the field. */
+    @Test
+    void aNullThinkingBlocksFieldDoesNotStopTheWalkByDetail() {
+        ChatChunk piece = details(null, "", "[{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\""
+                + CLAUDE + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Second.\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":1}]");
+        piece.choices().get(0).delta().extra().putNull("thinking_blocks");
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        List<String> all = new ArrayList<>(fullEvents(enc.chunk(piece)));
+        assertThat(all).containsExactly("message_start",
+                "content_block_start 0 thinking", "content_block_delta 0 thinking_delta First.",
+                "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
+                "content_block_start 1 thinking", "content_block_delta 1 thinking_delta Second.",
+                "content_block_delta 1 signature_delta sigB", "content_block_stop 1");
+    }
+
     /** A piece whose one detail holds the last text and the signature ends the block streamed so far (as before). */
     @Test
     void aSignedDetailWithTextEndsTheOpenBlock() {
