@@ -126,7 +126,8 @@ final class DeploymentPrices {
     /** The price of the entry of {@code deploymentId} whose model_info.id is {@code modelId}, or null when there is none. */
     private Priced byModelId(String deploymentId, String modelId) {
         Deployment d = byModelId.get(modelId);
-        if (d != null) return d.isId(deploymentId) ? byEntry.get(d) : null;
+        if (d != null && d.isId(deploymentId)) return byEntry.get(d);
+        // a config entry of another id with this model_info.id: a wildcard holder of this id may still have it
         Held[] held = wildcardById.get(deploymentId);
         if (held == null) return null;
         for (Held h : held) {
