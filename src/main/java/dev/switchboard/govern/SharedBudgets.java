@@ -250,11 +250,34 @@ final class SharedBudgets {
      */
     private boolean raise(Budget head) {
         List<Budget> asked = new ArrayList<>();
-        for (Budget b = head; b != null; ) {
-            Budget next = b.nextAsked; // before unqueue: once off the stack, a call may push it again, relinking it
-            raiseExamined++;
-            if (b.unqueue()) asked.add(b);
-            b = next;
+        Budget b = head; // the first not yet taken off the stack
+        Budget taking = null; // taken off (or being), not yet in `asked`
+        boolean walked = false;
+        try {
+            while (b != null) {
+                Budget next = b.nextAsked; // before unqueue: once off the stack, a call may push it again, relinking it
+                raiseExamined++;
+                taking = b;
+                boolean asks = b.unqueue();
+                b = next;
+                if (asks) asked.add(taking);
+                taking = null;
+            }
+            walked = true;
+        } finally {
+            if (!walked) {
+                // a throw part-way (an Error: an OutOfMemoryError in add) left the rest of the list off the stack with
+                // `queued` set, so no later ask could push them again (review, thirtieth session): every budget of the
+                // list is taken off and, if it still asks, put back for the next pass
+                for (Budget a : asked) a.askAgainIfUnmet();
+                if (taking != null) taking.askAgainIfUnmet();
+                while (b != null) {
+                    Budget next = b.nextAsked;
+                    b.unqueue();
+                    b.askAgainIfUnmet();
+                    b = next;
+                }
+            }
         }
         if (asked.isEmpty()) return true;
         try {
@@ -264,7 +287,7 @@ final class SharedBudgets {
             }
             return false;
         } finally {
-            for (Budget b : asked) b.askAgainIfUnmet();
+            for (Budget a : asked) a.askAgainIfUnmet();
         }
     }
 
