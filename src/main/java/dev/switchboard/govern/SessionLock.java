@@ -104,6 +104,9 @@ final class SessionLock {
                 // reset under it (a pooler, pg_advisory_unlock_all), so it is taken again on the same connection
                 if (held == null) closeQuietly();
             }
+            // once stopped, no new connection (review, thirtieth session): a beat under way at the stop would open one,
+            // and take the lock on it, that nothing closes until the process ends; the rows then name no lock
+            if (connection == null && stopped) return null;
             if (connection == null) {
                 connection = bounded(db.dedicatedConnection());
                 if (keeper == null && !stopped) { // after stopKeeper, none: a beat already under way when it ran

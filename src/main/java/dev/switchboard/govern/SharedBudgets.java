@@ -673,6 +673,9 @@ final class SharedBudgets {
             return;
         }
         if (fenced) renewFence(true); // one round trip first: the fence does not wait for the beat's longer transaction
+        // a beat under way at a stop (it read `closed` before) ends here, before key() could open a new lock connection
+        // that nobody then closes (review, thirtieth session): its rows are ones a stop leaves anyway
+        if (closed) return;
         long startNanos = nanoClock.getAsLong(); // before the rows' heartbeat_at is read: the fence counts from no later
         Long key = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
         long hold = sessionLock.hold();

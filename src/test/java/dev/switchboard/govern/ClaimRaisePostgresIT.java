@@ -99,6 +99,21 @@ class ClaimRaisePostgresIT {
         }
     }
 
+    /** How many sessions hold this gateway's session lock. */
+    private int lockHolders(SharedBudgets shared) throws Exception {
+        long key = SessionLock.keyOf(shared.gatewayId);
+        try (java.sql.Connection admin = Postgres.connect(url);
+             PreparedStatement ps = admin.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                     + "AND granted AND objsubid = 1 AND classid::bigint = ? AND objid::bigint = ?")) {
+            ps.setLong(1, key >>> 32);
+            ps.setLong(2, key & 0xFFFFFFFFL);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     @Test
     void aRaiseForOneBudgetWritesThatBudgetsClaimOnly() throws Exception {
         Shared started = start();
@@ -344,6 +359,8 @@ class ClaimRaisePostgresIT {
             // before: the beat's key() made a new connection and a new keeper, after stop() had stopped the old one
             Thread.sleep(100);
             assertThat(threads("switchboard-session-lock", before)).as("no keeper after the stop").isEmpty();
+            // review: the beat's key() still opened a new connection and took the lock on it, never closed
+            assertThat(lockHolders(shared)).as("sessions holding the lock after the stop").isZero();
             busy.settle(1_000, 0, System.currentTimeMillis());
         } finally {
             skew.set(0);
