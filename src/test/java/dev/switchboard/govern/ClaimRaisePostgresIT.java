@@ -220,8 +220,13 @@ class ClaimRaisePostgresIT {
             // settled: whatever the warm-up calls asked is raised, and nothing asks while nothing is admitted
             Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
             shared.heartbeat(); // the periodic renewal: every claim written, every ask cleared; the fence armed
-            long examined = shared.raiseExamined();
-            long passes = shared.raisePasses();
+            // a warm-up pass may still be running: the counters are read once they hold still over a few gaps
+            long examined, passes;
+            do {
+                examined = shared.raiseExamined();
+                passes = shared.raisePasses();
+                Thread.sleep(3 * SharedBudgets.RAISE_GAP_MILLIS);
+            } while (examined != shared.raiseExamined() || passes != shared.raisePasses());
             Budget alice = started.endUsers().budgetIfHeld("alice");
             String scope = Budget.Grant.endUser("alice").scope;
             long written = claimWrites().get(scope);
