@@ -15,11 +15,26 @@ import dev.switchboard.model.ChatResponse;
  * @param modelId    the deployment entry that answered: its {@code model_info.id} (the ledger's {@code model_id}), so a
  *                   hit's ledger row names the entry whose answer it got; null when the entry has none, or the entry was
  *                   stored before it was kept (by an older gateway sharing Redis too)
+ * @param costNanos  what the answer cost on the deployment entry that served it when it was stored, in nano-dollars (its
+ *                   ledger row's cost, less any failed attempt billed before it); {@link #UNPRICED} when that entry had
+ *                   no price; null when not known (an answer without usage, or an entry stored by an older gateway). A
+ *                   hit whose entry the current config no longer has is priced at it (docs/architecture.md, "A cache
+ *                   hit priced by the entry that stored it")
  */
 public record CachedAnswer(String entryId, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
-                           String tier, ChatResponse response, String modelId) {
+                           String tier, ChatResponse response, String modelId, Long costNanos) {
+    /** {@link #costNanos} of an answer whose entry had no price. */
+    public static final long UNPRICED = -1;
+
     public CachedAnswer {
         if (modelId != null && modelId.isEmpty()) modelId = null;
+        if (costNanos != null && costNanos < 0) costNanos = UNPRICED;
+    }
+
+    /** An entry whose cost is not known. */
+    public CachedAnswer(String entryId, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
+                        String tier, ChatResponse response, String modelId) {
+        this(entryId, namespace, createdAtMillis, expiresAtMillis, deployment, tier, response, modelId, null);
     }
 
     /** An entry that names no deployment entry. */

@@ -39,6 +39,8 @@ public final class CachedAnswerCodec {
     private static final SerializedString F_AUTO_TIER = new SerializedString("auto_tier");
     /** The deployment entry's {@code model_info.id} ({@code CachedAnswer.modelId}). */
     private static final SerializedString F_MODEL_ID = new SerializedString("model_id");
+    /** What the answer cost on its entry when stored ({@code CachedAnswer.costNanos}). */
+    private static final SerializedString F_COST_NANOS = new SerializedString("cost_nanos");
     private static final SerializedString F_ID = new SerializedString("id");
     private static final SerializedString F_MODEL = new SerializedString("model");
     private static final SerializedString F_FINGERPRINT = new SerializedString("fingerprint");
@@ -123,6 +125,12 @@ public final class CachedAnswerCodec {
             if (a.modelId() != null) {
                 g.writeFieldName(F_MODEL_ID);
                 g.writeString(a.modelId());
+            }
+            // likewise only when known: an older entry reads as unknown (priced by its id, as before), an older gateway
+            // skips it
+            if (a.costNanos() != null) {
+                g.writeFieldName(F_COST_NANOS);
+                g.writeNumber(a.costNanos());
             }
             ChatResponse r = a.response();
             g.writeFieldName(F_ID);
@@ -241,7 +249,8 @@ public final class CachedAnswerCodec {
                     o.hasNonNull("usage") ? usage(o.get("usage")) : null, text(o, "fingerprint"), text(o, "tier"), raw, null,
                     o.get("extra") instanceof ObjectNode x ? x : null);
             return new CachedAnswer(text(o, "entry"), text(o, "ns"), o.path("created").asLong(), o.path("expires").asLong(),
-                    text(o, "deployment"), text(o, "auto_tier"), r, text(o, "model_id"));
+                    text(o, "deployment"), text(o, "auto_tier"), r, text(o, "model_id"),
+                    o.path("cost_nanos").isIntegralNumber() ? o.get("cost_nanos").asLong() : null);
         } catch (IOException | RuntimeException e) {
             return null;
         }

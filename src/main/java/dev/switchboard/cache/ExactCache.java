@@ -60,8 +60,9 @@ public interface ExactCache {
      * bytes without ever making the key's hex form; the others store the {@link CachedAnswer} with it.
      */
     default Future<Boolean> put(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
-                                String modelId, String tier, dev.switchboard.model.ChatResponse response) {
-        return put(new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, tier, response, modelId));
+                                String modelId, Long costNanos, String tier, dev.switchboard.model.ChatResponse response) {
+        return put(new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, tier, response, modelId,
+                costNanos));
     }
 
     /**
@@ -71,7 +72,8 @@ public interface ExactCache {
      *         could not be written ({@link Unavailable} when the store itself is not there)
      */
     Future<Boolean> putUnlessFlushed(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis,
-                                     String deployment, String modelId, String tier, dev.switchboard.model.ChatResponse response,
+                                     String deployment, String modelId, Long costNanos, String tier,
+                                     dev.switchboard.model.ChatResponse response,
                                      long epoch);
 
     /** Removes one entry, in whatever namespace. @return how many were removed */

@@ -112,12 +112,12 @@ public final class LocalExactCache implements ExactCache {
 
     @Override
     public Future<Boolean> putUnlessFlushed(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis,
-                                            String deployment, String modelId, String tier,
+                                            String deployment, String modelId, Long costNanos, String tier,
                                             dev.switchboard.model.ChatResponse response, long epoch) {
         long lock = flushLock.readLock();
         try {
             if (this.epoch != epoch) return Future.succeededFuture(false); // flushed since the request looked up
-            return put(key, namespace, createdAtMillis, expiresAtMillis, deployment, modelId, tier, response);
+            return put(key, namespace, createdAtMillis, expiresAtMillis, deployment, modelId, costNanos, tier, response);
         } finally {
             flushLock.unlockRead(lock);
         }
@@ -158,19 +158,20 @@ public final class LocalExactCache implements ExactCache {
 
     @Override
     public Future<Boolean> put(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
-                               String modelId, String tier, dev.switchboard.model.ChatResponse response) {
+                               String modelId, Long costNanos, String tier, dev.switchboard.model.ChatResponse response) {
         if (closed) return Future.succeededFuture(false);
         if (relays != null && RelayEntry.fits(response, tier)) { // the upstream's bytes: no encoding, and no hex key
             OffHeapBytes bytes;
             try {
-                bytes = RelayEntry.write(key, namespace, createdAtMillis, expiresAtMillis, deployment, modelId, tier, response);
+                bytes = RelayEntry.write(key, namespace, createdAtMillis, expiresAtMillis, deployment, modelId, costNanos, tier,
+                        response);
             } catch (OutOfMemoryError e) {
                 return noDirectMemory(e);
             }
             return keep(bytes);
         }
         return put(key, new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, tier, response,
-                modelId));
+                modelId, costNanos));
     }
 
     private Future<Boolean> put(EntryKey key, CachedAnswer answer) {

@@ -121,12 +121,12 @@ public final class RedisExactCache implements ExactCache {
 
     @Override
     public Future<Boolean> putUnlessFlushed(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis,
-                                            String deployment, String modelId, String tier,
+                                            String deployment, String modelId, Long costNanos, String tier,
                                             dev.switchboard.model.ChatResponse response, long epoch) {
         long ttl = expiresAtMillis - System.currentTimeMillis();
         if (ttl <= 0) return Future.succeededFuture(false);
         CachedAnswer a = new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, tier, response,
-                modelId);
+                modelId, costNanos);
         String value = new String(CachedAnswerCodec.encode(a), StandardCharsets.UTF_8);
         List<String> args = List.of(STORE_SHA, "2", EPOCH, key(namespace, a.entryId()), Long.toString(epoch), value, Long.toString(ttl));
         // EVALSHA: the script's text once per Redis, not with every store; a Redis that has not seen it yet (or was

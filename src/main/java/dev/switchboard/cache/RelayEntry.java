@@ -16,22 +16,25 @@ import java.nio.charset.StandardCharsets;
  * which may use the providers): the same canonical answer the miss had, with its relay, so an OpenAI-dialect client's
  * hit is written from the bytes again, and any other client (Anthropic, a stream replay) gets the canonical records.
  *
- * <p>Layout: {@code answer bytes | tier (n, UTF-8) | created (8) | usage: present (1), 11 counts (4 each) | dialect (1) |
- * n (2) | TAG (1)}. The codec's entries are one JSON object, so their last byte is '}', never {@link #TAG}. The TAG is
- * also the layout's version: 1 had 10 counts (before the answer's image tokens), 2 no tier (before a hit of the auto
- * alias said its tier); entries live in this process's memory only, so no entry of another layout is ever read, but
+ * <p>Layout: {@code answer bytes | tier (n, UTF-8) | created (8) | cost (8) | usage: present (1), 11 counts (4 each) |
+ * dialect (1) | n (2) | TAG (1)}. The codec's entries are one JSON object, so their last byte is '}', never {@link #TAG}.
+ * The TAG is also the layout's version: 1 had 10 counts (before the answer's image tokens), 2 no tier (before a hit of
+ * the auto alias said its tier), 3 no cost (before a hit was priced by what its answer cost, {@link CachedAnswer#costNanos});
+ * entries live in this process's memory only, so no entry of another layout is ever read, but
  * one would not be taken for this one (it would be read as the codec's, a miss). The usage is kept apart because
- * the bytes' own usage is the upstream's and a stage may have replaced it ({@link ChatResponse#withUsage}); its cost
- * is not kept (a stored answer is priced again when it is served, as the codec's entries are). The tier (the auto
+ * the bytes' own usage is the upstream's and a stage may have replaced it ({@link ChatResponse#withUsage}). The cost is
+ * {@link CachedAnswer#costNanos}, {@link #NO_COST} when not known. The tier (the auto
  * alias's {@code x-switchboard-tier}, see {@link CachedAnswer#tier()}) is the only part of variable length, so it sits
  * before the fixed part, whose place from the end never moves; n is 0 for every other alias's entry.
  */
 final class RelayEntry {
     /** The last byte of a relay entry. */
-    static final byte TAG = 3;
+    static final byte TAG = 4;
+    /** The cost field of an entry whose cost is not known. */
+    private static final long NO_COST = Long.MIN_VALUE;
     private static final byte OPENAI_CHAT = 1;
     /** The fixed part of the trailer, after the tier's bytes. */
-    static final int TRAILER = 8 + 1 + 11 * 4 + 1 + 2 + 1;
+    static final int TRAILER = 8 + 8 + 1 + 11 * 4 + 1 + 2 + 1;
     /**
      * A tier of at most this many characters has at most 0xFFFF bytes in UTF-8 (3 bytes a char at most), the most the
      * two-byte n says. A real tier is {@code smart; reason=keyword:<word>}, far shorter; a longer one (a huge keyword in
@@ -54,13 +57,13 @@ final class RelayEntry {
 
     /** The entry under {@code key}, off the heap: the answer's bytes as the upstream sent them, then the trailer. */
     static OffHeapBytes write(EntryKey key, CachedAnswer a) {
-        return write(key, a.namespace(), a.createdAtMillis(), a.expiresAtMillis(), a.deployment(), a.modelId(), a.tier(),
-                a.response());
+        return write(key, a.namespace(), a.createdAtMillis(), a.expiresAtMillis(), a.deployment(), a.modelId(), a.costNanos(),
+                a.tier(), a.response());
     }
 
     /** As {@link #write(EntryKey, CachedAnswer)}, from the answer's parts; {@link #fits} said yes to them. */
     static OffHeapBytes write(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
-                              String modelId, String tier, ChatResponse r) {
+                              String modelId, Long costNanos, String tier, ChatResponse r) {
         RelayedAnswer rel = r.relayed();
         // an entry without a tier (any alias but auto) is written with no new object, as before the tier was kept
         byte[] tierBytes = tier == null ? null : tier.getBytes(StandardCharsets.UTF_8);
@@ -68,6 +71,7 @@ final class RelayEntry {
         ByteBuffer t = n <= KEPT_TIER ? TRAILERS.get().clear() : ByteBuffer.allocate(TRAILER + n);
         if (n > 0) t.put(tierBytes);
         t.putLong(createdAtMillis);
+        t.putLong(costNanos == null ? NO_COST : costNanos);
         Usage u = r.usage();
         t.put((byte) (u == null ? 0 : 1));
         if (u == null) u = Usage.ZERO;
@@ -89,6 +93,7 @@ final class RelayEntry {
         int fixed = bytes.length - TRAILER;
         ByteBuffer t = ByteBuffer.wrap(bytes, fixed, TRAILER);
         long created = t.getLong();
+        long cost = t.getLong();
         boolean hasUsage = t.get() == 1;
         Usage u = new Usage(t.getInt(), t.getInt(), t.getInt(), t.getInt(), t.getInt(), t.getInt(),
                 new Usage.Details(t.getInt(), t.getInt(), t.getInt(), t.getInt(), t.getInt()));
@@ -100,7 +105,7 @@ final class RelayEntry {
         try {
             ChatResponse r = reader.read(RelayedEvent.OPENAI_CHAT, bytes, len);
             return new CachedAnswer(entryId, namespace, created, expiresAtMillis, deployment, tier, r.withUsage(hasUsage ? u : null),
-                    modelId);
+                    modelId, cost == NO_COST ? null : cost);
         } catch (Exception e) {
             return null;
         }

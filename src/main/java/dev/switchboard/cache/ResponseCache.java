@@ -279,8 +279,10 @@ public final class ResponseCache {
      *                hit says it again, so "which tier served my auto traffic" counts the hits too
      * @param modelId the deployment entry that answered, its {@code model_info.id}; null or "" without one: a hit's ledger
      *                row names it
+     * @param costNanos what the answer cost on that entry ({@link CachedAnswer#costNanos}), null when not known: a hit
+     *                whose entry is gone from the config is priced at it
      */
-    public void store(Plan plan, String deployment, String modelId, String route, String tier, ChatResponse r) {
+    public void store(Plan plan, String deployment, String modelId, Long costNanos, String route, String tier, ChatResponse r) {
         if (modelId != null && modelId.isEmpty()) modelId = null;
         if (plan.controls().noStore() || !"primary".equals(route) || !storable(r)) return;
         long now = clock.getAsLong();
@@ -292,7 +294,8 @@ public final class ResponseCache {
             // with the upstream's bytes, if any: the in-memory store keeps (and weighs) those instead of encoding the answer;
             // the key as it is: the in-memory store keeps such an answer without ever making the key's hex form.
             // Counted as a store only when stored: not when a flush came since the lookup, nor when the store failed
-            store.putUnlessFlushed(plan.key(), plan.namespace(), now, now + ttl * 1000, deployment, modelId, tier, r, epoch).onComplete(done -> {
+            store.putUnlessFlushed(plan.key(), plan.namespace(), now, now + ttl * 1000, deployment, modelId, costNanos, tier, r, epoch)
+                    .onComplete(done -> {
                 if (done.succeeded()) {
                     if (done.result()) stores.increment();
                     return;
@@ -305,7 +308,7 @@ public final class ResponseCache {
         }
         if (semantic != null && plan.semantic()) { // its entries hold the records: without the bytes, held and not weighed
             CachedAnswer a = new CachedAnswer(plan.entryId(), plan.namespace(), now, now + ttl * 1000, deployment, tier,
-                    r.withoutRelay(), modelId);
+                    r.withoutRelay(), modelId, costNanos);
             semantic.remember(plan.namespace(), plan.contextHash(), plan.question(), a, plan.semanticFlushes, plan.semanticSeen);
         }
     }

@@ -540,6 +540,19 @@ public final class ObservedCall {
         return new LogRow(row, policy, observer.scrubber(), request.messages(), keptPrompt, completionText, keptCompletion);
     }
 
+    /**
+     * The request log's part of this call's ledger row ({@link LogPart}): the log's own columns as {@link #row} has them
+     * and the same content, without the row (whose other columns the ledger row has). What a served call queues.
+     *
+     * @param withStatus whether the call ended otherwise than its ledger row says ({@link #endedOtherwise})
+     */
+    LogPart part(int status, String errorType, String errorMessage, boolean withStatus) {
+        return new LogPart(policy, observer.scrubber(), embedding != null ? null : request.messages(),
+                embedding != null ? embedding.input() : null, keptPrompt, completionText, keptCompletion, errorMessage, traceId(),
+                root == null ? null : root.getSpanContext().getSpanId(), client.sessionId(), client.generationName(), tags,
+                status, errorType, withStatus);
+    }
+
     private String keptPrompt() {
         return observer.scrubber().scrub(policy.apply(embedding != null ? PromptText.input(embedding.input(), policy.limit())
                 : PromptText.prompt(request, policy.limit())));

@@ -228,7 +228,7 @@ public final class RequestLogStore {
     }
 
     /** The tags as a JSON list; null when there are none (read back as none). */
-    private static String tagsJson(List<String> tags) {
+    static String tagsJson(List<String> tags) {
         if (tags.isEmpty()) return null; // most rows: no Jackson generator per row on the writer, and no bind
         try {
             return JSON.writeValueAsString(tags);

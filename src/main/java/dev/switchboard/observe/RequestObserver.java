@@ -160,14 +160,17 @@ public final class RequestObserver {
         if (log == null) return;
         LogRow row;
         try {
+            // the usual call: its log row is written with its ledger row, by the ledger's writer (one row a request); the
+            // part queued with it holds the log's own columns only (LogPart), not a whole log row
+            dev.switchboard.store.JoinableRow ledgerRow = call.ledgerRow();
+            if (ledgerRow != null && ledgerRow.join(call.part(status, errorType, message, call.endedOtherwise(status, errorType)))) {
+                return;
+            }
             row = call.row(status, errorType, message, endedNanos);
         } catch (RuntimeException e) { // as when the writer built the row: that row is dropped and counted, the call goes on
             log.record(() -> { throw e; });
             return;
         }
-        // the usual call: its log row is written with its ledger row, by the ledger's writer (one row a request)
-        dev.switchboard.store.JoinableRow ledgerRow = call.ledgerRow();
-        if (ledgerRow != null && ledgerRow.join(row.columns(call.endedOtherwise(status, errorType)))) return;
         log.record(row);
     }
 

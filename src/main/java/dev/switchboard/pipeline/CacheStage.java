@@ -37,6 +37,12 @@ final class CacheStage implements Stage {
      * named it, for the hit's own row ({@link MeteredCall}); absent when the entry had none or is not known.
      */
     static final CallContext.Key<String> HIT_MODEL_ID = new CallContext.Key<>(String.class);
+    /**
+     * A hit's stored cost: what its answer cost on the entry that served it when it was stored
+     * ({@link CachedAnswer#costNanos}), which prices the hit when the current config no longer has that entry
+     * ({@link MeteredCall#price}); absent when the entry does not say it (stored by an older gateway).
+     */
+    static final CallContext.Key<Long> HIT_COST = new CallContext.Key<>(Long.class);
 
     private final ResponseCache cache;
     /** Tag routing is on: a call with routing tags is not cached (its deployments are its tags', not the alias's). */
@@ -83,7 +89,8 @@ final class CacheStage implements Stage {
                         if (m != null && m.serve()) return Future.succeededFuture(semanticAnswer(ctx, m, m.answer().response()));
                         return next.chat(ctx, request).onSuccess(a -> {
                             if (m != null) ShadowLog.wouldHaveServed(ctx, plan, m, a.body());
-                            cache.store(plan, a.deployment(), servedModelId(ctx, a.deployment()), a.route(), a.tier(), a.body());
+                            cache.store(plan, a.deployment(), servedModelId(ctx, a.deployment()),
+                                    storedCost(ctx, a, a.body().usage()), a.route(), a.tier(), a.body());
                         });
                     });
                 });
@@ -120,6 +127,16 @@ final class CacheStage implements Stage {
         return served == null || !served.deployment().equals(deployment) ? null : served.modelId();
     }
 
+    /**
+     * What the answer cost on the entry that served it ({@link MeteredCall#price}: the call's own ledger row's price of
+     * its usage), kept with the stored answer ({@link CachedAnswer#costNanos}); null when the answer has no usage or the
+     * call is not metered. Asked only for an answer the cache may store: a few multiplications once a miss.
+     */
+    private static Long storedCost(CallContext ctx, Answer<?> a, dev.switchboard.model.Usage usage) {
+        MeteredCall m = ctx.attached(MeteredCall.KEY);
+        return usage == null || m == null ? null : m.storedCost(a, usage);
+    }
+
     /** A stream whose answer is stored when it ends cleanly (and compared with a shadow match, if there was one). */
     private Answer<ChatStream> recorded(Answer<ChatStream> a, ResponseCache.Plan plan, SemanticMatch shadow, CallContext ctx) {
         ChatStream inner = a.body();
@@ -128,7 +145,8 @@ final class CacheStage implements Stage {
             public void start(ChunkSink sink) {
                 inner.start(new StreamRecorder(sink, r -> {
                     if (shadow != null) ShadowLog.wouldHaveServed(ctx, plan, shadow, r);
-                    cache.store(plan, a.deployment(), servedModelId(ctx, a.deployment()), a.route(), a.tier(), r);
+                    cache.store(plan, a.deployment(), servedModelId(ctx, a.deployment()), storedCost(ctx, a, r.usage()),
+                            a.route(), a.tier(), r);
                 }));
             }
 
@@ -148,6 +166,7 @@ final class CacheStage implements Stage {
      */
     private <T> Answer<T> answer(CallContext ctx, CachedAnswer hit, T body) {
         if (hit.modelId() != null) ctx.attach(HIT_MODEL_ID, hit.modelId());
+        if (hit.costNanos() != null) ctx.attach(HIT_COST, hit.costNanos());
         Map<String, String> h = new LinkedHashMap<>();
         h.put(ENTRY_HEADER, hit.entryId());
         h.put(AGE_HEADER, Long.toString(hit.ageSeconds(System.currentTimeMillis())));
@@ -158,6 +177,7 @@ final class CacheStage implements Stage {
     /** A semantic hit: as an exact one, plus the similarity of the question that answered. */
     private <T> Answer<T> semanticAnswer(CallContext ctx, SemanticMatch m, T body) {
         if (m.answer().modelId() != null) ctx.attach(HIT_MODEL_ID, m.answer().modelId());
+        if (m.answer().costNanos() != null) ctx.attach(HIT_COST, m.answer().costNanos());
         Map<String, String> h = new LinkedHashMap<>();
         h.put(ENTRY_HEADER, m.entryId());
         h.put(AGE_HEADER, Long.toString(m.answer().ageSeconds(System.currentTimeMillis())));

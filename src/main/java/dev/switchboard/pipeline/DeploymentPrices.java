@@ -77,6 +77,13 @@ final class DeploymentPrices {
      */
     private final Map<Deployment, Priced> byEntry = new java.util.IdentityHashMap<>();
 
+    /**
+     * The config's entries by their {@code model_info.id} (set in the config, or made for each further entry of one
+     * provider/model: {@code DeploymentIds}), the first of each: how a cache hit finds the entry that stored its answer
+     * in the current config ({@link #hitCost}). Filled at start, read only after.
+     */
+    private final Map<String, Deployment> byModelId = new HashMap<>();
+
     DeploymentPrices(PriceCatalog catalog, List<Target> targets) {
         this.catalog = catalog;
         for (Target t : targets) {
@@ -89,7 +96,42 @@ final class DeploymentPrices {
                 unpriced.add("'" + d.alias() + "' (" + d.id() + "): " + p.lookup().unpricedReason());
             }
             configById.putIfAbsent(d.id(), p);
+            Object modelId = d.modelInfo() == null ? null : d.modelInfo().get("id");
+            if (modelId != null) byModelId.putIfAbsent(String.valueOf(modelId), d);
         }
+    }
+
+    /**
+     * What a cache hit's {@code usage} would cost on the entry whose answer it replays (before {@link Cost#asHit}: its
+     * {@code nanos} are what the hit saved). The entry is found in the current config by what the stored answer names:
+     * <ol>
+     *   <li>its {@code model_info.id} ({@code modelId}), when a config entry of the id (or a live wildcard entry's
+     *       deployment of it) has that model_info.id: priced now on that entry, at today's price;</li>
+     *   <li>else what the answer cost on its entry when it was stored ({@code storedNanos}, negative: that entry had no
+     *       price), when the stored answer says it: an entry without a model_info.id (a provider/model's first config
+     *       entry, a wildcard's), or one the config no longer has;</li>
+     *   <li>else (an entry stored by an older gateway) the id's price, as before: the config's first entry of the id,
+     *       else the oldest live wildcard entry's ({@link #byId}).</li>
+     * </ol>
+     */
+    Cost hitCost(String deploymentId, String modelId, Long storedNanos, Usage usage, OpenAiBuiltInTools.Offered offered) {
+        Priced entry = modelId == null ? null : byModelId(deploymentId, modelId);
+        if (entry != null) return cost(entry, usage, offered);
+        if (storedNanos != null) return storedNanos < 0 ? Cost.UNPRICED : new Cost(storedNanos, true);
+        return cost(byId(deploymentId), usage, offered);
+    }
+
+    /** The price of the entry of {@code deploymentId} whose model_info.id is {@code modelId}, or null when there is none. */
+    private Priced byModelId(String deploymentId, String modelId) {
+        Deployment d = byModelId.get(modelId);
+        if (d != null) return d.isId(deploymentId) ? byEntry.get(d) : null;
+        Held[] held = wildcardById.get(deploymentId);
+        if (held == null) return null;
+        for (Held h : held) {
+            Object id = h.priced().modelInfo() == null ? null : h.priced().modelInfo().get("id");
+            if (id != null && modelId.equals(String.valueOf(id))) return h.priced();
+        }
+        return null;
     }
 
     /**
@@ -386,8 +428,12 @@ final class DeploymentPrices {
      * What {@code usage}'s tokens alone cost on the deployment at its price (no provider bill, no tool fees); 0 when it
      * is unpriced. What a prompt cache saved is a difference of two such prices.
      */
-    long tokensNanos(String deploymentId, Usage usage) {
-        Priced p = byId(deploymentId);
+    long tokensNanos(String deploymentId, Usage usage) { return tokensNanos(byId(deploymentId), usage); }
+
+    /** {@link #tokensNanos(String, Usage)} at this entry's own price ({@link #of(Deployment)}). */
+    long tokensNanos(Deployment d, Usage usage) { return tokensNanos(of(d), usage); }
+
+    private static long tokensNanos(Priced p, Usage usage) {
         return p == null || !p.lookup().priced() || usage == null ? 0 : CostCalculator.costNanos(p.lookup().price(), usage);
     }
 

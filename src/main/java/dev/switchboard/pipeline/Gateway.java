@@ -660,7 +660,9 @@ public final class Gateway {
     /**
      * What {@code cacheReadTokens} read from a provider's prompt cache saved on {@code deployment} ({@code provider/model}),
      * in nano-dollars: the input price minus the cache-read price, per token; 0 for a deployment this gateway does not
-     * price or whose cache reads have no price of their own.
+     * price or whose cache reads have no price of their own. By the id alone (the config's first entry of it): the
+     * dashboard's daily sums name no entry. The per-call metric ({@code switchboard_cache_saved_usd_total}, layer
+     * provider_prompt) is priced by the entry that served ({@code ObservedSpend}).
      */
     public long promptCacheSavedNanos(String deployment, long cacheReadTokens) {
         return store.prices().cacheReadSavingNanos(deployment, cacheReadTokens);

@@ -395,11 +395,27 @@ final class MeteredCall {
      * while its usage is being settled says that cost at once: {@code MeteredStream.finish}).
      */
     DeploymentPrices.Cost price(Answer<?> a, Usage usage) {
+        if (a.cache() != null && a.cache().startsWith("hit")) {
+            // a cache hit names the entry that stored it: priced now on that entry when the config still has it, else at
+            // what its answer cost when stored (DeploymentPrices.hitCost)
+            return m.prices.hitCost(a.deployment(), ctx.attached(CacheStage.HIT_MODEL_ID), ctx.attached(CacheStage.HIT_COST),
+                    usage, tools).asHit();
+        }
         dev.switchboard.config.Deployment served = ctx.attached(dev.switchboard.route.Target.SERVED);
-        // the entry that answered, when it is the one the answer names (a cache hit names the entry that stored it)
-        DeploymentPrices.Cost cost = served != null && served.isId(a.deployment()) ? m.prices.cost(served, usage, tools)
+        // the entry that answered, when it is the one the answer names
+        return served != null && served.isId(a.deployment()) ? m.prices.cost(served, usage, tools)
                 : m.prices.cost(a.deployment(), usage, tools);
-        return a.cache() != null && a.cache().startsWith("hit") ? cost.asHit() : cost;
+    }
+
+    /**
+     * What {@code usage} of this (upstream) answer costs, as its ledger row prices it, for the response cache to keep
+     * with it ({@link dev.switchboard.cache.CachedAnswer#costNanos}): its nano-dollars, or
+     * {@link dev.switchboard.cache.CachedAnswer#UNPRICED} when its entry has no price; null when the call is not metered.
+     */
+    Long storedCost(Answer<?> a, Usage usage) {
+        if (m == null) return null;
+        DeploymentPrices.Cost c = price(a, usage);
+        return c.priced() ? c.nanos() : dev.switchboard.cache.CachedAnswer.UNPRICED;
     }
 
     /**

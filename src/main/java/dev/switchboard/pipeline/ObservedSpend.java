@@ -39,8 +39,13 @@ final class ObservedSpend implements Metering.RowObserver {
             // their cache reads: a row's cost can hold fees beside the tokens (a built-in tool's calls) no cache saved
             Usage cached = new Usage(clamp(r.promptTokens()), clamp(r.completionTokens()), clamp(r.cacheReadTokens()),
                     clamp(r.cacheWriteTokens()), clamp(r.reasoningTokens()));
-            long paid = Math.min(r.costNanos(), prices.tokensNanos(r.deployment(), cached));
-            promptCacheSaved = Math.max(0, prices.tokensNanos(r.deployment(), uncached) - paid);
+            // priced by the entry that served (two entries of one provider/model may price it apart, a wildcard's by its
+            // own model_info), as the row's cost was; by the id only when the call names no entry that served it
+            dev.switchboard.config.Deployment served = ctx == null ? null : ctx.attached(dev.switchboard.route.Target.SERVED);
+            boolean byEntry = served != null && served.isId(r.deployment());
+            long paid = Math.min(r.costNanos(), byEntry ? prices.tokensNanos(served, cached) : prices.tokensNanos(r.deployment(), cached));
+            promptCacheSaved = Math.max(0, (byEntry ? prices.tokensNanos(served, uncached) : prices.tokensNanos(r.deployment(), uncached))
+                    - paid);
         }
         observer.outcome(ctx, new CallOutcome(r.requestId(), r.callType(), r.keyId(), r.keyAlias(), r.requestedModel(), r.deployment(),
                 r.route(), r.tier(), r.cacheStatus(), r.promptTokens(), r.completionTokens(), r.cacheReadTokens(),

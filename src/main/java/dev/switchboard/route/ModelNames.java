@@ -239,9 +239,26 @@ final class ModelNames {
                     + "with a default address, e.g. openai/… or anthropic/…, or have the operator set litellm_params.api_base "
                     + "on the entry (line " + t.line() + ").", "model");
         }
-        return GatewayException.badRequest("The model '" + name + "' matches the wildcard '" + route.pattern
-                + "' (line " + t.line() + "), which would send it to '" + full + "', but '" + concrete.provider()
-                + "' is not a provider this gateway has. Ask for a model of a provider it has, e.g. openai/… or anthropic/….", "model");
+        String at = "The model '" + name + "' matches the wildcard '" + route.pattern + "' (line " + t.line()
+                + "), which would send it to '" + full + "', but ";
+        if (why instanceof dev.switchboard.provider.ProviderRefusal.Setting s) {
+            // a provider this gateway has: the setting's name only (its value, and the operator's message, may be secret)
+            return GatewayException.badRequest(at + settingRefused(concrete, s) + ". Ask for a model of another provider, or "
+                    + "have the operator set litellm_params." + s.setting() + " on the entry (line " + t.line() + ").", "model");
+        }
+        if (why instanceof dev.switchboard.provider.ProviderRefusal.UnknownProvider) {
+            return GatewayException.badRequest(at + "'" + concrete.provider() + "' is not a provider this gateway has. Ask for a "
+                    + "model of a provider it has, e.g. openai/… or anthropic/….", "model");
+        }
+        // the provider refuses the model itself (a Vertex partner model, say)
+        return GatewayException.badRequest(at + "'" + concrete.provider() + "/' cannot serve that model. Ask for another model.",
+                "model");
+    }
+
+    /** What a caller is told of a setting refusal: the wildcard entry lacks it, or sets it to what the provider cannot use. */
+    private static String settingRefused(Deployment concrete, dev.switchboard.provider.ProviderRefusal.Setting s) {
+        return s.missing() ? "that wildcard entry does not set " + s.setting() + ", which '" + concrete.provider() + "/' needs"
+                : "that wildcard entry sets " + s.setting() + " to what '" + concrete.provider() + "/' cannot use";
     }
 
     private ModelGroup withoutAlias(String name, boolean make) {
@@ -310,8 +327,15 @@ final class ModelNames {
         } catch (dev.switchboard.provider.ProviderRefusal.MissingApiBase e) {
             throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', whose provider has no default "
                     + "address, and the wildcard entry (line " + entry.line() + ") sets no api_base.", "model");
-        } catch (IllegalArgumentException e) {
+        } catch (dev.switchboard.provider.ProviderRefusal.Setting e) {
+            throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', but "
+                    + settingRefused(concrete, e).replace("that wildcard entry", "the wildcard entry (line " + entry.line() + ")")
+                    + ".", "model");
+        } catch (dev.switchboard.provider.ProviderRefusal.UnknownProvider e) {
             throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', which no provider here serves.", "model");
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', which its provider cannot serve.",
+                    "model");
         }
         Target t = new Target(concrete, p);
         source.onNew().accept(t); // priced like the deployments it serves

@@ -176,6 +176,29 @@ class ExactCacheTest {
         assertThat(CachedAnswerCodec.decode(plainBytes).modelId()).isNull();
     }
 
+    /**
+     * What the answer cost on its entry survives the entry (a hit whose entry the config no longer has is priced at it);
+     * an unpriced entry's mark too; an entry without it (written before, or by an older gateway sharing Redis) still
+     * decodes, as a hit of unknown cost (priced by its id, as before).
+     */
+    @Test
+    void theAnswersCostSurvivesTheEntryAndAnOlderEntryReadsAsUnknown() {
+        CachedAnswer a = new CachedAnswer("e".repeat(64), "ns", 1, 2, "openai/gpt-4o", null, answer(), null, 123_456L);
+        byte[] bytes = CachedAnswerCodec.encode(a);
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).contains("\"cost_nanos\":123456");
+        assertThat(CachedAnswerCodec.decode(bytes)).isEqualTo(a);
+        CachedAnswer unpriced = new CachedAnswer("e".repeat(64), "ns", 1, 2, "openai/gpt-4o", null, answer(), "x", -5L);
+        assertThat(unpriced.costNanos()).isEqualTo(CachedAnswer.UNPRICED);
+        assertThat(CachedAnswerCodec.decode(CachedAnswerCodec.encode(unpriced)).costNanos()).isEqualTo(CachedAnswer.UNPRICED);
+        CachedAnswer older = new CachedAnswer("e".repeat(64), "ns", 1, 2, "openai/gpt-4o", null, answer(), "gpt-east");
+        byte[] olderBytes = CachedAnswerCodec.encode(older);
+        assertThat(new String(olderBytes, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("cost_nanos");
+        CachedAnswer back = CachedAnswerCodec.decode(olderBytes);
+        assertThat(back).isNotNull();
+        assertThat(back.costNanos()).isNull();
+        assertThat(back.modelId()).isEqualTo("gpt-east");
+    }
+
     @Test
     void aCustomToolsCallStaysCustomAndChangesTheKey() {
         Message m = new Message(Role.ASSISTANT, List.of(), null, List.of(new ToolCall("call_1", "apply_patch", "*** Begin Patch\n", true)),

@@ -50,13 +50,13 @@ class LocalExactCacheTest {
             long[] seen = {ExactCache.NO_EPOCH};
             assertThat(store.get("ns", key, e -> seen[0] = e).result()).isNull();
             flush.run();
-            assertThat(store.putUnlessFlushed(key, "ns", 1_000, 61_000, a.deployment(), null, null, a.response(), seen[0]).result()).isFalse();
+            assertThat(store.putUnlessFlushed(key, "ns", 1_000, 61_000, a.deployment(), null, null, null, a.response(), seen[0]).result()).isFalse();
             assertThat(store.get("ns", key).result()).isNull();
             assertThat(store.offHeapBytes()).isZero();
         }
         long[] seen = {ExactCache.NO_EPOCH};
         store.readEpoch(e -> seen[0] = e);
-        assertThat(store.putUnlessFlushed(key, "ns", 1_000, 61_000, a.deployment(), null, null, a.response(), seen[0]).result()).isTrue();
+        assertThat(store.putUnlessFlushed(key, "ns", 1_000, 61_000, a.deployment(), null, null, null, a.response(), seen[0]).result()).isTrue();
         assertThat(text(store.get("ns", key).result())).isEqualTo("the answer to question 7");
     }
 
@@ -188,16 +188,21 @@ class LocalExactCacheTest {
         }
         assertThat(read).as("each entry was kept as the upstream's bytes").hasSize(tiers.size());
         // the same through the put the cache stage's store uses (no hex key made)
-        store.put(EntryKey.parse(id(9)), "ns", 900, 60_000, "openai/gpt-4o-mini", "gpt-east", "cheap; reason=header", r);
+        store.put(EntryKey.parse(id(9)), "ns", 900, 60_000, "openai/gpt-4o-mini", "gpt-east", 1_234L, "cheap; reason=header", r);
         CachedAnswer relayed = store.get("ns", id(9)).result();
         assertThat(relayed.tier()).isEqualTo("cheap; reason=header");
         assertThat(relayed.modelId()).as("the entry that answered, kept beside the bytes").isEqualTo("gpt-east");
-        assertThat(read).hasSize(tiers.size() + 1);
+        assertThat(relayed.costNanos()).as("what it cost on that entry, in the trailer").isEqualTo(1_234L);
+        store.put(EntryKey.parse(id(9)), "ns", 900, 60_000, "openai/gpt-4o-mini", null, null, null, r);
+        assertThat(store.get("ns", id(9)).result().costNanos()).as("no cost known: none read").isNull();
+        store.put(EntryKey.parse(id(9)), "ns", 900, 60_000, "openai/gpt-4o-mini", "gpt-east", 1_234L, "cheap; reason=header", r);
+        assertThat(read).hasSize(tiers.size() + 2);
         String huge = "smart; reason=keyword:" + "é".repeat(30_000);
-        store.put(new CachedAnswer(id(9), "ns", 900, 60_000, "openai/gpt-4o-mini", huge, r, "gpt-west"));
+        store.put(new CachedAnswer(id(9), "ns", 900, 60_000, "openai/gpt-4o-mini", huge, r, "gpt-west", CachedAnswer.UNPRICED));
         CachedAnswer hit = store.get("ns", id(9)).result();
         assertThat(hit.modelId()).as("the entry that answered, in the codec's encoding").isEqualTo("gpt-west");
-        assertThat(read).as("kept in the codec's encoding, not read as bytes").hasSize(tiers.size() + 1);
+        assertThat(hit.costNanos()).as("an unpriced entry's mark, in the codec's encoding").isEqualTo(CachedAnswer.UNPRICED);
+        assertThat(read).as("kept in the codec's encoding, not read as bytes").hasSize(tiers.size() + 2);
         assertThat(hit.tier()).isEqualTo(huge);
         assertThat(hit.response().usage()).isEqualTo(stageUsage);
     }

@@ -52,7 +52,7 @@ class RedisExactCacheTest {
 
     private Future<Boolean> store(RedisExactCache c, EntryKey key, String text, long epoch) {
         long now = System.currentTimeMillis();
-        return c.putUnlessFlushed(key, ns, now, now + 60_000, "openai/m", null, null, response(text), epoch);
+        return c.putUnlessFlushed(key, ns, now, now + 60_000, "openai/m", null, null, null, response(text), epoch);
     }
 
     @Test

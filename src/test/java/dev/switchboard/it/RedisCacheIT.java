@@ -129,6 +129,48 @@ class RedisCacheIT {
         }
     }
 
+    /**
+     * A hit whose entry the config no longer has (a gateway started again with another config, sharing the Redis cache)
+     * saves what its answer cost on that entry when stored, not $0: the entry priced only by its model_info (a model the
+     * catalog does not know) is gone, and no other entry of its id is left to price it by.
+     */
+    @Test
+    void aHitWhoseEntryIsGoneFromTheConfigSavesWhatItCostWhenStored() throws InterruptedException {
+        String ns = NS + "-gone";
+        String before = """
+                model_list:
+                  - model_name: house
+                    litellm_params: { model: openai/house-model-a, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
+                router_settings: { num_retries: 0 }
+                litellm_settings:
+                  cache: true
+                  cache_params: { type: redis, host: 127.0.0.1, port: 6379, ttl: 60, namespace: %s }
+                general_settings: { master_key: os.environ/MASTER_KEY }
+                """.formatted(ns);
+        String after = before.replace("house-model-a", "house-model-b").replace("0.00001,", "0.00005,");
+        String q = "asked before the entry went " + UUID.randomUUID();
+        String body = "{\"model\":\"house\",\"messages\":[{\"role\":\"user\",\"content\":\"" + q + "\"}]}";
+        double stored;
+        try (TestGateway a = TestGateway.start(before)) {
+            HttpResponse<String> miss = Http.post(a.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+            assertThat(miss.headers().firstValue("x-switchboard-cache")).as(miss.body()).hasValue("miss");
+            stored = Double.parseDouble(miss.headers().firstValue("x-switchboard-cost").orElseThrow());
+            assertThat(stored).isPositive();
+            Thread.sleep(300); // the store is asynchronous
+        }
+        try (TestGateway b = TestGateway.start(after)) {
+            HttpResponse<String> hit = Http.post(b.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+            assertThat(hit.headers().firstValue("x-switchboard-cache")).as(hit.body()).hasValue("hit-exact");
+            assertThat(hit.headers().firstValue("x-switchboard-model")).hasValue("openai/house-model-a");
+            JsonObject row = new dev.switchboard.support.Admin(b).ledgerRow(hit);
+            assertThat(row.getDouble("spend")).isZero();
+            // before: $0 (the id openai/house-model-a has no price in this config nor in the catalog)
+            assertThat(row.getDouble("saved")).as("what the answer cost on its entry when stored").isEqualTo(stored);
+            InFlight.delete(b, "/cache/namespaces/" + ns);
+        }
+    }
+
     @Test
     void aRedisThatDoesNotAnswerCostsOnlyTheCache() {
         try (TestGateway gw = TestGateway.start(config("host: 127.0.0.1, port: 1"));

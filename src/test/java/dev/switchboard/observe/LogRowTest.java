@@ -92,4 +92,76 @@ class LogRowTest {
         assertThat(new LogRow(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, SCRUBBER, MESSAGES, null, "a", null).columns(false).get()
                 .prompt()).startsWith("[{\"role\":\"system\"");
     }
+
+    /**
+     * The compact part a served call queues with its ledger row ({@link LogPart}, made without a log row): every column the
+     * same as the rendered log row's, each set, for every policy, with and without the call's own status.
+     */
+    @Test
+    void theCompactPartGivesEveryColumnOfTheRenderedRow() {
+        for (LogPolicy p : List.of(LogPolicy.DEFAULT, LogPolicy.OFF, LogPolicy.parse("truncated:20", List.of()),
+                LogPolicy.parse("full", List.of()), LogPolicy.parse("redacted", List.of(Pattern.compile("brief"))))) {
+            RequestLogEntry full = new RequestLogEntry("r1", 1, 2, "k", "alias", "chat", "m", "openai/x", "primary", "t1", "miss",
+                    499, "client_closed", "the client left, s3cr3t-value masked before", 3, 4, 1, 5, 1L, 2L,
+                    "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "session-1", "gen-1", List.of("a", "b\"c"),
+                    p.label(), null, null);
+            for (boolean withStatus : new boolean[] {true, false}) {
+                for (String kept : new String[] {null, "kept prompt"}) {
+                    LogRow row = new LogRow(full, p, SCRUBBER, MESSAGES, kept, "the answer, s3cr3t-value",
+                            kept == null ? null : "kept completion");
+                    LogPart part = new LogPart(p, SCRUBBER, MESSAGES, null, kept, "the answer, s3cr3t-value",
+                            kept == null ? null : "kept completion", full.errorMessage(), full.traceId(), full.spanId(),
+                            full.sessionId(), full.generationName(), full.tags(), full.status(), full.errorType(), withStatus);
+                    dev.switchboard.store.LogColumns c = part.get();
+                    assertThat(c).as(p.label() + " " + withStatus + " " + kept)
+                            .isEqualTo(RequestLogStore.columns(row.get(), withStatus))
+                            .isEqualTo(row.columns(withStatus).get());
+                    assertThat(c.errorMessage()).isEqualTo(full.errorMessage());
+                    assertThat(c.traceId()).isEqualTo(full.traceId());
+                    assertThat(c.spanId()).isEqualTo(full.spanId());
+                    assertThat(c.sessionId()).isEqualTo("session-1");
+                    assertThat(c.generationName()).isEqualTo("gen-1");
+                    assertThat(c.tagsJson()).isEqualTo("[\"a\",\"b\\\"c\"]");
+                    assertThat(c.logPolicy()).isEqualTo(p.label());
+                    assertThat(c.status()).isEqualTo(withStatus ? 499 : null);
+                    assertThat(c.errorType()).isEqualTo(withStatus ? "client_closed" : null);
+                    if (p.keepsContent()) {
+                        assertThat(c.prompt()).isNotNull().doesNotContain("s3cr3t-value");
+                        assertThat(c.completion()).isNotNull().doesNotContain("s3cr3t-value");
+                    } else {
+                        assertThat(c.prompt()).isNull();
+                        assertThat(c.completion()).isNull();
+                    }
+                }
+            }
+        }
+        // an embeddings call's part: its input rendered as the prompt
+        com.fasterxml.jackson.databind.node.ArrayNode input = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
+                .add("first text, s3cr3t-value");
+        LogPart part = new LogPart(LogPolicy.DEFAULT, SCRUBBER, null, input, null, "1 embedding", null, null, null, null, null,
+                null, List.of("t"), 200, null, false);
+        assertThat(part.get()).isEqualTo(RequestLogStore.columns(
+                new LogRow(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, SCRUBBER, null, input, null, "1 embedding", null).get(), false));
+    }
+
+    /**
+     * What waits in the ledger's queue for a served call's log part holds the log's own columns and the content, not a
+     * log row: no {@link RequestLogEntry} (whose 29 columns repeat the ledger row's) and no {@link LogRow} among its fields,
+     * its superclasses' included. Each queued part is copied by every young collection while it waits.
+     */
+    @Test
+    void theQueuedPartHoldsNoLogRow() throws IllegalAccessException {
+        java.util.function.Supplier<?> part = new LogRow(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, SCRUBBER, MESSAGES, null, "a",
+                null).columns(false);
+        for (Class<?> c = part.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) continue;
+                f.setAccessible(true);
+                Object v = f.get(part);
+                if (v == null) continue;
+                assertThat(v).as(c.getSimpleName() + "." + f.getName()).isNotInstanceOf(RequestLogEntry.class)
+                        .isNotInstanceOf(LogRow.class);
+            }
+        }
+    }
 }

@@ -401,4 +401,41 @@ class DeploymentPricesTest {
         prices.gone(a);
         assertThat(prices.size()).isZero();
     }
+
+    /** A config entry of openai/gpt-4o priced by its model_info, with a model_info.id when {@code id} is not null. */
+    private static Target entry(String alias, String id, double in) {
+        Map<String, Object> info = new java.util.LinkedHashMap<>();
+        info.put("input_cost_per_token", in);
+        info.put("output_cost_per_token", in * 2);
+        if (id != null) info.put("id", id);
+        return new Target(new Deployment(alias, "openai", "gpt-4o", null, null, null, null, null, Map.of(), Map.of(), info, 3),
+                NO_CALLS);
+    }
+
+    /**
+     * A cache hit is priced by the entry that stored its answer: found by its model_info.id among the current config's
+     * entries (today's price), else at the cost stored with the answer (an entry without a model_info.id, or one gone
+     * from the config; an unpriced mark stays unpriced), else (an entry of an older gateway) by its id as before.
+     */
+    @Test
+    void aHitIsPricedByTheEntryThatStoredItElseByItsStoredCostElseByItsId() {
+        DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(),
+                List.of(entry("first", null, 0.000001), entry("second", "gpt-second", 0.00001)));
+        var none = dev.switchboard.provider.OpenAiBuiltInTools.Offered.NONE;
+        long first = prices.cost(entry("x", null, 0.000001).deployment(), USAGE).nanos();
+        long second = 1_000 * 10_000L + 500 * 20_000L; // 0.00001 and 0.00002 a token, in nano-dollars
+        assertThat(prices.hitCost("openai/gpt-4o", "gpt-second", 7L, USAGE, none).nanos())
+                .as("the second entry, by its model_info.id, at today's price (before: the first entry's)").isEqualTo(second);
+        assertThat(prices.hitCost("openai/gpt-4o", null, 7L, USAGE, none)).as("no model_info.id: the stored cost")
+                .isEqualTo(new DeploymentPrices.Cost(7, true));
+        assertThat(prices.hitCost("openai/gpt-4o", "gone-entry", 9L, USAGE, none).nanos()).as("an entry gone: its stored cost")
+                .isEqualTo(9);
+        assertThat(prices.hitCost("openai/gpt-4o", "gone-entry", -1L, USAGE, none)).as("an unpriced entry's mark")
+                .isEqualTo(DeploymentPrices.Cost.UNPRICED);
+        assertThat(prices.hitCost("openai/gpt-4o", "gpt-second", null, USAGE, none).nanos()).isEqualTo(second);
+        assertThat(prices.hitCost("openai/gpt-4o", null, null, USAGE, none).nanos()).as("an older entry: by its id, as before")
+                .isEqualTo(first);
+        assertThat(prices.hitCost("openai/gpt-4.1", "gpt-second", 5L, USAGE, none).nanos())
+                .as("a model_info.id of another provider/model is not the entry: the stored cost").isEqualTo(5);
+    }
 }

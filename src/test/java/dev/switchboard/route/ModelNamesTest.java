@@ -31,7 +31,7 @@ class ModelNamesTest {
         Map<String, ModelGroup> groups = new LinkedHashMap<>();
         byAlias.forEach((a, m) -> groups.put(a, new ModelGroup(a, m, strategy, null, random::nextLong)));
         return new ModelNames(groups, aliases, new WildcardTargets(wildcards, d -> {
-            if (d.provider().equals("nosuch")) throw new IllegalArgumentException("unknown provider");
+            if (d.provider().equals("nosuch")) throw new dev.switchboard.provider.ProviderRefusal.UnknownProvider("unknown provider");
             return new FakeProvider(d);
         }, made::add), (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
     }
@@ -253,6 +253,35 @@ class ModelNamesTest {
                 .hasMessageContaining("sets no api_base").hasMessageNotContaining("no provider here serves");
         assertThatThrownBy(() -> n.wildcardTarget(bare, "nosuch/model")).isInstanceOf(GatewayException.class)
                 .hasMessageContaining("which no provider here serves");
+        assertThat(made).isEmpty();
+    }
+
+    /**
+     * A provider this gateway has refusing one of the wildcard entry's settings (a bare {@code *} sending
+     * {@code vertex_ai/…} to an entry whose vertex_location is no location, {@code azure/…} with no credential) is said
+     * as that setting, on a call and on the health check's target, never "not a provider"; the setting's value is not
+     * in the caller's text.
+     */
+    @Test
+    void aProviderRefusingASettingOfTheEntryNamesTheSetting() {
+        var registry = dev.switchboard.provider.ProviderRegistry.standard();
+        RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
+        Random random = new Random(1);
+        Deployment bare = new Deployment("*", "", "*", "https://r.example.com", null, null, null, null, Map.of(),
+                Map.of("vertex_project", "p-1", "vertex_location", "secret-place/9"), Map.of(), 4);
+        ModelNames n = new ModelNames(Map.of(), Map.of(), new WildcardTargets(List.of(bare), d -> {
+            registry.check(d, k -> null);
+            return new FakeProvider(d);
+        }, made::add, d -> registry.check(d, k -> null), t -> { }),
+                (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
+        assertThatThrownBy(() -> n.resolve("vertex_ai/gemini-2.5-flash")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("sets vertex_location to what 'vertex_ai/' cannot use")
+                .hasMessageContaining("litellm_params.vertex_location on the entry (line 4)")
+                .hasMessageNotContaining("is not a provider").hasMessageNotContaining("secret-place");
+        assertThatThrownBy(() -> n.resolve("azure/gpt4o")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("does not set api_key, which 'azure/' needs").hasMessageNotContaining("is not a provider");
+        assertThatThrownBy(() -> n.wildcardTarget(bare, "azure/gpt4o")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("the wildcard entry (line 4) does not set api_key").hasMessageNotContaining("no provider here serves");
         assertThat(made).isEmpty();
     }
 }

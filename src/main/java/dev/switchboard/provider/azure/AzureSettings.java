@@ -46,16 +46,18 @@ record AzureSettings(String apiBase, String apiVersion, String apiKey, String ad
         String tenant = param(d, "tenant_id"), client = param(d, "client_id"), secret = param(d, "client_secret");
         int given = (tenant != null ? 1 : 0) + (client != null ? 1 : 0) + (secret != null ? 1 : 0);
         if (given > 0 && given < 3) {
-            throw new IllegalArgumentException(at(d) + "Entra ID client credentials need all of tenant_id, client_id and "
+            throw new dev.switchboard.provider.ProviderRefusal.Setting("tenant_id / client_id / client_secret", true, at(d)
+                    + "Entra ID client credentials need all of tenant_id, client_id and "
                     + "client_secret. Fix: set the missing one(s), e.g. client_secret: os.environ/AZURE_CLIENT_SECRET.");
         }
         if (param(d, "azure_username") != null || param(d, "azure_password") != null) {
-            throw new IllegalArgumentException(at(d) + "azure_username / azure_password (Entra's username-password flow) "
+            throw new dev.switchboard.provider.ProviderRefusal.Setting("azure_username / azure_password", false, at(d)
+                    + "azure_username / azure_password (Entra's username-password flow) "
                     + "is not supported: Microsoft is retiring it and it cannot pass multi-factor authentication. Fix: use a "
                     + "service principal (tenant_id, client_id, client_secret), azure_ad_token, or api_key.");
         }
         if (key == null && adToken == null && tenant == null) {
-            throw new IllegalArgumentException(at(d) + "has no credential. Fix: set api_key (or export "
+            throw new dev.switchboard.provider.ProviderRefusal.Setting("api_key", true, at(d) + "has no credential. Fix: set api_key (or export "
                     + (foundry ? "AZURE_AI_API_KEY" : "AZURE_API_KEY") + "), azure_ad_token, or tenant_id + client_id + "
                     + "client_secret for Entra ID.");
         }

@@ -24,7 +24,7 @@ record AzureUrls(UpstreamHttp.Endpoint endpoint, String chat, String embeddings)
         UpstreamHttp.Endpoint ep = UpstreamHttp.Endpoint.parse(s.apiBase(), d.id());
         String path = ep.pathPrefix();
         if (path.contains("?")) {
-            throw new IllegalArgumentException(AzureSettings.at(d) + "has a query in api_base. Fix: give the endpoint "
+            throw new dev.switchboard.provider.ProviderRefusal.Setting("api_base", false, AzureSettings.at(d) + "has a query in api_base. Fix: give the endpoint "
                     + "alone and the version as api_version.");
         }
         if (d.provider().equals("azure_ai")) return foundry(ep, path, s.apiVersion());

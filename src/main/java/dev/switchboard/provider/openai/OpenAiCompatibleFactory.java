@@ -74,7 +74,8 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
         }
         String wrong = flavor.wrongBase(d.apiBase());
         if (wrong != null) {
-            throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "': " + wrong);
+            throw new dev.switchboard.provider.ProviderRefusal.Setting("api_base", false, "line " + d.line() + ": model_list entry '"
+                    + d.alias() + "': " + wrong);
         }
         return flavor;
     }

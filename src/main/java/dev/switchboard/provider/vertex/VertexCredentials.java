@@ -69,7 +69,7 @@ record VertexCredentials(Callable<GoogleCredentials> load, String projectId, Str
             try {
                 json = Files.readAllBytes(Path.of(value));
             } catch (IOException | RuntimeException e) {
-                throw VertexSettings.problem(d, "cannot read the " + where + " (" + e.getClass().getSimpleName() + ")",
+                throw VertexSettings.problem(d, key, false, "cannot read the " + where + " (" + e.getClass().getSimpleName() + ")",
                         "point " + key + " at a readable service-account JSON file, or give the JSON itself");
             }
         }
@@ -80,7 +80,7 @@ record VertexCredentials(Callable<GoogleCredentials> load, String projectId, Str
             credentials = scoped(GoogleCredentials.fromStream(new ByteArrayInputStream(json)));
         } catch (IOException | RuntimeException e) {
             // Jackson's and Google's messages may quote the input, which holds the private key: the class name only.
-            throw VertexSettings.problem(d, "the " + where + " is not a Google credentials JSON (" + e.getClass().getSimpleName() + ")",
+            throw VertexSettings.problem(d, key, false, "the " + where + " is not a Google credentials JSON (" + e.getClass().getSimpleName() + ")",
                     "use the JSON key file of a service account (IAM > Service accounts > Keys), or the JSON of "
                             + "`gcloud auth application-default login`; inline, keep the private key's newlines escaped as \\n");
         }

@@ -96,7 +96,7 @@ public final class VertexProviderFactory implements ProviderFactory {
         VertexCredentials credentials = VertexCredentials.resolve(d, settings.credentials(), ctx.env());
         String project = settings.project() != null ? settings.project() : credentials.projectId();
         if (project == null) {
-            throw VertexSettings.problem(d, "no Google Cloud project: neither vertex_project, " + VertexSettings.PROJECT_ENV
+            throw VertexSettings.problem(d, "vertex_project", true, "no Google Cloud project: neither vertex_project, " + VertexSettings.PROJECT_ENV
                     + " nor the credentials name one", "add vertex_project: <your project id> to litellm_params");
         }
         // shared by the deployments with these credentials; a failure is told as this deployment's

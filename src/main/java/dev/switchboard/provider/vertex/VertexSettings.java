@@ -31,19 +31,27 @@ record VertexSettings(String project, String location, String credentials) {
         String credentials = first(d.stringParam("vertex_credentials"), d.stringParam("vertex_ai_credentials"), null);
         if (location == null) location = DEFAULT_LOCATION;
         if (project != null && !PROJECT.matcher(project).matches()) {
-            throw problem(d, "vertex_project '" + project + "' is not a Google Cloud project id",
+            throw problem(d, "vertex_project", false, "vertex_project '" + project + "' is not a Google Cloud project id",
                     "write the project id (lower-case letters, digits and hyphens), as `gcloud projects list` shows it");
         }
         if (!LOCATION.matcher(location).matches()) {
-            throw problem(d, "vertex_location '" + location + "' is not a Google Cloud location",
+            throw problem(d, "vertex_location", false, "vertex_location '" + location + "' is not a Google Cloud location",
                     "write a region such as us-central1 or europe-west4, or global");
         }
         return new VertexSettings(project, location, credentials);
     }
 
     static IllegalArgumentException problem(Deployment d, String what, String fix) {
-        return new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + "): "
-                + what + ". Fix: " + fix + ".");
+        return new IllegalArgumentException(text(d, what, fix));
+    }
+
+    /** A refusal of one of the entry's settings ({@link dev.switchboard.provider.ProviderRefusal.Setting}), said as {@link #problem}. */
+    static IllegalArgumentException problem(Deployment d, String setting, boolean missing, String what, String fix) {
+        return new dev.switchboard.provider.ProviderRefusal.Setting(setting, missing, text(d, what, fix));
+    }
+
+    private static String text(Deployment d, String what, String fix) {
+        return "line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + "): " + what + ". Fix: " + fix + ".";
     }
 
     private static String first(String a, String b, String c) {
