@@ -75,6 +75,33 @@ public final class ReasoningDetails {
     }
 
     /**
+     * A stream piece's Claude details in their order, for a piece without OpenRouter's plain {@code reasoning} beside
+     * them: a {@code reasoning.text} (or {@code reasoning.summary}) as a {@code thinking} piece with its own text and its
+     * signature ({@code ""} when it has none: its block goes on in a later piece), a {@code reasoning.encrypted} as a
+     * {@code redacted_thinking} block; details with neither text nor signature are left out. Null when none of them is
+     * signed or encrypted (a piece of text only). Unlike {@link #signedPieces} with {@link #text}, which join all the
+     * texts into one, each signed detail keeps its own text, so a piece of several signed blocks gives several blocks.
+     */
+    public static ArrayNode inOrder(JsonNode details) {
+        if (details == null || !details.isArray() || !signed(details)) return null;
+        ArrayNode out = F.arrayNode();
+        for (JsonNode d : details) {
+            if (!claude(d)) continue;
+            String type = d.path("type").asText();
+            if (type.equals("reasoning.encrypted")) {
+                if (d.path("data").isTextual()) out.addObject().put("type", "redacted_thinking").put("data", d.get("data").textValue());
+                continue;
+            }
+            JsonNode t = type.equals("reasoning.text") ? d.get("text") : type.equals("reasoning.summary") ? d.get("summary") : null;
+            String text = t != null && t.isTextual() ? t.textValue() : "";
+            String signature = type.equals("reasoning.text") ? d.path("signature").asText("") : "";
+            if (text.isEmpty() && signature.isEmpty()) continue;
+            out.addObject().put("type", "thinking").put("thinking", text).put("signature", signature);
+        }
+        return out;
+    }
+
+    /**
      * The reasoning text Claude's details hold ({@code reasoning.text} texts, {@code reasoning.summary} summaries), for a
      * piece that came without OpenRouter's plain {@code reasoning} beside it; null when there is none. Another format's
      * details (OpenAI's, Gemini's) are not read: the provider's plain reasoning carries their text, and a block made

@@ -116,8 +116,17 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             com.fasterxml.jackson.databind.JsonNode details = d.extra() == null ? null
                     : d.extra().get(dev.switchboard.model.ReasoningDetails.FIELD);
             String reasoning = d.reasoning();
-            if ((reasoning == null || reasoning.isEmpty()) && details != null) reasoning = dev.switchboard.model.ReasoningDetails.text(details);
-            if (reasoning != null && !reasoning.isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode inOrder = null;
+            if ((reasoning == null || reasoning.isEmpty()) && details != null) {
+                // without the plain reasoning, a piece with signed details is walked detail by detail: each signed one ends
+                // its own block with its own text (several signed blocks in one piece are several blocks, not one)
+                if (d.extra().get("thinking_blocks") == null) inOrder = dev.switchboard.model.ReasoningDetails.inOrder(details);
+                if (inOrder == null) reasoning = dev.switchboard.model.ReasoningDetails.text(details);
+            }
+            if (inOrder != null) {
+                flushTools(out);
+                detailsInOrder(out, inOrder);
+            } else if (reasoning != null && !reasoning.isEmpty()) {
                 flushTools(out);
                 open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
                 out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
@@ -125,7 +134,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             if (d.extra() != null && d.extra().get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode blocks) {
                 flushTools(out);
                 signedThinking(out, blocks);
-            } else if (details != null) {
+            } else if (details != null && inOrder == null) {
                 com.fasterxml.jackson.databind.node.ArrayNode signedPieces = dev.switchboard.model.ReasoningDetails.signedPieces(details);
                 if (signedPieces != null) {
                     flushTools(out);
@@ -300,6 +309,31 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             } else if (type.equals("redacted_thinking") && b.path("data").isTextual()) {
                 close(out);
                 open(out, Block.REDACTED, F.objectNode().put("type", "redacted_thinking").put("data", b.get("data").textValue()));
+                close(out);
+            }
+        }
+    }
+
+    /**
+     * A piece's Claude details in order ({@code ReasoningDetails.inOrder}): a detail's text goes on the open thinking
+     * block (or opens one), and its signature ends that block, so the block is the text streamed since it began plus the
+     * detail's own; the next detail's text opens the next block; an encrypted detail is a redacted block of its own.
+     */
+    private void detailsInOrder(Buffer out, com.fasterxml.jackson.databind.node.ArrayNode details) {
+        for (com.fasterxml.jackson.databind.JsonNode b : details) {
+            if (b.path("type").asText().equals("redacted_thinking")) {
+                close(out);
+                open(out, Block.REDACTED, F.objectNode().put("type", "redacted_thinking").put("data", b.get("data").textValue()));
+                close(out);
+                continue;
+            }
+            open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
+            String text = b.path("thinking").asText("");
+            if (!text.isEmpty()) out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", text)));
+            String signature = b.path("signature").asText("");
+            if (!signature.isEmpty()) {
+                out.appendBuffer(delta(F.objectNode().put("type", "signature_delta").put("signature", signature)));
+                signed = true;
                 close(out);
             }
         }

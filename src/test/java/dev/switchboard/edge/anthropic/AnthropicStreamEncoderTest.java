@@ -162,6 +162,50 @@ class AnthropicStreamEncoderTest {
     }
 
     /**
+     * One piece with two signed details and no plain reasoning beside them (a replay, or OpenRouter sending two of
+     * Claude's blocks at once): each detail is its own thinking block with its own text once and its own signature, in
+     * order; a signed detail followed by an unsigned one opens the next block for that text, whose signature comes
+     * later. Before, the first block held both texts and the second repeated its own.
+     */
+    @Test
+    void eachSignedDetailOfOnePieceIsABlockOfItsOwn() {
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        List<String> all = new ArrayList<>();
+        all.addAll(fullEvents(enc.chunk(details(null, "", "[{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\""
+                + CLAUDE + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Second.\",\"signature\":\"sigB\"" + CLAUDE
+                + ",\"index\":1},{\"type\":\"reasoning.text\",\"text\":\"Third \"" + CLAUDE + ",\"index\":2}]"))));
+        all.addAll(fullEvents(enc.chunk(details(null, "", "[{\"type\":\"reasoning.text\",\"text\":\"ends.\"" + CLAUDE + ",\"index\":2}]"))));
+        all.addAll(fullEvents(enc.chunk(details(null, "", "[{\"type\":\"reasoning.text\",\"signature\":\"sigC\"" + CLAUDE + ",\"index\":2}]"))));
+        all.addAll(fullEvents(enc.chunk(details(null, "Sunny.", "[]"))));
+        all.addAll(fullEvents(enc.chunk(finish())));
+        all.addAll(fullEvents(enc.end()));
+        assertThat(all).containsExactly("message_start",
+                "content_block_start 0 thinking", "content_block_delta 0 thinking_delta First.",
+                "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
+                "content_block_start 1 thinking", "content_block_delta 1 thinking_delta Second.",
+                "content_block_delta 1 signature_delta sigB", "content_block_stop 1",
+                "content_block_start 2 thinking", "content_block_delta 2 thinking_delta Third ",
+                "content_block_delta 2 thinking_delta ends.", "content_block_delta 2 signature_delta sigC", "content_block_stop 2",
+                "content_block_start 3 text", "content_block_delta 3 text_delta Sunny.", "content_block_stop 3",
+                "message_delta", "message_stop");
+    }
+
+    /** A piece whose one detail holds the last text and the signature ends the block streamed so far (as before). */
+    @Test
+    void aSignedDetailWithTextEndsTheOpenBlock() {
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        List<String> all = new ArrayList<>();
+        all.addAll(fullEvents(enc.chunk(details(null, "", "[{\"type\":\"reasoning.text\",\"text\":\"Let me \"" + CLAUDE + ",\"index\":0}]"))));
+        all.addAll(fullEvents(enc.chunk(details(null, "", "[{\"type\":\"reasoning.text\",\"text\":\"think.\",\"signature\":\"sigA\""
+                + CLAUDE + ",\"index\":0}]"))));
+        all.addAll(fullEvents(enc.chunk(details(null, "", "[{\"type\":\"reasoning.text\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":1}]"))));
+        assertThat(all).containsExactly("message_start",
+                "content_block_start 0 thinking", "content_block_delta 0 thinking_delta Let me ",
+                "content_block_delta 0 thinking_delta think.", "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
+                "content_block_start 1 thinking", "content_block_delta 1 signature_delta sigB", "content_block_stop 1");
+    }
+
+    /**
      * Another format's details (OpenAI's summaries behind OpenRouter) without the plain reasoning beside them are not
      * made into a thinking block: only Claude's are; the plain reasoning is what every provider's thinking block is of.
      */
