@@ -313,6 +313,16 @@ public final class ResponseCache {
         }
     }
 
+    /**
+     * Whether {@link #store} would keep this answer anywhere (not no-store, the primary route, a storable answer, and an
+     * exact store whose epoch the lookup read or a semantic plan): the caller asks it before pricing the answer for
+     * {@code costNanos}, so a miss that is not stored is not priced twice. Allocates nothing.
+     */
+    public boolean mayStore(Plan plan, String route, ChatResponse r) {
+        if (plan.controls().noStore() || !"primary".equals(route) || !storable(r)) return false;
+        return plan.storeEpoch() != ExactCache.NO_EPOCH || (semantic != null && plan.semantic());
+    }
+
     static boolean storable(ChatResponse r) {
         if (r.choices().isEmpty()) return false;
         for (Choice c : r.choices()) {

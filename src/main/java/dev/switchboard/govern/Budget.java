@@ -445,7 +445,10 @@ final class Budget {
      * claim covers the call. The bound is lowered to the claim first (the write may commit, unknown to this gateway).
      */
     synchronized long renewalClaim(long nanos, long nowMillis) {
-        if (grant == null || grant.fence == null || grant.rowPeriod == Grant.NONE) return -1;
+        // not for a budget let go (review, thirtieth session): the raiser's stack may hand one over that was retired after
+        // it asked, and its claim written then would stand after the retirement deleted its rows (or overwrite the claim
+        // of a new budget of the same scope)
+        if (retired || grant == null || grant.fence == null || grant.rowPeriod == Grant.NONE) return -1;
         roll(nowMillis);
         grant.align(periodStart);
         if (grant.rowPeriod != periodStart) return -1;
@@ -465,11 +468,11 @@ final class Budget {
     /**
      * The raiser took this budget off its fence's stack ({@link GrantFence#takeAsked}, its {@link #nextAsked} read
      * before): a later ask pushes it again. Whether it still asks (a beat's renewal, or its measure, may have met or
-     * cleared the ask since it was pushed).
+     * cleared the ask since it was pushed); never for a budget let go since ({@link #retire}).
      */
     synchronized boolean unqueue() {
         queued = false;
-        return grant != null && grant.renewAsked;
+        return !retired && grant != null && grant.renewAsked;
     }
 
     /**

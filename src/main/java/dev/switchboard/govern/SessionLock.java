@@ -49,7 +49,7 @@ final class SessionLock {
      */
     static final long KEEP_ALIVE_MILLIS = SILENT_MILLIS / 5;
     /** Touches the lock's connection every {@link #KEEP_ALIVE_MILLIS}; started with the first connection, ended by close. */
-    private java.util.concurrent.ScheduledExecutorService keeper;
+    private volatile java.util.concurrent.ScheduledExecutorService keeper;
 
     private final Database db;
     private final long key;
@@ -104,6 +104,9 @@ final class SessionLock {
                 // reset under it (a pooler, pg_advisory_unlock_all), so it is taken again on the same connection
                 if (held == null) closeQuietly();
             }
+            // once stopped, no new connection (review, thirtieth session): a beat under way at the stop would open one,
+            // and take the lock on it, that nothing closes until the process ends; the rows then name no lock
+            if (connection == null && stopped) return null;
             if (connection == null) {
                 connection = bounded(db.dedicatedConnection());
                 if (keeper == null && !stopped) { // after stopKeeper, none: a beat already under way when it ran
@@ -115,6 +118,9 @@ final class SessionLock {
                     // takes only this object's lock (held by a round trip of at most 2 s, or the network timeout)
                     keeper.scheduleWithFixedDelay(this::touch, KEEP_ALIVE_MILLIS, KEEP_ALIVE_MILLIS,
                             java.util.concurrent.TimeUnit.MILLISECONDS);
+                    // stopKeeper takes no lock: it writes `stopped` then reads `keeper`, this wrote `keeper` then reads
+                    // `stopped` (both volatile), so one of the two sees the other and the keeper is ended either way
+                    if (stopped) stopKeeper();
                 }
             }
             try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
@@ -279,10 +285,13 @@ final class SessionLock {
      * At shutdown, also when the rows stay (ledger rows pending): the keeper's thread ends; the connection, and the lock,
      * stay until the process ends or the server ends the silent session ({@link #SILENT_MILLIS}).
      */
-    synchronized void stopKeeper() {
+    void stopKeeper() {
         stopped = true;
-        if (keeper != null) keeper.shutdownNow();
-        keeper = null;
+        // not under this object's lock (review, thirtieth session): a renewal or a touch holds it for up to 2 s (about
+        // 10 s on a blackholed link), and SharedBudgets.stop, a shutdown, waited for it. Any thread may end the keeper
+        // (shutdownNow is idempotent); key() ends one it made once it sees `stopped`
+        java.util.concurrent.ScheduledExecutorService k = keeper;
+        if (k != null) k.shutdownNow();
     }
 
     /**
@@ -291,9 +300,9 @@ final class SessionLock {
      * unhealthy store that left ledger rows pending), so a heartbeat or an acquisition that read {@code closed} before
      * the stop still runs, and its {@link #key} found the connection gone (the first one, or a lost one) and made a new
      * one with a new keeper after the old one was stopped: a thread, holding this object, that outlived the stop
-     * (thirtieth session). Under this object's lock, as {@link #keeper} is.
+     * (thirtieth session). Volatile, as {@link #keeper} is: {@link #stopKeeper} takes no lock.
      */
-    private boolean stopped;
+    private volatile boolean stopped;
 
     private void closeQuietly() {
         if (connection == null) return;

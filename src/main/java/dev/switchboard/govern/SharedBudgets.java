@@ -131,6 +131,11 @@ final class SharedBudgets {
     private volatile Thread raiser;
     /** The least time between two raises of claims ahead of need (100 ms; 25 ms in the suite). */
     static final long RAISE_GAP_MILLIS = Math.max(20, Governance.KEY_SYNC_MILLIS / 20);
+    /**
+     * The longest the raiser sleeps after passes that failed in a row (half a sync: 1 s; 250 ms in the suite): the
+     * sleep doubles from {@link #RAISE_GAP_MILLIS} with each, and is the gap again after a pass that committed.
+     */
+    static final long RAISE_BACKOFF_MILLIS = Math.max(RAISE_GAP_MILLIS, Governance.KEY_SYNC_MILLIS / 2);
     /** One fence renewal at a time: calls that find the fence down meanwhile wait for it and see it renewed. */
     private final Object renewal = new Object();
     /** Whether this gateway's rows ever named its session lock: from then on a lost lock gives the grants' unused part up. */
@@ -193,7 +198,9 @@ final class SharedBudgets {
      * burst that outruns that is what the call's own renewal ({@link #acquireRetrying}) is for.
      */
     private void raiseClaims() {
+        int failedInARow = 0;
         while (!closed) {
+            boolean failed = true; // a pass that threw counts as failed
             try {
                 // asked first, parked only when nothing is: an ask (its unpark) before this thread started, or while it
                 // raised, is not lost (review: parked first, a budget that asked before the start waited for the beat)
@@ -203,9 +210,9 @@ final class SharedBudgets {
                     continue;
                 }
                 raisePasses++;
-                raise(head);
+                failed = !raise(head);
             } catch (RuntimeException e) {
-                log.debug("budget grants: a raise of the claims failed ({}); the next beat renews them", e.toString());
+                log.debug("budget grants: a raise of the claims failed ({}); its asks are tried again after the gap", e.toString());
             } catch (Throwable e) {
                 // an Error ended the thread silently before (review): calls then waited for renewals themselves
                 if (!raiserErred) {
@@ -217,9 +224,16 @@ final class SharedBudgets {
             // after a failed pass too (review: the sleep was skipped when the pass threw, so a store that kept failing
             // was asked again at once, as fast as it failed, instead of once every RAISE_GAP_MILLIS). Since a failed
             // raise puts its asks back (thirtieth session), the sleep is also what keeps a refusing store from a spin:
-            // at most one pass, and one renewal of each budget, every RAISE_GAP_MILLIS
+            // at most one pass, and one renewal of each budget, every RAISE_GAP_MILLIS. And longer after each pass that
+            // failed in a row (review, thirtieth session): each try against a slow or locked store holds `renewal` and
+            // the session lock's monitor up to 2 s (about 10 s on a blackholed link), which the heartbeat, a call's own
+            // raise and the keeper's touch wait for; retried every gap, they were held almost always. The sleep doubles
+            // from the gap up to RAISE_BACKOFF_MILLIS, and is the gap again once a raise commits
+            failedInARow = failed ? Math.min(failedInARow + 1, 30) : 0;
+            long sleep = failedInARow <= 1 ? RAISE_GAP_MILLIS
+                    : Math.min(RAISE_BACKOFF_MILLIS, RAISE_GAP_MILLIS << (failedInARow - 1));
             try {
-                Thread.sleep(RAISE_GAP_MILLIS);
+                Thread.sleep(sleep);
             } catch (InterruptedException e) {
                 return; // stop()
             }
@@ -231,22 +245,49 @@ final class SharedBudgets {
      * those are looked at (before, every held budget was, O(N) a pass), and those still asking are renewed in one
      * statement. An ask the renewal did not meet goes back on the stack (in {@code finally}: a throw too), for the next
      * pass after the gap. The revoke count and the fence's arming are {@link #renewFence}'s, unchanged.
+     *
+     * @return false when the renewal did not commit (the raiser then backs off), true when it did or none was needed
      */
-    private void raise(Budget head) {
+    private boolean raise(Budget head) {
         List<Budget> asked = new ArrayList<>();
-        for (Budget b = head; b != null; ) {
-            Budget next = b.nextAsked; // before unqueue: once off the stack, a call may push it again, relinking it
-            raiseExamined++;
-            if (b.unqueue()) asked.add(b);
-            b = next;
+        Budget b = head; // the first not yet taken off the stack
+        Budget taking = null; // taken off (or being), not yet in `asked`
+        boolean walked = false;
+        try {
+            while (b != null) {
+                Budget next = b.nextAsked; // before unqueue: once off the stack, a call may push it again, relinking it
+                raiseExamined++;
+                taking = b;
+                boolean asks = b.unqueue();
+                b = next;
+                if (asks) asked.add(taking);
+                taking = null;
+            }
+            walked = true;
+        } finally {
+            if (!walked) {
+                // a throw part-way (an Error: an OutOfMemoryError in add) left the rest of the list off the stack with
+                // `queued` set, so no later ask could push them again (review, thirtieth session): every budget of the
+                // list is taken off and, if it still asks, put back for the next pass
+                for (Budget a : asked) a.askAgainIfUnmet();
+                if (taking != null) taking.askAgainIfUnmet();
+                while (b != null) {
+                    Budget next = b.nextAsked;
+                    b.unqueue();
+                    b.askAgainIfUnmet();
+                    b = next;
+                }
+            }
         }
-        if (asked.isEmpty()) return;
+        if (asked.isEmpty()) return true;
         try {
             if (renewFence(true, asked, null, 0)) {
                 log.debug("budget grants: the claims of {} budget(s) raised ahead of need", asked.size());
+                return true;
             }
+            return false;
         } finally {
-            for (Budget b : asked) b.askAgainIfUnmet();
+            for (Budget a : asked) a.askAgainIfUnmet();
         }
     }
 
@@ -632,6 +673,9 @@ final class SharedBudgets {
             return;
         }
         if (fenced) renewFence(true); // one round trip first: the fence does not wait for the beat's longer transaction
+        // a beat under way at a stop (it read `closed` before) ends here, before key() could open a new lock connection
+        // that nobody then closes (review, thirtieth session): its rows are ones a stop leaves anyway
+        if (closed) return;
         long startNanos = nanoClock.getAsLong(); // before the rows' heartbeat_at is read: the fence counts from no later
         Long key = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
         long hold = sessionLock.hold();
@@ -1143,6 +1187,12 @@ final class SharedBudgets {
     /** At shutdown, after the ledger's last rows are written: this gateway's grants stop counting at once. Blocks. */
     synchronized void release() {
         stop();
+        // a renewal under way (the raiser's, a call's) commits before the DELETEs below, and none starts after: each reads
+        // `closed` under `renewal`, so once this takes it (after `closed` was set) the one running is done (review: stop()
+        // took `renewal` itself, and so a shutdown, rows given back or not, waited for a renewal on an unhealthy store)
+        synchronized (renewal) {
+            assert closed;
+        }
         for (Budget b : held()) {
             if (b.reservedNow() > 0) {
                 log.warn("budget grants not given back at shutdown: calls still in flight hold them (they lapse with the "
@@ -1179,16 +1229,15 @@ final class SharedBudgets {
      * an embedded gateway or an in-JVM test. Idempotent.
      */
     void stop() {
-        // under `renewal` (order: this object's lock, then it, as the beat): a renewal under way (the raiser's) commits
-        // before release's DELETEs, and none starts after (closed is read under it); before, one could commit its
-        // gateway_beats and grant_claims rows after them (review)
-        synchronized (renewal) {
-            closed = true;
-        }
+        // not under `renewal` (review, thirtieth session): a renewal under way holds it for up to 2 s (about 10 s on a
+        // blackholed link), and a shutdown on an unhealthy store waited for it. No renewal starts after this (each reads
+        // `closed`, volatile, under `renewal`); one under way may still commit its gateway_beats and grant_claims rows,
+        // rows a stop leaves anyway, and release() takes `renewal` before its DELETEs, so that they come after it
+        closed = true;
         // Not under this object's lock (thirtieth session, decided): it would make a shutdown with ledger rows pending,
         // i.e. on an unhealthy store, wait for a heartbeat under way (statements of up to 10 s each). What may still run
-        // after `closed` is set: no renewal (the raiser's, a call's raise, an acquisition's: all read `closed` under
-        // `renewal`, above); a heartbeat or an acquisition that read `closed` before (under this object's lock) runs to
+        // after `closed` is set: no renewal starts (the raiser's, a call's raise, an acquisition's: all read `closed` under
+        // `renewal`); a heartbeat or an acquisition that read `closed` before (under this object's lock) runs to
         // its end. Its rows are ones a stop leaves anyway (release, which deletes them, holds this object's lock, so it
         // waits for it); what it must not leave is a thread: its SessionLock.key may make the lock's connection again,
         // and so a keeper, after stopKeeper below (SessionLock.stopped: none then), and its settleFence may start the

@@ -44,20 +44,6 @@ final class LogPart extends LoggedContent implements Supplier<LogColumns> {
         this.errorType = withStatus ? errorType : null;
     }
 
-    /** The part of {@code row}'s request: its columns and its content as {@code content} holds it. */
-    LogPart(LoggedContent content, RequestLogEntry row, boolean withStatus) {
-        super(content);
-        this.errorMessage = row.errorMessage();
-        this.traceId = row.traceId();
-        this.spanId = row.spanId();
-        this.sessionId = row.sessionId();
-        this.generationName = row.generationName();
-        this.tags = row.tags();
-        this.withStatus = withStatus;
-        this.status = withStatus ? row.status() : 0;
-        this.errorType = withStatus ? row.errorType() : null;
-    }
-
     /** The columns, the prompt and completion rendered as the policy keeps them (scrubbed); on the ledger's writer. */
     @Override
     public LogColumns get() {

@@ -37,15 +37,4 @@ final class LogRow extends LoggedContent implements Supplier<RequestLogEntry> {
         if (!policy.keepsContent()) return row;
         return row.withContent(prompt(), completion());
     }
-
-    /**
-     * The row's own columns, rendered as {@link #get} renders them: the part that joins the request's ledger row, holding
-     * only those columns' values and the content (a call that joins a ledger row makes its {@link LogPart} directly,
-     * without this row: {@code ObservedCall.part}).
-     *
-     * @param statusDiffers whether the call ended otherwise than its ledger row says (then the part says how)
-     */
-    LogPart columns(boolean statusDiffers) {
-        return new LogPart(this, row, statusDiffers);
-    }
 }

@@ -39,17 +39,6 @@ abstract sealed class LoggedContent permits LogRow, LogPart {
         this.completionText = keeps && keptCompletion == null ? completionText : null;
     }
 
-    /** The same content as {@code other} (no rendering: what it holds is taken as it is). */
-    LoggedContent(LoggedContent other) {
-        this.policy = other.policy;
-        this.scrubber = other.scrubber;
-        this.keptPrompt = other.keptPrompt;
-        this.messages = other.messages;
-        this.input = other.input;
-        this.keptCompletion = other.keptCompletion;
-        this.completionText = other.completionText;
-    }
-
     /** The prompt as the policy keeps it (scrubbed); only when it keeps content. */
     final String prompt() {
         return keptPrompt != null ? keptPrompt : scrubber.scrub(policy.apply(messages != null

@@ -89,8 +89,10 @@ final class CacheStage implements Stage {
                         if (m != null && m.serve()) return Future.succeededFuture(semanticAnswer(ctx, m, m.answer().response()));
                         return next.chat(ctx, request).onSuccess(a -> {
                             if (m != null) ShadowLog.wouldHaveServed(ctx, plan, m, a.body());
-                            cache.store(plan, a.deployment(), servedModelId(ctx, a.deployment()),
-                                    storedCost(ctx, a, a.body().usage()), a.route(), a.tier(), a.body());
+                            ChatResponse body = a.body();
+                            Long cost = cache.mayStore(plan, a.route(), body) ? storedCost(ctx, a, body.usage()) : null;
+                            cache.store(plan, a.deployment(), servedModelId(ctx, a.deployment()), cost, a.route(), a.tier(),
+                                    body);
                         });
                     });
                 });
@@ -130,7 +132,9 @@ final class CacheStage implements Stage {
     /**
      * What the answer cost on the entry that served it ({@link MeteredCall#price}: the call's own ledger row's price of
      * its usage), kept with the stored answer ({@link CachedAnswer#costNanos}); null when the answer has no usage or the
-     * call is not metered. Asked only for an answer the cache may store: a few multiplications once a miss.
+     * call is not metered. Asked only once {@link ResponseCache#mayStore} said the answer will be stored (not for a
+     * no-store request, a fallback's answer, an unstorable one, nor when the lookup could not read the exact store's epoch
+     * and there is no semantic plan): a few multiplications once a stored miss.
      */
     private static Long storedCost(CallContext ctx, Answer<?> a, dev.switchboard.model.Usage usage) {
         MeteredCall m = ctx.attached(MeteredCall.KEY);
@@ -145,8 +149,8 @@ final class CacheStage implements Stage {
             public void start(ChunkSink sink) {
                 inner.start(new StreamRecorder(sink, r -> {
                     if (shadow != null) ShadowLog.wouldHaveServed(ctx, plan, shadow, r);
-                    cache.store(plan, a.deployment(), servedModelId(ctx, a.deployment()), storedCost(ctx, a, r.usage()),
-                            a.route(), a.tier(), r);
+                    Long cost = cache.mayStore(plan, a.route(), r) ? storedCost(ctx, a, r.usage()) : null;
+                    cache.store(plan, a.deployment(), servedModelId(ctx, a.deployment()), cost, a.route(), a.tier(), r);
                 }));
             }
 

@@ -107,9 +107,10 @@ final class DeploymentPrices {
      * <ol>
      *   <li>its {@code model_info.id} ({@code modelId}), when a config entry of the id (or a live wildcard entry's
      *       deployment of it) has that model_info.id: priced now on that entry, at today's price;</li>
-     *   <li>else what the answer cost on its entry when it was stored ({@code storedNanos}, negative: that entry had no
-     *       price), when the stored answer says it: an entry without a model_info.id (a provider/model's first config
-     *       entry, a wildcard's), or one the config no longer has;</li>
+     *   <li>else what the answer cost on its entry when it was stored ({@code storedNanos}), when the stored answer says
+     *       it: an entry without a model_info.id (a provider/model's first config entry, a wildcard's), or one the config
+     *       no longer has; when that entry had no price (negative, the unpriced mark), the id's price now if it has one
+     *       (an operator who adds a price is not shown $0 saved for the rest of the entries' TTL), else unpriced;</li>
      *   <li>else (an entry stored by an older gateway) the id's price, as before: the config's first entry of the id,
      *       else the oldest live wildcard entry's ({@link #byId}).</li>
      * </ol>
@@ -117,14 +118,16 @@ final class DeploymentPrices {
     Cost hitCost(String deploymentId, String modelId, Long storedNanos, Usage usage, OpenAiBuiltInTools.Offered offered) {
         Priced entry = modelId == null ? null : byModelId(deploymentId, modelId);
         if (entry != null) return cost(entry, usage, offered);
-        if (storedNanos != null) return storedNanos < 0 ? Cost.UNPRICED : new Cost(storedNanos, true);
-        return cost(byId(deploymentId), usage, offered);
+        if (storedNanos != null && storedNanos >= 0) return new Cost(storedNanos, true);
+        Cost byId = cost(byId(deploymentId), usage, offered); // an older entry's; or its entry had no price when stored
+        return storedNanos == null || byId.priced() ? byId : Cost.UNPRICED;
     }
 
     /** The price of the entry of {@code deploymentId} whose model_info.id is {@code modelId}, or null when there is none. */
     private Priced byModelId(String deploymentId, String modelId) {
         Deployment d = byModelId.get(modelId);
-        if (d != null) return d.isId(deploymentId) ? byEntry.get(d) : null;
+        if (d != null && d.isId(deploymentId)) return byEntry.get(d);
+        // a config entry of another id with this model_info.id: a wildcard holder of this id may still have it
         Held[] held = wildcardById.get(deploymentId);
         if (held == null) return null;
         for (Held h : held) {

@@ -244,7 +244,7 @@ final class ModelNames {
         if (why instanceof dev.switchboard.provider.ProviderRefusal.Setting s) {
             // a provider this gateway has: the setting's name only (its value, and the operator's message, may be secret)
             return GatewayException.badRequest(at + settingRefused(concrete, s) + ". Ask for a model of another provider, or "
-                    + "have the operator set litellm_params." + s.setting() + " on the entry (line " + t.line() + ").", "model");
+                    + operatorFix(s) + " (line " + t.line() + ").", "model");
         }
         if (why instanceof dev.switchboard.provider.ProviderRefusal.UnknownProvider) {
             return GatewayException.badRequest(at + "'" + concrete.provider() + "' is not a provider this gateway has. Ask for a "
@@ -255,10 +255,39 @@ final class ModelNames {
                 "model");
     }
 
-    /** What a caller is told of a setting refusal: the wildcard entry lacks it, or sets it to what the provider cannot use. */
+    /**
+     * What a caller is told of a setting refusal: the wildcard entry lacks it, sets it to what the provider cannot use,
+     * sets what the provider does not support, gives only some of settings that go together; or the gateway's
+     * environment variable (not the entry's) is what the provider cannot use.
+     */
     private static String settingRefused(Deployment concrete, dev.switchboard.provider.ProviderRefusal.Setting s) {
-        return s.missing() ? "that wildcard entry does not set " + s.setting() + ", which '" + concrete.provider() + "/' needs"
-                : "that wildcard entry sets " + s.setting() + " to what '" + concrete.provider() + "/' cannot use";
+        String p = "'" + concrete.provider() + "/'";
+        return switch (s.fix()) {
+            case REMOVE -> "that wildcard entry sets " + s.setting() + ", which " + p + " does not support";
+            case ALL_OR_NONE -> "that wildcard entry sets only " + (pair(s) ? "one" : "some") + " of " + s.setting() + ", which "
+                    + p + " takes " + (pair(s) ? "both or neither" : "all or none");
+            case ENVIRONMENT -> "the gateway's environment sets " + s.setting() + " to what " + p + " cannot use";
+            case SET -> s.missing() ? "that wildcard entry does not set " + s.setting() + ", which " + p + " needs"
+                    : "that wildcard entry sets " + s.setting() + " to what " + p + " cannot use";
+        };
+    }
+
+    /** Two settings that go together ("a / b"), said "both or neither"; three, "all or none". */
+    private static boolean pair(dev.switchboard.provider.ProviderRefusal.Setting s) {
+        int i = s.setting().indexOf(" / ");
+        return i >= 0 && s.setting().indexOf(" / ", i + 1) < 0;
+    }
+
+    /** What the operator would do about a setting refusal, by its {@link dev.switchboard.provider.ProviderRefusal.Setting#fix}. */
+    private static String operatorFix(dev.switchboard.provider.ProviderRefusal.Setting s) {
+        return switch (s.fix()) {
+            case REMOVE -> "have the operator remove litellm_params." + s.setting() + " from the entry";
+            case ALL_OR_NONE -> "have the operator set " + (pair(s) ? "both or neither" : "all or none") + " of "
+                    + s.setting() + " on the entry";
+            case ENVIRONMENT -> "have the operator fix " + s.setting() + " in the gateway's environment (or set the "
+                    + "credentials on the entry)";
+            case SET -> "have the operator set litellm_params." + s.setting() + " on the entry";
+        };
     }
 
     private ModelGroup withoutAlias(String name, boolean make) {

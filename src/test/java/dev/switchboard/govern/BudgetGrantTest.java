@@ -295,4 +295,27 @@ class BudgetGrantTest {
         Budget unlimited = new Budget(Budget.NO_LIMIT, Budget.NO_LIMIT, null, 0, 0, 0, new Budget.Grant("key-2"));
         assertThat(unlimited.reserve(600, 0)).as("no limit, nothing to share").isEqualTo(Budget.Reserve.TAKEN);
     }
+
+    /**
+     * Review (thirtieth session): the raiser's stack may hand over a budget let go after it asked for a raise; its claim
+     * was still renewed, a {@code grant_claims} row written after the retirement deleted its rows (or over the claim of
+     * a new budget of the same scope). A budget let go now claims nothing and is not taken as asking.
+     */
+    @Test
+    void aBudgetLetGoAfterItAskedHasNoClaimRenewed() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        Budget b = shared(100_000_000, null);
+        b.fence(new GrantFence(() -> 0L, () -> false, asked::incrementAndGet));
+        b.fence().arm(Long.MAX_VALUE / 2);
+        Budget.GrantAsk ask = b.ask(5_000, 1_000);
+        b.granted(ask.periodStart(), 100_000_000, 100_000_000, 30_000, seen(0), ask.claimAt(100_000_000), 1_000);
+        b.beat(false, false, 1_000);
+        for (int i = 0; i < 10 && !b.claimWanted(); i++) b.reserve(1_000, 1_100);
+        assertThat(b.claimWanted()).as("a raise asked").isTrue();
+        assertThat(b.queued).as("on the raiser's stack").isTrue();
+        for (int i = 0; i < 10; i++) b.unreserve(1_000); // nothing in flight, nothing spent: it may be let go
+        assertThat(b.retire(1_000_000, 1_000)).as("let go").isNotNull();
+        assertThat(b.unqueue()).as("taken off the stack: not asking once let go").isFalse();
+        assertThat(b.renewalClaim(0, 1_000_001)).as("no claim for a budget let go").isEqualTo(-1);
+    }
 }

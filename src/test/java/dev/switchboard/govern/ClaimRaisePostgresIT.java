@@ -99,6 +99,21 @@ class ClaimRaisePostgresIT {
         }
     }
 
+    /** How many sessions hold this gateway's session lock. */
+    private int lockHolders(SharedBudgets shared) throws Exception {
+        long key = SessionLock.keyOf(shared.gatewayId);
+        try (java.sql.Connection admin = Postgres.connect(url);
+             PreparedStatement ps = admin.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                     + "AND granted AND objsubid = 1 AND classid::bigint = ? AND objid::bigint = ?")) {
+            ps.setLong(1, key >>> 32);
+            ps.setLong(2, key & 0xFFFFFFFFL);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     @Test
     void aRaiseForOneBudgetWritesThatBudgetsClaimOnly() throws Exception {
         Shared started = start();
@@ -205,8 +220,13 @@ class ClaimRaisePostgresIT {
             // settled: whatever the warm-up calls asked is raised, and nothing asks while nothing is admitted
             Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
             shared.heartbeat(); // the periodic renewal: every claim written, every ask cleared; the fence armed
-            long examined = shared.raiseExamined();
-            long passes = shared.raisePasses();
+            // a warm-up pass may still be running: the counters are read once they hold still over a few gaps
+            long examined, passes;
+            do {
+                examined = shared.raiseExamined();
+                passes = shared.raisePasses();
+                Thread.sleep(3 * SharedBudgets.RAISE_GAP_MILLIS);
+            } while (examined != shared.raiseExamined() || passes != shared.raisePasses());
             Budget alice = started.endUsers().budgetIfHeld("alice");
             String scope = Budget.Grant.endUser("alice").scope;
             long written = claimWrites().get(scope);
@@ -266,8 +286,11 @@ class ClaimRaisePostgresIT {
 
     /**
      * Thirtieth session: a pass that fails (here the lock's connection ended by {@code pg_terminate_backend}, so each
-     * renewal fails at once) puts its ask back, and the raiser sleeps {@link SharedBudgets#RAISE_GAP_MILLIS} before
-     * the next: over a second, at most about a pass per gap, not a spin (checked: it fails with the sleep removed).
+     * renewal fails at once) puts its ask back, and the raiser sleeps before the next, not a spin (checked: it fails
+     * with the sleep removed). And longer after each failed pass in a row, up to {@link SharedBudgets#RAISE_BACKOFF_MILLIS}
+     * (review: a try against a slow store holds the renewal's lock and the session lock's up to 2 s, and retried every
+     * gap they were held almost always): over a second, about a pass per backoff (checked: it fails with the sleep
+     * the gap alone).
      */
     @Test
     void aRefusingStoreIsAskedOncePerGapNotInASpin() throws Exception {
@@ -288,7 +311,7 @@ class ClaimRaisePostgresIT {
             long made = shared.raisePasses() - passes;
             assertThat(alice.claimWanted()).as("the raise keeps failing: still asked").isTrue();
             assertThat(made).as("passes in %s ms (gap %s ms)", window, SharedBudgets.RAISE_GAP_MILLIS)
-                    .isGreaterThanOrEqualTo(2).isLessThanOrEqualTo(2 * window / SharedBudgets.RAISE_GAP_MILLIS + 2);
+                    .isGreaterThanOrEqualTo(2).isLessThanOrEqualTo(window / SharedBudgets.RAISE_BACKOFF_MILLIS + 2);
             call.settle(1_000, 0, System.currentTimeMillis());
         } finally {
             shared.release();
@@ -341,9 +364,49 @@ class ClaimRaisePostgresIT {
             // before: the beat's key() made a new connection and a new keeper, after stop() had stopped the old one
             Thread.sleep(100);
             assertThat(threads("switchboard-session-lock", before)).as("no keeper after the stop").isEmpty();
+            // review: the beat's key() still opened a new connection and took the lock on it, never closed
+            assertThat(lockHolders(shared)).as("sessions holding the lock after the stop").isZero();
             busy.settle(1_000, 0, System.currentTimeMillis());
         } finally {
             skew.set(0);
+            shared.release();
+        }
+    }
+
+    /**
+     * Review (thirtieth session): {@link SharedBudgets#stop} took the renewal's lock, so a shutdown waited for a raise
+     * under way against an unhealthy store (here its statement held 2 s by the claims' table, locked by the test; about
+     * 10 s on a blackholed link), and so did the session lock's keeper's stop (the lock's monitor). It now only sets the
+     * flag; {@link SharedBudgets#release} still waits for the renewal before its deletes.
+     */
+    @Test
+    void aStopDoesNotWaitForARaiseUnderWay() throws Exception {
+        Shared started = start();
+        SharedBudgets shared = started.budgets();
+        Governor governor = started.governor();
+        try {
+            admit(governor, "alice", 1_000).settle(1_000, 0, System.currentTimeMillis());
+            Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
+            shared.heartbeat();
+            Budget alice = started.endUsers().budgetIfHeld("alice");
+            long passes = shared.raisePasses();
+            Admission call;
+            try (java.sql.Connection blocker = Postgres.connect(url)) {
+                blocker.setAutoCommit(false);
+                try (var st = blocker.createStatement()) {
+                    st.execute("LOCK TABLE grant_claims IN ACCESS EXCLUSIVE MODE");
+                }
+                call = ask(governor, alice, "alice");
+                assertThat(within(1_000, () -> shared.raisePasses() > passes)).as("the raise under way").isTrue();
+                Thread.sleep(100); // in its statement, held by the table's lock for up to 2 s
+                long start = System.nanoTime();
+                shared.stop();
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                blocker.rollback();
+                assertThat(tookMillis).as("the stop's wait (ms) for the raise under way").isLessThan(500);
+            }
+            call.settle(1_000, 0, System.currentTimeMillis());
+        } finally {
             shared.release();
         }
     }

@@ -76,21 +76,32 @@ class LogRowTest {
         assertThat(e.prompt()).startsWith("[{\"role\":\"system\"");
     }
 
-    /** The part that joins the ledger row: the same columns as those of the row {@link LogRow#get} gives, for every policy. */
+    /**
+     * The part that joins the ledger row, built as a served call builds it ({@code ObservedCall.part}): the same columns
+     * as those of the row {@link LogRow#get} gives, for every policy.
+     */
     @Test
     void theJoinedColumnsAreThoseOfTheRenderedRow() {
         for (LogPolicy p : List.of(LogPolicy.DEFAULT, LogPolicy.OFF, LogPolicy.parse("truncated:20", List.of()),
                 LogPolicy.parse("full", List.of()), LogPolicy.parse("redacted", List.of(Pattern.compile("brief"))))) {
             for (boolean statusDiffers : new boolean[] {true, false}) {
                 LogRow row = new LogRow(bare(p), p, SCRUBBER, MESSAGES, null, "the answer, s3cr3t-value", null);
-                assertThat(row.columns(statusDiffers).get()).as(p.label())
+                assertThat(part(bare(p), p, null, "the answer, s3cr3t-value", null, statusDiffers).get()).as(p.label())
                         .isEqualTo(RequestLogStore.columns(row.get(), statusDiffers));
                 LogRow kept = new LogRow(bare(p), p, SCRUBBER, MESSAGES, "kept prompt", "raw", "kept completion");
-                assertThat(kept.columns(statusDiffers).get()).isEqualTo(RequestLogStore.columns(kept.get(), statusDiffers));
+                assertThat(part(bare(p), p, "kept prompt", "raw", "kept completion", statusDiffers).get())
+                        .isEqualTo(RequestLogStore.columns(kept.get(), statusDiffers));
             }
         }
-        assertThat(new LogRow(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, SCRUBBER, MESSAGES, null, "a", null).columns(false).get()
-                .prompt()).startsWith("[{\"role\":\"system\"");
+        assertThat(part(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, null, "a", null, false).get().prompt())
+                .startsWith("[{\"role\":\"system\"");
+    }
+
+    /** The part of {@code r}'s call a served call queues, with the production constructor, over {@link #MESSAGES}. */
+    static LogPart part(RequestLogEntry r, LogPolicy p, String keptPrompt, String completionText, String keptCompletion,
+                        boolean withStatus) {
+        return new LogPart(p, SCRUBBER, MESSAGES, null, keptPrompt, completionText, keptCompletion, r.errorMessage(),
+                r.traceId(), r.spanId(), r.sessionId(), r.generationName(), r.tags(), r.status(), r.errorType(), withStatus);
     }
 
     /**
@@ -114,8 +125,7 @@ class LogRowTest {
                             full.sessionId(), full.generationName(), full.tags(), full.status(), full.errorType(), withStatus);
                     dev.switchboard.store.LogColumns c = part.get();
                     assertThat(c).as(p.label() + " " + withStatus + " " + kept)
-                            .isEqualTo(RequestLogStore.columns(row.get(), withStatus))
-                            .isEqualTo(row.columns(withStatus).get());
+                            .isEqualTo(RequestLogStore.columns(row.get(), withStatus));
                     assertThat(c.errorMessage()).isEqualTo(full.errorMessage());
                     assertThat(c.traceId()).isEqualTo(full.traceId());
                     assertThat(c.spanId()).isEqualTo(full.spanId());
@@ -125,9 +135,12 @@ class LogRowTest {
                     assertThat(c.logPolicy()).isEqualTo(p.label());
                     assertThat(c.status()).isEqualTo(withStatus ? 499 : null);
                     assertThat(c.errorType()).isEqualTo(withStatus ? "client_closed" : null);
-                    if (p.keepsContent()) {
+                    if (p.keepsContent() && kept == null) { // rendered and scrubbed on the writer
                         assertThat(c.prompt()).isNotNull().doesNotContain("s3cr3t-value");
                         assertThat(c.completion()).isNotNull().doesNotContain("s3cr3t-value");
+                    } else if (p.keepsContent()) { // the trace's renderings (scrubbed when made), taken as they are
+                        assertThat(c.prompt()).isEqualTo("kept prompt");
+                        assertThat(c.completion()).isEqualTo("kept completion");
                     } else {
                         assertThat(c.prompt()).isNull();
                         assertThat(c.completion()).isNull();
@@ -146,22 +159,25 @@ class LogRowTest {
 
     /**
      * What waits in the ledger's queue for a served call's log part holds the log's own columns and the content, not a
-     * log row: no {@link RequestLogEntry} (whose 29 columns repeat the ledger row's) and no {@link LogRow} among its fields,
-     * its superclasses' included. Each queued part is copied by every young collection while it waits.
+     * log row: each field of {@link LogPart} and its superclasses is of a type on a short list (texts, the messages' and
+     * tags' lists, an embeddings input, the policy, the scrubber, primitives). A field that could hold a big graph (a
+     * {@link RequestLogEntry}, whose 29 columns repeat the ledger row's, a {@link LogRow}, the call or its context, or
+     * an {@code Object}) fails this: each queued part is copied by every young collection while it waits.
      */
     @Test
-    void theQueuedPartHoldsNoLogRow() throws IllegalAccessException {
-        java.util.function.Supplier<?> part = new LogRow(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, SCRUBBER, MESSAGES, null, "a",
-                null).columns(false);
-        for (Class<?> c = part.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+    void theQueuedPartHoldsNoLogRow() {
+        java.util.Set<Class<?>> allowed = java.util.Set.of(String.class, List.class, com.fasterxml.jackson.databind.JsonNode.class,
+                LogPolicy.class, SecretScrubber.class, int.class, long.class, boolean.class, Integer.class, Long.class,
+                Boolean.class);
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        for (Class<?> c = LogPart.class; c != null && c != Object.class; c = c.getSuperclass()) {
             for (java.lang.reflect.Field f : c.getDeclaredFields()) {
                 if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) continue;
-                f.setAccessible(true);
-                Object v = f.get(part);
-                if (v == null) continue;
-                assertThat(v).as(c.getSimpleName() + "." + f.getName()).isNotInstanceOf(RequestLogEntry.class)
-                        .isNotInstanceOf(LogRow.class);
+                fields.add(c.getSimpleName() + "." + f.getName());
+                assertThat(allowed).as(c.getSimpleName() + "." + f.getName() + " is a " + f.getType().getName())
+                        .contains(f.getType());
             }
         }
+        assertThat(fields).contains("LogPart.spanId", "LoggedContent.messages"); // the walk reached both classes
     }
 }

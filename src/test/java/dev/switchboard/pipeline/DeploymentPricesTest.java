@@ -430,12 +430,28 @@ class DeploymentPricesTest {
                 .isEqualTo(new DeploymentPrices.Cost(7, true));
         assertThat(prices.hitCost("openai/gpt-4o", "gone-entry", 9L, USAGE, none).nanos()).as("an entry gone: its stored cost")
                 .isEqualTo(9);
-        assertThat(prices.hitCost("openai/gpt-4o", "gone-entry", -1L, USAGE, none)).as("an unpriced entry's mark")
-                .isEqualTo(DeploymentPrices.Cost.UNPRICED);
         assertThat(prices.hitCost("openai/gpt-4o", "gpt-second", null, USAGE, none).nanos()).isEqualTo(second);
         assertThat(prices.hitCost("openai/gpt-4o", null, null, USAGE, none).nanos()).as("an older entry: by its id, as before")
                 .isEqualTo(first);
         assertThat(prices.hitCost("openai/gpt-4.1", "gpt-second", 5L, USAGE, none).nanos())
                 .as("a model_info.id of another provider/model is not the entry: the stored cost").isEqualTo(5);
+    }
+
+    /**
+     * An answer stored by an entry that had no price (the unpriced mark, -1) is priced by its id's entry now when that
+     * has a price (before: $0 saved for the whole TTL, though the operator has priced the model since); unpriced when
+     * the id has none either.
+     */
+    @Test
+    void anAnswerStoredUnpricedIsPricedByItsIdsEntryNowWhenThatHasAPrice() {
+        DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), List.of(entry("first", null, 0.000001)));
+        var none = dev.switchboard.provider.OpenAiBuiltInTools.Offered.NONE;
+        long first = prices.cost(entry("x", null, 0.000001).deployment(), USAGE).nanos();
+        assertThat(prices.hitCost("openai/gpt-4o", "gone-entry", -1L, USAGE, none))
+                .as("the id's entry now has a price").isEqualTo(new DeploymentPrices.Cost(first, true));
+        assertThat(prices.hitCost("openai/gpt-4o", null, -1L, USAGE, none).nanos()).as("no model_info.id: the same")
+                .isEqualTo(first);
+        assertThat(prices.hitCost("openai/house-model-x", null, -1L, USAGE, none)).as("the id has no price now either")
+                .isEqualTo(DeploymentPrices.Cost.UNPRICED);
     }
 }

@@ -30,9 +30,13 @@ class ProviderRefusalTest {
 
     /** The refusal {@code check} (or, with {@code create}, the provider's making) gives, as a setting refusal. */
     private static ProviderRefusal.Setting refusal(Deployment d, boolean create) {
+        return refusal(d, create, k -> null);
+    }
+
+    private static ProviderRefusal.Setting refusal(Deployment d, boolean create, java.util.function.Function<String, String> env) {
         Throwable t = catchThrowable(() -> {
-            if (create) REGISTRY.create(d, new ProviderContext(null, null, k -> null));
-            else REGISTRY.check(d, k -> null);
+            if (create) REGISTRY.create(d, new ProviderContext(null, null, env));
+            else REGISTRY.check(d, env);
         });
         assertThat(t).as(d.id()).isInstanceOf(ProviderRefusal.Setting.class).isNotInstanceOf(ProviderRefusal.UnknownProvider.class);
         assertThat(t.getMessage()).contains("line 7");
@@ -40,8 +44,14 @@ class ProviderRefusalTest {
     }
 
     private static void says(ProviderRefusal.Setting s, String setting, boolean missing) {
+        says(s, setting, missing, ProviderRefusal.Setting.Fix.SET);
+    }
+
+    /** With what the operator does about it: set it, remove it, give all or none, or fix the gateway's environment. */
+    private static void says(ProviderRefusal.Setting s, String setting, boolean missing, ProviderRefusal.Setting.Fix fix) {
         assertThat(s.setting()).isEqualTo(setting);
         assertThat(s.missing()).as("missing").isEqualTo(missing);
+        assertThat(s.fix()).as("fix").isEqualTo(fix);
     }
 
     @Test
@@ -63,6 +73,16 @@ class ProviderRefusalTest {
     void vertexCredentialsThatAreNoneNameThem() {
         says(refusal(entry("vertex_ai", "gemini-2.5-flash", null, null, params("vertex_project", "p-1", "vertex_credentials", "{not json")), true),
                 "vertex_credentials", false);
+        says(refusal(entry("vertex_ai", "gemini-2.5-flash", null, null, params("vertex_project", "p-1", "vertex_ai_credentials", "{not json")), true),
+                "vertex_ai_credentials", false); // the key the entry used
+    }
+
+    /** GOOGLE_APPLICATION_CREDENTIALS is the gateway's environment, not a setting of the entry: said so. */
+    @Test
+    void applicationDefaultCredentialsThatAreNoneAreTheEnvironments() {
+        says(refusal(entry("vertex_ai", "gemini-2.5-flash", null, null, params("vertex_project", "p-1")), true,
+                k -> k.equals("GOOGLE_APPLICATION_CREDENTIALS") ? "/nonexistent/adc.json" : null),
+                "GOOGLE_APPLICATION_CREDENTIALS", false, ProviderRefusal.Setting.Fix.ENVIRONMENT);
     }
 
     @Test
@@ -85,25 +105,26 @@ class ProviderRefusalTest {
     @Test
     void azureEntraCredentialsHalfGivenNameThem() {
         says(refusal(entry("azure", "gpt4o", "https://r.openai.azure.com", null, params("tenant_id", "t")), false),
-                "tenant_id / client_id / client_secret", true);
+                "tenant_id / client_id / client_secret", true, ProviderRefusal.Setting.Fix.ALL_OR_NONE);
     }
 
     @Test
     void azureUsernameAndPasswordNameThemselves() {
         says(refusal(entry("azure", "gpt4o", "https://r.openai.azure.com", new Secret("k"), params("azure_username", "u")), false),
-                "azure_username / azure_password", false);
+                "azure_username / azure_password", false, ProviderRefusal.Setting.Fix.REMOVE);
     }
 
     @Test
     void aBedrockRoleNamesItsSetting() {
         says(refusal(entry("bedrock", "anthropic.claude-3-haiku-20240307-v1:0", null, null, params("aws_role_name", "r")), false),
-                "aws_role_name", false);
+                "aws_role_name", false, ProviderRefusal.Setting.Fix.REMOVE);
     }
 
     @Test
     void bedrockKeysHalfGivenNameBoth() {
         says(refusal(entry("bedrock", "anthropic.claude-3-haiku-20240307-v1:0", null, null,
-                params("aws_access_key_id", "AKIA", "aws_region_name", "us-east-1")), true), "aws_access_key_id / aws_secret_access_key", true);
+                params("aws_access_key_id", "AKIA", "aws_region_name", "us-east-1")), true), "aws_access_key_id / aws_secret_access_key", true,
+                ProviderRefusal.Setting.Fix.ALL_OR_NONE);
     }
 
     @Test

@@ -284,4 +284,38 @@ class ModelNamesTest {
                 .hasMessageContaining("the wildcard entry (line 4) does not set api_key").hasMessageNotContaining("no provider here serves");
         assertThat(made).isEmpty();
     }
+
+    /**
+     * The fix a caller is told follows the refusal: a setting the provider does not support is to be removed (not set),
+     * a half-given key pair is set both or neither, GOOGLE_APPLICATION_CREDENTIALS is the gateway's environment.
+     */
+    @Test
+    void aRefusedSettingIsToldWithItsOwnFix() {
+        var registry = dev.switchboard.provider.ProviderRegistry.standard();
+        RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
+        Random random = new Random(1);
+        java.util.function.Function<String, String> env = k -> k.equals("GOOGLE_APPLICATION_CREDENTIALS") ? "/nonexistent/adc.json" : null;
+        Deployment bare = new Deployment("*", "", "*", "https://r.example.com", null, null, null, null, Map.of(),
+                Map.of("vertex_project", "p-1", "aws_role_name", "r", "aws_region_name", "us-east-1"), Map.of(), 4);
+        Deployment keys = new Deployment("*", "", "*", null, null, null, null, null, Map.of(),
+                Map.of("aws_access_key_id", "AKIA", "aws_region_name", "us-east-1"), Map.of(), 5);
+        java.util.function.Function<Deployment, ModelNames> names = w -> new ModelNames(Map.of(), Map.of(),
+                new WildcardTargets(List.of(w), d -> {
+                    registry.create(d, new dev.switchboard.provider.ProviderContext(null, null, env));
+                    return new FakeProvider(d);
+                }, made::add, d -> registry.check(d, env), t -> { }),
+                (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
+        assertThatThrownBy(() -> names.apply(bare).resolve("bedrock/anthropic.claude-3-haiku-20240307-v1:0"))
+                .hasMessageContaining("sets aws_role_name, which 'bedrock/' does not support")
+                .hasMessageContaining("have the operator remove litellm_params.aws_role_name from the entry (line 4)")
+                .hasMessageNotContaining("operator set");
+        assertThatThrownBy(() -> names.apply(keys).resolve("bedrock/anthropic.claude-3-haiku-20240307-v1:0"))
+                .hasMessageContaining("sets only one of aws_access_key_id / aws_secret_access_key, which 'bedrock/' takes both or neither")
+                .hasMessageContaining("have the operator set both or neither of aws_access_key_id / aws_secret_access_key on the entry (line 5)")
+                .hasMessageNotContaining("AKIA");
+        assertThatThrownBy(() -> names.apply(bare).resolve("vertex_ai/gemini-2.5-flash"))
+                .hasMessageContaining("the gateway's environment sets GOOGLE_APPLICATION_CREDENTIALS to what 'vertex_ai/' cannot use")
+                .hasMessageNotContaining("litellm_params.GOOGLE").hasMessageNotContaining("/nonexistent");
+        assertThat(made).isEmpty();
+    }
 }

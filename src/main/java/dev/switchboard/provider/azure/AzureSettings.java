@@ -46,12 +46,14 @@ record AzureSettings(String apiBase, String apiVersion, String apiKey, String ad
         String tenant = param(d, "tenant_id"), client = param(d, "client_id"), secret = param(d, "client_secret");
         int given = (tenant != null ? 1 : 0) + (client != null ? 1 : 0) + (secret != null ? 1 : 0);
         if (given > 0 && given < 3) {
-            throw new dev.switchboard.provider.ProviderRefusal.Setting("tenant_id / client_id / client_secret", true, at(d)
+            throw new dev.switchboard.provider.ProviderRefusal.Setting("tenant_id / client_id / client_secret", true,
+                    dev.switchboard.provider.ProviderRefusal.Setting.Fix.ALL_OR_NONE, at(d)
                     + "Entra ID client credentials need all of tenant_id, client_id and "
                     + "client_secret. Fix: set the missing one(s), e.g. client_secret: os.environ/AZURE_CLIENT_SECRET.");
         }
         if (param(d, "azure_username") != null || param(d, "azure_password") != null) {
-            throw new dev.switchboard.provider.ProviderRefusal.Setting("azure_username / azure_password", false, at(d)
+            throw new dev.switchboard.provider.ProviderRefusal.Setting("azure_username / azure_password", false,
+                    dev.switchboard.provider.ProviderRefusal.Setting.Fix.REMOVE, at(d)
                     + "azure_username / azure_password (Entra's username-password flow) "
                     + "is not supported: Microsoft is retiring it and it cannot pass multi-factor authentication. Fix: use a "
                     + "service principal (tenant_id, client_id, client_secret), azure_ad_token, or api_key.");

@@ -34,7 +34,10 @@ record VertexCredentials(Callable<GoogleCredentials> load, String projectId, Str
 
     /** @throws IllegalArgumentException naming the line and the fix when the given credentials cannot be used */
     static VertexCredentials resolve(Deployment d, String source, Function<String, String> env) {
-        if (source != null) return fromValue(d, source, "vertex_credentials");
+        if (source != null) { // named as the entry writes it (VertexSettings takes vertex_credentials first)
+            String given = d.stringParam("vertex_credentials");
+            return fromValue(d, source, given != null && !given.isBlank() ? "vertex_credentials" : "vertex_ai_credentials");
+        }
         String adcFile = env.apply(ADC_ENV);
         if (adcFile != null && !adcFile.isBlank()) return fromValue(d, adcFile.trim(), ADC_ENV);
         return new VertexCredentials(() -> scoped(GoogleCredentials.getApplicationDefault()), null, "application-default credentials");
@@ -61,6 +64,8 @@ record VertexCredentials(Callable<GoogleCredentials> load, String projectId, Str
 
     private static VertexCredentials fromValue(Deployment d, String value, String key) {
         boolean inline = value.stripLeading().startsWith("{");
+        dev.switchboard.provider.ProviderRefusal.Setting.Fix hint = ADC_ENV.equals(key)
+                ? dev.switchboard.provider.ProviderRefusal.Setting.Fix.ENVIRONMENT : dev.switchboard.provider.ProviderRefusal.Setting.Fix.SET;
         byte[] json;
         String where = inline ? key + " (inline JSON)" : key + " file " + value;
         if (inline) {
@@ -69,7 +74,7 @@ record VertexCredentials(Callable<GoogleCredentials> load, String projectId, Str
             try {
                 json = Files.readAllBytes(Path.of(value));
             } catch (IOException | RuntimeException e) {
-                throw VertexSettings.problem(d, key, false, "cannot read the " + where + " (" + e.getClass().getSimpleName() + ")",
+                throw VertexSettings.problem(d, key, false, hint, "cannot read the " + where + " (" + e.getClass().getSimpleName() + ")",
                         "point " + key + " at a readable service-account JSON file, or give the JSON itself");
             }
         }
@@ -80,7 +85,7 @@ record VertexCredentials(Callable<GoogleCredentials> load, String projectId, Str
             credentials = scoped(GoogleCredentials.fromStream(new ByteArrayInputStream(json)));
         } catch (IOException | RuntimeException e) {
             // Jackson's and Google's messages may quote the input, which holds the private key: the class name only.
-            throw VertexSettings.problem(d, key, false, "the " + where + " is not a Google credentials JSON (" + e.getClass().getSimpleName() + ")",
+            throw VertexSettings.problem(d, key, false, hint, "the " + where + " is not a Google credentials JSON (" + e.getClass().getSimpleName() + ")",
                     "use the JSON key file of a service account (IAM > Service accounts > Keys), or the JSON of "
                             + "`gcloud auth application-default login`; inline, keep the private key's newlines escaped as \\n");
         }

@@ -47,7 +47,13 @@ record VertexSettings(String project, String location, String credentials) {
 
     /** A refusal of one of the entry's settings ({@link dev.switchboard.provider.ProviderRefusal.Setting}), said as {@link #problem}. */
     static IllegalArgumentException problem(Deployment d, String setting, boolean missing, String what, String fix) {
-        return new dev.switchboard.provider.ProviderRefusal.Setting(setting, missing, text(d, what, fix));
+        return problem(d, setting, missing, dev.switchboard.provider.ProviderRefusal.Setting.Fix.SET, what, fix);
+    }
+
+    /** The same, with what the operator does about it (the gateway's environment, for GOOGLE_APPLICATION_CREDENTIALS). */
+    static IllegalArgumentException problem(Deployment d, String setting, boolean missing,
+                                            dev.switchboard.provider.ProviderRefusal.Setting.Fix hint, String what, String fix) {
+        return new dev.switchboard.provider.ProviderRefusal.Setting(setting, missing, hint, text(d, what, fix));
     }
 
     private static String text(Deployment d, String what, String fix) {
