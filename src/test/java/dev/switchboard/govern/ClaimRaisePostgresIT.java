@@ -298,10 +298,7 @@ class ClaimRaisePostgresIT {
         SharedBudgets shared = started.budgets();
         Governor governor = started.governor();
         try {
-            admit(governor, "alice", 1_000).settle(1_000, 0, System.currentTimeMillis());
-            Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
-            shared.heartbeat();
-            Budget alice = started.endUsers().budgetIfHeld("alice");
+            Budget alice = settledAndRenewed(started, "alice");
             endLockConnection(shared);
             Admission call = ask(governor, alice, "alice");
             Thread.sleep(200); // the first failures
@@ -385,10 +382,7 @@ class ClaimRaisePostgresIT {
         SharedBudgets shared = started.budgets();
         Governor governor = started.governor();
         try {
-            admit(governor, "alice", 1_000).settle(1_000, 0, System.currentTimeMillis());
-            Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
-            shared.heartbeat();
-            Budget alice = started.endUsers().budgetIfHeld("alice");
+            Budget alice = settledAndRenewed(started, "alice");
             long passes = shared.raisePasses();
             Admission call;
             try (java.sql.Connection blocker = Postgres.connect(url)) {
@@ -409,5 +403,16 @@ class ClaimRaisePostgresIT {
         } finally {
             shared.release();
         }
+    }
+
+    /**
+     * One call of {@code user} admitted and settled, the raiser's warm-up asks let pass and a heartbeat's renewal
+     * written: the budget held, every ask cleared and the fence armed.
+     */
+    private static Budget settledAndRenewed(Shared started, String user) throws Exception {
+        admit(started.governor(), user, 1_000).settle(1_000, 0, System.currentTimeMillis());
+        Thread.sleep(4 * SharedBudgets.RAISE_GAP_MILLIS);
+        started.budgets().heartbeat();
+        return started.endUsers().budgetIfHeld(user);
     }
 }
