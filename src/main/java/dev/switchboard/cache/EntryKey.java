@@ -17,11 +17,7 @@ import java.util.HexFormat;
 public sealed class EntryKey permits OffHeapBytes {
     private static final HexFormat HEX = HexFormat.of();
 
-    /**
-     * Not final for {@link OffHeapBytes}' reuse only ({@link #rekey}): a handle an eviction gave back takes the next
-     * entry's key, and only once no map and no reader holds it.
-     */
-    private long a, b, c, d;
+    private final long a, b, c, d;
     /** The hex form once made; a racy cache of an immutable String (a thread that misses it makes an equal one). */
     private String hex;
 
@@ -47,18 +43,6 @@ public sealed class EntryKey permits OffHeapBytes {
         for (int i = 0; i < 64; i++) if (!HexFormat.isHexDigit(hex.charAt(i))) return null;
         return new EntryKey(HexFormat.fromHexDigitsToLong(hex, 0, 16), HexFormat.fromHexDigitsToLong(hex, 16, 32),
                 HexFormat.fromHexDigitsToLong(hex, 32, 48), HexFormat.fromHexDigitsToLong(hex, 48, 64));
-    }
-
-    /**
-     * Makes this key {@code k}'s: only for a handle no map holds any more ({@link OffHeapBytes}' reuse); its hash and
-     * equality change with it. The hex form is copied only when either has one (no reference written otherwise).
-     */
-    final void rekey(EntryKey k) {
-        a = k.a;
-        b = k.b;
-        c = k.c;
-        d = k.d;
-        if (hex != k.hex) hex = k.hex;
     }
 
     private static long longAt(byte[] s, int i) {

@@ -73,10 +73,7 @@ public final class LocalExactCache implements ExactCache {
                 .removalListener((EntryKey k, OffHeapBytes s, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
                     if (s == null) return;
                     offHeap.add(-s.footprint());
-                    // an evicted or expired entry whose handle is the node's own key, with no reader on it: no map holds
-                    // the handle any more (a replaced entry's first handle stays the node's key), so this thread's next
-                    // store reuses it instead of making a handle that the young collections would copy (OffHeapBytes.recycle)
-                    if (s.free() && k == s && cause.wasEvicted()) OffHeapBytes.recycle(s);
+                    s.free();
                 })
                 .expireAfter(new Expiry<EntryKey, OffHeapBytes>() {
                     @Override
@@ -140,24 +137,14 @@ public final class LocalExactCache implements ExactCache {
     @Override
     public Future<CachedAnswer> get(String namespace, EntryKey key) {
         OffHeapBytes s = entries.getIfPresent(key);
-        // no hold: evicted (and freed) since the lookup, or its handle already reused for another entry
-        if (s == null || !s.hold(key)) return Future.succeededFuture();
-        byte[] bytes;
-        String ns, deployment, modelId;
-        long expires;
-        try { // the fields are read under the hold: they are this entry's until the release
-            ns = s.namespace();
-            expires = s.expiresAtMillis();
-            if (clock.getAsLong() >= expires || !ns.equals(namespace)) return Future.succeededFuture();
-            bytes = s.copy();
-            deployment = s.deployment();
-            modelId = s.modelId();
-        } finally {
-            s.release();
+        if (s == null || s.expired(clock.getAsLong()) || !s.namespace().equals(namespace)) {
+            return Future.succeededFuture();
         }
+        byte[] bytes = s.read(); // null: evicted (and freed) since the lookup
+        if (bytes == null) return Future.succeededFuture();
         // the asker's key gives the hex (a young object), not the stored one: no write into an entry the old generation holds
         CachedAnswer a = relays != null && RelayEntry.isOne(bytes)
-                ? RelayEntry.read(bytes, key.hex(), ns, expires, deployment, modelId, relays)
+                ? RelayEntry.read(bytes, key.hex(), s.namespace(), s.expiresAtMillis(), s.deployment(), s.modelId(), relays)
                 : CachedAnswerCodec.decode(bytes);
         return Future.succeededFuture(a); // null (a miss) if unreadable
     }
@@ -257,9 +244,6 @@ public final class LocalExactCache implements ExactCache {
 
     @Override
     public Future<Boolean> ping() { return Future.succeededFuture(true); }
-
-    /** The handle the cache holds for {@code key} now, or null (tests: a reader that found it). */
-    OffHeapBytes handle(EntryKey key) { return entries.policy().getIfPresentQuietly(key); } // quietly: no frequency counted
 
     /** Bytes of direct memory the entries hold now. */
     long offHeapBytes() { return offHeap.sum(); }

@@ -41,16 +41,14 @@ final class OffHeapBytes extends EntryKey {
         }
     }
 
-    // Not final: a handle an eviction gave back is reused for a later entry ({@link #recycle}). They change only while
-    // no map and no reader holds the handle (the count at zero), and a hold reads them after taking its reference.
-    private long block;
-    private int length;
-    private int footprint;
-    private String namespace;
-    private long expiresAtMillis;
-    private String deployment;
+    private final long block;
+    private final int length;
+    private final int footprint;
+    private final String namespace;
+    private final long expiresAtMillis;
+    private final String deployment;
     /** The deployment entry's {@code model_info.id}, or null: a relay entry's (a codec entry has it in its bytes). */
-    private String modelId;
+    private final String modelId;
     @SuppressWarnings("unused") // through REFS
     private volatile int refs = 1; // the owner's (the cache's) reference
     @SuppressWarnings("unused") // through FREED
@@ -88,7 +86,7 @@ final class OffHeapBytes extends EntryKey {
             POOL.free(b);
             throw e;
         }
-        return handle(key, b, len, namespace, expiresAtMillis, deployment, null);
+        return new OffHeapBytes(key, b, len, namespace, expiresAtMillis, deployment, null);
     }
 
     /** A copy of {@code src[off, off + len)} followed by {@code tail[0, tailLen)}, off the heap; as {@link #copyOf(byte[], int)}. */
@@ -102,61 +100,8 @@ final class OffHeapBytes extends EntryKey {
             POOL.free(b);
             throw e;
         }
-        return handle(key, b, len + tailLen, namespace, expiresAtMillis, deployment, modelId);
+        return new OffHeapBytes(key, b, len + tailLen, namespace, expiresAtMillis, deployment, modelId);
     }
-
-    /** A handle for a new block: one this thread's evictions gave back ({@link #recycle}), or a new one. */
-    private static OffHeapBytes handle(EntryKey key, long block, int length, String namespace, long expiresAtMillis,
-                                       String deployment, String modelId) {
-        Spares spares = SPARES.get();
-        if (spares.n == 0) return new OffHeapBytes(key, block, length, namespace, expiresAtMillis, deployment, modelId);
-        OffHeapBytes h = spares.take();
-        h.rekey(key);
-        h.block = block;
-        h.length = length;
-        h.footprint = BlockPool.footprint(length);
-        h.expiresAtMillis = expiresAtMillis;
-        // the references are written only when they change (a namespace, a deployment's id: the same few objects), so a
-        // reused handle in the old generation usually gets no reference written, and no card dirtied
-        if (h.namespace != namespace) h.namespace = namespace;
-        if (h.deployment != deployment) h.deployment = deployment;
-        if (h.modelId != modelId) h.modelId = modelId;
-        FREED.setOpaque(h, false);
-        REFS.setVolatile(h, 1); // last: a reader whose hold succeeds from now on sees the fields above
-        return h;
-    }
-
-    /**
-     * Keeps a handle whose block went back to the pool for this thread's next entry, if it has room (a few a thread).
-     * Why: once the cache is full every store evicts an entry, and each entry's handle lived (and was copied by every
-     * young collection, up to the tenuring age) as long as the entry; a handle reused from an evicted one is already
-     * old, so a miss makes one object fewer that survives (issue #9's (x) row). The caller guarantees no map holds it
-     * any more ({@link LocalExactCache}'s removal listener: an eviction, the handle being the node's key); a reader
-     * may still have it, but its hold fails while the count is zero and, once reused, checks the key ({@link #hold}).
-     *
-     * @param h a handle whose {@link #free()} answered true (its count reached zero there)
-     */
-    static void recycle(OffHeapBytes h) {
-        if (!h.released()) throw new IllegalStateException("a handle with a holder is never reused");
-        SPARES.get().offer(h);
-    }
-
-    /** The handles this thread's evictions gave back, for its next stores. */
-    private static final class Spares {
-        static final int MAX = 8;
-        final OffHeapBytes[] h = new OffHeapBytes[MAX];
-        int n;
-
-        OffHeapBytes take() {
-            OffHeapBytes x = h[--n];
-            h[n] = null;
-            return x;
-        }
-
-        void offer(OffHeapBytes x) { if (n < MAX) h[n++] = x; }
-    }
-
-    private static final ThreadLocal<Spares> SPARES = ThreadLocal.withInitial(Spares::new);
 
     /** The entry's namespace (null for a bare block). */
     String namespace() { return namespace; }
@@ -185,40 +130,17 @@ final class OffHeapBytes extends EntryKey {
     byte[] read() {
         if (!retain()) return null;
         try {
-            return copy();
+            byte[] out = new byte[length];
+            POOL.read(block, out, length);
+            return out;
         } finally {
             release();
         }
     }
 
-    /**
-     * Takes a reader's reference if the handle is still {@code key}'s entry: false when its block was freed, or when
-     * the handle was reused for another entry since the caller found it ({@link #recycle}). While held, the block and
-     * the fields are the entry's and stay so (a handle is reused only once its count reached zero); the caller reads
-     * them, {@link #copy()}, then {@link #release()}s.
-     */
-    boolean hold(EntryKey key) {
-        if (!retain()) return false;
-        if (equals(key)) return true; // read after the reference: the fields of the incarnation that was counted
-        release();
-        return false;
-    }
-
-    /** A heap copy of the bytes; only under a reference ({@link #hold}). */
-    byte[] copy() {
-        byte[] out = new byte[length];
-        POOL.read(block, out, length);
-        return out;
-    }
-
-    /**
-     * Drops the owner's reference: the block returns to the pool now, or when the last reader is done. Idempotent.
-     *
-     * @return whether the block went back to the pool in this call (no reader held it): only then may the handle be
-     *         {@link #recycle}d
-     */
-    boolean free() {
-        return FREED.compareAndSet(this, false, true) && release();
+    /** Drops the owner's reference: the block returns to the pool now, or when the last reader is done. Idempotent. */
+    void free() {
+        if (FREED.compareAndSet(this, false, true)) release();
     }
 
     /** Whether the block went back to the pool (tests). */
@@ -231,10 +153,7 @@ final class OffHeapBytes extends EntryKey {
         return false;
     }
 
-    /** Drops a reference; the last one gives the block back (and answers true). */
-    boolean release() {
-        if ((int) REFS.getAndAdd(this, -1) != 1) return false;
-        POOL.free(block);
-        return true;
+    private void release() {
+        if ((int) REFS.getAndAdd(this, -1) == 1) POOL.free(block);
     }
 }
