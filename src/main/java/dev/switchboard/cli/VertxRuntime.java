@@ -24,34 +24,7 @@ public final class VertxRuntime {
         System.setProperty("vertx.disableHttpHeadersValidation", "true");
         System.setProperty("vertx.disableContextTimings", "true");
         System.setProperty("vertx.disableTCCL", "true");
-        return create(new VertxOptions().setEventLoopPoolSize(Math.max(1, eventLoops))
-                .setWorkerPoolSize(workerThreads(System.getenv("SWITCHBOARD_WORKER_THREADS"))), transport);
-    }
-
-    /** Vert.x's worker pool unless {@code SWITCHBOARD_WORKER_THREADS} says otherwise (Vert.x's own default is 20). */
-    static final int DEFAULT_WORKER_THREADS = 4;
-
-    /**
-     * The size of Vert.x's worker pool (the threads {@code executeBlocking} runs on: the store's reads and writes for the
-     * admin API and the 2-second syncs, token refreshes, the metrics page). Vert.x makes a new worker for each task until it
-     * has its pool size, and keeps them all, so a gateway had 20 idle workers a minute after its start, whatever its load;
-     * every young collection walks each thread's stack (idle workers' frames are interpreted, the dearest kind to walk).
-     * Four keep the six tasks of one sync overlapping (docs/architecture.md, "The fixed part of a young pause", 2026-12-06).
-     * {@code value}: the environment's {@code SWITCHBOARD_WORKER_THREADS} (a whole number from 1 up), null or blank for the default.
-     *
-     * @throws IllegalStateException a value that is not a whole number of at least 1 (the message says the fix; the commands
-     *                               answer it as a config error, as they do an unusable transport)
-     */
-    static int workerThreads(String value) {
-        if (value == null || value.isBlank()) return DEFAULT_WORKER_THREADS;
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= 1) return n;
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new IllegalStateException("SWITCHBOARD_WORKER_THREADS='" + value + "' is not a number of threads. "
-                + "Fix: a whole number from 1 up (the default is " + DEFAULT_WORKER_THREADS + "), or unset it.");
+        return create(new VertxOptions().setEventLoopPoolSize(Math.max(1, eventLoops)), transport);
     }
 
     /**
