@@ -198,31 +198,10 @@ class AnthropicStreamEncoderTest {
      */
     @Test
     void aCacheReplayOfSeveralSignedBlocksGivesEachItsOwnTextAndSignature() {
-        List<ChatChunk> replayed = new ArrayList<>();
-        dev.switchboard.model.ChunkSink collect = new dev.switchboard.model.ChunkSink() {
-            @Override public void chunk(ChatChunk c) { replayed.add(c); }
-            @Override public void flush() {}
-            @Override public void end() {}
-            @Override public void fail(dev.switchboard.model.GatewayException error) {}
-            @Override public boolean writeQueueFull() { return false; }
-            @Override public void drainHandler(Runnable onDrain) {}
-        };
-        dev.switchboard.model.ChatResponse[] stored = new dev.switchboard.model.ChatResponse[1];
-        dev.switchboard.cache.StreamRecorder rec = new dev.switchboard.cache.StreamRecorder(collect, r -> stored[0] = r);
-        rec.chunk(details("First.Second.", "", "[{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\""
+        assertThat(stream(replayOf(details("First.Second.", "", "[{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\""
                 + CLAUDE + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Second.\",\"signature\":\"sigB\"" + CLAUDE
-                + ",\"index\":1},{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgB\"" + CLAUDE + ",\"index\":2}]"));
-        rec.chunk(details(null, "Sunny.", "[]"));
-        rec.chunk(finish());
-        rec.end();
-        replayed.clear();
-        new dev.switchboard.cache.StreamReplay(stored[0]).start(collect);
-
-        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
-        List<String> all = new ArrayList<>();
-        for (ChatChunk c : replayed) all.addAll(fullEvents(enc.chunk(c)));
-        all.addAll(fullEvents(enc.end()));
-        assertThat(all).containsExactly("message_start",
+                + ",\"index\":1},{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgB\"" + CLAUDE + ",\"index\":2}]"),
+                details(null, "Sunny.", "[]"), finish()))).containsExactly("message_start",
                 "content_block_start 0 thinking", "content_block_delta 0 thinking_delta First.",
                 "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
                 "content_block_start 1 thinking", "content_block_delta 1 thinking_delta Second.",
@@ -276,6 +255,26 @@ class AnthropicStreamEncoderTest {
                 + "\"format\":\"openai-responses-v1\",\"index\":1}]"))));
         all.addAll(fullEvents(enc.chunk(details(null, "Hi.", "[]"))));
         assertThat(all).containsExactly("message_start", "content_block_start 0 text", "content_block_delta 0 text_delta Hi.");
+    }
+
+    /** The chunks a cache hit replays ({@code StreamReplay}) of an answer the cache's recorder stored from these chunks. */
+    private static ChatChunk[] replayOf(ChatChunk... recorded) {
+        List<ChatChunk> replayed = new ArrayList<>();
+        dev.switchboard.model.ChunkSink collect = new dev.switchboard.model.ChunkSink() {
+            @Override public void chunk(ChatChunk c) { replayed.add(c); }
+            @Override public void flush() {}
+            @Override public void end() {}
+            @Override public void fail(dev.switchboard.model.GatewayException error) {}
+            @Override public boolean writeQueueFull() { return false; }
+            @Override public void drainHandler(Runnable onDrain) {}
+        };
+        dev.switchboard.model.ChatResponse[] stored = new dev.switchboard.model.ChatResponse[1];
+        dev.switchboard.cache.StreamRecorder rec = new dev.switchboard.cache.StreamRecorder(collect, r -> stored[0] = r);
+        for (ChatChunk c : recorded) rec.chunk(c);
+        rec.end();
+        replayed.clear();
+        new dev.switchboard.cache.StreamReplay(stored[0]).start(collect);
+        return replayed.toArray(ChatChunk[]::new);
     }
 
     /** The events of a whole stream: each chunk, then the end. */
@@ -340,25 +339,9 @@ class AnthropicStreamEncoderTest {
      */
     @Test
     void aCacheReplayWhoseDetailsDifferFromTheReasoningSignsEachDetailsOwnText() {
-        List<ChatChunk> replayed = new ArrayList<>();
-        dev.switchboard.model.ChunkSink collect = new dev.switchboard.model.ChunkSink() {
-            @Override public void chunk(ChatChunk c) { replayed.add(c); }
-            @Override public void flush() {}
-            @Override public void end() {}
-            @Override public void fail(dev.switchboard.model.GatewayException error) {}
-            @Override public boolean writeQueueFull() { return false; }
-            @Override public void drainHandler(Runnable onDrain) {}
-        };
-        dev.switchboard.model.ChatResponse[] stored = new dev.switchboard.model.ChatResponse[1];
-        dev.switchboard.cache.StreamRecorder rec = new dev.switchboard.cache.StreamRecorder(collect, r -> stored[0] = r);
-        rec.chunk(details("First. Second.", "", "[{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\""
-                + CLAUDE + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Second.\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":1}]"));
-        rec.chunk(details(null, "Sunny.", "[]"));
-        rec.chunk(finish());
-        rec.end();
-        replayed.clear();
-        new dev.switchboard.cache.StreamReplay(stored[0]).start(collect);
-        assertThat(stream(replayed.toArray(ChatChunk[]::new))).containsExactly("message_start",
+        assertThat(stream(replayOf(details("First. Second.", "", "[{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\""
+                + CLAUDE + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Second.\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":1}]"),
+                details(null, "Sunny.", "[]"), finish()))).containsExactly("message_start",
                 "content_block_start 0 thinking", "content_block_delta 0 thinking_delta First.",
                 "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
                 "content_block_start 1 thinking", "content_block_delta 1 thinking_delta Second.",
