@@ -140,8 +140,8 @@ public final class Gateway {
         ProviderRegistry registry = ProviderRegistry.standard();
         // before any provider is made: a library's log line (a token fetch's failure) must already find them masked
         // Tokens minted later (Vertex, Entra, AWS credentials from a profile or the instance) join these as they come.
-        ProviderSecrets providerSecrets = new ProviderSecrets(providerKeyScrubber(config, registry, env), System::currentTimeMillis);
-        KeyScrubber configured = KeyScrubber.of(secrets(config, registry, env));
+        ProviderSecrets providerSecrets = new ProviderSecrets(ConfiguredSecrets.providerKeyScrubber(config, registry, env), System::currentTimeMillis);
+        KeyScrubber configured = KeyScrubber.of(ConfiguredSecrets.all(config, registry, env));
         // a log line's own words are spared: a run of a key is masked from 16 characters, or when it is a whole key
         Runnable forgetLogSecrets = dev.switchboard.observe.LogSecrets.add(
                 line -> providerSecrets.shortLivedScrubber().logLine(configured.logLine(line)));
@@ -212,7 +212,7 @@ public final class Gateway {
                 .register(meters);
         // model and deployment labels from the config only: a client's invented model names must not grow the series
         dev.switchboard.observe.MetricLabels labels = Observability.metricLabels(config, settings);
-        Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env),
+        Observability observe = Observability.open(config, env, db, meters, tracing, ConfiguredSecrets.all(config, registry, env),
                 providerSecrets::shortLived, ledger, labels);
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
         ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters, labels::alias, labels::deployment),
@@ -281,24 +281,6 @@ public final class Gateway {
                 servedModels(config, registry, settings, env, warnings), warnings, store);
     }
 
-    /**
-     * Every deployment with the address it is really sent to and the key it carries, then the auto alias (as the
-     * router lists it, last). A deployment of a hosted provider (no {@code api_base}) with neither {@code api_key}
-     * nor the provider's variable set would send every request without a key: that is added to {@code warnings}.
-     */
-    /**
-     * One scrubber for every configured provider key: an upstream may echo any key it was ever sent (a shared proxy,
-     * a misrouted deployment), not only the one of the deployment it serves.
-     */
-    private static KeyScrubber providerKeyScrubber(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
-        List<String> keys = new ArrayList<>();
-        for (Deployment d : WildcardModels.keyHolders(config.deployments(), registry.prefixes())) {
-            for (Secret s : registry.secrets(d, env)) keys.add(s.reveal());
-        }
-        keys.addAll(dev.switchboard.pipeline.guard.Guardrails.secrets(config.guardrails(), env));
-        return KeyScrubber.of(keys);
-    }
-
     /** The litellm_params entry whose (resolved) value is the deployment's key, or null. */
     private static String paramHolding(Deployment d, Secret key) {
         for (var e : d.params().entrySet()) {
@@ -307,6 +289,11 @@ public final class Gateway {
         return null;
     }
 
+    /**
+     * Every deployment with the address it is really sent to and the key it carries, then the auto alias (as the
+     * router lists it, last). A deployment of a hosted provider (no {@code api_base}) with neither {@code api_key}
+     * nor the provider's variable set would send every request without a key: that is added to {@code warnings}.
+     */
     private static List<ServedModel> servedModels(GatewayConfig config, ProviderRegistry registry, RouterSettings settings,
                                                   Function<String, String> env, List<String> warnings) {
         List<ServedModel> out = new ArrayList<>();
@@ -377,17 +364,6 @@ public final class Gateway {
 
     /** Whether a deployment is chosen by its clients' User-Agent ({@code litellm_params.tag_regex}). */
     private static boolean routesByPattern(Deployment d) { return d.params().get("tag_regex") != null; }
-
-    /** Every provider key the deployments carry, and the master key: never to be kept in a log row, a span or a log line. */
-    private static List<String> secrets(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
-        List<String> out = new ArrayList<>();
-        for (Deployment d : WildcardModels.keyHolders(config.deployments(), registry.prefixes())) {
-            for (Secret s : registry.secrets(d, env)) out.add(s.reveal());
-        }
-        if (config.general().masterKey() != null) out.add(config.general().masterKey().reveal());
-        out.addAll(dev.switchboard.pipeline.guard.Guardrails.secrets(config.guardrails(), env));
-        return out;
-    }
 
     /** {@code litellm_settings.response_retention} (a duration such as {@code 30d}; checked by the config loader), default 30 days. */
     private static long responseRetentionMillis(GatewayConfig config) {
