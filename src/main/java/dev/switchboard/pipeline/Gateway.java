@@ -89,7 +89,7 @@ public final class Gateway {
         for (int i = stages.size() - 1; i >= 0; i--) h = stages.get(i).wrap(h);
         this.chat = h;
         this.authenticator = store.governance().authenticator();
-        this.routesByUserAgent = router.tagRouting() && config.deployments().stream().anyMatch(Gateway::routesByPattern);
+        this.routesByUserAgent = UserAgentRouting.anyCall(config, router);
     }
 
     /**
@@ -275,7 +275,7 @@ public final class Gateway {
         if (protocol != null) warnings.add(protocol);
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
-                        guardrails.stage(), settings.tagFiltering(), config.general().requestChecks(), routedByUserAgent(config, router)),
+                        guardrails.stage(), settings.tagFiltering(), config.general().requestChecks(), UserAgentRouting.namesRouted(config, router)),
                 ServedModels.of(config, registry, settings, env, warnings), warnings, store);
     }
 
@@ -296,29 +296,6 @@ public final class Gateway {
         out.add(observe.routing());
         return out;
     }
-
-    /**
-     * Whether a requested name leads to a config entry a client's User-Agent routes (a deployment of it has a
-     * {@code tag_regex}): by the entry it resolves to, so a group alias or a deployment id of such an entry counts too; a
-     * name the router does not resolve (the auto tier) counts when any entry is so routed, and every name does when a
-     * wildcard entry is (the names it serves are not known in advance).
-     */
-    private static java.util.function.Predicate<String> routedByUserAgent(GatewayConfig config, ModelRouter router) {
-        java.util.Set<String> entries = new java.util.HashSet<>();
-        for (Deployment d : config.deployments()) {
-            if (!routesByPattern(d)) continue;
-            if (d.wildcard()) return name -> true;
-            entries.add(d.alias());
-        }
-        if (entries.isEmpty()) return name -> false;
-        return name -> {
-            String entry = router.entryOf(name);
-            return entry == null || entries.contains(entry);
-        };
-    }
-
-    /** Whether a deployment is chosen by its clients' User-Agent ({@code litellm_params.tag_regex}). */
-    private static boolean routesByPattern(Deployment d) { return d.params().get("tag_regex") != null; }
 
     /** {@code litellm_settings.response_retention} (a duration such as {@code 30d}; checked by the config loader), default 30 days. */
     private static long responseRetentionMillis(GatewayConfig config) {
