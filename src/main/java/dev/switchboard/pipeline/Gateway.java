@@ -226,7 +226,7 @@ public final class Gateway {
         Governance governance;
         try {
             governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings(), config.general().jwtAuth())
-                            .withAccessGroups(accessGroups(config)).withGlobalMaxParallel(config.general().globalMaxParallelRequests()),
+                            .withAccessGroups(AccessGroups.of(config)).withGlobalMaxParallel(config.general().globalMaxParallelRequests()),
                     config.general().masterKey() == null ? null : config.general().masterKey()::matches,
                     new LocalRateLimiter(), System::currentTimeMillis);
         } catch (RuntimeException e) {
@@ -439,19 +439,6 @@ public final class Gateway {
     public Future<Integer> countTokens(CallContext ctx, dev.switchboard.model.ChatRequest asked) {
         String model = ctx.caller().modelFor(asked.model()); // a virtual key's alias, as for chat (KeyAliasStage)
         return router.countTokens(ctx, model.equals(asked.model()) ? asked : asked.withModel(model));
-    }
-
-    /** LiteLLM's model access groups: each {@code model_info.access_groups} name → the model_names that list it. */
-    static Map<String, List<String>> accessGroups(GatewayConfig config) {
-        Map<String, java.util.LinkedHashSet<String>> groups = new java.util.LinkedHashMap<>();
-        for (Deployment d : config.deployments()) {
-            Object given = d.modelInfo() == null ? null : d.modelInfo().get("access_groups");
-            List<?> names = given instanceof List<?> l ? l : given instanceof String one ? List.of(one) : List.of();
-            for (Object name : names) groups.computeIfAbsent(String.valueOf(name), k -> new java.util.LinkedHashSet<>()).add(d.alias());
-        }
-        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
-        groups.forEach((name, aliases) -> out.put(name, List.copyOf(aliases)));
-        return out;
     }
 
     /**
