@@ -4,7 +4,6 @@ import dev.switchboard.account.PriceCatalog;
 import dev.switchboard.account.PromptTokens;
 import dev.switchboard.account.SpendLedger;
 import dev.switchboard.account.SpendReports;
-import dev.switchboard.cache.CacheSettings;
 import dev.switchboard.cache.PromptCacheLint;
 import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.config.Deployment;
@@ -257,7 +256,7 @@ public final class Gateway {
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices), observe.observer().scrubber());
         List<String> warnings = new ArrayList<>();
-        ResponseCache cache = responseCache(vertx, config, router, metering, env, warnings, check);
+        ResponseCache cache = ResponseCacheWiring.create(vertx, config, router, metering, env, warnings, check);
         if (settings.auto() != null) cache.autoAlias(settings.auto().alias()); // its entries keyed by the tier's pin too
         observe.cacheStage().set(cache.cachesAnything());
         StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
@@ -302,45 +301,6 @@ public final class Gateway {
         Object v = config.litellmSettings().get("response_retention");
         if (v == null) return java.time.Duration.ofDays(30).toMillis();
         return dev.switchboard.model.DurationSpec.parse(v.toString()).after(0);
-    }
-
-    /**
-     * The response cache: {@code litellm_settings.cache: true} caches every alias but those whose deployment says
-     * {@code cache: false}; without it, only aliases whose deployment says {@code cache: true}. A deployment id, a
-     * model_group_alias and a name a wildcard serves are cached as the entry that serves them is. The Redis address is
-     * worked out only when something is cached: a cache that is off reads no {@code REDIS_*} variable.
-     */
-    private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, ModelRouter router, Metering metering,
-                                               Function<String, String> env, List<String> warnings, boolean check) {
-        java.util.Set<String> aliases = router.aliases();
-        CacheSettings s = CacheSettings.from(config.litellmSettings());
-        java.util.Set<String> on = new java.util.LinkedHashSet<>();
-        java.util.Set<String> off = new java.util.HashSet<>();
-        for (Deployment d : config.deployments()) {
-            Object flag = d.params().get("cache");
-            if (Boolean.TRUE.equals(flag)) on.add(d.alias());
-            if (Boolean.FALSE.equals(flag)) off.add(d.alias());
-        }
-        if (s.enabled()) {
-            on.addAll(aliases);
-            // wildcard entries too ("*", "anthropic/*"): the names they serve are cached as their entry is (router::entryOf)
-            for (Deployment d : config.deployments()) on.add(d.alias());
-        }
-        on.removeAll(off);
-        if (!on.isEmpty()) s = s.withRedisAddress(env, warnings::add);
-        dev.switchboard.cache.semantic.SemanticCache semantic = s.semantic() && !on.isEmpty()
-                ? SemanticWiring.create(vertx, s, router, metering, config.general().databaseUrl(), !check) : null;
-        ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)
-                : ResponseCache.storeFor(vertx, s, dev.switchboard.provider.ProviderRegistry::relayedAnswer), semantic, on, router::entryOf, System::currentTimeMillis);
-        if (!on.isEmpty()) {
-            // which Redis, and from where (cache_params, LiteLLM's REDIS_* variables, or the default): a wrong one is silent
-            org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {}{} for the chat completions of {} (ttl {} s, namespace {}{})",
-                    cache.store().describe(), s.redisAddress() == null ? "" : " (" + (s.redisAddress().tls() ? "TLS, " : "")
-                            + s.redisAddress().source() + ")",
-                    on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'",
-                    s.optIn() ? ", only for requests that send cache: {\"use-cache\": true}" : "");
-        }
-        return cache;
     }
 
     /** Per alias, the breakpoints its first deployment that injects any adds; the lint assumes that one serves. */
