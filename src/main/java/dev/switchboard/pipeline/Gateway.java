@@ -4,7 +4,6 @@ import dev.switchboard.account.PriceCatalog;
 import dev.switchboard.account.PromptTokens;
 import dev.switchboard.account.SpendLedger;
 import dev.switchboard.account.SpendReports;
-import dev.switchboard.cache.PromptCacheLint;
 import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.config.GatewayConfig;
@@ -15,7 +14,6 @@ import dev.switchboard.govern.KeyAdmin;
 import dev.switchboard.govern.LocalRateLimiter;
 import dev.switchboard.store.Database;
 import dev.switchboard.model.Answer;
-import dev.switchboard.model.CacheInjectionPoint;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
@@ -40,7 +38,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -84,9 +81,7 @@ public final class Gateway {
         this.router = router;
         this.meters = meters;
         this.store = store;
-        ChatHandler h = new RouteStage(router);
-        for (int i = stages.size() - 1; i >= 0; i--) h = stages.get(i).wrap(h);
-        this.chat = h;
+        this.chat = StageChain.chain(stages, new RouteStage(router));
         this.authenticator = store.governance().authenticator();
         this.routesByUserAgent = UserAgentRouting.anyCall(config, router);
     }
@@ -273,27 +268,9 @@ public final class Gateway {
         String protocol = tracing == null ? Observability.otlpProtocol(config, env) : null;
         if (protocol != null) warnings.add(protocol);
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
-        return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
+        return new Gateway(config, http, router, meters, StageChain.of(targets, metering, cache, new ObserveStage(observe.observer()),
                         guardrails.stage(), settings.tagFiltering(), config.general().requestChecks(), UserAgentRouting.namesRouted(config, router)),
                 ServedModels.of(config, registry, settings, env, warnings), warnings, store);
-    }
-
-    /**
-     * The stages between the edge and the router, outermost first: what a request may carry (RequestChecksStage: a refusal
-     * is bad input, answered before anything is admitted or recorded), a key's own model aliases, observation (so its trace and log row cover the whole
-     * call), the prompt-cache lint, the spend stage, and the response cache when some alias is cached (inside the spend
-     * stage, so a hit is governed and recorded, at cost 0), with the observer's two marks around the cache. The guardrail
-     * stage sits between the spend stage and the cache: a block is admitted and recorded, and a pre_call block never
-     * reaches the cache or a provider.
-     */
-    private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache, ObserveStage observe,
-                                      Stage guardrails, boolean tagRouting, dev.switchboard.config.RequestChecks checks,
-                                      java.util.function.Predicate<String> routedByUserAgent) {
-        List<Stage> out = new ArrayList<>(List.of(new RequestChecksStage(checks), new KeyAliasStage(), observe, new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
-                new SpendStage(metering), observe.admitted(), guardrails));
-        if (cache.cachesAnything()) out.add(new CacheStage(cache, tagRouting, routedByUserAgent));
-        out.add(observe.routing());
-        return out;
     }
 
     /** {@code litellm_settings.response_retention} (a duration such as {@code 30d}; checked by the config loader), default 30 days. */
@@ -301,16 +278,6 @@ public final class Gateway {
         Object v = config.litellmSettings().get("response_retention");
         if (v == null) return java.time.Duration.ofDays(30).toMillis();
         return dev.switchboard.model.DurationSpec.parse(v.toString()).after(0);
-    }
-
-    /** Per alias, the breakpoints its first deployment that injects any adds; the lint assumes that one serves. */
-    private static Map<String, List<CacheInjectionPoint>> injectedBreakpointsByAlias(List<Target> targets) {
-        Map<String, List<CacheInjectionPoint>> out = new HashMap<>();
-        for (Target t : targets) {
-            List<CacheInjectionPoint> points = t.provider().injectedBreakpoints();
-            if (!points.isEmpty()) out.putIfAbsent(t.deployment().alias(), points);
-        }
-        return out;
     }
 
     public GatewayConfig config() { return config; }
