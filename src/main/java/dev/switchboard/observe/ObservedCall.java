@@ -209,7 +209,7 @@ public final class ObservedCall {
             Span s = b.setAttribute(GenAi.HTTP_STATUS, (long) status)
                     .setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error))
                     .startSpan();
-            s.setStatus(StatusCode.ERROR, keptError(String.valueOf(error.getMessage()), RequestObserver.errorType(error), status, true));
+            s.setStatus(StatusCode.ERROR, KeptError.of(policy, observer.scrubber(), String.valueOf(error.getMessage()), RequestObserver.errorType(error), status, true));
             end(s, now);
         } else {
             Span s = b.setAttribute(GenAi.HTTP_STATUS, 200L).startSpan();
@@ -230,7 +230,7 @@ public final class ObservedCall {
         if (s == null) return;
         servedAttempt = null;
         s.setAttribute(GenAi.HTTP_STATUS, (long) status).setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error));
-        s.setStatus(StatusCode.ERROR, keptError(String.valueOf(error.getMessage()), RequestObserver.errorType(error), status, true));
+        s.setStatus(StatusCode.ERROR, KeptError.of(policy, observer.scrubber(), String.valueOf(error.getMessage()), RequestObserver.errorType(error), status, true));
         end(s, System.nanoTime());
     }
 
@@ -408,7 +408,7 @@ public final class ObservedCall {
     private void finish(int status, String errorType, String errorMessage, boolean fromUpstream) {
         if (!finished.compareAndSet(false, true)) return;
         long now = System.nanoTime();
-        String message = keptError(errorMessage, errorType, status, fromUpstream);
+        String message = KeptError.of(policy, observer.scrubber(), errorMessage, errorType, status, fromUpstream);
         for (Span open : new Span[] {admission, cache, route}) {
             if (open != null) {
                 open.setStatus(StatusCode.ERROR, message == null ? "failed" : message);
@@ -587,23 +587,6 @@ public final class ObservedCall {
 
     /** The model the client named, as it is recorded: keys masked, cut to {@link SpanText#NAME}. */
     String requestedModel() { return model; }
-
-    /**
-     * An error's message as the call's log policy keeps it, with the keys masked and cut to the log column's width:
-     * the same text for the log row, the root, attempt and stream spans' status and Langfuse's status message. With
-     * {@code off} none of an upstream's message (it may quote the prompt), only the status and error type, while the
-     * gateway's own refusals ({@code fromUpstream} false: budget exceeded, model not allowed) are kept, quoting no
-     * content; with {@code redacted} the policy's patterns masked, as in the prompt.
-     */
-    private String keptError(String raw, String errorType, int status, boolean fromUpstream) {
-        if (raw == null) return null;
-        if (!policy.keepsContent()) {
-            if (!fromUpstream) return observer.scrubber().bounded(raw, SpanText.MESSAGE);
-            return "HTTP " + status + (errorType == null ? "" : " " + errorType) + " (message not kept: log policy off)";
-        }
-        // at most the column's width plus a key's length is scanned: a 404 quotes the model, which may be 10 MB
-        return SpanText.cut(policy.applyToError(observer.scrubber().bounded(raw, SpanText.MESSAGE)), SpanText.MESSAGE);
-    }
 
     /** Langfuse's cost attribute, {@code {"total":<dollars>}}: the ledger's nano-dollars as plain dollars, in one builder. */
     static String lfCost(long nanos) {
