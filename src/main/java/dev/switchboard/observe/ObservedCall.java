@@ -433,13 +433,7 @@ public final class ObservedCall {
         Span s = root;
         CallOutcome o = outcome;
         s.setAttribute(GenAi.HTTP_STATUS, (long) status);
-        if (ctx.caller().alias() != null) s.setAttribute(GenAi.KEY_ALIAS, ctx.caller().alias());
-        if (!tags.isEmpty()) s.setAttribute(GenAi.TAGS, tags).setAttribute(GenAi.LF_TRACE_TAGS, tags);
-        if (client.sessionId() != null) {
-            s.setAttribute(GenAi.SESSION_ID, client.sessionId()).setAttribute(GenAi.LF_SESSION, client.sessionId())
-                    .setAttribute(GenAi.CONVERSATION_ID, client.sessionId());
-        }
-        if (client.traceName() != null && client.parent() == null) s.setAttribute(GenAi.LF_TRACE_NAME, client.traceName());
+        RootSpanAttributes.caller(s, ctx.caller().alias(), tags, client);
         // whom the call is for, as the ledger has it (a LiteLLM end-user header or a JWT claim before the body's user)
         boolean chat = embedding == null;
         String endUser = observer.scrubber().scrub(chat
@@ -447,15 +441,8 @@ public final class ObservedCall {
                 : dev.switchboard.model.EndUserOf.resolve(ctx, embedding.user(), embedding.metadata(), embedding.extra()));
         endUser = SpanText.cut(endUser, SpanText.NAME);
         if (endUser != null) s.setAttribute(GenAi.USER_ID, endUser).setAttribute(GenAi.LF_USER, endUser);
-        if (chat) {
-            Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
-            if (maxTokens != null) s.setAttribute(GenAi.MAX_TOKENS, (long) maxTokens);
-            if (request.temperature() != null) s.setAttribute(GenAi.TEMPERATURE, request.temperature());
-            if (request.topP() != null) s.setAttribute(GenAi.TOP_P, request.topP());
-        } else {
-            if (embedding.dimensions() != null) s.setAttribute(GenAi.EMBEDDINGS_DIMENSIONS, (long) embedding.dimensions());
-            if (embedding.encodingFormat() != null) s.setAttribute(GenAi.ENCODING_FORMATS, List.of(embedding.encodingFormat()));
-        }
+        if (chat) RootSpanAttributes.sampling(s, request);
+        else RootSpanAttributes.embeddings(s, embedding);
         if (answer != null) {
             s.setAttribute(GenAi.ROUTE, answer.route()).setAttribute(GenAi.CACHE, answer.cache());
             if (answer.tier() != null) s.setAttribute(GenAi.TIER, answer.tier());
@@ -480,27 +467,9 @@ public final class ObservedCall {
             s.setAttribute(GenAi.LF_COMPLETION_START, java.time.Instant.ofEpochSecond(0, observer.tracing().epochNanos(firstTokenNanos))
                     .truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
         }
-        if (o != null && !chat) {
-            // an embeddings call has input tokens only (the GenAI conventions' embeddings span: no output, no cache)
-            s.setAttribute(GenAi.INPUT_TOKENS, o.promptTokens()).setAttribute(GenAi.COST, o.costNanos() / 1e9);
-            s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + o.promptTokens() + ",\"total\":" + o.promptTokens() + "}");
-            s.setAttribute(GenAi.LF_COST, lfCost(o.costNanos()));
-        } else if (o != null) {
-            s.setAttribute(GenAi.INPUT_TOKENS, o.promptTokens()).setAttribute(GenAi.OUTPUT_TOKENS, o.completionTokens())
-                    .setAttribute(GenAi.CACHED_TOKENS, o.cacheReadTokens()).setAttribute(GenAi.CACHE_READ_TOKENS, o.cacheReadTokens())
-                    .setAttribute(GenAi.COST, o.costNanos() / 1e9);
-            if (o.cacheWriteTokens() > 0) s.setAttribute(GenAi.CACHE_CREATION_TOKENS, o.cacheWriteTokens());
-            if (o.savedNanos() > 0) s.setAttribute(GenAi.SAVED, o.savedNanos() / 1e9);
-            if (o.ttftMs() != null) s.setAttribute(GenAi.TTFT_MS, (double) o.ttftMs());
-            // Langfuse's usage keys: the prompt's cache reads and writes apart from the rest of its input, the reads
-            // under the key Langfuse's prices of the serving model's family use (LangfuseUsage)
-            String served = answer != null ? answer.deployment() : o.deployment();
-            String lfModel = responseModel != null || served == null ? responseModel : observer.tracing().names().deployment(served).model();
-            s.setAttribute(GenAi.LF_USAGE, LangfuseUsage.json(lfModel, served, o.promptTokens(), o.completionTokens(),
-                    o.cacheReadTokens(), o.cacheWriteTokens()));
-            // the ledger's nano-dollars as plain dollars, without a BigDecimal (the same text: PlainDecimalTest)
-            s.setAttribute(GenAi.LF_COST, lfCost(o.costNanos()));
-        }
+        if (o != null && !chat) RootSpanAttributes.embeddingsUsage(s, o);
+        else if (o != null) RootSpanAttributes.usage(s, o, answer != null ? answer.deployment() : o.deployment(), responseModel,
+                observer.tracing().names());
         s.setAttribute(GenAi.LOG_POLICY, policy.label());
         if (observer.tracing().settings().captureContent() && policy.keepsContent()) {
             s.setAttribute(GenAi.LF_INPUT, keptPrompt = keptPrompt());
@@ -587,11 +556,6 @@ public final class ObservedCall {
 
     /** The model the client named, as it is recorded: keys masked, cut to {@link SpanText#NAME}. */
     String requestedModel() { return model; }
-
-    /** Langfuse's cost attribute, {@code {"total":<dollars>}}: the ledger's nano-dollars as plain dollars, in one builder. */
-    static String lfCost(long nanos) {
-        return dev.switchboard.model.PlainDecimal.appendNanos(new StringBuilder(32).append("{\"total\":"), nanos).append('}').toString();
-    }
 
     private Span child(String name, long startNanos, Span parent) { return childBuilder(name, startNanos, parent).startSpan(); }
 
