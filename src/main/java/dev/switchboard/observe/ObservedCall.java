@@ -193,17 +193,9 @@ public final class ObservedCall {
         // Started and ended at once, so every attribute goes on the builder: one map filled before the span exists,
         // not a lock taken on the live span for each
         boolean chat = embedding == null;
-        SpanBuilder b = childBuilder(chat ? d.spanName() : d.embeddingsSpanName(), now - latencyNanos, route != null ? route : root)
-                .setSpanKind(SpanKind.CLIENT) // a call to a remote model: the GenAI conventions' kind for an inference span
-                .setAttribute(GenAi.OPERATION, chat ? "chat" : EMBEDDINGS_OPERATION)
-                .setAttribute(GenAi.PROVIDER, d.provider())
-                .setAttribute(GenAi.REQUEST_MODEL, d.model())
-                .setAttribute(GenAi.DEPLOYMENT, deployment)
-                .setAttribute(GenAi.ALIAS, alias)
-                .setAttribute(GenAi.ATTEMPT, (long) ordinal)
-                .setAttribute(GenAi.ATTEMPT_REASON, reason)
-                .setAttribute(GenAi.LATENCY_MS, latencyNanos / 1e6)
-                .setAttribute(GenAi.LF_TYPE, GenAi.LF_SPAN); // the root is the call's one generation: see GenAi.LF_SPAN
+        SpanBuilder b = CallSpanAttributes.attempt(
+                childBuilder(chat ? d.spanName() : d.embeddingsSpanName(), now - latencyNanos, route != null ? route : root),
+                chat ? "chat" : EMBEDDINGS_OPERATION, d, deployment, alias, ordinal, reason, latencyNanos);
         if (error != null) {
             int status = error instanceof GatewayException g ? g.attemptStatus() : 500; // the provider's own
             Span s = b.setAttribute(GenAi.HTTP_STATUS, (long) status)
@@ -433,7 +425,7 @@ public final class ObservedCall {
         Span s = root;
         CallOutcome o = outcome;
         s.setAttribute(GenAi.HTTP_STATUS, (long) status);
-        RootSpanAttributes.caller(s, ctx.caller().alias(), tags, client);
+        CallSpanAttributes.caller(s, ctx.caller().alias(), tags, client);
         // whom the call is for, as the ledger has it (a LiteLLM end-user header or a JWT claim before the body's user)
         boolean chat = embedding == null;
         String endUser = observer.scrubber().scrub(chat
@@ -441,8 +433,8 @@ public final class ObservedCall {
                 : dev.switchboard.model.EndUserOf.resolve(ctx, embedding.user(), embedding.metadata(), embedding.extra()));
         endUser = SpanText.cut(endUser, SpanText.NAME);
         if (endUser != null) s.setAttribute(GenAi.USER_ID, endUser).setAttribute(GenAi.LF_USER, endUser);
-        if (chat) RootSpanAttributes.sampling(s, request);
-        else RootSpanAttributes.embeddings(s, embedding);
+        if (chat) CallSpanAttributes.sampling(s, request);
+        else CallSpanAttributes.embeddings(s, embedding);
         if (answer != null) {
             s.setAttribute(GenAi.ROUTE, answer.route()).setAttribute(GenAi.CACHE, answer.cache());
             if (answer.tier() != null) s.setAttribute(GenAi.TIER, answer.tier());
@@ -467,8 +459,8 @@ public final class ObservedCall {
             s.setAttribute(GenAi.LF_COMPLETION_START, java.time.Instant.ofEpochSecond(0, observer.tracing().epochNanos(firstTokenNanos))
                     .truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
         }
-        if (o != null && !chat) RootSpanAttributes.embeddingsUsage(s, o);
-        else if (o != null) RootSpanAttributes.usage(s, o, answer != null ? answer.deployment() : o.deployment(), responseModel,
+        if (o != null && !chat) CallSpanAttributes.embeddingsUsage(s, o);
+        else if (o != null) CallSpanAttributes.usage(s, o, answer != null ? answer.deployment() : o.deployment(), responseModel,
                 observer.tracing().names());
         s.setAttribute(GenAi.LOG_POLICY, policy.label());
         if (observer.tracing().settings().captureContent() && policy.keepsContent()) {

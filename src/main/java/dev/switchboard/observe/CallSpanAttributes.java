@@ -3,15 +3,17 @@ package dev.switchboard.observe;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.EmbeddingRequest;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
 import java.util.List;
 
 /**
- * Groups of the root span's attributes that {@link ObservedCall} sets when a call ends, each from what the call holds
- * (its caller and client, its request's sampling parameters, its priced outcome). Static: the call passes what it has,
- * and nothing is made for it but the attributes themselves.
+ * Groups of the attributes {@link ObservedCall} puts on its spans: a provider attempt's, and the root's when the call
+ * ends (its caller and client, its request's sampling parameters, its priced outcome), each from what the call holds.
+ * Static: the call passes what it has, and nothing is made for it but the attributes themselves.
  */
-final class RootSpanAttributes {
-    private RootSpanAttributes() {}
+final class CallSpanAttributes {
+    private CallSpanAttributes() {}
 
     /** Who called and what the client said of its trace: key alias, tags, session, Langfuse's trace name. */
     static void caller(Span s, String keyAlias, List<String> tags, ClientTrace client) {
@@ -65,6 +67,25 @@ final class RootSpanAttributes {
                 o.cacheReadTokens(), o.cacheWriteTokens()));
         // the ledger's nano-dollars as plain dollars, without a BigDecimal (the same text: PlainDecimalTest)
         s.setAttribute(GenAi.LF_COST, lfCost(o.costNanos()));
+    }
+
+    /**
+     * A provider attempt's span, its attributes on the builder (it is started and ended at once, so every attribute goes
+     * there: one map filled before the span exists, not a lock taken on the live span for each); the caller adds the
+     * HTTP status and starts it.
+     */
+    static SpanBuilder attempt(SpanBuilder b, String operation, SpanNames.Deployment d, String deployment, String alias,
+                               int ordinal, String reason, long latencyNanos) {
+        return b.setSpanKind(SpanKind.CLIENT) // a call to a remote model: the GenAI conventions' kind for an inference span
+                .setAttribute(GenAi.OPERATION, operation)
+                .setAttribute(GenAi.PROVIDER, d.provider())
+                .setAttribute(GenAi.REQUEST_MODEL, d.model())
+                .setAttribute(GenAi.DEPLOYMENT, deployment)
+                .setAttribute(GenAi.ALIAS, alias)
+                .setAttribute(GenAi.ATTEMPT, (long) ordinal)
+                .setAttribute(GenAi.ATTEMPT_REASON, reason)
+                .setAttribute(GenAi.LATENCY_MS, latencyNanos / 1e6)
+                .setAttribute(GenAi.LF_TYPE, GenAi.LF_SPAN); // the root is the call's one generation: see GenAi.LF_SPAN
     }
 
     /** Langfuse's cost attribute, {@code {"total":<dollars>}}: the ledger's nano-dollars as plain dollars, in one builder. */
