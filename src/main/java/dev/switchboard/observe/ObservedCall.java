@@ -7,7 +7,6 @@ import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.GatewayException;
-import dev.switchboard.model.ToolCallDelta;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -29,8 +28,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (input tokens, no output or cache tokens, no sampling parameters). A chat call pays one null field for it.
  */
 public final class ObservedCall {
-    private static final int MAX_COMPLETION_CHARS = 1 << 20;
-
     private final RequestObserver observer;
     private final CallContext ctx;
     private final ChatRequest request;
@@ -293,13 +290,7 @@ public final class ObservedCall {
                 firstTokenNanos = System.nanoTime();
                 firstTokenEvent();
             }
-            if (completion != null && completion.length() <= Math.min(policy.limit(), MAX_COMPLETION_CHARS)) {
-                if (d.content() != null) completion.append(d.content());
-                for (ToolCallDelta t : d.toolCalls()) {
-                    if (t.name() != null) completion.append(completion.isEmpty() ? "" : "\n").append("{\"tool_call\":\"").append(t.name()).append("\",\"arguments\":");
-                    if (t.argumentsFragment() != null) completion.append(t.argumentsFragment());
-                }
-            }
+            if (completion != null && StreamedCompletion.hasRoom(completion, policy)) StreamedCompletion.append(completion, d);
         }
     }
 
@@ -314,9 +305,7 @@ public final class ObservedCall {
                 chunk(e.chunk());
                 return;
             }
-            if (completion.length() <= Math.min(policy.limit(), MAX_COMPLETION_CHARS)) {
-                for (String t : e.texts()) completion.append(t);
-            }
+            if (StreamedCompletion.hasRoom(completion, policy)) StreamedCompletion.append(completion, e.texts());
         }
         chunks++;
         if (responseId == null) responseId = e.id();
