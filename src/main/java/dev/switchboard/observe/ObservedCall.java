@@ -9,9 +9,7 @@ import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.GatewayException;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -98,7 +96,7 @@ public final class ObservedCall {
     /** The call type of an embeddings request, in the ledger and the log. */
     static final String EMBEDDING = "embedding";
     /** {@code gen_ai.operation.name} of an embeddings request (the GenAI conventions' well-known value). */
-    private static final String EMBEDDINGS_OPERATION = "embeddings";
+    static final String EMBEDDINGS_OPERATION = "embeddings";
 
     private ObservedCall(RequestObserver observer, CallContext ctx, ChatRequest request, dev.switchboard.model.EmbeddingRequest embedding,
                          String callType, List<String> tags, LogPolicy policy, ClientTrace client) {
@@ -121,21 +119,7 @@ public final class ObservedCall {
             return;
         }
         boolean chat = embedding == null;
-        String name = client.generationName() != null ? client.generationName()
-                : chat ? t.names().root(model) : t.names().embeddingsRoot(model);
-        var builder = t.tracer().spanBuilder(name).setSpanKind(SpanKind.SERVER)
-                .setStartTimestamp(t.epochNanos(ctx.startedNanos()), TimeUnit.NANOSECONDS)
-                .setAttribute(GenAi.OPERATION, chat ? "chat" : EMBEDDINGS_OPERATION)
-                .setAttribute(GenAi.REQUEST_MODEL, model)
-                .setAttribute(GenAi.REQUEST_ID, ctx.requestId())
-                .setAttribute(GenAi.KEY_ID, ctx.caller().id())
-                .setAttribute(GenAi.LF_TYPE, chat ? "generation" : "embedding"); // Langfuse's type for an embeddings call
-        String asked = ctx.attached(CallContext.ASKED_MODEL);
-        if (asked != null) builder.setAttribute(GenAi.MODEL_ASKED, SpanText.cut(observer.scrubber().name(asked), SpanText.NAME));
-        if (client.parent() != null) builder.setParent(client.parent());
-        else builder.setNoParent();
-        root = client.parent() == null && client.traceId() != null
-                ? t.ids().withTraceId(client.traceId(), builder::startSpan) : builder.startSpan();
+        root = CallSpans.startRoot(t, client, ctx, model, chat, observer.scrubber());
         stageSpans = chat && t.settings().stageSpans(); // an embeddings call passes no stages to mark
         if (stageSpans) admission = child("switchboard.auth_and_limits", ctx.startedNanos(), root);
     }
@@ -541,12 +525,8 @@ public final class ObservedCall {
     private Span child(String name, long startNanos, Span parent) { return childBuilder(name, startNanos, parent).startSpan(); }
 
     private SpanBuilder childBuilder(String name, long startNanos, Span parent) {
-        Tracing t = observer.tracing();
-        return t.tracer().spanBuilder(name).setParent(Context.root().with(parent))
-                .setStartTimestamp(t.epochNanos(startNanos), TimeUnit.NANOSECONDS);
+        return CallSpans.childBuilder(observer.tracing(), name, startNanos, parent);
     }
 
-    private void end(Span s, long nanos) {
-        if (s != null) s.end(observer.tracing().epochNanos(nanos), TimeUnit.NANOSECONDS);
-    }
+    private void end(Span s, long nanos) { CallSpans.end(observer.tracing(), s, nanos); }
 }
