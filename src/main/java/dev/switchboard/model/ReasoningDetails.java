@@ -75,30 +75,42 @@ public final class ReasoningDetails {
     }
 
     /**
-     * A stream piece's Claude details in their order, for a piece without OpenRouter's plain {@code reasoning} beside
-     * them: a {@code reasoning.text} (or {@code reasoning.summary}) as a {@code thinking} piece with its own text and its
-     * signature ({@code ""} when it has none: its block goes on in a later piece), a {@code reasoning.encrypted} as a
-     * {@code redacted_thinking} block; details with neither text nor signature are left out. Null when none of them is
-     * signed or encrypted (a piece of text only). Unlike {@link #signedPieces} with {@link #text}, which join all the
-     * texts into one, each signed detail keeps its own text, so a piece of several signed blocks gives several blocks.
+     * A stream piece's Claude details in their order, for the Anthropic edge's walk by detail: a {@code reasoning.text}
+     * (or {@code reasoning.summary}) as a {@code thinking} piece with its own text and its signature ({@code ""} when it
+     * has none: its block goes on in a later piece), a {@code reasoning.encrypted} as a {@code redacted_thinking} block;
+     * each with the detail's {@code index} when it has one (OpenRouter's sequential index of the block a piece belongs
+     * to). Details with neither text nor signature are left out. Null when none is left (no Claude detail with content:
+     * another format's, or the {@code []} of OpenRouter's content chunks). Unlike {@link #signedPieces} with
+     * {@link #text}, which join all the texts into one, each detail keeps its own text, so a piece of several signed
+     * blocks gives several blocks.
      */
     public static ArrayNode inOrder(JsonNode details) {
-        if (details == null || !details.isArray() || !signed(details)) return null;
-        ArrayNode out = F.arrayNode();
+        if (details == null || !details.isArray() || details.isEmpty()) return null;
+        ArrayNode out = null;
         for (JsonNode d : details) {
             if (!claude(d)) continue;
             String type = d.path("type").asText();
+            ObjectNode piece;
             if (type.equals("reasoning.encrypted")) {
-                if (d.path("data").isTextual()) out.addObject().put("type", "redacted_thinking").put("data", d.get("data").textValue());
-                continue;
+                if (!d.path("data").isTextual()) continue;
+                piece = F.objectNode().put("type", "redacted_thinking").put("data", d.get("data").textValue());
+            } else {
+                JsonNode t = type.equals("reasoning.text") ? d.get("text") : type.equals("reasoning.summary") ? d.get("summary") : null;
+                String text = t != null && t.isTextual() ? t.textValue() : "";
+                String signature = type.equals("reasoning.text") ? d.path("signature").asText("") : "";
+                if (text.isEmpty() && signature.isEmpty()) continue;
+                piece = F.objectNode().put("type", "thinking").put("thinking", text).put("signature", signature);
             }
-            JsonNode t = type.equals("reasoning.text") ? d.get("text") : type.equals("reasoning.summary") ? d.get("summary") : null;
-            String text = t != null && t.isTextual() ? t.textValue() : "";
-            String signature = type.equals("reasoning.text") ? d.path("signature").asText("") : "";
-            if (text.isEmpty() && signature.isEmpty()) continue;
-            out.addObject().put("type", "thinking").put("thinking", text).put("signature", signature);
+            if (d.path("index").isIntegralNumber()) piece.put("index", d.get("index").intValue());
+            (out == null ? out = F.arrayNode() : out).add(piece);
         }
         return out;
+    }
+
+    /** Whether one of {@link #inOrder}'s pieces has text of its own (else the piece's plain reasoning is its text). */
+    public static boolean anyText(ArrayNode inOrder) {
+        for (JsonNode p : inOrder) if (!p.path("thinking").asText("").isEmpty()) return true;
+        return false;
     }
 
     /**

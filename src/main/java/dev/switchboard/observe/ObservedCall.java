@@ -7,12 +7,9 @@ import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.GatewayException;
-import dev.switchboard.model.ToolCallDelta;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,8 +26,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (input tokens, no output or cache tokens, no sampling parameters). A chat call pays one null field for it.
  */
 public final class ObservedCall {
-    private static final int MAX_COMPLETION_CHARS = 1 << 20;
-
     private final RequestObserver observer;
     private final CallContext ctx;
     private final ChatRequest request;
@@ -101,7 +96,7 @@ public final class ObservedCall {
     /** The call type of an embeddings request, in the ledger and the log. */
     static final String EMBEDDING = "embedding";
     /** {@code gen_ai.operation.name} of an embeddings request (the GenAI conventions' well-known value). */
-    private static final String EMBEDDINGS_OPERATION = "embeddings";
+    static final String EMBEDDINGS_OPERATION = "embeddings";
 
     private ObservedCall(RequestObserver observer, CallContext ctx, ChatRequest request, dev.switchboard.model.EmbeddingRequest embedding,
                          String callType, List<String> tags, LogPolicy policy, ClientTrace client) {
@@ -124,21 +119,7 @@ public final class ObservedCall {
             return;
         }
         boolean chat = embedding == null;
-        String name = client.generationName() != null ? client.generationName()
-                : chat ? t.names().root(model) : t.names().embeddingsRoot(model);
-        var builder = t.tracer().spanBuilder(name).setSpanKind(SpanKind.SERVER)
-                .setStartTimestamp(t.epochNanos(ctx.startedNanos()), TimeUnit.NANOSECONDS)
-                .setAttribute(GenAi.OPERATION, chat ? "chat" : EMBEDDINGS_OPERATION)
-                .setAttribute(GenAi.REQUEST_MODEL, model)
-                .setAttribute(GenAi.REQUEST_ID, ctx.requestId())
-                .setAttribute(GenAi.KEY_ID, ctx.caller().id())
-                .setAttribute(GenAi.LF_TYPE, chat ? "generation" : "embedding"); // Langfuse's type for an embeddings call
-        String asked = ctx.attached(CallContext.ASKED_MODEL);
-        if (asked != null) builder.setAttribute(GenAi.MODEL_ASKED, SpanText.cut(observer.scrubber().name(asked), SpanText.NAME));
-        if (client.parent() != null) builder.setParent(client.parent());
-        else builder.setNoParent();
-        root = client.parent() == null && client.traceId() != null
-                ? t.ids().withTraceId(client.traceId(), builder::startSpan) : builder.startSpan();
+        root = CallSpans.startRoot(t, client, ctx, model, chat, observer.scrubber());
         stageSpans = chat && t.settings().stageSpans(); // an embeddings call passes no stages to mark
         if (stageSpans) admission = child("switchboard.auth_and_limits", ctx.startedNanos(), root);
     }
@@ -193,23 +174,15 @@ public final class ObservedCall {
         // Started and ended at once, so every attribute goes on the builder: one map filled before the span exists,
         // not a lock taken on the live span for each
         boolean chat = embedding == null;
-        SpanBuilder b = childBuilder(chat ? d.spanName() : d.embeddingsSpanName(), now - latencyNanos, route != null ? route : root)
-                .setSpanKind(SpanKind.CLIENT) // a call to a remote model: the GenAI conventions' kind for an inference span
-                .setAttribute(GenAi.OPERATION, chat ? "chat" : EMBEDDINGS_OPERATION)
-                .setAttribute(GenAi.PROVIDER, d.provider())
-                .setAttribute(GenAi.REQUEST_MODEL, d.model())
-                .setAttribute(GenAi.DEPLOYMENT, deployment)
-                .setAttribute(GenAi.ALIAS, alias)
-                .setAttribute(GenAi.ATTEMPT, (long) ordinal)
-                .setAttribute(GenAi.ATTEMPT_REASON, reason)
-                .setAttribute(GenAi.LATENCY_MS, latencyNanos / 1e6)
-                .setAttribute(GenAi.LF_TYPE, GenAi.LF_SPAN); // the root is the call's one generation: see GenAi.LF_SPAN
+        SpanBuilder b = CallSpanAttributes.attempt(
+                childBuilder(chat ? d.spanName() : d.embeddingsSpanName(), now - latencyNanos, route != null ? route : root),
+                chat ? "chat" : EMBEDDINGS_OPERATION, d, deployment, alias, ordinal, reason, latencyNanos);
         if (error != null) {
             int status = error instanceof GatewayException g ? g.attemptStatus() : 500; // the provider's own
             Span s = b.setAttribute(GenAi.HTTP_STATUS, (long) status)
                     .setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error))
                     .startSpan();
-            s.setStatus(StatusCode.ERROR, keptError(String.valueOf(error.getMessage()), RequestObserver.errorType(error), status, true));
+            s.setStatus(StatusCode.ERROR, KeptError.of(policy, observer.scrubber(), String.valueOf(error.getMessage()), RequestObserver.errorType(error), status, true));
             end(s, now);
         } else {
             Span s = b.setAttribute(GenAi.HTTP_STATUS, 200L).startSpan();
@@ -230,7 +203,7 @@ public final class ObservedCall {
         if (s == null) return;
         servedAttempt = null;
         s.setAttribute(GenAi.HTTP_STATUS, (long) status).setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error));
-        s.setStatus(StatusCode.ERROR, keptError(String.valueOf(error.getMessage()), RequestObserver.errorType(error), status, true));
+        s.setStatus(StatusCode.ERROR, KeptError.of(policy, observer.scrubber(), String.valueOf(error.getMessage()), RequestObserver.errorType(error), status, true));
         end(s, System.nanoTime());
     }
 
@@ -301,13 +274,7 @@ public final class ObservedCall {
                 firstTokenNanos = System.nanoTime();
                 firstTokenEvent();
             }
-            if (completion != null && completion.length() <= Math.min(policy.limit(), MAX_COMPLETION_CHARS)) {
-                if (d.content() != null) completion.append(d.content());
-                for (ToolCallDelta t : d.toolCalls()) {
-                    if (t.name() != null) completion.append(completion.isEmpty() ? "" : "\n").append("{\"tool_call\":\"").append(t.name()).append("\",\"arguments\":");
-                    if (t.argumentsFragment() != null) completion.append(t.argumentsFragment());
-                }
-            }
+            if (completion != null && StreamedCompletion.hasRoom(completion, policy)) StreamedCompletion.append(completion, d);
         }
     }
 
@@ -322,9 +289,7 @@ public final class ObservedCall {
                 chunk(e.chunk());
                 return;
             }
-            if (completion.length() <= Math.min(policy.limit(), MAX_COMPLETION_CHARS)) {
-                for (String t : e.texts()) completion.append(t);
-            }
+            if (StreamedCompletion.hasRoom(completion, policy)) StreamedCompletion.append(completion, e.texts());
         }
         chunks++;
         if (responseId == null) responseId = e.id();
@@ -408,7 +373,7 @@ public final class ObservedCall {
     private void finish(int status, String errorType, String errorMessage, boolean fromUpstream) {
         if (!finished.compareAndSet(false, true)) return;
         long now = System.nanoTime();
-        String message = keptError(errorMessage, errorType, status, fromUpstream);
+        String message = KeptError.of(policy, observer.scrubber(), errorMessage, errorType, status, fromUpstream);
         for (Span open : new Span[] {admission, cache, route}) {
             if (open != null) {
                 open.setStatus(StatusCode.ERROR, message == null ? "failed" : message);
@@ -433,13 +398,7 @@ public final class ObservedCall {
         Span s = root;
         CallOutcome o = outcome;
         s.setAttribute(GenAi.HTTP_STATUS, (long) status);
-        if (ctx.caller().alias() != null) s.setAttribute(GenAi.KEY_ALIAS, ctx.caller().alias());
-        if (!tags.isEmpty()) s.setAttribute(GenAi.TAGS, tags).setAttribute(GenAi.LF_TRACE_TAGS, tags);
-        if (client.sessionId() != null) {
-            s.setAttribute(GenAi.SESSION_ID, client.sessionId()).setAttribute(GenAi.LF_SESSION, client.sessionId())
-                    .setAttribute(GenAi.CONVERSATION_ID, client.sessionId());
-        }
-        if (client.traceName() != null && client.parent() == null) s.setAttribute(GenAi.LF_TRACE_NAME, client.traceName());
+        CallSpanAttributes.caller(s, ctx.caller().alias(), tags, client);
         // whom the call is for, as the ledger has it (a LiteLLM end-user header or a JWT claim before the body's user)
         boolean chat = embedding == null;
         String endUser = observer.scrubber().scrub(chat
@@ -447,15 +406,8 @@ public final class ObservedCall {
                 : dev.switchboard.model.EndUserOf.resolve(ctx, embedding.user(), embedding.metadata(), embedding.extra()));
         endUser = SpanText.cut(endUser, SpanText.NAME);
         if (endUser != null) s.setAttribute(GenAi.USER_ID, endUser).setAttribute(GenAi.LF_USER, endUser);
-        if (chat) {
-            Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
-            if (maxTokens != null) s.setAttribute(GenAi.MAX_TOKENS, (long) maxTokens);
-            if (request.temperature() != null) s.setAttribute(GenAi.TEMPERATURE, request.temperature());
-            if (request.topP() != null) s.setAttribute(GenAi.TOP_P, request.topP());
-        } else {
-            if (embedding.dimensions() != null) s.setAttribute(GenAi.EMBEDDINGS_DIMENSIONS, (long) embedding.dimensions());
-            if (embedding.encodingFormat() != null) s.setAttribute(GenAi.ENCODING_FORMATS, List.of(embedding.encodingFormat()));
-        }
+        if (chat) CallSpanAttributes.sampling(s, request);
+        else CallSpanAttributes.embeddings(s, embedding);
         if (answer != null) {
             s.setAttribute(GenAi.ROUTE, answer.route()).setAttribute(GenAi.CACHE, answer.cache());
             if (answer.tier() != null) s.setAttribute(GenAi.TIER, answer.tier());
@@ -480,27 +432,9 @@ public final class ObservedCall {
             s.setAttribute(GenAi.LF_COMPLETION_START, java.time.Instant.ofEpochSecond(0, observer.tracing().epochNanos(firstTokenNanos))
                     .truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
         }
-        if (o != null && !chat) {
-            // an embeddings call has input tokens only (the GenAI conventions' embeddings span: no output, no cache)
-            s.setAttribute(GenAi.INPUT_TOKENS, o.promptTokens()).setAttribute(GenAi.COST, o.costNanos() / 1e9);
-            s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + o.promptTokens() + ",\"total\":" + o.promptTokens() + "}");
-            s.setAttribute(GenAi.LF_COST, lfCost(o.costNanos()));
-        } else if (o != null) {
-            s.setAttribute(GenAi.INPUT_TOKENS, o.promptTokens()).setAttribute(GenAi.OUTPUT_TOKENS, o.completionTokens())
-                    .setAttribute(GenAi.CACHED_TOKENS, o.cacheReadTokens()).setAttribute(GenAi.CACHE_READ_TOKENS, o.cacheReadTokens())
-                    .setAttribute(GenAi.COST, o.costNanos() / 1e9);
-            if (o.cacheWriteTokens() > 0) s.setAttribute(GenAi.CACHE_CREATION_TOKENS, o.cacheWriteTokens());
-            if (o.savedNanos() > 0) s.setAttribute(GenAi.SAVED, o.savedNanos() / 1e9);
-            if (o.ttftMs() != null) s.setAttribute(GenAi.TTFT_MS, (double) o.ttftMs());
-            // Langfuse's usage keys: the prompt's cache reads and writes apart from the rest of its input, the reads
-            // under the key Langfuse's prices of the serving model's family use (LangfuseUsage)
-            String served = answer != null ? answer.deployment() : o.deployment();
-            String lfModel = responseModel != null || served == null ? responseModel : observer.tracing().names().deployment(served).model();
-            s.setAttribute(GenAi.LF_USAGE, LangfuseUsage.json(lfModel, served, o.promptTokens(), o.completionTokens(),
-                    o.cacheReadTokens(), o.cacheWriteTokens()));
-            // the ledger's nano-dollars as plain dollars, without a BigDecimal (the same text: PlainDecimalTest)
-            s.setAttribute(GenAi.LF_COST, lfCost(o.costNanos()));
-        }
+        if (o != null && !chat) CallSpanAttributes.embeddingsUsage(s, o);
+        else if (o != null) CallSpanAttributes.usage(s, o, answer != null ? answer.deployment() : o.deployment(), responseModel,
+                observer.tracing().names());
         s.setAttribute(GenAi.LOG_POLICY, policy.label());
         if (observer.tracing().settings().captureContent() && policy.keepsContent()) {
             s.setAttribute(GenAi.LF_INPUT, keptPrompt = keptPrompt());
@@ -588,37 +522,11 @@ public final class ObservedCall {
     /** The model the client named, as it is recorded: keys masked, cut to {@link SpanText#NAME}. */
     String requestedModel() { return model; }
 
-    /**
-     * An error's message as the call's log policy keeps it, with the keys masked and cut to the log column's width:
-     * the same text for the log row, the root, attempt and stream spans' status and Langfuse's status message. With
-     * {@code off} none of an upstream's message (it may quote the prompt), only the status and error type, while the
-     * gateway's own refusals ({@code fromUpstream} false: budget exceeded, model not allowed) are kept, quoting no
-     * content; with {@code redacted} the policy's patterns masked, as in the prompt.
-     */
-    private String keptError(String raw, String errorType, int status, boolean fromUpstream) {
-        if (raw == null) return null;
-        if (!policy.keepsContent()) {
-            if (!fromUpstream) return observer.scrubber().bounded(raw, SpanText.MESSAGE);
-            return "HTTP " + status + (errorType == null ? "" : " " + errorType) + " (message not kept: log policy off)";
-        }
-        // at most the column's width plus a key's length is scanned: a 404 quotes the model, which may be 10 MB
-        return SpanText.cut(policy.applyToError(observer.scrubber().bounded(raw, SpanText.MESSAGE)), SpanText.MESSAGE);
-    }
-
-    /** Langfuse's cost attribute, {@code {"total":<dollars>}}: the ledger's nano-dollars as plain dollars, in one builder. */
-    static String lfCost(long nanos) {
-        return dev.switchboard.model.PlainDecimal.appendNanos(new StringBuilder(32).append("{\"total\":"), nanos).append('}').toString();
-    }
-
     private Span child(String name, long startNanos, Span parent) { return childBuilder(name, startNanos, parent).startSpan(); }
 
     private SpanBuilder childBuilder(String name, long startNanos, Span parent) {
-        Tracing t = observer.tracing();
-        return t.tracer().spanBuilder(name).setParent(Context.root().with(parent))
-                .setStartTimestamp(t.epochNanos(startNanos), TimeUnit.NANOSECONDS);
+        return CallSpans.childBuilder(observer.tracing(), name, startNanos, parent);
     }
 
-    private void end(Span s, long nanos) {
-        if (s != null) s.end(observer.tracing().epochNanos(nanos), TimeUnit.NANOSECONDS);
-    }
+    private void end(Span s, long nanos) { CallSpans.end(observer.tracing(), s, nanos); }
 }

@@ -1,36 +1,21 @@
 package dev.switchboard.pipeline;
 
 import dev.switchboard.account.PriceCatalog;
-import dev.switchboard.account.PromptTokens;
 import dev.switchboard.account.SpendLedger;
 import dev.switchboard.account.SpendReports;
-import dev.switchboard.cache.CacheSettings;
-import dev.switchboard.cache.PromptCacheLint;
 import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.config.Secret;
 import dev.switchboard.govern.Authenticator;
-import dev.switchboard.govern.GovernSettings;
 import dev.switchboard.govern.Governance;
 import dev.switchboard.govern.KeyAdmin;
-import dev.switchboard.govern.LocalRateLimiter;
 import dev.switchboard.store.Database;
 import dev.switchboard.model.Answer;
-import dev.switchboard.model.CacheInjectionPoint;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
-import dev.switchboard.provider.ProviderContext;
-import dev.switchboard.provider.ProviderRegistry;
-import dev.switchboard.provider.ProviderSecrets;
-import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.UpstreamHttp;
-import dev.switchboard.route.AutoRouterSettings;
 import dev.switchboard.route.ModelRouter;
-import dev.switchboard.route.RouterMetrics;
-import dev.switchboard.route.RouterSettings;
-import dev.switchboard.route.Target;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.switchboard.observe.GatewayMetrics;
 import dev.switchboard.observe.RequestLog;
@@ -38,22 +23,20 @@ import dev.switchboard.observe.RequestLogEntry;
 import dev.switchboard.observe.RequestLogQuery;
 import dev.switchboard.observe.RequestLogStore;
 import dev.switchboard.observe.Tracing;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The composition root: wires every stage once from the config. Nothing else creates stages or providers,
- * and nothing is reached through statics. Stages run outermost first: the prompt-cache lint, then the spend stage
- * (governance before the call, accounting after it), then routing; the cache and observability issues add theirs in
- * {@link #stages}. It owns the store, the ledger and the key registry, and {@link #shutdown} writes what the ledger
- * still holds.
+ * The composition root: every stage is wired once from the config ({@link #create}, built by {@link GatewayAssembly}).
+ * Nothing else creates stages or providers, and nothing is reached through statics. Stages run outermost first, in the
+ * order {@link StageChain} gives them, around the router. The gateway is what the edge and the CLI hold: the chat
+ * handler, the read and admin sides of the stages. It owns the store, the ledger and the key registry, and
+ * {@link #shutdown} writes what the ledger still holds.
  */
 public final class Gateway {
     /** How often the ledger writes its queue: the most a kill -9 can lose (README). */
@@ -67,19 +50,18 @@ public final class Gateway {
     private final MeterRegistry meters;
     private final List<ServedModel> models;
     private final List<String> warnings;
-    /** The wait before an alert's second try (doubled before each next one). */
-    static final long ALERT_BACKOFF_MILLIS = Long.getLong("switchboard.alerts.backoff_ms", 1_000L);
     private final Store store;
     private final boolean routesByUserAgent;
 
     /** The store and what is built on it, closed together. */
-    private record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
-                         HealthChecks health, Runnable stopBudgetSync,
-                         DeploymentPrices prices, ResponseCache cache, Observability observe, StoredResponses responses,
-                         Runnable forgetLogSecrets, dev.switchboard.observe.WebhookAlerts alerts) {}
+    record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
+                 HealthChecks health, Runnable stopBudgetSync,
+                 DeploymentPrices prices, ResponseCache cache, Observability observe, StoredResponses responses,
+                 Runnable forgetLogSecrets, dev.switchboard.observe.WebhookAlerts alerts) {}
 
-    private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
-                    List<ServedModel> models, List<String> warnings, Store store) {
+    /** Made by {@link GatewayAssembly} only. */
+    Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
+            List<ServedModel> models, List<String> warnings, Store store) {
         this.config = config;
         this.models = models;
         this.warnings = List.copyOf(warnings);
@@ -87,11 +69,9 @@ public final class Gateway {
         this.router = router;
         this.meters = meters;
         this.store = store;
-        ChatHandler h = new RouteStage(router);
-        for (int i = stages.size() - 1; i >= 0; i--) h = stages.get(i).wrap(h);
-        this.chat = h;
+        this.chat = StageChain.chain(stages, new RouteStage(router));
         this.authenticator = store.governance().authenticator();
-        this.routesByUserAgent = router.tagRouting() && config.deployments().stream().anyMatch(Gateway::routesByPattern);
+        this.routesByUserAgent = UserAgentRouting.anyCall(config, router);
     }
 
     /**
@@ -106,7 +86,7 @@ public final class Gateway {
     /** @param tracing spans go here instead of where the config says (tests: an in-memory exporter); null for the config's */
     public static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> processEnv,
                                  dev.switchboard.observe.Tracing tracing) {
-        return create(vertx, config, processEnv, tracing, false);
+        return GatewayAssembly.create(vertx, config, processEnv, tracing, false);
     }
 
     /**
@@ -116,7 +96,7 @@ public final class Gateway {
      * configured store is, {@link #probeStore} says.
      */
     public static Gateway createForCheck(Vertx vertx, GatewayConfig config, Function<String, String> processEnv) {
-        return create(vertx, config, processEnv, null, true);
+        return GatewayAssembly.create(vertx, config, processEnv, null, true);
     }
 
     /**
@@ -131,318 +111,6 @@ public final class Gateway {
         } catch (dev.switchboard.store.StoreException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-    }
-
-    private static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> processEnv,
-                                  dev.switchboard.observe.Tracing tracing, boolean check) {
-        // every reader below sees the config's environment_variables over the process's, as LiteLLM exports them
-        Function<String, String> env = config.env(processEnv);
-        ProviderRegistry registry = ProviderRegistry.standard();
-        // before any provider is made: a library's log line (a token fetch's failure) must already find them masked
-        // Tokens minted later (Vertex, Entra, AWS credentials from a profile or the instance) join these as they come.
-        ProviderSecrets providerSecrets = new ProviderSecrets(providerKeyScrubber(config, registry, env), System::currentTimeMillis);
-        KeyScrubber configured = KeyScrubber.of(secrets(config, registry, env));
-        // a log line's own words are spared: a run of a key is masked from 16 characters, or when it is a whole key
-        Runnable forgetLogSecrets = dev.switchboard.observe.LogSecrets.add(
-                line -> providerSecrets.shortLivedScrubber().logLine(configured.logLine(line)));
-        try {
-            return create(vertx, config, env, tracing, registry, providerSecrets, forgetLogSecrets, check);
-        } catch (RuntimeException | Error e) {
-            forgetLogSecrets.run();
-            throw e;
-        }
-    }
-
-    private static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env,
-                                  dev.switchboard.observe.Tracing tracing, ProviderRegistry registry, ProviderSecrets providerSecrets,
-                                  Runnable forgetLogSecrets, boolean check) {
-        // One bound on buffered bytes for the whole process: upstream answers here, request bodies at the edge.
-        // The pool per upstream host is general_settings.upstream_* (Vert.x's default of 5 would queue under any real load)
-        UpstreamHttp http = new UpstreamHttp(vertx, config.general().upstream(),
-                new dev.switchboard.model.BufferBudget(config.general().bufferedBytesBound()),
-                providerSecrets);
-        ProviderContext ctx = new ProviderContext(vertx, http, env);
-        List<Target> targets = new ArrayList<>();
-        List<Deployment> wildcardEntries = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        for (Deployment d : config.deployments()) {
-            try {
-                if (d.wildcard()) {
-                    wildcardEntries.add(d);
-                    // A provider prefix is known now: its base URL and the like are checked at start, with a stand-in model.
-                    if (!d.provider().isEmpty()) registry.create(WildcardModels.withModel(d, "wildcard-check"), ctx);
-                } else {
-                    targets.add(new Target(d, registry.create(d, ctx)));
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (!problems.isEmpty()) {
-            http.close();
-            throw new IllegalArgumentException(String.join("\n", problems));
-        }
-        // One registry for the whole gateway, the router's counters included; GET /metrics serves it as Prometheus text.
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        io.micrometer.core.instrument.Gauge.builder("switchboard.upstream.requests.queued", http, UpstreamHttp::waitingForConnection)
-                .description("Upstream requests waiting for a pooled connection (per host: general_settings."
-                        + "upstream_max_connections_per_host HTTP/1.1 connections, or upstream_http2_connections_per_host x"
-                        + " upstream_http2_streams_per_connection HTTP/2 streams)")
-                .register(meters);
-        RouterSettings settings = RouterSettings.from(config);
-        Database db;
-        try {
-            db = check ? Database.scratch() : Database.open(config.general().databaseUrl(), config.general().databasePath());
-        } catch (dev.switchboard.store.StoreException e) {
-            http.close();
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-        SpendLedger ledger = new SpendLedger(db, LEDGER_FLUSH_MILLIS);
-        // The writers work behind the request path: a queue that only grows under steady load means the store cannot
-        // keep up (the rows are safe until the ledger's bound, but the work is owed), which no latency figure shows.
-        io.micrometer.core.instrument.Gauge.builder("switchboard.ledger.rows.pending", ledger, SpendLedger::pending)
-                .description("Spend-ledger rows queued and not yet written").register(meters);
-        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.ledger.rows.written", ledger, SpendLedger::written)
-                .description("Spend-ledger rows written").register(meters);
-        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.ledger.rows.dropped", ledger, SpendLedger::dropped)
-                .description("Spend-ledger rows lost: refused by the store, or not queued (a million waiting, or the gateway stopped)")
-                .register(meters);
-        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.ledger.write.failures", ledger, SpendLedger::failedWrites)
-                .description("Ledger writes that found the store failing (their rows kept to try again after a pause)")
-                .register(meters);
-        // model and deployment labels from the config only: a client's invented model names must not grow the series
-        dev.switchboard.observe.MetricLabels labels = Observability.metricLabels(config, settings);
-        Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env),
-                providerSecrets::shortLived, ledger, labels);
-        DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
-        ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters, labels::alias, labels::deployment),
-                ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger, prices),
-                        new ObservedAttempts(observe.observer())),
-                new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add,
-                        d -> registry.check(d, env), prices::gone),
-                dev.switchboard.route.SpendCaps.from(config.routerSettings(), config.deployments()));
-        router.outputCeilings(prices::outputCeiling);
-        PromptTokens contextTokens = new PromptTokens();
-        // as LiteLLM counts, with OpenAI's tokenizer; the tokenizer-free bound first, since most prompts fit by far
-        router.contextWindows(prices::contextWindow, contextTokens::upperBound, contextTokens::contextCount);
-        Governance governance;
-        try {
-            governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings(), config.general().jwtAuth())
-                            .withAccessGroups(accessGroups(config)).withGlobalMaxParallel(config.general().globalMaxParallelRequests()),
-                    config.general().masterKey() == null ? null : config.general().masterKey()::matches,
-                    new LocalRateLimiter(), System::currentTimeMillis);
-        } catch (RuntimeException e) {
-            observe.close();
-            ledger.close();
-            db.close();
-            http.close();
-            throw e;
-        }
-        Governance grants = governance;
-        ledger.onWritten(rows -> { // the shared budgets' grants stop counting what the ledger now holds
-            if (!grants.wantsCredits()) return;
-            List<dev.switchboard.govern.FlushedSpend> spent = new ArrayList<>(rows.size());
-            for (var r : rows) if (r.costNanos() > 0) spent.add(dev.switchboard.govern.FlushedSpend.of(r.keyId(), r.endUser(), r.team(), r.tags(), r.endedAt(), r.costNanos()));
-            grants.credit(spent);
-        });
-        governance.admin().defaultGracePeriod(config.general().keyRotationGracePeriod()); // LiteLLM's env default
-        governance.admin().flushLedgerWith(ledger::flush); // a key's spend is the ledger's, this gateway's calls included
-        governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
-        governance.teams().flushLedgerWith(ledger::flush);
-        governance.users().flushLedgerWith(ledger::flush);
-        // LiteLLM's alerting: [webhook, slack]: budget alerts queued where a call settles or is refused, posted by their own thread
-        dev.switchboard.observe.WebhookAlerts alerts = check ? null
-                : BudgetAlerting.start(config.general().alerting(), governance.governor(), meters, ALERT_BACKOFF_MILLIS);
-        PromptTokens.preload(); // off the event loops: see its comment
-        // no fallback around a key's allowlist, nor outside the models of the team the call was admitted under
-        router.modelAccess((call, alias) -> governance.allows(call.caller(), alias, call.attached(dev.switchboard.model.CallContext.TEAM)));
-        Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
-                new ObservedSpend(observe.observer(), prices), observe.observer().scrubber());
-        List<String> warnings = new ArrayList<>();
-        ResponseCache cache = responseCache(vertx, config, router, metering, env, warnings, check);
-        if (settings.auto() != null) cache.autoAlias(settings.auto().alias()); // its entries keyed by the tier's pin too
-        observe.cacheStage().set(cache.cachesAnything());
-        StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
-                responseRetentionMillis(config), System::currentTimeMillis);
-        SpendReports reports = new SpendReports(db, ledger);
-        Runnable stopBudgetSync = BudgetRoutingSync.start(vertx, router.spendCaps(), reports);
-        // started by the edge once it listens (EdgeServer.start): `switchboard check` makes a gateway too, and must call nothing
-        HealthChecks health = new HealthChecks(vertx, targets, wildcardEntries, router, metering, config.general().healthChecks(),
-                http::scrubber);
-        Store store = new Store(db, ledger, governance, reports, metering, health, stopBudgetSync, prices, cache, observe, responses,
-                forgetLogSecrets, alerts);
-        String tracingOff = tracing == null ? Observability.otelWithoutEndpoint(config, env) : null;
-        if (tracingOff != null) warnings.add(tracingOff);
-        String protocol = tracing == null ? Observability.otlpProtocol(config, env) : null;
-        if (protocol != null) warnings.add(protocol);
-        dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
-        return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
-                        guardrails.stage(), settings.tagFiltering(), config.general().requestChecks(), routedByUserAgent(config, router)),
-                servedModels(config, registry, settings, env, warnings), warnings, store);
-    }
-
-    /**
-     * Every deployment with the address it is really sent to and the key it carries, then the auto alias (as the
-     * router lists it, last). A deployment of a hosted provider (no {@code api_base}) with neither {@code api_key}
-     * nor the provider's variable set would send every request without a key: that is added to {@code warnings}.
-     */
-    /**
-     * One scrubber for every configured provider key: an upstream may echo any key it was ever sent (a shared proxy,
-     * a misrouted deployment), not only the one of the deployment it serves.
-     */
-    private static KeyScrubber providerKeyScrubber(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
-        List<String> keys = new ArrayList<>();
-        for (Deployment d : WildcardModels.keyHolders(config.deployments(), registry.prefixes())) {
-            for (Secret s : registry.secrets(d, env)) keys.add(s.reveal());
-        }
-        keys.addAll(dev.switchboard.pipeline.guard.Guardrails.secrets(config.guardrails(), env));
-        return KeyScrubber.of(keys);
-    }
-
-    /** The litellm_params entry whose (resolved) value is the deployment's key, or null. */
-    private static String paramHolding(Deployment d, Secret key) {
-        for (var e : d.params().entrySet()) {
-            if (e.getValue() != null && key.matches(String.valueOf(e.getValue()))) return e.getKey();
-        }
-        return null;
-    }
-
-    private static List<ServedModel> servedModels(GatewayConfig config, ProviderRegistry registry, RouterSettings settings,
-                                                  Function<String, String> env, List<String> warnings) {
-        List<ServedModel> out = new ArrayList<>();
-        for (Deployment d : config.deployments()) {
-            Secret key = registry.key(d, env);
-            String keyEnv = registry.keyEnv(d);
-            // a provider with credentials of its own kind (Azure's azure_ad_token, Bedrock's aws_secret_access_key) names
-            // the line that holds it, else the variable, else (an AWS profile, a metadata service) no variable
-            // api_key itself only when it is what goes (Azure reads api_key: "" as none, and sends azure_ad_token)
-            boolean fromApiKey = key != null && d.apiKey() != null && key.reveal().equals(d.apiKey().reveal());
-            String param = key == null || fromApiKey ? null : paramHolding(d, key);
-            String source = key == null ? null : fromApiKey ? "api_key" : param != null ? param
-                    : keyEnv != null ? keyEnv : "its credentials";
-            if (key == null && keyEnv != null && d.apiBase() == null) {
-                warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
-                        + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
-                        + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
-            }
-            // a cloud provider's own sign-in (a profile, a service account): what check shows, and a warning when none is found
-            dev.switchboard.provider.SignIn signIn = registry.signIn(d, env);
-            if (signIn != null && signIn.missing() != null) warnings.add(signIn.missing());
-            // shown by `check` and the start's log: never a key in a user part or query of the URL
-            out.add(new ServedModel(d.alias(), d.id(), dev.switchboard.model.SafeUrl.withoutSecrets(registry.baseUrl(d)), key, source,
-                    signIn == null ? null : signIn.what(), signIn == null ? null : signIn.from()));
-        }
-        AutoRouterSettings auto = settings.auto();
-        if (auto != null) out.add(ServedModel.autoTier(auto.alias(), auto.cheapAlias(), auto.smartAlias()));
-        return List.copyOf(out);
-    }
-
-    /**
-     * The stages between the edge and the router, outermost first: what a request may carry (RequestChecksStage: a refusal
-     * is bad input, answered before anything is admitted or recorded), a key's own model aliases, observation (so its trace and log row cover the whole
-     * call), the prompt-cache lint, the spend stage, and the response cache when some alias is cached (inside the spend
-     * stage, so a hit is governed and recorded, at cost 0), with the observer's two marks around the cache. The guardrail
-     * stage sits between the spend stage and the cache: a block is admitted and recorded, and a pre_call block never
-     * reaches the cache or a provider.
-     */
-    private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache, ObserveStage observe,
-                                      Stage guardrails, boolean tagRouting, dev.switchboard.config.RequestChecks checks,
-                                      java.util.function.Predicate<String> routedByUserAgent) {
-        List<Stage> out = new ArrayList<>(List.of(new RequestChecksStage(checks), new KeyAliasStage(), observe, new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
-                new SpendStage(metering), observe.admitted(), guardrails));
-        if (cache.cachesAnything()) out.add(new CacheStage(cache, tagRouting, routedByUserAgent));
-        out.add(observe.routing());
-        return out;
-    }
-
-    /**
-     * Whether a requested name leads to a config entry a client's User-Agent routes (a deployment of it has a
-     * {@code tag_regex}): by the entry it resolves to, so a group alias or a deployment id of such an entry counts too; a
-     * name the router does not resolve (the auto tier) counts when any entry is so routed, and every name does when a
-     * wildcard entry is (the names it serves are not known in advance).
-     */
-    private static java.util.function.Predicate<String> routedByUserAgent(GatewayConfig config, ModelRouter router) {
-        java.util.Set<String> entries = new java.util.HashSet<>();
-        for (Deployment d : config.deployments()) {
-            if (!routesByPattern(d)) continue;
-            if (d.wildcard()) return name -> true;
-            entries.add(d.alias());
-        }
-        if (entries.isEmpty()) return name -> false;
-        return name -> {
-            String entry = router.entryOf(name);
-            return entry == null || entries.contains(entry);
-        };
-    }
-
-    /** Whether a deployment is chosen by its clients' User-Agent ({@code litellm_params.tag_regex}). */
-    private static boolean routesByPattern(Deployment d) { return d.params().get("tag_regex") != null; }
-
-    /** Every provider key the deployments carry, and the master key: never to be kept in a log row, a span or a log line. */
-    private static List<String> secrets(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
-        List<String> out = new ArrayList<>();
-        for (Deployment d : WildcardModels.keyHolders(config.deployments(), registry.prefixes())) {
-            for (Secret s : registry.secrets(d, env)) out.add(s.reveal());
-        }
-        if (config.general().masterKey() != null) out.add(config.general().masterKey().reveal());
-        out.addAll(dev.switchboard.pipeline.guard.Guardrails.secrets(config.guardrails(), env));
-        return out;
-    }
-
-    /** {@code litellm_settings.response_retention} (a duration such as {@code 30d}; checked by the config loader), default 30 days. */
-    private static long responseRetentionMillis(GatewayConfig config) {
-        Object v = config.litellmSettings().get("response_retention");
-        if (v == null) return java.time.Duration.ofDays(30).toMillis();
-        return dev.switchboard.model.DurationSpec.parse(v.toString()).after(0);
-    }
-
-    /**
-     * The response cache: {@code litellm_settings.cache: true} caches every alias but those whose deployment says
-     * {@code cache: false}; without it, only aliases whose deployment says {@code cache: true}. A deployment id, a
-     * model_group_alias and a name a wildcard serves are cached as the entry that serves them is. The Redis address is
-     * worked out only when something is cached: a cache that is off reads no {@code REDIS_*} variable.
-     */
-    private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, ModelRouter router, Metering metering,
-                                               Function<String, String> env, List<String> warnings, boolean check) {
-        java.util.Set<String> aliases = router.aliases();
-        CacheSettings s = CacheSettings.from(config.litellmSettings());
-        java.util.Set<String> on = new java.util.LinkedHashSet<>();
-        java.util.Set<String> off = new java.util.HashSet<>();
-        for (Deployment d : config.deployments()) {
-            Object flag = d.params().get("cache");
-            if (Boolean.TRUE.equals(flag)) on.add(d.alias());
-            if (Boolean.FALSE.equals(flag)) off.add(d.alias());
-        }
-        if (s.enabled()) {
-            on.addAll(aliases);
-            // wildcard entries too ("*", "anthropic/*"): the names they serve are cached as their entry is (router::entryOf)
-            for (Deployment d : config.deployments()) on.add(d.alias());
-        }
-        on.removeAll(off);
-        if (!on.isEmpty()) s = s.withRedisAddress(env, warnings::add);
-        dev.switchboard.cache.semantic.SemanticCache semantic = s.semantic() && !on.isEmpty()
-                ? SemanticWiring.create(vertx, s, router, metering, config.general().databaseUrl(), !check) : null;
-        ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)
-                : ResponseCache.storeFor(vertx, s, dev.switchboard.provider.ProviderRegistry::relayedAnswer), semantic, on, router::entryOf, System::currentTimeMillis);
-        if (!on.isEmpty()) {
-            // which Redis, and from where (cache_params, LiteLLM's REDIS_* variables, or the default): a wrong one is silent
-            org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {}{} for the chat completions of {} (ttl {} s, namespace {}{})",
-                    cache.store().describe(), s.redisAddress() == null ? "" : " (" + (s.redisAddress().tls() ? "TLS, " : "")
-                            + s.redisAddress().source() + ")",
-                    on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'",
-                    s.optIn() ? ", only for requests that send cache: {\"use-cache\": true}" : "");
-        }
-        return cache;
-    }
-
-    /** Per alias, the breakpoints its first deployment that injects any adds; the lint assumes that one serves. */
-    private static Map<String, List<CacheInjectionPoint>> injectedBreakpointsByAlias(List<Target> targets) {
-        Map<String, List<CacheInjectionPoint>> out = new HashMap<>();
-        for (Target t : targets) {
-            List<CacheInjectionPoint> points = t.provider().injectedBreakpoints();
-            if (!points.isEmpty()) out.putIfAbsent(t.deployment().alias(), points);
-        }
-        return out;
     }
 
     public GatewayConfig config() { return config; }
@@ -531,19 +199,6 @@ public final class Gateway {
     public Future<Integer> countTokens(CallContext ctx, dev.switchboard.model.ChatRequest asked) {
         String model = ctx.caller().modelFor(asked.model()); // a virtual key's alias, as for chat (KeyAliasStage)
         return router.countTokens(ctx, model.equals(asked.model()) ? asked : asked.withModel(model));
-    }
-
-    /** LiteLLM's model access groups: each {@code model_info.access_groups} name → the model_names that list it. */
-    static Map<String, List<String>> accessGroups(GatewayConfig config) {
-        Map<String, java.util.LinkedHashSet<String>> groups = new java.util.LinkedHashMap<>();
-        for (Deployment d : config.deployments()) {
-            Object given = d.modelInfo() == null ? null : d.modelInfo().get("access_groups");
-            List<?> names = given instanceof List<?> l ? l : given instanceof String one ? List.of(one) : List.of();
-            for (Object name : names) groups.computeIfAbsent(String.valueOf(name), k -> new java.util.LinkedHashSet<>()).add(d.alias());
-        }
-        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
-        groups.forEach((name, aliases) -> out.put(name, List.copyOf(aliases)));
-        return out;
     }
 
     /**

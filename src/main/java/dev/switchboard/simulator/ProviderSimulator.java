@@ -448,7 +448,7 @@ public final class ProviderSimulator {
                     && Boolean.TRUE.equals(req.getJsonObject("stream_options").getBoolean("include_usage"));
             java.util.List<String> events = SimChunks.of(reply, id, created, model, usage, cached, req.containsKey("prediction"));
             if (SimQuirks.usageUnasked(quirks)) events = SimQuirks.usageOnLastChunk(events);
-            if ("openrouter".equals(quirks) && OpenRouterSim.thinks(req)) events = OpenRouterSim.streamed(events);
+            if ("openrouter".equals(quirks) && OpenRouterSim.thinks(req)) events = OpenRouterSim.streamed(events, req);
             events = SimLogprobs.addTo(req, events);
             events = SimChoices.streamed(events, SimChoices.of(req));
             events = SimChunks.withSearchFields(model, events);
@@ -464,7 +464,7 @@ public final class ProviderSimulator {
                 : new JsonObject().put("role", "assistant").put("content", reply.text()).putNull("refusal")
                         .put("annotations", SimChunks.annotations(model, reply.text()));
         if (reply.toolName() != null) message.put("tool_calls", new JsonArray().add(SimChunks.toolCall(reply, SimChunks.callId(model, reply))));
-        if ("openrouter".equals(quirks) && OpenRouterSim.thinks(req)) OpenRouterSim.addTo(message);
+        if ("openrouter".equals(quirks) && OpenRouterSim.thinks(req)) OpenRouterSim.addTo(message, req);
         JsonObject answer = new JsonObject()
                 .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
                 .put("choices", SimChoices.choices(new JsonObject().put("index", 0).put("message", message)

@@ -117,19 +117,27 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                     : d.extra().get(dev.switchboard.model.ReasoningDetails.FIELD);
             String reasoning = d.reasoning();
             com.fasterxml.jackson.databind.node.ArrayNode inOrder = null;
-            if ((reasoning == null || reasoning.isEmpty()) && details != null) {
-                // without the plain reasoning, a piece with signed details is walked detail by detail: each signed one ends
-                // its own block with its own text (several signed blocks in one piece are several blocks, not one)
-                if (!(d.extra().get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode)) inOrder = dev.switchboard.model.ReasoningDetails.inOrder(details);
-                if (inOrder == null) reasoning = dev.switchboard.model.ReasoningDetails.text(details);
+            if (details != null && !(d.extra().get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode)) {
+                // Claude's details are walked detail by detail, by their index: each signed one ends its own block with its
+                // own text (several signed blocks in one piece are several blocks, not one), an encrypted one is a redacted
+                // block; the plain reasoning beside them is the same text joined, so it is read only when the details have
+                // none (a lone signature beside its block's last text, an entry cached before the pieces were merged)
+                inOrder = dev.switchboard.model.ReasoningDetails.inOrder(details);
             }
             if (inOrder != null) {
                 flushTools(out);
+                if (reasoning != null && !reasoning.isEmpty() && !dev.switchboard.model.ReasoningDetails.anyText(inOrder)) {
+                    open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
+                    out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
+                }
                 detailsInOrder(out, inOrder);
-            } else if (reasoning != null && !reasoning.isEmpty()) {
-                flushTools(out);
-                open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
-                out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
+            } else {
+                if ((reasoning == null || reasoning.isEmpty()) && details != null) reasoning = dev.switchboard.model.ReasoningDetails.text(details);
+                if (reasoning != null && !reasoning.isEmpty()) {
+                    flushTools(out);
+                    open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
+                    out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
+                }
             }
             if (d.extra() != null && d.extra().get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode blocks) {
                 flushTools(out);
@@ -140,6 +148,11 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                     flushTools(out);
                     signedThinking(out, signedPieces);
                 }
+            }
+            if (heldThinking != null && !heldThinking.isEmpty() && (hasText(d) || !d.toolCalls().isEmpty())) {
+                // the answer's text or a tool call: the thinking blocks held back behind the open one go out first, whole
+                close(out);
+                flushHeldThinking(out);
             }
             if (d.content() != null && !d.content().isEmpty()) {
                 flushTools(out);
@@ -318,16 +331,29 @@ final class AnthropicStreamEncoder implements StreamEncoder {
      * A piece's Claude details in order ({@code ReasoningDetails.inOrder}): a detail's text goes on the open thinking
      * block (or opens one), and its signature ends that block, so the block is the text streamed since it began plus the
      * detail's own; the next detail's text opens the next block; an encrypted detail is a redacted block of its own.
+     * OpenRouter's {@code index} says which block a detail belongs to: an open thinking block is of the first index
+     * seen in it, and a detail of another index while it is open and unsigned (pieces of two blocks interleaved) is held
+     * back, by index, and follows when the open block is signed (or, whole, before the answer's text, a tool call or
+     * the end), as Anthropic's blocks come one after another. Details without an index go on the open block, as before.
      */
     private void detailsInOrder(Buffer out, com.fasterxml.jackson.databind.node.ArrayNode details) {
         for (com.fasterxml.jackson.databind.JsonNode b : details) {
+            int at = b.path("index").isIntegralNumber() ? b.get("index").intValue() : -1;
+            if (at >= 0 && (heldThinking != null && heldThinking.containsKey(at)
+                    || open == Block.THINKING && openDetail >= 0 && at != openDetail)) {
+                if (heldThinking == null) heldThinking = new java.util.TreeMap<>();
+                heldThinking.computeIfAbsent(at, k -> new HeldThinking()).take(b);
+                continue;
+            }
             if (b.path("type").asText().equals("redacted_thinking")) {
                 close(out);
                 open(out, Block.REDACTED, F.objectNode().put("type", "redacted_thinking").put("data", b.get("data").textValue()));
                 close(out);
+                releaseHeldThinking(out);
                 continue;
             }
             open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
+            if (openDetail < 0) openDetail = at;
             String text = b.path("thinking").asText("");
             if (!text.isEmpty()) out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", text)));
             String signature = b.path("signature").asText("");
@@ -335,8 +361,80 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                 out.appendBuffer(delta(F.objectNode().put("type", "signature_delta").put("signature", signature)));
                 signed = true;
                 close(out);
+                releaseHeldThinking(out);
             }
         }
+    }
+
+    /** Thinking blocks held back while another streamed (pieces interleaved by index), by index; null until one is. */
+    private java.util.TreeMap<Integer, HeldThinking> heldThinking;
+    /** The detail index of the open thinking block's pieces, -1 when none said one. */
+    private int openDetail = -1;
+
+    /** A held block: its text so far, its signature or an encrypted block's data once they came. */
+    private static final class HeldThinking {
+        final StringBuilder text = new StringBuilder();
+        String signature;
+        String data;
+
+        void take(com.fasterxml.jackson.databind.JsonNode b) {
+            if (b.path("type").asText().equals("redacted_thinking")) {
+                data = b.get("data").textValue();
+                return;
+            }
+            text.append(b.path("thinking").asText(""));
+            String s = b.path("signature").asText("");
+            if (!s.isEmpty()) signature = s;
+        }
+
+        boolean whole() { return data != null || signature != null; }
+    }
+
+    /**
+     * After a block ended: the held blocks in index order, each whole one as a block, the first unfinished one opened as
+     * the live block with its text so far (its later pieces stream into it), the rest still held.
+     */
+    private void releaseHeldThinking(Buffer out) {
+        if (heldThinking == null) return;
+        while (!heldThinking.isEmpty()) {
+            var first = heldThinking.pollFirstEntry();
+            HeldThinking h = first.getValue();
+            heldBlock(out, h);
+            if (!h.whole()) {
+                openDetail = first.getKey();
+                return;
+            }
+        }
+    }
+
+    /** Every held block, whole, in index order (an unfinished one closes unsigned): before text, a tool call, the end. */
+    private void flushHeldThinking(Buffer out) {
+        if (heldThinking == null) return;
+        while (!heldThinking.isEmpty()) {
+            heldBlock(out, heldThinking.pollFirstEntry().getValue());
+            close(out);
+        }
+    }
+
+    /** A held block's events: a redacted block whole, a thinking block's start and text, and its signature and end when it has one. */
+    private void heldBlock(Buffer out, HeldThinking h) {
+        close(out);
+        if (h.data != null) {
+            open(out, Block.REDACTED, F.objectNode().put("type", "redacted_thinking").put("data", h.data));
+            close(out);
+            return;
+        }
+        open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
+        if (h.text.length() > 0) out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", h.text.toString())));
+        if (h.signature != null) {
+            out.appendBuffer(delta(F.objectNode().put("type", "signature_delta").put("signature", h.signature)));
+            signed = true;
+            close(out);
+        }
+    }
+
+    private static boolean hasText(Delta d) {
+        return d.content() != null && !d.content().isEmpty() || d.refusal() != null && !d.refusal().isEmpty();
     }
 
     private void close(Buffer out) {
@@ -347,6 +445,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             out.appendBuffer(delta(F.objectNode().put("type", "signature_delta").put("signature", "")));
         }
         signed = false;
+        openDetail = -1;
         out.appendBuffer(event("content_block_stop", F.objectNode().put("type", "content_block_stop").put("index", index)));
         open = Block.NONE;
     }
@@ -363,6 +462,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         Buffer out = Buffer.buffer();
         flushTools(out);
         close(out);
+        flushHeldThinking(out);
         if (lateToolPieces > 0) {
             log.warn("a streamed answer sent {} piece(s) of a tool call after the call's block had closed (after text or "
                     + "thinking); an Anthropic client cannot receive them", lateToolPieces);

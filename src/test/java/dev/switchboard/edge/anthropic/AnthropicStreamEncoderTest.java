@@ -198,31 +198,10 @@ class AnthropicStreamEncoderTest {
      */
     @Test
     void aCacheReplayOfSeveralSignedBlocksGivesEachItsOwnTextAndSignature() {
-        List<ChatChunk> replayed = new ArrayList<>();
-        dev.switchboard.model.ChunkSink collect = new dev.switchboard.model.ChunkSink() {
-            @Override public void chunk(ChatChunk c) { replayed.add(c); }
-            @Override public void flush() {}
-            @Override public void end() {}
-            @Override public void fail(dev.switchboard.model.GatewayException error) {}
-            @Override public boolean writeQueueFull() { return false; }
-            @Override public void drainHandler(Runnable onDrain) {}
-        };
-        dev.switchboard.model.ChatResponse[] stored = new dev.switchboard.model.ChatResponse[1];
-        dev.switchboard.cache.StreamRecorder rec = new dev.switchboard.cache.StreamRecorder(collect, r -> stored[0] = r);
-        rec.chunk(details("First.Second.", "", "[{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\""
+        assertThat(stream(replayOf(details("First.Second.", "", "[{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\""
                 + CLAUDE + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Second.\",\"signature\":\"sigB\"" + CLAUDE
-                + ",\"index\":1},{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgB\"" + CLAUDE + ",\"index\":2}]"));
-        rec.chunk(details(null, "Sunny.", "[]"));
-        rec.chunk(finish());
-        rec.end();
-        replayed.clear();
-        new dev.switchboard.cache.StreamReplay(stored[0]).start(collect);
-
-        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
-        List<String> all = new ArrayList<>();
-        for (ChatChunk c : replayed) all.addAll(fullEvents(enc.chunk(c)));
-        all.addAll(fullEvents(enc.end()));
-        assertThat(all).containsExactly("message_start",
+                + ",\"index\":1},{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgB\"" + CLAUDE + ",\"index\":2}]"),
+                details(null, "Sunny.", "[]"), finish()))).containsExactly("message_start",
                 "content_block_start 0 thinking", "content_block_delta 0 thinking_delta First.",
                 "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
                 "content_block_start 1 thinking", "content_block_delta 1 thinking_delta Second.",
@@ -276,6 +255,155 @@ class AnthropicStreamEncoderTest {
                 + "\"format\":\"openai-responses-v1\",\"index\":1}]"))));
         all.addAll(fullEvents(enc.chunk(details(null, "Hi.", "[]"))));
         assertThat(all).containsExactly("message_start", "content_block_start 0 text", "content_block_delta 0 text_delta Hi.");
+    }
+
+    /** The chunks a cache hit replays ({@code StreamReplay}) of an answer the cache's recorder stored from these chunks. */
+    private static ChatChunk[] replayOf(ChatChunk... recorded) {
+        List<ChatChunk> replayed = new ArrayList<>();
+        dev.switchboard.model.ChunkSink collect = new dev.switchboard.model.ChunkSink() {
+            @Override public void chunk(ChatChunk c) { replayed.add(c); }
+            @Override public void flush() {}
+            @Override public void end() {}
+            @Override public void fail(dev.switchboard.model.GatewayException error) {}
+            @Override public boolean writeQueueFull() { return false; }
+            @Override public void drainHandler(Runnable onDrain) {}
+        };
+        dev.switchboard.model.ChatResponse[] stored = new dev.switchboard.model.ChatResponse[1];
+        dev.switchboard.cache.StreamRecorder rec = new dev.switchboard.cache.StreamRecorder(collect, r -> stored[0] = r);
+        for (ChatChunk c : recorded) rec.chunk(c);
+        rec.end();
+        replayed.clear();
+        new dev.switchboard.cache.StreamReplay(stored[0]).start(collect);
+        return replayed.toArray(ChatChunk[]::new);
+    }
+
+    /** The events of a whole stream: each chunk, then the end. */
+    private static List<String> stream(ChatChunk... chunks) {
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        List<String> all = new ArrayList<>();
+        for (ChatChunk c : chunks) all.addAll(fullEvents(enc.chunk(c)));
+        all.addAll(fullEvents(enc.end()));
+        return all;
+    }
+
+    /**
+     * One piece holding Claude's encrypted block and then a signed text block (the thirty-first session's gap 1): a
+     * redacted_thinking block, then a thinking block with that text once and its signature, indexes in order, with or
+     * without OpenRouter's plain reasoning beside the details. Before, the plain reasoning opened an unsigned block 0
+     * with the text, the redacted block was 1 and block 2 repeated the text with the signature.
+     */
+    @Test
+    void anEncryptedThenASignedDetailInOnePieceAreTwoBlocksInOrder() {
+        for (String plain : new String[] {"Thought it over.", null}) {
+            assertThat(stream(details(plain, "", "[{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgB\"" + CLAUDE
+                            + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Thought it over.\",\"signature\":\"sigA\""
+                            + CLAUDE + ",\"index\":1}]"),
+                    details(null, "Sunny.", "[]"), finish()))
+                    .as("plain reasoning %s", plain)
+                    .containsExactly("message_start",
+                            "content_block_start 0 redacted_thinking EmwKAhgB", "content_block_stop 0",
+                            "content_block_start 1 thinking", "content_block_delta 1 thinking_delta Thought it over.",
+                            "content_block_delta 1 signature_delta sigA", "content_block_stop 1",
+                            "content_block_start 2 text", "content_block_delta 2 text_delta Sunny.", "content_block_stop 2",
+                            "message_delta", "message_stop");
+        }
+    }
+
+    /**
+     * Signed details and the answer's first text in the same piece (gap 2): the thinking blocks close, each with its own
+     * signature, before the text block opens; nothing is written twice. With and without the plain reasoning.
+     */
+    @Test
+    void signedDetailsAndTextInOnePieceCloseTheThinkingBeforeTheText() {
+        for (boolean plain : new boolean[] {true, false}) {
+            assertThat(stream(details(plain ? "Let me " : null, "", "[{\"type\":\"reasoning.text\",\"text\":\"Let me \"" + CLAUDE + ",\"index\":0}]"),
+                    details(plain ? "think.Next." : null, "Sunny.", "[{\"type\":\"reasoning.text\",\"text\":\"think.\",\"signature\":\"sigA\""
+                            + CLAUDE + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Next.\",\"signature\":\"sigB\"" + CLAUDE
+                            + ",\"index\":1}]"),
+                    finish()))
+                    .as("plain reasoning %s", plain)
+                    .containsExactly("message_start",
+                            "content_block_start 0 thinking", "content_block_delta 0 thinking_delta Let me ",
+                            "content_block_delta 0 thinking_delta think.", "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
+                            "content_block_start 1 thinking", "content_block_delta 1 thinking_delta Next.",
+                            "content_block_delta 1 signature_delta sigB", "content_block_stop 1",
+                            "content_block_start 2 text", "content_block_delta 2 text_delta Sunny.", "content_block_stop 2",
+                            "message_delta", "message_stop");
+        }
+    }
+
+    /**
+     * A cache hit whose stored details' texts are not the stored plain reasoning (gap 3; here the reasoning has a space
+     * the details lack, so it is replayed in one piece): an Anthropic client gets each signature with exactly its own
+     * detail's text. Before, block 0 held the whole plain reasoning with sigA and block 1 repeated "Second.".
+     */
+    @Test
+    void aCacheReplayWhoseDetailsDifferFromTheReasoningSignsEachDetailsOwnText() {
+        assertThat(stream(replayOf(details("First. Second.", "", "[{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\""
+                + CLAUDE + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Second.\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":1}]"),
+                details(null, "Sunny.", "[]"), finish()))).containsExactly("message_start",
+                "content_block_start 0 thinking", "content_block_delta 0 thinking_delta First.",
+                "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
+                "content_block_start 1 thinking", "content_block_delta 1 thinking_delta Second.",
+                "content_block_delta 1 signature_delta sigB", "content_block_stop 1",
+                "content_block_start 2 text", "content_block_delta 2 text_delta Sunny.", "content_block_stop 2",
+                "message_delta", "message_stop");
+    }
+
+    /**
+     * Details of two blocks whose pieces interleave by {@code index} (gap 4): each index is a block of its own, in index
+     * order; the later block's pieces are held while the earlier one streams and follow when it is signed. With and
+     * without the plain reasoning beside the details. Before, every text went into one block.
+     */
+    @Test
+    void interleavedDetailIndexesAreBlocksOfTheirOwnInIndexOrder() {
+        for (boolean plain : new boolean[] {true, false}) {
+            assertThat(stream(details(plain ? "A1 " : null, "", "[{\"type\":\"reasoning.text\",\"text\":\"A1 \"" + CLAUDE + ",\"index\":0}]"),
+                    details(plain ? "B1 " : null, "", "[{\"type\":\"reasoning.text\",\"text\":\"B1 \"" + CLAUDE + ",\"index\":1}]"),
+                    details(plain ? "A2" : null, "", "[{\"type\":\"reasoning.text\",\"text\":\"A2\"" + CLAUDE + ",\"index\":0}]"),
+                    details(plain ? "B2" : null, "", "[{\"type\":\"reasoning.text\",\"text\":\"B2\"" + CLAUDE + ",\"index\":1}]"),
+                    details(null, "", "[{\"type\":\"reasoning.text\",\"signature\":\"sigA\"" + CLAUDE + ",\"index\":0}]"),
+                    details(null, "", "[{\"type\":\"reasoning.text\",\"text\":\" B3\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":1}]"),
+                    details(null, "Sunny.", "[]"), finish()))
+                    .as("plain reasoning %s", plain)
+                    .containsExactly("message_start",
+                            "content_block_start 0 thinking", "content_block_delta 0 thinking_delta A1 ",
+                            "content_block_delta 0 thinking_delta A2", "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
+                            "content_block_start 1 thinking", "content_block_delta 1 thinking_delta B1 B2",
+                            "content_block_delta 1 thinking_delta  B3", "content_block_delta 1 signature_delta sigB", "content_block_stop 1",
+                            "content_block_start 2 text", "content_block_delta 2 text_delta Sunny.", "content_block_stop 2",
+                            "message_delta", "message_stop");
+        }
+    }
+
+    /**
+     * A detail's text in one piece and its signature in the next with the same index, the next block's first text beside
+     * that signature (gap 4's split case), and held blocks that never get a signature go out, unsigned, before the text.
+     */
+    @Test
+    void aDetailSplitAcrossPiecesByIndexAndHeldBlocksBeforeText() {
+        assertThat(stream(details("A", "", "[{\"type\":\"reasoning.text\",\"text\":\"A\"" + CLAUDE + ",\"index\":0}]"),
+                details(null, "", "[{\"type\":\"reasoning.text\",\"signature\":\"sigA\"" + CLAUDE + ",\"index\":0},"
+                        + "{\"type\":\"reasoning.text\",\"text\":\"B\"" + CLAUDE + ",\"index\":1}]"),
+                details(null, "", "[{\"type\":\"reasoning.text\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":1}]"),
+                finish()))
+                .containsExactly("message_start",
+                        "content_block_start 0 thinking", "content_block_delta 0 thinking_delta A",
+                        "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
+                        "content_block_start 1 thinking", "content_block_delta 1 thinking_delta B",
+                        "content_block_delta 1 signature_delta sigB", "content_block_stop 1",
+                        "message_delta", "message_stop");
+        assertThat(stream(details("A", "", "[{\"type\":\"reasoning.text\",\"text\":\"A\"" + CLAUDE + ",\"index\":0}]"),
+                details("B", "", "[{\"type\":\"reasoning.text\",\"text\":\"B\"" + CLAUDE + ",\"index\":1}]"),
+                details(null, "Sunny.", "[]"), finish()))
+                .as("two unsigned blocks: each its own, the held one before the text")
+                .containsExactly("message_start",
+                        "content_block_start 0 thinking", "content_block_delta 0 thinking_delta A",
+                        "content_block_delta 0 signature_delta ", "content_block_stop 0",
+                        "content_block_start 1 thinking", "content_block_delta 1 thinking_delta B",
+                        "content_block_delta 1 signature_delta ", "content_block_stop 1",
+                        "content_block_start 2 text", "content_block_delta 2 text_delta Sunny.", "content_block_stop 2",
+                        "message_delta", "message_stop");
     }
 
     @Test

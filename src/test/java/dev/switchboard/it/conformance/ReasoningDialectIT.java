@@ -44,6 +44,12 @@ class ReasoningDialectIT {
     /** The simulator's Claude signature and thinking text ({@code AnthropicSim}). */
     private static final String SIGNATURE = "sig_sim_EqQBCgIYAhIM";
     private static final String THOUGHT = "Let me think about that.";
+    /** Anthropic's test string for redacted thinking, which the simulated Claude answers with an encrypted block first. */
+    private static final String REDACT = "ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING_46C9A13E193C177646C7398A98432ECCCE4C1253";
+    /** The simulator's redacted block data, and an OpenAI reasoning model's summary and encrypted content. */
+    private static final String REDACTED = "EmwKAhgBEgy3sim_redacted";
+    private static final String SUMMARY = "**Checking the question** I looked at what was asked.";
+    private static final String OPENAI_ENCRYPTED = "gAAAAABsim_openai_encrypted";
 
     @BeforeAll
     static void start() {
@@ -59,6 +65,8 @@ class ReasoningDialectIT {
                     litellm_params: { model: openrouter/anthropic/claude-sonnet-4.5, api_base: "${SIM_ROOT}/quirks/openrouter/v1", api_key: sk-or-test-9f8e7d6c }
                   - model_name: or-claude-cached
                     litellm_params: { model: openrouter/anthropic/claude-sonnet-4.5, api_base: "${SIM_ROOT}/quirks/openrouter/v1", api_key: sk-or-test-9f8e7d6c, cache: true }
+                  - model_name: or-gpt5
+                    litellm_params: { model: openrouter/openai/gpt-5, api_base: "${SIM_ROOT}/quirks/openrouter/v1", api_key: sk-or-test-9f8e7d6c }
                   - model_name: or-canned
                     litellm_params: { model: openrouter/anthropic/claude-sonnet-4.5, api_base: "%1$s/v1", api_key: sk-or-test-9f8e7d6c }
                 router_settings: { num_retries: 0, allowed_fails: 100000 }
@@ -360,5 +368,110 @@ class ReasoningDialectIT {
         assertThat(sentDetails.getJsonObject(1).getString("type")).isEqualTo("reasoning.encrypted");
         assertThat(sentDetails.getJsonObject(1).getString("data")).isEqualTo("EmwKAhgBEgy3va");
         assertThat(sentDetails.getJsonObject(1).getInteger("index")).isEqualTo(1);
+    }
+
+    // ---- Claude behind OpenRouter, several blocks (thirty-first session) ------------------------------------------
+
+    /** The blocks an Anthropic client (the official SDK) gets, streamed (accumulated from the events) or whole. */
+    private static List<ContentBlock> blocks(MessageCreateParams params, boolean stream) {
+        return stream ? streamed(params) : anthropic.messages().create(params).content();
+    }
+
+    /**
+     * Redacted thinking and a signed block from the simulator's OpenRouter (Claude, Anthropic's test string in the
+     * prompt): streamed, both come in ONE piece with the plain reasoning beside them. The SDK sees a redacted_thinking
+     * block, then a thinking block with the whole text once and its signature, then the tool call, stream and whole;
+     * handed back, the simulator's Claude verifies each signature against its block's own text. Before, the stream gave
+     * an unsigned thinking block with the text, the redacted block, and the text again, signed.
+     */
+    @Test
+    void redactedAndSignedBlocksInOneStreamedPieceReachTheSdkInOrder() {
+        for (boolean stream : new boolean[] {true, false}) {
+            List<ContentBlock> content = blocks(thinking().addUserMessage("What is the weather in Paris? " + REDACT).build(), stream);
+            assertThat(content).as("stream %s: %s", stream, content).hasSize(3);
+            assertThat(content.get(0).asRedactedThinking().data()).isEqualTo(REDACTED);
+            assertThat(content.get(1).asThinking().thinking()).isEqualTo(THOUGHT);
+            assertThat(content.get(1).asThinking().signature()).isEqualTo(SIGNATURE);
+            assertThat(content.get(2).isToolUse()).isTrue();
+
+            Message next = anthropic.messages().create(toolLoop(List.of(
+                    ContentBlockParam.ofRedactedThinking(content.get(0).asRedactedThinking().toParam()),
+                    ContentBlockParam.ofThinking(content.get(1).asThinking().toParam()))));
+            assertThat(next.content()).isNotEmpty();
+            JsonArray back = sent().getJsonArray("messages").getJsonObject(1).getJsonArray("reasoning_details");
+            assertThat(back.getJsonObject(0).getString("data")).isEqualTo(REDACTED);
+            assertThat(back.getJsonObject(1).getString("text")).isEqualTo(THOUGHT);
+        }
+    }
+
+    /** The same answer recorded by the exact cache and replayed: the hit's blocks are the live ones. */
+    @Test
+    void aCachedAnswerOfRedactedAndSignedBlocksReplaysBothBlocks() {
+        MessageCreateParams params = MessageCreateParams.builder().model("or-claude-cached").maxTokens(2048).enabledThinking(1024)
+                .addUserMessage("Cache this redacted thought " + REDACT).build();
+        List<ContentBlock> live = streamed(params);
+        int calls = env.gw().simulator.received().size();
+        List<ContentBlock> hit = streamed(params);
+        assertThat(env.gw().simulator.received()).as("a cache hit").hasSize(calls);
+        for (List<ContentBlock> content : List.of(live, hit)) {
+            assertThat(content).as(content.toString()).hasSize(3);
+            assertThat(content.get(0).asRedactedThinking().data()).isEqualTo(REDACTED);
+            assertThat(content.get(1).asThinking().thinking()).isEqualTo(THOUGHT);
+            assertThat(content.get(1).asThinking().signature()).isEqualTo(SIGNATURE);
+            assertThat(content.get(2).isText()).isTrue();
+        }
+    }
+
+    /**
+     * An OpenAI reasoning model behind OpenRouter: its details (a summary, OpenAI's encrypted content, format
+     * openai-responses-v1) are not Claude's, so an Anthropic client gets its reasoning as one unsigned thinking block
+     * (empty signature, as from any translated provider), never a redacted_thinking block or a signature made of
+     * OpenAI's data; an OpenAI-dialect client gets OpenRouter's details as they were sent.
+     */
+    @Test
+    void anOpenAiReasonerBehindOpenRouterIsNotMadeIntoClaudesBlocks() {
+        for (boolean stream : new boolean[] {true, false}) {
+            List<ContentBlock> content = blocks(MessageCreateParams.builder().model("or-gpt5").maxTokens(2048).enabledThinking(1024)
+                    .addUserMessage("hi").build(), stream);
+            assertThat(sent().containsKey("reasoning")).as("thinking on at OpenRouter").isTrue();
+            assertThat(content).as("stream %s: %s", stream, content).hasSize(2);
+            assertThat(content.get(0).asThinking().thinking()).isEqualTo(SUMMARY);
+            assertThat(content.get(0).asThinking().signature()).isEmpty();
+            assertThat(content.get(1).isText()).isTrue();
+            assertThat(content.toString()).doesNotContain(OPENAI_ENCRYPTED);
+        }
+        JsonObject openai = new JsonObject(chat("{\"model\":\"or-gpt5\",\"reasoning_effort\":\"low\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+        assertThat(openai.getJsonArray("reasoning_details").getJsonObject(1).getString("data")).isEqualTo(OPENAI_ENCRYPTED);
+        assertThat(openai.getJsonArray("reasoning_details").getJsonObject(1).getString("format")).isEqualTo("openai-responses-v1");
+        assertThat(openai.containsKey("thinking_blocks")).isFalse();
+    }
+
+    /**
+     * Two blocks whose pieces interleave by index, the second's signature in the same piece as the answer's first text
+     * (a canned OpenRouter stream): the SDK sees block 0 with its whole text and signature, block 1 with its own, then
+     * the text; handed back, each verifies. Before, every text went into block 0.
+     */
+    @Test
+    void interleavedDetailIndexesAndASignatureBesideTextReachTheSdkAsTwoBlocks() {
+        String head = "data: {\"id\":\"gen-4\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"anthropic/claude-sonnet-4.5\",";
+        String fmt = ",\"format\":\"anthropic-claude-v1\"";
+        String tag = env.up().sse(head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"reasoning\":\"Let me think \","
+                + "\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\"Let me think \"" + fmt + ",\"index\":0}]},\"finish_reason\":null}]}\n\n"
+                + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\",\"reasoning\":\"Second. \","
+                + "\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\"Second. \"" + fmt + ",\"index\":1}]},\"finish_reason\":null}]}\n\n"
+                + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\",\"reasoning\":\"about that.\",\"reasoning_details\":[{\"type\":\"reasoning.text\","
+                + "\"text\":\"about that.\",\"signature\":\"" + SIGNATURE + "\"" + fmt + ",\"index\":0}]},\"finish_reason\":null}]}\n\n"
+                + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Sunny.\",\"reasoning\":null,\"reasoning_details\":[{\"type\":\"reasoning.text\","
+                + "\"signature\":\"sigB\"" + fmt + ",\"index\":1}]},\"finish_reason\":null}]}\n\n"
+                + head + "\"choices\":[{\"index\":0,\"delta\":{\"reasoning_details\":[]},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}\n\ndata: [DONE]\n\n");
+        List<ContentBlock> content = streamed(MessageCreateParams.builder().model("or-canned").maxTokens(200).addUserMessage(tag).build());
+        assertThat(content).as(content.toString()).hasSize(3);
+        assertThat(content.get(0).asThinking().thinking()).isEqualTo(THOUGHT);
+        assertThat(content.get(0).asThinking().signature()).isEqualTo(SIGNATURE);
+        assertThat(content.get(1).asThinking().thinking()).isEqualTo("Second. ");
+        assertThat(content.get(1).asThinking().signature()).isEqualTo("sigB");
+        assertThat(content.get(2).asText().text()).isEqualTo("Sunny.");
     }
 }
