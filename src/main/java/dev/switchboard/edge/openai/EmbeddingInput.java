@@ -16,7 +16,7 @@ final class EmbeddingInput {
     private EmbeddingInput() {}
 
     static void check(JsonNode input) {
-        if (input == null || input.isNull()) throw bad("Missing required parameter: 'input'.", "input");
+        if (input == null || input.isNull()) throw OpenAiNumbers.missing("input");
         if (input.isTextual()) {
             if (input.textValue().isEmpty()) throw bad("'input' cannot be an empty string.", "input");
             return;

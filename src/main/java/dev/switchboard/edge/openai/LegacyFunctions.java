@@ -130,7 +130,7 @@ final class LegacyFunctions {
             } else if ("function".equals(m.path("role").textValue())) {
                 String name = m.path("name").textValue();
                 if (name == null) {
-                    throw GatewayException.badRequest("Missing required parameter: '" + path + ".name'.", path + ".name");
+                    throw OpenAiNumbers.missing(path + ".name");
                 }
                 List<String> ids = open == null ? null : open.get(name);
                 if (ids == null || ids.isEmpty()) {

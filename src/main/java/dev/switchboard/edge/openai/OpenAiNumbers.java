@@ -93,6 +93,14 @@ public final class OpenAiNumbers {
                 + "not Infinity or NaN).", field);
     }
 
+    /**
+     * A required field that is absent (or null), in OpenAI's words and code, for every OpenAI-dialect decoder (chat,
+     * embeddings, Responses): {@code Missing required parameter: 'messages'.}, code {@code missing_required_parameter}.
+     */
+    public static GatewayException missing(String path) {
+        return GatewayException.badRequest("Missing required parameter: '" + path + "'.", path, "missing_required_parameter");
+    }
+
     public static GatewayException typeError(String field, String expected, JsonNode v) {
         return GatewayException.badRequest("Invalid type for '" + field + "': expected " + expected + ", but got " + kind(v) + ".", field);
     }

@@ -57,9 +57,9 @@ public final class OpenAiRequestDecoder {
         ObjectNode n = object(bytes, fields);
         boolean rewritten = LegacyFunctions.present(n);
         boolean legacyFunctions = rewritten && LegacyFunctions.rewrite(n);
-        String model = requiredString(n, "model");
+        String model = model(n);
         JsonNode msgs = n.get("messages");
-        if (msgs == null || msgs.isNull()) throw GatewayException.badRequest("Missing required parameter: 'messages'.", "messages");
+        if (msgs == null || msgs.isNull()) throw OpenAiNumbers.missing("messages");
         if (!msgs.isArray()) throw GatewayException.badRequest("'messages' must be an array of message objects.", "messages");
         if (msgs.isEmpty()) throw GatewayException.badRequest("'messages' must contain at least one message.", "messages");
         List<Message> messages = new ArrayList<>(msgs.size());
@@ -127,7 +127,7 @@ public final class OpenAiRequestDecoder {
 
     public EmbeddingRequest embeddings(Buffer body) {
         ObjectNode n = object(body);
-        String model = requiredString(n, "model");
+        String model = model(n);
         JsonNode input = n.get("input");
         EmbeddingInput.check(input);
         String format = optionalString(n, "encoding_format");
@@ -190,7 +190,7 @@ public final class OpenAiRequestDecoder {
         List<ContentPart> content;
         if (c == null || c.isNull()) {
             if (role != Role.ASSISTANT) {
-                throw GatewayException.badRequest("Missing required parameter: '" + path + ".content'.", path + ".content");
+                throw OpenAiNumbers.missing(path + ".content");
             }
             content = List.of();
         } else if (c.isTextual()) {
@@ -204,7 +204,7 @@ public final class OpenAiRequestDecoder {
         }
         String toolCallId = optionalString(m, "tool_call_id", path, ".tool_call_id");
         if (role == Role.TOOL && toolCallId == null) {
-            throw GatewayException.badRequest("Missing required parameter: '" + path + ".tool_call_id'.", path + ".tool_call_id");
+            throw OpenAiNumbers.missing(path + ".tool_call_id");
         }
         ObjectNode extra = null;
         for (Map.Entry<String, JsonNode> f : m.properties()) {
@@ -262,7 +262,7 @@ public final class OpenAiRequestDecoder {
                     url = requiredString(iu, "url", path + ".image_url.url");
                     detail = optionalString(iu, "detail", path + ".image_url.detail");
                 } else {
-                    throw GatewayException.badRequest("Missing required parameter: '" + path + ".image_url'.", path + ".image_url");
+                    throw OpenAiNumbers.missing(path + ".image_url");
                 }
                 // s3:// for Bedrock, which reads the image from the bucket (s3Location); another provider refuses it
                 if (!url.startsWith("http://") && !url.startsWith("https://") && !url.startsWith("data:") && !url.startsWith("s3://")) {
@@ -274,7 +274,7 @@ public final class OpenAiRequestDecoder {
             case "file" -> {
                 JsonNode f = p.get("file");
                 if (f == null || !f.isObject()) {
-                    throw GatewayException.badRequest("Missing required parameter: '" + path + ".file'.", path + ".file");
+                    throw OpenAiNumbers.missing(path + ".file");
                 }
                 return new ContentPart.File(optionalString(f, "filename", path + ".file.filename"),
                         optionalString(f, "file_data", path + ".file.file_data"),
@@ -283,7 +283,7 @@ public final class OpenAiRequestDecoder {
             case "input_audio" -> {
                 JsonNode a = p.get("input_audio");
                 if (a == null || !a.isObject()) {
-                    throw GatewayException.badRequest("Missing required parameter: '" + path + ".input_audio'.", path + ".input_audio");
+                    throw OpenAiNumbers.missing(path + ".input_audio");
                 }
                 return new ContentPart.Audio(requiredString(a, "data", path + ".input_audio.data"),
                         requiredString(a, "format", path + ".input_audio.format"), path, (ObjectNode) p);
@@ -323,13 +323,13 @@ public final class OpenAiRequestDecoder {
             if (!t.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object.", p);
             if ("custom".equals(t.path("type").textValue())) { // a custom (free-form) tool's call: its input is text
                 JsonNode c = t.get("custom");
-                if (c == null || !c.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".custom'.", p + ".custom");
+                if (c == null || !c.isObject()) throw OpenAiNumbers.missing(p + ".custom");
                 out.add(new ToolCall(requiredString(t, "id", p, ".id"), requiredString(c, "name", p, ".custom.name"),
                         optionalString(c, "input", p, ".custom.input"), true));
                 continue;
             }
             JsonNode f = t.get("function");
-            if (f == null || !f.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".function'.", p + ".function");
+            if (f == null || !f.isObject()) throw OpenAiNumbers.missing(p + ".function");
             out.add(new ToolCall(requiredString(t, "id", p, ".id"), requiredString(f, "name", p, ".function.name"),
                     optionalString(f, "arguments", p, ".function.arguments")));
         }
@@ -353,7 +353,7 @@ public final class OpenAiRequestDecoder {
                 throw GatewayException.badRequest("Invalid value for '" + p + ".type': '" + type + "'. Supported: 'function' and 'custom'.", p + ".type");
             }
             JsonNode f = t.get("function");
-            if (f == null || !f.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".function'.", p + ".function");
+            if (f == null || !f.isObject()) throw OpenAiNumbers.missing(p + ".function");
             JsonNode params = f.get("parameters");
             if (params != null && !params.isNull() && !params.isObject()) {
                 throw GatewayException.badRequest("'" + p + ".function.parameters' must be a JSON Schema object.", p + ".function.parameters");
@@ -373,7 +373,7 @@ public final class OpenAiRequestDecoder {
      */
     private static Tool customTool(JsonNode t, String p) {
         JsonNode c = t.get("custom");
-        if (c == null || !c.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".custom'.", p + ".custom");
+        if (c == null || !c.isObject()) throw OpenAiNumbers.missing(p + ".custom");
         String name = nonEmptyName(c, p + ".custom.name");
         JsonNode format = c.get("format");
         if (format == null || format.isNull()) {
@@ -384,7 +384,7 @@ public final class OpenAiRequestDecoder {
             String type = requiredString(format, "type", fp + ".type");
             if (type.equals("grammar")) {
                 JsonNode g = format.get("grammar");
-                if (g == null || !g.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + fp + ".grammar'.", fp + ".grammar");
+                if (g == null || !g.isObject()) throw OpenAiNumbers.missing(fp + ".grammar");
                 requiredString(g, "definition", fp + ".grammar.definition");
                 String syntax = requiredString(g, "syntax", fp + ".grammar.syntax");
                 if (!syntax.equals("lark") && !syntax.equals("regex")) {
@@ -465,13 +465,13 @@ public final class OpenAiRequestDecoder {
         }
         if (c.isObject() && "custom".equals(c.path("type").textValue())) { // {"type":"custom","custom":{"name"}}
             JsonNode named = c.get("custom");
-            if (named == null || !named.isObject()) throw GatewayException.badRequest("Missing required parameter: 'tool_choice.custom'.", "tool_choice.custom");
+            if (named == null || !named.isObject()) throw OpenAiNumbers.missing("tool_choice.custom");
             return ToolChoice.function(requiredString(named, "name", "tool_choice.custom.name"));
         }
         if (c.isObject() && "allowed_tools".equals(c.path("type").textValue())) {
             // {"type":"allowed_tools","allowed_tools":{"mode":"auto"|"required","tools":[{"type":"function","function":{"name"}}]}}
             JsonNode a = c.get("allowed_tools");
-            if (a == null || !a.isObject()) throw GatewayException.badRequest("Missing required parameter: 'tool_choice.allowed_tools'.", "tool_choice.allowed_tools");
+            if (a == null || !a.isObject()) throw OpenAiNumbers.missing("tool_choice.allowed_tools");
             String mode = requiredString(a, "mode", "tool_choice.allowed_tools.mode");
             ToolChoice.Mode m = ToolChoice.allowedMode(mode, "tool_choice.allowed_tools.mode");
             JsonNode list = a.get("tools");
@@ -503,7 +503,7 @@ public final class OpenAiRequestDecoder {
             case "json_schema" -> {
                 JsonNode js = f.get("json_schema");
                 if (js == null || !js.isObject()) {
-                    throw GatewayException.badRequest("Missing required parameter: 'response_format.json_schema'.", "response_format.json_schema");
+                    throw OpenAiNumbers.missing("response_format.json_schema");
                 }
                 requiredString(js, "name", "response_format.json_schema.name");
                 return new ResponseFormat(type, js);
@@ -547,6 +547,16 @@ public final class OpenAiRequestDecoder {
 
     private static String requiredString(JsonNode n, String field) { return requiredString(n, field, field); }
 
+    /**
+     * The request's {@code model}. Absent, it keeps the null code: OpenAI's chat answer there is not a "Missing required
+     * parameter" with {@code missing_required_parameter} but its own error, code null (the simulator words it).
+     */
+    private static String model(JsonNode n) {
+        JsonNode v = n.get("model");
+        if (v == null || v.isNull()) throw GatewayException.badRequest("Missing required parameter: 'model'.", "model");
+        return requiredString(n, "model", "model", "");
+    }
+
     private static String requiredString(JsonNode n, String field, String path) { return requiredString(n, field, path, ""); }
 
     /**
@@ -557,7 +567,7 @@ public final class OpenAiRequestDecoder {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
             String path = prefix + suffix;
-            throw GatewayException.badRequest("Missing required parameter: '" + path + "'.", path);
+            throw OpenAiNumbers.missing(path);
         }
         if (!v.isTextual()) {
             String path = prefix + suffix;

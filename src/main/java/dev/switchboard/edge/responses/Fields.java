@@ -10,7 +10,7 @@ final class Fields {
 
     /** A required field that is absent (or null), in OpenAI's words and code. */
     static GatewayException missing(String path) {
-        return GatewayException.badRequest("Missing required parameter: '" + path + "'.", path, "missing_required_parameter");
+        return OpenAiNumbers.missing(path);
     }
 
     static String requiredString(JsonNode n, String field, String path) {

@@ -156,4 +156,44 @@ class OpenAiRequestDecoderTest {
         Message m = chat("[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":null}]").messages().get(0);
         assertThat(m.toolCalls()).as("a null tool_calls is no calls, as before").isEmpty();
     }
+
+    /**
+     * OpenAI answers a chat call's absent field with code {@code missing_required_parameter} (a chat call without
+     * {@code messages}, a part without its {@code type}, a tool without its {@code function}); the chat decoder sent
+     * a null code. A missing {@code model} keeps the null code: OpenAI's chat answer there is another error, code null.
+     */
+    @Test
+    void chatMissingParametersCarryOpenAisCode() {
+        String[][] cases = {
+                {"{\"model\":\"m\"}", "messages"},
+                {"{\"model\":\"m\",\"messages\":null}", "messages"},
+                {"{\"model\":\"m\",\"messages\":[{\"content\":\"x\"}]}", "messages[0].role"},
+                {"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"a\"}]}]}", "messages[0].content[0].type"},
+                {"{\"model\":\"m\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}", "messages[0].tool_call_id"},
+                {"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\"}]}",
+                        "tools[0].function"},
+                {"{\"model\":\"m\",\"messages\":[{\"role\":\"function\",\"content\":\"x\"}]}", "messages[0].name"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> decoder.chat(Buffer.buffer(c[0]))).as(c[0]).isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.getMessage()).isEqualTo("Missing required parameter: '" + c[1] + "'.");
+                assertThat(e.param()).isEqualTo(c[1]);
+                assertThat(e.code()).isEqualTo("missing_required_parameter");
+            });
+        }
+        assertThatThrownBy(() -> decoder.chat(Buffer.buffer("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isNull());
+    }
+
+    /** The embeddings decoder's absent {@code input}: OpenAI's code, as the chat and Responses decoders give it. */
+    @Test
+    void embeddingsMissingInputCarriesOpenAisCode() {
+        for (String body : new String[] {"{\"model\":\"e\"}", "{\"model\":\"e\",\"input\":null}"}) {
+            assertThatThrownBy(() -> decoder.embeddings(Buffer.buffer(body))).as(body).isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.getMessage()).isEqualTo("Missing required parameter: 'input'.");
+                assertThat(e.param()).isEqualTo("input");
+                assertThat(e.code()).isEqualTo("missing_required_parameter");
+            });
+        }
+    }
 }
