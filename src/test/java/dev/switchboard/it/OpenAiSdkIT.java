@@ -243,4 +243,33 @@ class OpenAiSdkIT {
             wrong.close();
         }
     }
+
+    /**
+     * A request without what OpenAI requires reaches the SDK with OpenAI's code, as OpenAI answers it
+     * ({@code missing_required_parameter}): the SDK's {@code code()} read null for chat and embeddings. The SDK's
+     * builders insist on the fields, so the bodies leave them out through {@code JsonMissing} / {@code JsonValue}.
+     */
+    @Test
+    void missingRequiredParametersReachTheSdkWithOpenAisCode() {
+        var noMessages = org.assertj.core.api.Assertions.catchThrowableOfType(com.openai.errors.BadRequestException.class,
+                () -> client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt")
+                        .messages(com.openai.core.JsonMissing.of()).build()));
+        assertThat(noMessages.code()).contains("missing_required_parameter");
+        assertThat(noMessages.param()).contains("messages");
+        assertThat(noMessages.type()).contains("invalid_request_error");
+        assertThat(noMessages.getMessage()).contains("Missing required parameter: 'messages'.");
+
+        var noPartType = org.assertj.core.api.Assertions.catchThrowableOfType(com.openai.errors.BadRequestException.class,
+                () -> client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt")
+                        .messages(JsonValue.from(List.of(Map.of("role", "user", "content", List.of(Map.of("text", "a")))))).build()));
+        assertThat(noPartType.code()).contains("missing_required_parameter");
+        assertThat(noPartType.param()).contains("messages[0].content[0].type");
+
+        var noInput = org.assertj.core.api.Assertions.catchThrowableOfType(com.openai.errors.BadRequestException.class,
+                () -> client.embeddings().create(EmbeddingCreateParams.builder().model("embedder")
+                        .input(com.openai.core.JsonMissing.of()).build()));
+        assertThat(noInput.code()).contains("missing_required_parameter");
+        assertThat(noInput.param()).contains("input");
+        assertThat(gw.simulator.received()).as("no provider was asked").isEmpty();
+    }
 }
