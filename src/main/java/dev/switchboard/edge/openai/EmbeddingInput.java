@@ -40,8 +40,7 @@ final class EmbeddingInput {
             } else if (first.isNumber()) {
                 token(item, at);
             } else {
-                throw bad("Invalid type for '" + at + "': expected a string, a token id (integer) or an array of token ids, "
-                        + "but got " + OpenAiNumbers.kind(item) + ".", at);
+                throw OpenAiNumbers.typeError(at, "a string, a token id (integer) or an array of token ids", item);
             }
         }
     }
@@ -49,7 +48,7 @@ final class EmbeddingInput {
     /** A token id: a non-negative integer that fits 32 bits (a vocabulary index, never a float). */
     private static void token(JsonNode t, String at) {
         if (!t.isIntegralNumber()) {
-            throw bad("Invalid type for '" + at + "': expected a token id (integer), but got " + OpenAiNumbers.kind(t) + ".", at);
+            throw OpenAiNumbers.typeError(at, "a token id (integer)", t);
         }
         if (!t.canConvertToInt() || t.intValue() < 0) {
             throw bad("Invalid '" + at + "': " + t.asText() + " is not a token id (from 0 to " + Integer.MAX_VALUE + ").", at);
@@ -57,7 +56,7 @@ final class EmbeddingInput {
     }
 
     private static GatewayException mixed(String at, String expected, JsonNode item) {
-        return bad("Invalid type for '" + at + "': expected " + expected + " like the first item, but got "
+        return OpenAiNumbers.invalidType("Invalid type for '" + at + "': expected " + expected + " like the first item, but got "
                 + OpenAiNumbers.kind(item) + ".", at);
     }
 

@@ -101,8 +101,14 @@ public final class OpenAiNumbers {
         return GatewayException.badRequest("Missing required parameter: '" + path + "'.", path, "missing_required_parameter");
     }
 
+    /** A value of the wrong JSON type, with OpenAI's code {@code invalid_type}. */
     public static GatewayException typeError(String field, String expected, JsonNode v) {
-        return GatewayException.badRequest("Invalid type for '" + field + "': expected " + expected + ", but got " + kind(v) + ".", field);
+        return invalidType("Invalid type for '" + field + "': expected " + expected + ", but got " + kind(v) + ".", field);
+    }
+
+    /** An "Invalid type for …" error worded by its caller, with OpenAI's code {@code invalid_type}. */
+    public static GatewayException invalidType(String message, String field) {
+        return GatewayException.badRequest(message, field, "invalid_type");
     }
 
     public static String kind(JsonNode v) {

@@ -571,7 +571,7 @@ public final class OpenAiRequestDecoder {
         }
         if (!v.isTextual()) {
             String path = prefix + suffix;
-            throw GatewayException.badRequest("Invalid type for '" + path + "': expected a string, but got " + kind(v) + ".", path);
+            throw OpenAiNumbers.typeError(path, "a string", v);
         }
         return v.textValue();
     }
@@ -586,7 +586,7 @@ public final class OpenAiRequestDecoder {
         if (v == null || v.isNull()) return null;
         if (!v.isTextual()) {
             String path = prefix + suffix;
-            throw GatewayException.badRequest("Invalid type for '" + path + "': expected a string, but got " + kind(v) + ".", path);
+            throw OpenAiNumbers.typeError(path, "a string", v);
         }
         return v.textValue();
     }
@@ -604,9 +604,8 @@ public final class OpenAiRequestDecoder {
     private static Boolean optionalBool(JsonNode n, String field, String path) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isBoolean()) throw GatewayException.badRequest("Invalid type for '" + path + "': expected a boolean, but got " + kind(v) + ".", path);
+        if (!v.isBoolean()) throw OpenAiNumbers.typeError(path, "a boolean", v);
         return v.booleanValue();
     }
 
-    private static String kind(JsonNode v) { return OpenAiNumbers.kind(v); }
 }

@@ -196,4 +196,37 @@ class OpenAiRequestDecoderTest {
             });
         }
     }
+
+    /**
+     * OpenAI answers "Invalid type for …" with code {@code invalid_type} (a chat call's {@code messages} as a string,
+     * a tool call's {@code function.name} not a string); the chat and embeddings decoders sent a null code.
+     */
+    @Test
+    void typeErrorsCarryOpenAisCode() {
+        String[][] chat = {
+                {"{\"model\":\"m\",\"messages\":[{\"role\":1,\"content\":\"x\"}]}", "messages[0].role"},
+                {"{\"model\":\"m\",\"messages\":[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"function\":{\"name\":7}}]}]}",
+                        "messages[0].tool_calls[0].function.name"},
+                {"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":\"yes\"}", "stream"},
+                {"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":\"hot\"}", "temperature"},
+        };
+        for (String[] c : chat) {
+            assertThatThrownBy(() -> decoder.chat(Buffer.buffer(c[0]))).as(c[0]).isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.getMessage()).startsWith("Invalid type for '" + c[1] + "': expected ");
+                assertThat(e.param()).isEqualTo(c[1]);
+                assertThat(e.code()).isEqualTo("invalid_type");
+            });
+        }
+        String[][] embeddings = {
+                {"[1,1.5]", "input[1]"}, {"[\"a\",1]", "input[1]"}, {"[true]", "input[0]"},
+        };
+        for (String[] c : embeddings) {
+            String body = "{\"model\":\"e\",\"input\":" + c[0] + "}";
+            assertThatThrownBy(() -> decoder.embeddings(Buffer.buffer(body))).as(body).isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.getMessage()).startsWith("Invalid type for '" + c[1] + "': expected ");
+                assertThat(e.param()).isEqualTo(c[1]);
+                assertThat(e.code()).isEqualTo("invalid_type");
+            });
+        }
+    }
 }
