@@ -169,7 +169,10 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 ArrayNode inOrder = details != null && !(d.extra().get("thinking_blocks") instanceof ArrayNode)
                         ? ReasoningDetails.inOrder(details) : null;
                 if (inOrder != null) {
-                    if (walk == null) walk = new ReasoningWalk();
+                    if (walk == null) {
+                        walk = new ReasoningWalk();
+                        items = new ItemBlocks();
+                    }
                     if (reasoning != null && !reasoning.isEmpty() && !ReasoningDetails.anyText(inOrder)) items.text(reasoning);
                     walk.walk(inOrder, items);
                 } else {
@@ -256,8 +259,11 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     /** Claude's blocks walked by detail ({@link ReasoningWalk}); null until a piece has such details. */
     private ReasoningWalk walk;
 
+    /** The walk's writer, made with the walk. */
+    private ReasoningWalk.Blocks items;
+
     /** The walk's blocks as reasoning items: one item per block, signed (or redacted) in its encrypted_content. */
-    private final ReasoningWalk.Blocks items = new ReasoningWalk.Blocks() {
+    private final class ItemBlocks implements ReasoningWalk.Blocks {
         @Override public boolean thinkingOpen() { return open == Kind.REASONING && (signed == null || signed.isEmpty()); }
 
         @Override public void text(String t) {
@@ -285,7 +291,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         }
 
         @Override public void end() { close(); }
-    };
+    }
 
     private void toolCall(ToolCallDelta t) {
         ToolItem call = tools.get(t.index());
