@@ -261,6 +261,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 
     /** The walk's writer, made with the walk. */
     private ReasoningWalk.Blocks items;
+    /** The open reasoning item is a redacted block's, without a summary. */
+    private boolean redactedItem;
 
     /** The walk's blocks as reasoning items: one item per block, signed (or redacted) in its encrypted_content. */
     private final class ItemBlocks implements ReasoningWalk.Blocks {
@@ -284,6 +286,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 
         @Override public void redacted(String data) {
             close();
+            redactedItem = true; // no summary part: the block has no text
             ensure(Kind.REASONING);
             signed = F.arrayNode();
             signed.addObject().put("type", "redacted_thinking").put("data", data);
@@ -348,7 +351,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             case REASONING -> {
                 itemId = ResponseObject.itemId("rs_");
                 added(ResponseObject.reasoningItem(itemId, null));
-                event("response.reasoning_summary_part.added", item().put("summary_index", 0)
+                if (!redactedItem) event("response.reasoning_summary_part.added", item().put("summary_index", 0)
                         .set("part", F.objectNode().put("type", "summary_text").put("text", "")));
             }
             case TEXT, REFUSAL -> {
@@ -370,10 +373,14 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         switch (open) {
             case NONE -> { return; }
             case REASONING -> {
-                event("response.reasoning_summary_text.done", item().put("summary_index", 0).put("text", t));
-                event("response.reasoning_summary_part.done", item().put("summary_index", 0)
-                        .set("part", F.objectNode().put("type", "summary_text").put("text", t)));
-                done = ResponseObject.reasoningItem(itemId, t);
+                if (!redactedItem) {
+                    event("response.reasoning_summary_text.done", item().put("summary_index", 0).put("text", t));
+                    event("response.reasoning_summary_part.done", item().put("summary_index", 0)
+                            .set("part", F.objectNode().put("type", "summary_text").put("text", t)));
+                }
+                // a redacted block's item has no summary, as the whole answer's (ResponseObject.output)
+                done = ResponseObject.reasoningItem(itemId, redactedItem ? null : t);
+                redactedItem = false;
                 if (signed != null && !signed.isEmpty()) done.put("encrypted_content", SignedReasoning.encode(signed));
                 signed = null;
             }
