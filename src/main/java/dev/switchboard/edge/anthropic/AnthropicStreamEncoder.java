@@ -127,8 +127,16 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             if (inOrder != null) {
                 flushTools(out);
                 if (reasoning != null && !reasoning.isEmpty() && !dev.switchboard.model.ReasoningDetails.anyText(inOrder)) {
-                    open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
-                    out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
+                    // the details' block's last text came as the plain field only: it is the first thinking detail's
+                    // text, so it goes where that detail's index says (a held block's, not the open one of another
+                    // index); on the open block only when the piece has no thinking detail
+                    ObjectNode first = firstThinking(inOrder);
+                    if (first != null) {
+                        first.put("thinking", reasoning);
+                    } else {
+                        open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
+                        out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
+                    }
                 }
                 detailsInOrder(out, inOrder);
             } else {
@@ -142,13 +150,9 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             if (d.extra() != null && d.extra().get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode blocks) {
                 flushTools(out);
                 signedThinking(out, blocks);
-            } else if (details != null && inOrder == null) {
-                com.fasterxml.jackson.databind.node.ArrayNode signedPieces = dev.switchboard.model.ReasoningDetails.signedPieces(details);
-                if (signedPieces != null) {
-                    flushTools(out);
-                    signedThinking(out, signedPieces);
-                }
             }
+            // (no signedPieces walk when inOrder is null: every detail signedPieces keeps, a Claude signed text or
+            // encrypted block, is one inOrder keeps too, so a null inOrder means no signed piece)
             if (heldThinking != null && !heldThinking.isEmpty() && (hasText(d) || !d.toolCalls().isEmpty())) {
                 // the answer's text or a tool call: the thinking blocks held back behind the open one go out first, whole
                 close(out);
@@ -339,10 +343,17 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     private void detailsInOrder(Buffer out, com.fasterxml.jackson.databind.node.ArrayNode details) {
         for (com.fasterxml.jackson.databind.JsonNode b : details) {
             int at = b.path("index").isIntegralNumber() ? b.get("index").intValue() : -1;
-            if (at >= 0 && (heldThinking != null && heldThinking.containsKey(at)
+            if (holding && at >= 0 && (heldThinking != null && heldThinking.containsKey(at)
                     || open == Block.THINKING && openDetail >= 0 && at != openDetail)) {
                 if (heldThinking == null) heldThinking = new java.util.TreeMap<>();
-                heldThinking.computeIfAbsent(at, k -> new HeldThinking()).take(b);
+                heldChars += heldThinking.computeIfAbsent(at, k -> new HeldThinking()).take(b);
+                if (heldThinking.size() > MAX_HELD_BLOCKS || heldChars > MAX_HELD_CHARS) {
+                    // an upstream interleaving more blocks (or more text) than any Claude stream does: bounded memory
+                    // over block order; the open block and every held one go out now, and nothing is held after
+                    holding = false;
+                    close(out);
+                    flushHeldThinking(out);
+                }
                 continue;
             }
             if (b.path("type").asText().equals("redacted_thinking")) {
@@ -366,6 +377,21 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         }
     }
 
+    /** The first thinking piece of {@code ReasoningDetails.inOrder}'s array (its own fresh nodes), null when none. */
+    private static ObjectNode firstThinking(com.fasterxml.jackson.databind.node.ArrayNode inOrder) {
+        for (JsonNode p : inOrder) if (p instanceof ObjectNode o && "thinking".equals(o.path("type").asText())) return o;
+        return null;
+    }
+
+    /** At most this many held indexes ... */
+    static final int MAX_HELD_BLOCKS = 8;
+    /** ... and this many held characters (text and encrypted data); past either, everything held goes out and nothing more is held. */
+    static final int MAX_HELD_CHARS = 1 << 20;
+    /** Characters in {@code heldThinking} now. */
+    private int heldChars;
+    /** False once the cap was passed: for the rest of the stream every detail goes on the open block, as without an index. */
+    private boolean holding = true;
+
     /** Thinking blocks held back while another streamed (pieces interleaved by index), by index; null until one is. */
     private java.util.TreeMap<Integer, HeldThinking> heldThinking;
     /** The detail index of the open thinking block's pieces, -1 when none said one. */
@@ -377,15 +403,21 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         String signature;
         String data;
 
-        void take(com.fasterxml.jackson.databind.JsonNode b) {
+        /** Takes a piece; returns the characters it added to the held ones. */
+        int take(com.fasterxml.jackson.databind.JsonNode b) {
             if (b.path("type").asText().equals("redacted_thinking")) {
+                int before = data == null ? 0 : data.length();
                 data = b.get("data").textValue();
-                return;
+                return data.length() - before;
             }
-            text.append(b.path("thinking").asText(""));
+            String t = b.path("thinking").asText("");
+            text.append(t);
             String s = b.path("signature").asText("");
             if (!s.isEmpty()) signature = s;
+            return t.length();
         }
+
+        int chars() { return text.length() + (data == null ? 0 : data.length()); }
 
         boolean whole() { return data != null || signature != null; }
     }
@@ -399,6 +431,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         while (!heldThinking.isEmpty()) {
             var first = heldThinking.pollFirstEntry();
             HeldThinking h = first.getValue();
+            heldChars -= h.chars();
             heldBlock(out, h);
             if (!h.whole()) {
                 openDetail = first.getKey();
@@ -414,6 +447,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             heldBlock(out, heldThinking.pollFirstEntry().getValue());
             close(out);
         }
+        heldChars = 0;
     }
 
     /** A held block's events: a redacted block whole, a thinking block's start and text, and its signature and end when it has one. */
