@@ -31,6 +31,15 @@ public final class ReasoningWalk {
         void end();
     }
 
+    /** At most this many held indexes ... */
+    static final int MAX_HELD_BLOCKS = 8;
+    /** ... and this many held characters (text and encrypted data); past either, everything held goes out and nothing more is held. */
+    static final int MAX_HELD_CHARS = 1 << 20;
+    /** Characters held now. */
+    private int heldChars;
+    /** False once the cap was passed: for the rest of the stream every detail goes on the open block, as without an index. */
+    private boolean mayHold = true;
+
     /** Held blocks, by index; null until one is. */
     private TreeMap<Integer, Held> held;
     /** The detail index of the open thinking block's pieces, -1 when none said one. */
@@ -46,9 +55,16 @@ public final class ReasoningWalk {
     public void walk(ArrayNode inOrder, Blocks out) {
         for (JsonNode b : inOrder) {
             int at = b.path("index").isIntegralNumber() ? b.get("index").intValue() : -1;
-            if (at >= 0 && (held != null && held.containsKey(at) || out.thinkingOpen() && openDetail >= 0 && at != openDetail)) {
+            if (mayHold && at >= 0 && (held != null && held.containsKey(at) || out.thinkingOpen() && openDetail >= 0 && at != openDetail)) {
                 if (held == null) held = new TreeMap<>();
-                held.computeIfAbsent(at, k -> new Held()).take(b);
+                heldChars += held.computeIfAbsent(at, k -> new Held()).take(b);
+                if (held.size() > MAX_HELD_BLOCKS || heldChars > MAX_HELD_CHARS) {
+                    // an upstream interleaving more blocks (or more text) than any Claude stream does: bounded memory
+                    // over block order; the open block and every held one go out now, and nothing is held after
+                    mayHold = false;
+                    out.end();
+                    flush(out);
+                }
                 continue;
             }
             if (b.path("type").asText().equals("redacted_thinking")) {
@@ -73,6 +89,7 @@ public final class ReasoningWalk {
             block(out, held.pollFirstEntry().getValue());
             out.end();
         }
+        heldChars = 0;
     }
 
     /** After a block ended: the held blocks in index order, whole ones as blocks, the first unfinished one live. */
@@ -81,6 +98,7 @@ public final class ReasoningWalk {
         while (!held.isEmpty()) {
             Map.Entry<Integer, Held> first = held.pollFirstEntry();
             Held h = first.getValue();
+            heldChars -= h.chars();
             block(out, h);
             if (!h.whole()) {
                 openDetail = first.getKey();
@@ -105,15 +123,21 @@ public final class ReasoningWalk {
         String signature;
         String data;
 
-        void take(JsonNode b) {
+        /** Takes a piece; returns the characters it added to the held ones. */
+        int take(JsonNode b) {
             if (b.path("type").asText().equals("redacted_thinking")) {
+                int before = data == null ? 0 : data.length();
                 data = b.get("data").textValue();
-                return;
+                return data.length() - before;
             }
-            text.append(b.path("thinking").asText(""));
+            String t = b.path("thinking").asText("");
+            text.append(t);
             String s = b.path("signature").asText("");
             if (!s.isEmpty()) signature = s;
+            return t.length();
         }
+
+        int chars() { return text.length() + (data == null ? 0 : data.length()); }
 
         boolean whole() { return data != null || signature != null; }
     }

@@ -127,8 +127,16 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             if (inOrder != null) {
                 flushTools(out);
                 if (reasoning != null && !reasoning.isEmpty() && !dev.switchboard.model.ReasoningDetails.anyText(inOrder)) {
-                    open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
-                    out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
+                    // the details' block's last text came as the plain field only: it is the first thinking detail's
+                    // text, so it goes where that detail's index says (a held block's, not the open one of another
+                    // index); on the open block only when the piece has no thinking detail
+                    ObjectNode first = firstThinking(inOrder);
+                    if (first != null) {
+                        first.put("thinking", reasoning);
+                    } else {
+                        open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
+                        out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
+                    }
                 }
                 if (walk == null) {
                     walk = new dev.switchboard.model.ReasoningWalk();
@@ -147,12 +155,6 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             if (d.extra() != null && d.extra().get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode blocks) {
                 flushTools(out);
                 signedThinking(out, blocks);
-            } else if (details != null && inOrder == null) {
-                com.fasterxml.jackson.databind.node.ArrayNode signedPieces = dev.switchboard.model.ReasoningDetails.signedPieces(details);
-                if (signedPieces != null) {
-                    flushTools(out);
-                    signedThinking(out, signedPieces);
-                }
             }
             if (walk != null && walk.holding() && (hasText(d) || !d.toolCalls().isEmpty())) {
                 // the answer's text or a tool call: the thinking blocks held back behind the open one go out first, whole
@@ -331,6 +333,12 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                 close(out);
             }
         }
+    }
+
+    /** The first thinking piece of {@code ReasoningDetails.inOrder}'s array (its own fresh nodes), null when none. */
+    private static ObjectNode firstThinking(com.fasterxml.jackson.databind.node.ArrayNode inOrder) {
+        for (JsonNode p : inOrder) if (p instanceof ObjectNode o && "thinking".equals(o.path("type").asText())) return o;
+        return null;
     }
 
     /** Claude's details walked by detail and index ({@code ReasoningWalk}, shared with the Responses edge); null until a piece has them. */

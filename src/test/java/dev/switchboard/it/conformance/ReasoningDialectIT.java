@@ -450,7 +450,8 @@ class ReasoningDialectIT {
     /**
      * Two blocks whose pieces interleave by index, the second's signature in the same piece as the answer's first text
      * (a canned OpenRouter stream): the SDK sees block 0 with its whole text and signature, block 1 with its own, then
-     * the text; handed back, each verifies. Before, every text went into block 0.
+     * the text. Before, every text went into block 0. (No hand-back here: "sigB" is canned, not one the simulator's
+     * Claude would verify; the hand-back of signed blocks is {@link #redactedAndSignedBlocksInOneStreamedPieceReachTheSdkInOrder}'s.)
      */
     @Test
     void interleavedDetailIndexesAndASignatureBesideTextReachTheSdkAsTwoBlocks() {
