@@ -127,10 +127,23 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             if (inOrder != null) {
                 flushTools(out);
                 if (reasoning != null && !reasoning.isEmpty() && !dev.switchboard.model.ReasoningDetails.anyText(inOrder)) {
-                    open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
-                    out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
+                    // the details' block's last text came as the plain field only: it is the first thinking detail's
+                    // text, so it goes where that detail's index says (a held block's, not the open one of another
+                    // index); on the open block only when the piece has no thinking detail
+                    ObjectNode first = firstThinking(inOrder);
+                    if (first != null) {
+                        first.put("thinking", reasoning);
+                    } else {
+                        open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
+                        out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
+                    }
                 }
-                detailsInOrder(out, inOrder);
+                if (walk == null) {
+                    walk = new dev.switchboard.model.ReasoningWalk();
+                    blocks = new WalkBlocks();
+                }
+                blocks.out = out;
+                walk.walk(inOrder, blocks);
             } else {
                 if ((reasoning == null || reasoning.isEmpty()) && details != null) reasoning = dev.switchboard.model.ReasoningDetails.text(details);
                 if (reasoning != null && !reasoning.isEmpty()) {
@@ -142,17 +155,12 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             if (d.extra() != null && d.extra().get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode blocks) {
                 flushTools(out);
                 signedThinking(out, blocks);
-            } else if (details != null && inOrder == null) {
-                com.fasterxml.jackson.databind.node.ArrayNode signedPieces = dev.switchboard.model.ReasoningDetails.signedPieces(details);
-                if (signedPieces != null) {
-                    flushTools(out);
-                    signedThinking(out, signedPieces);
-                }
             }
-            if (heldThinking != null && !heldThinking.isEmpty() && (hasText(d) || !d.toolCalls().isEmpty())) {
+            if (walk != null && walk.holding() && (hasText(d) || !d.toolCalls().isEmpty())) {
                 // the answer's text or a tool call: the thinking blocks held back behind the open one go out first, whole
                 close(out);
-                flushHeldThinking(out);
+                blocks.out = out;
+                walk.flush(blocks);
             }
             if (d.content() != null && !d.content().isEmpty()) {
                 flushTools(out);
@@ -327,110 +335,44 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         }
     }
 
+    /** The first thinking piece of {@code ReasoningDetails.inOrder}'s array (its own fresh nodes), null when none. */
+    private static ObjectNode firstThinking(com.fasterxml.jackson.databind.node.ArrayNode inOrder) {
+        for (JsonNode p : inOrder) if (p instanceof ObjectNode o && "thinking".equals(o.path("type").asText())) return o;
+        return null;
+    }
+
+    /** Claude's details walked by detail and index ({@code ReasoningWalk}, shared with the Responses edge); null until a piece has them. */
+    private dev.switchboard.model.ReasoningWalk walk;
+    /** The walk's writer, made with the walk. */
+    private WalkBlocks blocks;
+
     /**
-     * A piece's Claude details in order ({@code ReasoningDetails.inOrder}): a detail's text goes on the open thinking
-     * block (or opens one), and its signature ends that block, so the block is the text streamed since it began plus the
-     * detail's own; the next detail's text opens the next block; an encrypted detail is a redacted block of its own.
-     * OpenRouter's {@code index} says which block a detail belongs to: an open thinking block is of the first index
-     * seen in it, and a detail of another index while it is open and unsigned (pieces of two blocks interleaved) is held
-     * back, by index, and follows when the open block is signed (or, whole, before the answer's text, a tool call or
-     * the end), as Anthropic's blocks come one after another. Details without an index go on the open block, as before.
+     * The walk's blocks as Anthropic's content blocks: a detail's text on the open thinking block (or opening one), its
+     * signature the block's {@code signature_delta} and end, an encrypted detail a {@code redacted_thinking} block of its own.
      */
-    private void detailsInOrder(Buffer out, com.fasterxml.jackson.databind.node.ArrayNode details) {
-        for (com.fasterxml.jackson.databind.JsonNode b : details) {
-            int at = b.path("index").isIntegralNumber() ? b.get("index").intValue() : -1;
-            if (at >= 0 && (heldThinking != null && heldThinking.containsKey(at)
-                    || open == Block.THINKING && openDetail >= 0 && at != openDetail)) {
-                if (heldThinking == null) heldThinking = new java.util.TreeMap<>();
-                heldThinking.computeIfAbsent(at, k -> new HeldThinking()).take(b);
-                continue;
-            }
-            if (b.path("type").asText().equals("redacted_thinking")) {
-                close(out);
-                open(out, Block.REDACTED, F.objectNode().put("type", "redacted_thinking").put("data", b.get("data").textValue()));
-                close(out);
-                releaseHeldThinking(out);
-                continue;
-            }
+    private final class WalkBlocks implements dev.switchboard.model.ReasoningWalk.Blocks {
+        Buffer out;
+
+        @Override public boolean thinkingOpen() { return open == Block.THINKING; }
+
+        @Override public void text(String text) {
             open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
-            if (openDetail < 0) openDetail = at;
-            String text = b.path("thinking").asText("");
             if (!text.isEmpty()) out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", text)));
-            String signature = b.path("signature").asText("");
-            if (!signature.isEmpty()) {
-                out.appendBuffer(delta(F.objectNode().put("type", "signature_delta").put("signature", signature)));
-                signed = true;
-                close(out);
-                releaseHeldThinking(out);
-            }
-        }
-    }
-
-    /** Thinking blocks held back while another streamed (pieces interleaved by index), by index; null until one is. */
-    private java.util.TreeMap<Integer, HeldThinking> heldThinking;
-    /** The detail index of the open thinking block's pieces, -1 when none said one. */
-    private int openDetail = -1;
-
-    /** A held block: its text so far, its signature or an encrypted block's data once they came. */
-    private static final class HeldThinking {
-        final StringBuilder text = new StringBuilder();
-        String signature;
-        String data;
-
-        void take(com.fasterxml.jackson.databind.JsonNode b) {
-            if (b.path("type").asText().equals("redacted_thinking")) {
-                data = b.get("data").textValue();
-                return;
-            }
-            text.append(b.path("thinking").asText(""));
-            String s = b.path("signature").asText("");
-            if (!s.isEmpty()) signature = s;
         }
 
-        boolean whole() { return data != null || signature != null; }
-    }
-
-    /**
-     * After a block ended: the held blocks in index order, each whole one as a block, the first unfinished one opened as
-     * the live block with its text so far (its later pieces stream into it), the rest still held.
-     */
-    private void releaseHeldThinking(Buffer out) {
-        if (heldThinking == null) return;
-        while (!heldThinking.isEmpty()) {
-            var first = heldThinking.pollFirstEntry();
-            HeldThinking h = first.getValue();
-            heldBlock(out, h);
-            if (!h.whole()) {
-                openDetail = first.getKey();
-                return;
-            }
-        }
-    }
-
-    /** Every held block, whole, in index order (an unfinished one closes unsigned): before text, a tool call, the end. */
-    private void flushHeldThinking(Buffer out) {
-        if (heldThinking == null) return;
-        while (!heldThinking.isEmpty()) {
-            heldBlock(out, heldThinking.pollFirstEntry().getValue());
-            close(out);
-        }
-    }
-
-    /** A held block's events: a redacted block whole, a thinking block's start and text, and its signature and end when it has one. */
-    private void heldBlock(Buffer out, HeldThinking h) {
-        close(out);
-        if (h.data != null) {
-            open(out, Block.REDACTED, F.objectNode().put("type", "redacted_thinking").put("data", h.data));
-            close(out);
-            return;
-        }
-        open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
-        if (h.text.length() > 0) out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", h.text.toString())));
-        if (h.signature != null) {
-            out.appendBuffer(delta(F.objectNode().put("type", "signature_delta").put("signature", h.signature)));
+        @Override public void signature(String signature) {
+            out.appendBuffer(delta(F.objectNode().put("type", "signature_delta").put("signature", signature)));
             signed = true;
             close(out);
         }
+
+        @Override public void redacted(String data) {
+            close(out);
+            open(out, Block.REDACTED, F.objectNode().put("type", "redacted_thinking").put("data", data));
+            close(out);
+        }
+
+        @Override public void end() { close(out); }
     }
 
     private static boolean hasText(Delta d) {
@@ -445,7 +387,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             out.appendBuffer(delta(F.objectNode().put("type", "signature_delta").put("signature", "")));
         }
         signed = false;
-        openDetail = -1;
+        if (walk != null) walk.blockEnded();
         out.appendBuffer(event("content_block_stop", F.objectNode().put("type", "content_block_stop").put("index", index)));
         open = Block.NONE;
     }
@@ -462,7 +404,10 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         Buffer out = Buffer.buffer();
         flushTools(out);
         close(out);
-        flushHeldThinking(out);
+        if (walk != null) {
+            blocks.out = out;
+            walk.flush(blocks);
+        }
         if (lateToolPieces > 0) {
             log.warn("a streamed answer sent {} piece(s) of a tool call after the call's block had closed (after text or "
                     + "thinking); an Anthropic client cannot receive them", lateToolPieces);

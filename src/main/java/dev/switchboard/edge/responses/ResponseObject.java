@@ -165,7 +165,17 @@ final class ResponseObject {
             signed = ReasoningDetails.thinkingBlocks(details, summary);
             if (summary == null) summary = ReasoningDetails.text(details);
         }
-        if (summary != null || signed instanceof ArrayNode a && !a.isEmpty()) {
+        if (!(m.extra() != null && m.extra().get("thinking_blocks") instanceof ArrayNode given && !given.isEmpty())
+                && signed instanceof ArrayNode claudes && claudes.size() > 1) {
+            // several of Claude's blocks behind OpenRouter: a reasoning item each, its summary the block's own text and
+            // its encrypted_content that block, as the stream gives them (the way back joins the items' blocks in order)
+            for (JsonNode b : claudes) {
+                String own = b.path("thinking").asText("");
+                ObjectNode reasoning = reasoningItem(itemId("rs_"), own.isEmpty() ? null : own);
+                reasoning.put("encrypted_content", SignedReasoning.encode(F.arrayNode().add(b)));
+                out.add(reasoning);
+            }
+        } else if (summary != null || signed instanceof ArrayNode a && !a.isEmpty()) {
             ObjectNode reasoning = reasoningItem(itemId("rs_"), summary);
             // Claude's signed blocks, for the next turn of a tool loop (SignedReasoning)
             if (signed instanceof ArrayNode blocks && !blocks.isEmpty()) reasoning.put("encrypted_content", SignedReasoning.encode(blocks));

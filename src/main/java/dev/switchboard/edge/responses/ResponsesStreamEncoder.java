@@ -14,6 +14,7 @@ import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.RawJson;
 import dev.switchboard.model.ReasoningDetails;
+import dev.switchboard.model.ReasoningWalk;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
 import io.vertx.core.buffer.Buffer;
@@ -161,18 +162,39 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 // reasoning beside it, and its signature (or encrypted block) signs the reasoning (as the Anthropic edge)
                 JsonNode details = d.extra() == null ? null : d.extra().get(ReasoningDetails.FIELD);
                 String reasoning = d.reasoning();
-                if ((reasoning == null || reasoning.isEmpty()) && details != null) reasoning = ReasoningDetails.text(details);
-                pieceStart = open == Kind.REASONING ? text.length() : 0; // a new reasoning item's text begins empty
-                if (reasoning != null && !reasoning.isEmpty()) {
-                    ensure(Kind.REASONING);
-                    text.append(reasoning);
-                    event("response.reasoning_summary_text.delta", item().put("summary_index", 0).put("delta", reasoning));
+                // Claude's details with content are walked detail by detail, by index (ReasoningWalk, as the Anthropic
+                // edge): each block a reasoning item of its own with its own text, its signature (or encrypted data)
+                // that item's encrypted_content; the plain reasoning beside them is their texts joined, so it is read
+                // only when they have none (a lone signature beside its block's last text)
+                ArrayNode inOrder = details != null && !(d.extra().get("thinking_blocks") instanceof ArrayNode)
+                        ? ReasoningDetails.inOrder(details) : null;
+                if (inOrder != null) {
+                    if (walk == null) {
+                        walk = new ReasoningWalk();
+                        items = new ItemBlocks();
+                    }
+                    if (reasoning != null && !reasoning.isEmpty() && !ReasoningDetails.anyText(inOrder)) items.text(reasoning);
+                    walk.walk(inOrder, items);
+                } else {
+                    if ((reasoning == null || reasoning.isEmpty()) && details != null) reasoning = ReasoningDetails.text(details);
+                    pieceStart = open == Kind.REASONING ? text.length() : 0; // a new reasoning item's text begins empty
+                    if (reasoning != null && !reasoning.isEmpty()) {
+                        ensure(Kind.REASONING);
+                        text.append(reasoning);
+                        event("response.reasoning_summary_text.delta", item().put("summary_index", 0).put("delta", reasoning));
+                    }
+                    // the signature ends the reasoning it signs: before any text of the same delta opens a message item
+                    if (d.extra() != null && d.extra().get("thinking_blocks") instanceof ArrayNode blocks) {
+                        signed(blocks);
+                    } else if (details != null && ReasoningDetails.signedPieces(details) instanceof ArrayNode pieces) {
+                        signed(pieces);
+                    }
                 }
-                // the signature ends the reasoning it signs: before any text of the same delta opens a message item
-                if (d.extra() != null && d.extra().get("thinking_blocks") instanceof ArrayNode blocks) {
-                    signed(blocks);
-                } else if (details != null && ReasoningDetails.signedPieces(details) instanceof ArrayNode pieces) {
-                    signed(pieces);
+                if (walk != null && walk.holding() && (d.content() != null && !d.content().isEmpty()
+                        || d.refusal() != null && !d.refusal().isEmpty() || !d.toolCalls().isEmpty())) {
+                    // the answer's text or a tool call: the blocks held behind the open one go out first, whole
+                    close();
+                    walk.flush(items);
                 }
                 if (d.content() != null && !d.content().isEmpty()) {
                     ensure(Kind.TEXT);
@@ -234,6 +256,46 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         }
     }
 
+    /** Claude's blocks walked by detail ({@link ReasoningWalk}); null until a piece has such details. */
+    private ReasoningWalk walk;
+
+    /** The walk's writer, made with the walk. */
+    private ReasoningWalk.Blocks items;
+    /** The open reasoning item is a redacted block's, without a summary. */
+    private boolean redactedItem;
+
+    /** The walk's blocks as reasoning items: one item per block, signed (or redacted) in its encrypted_content. */
+    private final class ItemBlocks implements ReasoningWalk.Blocks {
+        @Override public boolean thinkingOpen() { return open == Kind.REASONING && (signed == null || signed.isEmpty()); }
+
+        @Override public void text(String t) {
+            if (open == Kind.REASONING && signed != null && !signed.isEmpty()) close(); // an item holds one block
+            ensure(Kind.REASONING);
+            if (t.isEmpty()) return;
+            text.append(t);
+            event("response.reasoning_summary_text.delta", item().put("summary_index", 0).put("delta", t));
+        }
+
+        @Override public void signature(String signature) {
+            ensure(Kind.REASONING);
+            if (signed == null) signed = F.arrayNode();
+            signed.addObject().put("type", "thinking").put("thinking", text.substring(Math.min(blockStart, text.length())))
+                    .put("signature", signature);
+            close();
+        }
+
+        @Override public void redacted(String data) {
+            close();
+            redactedItem = true; // no summary part: the block has no text
+            ensure(Kind.REASONING);
+            signed = F.arrayNode();
+            signed.addObject().put("type", "redacted_thinking").put("data", data);
+            close();
+        }
+
+        @Override public void end() { close(); }
+    }
+
     private void toolCall(ToolCallDelta t) {
         ToolItem call = tools.get(t.index());
         if (open != Kind.TOOL || call == null || (t.id() != null && !t.id().equals(call.callId))) {
@@ -289,7 +351,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             case REASONING -> {
                 itemId = ResponseObject.itemId("rs_");
                 added(ResponseObject.reasoningItem(itemId, null));
-                event("response.reasoning_summary_part.added", item().put("summary_index", 0)
+                if (!redactedItem) event("response.reasoning_summary_part.added", item().put("summary_index", 0)
                         .set("part", F.objectNode().put("type", "summary_text").put("text", "")));
             }
             case TEXT, REFUSAL -> {
@@ -311,10 +373,14 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         switch (open) {
             case NONE -> { return; }
             case REASONING -> {
-                event("response.reasoning_summary_text.done", item().put("summary_index", 0).put("text", t));
-                event("response.reasoning_summary_part.done", item().put("summary_index", 0)
-                        .set("part", F.objectNode().put("type", "summary_text").put("text", t)));
-                done = ResponseObject.reasoningItem(itemId, t);
+                if (!redactedItem) {
+                    event("response.reasoning_summary_text.done", item().put("summary_index", 0).put("text", t));
+                    event("response.reasoning_summary_part.done", item().put("summary_index", 0)
+                            .set("part", F.objectNode().put("type", "summary_text").put("text", t)));
+                }
+                // a redacted block's item has no summary, as the whole answer's (ResponseObject.output)
+                done = ResponseObject.reasoningItem(itemId, redactedItem ? null : t);
+                redactedItem = false;
                 if (signed != null && !signed.isEmpty()) done.put("encrypted_content", SignedReasoning.encode(signed));
                 signed = null;
             }
@@ -342,6 +408,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             default -> throw new IllegalStateException();
         }
         done(outputIndex, done);
+        if (open == Kind.REASONING && walk != null) walk.blockEnded();
         open = Kind.NONE;
         text.setLength(0);
     }
@@ -392,6 +459,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         }
         start();
         close();
+        if (walk != null) walk.flush(items); // blocks still held behind the last one, whole
         String status = ResponseObject.status(finish);
         ObjectNode response = snapshot(status, usage == null ? Usage.ZERO : usage, null);
         event(status.equals("completed") ? "response.completed" : "response.incomplete",

@@ -406,6 +406,116 @@ class AnthropicStreamEncoderTest {
                         "message_delta", "message_stop");
     }
 
+    private static ChatChunk textAt(String reasoning, String text, int index) {
+        return details(reasoning, "", "[{\"type\":\"reasoning.text\",\"text\":\"" + text + "\"" + CLAUDE + ",\"index\":" + index + "}]");
+    }
+
+    private static ChatChunk signatureAt(String reasoning, String signature, int index) {
+        return details(reasoning, "", "[{\"type\":\"reasoning.text\",\"signature\":\"" + signature + "\"" + CLAUDE + ",\"index\":" + index + "}]");
+    }
+
+    /**
+     * A signature-only piece of a held index with the plain reasoning beside it (the block's last text, which OpenRouter
+     * sends as the plain field only): that text belongs to the held block of the detail's index, not to the open block of
+     * another. Before, "B2" went into block 0, so block 0 was "AB2" with sigA and block 1 "B" with sigB (both fail).
+     */
+    @Test
+    void aSignatureOnlyPiecesPlainReasoningGoesToItsDetailsIndex() {
+        assertThat(stream(textAt("A", "A", 0), textAt("B", "B", 1), signatureAt("B2", "sigB", 1), signatureAt(null, "sigA", 0), finish()))
+                .containsExactly("message_start",
+                        "content_block_start 0 thinking", "content_block_delta 0 thinking_delta A",
+                        "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
+                        "content_block_start 1 thinking", "content_block_delta 1 thinking_delta BB2",
+                        "content_block_delta 1 signature_delta sigB", "content_block_stop 1",
+                        "message_delta", "message_stop");
+        assertThat(stream(textAt("A", "A", 0), signatureAt("A2", "sigA", 0), finish()))
+                .as("the same index: the text goes on the open block, as before")
+                .containsExactly("message_start",
+                        "content_block_start 0 thinking", "content_block_delta 0 thinking_delta A",
+                        "content_block_delta 0 thinking_delta A2", "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
+                        "message_delta", "message_stop");
+    }
+
+    /**
+     * Held blocks are bounded: a ninth held index (or more than 1 MiB of held text) sends the open block and every held
+     * one, in index order, and the rest of the stream holds nothing (each detail goes on the open block, as without
+     * an index).
+     */
+    @Test
+    void heldBlocksAreCappedAndPastTheCapNothingIsHeld() {
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        enc.chunk(textAt(null, "A", 0));
+        for (int i = 1; i <= 8; i++) {
+            assertThat(fullEvents(enc.chunk(textAt(null, "T" + i, i)))).as("index %d held", i).isEmpty();
+        }
+        List<String> overflow = fullEvents(enc.chunk(textAt(null, "T9", 9)));
+        List<String> expected = new ArrayList<>(List.of("content_block_delta 0 signature_delta ", "content_block_stop 0"));
+        for (int i = 1; i <= 9; i++) {
+            expected.addAll(List.of("content_block_start " + i + " thinking", "content_block_delta " + i + " thinking_delta T" + i,
+                    "content_block_delta " + i + " signature_delta ", "content_block_stop " + i));
+        }
+        assertThat(overflow).containsExactlyElementsOf(expected);
+        assertThat(fullEvents(enc.chunk(textAt(null, "late", 3)))).containsExactly("content_block_start 10 thinking",
+                "content_block_delta 10 thinking_delta late");
+        assertThat(fullEvents(enc.chunk(textAt(null, "also", 4)))).as("not held any more").containsExactly(
+                "content_block_delta 10 thinking_delta also");
+
+        String big = "x".repeat((1 << 20) + 1);
+        AnthropicStreamEncoder bytes = new AnthropicStreamEncoder();
+        bytes.chunk(textAt(null, "A", 0));
+        assertThat(fullEvents(bytes.chunk(textAt(null, big, 1)))).as("over 1 MiB held").containsExactly(
+                "content_block_delta 0 signature_delta ", "content_block_stop 0", "content_block_start 1 thinking",
+                "content_block_delta 1 thinking_delta " + big, "content_block_delta 1 signature_delta ", "content_block_stop 1");
+        assertThat(fullEvents(bytes.chunk(textAt(null, "B", 2)))).containsExactly("content_block_start 2 thinking",
+                "content_block_delta 2 thinking_delta B");
+    }
+
+    /** Interleaved indexes then a tool call: the open block and the held one close before the tool_use block opens. */
+    @Test
+    void heldBlocksGoOutBeforeAToolCall() {
+        assertThat(stream(textAt("A", "A", 0), textAt("B", "B", 1), calls(new ToolCallDelta(0, "call_a", "f", "{}")), finish()))
+                .containsExactly("message_start",
+                        "content_block_start 0 thinking", "content_block_delta 0 thinking_delta A",
+                        "content_block_delta 0 signature_delta ", "content_block_stop 0",
+                        "content_block_start 1 thinking", "content_block_delta 1 thinking_delta B",
+                        "content_block_delta 1 signature_delta ", "content_block_stop 1",
+                        "content_block_start 2 tool_use", "content_block_delta 2", "content_block_stop 2",
+                        "message_delta", "message_stop");
+    }
+
+    /** Interleaved indexes then the finish, no text: the held block goes out at the end, after the open one. */
+    @Test
+    void heldBlocksGoOutAtTheEnd() {
+        assertThat(stream(textAt("A", "A", 0), textAt("B", "B", 1), signatureAt(null, "sigB", 1), finish()))
+                .containsExactly("message_start",
+                        "content_block_start 0 thinking", "content_block_delta 0 thinking_delta A",
+                        "content_block_delta 0 signature_delta ", "content_block_stop 0",
+                        "content_block_start 1 thinking", "content_block_delta 1 thinking_delta B",
+                        "content_block_delta 1 signature_delta sigB", "content_block_stop 1",
+                        "message_delta", "message_stop");
+    }
+
+    /** Claude's encrypted block at index 1 while block 0 is open and unsigned: held, it follows block 0's signature whole. */
+    @Test
+    void aRedactedDetailOfAnotherIndexWaitsForTheOpenBlock() {
+        String redacted = "[{\"type\":\"reasoning.encrypted\",\"data\":\"R\"" + CLAUDE + ",\"index\":1}]";
+        assertThat(stream(textAt("A", "A", 0), details(null, "", redacted), signatureAt("A2", "sigA", 0), details(null, "Sunny.", "[]"), finish()))
+                .containsExactly("message_start",
+                        "content_block_start 0 thinking", "content_block_delta 0 thinking_delta A",
+                        "content_block_delta 0 thinking_delta A2", "content_block_delta 0 signature_delta sigA", "content_block_stop 0",
+                        "content_block_start 1 redacted_thinking R", "content_block_stop 1",
+                        "content_block_start 2 text", "content_block_delta 2 text_delta Sunny.", "content_block_stop 2",
+                        "message_delta", "message_stop");
+        assertThat(stream(textAt("A", "A", 0), details(null, "", redacted), details(null, "Sunny.", "[]"), finish()))
+                .as("block 0 never signed: it closes unsigned, the redacted block follows before the text")
+                .containsExactly("message_start",
+                        "content_block_start 0 thinking", "content_block_delta 0 thinking_delta A",
+                        "content_block_delta 0 signature_delta ", "content_block_stop 0",
+                        "content_block_start 1 redacted_thinking R", "content_block_stop 1",
+                        "content_block_start 2 text", "content_block_delta 2 text_delta Sunny.", "content_block_stop 2",
+                        "message_delta", "message_stop");
+    }
+
     @Test
     void jsonProgressKnowsAWholeValueAcrossPieces() {
         AnthropicStreamEncoder.JsonProgress p = new AnthropicStreamEncoder.JsonProgress();

@@ -450,7 +450,8 @@ class ReasoningDialectIT {
     /**
      * Two blocks whose pieces interleave by index, the second's signature in the same piece as the answer's first text
      * (a canned OpenRouter stream): the SDK sees block 0 with its whole text and signature, block 1 with its own, then
-     * the text; handed back, each verifies. Before, every text went into block 0.
+     * the text. Before, every text went into block 0. (No hand-back here: "sigB" is canned, not one the simulator's
+     * Claude would verify; the hand-back of signed blocks is {@link #redactedAndSignedBlocksInOneStreamedPieceReachTheSdkInOrder}'s.)
      */
     @Test
     void interleavedDetailIndexesAndASignatureBesideTextReachTheSdkAsTwoBlocks() {
@@ -473,5 +474,66 @@ class ReasoningDialectIT {
         assertThat(content.get(1).asThinking().thinking()).isEqualTo("Second. ");
         assertThat(content.get(1).asThinking().signature()).isEqualTo("sigB");
         assertThat(content.get(2).asText().text()).isEqualTo("Sunny.");
+    }
+
+    /**
+     * A Responses client through the official OpenAI Java SDK, on Claude behind OpenRouter with redacted thinking (the
+     * simulator's encrypted block, then the signed text, streamed in one piece with the plain reasoning beside them):
+     * one reasoning item per Claude block, the redacted one with no summary, the signed one with its own text once, each
+     * with its block in encrypted_content, stream and whole; handed back, both reach OpenRouter in order and the
+     * simulator's Claude verifies the signature against its block's text. Before, one item held both blocks and the
+     * stream's summary gave the text for the redacted block's place.
+     */
+    @Test
+    void aResponsesSdkClientGetsAReasoningItemPerClaudeBlock() {
+        com.openai.client.OpenAIClient openai = com.openai.client.okhttp.OpenAIOkHttpClient.builder().baseUrl(env.gw().v1())
+                .apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        com.openai.models.responses.FunctionTool weather = com.openai.models.responses.FunctionTool.builder().name("get_weather")
+                .strict(false).parameters(com.openai.models.responses.FunctionTool.Parameters.builder()
+                        .putAdditionalProperty("type", com.openai.core.JsonValue.from("object")).build()).build();
+        for (boolean stream : new boolean[] {true, false}) {
+            com.openai.models.responses.ResponseCreateParams params = com.openai.models.responses.ResponseCreateParams.builder()
+                    .model("or-claude").store(false).input("What is the weather in Paris? " + REDACT)
+                    .reasoning(com.openai.models.Reasoning.builder().effort(com.openai.models.ReasoningEffort.LOW).build())
+                    .addInclude(com.openai.models.responses.ResponseIncludable.REASONING_ENCRYPTED_CONTENT).addTool(weather).build();
+            List<com.openai.models.responses.ResponseOutputItem> output = new ArrayList<>();
+            if (stream) {
+                try (com.openai.core.http.StreamResponse<com.openai.models.responses.ResponseStreamEvent> s =
+                             openai.responses().createStreaming(params)) {
+                    s.stream().forEach(e -> e.outputItemDone().ifPresent(d -> output.add(d.item())));
+                }
+            } else {
+                output.addAll(openai.responses().create(params).output());
+            }
+            assertThat(output).as("stream %s: %s", stream, output).hasSize(3);
+            var redacted = output.get(0).asReasoning();
+            var thought = output.get(1).asReasoning();
+            assertThat(redacted.summary()).as("stream %s", stream).isEmpty();
+            assertThat(redacted.encryptedContent()).isPresent();
+            assertThat(thought.summary()).hasSize(1);
+            assertThat(thought.summary().get(0).text()).isEqualTo(THOUGHT);
+            assertThat(thought.encryptedContent()).isPresent();
+            assertThat(thought.encryptedContent()).isNotEqualTo(redacted.encryptedContent());
+            var call = output.get(2).asFunctionCall();
+
+            com.openai.models.responses.Response next = openai.responses().create(com.openai.models.responses.ResponseCreateParams.builder()
+                    .model("or-claude").store(false)
+                    .reasoning(com.openai.models.Reasoning.builder().effort(com.openai.models.ReasoningEffort.LOW).build())
+                    .inputOfResponse(List.of(
+                            com.openai.models.responses.ResponseInputItem.ofEasyInputMessage(com.openai.models.responses.EasyInputMessage.builder()
+                                    .role(com.openai.models.responses.EasyInputMessage.Role.USER).content("What is the weather in Paris? " + REDACT).build()),
+                            com.openai.models.responses.ResponseInputItem.ofReasoning(redacted),
+                            com.openai.models.responses.ResponseInputItem.ofReasoning(thought),
+                            com.openai.models.responses.ResponseInputItem.ofFunctionCall(call),
+                            com.openai.models.responses.ResponseInputItem.ofFunctionCallOutput(com.openai.models.responses.ResponseInputItem
+                                    .FunctionCallOutput.builder().callId(call.callId()).output("18 degrees and sunny").build())))
+                    .addTool(weather).build());
+            assertThat(next.output()).isNotEmpty();
+            JsonArray back = sent().getJsonArray("messages").getJsonObject(1).getJsonArray("reasoning_details");
+            assertThat(back.size()).as(back.encode()).isEqualTo(2);
+            assertThat(back.getJsonObject(0).getString("data")).isEqualTo(REDACTED);
+            assertThat(back.getJsonObject(1).getString("text")).isEqualTo(THOUGHT);
+            assertThat(back.getJsonObject(1).getString("signature")).isEqualTo(SIGNATURE);
+        }
     }
 }

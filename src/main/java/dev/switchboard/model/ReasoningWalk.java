@@ -1,0 +1,144 @@
+package dev.switchboard.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One stream's walk over Claude's details piece by piece ({@link ReasoningDetails#inOrder}'s pieces), by OpenRouter's
+ * {@code index}, for an edge that writes Claude's blocks one after another (Anthropic's content blocks, the Responses
+ * API's reasoning items): a detail's text goes on the open thinking block (or opens one), its signature ends that
+ * block, an encrypted detail is a redacted block of its own. An open thinking block is of the first index seen in it;
+ * a detail of another index while it is open and unsigned (two blocks interleaved) is held, by index, and follows when
+ * the open block is signed (whole if it is complete, else as the next live block), or whole before the answer's text,
+ * a tool call or the end ({@link #flush}). Details without an index go on the open block. Nothing is allocated for a
+ * stream whose details never interleave.
+ */
+public final class ReasoningWalk {
+
+    /** What the edge writes. */
+    public interface Blocks {
+        /** Whether a thinking block is open (its text streaming). */
+        boolean thinkingOpen();
+        /** Text on the open thinking block, opening one (closing whatever else is open) when none is; may be empty. */
+        void text(String text);
+        /** Signs and ends the open thinking block. */
+        void signature(String signature);
+        /** A whole redacted block, after ending whatever is open. */
+        void redacted(String data);
+        /** Ends whatever block is open, unsigned when it is a thinking block. */
+        void end();
+    }
+
+    /** At most this many held indexes ... */
+    static final int MAX_HELD_BLOCKS = 8;
+    /** ... and this many held characters (text and encrypted data); past either, everything held goes out and nothing more is held. */
+    static final int MAX_HELD_CHARS = 1 << 20;
+    /** Characters held now. */
+    private int heldChars;
+    /** False once the cap was passed: for the rest of the stream every detail goes on the open block, as without an index. */
+    private boolean mayHold = true;
+
+    /** Held blocks, by index; null until one is. */
+    private TreeMap<Integer, Held> held;
+    /** The detail index of the open thinking block's pieces, -1 when none said one. */
+    private int openDetail = -1;
+
+    /** The edge ended its thinking block (it must say so whenever it closes one). */
+    public void blockEnded() { openDetail = -1; }
+
+    /** Whether blocks are held back (the edge flushes them before text or a tool call). */
+    public boolean holding() { return held != null && !held.isEmpty(); }
+
+    /** One piece's details, in order. */
+    public void walk(ArrayNode inOrder, Blocks out) {
+        for (JsonNode b : inOrder) {
+            int at = b.path("index").isIntegralNumber() ? b.get("index").intValue() : -1;
+            if (mayHold && at >= 0 && (held != null && held.containsKey(at) || out.thinkingOpen() && openDetail >= 0 && at != openDetail)) {
+                if (held == null) held = new TreeMap<>();
+                heldChars += held.computeIfAbsent(at, k -> new Held()).take(b);
+                if (held.size() > MAX_HELD_BLOCKS || heldChars > MAX_HELD_CHARS) {
+                    // an upstream interleaving more blocks (or more text) than any Claude stream does: bounded memory
+                    // over block order; the open block and every held one go out now, and nothing is held after
+                    mayHold = false;
+                    out.end();
+                    flush(out);
+                }
+                continue;
+            }
+            if (b.path("type").asText().equals("redacted_thinking")) {
+                out.redacted(b.get("data").textValue());
+                release(out);
+                continue;
+            }
+            out.text(b.path("thinking").asText(""));
+            if (openDetail < 0) openDetail = at;
+            String signature = b.path("signature").asText("");
+            if (!signature.isEmpty()) {
+                out.signature(signature);
+                release(out);
+            }
+        }
+    }
+
+    /** Every held block, whole, in index order (an unfinished one ends unsigned); call after ending the open block. */
+    public void flush(Blocks out) {
+        if (held == null) return;
+        while (!held.isEmpty()) {
+            block(out, held.pollFirstEntry().getValue());
+            out.end();
+        }
+        heldChars = 0;
+    }
+
+    /** After a block ended: the held blocks in index order, whole ones as blocks, the first unfinished one live. */
+    private void release(Blocks out) {
+        if (held == null) return;
+        while (!held.isEmpty()) {
+            Map.Entry<Integer, Held> first = held.pollFirstEntry();
+            Held h = first.getValue();
+            heldChars -= h.chars();
+            block(out, h);
+            if (!h.whole()) {
+                openDetail = first.getKey();
+                return;
+            }
+        }
+    }
+
+    private static void block(Blocks out, Held h) {
+        out.end();
+        if (h.data != null) {
+            out.redacted(h.data);
+            return;
+        }
+        out.text(h.text.toString());
+        if (h.signature != null) out.signature(h.signature);
+    }
+
+    /** A held block: its text so far, its signature or an encrypted block's data once they came. */
+    private static final class Held {
+        final StringBuilder text = new StringBuilder();
+        String signature;
+        String data;
+
+        /** Takes a piece; returns the characters it added to the held ones. */
+        int take(JsonNode b) {
+            if (b.path("type").asText().equals("redacted_thinking")) {
+                int before = data == null ? 0 : data.length();
+                data = b.get("data").textValue();
+                return data.length() - before;
+            }
+            String t = b.path("thinking").asText("");
+            text.append(t);
+            String s = b.path("signature").asText("");
+            if (!s.isEmpty()) signature = s;
+            return t.length();
+        }
+
+        int chars() { return text.length() + (data == null ? 0 : data.length()); }
+
+        boolean whole() { return data != null || signature != null; }
+    }
+}

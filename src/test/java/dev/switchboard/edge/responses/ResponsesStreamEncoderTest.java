@@ -1,0 +1,181 @@
+package dev.switchboard.edge.responses;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.Delta;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Claude's reasoning behind OpenRouter ({@code reasoning_details}) into the Responses API's output: one
+ * {@code reasoning} item per Claude block, its summary the block's own text, its {@code encrypted_content} that
+ * block alone ({@link SignedReasoning}), streamed and whole.
+ */
+class ResponsesStreamEncoderTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String CLAUDE = ",\"format\":\"anthropic-claude-v1\"";
+
+    private static ResponsesRequest request() {
+        return new ResponsesRequestDecoder().decode((ObjectNode) json(
+                "{\"model\":\"claude\",\"input\":\"hi\",\"stream\":true,\"include\":[\"reasoning.encrypted_content\"]}"));
+    }
+
+    private static JsonNode json(String s) {
+        try {
+            return MAPPER.readTree(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ChatChunk details(String reasoning, String content, String detailsJson) {
+        ObjectNode extra = JsonNodeFactory.instance.objectNode();
+        extra.set("reasoning_details", json(detailsJson));
+        return new ChatChunk("gen-1", 1, "anthropic/claude-sonnet-4.5", List.of(new ChunkChoice(0,
+                new Delta(null, content, reasoning, null, List.of(), extra), null, null)), null, null, null);
+    }
+
+    private static ChatChunk finish() {
+        return new ChatChunk("gen-1", 1, "anthropic/claude-sonnet-4.5",
+                List.of(new ChunkChoice(0, Delta.EMPTY, FinishReason.STOP, null)), null, null, null);
+    }
+
+    /** The stored response's output, each item as "reasoning <summary> | <blocks>" or "message <text>". */
+    private static List<String> stream(ChatChunk... chunks) {
+        AtomicReference<ObjectNode> done = new AtomicReference<>();
+        ResponsesStreamEncoder enc = new ResponsesStreamEncoder("resp_1", 1, "claude", request(), done::set, null);
+        StringBuilder events = new StringBuilder();
+        for (ChatChunk c : chunks) {
+            var b = enc.chunk(c);
+            if (b != null) events.append(b);
+        }
+        events.append(enc.end());
+        List<String> items = items((ArrayNode) done.get().get("output"));
+        // the events' output_item.done carry the same items, in the same order
+        List<JsonNode> doneItems = new ArrayList<>();
+        for (String e : events.toString().split("\n\n")) {
+            JsonNode n = json(e.substring(e.indexOf("data: ") + 6));
+            if (n.path("type").asText().equals("response.output_item.done")) doneItems.add(n.get("item"));
+        }
+        assertThat(items(JsonNodeFactory.instance.arrayNode().addAll(doneItems))).isEqualTo(items);
+        return items;
+    }
+
+    private static List<String> items(ArrayNode output) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode i : output) {
+            if (i.path("type").asText().equals("reasoning")) {
+                String summary = i.path("summary").isEmpty() ? "" : i.path("summary").get(0).path("text").asText();
+                ArrayNode blocks = SignedReasoning.decode(i.get("encrypted_content"));
+                List<String> bs = new ArrayList<>();
+                if (blocks != null) {
+                    for (JsonNode b : blocks) {
+                        bs.add(b.path("type").asText().equals("redacted_thinking") ? "redacted " + b.path("data").asText()
+                                : "thinking " + b.path("thinking").asText() + " " + b.path("signature").asText());
+                    }
+                }
+                out.add("reasoning " + summary + " | " + String.join(", ", bs));
+            } else if (i.path("type").asText().equals("message")) {
+                out.add("message " + i.path("content").get(0).path("text").asText());
+            } else {
+                out.add(i.path("type").asText());
+            }
+        }
+        return out;
+    }
+
+    /** Two signed details and the answer's text in one piece: an item per block, each with its own text and signature. */
+    @Test
+    void eachSignedDetailIsAReasoningItemOfItsOwn() {
+        for (boolean plain : new boolean[] {true, false}) {
+            assertThat(stream(details(plain ? "Let me " : null, "", "[{\"type\":\"reasoning.text\",\"text\":\"Let me \"" + CLAUDE + ",\"index\":0}]"),
+                    details(plain ? "think.Next." : null, "Sunny.", "[{\"type\":\"reasoning.text\",\"text\":\"think.\",\"signature\":\"sigA\""
+                            + CLAUDE + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Next.\",\"signature\":\"sigB\"" + CLAUDE
+                            + ",\"index\":1}]"),
+                    finish()))
+                    .as("plain reasoning %s", plain)
+                    .containsExactly("reasoning Let me think. | thinking Let me think. sigA",
+                            "reasoning Next. | thinking Next. sigB", "message Sunny.");
+        }
+    }
+
+    /** An encrypted block and a signed one in one piece: a redacted item, then the signed text once. */
+    @Test
+    void anEncryptedThenASignedDetailInOnePieceAreTwoItems() {
+        for (String plain : new String[] {"Thought it over.", null}) {
+            assertThat(stream(details(plain, "", "[{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgB\"" + CLAUDE
+                            + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Thought it over.\",\"signature\":\"sigA\""
+                            + CLAUDE + ",\"index\":1}]"),
+                    details(null, "Sunny.", "[]"), finish()))
+                    .as("plain reasoning %s", plain)
+                    .containsExactly("reasoning  | redacted EmwKAhgB",
+                            "reasoning Thought it over. | thinking Thought it over. sigA", "message Sunny.");
+        }
+    }
+
+    /** Pieces of two blocks interleaved by index: two items in index order, the later one held until the first is signed. */
+    @Test
+    void interleavedDetailIndexesAreItemsOfTheirOwnInIndexOrder() {
+        for (boolean plain : new boolean[] {true, false}) {
+            assertThat(stream(details(plain ? "A1 " : null, "", "[{\"type\":\"reasoning.text\",\"text\":\"A1 \"" + CLAUDE + ",\"index\":0}]"),
+                    details(plain ? "B1 " : null, "", "[{\"type\":\"reasoning.text\",\"text\":\"B1 \"" + CLAUDE + ",\"index\":1}]"),
+                    details(plain ? "A2" : null, "", "[{\"type\":\"reasoning.text\",\"text\":\"A2\"" + CLAUDE + ",\"index\":0}]"),
+                    details(plain ? "B2" : null, "", "[{\"type\":\"reasoning.text\",\"text\":\"B2\"" + CLAUDE + ",\"index\":1}]"),
+                    details(null, "", "[{\"type\":\"reasoning.text\",\"signature\":\"sigA\"" + CLAUDE + ",\"index\":0}]"),
+                    details(null, "", "[{\"type\":\"reasoning.text\",\"text\":\" B3\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":1}]"),
+                    details(null, "Sunny.", "[]"), finish()))
+                    .as("plain reasoning %s", plain)
+                    .containsExactly("reasoning A1 A2 | thinking A1 A2 sigA",
+                            "reasoning B1 B2 B3 | thinking B1 B2 B3 sigB", "message Sunny.");
+        }
+    }
+
+    /** A cache replay's one piece whose plain reasoning differs from its details' texts: each signature with its own text. */
+    @Test
+    void aReplayWhoseDetailsDifferFromTheReasoningSignsEachDetailsOwnText() {
+        assertThat(stream(details("First. Second.", "", "[{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\""
+                        + CLAUDE + ",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\"Second.\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":1}]"),
+                details(null, "Sunny.", "[]"), finish()))
+                .containsExactly("reasoning First. | thinking First. sigA", "reasoning Second. | thinking Second. sigB", "message Sunny.");
+    }
+
+    /** A guard: a signature in a piece of its own beside the block's last text (the twenty-ninth session's case). */
+    @Test
+    void aSignatureBesideItsBlocksLastTextSignsTheWholeBlock() {
+        assertThat(stream(details("Let me think ", "", "[{\"type\":\"reasoning.text\",\"text\":\"Let me think \"" + CLAUDE + ",\"index\":0}]"),
+                details("about that.", "", "[{\"type\":\"reasoning.text\",\"text\":\"about that.\",\"signature\":\"sigA\"" + CLAUDE + ",\"index\":0}]"),
+                details(null, "Sunny.", "[]"), finish()))
+                .containsExactly("reasoning Let me think about that. | thinking Let me think about that. sigA", "message Sunny.");
+    }
+
+    /** The whole answer: its details' blocks are an item each, with their own text. */
+    @Test
+    void aWholeAnswersBlocksAreAnItemEach() {
+        ObjectNode extra = JsonNodeFactory.instance.objectNode();
+        extra.set("reasoning_details", json("[{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgB\"" + CLAUDE + ",\"index\":0},"
+                + "{\"type\":\"reasoning.text\",\"text\":\"First.\",\"signature\":\"sigA\"" + CLAUDE + ",\"index\":1},"
+                + "{\"type\":\"reasoning.text\",\"text\":\"Second.\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":2}]"));
+        for (String plain : new String[] {"First.Second.", null}) {
+            Message m = new Message(Role.ASSISTANT, List.of(ContentPart.Text.of("Sunny.")), null, null, null, plain, null, extra);
+            assertThat(items(ResponseObject.output(m, null, request(), "completed")))
+                    .as("plain reasoning %s", plain)
+                    .containsExactly("reasoning  | redacted EmwKAhgB", "reasoning First. | thinking First. sigA",
+                            "reasoning Second. | thinking Second. sigB", "message Sunny.");
+        }
+    }
+}
