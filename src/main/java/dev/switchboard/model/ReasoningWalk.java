@@ -2,6 +2,7 @@ package dev.switchboard.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -51,8 +52,25 @@ public final class ReasoningWalk {
     /** Whether blocks are held back (the edge flushes them before text or a tool call). */
     public boolean holding() { return held != null && !held.isEmpty(); }
 
-    /** One piece's details, in order. */
-    public void walk(ArrayNode inOrder, Blocks out) {
+    /**
+     * One piece's details, in order, with the piece's plain reasoning. The plain reasoning is the details' texts joined,
+     * so it is read only when they have none (a signature-only piece beside its block's last text, which OpenRouter
+     * sends as the plain field only): it is then the first thinking detail's text, so it goes where that detail's index
+     * says (a held block's, not the open one of another index); on the open block only when the piece has no thinking
+     * detail. {@code inOrder} is {@link ReasoningDetails#inOrder}'s own array, which this may change.
+     */
+    public void walk(ArrayNode inOrder, String plainReasoning, Blocks out) {
+        if (plainReasoning != null && !plainReasoning.isEmpty() && !ReasoningDetails.anyText(inOrder)) {
+            ObjectNode first = null;
+            for (JsonNode p : inOrder) {
+                if (p instanceof ObjectNode o && "thinking".equals(o.path("type").asText())) {
+                    first = o;
+                    break;
+                }
+            }
+            if (first != null) first.put("thinking", plainReasoning);
+            else out.text(plainReasoning);
+        }
         for (JsonNode b : inOrder) {
             int at = b.path("index").isIntegralNumber() ? b.get("index").intValue() : -1;
             if (mayHold && at >= 0 && (held != null && held.containsKey(at) || out.thinkingOpen() && openDetail >= 0 && at != openDetail)) {

@@ -126,24 +126,12 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             }
             if (inOrder != null) {
                 flushTools(out);
-                if (reasoning != null && !reasoning.isEmpty() && !dev.switchboard.model.ReasoningDetails.anyText(inOrder)) {
-                    // the details' block's last text came as the plain field only: it is the first thinking detail's
-                    // text, so it goes where that detail's index says (a held block's, not the open one of another
-                    // index); on the open block only when the piece has no thinking detail
-                    ObjectNode first = firstThinking(inOrder);
-                    if (first != null) {
-                        first.put("thinking", reasoning);
-                    } else {
-                        open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
-                        out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", reasoning)));
-                    }
-                }
                 if (walk == null) {
                     walk = new dev.switchboard.model.ReasoningWalk();
                     blocks = new WalkBlocks();
                 }
                 blocks.out = out;
-                walk.walk(inOrder, blocks);
+                walk.walk(inOrder, reasoning, blocks); // the plain reasoning routed by its detail's index there
             } else {
                 if ((reasoning == null || reasoning.isEmpty()) && details != null) reasoning = dev.switchboard.model.ReasoningDetails.text(details);
                 if (reasoning != null && !reasoning.isEmpty()) {
@@ -333,12 +321,6 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                 close(out);
             }
         }
-    }
-
-    /** The first thinking piece of {@code ReasoningDetails.inOrder}'s array (its own fresh nodes), null when none. */
-    private static ObjectNode firstThinking(com.fasterxml.jackson.databind.node.ArrayNode inOrder) {
-        for (JsonNode p : inOrder) if (p instanceof ObjectNode o && "thinking".equals(o.path("type").asText())) return o;
-        return null;
     }
 
     /** Claude's details walked by detail and index ({@code ReasoningWalk}, shared with the Responses edge); null until a piece has them. */

@@ -173,8 +173,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                         walk = new ReasoningWalk();
                         items = new ItemBlocks();
                     }
-                    if (reasoning != null && !reasoning.isEmpty() && !ReasoningDetails.anyText(inOrder)) items.text(reasoning);
-                    walk.walk(inOrder, items);
+                    // the plain reasoning beside a signature-only piece goes where its detail's index says (the walk)
+                    walk.walk(inOrder, reasoning, items);
                 } else {
                     if ((reasoning == null || reasoning.isEmpty()) && details != null) reasoning = ReasoningDetails.text(details);
                     pieceStart = open == Kind.REASONING ? text.length() : 0; // a new reasoning item's text begins empty
@@ -526,6 +526,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         if (!Boolean.TRUE.equals(passThrough)) {
             start();
             close();
+            if (walk != null) walk.flush(items); // blocks held behind the last one, whole: they join the output stored
         }
         out = null;
         onCompleted.accept(snapshot("incomplete", chargedUsage(), null));

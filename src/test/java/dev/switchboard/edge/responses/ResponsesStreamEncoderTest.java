@@ -178,4 +178,42 @@ class ResponsesStreamEncoderTest {
                             "reasoning Second. | thinking Second. sigB", "message Sunny.");
         }
     }
+
+    private static ChatChunk textAt(String text, int index) {
+        return details(null, "", "[{\"type\":\"reasoning.text\",\"text\":\"" + text + "\"" + CLAUDE + ",\"index\":" + index + "}]");
+    }
+
+    private static ChatChunk signatureAt(String reasoning, String signature, int index) {
+        return details(reasoning, "", "[{\"type\":\"reasoning.text\",\"signature\":\"" + signature + "\"" + CLAUDE + ",\"index\":" + index + "}]");
+    }
+
+    /**
+     * The twin of the Anthropic edge's test: a signature-only piece of a held index with the plain reasoning beside it
+     * (the block's last text, sent as the plain field only) belongs to the held block of the detail's index, not to the
+     * open item of another. Before (the plain text written on whichever item was open), item A was "AB2" and B "B".
+     */
+    @Test
+    void aSignatureOnlyPiecesPlainReasoningGoesToItsDetailsIndex() {
+        assertThat(stream(textAt("A", 0), textAt("B", 1), signatureAt("B2", "sigB", 1), signatureAt(null, "sigA", 0), finish()))
+                .containsExactly("reasoning A | thinking A sigA", "reasoning BB2 | thinking BB2 sigB");
+        assertThat(stream(textAt("A", 0), signatureAt("A2", "sigA", 0), finish()))
+                .as("the same index: the text goes on the open item, as before")
+                .containsExactly("reasoning AA2 | thinking AA2 sigA");
+    }
+
+    /**
+     * A client leaving while a whole signed block is held behind the open one: the response stored keeps that block as
+     * an item of its own after the open one (cut short, unsigned). Before, abandoned() closed the open item only and the
+     * held block was lost.
+     */
+    @Test
+    void anAbandonedStreamKeepsItsHeldBlocks() {
+        AtomicReference<ObjectNode> done = new AtomicReference<>();
+        ResponsesStreamEncoder enc = new ResponsesStreamEncoder("resp_1", 1, "claude", request(), done::set, null);
+        enc.chunk(textAt("A", 0));
+        enc.chunk(details(null, "", "[{\"type\":\"reasoning.text\",\"text\":\"B\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":1}]"));
+        enc.abandoned();
+        assertThat(done.get().path("status").asText()).isEqualTo("incomplete");
+        assertThat(items((ArrayNode) done.get().get("output"))).containsExactly("reasoning A | ", "reasoning B | thinking B sigB");
+    }
 }
