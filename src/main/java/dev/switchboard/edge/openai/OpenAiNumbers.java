@@ -101,6 +101,16 @@ public final class OpenAiNumbers {
         return GatewayException.badRequest("Missing required parameter: '" + path + "'.", path, "missing_required_parameter");
     }
 
+    /**
+     * A required object: {@link #missing} when it is absent or null, {@link #typeError} (OpenAI's {@code invalid_type},
+     * "Invalid type for 'tools[0].function': expected an object, but got a string instead.") when it is another type.
+     */
+    public static JsonNode object(JsonNode v, String path) {
+        if (v == null || v.isNull()) throw missing(path);
+        if (!v.isObject()) throw typeError(path, "an object", v);
+        return v;
+    }
+
     /** A value of the wrong JSON type, with OpenAI's code {@code invalid_type}. */
     public static GatewayException typeError(String field, String expected, JsonNode v) {
         return invalidType("Invalid type for '" + field + "': expected " + expected + ", but got " + kind(v) + ".", field);

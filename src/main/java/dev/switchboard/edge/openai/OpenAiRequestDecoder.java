@@ -273,18 +273,14 @@ public final class OpenAiRequestDecoder {
             }
             case "file" -> {
                 JsonNode f = p.get("file");
-                if (f == null || !f.isObject()) {
-                    throw OpenAiNumbers.missing(path + ".file");
-                }
+                OpenAiNumbers.object(f, path + ".file");
                 return new ContentPart.File(optionalString(f, "filename", path + ".file.filename"),
                         optionalString(f, "file_data", path + ".file.file_data"),
                         optionalString(f, "file_id", path + ".file.file_id"), path, (ObjectNode) p);
             }
             case "input_audio" -> {
                 JsonNode a = p.get("input_audio");
-                if (a == null || !a.isObject()) {
-                    throw OpenAiNumbers.missing(path + ".input_audio");
-                }
+                OpenAiNumbers.object(a, path + ".input_audio");
                 return new ContentPart.Audio(requiredString(a, "data", path + ".input_audio.data"),
                         requiredString(a, "format", path + ".input_audio.format"), path, (ObjectNode) p);
             }
@@ -323,13 +319,13 @@ public final class OpenAiRequestDecoder {
             if (!t.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object.", p);
             if ("custom".equals(t.path("type").textValue())) { // a custom (free-form) tool's call: its input is text
                 JsonNode c = t.get("custom");
-                if (c == null || !c.isObject()) throw OpenAiNumbers.missing(p + ".custom");
+                OpenAiNumbers.object(c, p + ".custom");
                 out.add(new ToolCall(requiredString(t, "id", p, ".id"), requiredString(c, "name", p, ".custom.name"),
                         optionalString(c, "input", p, ".custom.input"), true));
                 continue;
             }
             JsonNode f = t.get("function");
-            if (f == null || !f.isObject()) throw OpenAiNumbers.missing(p + ".function");
+            OpenAiNumbers.object(f, p + ".function");
             out.add(new ToolCall(requiredString(t, "id", p, ".id"), requiredString(f, "name", p, ".function.name"),
                     optionalString(f, "arguments", p, ".function.arguments")));
         }
@@ -353,7 +349,7 @@ public final class OpenAiRequestDecoder {
                 throw GatewayException.badRequest("Invalid value for '" + p + ".type': '" + type + "'. Supported: 'function' and 'custom'.", p + ".type");
             }
             JsonNode f = t.get("function");
-            if (f == null || !f.isObject()) throw OpenAiNumbers.missing(p + ".function");
+            OpenAiNumbers.object(f, p + ".function");
             JsonNode params = f.get("parameters");
             if (params != null && !params.isNull() && !params.isObject()) {
                 throw GatewayException.badRequest("'" + p + ".function.parameters' must be a JSON Schema object.", p + ".function.parameters");
@@ -373,7 +369,7 @@ public final class OpenAiRequestDecoder {
      */
     private static Tool customTool(JsonNode t, String p) {
         JsonNode c = t.get("custom");
-        if (c == null || !c.isObject()) throw OpenAiNumbers.missing(p + ".custom");
+        OpenAiNumbers.object(c, p + ".custom");
         String name = nonEmptyName(c, p + ".custom.name");
         JsonNode format = c.get("format");
         if (format == null || format.isNull()) {
@@ -384,7 +380,7 @@ public final class OpenAiRequestDecoder {
             String type = requiredString(format, "type", fp + ".type");
             if (type.equals("grammar")) {
                 JsonNode g = format.get("grammar");
-                if (g == null || !g.isObject()) throw OpenAiNumbers.missing(fp + ".grammar");
+                OpenAiNumbers.object(g, fp + ".grammar");
                 requiredString(g, "definition", fp + ".grammar.definition");
                 String syntax = requiredString(g, "syntax", fp + ".grammar.syntax");
                 if (!syntax.equals("lark") && !syntax.equals("regex")) {
@@ -465,13 +461,13 @@ public final class OpenAiRequestDecoder {
         }
         if (c.isObject() && "custom".equals(c.path("type").textValue())) { // {"type":"custom","custom":{"name"}}
             JsonNode named = c.get("custom");
-            if (named == null || !named.isObject()) throw OpenAiNumbers.missing("tool_choice.custom");
+            OpenAiNumbers.object(named, "tool_choice.custom");
             return ToolChoice.function(requiredString(named, "name", "tool_choice.custom.name"));
         }
         if (c.isObject() && "allowed_tools".equals(c.path("type").textValue())) {
             // {"type":"allowed_tools","allowed_tools":{"mode":"auto"|"required","tools":[{"type":"function","function":{"name"}}]}}
             JsonNode a = c.get("allowed_tools");
-            if (a == null || !a.isObject()) throw OpenAiNumbers.missing("tool_choice.allowed_tools");
+            OpenAiNumbers.object(a, "tool_choice.allowed_tools");
             String mode = requiredString(a, "mode", "tool_choice.allowed_tools.mode");
             ToolChoice.Mode m = ToolChoice.allowedMode(mode, "tool_choice.allowed_tools.mode");
             JsonNode list = a.get("tools");
@@ -502,9 +498,7 @@ public final class OpenAiRequestDecoder {
             case "text", "json_object" -> { return new ResponseFormat(type, null); }
             case "json_schema" -> {
                 JsonNode js = f.get("json_schema");
-                if (js == null || !js.isObject()) {
-                    throw OpenAiNumbers.missing("response_format.json_schema");
-                }
+                OpenAiNumbers.object(js, "response_format.json_schema");
                 requiredString(js, "name", "response_format.json_schema.name");
                 return new ResponseFormat(type, js);
             }

@@ -185,6 +185,50 @@ class OpenAiRequestDecoderTest {
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isNull());
     }
 
+    /**
+     * A required object that is present but of another type is OpenAI's {@code invalid_type} ("Invalid type for
+     * 'tools[0].function': expected an object, but got a string."), not {@code missing_required_parameter}, which stays
+     * for an absent or null one. Before, every one of these said "Missing required parameter".
+     */
+    @Test
+    void aRequiredObjectOfAnotherTypeIsATypeErrorNotMissing() {
+        String user = "{\"role\":\"user\",\"content\":\"x\"}";
+        String head = "{\"model\":\"m\",\"messages\":[";
+        String[][] cases = { // {body with %s for the value, param}
+                {head + "{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"file\":%s}]}]}", "messages[0].content[0].file"},
+                {head + "{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\",\"input_audio\":%s}]}]}",
+                        "messages[0].content[0].input_audio"},
+                {head + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\",\"function\":%s}]}]}",
+                        "messages[0].tool_calls[0].function"},
+                {head + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"type\":\"custom\",\"custom\":%s}]}]}",
+                        "messages[0].tool_calls[0].custom"},
+                {head + user + "],\"tools\":[{\"type\":\"function\",\"function\":%s}]}", "tools[0].function"},
+                {head + user + "],\"tools\":[{\"type\":\"custom\",\"custom\":%s}]}", "tools[0].custom"},
+                {head + user + "],\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"g\",\"format\":{\"type\":\"grammar\",\"grammar\":%s}}}]}",
+                        "tools[0].custom.format.grammar"},
+                {head + user + "],\"response_format\":{\"type\":\"json_schema\",\"json_schema\":%s}}", "response_format.json_schema"},
+                {head + user + "],\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"g\"}}],\"tool_choice\":{\"type\":\"custom\",\"custom\":%s}}",
+                        "tool_choice.custom"},
+                {head + user + "],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],\"tool_choice\":{\"type\":\"allowed_tools\",\"allowed_tools\":%s}}",
+                        "tool_choice.allowed_tools"},
+        };
+        for (String[] c : cases) {
+            for (String[] v : new String[][] {{"\"x\"", "a string"}, {"[1]", "an array"}, {"7", "an integer"}}) {
+                String body = c[0].formatted(v[0]);
+                assertThatThrownBy(() -> decoder.chat(Buffer.buffer(body))).as(body).isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("Invalid type for '" + c[1] + "': expected an object, but got " + v[1] + ".");
+                    assertThat(e.param()).isEqualTo(c[1]);
+                    assertThat(e.code()).isEqualTo("invalid_type");
+                });
+            }
+            String body = c[0].formatted("null");
+            assertThatThrownBy(() -> decoder.chat(Buffer.buffer(body))).as(body).isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.getMessage()).isEqualTo("Missing required parameter: '" + c[1] + "'.");
+                assertThat(e.code()).isEqualTo("missing_required_parameter");
+            });
+        }
+    }
+
     /** The embeddings decoder's absent {@code input}: OpenAI's code, as the chat and Responses decoders give it. */
     @Test
     void embeddingsMissingInputCarriesOpenAisCode() {
