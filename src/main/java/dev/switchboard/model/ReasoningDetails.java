@@ -54,33 +54,12 @@ public final class ReasoningDetails {
     }
 
     /**
-     * A stream piece's signed blocks: a {@code reasoning.text} piece with a signature as a {@code thinking} block (its
-     * text, when the piece has one, streamed before as the delta's reasoning), a {@code reasoning.encrypted} piece as a
-     * {@code redacted_thinking} block; null when the piece has neither (a piece of text only).
-     */
-    public static ArrayNode signedPieces(JsonNode details) {
-        if (details == null || !details.isArray() || !signed(details)) return null;
-        ArrayNode out = F.arrayNode();
-        for (JsonNode d : details) {
-            if (!claude(d)) continue;
-            String type = d.path("type").asText();
-            if (type.equals("reasoning.text") && !d.path("signature").asText("").isEmpty()) {
-                out.addObject().put("type", "thinking").put("thinking", d.path("text").asText(""))
-                        .put("signature", d.get("signature").textValue());
-            } else if (type.equals("reasoning.encrypted") && d.path("data").isTextual()) {
-                out.addObject().put("type", "redacted_thinking").put("data", d.get("data").textValue());
-            }
-        }
-        return out.isEmpty() ? null : out;
-    }
-
-    /**
      * A stream piece's Claude details in their order, for the Anthropic edge's walk by detail: a {@code reasoning.text}
      * (or {@code reasoning.summary}) as a {@code thinking} piece with its own text and its signature ({@code ""} when it
      * has none: its block goes on in a later piece), a {@code reasoning.encrypted} as a {@code redacted_thinking} block;
      * each with the detail's {@code index} when it has one (OpenRouter's sequential index of the block a piece belongs
      * to). Details with neither text nor signature are left out. Null when none is left (no Claude detail with content:
-     * another format's, or the {@code []} of OpenRouter's content chunks). Unlike {@link #signedPieces} with
+     * another format's, or the {@code []} of OpenRouter's content chunks). Unlike the former signedPieces with
      * {@link #text}, which join all the texts into one, each detail keeps its own text, so a piece of several signed
      * blocks gives several blocks.
      */

@@ -186,9 +186,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                     // the signature ends the reasoning it signs: before any text of the same delta opens a message item
                     if (d.extra() != null && d.extra().get("thinking_blocks") instanceof ArrayNode blocks) {
                         signed(blocks);
-                    } else if (details != null && ReasoningDetails.signedPieces(details) instanceof ArrayNode pieces) {
-                        signed(pieces);
                     }
+                    // (no signed Claude details here: inOrder keeps every signed or encrypted one, so it was non-null)
                 }
                 if (walk != null && walk.holding() && (d.content() != null && !d.content().isEmpty()
                         || d.refusal() != null && !d.refusal().isEmpty() || !d.toolCalls().isEmpty())) {
