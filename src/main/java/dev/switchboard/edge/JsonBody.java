@@ -2,12 +2,8 @@ package dev.switchboard.edge;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,55 +43,7 @@ public final class JsonBody {
      *     with its location, for {@link JsonSyntax#describe}
      */
     public static JsonNode read(byte[] body) throws IOException {
-        try (JsonParser p = TREE.createParser(body)) {
-            JsonToken t = p.nextToken();
-            if (t == null) return null;
-            JsonNode n = value(p, t, NODES);
-            if (p.nextToken() != null) {
-                throw new JsonParseException(p, "Unexpected content after the JSON value: the body must hold exactly one JSON value");
-            }
-            return n;
-        }
-    }
-
-    private static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
-
-    /**
-     * The tree of the value at {@code t}, built on the parser as {@code ObjectReader.readTree} builds it (the same node
-     * for every token: an int, long or big integer by the literal's size, a double for any fraction or exponent, a key
-     * given twice keeps its first place and its last value), without the databind context, deserializer lookup and
-     * container stack {@code readTree} makes for every body (~270 B of a chat request's ~1.7 KB tree, bench/profile.sh
-     * 2026-12-07). Syntax, nesting-depth and size errors are the parser's own, as they were. Depth is bounded by the
-     * parser's {@link #MAX_DEPTH}, so the recursion is too. {@code JsonBodyTreeTest} holds it equal to {@code readTree}.
-     */
-    private static JsonNode value(JsonParser p, JsonToken t, JsonNodeFactory f) throws IOException {
-        switch (t) {
-            case START_OBJECT -> {
-                ObjectNode o = new ObjectNode(f, new java.util.LinkedHashMap<>(4));
-                String name;
-                while ((name = p.nextFieldName()) != null) o.replace(name, value(p, p.nextToken(), f));
-                return o;
-            }
-            case START_ARRAY -> {
-                ArrayNode a = f.arrayNode(4);
-                JsonToken next;
-                while ((next = p.nextToken()) != JsonToken.END_ARRAY) a.add(value(p, next, f));
-                return a;
-            }
-            case VALUE_STRING -> { return f.textNode(p.getText()); }
-            case VALUE_NUMBER_INT -> {
-                return switch (p.getNumberType()) {
-                    case INT -> f.numberNode(p.getIntValue());
-                    case LONG -> f.numberNode(p.getLongValue());
-                    default -> f.numberNode(p.getBigIntegerValue());
-                };
-            }
-            case VALUE_NUMBER_FLOAT -> { return f.numberNode(p.getDoubleValue()); }
-            case VALUE_TRUE -> { return f.booleanNode(true); }
-            case VALUE_FALSE -> { return f.booleanNode(false); }
-            case VALUE_NULL -> { return f.nullNode(); }
-            default -> throw new JsonParseException(p, "Unexpected token " + t); // none other in JSON text
-        }
+        return read(TREE, body);
     }
 
     /**
