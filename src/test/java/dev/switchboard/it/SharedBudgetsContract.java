@@ -173,6 +173,7 @@ abstract class SharedBudgetsContract {
             String key = k.getString("key");
             awaitKnown(b, key);
             long left = 10_000 - System.currentTimeMillis() % 10_000;
+            System.out.printf("%s, a new period: the key known to B with %d ms of its first period left%n", getClass().getSimpleName(), left);
             if (left < 4_000) Thread.sleep(left + 50);
             long periodEnd = (System.currentTimeMillis() / 10_000 + 1) * 10_000;
             assertThat(Http.post(a.v1() + "/chat/completions", key, BODY).statusCode()).isEqualTo(200);
