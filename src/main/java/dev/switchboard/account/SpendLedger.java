@@ -48,7 +48,7 @@ public final class SpendLedger implements AutoCloseable {
      * writer shares the event loop's core, and a 512-row take held it for 1-3 ms in one go (docs/architecture.md, "The
      * ledger writer's batches and the 10,000 req/s p99"); with nothing else waiting for the core the yield returns at once.
      */
-    static final int YIELD_ROWS = 16;
+    static final int YIELD_ROWS = 32;
 
     private final LedgerStore store;
     private final long flushMillis;
