@@ -31,8 +31,10 @@ public final class ReasoningDetails {
      * signature, a {@code reasoning.encrypted} as a {@code redacted_thinking} block; null when none of them is Claude's
      * signed or encrypted reasoning (the answer's reasoning text then stands alone, unsigned, as before).
      *
-     * @param reasoning the answer's reasoning text, for a lone signed block without text of its own (a cache entry
-     *                  recorded before {@link #merge} joined a stream's pieces), as {@link ThinkingBlocks#of} does
+     * @param reasoning the answer's reasoning text, for the first thinking block when no block has text of its own
+     *                  (a cache entry recorded before {@link #merge} joined a stream's pieces, or details whose texts
+     *                  OpenRouter sent only as the plain reasoning), as {@link ThinkingBlocks#of} does and the stream's
+     *                  walk does
      */
     public static ArrayNode thinkingBlocks(JsonNode details, String reasoning) {
         if (details == null || !details.isArray() || !signed(details)) return null;
@@ -47,8 +49,17 @@ public final class ReasoningDetails {
                 out.addObject().put("type", "redacted_thinking").put("data", d.get("data").textValue());
             }
         }
-        if (out.size() == 1 && out.get(0).path("thinking").asText("x").isEmpty() && reasoning != null) {
-            ((ObjectNode) out.get(0)).put("thinking", reasoning);
+        if (reasoning != null && !reasoning.isEmpty()) {
+            // no block has text of its own: the plain reasoning is the first thinking block's, as the stream's walk
+            // routes a piece's plain reasoning to its first thinking detail (ReasoningWalk.walk), so the whole answer
+            // keeps it as the stream does (before, with more than one block it was dropped)
+            ObjectNode first = null;
+            boolean anyText = false;
+            for (JsonNode b : out) {
+                if (!b.path("thinking").asText("").isEmpty()) anyText = true;
+                if (first == null && b instanceof ObjectNode o && "thinking".equals(o.path("type").asText())) first = o;
+            }
+            if (!anyText && first != null) first.put("thinking", reasoning);
         }
         return out;
     }

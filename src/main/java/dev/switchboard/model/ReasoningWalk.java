@@ -38,7 +38,14 @@ public final class ReasoningWalk {
     static final int MAX_HELD_CHARS = 1 << 20;
     /** Characters held now. */
     private int heldChars;
-    /** False once the cap was passed: for the rest of the stream every detail goes on the open block, as without an index. */
+    /**
+     * False once the cap was passed: for the rest of the stream nothing is held; a detail of another index than the open
+     * block's ends that block (unsigned) and opens its own, so no block joins two indexes' texts and no signature goes
+     * on another index's text. A block whose text went out before (flushed, or ended so) gets its later text in a new
+     * block and its signature alone, on an empty block of its own: the text it signs is gone, so Claude would refuse
+     * that block handed back, as it would the same block unsigned; keeping every flushed block's text until its
+     * signature comes is the unbounded holding the cap is there to stop.
+     */
     private boolean mayHold = true;
 
     /** Held blocks, by index; null until one is. */
@@ -84,6 +91,9 @@ public final class ReasoningWalk {
                     flush(out);
                 }
                 continue;
+            }
+            if (!mayHold && at >= 0 && out.thinkingOpen() && openDetail >= 0 && at != openDetail) {
+                out.end(); // past the cap: another index's detail is a block of its own, never on the open one
             }
             if (b.path("type").asText().equals("redacted_thinking")) {
                 out.redacted(b.get("data").textValue());

@@ -126,6 +126,23 @@ final class AnthropicSim {
     static final String THOUGHT = "Let me think about that.";
     static final String SIGNATURE = "sig_sim_EqQBCgIYAhIM";
 
+    /**
+     * The simulated Claude's signature of a thinking block's text: {@link #SIGNATURE} for its own {@link #THOUGHT}, else
+     * one made of the text, so that a test's canned block of another text carries a signature the simulator's Claude
+     * verifies when it is handed back with that text, and with no other ({@link OpenRouterSim}'s check).
+     */
+    static String signatureOf(String text) {
+        if (THOUGHT.equals(text)) return SIGNATURE;
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256").digest((text == null ? "" : text)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return "sig_sim_" + java.util.HexFormat.of().formatHex(digest, 0, 12);
+    }
+
     /** Extended thinking was asked for: the answer starts with a thinking block (with its signature). */
     private static boolean thinks(JsonObject req) {
         return req.getValue("thinking") instanceof JsonObject t && "enabled".equals(t.getValue("type"));

@@ -97,11 +97,11 @@ final class OpenRouterSim {
                     + "previous turns. To avoid this requirement, disable `thinking`.";
         } else {
             // Claude checks each thinking block's signature against that block's own text: a text cut short, joined with
-            // another block's or repeated does not verify
+            // another block's or repeated does not verify (its own thought's signature, or a canned block's of its text)
             for (int i = 0; i < details.size(); i++) {
                 JsonObject d = details.getJsonObject(i);
-                if ("reasoning.text".equals(d.getString("type")) && (!AnthropicSim.SIGNATURE.equals(d.getString("signature"))
-                        || !AnthropicSim.THOUGHT.equals(d.getString("text")))) {
+                if ("reasoning.text".equals(d.getString("type"))
+                        && !AnthropicSim.signatureOf(d.getString("text")).equals(d.getString("signature"))) {
                     message = "messages." + last + ".content." + i + ": Invalid `signature` in `thinking` block";
                     break;
                 }

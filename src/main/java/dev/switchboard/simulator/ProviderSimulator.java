@@ -249,6 +249,9 @@ public final class ProviderSimulator {
 
     public int completedStreams() { return completedStreams.get(); }
 
+    /** The simulated Claude's signature of a thinking block's text, which it verifies when the block is handed back. */
+    public static String claudeSignatureOf(String text) { return AnthropicSim.signatureOf(text); }
+
     /** Requests that arrived (every path, every API), counted when their head arrives. */
     public int arrivals() { return arrivals.get(); }
 

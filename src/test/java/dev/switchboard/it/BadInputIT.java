@@ -43,7 +43,7 @@ class BadInputIT {
             "malformed JSON|{\"model\": \"gpt\", \"messages\": [|",
             "not an object|[1,2,3]|",
             "empty body||",
-            "missing model|{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|model",
+            "missing model|{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|",
             "model not a string|{\"model\":42,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|model",
             "missing messages|{\"model\":\"gpt\"}|messages",
             "messages not an array|{\"model\":\"gpt\",\"messages\":\"hi\"}|messages",
@@ -206,7 +206,7 @@ class BadInputIT {
             "gpt|\"presence_penalty\":-2.5|presence_penalty|decimal_below_min_value|Invalid 'presence_penalty': decimal below minimum value. Expected a value >= -2, but got -2.5 instead.",
             "gpt|\"logprobs\":true,\"top_logprobs\":21|top_logprobs|integer_above_max_value|Invalid 'top_logprobs': integer above maximum value. Expected a value <= 20, but got 21 instead.",
             "claude|\"max_tokens\":0|max_tokens|integer_below_min_value|Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead.",
-            "gemini|\"n\":\"two\"|n|invalid_type|Invalid type for 'n': expected an integer, but got a string.",
+            "gemini|\"n\":\"two\"|n|invalid_type|Invalid type for 'n': expected an integer, but got a string instead.",
     })
     void whatOpenAiRefusesIsRefusedInItsWords(String alias, String field, String param, String code, String message) {
         JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\","

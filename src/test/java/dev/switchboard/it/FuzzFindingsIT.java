@@ -89,10 +89,13 @@ class FuzzFindingsIT {
      * cancelled before it started, and the reset of the upstream request had no handler, so Vert.x logged
      * "Stream reset" at ERROR for what is a client's ordinary departure. (Since the client-gone change the upstream
      * request is usually reset before its headers come; the race remains, and either way nothing is logged at ERROR.)
+     * Each step waits for what it needs instead of a fixed sleep (100 ms, then 800 ms, too short on a loaded machine):
+     * the client leaves once the request is with the upstream, and the errors are read once the upstream is done with
+     * it (reset before its first byte, or its stream begun and ended) and the gateway has counted the call.
      */
     @Test
     void aStreamCancelledBeforeItStartedLogsNoError() throws Exception {
-        List<String> errors = new ArrayList<>();
+        List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>()); // appended on the gateway's threads
         ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
         ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> watch = new ch.qos.logback.core.AppenderBase<>() {
             @Override
@@ -113,6 +116,8 @@ class FuzzFindingsIT {
                             "{\"model\":\"claude\",\"stream\":true,\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"}}) {
                 gw.simulator.enqueue(SimBehaviour.slowFirstByte(400));
                 byte[] body = call[2].getBytes(StandardCharsets.UTF_8);
+                String model = new JsonObject(call[2]).getString("model");
+                double counted = requestsCounted(model);
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("127.0.0.1", gw.server.port()));
                     OutputStream out = s.getOutputStream();
@@ -120,16 +125,31 @@ class FuzzFindingsIT {
                             + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
                     out.write(body);
                     out.flush();
-                    Thread.sleep(100); // the request is with the upstream, which has not answered yet
+                    // the request is with the upstream, which has not answered yet (its first byte is 400 ms away)
+                    org.awaitility.Awaitility.await("the request reached the upstream").atMost(java.time.Duration.ofSeconds(10))
+                            .pollInterval(java.time.Duration.ofMillis(5)).until(() -> gw.simulator.arrivals() == 1);
                 }
-                Thread.sleep(800); // the upstream's headers arrive to a client that is gone
-                assertThat(gw.simulator.arrivals()).as("the request reached the upstream").isPositive();
+                // the upstream is done with the request of a client that is gone: reset before its first byte (abandoned),
+                // or its headers came and its stream began and ended (cancelled or whole) ...
+                org.awaitility.Awaitility.await("the upstream is done with the request").atMost(java.time.Duration.ofSeconds(10))
+                        .pollInterval(java.time.Duration.ofMillis(10)).until(() -> gw.simulator.abandoned()
+                                + gw.simulator.cancelledStreams() + gw.simulator.completedStreams() >= 1);
+                // ... and the gateway has ended the call (it counts a call when it ends, whatever its status)
+                org.awaitility.Awaitility.await("the gateway ended the call").atMost(java.time.Duration.ofSeconds(10))
+                        .pollInterval(java.time.Duration.ofMillis(10)).until(() -> requestsCounted(model) > counted);
+                assertThat(gw.simulator.arrivals()).as("one request reached the upstream, no retry").isEqualTo(1);
                 gw.simulator.reset();
             }
         } finally {
             root.detachAppender(watch);
         }
         assertThat(errors).isEmpty();
+    }
+
+    /** The calls {@code switchboard_requests_total} counted for an alias, every status. */
+    private static double requestsCounted(String model) {
+        return MetricsIT.value(Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body(), "switchboard_requests_total",
+                "model", model);
     }
 
     /** dimensions up to 2^31-1 reached the mock provider, which built the whole vector in memory. */

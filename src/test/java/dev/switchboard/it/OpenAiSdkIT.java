@@ -272,4 +272,42 @@ class OpenAiSdkIT {
         assertThat(noInput.param()).contains("input");
         assertThat(gw.simulator.received()).as("no provider was asked").isEmpty();
     }
+    /**
+     * OpenAI's own words reach the official SDK: a call without {@code model} is "you must provide a model parameter"
+     * with no param and no code (OpenAI's answer, quoted in lss233/kirara-ai#800), chat and embeddings; {@code messages}
+     * as a string is "Invalid type for 'messages': expected an array of objects, but got a string instead."
+     * ({@code invalid_type}); an empty {@code messages} is OpenAI's {@code empty_array}.
+     */
+    @Test
+    void openAisWordsForModelAndMessagesReachTheSdk() {
+        var noModel = org.assertj.core.api.Assertions.catchThrowableOfType(com.openai.errors.BadRequestException.class,
+                () -> client.chat().completions().create(ChatCompletionCreateParams.builder().model(com.openai.core.JsonMissing.of())
+                        .addUserMessage("hi").build()));
+        assertThat(noModel.getMessage()).contains("you must provide a model parameter");
+        assertThat(noModel.code()).isEmpty();
+        assertThat(noModel.param()).isEmpty();
+        assertThat(noModel.type()).contains("invalid_request_error");
+
+        var noEmbeddingModel = org.assertj.core.api.Assertions.catchThrowableOfType(com.openai.errors.BadRequestException.class,
+                () -> client.embeddings().create(EmbeddingCreateParams.builder().model(com.openai.core.JsonMissing.of())
+                        .input("hi").build()));
+        assertThat(noEmbeddingModel.getMessage()).contains("you must provide a model parameter");
+        assertThat(noEmbeddingModel.code()).isEmpty();
+
+        var stringMessages = org.assertj.core.api.Assertions.catchThrowableOfType(com.openai.errors.BadRequestException.class,
+                () -> client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt")
+                        .messages(JsonValue.from("hi")).build()));
+        assertThat(stringMessages.getMessage())
+                .contains("Invalid type for 'messages': expected an array of objects, but got a string instead.");
+        assertThat(stringMessages.code()).contains("invalid_type");
+        assertThat(stringMessages.param()).contains("messages");
+
+        var emptyMessages = org.assertj.core.api.Assertions.catchThrowableOfType(com.openai.errors.BadRequestException.class,
+                () -> client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt")
+                        .messages(List.of()).build()));
+        assertThat(emptyMessages.getMessage())
+                .contains("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.");
+        assertThat(emptyMessages.code()).contains("empty_array");
+        assertThat(gw.simulator.received()).as("no provider was asked").isEmpty();
+    }
 }

@@ -94,9 +94,32 @@ class ReasoningWalkTest {
         assertThat(r.walk(null, text("T9", 9))).containsExactlyElementsOf(expected);
         assertThat(r.walk.holding()).isFalse();
         assertThat(r.walk(null, text("late", 3))).containsExactly("open", "text late");
-        assertThat(r.walk(null, text("also", 4))).as("another index on the open block: not held any more").containsExactly("text also");
-        assertThat(r.walk(null, signed("", "sig", 5))).containsExactly("sig sig");
+        assertThat(r.walk(null, text("more", 3))).as("the same index: on the open block").containsExactly("text more");
+        assertThat(r.walk(null, text("also", 4))).as("another index: not held any more, a block of its own")
+                .containsExactly("end", "open", "text also");
         assertThat(r.walk.holding()).isFalse();
+    }
+
+    /**
+     * Past the cap, a signature for a block whose text already went out (flushed unsigned) is a signature-only block of
+     * its own: it never signs the open block of another index (before, "sig1" signed the block holding index 4's text,
+     * a signature over a text it was not made for). The signed block's text is lost for signing, so Claude would
+     * refuse it handed back, as it would the text unsigned; the walk does not keep flushed texts (that is the memory
+     * the cap bounds), and it documents the case (ReasoningWalk's mayHold).
+     */
+    @Test
+    void pastTheCapALateSignatureIsABlockOfItsOwnIndexNeverOnAnother() {
+        Recorder r = new Recorder();
+        r.walk(null, text("A", 0));
+        for (int i = 1; i <= ReasoningWalk.MAX_HELD_BLOCKS + 1; i++) r.walk(null, text("T" + i, i)); // past the cap: all out
+        assertThat(r.walk.holding()).isFalse();
+        assertThat(r.walk(null, text("four", 4))).containsExactly("open", "text four");
+        assertThat(r.walk(null, signed("", "sig1", 1))).as("index 1's signature: its own (empty) block, index 4's ends unsigned")
+                .containsExactly("end", "open", "sig sig1");
+        assertThat(r.walk(null, signed(" done", "sig4", 4))).as("index 4's later text and signature: a block of its own")
+                .containsExactly("open", "text  done", "sig sig4");
+        assertThat(r.walk(null, text("B", 10), signed("", "sig10", 10))).as("a new index past the cap is whole, signed as before")
+                .containsExactly("open", "text B", "sig sig10");
     }
 
     @Test
@@ -108,7 +131,8 @@ class ReasoningWalkTest {
         assertThat(r.walk(null, text("y", 2))).as("exactly at the cap: still held").isEmpty();
         assertThat(r.walk(null, text("z", 2))).as("one past the cap, summed over the held blocks")
                 .containsExactly("end", "redacted " + full, "open", "text yz", "end");
-        assertThat(r.walk(null, text("B", 0), text("C", 7))).as("nothing held after").containsExactly("open", "text B", "text C");
+        assertThat(r.walk(null, text("B", 0), text("C", 7))).as("nothing held after: each index a block of its own")
+                .containsExactly("open", "text B", "end", "open", "text C");
     }
 
     @Test

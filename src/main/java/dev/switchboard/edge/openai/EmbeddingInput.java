@@ -57,7 +57,7 @@ final class EmbeddingInput {
 
     private static GatewayException mixed(String at, String expected, JsonNode item) {
         return OpenAiNumbers.invalidType("Invalid type for '" + at + "': expected " + expected + " like the first item, but got "
-                + OpenAiNumbers.kind(item) + ".", at);
+                + OpenAiNumbers.kind(item) + " instead.", at);
     }
 
     private static GatewayException bad(String message, String param) {

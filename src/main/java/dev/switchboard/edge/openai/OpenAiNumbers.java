@@ -111,9 +111,13 @@ public final class OpenAiNumbers {
         return v;
     }
 
-    /** A value of the wrong JSON type, with OpenAI's code {@code invalid_type}. */
+    /**
+     * A value of the wrong JSON type, in OpenAI's words and code {@code invalid_type}: "Invalid type for
+     * 'messages[1].content': expected one of a string or array of objects, but got an object instead." (an OpenAI
+     * answer quoted in pydantic/pydantic-ai#2653, code {@code invalid_type}).
+     */
     public static GatewayException typeError(String field, String expected, JsonNode v) {
-        return invalidType("Invalid type for '" + field + "': expected " + expected + ", but got " + kind(v) + ".", field);
+        return invalidType("Invalid type for '" + field + "': expected " + expected + ", but got " + kind(v) + " instead.", field);
     }
 
     /** An "Invalid type for …" error worded by its caller, with OpenAI's code {@code invalid_type}. */

@@ -60,8 +60,13 @@ public final class OpenAiRequestDecoder {
         String model = model(n);
         JsonNode msgs = n.get("messages");
         if (msgs == null || msgs.isNull()) throw OpenAiNumbers.missing("messages");
-        if (!msgs.isArray()) throw GatewayException.badRequest("'messages' must be an array of message objects.", "messages");
-        if (msgs.isEmpty()) throw GatewayException.badRequest("'messages' must contain at least one message.", "messages");
+        // OpenAI's words and codes: "Invalid type for 'messages': expected an array of objects, but got a string
+        // instead." (invalid_type); an empty array, CopilotKit/CopilotKit#529's quoted answer (empty_array)
+        if (!msgs.isArray()) throw OpenAiNumbers.typeError("messages", "an array of objects", msgs);
+        if (msgs.isEmpty()) {
+            throw GatewayException.badRequest("Invalid 'messages': empty array. Expected an array with minimum length 1, "
+                    + "but got an empty array instead.", "messages", "empty_array");
+        }
         List<Message> messages = new ArrayList<>(msgs.size());
         for (int i = 0; i < msgs.size(); i++) messages.add(message(msgs.get(i), "messages[" + i + "]"));
 
@@ -542,12 +547,13 @@ public final class OpenAiRequestDecoder {
     private static String requiredString(JsonNode n, String field) { return requiredString(n, field, field); }
 
     /**
-     * The request's {@code model}. Absent, it keeps the null code: OpenAI's chat answer there is not a "Missing required
-     * parameter" with {@code missing_required_parameter} but its own error, code null (the simulator words it).
+     * The request's {@code model}. Absent, OpenAI's own error (not a "Missing required parameter"): 400
+     * {@code {"message":"you must provide a model parameter","type":"invalid_request_error","param":null,"code":null}},
+     * as quoted from OpenAI's chat answers in lss233/kirara-ai#800 and danielmiessler/Fabric#239; the same on embeddings.
      */
     private static String model(JsonNode n) {
         JsonNode v = n.get("model");
-        if (v == null || v.isNull()) throw GatewayException.badRequest("Missing required parameter: 'model'.", "model");
+        if (v == null || v.isNull()) throw GatewayException.badRequest("you must provide a model parameter", null);
         return requiredString(n, "model", "model", "");
     }
 

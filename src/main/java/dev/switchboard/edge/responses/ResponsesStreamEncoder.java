@@ -180,8 +180,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                     pieceStart = open == Kind.REASONING ? text.length() : 0; // a new reasoning item's text begins empty
                     if (reasoning != null && !reasoning.isEmpty()) {
                         ensure(Kind.REASONING);
-                        text.append(reasoning);
-                        event("response.reasoning_summary_text.delta", item().put("summary_index", 0).put("delta", reasoning));
+                        summaryDelta(reasoning);
                     }
                     // the signature ends the reasoning it signs: before any text of the same delta opens a message item
                     if (d.extra() != null && d.extra().get("thinking_blocks") instanceof ArrayNode blocks) {
@@ -260,8 +259,23 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 
     /** The walk's writer, made with the walk. */
     private ReasoningWalk.Blocks items;
-    /** The open reasoning item is a redacted block's, without a summary. */
-    private boolean redactedItem;
+    /**
+     * The open reasoning item's summary part was added: at its first text, so an item without text (a redacted block, a
+     * signature whose block streamed no text) has no summary part events and {@code summary: []}, as OpenAI's reasoning
+     * item without a summary and as the whole answer's ({@link ResponseObject#output}).
+     */
+    private boolean summaryPart;
+
+    /** Reasoning text on the open reasoning item: its summary part first, when this is its first text. */
+    private void summaryDelta(String t) {
+        if (!summaryPart) {
+            summaryPart = true;
+            event("response.reasoning_summary_part.added", item().put("summary_index", 0)
+                    .set("part", F.objectNode().put("type", "summary_text").put("text", "")));
+        }
+        text.append(t);
+        event("response.reasoning_summary_text.delta", item().put("summary_index", 0).put("delta", t));
+    }
 
     /** The walk's blocks as reasoning items: one item per block, signed (or redacted) in its encrypted_content. */
     private final class ItemBlocks implements ReasoningWalk.Blocks {
@@ -270,9 +284,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         @Override public void text(String t) {
             if (open == Kind.REASONING && signed != null && !signed.isEmpty()) close(); // an item holds one block
             ensure(Kind.REASONING);
-            if (t.isEmpty()) return;
-            text.append(t);
-            event("response.reasoning_summary_text.delta", item().put("summary_index", 0).put("delta", t));
+            if (!t.isEmpty()) summaryDelta(t);
         }
 
         @Override public void signature(String signature) {
@@ -285,8 +297,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 
         @Override public void redacted(String data) {
             close();
-            redactedItem = true; // no summary part: the block has no text
-            ensure(Kind.REASONING);
+            ensure(Kind.REASONING); // no summary part: the block has no text
             signed = F.arrayNode();
             signed.addObject().put("type", "redacted_thinking").put("data", data);
             close();
@@ -350,8 +361,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             case REASONING -> {
                 itemId = ResponseObject.itemId("rs_");
                 added(ResponseObject.reasoningItem(itemId, null));
-                if (!redactedItem) event("response.reasoning_summary_part.added", item().put("summary_index", 0)
-                        .set("part", F.objectNode().put("type", "summary_text").put("text", "")));
+                summaryPart = false; // added with the item's first text (summaryDelta)
             }
             case TEXT, REFUSAL -> {
                 itemId = ResponseObject.itemId("msg_");
@@ -372,14 +382,15 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         switch (open) {
             case NONE -> { return; }
             case REASONING -> {
-                if (!redactedItem) {
+                if (summaryPart) {
                     event("response.reasoning_summary_text.done", item().put("summary_index", 0).put("text", t));
                     event("response.reasoning_summary_part.done", item().put("summary_index", 0)
                             .set("part", F.objectNode().put("type", "summary_text").put("text", t)));
                 }
-                // a redacted block's item has no summary, as the whole answer's (ResponseObject.output)
-                done = ResponseObject.reasoningItem(itemId, redactedItem ? null : t);
-                redactedItem = false;
+                // an item without text (a redacted block's, an empty signed block's) has no summary, as the whole
+                // answer's (ResponseObject.output) and OpenAI's reasoning item without a summary
+                done = ResponseObject.reasoningItem(itemId, summaryPart ? t : null);
+                summaryPart = false;
                 if (signed != null && !signed.isEmpty()) done.put("encrypted_content", SignedReasoning.encode(signed));
                 signed = null;
             }

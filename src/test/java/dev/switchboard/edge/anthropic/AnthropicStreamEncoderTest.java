@@ -438,8 +438,8 @@ class AnthropicStreamEncoderTest {
 
     /**
      * Held blocks are bounded: a ninth held index (or more than 1 MiB of held text) sends the open block and every held
-     * one, in index order, and the rest of the stream holds nothing (each detail goes on the open block, as without
-     * an index).
+     * one, in index order, and the rest of the stream holds nothing (a detail of another index ends the open block
+     * and opens its own: it is never joined to another index's text, nor signed with another's signature).
      */
     @Test
     void heldBlocksAreCappedAndPastTheCapNothingIsHeld() {
@@ -457,8 +457,9 @@ class AnthropicStreamEncoderTest {
         assertThat(overflow).containsExactlyElementsOf(expected);
         assertThat(fullEvents(enc.chunk(textAt(null, "late", 3)))).containsExactly("content_block_start 10 thinking",
                 "content_block_delta 10 thinking_delta late");
-        assertThat(fullEvents(enc.chunk(textAt(null, "also", 4)))).as("not held any more").containsExactly(
-                "content_block_delta 10 thinking_delta also");
+        assertThat(fullEvents(enc.chunk(textAt(null, "also", 4)))).as("not held any more: a block of its own").containsExactly(
+                "content_block_delta 10 signature_delta ", "content_block_stop 10", "content_block_start 11 thinking",
+                "content_block_delta 11 thinking_delta also");
 
         String big = "x".repeat((1 << 20) + 1);
         AnthropicStreamEncoder bytes = new AnthropicStreamEncoder();

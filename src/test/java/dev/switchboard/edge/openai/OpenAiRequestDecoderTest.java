@@ -123,15 +123,15 @@ class OpenAiRequestDecoderTest {
         String[][] cases = {
                 {"[{\"content\":\"x\"}]", "Missing required parameter: 'messages[0].role'.", "messages[0].role"},
                 {"[{\"role\":\"user\",\"content\":\"x\"},{\"role\":1,\"content\":\"x\"}]",
-                        "Invalid type for 'messages[1].role': expected a string, but got an integer.", "messages[1].role"},
+                        "Invalid type for 'messages[1].role': expected a string, but got an integer instead.", "messages[1].role"},
                 {"[{\"role\":\"tool\",\"content\":\"x\",\"tool_call_id\":true}]",
-                        "Invalid type for 'messages[0].tool_call_id': expected a string, but got a boolean.", "messages[0].tool_call_id"},
+                        "Invalid type for 'messages[0].tool_call_id': expected a string, but got a boolean instead.", "messages[0].tool_call_id"},
                 {"[{\"role\":\"user\",\"content\":\"x\",\"name\":[]}]",
-                        "Invalid type for 'messages[0].name': expected a string, but got an array.", "messages[0].name"},
+                        "Invalid type for 'messages[0].name': expected a string, but got an array instead.", "messages[0].name"},
                 {"[{\"role\":\"assistant\",\"content\":\"x\",\"reasoning_content\":{}}]",
-                        "Invalid type for 'messages[0].reasoning_content': expected a string, but got an object.", "messages[0].reasoning_content"},
+                        "Invalid type for 'messages[0].reasoning_content': expected a string, but got an object instead.", "messages[0].reasoning_content"},
                 {"[{\"role\":\"assistant\",\"content\":\"x\",\"refusal\":2.5}]",
-                        "Invalid type for 'messages[0].refusal': expected a string, but got a number.", "messages[0].refusal"},
+                        "Invalid type for 'messages[0].refusal': expected a string, but got a number instead.", "messages[0].refusal"},
                 {"[{\"role\":\"user\",\"content\":[{\"text\":\"a\"}]}]",
                         "Missing required parameter: 'messages[0].content[0].type'.", "messages[0].content[0].type"},
                 {"[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"text\",\"text\":null}]}]",
@@ -141,10 +141,10 @@ class OpenAiRequestDecoderTest {
                 {"[{\"role\":\"assistant\",\"tool_calls\":[{\"function\":{\"name\":\"f\"}}]}]",
                         "Missing required parameter: 'messages[0].tool_calls[0].id'.", "messages[0].tool_calls[0].id"},
                 {"[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"function\":{\"name\":7}}]}]",
-                        "Invalid type for 'messages[0].tool_calls[0].function.name': expected a string, but got an integer.",
+                        "Invalid type for 'messages[0].tool_calls[0].function.name': expected a string, but got an integer instead.",
                         "messages[0].tool_calls[0].function.name"},
                 {"[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"function\":{\"name\":\"f\",\"arguments\":{}}}]}]",
-                        "Invalid type for 'messages[0].tool_calls[0].function.arguments': expected a string, but got an object.",
+                        "Invalid type for 'messages[0].tool_calls[0].function.arguments': expected a string, but got an object instead.",
                         "messages[0].tool_calls[0].function.arguments"},
         };
         for (String[] c : cases) {
@@ -160,7 +160,8 @@ class OpenAiRequestDecoderTest {
     /**
      * OpenAI answers a chat call's absent field with code {@code missing_required_parameter} (a chat call without
      * {@code messages}, a part without its {@code type}, a tool without its {@code function}); the chat decoder sent
-     * a null code. A missing {@code model} keeps the null code: OpenAI's chat answer there is another error, code null.
+     * a null code. A missing {@code model} is OpenAI's other error
+     * ({@link #modelAndMessagesErrorsAreOpenAisWords}).
      */
     @Test
     void chatMissingParametersCarryOpenAisCode() {
@@ -181,13 +182,51 @@ class OpenAiRequestDecoderTest {
                 assertThat(e.code()).isEqualTo("missing_required_parameter");
             });
         }
-        assertThatThrownBy(() -> decoder.chat(Buffer.buffer("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isNull());
+    }
+
+    /**
+     * OpenAI's own words where we know them: a call without {@code model} is "you must provide a model parameter" with
+     * a null param and code (quoted from OpenAI's answers in lss233/kirara-ai#800 and danielmiessler/Fabric#239), chat
+     * and embeddings alike; {@code messages} of another type is "Invalid type for 'messages': expected an array of
+     * objects, but got a string instead." ({@code invalid_type}); an empty one "Invalid 'messages': empty array. …"
+     * ({@code empty_array}, CopilotKit/CopilotKit#529). Before: "Missing required parameter: 'model'." with param
+     * {@code model}, "'messages' must be an array of message objects." and "… must contain at least one message.",
+     * code null.
+     */
+    @Test
+    void modelAndMessagesErrorsAreOpenAisWords() {
+        String[] noModel = {"{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "{\"model\":null,\"messages\":[]}"};
+        for (String body : noModel) {
+            assertThatThrownBy(() -> decoder.chat(Buffer.buffer(body))).as(body).isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.getMessage()).isEqualTo("you must provide a model parameter");
+                assertThat(e.param()).isNull();
+                assertThat(e.code()).isNull();
+            });
+        }
+        assertThatThrownBy(() -> decoder.embeddings(Buffer.buffer("{\"input\":\"x\"}"))).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo("you must provide a model parameter");
+            assertThat(e.param()).isNull();
+            assertThat(e.code()).isNull();
+        });
+        String[][] messages = {
+                {"\"hi\"", "Invalid type for 'messages': expected an array of objects, but got a string instead.", "invalid_type"},
+                {"{}", "Invalid type for 'messages': expected an array of objects, but got an object instead.", "invalid_type"},
+                {"[]", "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+                        "empty_array"},
+        };
+        for (String[] c : messages) {
+            String body = "{\"model\":\"m\",\"messages\":" + c[0] + "}";
+            assertThatThrownBy(() -> decoder.chat(Buffer.buffer(body))).as(body).isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.getMessage()).isEqualTo(c[1]);
+                assertThat(e.param()).isEqualTo("messages");
+                assertThat(e.code()).isEqualTo(c[2]);
+            });
+        }
     }
 
     /**
      * A required object that is present but of another type is OpenAI's {@code invalid_type} ("Invalid type for
-     * 'tools[0].function': expected an object, but got a string."), not {@code missing_required_parameter}, which stays
+     * 'tools[0].function': expected an object, but got a string instead."), not {@code missing_required_parameter}, which stays
      * for an absent or null one. Before, every one of these said "Missing required parameter".
      */
     @Test
@@ -216,7 +255,7 @@ class OpenAiRequestDecoderTest {
             for (String[] v : new String[][] {{"\"x\"", "a string"}, {"[1]", "an array"}, {"7", "an integer"}}) {
                 String body = c[0].formatted(v[0]);
                 assertThatThrownBy(() -> decoder.chat(Buffer.buffer(body))).as(body).isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.getMessage()).isEqualTo("Invalid type for '" + c[1] + "': expected an object, but got " + v[1] + ".");
+                    assertThat(e.getMessage()).isEqualTo("Invalid type for '" + c[1] + "': expected an object, but got " + v[1] + " instead.");
                     assertThat(e.param()).isEqualTo(c[1]);
                     assertThat(e.code()).isEqualTo("invalid_type");
                 });
@@ -256,7 +295,7 @@ class OpenAiRequestDecoderTest {
         };
         for (String[] c : chat) {
             assertThatThrownBy(() -> decoder.chat(Buffer.buffer(c[0]))).as(c[0]).isInstanceOfSatisfying(GatewayException.class, e -> {
-                assertThat(e.getMessage()).startsWith("Invalid type for '" + c[1] + "': expected ");
+                assertThat(e.getMessage()).startsWith("Invalid type for '" + c[1] + "': expected ").endsWith(" instead.");
                 assertThat(e.param()).isEqualTo(c[1]);
                 assertThat(e.code()).isEqualTo("invalid_type");
             });
@@ -267,7 +306,7 @@ class OpenAiRequestDecoderTest {
         for (String[] c : embeddings) {
             String body = "{\"model\":\"e\",\"input\":" + c[0] + "}";
             assertThatThrownBy(() -> decoder.embeddings(Buffer.buffer(body))).as(body).isInstanceOfSatisfying(GatewayException.class, e -> {
-                assertThat(e.getMessage()).startsWith("Invalid type for '" + c[1] + "': expected ");
+                assertThat(e.getMessage()).startsWith("Invalid type for '" + c[1] + "': expected ").endsWith(" instead.");
                 assertThat(e.param()).isEqualTo(c[1]);
                 assertThat(e.code()).isEqualTo("invalid_type");
             });

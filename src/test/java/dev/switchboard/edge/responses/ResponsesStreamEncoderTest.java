@@ -216,4 +216,82 @@ class ResponsesStreamEncoderTest {
         assertThat(done.get().path("status").asText()).isEqualTo("incomplete");
         assertThat(items((ArrayNode) done.get().get("output"))).containsExactly("reasoning A | ", "reasoning B | thinking B sigB");
     }
+    /** The events of a stream and the response it stored. */
+    private record Streamed(List<JsonNode> events, ObjectNode response) {}
+
+    private static Streamed streamed(ChatChunk... chunks) {
+        AtomicReference<ObjectNode> done = new AtomicReference<>();
+        ResponsesStreamEncoder enc = new ResponsesStreamEncoder("resp_1", 1, "claude", request(), done::set, null);
+        StringBuilder sse = new StringBuilder();
+        for (ChatChunk c : chunks) {
+            var b = enc.chunk(c);
+            if (b != null) sse.append(b);
+        }
+        sse.append(enc.end());
+        List<JsonNode> events = new ArrayList<>();
+        for (String e : sse.toString().split("\n\n")) events.add(json(e.substring(e.indexOf("data: ") + 6)));
+        return new Streamed(events, done.get());
+    }
+
+    private static Message whole(String plain, String detailsJson) {
+        ObjectNode extra = JsonNodeFactory.instance.objectNode();
+        extra.set("reasoning_details", json(detailsJson));
+        return new Message(Role.ASSISTANT, List.of(ContentPart.Text.of("Sunny.")), null, null, null, plain, null, extra);
+    }
+
+    /**
+     * Claude's details without text of their own beside the plain reasoning (OpenRouter sent the block's text only as the
+     * plain field): the whole answer keeps the plain reasoning on the first thinking block, as the stream's walk does.
+     * Before, a whole answer of more than one block dropped it (every item's summary empty, the signature given "").
+     */
+    @Test
+    void aWholeAnswerWhoseDetailsHaveNoTextKeepsThePlainReasoningAsTheStreamDoes() {
+        String encryptedThenSigned = "[{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgB\"" + CLAUDE + ",\"index\":0},"
+                + "{\"type\":\"reasoning.text\",\"text\":\"\",\"signature\":\"sigA\"" + CLAUDE + ",\"index\":1}]";
+        String twoSigned = "[{\"type\":\"reasoning.text\",\"signature\":\"sigA\"" + CLAUDE + ",\"index\":0},"
+                + "{\"type\":\"reasoning.text\",\"text\":\"\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":1}]";
+        assertThat(items(ResponseObject.output(whole("Thought it over.", encryptedThenSigned), null, request(), "completed")))
+                .containsExactly("reasoning  | redacted EmwKAhgB", "reasoning Thought it over. | thinking Thought it over. sigA",
+                        "message Sunny.")
+                .isEqualTo(stream(details("Thought it over.", "", encryptedThenSigned), details(null, "Sunny.", "[]"), finish()));
+        assertThat(items(ResponseObject.output(whole("Thought.", twoSigned), null, request(), "completed")))
+                .containsExactly("reasoning Thought. | thinking Thought. sigA", "reasoning  | thinking  sigB", "message Sunny.")
+                .isEqualTo(stream(details("Thought.", "", twoSigned), details(null, "Sunny.", "[]"), finish()));
+    }
+
+    /**
+     * A reasoning item without text (a signed block that streamed none, a redacted block) has {@code summary: []} and no
+     * summary part events, streamed and whole, as OpenAI's reasoning item without a summary. Before, the stream's signed
+     * one had a summary part with "" (and its added/done events) where the whole answer's had none.
+     */
+    @Test
+    void anItemWithoutTextHasNoSummaryStreamedOrWhole() {
+        String details = "[{\"type\":\"reasoning.encrypted\",\"data\":\"EmwKAhgB\"" + CLAUDE + ",\"index\":0},"
+                + "{\"type\":\"reasoning.text\",\"text\":\"\",\"signature\":\"sigA\"" + CLAUDE + ",\"index\":1},"
+                + "{\"type\":\"reasoning.text\",\"text\":\"Then this.\",\"signature\":\"sigB\"" + CLAUDE + ",\"index\":2}]";
+        Streamed s = streamed(details(null, "", details), details(null, "Sunny.", "[]"), finish());
+        ArrayNode wholeOutput = ResponseObject.output(whole(null, details), null, request(), "completed");
+        ArrayNode streamedOutput = (ArrayNode) s.response().get("output");
+        assertThat(streamedOutput).hasSize(4);
+        assertThat(wholeOutput).hasSize(4);
+        for (int i = 0; i < 3; i++) {
+            assertThat(streamedOutput.get(i).get("summary")).as("streamed item %d", i).isEqualTo(wholeOutput.get(i).get("summary"));
+        }
+        assertThat(streamedOutput.get(0).get("summary")).isEmpty();
+        assertThat(streamedOutput.get(1).get("summary")).isEmpty();
+        assertThat(streamedOutput.get(2).get("summary").toString()).isEqualTo("[{\"type\":\"summary_text\",\"text\":\"Then this.\"}]");
+        // summary part events only for the item with text, each added before its first delta and done before the item
+        List<String> partEvents = new ArrayList<>();
+        for (JsonNode e : s.events()) {
+            String type = e.path("type").asText();
+            if (type.startsWith("response.reasoning_summary") || type.equals("response.output_item.added")
+                    || type.equals("response.output_item.done")) {
+                partEvents.add(type.replace("response.", "") + "@" + e.path("output_index").asInt());
+            }
+        }
+        assertThat(partEvents).containsExactly("output_item.added@0", "output_item.done@0", "output_item.added@1",
+                "output_item.done@1", "output_item.added@2", "reasoning_summary_part.added@2",
+                "reasoning_summary_text.delta@2", "reasoning_summary_text.done@2", "reasoning_summary_part.done@2",
+                "output_item.done@2", "output_item.added@3", "output_item.done@3");
+    }
 }

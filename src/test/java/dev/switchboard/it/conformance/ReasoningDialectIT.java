@@ -450,8 +450,10 @@ class ReasoningDialectIT {
     /**
      * Two blocks whose pieces interleave by index, the second's signature in the same piece as the answer's first text
      * (a canned OpenRouter stream): the SDK sees block 0 with its whole text and signature, block 1 with its own, then
-     * the text. Before, every text went into block 0. (No hand-back here: "sigB" is canned, not one the simulator's
-     * Claude would verify; the hand-back of signed blocks is {@link #redactedAndSignedBlocksInOneStreamedPieceReachTheSdkInOrder}'s.)
+     * the text. Before, every text went into block 0. Handed back in a tool loop's next turn (to the simulator's
+     * OpenRouter, whose Claude verifies each signature against its block's own text: block 1's canned signature is the
+     * simulator's for "Second. ", {@code ProviderSimulator.claudeSignatureOf}), both blocks reach OpenRouter in index order, each
+     * with its own text and signature, from the Anthropic SDK and from the Responses SDK (its two reasoning items).
      */
     @Test
     void interleavedDetailIndexesAndASignatureBesideTextReachTheSdkAsTwoBlocks() {
@@ -464,7 +466,7 @@ class ReasoningDialectIT {
                 + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\",\"reasoning\":\"about that.\",\"reasoning_details\":[{\"type\":\"reasoning.text\","
                 + "\"text\":\"about that.\",\"signature\":\"" + SIGNATURE + "\"" + fmt + ",\"index\":0}]},\"finish_reason\":null}]}\n\n"
                 + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Sunny.\",\"reasoning\":null,\"reasoning_details\":[{\"type\":\"reasoning.text\","
-                + "\"signature\":\"sigB\"" + fmt + ",\"index\":1}]},\"finish_reason\":null}]}\n\n"
+                + "\"signature\":\"" + SECOND_SIGNATURE + "\"" + fmt + ",\"index\":1}]},\"finish_reason\":null}]}\n\n"
                 + head + "\"choices\":[{\"index\":0,\"delta\":{\"reasoning_details\":[]},\"finish_reason\":\"stop\"}],"
                 + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}\n\ndata: [DONE]\n\n");
         List<ContentBlock> content = streamed(MessageCreateParams.builder().model("or-canned").maxTokens(200).addUserMessage(tag).build());
@@ -472,8 +474,59 @@ class ReasoningDialectIT {
         assertThat(content.get(0).asThinking().thinking()).isEqualTo(THOUGHT);
         assertThat(content.get(0).asThinking().signature()).isEqualTo(SIGNATURE);
         assertThat(content.get(1).asThinking().thinking()).isEqualTo("Second. ");
-        assertThat(content.get(1).asThinking().signature()).isEqualTo("sigB");
+        assertThat(content.get(1).asThinking().signature()).isEqualTo(SECOND_SIGNATURE);
         assertThat(content.get(2).asText().text()).isEqualTo("Sunny.");
+
+        Message next = anthropic.messages().create(toolLoop(List.of(ContentBlockParam.ofThinking(content.get(0).asThinking().toParam()),
+                ContentBlockParam.ofThinking(content.get(1).asThinking().toParam()))));
+        assertThat(next.content()).as("the simulator's Claude verified both signatures").isNotEmpty();
+        assertHandedBackInIndexOrder();
+
+        // the Responses SDK's items, streamed from the same canned answer, handed back the same way
+        com.openai.client.OpenAIClient openai = com.openai.client.okhttp.OpenAIOkHttpClient.builder().baseUrl(env.gw().v1())
+                .apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        List<com.openai.models.responses.ResponseOutputItem> output = new ArrayList<>();
+        try (com.openai.core.http.StreamResponse<com.openai.models.responses.ResponseStreamEvent> s = openai.responses().createStreaming(
+                com.openai.models.responses.ResponseCreateParams.builder().model("or-canned").store(false).input(tag)
+                        .addInclude(com.openai.models.responses.ResponseIncludable.REASONING_ENCRYPTED_CONTENT).build())) {
+            s.stream().forEach(e -> e.outputItemDone().ifPresent(d -> output.add(d.item())));
+        }
+        assertThat(output).as(output.toString()).hasSize(3);
+        assertThat(output.get(0).asReasoning().summary().get(0).text()).isEqualTo(THOUGHT);
+        assertThat(output.get(1).asReasoning().summary().get(0).text()).isEqualTo("Second. ");
+        com.openai.models.responses.FunctionTool weather = com.openai.models.responses.FunctionTool.builder().name("get_weather")
+                .strict(false).parameters(com.openai.models.responses.FunctionTool.Parameters.builder()
+                        .putAdditionalProperty("type", com.openai.core.JsonValue.from("object")).build()).build();
+        com.openai.models.responses.Response after = openai.responses().create(com.openai.models.responses.ResponseCreateParams.builder()
+                .model("or-claude").store(false)
+                .reasoning(com.openai.models.Reasoning.builder().effort(com.openai.models.ReasoningEffort.LOW).build())
+                .inputOfResponse(List.of(
+                        com.openai.models.responses.ResponseInputItem.ofEasyInputMessage(com.openai.models.responses.EasyInputMessage.builder()
+                                .role(com.openai.models.responses.EasyInputMessage.Role.USER).content("What is the weather in Paris?").build()),
+                        com.openai.models.responses.ResponseInputItem.ofReasoning(output.get(0).asReasoning()),
+                        com.openai.models.responses.ResponseInputItem.ofReasoning(output.get(1).asReasoning()),
+                        com.openai.models.responses.ResponseInputItem.ofFunctionCall(com.openai.models.responses.ResponseFunctionToolCall.builder()
+                                .callId("call_wx1").name("get_weather").arguments("{\"location\":\"Paris\"}").build()),
+                        com.openai.models.responses.ResponseInputItem.ofFunctionCallOutput(com.openai.models.responses.ResponseInputItem
+                                .FunctionCallOutput.builder().callId("call_wx1").output("18 degrees and sunny").build())))
+                .addTool(weather).build());
+        assertThat(after.output()).as("the simulator's Claude verified both signatures").isNotEmpty();
+        assertHandedBackInIndexOrder();
+    }
+
+    /** The simulator's Claude's signature for the canned second block's text, which it verifies when handed back. */
+    private static final String SECOND_SIGNATURE = dev.switchboard.simulator.ProviderSimulator.claudeSignatureOf("Second. ");
+
+    /** The last turn's two blocks reached OpenRouter as reasoning_details in index order, each with its own text and signature. */
+    private static void assertHandedBackInIndexOrder() {
+        JsonArray back = sent().getJsonArray("messages").getJsonObject(1).getJsonArray("reasoning_details");
+        assertThat(back.size()).as(back.encode()).isEqualTo(2);
+        assertThat(back.getJsonObject(0).getInteger("index")).isZero();
+        assertThat(back.getJsonObject(0).getString("text")).isEqualTo(THOUGHT);
+        assertThat(back.getJsonObject(0).getString("signature")).isEqualTo(SIGNATURE);
+        assertThat(back.getJsonObject(1).getInteger("index")).isEqualTo(1);
+        assertThat(back.getJsonObject(1).getString("text")).isEqualTo("Second. ");
+        assertThat(back.getJsonObject(1).getString("signature")).isEqualTo(SECOND_SIGNATURE);
     }
 
     /**
