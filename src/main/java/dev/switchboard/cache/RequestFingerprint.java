@@ -268,7 +268,18 @@ public final class RequestFingerprint {
      * {@code RequestFingerprintTest} holds keys made one after another, and after a failed one, to keys made alone.
      */
     private static final class Digester {
+        /**
+         * A key longer than this drops the thread's generator instead of keeping it. Jackson reuses a generator's write
+         * contexts, one a nesting level, and leaving a level does not clear its last field name: a kept generator holds
+         * the deepest key's names until a later key goes as deep again. A client nesting an unknown field ever deeper
+         * with 50,000-character names would otherwise park tens of MB on each event loop. Every name and every level
+         * (at least its two brackets) is in the bytes counted, so under the cap what a kept generator holds is under
+         * ~8 KB of names and at most ~4,000 empty contexts (Jackson's own write limit stops at 1,000 levels); a longer
+         * key pays for a fresh generator (~500 bytes), small beside its own 8 KB.
+         */
+        static final long KEEP_UP_TO_BYTES = 8 * 1024;
         private final MessageDigest sha;
+        private final DigestStream out;
         private JsonGenerator generator;
 
         Digester() {
@@ -277,13 +288,15 @@ public final class RequestFingerprint {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
+            out = new DigestStream(sha);
         }
 
         JsonGenerator start() {
             sha.reset(); // a digest an exception left half-fed must not leak into this one
+            out.count = 0;
             if (generator == null) {
                 try {
-                    generator = JSON.createGenerator(new DigestStream(sha)).setRootValueSeparator(null);
+                    generator = JSON.createGenerator(out).setRootValueSeparator(null);
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
@@ -293,20 +306,26 @@ public final class RequestFingerprint {
 
         byte[] finish() throws IOException {
             generator.flush(); // the generator's buffer into the digest
+            if (out.count > KEEP_UP_TO_BYTES) generator = null; // its contexts may hold this key's names: not kept
             return sha.digest();
         }
 
         void discard() { generator = null; }
     }
 
+    /** The generator the calling thread keeps for its next key, or null when it keeps none (tests). */
+    static JsonGenerator threadGenerator() { return DIGESTERS.get().generator; }
+
     /** Bytes straight into the digest: the canonical form is never held in memory. */
     private static final class DigestStream extends OutputStream {
         private final MessageDigest sha;
+        /** The bytes of the key being made ({@link Digester#finish} keeps the generator only for a short one). */
+        long count;
 
         DigestStream(MessageDigest sha) { this.sha = sha; }
 
-        @Override public void write(int b) { sha.update((byte) b); }
+        @Override public void write(int b) { sha.update((byte) b); count++; }
 
-        @Override public void write(byte[] b, int off, int len) { sha.update(b, off, len); }
+        @Override public void write(byte[] b, int off, int len) { sha.update(b, off, len); count += len; }
     }
 }

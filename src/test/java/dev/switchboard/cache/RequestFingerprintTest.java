@@ -117,4 +117,69 @@ class RequestFingerprintTest {
         // a fresh generator a key: ~720 bytes compiled by C1 (no escape analysis), ~500 by C2; reused: ~260 and ~50
         assertThat(perKey).as("bytes a key (%d)", sink).isLessThan(400);
     }
+
+    /**
+     * Keys pinned to the hexes of the code before the reused generator (8e53e393: a fresh {@code ObjectMapper} factory's
+     * generator a key, closed): stored entries (Redis's outlive an upgrade) stay reachable, and a change of the factory's
+     * defaults that alters a single byte hashed fails here.
+     */
+    @Test
+    void keysAreTheBytesOfTheCodeBeforeTheReusedGenerator() {
+        for (int round = 0; round < 2; round++) { // the second round on the thread's kept (or dropped) generator
+            assertThat(RequestFingerprint.exact("ns", PinnedRequests.canonical())).as("nested extras, numbers, unicode")
+                    .isEqualTo("d7da19a7031c09b38714b24b749311f1931179a776bca956093b4950fa659b0c");
+            assertThat(RequestFingerprint.exact("ns", PinnedRequests.anthropic())).as("an Anthropic body with betas")
+                    .isEqualTo("59136e7ac2a482a8039cd0e75f33f1f3eee5eda796e2243702c5567debee9cb0");
+            assertThat(RequestFingerprint.exact("ns", PinnedRequests.long20k())).as("a 20,000-character question")
+                    .isEqualTo("6fc81715fd25b87cd5917b12612c0cb430e81686f9056ad3e3ae0c1efec4502c");
+            assertThat(RequestFingerprint.exactKey("ns", PinnedRequests.canonical(), "tier=smart").hex()).as("with a variant")
+                    .isEqualTo("bd1c07f191cf083d996809478fb02b28cb560fabd818f73c99cafa3fd31cab1f");
+            assertThat(RequestFingerprint.context("ns", PinnedRequests.canonical())).as("the semantic cache's context")
+                    .isEqualTo("eac4367d52fc16df44439e3c81670f5e56e2ea54e369c8f29782386a8278cfd8");
+            assertThat(RequestFingerprint.context("ns", PinnedRequests.anthropic())).as("an Anthropic body's context")
+                    .isEqualTo("8fcf0aaf8616d4fbf00cdc1a6a05a418cc1b47ba18eaaa28fcf5f45759ff3ff9");
+        }
+    }
+
+    /** An unknown field nested {@code depth} levels deep, each level's name {@code nameChars} long. */
+    private static ChatRequest nested(int depth, int nameChars, char c) {
+        var root = JsonNodeFactory.instance.objectNode();
+        var at = root;
+        for (int i = 0; i < depth; i++) at = at.putObject(String.valueOf((char) (c + (i % 20))).repeat(nameChars));
+        at.put("leaf", 1);
+        return chat("q", Map.of("brand_new_param", root));
+    }
+
+    /**
+     * Jackson reuses a generator's write contexts, one a level, and keeps each level's last field name after leaving it:
+     * a kept generator held the deepest key's names for the thread's life (a client nesting ever deeper with 50,000-char
+     * names parked tens of MB an event loop). A key past the cap drops the generator; the next key gets a fresh one, and
+     * every key is still the key a fresh generator makes.
+     */
+    @Test
+    void aLongKeyDropsTheThreadsGeneratorAndItsNames() throws Exception {
+        ChatRequest small = chat("q", Map.of());
+        ChatRequest deep = nested(40, 5_000, 'a');
+        List<String> fresh = keysEachOnAFreshThread(List.of(() -> RequestFingerprint.exact("ns", small),
+                () -> RequestFingerprint.exact("ns", deep)));
+        assertThat(RequestFingerprint.exact("ns", small)).isEqualTo(fresh.get(0));
+        var kept = RequestFingerprint.threadGenerator();
+        assertThat(kept).as("a short key keeps the generator").isNotNull();
+        assertThat(RequestFingerprint.exact("ns", small)).isEqualTo(fresh.get(0));
+        assertThat(RequestFingerprint.threadGenerator()).as("and reuses it").isSameAs(kept);
+
+        assertThat(RequestFingerprint.exact("ns", deep)).isEqualTo(fresh.get(1));
+        assertThat(RequestFingerprint.threadGenerator()).as("a 200 KB key's names are not kept").isNull();
+        assertThat(RequestFingerprint.exact("ns", small)).isEqualTo(fresh.get(0));
+        assertThat(RequestFingerprint.threadGenerator()).as("the next key's generator is a fresh one").isNotNull().isNotSameAs(kept);
+
+        // a long key without depth (a 20,000-character question) is dropped the same way, and its key is unchanged
+        assertThat(RequestFingerprint.exact("ns", PinnedRequests.long20k())).isEqualTo("6fc81715fd25b87cd5917b12612c0cb430e81686f9056ad3e3ae0c1efec4502c");
+        assertThat(RequestFingerprint.threadGenerator()).isNull();
+        // just under the cap: kept
+        ChatRequest under = nested(4, 1_500, 'k');
+        String underKey = keysEachOnAFreshThread(List.of(() -> RequestFingerprint.exact("ns", under))).get(0);
+        assertThat(RequestFingerprint.exact("ns", under)).isEqualTo(underKey);
+        assertThat(RequestFingerprint.threadGenerator()).as("a 6 KB key keeps it").isNotNull();
+    }
 }
