@@ -383,7 +383,8 @@ final class MeteredCall {
 
     DeploymentPrices.Cost settle(Answer<?> a, Usage usage) {
         // a stored miss was priced for the cache a moment ago ({@link #storedCost}): the same answer and usage, the same cost
-        DeploymentPrices.Cost cost = a == storedAnswer && usage == storedUsage ? storedPrice : price(a, usage);
+        Stored st = stored;
+        DeploymentPrices.Cost cost = st != null && a == st.answer() && usage == st.usage() ? st.cost() : price(a, usage);
         settledAt = System.currentTimeMillis();
         // a billed failed attempt's cost was charged as it happened (billedAttempt); its tokens count for tpm here
         long tokens = usage == null ? -1 : usage.totalTokens();
@@ -416,9 +417,7 @@ final class MeteredCall {
     Long storedCost(Answer<?> a, Usage usage) {
         if (m == null) return null;
         DeploymentPrices.Cost c = price(a, usage);
-        storedAnswer = a;
-        storedUsage = usage;
-        storedPrice = c;
+        stored = new Stored(a, usage, c);
         return c.priced() ? c.nanos() : dev.switchboard.cache.CachedAnswer.UNPRICED;
     }
 
@@ -426,11 +425,13 @@ final class MeteredCall {
      * The answer and usage {@link #storedCost} priced, and their cost: {@link #settle} takes that cost for the very same
      * two objects instead of pricing them again (a stored miss through the exact cache priced its answer twice, ~1.4 % of
      * the event loop in miss mode, issue #9's (x)). Whatever else {@link #price} reads is the call's own and fixed once
-     * its answer is in (the entry that served, the tools offered).
+     * its answer is in (the entry that served, the tools offered). One record in one field: the three are set and read
+     * together, never one without the others. Null until a miss is stored.
      */
-    private Answer<?> storedAnswer;
-    private Usage storedUsage;
-    private DeploymentPrices.Cost storedPrice;
+    private Stored stored;
+
+    /** An answer {@link #storedCost} priced, its usage and their cost. */
+    private record Stored(Answer<?> answer, Usage usage, DeploymentPrices.Cost cost) {}
 
     /**
      * A call that failed returns its reservation; the tokens of a failed attempt its provider billed count for tpm

@@ -102,5 +102,14 @@ class MeteredCallTest {
         assertThat(call.settle(a, usage).nanos()).as("settled at the stored price").isEqualTo(stored);
         assertThat(call.settle(a, new dev.switchboard.model.Usage(1_000, 500, 0, 0, 0)).priced()).as("other usage: priced anew")
                 .isFalse();
+        // another answer stored replaces answer, usage and cost at once: the first is priced anew (no entry now)
+        Answer<ChatResponse> other = new Answer<>(null, "openai/gpt-4o", "primary", "miss");
+        call.storedCost(other, usage);
+        assertThat(call.settle(a, usage).priced()).as("no longer the stored answer").isFalse();
+        // the three are one record in one field: no reader can see one object's answer with another's cost
+        assertThat(java.util.Arrays.stream(MeteredCall.class.getDeclaredFields())
+                .filter(f -> f.getType() == Answer.class || f.getType() == dev.switchboard.model.Usage.class
+                        || f.getType() == DeploymentPrices.Cost.class)
+                .map(java.lang.reflect.Field::getName)).as("stored state in plain fields").isEmpty();
     }
 }
