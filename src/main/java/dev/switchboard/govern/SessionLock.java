@@ -47,8 +47,10 @@ final class SessionLock {
      * heartbeat waits behind {@code SharedBudgets}' monitor and runs a transaction of statements of up to 10 s each, so
      * it alone could leave the connection silent past {@link #SILENT_MILLIS} and a live gateway lost its lock (review).
      * A whole process stalled (a GC pause, SIGSTOP) for less than {@code SILENT_MILLIS - KEEP_ALIVE_MILLIS} keeps it.
+     * Not under 2 s with the suite's shorter bound: a touch every second, a round trip under this object's monitor, held
+     * up the renewals through a store 300 ms away (GrantFencePostgresIT.aSlowStoreDelaysCallsAndRefusesNone).
      */
-    static final long KEEP_ALIVE_MILLIS = SILENT_MILLIS / 5;
+    static final long KEEP_ALIVE_MILLIS = Math.max(2_000, SILENT_MILLIS / 5);
     /** Touches the lock's connection every {@link #KEEP_ALIVE_MILLIS}; started with the first connection, ended by close. */
     private volatile java.util.concurrent.ScheduledExecutorService keeper;
 
