@@ -566,7 +566,10 @@ public final class LoadGen {
         if (!trace.isEmpty()) {
             // --trace FILE: each measured request's intended send time (epoch microseconds) and latency (microseconds),
             // to line up the slow ones with a JFR recording of the gateway (GC pauses, its threads' activity)
-            long epochOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+            // (Instant.now(): microseconds, so the times line up with a trace of the kernel's monotonic clock, which
+            // System.nanoTime reads, to a few microseconds; currentTimeMillis left up to 1 ms of offset)
+            java.time.Instant now = java.time.Instant.now();
+            long epochOffsetNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
             try (var out = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(java.nio.file.Path.of(trace)))) {
                 for (int i = 0; i < n; i++) out.println((stats.sentAt[i] + epochOffsetNanos) / 1000 + " " + stats.latency[i] / 1000);
             }

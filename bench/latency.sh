@@ -12,7 +12,9 @@
 #   stays on BENCH_SIMULATOR_TRANSPORT so the direct column does not change), LAT_TRACE=DIR (each run's latencies by intended send
 #   time into DIR, and a JFR recording of the gateway during each gateway run, lined up by bench/tail-summary.py:
 #   DIR/<column>-<rate>-r<round>.{txt,jfr,summary}; the recording costs the gateway's core some CPU; LAT_JFR=0 keeps
-#   the latencies only). Each line also gives the CPU seconds the generator (JVM start included), the gateway and
+#   the latencies only; LAT_SCHED=1: also the kernel's record of what ran on the gateway's core during each gateway
+#   run, `perf record -e sched:sched_switch`, and the gateway's young pauses in DIR/gc.log, lined up by
+#   bench/tail-sched.py into DIR/<column>-<rate>-r<round>.sched-summary; use with LAT_JFR=0). Each line also gives the CPU seconds the generator (JVM start included), the gateway and
 #   the simulator used during that run, and the load average.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,6 +42,7 @@ gw_pin=(taskset -c 0) load_pin=(taskset -c 1)
   --transport "${BENCH_SIMULATOR_TRANSPORT:-epoll}" >"$work/sim.log" 2>&1 & pids+=($!)
 sim=$!
 read -r -a gw_opts <<<"$(switchboard_jvm_opts "${LAT_JAVA_OPTS:-}" "$("${gw_pin[@]}" nproc)")"
+[ -z "$TRACE" ] || [ "${LAT_SCHED:-0}" = 0 ] || gw_opts+=("-Xlog:gc:file=$TRACE/gc.log:timenanos")
 echo "gateway JVM options: ${gw_opts[*]} ${LAT_JAVA_OPTS:-}"
 "${gw_pin[@]}" "$J" "${gw_opts[@]}" ${LAT_JAVA_OPTS:-} -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 \
   --port "$GW" --event-loops 1 >"$work/gw.log" 2>&1 &
@@ -73,6 +76,11 @@ run() { # name url model auth rate
     filename="$TRACE/$name.jfr" 'jdk.ExecutionSample#period=1ms' 'jdk.NativeMethodSample#period=1ms' \
     'jdk.SafepointBegin#enabled=true' 'jdk.SafepointBegin#threshold=0ms' 'jdk.ThreadPark#threshold=1ms' \
     'jdk.JavaMonitorEnter#threshold=1ms' >/dev/null
+  local perf=""
+  if [ -n "$TRACE" ] && [ "$1" = gateway ] && [ "${LAT_SCHED:-0}" != 0 ]; then
+    "${load_pin[@]}" perf record -q -m 8M -e sched:sched_switch -k CLOCK_MONOTONIC -C 0 -o "$TRACE/$name.sched" 2>/dev/null &
+    perf=$!
+  fi
   g0=$(ticks "$gw"); s0=$(ticks "$sim")
   out=$(/usr/bin/time -f 'GENCPU %U %S' "${load_pin[@]}" "$J" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms256m -Xmx256m \
     -cp "$work/lg$gi" LoadGen rate --url "$2" --auth "$4" \
@@ -87,6 +95,12 @@ run() { # name url model auth rate
     "$(awk -v a="$g0" -v b="$(ticks "$gw")" 'BEGIN {printf "%.2f", (b - a) / 100}')" \
     "$(awk -v a="$s0" -v b="$(ticks "$sim")" 'BEGIN {printf "%.2f", (b - a) / 100}')" "$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$r" >>"$work/results.txt"
+  if [ -n "$perf" ]; then
+    kill -TERM "$perf"; wait "$perf" || true
+    for t in /proc/"$gw"/task/*; do echo "${t##*/} $(cat "$t/comm")"; done >"$TRACE/$name.tids"
+    python3 "$here/tail-sched.py" "$TRACE/$name.txt" "$TRACE/$name.sched" "$TRACE/gc.log" "$TRACE/$name.tids" \
+      >"$TRACE/$name.sched-summary" 2>&1 || true
+  fi
   if [ -n "$TRACE" ] && [ "$1" = gateway ] && [ "${LAT_JFR:-1}" != 0 ]; then
     "$JAVA_HOME/bin/jcmd" "$gw" JFR.stop name=lat >/dev/null
     python3 "$here/tail-summary.py" "$TRACE/$name.jfr" "$TRACE/$name.txt" >"$TRACE/$name.summary" 2>&1 || true

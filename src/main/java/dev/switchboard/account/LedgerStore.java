@@ -61,7 +61,7 @@ final class LedgerStore {
 
     private List<SpendRecord> insertLocked(List<SpendLedger.Entry> entries) {
         return db.transaction(c -> {
-            try (SparseInsert ps = new SparseInsert(c, "spend_logs", ALL_COLUMNS, UPSERT);
+            try (SparseInsert ps = SparseInsert.sharingTheCore(db.kind() == Database.Kind.SQLITE, c, "spend_logs", ALL_COLUMNS, UPSERT);
                  PreparedStatement tags = c.prepareStatement(INSERT_TAG)) {
                 boolean tagged = false;
                 List<SpendRecord> rows = new java.util.ArrayList<>(entries.size());
@@ -82,7 +82,9 @@ final class LedgerStore {
                 int[] added = ps.execute();
                 if (tagged) tags.executeBatch();
                 List<SpendRecord> inserted = inserted(rows, added);
+                Thread.yield(); // the rollups and the commit are the batch's last long piece (SparseInsert says why)
                 RollupWriter.add(c, inserted);
+                Thread.yield(); // and then the commit
                 return inserted;
             }
         });

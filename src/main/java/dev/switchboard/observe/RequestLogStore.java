@@ -55,7 +55,7 @@ public final class RequestLogStore {
 
     private void insertLocked(List<RequestLogEntry> rows) {
         db.transaction(c -> {
-            try (SparseInsert ps = new SparseInsert(c, "spend_logs", INSERT_COLUMNS, UPSERT)) {
+            try (SparseInsert ps = SparseInsert.sharingTheCore(db.kind() == Database.Kind.SQLITE, c, "spend_logs", INSERT_COLUMNS, UPSERT)) {
                 for (RequestLogEntry r : rows) bind(ps, r);
                 ps.execute();
             }

@@ -16,9 +16,22 @@ import java.util.List;
  *
  * <p>Use: for each row, its values in column order ({@link #text}, {@link #number}, {@link #flag}), then {@link #add};
  * then {@link #execute} once. Not thread-safe; one instance per batch.
+ *
+ * <p>On SQLite ({@link #sharingTheCore}) the statements run every {@value #SHARE_ROWS} rows and the writer then offers
+ * its core ({@link Thread#yield}): SQLite runs on the writer's own thread, and a pinned gateway's writers share the
+ * event loop's core. A 512-row ledger batch was ~5 ms of that core in one go, and an event loop woken meanwhile waited
+ * for the writer's time slice to end: at 10,000 req/s three in four requests over 1 ms were sent during such a batch
+ * (docs/architecture.md, "The ledger writer's batches and the 10,000 req/s p99"). With nothing else waiting for the
+ * core the yield returns at once.
  */
 public final class SparseInsert implements AutoCloseable {
     private static final int TEXT = 1, LONG = 2, INT = 3, BOOL = 4;
+    /**
+     * Rows run between two offers of the core, when sharing it: ~0.1-0.3 ms of a writer's time on the VM measured. At
+     * 16 the writer was switched out three times as often as at 32, and the switches cost it ~25 % more CPU a row
+     * (~13 µs against ~10.5) for no fewer slow requests.
+     */
+    static final int SHARE_ROWS = 32;
 
     private final Connection c;
     private final String table;
@@ -32,13 +45,20 @@ public final class SparseInsert implements AutoCloseable {
     private final List<Group> groups = new ArrayList<>(2);
     private Group last;
     private final IntList order = new IntList(); // each row's group, in the order rows were added
+    private final int runEvery;
+    private int unrun; // rows added since the statements last ran
 
     /**
      * @param columns the table's columns, in the order values are given
      * @param tail    what follows the VALUES list (e.g. {@code ON CONFLICT DO NOTHING}), or ""
      */
     public SparseInsert(Connection c, String table, String[] columns, String tail) {
+        this(c, table, columns, tail, Integer.MAX_VALUE);
+    }
+
+    private SparseInsert(Connection c, String table, String[] columns, String tail, int runEvery) {
         if (columns.length > 64) throw new IllegalArgumentException("at most 64 columns");
+        this.runEvery = runEvery;
         this.c = c;
         this.table = table;
         this.columns = columns;
@@ -46,6 +66,15 @@ public final class SparseInsert implements AutoCloseable {
         this.kinds = new int[columns.length];
         this.numbers = new long[columns.length];
         this.texts = new String[columns.length];
+    }
+
+    /**
+     * A batch whose statements run every {@value #SHARE_ROWS} rows, each run followed by {@link Thread#yield}, when
+     * {@code share} (the database runs inside the gateway's process: SQLite); else the plain batch, run once by
+     * {@link #execute} (PostgreSQL: one round trip).
+     */
+    public static SparseInsert sharingTheCore(boolean share, Connection c, String table, String[] columns, String tail) {
+        return new SparseInsert(c, table, columns, tail, share ? SHARE_ROWS : Integer.MAX_VALUE);
     }
 
     public SparseInsert text(String v) {
@@ -121,8 +150,25 @@ public final class SparseInsert implements AutoCloseable {
         }
         ps.addBatch();
         g.rows++;
+        g.unrun++;
         order.add(g.index);
         at = 0;
+        if (++unrun >= runEvery) {
+            runAdded();
+            Thread.yield();
+        }
+    }
+
+    /** Runs each group's rows added since its last run, keeping their counts in order. */
+    private void runAdded() throws SQLException {
+        for (Group g : groups) {
+            if (g.unrun == 0) continue;
+            int[] gc = g.ps.executeBatch();
+            if (gc.length == g.unrun) for (int v : gc) g.counts.add(v);
+            else g.countsLost = true; // fewer counts than rows: none per row (as executeBatch says)
+            g.unrun = 0;
+        }
+        unrun = 0;
     }
 
     /**
@@ -131,15 +177,13 @@ public final class SparseInsert implements AutoCloseable {
      * @return each row's update count, in the order the rows were added (as {@code executeBatch} gives them)
      */
     public int[] execute() throws SQLException {
-        int[][] counts = new int[groups.size()][];
-        for (Group g : groups) counts[g.index] = g.ps.executeBatch();
+        runAdded();
         int[] out = new int[order.size];
         int[] next = new int[groups.size()];
         for (int i = 0; i < out.length; i++) {
-            int g = order.values[i];
-            int[] gc = counts[g];
+            Group g = groups.get(order.values[i]);
             // a driver may report fewer counts than rows (none per row): say so as executeBatch does
-            out[i] = gc.length == groups.get(g).rows ? gc[next[g]++] : java.sql.Statement.SUCCESS_NO_INFO;
+            out[i] = g.countsLost ? java.sql.Statement.SUCCESS_NO_INFO : g.counts.values[next[g.index]++];
         }
         return out;
     }
@@ -180,6 +224,9 @@ public final class SparseInsert implements AutoCloseable {
         final long filled;
         final PreparedStatement ps;
         int rows;
+        int unrun;
+        final IntList counts = new IntList();
+        boolean countsLost;
 
         Group(int index, long filled, PreparedStatement ps) {
             this.index = index;

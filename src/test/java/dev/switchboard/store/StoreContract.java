@@ -63,6 +63,58 @@ abstract class StoreContract {
                 "e|null|null|true|-1");
     }
 
+    /**
+     * On SQLite the writers' batches run in pieces of {@link SparseInsert#SHARE_ROWS} rows, the core offered between
+     * them: rows run before {@code execute}, and the counts still come back whole and in the rows' order across the
+     * pieces and the NULL-shape groups.
+     */
+    @Test
+    void aSparseInsertSharingTheCoreRunsInPiecesAndKeepsTheCountsInOrder() throws Exception {
+        Database db = open();
+        int rows = SparseInsert.SHARE_ROWS * 2 + 5;
+        for (boolean share : new boolean[] {true, false}) {
+            String table = "sparse_share_" + share;
+            List<Object> seen = db.transaction(c -> {
+                try (var s = c.createStatement()) {
+                    s.execute("CREATE TABLE " + table + " (id VARCHAR(8) NOT NULL PRIMARY KEY, n BIGINT)");
+                }
+                List<Object> out = new ArrayList<>();
+                try (SparseInsert ins = SparseInsert.sharingTheCore(share, c, table, new String[] {"id", "n"}, "ON CONFLICT DO NOTHING")) {
+                    for (int i = 0; i < rows; i++) {
+                        // two NULL shapes interleaved, and row 0 again in the last piece (counted 0, in its place)
+                        String id = i == rows - 2 ? "r0" : "r" + i;
+                        ins.text(id).number(i % 3 == 0 ? null : (Long) (long) i).add();
+                        if (i == SparseInsert.SHARE_ROWS - 1) out.add(count(c, table));
+                    }
+                    out.add(count(c, table));
+                    out.add(ins.execute());
+                    out.add(count(c, table));
+                }
+                return out;
+            });
+            int[] expected = new int[rows];
+            java.util.Arrays.fill(expected, 1);
+            expected[rows - 2] = 0;
+            if (share) {
+                assertThat(seen.get(0)).as("rows in the table once a piece is added").isEqualTo(SparseInsert.SHARE_ROWS);
+                assertThat(seen.get(1)).isEqualTo(SparseInsert.SHARE_ROWS * 2);
+            } else {
+                assertThat(seen.get(0)).as("nothing runs before execute").isEqualTo(0);
+                assertThat(seen.get(1)).isEqualTo(0);
+            }
+            if (kind() == Database.Kind.SQLITE) assertThat((int[]) seen.get(2)).containsExactly(expected);
+            else assertThat((int[]) seen.get(2)).hasSize(rows);
+            assertThat(seen.get(3)).isEqualTo(rows - 1);
+        }
+    }
+
+    private static int count(java.sql.Connection c, String table) throws java.sql.SQLException {
+        try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     @Test
     void theMigrationsCreateTheSchemaOnceAndASecondOpenKeepsTheData() throws Exception {
         Database db = open();
