@@ -194,10 +194,12 @@ public final class UpstreamHttp {
 
     /**
      * A copy of a deployment's fixed headers whose ASCII names and values are Vert.x's pre-hashed form (Netty's
-     * {@code AsciiString}, made once per deployment): every call copies them into the request's map and then into
-     * Netty's, hashing each String name twice, and writes each String value char by char (~0.7 % of a non-stream
-     * request's event loop, bench/profile.sh 2026-12-07); an {@code AsciiString} keeps its hash and is written as its
-     * bytes. A name or value with a non-ASCII character stays the String it was (the same bytes reach the wire either way).
+     * {@code AsciiString}, made once per deployment). Every call copies them into the request's own map with
+     * {@code setAll}, which re-hashed each String name; with these forms that copy reuses their hashes (~0.6 % of a
+     * non-stream request's event loop, bench/profile.sh 2026-12-07). It saves that copy only: Vert.x 5.0.7 hands the
+     * map to Netty's headers as Strings ({@code Http1xClientConnection.createRequest}), so Netty still hashes each name
+     * and writes each value by chars (docs/architecture.md, "Pre-hashed upstream headers kept"). A name or value with
+     * a non-ASCII character stays the String it was (the same bytes reach the wire either way).
      */
     public static MultiMap prehashed(MultiMap headers) {
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
