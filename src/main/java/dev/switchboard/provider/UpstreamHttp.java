@@ -193,6 +193,26 @@ public final class UpstreamHttp {
     }
 
     /**
+     * A copy of a deployment's fixed headers whose ASCII names and values are Vert.x's pre-hashed form (Netty's
+     * {@code AsciiString}, made once per deployment). Every call copies them into the request's own map with
+     * {@code setAll}, which re-hashed each String name; with these forms that copy reuses their hashes (~0.6 % of a
+     * non-stream request's event loop, bench/profile.sh 2026-12-07). It saves that copy only: Vert.x 5.0.7 hands the
+     * map to Netty's headers as Strings ({@code Http1xClientConnection.createRequest}), so Netty still hashes each name
+     * and writes each value by chars (docs/architecture.md, "Pre-hashed upstream headers kept"). A name or value with
+     * a non-ASCII character stays the String it was (the same bytes reach the wire either way).
+     */
+    public static MultiMap prehashed(MultiMap headers) {
+        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+        for (java.util.Map.Entry<String, String> e : headers) out.add(ascii(e.getKey()), ascii(e.getValue()));
+        return out;
+    }
+
+    private static CharSequence ascii(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return s;
+        return io.vertx.core.http.HttpHeaders.createOptimized(s);
+    }
+
+    /**
      * Sends a request and completes with the response once its status line and headers arrived; the body is
      * not read yet. {@code headers} are only read (a deployment may pass the same map to every call); the
      * Content-Length is the body's. {@code idleTimeout} bounds the time until the answer's head arrives and, for a body read by

@@ -99,8 +99,11 @@ class DrainCutIT {
                 "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"slow\"}]}");
              Socket anthropic = RawPost.open(gw, "/v1/messages",
                 "{\"model\":\"claude\",\"max_tokens\":100,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"slow\"}]}")) {
+            // both calls have reached the upstream, which answers neither: received() records a request only once its
+            // answer begins (after the slow first byte), so waiting on it waited out the whole 10 s deadline every run
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (gw.simulator.received().size() < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+            while (gw.simulator.arrivals() < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(gw.simulator.arrivals()).as("both calls at the upstream before the stop").isEqualTo(2);
             var closing = gw.server.close(Duration.ofSeconds(4));
             String openaiAnswer = readToEnd(openai);
             String anthropicAnswer = readToEnd(anthropic);
@@ -144,7 +147,10 @@ class DrainCutIT {
         try (Socket openai = RawPost.open(gw, "/v1/chat/completions",
                 "{\"model\":\"gpt\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"late\"}]}")) {
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (gw.simulator.received().isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+            // the request has reached the upstream (received() records it only as its answer begins, 1.5 s later)
+            while (gw.simulator.arrivals() < 1 && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(gw.simulator.arrivals()).as("the call at the upstream before the stop").isEqualTo(1);
+            assertThat(gw.simulator.received()).as("its answer not begun").isEmpty();
             var closing = gw.server.close(Duration.ofSeconds(6)); // the stop begins before the stream's head
             String answer = readToEnd(openai);
             assertThat(answer).as("the late stream's end").startsWith("HTTP/1.1 200").contains("data: ")

@@ -163,20 +163,26 @@ abstract class SharedBudgetsContract {
     void aNewPeriodStartsWithTheWholeBudgetForEveryGateway() throws Exception {
         try (TestGateway a = TestGateway.start(yaml("")); TestGateway b = TestGateway.start(yaml(""))) {
             Admin admin = new Admin(a);
-            // periods of 10 s: long enough for the key's sync to B and a few calls in one (about 3 s), short enough to wait
-            // for the next (the class's longest wait: it was 20 s periods, ~30 s a run). LiteLLM's 10s resets at :00, :10,
-            // :20 ..., so the key is made just after one of them to have nearly a whole first period
-            BudgetsIT.justAfterABoundaryOf(10);
+            // periods of 10 s, short enough to wait for the next (the class's longest wait: it was 20 s periods, ~30 s a
+            // run). LiteLLM's 10s resets at :00, :10, :20 ...: the key is made and taken in by B first, then the first
+            // period's three calls (a few hundred ms) go out at once when at least 4 s of the period are left, else just
+            // after the next boundary. Before, the key was made just after a boundary (a wait of 5 s on average) and the
+            // test then waited out nearly the whole period
             JsonObject k = admin.generate(new JsonObject().put("key_alias", "per-period").put("max_budget", 0.01)
                     .put("budget_duration", "10s"));
             String key = k.getString("key");
             awaitKnown(b, key);
+            long left = 10_000 - System.currentTimeMillis() % 10_000;
+            System.out.printf("%s, a new period: the key known to B with %d ms of its first period left%n", getClass().getSimpleName(), left);
+            if (left < 4_000) Thread.sleep(left + 50);
+            long periodEnd = (System.currentTimeMillis() / 10_000 + 1) * 10_000;
             assertThat(Http.post(a.v1() + "/chat/completions", key, BODY).statusCode()).isEqualTo(200);
             assertThat(Http.post(a.v1() + "/chat/completions", key, BODY).statusCode()).isEqualTo(200);
             assertThat(Http.post(b.v1() + "/chat/completions", key, BODY).statusCode()).as("this period is spent").isEqualTo(400);
 
             java.time.Instant reset = java.time.Instant.parse(admin.info(key).getString("budget_reset_at"));
             assertThat(reset.toEpochMilli() % 10_000).as("a boundary of LiteLLM's schedule").isZero();
+            assertThat(reset.toEpochMilli()).as("the first period's calls all in the period they began in").isEqualTo(periodEnd);
             Thread.sleep(Math.max(0, java.time.Duration.between(java.time.Instant.now(), reset).toMillis()) + 200);
             // the next period: B first (A's grant of the last one is given up at A's next heartbeat), then A, then no more
             HttpResponse<String> onB = Http.post(b.v1() + "/chat/completions", key, BODY);

@@ -67,4 +67,40 @@ class MeteredCallTest {
         assertThatThrownBy(() -> call.fail(down)).isSameAs(boom);
         assertThat(f.cause()).isSameAs(down);
     }
+
+    /**
+     * A stored miss is priced once: the cost the exact cache keeps with the answer ({@link MeteredCall#storedCost}) is the
+     * one the ledger row and the budget get when the call settles a moment later, for the same answer and usage, even when
+     * the prices moved in between (here the router let the name go); another answer or usage is priced anew.
+     */
+    @Test
+    void aStoredMissIsPricedOnceAndSettledAtThatPrice() {
+        DeploymentPrices prices = new DeploymentPrices(dev.switchboard.account.PriceCatalog.bundled(), List.of());
+        dev.switchboard.config.Deployment made = new dev.switchboard.config.Deployment("openai/gpt-4o", "openai", "gpt-4o",
+                null, null, null, null, null, Map.of(), new java.util.HashMap<>(), new java.util.HashMap<>(), 3);
+        dev.switchboard.route.Target t = new dev.switchboard.route.Target(made, new dev.switchboard.provider.Provider() {
+            @Override
+            public Future<ChatResponse> chat(dev.switchboard.model.ChatRequest r, dev.switchboard.provider.CallOptions o) {
+                return Future.failedFuture("not called");
+            }
+
+            @Override
+            public Future<dev.switchboard.model.ChatStream> stream(dev.switchboard.model.ChatRequest r,
+                                                                   dev.switchboard.provider.CallOptions o) {
+                return Future.failedFuture("not called");
+            }
+        });
+        prices.add(t);
+        Metering metering = new Metering(null, prices, null, null, null);
+        CallContext ctx = new CallContext("req_s", Caller.ANONYMOUS, System.nanoTime(), Map.of());
+        MeteredCall call = new MeteredCall(metering, ctx, "m", null, List.of(), "chat", Admission.NONE, provider -> 1);
+        Answer<ChatResponse> a = new Answer<>(null, "openai/gpt-4o", "primary", "miss");
+        dev.switchboard.model.Usage usage = new dev.switchboard.model.Usage(1_000, 500, 0, 0, 0);
+        Long stored = call.storedCost(a, usage);
+        assertThat(stored).isPositive();
+        prices.gone(t); // the prices move before the call settles
+        assertThat(call.settle(a, usage).nanos()).as("settled at the stored price").isEqualTo(stored);
+        assertThat(call.settle(a, new dev.switchboard.model.Usage(1_000, 500, 0, 0, 0)).priced()).as("other usage: priced anew")
+                .isFalse();
+    }
 }

@@ -60,8 +60,8 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.streamTimeout = d.streamIdleTimeout();
         this.responsesApi = flavor.prefix().equals("openai");
         MultiMap base = UpstreamHttp.baseHeaders(d.headers(), "authorization", secret == null ? null : "Bearer " + secret);
-        this.jsonHeaders = MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "application/json");
-        this.streamHeaders = MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "text/event-stream");
+        this.jsonHeaders = UpstreamHttp.prehashed(MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "application/json"));
+        this.streamHeaders = UpstreamHttp.prehashed(MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "text/event-stream"));
     }
 
     private MultiMap headers(String accept) {
