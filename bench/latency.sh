@@ -13,7 +13,7 @@
 #   time into DIR, and a JFR recording of the gateway during each gateway run, lined up by bench/tail-summary.py:
 #   DIR/<column>-<rate>-r<round>.{txt,jfr,summary}; the recording costs the gateway's core some CPU; LAT_JFR=0 keeps
 #   the latencies only; LAT_SCHED=1: also the kernel's record of what ran on the gateway's core during each gateway
-#   run, `perf record -e sched:sched_switch`, and the gateway's young pauses in DIR/gc.log, lined up by
+#   run, `perf record -e sched:sched_switch`, and the gateway's GC pauses (young and full) in DIR/gc.log, lined up by
 #   bench/tail-sched.py into DIR/<column>-<rate>-r<round>.sched-summary; use with LAT_JFR=0). Each line also gives the CPU seconds the generator (JVM start included), the gateway and
 #   the simulator used during that run, and the load average.
 set -euo pipefail
@@ -96,7 +96,7 @@ run() { # name url model auth rate
     "$(awk -v a="$s0" -v b="$(ticks "$sim")" 'BEGIN {printf "%.2f", (b - a) / 100}')" "$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$r" >>"$work/results.txt"
   if [ -n "$perf" ]; then
-    kill -TERM "$perf"; wait "$perf" || true
+    kill -TERM "$perf" 2>/dev/null || true; wait "$perf" || true
     for t in /proc/"$gw"/task/*; do echo "${t##*/} $(cat "$t/comm")"; done >"$TRACE/$name.tids"
     python3 "$here/tail-sched.py" "$TRACE/$name.txt" "$TRACE/$name.sched" "$TRACE/gc.log" "$TRACE/$name.tids" \
       >"$TRACE/$name.sched-summary" 2>&1 || true

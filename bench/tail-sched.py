@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Lines up the slowest 1 % of requests (LoadGen --trace) with what ran on the gateway's core, from the kernel's own
-record of it (perf record -e sched:sched_switch -k CLOCK_MONOTONIC -C <core>), and with the young pauses of a GC log
+record of it (perf record -e sched:sched_switch -k CLOCK_MONOTONIC -C <core>), and with the pauses (young and full) of a GC log
 written with the timenanos decorator (-Xlog:gc:file=F:timenanos). Unlike JFR's samples this sees every thread and
 process that took the core, to the microsecond, and costs the gateway nothing measurable.
 
@@ -8,7 +8,7 @@ process that took the core, to the microsecond, and costs the gateway nothing me
 
 A request is delayed by its core only while the core stays busy from its arrival until it is served, so each slow
 request is put in the busy period (the core never idle for IDLE_US) that its send time falls in, and the busy period is
-named for the first of: a young pause in it; another thread of the gateway on the core for more than OTHER_US in it
+named for the first of: a GC pause (young or full) in it; another thread of the gateway on the core for more than OTHER_US in it
 (the ledger writer, the request log, the JIT...); another process; else the event loop alone (queueing behind its own
 work). Needs `perf` and JAVA_HOME unused; LoadGen's times are epoch microseconds, turned to the monotonic clock here."""
 import bisect, collections, re, subprocess, sys, time
@@ -68,7 +68,7 @@ def group(tid, comm):
 pauses = []  # (start_us, end_us, ms)
 if gc_file:
     for l in open(gc_file):
-        m = re.match(r"^\[(\d+)ns\].*Pause Young.* ([\d.]+)ms$", l.strip())
+        m = re.match(r"^\[(\d+)ns\].*Pause (?:Young|Full).* ([\d.]+)ms$", l.strip())
         if m:
             end = int(m.group(1)) / 1000.0
             d = float(m.group(2)) * 1000
@@ -88,7 +88,7 @@ for g, v in share.most_common(14):
 if gc_file:
     ds = sorted(p[2] for p in pauses)
     if ds:
-        print(f"young pauses in the span: {len(ds)}, median {ds[len(ds)//2]:.2f} ms, max {ds[-1]:.2f} ms, total {sum(ds):.1f} ms")
+        print(f"GC pauses (young and full) in the span: {len(ds)}, median {ds[len(ds)//2]:.2f} ms, max {ds[-1]:.2f} ms, total {sum(ds):.1f} ms")
 
 # busy periods: runs of non-idle intervals, broken by an idle interval of IDLE_US or more
 periods = []  # [start, end, Counter(group -> us)]
@@ -123,7 +123,7 @@ for t, lat in slow:
     # a pause the request overlapped, or one in the busy period it arrived in
     p = pause_in(t, end) or (per and pause_in(per[0], t))
     if p:
-        k = "in a young pause" if p[1] > t else "after a young pause, the core busy since"
+        k = "in a GC pause" if p[1] > t else "after a GC pause, the core busy since"
         cause[k] += 1
         d = (t - p[1]) / 1000
         since_pause["overlapped it" if d < 0 else "<1 ms after" if d < 1 else "1-2 ms after" if d < 2 else "2-5 ms after" if d < 5 else ">=5 ms after"] += 1
@@ -133,8 +133,10 @@ for t, lat in slow:
         continue
     lens[int((per[1] - per[0]) / 1000)] += 1
     others = [(v, g) for g, v in per[2].items() if g not in ("event loop",) and v >= OTHER_US]
-    if others:
-        v, g = max(others)
+    # the gateway's own threads first (as the docstring says), then other processes; the largest within each
+    ours = [o for o in others if not o[1].startswith("other processes")]
+    if ours or others:
+        v, g = max(ours or others)
         cause[f"busy period with {g} on the core"] += 1
     else:
         cause["busy period of the event loop alone"] += 1

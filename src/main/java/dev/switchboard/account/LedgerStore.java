@@ -1,5 +1,6 @@
 package dev.switchboard.account;
 
+import dev.switchboard.store.CoreShare;
 import dev.switchboard.store.Database;
 import dev.switchboard.store.LogColumns;
 import dev.switchboard.store.SparseInsert;
@@ -51,17 +52,29 @@ final class LedgerStore {
 
     /** @return the rows the batch added (a row written before, by a batch retried after a lost commit, is not) */
     List<SpendRecord> insert(List<SpendLedger.Entry> entries) {
+        return insert(entries, CoreShare.NEVER);
+    }
+
+    /** Whether the writers share the gateway's process, and so its core, with the database (SQLite). */
+    boolean sharesTheCore() { return db.kind() == Database.Kind.SQLITE; }
+
+    /**
+     * @param pace when the writer offers its core between pieces of the batch ({@link CoreShare}; never on PostgreSQL)
+     * @return the rows the batch added (a row written before, by a batch retried after a lost commit, is not)
+     */
+    List<SpendRecord> insert(List<SpendLedger.Entry> entries, CoreShare pace) {
+        if (!sharesTheCore()) pace = CoreShare.NEVER; // PostgreSQL keeps one batch, and no yield in its transaction
         db.spendRowsLock().lock(); // the request log's writer upserts these rows too (Database.spendRowsLock)
         try {
-            return insertLocked(entries);
+            return insertLocked(entries, pace);
         } finally {
             db.spendRowsLock().unlock();
         }
     }
 
-    private List<SpendRecord> insertLocked(List<SpendLedger.Entry> entries) {
+    private List<SpendRecord> insertLocked(List<SpendLedger.Entry> entries, CoreShare pace) {
         return db.transaction(c -> {
-            try (SparseInsert ps = SparseInsert.sharingTheCore(db.kind() == Database.Kind.SQLITE, c, "spend_logs", ALL_COLUMNS, UPSERT);
+            try (SparseInsert ps = SparseInsert.sharingTheCore(pace, c, "spend_logs", ALL_COLUMNS, UPSERT);
                  PreparedStatement tags = c.prepareStatement(INSERT_TAG)) {
                 boolean tagged = false;
                 List<SpendRecord> rows = new java.util.ArrayList<>(entries.size());
@@ -82,9 +95,9 @@ final class LedgerStore {
                 int[] added = ps.execute();
                 if (tagged) tags.executeBatch();
                 List<SpendRecord> inserted = inserted(rows, added);
-                Thread.yield(); // the rollups and the commit are the batch's last long piece (SparseInsert says why)
+                pace.offer(); // the rollups and the commit are the batch's last long pieces (CoreShare says when)
                 RollupWriter.add(c, inserted);
-                Thread.yield(); // and then the commit
+                pace.offer(); // and then the commit
                 return inserted;
             }
         });

@@ -1,5 +1,6 @@
 package dev.switchboard.account;
 
+import dev.switchboard.store.CoreShare;
 import dev.switchboard.store.Database;
 import dev.switchboard.store.JoinableRow;
 import dev.switchboard.store.LogColumns;
@@ -44,11 +45,17 @@ public final class SpendLedger implements AutoCloseable {
     static final int WAKE_AT = 512;
     static final int MAX_LOG_PARTS = 50_000;
     /**
-     * Rows taken between two offers of the writer's core ({@link Thread#yield}; a power of two). A pinned gateway's
-     * writer shares the event loop's core, and a 512-row take held it for 1-3 ms in one go (docs/architecture.md, "The
-     * ledger writer's batches and the 10,000 req/s p99"); with nothing else waiting for the core the yield returns at once.
+     * Rows taken between two checks of whether the writer should offer its core ({@link CoreShare}; a power of two).
+     * A pinned gateway's writer shares the event loop's core on SQLite, and a 512-row take held it for 1-3 ms in one go
+     * (docs/architecture.md, "The ledger writer's batches and the 10,000 req/s p99").
      */
     static final int YIELD_ROWS = 32;
+    /**
+     * Queued rows past which the writer is behind and keeps its core ({@link CoreShare}): twice what wakes it. At
+     * saturation a writer offering its core gets a fraction of its turn and its queue (the requests' objects it keeps
+     * alive) grew ~16 MB/s until a Full GC (docs/architecture.md, the thirty-second session's ledger writer section).
+     */
+    static final int BEHIND_AT = 2 * WAKE_AT;
 
     private final LedgerStore store;
     private final long flushMillis;
@@ -65,11 +72,16 @@ public final class SpendLedger implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closed;
     private long failingSince;
+    /** The batch being written is a catch-up batch (a second one in a round, rows kept from a failed one, or a long queue). */
+    private boolean catchingUp;
+    /** When the writer offers its core (SQLite only; not while behind); used under {@link #writing}. */
+    private final CoreShare pace;
     /** Told of each batch's new rows once committed, on the writer's thread (the shared budgets' grants); or null. */
     private volatile java.util.function.Consumer<List<SpendRecord>> onWritten;
 
     public SpendLedger(Database db, long flushMillis) {
         this.store = new LedgerStore(db);
+        this.pace = CoreShare.of(store.sharesTheCore(), () -> behind(catchingUp, queued.get()));
         this.flushMillis = flushMillis;
         this.writer = Thread.ofPlatform().daemon().name("switchboard-ledger").unstarted(this::run);
         writer.start();
@@ -187,6 +199,34 @@ public final class SpendLedger implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the writer is behind, and so keeps its core: it is writing a catch-up batch (a second batch in one
+     * round, or rows kept from a failed one) or more than {@link #BEHIND_AT} rows wait.
+     */
+    static boolean behind(boolean catchingUp, long queued) {
+        return catchingUp || queued > BEHIND_AT;
+    }
+
+    /** Runs {@code r} holding the writer out (tests: rows queued with no round started meanwhile). */
+    void holdWriterForTest(Runnable r) {
+        writing.lock();
+        try {
+            r.run();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** How often the writer has offered its core (tests). */
+    long coreOffers() {
+        writing.lock();
+        try {
+            return pace.offers();
+        } finally {
+            writing.unlock();
+        }
+    }
+
     /** Rows queued and not yet written. */
     public long pending() { return queued.get() + retry.size(); }
 
@@ -243,6 +283,8 @@ public final class SpendLedger implements AutoCloseable {
     private boolean writeAll(int leave) {
         for (boolean first = true; ; first = false) {
             if (!first && leave > 0 && retry.isEmpty() && queued.get() < leave) return true;
+            catchingUp = !first || !retry.isEmpty() || queued.get() > BEHIND_AT;
+            if (first) pace.start();
             List<Entry> batch = new ArrayList<>(retry);
             retry.clear();
             List<SpendRecord> added;
@@ -252,12 +294,12 @@ public final class SpendLedger implements AutoCloseable {
                     queued.decrementAndGet();
                     batch.add(r); // added before take(): an Error in between must not leave a taken row in no list
                     r.take();
-                    // rendering a row's log part is several µs: offer the core between pieces of the batch, as the
-                    // insert does (SparseInsert), so an event loop sharing it is not held for the whole take
-                    if ((batch.size() & (YIELD_ROWS - 1)) == 0) Thread.yield();
+                    // rendering a row's log part is several µs: the core may be offered between pieces of the batch,
+                    // as the insert does (SparseInsert), when CoreShare says so (SQLite, not behind, ~1 ms since)
+                    if ((batch.size() & (YIELD_ROWS - 1)) == 0) pace.offer();
                 }
                 if (batch.isEmpty()) return true;
-                added = store.insert(batch);
+                added = store.insert(batch, pace);
             } catch (RuntimeException e) {
                 if (!writeOneByOne(batch, e)) return false;
                 continue;

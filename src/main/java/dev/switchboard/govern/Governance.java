@@ -43,6 +43,30 @@ public final class Governance {
         if (ms != 2_000L) LoggerFactory.getLogger(Governance.class).warn("key sync and heartbeat every {} ms (-Dswitchboard.sync-millis; 2000 without it): a setting for tests", ms);
         return ms;
     }
+    /**
+     * On PostgreSQL, how long the server keeps a gateway's lock session that says nothing ({@code SessionLock.SILENT_MILLIS},
+     * at least this) and, at three fifths of it, how long a call waits for another gateway's unused grant
+     * ({@code SharedBudgets.WAIT_ROUNDS} rounds of a second): 10 s and 6 s. The system property
+     * {@code switchboard.lock-silence-millis} (5,000 to 10,000) shortens both together for a whole JVM, for the test
+     * suite (5 s and 3 s, pom.xml): its tests of a stalled, blackholed or crashed gateway wait them out. The wait stays
+     * below the silence by the same ratio, so a gateway stalled for one call's wait is never taken for gone.
+     */
+    public static final long LOCK_SILENCE_MILLIS = lockSilenceMillis(System.getProperty("switchboard.lock-silence-millis"));
+
+    static long lockSilenceMillis(String set) {
+        if (set == null) return 10_000L;
+        long ms;
+        try {
+            ms = Long.parseLong(set.trim());
+        } catch (NumberFormatException e) {
+            ms = -1;
+        }
+        if (ms < 5_000 || ms > 10_000) {
+            throw new IllegalArgumentException("-Dswitchboard.lock-silence-millis must be a number of milliseconds from 5000 to 10000, not '" + set + "'");
+        }
+        if (ms != 10_000L) LoggerFactory.getLogger(Governance.class).warn("lock sessions end after {} ms of silence (-Dswitchboard.lock-silence-millis; 10000 without it): a setting for tests", ms);
+        return ms;
+    }
     private long syncTimer = -1;
     private Vertx vertx;
     private EndUserAdmin customers;

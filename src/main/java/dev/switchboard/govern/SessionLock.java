@@ -38,16 +38,19 @@ final class SessionLock {
      * (60 s; QA). Every heartbeat touches the connection (more often than this), so a live gateway, busy or idle, keeps it.
      * Ten seconds: longer than a call waits for another gateway's grant ({@code WAIT_ROUNDS} of a second), so a gateway
      * stalled for less (a long GC pause, a SIGSTOP) is not taken for gone; one stalled for longer is, safely (its fence
-     * has lapsed when it resumes, it is charged its claim, and it takes its row back).
+     * has lapsed when it resumes, it is charged its claim, and it takes its row back). 5 s in the test suite, the wait
+     * 3 s ({@link Governance#LOCK_SILENCE_MILLIS}).
      */
-    static final long SILENT_MILLIS = Math.max(10_000, SharedBudgets.GONE_QUIET_MILLIS);
+    static final long SILENT_MILLIS = Math.max(Governance.LOCK_SILENCE_MILLIS, SharedBudgets.GONE_QUIET_MILLIS);
     /**
      * How often the lock's connection is touched from its own thread ({@link #keeper}), whatever the heartbeat does: a
      * heartbeat waits behind {@code SharedBudgets}' monitor and runs a transaction of statements of up to 10 s each, so
      * it alone could leave the connection silent past {@link #SILENT_MILLIS} and a live gateway lost its lock (review).
      * A whole process stalled (a GC pause, SIGSTOP) for less than {@code SILENT_MILLIS - KEEP_ALIVE_MILLIS} keeps it.
+     * Not under 2 s with the suite's shorter bound: a touch every second, a round trip under this object's monitor, held
+     * up the renewals through a store 300 ms away (GrantFencePostgresIT.aSlowStoreDelaysCallsAndRefusesNone).
      */
-    static final long KEEP_ALIVE_MILLIS = SILENT_MILLIS / 5;
+    static final long KEEP_ALIVE_MILLIS = Math.max(2_000, SILENT_MILLIS / 5);
     /** Touches the lock's connection every {@link #KEEP_ALIVE_MILLIS}; started with the first connection, ended by close. */
     private volatile java.util.concurrent.ScheduledExecutorService keeper;
 

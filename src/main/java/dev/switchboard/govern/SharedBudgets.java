@@ -64,7 +64,12 @@ final class SharedBudgets {
     static final long LEASE_MILLIS = 60_000;
     /** How often a call that waits for other gateways to give back their unused grant asks again, and how many times. */
     static final long RETRY_MILLIS = 1_000;
-    static final int WAIT_ROUNDS = 6;
+    static final int WAIT_ROUNDS = waitRounds(Governance.LOCK_SILENCE_MILLIS);
+
+    /** Three fifths of the lock's silence bound ({@link SessionLock#SILENT_MILLIS}), in rounds: 6 (3 in the suite). */
+    static int waitRounds(long lockSilenceMillis) {
+        return (int) (lockSilenceMillis * 3 / 5 / RETRY_MILLIS);
+    }
     /**
      * The longest a call waits for one attempt at a grant before it is answered 503 {@code budget_store_unavailable}
      * ({@code retry-after: 1}): a store that hangs must not hold the call as long as it does (QA F2). The pool's wait for

@@ -41,10 +41,13 @@ public final class ReasoningWalk {
     /**
      * False once the cap was passed: for the rest of the stream nothing is held; a detail of another index than the open
      * block's ends that block (unsigned) and opens its own, so no block joins two indexes' texts and no signature goes
-     * on another index's text. A block whose text went out before (flushed, or ended so) gets its later text in a new
-     * block and its signature alone, on an empty block of its own: the text it signs is gone, so Claude would refuse
-     * that block handed back, as it would the same block unsigned; keeping every flushed block's text until its
-     * signature comes is the unbounded holding the cap is there to stop.
+     * on another index's text. An index whose text went out in a block that ended unsigned (flushed or ended at the cap,
+     * ended when another index's detail came, or by the edge) is remembered ({@link #split}, indexes only, no text):
+     * its later text is a block of its own, and its signature, which signs the whole text no block now holds, is
+     * dropped; the block it would have signed ends unsigned, and a signature with no text of its own writes nothing.
+     * A wrongly signed block handed back is a certain 400 from Claude ("Invalid signature in thinking block"), while an
+     * unsigned one is dropped on hand-back; keeping every flushed block's text until its signature comes is the
+     * unbounded holding the cap is there to stop.
      */
     private boolean mayHold = true;
 
@@ -52,9 +55,26 @@ public final class ReasoningWalk {
     private TreeMap<Integer, Held> held;
     /** The detail index of the open thinking block's pieces, -1 when none said one. */
     private int openDetail = -1;
+    /** Whether text went on the open thinking block (an unsigned end past the cap then splits its index). */
+    private boolean openHadText;
+
+    /** At most this many split indexes are remembered; past it, every signature past the cap is dropped. */
+    static final int MAX_SPLIT = 1024;
+    /**
+     * Past the cap, the indexes whose text went out in a block that ended unsigned, sorted; null until one did. A
+     * signature of one of these signs text no block holds whole, so it is dropped (see {@link #mayHold}).
+     */
+    private int[] split;
+    private int splitCount;
+    /** More than {@link #MAX_SPLIT} indexes split: every index is taken as split (no signature past the cap goes out). */
+    private boolean splitOverflow;
 
     /** The edge ended its thinking block (it must say so whenever it closes one). */
-    public void blockEnded() { openDetail = -1; }
+    public void blockEnded() {
+        if (!mayHold && openHadText && openDetail >= 0) markSplit(openDetail);
+        openDetail = -1;
+        openHadText = false;
+    }
 
     /** Whether blocks are held back (the edge flushes them before text or a tool call). */
     public boolean holding() { return held != null && !held.isEmpty(); }
@@ -92,6 +112,13 @@ public final class ReasoningWalk {
                 }
                 continue;
             }
+            String signature = b.path("signature").asText("");
+            boolean dropSignature = !mayHold && at >= 0 && !signature.isEmpty() && isSplit(at);
+            String text = b.path("thinking").asText("");
+            if (dropSignature && text.isEmpty() && !(out.thinkingOpen() && openDetail == at)) {
+                unmarkSplit(at); // its text went out before and no block of it is open: nothing to write, nothing to sign
+                continue;
+            }
             if (!mayHold && at >= 0 && out.thinkingOpen() && openDetail >= 0 && at != openDetail) {
                 out.end(); // past the cap: another index's detail is a block of its own, never on the open one
             }
@@ -100,21 +127,61 @@ public final class ReasoningWalk {
                 release(out);
                 continue;
             }
-            out.text(b.path("thinking").asText(""));
+            out.text(text);
+            if (!text.isEmpty()) openHadText = true;
             if (openDetail < 0) openDetail = at;
-            String signature = b.path("signature").asText("");
             if (!signature.isEmpty()) {
-                out.signature(signature);
+                if (dropSignature) {
+                    // past the cap, this index's text went out in parts: the signature signs their whole, which no
+                    // block holds, so the block ends unsigned (dropped on hand-back) rather than wrongly signed
+                    out.end();
+                    unmarkSplit(at);
+                } else {
+                    openHadText = false;
+                    out.signature(signature);
+                }
                 release(out);
             }
         }
+    }
+
+    private boolean isSplit(int index) {
+        return splitOverflow || split != null && java.util.Arrays.binarySearch(split, 0, splitCount, index) >= 0;
+    }
+
+    private void markSplit(int index) {
+        if (splitOverflow) return;
+        if (split == null) split = new int[8];
+        int at = java.util.Arrays.binarySearch(split, 0, splitCount, index);
+        if (at >= 0) return;
+        if (splitCount == MAX_SPLIT) {
+            splitOverflow = true; // an upstream splitting this many blocks: bounded memory over its signatures
+            split = null;
+            splitCount = 0;
+            return;
+        }
+        if (splitCount == split.length) split = java.util.Arrays.copyOf(split, split.length * 2);
+        int pos = -at - 1;
+        System.arraycopy(split, pos, split, pos + 1, splitCount - pos);
+        split[pos] = index;
+        splitCount++;
+    }
+
+    private void unmarkSplit(int index) {
+        if (split == null) return;
+        int at = java.util.Arrays.binarySearch(split, 0, splitCount, index);
+        if (at < 0) return;
+        System.arraycopy(split, at + 1, split, at, splitCount - at - 1);
+        splitCount--;
     }
 
     /** Every held block, whole, in index order (an unfinished one ends unsigned); call after ending the open block. */
     public void flush(Blocks out) {
         if (held == null) return;
         while (!held.isEmpty()) {
-            block(out, held.pollFirstEntry().getValue());
+            Map.Entry<Integer, Held> first = held.pollFirstEntry();
+            block(out, first.getValue());
+            if (!mayHold && !first.getValue().whole() && first.getValue().text.length() > 0) markSplit(first.getKey());
             out.end();
         }
         heldChars = 0;
@@ -130,19 +197,23 @@ public final class ReasoningWalk {
             block(out, h);
             if (!h.whole()) {
                 openDetail = first.getKey();
+                openHadText = h.text.length() > 0;
                 return;
             }
         }
     }
 
-    private static void block(Blocks out, Held h) {
+    private void block(Blocks out, Held h) {
         out.end();
         if (h.data != null) {
             out.redacted(h.data);
             return;
         }
         out.text(h.text.toString());
-        if (h.signature != null) out.signature(h.signature);
+        if (h.signature != null) {
+            openHadText = false;
+            out.signature(h.signature);
+        }
     }
 
     /** A held block: its text so far, its signature or an encrypted block's data once they came. */

@@ -1,5 +1,6 @@
 package dev.switchboard.observe;
 
+import dev.switchboard.store.CoreShare;
 import dev.switchboard.store.Database;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +39,14 @@ public final class RequestLog implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closed;
     private long lastPurge;
+    /** The batch being written is a catch-up batch (a second one in a flush, or rows kept from a failed one). */
+    private boolean catchingUp;
+    /** When the writer offers its core between pieces of a batch (SQLite only; not while behind); under {@link #writing}. */
+    private final CoreShare pace;
 
     public RequestLog(Database db, RequestLogSettings settings, long flushMillis, LongSupplier clock) {
         this.store = new RequestLogStore(db);
+        this.pace = CoreShare.of(store.sharesTheCore(), () -> catchingUp || queued.get() > 2L * BATCH);
         this.settings = settings;
         this.flushMillis = flushMillis;
         this.clock = clock;
@@ -74,7 +80,9 @@ public final class RequestLog implements AutoCloseable {
     public boolean flush() {
         writing.lock();
         try {
-            while (true) {
+            pace.start();
+            for (boolean first = true; ; first = false) {
+                catchingUp = !first || !retry.isEmpty() || queued.get() > 2L * BATCH;
                 List<RequestLogEntry> batch = new ArrayList<>(retry);
                 retry.clear();
                 Supplier<RequestLogEntry> r;
@@ -93,7 +101,7 @@ public final class RequestLog implements AutoCloseable {
                         }
                     }
                     if (batch.isEmpty()) return true;
-                    store.insert(batch);
+                    store.insert(batch, pace);
                     written.addAndGet(batch.size());
                 } catch (RuntimeException e) {
                     retry.addAll(batch);

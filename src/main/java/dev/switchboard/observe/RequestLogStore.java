@@ -1,6 +1,7 @@
 package dev.switchboard.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.store.CoreShare;
 import dev.switchboard.store.Database;
 import dev.switchboard.store.LogColumns;
 import dev.switchboard.store.SparseInsert;
@@ -45,17 +46,26 @@ public final class RequestLogStore {
     public RequestLogStore(Database db) { this.db = db; }
 
     void insert(List<RequestLogEntry> rows) {
+        insert(rows, CoreShare.NEVER);
+    }
+
+    /** Whether the writer shares the gateway's process, and so its core, with the database (SQLite). */
+    boolean sharesTheCore() { return db.kind() == Database.Kind.SQLITE; }
+
+    /** @param pace when the writer offers its core between pieces of the batch ({@link CoreShare}; never on PostgreSQL) */
+    void insert(List<RequestLogEntry> rows, CoreShare pace) {
+        if (!sharesTheCore()) pace = CoreShare.NEVER;
         db.spendRowsLock().lock(); // the ledger's writer upserts these rows too (Database.spendRowsLock)
         try {
-            insertLocked(rows);
+            insertLocked(rows, pace);
         } finally {
             db.spendRowsLock().unlock();
         }
     }
 
-    private void insertLocked(List<RequestLogEntry> rows) {
+    private void insertLocked(List<RequestLogEntry> rows, CoreShare pace) {
         db.transaction(c -> {
-            try (SparseInsert ps = SparseInsert.sharingTheCore(db.kind() == Database.Kind.SQLITE, c, "spend_logs", INSERT_COLUMNS, UPSERT)) {
+            try (SparseInsert ps = SparseInsert.sharingTheCore(pace, c, "spend_logs", INSERT_COLUMNS, UPSERT)) {
                 for (RequestLogEntry r : rows) bind(ps, r);
                 ps.execute();
             }

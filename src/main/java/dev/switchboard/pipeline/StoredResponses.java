@@ -85,6 +85,18 @@ public final class StoredResponses {
     /** What a response whose runner is gone ends as (the Responses dialect's failed object); null: left as stored. */
     private volatile java.util.function.UnaryOperator<StoredResponse> lostRun;
 
+    /**
+     * Runs {@code work} on {@link #worker} after every task submitted to it before, from whichever thread or event loop:
+     * the one thread takes them first come, first served. Not Vert.x's {@code ordered} mode: that orders a context's tasks
+     * in one queue with the same context's other ordered blocking work on any pool, so an answer's write queued behind
+     * such work on one event loop let a read or delete arriving on another event loop (the client's next request on
+     * another connection) run first — a GET right after the answer found no row and answered 404, and a delete was undone
+     * by the late write (StoredResponsesOrderTest).
+     */
+    private <T> Future<T> inOrder(java.util.concurrent.Callable<T> work) {
+        return worker.executeBlocking(work, false);
+    }
+
     /** The periodic purge, beat and look for deletions: cancelled at shutdown, before the worker they run on closes. */
     private final long[] timers = new long[3];
     /** Set at shutdown: a timer already firing queues nothing more on the closing worker. */
@@ -162,7 +174,7 @@ public final class StoredResponses {
     private void lookForDeletions() {
         if (draining) return;
         long local = clock.getAsLong();
-        worker.executeBlocking(() -> {
+        inOrder(() -> {
             boolean first = deletionsFrom == Long.MIN_VALUE;
             if (!first && local - deletionsReadAt > DELETIONS_KEPT_MILLIS - DELETIONS_OVERLAP_MILLIS) {
                 // the table was out of reach for longer than it keeps deletions: some may be gone unseen
@@ -180,7 +192,7 @@ public final class StoredResponses {
             deletionsFrom = d.readAt() - DELETIONS_OVERLAP_MILLIS;
             deletionsReadAt = local;
             return null;
-        }, true).onFailure(e -> log.debug("stored responses: deletions not read now: {}", e.getMessage()));
+        }).onFailure(e -> log.debug("stored responses: deletions not read now: {}", e.getMessage()));
     }
 
     /**
@@ -238,10 +250,10 @@ public final class StoredResponses {
      */
     public void replace(StoredResponse r) {
         recent.put(r.id(), r);
-        worker.executeBlocking(() -> {
+        inOrder(() -> {
             if (!rows.settle(r)) adoptStored(r.id(), r.owner());
             return null;
-        }, true).onFailure(e -> log.warn("response {} could not be updated: {}", r.id(), e.getMessage()));
+        }).onFailure(e -> log.warn("response {} could not be updated: {}", r.id(), e.getMessage()));
     }
 
     /**
@@ -249,7 +261,7 @@ public final class StoredResponses {
      * left by a crashed one): the record written, or, when another end came first, that end as stored.
      */
     public Future<StoredResponse> settleElsewhere(StoredResponse r) {
-        return worker.executeBlocking(() -> {
+        return inOrder(() -> {
             if (rows.settle(r)) {
                 recent.put(r.id(), r);
                 return r;
@@ -257,7 +269,7 @@ public final class StoredResponses {
             StoredResponse now = rows.find(r.id(), r.owner(), clock.getAsLong());
             if (now != null) recent.put(now.id(), now);
             return now == null ? r : now;
-        }, true);
+        });
     }
 
     /** The table's copy replaces the memory one (on the worker): it holds the end that was written first. */
@@ -269,10 +281,10 @@ public final class StoredResponses {
     /** Keeps a background response as it starts: in memory at once, in the table on the worker, running ({@link #beat}). */
     public void saveRunning(StoredResponse r) {
         recent.put(r.id(), r);
-        worker.executeBlocking(() -> {
+        inOrder(() -> {
             rows.insertRunning(r, clock.getAsLong());
             return null;
-        }, true).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
+        }).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
     }
 
     /**
@@ -285,7 +297,7 @@ public final class StoredResponses {
         java.util.Map<String, BackgroundRuns.Run> running = background.snapshot();
         if (running.isEmpty()) return;
         long now = clock.getAsLong();
-        worker.executeBlocking(() -> {
+        inOrder(() -> {
             rows.beat(running.keySet(), now);
             ResponseRows.Ends ends = rows.ends(running.keySet());
             for (String gone : ends.missing()) {
@@ -309,16 +321,16 @@ public final class StoredResponses {
                 vertx.runOnContext(v -> run.cancellation().cancel()); // on an event loop, as a cancel request's is
             }
             return null;
-        }, true).onFailure(e -> log.warn("background responses: beat not written: {}", e.getMessage()));
+        }).onFailure(e -> log.warn("background responses: beat not written: {}", e.getMessage()));
     }
 
     /** Keeps an answer: in memory at once, in the table on the worker. */
     public void save(StoredResponse r) {
         recent.put(r.id(), r);
-        worker.executeBlocking(() -> {
+        inOrder(() -> {
             rows.insert(r);
             return null;
-        }, true).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
+        }).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
     }
 
     /**
@@ -351,7 +363,7 @@ public final class StoredResponses {
             else missing.add(id);
         }
         if (missing.isEmpty()) return Future.succeededFuture(found);
-        return worker.executeBlocking(() -> {
+        return inOrder(() -> {
             for (String id : missing) {
                 String conversation = rows.conversationWithItem(id, owner, now);
                 if (conversation == null) continue;
@@ -360,7 +372,7 @@ public final class StoredResponses {
                 }
             }
             return found;
-        }, true);
+        });
     }
 
     /** The owner's answer as this gateway holds it in memory now (the newest state of a background response), or null. */
@@ -377,7 +389,7 @@ public final class StoredResponses {
         long now = clock.getAsLong();
         StoredResponse r = recent.getIfPresent(id);
         if (r != null) return Future.succeededFuture(r.owner().equals(owner) && r.expiresAt() > now ? r : null);
-        return worker.executeBlocking(() -> fromTable(id, owner, now), true)
+        return inOrder(() -> fromTable(id, owner, now))
                 .compose(found -> found != null ? Future.succeededFuture(found) : writtenElsewhere(id, owner));
     }
 
@@ -462,7 +474,7 @@ public final class StoredResponses {
      */
     public Future<StoredResponse> read(String id, String owner) {
         long now = clock.getAsLong();
-        return worker.executeBlocking(() -> {
+        return inOrder(() -> {
             StoredResponse r;
             try {
                 r = fromTable(id, owner, now);
@@ -478,7 +490,7 @@ public final class StoredResponses {
                 else recent.put(id, r);
             }
             return new Read(r, known);
-        }, true).compose(read -> read.row() != null || read.settled() ? Future.succeededFuture(read.row()) : writtenElsewhere(id, owner));
+        }).compose(read -> read.row() != null || read.settled() ? Future.succeededFuture(read.row()) : writtenElsewhere(id, owner));
     }
 
     /** What {@link #read} found, and whether a miss is final (the memory copy said it was deleted; the table was unreadable). */
@@ -515,7 +527,7 @@ public final class StoredResponses {
 
     private Future<Boolean> deleteNow(String id, String owner) {
         long now = clock.getAsLong();
-        return worker.executeBlocking(() -> {
+        return inOrder(() -> {
             if (rows.runningNow(id, owner, now, leaseMillis)) {
                 throw new dev.switchboard.model.GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400,
                         IN_FLIGHT, "response_id", null, null, null);
@@ -526,7 +538,7 @@ public final class StoredResponses {
             // its output items go too: an item_reference to them is no longer answered from memory
             if (deleted || inMemory) forget(java.util.Set.of(id));
             return deleted || inMemory;
-        }, true);
+        });
     }
 
     /** OpenAI's answer to a DELETE of a background response still running. */
@@ -538,20 +550,20 @@ public final class StoredResponses {
      */
     public Future<StoredResponse> overwrite(StoredResponse r) {
         recent.put(r.id(), r);
-        return worker.executeBlocking(() -> {
+        return inOrder(() -> {
             rows.overwrite(r);
             return r;
-        }, true);
+        });
     }
 
     private void purge() {
         if (draining) return;
         long now = clock.getAsLong();
         recent.asMap().values().removeIf(r -> r.expiresAt() <= now);
-        worker.executeBlocking(() -> {
+        inOrder(() -> {
                     rows.purgeDeletions(DELETIONS_KEPT_MILLIS, now);
                     return rows.purgeExpired(now);
-                }, true)
+                })
                 .onSuccess(n -> { if (n > 0) log.info("purged {} expired stored responses", n); })
                 .onFailure(e -> log.warn("purging expired stored responses failed: {}", e.getMessage()));
     }
@@ -580,7 +592,7 @@ public final class StoredResponses {
         for (long t : timers) vertx.cancelTimer(t); // none of them may queue work on the worker once it is closed
         stopBackground();
         try {
-            worker.executeBlocking(() -> null, true).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            inOrder(() -> null).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("stored responses: queued writes not finished at shutdown: {}", e.getMessage());
         }

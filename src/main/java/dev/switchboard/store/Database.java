@@ -73,10 +73,18 @@ public final class Database implements AutoCloseable {
      *                         ({@link WalCheckpointer}); 0 leaves them to SQLite, inside the commit that fills 1,000 pages
      */
     public static Database open(String databaseUrl, String databasePath, long checkpointMillis) {
+        return open(databaseUrl, databasePath, checkpointMillis, POOL_WAIT_MILLIS);
+    }
+
+    /**
+     * @param poolWaitMillis how long a caller waits for one of the pool's connections ({@link #POOL_WAIT_MILLIS}); its
+     *                       tests of connections that can no longer be opened wait it out, with 250 ms
+     */
+    static Database open(String databaseUrl, String databasePath, long checkpointMillis, long poolWaitMillis) {
         DatabaseLocation where = databaseUrl != null ? DatabaseLocation.postgres(databaseUrl) : DatabaseLocation.sqlite(databasePath);
         HikariDataSource pool;
         try {
-            pool = newPool(where, checkpointMillis > 0);
+            pool = newPool(where, checkpointMillis > 0, poolWaitMillis);
         } catch (RuntimeException e) {
             throw new StoreException(cannotOpen(where, e), e);
         }
@@ -142,12 +150,12 @@ public final class Database implements AutoCloseable {
      * (no busy handler) while another gateway opening the same new file holds it for its migration: tried again for up
      * to 10 s, the busy timeout's length (SqliteStoreTest's gateways opening a new file together failed on it under load).
      */
-    private static HikariDataSource newPool(DatabaseLocation where, boolean ownCheckpoints) {
+    private static HikariDataSource newPool(DatabaseLocation where, boolean ownCheckpoints, long poolWaitMillis) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
             try {
                 SqliteFile.createIfMissing(where);
-                return new HikariDataSource(poolConfig(where, ownCheckpoints));
+                return new HikariDataSource(poolConfig(where, ownCheckpoints, poolWaitMillis));
             } catch (RuntimeException e) {
                 if (where.kind() != Kind.SQLITE || !String.valueOf(e.getMessage()).contains("SQLITE_BUSY")
                         || System.nanoTime() > deadline) throw e;
@@ -161,10 +169,20 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * How long a caller waits for one of the pool's connections (Hikari's {@code connectionTimeout}) before it fails: as
+     * long as a budget's grant waits for the store ({@code SharedBudgets.STORE_ANSWER_MILLIS}).
+     */
+    static final long POOL_WAIT_MILLIS = 5_000;
+
     static HikariConfig poolConfig(DatabaseLocation where, boolean ownCheckpoints) {
+        return poolConfig(where, ownCheckpoints, POOL_WAIT_MILLIS);
+    }
+
+    private static HikariConfig poolConfig(DatabaseLocation where, boolean ownCheckpoints, long poolWaitMillis) {
         HikariConfig c = new HikariConfig();
         c.setPoolName("switchboard-store");
-        c.setConnectionTimeout(5_000);
+        c.setConnectionTimeout(poolWaitMillis);
         if (where.kind() == Kind.SQLITE) {
             SQLiteConfig sqlite = new SQLiteConfig();
             // WAL: readers never block the ledger's writer; NORMAL sync survives a killed process (not a power cut)

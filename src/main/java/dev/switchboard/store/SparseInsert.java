@@ -17,19 +17,18 @@ import java.util.List;
  * <p>Use: for each row, its values in column order ({@link #text}, {@link #number}, {@link #flag}), then {@link #add};
  * then {@link #execute} once. Not thread-safe; one instance per batch.
  *
- * <p>On SQLite ({@link #sharingTheCore}) the statements run every {@value #SHARE_ROWS} rows and the writer then offers
- * its core ({@link Thread#yield}): SQLite runs on the writer's own thread, and a pinned gateway's writers share the
- * event loop's core. A 512-row ledger batch was ~5 ms of that core in one go, and an event loop woken meanwhile waited
- * for the writer's time slice to end: at 10,000 req/s three in four requests over 1 ms were sent during such a batch
- * (docs/architecture.md, "The ledger writer's batches and the 10,000 req/s p99"). With nothing else waiting for the
- * core the yield returns at once.
+ * <p>On SQLite ({@link #sharingTheCore}) the writer may offer its core ({@link Thread#yield}) between pieces of a
+ * batch: SQLite runs on the writer's own thread, and a pinned gateway's writers share the event loop's core. A 512-row
+ * ledger batch was ~5 ms of that core in one go, and an event loop woken meanwhile waited for the writer's time slice
+ * to end (docs/architecture.md, "The ledger writer's batches and the 10,000 req/s p99"). Every {@value #SHARE_ROWS}
+ * rows it asks its {@link CoreShare} whether an offer is due (at least ~1 ms of work since the last, and the writer
+ * not behind); only then do the rows added so far run and the core is offered. A writer behind runs its batch whole.
  */
 public final class SparseInsert implements AutoCloseable {
     private static final int TEXT = 1, LONG = 2, INT = 3, BOOL = 4;
     /**
-     * Rows run between two offers of the core, when sharing it: ~0.1-0.3 ms of a writer's time on the VM measured. At
-     * 16 the writer was switched out three times as often as at 32, and the switches cost it ~25 % more CPU a row
-     * (~13 µs against ~10.5) for no fewer slow requests.
+     * Rows added between two checks of whether an offer of the core is due, when sharing it (~0.1-0.3 ms of a
+     * writer's time on the VM measured). The offers themselves are spaced by time ({@link CoreShare}).
      */
     static final int SHARE_ROWS = 32;
 
@@ -45,7 +44,7 @@ public final class SparseInsert implements AutoCloseable {
     private final List<Group> groups = new ArrayList<>(2);
     private Group last;
     private final IntList order = new IntList(); // each row's group, in the order rows were added
-    private final int runEvery;
+    private final CoreShare pace;
     private int unrun; // rows added since the statements last ran
 
     /**
@@ -53,12 +52,12 @@ public final class SparseInsert implements AutoCloseable {
      * @param tail    what follows the VALUES list (e.g. {@code ON CONFLICT DO NOTHING}), or ""
      */
     public SparseInsert(Connection c, String table, String[] columns, String tail) {
-        this(c, table, columns, tail, Integer.MAX_VALUE);
+        this(c, table, columns, tail, CoreShare.NEVER);
     }
 
-    private SparseInsert(Connection c, String table, String[] columns, String tail, int runEvery) {
+    private SparseInsert(Connection c, String table, String[] columns, String tail, CoreShare pace) {
         if (columns.length > 64) throw new IllegalArgumentException("at most 64 columns");
-        this.runEvery = runEvery;
+        this.pace = pace;
         this.c = c;
         this.table = table;
         this.columns = columns;
@@ -69,12 +68,12 @@ public final class SparseInsert implements AutoCloseable {
     }
 
     /**
-     * A batch whose statements run every {@value #SHARE_ROWS} rows, each run followed by {@link Thread#yield}, when
-     * {@code share} (the database runs inside the gateway's process: SQLite); else the plain batch, run once by
+     * A batch that runs in pieces, the core offered between them, when {@code pace} says an offer is due (it shares
+     * the core only on SQLite: the database runs inside the gateway's process); else the plain batch, run once by
      * {@link #execute} (PostgreSQL: one round trip).
      */
-    public static SparseInsert sharingTheCore(boolean share, Connection c, String table, String[] columns, String tail) {
-        return new SparseInsert(c, table, columns, tail, share ? SHARE_ROWS : Integer.MAX_VALUE);
+    public static SparseInsert sharingTheCore(CoreShare pace, Connection c, String table, String[] columns, String tail) {
+        return new SparseInsert(c, table, columns, tail, pace);
     }
 
     public SparseInsert text(String v) {
@@ -153,9 +152,9 @@ public final class SparseInsert implements AutoCloseable {
         g.unrun++;
         order.add(g.index);
         at = 0;
-        if (++unrun >= runEvery) {
+        if (++unrun % SHARE_ROWS == 0 && pace.shares() && pace.due()) {
             runAdded();
-            Thread.yield();
+            pace.offerNow();
         }
     }
 

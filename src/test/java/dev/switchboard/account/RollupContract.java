@@ -122,6 +122,28 @@ abstract class RollupContract {
         return out;
     }
 
+    /**
+     * The ledger's insert offers the writer's core only on SQLite (its rollups and commit, past a slice of work, when not
+     * behind); on PostgreSQL it never does, not even inside its transaction (the first version of the yields did).
+     */
+    @Test
+    void theLedgerInsertOffersTheCoreOnlyOnSqlite() throws Exception {
+        Database db = open();
+        LedgerStore store = new LedgerStore(db);
+        dev.switchboard.store.CoreShare pace = dev.switchboard.store.CoreShare.of(true, () -> false);
+        pace.start();
+        Thread.sleep(3); // a slice of "work" already done: every check is due where offers are allowed
+        List<SpendLedger.Entry> entries = new ArrayList<>();
+        SpendLedger ledger = new SpendLedger(db, 60_000); // only to make its entries; nothing is queued on it
+        for (SpendRecord r : rowsBeforeV21(100, 77)) entries.add(ledger.new Entry(r));
+        store.insert(entries, pace);
+        ledger.close();
+        boolean sqlite = db.kind() == Database.Kind.SQLITE;
+        assertThat(store.sharesTheCore()).isEqualTo(sqlite);
+        if (sqlite) assertThat(pace.offers()).isGreaterThanOrEqualTo(1);
+        else assertThat(pace.offers()).as("PostgreSQL: one batch, no yield").isZero();
+    }
+
     @Test
     void theWriterKeepsTheRollupsEqualToTheLedgerRowsAndCountsARewrittenRowOnce() {
         try (Database db = open()) {

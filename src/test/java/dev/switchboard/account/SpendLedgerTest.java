@@ -18,6 +18,38 @@ class SpendLedgerTest {
                 null, "miss", 10, 5, 0, 0, 0, false, cost, 0, true, 12L, null, 200, null, List.of(tags));
     }
 
+    /**
+     * The writer is behind, and keeps its core ({@link dev.switchboard.store.CoreShare}), in a catch-up batch or with
+     * more than {@link SpendLedger#BEHIND_AT} rows queued: at saturation a writer that yielded got a fraction of its
+     * turn and its queue filled the heap (docs/architecture.md, the thirty-second session's ledger section).
+     */
+    @Test
+    void theWriterIsBehindInACatchUpBatchOrPastTwiceItsWakeUp() {
+        assertThat(SpendLedger.BEHIND_AT).isEqualTo(2 * SpendLedger.WAKE_AT);
+        assertThat(SpendLedger.behind(false, 0)).isFalse();
+        assertThat(SpendLedger.behind(false, SpendLedger.WAKE_AT)).isFalse();
+        assertThat(SpendLedger.behind(false, SpendLedger.BEHIND_AT)).isFalse();
+        assertThat(SpendLedger.behind(false, SpendLedger.BEHIND_AT + 1)).isTrue();
+        assertThat(SpendLedger.behind(true, 0)).as("a catch-up batch").isTrue();
+    }
+
+    /** A flush that finds a long queue writes it without offering the core once (SQLite, where it would otherwise). */
+    @Test
+    void aWriterFacingALongQueueNeverOffersItsCore() {
+        try (Database db = Database.open(null, dir.resolve("behind.db").toString())) {
+            SpendLedger ledger = new SpendLedger(db, 60_000);
+            assertThat(new LedgerStore(db).sharesTheCore()).isTrue();
+            // the writer wakes at WAKE_AT rows and may start on a short queue meanwhile: hold it out while queueing
+            ledger.holdWriterForTest(() -> {
+                for (int i = 0; i < 6_000; i++) ledger.record(row("req_" + i, 0, "chat", 1));
+            });
+            assertThat(ledger.flush()).isTrue();
+            assertThat(ledger.written()).isEqualTo(6_000);
+            assertThat(ledger.coreOffers()).as("behind from the first batch to the last").isZero();
+            ledger.close();
+        }
+    }
+
     @Test
     void rowsAreWrittenInBatchesAndReadBackWithTheirTags() {
         try (Database db = Database.open(null, dir.resolve("l.db").toString())) {

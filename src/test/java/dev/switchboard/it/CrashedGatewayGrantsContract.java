@@ -74,7 +74,7 @@ abstract class CrashedGatewayGrantsContract {
         }
     }
 
-    /** The other side: a gateway that is alive but stalled (SIGSTOP, no heartbeat for 7 s) keeps its grant. */
+    /** The other side: a gateway that is alive but stalled (SIGSTOP, no heartbeat for a call's wait: 6 s, 3 s in the suite) keeps its grant. */
     @Test
     void aStalledGatewayIsNotTakenForGone() throws Exception {
         try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {

@@ -412,7 +412,7 @@ class GrantFencePostgresIT {
      * QA (twenty-seventh session): a blackholed gateway (TCP up, nothing answering) kept its session lock on the server,
      * whose session only waited for its next statement, so the other gateway answered 503 {@code budget_contended} for
      * the whole lease (60 s) while P's rows held the budget. The lock's session now ends on the server after 10 s of
-     * silence ({@code idle_session_timeout}), so A takes P for gone and admits again within seconds of that. An idle P
+     * silence ({@code idle_session_timeout}; 5 s in the suite, {@link Governance#LOCK_SILENCE_MILLIS}), so A takes P for gone and admits again within seconds of that. An idle P
      * (no call for longer than that) keeps its lock: every heartbeat touches the connection.
      */
     @Test
@@ -427,7 +427,7 @@ class GrantFencePostgresIT {
             await("P knows the key").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> Http.post(p.v1() + "/chat/completions", key, CHAT).statusCode() == 200);
             // P holds the whole budget as its grant; idle for longer than the server's silence bound, it keeps its lock
-            Thread.sleep(12_000);
+            Thread.sleep(Governance.LOCK_SILENCE_MILLIS + 2_000);
             HttpResponse<String> still = Http.post(p.v1() + "/chat/completions", key, CHAT);
             assertThat(still.statusCode()).as("an idle gateway keeps its lock and grant: %s", still.body()).isEqualTo(200);
 
@@ -454,8 +454,8 @@ class GrantFencePostgresIT {
 
     /**
      * Review (twenty-eighth session): the lock's connection was touched only by the heartbeat, and the server ends its
-     * session after 10 s of silence; a heartbeat held up that long (here its transaction waits on the grant row, locked
-     * by another transaction for 12 s, until its statement times out) lost a live gateway its lock. The connection is
+     * session after 10 s of silence (5 s in the suite); a heartbeat held up that long (here its transaction waits on the
+     * grant row, locked by another transaction for 2 s past the bound) lost a live gateway its lock. The connection is
      * now touched every 2 s from its own thread: the same session (backend pid) holds the lock after, nothing is lost.
      */
     @Test
@@ -473,7 +473,8 @@ class GrantFencePostgresIT {
             try (var rs = blocker.createStatement().executeQuery("SELECT granted_nanos FROM budget_grants WHERE gone_at IS NULL FOR UPDATE")) {
                 assertThat(rs.next()).as("the gateway's grant row").isTrue();
             }
-            Thread.sleep(12_000); // no call: nothing but the heartbeat (and now the keeper) uses the lock's connection
+            // no call: nothing but the heartbeat (and now the keeper) uses the lock's connection
+            Thread.sleep(Governance.LOCK_SILENCE_MILLIS + 2_000);
             blocker.commit();
             Thread.sleep(3 * Governance.KEY_SYNC_MILLIS); // a beat after the blocker, which would find the lock lost
             assertThat(lockPid(admin, app)).as("the same session holds the gateway's lock").isEqualTo(before);

@@ -224,7 +224,11 @@ class ResponseCacheIT {
         JsonObject itemA = a.getJsonArray("output").getJsonObject(0), itemB = b.getJsonArray("output").getJsonObject(0);
         assertThat(itemB).as("OpenAI's item as OpenAI wrote it").isEqualTo(itemA);
         OpenAiSchemas.assertValid("Response", second.body());
-        JsonObject stored = new JsonObject(Http.get(gw.v1() + "/responses/" + b.getString("id"), key).body());
+        // read back at once, as OpenAI allows (read-after-write): no wait, and a failure says what came back
+        HttpResponse<String> got = Http.get(gw.v1() + "/responses/" + b.getString("id"), key);
+        assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
+        JsonObject stored = new JsonObject(got.body());
+        assertThat(stored.getJsonArray("output")).as(got.body()).isNotNull();
         assertThat(stored.getJsonArray("output").getJsonObject(0)).isEqualTo(itemA);
         for (JsonObject r : new JsonObject[] {a, b}) {
             JsonObject listed = new JsonObject(Http.get(gw.v1() + "/responses/" + r.getString("id") + "/input_items", key).body());

@@ -101,25 +101,59 @@ class ReasoningWalkTest {
     }
 
     /**
-     * Past the cap, a signature for a block whose text already went out (flushed unsigned) is a signature-only block of
-     * its own: it never signs the open block of another index (before, "sig1" signed the block holding index 4's text,
-     * a signature over a text it was not made for). The signed block's text is lost for signing, so Claude would
-     * refuse it handed back, as it would the text unsigned; the walk does not keep flushed texts (that is the memory
-     * the cap bounds), and it documents the case (ReasoningWalk's mayHold).
+     * Past the cap, a signature of an index whose text already went out in a block that ended unsigned (flushed at the
+     * cap, ended by another index's detail or by the edge) signs a whole text no block holds: it is dropped, so no
+     * block goes out wrongly signed (handed back, Claude refuses it with a 400; an unsigned one is dropped). Before,
+     * "sig1" signed an empty block and "sig4" the block " done", though sig4 signs "T4four done"; before that, "sig1"
+     * signed the block holding index 4's text. A new index past the cap, whole in its own block, is signed as before.
      */
     @Test
-    void pastTheCapALateSignatureIsABlockOfItsOwnIndexNeverOnAnother() {
+    void pastTheCapASignatureOfAnIndexWhoseTextWentOutInPartsIsDropped() {
         Recorder r = new Recorder();
         r.walk(null, text("A", 0));
         for (int i = 1; i <= ReasoningWalk.MAX_HELD_BLOCKS + 1; i++) r.walk(null, text("T" + i, i)); // past the cap: all out
         assertThat(r.walk.holding()).isFalse();
         assertThat(r.walk(null, text("four", 4))).containsExactly("open", "text four");
-        assertThat(r.walk(null, signed("", "sig1", 1))).as("index 1's signature: its own (empty) block, index 4's ends unsigned")
-                .containsExactly("end", "open", "sig sig1");
-        assertThat(r.walk(null, signed(" done", "sig4", 4))).as("index 4's later text and signature: a block of its own")
-                .containsExactly("open", "text  done", "sig sig4");
+        assertThat(r.walk(null, signed("", "sig1", 1))).as("index 1's text was flushed at the cap: its signature alone writes nothing")
+                .isEmpty();
+        assertThat(r.walk(null, signed(" done", "sig4", 4))).as("index 4's T4 was flushed: its block ends unsigned, never signed sig4")
+                .containsExactly("text  done", "end");
+        assertThat(r.walk(null, signed("last", "sig2", 2))).as("a signature with text of its own: an unsigned block")
+                .containsExactly("open", "text last", "end");
+        assertThat(r.walk(null, signed("", "sig0", 0))).as("the block open at the cap ended unsigned there").isEmpty();
         assertThat(r.walk(null, text("B", 10), signed("", "sig10", 10))).as("a new index past the cap is whole, signed as before")
                 .containsExactly("open", "text B", "sig sig10");
+
+        // ended by another index's detail past the cap
+        assertThat(r.walk(null, text("X", 11))).containsExactly("open", "text X");
+        assertThat(r.walk(null, text("Y", 12))).containsExactly("end", "open", "text Y");
+        assertThat(r.walk(null, signed("Z", "sig11", 11))).as("index 11's X went out in a block ended by index 12's detail")
+                .containsExactly("end", "open", "text Z", "end");
+        assertThat(r.walk(null, signed("", "sig12", 12))).as("index 12's Y ended when index 11's detail came").isEmpty();
+
+        // ended by the edge (before the answer's text)
+        assertThat(r.walk(null, text("P", 13))).containsExactly("open", "text P");
+        assertThat(r.flush()).containsExactly("end");
+        assertThat(r.walk(null, signed(" more", "sig13", 13))).containsExactly("open", "text  more", "end");
+
+        // an index that opened a block without text, ended by another's, is not split: its later text is signed whole
+        assertThat(r.walk(null, text("", 14), text("Q", 15))).containsExactly("open", "end", "open", "text Q");
+        assertThat(r.walk(null, signed("R", "sig14", 14))).containsExactly("end", "open", "text R", "sig sig14");
+    }
+
+    /** Past {@link ReasoningWalk#MAX_SPLIT} split indexes none is remembered: every later signature is dropped. */
+    @Test
+    void pastTheSplitBoundEverySignatureIsDropped() {
+        Recorder r = new Recorder();
+        r.walk(null, text("A", 0));
+        for (int i = 1; i <= ReasoningWalk.MAX_HELD_BLOCKS + 1; i++) r.walk(null, text("T" + i, i));
+        int first = 100;
+        for (int i = first; i < first + ReasoningWalk.MAX_SPLIT - 10; i++) r.walk(null, text("x", i)); // each ends the one before
+        assertThat(r.walk(null, text("n", 5000), signed("", "sigN", 5000))).as("under the bound: a whole new block is signed")
+                .containsExactly("end", "open", "text n", "sig sigN");
+        for (int i = 6000; i < 6000 + 20; i++) r.walk(null, text("x", i));
+        assertThat(r.walk(null, text("m", 7000), signed("", "sigM", 7000))).as("over the bound: dropped")
+                .containsExactly("end", "open", "text m", "end");
     }
 
     @Test

@@ -64,9 +64,10 @@ abstract class StoreContract {
     }
 
     /**
-     * On SQLite the writers' batches run in pieces of {@link SparseInsert#SHARE_ROWS} rows, the core offered between
-     * them: rows run before {@code execute}, and the counts still come back whole and in the rows' order across the
-     * pieces and the NULL-shape groups.
+     * A writer's batch runs in pieces of {@link SparseInsert#SHARE_ROWS} rows, the core offered between them, when its
+     * {@link CoreShare} says an offer is due (here at every check): rows run before {@code execute}, and the counts
+     * still come back whole and in the rows' order across the pieces and the NULL-shape groups. A writer behind (or one
+     * that does not share: PostgreSQL) runs its batch whole and never offers the core.
      */
     @Test
     void aSparseInsertSharingTheCoreRunsInPiecesAndKeepsTheCountsInOrder() throws Exception {
@@ -74,12 +75,14 @@ abstract class StoreContract {
         int rows = SparseInsert.SHARE_ROWS * 2 + 5;
         for (boolean share : new boolean[] {true, false}) {
             String table = "sparse_share_" + share;
+            // not sharing: a writer behind (its decision says no offer however long it worked)
+            CoreShare pace = CoreShare.sharing(0, () -> !share);
             List<Object> seen = db.transaction(c -> {
                 try (var s = c.createStatement()) {
                     s.execute("CREATE TABLE " + table + " (id VARCHAR(8) NOT NULL PRIMARY KEY, n BIGINT)");
                 }
                 List<Object> out = new ArrayList<>();
-                try (SparseInsert ins = SparseInsert.sharingTheCore(share, c, table, new String[] {"id", "n"}, "ON CONFLICT DO NOTHING")) {
+                try (SparseInsert ins = SparseInsert.sharingTheCore(pace, c, table, new String[] {"id", "n"}, "ON CONFLICT DO NOTHING")) {
                     for (int i = 0; i < rows; i++) {
                         // two NULL shapes interleaved, and row 0 again in the last piece (counted 0, in its place)
                         String id = i == rows - 2 ? "r0" : "r" + i;
@@ -98,14 +101,74 @@ abstract class StoreContract {
             if (share) {
                 assertThat(seen.get(0)).as("rows in the table once a piece is added").isEqualTo(SparseInsert.SHARE_ROWS);
                 assertThat(seen.get(1)).isEqualTo(SparseInsert.SHARE_ROWS * 2);
+                assertThat(pace.offers()).isEqualTo(2);
             } else {
                 assertThat(seen.get(0)).as("nothing runs before execute").isEqualTo(0);
                 assertThat(seen.get(1)).isEqualTo(0);
+                assertThat(pace.offers()).as("a writer behind keeps its core").isZero();
             }
             if (kind() == Database.Kind.SQLITE) assertThat((int[]) seen.get(2)).containsExactly(expected);
             else assertThat((int[]) seen.get(2)).hasSize(rows);
             assertThat(seen.get(3)).isEqualTo(rows - 1);
         }
+    }
+
+    /**
+     * A batch run in pieces is still one transaction: a row the database refuses in the second piece (index 40) leaves
+     * the table empty, the pieces before it included; the rows written again one by one (as the ledger's writer does
+     * after a failed batch) go in once each.
+     */
+    @Test
+    void aBatchRunInPiecesIsAllOrNothingAndTheOneByOneFallbackWritesTheOthersOnce() throws Exception {
+        Database db = open();
+        db.transaction(c -> {
+            try (var s = c.createStatement()) {
+                s.execute("CREATE TABLE sparse_all (id VARCHAR(8) NOT NULL PRIMARY KEY, n BIGINT NOT NULL)");
+            }
+            return null;
+        });
+        int rows = SparseInsert.SHARE_ROWS * 2 + 3, refused = 40;
+        CoreShare pace = CoreShare.sharing(0, () -> false);
+        Throwable failed = null;
+        try {
+            db.transaction(c -> {
+                try (SparseInsert ins = SparseInsert.sharingTheCore(pace, c, "sparse_all", new String[] {"id", "n"}, "ON CONFLICT DO NOTHING")) {
+                    for (int i = 0; i < rows; i++) ins.text("r" + i).number(i == refused ? null : (Long) (long) i).add();
+                    return ins.execute();
+                }
+            });
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        assertThat(failed).as("the refused row fails the batch").isNotNull();
+        assertThat(pace.offers()).as("the first piece ran before the refused row").isGreaterThanOrEqualTo(1);
+        int left = db.transaction(c -> count(c, "sparse_all"));
+        assertThat(left).as("nothing of the batch stays").isZero();
+        int in = 0;
+        for (int i = 0; i < rows; i++) {
+            int at = i;
+            try {
+                db.transaction(c -> {
+                    try (SparseInsert ins = new SparseInsert(c, "sparse_all", new String[] {"id", "n"}, "ON CONFLICT DO NOTHING")) {
+                        ins.text("r" + at).number(at == refused ? null : (Long) (long) at).add();
+                        return ins.execute();
+                    }
+                });
+                in++;
+            } catch (RuntimeException e) {
+                assertThat(at).isEqualTo(refused);
+            }
+        }
+        assertThat(in).isEqualTo(rows - 1);
+        int written = db.transaction(c -> count(c, "sparse_all"));
+        assertThat(written).isEqualTo(rows - 1);
+        String once = db.transaction(c -> {
+            try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(DISTINCT id), SUM(n) FROM sparse_all")) {
+                rs.next();
+                return rs.getLong(1) + "|" + rs.getLong(2);
+            }
+        });
+        assertThat(once).isEqualTo((rows - 1) + "|" + ((long) rows * (rows - 1) / 2 - refused));
     }
 
     private static int count(java.sql.Connection c, String table) throws java.sql.SQLException {

@@ -70,9 +70,11 @@ public final class GatewayProcess implements AutoCloseable {
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        // the suite's sync interval (pom.xml), as the gateways in this JVM have it
+        // the suite's sync interval and lock silence (pom.xml), as the gateways in this JVM have them
         String sync = System.getProperty("switchboard.sync-millis");
         if (sync != null) command.add("-Dswitchboard.sync-millis=" + sync);
+        String silence = System.getProperty("switchboard.lock-silence-millis");
+        if (silence != null) command.add("-Dswitchboard.lock-silence-millis=" + silence);
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "serve",
                 "--config", config.toString(), "--port", Integer.toString(port)));

@@ -125,10 +125,15 @@ public final class OpenAiNumbers {
         return GatewayException.badRequest(message, field, "invalid_type");
     }
 
+    /**
+     * A value's JSON type in OpenAI's words: a non-integral number is "a decimal number" ("Invalid type for
+     * 'max_tokens': expected an integer, but got a decimal number instead.", code {@code invalid_type}: an OpenAI
+     * answer quoted in Jeffser/Alpaca#904).
+     */
     public static String kind(JsonNode v) {
         return switch (v.getNodeType()) {
             case STRING -> "a string";
-            case NUMBER -> v.isIntegralNumber() ? "an integer" : "a number";
+            case NUMBER -> v.isIntegralNumber() ? "an integer" : "a decimal number";
             case BOOLEAN -> "a boolean";
             case ARRAY -> "an array";
             case OBJECT -> "an object";

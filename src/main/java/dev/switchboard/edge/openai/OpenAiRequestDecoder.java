@@ -61,7 +61,9 @@ public final class OpenAiRequestDecoder {
         JsonNode msgs = n.get("messages");
         if (msgs == null || msgs.isNull()) throw OpenAiNumbers.missing("messages");
         // OpenAI's words and codes: "Invalid type for 'messages': expected an array of objects, but got a string
-        // instead." (invalid_type); an empty array, CopilotKit/CopilotKit#529's quoted answer (empty_array)
+        // instead." (invalid_type; quoted as the OpenAI API's in portkey.ai/error-library/type-validation-error-10531,
+        // and with param messages and code invalid_type in public logs of OpenAI answers); an empty array,
+        // CopilotKit/CopilotKit#529's quoted answer (empty_array)
         if (!msgs.isArray()) throw OpenAiNumbers.typeError("messages", "an array of objects", msgs);
         if (msgs.isEmpty()) {
             throw GatewayException.badRequest("Invalid 'messages': empty array. Expected an array with minimum length 1, "

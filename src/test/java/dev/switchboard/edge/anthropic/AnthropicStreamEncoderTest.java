@@ -439,7 +439,8 @@ class AnthropicStreamEncoderTest {
     /**
      * Held blocks are bounded: a ninth held index (or more than 1 MiB of held text) sends the open block and every held
      * one, in index order, and the rest of the stream holds nothing (a detail of another index ends the open block
-     * and opens its own: it is never joined to another index's text, nor signed with another's signature).
+     * and opens its own: it is never joined to another index's text, nor signed with another's signature; an index
+     * whose text went out in parts gets no signature, since it signs a whole no block holds).
      */
     @Test
     void heldBlocksAreCappedAndPastTheCapNothingIsHeld() {
@@ -460,6 +461,17 @@ class AnthropicStreamEncoderTest {
         assertThat(fullEvents(enc.chunk(textAt(null, "also", 4)))).as("not held any more: a block of its own").containsExactly(
                 "content_block_delta 10 signature_delta ", "content_block_stop 10", "content_block_start 11 thinking",
                 "content_block_delta 11 thinking_delta also");
+        assertThat(fullEvents(enc.chunk(signatureAt(null, "sig1", 1))))
+                .as("index 1's text went out unsigned at the cap: its signature alone writes nothing (it signed an empty block)")
+                .isEmpty();
+        assertThat(fullEvents(enc.chunk(signatureAt(" done", "sig4", 4))))
+                .as("index 4's T4 went out at the cap: sig4 signs \"T4also done\", so the block ends unsigned, not signed sig4")
+                .containsExactly("content_block_delta 11 thinking_delta  done", "content_block_delta 11 signature_delta ",
+                        "content_block_stop 11");
+        assertThat(fullEvents(enc.chunk(textAt(null, "B", 12)))).containsExactly("content_block_start 12 thinking",
+                "content_block_delta 12 thinking_delta B");
+        assertThat(fullEvents(enc.chunk(signatureAt(null, "sig12", 12)))).as("a new index past the cap, whole: signed")
+                .containsExactly("content_block_delta 12 signature_delta sig12", "content_block_stop 12");
 
         String big = "x".repeat((1 << 20) + 1);
         AnthropicStreamEncoder bytes = new AnthropicStreamEncoder();

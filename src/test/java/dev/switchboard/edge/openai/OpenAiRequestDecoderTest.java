@@ -131,7 +131,7 @@ class OpenAiRequestDecoderTest {
                 {"[{\"role\":\"assistant\",\"content\":\"x\",\"reasoning_content\":{}}]",
                         "Invalid type for 'messages[0].reasoning_content': expected a string, but got an object instead.", "messages[0].reasoning_content"},
                 {"[{\"role\":\"assistant\",\"content\":\"x\",\"refusal\":2.5}]",
-                        "Invalid type for 'messages[0].refusal': expected a string, but got a number instead.", "messages[0].refusal"},
+                        "Invalid type for 'messages[0].refusal': expected a string, but got a decimal number instead.", "messages[0].refusal"},
                 {"[{\"role\":\"user\",\"content\":[{\"text\":\"a\"}]}]",
                         "Missing required parameter: 'messages[0].content[0].type'.", "messages[0].content[0].type"},
                 {"[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"text\",\"text\":null}]}]",
@@ -214,6 +214,14 @@ class OpenAiRequestDecoderTest {
                 {"[]", "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
                         "empty_array"},
         };
+        // a decimal where an integer goes: OpenAI's words (Jeffser/Alpaca#904: "Invalid type for 'max_tokens': expected an
+        // integer, but got a decimal number instead.", code invalid_type, param max_tokens); it said "a number"
+        String decimal = "{\"model\":\"m\",\"max_tokens\":2.5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        assertThatThrownBy(() -> decoder.chat(Buffer.buffer(decimal))).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo("Invalid type for 'max_tokens': expected an integer, but got a decimal number instead.");
+            assertThat(e.param()).isEqualTo("max_tokens");
+            assertThat(e.code()).isEqualTo("invalid_type");
+        });
         for (String[] c : messages) {
             String body = "{\"model\":\"m\",\"messages\":" + c[0] + "}";
             assertThatThrownBy(() -> decoder.chat(Buffer.buffer(body))).as(body).isInstanceOfSatisfying(GatewayException.class, e -> {
