@@ -246,12 +246,15 @@ public final class StoredResponses {
     /**
      * Writes a background response's end, unless another end was written first (a cancel through another gateway, or a
      * reader that found this gateway silent): in memory at once, in the table on the worker, after the save it follows
-     * (one worker, in order); when the table holds another end, the memory copy becomes that one.
+     * (one worker, in order); when the table holds another end, the memory copy becomes that one. Once written, the end
+     * is put in memory again: a {@link #read} already on the worker when the end came may have read the running row and
+     * put it over the end, and a {@code previous_response_id} would then be refused as still running.
      */
     public void replace(StoredResponse r) {
         recent.put(r.id(), r);
         inOrder(() -> {
-            if (!rows.settle(r)) adoptStored(r.id(), r.owner());
+            if (rows.settle(r)) recent.put(r.id(), r);
+            else adoptStored(r.id(), r.owner());
             return null;
         }).onFailure(e -> log.warn("response {} could not be updated: {}", r.id(), e.getMessage()));
     }
