@@ -81,7 +81,9 @@ public final class SpendLedger implements AutoCloseable {
 
     public SpendLedger(Database db, long flushMillis) {
         this.store = new LedgerStore(db);
-        this.pace = CoreShare.of(store.sharesTheCore(), () -> behind(catchingUp, queued.get()));
+        // behind also while the request log's writer waits for the spend rows' lock this one holds (no yield then)
+        this.pace = CoreShare.of(store.sharesTheCore(),
+                () -> behind(catchingUp, queued.get()) || db.spendRowsWaitedFor());
         this.flushMillis = flushMillis;
         this.writer = Thread.ofPlatform().daemon().name("switchboard-ledger").unstarted(this::run);
         writer.start();
@@ -218,6 +220,16 @@ public final class SpendLedger implements AutoCloseable {
     }
 
     /** How often the writer has offered its core (tests). */
+    /** Whether the writer would offer its core now (tests; takes {@link #writing}). */
+    boolean coreOfferDueForTest() {
+        writing.lock();
+        try {
+            return pace.due();
+        } finally {
+            writing.unlock();
+        }
+    }
+
     long coreOffers() {
         writing.lock();
         try {

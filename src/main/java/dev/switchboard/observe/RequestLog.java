@@ -46,7 +46,9 @@ public final class RequestLog implements AutoCloseable {
 
     public RequestLog(Database db, RequestLogSettings settings, long flushMillis, LongSupplier clock) {
         this.store = new RequestLogStore(db);
-        this.pace = CoreShare.of(store.sharesTheCore(), () -> catchingUp || queued.get() > 2L * BATCH);
+        // behind: a catch-up batch, a long queue, or the ledger's writer waiting for the spend rows' lock it holds
+        this.pace = CoreShare.of(store.sharesTheCore(),
+                () -> catchingUp || queued.get() > 2L * BATCH || db.spendRowsWaitedFor());
         this.settings = settings;
         this.flushMillis = flushMillis;
         this.clock = clock;
@@ -112,6 +114,16 @@ public final class RequestLog implements AutoCloseable {
                     throw e;
                 }
             }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** Whether the writer would offer its core now (tests; takes {@link #writing}). */
+    boolean coreOfferDueForTest() {
+        writing.lock();
+        try {
+            return pace.due();
         } finally {
             writing.unlock();
         }

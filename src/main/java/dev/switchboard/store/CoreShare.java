@@ -1,6 +1,7 @@
 package dev.switchboard.store;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * When a store writer offers its core ({@link Thread#yield}) between pieces of a batch. SQLite runs on the writer's own
@@ -14,9 +15,11 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>on SQLite (PostgreSQL runs in its own process; one batch, one round trip, as before),
  *   <li>when it is not behind ({@code behind}: its queue holds more than it writes in a normal round, or it is writing
- *       rows kept from a failed round) — a writer behind keeps its whole turn, as before the yields, and
- *   <li>after at least {@link #SLICE_NANOS} of its work since its last offer (wall time, which is never less than its
- *       CPU time), so it gives up its turn at most ~1,000 times a second.
+ *       rows kept from a failed round, or the other writer waits for the spend rows' lock it holds,
+ *       {@link Database#spendRowsWaitedFor()}) — a writer behind keeps its whole turn, as before the yields, and
+ *   <li>after at least {@link #SLICE_NANOS} of wall time ({@link System#nanoTime}) since its last offer or the start
+ *       of its round — wall time, not work: time the writer spent preempted counts too, and wall time is never less
+ *       than its CPU time — so it gives up its turn at most ~1,000 times a second.
  * </ul>
  * Not thread-safe: one per writer thread.
  */
@@ -25,23 +28,28 @@ public final class CoreShare {
     static final long SLICE_NANOS = 1_000_000L;
 
     /** Never offers the core (PostgreSQL, tests, a caller with no queue). */
-    public static final CoreShare NEVER = new CoreShare(false, () -> true, SLICE_NANOS);
+    public static final CoreShare NEVER = new CoreShare(false, () -> true, SLICE_NANOS, System::nanoTime);
 
     private final boolean share;
     private final BooleanSupplier behind;
     private final long sliceNanos;
-    private long since = System.nanoTime();
+    /** The wall clock the slice is measured on ({@link System#nanoTime}; tests give their own). */
+    private final LongSupplier nanoTime;
+    private long since;
     private long offers;
 
-    private CoreShare(boolean share, BooleanSupplier behind, long sliceNanos) {
+    /** Tests: a pace on a clock of their own, so no preemption between two calls can change what it decides. */
+    CoreShare(boolean share, BooleanSupplier behind, long sliceNanos, LongSupplier nanoTime) {
         this.share = share;
         this.behind = behind;
         this.sliceNanos = sliceNanos;
+        this.nanoTime = nanoTime;
+        this.since = nanoTime.getAsLong();
     }
 
     /** A sharing pace with another least time between offers (tests: 0 offers at every check when not behind). */
     static CoreShare sharing(long sliceNanos, BooleanSupplier behind) {
-        return new CoreShare(true, behind, sliceNanos);
+        return new CoreShare(true, behind, sliceNanos, System::nanoTime);
     }
 
     /**
@@ -49,20 +57,20 @@ public final class CoreShare {
      * @param behind whether the writer is behind (then it keeps the core)
      */
     public static CoreShare of(boolean share, BooleanSupplier behind) {
-        return share ? new CoreShare(true, behind, SLICE_NANOS) : NEVER;
+        return share ? new CoreShare(true, behind, SLICE_NANOS, System::nanoTime) : NEVER;
     }
 
     /** Whether this writer ever offers its core (it may then split a batch into pieces). */
     public boolean shares() { return share; }
 
-    /** Starts the time of the writer's work afresh (at the start of a round: it was parked before). */
+    /** Starts the slice's wall time afresh (at the start of a round: the writer was parked before). */
     public void start() {
-        if (share) since = System.nanoTime();
+        if (share) since = nanoTime.getAsLong();
     }
 
     /** Whether an offer is due now (see {@link #due(boolean, boolean, long)}); does not offer. */
     public boolean due() {
-        return share && due(true, behind.getAsBoolean(), System.nanoTime() - since, sliceNanos);
+        return share && due(true, behind.getAsBoolean(), nanoTime.getAsLong() - since, sliceNanos);
     }
 
     /** Offers the core if it is due. @return whether it did */
@@ -70,15 +78,19 @@ public final class CoreShare {
         if (!due()) return false;
         Thread.yield();
         offers++;
-        since = System.nanoTime();
+        since = nanoTime.getAsLong();
         return true;
     }
 
-    /** Offers the core when the caller has checked {@link #due()} itself (and run its piece in between). */
+    /**
+     * Offers the core when the caller has checked {@link #due()} itself (and run its piece in between). A pace that
+     * does not share the core ({@link #NEVER}, shared by every PostgreSQL writer) neither yields nor counts.
+     */
     public void offerNow() {
+        if (!share) return;
         Thread.yield();
         offers++;
-        since = System.nanoTime();
+        since = nanoTime.getAsLong();
     }
 
     /** Offers made so far (tests, diagnostics). */
@@ -86,13 +98,13 @@ public final class CoreShare {
 
     /**
      * The decision itself: offer the core only when sharing it, not behind, and after at least {@link #SLICE_NANOS} of
-     * work since the last offer.
+     * wall time since the last offer (or the round's start).
      */
-    static boolean due(boolean share, boolean behind, long workedNanos) {
-        return due(share, behind, workedNanos, SLICE_NANOS);
+    static boolean due(boolean share, boolean behind, long elapsedNanos) {
+        return due(share, behind, elapsedNanos, SLICE_NANOS);
     }
 
-    private static boolean due(boolean share, boolean behind, long workedNanos, long sliceNanos) {
-        return share && !behind && workedNanos >= sliceNanos;
+    private static boolean due(boolean share, boolean behind, long elapsedNanos, long sliceNanos) {
+        return share && !behind && elapsedNanos >= sliceNanos;
     }
 }

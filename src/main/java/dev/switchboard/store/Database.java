@@ -417,6 +417,12 @@ public final class Database implements AutoCloseable {
      */
     public java.util.concurrent.locks.ReentrantLock spendRowsLock() { return spendRowsLock; }
 
+    /**
+     * Whether a writer waits for {@link #spendRowsLock()} now: the writer holding it is then behind and keeps its core
+     * (CoreShare), since a yield inside its transaction would keep the other writer blocked on the lock for its slice.
+     */
+    public boolean spendRowsWaitedFor() { return spendRowsLock.hasQueuedThreads(); }
+
     private final java.util.concurrent.locks.ReentrantLock spendRowsLock = new java.util.concurrent.locks.ReentrantLock();
 
     /**

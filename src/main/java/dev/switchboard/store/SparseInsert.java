@@ -21,7 +21,7 @@ import java.util.List;
  * batch: SQLite runs on the writer's own thread, and a pinned gateway's writers share the event loop's core. A 512-row
  * ledger batch was ~5 ms of that core in one go, and an event loop woken meanwhile waited for the writer's time slice
  * to end (docs/architecture.md, "The ledger writer's batches and the 10,000 req/s p99"). Every {@value #SHARE_ROWS}
- * rows it asks its {@link CoreShare} whether an offer is due (at least ~1 ms of work since the last, and the writer
+ * rows it asks its {@link CoreShare} whether an offer is due (at least ~1 ms of wall time since the last, the writer
  * not behind); only then do the rows added so far run and the core is offered. A writer behind runs its batch whole.
  */
 public final class SparseInsert implements AutoCloseable {

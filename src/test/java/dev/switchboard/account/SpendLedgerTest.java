@@ -1,6 +1,7 @@
 package dev.switchboard.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.store.Database;
 import java.nio.file.Path;
@@ -47,6 +48,67 @@ class SpendLedgerTest {
             assertThat(ledger.written()).isEqualTo(6_000);
             assertThat(ledger.coreOffers()).as("behind from the first batch to the last").isZero();
             ledger.close();
+        }
+    }
+
+    /**
+     * The writer holding the spend rows' lock keeps its core while the other writer (the request log's) waits for it:
+     * a yield inside its transaction would leave that writer blocked for the whole slice (second review).
+     */
+    @Test
+    void aWriterKeepsItsCoreWhileTheOtherWaitsForTheSpendRowsLock() throws InterruptedException {
+        try (Database db = Database.open(null, dir.resolve("lock.db").toString())) {
+            SpendLedger ledger = new SpendLedger(db, 60_000);
+            try {
+                Thread.sleep(3); // more than a slice of wall time since the pace began, and nothing queued
+                assertThat(ledger.coreOfferDueForTest()).as("not behind, a slice since").isTrue();
+                db.spendRowsLock().lock(); // as the ledger's insert holds it
+                Thread waiter = Thread.ofPlatform().start(() -> {
+                    db.spendRowsLock().lock(); // as the request log's writer would
+                    db.spendRowsLock().unlock();
+                });
+                try {
+                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    while (!db.spendRowsWaitedFor() && System.nanoTime() < deadline) Thread.sleep(1);
+                    assertThat(db.spendRowsWaitedFor()).isTrue();
+                    assertThat(ledger.coreOfferDueForTest()).as("the other writer waits for the lock").isFalse();
+                } finally {
+                    db.spendRowsLock().unlock();
+                }
+                waiter.join();
+                assertThat(ledger.coreOfferDueForTest()).as("no one waits any more").isTrue();
+            } finally {
+                ledger.close();
+            }
+        }
+    }
+
+    /**
+     * Rows kept from a failed round are written as a catch-up batch: the writer keeps its core for them however long
+     * they take (without it, a retry of 1,000 rows offered the core between pieces of its insert).
+     */
+    @Test
+    void theRowsOfAFailedRoundAreWrittenWithoutOfferingTheCore() {
+        try (Database db = Database.open(null, dir.resolve("retry.db").toString())) {
+            SpendLedger ledger = new SpendLedger(db, 60_000);
+            try {
+                ledger.holdWriterForTest(() -> { // the writer thread must not write the retry itself meanwhile
+                    int n = 1_000; // fewer than BEHIND_AT: neither round is behind by its queue
+                    for (int i = 0; i < n - 1; i++) ledger.record(row("req_" + i, 0, "chat", 1));
+                    dev.switchboard.store.JoinableRow last = ledger.record(row("req_last", 0, "chat", 1));
+                    assertThat(last.join(() -> { throw new OutOfMemoryError("Java heap space (test)"); })).isTrue();
+                    // the round fails on its last row
+                    assertThatThrownBy(ledger::flush).isInstanceOf(OutOfMemoryError.class);
+                    assertThat(ledger.written()).isZero();
+                    assertThat(ledger.pending()).isEqualTo(n);
+                    long before = ledger.coreOffers();
+                    assertThat(ledger.flush()).isTrue();
+                    assertThat(ledger.written()).isEqualTo(n);
+                    assertThat(ledger.coreOffers()).as("the retry is a catch-up batch").isEqualTo(before);
+                });
+            } finally {
+                ledger.close();
+            }
         }
     }
 

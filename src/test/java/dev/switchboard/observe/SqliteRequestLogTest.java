@@ -38,6 +38,37 @@ class SqliteRequestLogTest extends RequestLogStoreContract {
         }
     }
     /**
+     * The request log's writer keeps its core while the ledger's writer waits for the spend rows' lock it holds: a
+     * yield inside its transaction would leave the ledger's writer blocked for the whole slice (second review).
+     */
+    @org.junit.jupiter.api.Test
+    void theWriterKeepsItsCoreWhileTheLedgersWaitsForTheSpendRowsLock() throws InterruptedException {
+        try (Database db = open()) {
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            try {
+                Thread.sleep(3); // more than a slice of wall time since the pace began, and nothing queued
+                org.assertj.core.api.Assertions.assertThat(log.coreOfferDueForTest()).as("not behind").isTrue();
+                db.spendRowsLock().lock(); // as this writer's insert holds it
+                Thread ledger = Thread.ofPlatform().start(() -> {
+                    db.spendRowsLock().lock(); // as the ledger's writer would
+                    db.spendRowsLock().unlock();
+                });
+                try {
+                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    while (!db.spendRowsWaitedFor() && System.nanoTime() < deadline) Thread.sleep(1);
+                    org.assertj.core.api.Assertions.assertThat(log.coreOfferDueForTest()).as("ledger waits").isFalse();
+                } finally {
+                    db.spendRowsLock().unlock();
+                }
+                ledger.join();
+                org.assertj.core.api.Assertions.assertThat(log.coreOfferDueForTest()).as("no one waits").isTrue();
+            } finally {
+                log.close();
+            }
+        }
+    }
+
+    /**
      * An OutOfMemoryError while a round builds its rows (QA hardening F1: the heap full of 8 MB request bodies) used to
      * end the writer thread, and every later row waited in memory until shutdown. The writer logs it, backs off, and
      * builds the row again on the next round.

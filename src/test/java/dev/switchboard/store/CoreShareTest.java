@@ -3,11 +3,12 @@ package dev.switchboard.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * When a store writer offers its core: only on SQLite, only when not behind, and only after ~1 ms of its work since the
- * last offer. A yield on a saturated core gives up most of the writer's turn, so a writer that yielded while behind
+ * When a store writer offers its core: only on SQLite, only when not behind, and only after ~1 ms of wall time since
+ * the last offer. A yield on a saturated core gives up most of the writer's turn, so a writer that yielded while behind
  * fell further behind and its queue filled the heap (docs/architecture.md, the thirty-second session's ledger section).
  */
 class CoreShareTest {
@@ -24,18 +25,25 @@ class CoreShareTest {
     }
 
     @Test
-    void aWriterBehindDoesNotYieldAndOneNotBehindDoesOncePerSlice() throws Exception {
+    void aWriterBehindDoesNotYieldAndOneNotBehindDoesOncePerSlice() {
         AtomicBoolean behind = new AtomicBoolean(true);
-        CoreShare pace = CoreShare.of(true, behind::get);
+        AtomicLong now = new AtomicLong(42); // the pace's own wall clock: no preemption of this thread can move it
+        CoreShare pace = new CoreShare(true, behind::get, CoreShare.SLICE_NANOS, now::get);
         pace.start();
-        Thread.sleep(3);
+        now.addAndGet(3 * CoreShare.SLICE_NANOS);
         assertThat(pace.due()).isFalse();
-        assertThat(pace.offer()).as("behind after 3 ms of work").isFalse();
+        assertThat(pace.offer()).as("behind after 3 ms").isFalse();
         assertThat(pace.offers()).isZero();
         behind.set(false);
         assertThat(pace.offer()).as("caught up, 3 ms since").isTrue();
         assertThat(pace.offer()).as("just offered: not again before a slice").isFalse();
-        assertThat(pace.offers()).isEqualTo(1);
+        now.addAndGet(CoreShare.SLICE_NANOS - 1);
+        assertThat(pace.offer()).as("a nanosecond short of a slice").isFalse();
+        now.incrementAndGet();
+        assertThat(pace.offer()).as("a slice of wall time since").isTrue();
+        assertThat(pace.offers()).isEqualTo(2);
+        pace.start();
+        assertThat(pace.due()).as("a new round starts its slice afresh").isFalse();
     }
 
     @Test
@@ -46,5 +54,17 @@ class CoreShareTest {
         Thread.sleep(2);
         assertThat(pace.offer()).isFalse();
         assertThat(pace.offers()).isZero();
+    }
+
+    /** offerNow() is public: on the shared NEVER (every PostgreSQL writer) it must neither yield nor count. */
+    @Test
+    void offerNowOnAPaceThatDoesNotShareDoesNothing() {
+        long before = CoreShare.NEVER.offers();
+        CoreShare.NEVER.offerNow();
+        assertThat(CoreShare.NEVER.offers()).isEqualTo(before).isZero();
+        AtomicLong now = new AtomicLong();
+        CoreShare sharing = new CoreShare(true, () -> false, CoreShare.SLICE_NANOS, now::get);
+        sharing.offerNow();
+        assertThat(sharing.offers()).isEqualTo(1);
     }
 }
