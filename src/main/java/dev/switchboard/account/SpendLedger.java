@@ -219,7 +219,6 @@ public final class SpendLedger implements AutoCloseable {
         }
     }
 
-    /** How often the writer has offered its core (tests). */
     /** Whether the writer would offer its core now (tests; takes {@link #writing}). */
     boolean coreOfferDueForTest() {
         writing.lock();
@@ -230,6 +229,7 @@ public final class SpendLedger implements AutoCloseable {
         }
     }
 
+    /** How often the writer has offered its core (tests). */
     long coreOffers() {
         writing.lock();
         try {

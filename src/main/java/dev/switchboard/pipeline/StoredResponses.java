@@ -89,8 +89,8 @@ public final class StoredResponses {
      * Runs {@code work} on {@link #worker} after every task submitted to it before, from whichever thread or event loop:
      * the one thread takes them first come, first served. Not Vert.x's {@code ordered} mode: that orders a context's tasks
      * in one queue with the same context's other ordered blocking work on any pool, so an answer's write queued behind
-     * such work on one event loop let a read or delete arriving on another event loop (the client's next request on
-     * another connection) run first — a GET right after the answer found no row and answered 404, and a delete was undone
+     * such work on one context let a read or delete arriving on another context (the client's next request on another
+     * connection, which may share the event loop thread) run first — a GET right after the answer found no row and answered 404, and a delete was undone
      * by the late write (StoredResponsesOrderTest).
      */
     private <T> Future<T> inOrder(java.util.concurrent.Callable<T> work) {
