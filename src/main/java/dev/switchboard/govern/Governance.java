@@ -29,20 +29,29 @@ public final class Governance {
     public static final long KEY_SYNC_MILLIS = syncMillis();
 
     private static long syncMillis() {
-        String set = System.getProperty("switchboard.sync-millis");
-        if (set == null) return 2_000L;
+        return testMillis("switchboard.sync-millis", System.getProperty("switchboard.sync-millis"), 100, 2_000, 2_000,
+                "key sync and heartbeat every {} ms");
+    }
+
+    /**
+     * A whole-JVM timing for the test suite from system property {@code name}: {@code fallback} without it, else a number
+     * of milliseconds from {@code min} to {@code max} (anything else refuses to start), warned about when it differs.
+     */
+    private static long testMillis(String name, String set, long min, long max, long fallback, String warning) {
+        if (set == null) return fallback;
         long ms;
         try {
             ms = Long.parseLong(set.trim());
         } catch (NumberFormatException e) {
             ms = -1;
         }
-        if (ms < 100 || ms > 2_000) {
-            throw new IllegalArgumentException("-Dswitchboard.sync-millis must be a number of milliseconds from 100 to 2000, not '" + set + "'");
+        if (ms < min || ms > max) {
+            throw new IllegalArgumentException("-D" + name + " must be a number of milliseconds from " + min + " to " + max + ", not '" + set + "'");
         }
-        if (ms != 2_000L) LoggerFactory.getLogger(Governance.class).warn("key sync and heartbeat every {} ms (-Dswitchboard.sync-millis; 2000 without it): a setting for tests", ms);
+        if (ms != fallback) LoggerFactory.getLogger(Governance.class).warn(warning + " (-D" + name + "; " + fallback + " without it): a setting for tests", ms);
         return ms;
     }
+
     /**
      * On PostgreSQL, how long the server keeps a gateway's lock session that says nothing ({@code SessionLock.SILENT_MILLIS},
      * at least this) and, at three fifths of it, how long a call waits for another gateway's unused grant
@@ -54,18 +63,8 @@ public final class Governance {
     public static final long LOCK_SILENCE_MILLIS = lockSilenceMillis(System.getProperty("switchboard.lock-silence-millis"));
 
     static long lockSilenceMillis(String set) {
-        if (set == null) return 10_000L;
-        long ms;
-        try {
-            ms = Long.parseLong(set.trim());
-        } catch (NumberFormatException e) {
-            ms = -1;
-        }
-        if (ms < 5_000 || ms > 10_000) {
-            throw new IllegalArgumentException("-Dswitchboard.lock-silence-millis must be a number of milliseconds from 5000 to 10000, not '" + set + "'");
-        }
-        if (ms != 10_000L) LoggerFactory.getLogger(Governance.class).warn("lock sessions end after {} ms of silence (-Dswitchboard.lock-silence-millis; 10000 without it): a setting for tests", ms);
-        return ms;
+        return testMillis("switchboard.lock-silence-millis", set, 5_000, 10_000, 10_000,
+                "lock sessions end after {} ms of silence");
     }
     private long syncTimer = -1;
     private Vertx vertx;
