@@ -175,6 +175,13 @@ final class GatewayAssembly {
         observe.cacheStage().set(cache.cachesAnything());
         StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
                 responseRetentionMillis(config), System::currentTimeMillis);
+        io.micrometer.core.instrument.Gauge.builder("switchboard.responses.unwritten", responses, StoredResponses::unwrittenCount)
+                .description("Stored Responses-API answers the store refused to write, kept in memory and tried again")
+                .register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.responses.lost", responses, StoredResponses::lostCount)
+                .description("Stored Responses-API answers given up unwritten (memory's bound reached while the store refused "
+                        + "writes, or refused for good)")
+                .register(meters);
         SpendReports reports = new SpendReports(db, ledger);
         Runnable stopBudgetSync = BudgetRoutingSync.start(vertx, router.spendCaps(), reports);
         // started by the edge once it listens (EdgeServer.start): `switchboard check` makes a gateway too, and must call nothing

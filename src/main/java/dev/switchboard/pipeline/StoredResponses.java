@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing here blocks an event loop: the database is used on one worker thread, in the order the calls came
  * (a save is always written before a later read or delete of the same id reaches the table), and the newest
  * answers are also held in memory, so the usual tool loop (each turn continues the one just answered) reads no
- * row at all. Writes are not awaited by the answer: a save that the store refuses is logged, and only a
- * later {@code previous_response_id} that misses the memory copy would notice.
+ * row at all. Writes are not awaited by the answer: a save that the store refuses (down, or failing) is kept in memory
+ * and written again with back-off until the store takes it ({@link UnwrittenResponses}, bounded), and every read here
+ * answers the kept copy meanwhile, so an answer the client was told is stored does not read as missing.
  *
  * <p>With several gateways on one database, the answering gateway's row may still be queued when the client's next
  * request (a {@code GET}, a {@code previous_response_id}) reaches another gateway. A miss there for an id that says it
@@ -96,6 +97,20 @@ public final class StoredResponses {
     private <T> Future<T> inOrder(java.util.concurrent.Callable<T> work) {
         return worker.executeBlocking(work, false);
     }
+
+    /** The writes the store refused, kept until it takes them ({@link #write}); on the worker only. */
+    private final UnwrittenResponses unwritten = new UnwrittenResponses();
+    /**
+     * The first wait before refused writes are tried again, doubled while the store stays away. System property
+     * {@code switchboard.responses.rewrite_ms} (tests); default 1 s.
+     */
+    private final long rewriteFirstMillis = Long.getLong("switchboard.responses.rewrite_ms", 1_000L);
+    /** The longest wait between tries. */
+    static final long REWRITE_MAX_MILLIS = 30_000;
+    /** The next wait (on the worker). */
+    private long rewriteDelay = rewriteFirstMillis;
+    /** A try is due: its timer is set (on the worker). */
+    private boolean rewriteDue;
 
     /** The periodic purge, beat and look for deletions: cancelled at shutdown, before the worker they run on closes. */
     private final long[] timers = new long[3];
@@ -253,8 +268,7 @@ public final class StoredResponses {
     public void replace(StoredResponse r) {
         recent.put(r.id(), r);
         inOrder(() -> {
-            if (rows.settle(r)) recent.put(r.id(), r);
-            else adoptStored(r.id(), r.owner());
+            write(r, UnwrittenResponses.Write.SETTLE);
             return null;
         }).onFailure(e -> log.warn("response {} could not be updated: {}", r.id(), e.getMessage()));
     }
@@ -285,7 +299,7 @@ public final class StoredResponses {
     public void saveRunning(StoredResponse r) {
         recent.put(r.id(), r);
         inOrder(() -> {
-            rows.insertRunning(r, clock.getAsLong());
+            write(r, UnwrittenResponses.Write.INSERT_RUNNING);
             return null;
         }).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
     }
@@ -304,6 +318,7 @@ public final class StoredResponses {
             rows.beat(running.keySet(), now);
             ResponseRows.Ends ends = rows.ends(running.keySet());
             for (String gone : ends.missing()) {
+                if (unwritten.get(gone) != null) continue; // its row is not written yet: the store refused it
                 // deleted (through another gateway: this one refuses while it runs), or never stored: no end can be kept
                 BackgroundRuns.Run run = running.get(gone);
                 if (!run.settle(run.stopped().get())) continue;
@@ -327,13 +342,130 @@ public final class StoredResponses {
         }).onFailure(e -> log.warn("background responses: beat not written: {}", e.getMessage()));
     }
 
-    /** Keeps an answer: in memory at once, in the table on the worker. */
+    /**
+     * Keeps an answer: in memory at once, in the table on the worker (a write the store refuses is kept and tried again:
+     * {@link #write}).
+     */
     public void save(StoredResponse r) {
         recent.put(r.id(), r);
         inOrder(() -> {
-            rows.insert(r);
+            write(r, UnwrittenResponses.Write.INSERT);
             return null;
         }).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
+    }
+
+    /**
+     * Writes {@code r} to the table (on the worker). When the store refuses it (down, or failing), it is kept in
+     * {@link #unwritten} and written again with back-off ({@link #rewrite}) until the store takes it: meanwhile every
+     * read of it on this gateway answers the kept copy, so an answer the client was told is stored is not a 404 while the
+     * store is briefly away. A newer state of an id still kept (a background response's end) joins the kept one, written
+     * in its place.
+     */
+    private void write(StoredResponse r, UnwrittenResponses.Write how) {
+        if (unwritten.get(r.id()) != null) {
+            keep(r, how, null);
+            return;
+        }
+        try {
+            apply(r, how);
+        } catch (RuntimeException e) {
+            keep(r, how, e);
+        }
+    }
+
+    /** One write as {@code how} says (on the worker); throws what the store threw. */
+    private void apply(StoredResponse r, UnwrittenResponses.Write how) {
+        switch (how) {
+            case INSERT -> rows.insert(r);
+            case INSERT_RUNNING -> rows.insertRunning(r, clock.getAsLong());
+            case SETTLE -> {
+                if (rows.settle(r)) recent.put(r.id(), r);
+                else adoptStored(r.id(), r.owner());
+            }
+        }
+    }
+
+    /** Keeps a refused write (on the worker), gives up the oldest beyond the bounds (logged), and has it tried again. */
+    private void keep(StoredResponse r, UnwrittenResponses.Write how, RuntimeException cause) {
+        boolean first = unwritten.isEmpty();
+        for (StoredResponse gone : unwritten.keep(r, how)) {
+            log.error("response {} is lost: its write was refused, and more unwritten responses came than memory keeps ({} or {} chars)",
+                    gone.id(), UnwrittenResponses.MAX_RESPONSES, UnwrittenResponses.MAX_CHARS);
+            recent.invalidate(gone.id());
+        }
+        if (cause != null && first) {
+            log.warn("response {} could not be stored ({}); kept in memory and written again when the store answers "
+                    + "(until then it is read from memory here)", r.id(), cause.getMessage());
+        } else if (cause != null) {
+            log.debug("response {} could not be stored either ({}); kept, {} waiting", r.id(), cause.getMessage(), unwritten.size());
+        }
+        scheduleRewrite();
+    }
+
+    /** Tries the kept writes again after the back-off, unless a try is already due (on the worker). */
+    private void scheduleRewrite() {
+        if (rewriteDue || draining || unwritten.isEmpty()) return;
+        rewriteDue = true;
+        vertx.setTimer(rewriteDelay, t -> {
+            if (draining) return;
+            inOrder(() -> {
+                rewriteDue = false;
+                rewrite();
+                return null;
+            }).onFailure(e -> log.warn("stored responses: unwritten answers not tried again now: {}", e.getMessage()));
+        });
+    }
+
+    /**
+     * Writes the kept responses again, oldest first (on the worker). The first that fails before any succeeded ends the
+     * round (the store is still away: it is not asked ten thousand times) and goes last; one that fails while others
+     * succeed is refused for itself, struck, and given up at {@link UnwrittenResponses#MAX_STRIKES}. A row already there
+     * (an earlier try that failed after its commit) counts as written. The back-off doubles while the store stays away, from
+     * {@link #rewriteFirstMillis} to {@link #REWRITE_MAX_MILLIS}, and starts over once all are written.
+     */
+    private void rewrite() {
+        boolean any = false;
+        int before = unwritten.size();
+        for (UnwrittenResponses.Kept k : unwritten.inOrder()) {
+            StoredResponse r = k.response();
+            if (unwritten.get(r.id()) != k) continue; // changed (deleted, or a newer state) since the copy was taken
+            try {
+                apply(r, k.how());
+                unwritten.written(r.id());
+                any = true;
+            } catch (RuntimeException e) {
+                if (k.how() != UnwrittenResponses.Write.SETTLE && dev.switchboard.store.Database.uniqueViolation(e) != null) {
+                    unwritten.written(r.id()); // written by an earlier try whose answer was lost
+                    any = true;
+                } else if (!any) {
+                    unwritten.toTail(r.id()); // next round begins with another: one the store refuses for itself holds none up
+                    break;
+                } else if (unwritten.struck(r.id())) {
+                    log.error("response {} is lost: the store refused its write {} times while it took others ({})", r.id(),
+                            UnwrittenResponses.MAX_STRIKES, e.getMessage());
+                    recent.invalidate(r.id());
+                }
+            }
+        }
+        if (unwritten.isEmpty()) {
+            rewriteDelay = rewriteFirstMillis;
+            log.info("stored responses: the {} answers kept while the store refused them are written", before);
+            return;
+        }
+        rewriteDelay = any ? rewriteFirstMillis : Math.min(REWRITE_MAX_MILLIS, rewriteDelay * 2);
+        scheduleRewrite();
+    }
+
+    /** Answers kept in memory because the store refused their write, waiting to be written (any thread: a gauge). */
+    public int unwrittenCount() { return unwritten.size(); }
+
+    /** Answers given up since start: memory's bound reached while the store refused writes, or refused for good. */
+    public long lostCount() { return unwritten.lost(); }
+
+    /** The kept (unwritten) state of the owner's unexpired response, or null (on the worker). */
+    private StoredResponse unwrittenOf(String id, String owner, long now) {
+        UnwrittenResponses.Kept k = unwritten.get(id);
+        return k != null && k.response().owner().equals(owner) && k.response().expiresAt() > now ? k.response() : null;
     }
 
     /**
@@ -392,7 +524,10 @@ public final class StoredResponses {
         long now = clock.getAsLong();
         StoredResponse r = recent.getIfPresent(id);
         if (r != null) return Future.succeededFuture(r.owner().equals(owner) && r.expiresAt() > now ? r : null);
-        return inOrder(() -> fromTable(id, owner, now))
+        return inOrder(() -> {
+                    StoredResponse kept = unwrittenOf(id, owner, now); // the store refused it: this is its only copy
+                    return kept != null ? kept : fromTable(id, owner, now);
+                })
                 .compose(found -> found != null ? Future.succeededFuture(found) : writtenElsewhere(id, owner));
     }
 
@@ -478,6 +613,11 @@ public final class StoredResponses {
     public Future<StoredResponse> read(String id, String owner) {
         long now = clock.getAsLong();
         return inOrder(() -> {
+            StoredResponse kept = unwrittenOf(id, owner, now);
+            if (kept != null) { // the store refused its (latest) write: the table has nothing or an older state
+                recent.put(id, kept);
+                return new Read(kept, true);
+            }
             StoredResponse r;
             try {
                 r = fromTable(id, owner, now);
@@ -531,13 +671,22 @@ public final class StoredResponses {
     private Future<Boolean> deleteNow(String id, String owner) {
         long now = clock.getAsLong();
         return inOrder(() -> {
-            if (rows.runningNow(id, owner, now, leaseMillis)) {
+            // a kept (unwritten) running row runs here; a kept end is the end of the running row in the table
+            UnwrittenResponses.Kept kept = unwrittenOf(id, owner, now) == null ? null : unwritten.get(id);
+            if (kept != null ? kept.how() == UnwrittenResponses.Write.INSERT_RUNNING : rows.runningNow(id, owner, now, leaseMillis)) {
                 throw new dev.switchboard.model.GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400,
                         IN_FLIGHT, "response_id", null, null, null);
             }
             StoredResponse r = recent.getIfPresent(id);
-            boolean inMemory = r != null && r.owner().equals(owner) && r.expiresAt() > now;
-            boolean deleted = rows.delete(id, owner, now);
+            boolean inMemory = r != null && r.owner().equals(owner) && r.expiresAt() > now || kept != null;
+            boolean deleted;
+            try {
+                deleted = rows.delete(id, owner, now);
+            } catch (RuntimeException e) {
+                if (kept == null || kept.how() != UnwrittenResponses.Write.INSERT) throw e;
+                deleted = false; // never written: dropping the kept copy deletes it
+            }
+            unwritten.remove(id);
             // its output items go too: an item_reference to them is no longer answered from memory
             if (deleted || inMemory) forget(java.util.Set.of(id));
             return deleted || inMemory;
@@ -564,6 +713,7 @@ public final class StoredResponses {
         long now = clock.getAsLong();
         recent.asMap().values().removeIf(r -> r.expiresAt() <= now);
         inOrder(() -> {
+                    unwritten.purge(now);
                     rows.purgeDeletions(DELETIONS_KEPT_MILLIS, now);
                     return rows.purgeExpired(now);
                 })
@@ -595,7 +745,14 @@ public final class StoredResponses {
         for (long t : timers) vertx.cancelTimer(t); // none of them may queue work on the worker once it is closed
         stopBackground();
         try {
-            inOrder(() -> null).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            inOrder(() -> {
+                if (unwritten.isEmpty()) return null;
+                rewrite(); // a last try
+                if (!unwritten.isEmpty()) {
+                    log.error("stored responses: {} answers the store refused are lost at shutdown", unwritten.size());
+                }
+                return null;
+            }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("stored responses: queued writes not finished at shutdown: {}", e.getMessage());
         }

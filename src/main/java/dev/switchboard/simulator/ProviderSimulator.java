@@ -148,6 +148,7 @@ public final class ProviderSimulator {
 
     public void reset() {
         guardrailDelayMs = 0;
+        responsesEndAfterMs = 0;
         received.clear();
         behaviours.clear();
         cancelledStreams.set(0);
@@ -211,6 +212,13 @@ public final class ProviderSimulator {
     public void behaveAlways(String model, SimBehaviour behaviour) { behaviours.standing(model, behaviour); }
 
     private volatile long guardrailDelayMs;
+    private volatile long responsesEndAfterMs;
+
+    /**
+     * Responses API streams stay open {@code ms} after their last event ({@code response.completed}) before they end (0:
+     * at once, after {@link #reset}): an upstream slow to close its connection once the answer is complete.
+     */
+    public void holdResponsesStreamsOpen(long ms) { this.responsesEndAfterMs = ms; }
 
     /**
      * The guardrail services answer after {@code ms} (0: at once, after {@link #reset}): a slow verdict, while a
@@ -428,7 +436,7 @@ public final class ProviderSimulator {
         boolean searched = ResponsesSim.searches(req);
         if (Boolean.TRUE.equals(req.getBoolean("stream"))) {
             new SimStream(vertx, resp, ResponsesSim.events(req, id, model, reply, searched, 0), behaviour, cancelledStreams,
-                    completedStreams).start();
+                    completedStreams).endAfter(responsesEndAfterMs).start();
             return;
         }
         json(resp, 200, ResponsesSim.response(req, id, model, "completed", ResponsesSim.output(reply, searched, id), reply, 0));

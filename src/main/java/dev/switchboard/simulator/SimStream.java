@@ -27,6 +27,8 @@ final class SimStream {
     private int sent;
     private boolean done;
     private Runnable onEnd;
+    /** How long the response stays open after its last event before it ends (0: at once). */
+    private long endAfterMs;
 
     SimStream(Vertx vertx, HttpServerResponse resp, List<String> events, SimBehaviour behaviour,
               AtomicInteger cancelled, AtomicInteger completed) {
@@ -41,6 +43,12 @@ final class SimStream {
     /** Runs {@code r} when the last event was written and the response ended (not when it was cut or cancelled). */
     SimStream onEnd(Runnable r) {
         onEnd = r;
+        return this;
+    }
+
+    /** Holds the response open {@code ms} after its last event before ending it: an upstream slow to close. */
+    SimStream endAfter(long ms) {
+        endAfterMs = ms;
         return this;
     }
 
@@ -67,6 +75,12 @@ final class SimStream {
                 vertx.setTimer(behaviour.chunkDelayMs(), t -> pump());
                 return;
             }
+        }
+        if (!done && endAfterMs > 0) {
+            long hold = endAfterMs;
+            endAfterMs = 0;
+            vertx.setTimer(hold, t -> pump());
+            return;
         }
         if (!done) {
             done = true;

@@ -117,6 +117,9 @@ class MetricsIT {
         assertThat(value(metrics, "switchboard_upstream_requests_in_flight")).isZero(); // nothing in flight between requests
         assertThat(metrics).contains("# TYPE switchboard_upstream_requests_queued gauge");
         assertThat(value(metrics, "switchboard_upstream_requests_queued")).isZero(); // far below the pool's 512 a host
+        assertThat(metrics).contains("# TYPE switchboard_responses_unwritten gauge", "# TYPE switchboard_responses_lost_total counter");
+        assertThat(value(metrics, "switchboard_responses_unwritten")).isZero(); // the store takes every write
+        assertThat(value(metrics, "switchboard_responses_lost_total")).isZero();
     }
 
     @Test

@@ -38,6 +38,7 @@ import java.util.function.Supplier;
  */
 final class ResponsesStreamEncoder implements StreamEncoder {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ResponsesStreamEncoder.class);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private enum Kind { NONE, REASONING, TEXT, REFUSAL, TOOL }
@@ -454,8 +455,21 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             throw new IllegalStateException(x);
         }
         String type = e.path("type").asText("message");
-        return Buffer.buffer(json.length + 40).appendString("event: ").appendString(type).appendString("\ndata: ").appendBytes(json)
-                .appendString("\n\n");
+        Buffer event = Buffer.buffer(json.length + 40).appendString("event: ").appendString(type).appendString("\ndata: ")
+                .appendBytes(json).appendString("\n\n");
+        if (relayedResponse != null) {
+            // OpenAI's last event: the response is stored now, before the client reads it (not when the upstream closes,
+            // which may come later), so that a GET or a previous_response_id sent the moment the client has it finds it.
+            // The stream has ended for the store: nothing after it (the upstream's close, a late break, the client
+            // leaving) stores it again or otherwise
+            ended = true;
+            try {
+                onCompleted.accept(relayedResponse);
+            } catch (RuntimeException x) { // the client still gets its answer; the store's failure is the gateway's to say
+                log.error("response {}: its answer could not be stored", id, x);
+            }
+        }
+        return event;
     }
 
     @Override
@@ -463,10 +477,9 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         out = null;
         if (ended) return null;
         ended = true;
-        if (Boolean.TRUE.equals(passThrough)) {
-            if (relayedResponse != null) onCompleted.accept(relayedResponse);
-            return null;
-        }
+        // OpenAI's stream ended without its response.completed (relay stored that one): nothing to store here; the
+        // upstream stream fails such a cut body (error below) before it ends
+        if (Boolean.TRUE.equals(passThrough)) return null;
         start();
         close();
         if (walk != null) walk.flush(items); // blocks still held behind the last one, whole

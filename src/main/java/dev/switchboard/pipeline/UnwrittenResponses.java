@@ -1,0 +1,145 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.model.StoredResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The stored responses whose write the store refused (down, or failing), each kept with how to write it until a write
+ * succeeds: the client was told its answer is stored, and a {@code GET} or a {@code previous_response_id} must find it
+ * while the store is briefly away, not a 404 once the bounded memory copy is gone. Only the latest state of an id is
+ * kept (a background response's end replaces its running row not yet written).
+ *
+ * <p>Bounded: at most {@link #MAX_RESPONSES} responses and {@link #MAX_CHARS} characters of their bodies and
+ * conversations; beyond that the oldest is given up (logged, counted in {@link #lost}). Used on the responses worker
+ * thread only (one thread: no locks), but for the two counters, which any thread may read.
+ */
+final class UnwrittenResponses {
+    /** How a kept response is written when the store answers again. */
+    enum Write {
+        /** A new row, ended (no runner): an answer, or a background response whose running row was never written. */
+        INSERT,
+        /** A new row of a background response still running here. */
+        INSERT_RUNNING,
+        /** A background response's end over its running row (unless another end came first). */
+        SETTLE
+    }
+
+    /** One kept write; {@code strikes}: the rounds it failed while the store wrote others (it is refused, not away). */
+    record Kept(StoredResponse response, Write how, int strikes) {
+        long chars() { return response.body().length() + (long) response.conversation().length(); }
+    }
+
+    /** The most responses kept (the memory copies of the newest answers are as many). */
+    static final int MAX_RESPONSES = 10_000;
+    /** The most characters kept (about 2 bytes a char: 64 MiB). */
+    static final long MAX_CHARS = 32L << 20;
+    /** A write refused this many rounds while the store wrote others is given up: the store will not take it. */
+    static final int MAX_STRIKES = 5;
+
+    private final int maxResponses;
+    private final long maxChars;
+    private final LinkedHashMap<String, Kept> kept = new LinkedHashMap<>();
+    private long chars;
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong rewritten = new AtomicLong();
+
+    UnwrittenResponses() { this(MAX_RESPONSES, MAX_CHARS); }
+
+    UnwrittenResponses(int maxResponses, long maxChars) {
+        this.maxResponses = maxResponses;
+        this.maxChars = maxChars;
+    }
+
+    /** Responses kept now (any thread). */
+    int size() { return size.get(); }
+
+    /** Responses given up since start: the bound was reached, or the store refused them for good (any thread). */
+    long lost() { return lost.get(); }
+
+    /** Responses written on a later try since start (any thread). */
+    long rewritten() { return rewritten.get(); }
+
+    boolean isEmpty() { return kept.isEmpty(); }
+
+    /** The kept write of this id, or null. */
+    Kept get(String id) { return kept.get(id); }
+
+    /**
+     * Keeps a write of {@code r}, or the newer state of an id already kept (a running row not yet written whose end came
+     * is written as an ended row). The oldest kept responses given up to stay within the bounds are returned (never
+     * this one).
+     */
+    List<StoredResponse> keep(StoredResponse r, Write how) {
+        Kept before = kept.remove(r.id());
+        if (before != null) {
+            chars -= before.chars();
+            if (before.how() == Write.SETTLE) how = Write.SETTLE; // its running row is in the table: settle it
+            else if (how != Write.INSERT_RUNNING) how = Write.INSERT; // its first row is not: insert the newest state
+        }
+        Kept k = new Kept(r, how, before == null ? 0 : before.strikes());
+        kept.put(r.id(), k);
+        chars += k.chars();
+        List<StoredResponse> dropped = new ArrayList<>(0);
+        Iterator<Map.Entry<String, Kept>> oldest = kept.entrySet().iterator();
+        while ((kept.size() > maxResponses || chars > maxChars) && kept.size() > 1) {
+            Kept gone = oldest.next().getValue();
+            oldest.remove();
+            chars -= gone.chars();
+            lost.incrementAndGet();
+            dropped.add(gone.response());
+        }
+        size.set(kept.size());
+        return dropped;
+    }
+
+    /** Forgets the kept write of this id (written, deleted, or expired). */
+    Kept remove(String id) {
+        Kept k = kept.remove(id);
+        if (k != null) {
+            chars -= k.chars();
+            size.set(kept.size());
+        }
+        return k;
+    }
+
+    /** Written on a later try: forgotten, and counted. */
+    void written(String id) {
+        if (remove(id) != null) rewritten.incrementAndGet();
+    }
+
+    /** Refused again while the store took others: one strike more; given up (true, counted lost) at {@link #MAX_STRIKES}. */
+    boolean struck(String id) {
+        Kept k = kept.get(id);
+        if (k == null) return false;
+        if (k.strikes() + 1 >= MAX_STRIKES) {
+            remove(id);
+            lost.incrementAndGet();
+            return true;
+        }
+        kept.put(id, new Kept(k.response(), k.how(), k.strikes() + 1));
+        return false;
+    }
+
+    /** Moves the kept write of this id behind the others: a write the store refuses for itself cannot hold up the rest. */
+    void toTail(String id) {
+        Kept k = kept.remove(id);
+        if (k != null) kept.put(id, k);
+    }
+
+    /** The kept writes in the order they were kept (a copy: the caller writes and removes as it goes). */
+    List<Kept> inOrder() { return new ArrayList<>(kept.values()); }
+
+    /** Forgets the kept responses expired at {@code now}. */
+    void purge(long now) {
+        for (Kept k : inOrder()) {
+            if (k.response().expiresAt() <= now) remove(k.response().id());
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.switchboard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.model.StoredResponse;
+import dev.switchboard.store.Database;
+import dev.switchboard.store.ResponseRows;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stored response whose write the store refuses (down, or failing) is not lost: it is read from memory meanwhile
+ * (a GET used to find no row, take the memory copy for deleted and answer 404) and written once the store answers again.
+ * The store refuses here by a trigger on the table, dropped to bring it back.
+ */
+class StoredResponsesUnwrittenTest {
+    private static final String OWNER = "key-1";
+
+    private Vertx vertx;
+    private Database db;
+    private ResponseRows rows;
+    private StoredResponses stored;
+
+    @BeforeEach
+    void start() {
+        System.setProperty("switchboard.responses.rewrite_ms", "50");
+        vertx = Vertx.vertx();
+        db = Database.scratch();
+        rows = new ResponseRows(db);
+        stored = new StoredResponses(vertx, rows, 3_600_000, System::currentTimeMillis);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        System.clearProperty("switchboard.responses.rewrite_ms");
+        stored.drain();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        db.close();
+    }
+
+    /** The table refuses every insert and update (as a store that is down or failing), until {@link #storeBack}. */
+    private void storeRefuses() {
+        sql("CREATE TRIGGER refuse_insert BEFORE INSERT ON responses BEGIN SELECT RAISE(ABORT, 'the store refuses'); END",
+                "CREATE TRIGGER refuse_update BEFORE UPDATE ON responses BEGIN SELECT RAISE(ABORT, 'the store refuses'); END");
+    }
+
+    private void storeBack() { sql("DROP TRIGGER refuse_insert", "DROP TRIGGER refuse_update"); }
+
+    private void sql(String... statements) {
+        db.transaction(c -> {
+            try (Statement st = c.createStatement()) {
+                for (String s : statements) st.execute(s);
+            }
+            return 0;
+        });
+    }
+
+    private static StoredResponse response(String status) {
+        long now = System.currentTimeMillis();
+        String id = ResponseIds.create(now);
+        return withStatus(new StoredResponse(id, OWNER, now, now + 3_600_000, "", "[]"), status);
+    }
+
+    private static StoredResponse withStatus(StoredResponse r, String status) {
+        return new StoredResponse(r.id(), r.owner(), r.createdAt(), r.expiresAt(), "{\"id\":\"" + r.id()
+                + "\",\"object\":\"response\",\"status\":\"" + status + "\",\"output\":[]}", "[]");
+    }
+
+    private static <T> T get(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anAnswerTheStoreRefusedIsReadFromMemoryAndWrittenOnceTheStoreAnswersAgain() throws Exception {
+        storeRefuses();
+        StoredResponse r = response("completed");
+        stored.save(r);
+        // the GET's read (the table first, after the write tried before it): no row, yet not deleted; and previous_response_id's
+        assertThat(get(stored.read(r.id(), OWNER))).as("GET while the store refuses").isNotNull();
+        assertThat(stored.unwrittenCount()).isEqualTo(1);
+        assertThat(get(stored.read(r.id(), OWNER))).as("and again").isNotNull();
+        assertThat(get(stored.find(r.id(), OWNER))).as("previous_response_id").isNotNull();
+        assertThat(get(stored.read(r.id(), "another-key"))).as("only its owner's").isNull();
+        Thread.sleep(300); // several tries refused meanwhile
+        assertThat(stored.unwrittenCount()).isEqualTo(1);
+
+        storeBack();
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored.unwrittenCount() == 0);
+        assertThat(rows.find(r.id(), OWNER, System.currentTimeMillis())).as("written once the store answers").isNotNull();
+        assertThat(get(stored.read(r.id(), OWNER)).body()).isEqualTo(r.body());
+        assertThat(stored.lostCount()).isZero();
+    }
+
+    @Test
+    void aRunningResponseTheStoreRefusedIsStillInFlightForADelete() throws Exception {
+        storeRefuses();
+        StoredResponse running = response("in_progress");
+        stored.saveRunning(running);
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored.unwrittenCount() == 1);
+        assertThatThrownBy(() -> get(stored.delete(running.id(), OWNER))).hasMessageContaining(StoredResponses.IN_FLIGHT);
+        assertThat(get(stored.read(running.id(), OWNER)).body()).contains("in_progress");
+    }
+
+    @Test
+    void aBackgroundEndRefusedIsReadAsEndedAndWrittenOverItsRunningRow() throws Exception {
+        StoredResponse running = response("in_progress");
+        stored.saveRunning(running);
+        await().atMost(Duration.ofSeconds(5)).until(() -> rows.find(running.id(), OWNER, System.currentTimeMillis()) != null);
+        storeRefuses();
+        stored.replace(withStatus(running, "completed"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored.unwrittenCount() == 1);
+        assertThat(get(stored.read(running.id(), OWNER)).body()).as("not the running row of the table").contains("completed");
+
+        storeBack();
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored.unwrittenCount() == 0);
+        assertThat(rows.find(running.id(), OWNER, System.currentTimeMillis()).body()).contains("completed");
+        assertThat(rows.runningNow(running.id(), OWNER, System.currentTimeMillis(), 60_000)).isFalse();
+    }
+
+    @Test
+    void aRefusedRunningRowAndItsEndAreWrittenAsTheEnd() throws Exception {
+        storeRefuses();
+        StoredResponse running = response("in_progress");
+        stored.saveRunning(running);
+        stored.replace(withStatus(running, "completed"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored.unwrittenCount() == 1);
+        assertThat(get(stored.read(running.id(), OWNER)).body()).contains("completed");
+
+        storeBack();
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored.unwrittenCount() == 0);
+        assertThat(rows.find(running.id(), OWNER, System.currentTimeMillis()).body()).contains("completed");
+        assertThat(rows.runningNow(running.id(), OWNER, System.currentTimeMillis(), 60_000)).isFalse();
+    }
+
+    @Test
+    void aDeletedAnswerTheStoreHadRefusedIsNotWrittenLater() throws Exception {
+        storeRefuses();
+        StoredResponse r = response("completed");
+        stored.save(r);
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored.unwrittenCount() == 1);
+        assertThat(get(stored.delete(r.id(), OWNER))).isTrue();
+        assertThat(stored.unwrittenCount()).isZero();
+        storeBack();
+        Thread.sleep(300);
+        assertThat(rows.find(r.id(), OWNER, System.currentTimeMillis())).isNull();
+        assertThat(get(stored.read(r.id(), OWNER))).isNull();
+    }
+
+    @Test
+    void theKeptAnswersAreBoundedOldestGivenUpFirst() {
+        UnwrittenResponses kept = new UnwrittenResponses(2, 1_000_000);
+        StoredResponse a = response("completed"), b = response("completed"), c = response("completed");
+        assertThat(kept.keep(a, UnwrittenResponses.Write.INSERT)).isEmpty();
+        assertThat(kept.keep(b, UnwrittenResponses.Write.INSERT)).isEmpty();
+        assertThat(kept.keep(c, UnwrittenResponses.Write.INSERT)).containsExactly(a);
+        assertThat(kept.size()).isEqualTo(2);
+        assertThat(kept.lost()).isEqualTo(1);
+
+        UnwrittenResponses byChars = new UnwrittenResponses(100, a.body().length() * 2L + 5);
+        byChars.keep(a, UnwrittenResponses.Write.INSERT);
+        byChars.keep(b, UnwrittenResponses.Write.INSERT);
+        assertThat(byChars.keep(c, UnwrittenResponses.Write.INSERT)).containsExactly(a);
+        assertThat(List.of(byChars.get(b.id()).response(), byChars.get(c.id()).response())).containsExactly(b, c);
+    }
+}
