@@ -94,7 +94,9 @@ if [ "${PROFILE_PERF:-0}" = 1 ]; then  # on the load core, like wrk: its own wor
 fi
 taskset -c 1 wrk -t1 -c64 -d"${SECS}s" -s "$here/post.lua" "http://127.0.0.1:$GW$path" >"$OUT/wrk.txt"
 threads >"$OUT/cpu-after.tsv"
-[ -n "$perf_pid" ] && wait "$perf_pid"
+if [ -n "$perf_pid" ] && ! wait "$perf_pid"; then  # no perf, or not allowed: the profile goes on without the split
+  echo "PROFILE_PERF: perf record failed (see $OUT/perf.log)" >&2; perf_pid=
+fi
 "$JAVA_HOME/bin/jcmd" "$gw" JFR.stop name=profile >/dev/null
 reqs=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")
 python3 "$here/jfr-summary.py" "$rec" "$reqs" "$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")" | tee "$OUT/summary.txt"
@@ -105,7 +107,7 @@ awk -F'\t' -v clk="$(getconf CLK_TCK)" -v n="$reqs" 'NR == FNR { b[$1] += $2; ne
 if [ -n "$perf_pid" ]; then  # each thread's share of the samples, by where it ran ([JIT] = compiled Java)
   { echo "perf: share of the gateway's samples by thread and by code (JIT = compiled Java; the kernel; native libraries)"
     perf report -i "$OUT/perf.data" --sort comm,dso --stdio 2>/dev/null | grep -v -e '^#' -e '^$' |
-      sed -E 's/ tid [0-9]+//; s/-[0-9a-f-]{36}-libsqlitejdbc/-libsqlitejdbc/; s/ +$//' | awk '$1 + 0 >= 0.2' | head -25
+      sed -E 's/ tid [0-9]+//; s/-[0-9a-f-]{36}-libsqlitejdbc/-libsqlitejdbc/; s/ +$//' | awk '$1 + 0 >= 0.2 && n++ < 25' || true
   } | tee "$OUT/perf-split.txt" | tee -a "$OUT/summary.txt"
 fi
 if [ "$MODE" = full ]; then  # spans lost since the start (warm-up included): no room in the queue, or a failed export
