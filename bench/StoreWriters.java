@@ -143,7 +143,7 @@ public final class StoreWriters {
         String completion = "This is a simulated answer from the provider simulator.";
         // one row a request (migration V11): the log's part joins the ledger's row, as the gateway's observed call does;
         // the log writes its own row only when the part came too late
-        if (queued.join(() -> new LogColumns(null, trace, span, null, null, null, "truncated:2000", prompt, completion))) return;
+        if (queued.join(() -> new LogColumns(null, trace, span, null, null, null, "truncated:2000", prompt, completion, null, null))) return;
         log.record(new RequestLogEntry(id, now - latency, now, "master", null, "chat", "bench", "openai/gpt-4o-mini", "primary",
                 null, "miss", 200, null, null, 9, 12, 0, 3_000, latency, null, trace, span, null, null, List.of(), "truncated:2000",
                 prompt, completion));

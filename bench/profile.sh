@@ -17,7 +17,11 @@
 # Knobs: SWITCHBOARD_JAR, PROFILE_SIMULATOR_JAR (default: SWITCHBOARD_JAR; fix it for an A/B of two gateway jars), PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE),
 # PROFILE_PORT_BASE=4460 (the simulator, gateway and sink listen on the next three ports), PROFILE_TRANSPORT=auto (the
 # gateway's event_loop_transport only: the simulator stays on BENCH_SIMULATOR_TRANSPORT=epoll, so what moves is the gateway's CPU), PROFILE_OTEL
-# (full mode: more keys for general_settings.otel, e.g. PROFILE_OTEL="max_export_batch_size: 2048").
+# (full mode: more keys for general_settings.otel, e.g. PROFILE_OTEL="max_export_batch_size: 2048"),
+# PROFILE_PERF=1 (also `perf record` the gateway's process through the window, ~1 kHz, no call graphs: each thread's
+# CPU split by where it ran — the JIT's code, the kernel, SQLite's native library, the JVM —, which JFR's execution
+# samples cannot give: they see neither the kernel nor native code; written to OUT/perf-split.txt; needs perf and
+# perf_event_paranoid ≤ 2 for one's own process).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -84,8 +88,15 @@ rec="$OUT/recording.jfr"
 threads() { for t in /proc/"$gw"/task/*; do printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" \
   "$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "$t/stat" 2>/dev/null)"; done; }
 threads >"$OUT/cpu-before.tsv"
+perf_pid=
+if [ "${PROFILE_PERF:-0}" = 1 ]; then  # on the load core, like wrk: its own work stays off the gateway's core
+  taskset -c 1 perf record -q -F 999 -p "$gw" -o "$OUT/perf.data" -- sleep "$SECS" >"$OUT/perf.log" 2>&1 & perf_pid=$!
+fi
 taskset -c 1 wrk -t1 -c64 -d"${SECS}s" -s "$here/post.lua" "http://127.0.0.1:$GW$path" >"$OUT/wrk.txt"
 threads >"$OUT/cpu-after.tsv"
+if [ -n "$perf_pid" ] && ! wait "$perf_pid"; then  # no perf, or not allowed: the profile goes on without the split
+  echo "PROFILE_PERF: perf record failed (see $OUT/perf.log)" >&2; perf_pid=
+fi
 "$JAVA_HOME/bin/jcmd" "$gw" JFR.stop name=profile >/dev/null
 reqs=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")
 python3 "$here/jfr-summary.py" "$rec" "$reqs" "$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")" | tee "$OUT/summary.txt"
@@ -93,6 +104,12 @@ awk -F'\t' -v clk="$(getconf CLK_TCK)" -v n="$reqs" 'NR == FNR { b[$1] += $2; ne
   END { for (t in a) { d = (a[t] - b[t]) / clk * 1e6 / n; tot += d; if (d >= 0.5) printf "  %8.1f us/req  %s\n", d, t }
         printf "  %8.1f us/req  all threads of the gateway (CPU time / requests)\n", tot }' \
   "$OUT/cpu-before.tsv" "$OUT/cpu-after.tsv" | sort -rn | tee -a "$OUT/summary.txt"
+if [ -n "$perf_pid" ]; then  # each thread's share of the samples, by where it ran ([JIT] = compiled Java)
+  { echo "perf: share of the gateway's samples by thread and by code (JIT = compiled Java; the kernel; native libraries)"
+    perf report -i "$OUT/perf.data" --sort comm,dso --stdio 2>/dev/null | grep -v -e '^#' -e '^$' |
+      sed -E 's/ tid [0-9]+//; s/-[0-9a-f-]{36}-libsqlitejdbc/-libsqlitejdbc/; s/ +$//' | awk '$1 + 0 >= 0.2 && n++ < 25' || true
+  } | tee "$OUT/perf-split.txt" | tee -a "$OUT/summary.txt"
+fi
 if [ "$MODE" = full ]; then  # spans lost since the start (warm-up included): no room in the queue, or a failed export
   echo "spans lost since the start (queue full or export failed): $(curl -s -H "authorization: Bearer $MASTER" "http://127.0.0.1:$GW/metrics" |
     awk '/^switchboard_trace_spans_dropped_total/ { s += $2 } END { printf "%d", s }')" | tee -a "$OUT/summary.txt"
