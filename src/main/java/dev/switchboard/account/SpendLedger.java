@@ -1,5 +1,6 @@
 package dev.switchboard.account;
 
+import dev.switchboard.store.BackgroundNice;
 import dev.switchboard.store.CoreShare;
 import dev.switchboard.store.Database;
 import dev.switchboard.store.JoinableRow;
@@ -78,6 +79,8 @@ public final class SpendLedger implements AutoCloseable {
     private final CoreShare pace;
     /** Told of each batch's new rows once committed, on the writer's thread (the shared budgets' grants); or null. */
     private volatile java.util.function.Consumer<List<SpendRecord>> onWritten;
+    /** The nice value the writer lowers its thread to as it starts ({@link BackgroundNice}; 0: left as it is). */
+    private final int nice;
 
     public SpendLedger(Database db, long flushMillis) {
         this.store = new LedgerStore(db);
@@ -85,6 +88,7 @@ public final class SpendLedger implements AutoCloseable {
         this.pace = CoreShare.of(store.sharesTheCore(),
                 () -> behind(catchingUp, queued.get()) || db.spendRowsWaitedFor());
         this.flushMillis = flushMillis;
+        this.nice = db.backgroundNice();
         this.writer = Thread.ofPlatform().daemon().name("switchboard-ledger").unstarted(this::run);
         writer.start();
     }
@@ -264,6 +268,7 @@ public final class SpendLedger implements AutoCloseable {
     }
 
     private void run() {
+        if (nice != BackgroundNice.OFF) BackgroundNice.lowerCurrentThread(nice);
         while (!closed) {
             java.util.concurrent.locks.LockSupport.parkNanos(flushMillis * 1_000_000L);
             if (closed) break;

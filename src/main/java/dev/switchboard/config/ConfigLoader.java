@@ -305,7 +305,8 @@ public final class ConfigLoader {
                         Boolean.TRUE.equals(w.bool(g.get("reject_clientside_metadata_tags"),
                                 "general_settings.reject_clientside_metadata_tags"))),
                 globalMaxParallel(w, g.get("global_max_parallel_requests")), healthChecks(w, g), AlertingKeys.read(w, g),
-                new SettingSources(master.source(), db == null ? null : dbUrl.source()), EnvironmentFallbacks.keyRotationGracePeriod(w));
+                new SettingSources(master.source(), db == null ? null : dbUrl.source()), EnvironmentFallbacks.keyRotationGracePeriod(w),
+                backgroundThreadNice(w, g.get("background_thread_nice")));
         masterKeyTypos.forEach((k, v) -> masterKeyTypo(w, settings, "general_settings." + k, k, v, "master_key"));
         return settings;
     }
@@ -352,6 +353,24 @@ public final class ConfigLoader {
         if (n != null && n < 1) {
             w.error(node, path, "must be 1 or more, found " + YamlWalker.written(node, n) + ". Fix: give the most model calls this gateway runs at once, "
                     + "or leave it out for no limit.");
+            return null;
+        }
+        return n;
+    }
+
+    /**
+     * {@code background_thread_nice}: the nice value the store writers lower their threads to (0 off, up to 19; absent:
+     * {@link GeneralSettings#DEFAULT_BACKGROUND_THREAD_NICE}). A negative value would raise them, which needs
+     * privileges and would take the core from the event loop: refused.
+     */
+    private static Integer backgroundThreadNice(YamlWalker w, Node node) {
+        if (node == null) return null;
+        String path = "general_settings.background_thread_nice";
+        Integer n = w.integer(node, path);
+        if (n != null && (n < 0 || n > GeneralSettings.MAX_BACKGROUND_THREAD_NICE)) {
+            w.error(node, path, "must be a whole number from 0 to " + GeneralSettings.MAX_BACKGROUND_THREAD_NICE + ", found "
+                    + YamlWalker.written(node, n) + ". Fix: give the nice value for the store writers' threads (0 keeps "
+                    + "them at the gateway's priority), or leave it out for " + GeneralSettings.DEFAULT_BACKGROUND_THREAD_NICE + ".");
             return null;
         }
         return n;

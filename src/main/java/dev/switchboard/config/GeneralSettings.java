@@ -32,6 +32,9 @@ package dev.switchboard.config;
  *                          {@code LITELLM_MASTER_KEY} / {@code DATABASE_URL}), for the start's log; never the values
  * @param keyRotationGracePeriod LiteLLM's {@code LITELLM_KEY_ROTATION_GRACE_PERIOD}: the {@code grace_period} of a
  *                          {@code /key/regenerate} that gives none (a checked duration, {@code 24h}); null for none
+ * @param backgroundThreadNice the nice value the store writers (ledger, request log, WAL checkpointer) lower their own
+ *                          threads to at their start ({@code background_thread_nice}, 0-19; 0 off; null for
+ *                          {@link #DEFAULT_BACKGROUND_THREAD_NICE})
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
@@ -40,9 +43,13 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
                               java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
                               RequestChecks requestChecks, Integer globalMaxParallelRequests,
                               HealthCheckSettings healthChecks, AlertingSettings alerting, SettingSources sources,
-                              String keyRotationGracePeriod) {
+                              String keyRotationGracePeriod, Integer backgroundThreadNice) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
+    /** {@code background_thread_nice} when not set: chosen from the A/B in docs/architecture.md ("Store writers at a lower OS priority"). */
+    public static final int DEFAULT_BACKGROUND_THREAD_NICE = 5;
+    /** The lowest priority Linux has: the largest {@code background_thread_nice}. */
+    public static final int MAX_BACKGROUND_THREAD_NICE = 19;
 
     public GeneralSettings {
         if (databasePath == null || databasePath.isBlank()) databasePath = DEFAULT_DATABASE_PATH;
@@ -58,6 +65,21 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         if (healthChecks == null) healthChecks = HealthCheckSettings.DEFAULTS;
         if (alerting == null) alerting = AlertingSettings.NONE;
         if (sources == null) sources = SettingSources.NONE;
+        if (backgroundThreadNice == null) backgroundThreadNice = DEFAULT_BACKGROUND_THREAD_NICE;
+    }
+
+    /** Without a nice value for the store writers (the default). */
+    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
+                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
+                           long maxBufferedBytes, java.util.Map<String, Object> otel,
+                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
+                           java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
+                           RequestChecks requestChecks, Integer globalMaxParallelRequests,
+                           HealthCheckSettings healthChecks, AlertingSettings alerting, SettingSources sources,
+                           String keyRotationGracePeriod) {
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
+                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks,
+                alerting, sources, keyRotationGracePeriod, null);
     }
 
     /** Without a record of where the master key and database URL came from. */
@@ -138,13 +160,13 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     public GeneralSettings withRequestLog(java.util.Map<String, Object> log) {
         return new GeneralSettings(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins,
                 maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, alerting, sources,
-                keyRotationGracePeriod);
+                keyRotationGracePeriod, backgroundThreadNice);
     }
 
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
                 maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests,
-                healthChecks, alerting, sources, keyRotationGracePeriod);
+                healthChecks, alerting, sources, keyRotationGracePeriod, backgroundThreadNice);
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.observe;
 
+import dev.switchboard.store.BackgroundNice;
 import dev.switchboard.store.CoreShare;
 import dev.switchboard.store.Database;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ public final class RequestLog implements AutoCloseable {
     private boolean catchingUp;
     /** When the writer offers its core between pieces of a batch (SQLite only; not while behind); under {@link #writing}. */
     private final CoreShare pace;
+    /** The nice value the writer lowers its thread to as it starts ({@link BackgroundNice}; 0: left as it is). */
+    private final int nice;
 
     public RequestLog(Database db, RequestLogSettings settings, long flushMillis, LongSupplier clock) {
         this.store = new RequestLogStore(db);
@@ -53,6 +56,7 @@ public final class RequestLog implements AutoCloseable {
         this.flushMillis = flushMillis;
         this.clock = clock;
         this.lastPurge = Long.MIN_VALUE;
+        this.nice = db.backgroundNice();
         this.writer = Thread.ofPlatform().daemon().name("switchboard-request-log").unstarted(this::run);
         writer.start();
     }
@@ -146,6 +150,7 @@ public final class RequestLog implements AutoCloseable {
     public long pending() { return queued.get(); }
 
     private void run() {
+        if (nice != BackgroundNice.OFF) BackgroundNice.lowerCurrentThread(nice);
         while (!closed) {
             LockSupport.parkNanos(flushMillis * 1_000_000L);
             if (closed) break;

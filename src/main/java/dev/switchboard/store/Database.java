@@ -34,6 +34,8 @@ public final class Database implements AutoCloseable {
     private final SqliteFileWatch fileWatch;
     /** Run once the pool is closed: the scratch store's directory is deleted; nothing for a real store. */
     private final Runnable afterClose;
+    /** The nice value the store's writers lower their own threads to ({@link BackgroundNice}); 0 leaves them as they are. */
+    private final int backgroundNice;
 
     /** Set by a failure that cut the link ({@link #cutOff}), cleared by the next commit. */
     private volatile boolean cutOff;
@@ -46,7 +48,8 @@ public final class Database implements AutoCloseable {
     private final StoreOutage outage;
 
     private Database(DatabaseLocation location, HikariDataSource pool, WalCheckpointer checkpointer, SqliteFileWatch fileWatch,
-                     Runnable afterClose) {
+                     Runnable afterClose, int backgroundNice) {
+        this.backgroundNice = backgroundNice;
         this.location = location;
         this.fileWatch = fileWatch;
         this.pool = pool;
@@ -64,8 +67,18 @@ public final class Database implements AutoCloseable {
      * @throws StoreException naming the path or URL (never its password) and the fix
      */
     public static Database open(String databaseUrl, String databasePath) {
+        return open(databaseUrl, databasePath, BackgroundNice.OFF);
+    }
+
+    /**
+     * @param backgroundNice the nice value the store's writers (the WAL checkpointer here; the ledger and the request log
+     *                       read {@link #backgroundNice()}) lower their own threads to as they start; 0 leaves them as
+     *                       they are ({@code general_settings.background_thread_nice})
+     */
+    public static Database open(String databaseUrl, String databasePath, int backgroundNice) {
         // the system property is the benchmarks' A/B switch (bench/tail.sh, docs/architecture.md), not a setting
-        return open(databaseUrl, databasePath, Long.getLong("switchboard.sqlite.checkpoint_ms", DEFAULT_CHECKPOINT_MILLIS));
+        return open(databaseUrl, databasePath, Long.getLong("switchboard.sqlite.checkpoint_ms", DEFAULT_CHECKPOINT_MILLIS),
+                POOL_WAIT_MILLIS, backgroundNice);
     }
 
     /**
@@ -73,7 +86,7 @@ public final class Database implements AutoCloseable {
      *                         ({@link WalCheckpointer}); 0 leaves them to SQLite, inside the commit that fills 1,000 pages
      */
     public static Database open(String databaseUrl, String databasePath, long checkpointMillis) {
-        return open(databaseUrl, databasePath, checkpointMillis, POOL_WAIT_MILLIS);
+        return open(databaseUrl, databasePath, checkpointMillis, POOL_WAIT_MILLIS, BackgroundNice.OFF);
     }
 
     /**
@@ -81,6 +94,11 @@ public final class Database implements AutoCloseable {
      *                       tests of connections that can no longer be opened wait it out, with 250 ms
      */
     static Database open(String databaseUrl, String databasePath, long checkpointMillis, long poolWaitMillis) {
+        return open(databaseUrl, databasePath, checkpointMillis, poolWaitMillis, BackgroundNice.OFF);
+    }
+
+    private static Database open(String databaseUrl, String databasePath, long checkpointMillis, long poolWaitMillis,
+                                 int backgroundNice) {
         DatabaseLocation where = databaseUrl != null ? DatabaseLocation.postgres(databaseUrl) : DatabaseLocation.sqlite(databasePath);
         HikariDataSource pool;
         try {
@@ -102,8 +120,9 @@ public final class Database implements AutoCloseable {
         boolean ownCheckpoints = where.kind() == Kind.SQLITE && checkpointMillis > 0;
         SqliteFileWatch watch = where.kind() == Kind.SQLITE ? new SqliteFileWatch(where.sqlitePath()) : null;
         // the checkpointer's timer also looks for the file each period, so a deleted store is logged even with no probe
-        WalCheckpointer checkpointer = ownCheckpoints ? new WalCheckpointer(pool, checkpointMillis, watch::stillThere) : null;
-        return new Database(where, pool, checkpointer, watch, () -> { });
+        WalCheckpointer checkpointer = ownCheckpoints
+                ? new WalCheckpointer(pool, checkpointMillis, watch::stillThere, backgroundNice) : null;
+        return new Database(where, pool, checkpointer, watch, () -> { }, backgroundNice);
     }
 
     /**
@@ -133,7 +152,7 @@ public final class Database implements AutoCloseable {
             deleteTree(dir);
             throw new StoreException(cannotOpen(where, e), e);
         }
-        return new Database(where, pool, null, null, () -> deleteTree(dir));
+        return new Database(where, pool, null, null, () -> deleteTree(dir), BackgroundNice.OFF);
     }
 
     /** Best effort: a file left in the temporary directory is no failure of the command that made it. */
@@ -251,6 +270,9 @@ public final class Database implements AutoCloseable {
     }
 
     public Kind kind() { return location.kind(); }
+
+    /** The nice value the store's writer threads lower themselves to as they start (0: left as they are). */
+    public int backgroundNice() { return backgroundNice; }
 
     /** {@code SQLite at /abs/path} or {@code PostgreSQL at host:5432/db}: safe to log and show. */
     public String description() { return location.description(); }

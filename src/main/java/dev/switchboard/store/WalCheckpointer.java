@@ -32,6 +32,7 @@ final class WalCheckpointer implements AutoCloseable {
     private final java.util.function.BooleanSupplier eachPeriod;
     private final long periodNanos;
     private final Thread thread;
+    private final int nice;
     private volatile boolean closed;
     private volatile long checkpoints;
     private long failingSince;
@@ -42,10 +43,16 @@ final class WalCheckpointer implements AutoCloseable {
 
     /** @param eachPeriod also run each period, after the checkpoint (the store file's watch): a timer of its own saved */
     WalCheckpointer(DataSource pool, long periodMillis, java.util.function.BooleanSupplier eachPeriod) {
+        this(pool, periodMillis, eachPeriod, BackgroundNice.OFF);
+    }
+
+    /** @param nice the nice value the thread lowers itself to as it starts ({@link BackgroundNice}; 0: left as it is) */
+    WalCheckpointer(DataSource pool, long periodMillis, java.util.function.BooleanSupplier eachPeriod, int nice) {
         if (periodMillis < 1) throw new IllegalArgumentException("checkpoint period must be at least 1 ms: " + periodMillis);
         this.pool = pool;
         this.eachPeriod = eachPeriod;
         this.periodNanos = periodMillis * 1_000_000L;
+        this.nice = nice;
         this.thread = Thread.ofPlatform().daemon().name("switchboard-checkpoint").unstarted(this::run);
         thread.start();
     }
@@ -79,6 +86,7 @@ final class WalCheckpointer implements AutoCloseable {
     }
 
     private void run() {
+        if (nice != BackgroundNice.OFF) BackgroundNice.lowerCurrentThread(nice);
         while (!closed) {
             LockSupport.parkNanos(periodNanos);
             if (closed) break;

@@ -181,6 +181,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theStoreWritersNiceIsFiveUnlessSetAndMustBeAWholeNumberFromZeroToNineteen() {
+        String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
+        assertThat(loader.parse(models).general().backgroundThreadNice()).isEqualTo(GeneralSettings.DEFAULT_BACKGROUND_THREAD_NICE)
+                .isEqualTo(5);
+        assertThat(loader.parse(models + "general_settings: { background_thread_nice: 0 }\n").general().backgroundThreadNice()).isZero();
+        assertThat(loader.parse(models + "general_settings: { background_thread_nice: 19 }\n").general().backgroundThreadNice()).isEqualTo(19);
+        assertThat(loader.parse(models + "general_settings: { background_thread_nice: 10 }\n").warnings()).isEmpty();
+        assertThatThrownBy(() -> loader.parse(models + "general_settings: { background_thread_nice: 20 }\n"))
+                .hasMessageContaining("line 4: general_settings.background_thread_nice: must be a whole number from 0 to 19, found 20.");
+        assertThatThrownBy(() -> loader.parse(models + "general_settings: { background_thread_nice: -5 }\n"))
+                .hasMessageContaining("general_settings.background_thread_nice: expected a whole number of 0 or more, found -5");
+        assertThatThrownBy(() -> loader.parse(models + "general_settings: { background_thread_nice: 2.5 }\n"))
+                .hasMessageContaining("general_settings.background_thread_nice: expected a whole number");
+        // the other constructors keep the default
+        assertThat(new GeneralSettings(null, null, null, 1).backgroundThreadNice()).isEqualTo(5);
+    }
+
+    @Test
     void requestSizeLimitMayBeAFractionOfAMibButNotZero() {
         String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
         assertThat(loader.parse(models + "general_settings: { max_request_size_mb: 0.001 }\n").general().maxRequestBytes())

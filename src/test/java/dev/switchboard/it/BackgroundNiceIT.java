@@ -1,0 +1,114 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.switchboard.simulator.ProviderSimulator;
+import dev.switchboard.support.GatewayProcess;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code general_settings.background_thread_nice} in a started gateway: the store writers' threads (ledger, request log,
+ * WAL checkpointer) run at the configured nice value, read from the kernel ({@code /proc/<pid>/task/<tid>/stat}, field
+ * 19), the event loop stays at the gateway's own, the start's log says what was applied; 0 leaves every thread as it is.
+ */
+class BackgroundNiceIT {
+    /** The writers' thread names as the kernel keeps them (15 characters). */
+    private static final String LEDGER = "switchboard-led", REQUEST_LOG = "switchboard-req", CHECKPOINT = "switchboard-che";
+
+    @TempDir
+    Path dir;
+    private Vertx vertx;
+    private ProviderSimulator sim;
+
+    @BeforeEach
+    void startSimulator() {
+        assumeThat(Files.exists(Path.of("/proc/thread-self"))).as("Linux").isTrue();
+        vertx = Vertx.vertx();
+        sim = TestGateway.await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false));
+    }
+
+    @AfterEach
+    void stop() {
+        if (vertx != null) TestGateway.await(vertx.close());
+    }
+
+    @Test
+    void theStoreWritersRunAtTheConfiguredNiceAndTheEventLoopDoesNot() throws Exception {
+        Path log = dir.resolve("gateway.log");
+        int base = ownNice(); // the gateway starts at this JVM's nice (a niced build: 5)
+        int nice = Math.min(19, base + 3);
+        assumeThat(nice).as("room below this JVM's own priority").isGreaterThan(base);
+        try (GatewayProcess gw = start("  background_thread_nice: " + nice + "\n", log)) {
+            Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(nices(gw.pid()))
+                    .containsEntry(LEDGER, nice).containsEntry(REQUEST_LOG, nice).containsEntry(CHECKPOINT, nice));
+            Map<String, Integer> nices = nices(gw.pid());
+            assertThat(nices).as("every thread of the gateway by name").containsEntry("vert.x-eventloo", base)
+                    .containsEntry("VM Thread", base);
+            assertThat(Files.readString(log)).containsPattern(
+                    "store: thread switchboard-(ledger|request-log|checkpoint) runs at nice " + nice
+                            + " \\(tid \\d+\\) \\(general_settings.background_thread_nice\\)");
+            // and it still writes
+            assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void zeroLeavesTheWritersAtTheGatewaysPriority() throws Exception {
+        Path log = dir.resolve("gateway.log");
+        try (GatewayProcess gw = start("  background_thread_nice: 0\n", log)) {
+            assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
+            Thread.sleep(1_500); // past the checkpointer's first period: nothing lowers anything later
+            int base = ownNice();
+            assertThat(nices(gw.pid())).containsEntry(LEDGER, base).containsEntry(REQUEST_LOG, base).containsEntry(CHECKPOINT, base);
+            assertThat(Files.readString(log)).doesNotContain("background_thread_nice");
+        }
+    }
+
+    private GatewayProcess start(String nice, Path log) throws IOException {
+        Path config = GatewayProcess.writeConfig(dir.resolve("config.yaml"), sim.baseUrl(),
+                "  database_path: \"" + dir.resolve("sb.db") + "\"\n" + nice);
+        return GatewayProcess.start(config, Map.of("MASTER_KEY", TestGateway.MASTER_KEY, "PROVIDER_KEY", TestGateway.PROVIDER_KEY), log);
+    }
+
+    /** This JVM's main nice value (the gateway process inherits it). */
+    private static int ownNice() throws IOException {
+        return nice(Files.readString(Path.of("/proc/self/stat")));
+    }
+
+    private static int nice(String stat) {
+        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]); // field 19: [0] is field 3
+    }
+
+    /** The nice value of each of the process's threads by name (the last one of a name wins). */
+    private static Map<String, Integer> nices(long pid) throws IOException {
+        Map<String, Integer> out = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    String name = stat.substring(stat.indexOf('(') + 1, close);
+                    out.put(name, nice(stat));
+                } catch (IOException | RuntimeException gone) { // a thread that ended meanwhile
+                }
+            }
+        }
+        return out;
+    }
+}
