@@ -111,6 +111,13 @@ public final class StoredResponses {
     private long rewriteDelay = rewriteFirstMillis;
     /** A try is due: its timer is set (on the worker). */
     private boolean rewriteDue;
+    /**
+     * The last write the store failed failed for a reason that may pass ({@link ResponseRows#storeAway}: a lost
+     * connection, a pool timeout, busy, a full disk), and none has been written since (on the worker). While so, new
+     * writes are kept without being tried: each try could wait out the pool's connection timeout (5 s) on the one worker,
+     * with every read queued behind it; the rewrite round tries the store.
+     */
+    private boolean storeAway;
 
     /** The periodic purge, beat and look for deletions: cancelled at shutdown, before the worker they run on closes. */
     private final long[] timers = new long[3];
@@ -362,13 +369,15 @@ public final class StoredResponses {
      * in its place.
      */
     private void write(StoredResponse r, UnwrittenResponses.Write how) {
-        if (unwritten.get(r.id()) != null) {
-            keep(r, how, null);
+        if (unwritten.get(r.id()) != null || storeAway && !unwritten.isEmpty()) {
+            keep(r, how, null); // after its kept state; or the store is away: the rewrite round tries it
             return;
         }
         try {
             apply(r, how);
+            storeAway = false;
         } catch (RuntimeException e) {
+            storeAway = rows.storeAway(e);
             keep(r, how, e);
         }
     }
@@ -417,11 +426,14 @@ public final class StoredResponses {
     }
 
     /**
-     * Writes the kept responses again, oldest first (on the worker). The first that fails before any succeeded ends the
-     * round (the store is still away: it is not asked ten thousand times) and goes last; one that fails while others
-     * succeed is refused for itself, struck, and given up at {@link UnwrittenResponses#MAX_STRIKES}. A row already there
-     * (an earlier try that failed after its commit) counts as written. The back-off doubles while the store stays away, from
-     * {@link #rewriteFirstMillis} to {@link #REWRITE_MAX_MILLIS}, and starts over once all are written.
+     * Writes the kept responses again, oldest first (on the worker). A write that fails for a reason that may pass (the
+     * store away: {@link ResponseRows#storeAway}) goes last and ends the round, whatever was written before it: a store
+     * that fails over again after forty writes is not asked three thousand more times, each a pool timeout on the one
+     * worker, and no write is struck for it. A refusal that is not transient ends the round too when nothing was written
+     * before it (the store refuses all: read-only, say); after others were written it is refused for itself, struck, and
+     * given up at {@link UnwrittenResponses#MAX_STRIKES}. A row already there (an earlier try that failed after its
+     * commit) counts as written. The back-off doubles while nothing is written, from {@link #rewriteFirstMillis} to
+     * {@link #REWRITE_MAX_MILLIS}, and starts over once a write passes.
      */
     private void rewrite() {
         boolean any = false;
@@ -432,12 +444,19 @@ public final class StoredResponses {
             try {
                 apply(r, k.how());
                 unwritten.written(r.id());
+                storeAway = false;
                 any = true;
             } catch (RuntimeException e) {
                 if (k.how() != UnwrittenResponses.Write.SETTLE && dev.switchboard.store.Database.uniqueViolation(e) != null) {
                     unwritten.written(r.id()); // written by an earlier try whose answer was lost
+                    storeAway = false;
                     any = true;
+                } else if (rows.storeAway(e)) {
+                    storeAway = true;
+                    unwritten.toTail(r.id()); // the store is away again: the round ends, nothing is struck
+                    break;
                 } else if (!any) {
+                    storeAway = false; // it answered, refusing
                     unwritten.toTail(r.id()); // next round begins with another: one the store refuses for itself holds none up
                     break;
                 } else if (unwritten.struck(r.id())) {
@@ -461,6 +480,14 @@ public final class StoredResponses {
 
     /** Answers given up since start: memory's bound reached while the store refused writes, or refused for good. */
     public long lostCount() { return unwritten.lost(); }
+
+    /** The strikes of the kept write of this id, or -1 when none is kept (tests; after the work queued before). */
+    Future<Integer> strikesOf(String id) {
+        return inOrder(() -> {
+            UnwrittenResponses.Kept k = unwritten.get(id);
+            return k == null ? -1 : k.strikes();
+        });
+    }
 
     /** The kept (unwritten) state of the owner's unexpired response, or null (on the worker). */
     private StoredResponse unwrittenOf(String id, String owner, long now) {
