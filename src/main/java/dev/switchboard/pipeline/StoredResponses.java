@@ -225,6 +225,7 @@ public final class StoredResponses {
         if (ids.isEmpty()) return;
         items.asMap().values().removeIf(i -> ids.contains(i.responseId()));
         events.invalidateAll(ids);
+        for (String id : ids) unwritten.remove(id); // a kept write of it would bring it back (callers are on the worker)
         recent.invalidateAll(ids);
     }
 
@@ -300,6 +301,7 @@ public final class StoredResponses {
     private void adoptStored(String id, String owner) {
         StoredResponse stored = rows.find(id, owner, clock.getAsLong());
         if (stored != null) recent.put(id, stored);
+        else recent.invalidate(id); // no row (deleted elsewhere, or expired): the copy here is stale
     }
 
     /** Keeps a background response as it starts: in memory at once, in the table on the worker, running ({@link #beat}). */
@@ -397,6 +399,7 @@ public final class StoredResponses {
     /** Keeps a refused write (on the worker), gives up the oldest beyond the bounds (logged), and has it tried again. */
     private void keep(StoredResponse r, UnwrittenResponses.Write how, RuntimeException cause) {
         boolean first = unwritten.isEmpty();
+        recent.put(r.id(), r); // a read on the worker just before may have put the table's older row over it
         for (StoredResponse gone : unwritten.keep(r, how)) {
             log.error("response {} is lost: its write was refused, and more unwritten responses came than memory keeps ({} or {} chars)",
                     gone.id(), UnwrittenResponses.MAX_RESPONSES, UnwrittenResponses.MAX_CHARS);
@@ -446,9 +449,16 @@ public final class StoredResponses {
                 unwritten.written(r.id());
                 storeAway = false;
                 any = true;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException refused) {
+                RuntimeException e = refused;
                 if (k.how() != UnwrittenResponses.Write.SETTLE && dev.switchboard.store.Database.uniqueViolation(e) != null) {
-                    unwritten.written(r.id()); // written by an earlier try whose answer was lost
+                    // written by an earlier try whose answer was lost. An INSERT may be a running row and its end kept as
+                    // one: the row there may be the running one, so it is settled (an answer's row, never running, is
+                    // left as it is, and read back)
+                    e = k.how() == UnwrittenResponses.Write.INSERT ? settleInstead(r) : null;
+                }
+                if (e == null) {
+                    unwritten.written(r.id());
                     storeAway = false;
                     any = true;
                 } else if (rows.storeAway(e)) {
@@ -473,6 +483,20 @@ public final class StoredResponses {
         }
         rewriteDelay = any ? rewriteFirstMillis : Math.min(REWRITE_MAX_MILLIS, rewriteDelay * 2);
         scheduleRewrite();
+    }
+
+    /**
+     * Settles the row an INSERT found already there (on the worker): null when done, else the failure, the write then kept
+     * as a settle ({@link UnwrittenResponses#writeAs}).
+     */
+    private RuntimeException settleInstead(StoredResponse r) {
+        try {
+            apply(r, UnwrittenResponses.Write.SETTLE);
+            return null;
+        } catch (RuntimeException e) {
+            unwritten.writeAs(r.id(), UnwrittenResponses.Write.SETTLE);
+            return e;
+        }
     }
 
     /** Answers kept in memory because the store refused their write, waiting to be written (any thread: a gauge). */
@@ -713,7 +737,7 @@ public final class StoredResponses {
                 if (kept == null || kept.how() != UnwrittenResponses.Write.INSERT) throw e;
                 deleted = false; // never written: dropping the kept copy deletes it
             }
-            unwritten.remove(id);
+            if (kept != null) unwritten.remove(id); // the owner's only: another key's DELETE leaves it kept
             // its output items go too: an item_reference to them is no longer answered from memory
             if (deleted || inMemory) forget(java.util.Set.of(id));
             return deleted || inMemory;

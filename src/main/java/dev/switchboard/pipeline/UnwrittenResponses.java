@@ -127,6 +127,12 @@ final class UnwrittenResponses {
         return false;
     }
 
+    /** Writes the kept response of this id as {@code how} from now on (its strikes kept). */
+    void writeAs(String id, Write how) {
+        Kept k = kept.get(id);
+        if (k != null) kept.put(id, new Kept(k.response(), how, k.strikes()));
+    }
+
     /** Moves the kept write of this id behind the others: a write the store refuses for itself cannot hold up the rest. */
     void toTail(String id) {
         Kept k = kept.remove(id);

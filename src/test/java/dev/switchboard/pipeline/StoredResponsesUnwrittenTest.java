@@ -255,6 +255,57 @@ class StoredResponsesUnwrittenTest {
         }
     }
 
+    /**
+     * Review (thirty-third session): a refused running row and its end are kept as one INSERT; when the running row had
+     * in fact committed (the try's answer lost), the retry's unique violation was counted as written and the table kept
+     * {@code in_progress}. The row is now settled instead.
+     */
+    @Test
+    void aMergedInsertWhoseRunningRowCommittedSettlesIt() throws Exception {
+        System.setProperty("switchboard.responses.rewrite_ms", "1500");
+        StoredResponses slow = new StoredResponses(vertx, rows, 3_600_000, System::currentTimeMillis);
+        try {
+            storeRefuses();
+            StoredResponse running = response("in_progress");
+            slow.saveRunning(running);
+            slow.replace(withStatus(running, "completed"));
+            assertThat(get(slow.read(running.id(), OWNER)).body()).contains("completed");
+            storeBack();
+            rows.insertRunning(running, System.currentTimeMillis()); // the refused try had committed after all
+            await().atMost(Duration.ofSeconds(10)).until(() -> slow.unwrittenCount() == 0);
+            assertThat(rows.find(running.id(), OWNER, System.currentTimeMillis()).body()).contains("completed");
+            assertThat(rows.runningNow(running.id(), OWNER, System.currentTimeMillis(), 60_000)).isFalse();
+        } finally {
+            slow.drain();
+        }
+    }
+
+    /** Review (thirty-third session): a DELETE by another key of a kept answer's id dropped that answer silently. */
+    @Test
+    void anotherKeysDeleteLeavesAKeptAnswer() throws Exception {
+        storeRefuses();
+        StoredResponse r = response("completed");
+        stored.save(r);
+        assertThat(get(stored.delete(r.id(), "another-key"))).isFalse();
+        assertThat(stored.unwrittenCount()).isEqualTo(1);
+        assertThat(get(stored.read(r.id(), OWNER))).isNotNull();
+        storeBack();
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored.unwrittenCount() == 0);
+        assertThat(rows.find(r.id(), OWNER, System.currentTimeMillis())).isNotNull();
+    }
+
+    /** Review (thirty-third session): an end whose row is gone (deleted elsewhere) left its stale copy in memory. */
+    @Test
+    void anEndWhoseRowIsGoneLeavesNoCopyInMemory() throws Exception {
+        StoredResponse running = response("in_progress");
+        stored.saveRunning(running);
+        await().atMost(Duration.ofSeconds(5)).until(() -> rows.find(running.id(), OWNER, System.currentTimeMillis()) != null);
+        rows.delete(running.id(), OWNER, System.currentTimeMillis()); // as another gateway's delete
+        stored.replace(withStatus(running, "completed"));
+        get(stored.strikesOf(running.id())); // after the end's write
+        assertThat(stored.inMemory(running.id(), OWNER)).isNull();
+    }
+
     @Test
     void theKeptAnswersAreBoundedOldestGivenUpFirst() {
         UnwrittenResponses kept = new UnwrittenResponses(2, 1_000_000);
