@@ -400,10 +400,18 @@ public final class StoredResponses {
     private void keep(StoredResponse r, UnwrittenResponses.Write how, RuntimeException cause) {
         boolean first = unwritten.isEmpty();
         recent.put(r.id(), r); // a read on the worker just before may have put the table's older row over it
-        for (StoredResponse gone : unwritten.keep(r, how)) {
-            log.error("response {} is lost: its write was refused, and more unwritten responses came than memory keeps ({} or {} chars)",
-                    gone.id(), UnwrittenResponses.MAX_RESPONSES, UnwrittenResponses.MAX_CHARS);
+        java.util.List<StoredResponse> dropped = unwritten.keep(r, how);
+        for (StoredResponse gone : dropped) {
+            log.debug("response {} is lost: its write was refused, and more unwritten responses came than memory keeps", gone.id());
             recent.invalidate(gone.id());
+        }
+        if (!dropped.isEmpty()) {
+            droppedUnlogged += dropped.size();
+            long nowNanos = System.nanoTime();
+            if (droppedLoggedAt == 0 || nowNanos - droppedLoggedAt >= TimeUnit.MILLISECONDS.toNanos(DROPPED_LOG_EVERY_MILLIS)) {
+                logDropped(dropped.get(0).id());
+                droppedLoggedAt = nowNanos == 0 ? 1 : nowNanos;
+            }
         }
         if (cause != null && first) {
             log.warn("response {} could not be stored ({}); kept in memory and written again when the store answers "
@@ -412,6 +420,20 @@ public final class StoredResponses {
             log.debug("response {} could not be stored either ({}); kept, {} waiting", r.id(), cause.getMessage(), unwritten.size());
         }
         scheduleRewrite();
+    }
+
+    /** Answers given up at memory's bound and not yet in an ERROR line (on the worker). */
+    private long droppedUnlogged;
+    /** When the last such line was logged ({@link System#nanoTime}), or 0: one a minute in a long outage, not one an answer. */
+    private long droppedLoggedAt;
+    static final long DROPPED_LOG_EVERY_MILLIS = 60_000;
+
+    private void logDropped(String newest) {
+        if (droppedUnlogged == 0) return;
+        log.error("stored responses: {} answers lost (the newest {}): their writes were refused, and more unwritten responses "
+                + "came than memory keeps ({} or {} chars); ids at DEBUG", droppedUnlogged, newest,
+                UnwrittenResponses.MAX_RESPONSES, UnwrittenResponses.MAX_CHARS);
+        droppedUnlogged = 0;
     }
 
     /** Tries the kept writes again after the back-off, unless a try is already due (on the worker). */
@@ -477,6 +499,7 @@ public final class StoredResponses {
             }
         }
         if (unwritten.isEmpty()) {
+            logDropped("-"); // the rest of the outage's losses, not logged yet
             rewriteDelay = rewriteFirstMillis;
             log.info("stored responses: the {} answers kept while the store refused them are written", before);
             return;
@@ -799,8 +822,11 @@ public final class StoredResponses {
             inOrder(() -> {
                 if (unwritten.isEmpty()) return null;
                 rewrite(); // a last try
+                logDropped("-");
                 if (!unwritten.isEmpty()) {
-                    log.error("stored responses: {} answers the store refused are lost at shutdown", unwritten.size());
+                    java.util.List<String> lost = unwritten.giveUpAll(); // counted in switchboard_responses_lost_total
+                    log.error("stored responses: {} answers the store refused are lost at shutdown: {}{}", lost.size(),
+                            String.join(", ", lost.subList(0, Math.min(100, lost.size()))), lost.size() > 100 ? ", ..." : "");
                 }
                 return null;
             }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

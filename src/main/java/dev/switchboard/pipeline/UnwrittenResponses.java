@@ -142,6 +142,14 @@ final class UnwrittenResponses {
     /** The kept writes in the order they were kept (a copy: the caller writes and removes as it goes). */
     List<Kept> inOrder() { return new ArrayList<>(kept.values()); }
 
+    /** Gives up every kept write (shutdown: the store refused them to the last): their ids, each counted lost. */
+    List<String> giveUpAll() {
+        List<String> ids = new ArrayList<>(kept.keySet());
+        for (String id : ids) remove(id);
+        lost.addAndGet(ids.size());
+        return ids;
+    }
+
     /** Forgets the kept responses expired at {@code now}. */
     void purge(long now) {
         for (Kept k : inOrder()) {

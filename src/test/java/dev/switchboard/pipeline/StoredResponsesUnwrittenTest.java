@@ -306,6 +306,18 @@ class StoredResponsesUnwrittenTest {
         assertThat(stored.inMemory(running.id(), OWNER)).isNull();
     }
 
+    /** Review (thirty-third session): the answers still refused at shutdown were logged as a count, and not counted lost. */
+    @Test
+    void answersStillRefusedAtShutdownAreCountedLost() throws Exception {
+        storeRefuses();
+        StoredResponse r = response("completed");
+        stored.save(r);
+        get(stored.read(r.id(), OWNER));
+        stored.drain();
+        assertThat(stored.unwrittenCount()).isZero();
+        assertThat(stored.lostCount()).isEqualTo(1);
+    }
+
     @Test
     void theKeptAnswersAreBoundedOldestGivenUpFirst() {
         UnwrittenResponses kept = new UnwrittenResponses(2, 1_000_000);
