@@ -156,20 +156,8 @@ public final class StoredResponses {
      * budget) cannot take every slot and so switch the wait off for every other key's real misses.
      */
     static final int MAX_WAITERS_PER_KEY = 4;
-    /** The misses waiting now. */
-    private final java.util.concurrent.atomic.AtomicInteger waiters = new java.util.concurrent.atomic.AtomicInteger();
-    /** The misses waiting now, by key (the owner); a key with none has no entry. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> waitersByKey = new java.util.concurrent.ConcurrentHashMap<>();
-    /**
-     * The looks queued on or running on {@link #lookout}. More than {@link #MAX_WAITERS} means the database is slow or
-     * stuck: a waiter then looks no more and answers as missing.
-     */
-    private final java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
-    /**
-     * The waiting misses' looks, on one thread of their own: they never queue behind (or hold up) this gateway's writes
-     * on {@link #worker}, and never take more than one pooled connection.
-     */
-    private final WorkerExecutor lookout;
+    /** A miss of a recent id waits here for another gateway's row ({@link #writtenElsewhere}). */
+    private final RecentMissWaits elsewhere;
 
     public StoredResponses(Vertx vertx, ResponseRows rows, long retentionMillis, LongSupplier clock) {
         this.rows = rows;
@@ -177,7 +165,7 @@ public final class StoredResponses {
         this.clock = clock;
         this.vertx = vertx;
         this.worker = vertx.createSharedWorkerExecutor("switchboard-responses", 1);
-        this.lookout = vertx.createSharedWorkerExecutor("switchboard-responses-lookout", 1);
+        this.elsewhere = new RecentMissWaits(vertx, clock, this::fromTable, () -> draining);
         this.recent = Caffeine.newBuilder().maximumSize(RECENT).executor(Runnable::run).build();
         // bounded by their text (about 2 bytes a char), not their count: one answer's message can be long
         this.items = Caffeine.newBuilder().maximumWeight(ITEM_CHARS).weigher((String k, StoredItem v) -> v.json().length() + k.length())
@@ -605,78 +593,8 @@ public final class StoredResponses {
                 .compose(found -> found != null ? Future.succeededFuture(found) : writtenElsewhere(id, owner));
     }
 
-    /**
-     * A response this gateway holds neither in memory nor in the table: when its id says it was just made (another
-     * gateway on the same database answered it, and its row may still be queued there), the table is looked at again
-     * every {@link #LOOK_EVERY_MILLIS} for up to {@link #WAIT_MILLIS}; else, or when {@link #MAX_WAITERS} misses (or
-     * {@link #MAX_WAITERS_PER_KEY} of this key's) already wait, or the table cannot be read, null at once. The wait is
-     * bounded by its own timer, not by the looks: a slow or stuck database (the looks run one at a time) cannot stretch
-     * it. Off the event loop: timers, and the looks on {@link #lookout}.
-     */
-    private Future<StoredResponse> writtenElsewhere(String id, String owner) {
-        if (draining || !ResponseIds.recent(id, System.currentTimeMillis(), RECENT_ID_MILLIS)) return Future.succeededFuture(null);
-        if (!takeWaiterSlot(owner)) {
-            log.debug("response {}: {} misses (or {} of its key's) already wait for another gateway's write; answered as missing",
-                    id, MAX_WAITERS, MAX_WAITERS_PER_KEY);
-            return Future.succeededFuture(null);
-        }
-        io.vertx.core.Promise<StoredResponse> found = io.vertx.core.Promise.promise();
-        long deadline = vertx.setTimer(WAIT_MILLIS, t -> found.tryComplete(null));
-        look(id, owner, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS), found);
-        return found.future().andThen(ar -> {
-            vertx.cancelTimer(deadline);
-            releaseWaiterSlot(owner);
-        });
-    }
-
-    /** A waiter's slot, within both bounds ({@link #MAX_WAITERS}, {@link #MAX_WAITERS_PER_KEY}); false when none is free. */
-    private boolean takeWaiterSlot(String owner) {
-        if (waiters.incrementAndGet() > MAX_WAITERS) {
-            waiters.decrementAndGet();
-            return false;
-        }
-        boolean[] taken = {false};
-        waitersByKey.compute(owner, (k, n) -> {
-            int held = n == null ? 0 : n;
-            if (held >= MAX_WAITERS_PER_KEY) return n;
-            taken[0] = true;
-            return held + 1;
-        });
-        if (!taken[0]) waiters.decrementAndGet();
-        return taken[0];
-    }
-
-    private void releaseWaiterSlot(String owner) {
-        waitersByKey.computeIfPresent(owner, (k, n) -> n <= 1 ? null : n - 1);
-        waiters.decrementAndGet();
-    }
-
-    private void look(String id, String owner, long deadlineNanos, io.vertx.core.Promise<StoredResponse> found) {
-        vertx.setTimer(LOOK_EVERY_MILLIS, t -> {
-            if (found.future().isComplete()) return; // the wait's own timer ended it
-            // the deadline before the look, not only after one: a waiter past it does not query
-            if (draining || System.nanoTime() >= deadlineNanos) {
-                found.tryComplete(null);
-                return;
-            }
-            if (looks.incrementAndGet() > MAX_WAITERS) { // the lookout is behind: the database is slow or stuck
-                looks.decrementAndGet();
-                found.tryComplete(null);
-                return;
-            }
-            long now = clock.getAsLong();
-            lookout.executeBlocking(() -> {
-                // queued behind other waiters' looks: one whose wait is over by the time it runs does not query
-                if (found.future().isComplete() || System.nanoTime() >= deadlineNanos) return null;
-                return fromTable(id, owner, now);
-            }, false).onComplete(ar -> {
-                looks.decrementAndGet();
-                if (ar.succeeded() && ar.result() != null) found.tryComplete(ar.result());
-                else if (ar.failed() || System.nanoTime() >= deadlineNanos) found.tryComplete(null);
-                else if (!found.future().isComplete()) look(id, owner, deadlineNanos, found);
-            });
-        });
-    }
+    /** A miss here: waited for when its id is recent, since another gateway's write may be queued ({@link RecentMissWaits}). */
+    private Future<StoredResponse> writtenElsewhere(String id, String owner) { return elsewhere.waitFor(id, owner); }
 
     /**
      * The owner's unexpired answer as the table has it now, or null — for {@code GET}, cancel and input items, so that
@@ -834,6 +752,6 @@ public final class StoredResponses {
             log.warn("stored responses: queued writes not finished at shutdown: {}", e.getMessage());
         }
         worker.close();
-        lookout.close();
+        elsewhere.close();
     }
 }
