@@ -111,6 +111,13 @@ public final class StoredResponses {
     private long rewriteDelay = rewriteFirstMillis;
     /** A try is due: its timer is set (on the worker). */
     private boolean rewriteDue;
+    /**
+     * The last write the store failed failed for a reason that may pass ({@link ResponseRows#storeAway}: a lost
+     * connection, a pool timeout, busy, a full disk), and none has been written since (on the worker). While so, new
+     * writes are kept without being tried: each try could wait out the pool's connection timeout (5 s) on the one worker,
+     * with every read queued behind it; the rewrite round tries the store.
+     */
+    private boolean storeAway;
 
     /** The periodic purge, beat and look for deletions: cancelled at shutdown, before the worker they run on closes. */
     private final long[] timers = new long[3];
@@ -149,20 +156,8 @@ public final class StoredResponses {
      * budget) cannot take every slot and so switch the wait off for every other key's real misses.
      */
     static final int MAX_WAITERS_PER_KEY = 4;
-    /** The misses waiting now. */
-    private final java.util.concurrent.atomic.AtomicInteger waiters = new java.util.concurrent.atomic.AtomicInteger();
-    /** The misses waiting now, by key (the owner); a key with none has no entry. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> waitersByKey = new java.util.concurrent.ConcurrentHashMap<>();
-    /**
-     * The looks queued on or running on {@link #lookout}. More than {@link #MAX_WAITERS} means the database is slow or
-     * stuck: a waiter then looks no more and answers as missing.
-     */
-    private final java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
-    /**
-     * The waiting misses' looks, on one thread of their own: they never queue behind (or hold up) this gateway's writes
-     * on {@link #worker}, and never take more than one pooled connection.
-     */
-    private final WorkerExecutor lookout;
+    /** A miss of a recent id waits here for another gateway's row ({@link #writtenElsewhere}). */
+    private final RecentMissWaits elsewhere;
 
     public StoredResponses(Vertx vertx, ResponseRows rows, long retentionMillis, LongSupplier clock) {
         this.rows = rows;
@@ -170,7 +165,7 @@ public final class StoredResponses {
         this.clock = clock;
         this.vertx = vertx;
         this.worker = vertx.createSharedWorkerExecutor("switchboard-responses", 1);
-        this.lookout = vertx.createSharedWorkerExecutor("switchboard-responses-lookout", 1);
+        this.elsewhere = new RecentMissWaits(vertx, clock, this::fromTable, () -> draining);
         this.recent = Caffeine.newBuilder().maximumSize(RECENT).executor(Runnable::run).build();
         // bounded by their text (about 2 bytes a char), not their count: one answer's message can be long
         this.items = Caffeine.newBuilder().maximumWeight(ITEM_CHARS).weigher((String k, StoredItem v) -> v.json().length() + k.length())
@@ -218,6 +213,7 @@ public final class StoredResponses {
         if (ids.isEmpty()) return;
         items.asMap().values().removeIf(i -> ids.contains(i.responseId()));
         events.invalidateAll(ids);
+        for (String id : ids) unwritten.remove(id); // a kept write of it would bring it back (callers are on the worker)
         recent.invalidateAll(ids);
     }
 
@@ -293,6 +289,7 @@ public final class StoredResponses {
     private void adoptStored(String id, String owner) {
         StoredResponse stored = rows.find(id, owner, clock.getAsLong());
         if (stored != null) recent.put(id, stored);
+        else recent.invalidate(id); // no row (deleted elsewhere, or expired): the copy here is stale
     }
 
     /** Keeps a background response as it starts: in memory at once, in the table on the worker, running ({@link #beat}). */
@@ -362,13 +359,15 @@ public final class StoredResponses {
      * in its place.
      */
     private void write(StoredResponse r, UnwrittenResponses.Write how) {
-        if (unwritten.get(r.id()) != null) {
-            keep(r, how, null);
+        if (unwritten.get(r.id()) != null || storeAway && !unwritten.isEmpty()) {
+            keep(r, how, null); // after its kept state; or the store is away: the rewrite round tries it
             return;
         }
         try {
             apply(r, how);
+            storeAway = false;
         } catch (RuntimeException e) {
+            storeAway = rows.storeAway(e);
             keep(r, how, e);
         }
     }
@@ -388,10 +387,19 @@ public final class StoredResponses {
     /** Keeps a refused write (on the worker), gives up the oldest beyond the bounds (logged), and has it tried again. */
     private void keep(StoredResponse r, UnwrittenResponses.Write how, RuntimeException cause) {
         boolean first = unwritten.isEmpty();
-        for (StoredResponse gone : unwritten.keep(r, how)) {
-            log.error("response {} is lost: its write was refused, and more unwritten responses came than memory keeps ({} or {} chars)",
-                    gone.id(), UnwrittenResponses.MAX_RESPONSES, UnwrittenResponses.MAX_CHARS);
+        recent.put(r.id(), r); // a read on the worker just before may have put the table's older row over it
+        java.util.List<StoredResponse> dropped = unwritten.keep(r, how);
+        for (StoredResponse gone : dropped) {
+            log.debug("response {} is lost: its write was refused, and more unwritten responses came than memory keeps", gone.id());
             recent.invalidate(gone.id());
+        }
+        if (!dropped.isEmpty()) {
+            droppedUnlogged += dropped.size();
+            long nowNanos = System.nanoTime();
+            if (droppedLoggedAt == 0 || nowNanos - droppedLoggedAt >= TimeUnit.MILLISECONDS.toNanos(DROPPED_LOG_EVERY_MILLIS)) {
+                logDropped(dropped.get(0).id());
+                droppedLoggedAt = nowNanos == 0 ? 1 : nowNanos;
+            }
         }
         if (cause != null && first) {
             log.warn("response {} could not be stored ({}); kept in memory and written again when the store answers "
@@ -400,6 +408,20 @@ public final class StoredResponses {
             log.debug("response {} could not be stored either ({}); kept, {} waiting", r.id(), cause.getMessage(), unwritten.size());
         }
         scheduleRewrite();
+    }
+
+    /** Answers given up at memory's bound and not yet in an ERROR line (on the worker). */
+    private long droppedUnlogged;
+    /** When the last such line was logged ({@link System#nanoTime}), or 0: one a minute in a long outage, not one an answer. */
+    private long droppedLoggedAt;
+    static final long DROPPED_LOG_EVERY_MILLIS = 60_000;
+
+    private void logDropped(String newest) {
+        if (droppedUnlogged == 0) return;
+        log.error("stored responses: {} answers lost (the newest {}): their writes were refused, and more unwritten responses "
+                + "came than memory keeps ({} or {} chars); ids at DEBUG", droppedUnlogged, newest,
+                UnwrittenResponses.MAX_RESPONSES, UnwrittenResponses.MAX_CHARS);
+        droppedUnlogged = 0;
     }
 
     /** Tries the kept writes again after the back-off, unless a try is already due (on the worker). */
@@ -417,11 +439,14 @@ public final class StoredResponses {
     }
 
     /**
-     * Writes the kept responses again, oldest first (on the worker). The first that fails before any succeeded ends the
-     * round (the store is still away: it is not asked ten thousand times) and goes last; one that fails while others
-     * succeed is refused for itself, struck, and given up at {@link UnwrittenResponses#MAX_STRIKES}. A row already there
-     * (an earlier try that failed after its commit) counts as written. The back-off doubles while the store stays away, from
-     * {@link #rewriteFirstMillis} to {@link #REWRITE_MAX_MILLIS}, and starts over once all are written.
+     * Writes the kept responses again, oldest first (on the worker). A write that fails for a reason that may pass (the
+     * store away: {@link ResponseRows#storeAway}) goes last and ends the round, whatever was written before it: a store
+     * that fails over again after forty writes is not asked three thousand more times, each a pool timeout on the one
+     * worker, and no write is struck for it. A refusal that is not transient ends the round too when nothing was written
+     * before it (the store refuses all: read-only, say); after others were written it is refused for itself, struck, and
+     * given up at {@link UnwrittenResponses#MAX_STRIKES}. A row already there (an earlier try that failed after its
+     * commit) counts as written. The back-off doubles while nothing is written, from {@link #rewriteFirstMillis} to
+     * {@link #REWRITE_MAX_MILLIS}, and starts over once a write passes.
      */
     private void rewrite() {
         boolean any = false;
@@ -432,12 +457,26 @@ public final class StoredResponses {
             try {
                 apply(r, k.how());
                 unwritten.written(r.id());
+                storeAway = false;
                 any = true;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException refused) {
+                RuntimeException e = refused;
                 if (k.how() != UnwrittenResponses.Write.SETTLE && dev.switchboard.store.Database.uniqueViolation(e) != null) {
-                    unwritten.written(r.id()); // written by an earlier try whose answer was lost
+                    // written by an earlier try whose answer was lost. An INSERT may be a running row and its end kept as
+                    // one: the row there may be the running one, so it is settled (an answer's row, never running, is
+                    // left as it is, and read back)
+                    e = k.how() == UnwrittenResponses.Write.INSERT ? settleInstead(r) : null;
+                }
+                if (e == null) {
+                    unwritten.written(r.id());
+                    storeAway = false;
                     any = true;
+                } else if (rows.storeAway(e)) {
+                    storeAway = true;
+                    unwritten.toTail(r.id()); // the store is away again: the round ends, nothing is struck
+                    break;
                 } else if (!any) {
+                    storeAway = false; // it answered, refusing
                     unwritten.toTail(r.id()); // next round begins with another: one the store refuses for itself holds none up
                     break;
                 } else if (unwritten.struck(r.id())) {
@@ -448,6 +487,7 @@ public final class StoredResponses {
             }
         }
         if (unwritten.isEmpty()) {
+            logDropped("-"); // the rest of the outage's losses, not logged yet
             rewriteDelay = rewriteFirstMillis;
             log.info("stored responses: the {} answers kept while the store refused them are written", before);
             return;
@@ -456,11 +496,33 @@ public final class StoredResponses {
         scheduleRewrite();
     }
 
+    /**
+     * Settles the row an INSERT found already there (on the worker): null when done, else the failure, the write then kept
+     * as a settle ({@link UnwrittenResponses#writeAs}).
+     */
+    private RuntimeException settleInstead(StoredResponse r) {
+        try {
+            apply(r, UnwrittenResponses.Write.SETTLE);
+            return null;
+        } catch (RuntimeException e) {
+            unwritten.writeAs(r.id(), UnwrittenResponses.Write.SETTLE);
+            return e;
+        }
+    }
+
     /** Answers kept in memory because the store refused their write, waiting to be written (any thread: a gauge). */
     public int unwrittenCount() { return unwritten.size(); }
 
     /** Answers given up since start: memory's bound reached while the store refused writes, or refused for good. */
     public long lostCount() { return unwritten.lost(); }
+
+    /** The strikes of the kept write of this id, or -1 when none is kept (tests; after the work queued before). */
+    Future<Integer> strikesOf(String id) {
+        return inOrder(() -> {
+            UnwrittenResponses.Kept k = unwritten.get(id);
+            return k == null ? -1 : k.strikes();
+        });
+    }
 
     /** The kept (unwritten) state of the owner's unexpired response, or null (on the worker). */
     private StoredResponse unwrittenOf(String id, String owner, long now) {
@@ -531,78 +593,8 @@ public final class StoredResponses {
                 .compose(found -> found != null ? Future.succeededFuture(found) : writtenElsewhere(id, owner));
     }
 
-    /**
-     * A response this gateway holds neither in memory nor in the table: when its id says it was just made (another
-     * gateway on the same database answered it, and its row may still be queued there), the table is looked at again
-     * every {@link #LOOK_EVERY_MILLIS} for up to {@link #WAIT_MILLIS}; else, or when {@link #MAX_WAITERS} misses (or
-     * {@link #MAX_WAITERS_PER_KEY} of this key's) already wait, or the table cannot be read, null at once. The wait is
-     * bounded by its own timer, not by the looks: a slow or stuck database (the looks run one at a time) cannot stretch
-     * it. Off the event loop: timers, and the looks on {@link #lookout}.
-     */
-    private Future<StoredResponse> writtenElsewhere(String id, String owner) {
-        if (draining || !ResponseIds.recent(id, System.currentTimeMillis(), RECENT_ID_MILLIS)) return Future.succeededFuture(null);
-        if (!takeWaiterSlot(owner)) {
-            log.debug("response {}: {} misses (or {} of its key's) already wait for another gateway's write; answered as missing",
-                    id, MAX_WAITERS, MAX_WAITERS_PER_KEY);
-            return Future.succeededFuture(null);
-        }
-        io.vertx.core.Promise<StoredResponse> found = io.vertx.core.Promise.promise();
-        long deadline = vertx.setTimer(WAIT_MILLIS, t -> found.tryComplete(null));
-        look(id, owner, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS), found);
-        return found.future().andThen(ar -> {
-            vertx.cancelTimer(deadline);
-            releaseWaiterSlot(owner);
-        });
-    }
-
-    /** A waiter's slot, within both bounds ({@link #MAX_WAITERS}, {@link #MAX_WAITERS_PER_KEY}); false when none is free. */
-    private boolean takeWaiterSlot(String owner) {
-        if (waiters.incrementAndGet() > MAX_WAITERS) {
-            waiters.decrementAndGet();
-            return false;
-        }
-        boolean[] taken = {false};
-        waitersByKey.compute(owner, (k, n) -> {
-            int held = n == null ? 0 : n;
-            if (held >= MAX_WAITERS_PER_KEY) return n;
-            taken[0] = true;
-            return held + 1;
-        });
-        if (!taken[0]) waiters.decrementAndGet();
-        return taken[0];
-    }
-
-    private void releaseWaiterSlot(String owner) {
-        waitersByKey.computeIfPresent(owner, (k, n) -> n <= 1 ? null : n - 1);
-        waiters.decrementAndGet();
-    }
-
-    private void look(String id, String owner, long deadlineNanos, io.vertx.core.Promise<StoredResponse> found) {
-        vertx.setTimer(LOOK_EVERY_MILLIS, t -> {
-            if (found.future().isComplete()) return; // the wait's own timer ended it
-            // the deadline before the look, not only after one: a waiter past it does not query
-            if (draining || System.nanoTime() >= deadlineNanos) {
-                found.tryComplete(null);
-                return;
-            }
-            if (looks.incrementAndGet() > MAX_WAITERS) { // the lookout is behind: the database is slow or stuck
-                looks.decrementAndGet();
-                found.tryComplete(null);
-                return;
-            }
-            long now = clock.getAsLong();
-            lookout.executeBlocking(() -> {
-                // queued behind other waiters' looks: one whose wait is over by the time it runs does not query
-                if (found.future().isComplete() || System.nanoTime() >= deadlineNanos) return null;
-                return fromTable(id, owner, now);
-            }, false).onComplete(ar -> {
-                looks.decrementAndGet();
-                if (ar.succeeded() && ar.result() != null) found.tryComplete(ar.result());
-                else if (ar.failed() || System.nanoTime() >= deadlineNanos) found.tryComplete(null);
-                else if (!found.future().isComplete()) look(id, owner, deadlineNanos, found);
-            });
-        });
-    }
+    /** A miss here: waited for when its id is recent, since another gateway's write may be queued ({@link RecentMissWaits}). */
+    private Future<StoredResponse> writtenElsewhere(String id, String owner) { return elsewhere.waitFor(id, owner); }
 
     /**
      * The owner's unexpired answer as the table has it now, or null — for {@code GET}, cancel and input items, so that
@@ -686,7 +678,7 @@ public final class StoredResponses {
                 if (kept == null || kept.how() != UnwrittenResponses.Write.INSERT) throw e;
                 deleted = false; // never written: dropping the kept copy deletes it
             }
-            unwritten.remove(id);
+            if (kept != null) unwritten.remove(id); // the owner's only: another key's DELETE leaves it kept
             // its output items go too: an item_reference to them is no longer answered from memory
             if (deleted || inMemory) forget(java.util.Set.of(id));
             return deleted || inMemory;
@@ -748,8 +740,11 @@ public final class StoredResponses {
             inOrder(() -> {
                 if (unwritten.isEmpty()) return null;
                 rewrite(); // a last try
+                logDropped("-");
                 if (!unwritten.isEmpty()) {
-                    log.error("stored responses: {} answers the store refused are lost at shutdown", unwritten.size());
+                    java.util.List<String> lost = unwritten.giveUpAll(); // counted in switchboard_responses_lost_total
+                    log.error("stored responses: {} answers the store refused are lost at shutdown: {}{}", lost.size(),
+                            String.join(", ", lost.subList(0, Math.min(100, lost.size()))), lost.size() > 100 ? ", ..." : "");
                 }
                 return null;
             }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -757,6 +752,6 @@ public final class StoredResponses {
             log.warn("stored responses: queued writes not finished at shutdown: {}", e.getMessage());
         }
         worker.close();
-        lookout.close();
+        elsewhere.close();
     }
 }

@@ -127,6 +127,12 @@ final class UnwrittenResponses {
         return false;
     }
 
+    /** Writes the kept response of this id as {@code how} from now on (its strikes kept). */
+    void writeAs(String id, Write how) {
+        Kept k = kept.get(id);
+        if (k != null) kept.put(id, new Kept(k.response(), how, k.strikes()));
+    }
+
     /** Moves the kept write of this id behind the others: a write the store refuses for itself cannot hold up the rest. */
     void toTail(String id) {
         Kept k = kept.remove(id);
@@ -135,6 +141,14 @@ final class UnwrittenResponses {
 
     /** The kept writes in the order they were kept (a copy: the caller writes and removes as it goes). */
     List<Kept> inOrder() { return new ArrayList<>(kept.values()); }
+
+    /** Gives up every kept write (shutdown: the store refused them to the last): their ids, each counted lost. */
+    List<String> giveUpAll() {
+        List<String> ids = new ArrayList<>(kept.keySet());
+        for (String id : ids) remove(id);
+        lost.addAndGet(ids.size());
+        return ids;
+    }
 
     /** Forgets the kept responses expired at {@code now}. */
     void purge(long now) {

@@ -36,6 +36,12 @@ public final class ResponseRows {
         }
     }
 
+    /**
+     * Whether a write's failure may pass if it is tried again later ({@link Database#isTransient}: busy, a lost connection,
+     * a full disk) or the link to the store is cut now ({@link Database#cutOff}): the store is away, not refusing the row.
+     */
+    public boolean storeAway(Throwable failure) { return Database.isTransient(failure) || db.cutOff(); }
+
     /** Stores an answer (one that never ran in the background: no runner). */
     public void insert(StoredResponse r) {
         insert(r, null);

@@ -8,7 +8,6 @@ import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
@@ -76,17 +75,10 @@ class ResponsesReadAfterWriteIT {
             long readMs = (System.nanoTime() - posted) / 1_000_000;
 
             if (alias.equals("gpt") && !background) {
-                // the upstream had not closed: the client's stream has not ended yet (no last chunk), so the reads above
-                // were not served by the save at the upstream's close
+                // the upstream still held its connection: the reads above were answered before its close, so not by a
+                // save at the close. Timed, not read off the socket: whether the client's last chunk had come yet
+                // depends on how its bytes were split into reads (review, thirty-third session)
                 assertThat(readMs).as("the reads came before the upstream's close").isLessThan(HELD_OPEN_MS - 500);
-                socket.setSoTimeout(200);
-                byte[] buf = new byte[4096];
-                try {
-                    int n = socket.getInputStream().read(buf);
-                    assertThat(n < 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8)).doesNotContain("0\r\n\r\n");
-                } catch (SocketTimeoutException stillOpen) {
-                    // as expected: nothing more yet
-                }
             }
         }
     }
