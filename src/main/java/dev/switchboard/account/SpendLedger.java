@@ -246,6 +246,9 @@ public final class SpendLedger implements AutoCloseable {
         }
     }
 
+    /** Whether the writer runs back at the process's own nice now, being behind ({@link WriterNice}; tests). */
+    boolean niceRaisedForTest() { return nice.raised(); }
+
     /** Rows queued and not yet written. */
     public long pending() { return queued.get() + retry.size(); }
 

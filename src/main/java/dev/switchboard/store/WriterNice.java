@@ -34,7 +34,8 @@ public final class WriterNice {
     /** Whether the OS lets this process raise a thread back to a nice value. */
     private final IntPredicate mayRaiseTo;
     private boolean lowered;
-    private boolean raised;
+    /** Written on the writer's thread only; volatile for whoever asks ({@link #raised}: tests, a metric). */
+    private volatile boolean raised;
     private int low;
     private int own;
     private long lastChange;
