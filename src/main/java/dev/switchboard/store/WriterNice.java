@@ -40,6 +40,8 @@ public final class WriterNice {
     private int own;
     private long lastChange;
     private boolean warned;
+    /** Whether the OS lets the writer go back to the process's nice: asked once, the first time it is behind. */
+    private Boolean mayRaise;
     private long raises;
 
     WriterNice(int nice, String name, LongSupplier clock, IntPredicate set, IntPredicate mayRaiseTo) {
@@ -90,7 +92,8 @@ public final class WriterNice {
         if (!lowered || behind == raised) return;
         try {
             long now = clock.getAsLong();
-            if (behind && !mayRaiseTo.test(own)) {
+            if (mayRaise == null) mayRaise = mayRaiseTo.test(own); // read once (two /proc files), the first time behind
+            if (behind && !mayRaise) {
                 if (!warned) {
                     warned = true;
                     log.warn("store: thread {} is behind and stays at nice {}: this process may not raise a thread's "
