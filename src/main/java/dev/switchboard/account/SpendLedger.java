@@ -1,6 +1,6 @@
 package dev.switchboard.account;
 
-import dev.switchboard.store.BackgroundNice;
+import dev.switchboard.store.WriterNice;
 import dev.switchboard.store.CoreShare;
 import dev.switchboard.store.Database;
 import dev.switchboard.store.JoinableRow;
@@ -79,8 +79,11 @@ public final class SpendLedger implements AutoCloseable {
     private final CoreShare pace;
     /** Told of each batch's new rows once committed, on the writer's thread (the shared budgets' grants); or null. */
     private volatile java.util.function.Consumer<List<SpendRecord>> onWritten;
-    /** The nice value the writer lowers its thread to as it starts ({@link BackgroundNice}; 0: left as it is). */
-    private final int nice;
+    /**
+     * The writer's nice value: lowered as it starts, back at the process's own while behind where the OS allows it
+     * ({@link WriterNice}; {@code background_thread_nice} 0: left as it is). Used on the writer's thread only.
+     */
+    private final WriterNice nice;
 
     public SpendLedger(Database db, long flushMillis) {
         this.store = new LedgerStore(db);
@@ -88,7 +91,7 @@ public final class SpendLedger implements AutoCloseable {
         this.pace = CoreShare.of(store.sharesTheCore(),
                 () -> behind(catchingUp, queued.get()) || db.spendRowsWaitedFor());
         this.flushMillis = flushMillis;
-        this.nice = db.backgroundNice();
+        this.nice = WriterNice.of(db.backgroundNice(), "switchboard-ledger");
         this.writer = Thread.ofPlatform().daemon().name("switchboard-ledger").unstarted(this::run);
         writer.start();
     }
@@ -243,6 +246,9 @@ public final class SpendLedger implements AutoCloseable {
         }
     }
 
+    /** Whether the writer runs back at the process's own nice now, being behind ({@link WriterNice}; tests). */
+    boolean niceRaisedForTest() { return nice.raised(); }
+
     /** Rows queued and not yet written. */
     public long pending() { return queued.get() + retry.size(); }
 
@@ -268,13 +274,14 @@ public final class SpendLedger implements AutoCloseable {
     }
 
     private void run() {
-        if (nice != BackgroundNice.OFF) BackgroundNice.lowerCurrentThread(nice);
+        nice.start(); // never throws: the loop below is reached whatever the lowering met
         while (!closed) {
             java.util.concurrent.locks.LockSupport.parkNanos(flushMillis * 1_000_000L);
             if (closed) break;
             boolean ok;
             try {
                 ok = writeRound();
+                nice.behind(behind(false, queued.get())); // caught up: lowered again (at most once every few seconds)
             } catch (Throwable t) {
                 // The ledger's only writer must outlive any one round (an OutOfMemoryError, a bug): a dead writer holds
                 // every later spend row until shutdown. The round's rows are kept (writeAll); log, back off, go on.
@@ -301,6 +308,8 @@ public final class SpendLedger implements AutoCloseable {
         for (boolean first = true; ; first = false) {
             if (!first && leave > 0 && retry.isEmpty() && queued.get() < leave) return true;
             catchingUp = !first || !retry.isEmpty() || queued.get() > BEHIND_AT;
+            // behind: back at the process's own priority where the OS allows it (WriterNice; the writer's thread only)
+            if (Thread.currentThread() == writer) nice.behind(catchingUp);
             if (first) pace.start();
             List<Entry> batch = new ArrayList<>(retry);
             retry.clear();

@@ -359,7 +359,8 @@ public final class ConfigLoader {
     }
 
     /**
-     * {@code background_thread_nice}: the nice value the store writers lower their threads to (0 off, up to 19; absent:
+     * {@code background_thread_nice}: how far the store writers lower their threads' nice below the process's own (its
+     * nice plus this, at most 19; 0 off, up to 19; absent:
      * {@link GeneralSettings#DEFAULT_BACKGROUND_THREAD_NICE}). A negative value would raise them, which needs
      * privileges and would take the core from the event loop: refused.
      */

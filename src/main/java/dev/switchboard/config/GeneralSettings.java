@@ -32,8 +32,9 @@ package dev.switchboard.config;
  *                          {@code LITELLM_MASTER_KEY} / {@code DATABASE_URL}), for the start's log; never the values
  * @param keyRotationGracePeriod LiteLLM's {@code LITELLM_KEY_ROTATION_GRACE_PERIOD}: the {@code grace_period} of a
  *                          {@code /key/regenerate} that gives none (a checked duration, {@code 24h}); null for none
- * @param backgroundThreadNice the nice value the store writers (ledger, request log, WAL checkpointer) lower their own
- *                          threads to at their start ({@code background_thread_nice}, 0-19; 0 off; null for
+ * @param backgroundThreadNice how far the store writers (ledger, request log, WAL checkpointer) lower their own threads
+ *                          at their start: to the process's nice plus this, at most 19 ({@code background_thread_nice},
+ *                          0-19; 0 off; null for
  *                          {@link #DEFAULT_BACKGROUND_THREAD_NICE})
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,

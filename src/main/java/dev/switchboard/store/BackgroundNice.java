@@ -20,10 +20,18 @@ import org.slf4j.LoggerFactory;
  * core back to the woken event loop sooner, and the writer still gets the core whenever the event loop waits.
  * Lowering needs no privilege; raising it back would, so it is done once.
  *
- * <p>How: the thread learns its id from {@code /proc/thread-self} ({@code "<pid>/task/<tid>"}) and runs util-linux's
- * {@code renice -n N -p <tid>} once (the JDK has no call for it, and Java 21 no foreign-function API), then reads the
- * value back from {@code /proc/self/task/<tid>/stat}. Anything that does not work (not Linux, no {@code renice}, a
- * refusal) is logged and the writer goes on at the priority it has: this never fails the start or the writer.
+ * <p>How: the thread learns its id from {@code /proc/thread-self} ({@code "<pid>/task/<tid>"}) and runs
+ * {@code renice N -p <tid>} once ({@code /usr/bin/renice} or {@code /bin/renice} first; the priority as an operand,
+ * absolute in util-linux and busybox alike, with {@code POSIXLY_CORRECT} removed from the child's environment; the JDK
+ * has no call for it, and Java 21 no foreign-function API), then reads the value back from
+ * {@code /proc/self/task/<tid>/stat}. N is the process's own nice ({@code /proc/self/stat}) plus the setting, at most
+ * {@value #MAX}: a gateway started under {@code nice} keeps the gap. Anything that does not work (not Linux, no
+ * {@code renice}, a refusal, even an {@link Error} such as "unable to create native thread") is logged at WARN and the
+ * writer goes on at the priority it has: this never fails the start or the writer. The ledger's writer may go back to
+ * the process's priority while it is behind ({@link WriterNice}).
+ *
+ * <p>Threads a writer starts after its lowering take its nice (Linux threads inherit their creator's): the JDK's
+ * process reaper (started by the renice run itself) and HikariCP's helper threads when a writer re-creates them.
  */
 public final class BackgroundNice {
     private static final Logger log = LoggerFactory.getLogger(BackgroundNice.class);
@@ -97,19 +105,81 @@ public final class BackgroundNice {
     }
 
     /**
-     * Lowers the calling thread to {@code nice} once and logs what happened (the first outcome in a process at INFO,
-     * the others at DEBUG). Never throws; a thread already at {@code nice} or lower is left as it is.
+     * The process's own nice value ({@code /proc/self/stat}: its main thread's, what a {@code nice -n 5 java ...} start
+     * gave it), or null where it cannot be read.
+     */
+    public static Integer processNice() {
+        try {
+            return niceField(Files.readString(Path.of("/proc/self/stat"), StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The nice value a writer goes to: the process's own plus {@code nice}, at most {@value #MAX} — a gateway already
+     * started under {@code nice} keeps the gap between its event loop and its writers (a process nice that cannot be
+     * read counts as 0).
+     */
+    static int target(Integer processNice, int nice) {
+        return Math.min(MAX, (processNice == null ? 0 : processNice) + nice);
+    }
+
+    /**
+     * The {@code renice} to run: {@code /usr/bin/renice} or {@code /bin/renice} where there is one (a {@code PATH} of the
+     * environment's choosing is not asked first), else whatever {@code renice} the {@code PATH} finds.
+     */
+    static String reniceCommand() {
+        for (String c : new String[] {"/usr/bin/renice", "/bin/renice"}) {
+            if (Files.isExecutable(Path.of(c))) return c;
+        }
+        return "renice";
+    }
+
+    /**
+     * The renice child's command line: {@code renice N -p tid}, the priority as a plain operand — absolute in util-linux
+     * and in busybox alike, where {@code -n N} is an increment in busybox and in util-linux under
+     * {@code POSIXLY_CORRECT} — and its environment without {@code POSIXLY_CORRECT}.
+     */
+    static ProcessBuilder reniceProcess(String reniceCommand, int value, long tid) {
+        ProcessBuilder pb = new ProcessBuilder(reniceCommand, Integer.toString(value), "-p", Long.toString(tid))
+                .redirectErrorStream(true);
+        scrub(pb.environment());
+        return pb;
+    }
+
+    /** Removes what would make a {@code renice} read its priority as an increment. */
+    static void scrub(java.util.Map<String, String> env) {
+        env.remove("POSIXLY_CORRECT");
+    }
+
+    /**
+     * Lowers the calling thread to the process's own nice plus {@code nice} (at most {@value #MAX}) once and logs what
+     * happened: a lowering at INFO the first time in a process (DEBUG after that), every outcome that is not a lowering
+     * at WARN (at most one a writer). Never throws, not even an {@link Error} (an {@link OutOfMemoryError} "unable to
+     * create native thread" from the JDK's process reaper near a pids limit): it is called before the writers' own
+     * loops, and a writer that died here would hold every later row; the writer goes on at the priority it has.
      */
     public static Outcome lowerCurrentThread(int nice) {
+        return lowerCurrentThread(() -> lower(nice, reniceCommand(), System.getProperty("os.name", "")));
+    }
+
+    /** {@link #lowerCurrentThread(int)} with the lowering given (tests: one that throws). */
+    static Outcome lowerCurrentThread(java.util.function.Supplier<Outcome> lowering) {
         Outcome o;
         try {
-            o = lower(nice, "renice", System.getProperty("os.name", ""));
-        } catch (RuntimeException e) { // never let this stop a writer
-            o = new Outcome(false, "not lowered: " + e);
+            o = lowering.get();
+        } catch (Throwable t) { // never let this stop a writer, not even an Error: it runs before the writer's loop
+            o = new Outcome(false, "not lowered: " + t);
         }
-        String line = "store: thread " + Thread.currentThread().getName() + " " + o.words();
-        if (told.compareAndSet(false, true)) log.info("{} (general_settings.background_thread_nice)", line);
-        else log.debug("{}", line);
+        try {
+            String line = "store: thread " + Thread.currentThread().getName() + " " + o.words()
+                    + " (general_settings.background_thread_nice)";
+            if (!o.applied()) log.warn("{}", line);
+            else if (told.compareAndSet(false, true)) log.info("{}", line);
+            else log.debug("{}", line);
+        } catch (Throwable ignored) { // nothing left to tell it with: the writer goes on
+        }
         return o;
     }
 
@@ -122,29 +192,42 @@ public final class BackgroundNice {
         }
         long tid = currentTid();
         if (tid < 0) return new Outcome(false, "not lowered: /proc/thread-self is not readable");
+        Integer own = processNice();
+        int target = target(own, nice);
         Integer before = niceOf(tid);
-        if (before != null && before >= nice) return new Outcome(false, "already runs at nice " + before + " (tid " + tid + ")");
+        if (before != null && before >= target) {
+            return new Outcome(false, "already runs at nice " + before + " (tid " + tid + "; the gateway's is " + own + ")");
+        }
+        Outcome set = set(reniceCommand, tid, target);
+        if (!set.applied()) return new Outcome(false, "not lowered: " + set.words());
+        return new Outcome(true, "runs at nice " + target + " (the gateway's " + own + " + " + nice + ", tid " + tid + ")");
+    }
+
+    /**
+     * Sets thread {@code tid} of this process to nice {@code value} with {@code reniceCommand} and reads it back; applied
+     * only when the kernel's value is {@code value} after. Throws only what the JDK's process start does beyond an
+     * {@link IOException} (an {@link Error}); callers catch.
+     */
+    static Outcome set(String reniceCommand, long tid, int value) {
         String out;
         int code;
         try {
-            Process p = new ProcessBuilder(reniceCommand, "-n", Integer.toString(nice), "-p", Long.toString(tid))
-                    .redirectErrorStream(true).start();
+            Process p = reniceProcess(reniceCommand, value, tid).start();
             p.getOutputStream().close();
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return new Outcome(false, "not lowered: " + reniceCommand + " did not answer within 5 s");
+                return new Outcome(false, reniceCommand + " did not answer within 5 s");
             }
             out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             code = p.exitValue();
         } catch (IOException e) {
-            return new Outcome(false, "not lowered: cannot run " + reniceCommand + " (util-linux): " + e.getMessage());
+            return new Outcome(false, "cannot run " + reniceCommand + " (util-linux): " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(false, "not lowered: interrupted");
+            return new Outcome(false, "interrupted");
         }
         Integer after = niceOf(tid);
-        if (after != null && after == nice) return new Outcome(true, "runs at nice " + nice + " (tid " + tid + ")");
-        return new Outcome(false, "not lowered: " + reniceCommand + " exited " + code + (out.isEmpty() ? "" : " (" + out + ")")
-                + ", nice is " + after);
+        if (after != null && after == value) return new Outcome(true, "nice " + value + " (tid " + tid + ")");
+        return new Outcome(false, reniceCommand + " exited " + code + (out.isEmpty() ? "" : " (" + out + ")") + ", nice is " + after);
     }
 }

@@ -234,4 +234,34 @@ class SpendLedgerTest {
             }
         }
     }
+
+    /**
+     * Where the OS lets a thread raise its priority again (here: root), the writer lowered at its start goes back to the
+     * process's own nice while behind and lowers again once caught up, each change at least {@code HOLD_NANOS} (3 s)
+     * after the last (review of the thirty-third session's writer nice: at nice +5 a writer gets ~25 % of a busy core).
+     */
+    @Test
+    void behindTheWriterGoesBackToTheProcesssNiceWhereAllowedAndLowersAgainOnceCaughtUp() throws Exception {
+        org.assertj.core.api.Assumptions.assumeThat(java.nio.file.Files.exists(Path.of("/proc/thread-self"))).isTrue();
+        Integer own = dev.switchboard.store.BackgroundNice.processNice();
+        org.assertj.core.api.Assumptions.assumeThat(own != null && own + 3 <= 19).as("room below this JVM's nice").isTrue();
+        org.assertj.core.api.Assumptions.assumeThat(mayRaise(own)).as("CAP_SYS_NICE or RLIMIT_NICE").isTrue();
+        try (Database db = Database.open(null, dir.resolve("nice.db").toString(), 3)) {
+            SpendLedger ledger = new SpendLedger(db, 100);
+            Thread.sleep(3_200); // the start's lowering counts as a change: the first return waits the hold out
+            ledger.holdWriterForTest(() -> {
+                for (int i = 0; i < 3 * SpendLedger.BEHIND_AT; i++) ledger.record(row("req_" + i, 0, "chat", 1));
+            });
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(ledger::niceRaisedForTest);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !ledger.niceRaisedForTest());
+            assertThat(ledger.written()).isEqualTo(3 * SpendLedger.BEHIND_AT);
+            ledger.close();
+        }
+    }
+
+    private static boolean mayRaise(int nice) throws Exception {
+        var m = Class.forName("dev.switchboard.store.WriterNice").getDeclaredMethod("mayRaiseTo", int.class);
+        m.setAccessible(true);
+        return (boolean) m.invoke(null, nice);
+    }
 }
