@@ -103,8 +103,8 @@ final class GatewayAssembly {
         RouterSettings settings = RouterSettings.from(config);
         Database db;
         try {
-            db = check ? Database.scratch() : Database.open(config.general().databaseUrl(), config.general().databasePath(),
-                    config.general().backgroundThreadNice());
+            db = check ? Database.scratch() : Database.openWithWriterNice(config.general().databaseUrl(),
+                    config.general().databasePath(), config.general().backgroundThreadNice());
         } catch (dev.switchboard.store.StoreException e) {
             http.close();
             throw new IllegalStateException(e.getMessage(), e);

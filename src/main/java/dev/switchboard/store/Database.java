@@ -67,15 +67,17 @@ public final class Database implements AutoCloseable {
      * @throws StoreException naming the path or URL (never its password) and the fix
      */
     public static Database open(String databaseUrl, String databasePath) {
-        return open(databaseUrl, databasePath, BackgroundNice.OFF);
+        return openWithWriterNice(databaseUrl, databasePath, BackgroundNice.OFF);
     }
 
     /**
      * @param backgroundNice the nice value the store's writers (the WAL checkpointer here; the ledger and the request log
      *                       read {@link #backgroundNice()}) lower their own threads to as they start; 0 leaves them as
-     *                       they are ({@code general_settings.background_thread_nice})
+     *                       they are ({@code general_settings.background_thread_nice}). A name of its own, not an
+     *                       overload of {@code open}: an {@code int} there bound to this one instead of the
+     *                       checkpoint period's {@code long}, and tests passing a period silently set a nice value
      */
-    public static Database open(String databaseUrl, String databasePath, int backgroundNice) {
+    public static Database openWithWriterNice(String databaseUrl, String databasePath, int backgroundNice) {
         // the system property is the benchmarks' A/B switch (bench/tail.sh, docs/architecture.md), not a setting
         return open(databaseUrl, databasePath, Long.getLong("switchboard.sqlite.checkpoint_ms", DEFAULT_CHECKPOINT_MILLIS),
                 POOL_WAIT_MILLIS, backgroundNice);

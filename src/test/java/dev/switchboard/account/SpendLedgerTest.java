@@ -246,7 +246,7 @@ class SpendLedgerTest {
         Integer own = dev.switchboard.store.BackgroundNice.processNice();
         org.assertj.core.api.Assumptions.assumeThat(own != null && own + 3 <= 19).as("room below this JVM's nice").isTrue();
         org.assertj.core.api.Assumptions.assumeThat(mayRaise(own)).as("CAP_SYS_NICE or RLIMIT_NICE").isTrue();
-        try (Database db = Database.open(null, dir.resolve("nice.db").toString(), 3)) {
+        try (Database db = Database.openWithWriterNice(null, dir.resolve("nice.db").toString(), 3)) {
             SpendLedger ledger = new SpendLedger(db, 100);
             Thread.sleep(3_200); // the start's lowering counts as a change: the first return waits the hold out
             ledger.holdWriterForTest(() -> {
