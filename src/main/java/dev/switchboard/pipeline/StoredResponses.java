@@ -107,10 +107,24 @@ public final class StoredResponses {
     private final long rewriteFirstMillis = Long.getLong("switchboard.responses.rewrite_ms", 1_000L);
     /** The longest wait between tries. */
     static final long REWRITE_MAX_MILLIS = 30_000;
+    /**
+     * The longest a write kept untried while the store is away ({@link #storeAway}) waits for the round that tries it:
+     * the round's back-off may have doubled to {@link #REWRITE_MAX_MILLIS}, and until the round other gateways answer the
+     * new answer 404 and memory's bound fills. Each round during an outage costs one try (up to the pool's connection
+     * timeout, 5 s, on the one worker), so with answers coming all the time the worker tries the store at most once every
+     * this much plus a try — at least 2 s in 7 free for reads when each try waits the whole timeout, against all of it
+     * when every new answer was tried. System property {@code switchboard.responses.rewrite_new_ms} (tests); default 2 s.
+     */
+    private final long rewriteNewMillis = Long.getLong("switchboard.responses.rewrite_new_ms", 2_000L);
     /** The next wait (on the worker). */
     private long rewriteDelay = rewriteFirstMillis;
     /** A try is due: its timer is set (on the worker). */
     private boolean rewriteDue;
+    /** The due try's timer, and when it fires ({@link System#nanoTime}) (on the worker). */
+    private long rewriteTimer;
+    private long rewriteAtNanos;
+    /** A write passed outside the rounds since the last round began (on the worker): the store takes writes. */
+    private boolean writtenSinceRound;
     /**
      * The last write the store failed failed for a reason that may pass ({@link ResponseRows#storeAway}: a lost
      * connection, a pool timeout, busy, a full disk), and none has been written since (on the worker). While so, new
@@ -366,6 +380,7 @@ public final class StoredResponses {
         try {
             apply(r, how);
             storeAway = false;
+            writtenSinceRound = true;
         } catch (RuntimeException e) {
             storeAway = rows.storeAway(e);
             keep(r, how, e);
@@ -387,8 +402,13 @@ public final class StoredResponses {
     /** Keeps a refused write (on the worker), gives up the oldest beyond the bounds (logged), and has it tried again. */
     private void keep(StoredResponse r, UnwrittenResponses.Write how, RuntimeException cause) {
         boolean first = unwritten.isEmpty();
+        java.util.List<StoredResponse> dropped = unwritten.keep(r, how, cause != null);
+        if (dropped.size() == 1 && dropped.get(0) == r) { // an earlier state was given up (and counted): so is this one
+            log.debug("response {} is lost: an earlier state of it was given up, its write refused", r.id());
+            recent.invalidate(r.id());
+            return;
+        }
         recent.put(r.id(), r); // a read on the worker just before may have put the table's older row over it
-        java.util.List<StoredResponse> dropped = unwritten.keep(r, how);
         for (StoredResponse gone : dropped) {
             log.debug("response {} is lost: its write was refused, and more unwritten responses came than memory keeps", gone.id());
             recent.invalidate(gone.id());
@@ -407,7 +427,8 @@ public final class StoredResponses {
         } else if (cause != null) {
             log.debug("response {} could not be stored either ({}); kept, {} waiting", r.id(), cause.getMessage(), unwritten.size());
         }
-        scheduleRewrite();
+        // kept untried while the store is away: the round that tries it comes soon, whatever the back-off has grown to
+        scheduleRewrite(cause == null && storeAway ? Math.min(rewriteDelay, rewriteNewMillis) : rewriteDelay);
     }
 
     /** Answers given up at memory's bound and not yet in an ERROR line (on the worker). */
@@ -424,11 +445,17 @@ public final class StoredResponses {
         droppedUnlogged = 0;
     }
 
-    /** Tries the kept writes again after the back-off, unless a try is already due (on the worker). */
-    private void scheduleRewrite() {
-        if (rewriteDue || draining || unwritten.isEmpty()) return;
+    /**
+     * Tries the kept writes again in {@code delay} ms, unless a try is already due by then (on the worker): one due later
+     * is brought forward.
+     */
+    private void scheduleRewrite(long delay) {
+        if (draining || unwritten.isEmpty()) return;
+        long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+        if (rewriteDue && (at - rewriteAtNanos >= 0 || !vertx.cancelTimer(rewriteTimer))) return; // sooner, or firing now
         rewriteDue = true;
-        vertx.setTimer(rewriteDelay, t -> {
+        rewriteAtNanos = at;
+        rewriteTimer = vertx.setTimer(Math.max(1, delay), t -> {
             if (draining) return;
             inOrder(() -> {
                 rewriteDue = false;
@@ -439,17 +466,23 @@ public final class StoredResponses {
     }
 
     /**
-     * Writes the kept responses again, oldest first (on the worker). A write that fails for a reason that may pass (the
-     * store away: {@link ResponseRows#storeAway}) goes last and ends the round, whatever was written before it: a store
-     * that fails over again after forty writes is not asked three thousand more times, each a pool timeout on the one
-     * worker, and no write is struck for it. A refusal that is not transient ends the round too when nothing was written
-     * before it (the store refuses all: read-only, say); after others were written it is refused for itself, struck, and
-     * given up at {@link UnwrittenResponses#MAX_STRIKES}. A row already there (an earlier try that failed after its
-     * commit) counts as written. The back-off doubles while nothing is written, from {@link #rewriteFirstMillis} to
-     * {@link #REWRITE_MAX_MILLIS}, and starts over once a write passes.
+     * Writes the kept responses again (on the worker): those kept untried first (kept while the store was away), then
+     * the others oldest first. A write that fails for a reason that may pass (the store away: {@link ResponseRows#storeAway})
+     * goes last and ends the round, whatever was written before it: a store that fails over again after forty writes is
+     * not asked three thousand more times, each a pool timeout on the one worker. When the store took others since the
+     * last round began (in this round, or new writes between), that failure is the row's own (a row too large for a disk
+     * the smaller ones still fit on): a slip, and {@link #storeAway} stays unset, so new answers are still tried at once;
+     * given up at {@link UnwrittenResponses#MAX_SLIPS}. A write that has slipped before and fails first in a round does not
+     * set {@link #storeAway} either (the next new answer's try judges the store). A refusal that is not transient ends the
+     * round when the store took nothing since the last round (it refuses all: read-only, say); else it is refused for
+     * itself, struck, and given up at {@link UnwrittenResponses#MAX_STRIKES}. A row already there (an earlier try that
+     * failed after its commit) counts as written. The back-off doubles while the store takes nothing, from
+     * {@link #rewriteFirstMillis} to {@link #REWRITE_MAX_MILLIS}, and starts over once a write passes.
      */
     private void rewrite() {
         boolean any = false;
+        boolean takenBefore = writtenSinceRound;
+        writtenSinceRound = false;
         int before = unwritten.size();
         for (UnwrittenResponses.Kept k : unwritten.inOrder()) {
             StoredResponse r = k.response();
@@ -467,15 +500,22 @@ public final class StoredResponses {
                     // left as it is, and read back)
                     e = k.how() == UnwrittenResponses.Write.INSERT ? settleInstead(r) : null;
                 }
+                boolean takesOthers = any || takenBefore;
                 if (e == null) {
                     unwritten.written(r.id());
                     storeAway = false;
                     any = true;
                 } else if (rows.storeAway(e)) {
-                    storeAway = true;
-                    unwritten.toTail(r.id()); // the store is away again: the round ends, nothing is struck
+                    // the store takes others: this row fails for itself (or the store went away just now: one slip)
+                    storeAway = !takesOthers && k.slips() == 0;
+                    if (takesOthers && unwritten.slipped(r.id())) {
+                        log.error("response {} is lost: its write failed {} rounds while the store took others ({})", r.id(),
+                                UnwrittenResponses.MAX_SLIPS, e.getMessage());
+                        recent.invalidate(r.id());
+                    }
+                    unwritten.toTail(r.id()); // the round ends: a store away again is not asked once a kept answer
                     break;
-                } else if (!any) {
+                } else if (!takesOthers) {
                     storeAway = false; // it answered, refusing
                     unwritten.toTail(r.id()); // next round begins with another: one the store refuses for itself holds none up
                     break;
@@ -492,8 +532,8 @@ public final class StoredResponses {
             log.info("stored responses: the {} answers kept while the store refused them are written", before);
             return;
         }
-        rewriteDelay = any ? rewriteFirstMillis : Math.min(REWRITE_MAX_MILLIS, rewriteDelay * 2);
-        scheduleRewrite();
+        rewriteDelay = any || takenBefore ? rewriteFirstMillis : Math.min(REWRITE_MAX_MILLIS, rewriteDelay * 2);
+        scheduleRewrite(rewriteDelay);
     }
 
     /**
@@ -675,8 +715,11 @@ public final class StoredResponses {
             try {
                 deleted = rows.delete(id, owner, now);
             } catch (RuntimeException e) {
-                if (kept == null || kept.how() != UnwrittenResponses.Write.INSERT) throw e;
-                deleted = false; // never written: dropping the kept copy deletes it
+                // a kept write that was tried may have committed (its answer lost: see rewrite's unique violation), and its
+                // row would outlive a delete answered now: the store's failure is the answer, the copy kept (as for a kept
+                // end); only one never tried (kept while the store was away) is surely not in the table
+                if (kept == null || kept.how() != UnwrittenResponses.Write.INSERT || kept.tried()) throw e;
+                deleted = false; // never tried: dropping the kept copy deletes it
             }
             if (kept != null) unwritten.remove(id); // the owner's only: another key's DELETE leaves it kept
             // its output items go too: an item_reference to them is no longer answered from memory

@@ -30,8 +30,12 @@ final class UnwrittenResponses {
         SETTLE
     }
 
-    /** One kept write; {@code strikes}: the rounds it failed while the store wrote others (it is refused, not away). */
-    record Kept(StoredResponse response, Write how, int strikes) {
+    /**
+     * One kept write; {@code strikes}: the rounds it was refused (not transiently) while the store wrote others;
+     * {@code slips}: the rounds it failed transiently while the store wrote others (a row too large for a disk the smaller
+     * ones still fit on); {@code tried}: a try of it (or of an older state of its id) failed, so it may have committed.
+     */
+    record Kept(StoredResponse response, Write how, int strikes, int slips, boolean tried) {
         long chars() { return response.body().length() + (long) response.conversation().length(); }
     }
 
@@ -41,6 +45,13 @@ final class UnwrittenResponses {
     static final long MAX_CHARS = 32L << 20;
     /** A write refused this many rounds while the store wrote others is given up: the store will not take it. */
     static final int MAX_STRIKES = 5;
+    /**
+     * A write failing transiently this many rounds while the store wrote others is given up: higher than
+     * {@link #MAX_STRIKES}, since a store failing over just after a round's last write slips the next row once, unfairly.
+     */
+    static final int MAX_SLIPS = 20;
+    /** The most ids given up remembered ({@link #givenUp}): as many as are kept. */
+    static final int MAX_GIVEN_UP = MAX_RESPONSES;
 
     private final int maxResponses;
     private final long maxChars;
@@ -49,6 +60,11 @@ final class UnwrittenResponses {
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong rewritten = new AtomicLong();
+    /**
+     * The ids given up lately (the bound, or struck out), oldest first, at most {@link #MAX_GIVEN_UP}: a later state of one
+     * (a background response's end after its running row was given up) is not kept, so it is not counted lost twice.
+     */
+    private final LinkedHashMap<String, Boolean> givenUp = new LinkedHashMap<>();
 
     UnwrittenResponses() { this(MAX_RESPONSES, MAX_CHARS); }
 
@@ -74,16 +90,19 @@ final class UnwrittenResponses {
     /**
      * Keeps a write of {@code r}, or the newer state of an id already kept (a running row not yet written whose end came
      * is written as an ended row). The oldest kept responses given up to stay within the bounds are returned (never
-     * this one).
+     * this one, but for an id given up before: then only {@code r}, not kept and not counted lost again).
+     * {@code tried}: its write was tried and failed (not kept untried while the store is away).
      */
-    List<StoredResponse> keep(StoredResponse r, Write how) {
+    List<StoredResponse> keep(StoredResponse r, Write how, boolean tried) {
+        if (givenUp.containsKey(r.id())) return List.of(r);
         Kept before = kept.remove(r.id());
         if (before != null) {
             chars -= before.chars();
             if (before.how() == Write.SETTLE) how = Write.SETTLE; // its running row is in the table: settle it
             else if (how != Write.INSERT_RUNNING) how = Write.INSERT; // its first row is not: insert the newest state
         }
-        Kept k = new Kept(r, how, before == null ? 0 : before.strikes());
+        Kept k = before == null ? new Kept(r, how, 0, 0, tried)
+                : new Kept(r, how, before.strikes(), before.slips(), tried || before.tried());
         kept.put(r.id(), k);
         chars += k.chars();
         List<StoredResponse> dropped = new ArrayList<>(0);
@@ -93,6 +112,7 @@ final class UnwrittenResponses {
             oldest.remove();
             chars -= gone.chars();
             lost.incrementAndGet();
+            givenUp(gone.response().id());
             dropped.add(gone.response());
         }
         size.set(kept.size());
@@ -118,29 +138,60 @@ final class UnwrittenResponses {
     boolean struck(String id) {
         Kept k = kept.get(id);
         if (k == null) return false;
-        if (k.strikes() + 1 >= MAX_STRIKES) {
-            remove(id);
-            lost.incrementAndGet();
-            return true;
-        }
-        kept.put(id, new Kept(k.response(), k.how(), k.strikes() + 1));
+        if (k.strikes() + 1 >= MAX_STRIKES) return giveUp(id);
+        kept.put(id, new Kept(k.response(), k.how(), k.strikes() + 1, k.slips(), true));
         return false;
+    }
+
+    /**
+     * Failed transiently while the store took others: one slip more; given up (true, counted lost) at
+     * {@link #MAX_SLIPS}.
+     */
+    boolean slipped(String id) {
+        Kept k = kept.get(id);
+        if (k == null) return false;
+        if (k.slips() + 1 >= MAX_SLIPS) return giveUp(id);
+        kept.put(id, new Kept(k.response(), k.how(), k.strikes(), k.slips() + 1, true));
+        return false;
+    }
+
+    private boolean giveUp(String id) {
+        remove(id);
+        lost.incrementAndGet();
+        givenUp(id);
+        return true;
+    }
+
+    private void givenUp(String id) {
+        givenUp.put(id, Boolean.TRUE);
+        if (givenUp.size() > MAX_GIVEN_UP) givenUp.remove(givenUp.keySet().iterator().next());
     }
 
     /** Writes the kept response of this id as {@code how} from now on (its strikes kept). */
     void writeAs(String id, Write how) {
         Kept k = kept.get(id);
-        if (k != null) kept.put(id, new Kept(k.response(), how, k.strikes()));
+        if (k != null) kept.put(id, new Kept(k.response(), how, k.strikes(), k.slips(), k.tried()));
     }
 
-    /** Moves the kept write of this id behind the others: a write the store refuses for itself cannot hold up the rest. */
+    /**
+     * Moves the kept write of this id behind the others, marked tried: a write the store refuses for itself cannot hold
+     * up the rest.
+     */
     void toTail(String id) {
         Kept k = kept.remove(id);
-        if (k != null) kept.put(id, k);
+        if (k != null) kept.put(id, new Kept(k.response(), k.how(), k.strikes(), k.slips(), true));
     }
 
-    /** The kept writes in the order they were kept (a copy: the caller writes and removes as it goes). */
-    List<Kept> inOrder() { return new ArrayList<>(kept.values()); }
+    /**
+     * The kept writes, those never tried first (kept while the store was away: the newest answers, whose try tells
+     * whether it is back), then the others in the order they were kept (a copy: the caller writes and removes as it goes).
+     */
+    List<Kept> inOrder() {
+        List<Kept> all = new ArrayList<>(kept.size());
+        for (Kept k : kept.values()) if (!k.tried()) all.add(k);
+        for (Kept k : kept.values()) if (k.tried()) all.add(k);
+        return all;
+    }
 
     /** Gives up every kept write (shutdown: the store refused them to the last): their ids, each counted lost. */
     List<String> giveUpAll() {
