@@ -75,6 +75,10 @@ public final class SpendLedger implements AutoCloseable {
     private long failingSince;
     /** The batch being written is a catch-up batch (a second one in a round, rows kept from a failed one, or a long queue). */
     private boolean catchingUp;
+    /** Some batch since {@link #writeAll} was last called was behind; under {@link #writing}. */
+    private boolean roundBehind;
+    /** The writer's last round had a behind batch (a catch-up one, or a long queue); the writer's thread only. */
+    private boolean lastRoundBehind;
     /** When the writer offers its core (SQLite only; not while behind); used under {@link #writing}. */
     private final CoreShare pace;
     /** Told of each batch's new rows once committed, on the writer's thread (the shared budgets' grants); or null. */
@@ -86,12 +90,17 @@ public final class SpendLedger implements AutoCloseable {
     private final WriterNice nice;
 
     public SpendLedger(Database db, long flushMillis) {
+        this(db, flushMillis, WriterNice.of(db.backgroundNice(), "switchboard-ledger"));
+    }
+
+    /** With the writer's nice given (tests: a renice that blocks or fails). */
+    SpendLedger(Database db, long flushMillis, WriterNice nice) {
         this.store = new LedgerStore(db);
         // behind also while the request log's writer waits for the spend rows' lock this one holds (no yield then)
         this.pace = CoreShare.of(store.sharesTheCore(),
                 () -> behind(catchingUp, queued.get()) || db.spendRowsWaitedFor());
         this.flushMillis = flushMillis;
-        this.nice = WriterNice.of(db.backgroundNice(), "switchboard-ledger");
+        this.nice = nice;
         this.writer = Thread.ofPlatform().daemon().name("switchboard-ledger").unstarted(this::run);
         writer.start();
     }
@@ -183,11 +192,25 @@ public final class SpendLedger implements AutoCloseable {
      * small transactions, each paying its prepare and commit.
      */
     private boolean writeRound() {
-        writing.lock();
-        try {
-            return writeAll(WAKE_AT);
-        } finally {
-            writing.unlock();
+        boolean continuing = false, raiseTried = false;
+        lastRoundBehind = false;
+        while (true) {
+            int r;
+            writing.lock();
+            try {
+                roundBehind = false;
+                r = writeAll(WAKE_AT, continuing, !raiseTried);
+                if (roundBehind) lastRoundBehind = true;
+            } finally {
+                writing.unlock();
+            }
+            if (r != RAISE_FIRST) return r == DONE;
+            // behind: back at the process's own priority where the OS allows it (WriterNice), outside the lock, so a
+            // flush() from a worker does not wait on the renice child (milliseconds, up to its 5 s time-out); at most
+            // one stop a round
+            raiseTried = true;
+            nice.behind();
+            continuing = true;
         }
     }
 
@@ -281,7 +304,9 @@ public final class SpendLedger implements AutoCloseable {
             boolean ok;
             try {
                 ok = writeRound();
-                nice.behind(behind(false, queued.get())); // caught up: lowered again (at most once every few seconds)
+                // lowered again (at most once every few seconds) only after a round that was not behind at all and
+                // left no long queue: a writer that needs a catch-up batch every round stays at the process's priority
+                if (ok && !lastRoundBehind && !behind(false, queued.get())) nice.caughtUp();
             } catch (Throwable t) {
                 // The ledger's only writer must outlive any one round (an OutOfMemoryError, a bug): a dead writer holds
                 // every later spend row until shutdown. The round's rows are kept (writeAll); log, back off, go on.
@@ -300,17 +325,32 @@ public final class SpendLedger implements AutoCloseable {
         }
     }
 
+    /** {@link #writeAll(int, boolean, boolean)}'s answers: the store failed; done; stopped before a behind batch. */
+    private static final int FAILED = 0, DONE = 1, RAISE_FIRST = 2;
+
+    /** {@link #writeAll(int, boolean, boolean)} for a flush: everything, no priority change. */
+    private boolean writeAll(int leave) {
+        return writeAll(leave, false, false) == DONE;
+    }
+
     /**
      * Under {@link #writing}: the rows of earlier failed writes first, then the queue, batch by batch, until it is
-     * empty ({@code leave} 0) or fewer than {@code leave} rows wait after a batch.
+     * empty ({@code leave} 0) or fewer than {@code leave} rows wait after a batch. {@code continuing}: the round wrote
+     * before (its next batch is a catch-up one). With {@code mayStop}, returns {@link #RAISE_FIRST} before a behind batch
+     * when the writer's nice would go back to the process's ({@link WriterNice#raiseDue}: a clock read), for the
+     * writer to do that outside the lock.
      */
-    private boolean writeAll(int leave) {
-        for (boolean first = true; ; first = false) {
-            if (!first && leave > 0 && retry.isEmpty() && queued.get() < leave) return true;
+    private int writeAll(int leave, boolean continuing, boolean mayStop) {
+        boolean started = false;
+        for (boolean first = !continuing; ; first = false) {
+            if (!first && leave > 0 && retry.isEmpty() && queued.get() < leave) return DONE;
             catchingUp = !first || !retry.isEmpty() || queued.get() > BEHIND_AT;
-            // behind: back at the process's own priority where the OS allows it (WriterNice; the writer's thread only)
-            if (Thread.currentThread() == writer) nice.behind(catchingUp);
-            if (first) pace.start();
+            if (catchingUp) roundBehind = true;
+            if (mayStop && catchingUp && nice.raiseDue()) return RAISE_FIRST;
+            if (!started) {
+                pace.start();
+                started = true;
+            }
             List<Entry> batch = new ArrayList<>(retry);
             retry.clear();
             List<SpendRecord> added;
@@ -324,10 +364,10 @@ public final class SpendLedger implements AutoCloseable {
                     // as the insert does (SparseInsert), when CoreShare says so (SQLite, not behind, ~1 ms since)
                     if ((batch.size() & (YIELD_ROWS - 1)) == 0) pace.offer();
                 }
-                if (batch.isEmpty()) return true;
+                if (batch.isEmpty()) return DONE;
                 added = store.insert(batch, pace);
             } catch (RuntimeException e) {
-                if (!writeOneByOne(batch, e)) return false;
+                if (!writeOneByOne(batch, e)) return FAILED;
                 continue;
             } catch (Error e) {
                 // An OutOfMemoryError (the heap full of other requests' bodies) in the middle of a batch: its

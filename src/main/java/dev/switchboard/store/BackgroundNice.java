@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * the slowest 1 % at 10,000 req/s (docs/architecture.md, "Store writers at a lower OS priority"). On Linux a thread's
  * nice value is its own ({@code setpriority(PRIO_PROCESS, tid)}): at a lower weight the kernel's scheduler gives the
  * core back to the woken event loop sooner, and the writer still gets the core whenever the event loop waits.
- * Lowering needs no privilege; raising it back would, so it is done once.
+ * Lowering needs no privilege; raising it back needs {@code CAP_SYS_NICE} or an {@code RLIMIT_NICE} that reaches the
+ * old value, so here it is lowered once, and only the ledger's writer goes back to the process's priority while it is
+ * behind, where the OS allows that ({@link WriterNice}).
  *
  * <p>How: the thread learns its id from {@code /proc/thread-self} ({@code "<pid>/task/<tid>"}) and runs
  * {@code renice N -p <tid>} once ({@code /usr/bin/renice} or {@code /bin/renice} first; the priority as an operand,
@@ -30,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * writer goes on at the priority it has: this never fails the start or the writer. The ledger's writer may go back to
  * the process's priority while it is behind ({@link WriterNice}).
  *
- * <p>Threads a writer starts after its lowering take its nice (Linux threads inherit their creator's): the JDK's
- * process reaper (started by the renice run itself) and HikariCP's helper threads when a writer re-creates them.
+ * <p>Threads a writer starts after its lowering take its nice (Linux threads inherit their creator's): HikariCP's helper
+ * threads when a writer re-creates them. The JDK's process reaper is not one of them: {@code ProcessBuilder.start}
+ * creates it (or takes a pooled one) before the {@code renice} child has changed anything, so it keeps the nice of the
+ * thread that first needed it.
  */
 public final class BackgroundNice {
     private static final Logger log = LoggerFactory.getLogger(BackgroundNice.class);

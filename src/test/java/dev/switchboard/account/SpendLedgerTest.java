@@ -259,6 +259,82 @@ class SpendLedgerTest {
         }
     }
 
+    /**
+     * The writer's renice (a child process: milliseconds, up to its 5 s time-out) runs outside the ledger's lock: a
+     * worker's flush() meanwhile does not wait for it (second review of the thirty-third session's writer nice).
+     */
+    @Test
+    void aFlushDoesNotWaitOnTheWritersRenice() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        var nice = dev.switchboard.store.WriterNices.of("switchboard-ledger",
+                () -> clock.addAndGet(dev.switchboard.store.WriterNices.HOLD_NANOS), v -> {
+                    entered.countDown();
+                    try {
+                        release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return new dev.switchboard.store.WriterNice.Change(v, "nice " + v);
+                });
+        try (Database db = Database.open(null, dir.resolve("renice.db").toString())) {
+            SpendLedger ledger = new SpendLedger(db, 60_000, nice);
+            try {
+                ledger.holdWriterForTest(() -> {
+                    for (int i = 0; i < 3 * SpendLedger.BEHIND_AT; i++) ledger.record(row("req_" + i, 0, "chat", 1));
+                });
+                assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the writer raises").isTrue();
+                var flushed = java.util.concurrent.CompletableFuture.supplyAsync(ledger::flush);
+                assertThat(flushed.get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(ledger.written()).isEqualTo(3 * SpendLedger.BEHIND_AT);
+            } finally {
+                release.countDown();
+                ledger.close();
+            }
+        }
+    }
+
+    /**
+     * Raised at a behind batch's start; lowered only after a round that had no behind batch, not after the round that
+     * caught up with a catch-up batch nor at the next round's first batch: a writer needing a catch-up batch every round
+     * does not flip (second review of the thirty-third session's writer nice).
+     */
+    @Test
+    void theWriterLowersOnlyAfterARoundThatWasNotBehind() throws Exception {
+        List<Integer> sets = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        var nice = dev.switchboard.store.WriterNices.of("switchboard-ledger",
+                () -> clock.addAndGet(dev.switchboard.store.WriterNices.HOLD_NANOS), v -> {
+                    sets.add(v);
+                    return new dev.switchboard.store.WriterNice.Change(v, "nice " + v);
+                });
+        Integer processNice = dev.switchboard.store.BackgroundNice.processNice();
+        int own = processNice == null ? 0 : processNice;
+        int low = Math.min(19, own + 5);
+        org.assertj.core.api.Assumptions.assumeThat(own).as("room below this JVM's nice").isLessThan(19);
+        try (Database db = Database.open(null, dir.resolve("flip.db").toString())) {
+            SpendLedger ledger = new SpendLedger(db, 60_000, nice); // no timer round: woken by WAKE_AT rows only
+            try {
+                ledger.holdWriterForTest(() -> {
+                    for (int i = 0; i < 3 * SpendLedger.BEHIND_AT; i++) ledger.record(row("a_" + i, 0, "chat", 1));
+                });
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                        .until(() -> ledger.written() == 3 * SpendLedger.BEHIND_AT);
+                Thread.sleep(300); // past the writer's check after that round
+                assertThat(sets).containsExactly(own);
+                assertThat(ledger.niceRaisedForTest()).isTrue();
+                // a round that is not behind (WAKE_AT rows: one batch, no long queue): lowered after it
+                for (int i = 0; i < SpendLedger.WAKE_AT; i++) ledger.record(row("b_" + i, 0, "chat", 1));
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> sets.size() == 2);
+                assertThat(sets).containsExactly(own, low);
+                assertThat(ledger.niceRaisedForTest()).isFalse();
+            } finally {
+                ledger.close();
+            }
+        }
+    }
+
     private static boolean mayRaise(int nice) throws Exception {
         var m = Class.forName("dev.switchboard.store.WriterNice").getDeclaredMethod("mayRaiseTo", int.class);
         m.setAccessible(true);
