@@ -48,16 +48,55 @@ public final class EdgeServer {
         EdgeContext edge = new EdgeContext(gateway, new RequestIds(), gateway.config().general().maxRequestBytes(),
                 timeouts.bodyDeadlineMillis(), System.currentTimeMillis() / 1000, new Drain(),
                 new AuthThrottle(System::currentTimeMillis));
+        // One session store for every instance: a dashboard login on one event loop holds on all of them
+        dev.switchboard.edge.ui.UiSessions uiSessions = new dev.switchboard.edge.ui.UiSessions(System::currentTimeMillis);
         // Vert.x shares one listening socket among instances bound to the same host:port, so a port of 0
         // is resolved to one concrete free port first.
+        if (port != 0) return deploy(vertx, gateway, edge, host, port, instances, timeouts, uiSessions);
+        return onAFreePort(vertx, gateway, edge, host, instances, timeouts, uiSessions, () -> freePort(host), FREE_PORT_TRIES);
+    }
+
+    /** {@link #start} on a port of 0 whose probes come from {@code freePorts} (tests: a probed port taken meanwhile). */
+    static Future<EdgeServer> startOnAFreePort(Vertx vertx, Gateway gateway, String host, FreePorts freePorts) {
+        EdgeContext edge = new EdgeContext(gateway, new RequestIds(), gateway.config().general().maxRequestBytes(),
+                ClientTimeouts.DEFAULT.bodyDeadlineMillis(), System.currentTimeMillis() / 1000, new Drain(),
+                new AuthThrottle(System::currentTimeMillis));
+        return onAFreePort(vertx, gateway, edge, host, 1, ClientTimeouts.DEFAULT,
+                new dev.switchboard.edge.ui.UiSessions(System::currentTimeMillis), freePorts, FREE_PORT_TRIES);
+    }
+
+    /**
+     * How often a port of 0 is probed again when the probed port was taken before the servers bound it: the probe's
+     * socket is closed before Vert.x binds, and in between another process may take the port — or hold the probe's
+     * own socket, inherited by a child process started at that moment on another thread (the store writers'
+     * {@code renice}, store.BackgroundNice: the suite saw {@code bind(..) failed: Address already in use} twice).
+     */
+    static final int FREE_PORT_TRIES = 5;
+
+    /** A port that was free when looked at. */
+    @FunctionalInterface
+    interface FreePorts {
+        int next() throws java.io.IOException;
+    }
+
+    /** {@link #start} on a port of 0, the probe taken from {@code freePorts} and taken again while the port was taken. */
+    private static Future<EdgeServer> onAFreePort(Vertx vertx, Gateway gateway, EdgeContext edge, String host, int instances,
+                                         ClientTimeouts timeouts, dev.switchboard.edge.ui.UiSessions uiSessions,
+                                         FreePorts freePorts, int triesLeft) {
         int actual;
         try {
-            actual = port != 0 ? port : freePort(host);
+            actual = freePorts.next();
         } catch (java.io.IOException e) {
             return Future.failedFuture(e);
         }
-        // One session store for every instance: a dashboard login on one event loop holds on all of them
-        dev.switchboard.edge.ui.UiSessions uiSessions = new dev.switchboard.edge.ui.UiSessions(System::currentTimeMillis);
+        return deploy(vertx, gateway, edge, host, actual, instances, timeouts, uiSessions).recover(e -> triesLeft > 1
+                && addressInUse(e) ? onAFreePort(vertx, gateway, edge, host, instances, timeouts, uiSessions, freePorts,
+                triesLeft - 1) : Future.failedFuture(e));
+    }
+
+    private static Future<EdgeServer> deploy(Vertx vertx, Gateway gateway, EdgeContext edge, String host, int actual,
+                                             int instances, ClientTimeouts timeouts,
+                                             dev.switchboard.edge.ui.UiSessions uiSessions) {
         return vertx.deployVerticle(() -> new ServerVerticle(edge, host, actual, timeouts.idleConnectionMillis(), uiSessions),
                         new DeploymentOptions().setInstances(Math.max(1, instances)))
                 .map(id -> {
@@ -65,6 +104,17 @@ public final class EdgeServer {
                     gateway.health().start();
                     return new EdgeServer(vertx, java.util.List.of(id), actual, edge.drain());
                 });
+    }
+
+    /** Whether a failed listen was the port being taken (EADDRINUSE, by any transport), anywhere in its causes. */
+    static boolean addressInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) return true;
+            String m = t.getMessage();
+            if (m != null && m.contains("Address already in use")) return true;
+            if (t.getCause() == t) break;
+        }
+        return false;
     }
 
     private static int freePort(String host) throws java.io.IOException {
