@@ -320,11 +320,12 @@ final class SharedBudgets {
             p = Promise.promise();
             g.pending = p.future();
         }
-        attempt(budget, nanos, p, 1);
+        attempt(budget, nanos, p, 1, false);
         return p.future();
     }
 
-    private void attempt(Budget budget, long nanos, Promise<Void> p, int round) {
+    /** @param creditsWaited this call already waited a round for credits ({@link Outcome#WAIT_CREDITS}): not again */
+    private void attempt(Budget budget, long nanos, Promise<Void> p, int round, boolean creditsWaited) {
         // The call waits at most STORE_ANSWER_MILLIS for an attempt (QA: a locked budget_grants held calls 15-50 s, as
         // long as the lock). The work goes on on its worker until its statement timeout ends it; meanwhile the budget's
         // pending future stays, failed, so the calls that come in get the same 503 at once instead of queueing more
@@ -335,10 +336,12 @@ final class SharedBudgets {
                         + "budget_store_unavailable until it does", budget.grant().scope, STORE_ANSWER_MILLIS);
             }
         });
-        vertx.executeBlocking(() -> acquireRetrying(budget, nanos, round >= WAIT_ROUNDS), false).onComplete(ar -> {
+        boolean lastRound = round >= WAIT_ROUNDS;
+        vertx.executeBlocking(() -> acquireRetrying(budget, nanos, lastRound, !lastRound && !creditsWaited), false).onComplete(ar -> {
             vertx.cancelTimer(deadline);
-            if (ar.succeeded() && ar.result() == Outcome.WAIT && !p.future().isComplete()) {
-                vertx.setTimer(RETRY_MILLIS, t -> attempt(budget, nanos, p, round + 1));
+            if (ar.succeeded() && (ar.result() == Outcome.WAIT || ar.result() == Outcome.WAIT_CREDITS) && !p.future().isComplete()) {
+                boolean waited = creditsWaited || ar.result() == Outcome.WAIT_CREDITS;
+                vertx.setTimer(RETRY_MILLIS, t -> attempt(budget, nanos, p, round + 1, waited));
                 return;
             }
             Budget.Grant g = budget.grant();
@@ -364,7 +367,7 @@ final class SharedBudgets {
      * F4: a pooled connection the server had ended, while PostgreSQL answered, gave the call a 503). Safe to repeat:
      * the transaction either committed nothing, or committed a row that the second writes whole again. Blocks.
      */
-    private Outcome acquireRetrying(Budget budget, long nanos, boolean lastRound) {
+    private Outcome acquireRetrying(Budget budget, long nanos, boolean lastRound, boolean mayWaitForCredits) {
         if (fenced && !fence.current()) {
             // outside this object's lock, which a heartbeat holds for its whole transaction (seconds on a slow store):
             // one round trip renews the fence, and a grant that was only fenced off admits again without the store
@@ -383,11 +386,11 @@ final class SharedBudgets {
             if (fence.admits() && budget.covers(nanos, clockMillis.getAsLong())) return Outcome.GRANTED;
         }
         try {
-            return acquireOnce(budget, nanos, lastRound);
+            return acquireOnce(budget, nanos, lastRound, mayWaitForCredits);
         } catch (RuntimeException e) {
             if (!GrantStoreFailure.worthRetrying(e)) throw e;
             log.debug("budget {}: a grant's connection failed ({}); taking it again on another", budget.grant().scope, e.toString());
-            return acquireOnce(budget, nanos, lastRound);
+            return acquireOnce(budget, nanos, lastRound, mayWaitForCredits);
         }
     }
 
@@ -398,7 +401,12 @@ final class SharedBudgets {
         /** Other gateways hold unused grant: they are asked for it (wanted_nanos); ask again in a second. */
         WAIT,
         /** Still waiting after the last round: others hold grant they do not give back (gone, or using it): a 503. */
-        CONTENDED
+        CONTENDED,
+        /**
+         * Not enough is free, but only because spend the ledger may already hold is also counted in its gateway's row,
+         * whose credit (written after the ledger's batch commits) has not committed yet: ask again in a second, once.
+         */
+        WAIT_CREDITS
     }
 
     /** What one acquisition decided, applied to the budget once its transaction committed. */
@@ -410,7 +418,7 @@ final class SharedBudgets {
      * batch's credit commits after its rows, so rows whose credit was seen are seen too (the other order could miss
      * spend that was neither in the sum nor in a grant).
      */
-    private synchronized Outcome acquireOnce(Budget budget, long nanos, boolean lastRound) {
+    private synchronized Outcome acquireOnce(Budget budget, long nanos, boolean lastRound, boolean mayWaitForCredits) {
         if (closed) throw GrantStoreFailure.UNREACHABLE.answer();
         if (fenced) {
             // the fence ran out (a heartbeat late, or the lock lost): the call waits for a heartbeat, which renews it when
@@ -470,6 +478,13 @@ final class SharedBudgets {
                 decision = new Decision(Outcome.GRANTED, own + Math.min(free, Math.max(need, free / rows.live)), free, seen);
             } else if (free + rows.othersUnused >= need) {
                 decision = new Decision(lastRound ? Outcome.CONTENDED : Outcome.WAIT, own, free, seen);
+            } else if (mayWaitForCredits && free + rows.uncredited + Math.max(0, ask.used() - rows.ownFlushed) >= need) {
+                // Spend a live gateway's row holds beyond its credits may be in the ledger already (its batch committed,
+                // its credit, a transaction of its own after that, not yet): then it counts twice, in the sum and in the
+                // row, for a moment, and a call that fits would be refused 400 for it (a flaky test found it: B's call
+                // counted twice as A asked in a new period). Asked again a second later, once: by then the credit is
+                // written; a refusal that stands comes a second later
+                decision = new Decision(Outcome.WAIT_CREDITS, own, free, seen);
             } else {
                 decision = new Decision(Outcome.EXHAUSTED, own, free, seen);
             }
@@ -513,6 +528,11 @@ final class SharedBudgets {
          * with: spend no ledger row may ever hold (a kill -9 lost it), counted as spent.
          */
         long goneUnflushed;
+        /**
+         * What live gateways' rows of this period hold spent or in flight beyond their credits ({@code used_nanos -
+         * flushed_nanos}, as last written): the part of it the ledger already holds counts twice until credited.
+         */
+        long uncredited;
         int live = 1; // this gateway
         /** Other live gateways with a row of this budget, of this period or (not yet moved on) of an earlier one. */
         int others;
@@ -566,6 +586,7 @@ final class SharedBudgets {
                     long claimed = Math.max(rs.getLong(5), rs.getLong(12));
                     out.othersOutstanding += Math.max(0, Math.max(granted, claimed) - flushed);
                     out.othersUnused += Math.max(0, granted - rs.getLong(5));
+                    out.uncredited += Math.max(0, rs.getLong(5) - flushed);
                 }
             }
         }
