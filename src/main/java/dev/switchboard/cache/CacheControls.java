@@ -41,6 +41,13 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
             if (!body.isObject()) throw GatewayException.badRequest("'cache' must be an object such as {\"no-cache\": true}.", "cache");
             for (var it = body.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
+                // LiteLLM reads s-maxage under a second spelling too, which wins when both are given (caching.py:
+                // cache.get("s-max-age", cache.get("s-maxage"))); QA (2026-12-07): it was a 400 "Unknown cache control"
+                if (f.equals("s-max-age")) {
+                    maxAge = seconds(body.get(f), f, 0);
+                    used.add("s-maxage");
+                    continue;
+                }
                 if (!KNOWN.contains(f)) {
                     throw GatewayException.badRequest("Unknown cache control 'cache." + f + "'. Known: no-cache, no-store, ttl, s-maxage, namespace, semantic, use-cache.", "cache." + f);
                 }
@@ -49,7 +56,7 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                     case "no-cache" -> noCache = bool(v, f);
                     case "no-store" -> noStore = bool(v, f);
                     case "ttl" -> ttl = seconds(v, f, 1);
-                    case "s-maxage" -> maxAge = seconds(v, f, 0);
+                    case "s-maxage" -> { if (!body.has("s-max-age")) maxAge = seconds(v, f, 0); }
                     case "semantic" -> semantic = bool(v, f);
                     case "use-cache" -> useCache = bool(v, f);
                     default -> {

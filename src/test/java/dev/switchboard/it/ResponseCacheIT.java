@@ -392,6 +392,13 @@ class ResponseCacheIT {
                 .as("max-age=0 right after the answer was stored").hasValue("miss");
         String sMaxAge0 = "{\"model\":\"gpt\",\"cache\":{\"s-maxage\":0},\"messages\":[{\"role\":\"user\",\"content\":\"header rules\"}]}";
         assertThat(chat(key, sMaxAge0).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        // LiteLLM's other spelling, s-max-age, which wins over s-maxage when both are given (it was a 400)
+        String dashed = "{\"model\":\"gpt\",\"cache\":{\"s-maxage\":600,\"s-max-age\":0},\"messages\":[{\"role\":\"user\",\"content\":\"header rules\"}]}";
+        assertThat(chat(key, dashed).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        String dashedLong = "{\"model\":\"gpt\",\"cache\":{\"s-max-age\":600},\"messages\":[{\"role\":\"user\",\"content\":\"header rules\"}]}";
+        assertThat(chat(key, dashedLong).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        assertThat(chat(key, "{\"model\":\"gpt\",\"cache\":{\"s-max-age\":-1},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .statusCode()).isEqualTo(400);
         int calls = upstreamCalls();
         for (String fine : List.of("max-age=\"600\"", "max-age=99999999999999999999999", "private, no-transform, max-stale=5", "Max-Age=600")) {
             assertThat(chat(key, q, "cache-control", fine).headers().firstValue("x-switchboard-cache")).as(fine).hasValue("hit-exact");
