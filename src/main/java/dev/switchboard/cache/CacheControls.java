@@ -41,6 +41,13 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
             if (!body.isObject()) throw GatewayException.badRequest("'cache' must be an object such as {\"no-cache\": true}.", "cache");
             for (var it = body.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
+                // LiteLLM reads s-maxage under a second spelling too, which wins when both are given (caching.py:
+                // cache.get("s-max-age", cache.get("s-maxage"))); QA (2026-12-07): it was a 400 "Unknown cache control"
+                if (f.equals("s-max-age")) {
+                    maxAge = seconds(body.get(f), f, 0);
+                    used.add("s-maxage");
+                    continue;
+                }
                 if (!KNOWN.contains(f)) {
                     throw GatewayException.badRequest("Unknown cache control 'cache." + f + "'. Known: no-cache, no-store, ttl, s-maxage, namespace, semantic, use-cache.", "cache." + f);
                 }
@@ -49,7 +56,7 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                     case "no-cache" -> noCache = bool(v, f);
                     case "no-store" -> noStore = bool(v, f);
                     case "ttl" -> ttl = seconds(v, f, 1);
-                    case "s-maxage" -> maxAge = seconds(v, f, 0);
+                    case "s-maxage" -> { if (!body.has("s-max-age")) maxAge = seconds(v, f, 0); }
                     case "semantic" -> semantic = bool(v, f);
                     case "use-cache" -> useCache = bool(v, f);
                     default -> {
@@ -69,14 +76,12 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                 String t = d.strip();
                 if (t.equals("no-cache")) { noCache = true; used.add("no-cache"); }
                 else if (t.equals("no-store")) { noStore = true; used.add("no-store"); }
-                else if (t.startsWith("max-age=") || t.startsWith("s-maxage=")) {
-                    try {
-                        maxAge = Math.max(0, Long.parseLong(t.substring(t.indexOf('=') + 1).strip()));
-                        used.add("s-maxage");
-                    } catch (NumberFormatException e) {
-                        throw GatewayException.badRequest("Cache-Control '" + t + "' is not a number of seconds.", null);
-                    }
+                else if (t.equals("max-age") || t.equals("s-maxage") || t.startsWith("max-age=") || t.startsWith("s-maxage=")) {
+                    maxAge = headerSeconds(t);
+                    used.add("s-maxage");
                 }
+                // any other directive (private, no-transform, max-stale, a misspelling) is ignored, as HTTP caches must
+                // ignore directives they do not know (RFC 9111 5.2.3)
             }
         }
         return new CacheControls(noCache, noStore, ttl, maxAge, ns, List.copyOf(used), semantic, useCache);
@@ -95,6 +100,27 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                 throw new GatewayException(ErrorKind.PERMISSION, 403, "Not allowed to set " + u + " as a cache control. Contact admin "
                         + "to change permissions (the key's allowed_cache_controls).", "cache." + u, "cache_control_not_allowed", null, null);
             }
+        }
+    }
+
+    /**
+     * A header's {@code max-age=N} / {@code s-maxage=N}: N is HTTP's delta-seconds, digits only, in the token or the
+     * quoted form ({@code max-age="60"}, which recipients accept); one too large to hold is read as a very long time
+     * (RFC 9111 1.2.2). No value, a sign or anything else is a 400, as {@code cache.s-maxage} of -1 is (QA: {@code
+     * max-age=-3} was taken as 0 and a bare {@code max-age} ignored, both silently, while {@code max-age=abc} was a 400).
+     */
+    private static long headerSeconds(String directive) {
+        int eq = directive.indexOf('=');
+        String v = eq < 0 ? "" : directive.substring(eq + 1).strip();
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) v = v.substring(1, v.length() - 1);
+        if (v.isEmpty() || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw GatewayException.badRequest("Cache-Control '" + directive + "' is not a number of seconds (" + directive.split("=")[0]
+                    + "=N, N a whole number of 0 or more).", null);
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException tooLarge) {
+            return Long.MAX_VALUE;
         }
     }
 

@@ -51,6 +51,18 @@ public record CachedAnswer(String entryId, String namespace, long createdAtMilli
 
     public boolean expired(long nowMillis) { return nowMillis >= expiresAtMillis; }
 
-    /** Age in whole seconds, for {@code s-maxage}. */
+    /** Age in whole seconds, for the {@code x-switchboard-cache-age} header. */
     public long ageSeconds(long nowMillis) { return Math.max(0, (nowMillis - createdAtMillis) / 1000); }
+
+    /**
+     * Whether the entry is older than a request's {@code s-maxage} / {@code max-age} allows, to the millisecond as LiteLLM
+     * compares it (its float seconds), not in whole seconds: an entry 60.9 s old is too old for {@code s-maxage: 60}, and
+     * {@code 0} takes no stored answer at all (QA: {@code Cache-Control: max-age=0}, what a client sends for a fresh
+     * answer, was served an entry stored less than a second before).
+     */
+    public boolean olderThan(long maxAgeSeconds, long nowMillis) {
+        if (maxAgeSeconds <= 0) return true;
+        if (maxAgeSeconds >= Long.MAX_VALUE / 1000) return false;
+        return nowMillis - createdAtMillis > maxAgeSeconds * 1000;
+    }
 }

@@ -253,7 +253,7 @@ public final class ResponseCache {
         return semantic.lookup(plan.namespace(), plan.contextHash(), plan.question()).map(m -> {
             if (m.isEmpty()) return null;
             Long maxAge = plan.controls().maxAgeSeconds();
-            if (maxAge != null && m.get().answer().ageSeconds(clock.getAsLong()) > maxAge) return null;
+            if (maxAge != null && m.get().answer().olderThan(maxAge, clock.getAsLong())) return null;
             return m.get();
         }).otherwise(e -> null);
     }
@@ -266,7 +266,7 @@ public final class ResponseCache {
         if (plan.controls().noCache()) return store.readEpoch(plan).map((CachedAnswer) null); // it may still store
         return store.get(plan.namespace(), plan.key(), plan).map(a -> {
             Long maxAge = plan.controls().maxAgeSeconds();
-            CachedAnswer fresh = a != null && (maxAge == null || a.ageSeconds(clock.getAsLong()) <= maxAge) ? a : null;
+            CachedAnswer fresh = a != null && (maxAge == null || !a.olderThan(maxAge, clock.getAsLong())) ? a : null;
             (fresh == null ? misses : hits).increment();
             return fresh;
         });

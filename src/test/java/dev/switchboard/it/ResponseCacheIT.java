@@ -357,7 +357,7 @@ class ResponseCacheIT {
         assertThat(chat(key, ask("gpt", "brief")).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
         Thread.sleep(1_100);
         assertThat(chat(key, ask("gpt", "brief")).headers().firstValue("x-switchboard-cache")).hasValue("miss");
-        // s-maxage 0: only an entry of this very second
+        // s-maxage 0: no stored answer (see theCacheControlHeaderIsReadAsHttpReadsIt)
         chat(key, ask("gpt", "aged"));
         Thread.sleep(1_100);
         String maxAge = "{\"model\":\"gpt\",\"cache\":{\"s-maxage\":0},\"messages\":[{\"role\":\"user\",\"content\":\"aged\"}]}";
@@ -375,6 +375,48 @@ class ResponseCacheIT {
         String decade = "{\"model\":\"gpt\",\"cache\":{\"ttl\":315360000},\"messages\":[{\"role\":\"user\",\"content\":\"decade\"}]}";
         chat(key, decade);
         assertThat(chat(key, decade).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+    }
+
+    /**
+     * QA (2026-12-07): the {@code Cache-Control} header is read as HTTP reads it. {@code max-age=0} (what a client sends
+     * for a fresh answer) and {@code s-maxage: 0} take no stored answer, however young (an entry stored under a second
+     * before was served); a negative or missing {@code max-age} is a 400 in the caller's dialect, as {@code max-age=abc}
+     * and {@code cache.s-maxage: -1} are (it was taken as 0, or ignored, silently); the quoted form and a value too large
+     * to hold are read; directives Switchboard does not know are ignored.
+     */
+    @Test
+    void theCacheControlHeaderIsReadAsHttpReadsIt() {
+        String q = ask("gpt", "header rules");
+        assertThat(chat(key, q).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(chat(key, q, "cache-control", "max-age=0").headers().firstValue("x-switchboard-cache"))
+                .as("max-age=0 right after the answer was stored").hasValue("miss");
+        String sMaxAge0 = "{\"model\":\"gpt\",\"cache\":{\"s-maxage\":0},\"messages\":[{\"role\":\"user\",\"content\":\"header rules\"}]}";
+        assertThat(chat(key, sMaxAge0).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        // LiteLLM's other spelling, s-max-age, which wins over s-maxage when both are given (it was a 400)
+        String dashed = "{\"model\":\"gpt\",\"cache\":{\"s-maxage\":600,\"s-max-age\":0},\"messages\":[{\"role\":\"user\",\"content\":\"header rules\"}]}";
+        assertThat(chat(key, dashed).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        String dashedLong = "{\"model\":\"gpt\",\"cache\":{\"s-max-age\":600},\"messages\":[{\"role\":\"user\",\"content\":\"header rules\"}]}";
+        assertThat(chat(key, dashedLong).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        assertThat(chat(key, "{\"model\":\"gpt\",\"cache\":{\"s-max-age\":-1},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .statusCode()).isEqualTo(400);
+        int calls = upstreamCalls();
+        for (String fine : List.of("max-age=\"600\"", "max-age=99999999999999999999999", "private, no-transform, max-stale=5", "Max-Age=600")) {
+            assertThat(chat(key, q, "cache-control", fine).headers().firstValue("x-switchboard-cache")).as(fine).hasValue("hit-exact");
+        }
+        assertThat(upstreamCalls()).isEqualTo(calls);
+        for (String bad : List.of("max-age=-3", "max-age", "max-age=", "s-maxage=+5", "max-age=1.5")) {
+            HttpResponse<String> r = chat(key, q, "cache-control", bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).as(bad).contains("Cache-Control");
+        }
+        HttpResponse<String> anthropic = Http.post(gw.v1() + "/messages", key,
+                "{\"model\":\"gpt\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"header rules\"}]}",
+                "cache-control", "max-age=-3", "anthropic-version", "2023-06-01");
+        assertThat(anthropic.statusCode()).isEqualTo(400);
+        JsonObject err = new JsonObject(anthropic.body());
+        assertThat(err.getString("type")).as("Anthropic's error shape").isEqualTo("error");
+        assertThat(err.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+        assertThat(upstreamCalls()).isEqualTo(calls);
     }
 
     /**
@@ -561,6 +603,16 @@ class ResponseCacheIT {
         HttpResponse<String> del = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/cache/entries/" + entry))
                 .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
         assertThat(new JsonObject(del.body()).getInteger("deleted")).isEqualTo(1);
+        // QA (2026-12-07): the id in capitals is the same id; what is not an id is a 400 saying what one is, not a 404
+        // "Invalid URL" as if the route did not exist
+        chat(key, ask("gpt", "delete me"));
+        HttpResponse<String> upper = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/cache/entries/"
+                + entry.toUpperCase(java.util.Locale.ROOT))).header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+        assertThat(new JsonObject(upper.body()).getInteger("deleted")).isEqualTo(1);
+        HttpResponse<String> notAnId = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/cache/entries/"
+                + entry.substring(0, 20))).header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+        assertThat(notAnId.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(notAnId.body()).getJsonObject("error").getString("message")).contains("not a cache entry id");
         assertThat(chat(key, ask("gpt", "delete me")).headers().firstValue("x-switchboard-cache")).hasValue("miss");
         assertThat(chat(key, ask("gpt", "keep me")).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
         String keyId = admin.info("cached-app").getString("key_id");

@@ -53,6 +53,9 @@ public final class SemanticCache implements AutoCloseable {
     private final OnlineThresholds online;
     private final ThreadPoolExecutor pool;
     private final Semaphore permits;
+    /** Index inserts queued on the pool (no embedding: the vector is known), bounded: see {@link #offPool}. */
+    private static final int MAX_PENDING_INSERTS = 64;
+    private final Semaphore pendingInserts = new Semaphore(MAX_PENDING_INSERTS);
     private final Cache<String, SemanticEntry> entries;
     private final Cache<String, float[]> embeddings;
     private final Cache<String, Boolean> verdicts;
@@ -132,7 +135,7 @@ public final class SemanticCache implements AutoCloseable {
      */
     public Future<Optional<SemanticMatch>> lookup(String namespace, String contextHash, String question) {
         Context ctx = Vertx.currentContext();
-        Future<List<Candidate>> found = offPool(ctx, () -> candidates(namespace, contextHash, question));
+        Future<List<Candidate>> found = offPool(ctx, false, () -> candidates(namespace, contextHash, question));
         return found.compose(cs -> decide(cs, question, 0)).map(m -> {
             (m.isPresent() ? hits : misses).increment();
             return m;
@@ -181,8 +184,14 @@ public final class SemanticCache implements AutoCloseable {
                                  String seen) {
         if (flushes.get() != stamp) return Future.succeededFuture(); // flushed while the provider answered: not even embedded
         SharedIndex sharing = shared;
-        return offPool(Vertx.currentContext(), () -> {
-            float[] v = embed(question);
+        // The lookup of this very request has usually embedded the question already: then storing it is an index insert
+        // (microseconds), which is queued on the pool without a lookup's permit, so the next lookup (a client's paraphrase
+        // sent right after this answer) runs just after it instead of being skipped as busy, and the entry is not lost to
+        // a lookup holding the permit. QA: right after a start, a paraphrase sent after the answer was a miss, and its own
+        // answer was not stored either, while the first insert (Lucene's first index) held the pool's one permit.
+        float[] known = embeddings.getIfPresent(question);
+        return offPool(Vertx.currentContext(), known != null, () -> {
+            float[] v = known != null ? known : embed(question);
             flushLock.readLock().lock();
             try {
                 if (flushes.get() != stamp) return null; // flushed while embedding: the answer is from before
@@ -419,10 +428,14 @@ public final class SemanticCache implements AutoCloseable {
     /**
      * Runs blocking work on the pool and completes on the caller's context. A busy pool is a miss ("skipped"), not a
      * wait: the request goes on to the provider at once. Admission is a semaphore of one permit a thread, released
-     * before the result is handed back, so the executor's queue never holds more than the threads about to take it.
+     * before the result is handed back, so the executor's queue holds the threads' worth of embeddings at most, plus
+     * index inserts: {@code insert} work (storing a question whose vector is known, no embedding) takes no permit and is
+     * queued, at most {@value #MAX_PENDING_INSERTS} of them (more are skipped), so a lookup waits behind inserts of
+     * microseconds at most, never behind an embedding.
      */
-    private <T> Future<T> offPool(Context ctx, Supplier<T> work) {
-        if (!permits.tryAcquire()) {
+    private <T> Future<T> offPool(Context ctx, boolean insert, Supplier<T> work) {
+        java.util.concurrent.Semaphore admission = insert ? pendingInserts : permits;
+        if (!admission.tryAcquire()) {
             skipped.increment();
             return Future.failedFuture(new Busy());
         }
@@ -433,16 +446,16 @@ public final class SemanticCache implements AutoCloseable {
                 try {
                     r = work.get();
                 } catch (RuntimeException e) {
-                    permits.release();
+                    admission.release();
                     log.warn("semantic cache: {}", e.toString());
                     complete(ctx, () -> p.fail(e));
                     return;
                 }
-                permits.release();
+                admission.release();
                 complete(ctx, () -> p.complete(r));
             });
         } catch (RejectedExecutionException closed) {
-            permits.release();
+            admission.release();
             return Future.failedFuture(new Busy());
         }
         return p.future();

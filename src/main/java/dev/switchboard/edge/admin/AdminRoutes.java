@@ -145,8 +145,11 @@ public final class AdminRoutes {
         router.delete("/cache").handler(rc -> admin(rc, false, (c, b) -> deleted(edge.gateway().cacheAdmin().clear())));
         router.deleteWithRegex("/cache/namespaces/(?<ns>.+)").handler(rc -> admin(rc, false,
                 (c, b) -> deleted(edge.gateway().cacheAdmin().deleteNamespace(rc.pathParam("ns")))));
-        router.deleteWithRegex("/cache/entries/(?<id>[0-9a-f]{64})").handler(rc -> admin(rc, false,
-                (c, b) -> deleted(edge.gateway().cacheAdmin().deleteEntry(rc.pathParam("id")))));
+        // QA (2026-12-07): an id that is not one (a typo, a cut-off copy) matched no route and was a 404 "Invalid URL",
+        // as if the route did not exist, and the id in capitals was one too: now the id is read case-blind and
+        // anything else is a 400 saying what an id is
+        router.deleteWithRegex("/cache/entries/(?<id>[^/]+)").handler(rc -> admin(rc, false,
+                (c, b) -> deleted(edge.gateway().cacheAdmin().deleteEntry(entryId(rc.pathParam("id"))))));
         post(router, "/cache/flushall", (c, b) -> deleted(edge.gateway().cacheAdmin().clear()));
         post(router, "/cache/delete", (c, b) -> {
             if (!(b.get("keys") instanceof com.fasterxml.jackson.databind.node.ArrayNode keys) || keys.isEmpty()) {
@@ -159,6 +162,17 @@ public final class AdminRoutes {
             }
             return deleted(all);
         });
+    }
+
+    /** A {@code DELETE /cache/entries/{id}} id: 64 hexadecimal characters (x-switchboard-cache-entry), any case. */
+    private static String entryId(String id) {
+        String lower = id.toLowerCase(java.util.Locale.ROOT);
+        if (!lower.matches("[0-9a-f]{64}")) {
+            String shown = id.length() > 80 ? id.substring(0, 80) + "…" : id;
+            throw GatewayException.badRequest("'" + shown + "' is not a cache entry id: an id is the 64 hexadecimal characters of a "
+                    + "hit's x-switchboard-cache-entry header.", "id");
+        }
+        return lower;
     }
 
     /** LiteLLM's customer (end user) API, under both of its spellings: {@code /customer/*} and {@code /end_user/*}. */
