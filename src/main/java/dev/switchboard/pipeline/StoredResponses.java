@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * answers are also held in memory, so the usual tool loop (each turn continues the one just answered) reads no
  * row at all. Writes are not awaited by the answer: a save that the store refuses (down, or failing) is kept in memory
  * and written again with back-off until the store takes it ({@link UnwrittenResponses}, bounded), and every read here
- * answers the kept copy meanwhile, so an answer the client was told is stored does not read as missing.
+ * answers the kept copy meanwhile, so an answer the client was told is stored does not read as missing. While the
+ * store cannot be reached at all ({@link #unreachable}), a read of an answer not held in memory fails at once (503) instead
+ * of waiting out the pool's timeout, until a probe off the worker finds it answering again.
  *
  * <p>With several gateways on one database, the answering gateway's row may still be queued when the client's next
  * request (a {@code GET}, a {@code previous_response_id}) reaches another gateway. A miss there for an id that says it
@@ -98,6 +100,75 @@ public final class StoredResponses {
         return worker.executeBlocking(work, false);
     }
 
+    /**
+     * One use of the table (on the worker, or the lookout): while the store is known unreachable ({@link #unreachable})
+     * it fails at once with {@link #storeUnavailable}, without asking; a failure for want of a connection sets
+     * {@link #unreachable} and is answered so too; any other failure is thrown as it came.
+     */
+    private <T> T fromStore(java.util.function.Supplier<T> use) {
+        if (unreachable) throw storeUnavailable();
+        try {
+            return use.get();
+        } catch (RuntimeException e) {
+            if (!rows.unreachable(e)) throw e;
+            foundUnreachable(e);
+            throw storeUnavailable();
+        }
+    }
+
+    /**
+     * What a read that must ask the table answers while the store cannot be reached: 503, retried by OpenAI's SDKs. Not
+     * a 404: an id that could not be looked up is not known to be missing (the old code's {@code GET} answered 404 after
+     * the pool's timeout, and a client would have taken its conversation for deleted).
+     */
+    static dev.switchboard.model.GatewayException storeUnavailable() {
+        return new dev.switchboard.model.GatewayException(dev.switchboard.model.ErrorKind.UNAVAILABLE, 503,
+                "Stored responses cannot be read now: the gateway's store does not answer. Retry shortly.", null,
+                STORE_UNAVAILABLE, null, 1L);
+    }
+
+    private static boolean isStoreUnavailable(Throwable t) {
+        return t instanceof dev.switchboard.model.GatewayException g && STORE_UNAVAILABLE.equals(g.code());
+    }
+
+    /**
+     * A use of the store failed for want of a connection (any thread): reads here stop asking it until it answers again,
+     * and a probe is set to find out when ({@link #probe}).
+     */
+    private void foundUnreachable(Throwable e) {
+        if (!unreachable) {
+            unreachable = true;
+            log.warn("stored responses: the store cannot be reached ({}); until it answers, reads of answers not held in "
+                    + "memory here fail at once (503 {}); probed every {} ms", e.getMessage(), STORE_UNAVAILABLE, probeMillis);
+        }
+        if (!draining && probing.compareAndSet(false, true)) vertx.setTimer(probeMillis, t -> probe());
+    }
+
+    /**
+     * Asks the store whether it answers (one trivial query on {@link #prober}: it may wait the pool's timeout), again
+     * every {@link #probeMillis} until it does; then reads go to the table again, and the kept writes are tried at once
+     * (their rounds wait for this while the store is unreachable).
+     */
+    private void probe() {
+        if (draining) return;
+        prober.executeBlocking(rows::answers, false).onComplete(ar -> {
+            if (draining) return;
+            if (ar.failed() || !ar.result()) {
+                vertx.setTimer(probeMillis, t -> probe());
+                return;
+            }
+            probing.set(false);
+            if (unreachable) {
+                unreachable = false;
+                log.info("stored responses: the store answers again; reads go to the table");
+            }
+            inOrder(() -> {
+                if (!draining && !unreachable && !unwritten.isEmpty()) rewrite();
+                return null;
+            }).onFailure(e -> log.warn("stored responses: unwritten answers not tried again now: {}", e.getMessage()));
+        });
+    }
+
     /** The writes the store refused, kept until it takes them ({@link #write}); on the worker only. */
     private final UnwrittenResponses unwritten = new UnwrittenResponses();
     /**
@@ -132,6 +203,28 @@ public final class StoredResponses {
      * with every read queued behind it; the rewrite round tries the store.
      */
     private boolean storeAway;
+    /**
+     * The store cannot be reached now: a use of it here failed for want of a connection ({@link ResponseRows#unreachable}:
+     * the pool's timeout, a connection refused or lost), and neither a write nor the probe ({@link #probe}) has passed
+     * since. While so, nothing here waits on the table: a read of an answer not held in memory fails at once with
+     * {@link #storeUnavailable} (it waited out the pool's timeout, 5 s, on the one worker, each read queued behind the
+     * last), the rewrite rounds wait for the probe, and the beat, the look for deletions and the purge skip the table.
+     * Reads of answers in memory (kept or recent) answer as they did when the table failed. Volatile: the lookout and
+     * the probe read it off the worker.
+     */
+    private volatile boolean unreachable;
+    /**
+     * How long after the store was found unreachable, and between its failed probes, it is probed again (one trivial
+     * query at a time, on a thread of its own, never on a request's path). System property
+     * {@code switchboard.responses.store_probe_ms} (tests); default 1 s.
+     */
+    private final long probeMillis = Long.getLong("switchboard.responses.store_probe_ms", 1_000L);
+    /** A probe is set or running ({@link #probe}). */
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The probe's thread: its query waits up to the pool's timeout, and must hold up neither the worker nor the lookout. */
+    private final WorkerExecutor prober;
+    /** The code of the 503 a read answers while the store cannot be reached ({@link #storeUnavailable}). */
+    public static final String STORE_UNAVAILABLE = "response_store_unavailable";
 
     /** The periodic purge, beat and look for deletions: cancelled at shutdown, before the worker they run on closes. */
     private final long[] timers = new long[3];
@@ -179,6 +272,7 @@ public final class StoredResponses {
         this.clock = clock;
         this.vertx = vertx;
         this.worker = vertx.createSharedWorkerExecutor("switchboard-responses", 1);
+        this.prober = vertx.createSharedWorkerExecutor("switchboard-responses-probe", 1);
         this.elsewhere = new RecentMissWaits(vertx, clock, this::fromTable, () -> draining);
         this.recent = Caffeine.newBuilder().maximumSize(RECENT).executor(Runnable::run).build();
         // bounded by their text (about 2 bytes a char), not their count: one answer's message can be long
@@ -199,6 +293,7 @@ public final class StoredResponses {
         if (draining) return;
         long local = clock.getAsLong();
         inOrder(() -> {
+            if (unreachable) return null; // read once it answers (deletionsReadAt says how long they went unread)
             boolean first = deletionsFrom == Long.MIN_VALUE;
             if (!first && local - deletionsReadAt > DELETIONS_KEPT_MILLIS - DELETIONS_OVERLAP_MILLIS) {
                 // the table was out of reach for longer than it keeps deletions: some may be gone unseen
@@ -208,7 +303,8 @@ public final class StoredResponses {
                 items.invalidateAll();
                 first = true;
             }
-            ResponseRows.Deletions d = rows.deletedSince(first ? Long.MIN_VALUE : deletionsFrom, local);
+            long since = first ? Long.MIN_VALUE : deletionsFrom;
+            ResponseRows.Deletions d = fromStore(() -> rows.deletedSince(since, local));
             java.util.Set<String> fresh = new java.util.HashSet<>(d.ids());
             fresh.removeAll(deletionsSeen);
             forget(fresh);
@@ -288,7 +384,7 @@ public final class StoredResponses {
      * left by a crashed one): the record written, or, when another end came first, that end as stored.
      */
     public Future<StoredResponse> settleElsewhere(StoredResponse r) {
-        return inOrder(() -> {
+        return inOrder(() -> fromStore(() -> {
             if (rows.settle(r)) {
                 recent.put(r.id(), r);
                 return r;
@@ -296,7 +392,7 @@ public final class StoredResponses {
             StoredResponse now = rows.find(r.id(), r.owner(), clock.getAsLong());
             if (now != null) recent.put(now.id(), now);
             return now == null ? r : now;
-        });
+        }));
     }
 
     /** The table's copy replaces the memory one (on the worker): it holds the end that was written first. */
@@ -326,8 +422,11 @@ public final class StoredResponses {
         if (running.isEmpty()) return;
         long now = clock.getAsLong();
         inOrder(() -> {
-            rows.beat(running.keySet(), now);
-            ResponseRows.Ends ends = rows.ends(running.keySet());
+            if (unreachable) return null; // the probe finds when it answers; a beat would only wait the pool's timeout
+            ResponseRows.Ends ends = fromStore(() -> {
+                rows.beat(running.keySet(), now);
+                return rows.ends(running.keySet());
+            });
             for (String gone : ends.missing()) {
                 if (unwritten.get(gone) != null) continue; // its row is not written yet: the store refused it
                 // deleted (through another gateway: this one refuses while it runs), or never stored: no end can be kept
@@ -373,7 +472,7 @@ public final class StoredResponses {
      * in its place.
      */
     private void write(StoredResponse r, UnwrittenResponses.Write how) {
-        if (unwritten.get(r.id()) != null || storeAway && !unwritten.isEmpty()) {
+        if (unwritten.get(r.id()) != null || unreachable || storeAway && !unwritten.isEmpty()) {
             keep(r, how, null); // after its kept state; or the store is away: the rewrite round tries it
             return;
         }
@@ -383,6 +482,7 @@ public final class StoredResponses {
             writtenSinceRound = true;
         } catch (RuntimeException e) {
             storeAway = rows.storeAway(e);
+            if (rows.unreachable(e)) foundUnreachable(e);
             keep(r, how, e);
         }
     }
@@ -459,7 +559,7 @@ public final class StoredResponses {
             if (draining) return;
             inOrder(() -> {
                 rewriteDue = false;
-                rewrite();
+                if (!unreachable) rewrite(); // else the probe tries them once the store answers, not this worker now
                 return null;
             }).onFailure(e -> log.warn("stored responses: unwritten answers not tried again now: {}", e.getMessage()));
         });
@@ -506,6 +606,7 @@ public final class StoredResponses {
                     storeAway = false;
                     any = true;
                 } else if (rows.storeAway(e)) {
+                    if (rows.unreachable(e)) foundUnreachable(e);
                     // the store takes others: this row fails for itself (or the store went away just now: one slip)
                     storeAway = !takesOthers && k.slips() == 0;
                     if (takesOthers && unwritten.slipped(r.id())) {
@@ -602,7 +703,7 @@ public final class StoredResponses {
         if (missing.isEmpty()) return Future.succeededFuture(found);
         return inOrder(() -> {
             for (String id : missing) {
-                String conversation = rows.conversationWithItem(id, owner, now);
+                String conversation = fromStore(() -> rows.conversationWithItem(id, owner, now));
                 if (conversation == null) continue;
                 for (com.fasterxml.jackson.databind.JsonNode item : MAPPER.readTree(conversation)) {
                     if (id.equals(item.path("id").asText(null))) found.put(id, item.toString());
@@ -639,8 +740,9 @@ public final class StoredResponses {
     /**
      * The owner's unexpired answer as the table has it now, or null — for {@code GET}, cancel and input items, so that
      * what another gateway on the same database did to it (a cancel, a delete, its end) shows here; the memory copy is
-     * brought up to date (or dropped) with it. Memory alone when the table cannot be read. After the writes queued before
-     * it (one worker, in order), so this gateway's own latest state is there.
+     * brought up to date (or dropped) with it. Memory alone when the table cannot be read; an id not held in memory then
+     * fails (503 {@link #STORE_UNAVAILABLE} when the store cannot be reached, at once once that is known: {@link #unreachable}),
+     * never a 404. After the writes queued before it (one worker, in order), so this gateway's own latest state is there.
      */
     public Future<StoredResponse> read(String id, String owner) {
         long now = clock.getAsLong();
@@ -654,9 +756,11 @@ public final class StoredResponses {
             try {
                 r = fromTable(id, owner, now);
             } catch (RuntimeException e) {
-                log.warn("response {}: the table could not be read ({}); answering from memory", id, e.getMessage());
                 StoredResponse m = recent.getIfPresent(id);
-                return new Read(m != null && m.owner().equals(owner) && m.expiresAt() > now ? m : null, true);
+                // not held here: it could not be looked up, which is not "not found" (503 while the store is unreachable)
+                if (m == null) throw e;
+                if (!isStoreUnavailable(e)) log.warn("response {}: the table could not be read ({}); answering from memory", id, e.getMessage());
+                return new Read(m.owner().equals(owner) && m.expiresAt() > now ? m : null, true);
             }
             StoredResponse m = recent.getIfPresent(id);
             boolean known = m != null && m.owner().equals(owner);
@@ -677,6 +781,10 @@ public final class StoredResponses {
      * ({@link #endLostRunsAs}) and read so.
      */
     private StoredResponse fromTable(String id, String owner, long now) {
+        return fromStore(() -> fromTableNow(id, owner, now));
+    }
+
+    private StoredResponse fromTableNow(String id, String owner, long now) {
         ResponseRows.Found read = rows.findForReader(id, owner, now, leaseMillis);
         if (read == null) return null;
         java.util.function.UnaryOperator<StoredResponse> failed = lostRun;
@@ -705,7 +813,8 @@ public final class StoredResponses {
         return inOrder(() -> {
             // a kept (unwritten) running row runs here; a kept end is the end of the running row in the table
             UnwrittenResponses.Kept kept = unwrittenOf(id, owner, now) == null ? null : unwritten.get(id);
-            if (kept != null ? kept.how() == UnwrittenResponses.Write.INSERT_RUNNING : rows.runningNow(id, owner, now, leaseMillis)) {
+            if (kept != null ? kept.how() == UnwrittenResponses.Write.INSERT_RUNNING
+                    : fromStore(() -> rows.runningNow(id, owner, now, leaseMillis))) {
                 throw new dev.switchboard.model.GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400,
                         IN_FLIGHT, "response_id", null, null, null);
             }
@@ -713,7 +822,7 @@ public final class StoredResponses {
             boolean inMemory = r != null && r.owner().equals(owner) && r.expiresAt() > now || kept != null;
             boolean deleted;
             try {
-                deleted = rows.delete(id, owner, now);
+                deleted = fromStore(() -> rows.delete(id, owner, now));
             } catch (RuntimeException e) {
                 // a kept write that was tried may have committed (its answer lost: see rewrite's unique violation), and its
                 // row would outlive a delete answered now: the store's failure is the answer, the copy kept (as for a kept
@@ -737,10 +846,10 @@ public final class StoredResponses {
      */
     public Future<StoredResponse> overwrite(StoredResponse r) {
         recent.put(r.id(), r);
-        return inOrder(() -> {
+        return inOrder(() -> fromStore(() -> {
             rows.overwrite(r);
             return r;
-        });
+        }));
     }
 
     private void purge() {
@@ -749,8 +858,11 @@ public final class StoredResponses {
         recent.asMap().values().removeIf(r -> r.expiresAt() <= now);
         inOrder(() -> {
                     unwritten.purge(now);
-                    rows.purgeDeletions(DELETIONS_KEPT_MILLIS, now);
-                    return rows.purgeExpired(now);
+                    if (unreachable) return 0; // the next hour's purge takes them
+                    return fromStore(() -> {
+                        rows.purgeDeletions(DELETIONS_KEPT_MILLIS, now);
+                        return rows.purgeExpired(now);
+                    });
                 })
                 .onSuccess(n -> { if (n > 0) log.info("purged {} expired stored responses", n); })
                 .onFailure(e -> log.warn("purging expired stored responses failed: {}", e.getMessage()));
@@ -795,6 +907,7 @@ public final class StoredResponses {
             log.warn("stored responses: queued writes not finished at shutdown: {}", e.getMessage());
         }
         worker.close();
+        prober.close();
         elsewhere.close();
     }
 }
