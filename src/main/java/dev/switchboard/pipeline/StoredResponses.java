@@ -163,46 +163,12 @@ public final class StoredResponses {
                 log.info("stored responses: the store answers again; reads go to the table");
             }
             inOrder(() -> {
-                if (!draining && !unreachable && !unwritten.isEmpty()) rewrite();
+                if (!draining && !unreachable) writes.tryKeptNow();
                 return null;
             }).onFailure(e -> log.warn("stored responses: unwritten answers not tried again now: {}", e.getMessage()));
         });
     }
 
-    /** The writes the store refused, kept until it takes them ({@link #write}); on the worker only. */
-    private final UnwrittenResponses unwritten = new UnwrittenResponses();
-    /**
-     * The first wait before refused writes are tried again, doubled while the store stays away. System property
-     * {@code switchboard.responses.rewrite_ms} (tests); default 1 s.
-     */
-    private final long rewriteFirstMillis = Long.getLong("switchboard.responses.rewrite_ms", 1_000L);
-    /** The longest wait between tries. */
-    static final long REWRITE_MAX_MILLIS = 30_000;
-    /**
-     * The longest a write kept untried while the store is away ({@link #storeAway}) waits for the round that tries it:
-     * the round's back-off may have doubled to {@link #REWRITE_MAX_MILLIS}, and until the round other gateways answer the
-     * new answer 404 and memory's bound fills. Each round during an outage costs one try (up to the pool's connection
-     * timeout, 5 s, on the one worker), so with answers coming all the time the worker tries the store at most once every
-     * this much plus a try — at least 2 s in 7 free for reads when each try waits the whole timeout, against all of it
-     * when every new answer was tried. System property {@code switchboard.responses.rewrite_new_ms} (tests); default 2 s.
-     */
-    private final long rewriteNewMillis = Long.getLong("switchboard.responses.rewrite_new_ms", 2_000L);
-    /** The next wait (on the worker). */
-    private long rewriteDelay = rewriteFirstMillis;
-    /** A try is due: its timer is set (on the worker). */
-    private boolean rewriteDue;
-    /** The due try's timer, and when it fires ({@link System#nanoTime}) (on the worker). */
-    private long rewriteTimer;
-    private long rewriteAtNanos;
-    /** A write passed outside the rounds since the last round began (on the worker): the store takes writes. */
-    private boolean writtenSinceRound;
-    /**
-     * The last write the store failed failed for a reason that may pass ({@link ResponseRows#storeAway}: a lost
-     * connection, a pool timeout, busy, a full disk), and none has been written since (on the worker). While so, new
-     * writes are kept without being tried: each try could wait out the pool's connection timeout (5 s) on the one worker,
-     * with every read queued behind it; the rewrite round tries the store.
-     */
-    private boolean storeAway;
     /**
      * The store cannot be reached now: a use of it here failed for want of a connection ({@link ResponseRows#unreachable}:
      * the pool's timeout, a connection refused or lost), and neither a write nor the probe ({@link #probe}) has passed
@@ -225,6 +191,11 @@ public final class StoredResponses {
     private final WorkerExecutor prober;
     /** The code of the 503 a read answers while the store cannot be reached ({@link #storeUnavailable}). */
     public static final String STORE_UNAVAILABLE = "response_store_unavailable";
+
+    /** The table's writes, and those the store refused, kept and tried again ({@link ResponseWrites}). */
+    private final ResponseWrites writes;
+    /** The writes the store refused ({@link ResponseWrites#kept}): a kept copy is what reads here answer; on the worker only. */
+    private final UnwrittenResponses unwritten;
 
     /** The periodic purge, beat and look for deletions: cancelled at shutdown, before the worker they run on closes. */
     private final long[] timers = new long[3];
@@ -275,6 +246,9 @@ public final class StoredResponses {
         this.prober = vertx.createSharedWorkerExecutor("switchboard-responses-probe", 1);
         this.elsewhere = new RecentMissWaits(vertx, clock, this::fromTable, () -> draining);
         this.recent = Caffeine.newBuilder().maximumSize(RECENT).executor(Runnable::run).build();
+        this.writes = new ResponseWrites(rows, vertx, clock, recent, this::inOrder, () -> unreachable, this::foundUnreachable,
+                () -> draining);
+        this.unwritten = writes.kept();
         // bounded by their text (about 2 bytes a char), not their count: one answer's message can be long
         this.items = Caffeine.newBuilder().maximumWeight(ITEM_CHARS).weigher((String k, StoredItem v) -> v.json().length() + k.length())
                 .executor(Runnable::run).build();
@@ -374,7 +348,7 @@ public final class StoredResponses {
     public void replace(StoredResponse r) {
         recent.put(r.id(), r);
         inOrder(() -> {
-            write(r, UnwrittenResponses.Write.SETTLE);
+            writes.write(r, UnwrittenResponses.Write.SETTLE);
             return null;
         }).onFailure(e -> log.warn("response {} could not be updated: {}", r.id(), e.getMessage()));
     }
@@ -395,18 +369,11 @@ public final class StoredResponses {
         }));
     }
 
-    /** The table's copy replaces the memory one (on the worker): it holds the end that was written first. */
-    private void adoptStored(String id, String owner) {
-        StoredResponse stored = rows.find(id, owner, clock.getAsLong());
-        if (stored != null) recent.put(id, stored);
-        else recent.invalidate(id); // no row (deleted elsewhere, or expired): the copy here is stale
-    }
-
     /** Keeps a background response as it starts: in memory at once, in the table on the worker, running ({@link #beat}). */
     public void saveRunning(StoredResponse r) {
         recent.put(r.id(), r);
         inOrder(() -> {
-            write(r, UnwrittenResponses.Write.INSERT_RUNNING);
+            writes.write(r, UnwrittenResponses.Write.INSERT_RUNNING);
             return null;
         }).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
     }
@@ -454,201 +421,14 @@ public final class StoredResponses {
 
     /**
      * Keeps an answer: in memory at once, in the table on the worker (a write the store refuses is kept and tried again:
-     * {@link #write}).
+     * {@link ResponseWrites#write}).
      */
     public void save(StoredResponse r) {
         recent.put(r.id(), r);
         inOrder(() -> {
-            write(r, UnwrittenResponses.Write.INSERT);
+            writes.write(r, UnwrittenResponses.Write.INSERT);
             return null;
         }).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
-    }
-
-    /**
-     * Writes {@code r} to the table (on the worker). When the store refuses it (down, or failing), it is kept in
-     * {@link #unwritten} and written again with back-off ({@link #rewrite}) until the store takes it: meanwhile every
-     * read of it on this gateway answers the kept copy, so an answer the client was told is stored is not a 404 while the
-     * store is briefly away. A newer state of an id still kept (a background response's end) joins the kept one, written
-     * in its place.
-     */
-    private void write(StoredResponse r, UnwrittenResponses.Write how) {
-        if (unwritten.get(r.id()) != null || unreachable || storeAway && !unwritten.isEmpty()) {
-            keep(r, how, null); // after its kept state; or the store is away: the rewrite round tries it
-            return;
-        }
-        try {
-            apply(r, how);
-            storeAway = false;
-            writtenSinceRound = true;
-        } catch (RuntimeException e) {
-            storeAway = rows.storeAway(e);
-            if (rows.unreachable(e)) foundUnreachable(e);
-            keep(r, how, e);
-        }
-    }
-
-    /** One write as {@code how} says (on the worker); throws what the store threw. */
-    private void apply(StoredResponse r, UnwrittenResponses.Write how) {
-        switch (how) {
-            case INSERT -> rows.insert(r);
-            case INSERT_RUNNING -> rows.insertRunning(r, clock.getAsLong());
-            case SETTLE -> {
-                if (rows.settle(r)) recent.put(r.id(), r);
-                else adoptStored(r.id(), r.owner());
-            }
-        }
-    }
-
-    /** Keeps a refused write (on the worker), gives up the oldest beyond the bounds (logged), and has it tried again. */
-    private void keep(StoredResponse r, UnwrittenResponses.Write how, RuntimeException cause) {
-        boolean first = unwritten.isEmpty();
-        java.util.List<StoredResponse> dropped = unwritten.keep(r, how, cause != null);
-        if (dropped.size() == 1 && dropped.get(0) == r) { // an earlier state was given up (and counted): so is this one
-            log.debug("response {} is lost: an earlier state of it was given up, its write refused", r.id());
-            recent.invalidate(r.id());
-            return;
-        }
-        recent.put(r.id(), r); // a read on the worker just before may have put the table's older row over it
-        for (StoredResponse gone : dropped) {
-            log.debug("response {} is lost: its write was refused, and more unwritten responses came than memory keeps", gone.id());
-            recent.invalidate(gone.id());
-        }
-        if (!dropped.isEmpty()) {
-            droppedUnlogged += dropped.size();
-            long nowNanos = System.nanoTime();
-            if (droppedLoggedAt == 0 || nowNanos - droppedLoggedAt >= TimeUnit.MILLISECONDS.toNanos(DROPPED_LOG_EVERY_MILLIS)) {
-                logDropped(dropped.get(0).id());
-                droppedLoggedAt = nowNanos == 0 ? 1 : nowNanos;
-            }
-        }
-        if (cause != null && first) {
-            log.warn("response {} could not be stored ({}); kept in memory and written again when the store answers "
-                    + "(until then it is read from memory here)", r.id(), cause.getMessage());
-        } else if (cause != null) {
-            log.debug("response {} could not be stored either ({}); kept, {} waiting", r.id(), cause.getMessage(), unwritten.size());
-        }
-        // kept untried while the store is away: the round that tries it comes soon, whatever the back-off has grown to
-        scheduleRewrite(cause == null && storeAway ? Math.min(rewriteDelay, rewriteNewMillis) : rewriteDelay);
-    }
-
-    /** Answers given up at memory's bound and not yet in an ERROR line (on the worker). */
-    private long droppedUnlogged;
-    /** When the last such line was logged ({@link System#nanoTime}), or 0: one a minute in a long outage, not one an answer. */
-    private long droppedLoggedAt;
-    static final long DROPPED_LOG_EVERY_MILLIS = 60_000;
-
-    private void logDropped(String newest) {
-        if (droppedUnlogged == 0) return;
-        log.error("stored responses: {} answers lost (the newest {}): their writes were refused, and more unwritten responses "
-                + "came than memory keeps ({} or {} chars); ids at DEBUG", droppedUnlogged, newest,
-                UnwrittenResponses.MAX_RESPONSES, UnwrittenResponses.MAX_CHARS);
-        droppedUnlogged = 0;
-    }
-
-    /**
-     * Tries the kept writes again in {@code delay} ms, unless a try is already due by then (on the worker): one due later
-     * is brought forward.
-     */
-    private void scheduleRewrite(long delay) {
-        if (draining || unwritten.isEmpty()) return;
-        long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-        if (rewriteDue && (at - rewriteAtNanos >= 0 || !vertx.cancelTimer(rewriteTimer))) return; // sooner, or firing now
-        rewriteDue = true;
-        rewriteAtNanos = at;
-        rewriteTimer = vertx.setTimer(Math.max(1, delay), t -> {
-            if (draining) return;
-            inOrder(() -> {
-                rewriteDue = false;
-                if (!unreachable) rewrite(); // else the probe tries them once the store answers, not this worker now
-                return null;
-            }).onFailure(e -> log.warn("stored responses: unwritten answers not tried again now: {}", e.getMessage()));
-        });
-    }
-
-    /**
-     * Writes the kept responses again (on the worker): those kept untried first (kept while the store was away), then
-     * the others oldest first. A write that fails for a reason that may pass (the store away: {@link ResponseRows#storeAway})
-     * goes last and ends the round, whatever was written before it: a store that fails over again after forty writes is
-     * not asked three thousand more times, each a pool timeout on the one worker. When the store took others since the
-     * last round began (in this round, or new writes between), that failure is the row's own (a row too large for a disk
-     * the smaller ones still fit on): a slip, and {@link #storeAway} stays unset, so new answers are still tried at once;
-     * given up at {@link UnwrittenResponses#MAX_SLIPS}. A write that has slipped before and fails first in a round does not
-     * set {@link #storeAway} either (the next new answer's try judges the store). A refusal that is not transient ends the
-     * round when the store took nothing since the last round (it refuses all: read-only, say); else it is refused for
-     * itself, struck, and given up at {@link UnwrittenResponses#MAX_STRIKES}. A row already there (an earlier try that
-     * failed after its commit) counts as written. The back-off doubles while the store takes nothing, from
-     * {@link #rewriteFirstMillis} to {@link #REWRITE_MAX_MILLIS}, and starts over once a write passes.
-     */
-    private void rewrite() {
-        boolean any = false;
-        boolean takenBefore = writtenSinceRound;
-        writtenSinceRound = false;
-        int before = unwritten.size();
-        for (UnwrittenResponses.Kept k : unwritten.inOrder()) {
-            StoredResponse r = k.response();
-            if (unwritten.get(r.id()) != k) continue; // changed (deleted, or a newer state) since the copy was taken
-            try {
-                apply(r, k.how());
-                unwritten.written(r.id());
-                storeAway = false;
-                any = true;
-            } catch (RuntimeException refused) {
-                RuntimeException e = refused;
-                if (k.how() != UnwrittenResponses.Write.SETTLE && dev.switchboard.store.Database.uniqueViolation(e) != null) {
-                    // written by an earlier try whose answer was lost. An INSERT may be a running row and its end kept as
-                    // one: the row there may be the running one, so it is settled (an answer's row, never running, is
-                    // left as it is, and read back)
-                    e = k.how() == UnwrittenResponses.Write.INSERT ? settleInstead(r) : null;
-                }
-                boolean takesOthers = any || takenBefore;
-                if (e == null) {
-                    unwritten.written(r.id());
-                    storeAway = false;
-                    any = true;
-                } else if (rows.storeAway(e)) {
-                    if (rows.unreachable(e)) foundUnreachable(e);
-                    // the store takes others: this row fails for itself (or the store went away just now: one slip)
-                    storeAway = !takesOthers && k.slips() == 0;
-                    if (takesOthers && unwritten.slipped(r.id())) {
-                        log.error("response {} is lost: its write failed {} rounds while the store took others ({})", r.id(),
-                                UnwrittenResponses.MAX_SLIPS, e.getMessage());
-                        recent.invalidate(r.id());
-                    }
-                    unwritten.toTail(r.id()); // the round ends: a store away again is not asked once a kept answer
-                    break;
-                } else if (!takesOthers) {
-                    storeAway = false; // it answered, refusing
-                    unwritten.toTail(r.id()); // next round begins with another: one the store refuses for itself holds none up
-                    break;
-                } else if (unwritten.struck(r.id())) {
-                    log.error("response {} is lost: the store refused its write {} times while it took others ({})", r.id(),
-                            UnwrittenResponses.MAX_STRIKES, e.getMessage());
-                    recent.invalidate(r.id());
-                }
-            }
-        }
-        if (unwritten.isEmpty()) {
-            logDropped("-"); // the rest of the outage's losses, not logged yet
-            rewriteDelay = rewriteFirstMillis;
-            log.info("stored responses: the {} answers kept while the store refused them are written", before);
-            return;
-        }
-        rewriteDelay = any || takenBefore ? rewriteFirstMillis : Math.min(REWRITE_MAX_MILLIS, rewriteDelay * 2);
-        scheduleRewrite(rewriteDelay);
-    }
-
-    /**
-     * Settles the row an INSERT found already there (on the worker): null when done, else the failure, the write then kept
-     * as a settle ({@link UnwrittenResponses#writeAs}).
-     */
-    private RuntimeException settleInstead(StoredResponse r) {
-        try {
-            apply(r, UnwrittenResponses.Write.SETTLE);
-            return null;
-        } catch (RuntimeException e) {
-            unwritten.writeAs(r.id(), UnwrittenResponses.Write.SETTLE);
-            return e;
-        }
     }
 
     /** Answers kept in memory because the store refused their write, waiting to be written (any thread: a gauge). */
@@ -893,14 +673,7 @@ public final class StoredResponses {
         stopBackground();
         try {
             inOrder(() -> {
-                if (unwritten.isEmpty()) return null;
-                rewrite(); // a last try
-                logDropped("-");
-                if (!unwritten.isEmpty()) {
-                    java.util.List<String> lost = unwritten.giveUpAll(); // counted in switchboard_responses_lost_total
-                    log.error("stored responses: {} answers the store refused are lost at shutdown: {}{}", lost.size(),
-                            String.join(", ", lost.subList(0, Math.min(100, lost.size()))), lost.size() > 100 ? ", ..." : "");
-                }
+                writes.lastTry();
                 return null;
             }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
