@@ -103,31 +103,47 @@ public final class StoredResponses {
     /**
      * One use of the table (on the worker, or the lookout): while the store is known unreachable ({@link #unreachable})
      * it fails at once with {@link #storeUnavailable}, without asking; a failure for want of a connection sets
-     * {@link #unreachable} and is answered so too; any other failure is thrown as it came.
+     * {@link #unreachable} and is answered so too; another failure that may pass ({@link ResponseRows#storeAway}: a
+     * statement timeout, a serialization failure, a full disk, SQLite busy or I/O) is answered 503 as well
+     * ({@link #storeFailed}) without setting it (the next use asks again); any other failure is thrown as it came.
      */
     private <T> T fromStore(java.util.function.Supplier<T> use) {
         if (unreachable) throw storeUnavailable();
         try {
             return use.get();
         } catch (RuntimeException e) {
-            if (!rows.unreachable(e)) throw e;
-            foundUnreachable(e);
-            throw storeUnavailable();
+            if (rows.unreachable(e)) {
+                foundUnreachable(e);
+                throw storeUnavailable();
+            }
+            if (e instanceof dev.switchboard.store.StoreException && rows.storeAway(e)) {
+                // the old code answered a read so 404 (taken for missing), then a 500 with a stack trace (review)
+                log.warn("stored responses: the store failed a use ({}); answered 503 {}", e.getMessage(), STORE_UNAVAILABLE);
+                throw storeFailed();
+            }
+            throw e;
         }
     }
 
     /**
-     * What a read that must ask the table answers while the store cannot be reached: 503, retried by OpenAI's SDKs. Not
-     * a 404: an id that could not be looked up is not known to be missing (the old code's {@code GET} answered 404 after
-     * the pool's timeout, and a client would have taken its conversation for deleted).
+     * What a use of the table (a read; a DELETE, a cancel) answers while the store cannot be reached: 503, retried by
+     * OpenAI's SDKs. Not a 404: an id that could not be looked up is not known to be missing (the old code's {@code GET}
+     * answered 404 after the pool's timeout, and a client would have taken its conversation for deleted).
      */
     static dev.switchboard.model.GatewayException storeUnavailable() {
         return new dev.switchboard.model.GatewayException(dev.switchboard.model.ErrorKind.UNAVAILABLE, 503,
-                "Stored responses cannot be read now: the gateway's store does not answer. Retry shortly.", null,
+                "Stored responses cannot be used now: the gateway's store does not answer. Retry shortly.", null,
                 STORE_UNAVAILABLE, null, 1L);
     }
 
-    private static boolean isStoreUnavailable(Throwable t) {
+    /** The same 503 when the store answered but failed this use for a reason that may pass ({@link #fromStore}). */
+    static dev.switchboard.model.GatewayException storeFailed() {
+        return new dev.switchboard.model.GatewayException(dev.switchboard.model.ErrorKind.UNAVAILABLE, 503,
+                "Stored responses cannot be used now: the gateway's store failed this request. Retry shortly.", null,
+                STORE_UNAVAILABLE, null, 1L);
+    }
+
+    static boolean isStoreUnavailable(Throwable t) {
         return t instanceof dev.switchboard.model.GatewayException g && STORE_UNAVAILABLE.equals(g.code());
     }
 
@@ -135,33 +151,74 @@ public final class StoredResponses {
      * A use of the store failed for want of a connection (any thread): reads here stop asking it until it answers again,
      * and a probe is set to find out when ({@link #probe}).
      */
-    private void foundUnreachable(Throwable e) {
-        if (!unreachable) {
-            unreachable = true;
+    void foundUnreachable(Throwable e) {
+        failures.incrementAndGet(); // before the flag: a probe that read the count before this failure does not clear it
+        boolean was = unreachable;
+        unreachable = true;
+        if (!was) {
             log.warn("stored responses: the store cannot be reached ({}); until it answers, reads of answers not held in "
                     + "memory here fail at once (503 {}); probed every {} ms", e.getMessage(), STORE_UNAVAILABLE, probeMillis);
         }
-        if (!draining && probing.compareAndSet(false, true)) vertx.setTimer(probeMillis, t -> probe());
+        if (probing.compareAndSet(false, true)) armProbe();
+    }
+
+    /** Sets the probe's timer ({@link #probing} is held), or lets {@link #probing} go at shutdown. */
+    private void armProbe() {
+        if (draining) {
+            probing.set(false);
+            return;
+        }
+        probeTimer = vertx.setTimer(probeMillis, t -> probe());
     }
 
     /**
-     * Asks the store whether it answers (one trivial query on {@link #prober}: it may wait the pool's timeout), again
-     * every {@link #probeMillis} until it does; then reads go to the table again, and the kept writes are tried at once
-     * (their rounds wait for this while the store is unreachable).
+     * Asks the store whether it answers (one trivial query on {@link #prober}: it may wait the pool's timeout, so with
+     * PostgreSQL down a probe ends every {@link #probeMillis} plus that timeout), again until it does; then reads go to
+     * the table again, and the kept writes are tried at once (their rounds wait for this while the store is
+     * unreachable). The flag is cleared only when no use failed for want of a connection while the probe asked
+     * ({@link #failures}): a read that failed so after the probe's query passed (a blip) is newer evidence, and the store
+     * is probed again instead of being taken as back (review: the next read then waited the pool's timeout again).
      */
     private void probe() {
         if (draining) return;
-        prober.executeBlocking(rows::answers, false).onComplete(ar -> {
+        long seen = failures.get();
+        java.util.function.Consumer<String> hook = probeHook;
+        if (hook != null) hook.accept("query");
+        Future<Boolean> asked;
+        try {
+            asked = prober.executeBlocking(() -> {
+                boolean ok = rows.answers();
+                java.util.function.Consumer<String> h = probeHook;
+                if (ok && h != null) h.accept("answered");
+                return ok;
+            }, false);
+        } catch (java.util.concurrent.RejectedExecutionException | IllegalStateException closed) {
+            probing.set(false); // drain closed the probe's thread after this timer fired (review: it threw from the timer)
+            if (hook != null) hook.accept("closed");
+            return;
+        }
+        asked.onComplete(ar -> {
             if (draining) return;
             if (ar.failed() || !ar.result()) {
-                vertx.setTimer(probeMillis, t -> probe());
+                armProbe(); // still down: ask again
                 return;
             }
-            probing.set(false);
-            if (unreachable) {
-                unreachable = false;
-                log.info("stored responses: the store answers again; reads go to the table");
+            java.util.function.Consumer<String> h = probeHook;
+            if (failures.get() != seen) { // a use failed for want of a connection while it asked: the newer word
+                if (h != null) h.accept("again");
+                armProbe();
+                return;
             }
+            unreachable = false;
+            probing.set(false);
+            if (failures.get() != seen) { // one failed just now: its flag may have been set before the clear above
+                unreachable = true;
+                if (probing.compareAndSet(false, true)) armProbe();
+                if (h != null) h.accept("again");
+                return;
+            }
+            if (h != null) h.accept("cleared");
+            log.info("stored responses: the store answers again; reads go to the table");
             inOrder(() -> {
                 if (!draining && !unreachable) writes.tryKeptNow();
                 return null;
@@ -169,13 +226,20 @@ public final class StoredResponses {
         });
     }
 
+    /** Whether the store is taken for unreachable now (tests). */
+    boolean unreachableNow() { return unreachable; }
+
     /**
      * The store cannot be reached now: a use of it here failed for want of a connection ({@link ResponseRows#unreachable}:
-     * the pool's timeout, a connection refused or lost), and neither a write nor the probe ({@link #probe}) has passed
-     * since. While so, nothing here waits on the table: a read of an answer not held in memory fails at once with
+     * the pool's timeout, a connection refused or lost; not a full disk), and the probe ({@link #probe}) has not found it
+     * answering since, with no such failure while it asked. Only the probe clears it: no write is tried while it is set
+     * (new answers are kept, the rounds wait). While so, nothing here waits on the table: a read of an answer not held in memory fails at once with
      * {@link #storeUnavailable} (it waited out the pool's timeout, 5 s, on the one worker, each read queued behind the
      * last), the rewrite rounds wait for the probe, and the beat, the look for deletions and the purge skip the table.
-     * Reads of answers in memory (kept or recent) answer as they did when the table failed. Volatile: the lookout and
+     * Reads of answers in memory (kept or recent: {@code GET}, {@code previous_response_id}, item references) answer
+     * from memory as they did when the table failed; what must change the table answers 503 too — a {@code DELETE} of
+     * an answer already written (or tried), a cancel that must write its end ({@link #settleElsewhere}, {@link #overwrite}).
+     * Volatile: the lookout and
      * the probe read it off the worker.
      */
     private volatile boolean unreachable;
@@ -187,6 +251,18 @@ public final class StoredResponses {
     private final long probeMillis = Long.getLong("switchboard.responses.store_probe_ms", 1_000L);
     /** A probe is set or running ({@link #probe}). */
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * How many uses have failed for want of a connection ({@link #foundUnreachable}): a probe clears {@link #unreachable}
+     * only when this did not move while it asked.
+     */
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    /** The probe's timer, cancelled at shutdown with the others ({@link #drain}). */
+    private volatile long probeTimer = -1;
+    /**
+     * Tests only: told "query" as a probe is about to ask (on its timer), "answered" when the store answered it (on the
+     * probe's thread, before the answer is acted on), "closed" when shutdown closed the probe's thread first.
+     */
+    volatile java.util.function.Consumer<String> probeHook;
     /** The probe's thread: its query waits up to the pool's timeout, and must hold up neither the worker nor the lookout. */
     private final WorkerExecutor prober;
     /** The code of the 503 a read answers while the store cannot be reached ({@link #storeUnavailable}). */
@@ -670,12 +746,21 @@ public final class StoredResponses {
     void drain() {
         draining = true;
         for (long t : timers) vertx.cancelTimer(t); // none of them may queue work on the worker once it is closed
+        vertx.cancelTimer(probeTimer); // nor the probe on its thread (one already firing gives up: see probe)
         stopBackground();
+        // awaited by a latch the worker counts down, not the future: the future completes on the caller's context, and
+        // a drain called on an event loop (a timer's) waited out the ten seconds, that event loop blocked
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         try {
             inOrder(() -> {
-                writes.lastTry();
+                try {
+                    writes.lastTry();
+                } finally {
+                    done.countDown();
+                }
                 return null;
-            }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            });
+            if (!done.await(10, TimeUnit.SECONDS)) log.warn("stored responses: queued writes not finished at shutdown");
         } catch (Exception e) {
             log.warn("stored responses: queued writes not finished at shutdown: {}", e.getMessage());
         }

@@ -129,6 +129,9 @@ class StoredResponsesUnreachableTest {
             assertUnavailableAtOnce(timed(stored.read(inTable.id(), OWNER)), "GET of an id not in memory");
             assertUnavailableAtOnce(timed(stored.find(inTable.id(), OWNER)), "previous_response_id of an id not in memory");
             assertUnavailableAtOnce(timed(stored.delete(inTable.id(), OWNER)), "DELETE of an id not in memory");
+            assertUnavailableAtOnce(timed(stored.findItems(List.of("msg_not_held_here"), OWNER)), "item_reference not in memory");
+            // a DELETE of an answer held here but already written must reach the table: 503 too, and nothing forgotten
+            assertUnavailableAtOnce(timed(stored.delete(recent.id(), OWNER)), "DELETE of a written answer held in memory");
         }
         // reads of answers held here answer as they did (from memory)
         Timed r = timed(stored.read(recent.id(), OWNER));
@@ -150,6 +153,100 @@ class StoredResponsesUnreachableTest {
         assertThat(get(stored.delete(inTable.id(), OWNER))).as("DELETE after the store answers").isTrue();
         assertThat(rows.find(inTable.id(), OWNER, System.currentTimeMillis())).isNull();
         assertThat(stored.lostCount()).isZero();
+    }
+
+    /**
+     * Review (thirty-fourth session): a probe's query passed during a blip, and before the probe acted on it a use that
+     * had been waiting failed for want of a connection; that failure found the flag still set and set nothing, and the
+     * probe then cleared it though the newest evidence said the store was away (the next read waited the pool's timeout).
+     * The hook makes that order certain: the store is cut again and the failure lands between the probe's query and its
+     * answer being acted on. The probe now sees a failure came while it asked, and probes again.
+     */
+    @Test
+    void aFailureWhileTheProbeAsksKeepsTheStoreUnreachable() throws Exception {
+        StoredResponse inTable = response();
+        rows.insert(inTable);
+        storeUnreachable();
+        stored.save(response()); // its write waits the pool's timeout, fails for want of a connection: unreachable
+        await().atMost(Duration.ofSeconds(15)).until(stored::unreachableNow);
+        java.util.Queue<String> seen = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean cut = new java.util.concurrent.atomic.AtomicBoolean();
+        stored.probeHook = what -> {
+            seen.add(what);
+            if (!what.equals("answered") || !cut.compareAndSet(false, true)) return;
+            try {
+                storeUnreachable(); // away again
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            stored.foundUnreachable(new java.sql.SQLTransientConnectionException(
+                    "pool - Connection is not available, request timed out after 5000ms")); // a use waiting since before
+        };
+        storeBack(); // the next probe's query passes
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("again") || seen.contains("cleared"));
+        assertThat(seen).as("what the probe did with its answer").contains("again").doesNotContain("cleared");
+        assertThat(stored.unreachableNow()).as("the failure after the probe's query is the newest word").isTrue();
+        assertUnavailableAtOnce(timed(stored.read(inTable.id(), OWNER)), "GET of an id not in memory, the store away again");
+        storeBack();
+        await().atMost(Duration.ofSeconds(15)).until(() -> !stored.unreachableNow()); // a later probe finds it back
+        assertThat(get(stored.read(inTable.id(), OWNER)).body()).isEqualTo(inTable.body());
+    }
+
+    /**
+     * Review: a probe whose timer fired as the gateway drained submitted its query to the probe's closed thread, and the
+     * timer threw (RejectedExecutionException). Its hook drains right there; the probe now gives up quietly.
+     */
+    @Test
+    void aProbeFiringAsTheGatewayDrainsGivesUpQuietly() throws Exception {
+        List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+        vertx.exceptionHandler(uncaught::add);
+        java.util.Queue<String> seen = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
+        stored.probeHook = what -> {
+            seen.add(what);
+            if (!what.equals("query") || !drained.compareAndSet(false, true)) return;
+            try {
+                storeBack(); // so that the last try at shutdown writes the kept answer at once
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            stored.drain(); // shutdown, after this timer fired and before its query is submitted
+        };
+        storeUnreachable();
+        stored.save(response()); // fails for want of a connection: a probe is set
+        await().atMost(Duration.ofSeconds(15)).until(() -> seen.contains("closed") || !uncaught.isEmpty());
+        assertThat(uncaught).as("nothing thrown from the probe's timer").isEmpty();
+        assertThat(seen).contains("closed");
+    }
+
+    /**
+     * Review: a use the store failed for a reason that may pass, the store answering (a full disk here: SQLITE_FULL;
+     * PostgreSQL's 53100, a statement timeout, a serialization failure), was thrown as it came — a 500 "internal error"
+     * with a stack trace (a cancel's write here; a read so was a 404 before, a 500 after the first fix). It is the same
+     * 503 now, and the store is not taken for unreachable: reads still go to the table.
+     */
+    @Test
+    void aUseTheStoreFailsForAReasonThatMayPassIs503WithoutTakingTheStoreForUnreachable() throws Exception {
+        StoredResponse inTable = response();
+        rows.insert(inTable);
+        long pages = db.transaction(c -> {
+            try (var rs = c.createStatement().executeQuery("PRAGMA page_count")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        dev.switchboard.store.SqliteFullDiskTest.capEveryConnection(db, pages);
+        StoredResponse grown = new StoredResponse(inTable.id(), OWNER, inTable.createdAt(), inTable.expiresAt(),
+                "{\"pad\":\"" + "x".repeat(20_000) + "\"}", "[]");
+        Timed t = timed(stored.overwrite(grown)); // a cancel's write of a row without a runner: the disk is full
+        assertThat(t.failure()).as("the full disk's failure, not " + t.result()).isInstanceOf(GatewayException.class);
+        GatewayException e = (GatewayException) t.failure();
+        assertThat(e.status()).isEqualTo(503);
+        assertThat(e.code()).isEqualTo(StoredResponses.STORE_UNAVAILABLE);
+        assertThat(e.retryAfterSeconds()).isEqualTo(1L);
+        assertThat(stored.unreachableNow()).as("the store answers: not unreachable").isFalse();
+        assertThat(get(stored.read(inTable.id(), OWNER)).body()).as("GET reads the table").isEqualTo(inTable.body());
+        dev.switchboard.store.SqliteFullDiskTest.capEveryConnection(db, 1_000_000);
     }
 
     /**
