@@ -281,6 +281,9 @@ public final class Gateway {
     /** The Responses API's stored answers ({@code previous_response_id}, {@code GET/DELETE /v1/responses/{id}}). */
     public StoredResponses responses() { return store.responses(); }
 
+    /** The store itself: package-private, for tests only ({@code dev.switchboard.pipeline.GatewayStore} in the tests). */
+    Database database() { return store.db(); }
+
     /** The virtual-key admin API (master key only; the edge checks). */
     public KeyAdmin keys() { return store.governance().admin(); }
 

@@ -55,7 +55,9 @@ final class RecentMissWaits {
      * A response this gateway holds neither in memory nor in the table: when its id says it was just made (another
      * gateway on the same database answered it, and its row may still be queued there), the table is looked at again
      * every {@link StoredResponses#LOOK_EVERY_MILLIS} for up to {@link StoredResponses#WAIT_MILLIS}; else, or when {@link StoredResponses#MAX_WAITERS} misses (or
-     * {@link StoredResponses#MAX_WAITERS_PER_KEY} of this key's) already wait, or the table cannot be read, null at once. The wait is
+     * {@link StoredResponses#MAX_WAITERS_PER_KEY} of this key's) already wait, or the table cannot be read, null at once — but
+     * a look that fails with {@link StoredResponses#STORE_UNAVAILABLE} (the store became unreachable meanwhile) fails the
+     * wait with that 503: an id that could not be looked up is not missing. The wait is
      * bounded by its own timer, not by the looks: a slow or stuck database (the looks run one at a time) cannot stretch
      * it. Off the event loop: timers, and the looks on {@link #lookout}.
      */
@@ -118,6 +120,8 @@ final class RecentMissWaits {
             }, false).onComplete(ar -> {
                 looks.decrementAndGet();
                 if (ar.succeeded() && ar.result() != null) found.tryComplete(ar.result());
+                // the store became unreachable while it waited: not "missing" (review: a 404), the 503 the read answers
+                else if (ar.failed() && StoredResponses.isStoreUnavailable(ar.cause())) found.tryFail(ar.cause());
                 else if (ar.failed() || System.nanoTime() >= deadlineNanos) found.tryComplete(null);
                 else if (!found.future().isComplete()) look(id, owner, deadlineNanos, found);
             });

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * answers are also held in memory, so the usual tool loop (each turn continues the one just answered) reads no
  * row at all. Writes are not awaited by the answer: a save that the store refuses (down, or failing) is kept in memory
  * and written again with back-off until the store takes it ({@link UnwrittenResponses}, bounded), and every read here
- * answers the kept copy meanwhile, so an answer the client was told is stored does not read as missing.
+ * answers the kept copy meanwhile, so an answer the client was told is stored does not read as missing. While the
+ * store cannot be reached at all ({@link #unreachable}), a read of an answer not held in memory fails at once (503) instead
+ * of waiting out the pool's timeout, until a probe off the worker finds it answering again.
  *
  * <p>With several gateways on one database, the answering gateway's row may still be queued when the client's next
  * request (a {@code GET}, a {@code previous_response_id}) reaches another gateway. A miss there for an id that says it
@@ -98,40 +100,178 @@ public final class StoredResponses {
         return worker.executeBlocking(work, false);
     }
 
-    /** The writes the store refused, kept until it takes them ({@link #write}); on the worker only. */
-    private final UnwrittenResponses unwritten = new UnwrittenResponses();
     /**
-     * The first wait before refused writes are tried again, doubled while the store stays away. System property
-     * {@code switchboard.responses.rewrite_ms} (tests); default 1 s.
+     * One use of the table (on the worker, or the lookout): while the store is known unreachable ({@link #unreachable})
+     * it fails at once with {@link #storeUnavailable}, without asking; a failure for want of a connection sets
+     * {@link #unreachable} and is answered so too; another failure that may pass ({@link ResponseRows#storeAway}: a
+     * statement timeout, a serialization failure, a full disk, SQLite busy or I/O) is answered 503 as well
+     * ({@link #storeFailed}) without setting it (the next use asks again); any other failure is thrown as it came.
      */
-    private final long rewriteFirstMillis = Long.getLong("switchboard.responses.rewrite_ms", 1_000L);
-    /** The longest wait between tries. */
-    static final long REWRITE_MAX_MILLIS = 30_000;
+    private <T> T fromStore(java.util.function.Supplier<T> use) {
+        if (unreachable) throw storeUnavailable();
+        try {
+            return use.get();
+        } catch (RuntimeException e) {
+            if (rows.unreachable(e)) {
+                foundUnreachable(e);
+                throw storeUnavailable();
+            }
+            if (e instanceof dev.switchboard.store.StoreException && rows.storeAway(e)) {
+                // the old code answered a read so 404 (taken for missing), then a 500 with a stack trace (review)
+                log.warn("stored responses: the store failed a use ({}); answered 503 {}", e.getMessage(), STORE_UNAVAILABLE);
+                throw storeFailed();
+            }
+            throw e;
+        }
+    }
+
     /**
-     * The longest a write kept untried while the store is away ({@link #storeAway}) waits for the round that tries it:
-     * the round's back-off may have doubled to {@link #REWRITE_MAX_MILLIS}, and until the round other gateways answer the
-     * new answer 404 and memory's bound fills. Each round during an outage costs one try (up to the pool's connection
-     * timeout, 5 s, on the one worker), so with answers coming all the time the worker tries the store at most once every
-     * this much plus a try — at least 2 s in 7 free for reads when each try waits the whole timeout, against all of it
-     * when every new answer was tried. System property {@code switchboard.responses.rewrite_new_ms} (tests); default 2 s.
+     * What a use of the table (a read; a DELETE, a cancel) answers while the store cannot be reached: 503, retried by
+     * OpenAI's SDKs. Not a 404: an id that could not be looked up is not known to be missing (the old code's {@code GET}
+     * answered 404 after the pool's timeout, and a client would have taken its conversation for deleted).
      */
-    private final long rewriteNewMillis = Long.getLong("switchboard.responses.rewrite_new_ms", 2_000L);
-    /** The next wait (on the worker). */
-    private long rewriteDelay = rewriteFirstMillis;
-    /** A try is due: its timer is set (on the worker). */
-    private boolean rewriteDue;
-    /** The due try's timer, and when it fires ({@link System#nanoTime}) (on the worker). */
-    private long rewriteTimer;
-    private long rewriteAtNanos;
-    /** A write passed outside the rounds since the last round began (on the worker): the store takes writes. */
-    private boolean writtenSinceRound;
+    static dev.switchboard.model.GatewayException storeUnavailable() {
+        return new dev.switchboard.model.GatewayException(dev.switchboard.model.ErrorKind.UNAVAILABLE, 503,
+                "Stored responses cannot be used now: the gateway's store does not answer. Retry shortly.", null,
+                STORE_UNAVAILABLE, null, 1L);
+    }
+
+    /** The same 503 when the store answered but failed this use for a reason that may pass ({@link #fromStore}). */
+    static dev.switchboard.model.GatewayException storeFailed() {
+        return new dev.switchboard.model.GatewayException(dev.switchboard.model.ErrorKind.UNAVAILABLE, 503,
+                "Stored responses cannot be used now: the gateway's store failed this request. Retry shortly.", null,
+                STORE_UNAVAILABLE, null, 1L);
+    }
+
+    static boolean isStoreUnavailable(Throwable t) {
+        return t instanceof dev.switchboard.model.GatewayException g && STORE_UNAVAILABLE.equals(g.code());
+    }
+
     /**
-     * The last write the store failed failed for a reason that may pass ({@link ResponseRows#storeAway}: a lost
-     * connection, a pool timeout, busy, a full disk), and none has been written since (on the worker). While so, new
-     * writes are kept without being tried: each try could wait out the pool's connection timeout (5 s) on the one worker,
-     * with every read queued behind it; the rewrite round tries the store.
+     * A use of the store failed for want of a connection (any thread): reads here stop asking it until it answers again,
+     * and a probe is set to find out when ({@link #probe}).
      */
-    private boolean storeAway;
+    void foundUnreachable(Throwable e) {
+        failures.incrementAndGet(); // before the flag: a probe that read the count before this failure does not clear it
+        boolean was = unreachable;
+        unreachable = true;
+        if (!was) {
+            log.warn("stored responses: the store cannot be reached ({}); until it answers, reads of answers not held in "
+                    + "memory here fail at once (503 {}); probed every {} ms", e.getMessage(), STORE_UNAVAILABLE, probeMillis);
+        }
+        if (probing.compareAndSet(false, true)) armProbe();
+    }
+
+    /** Sets the probe's timer ({@link #probing} is held), or lets {@link #probing} go at shutdown. */
+    private void armProbe() {
+        if (draining) {
+            probing.set(false);
+            return;
+        }
+        probeTimer = vertx.setTimer(probeMillis, t -> probe());
+    }
+
+    /**
+     * Asks the store whether it answers (one trivial query on {@link #prober}: it may wait the pool's timeout, so with
+     * PostgreSQL down a probe ends every {@link #probeMillis} plus that timeout), again until it does; then reads go to
+     * the table again, and the kept writes are tried at once (their rounds wait for this while the store is
+     * unreachable). The flag is cleared only when no use failed for want of a connection while the probe asked
+     * ({@link #failures}): a read that failed so after the probe's query passed (a blip) is newer evidence, and the store
+     * is probed again instead of being taken as back (review: the next read then waited the pool's timeout again).
+     */
+    private void probe() {
+        if (draining) return;
+        long seen = failures.get();
+        java.util.function.Consumer<String> hook = probeHook;
+        if (hook != null) hook.accept("query");
+        Future<Boolean> asked;
+        try {
+            asked = prober.executeBlocking(() -> {
+                boolean ok = rows.answers();
+                java.util.function.Consumer<String> h = probeHook;
+                if (ok && h != null) h.accept("answered");
+                return ok;
+            }, false);
+        } catch (java.util.concurrent.RejectedExecutionException | IllegalStateException closed) {
+            probing.set(false); // drain closed the probe's thread after this timer fired (review: it threw from the timer)
+            if (hook != null) hook.accept("closed");
+            return;
+        }
+        asked.onComplete(ar -> {
+            if (draining) return;
+            if (ar.failed() || !ar.result()) {
+                armProbe(); // still down: ask again
+                return;
+            }
+            java.util.function.Consumer<String> h = probeHook;
+            if (failures.get() != seen) { // a use failed for want of a connection while it asked: the newer word
+                if (h != null) h.accept("again");
+                armProbe();
+                return;
+            }
+            unreachable = false;
+            probing.set(false);
+            if (failures.get() != seen) { // one failed just now: its flag may have been set before the clear above
+                unreachable = true;
+                if (probing.compareAndSet(false, true)) armProbe();
+                if (h != null) h.accept("again");
+                return;
+            }
+            if (h != null) h.accept("cleared");
+            log.info("stored responses: the store answers again; reads go to the table");
+            inOrder(() -> {
+                if (!draining && !unreachable) writes.tryKeptNow();
+                return null;
+            }).onFailure(e -> log.warn("stored responses: unwritten answers not tried again now: {}", e.getMessage()));
+        });
+    }
+
+    /** Whether the store is taken for unreachable now (tests). */
+    boolean unreachableNow() { return unreachable; }
+
+    /**
+     * The store cannot be reached now: a use of it here failed for want of a connection ({@link ResponseRows#unreachable}:
+     * the pool's timeout, a connection refused or lost; not a full disk), and the probe ({@link #probe}) has not found it
+     * answering since, with no such failure while it asked. Only the probe clears it: no write is tried while it is set
+     * (new answers are kept, the rounds wait). While so, nothing here waits on the table: a read of an answer not held in memory fails at once with
+     * {@link #storeUnavailable} (it waited out the pool's timeout, 5 s, on the one worker, each read queued behind the
+     * last), the rewrite rounds wait for the probe, and the beat, the look for deletions and the purge skip the table.
+     * Reads of answers in memory (kept or recent: {@code GET}, {@code previous_response_id}, item references) answer
+     * from memory as they did when the table failed; what must change the table answers 503 too — a {@code DELETE} of
+     * an answer already written (or tried), a cancel that must write its end ({@link #settleElsewhere}, {@link #overwrite}).
+     * Volatile: the lookout and
+     * the probe read it off the worker.
+     */
+    private volatile boolean unreachable;
+    /**
+     * How long after the store was found unreachable, and between its failed probes, it is probed again (one trivial
+     * query at a time, on a thread of its own, never on a request's path). System property
+     * {@code switchboard.responses.store_probe_ms} (tests); default 1 s.
+     */
+    private final long probeMillis = Long.getLong("switchboard.responses.store_probe_ms", 1_000L);
+    /** A probe is set or running ({@link #probe}). */
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * How many uses have failed for want of a connection ({@link #foundUnreachable}): a probe clears {@link #unreachable}
+     * only when this did not move while it asked.
+     */
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    /** The probe's timer, cancelled at shutdown with the others ({@link #drain}). */
+    private volatile long probeTimer = -1;
+    /**
+     * Tests only: told "query" as a probe is about to ask (on its timer), "answered" when the store answered it (on the
+     * probe's thread, before the answer is acted on), "closed" when shutdown closed the probe's thread first.
+     */
+    volatile java.util.function.Consumer<String> probeHook;
+    /** The probe's thread: its query waits up to the pool's timeout, and must hold up neither the worker nor the lookout. */
+    private final WorkerExecutor prober;
+    /** The code of the 503 a read answers while the store cannot be reached ({@link #storeUnavailable}). */
+    public static final String STORE_UNAVAILABLE = "response_store_unavailable";
+
+    /** The table's writes, and those the store refused, kept and tried again ({@link ResponseWrites}). */
+    private final ResponseWrites writes;
+    /** The writes the store refused ({@link ResponseWrites#kept}): a kept copy is what reads here answer; on the worker only. */
+    private final UnwrittenResponses unwritten;
 
     /** The periodic purge, beat and look for deletions: cancelled at shutdown, before the worker they run on closes. */
     private final long[] timers = new long[3];
@@ -179,8 +319,12 @@ public final class StoredResponses {
         this.clock = clock;
         this.vertx = vertx;
         this.worker = vertx.createSharedWorkerExecutor("switchboard-responses", 1);
+        this.prober = vertx.createSharedWorkerExecutor("switchboard-responses-probe", 1);
         this.elsewhere = new RecentMissWaits(vertx, clock, this::fromTable, () -> draining);
         this.recent = Caffeine.newBuilder().maximumSize(RECENT).executor(Runnable::run).build();
+        this.writes = new ResponseWrites(rows, vertx, clock, recent, this::inOrder, () -> unreachable, this::foundUnreachable,
+                () -> draining);
+        this.unwritten = writes.kept();
         // bounded by their text (about 2 bytes a char), not their count: one answer's message can be long
         this.items = Caffeine.newBuilder().maximumWeight(ITEM_CHARS).weigher((String k, StoredItem v) -> v.json().length() + k.length())
                 .executor(Runnable::run).build();
@@ -199,6 +343,7 @@ public final class StoredResponses {
         if (draining) return;
         long local = clock.getAsLong();
         inOrder(() -> {
+            if (unreachable) return null; // read once it answers (deletionsReadAt says how long they went unread)
             boolean first = deletionsFrom == Long.MIN_VALUE;
             if (!first && local - deletionsReadAt > DELETIONS_KEPT_MILLIS - DELETIONS_OVERLAP_MILLIS) {
                 // the table was out of reach for longer than it keeps deletions: some may be gone unseen
@@ -208,7 +353,8 @@ public final class StoredResponses {
                 items.invalidateAll();
                 first = true;
             }
-            ResponseRows.Deletions d = rows.deletedSince(first ? Long.MIN_VALUE : deletionsFrom, local);
+            long since = first ? Long.MIN_VALUE : deletionsFrom;
+            ResponseRows.Deletions d = fromStore(() -> rows.deletedSince(since, local));
             java.util.Set<String> fresh = new java.util.HashSet<>(d.ids());
             fresh.removeAll(deletionsSeen);
             forget(fresh);
@@ -278,7 +424,7 @@ public final class StoredResponses {
     public void replace(StoredResponse r) {
         recent.put(r.id(), r);
         inOrder(() -> {
-            write(r, UnwrittenResponses.Write.SETTLE);
+            writes.write(r, UnwrittenResponses.Write.SETTLE);
             return null;
         }).onFailure(e -> log.warn("response {} could not be updated: {}", r.id(), e.getMessage()));
     }
@@ -288,7 +434,7 @@ public final class StoredResponses {
      * left by a crashed one): the record written, or, when another end came first, that end as stored.
      */
     public Future<StoredResponse> settleElsewhere(StoredResponse r) {
-        return inOrder(() -> {
+        return inOrder(() -> fromStore(() -> {
             if (rows.settle(r)) {
                 recent.put(r.id(), r);
                 return r;
@@ -296,21 +442,14 @@ public final class StoredResponses {
             StoredResponse now = rows.find(r.id(), r.owner(), clock.getAsLong());
             if (now != null) recent.put(now.id(), now);
             return now == null ? r : now;
-        });
-    }
-
-    /** The table's copy replaces the memory one (on the worker): it holds the end that was written first. */
-    private void adoptStored(String id, String owner) {
-        StoredResponse stored = rows.find(id, owner, clock.getAsLong());
-        if (stored != null) recent.put(id, stored);
-        else recent.invalidate(id); // no row (deleted elsewhere, or expired): the copy here is stale
+        }));
     }
 
     /** Keeps a background response as it starts: in memory at once, in the table on the worker, running ({@link #beat}). */
     public void saveRunning(StoredResponse r) {
         recent.put(r.id(), r);
         inOrder(() -> {
-            write(r, UnwrittenResponses.Write.INSERT_RUNNING);
+            writes.write(r, UnwrittenResponses.Write.INSERT_RUNNING);
             return null;
         }).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
     }
@@ -326,8 +465,11 @@ public final class StoredResponses {
         if (running.isEmpty()) return;
         long now = clock.getAsLong();
         inOrder(() -> {
-            rows.beat(running.keySet(), now);
-            ResponseRows.Ends ends = rows.ends(running.keySet());
+            if (unreachable) return null; // the probe finds when it answers; a beat would only wait the pool's timeout
+            ResponseRows.Ends ends = fromStore(() -> {
+                rows.beat(running.keySet(), now);
+                return rows.ends(running.keySet());
+            });
             for (String gone : ends.missing()) {
                 if (unwritten.get(gone) != null) continue; // its row is not written yet: the store refused it
                 // deleted (through another gateway: this one refuses while it runs), or never stored: no end can be kept
@@ -355,199 +497,14 @@ public final class StoredResponses {
 
     /**
      * Keeps an answer: in memory at once, in the table on the worker (a write the store refuses is kept and tried again:
-     * {@link #write}).
+     * {@link ResponseWrites#write}).
      */
     public void save(StoredResponse r) {
         recent.put(r.id(), r);
         inOrder(() -> {
-            write(r, UnwrittenResponses.Write.INSERT);
+            writes.write(r, UnwrittenResponses.Write.INSERT);
             return null;
         }).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
-    }
-
-    /**
-     * Writes {@code r} to the table (on the worker). When the store refuses it (down, or failing), it is kept in
-     * {@link #unwritten} and written again with back-off ({@link #rewrite}) until the store takes it: meanwhile every
-     * read of it on this gateway answers the kept copy, so an answer the client was told is stored is not a 404 while the
-     * store is briefly away. A newer state of an id still kept (a background response's end) joins the kept one, written
-     * in its place.
-     */
-    private void write(StoredResponse r, UnwrittenResponses.Write how) {
-        if (unwritten.get(r.id()) != null || storeAway && !unwritten.isEmpty()) {
-            keep(r, how, null); // after its kept state; or the store is away: the rewrite round tries it
-            return;
-        }
-        try {
-            apply(r, how);
-            storeAway = false;
-            writtenSinceRound = true;
-        } catch (RuntimeException e) {
-            storeAway = rows.storeAway(e);
-            keep(r, how, e);
-        }
-    }
-
-    /** One write as {@code how} says (on the worker); throws what the store threw. */
-    private void apply(StoredResponse r, UnwrittenResponses.Write how) {
-        switch (how) {
-            case INSERT -> rows.insert(r);
-            case INSERT_RUNNING -> rows.insertRunning(r, clock.getAsLong());
-            case SETTLE -> {
-                if (rows.settle(r)) recent.put(r.id(), r);
-                else adoptStored(r.id(), r.owner());
-            }
-        }
-    }
-
-    /** Keeps a refused write (on the worker), gives up the oldest beyond the bounds (logged), and has it tried again. */
-    private void keep(StoredResponse r, UnwrittenResponses.Write how, RuntimeException cause) {
-        boolean first = unwritten.isEmpty();
-        java.util.List<StoredResponse> dropped = unwritten.keep(r, how, cause != null);
-        if (dropped.size() == 1 && dropped.get(0) == r) { // an earlier state was given up (and counted): so is this one
-            log.debug("response {} is lost: an earlier state of it was given up, its write refused", r.id());
-            recent.invalidate(r.id());
-            return;
-        }
-        recent.put(r.id(), r); // a read on the worker just before may have put the table's older row over it
-        for (StoredResponse gone : dropped) {
-            log.debug("response {} is lost: its write was refused, and more unwritten responses came than memory keeps", gone.id());
-            recent.invalidate(gone.id());
-        }
-        if (!dropped.isEmpty()) {
-            droppedUnlogged += dropped.size();
-            long nowNanos = System.nanoTime();
-            if (droppedLoggedAt == 0 || nowNanos - droppedLoggedAt >= TimeUnit.MILLISECONDS.toNanos(DROPPED_LOG_EVERY_MILLIS)) {
-                logDropped(dropped.get(0).id());
-                droppedLoggedAt = nowNanos == 0 ? 1 : nowNanos;
-            }
-        }
-        if (cause != null && first) {
-            log.warn("response {} could not be stored ({}); kept in memory and written again when the store answers "
-                    + "(until then it is read from memory here)", r.id(), cause.getMessage());
-        } else if (cause != null) {
-            log.debug("response {} could not be stored either ({}); kept, {} waiting", r.id(), cause.getMessage(), unwritten.size());
-        }
-        // kept untried while the store is away: the round that tries it comes soon, whatever the back-off has grown to
-        scheduleRewrite(cause == null && storeAway ? Math.min(rewriteDelay, rewriteNewMillis) : rewriteDelay);
-    }
-
-    /** Answers given up at memory's bound and not yet in an ERROR line (on the worker). */
-    private long droppedUnlogged;
-    /** When the last such line was logged ({@link System#nanoTime}), or 0: one a minute in a long outage, not one an answer. */
-    private long droppedLoggedAt;
-    static final long DROPPED_LOG_EVERY_MILLIS = 60_000;
-
-    private void logDropped(String newest) {
-        if (droppedUnlogged == 0) return;
-        log.error("stored responses: {} answers lost (the newest {}): their writes were refused, and more unwritten responses "
-                + "came than memory keeps ({} or {} chars); ids at DEBUG", droppedUnlogged, newest,
-                UnwrittenResponses.MAX_RESPONSES, UnwrittenResponses.MAX_CHARS);
-        droppedUnlogged = 0;
-    }
-
-    /**
-     * Tries the kept writes again in {@code delay} ms, unless a try is already due by then (on the worker): one due later
-     * is brought forward.
-     */
-    private void scheduleRewrite(long delay) {
-        if (draining || unwritten.isEmpty()) return;
-        long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-        if (rewriteDue && (at - rewriteAtNanos >= 0 || !vertx.cancelTimer(rewriteTimer))) return; // sooner, or firing now
-        rewriteDue = true;
-        rewriteAtNanos = at;
-        rewriteTimer = vertx.setTimer(Math.max(1, delay), t -> {
-            if (draining) return;
-            inOrder(() -> {
-                rewriteDue = false;
-                rewrite();
-                return null;
-            }).onFailure(e -> log.warn("stored responses: unwritten answers not tried again now: {}", e.getMessage()));
-        });
-    }
-
-    /**
-     * Writes the kept responses again (on the worker): those kept untried first (kept while the store was away), then
-     * the others oldest first. A write that fails for a reason that may pass (the store away: {@link ResponseRows#storeAway})
-     * goes last and ends the round, whatever was written before it: a store that fails over again after forty writes is
-     * not asked three thousand more times, each a pool timeout on the one worker. When the store took others since the
-     * last round began (in this round, or new writes between), that failure is the row's own (a row too large for a disk
-     * the smaller ones still fit on): a slip, and {@link #storeAway} stays unset, so new answers are still tried at once;
-     * given up at {@link UnwrittenResponses#MAX_SLIPS}. A write that has slipped before and fails first in a round does not
-     * set {@link #storeAway} either (the next new answer's try judges the store). A refusal that is not transient ends the
-     * round when the store took nothing since the last round (it refuses all: read-only, say); else it is refused for
-     * itself, struck, and given up at {@link UnwrittenResponses#MAX_STRIKES}. A row already there (an earlier try that
-     * failed after its commit) counts as written. The back-off doubles while the store takes nothing, from
-     * {@link #rewriteFirstMillis} to {@link #REWRITE_MAX_MILLIS}, and starts over once a write passes.
-     */
-    private void rewrite() {
-        boolean any = false;
-        boolean takenBefore = writtenSinceRound;
-        writtenSinceRound = false;
-        int before = unwritten.size();
-        for (UnwrittenResponses.Kept k : unwritten.inOrder()) {
-            StoredResponse r = k.response();
-            if (unwritten.get(r.id()) != k) continue; // changed (deleted, or a newer state) since the copy was taken
-            try {
-                apply(r, k.how());
-                unwritten.written(r.id());
-                storeAway = false;
-                any = true;
-            } catch (RuntimeException refused) {
-                RuntimeException e = refused;
-                if (k.how() != UnwrittenResponses.Write.SETTLE && dev.switchboard.store.Database.uniqueViolation(e) != null) {
-                    // written by an earlier try whose answer was lost. An INSERT may be a running row and its end kept as
-                    // one: the row there may be the running one, so it is settled (an answer's row, never running, is
-                    // left as it is, and read back)
-                    e = k.how() == UnwrittenResponses.Write.INSERT ? settleInstead(r) : null;
-                }
-                boolean takesOthers = any || takenBefore;
-                if (e == null) {
-                    unwritten.written(r.id());
-                    storeAway = false;
-                    any = true;
-                } else if (rows.storeAway(e)) {
-                    // the store takes others: this row fails for itself (or the store went away just now: one slip)
-                    storeAway = !takesOthers && k.slips() == 0;
-                    if (takesOthers && unwritten.slipped(r.id())) {
-                        log.error("response {} is lost: its write failed {} rounds while the store took others ({})", r.id(),
-                                UnwrittenResponses.MAX_SLIPS, e.getMessage());
-                        recent.invalidate(r.id());
-                    }
-                    unwritten.toTail(r.id()); // the round ends: a store away again is not asked once a kept answer
-                    break;
-                } else if (!takesOthers) {
-                    storeAway = false; // it answered, refusing
-                    unwritten.toTail(r.id()); // next round begins with another: one the store refuses for itself holds none up
-                    break;
-                } else if (unwritten.struck(r.id())) {
-                    log.error("response {} is lost: the store refused its write {} times while it took others ({})", r.id(),
-                            UnwrittenResponses.MAX_STRIKES, e.getMessage());
-                    recent.invalidate(r.id());
-                }
-            }
-        }
-        if (unwritten.isEmpty()) {
-            logDropped("-"); // the rest of the outage's losses, not logged yet
-            rewriteDelay = rewriteFirstMillis;
-            log.info("stored responses: the {} answers kept while the store refused them are written", before);
-            return;
-        }
-        rewriteDelay = any || takenBefore ? rewriteFirstMillis : Math.min(REWRITE_MAX_MILLIS, rewriteDelay * 2);
-        scheduleRewrite(rewriteDelay);
-    }
-
-    /**
-     * Settles the row an INSERT found already there (on the worker): null when done, else the failure, the write then kept
-     * as a settle ({@link UnwrittenResponses#writeAs}).
-     */
-    private RuntimeException settleInstead(StoredResponse r) {
-        try {
-            apply(r, UnwrittenResponses.Write.SETTLE);
-            return null;
-        } catch (RuntimeException e) {
-            unwritten.writeAs(r.id(), UnwrittenResponses.Write.SETTLE);
-            return e;
-        }
     }
 
     /** Answers kept in memory because the store refused their write, waiting to be written (any thread: a gauge). */
@@ -602,7 +559,7 @@ public final class StoredResponses {
         if (missing.isEmpty()) return Future.succeededFuture(found);
         return inOrder(() -> {
             for (String id : missing) {
-                String conversation = rows.conversationWithItem(id, owner, now);
+                String conversation = fromStore(() -> rows.conversationWithItem(id, owner, now));
                 if (conversation == null) continue;
                 for (com.fasterxml.jackson.databind.JsonNode item : MAPPER.readTree(conversation)) {
                     if (id.equals(item.path("id").asText(null))) found.put(id, item.toString());
@@ -639,8 +596,9 @@ public final class StoredResponses {
     /**
      * The owner's unexpired answer as the table has it now, or null — for {@code GET}, cancel and input items, so that
      * what another gateway on the same database did to it (a cancel, a delete, its end) shows here; the memory copy is
-     * brought up to date (or dropped) with it. Memory alone when the table cannot be read. After the writes queued before
-     * it (one worker, in order), so this gateway's own latest state is there.
+     * brought up to date (or dropped) with it. Memory alone when the table cannot be read; an id not held in memory then
+     * fails (503 {@link #STORE_UNAVAILABLE} when the store cannot be reached, at once once that is known: {@link #unreachable}),
+     * never a 404. After the writes queued before it (one worker, in order), so this gateway's own latest state is there.
      */
     public Future<StoredResponse> read(String id, String owner) {
         long now = clock.getAsLong();
@@ -654,9 +612,11 @@ public final class StoredResponses {
             try {
                 r = fromTable(id, owner, now);
             } catch (RuntimeException e) {
-                log.warn("response {}: the table could not be read ({}); answering from memory", id, e.getMessage());
                 StoredResponse m = recent.getIfPresent(id);
-                return new Read(m != null && m.owner().equals(owner) && m.expiresAt() > now ? m : null, true);
+                // not held here: it could not be looked up, which is not "not found" (503 while the store is unreachable)
+                if (m == null) throw e;
+                if (!isStoreUnavailable(e)) log.warn("response {}: the table could not be read ({}); answering from memory", id, e.getMessage());
+                return new Read(m.owner().equals(owner) && m.expiresAt() > now ? m : null, true);
             }
             StoredResponse m = recent.getIfPresent(id);
             boolean known = m != null && m.owner().equals(owner);
@@ -677,6 +637,10 @@ public final class StoredResponses {
      * ({@link #endLostRunsAs}) and read so.
      */
     private StoredResponse fromTable(String id, String owner, long now) {
+        return fromStore(() -> fromTableNow(id, owner, now));
+    }
+
+    private StoredResponse fromTableNow(String id, String owner, long now) {
         ResponseRows.Found read = rows.findForReader(id, owner, now, leaseMillis);
         if (read == null) return null;
         java.util.function.UnaryOperator<StoredResponse> failed = lostRun;
@@ -705,7 +669,8 @@ public final class StoredResponses {
         return inOrder(() -> {
             // a kept (unwritten) running row runs here; a kept end is the end of the running row in the table
             UnwrittenResponses.Kept kept = unwrittenOf(id, owner, now) == null ? null : unwritten.get(id);
-            if (kept != null ? kept.how() == UnwrittenResponses.Write.INSERT_RUNNING : rows.runningNow(id, owner, now, leaseMillis)) {
+            if (kept != null ? kept.how() == UnwrittenResponses.Write.INSERT_RUNNING
+                    : fromStore(() -> rows.runningNow(id, owner, now, leaseMillis))) {
                 throw new dev.switchboard.model.GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400,
                         IN_FLIGHT, "response_id", null, null, null);
             }
@@ -713,7 +678,7 @@ public final class StoredResponses {
             boolean inMemory = r != null && r.owner().equals(owner) && r.expiresAt() > now || kept != null;
             boolean deleted;
             try {
-                deleted = rows.delete(id, owner, now);
+                deleted = fromStore(() -> rows.delete(id, owner, now));
             } catch (RuntimeException e) {
                 // a kept write that was tried may have committed (its answer lost: see rewrite's unique violation), and its
                 // row would outlive a delete answered now: the store's failure is the answer, the copy kept (as for a kept
@@ -737,10 +702,10 @@ public final class StoredResponses {
      */
     public Future<StoredResponse> overwrite(StoredResponse r) {
         recent.put(r.id(), r);
-        return inOrder(() -> {
+        return inOrder(() -> fromStore(() -> {
             rows.overwrite(r);
             return r;
-        });
+        }));
     }
 
     private void purge() {
@@ -749,8 +714,11 @@ public final class StoredResponses {
         recent.asMap().values().removeIf(r -> r.expiresAt() <= now);
         inOrder(() -> {
                     unwritten.purge(now);
-                    rows.purgeDeletions(DELETIONS_KEPT_MILLIS, now);
-                    return rows.purgeExpired(now);
+                    if (unreachable) return 0; // the next hour's purge takes them
+                    return fromStore(() -> {
+                        rows.purgeDeletions(DELETIONS_KEPT_MILLIS, now);
+                        return rows.purgeExpired(now);
+                    });
                 })
                 .onSuccess(n -> { if (n > 0) log.info("purged {} expired stored responses", n); })
                 .onFailure(e -> log.warn("purging expired stored responses failed: {}", e.getMessage()));
@@ -778,23 +746,26 @@ public final class StoredResponses {
     void drain() {
         draining = true;
         for (long t : timers) vertx.cancelTimer(t); // none of them may queue work on the worker once it is closed
+        vertx.cancelTimer(probeTimer); // nor the probe on its thread (one already firing gives up: see probe)
         stopBackground();
+        // awaited by a latch the worker counts down, not the future: the future completes on the caller's context, and
+        // a drain called on an event loop (a timer's) waited out the ten seconds, that event loop blocked
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         try {
             inOrder(() -> {
-                if (unwritten.isEmpty()) return null;
-                rewrite(); // a last try
-                logDropped("-");
-                if (!unwritten.isEmpty()) {
-                    java.util.List<String> lost = unwritten.giveUpAll(); // counted in switchboard_responses_lost_total
-                    log.error("stored responses: {} answers the store refused are lost at shutdown: {}{}", lost.size(),
-                            String.join(", ", lost.subList(0, Math.min(100, lost.size()))), lost.size() > 100 ? ", ..." : "");
+                try {
+                    writes.lastTry();
+                } finally {
+                    done.countDown();
                 }
                 return null;
-            }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            });
+            if (!done.await(10, TimeUnit.SECONDS)) log.warn("stored responses: queued writes not finished at shutdown");
         } catch (Exception e) {
             log.warn("stored responses: queued writes not finished at shutdown: {}", e.getMessage());
         }
         worker.close();
+        prober.close();
         elsewhere.close();
     }
 }

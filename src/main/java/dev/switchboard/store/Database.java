@@ -534,6 +534,29 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether a failure says the store cannot be reached at all now — a read would fail the same way after the same wait:
+     * no connection from the pool in time ({@link java.sql.SQLTransientConnectionException}), the link lost or refused
+     * ({@link #isLinkLoss}: class 08 but 08P01, the server ending sessions 57P0x), the server refusing more connections
+     * (53300), or the pool's bare "Connection is closed". Narrower than {@link #isConnectionLoss}, the outage report's
+     * test: the rest of class 53 (53100 disk_full, 53200 out_of_memory, 53400 configuration_limit_exceeded) is a server
+     * that answers but cannot take this statement now — its reads still answer (review, thirty-fourth session: a full
+     * disk made every stored-response read not held in memory a 503).
+     */
+    static boolean isOutOfReach(Throwable t) {
+        if (isLinkLoss(t)) return true;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.sql.SQLTransientConnectionException) return true; // the pool found no connection in time
+            if (!(c instanceof SQLException e)) continue;
+            for (SQLException x = e; x != null; x = x.getNextException() == x ? null : x.getNextException()) {
+                String state = x.getSQLState();
+                if ("53300".equals(state)) return true; // too_many_connections: no session to be had
+                if (state == null && "Connection is closed".equals(x.getMessage())) return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean transientState(String state) {
         return state != null && (state.startsWith("40") || state.startsWith("08") || state.startsWith("57") || state.startsWith("53"));
     }

@@ -42,6 +42,17 @@ public final class ResponseRows {
      */
     public boolean storeAway(Throwable failure) { return Database.isTransient(failure) || db.cutOff(); }
 
+    /**
+     * Whether a failure says the store cannot be reached now ({@link Database#isOutOfReach}: no connection from the
+     * pool in time, a connection refused or lost, the server ending sessions or out of connections) — a read would fail
+     * the same way after the same wait — rather than refusing this write (a full disk, 53100 as much as SQLITE_FULL; out
+     * of memory, 53200; a read-only file, a trigger: reads still answer).
+     */
+    public boolean unreachable(Throwable failure) { return Database.isOutOfReach(failure); }
+
+    /** Whether the store answers a trivial query now ({@link Database#ping}; waits up to the pool's timeout). Blocks. */
+    public boolean answers() { return db.ping(); }
+
     /** Stores an answer (one that never ran in the background: no runner). */
     public void insert(StoredResponse r) {
         insert(r, null);

@@ -5,16 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.govern.Governance;
 import dev.switchboard.support.Admin;
+import dev.switchboard.support.CuttableProxy;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.Postgres;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,9 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -620,95 +613,6 @@ class GrantFencePostgresIT {
         try (var rs = c.createStatement().executeQuery("SELECT granted_nanos FROM budget_grants WHERE gone_at IS NULL")) {
             assertThat(rs.next()).as("the gateway's grant row").isTrue();
             return rs.getLong(1);
-        }
-    }
-
-    /** A TCP proxy to PostgreSQL that can be cut: its connections aborted, new ones refused, until restored. */
-    private static final class CuttableProxy implements AutoCloseable {
-        private final ServerSocket server;
-        private final String host;
-        private final int port;
-        private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-        private volatile boolean cut;
-        /** Connections stay up, and new ones are taken, but nothing passes either way. */
-        private volatile boolean blackholed;
-        /** Added before each chunk is passed on, both ways: a store far away, or busy. */
-        volatile long delayMillis;
-
-        CuttableProxy(String host, int port) throws IOException {
-            this.host = host;
-            this.port = port;
-            this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread.ofVirtual().start(this::accept);
-        }
-
-        int port() { return server.getLocalPort(); }
-
-        private void accept() {
-            while (!server.isClosed()) {
-                try {
-                    Socket client = server.accept();
-                    if (cut) {
-                        client.setSoLinger(true, 0);
-                        client.close();
-                        continue;
-                    }
-                    Socket upstream = new Socket(host, port);
-                    open.add(client);
-                    open.add(upstream);
-                    Thread.ofVirtual().start(() -> pipe(client, upstream));
-                    Thread.ofVirtual().start(() -> pipe(upstream, client));
-                } catch (IOException e) {
-                    // closed, or one connection failed
-                }
-            }
-        }
-
-        private void pipe(Socket from, Socket to) {
-            byte[] buf = new byte[16_384];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n; (n = in.read(buf)) >= 0; ) {
-                    if (blackholed) continue; // TCP up, nothing passed on: a link gone silent
-                    long delay = delayMillis;
-                    if (delay > 0) Thread.sleep(delay);
-                    out.write(buf, 0, n);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException e) {
-                // cut, or closed by either side
-            } finally {
-                abort(from);
-                abort(to);
-            }
-        }
-
-        private void abort(Socket s) {
-            open.remove(s);
-            try {
-                s.setSoLinger(true, 0); // a reset, as a dropped NAT entry or a restarted pooler gives
-                s.close();
-            } catch (IOException e) {
-                // gone already
-            }
-        }
-
-        void cut() {
-            cut = true;
-            for (Socket s : open) abort(s);
-        }
-
-        void blackhole() { blackholed = true; }
-
-        void restore() {
-            cut = false;
-            blackholed = false;
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket s : open) abort(s);
         }
     }
 }

@@ -921,4 +921,53 @@ class ResponsesApiIT {
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("previous_response_id");
     }
+
+    /**
+     * While the store cannot be reached, a stored response this gateway does not hold in memory is 503
+     * {@code response_store_unavailable} in OpenAI's shape through HTTP (status, {@code error.type} and {@code code},
+     * {@code retry-after}): review, thirty-fourth session. The store is cut by holding its pool's four connections (what
+     * Hikari shows when PostgreSQL is down); the first read waits the pool's timeout and finds it so, the next answers
+     * at once; the connections released, the row reads again.
+     */
+    @Test
+    void aStoredResponseNotInMemoryReadWhileTheStoreCannotBeReachedIs503InOpenAisShape() throws Exception {
+        dev.switchboard.store.Database db = dev.switchboard.pipeline.GatewayStore.of(gw.gateway);
+        Response made = client.responses().create(ResponseCreateParams.builder().model("gpt").input("kept").build());
+        String[] row = new String[3]; // key_id, body, conversation of its row
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> db.transaction(c -> {
+            try (var ps = c.prepareStatement("SELECT key_id, body, conversation FROM responses WHERE response_id = ?")) {
+                ps.setString(1, made.id());
+                try (var rs = ps.executeQuery()) {
+                    if (!rs.next()) return false;
+                    for (int i = 0; i < 3; i++) row[i] = rs.getString(i + 1);
+                    return true;
+                }
+            }
+        }));
+        long now = System.currentTimeMillis();
+        String other = dev.switchboard.pipeline.ResponseIds.create(now - 60_000); // written by another gateway, say
+        new dev.switchboard.store.ResponseRows(db).insert(new dev.switchboard.model.StoredResponse(other, row[0], now,
+                now + 3_600_000, row[1].replace(made.id(), other), row[2]));
+        List<java.sql.Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) held.add(db.connection());
+            HttpResponse<String> first = Http.get(gw.v1() + "/responses/" + other, TestGateway.MASTER_KEY);
+            assertThat(first.statusCode()).as("the first read, after the pool's timeout: " + first.body()).isEqualTo(503);
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = Http.get(gw.v1() + "/responses/" + other, TestGateway.MASTER_KEY);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("type")).isEqualTo("server_error");
+            assertThat(error.getString("code")).isEqualTo("response_store_unavailable");
+            assertThat(error.getString("message")).contains("Retry shortly");
+            assertThat(r.headers().firstValue("retry-after")).hasValue("1");
+            assertThat(millis).as("at once, not after the pool's 5 s").isLessThan(2_000);
+        } finally {
+            for (java.sql.Connection c : held) c.close();
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                .until(() -> Http.get(gw.v1() + "/responses/" + other, TestGateway.MASTER_KEY).statusCode() == 200);
+        assertThat(client.responses().retrieve(other).id()).isEqualTo(other);
+    }
 }

@@ -51,6 +51,41 @@ class TransientFailuresTest {
         assertThat(Database.isLinkLoss(wrapped(new SQLException("deadlock detected", "40P01")))).isFalse();
     }
 
+    /**
+     * The stored responses' "unreachable" (their reads then answer 503 at once, without asking): a store with no connection
+     * to give, not one that answers but refuses this statement. Review (thirty-fourth session): it used the outage
+     * report's test, all of class 53, so a PostgreSQL with a full disk (53100) made every read not held in memory a 503.
+     */
+    @Test
+    void storedResponsesTakeTheStoreForUnreachableOnlyWhenNoConnectionCanBeHad() {
+        Database db = Database.scratch();
+        try {
+            ResponseRows rows = new ResponseRows(db);
+            assertThat(rows.unreachable(new java.sql.SQLTransientConnectionException("pool - Connection is not available, "
+                    + "request timed out after 5000ms"))).as("pool timeout").isTrue();
+            assertThat(rows.unreachable(wrapped(new SQLException("connection refused", "08001")))).as("08001").isTrue();
+            assertThat(rows.unreachable(wrapped(new SQLException("I/O error", "08006")))).as("08006").isTrue();
+            assertThat(rows.unreachable(wrapped(new SQLException("terminating connection", "57P01")))).as("57P01").isTrue();
+            assertThat(rows.unreachable(wrapped(new SQLException("starting up", "57P03")))).as("57P03").isTrue();
+            assertThat(rows.unreachable(wrapped(new SQLException("sorry, too many clients already", "53300")))).as("53300").isTrue();
+            assertThat(rows.unreachable(wrapped(new SQLException("Connection is closed")))).as("evicted").isTrue();
+            // the server answers, refusing this statement: its reads still answer
+            assertThat(rows.unreachable(wrapped(new SQLException("could not extend file: No space left on device", "53100"))))
+                    .as("53100 disk_full").isFalse();
+            assertThat(rows.unreachable(wrapped(new SQLException("out of memory", "53200")))).as("53200").isFalse();
+            assertThat(rows.unreachable(wrapped(new SQLException("configuration limit exceeded", "53400")))).as("53400").isFalse();
+            assertThat(rows.unreachable(wrapped(new SQLException("canceling statement due to statement timeout", "57014"))))
+                    .as("57014").isFalse();
+            assertThat(rows.unreachable(wrapped(new SQLException("could not serialize access", "40001")))).as("40001").isFalse();
+            assertThat(rows.unreachable(wrapped(new SQLException("protocol violation", "08P01")))).as("08P01").isFalse();
+            assertThat(rows.unreachable(wrapped(new SQLiteException("disk full", SQLiteErrorCode.SQLITE_FULL)))).isFalse();
+            // the outage report still counts a full disk: the store is failing
+            assertThat(Database.isConnectionLoss(wrapped(new SQLException("disk full", "53100")))).isTrue();
+        } finally {
+            db.close();
+        }
+    }
+
     @Test
     void aValueTheDatabaseRefusesDoesNot() {
         assertThat(Database.isTransient(wrapped(new SQLiteException("NOT NULL constraint failed", SQLiteErrorCode.SQLITE_CONSTRAINT_NOTNULL))))
