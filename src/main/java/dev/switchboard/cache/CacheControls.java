@@ -77,7 +77,10 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                 if (t.equals("no-cache")) { noCache = true; used.add("no-cache"); }
                 else if (t.equals("no-store")) { noStore = true; used.add("no-store"); }
                 else if (t.equals("max-age") || t.equals("s-maxage") || t.startsWith("max-age=") || t.startsWith("s-maxage=")) {
-                    maxAge = headerSeconds(t);
+                    // several limits (the body's s-maxage, max-age and s-maxage in the header, a directive twice): the
+                    // strictest holds, whatever their order (review, 2026-12-07: the last one read won)
+                    long h = headerSeconds(t);
+                    maxAge = maxAge == null ? h : Math.min(maxAge, h);
                     used.add("s-maxage");
                 }
                 // any other directive (private, no-transform, max-stale, a misspelling) is ignored, as HTTP caches must
