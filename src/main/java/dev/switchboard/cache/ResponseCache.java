@@ -252,8 +252,8 @@ public final class ResponseCache {
         if (semantic == null || !plan.semantic() || noRead(plan.controls())) return Future.succeededFuture();
         // s-maxage goes into the search: a too-old entry is dropped before the guards and the verifier (no paid
         // verification, no hit counted for a match then thrown away, and a younger candidate behind it still found)
-        Long maxAge = plan.controls().maxAgeSeconds();
-        long notBefore = maxAge == null || maxAge >= Long.MAX_VALUE / 1000 ? Long.MIN_VALUE : clock.getAsLong() - maxAge * 1000;
+        Long maxAge = plan.controls().maxAgeMillis();
+        long notBefore = maxAge == null || maxAge == Long.MAX_VALUE ? Long.MIN_VALUE : clock.getAsLong() - maxAge;
         return semantic.lookup(plan.namespace(), plan.contextHash(), plan.question(), notBefore)
                 .map(m -> m.orElse(null)).otherwise(e -> null);
     }
@@ -264,7 +264,7 @@ public final class ResponseCache {
      * verified by a paid call, and the answer then discarded); the fresh answer is still stored.
      */
     private static boolean noRead(CacheControls c) {
-        return c.noCache() || (c.maxAgeSeconds() != null && c.maxAgeSeconds() <= 0);
+        return c.noCache() || (c.maxAgeMillis() != null && c.maxAgeMillis() <= 0);
     }
 
     /**
@@ -274,7 +274,7 @@ public final class ResponseCache {
     public Future<CachedAnswer> lookup(Plan plan) {
         if (noRead(plan.controls())) return store.readEpoch(plan).map((CachedAnswer) null); // it may still store
         return store.get(plan.namespace(), plan.key(), plan).map(a -> {
-            Long maxAge = plan.controls().maxAgeSeconds();
+            Long maxAge = plan.controls().maxAgeMillis();
             CachedAnswer fresh = a != null && (maxAge == null || !a.olderThan(maxAge, clock.getAsLong())) ? a : null;
             (fresh == null ? misses : hits).increment();
             return fresh;

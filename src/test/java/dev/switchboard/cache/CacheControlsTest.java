@@ -16,12 +16,24 @@ class CacheControlsTest {
      */
     @Test
     void theStrictestAgeLimitHoldsOverBodyAndHeader() throws Exception {
-        assertThat(CacheControls.parse(JSON.readTree("{\"s-maxage\": 5}"), "max-age=600").maxAgeSeconds()).isEqualTo(5);
-        assertThat(CacheControls.parse(JSON.readTree("{\"s-maxage\": 600}"), "max-age=5").maxAgeSeconds()).isEqualTo(5);
-        assertThat(CacheControls.parse(null, "max-age=5, s-maxage=600").maxAgeSeconds()).isEqualTo(5);
-        assertThat(CacheControls.parse(null, "s-maxage=5, max-age=600").maxAgeSeconds()).isEqualTo(5);
-        assertThat(CacheControls.parse(JSON.readTree("{\"s-maxage\": 5, \"s-max-age\": 60}"), null).maxAgeSeconds())
-                .as("LiteLLM: s-max-age wins inside the body").isEqualTo(60);
-        assertThat(CacheControls.parse(JSON.readTree("{\"s-maxage\": 5, \"s-max-age\": 60}"), "max-age=30").maxAgeSeconds()).isEqualTo(30);
+        assertThat(CacheControls.parse(JSON.readTree("{\"s-maxage\": 5}"), "max-age=600").maxAgeMillis()).isEqualTo(5_000);
+        assertThat(CacheControls.parse(JSON.readTree("{\"s-maxage\": 600}"), "max-age=5").maxAgeMillis()).isEqualTo(5_000);
+        assertThat(CacheControls.parse(null, "max-age=5, s-maxage=600").maxAgeMillis()).isEqualTo(5_000);
+        assertThat(CacheControls.parse(null, "s-maxage=5, max-age=600").maxAgeMillis()).isEqualTo(5_000);
+        assertThat(CacheControls.parse(JSON.readTree("{\"s-maxage\": 5, \"s-max-age\": 60}"), null).maxAgeMillis())
+                .as("LiteLLM: s-max-age wins inside the body").isEqualTo(60_000);
+        assertThat(CacheControls.parse(JSON.readTree("{\"s-maxage\": 5, \"s-max-age\": 60}"), "max-age=30").maxAgeMillis()).isEqualTo(30_000);
+    }
+
+    /** Review (2026-12-07): LiteLLM reads s-maxage as float seconds, so {@code 0.5} is half a second (it was a 400). */
+    @Test
+    void aFractionalSMaxageIsReadAsLiteLlmReadsIt() throws Exception {
+        assertThat(CacheControls.parse(JSON.readTree("{\"s-maxage\": 0.5}"), null).maxAgeMillis()).isEqualTo(500);
+        assertThat(CacheControls.parse(JSON.readTree("{\"s-max-age\": 1.25}"), null).maxAgeMillis()).isEqualTo(1_250);
+        assertThat(CacheControls.parse(JSON.readTree("{\"s-maxage\": 1e300}"), null).maxAgeMillis()).isEqualTo(Long.MAX_VALUE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CacheControls.parse(JSON.readTree("{\"s-maxage\": -0.5}"), null))
+                .hasMessageContaining("0 or more");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CacheControls.parse(JSON.readTree("{\"s-maxage\": \"5\"}"), null))
+                .hasMessageContaining("number of seconds");
     }
 }
