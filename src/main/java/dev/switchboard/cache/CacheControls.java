@@ -18,9 +18,11 @@ import java.util.Set;
  * request in when the config's {@code mode} is LiteLLM's {@code default_off} (LiteLLM reads it only then, and so does
  * Switchboard; there is no header for it in LiteLLM, so none here either).
  *
+ * @param maxAgeMillis the strictest age limit given ({@code s-maxage}, {@code max-age}), in milliseconds: LiteLLM reads
+ *                     {@code s-maxage} as float seconds, so {@code 0.5} is 500 ms; null without one
  * @param used the control names the request used, for a key's {@code allowed_cache_controls}
  */
-public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, Long maxAgeSeconds, String namespace,
+public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, Long maxAgeMillis, String namespace,
                             List<String> used, Boolean semantic, boolean useCache) {
     public static final CacheControls NONE = new CacheControls(false, false, null, null, null, List.of(), null, false);
     private static final Set<String> KNOWN = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace", "semantic", "use-cache");
@@ -44,7 +46,7 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                 // LiteLLM reads s-maxage under a second spelling too, which wins when both are given (caching.py:
                 // cache.get("s-max-age", cache.get("s-maxage"))); QA (2026-12-07): it was a 400 "Unknown cache control"
                 if (f.equals("s-max-age")) {
-                    maxAge = seconds(body.get(f), f, 0);
+                    maxAge = maxAgeMillis(body.get(f), f);
                     used.add("s-maxage");
                     continue;
                 }
@@ -56,7 +58,7 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                     case "no-cache" -> noCache = bool(v, f);
                     case "no-store" -> noStore = bool(v, f);
                     case "ttl" -> ttl = seconds(v, f, 1);
-                    case "s-maxage" -> { if (!body.has("s-max-age")) maxAge = seconds(v, f, 0); }
+                    case "s-maxage" -> { if (!body.has("s-max-age")) maxAge = maxAgeMillis(v, f); }
                     case "semantic" -> semantic = bool(v, f);
                     case "use-cache" -> useCache = bool(v, f);
                     default -> {
@@ -77,7 +79,10 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                 if (t.equals("no-cache")) { noCache = true; used.add("no-cache"); }
                 else if (t.equals("no-store")) { noStore = true; used.add("no-store"); }
                 else if (t.equals("max-age") || t.equals("s-maxage") || t.startsWith("max-age=") || t.startsWith("s-maxage=")) {
-                    maxAge = headerSeconds(t);
+                    // several limits (the body's s-maxage, max-age and s-maxage in the header, a directive twice): the
+                    // strictest holds, whatever their order (review, 2026-12-07: the last one read won)
+                    long s = headerSeconds(t), h = s >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : s * 1000;
+                    maxAge = maxAge == null ? h : Math.min(maxAge, h);
                     used.add("s-maxage");
                 }
                 // any other directive (private, no-transform, max-stale, a misspelling) is ignored, as HTTP caches must
@@ -108,6 +113,9 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
      * quoted form ({@code max-age="60"}, which recipients accept); one too large to hold is read as a very long time
      * (RFC 9111 1.2.2). No value, a sign or anything else is a 400, as {@code cache.s-maxage} of -1 is (QA: {@code
      * max-age=-3} was taken as 0 and a bare {@code max-age} ignored, both silently, while {@code max-age=abc} was a 400).
+     * Not HTTP's reading, deliberately: an HTTP cache takes an invalid freshness value as stale (RFC 9111 4.2.1) and says
+     * nothing; a gateway's caller is better told its header is wrong than silently given misses (review, 2026-12-07).
+     * {@code only-if-cached} is ignored (the request goes on to the provider on a miss; no 504).
      */
     private static long headerSeconds(String directive) {
         int eq = directive.indexOf('=');
@@ -122,6 +130,21 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
         } catch (NumberFormatException tooLarge) {
             return Long.MAX_VALUE;
         }
+    }
+
+    /**
+     * The body's {@code s-maxage} (or {@code s-max-age}) in milliseconds: a number of seconds of 0 or more, a fraction
+     * too, as LiteLLM (float seconds; review, 2026-12-07: {@code 0.5} was a 400); one too large to hold is a very long time.
+     */
+    private static Long maxAgeMillis(JsonNode v, String f) {
+        if (!v.isNumber() || v.doubleValue() < 0 || Double.isNaN(v.doubleValue())) {
+            throw GatewayException.badRequest("'cache." + f + "' must be a number of seconds of 0 or more (a fraction too: 0.5).", "cache." + f);
+        }
+        if (v.isIntegralNumber()) {
+            return !v.canConvertToLong() || v.longValue() >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : v.longValue() * 1000;
+        }
+        double ms = v.doubleValue() * 1000;
+        return ms >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.floor(ms);
     }
 
     private static boolean bool(JsonNode v, String f) {

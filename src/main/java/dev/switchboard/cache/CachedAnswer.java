@@ -60,9 +60,8 @@ public record CachedAnswer(String entryId, String namespace, long createdAtMilli
      * {@code 0} takes no stored answer at all (QA: {@code Cache-Control: max-age=0}, what a client sends for a fresh
      * answer, was served an entry stored less than a second before).
      */
-    public boolean olderThan(long maxAgeSeconds, long nowMillis) {
-        if (maxAgeSeconds <= 0) return true;
-        if (maxAgeSeconds >= Long.MAX_VALUE / 1000) return false;
-        return nowMillis - createdAtMillis > maxAgeSeconds * 1000;
+    public boolean olderThan(long maxAgeMillis, long nowMillis) {
+        if (maxAgeMillis <= 0) return true;
+        return nowMillis - createdAtMillis > maxAgeMillis;
     }
 }

@@ -249,13 +249,22 @@ public final class ResponseCache {
      * {@code serve() == false}: the caller logs it and serves the fresh answer.
      */
     public Future<SemanticMatch> lookupSemantic(Plan plan) {
-        if (semantic == null || !plan.semantic() || plan.controls().noCache()) return Future.succeededFuture();
-        return semantic.lookup(plan.namespace(), plan.contextHash(), plan.question()).map(m -> {
-            if (m.isEmpty()) return null;
-            Long maxAge = plan.controls().maxAgeSeconds();
-            if (maxAge != null && m.get().answer().olderThan(maxAge, clock.getAsLong())) return null;
-            return m.get();
-        }).otherwise(e -> null);
+        if (semantic == null || !plan.semantic() || noRead(plan.controls())) return Future.succeededFuture();
+        // s-maxage goes into the search: a too-old entry is dropped before the guards and the verifier (no paid
+        // verification, no hit counted for a match then thrown away, and a younger candidate behind it still found)
+        Long maxAge = plan.controls().maxAgeMillis();
+        long notBefore = maxAge == null || maxAge == Long.MAX_VALUE ? Long.MIN_VALUE : clock.getAsLong() - maxAge;
+        return semantic.lookup(plan.namespace(), plan.contextHash(), plan.question(), notBefore)
+                .map(m -> m.orElse(null)).otherwise(e -> null);
+    }
+
+    /**
+     * {@code no-cache}, or a maximum age of 0 ({@code max-age=0}, {@code s-maxage: 0}), which no stored answer can
+     * meet: the cache is not read at all (review, 2026-12-07: it was read, the question embedded and a grey-zone match
+     * verified by a paid call, and the answer then discarded); the fresh answer is still stored.
+     */
+    private static boolean noRead(CacheControls c) {
+        return c.noCache() || (c.maxAgeMillis() != null && c.maxAgeMillis() <= 0);
     }
 
     /**
@@ -263,9 +272,9 @@ public final class ResponseCache {
      * store's flush epoch is read into the plan, before the request goes on to a provider.
      */
     public Future<CachedAnswer> lookup(Plan plan) {
-        if (plan.controls().noCache()) return store.readEpoch(plan).map((CachedAnswer) null); // it may still store
+        if (noRead(plan.controls())) return store.readEpoch(plan).map((CachedAnswer) null); // it may still store
         return store.get(plan.namespace(), plan.key(), plan).map(a -> {
-            Long maxAge = plan.controls().maxAgeSeconds();
+            Long maxAge = plan.controls().maxAgeMillis();
             CachedAnswer fresh = a != null && (maxAge == null || !a.olderThan(maxAge, clock.getAsLong())) ? a : null;
             (fresh == null ? misses : hits).increment();
             return fresh;

@@ -143,7 +143,9 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
             }
         }
         // The HTTP Cache-Control header is a per-request cache control too (the response cache reads it as a hint)
-        String cacheControl = req.getHeader(RequestHeaderNames.CACHE_CONTROL);
+        // (all its lines: HTTP combines several Cache-Control lines into one list; review, 2026-12-07: only the first was read)
+        java.util.List<String> cacheControls = req.headers().getAll(RequestHeaderNames.CACHE_CONTROL);
+        String cacheControl = cacheControls.isEmpty() ? null : cacheControls.size() == 1 ? cacheControls.get(0) : String.join(", ", cacheControls);
         if (cacheControl != null) {
             if (out == null) out = new java.util.HashMap<>();
             out.put("cache-control", cacheControl);

@@ -37,6 +37,7 @@ public final class CacheAdmin {
                 sem.put("embedder", st.embedder()).put("entries", st.entries()).put("threshold", st.threshold())
                         .put("grey_threshold", st.greyThreshold()).put("mode", cache.semantic().settings().shadow() ? "shadow" : "serve")
                         .put("hits", st.hits()).put("misses", st.misses()).put("skipped_busy", st.skippedBusy())
+                        .put("skipped_store", st.skippedStore())
                         .put("guarded", st.guarded()).put("verifications", st.verifications()).put("refuted", st.refuted())
                         .put("index", cache.semantic().indexName());
                 String shared = cache.semantic().sharedWith();

@@ -295,7 +295,7 @@ class ExactCacheTest {
         assertThat(c.noCache()).isTrue();
         assertThat(c.noStore()).isTrue();
         assertThat(c.ttlSeconds()).isEqualTo(30);
-        assertThat(c.maxAgeSeconds()).isEqualTo(10);
+        assertThat(c.maxAgeMillis()).isEqualTo(10_000);
         c.checkAllowed(null, false);
         assertThatThrownBy(() -> c.checkAllowed(List.of("ttl"), false)).hasMessageContaining("Not allowed to set");
         CacheControls ns = CacheControls.parse(JSON.readTree("{\"namespace\":\"team\"}"), null);

@@ -51,4 +51,19 @@ class ResponseCacheMayStoreTest {
         cache.store(plan(false, true), "openai/gpt-4o-mini", null, 5L, "primary", null, ok);
         assertThat(cache.stores()).isEqualTo(1);
     }
+
+    /**
+     * Review (2026-12-07): a maximum age of 0 ({@code max-age=0}, {@code s-maxage: 0}) is no-cache: the store is not
+     * read (nor counted as a miss; the semantic cache is not searched either), and the fresh answer is still stored.
+     */
+    @Test
+    void aMaximumAgeOfZeroReadsNothingAndStillStores() throws Exception {
+        ResponseCache cache = new ResponseCache(CacheSettings.OFF, store, Set.of("m"), () -> 1_000);
+        CacheControls zero = new CacheControls(false, false, null, 0L, null, List.of("s-maxage"), null, false);
+        ResponseCache.Plan p = new ResponseCache.Plan("ns", EntryKey.parse(ID), zero);
+        assertThat(cache.lookup(p).toCompletionStage().toCompletableFuture().get()).isNull();
+        assertThat(cache.misses()).as("not read: no miss counted, as no-cache").isZero();
+        assertThat(cache.lookupSemantic(p).toCompletionStage().toCompletableFuture().get()).isNull();
+        assertThat(cache.mayStore(p, "primary", answer(FinishReason.STOP))).as("still stored").isTrue();
+    }
 }

@@ -53,9 +53,17 @@ public final class SemanticCache implements AutoCloseable {
     private final OnlineThresholds online;
     private final ThreadPoolExecutor pool;
     private final Semaphore permits;
-    /** Index inserts queued on the pool (no embedding: the vector is known), bounded: see {@link #offPool}. */
-    private static final int MAX_PENDING_INSERTS = 64;
-    private final Semaphore pendingInserts = new Semaphore(MAX_PENDING_INSERTS);
+    /**
+     * Index inserts queued or running on the pool (no embedding: the vector is known), at most two a thread: see
+     * {@link #offPool}. Review (2026-12-07): 64 of them could stand before a lookup.
+     */
+    private final Semaphore pendingInserts;
+    /**
+     * How late a lookup may start after it was admitted (it waited behind index inserts) before it is a busy miss
+     * instead: a busy pool is a miss at once, not a wait; an insert takes well under a millisecond once Lucene is warm.
+     */
+    static final long START_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private final java.util.function.LongSupplier nanos;
     private final Cache<String, SemanticEntry> entries;
     private final Cache<String, float[]> embeddings;
     private final Cache<String, Boolean> verdicts;
@@ -71,15 +79,18 @@ public final class SemanticCache implements AutoCloseable {
      */
     private final AtomicLong flushes = new AtomicLong();
     private final ReentrantReadWriteLock flushLock = new ReentrantReadWriteLock();
-    private final LongAdder hits = new LongAdder(), misses = new LongAdder(), skipped = new LongAdder();
+    private final LongAdder hits = new LongAdder(), misses = new LongAdder(), skipped = new LongAdder(), skippedStores = new LongAdder();
     private final LongAdder guarded = new LongAdder(), verifications = new LongAdder(), refutations = new LongAdder();
 
     /** Counters for {@code /cache/ping} and the bench. */
-    public record Stats(long entries, long hits, long misses, long skippedBusy, long guarded, long verifications,
+    public record Stats(long entries, long hits, long misses, long skippedBusy, long skippedStore, long guarded, long verifications,
                         long refuted, double threshold, double greyThreshold, String embedder) {}
 
-    private SemanticCache(SemanticSettings s, Embedder embedder, Verifier verifier, QuestionGuards guards, VectorIndex.Factory indexes) {
+    private SemanticCache(SemanticSettings s, Embedder embedder, Verifier verifier, QuestionGuards guards, VectorIndex.Factory indexes,
+                          java.util.function.LongSupplier nanos) {
         this.settings = s;
+        this.nanos = nanos;
+        this.pendingInserts = new Semaphore(2 * s.poolThreads());
         this.indexFactory = indexes;
         this.embedder = embedder;
         this.verifier = verifier;
@@ -112,17 +123,25 @@ public final class SemanticCache implements AutoCloseable {
 
     /** A semantic cache over {@code embedder}; {@code verifier} may be null (no grey zone, no online mode). */
     public static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier) {
-        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), LuceneVectorIndex.FACTORY);
+        LuceneVectorIndex.warmUp();
+        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), LuceneVectorIndex.FACTORY, System::nanoTime);
     }
 
     /** The same over another vector index (pgvector: {@link PgVectorStore}); the cache closes the factory. */
     public static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier, PgVectorStore indexes) {
-        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), indexes);
+        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), indexes, System::nanoTime);
     }
 
     /** The same with chosen guards ({@code cache eval} measures what each adds). */
     public static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier, QuestionGuards guards) {
-        return new SemanticCache(s, embedder, verifier, guards, LuceneVectorIndex.FACTORY);
+        LuceneVectorIndex.warmUp();
+        return new SemanticCache(s, embedder, verifier, guards, LuceneVectorIndex.FACTORY, System::nanoTime);
+    }
+
+    /** The same over a given index and clock (tests: an index whose inserts wait, a clock that moves when told). */
+    static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier, VectorIndex.Factory indexes,
+                                java.util.function.LongSupplier nanos) {
+        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), indexes, nanos);
     }
 
     public SemanticSettings settings() { return settings; }
@@ -134,8 +153,18 @@ public final class SemanticCache implements AutoCloseable {
      * guards refused, verification said no, or the pool was busy). Completes on the caller's Vert.x context.
      */
     public Future<Optional<SemanticMatch>> lookup(String namespace, String contextHash, String question) {
+        return lookup(namespace, contextHash, question, Long.MIN_VALUE);
+    }
+
+    /**
+     * The same, among entries stored at or after {@code notBeforeMillis} only (a request's {@code s-maxage}): an older
+     * one is dropped before the guards and the verifier, so it costs no verification, counts no hit, and does not hide
+     * a younger candidate behind it (review, 2026-12-07: the best match was found, verified, counted as a hit, and then
+     * thrown away as too old).
+     */
+    public Future<Optional<SemanticMatch>> lookup(String namespace, String contextHash, String question, long notBeforeMillis) {
         Context ctx = Vertx.currentContext();
-        Future<List<Candidate>> found = offPool(ctx, false, () -> candidates(namespace, contextHash, question));
+        Future<List<Candidate>> found = offPool(ctx, Work.LOOKUP, () -> candidates(namespace, contextHash, question, notBeforeMillis));
         return found.compose(cs -> decide(cs, question, 0)).map(m -> {
             (m.isPresent() ? hits : misses).increment();
             return m;
@@ -190,7 +219,7 @@ public final class SemanticCache implements AutoCloseable {
         // a lookup holding the permit. QA: right after a start, a paraphrase sent after the answer was a miss, and its own
         // answer was not stored either, while the first insert (Lucene's first index) held the pool's one permit.
         float[] known = embeddings.getIfPresent(question);
-        return offPool(Vertx.currentContext(), known != null, () -> {
+        return offPool(Vertx.currentContext(), known != null ? Work.INSERT : Work.STORE, () -> {
             float[] v = known != null ? known : embed(question);
             flushLock.readLock().lock();
             try {
@@ -296,7 +325,7 @@ public final class SemanticCache implements AutoCloseable {
 
     public Stats stats() {
         entries.cleanUp();
-        return new Stats(entries.estimatedSize(), hits.sum(), misses.sum(), skipped.sum(), guarded.sum(), verifications.sum(),
+        return new Stats(entries.estimatedSize(), hits.sum(), misses.sum(), skipped.sum(), skippedStores.sum(), guarded.sum(), verifications.sum(),
                 refutations.sum(), online != null ? online.currentThreshold() : threshold, grey, embedder.name());
     }
 
@@ -332,7 +361,7 @@ public final class SemanticCache implements AutoCloseable {
      */
     private record Candidate(SemanticEntry entry, double similarity, boolean doubtful) {}
 
-    private List<Candidate> candidates(String namespace, String contextHash, String question) {
+    private List<Candidate> candidates(String namespace, String contextHash, String question, long notBeforeMillis) {
         VectorIndex idx = indexes.get(namespace);
         float[] v = embed(question);
         if (idx == null) return List.of();
@@ -345,6 +374,7 @@ public final class SemanticCache implements AutoCloseable {
             if (h.similarity() < grey) break;
             SemanticEntry e = entries.getIfPresent(h.id());
             if (e == null || !e.context.equals(contextHash) || !e.namespace.equals(namespace)) continue;
+            if (e.answer.createdAtMillis() < notBeforeMillis) continue; // too old for the request's s-maxage
             QuestionGuards.Verdict verdict = guards.check(e.question, question);
             // a word replaced by another ("python" / "javascript"): it embeds the differing words, so only for a candidate
             // that would be served (at or above the threshold) or verified (a verifier decides from the grey zone up)
@@ -425,23 +455,37 @@ public final class SemanticCache implements AutoCloseable {
         if (idx != null) idx.delete(e.id, e.version); // this store's vector only: a newer one may be in under the id
     }
 
+    /** What {@link #offPool} runs: a lookup, a store that embeds, an index insert (the vector known). */
+    private enum Work { LOOKUP, STORE, INSERT }
+
     /**
      * Runs blocking work on the pool and completes on the caller's context. A busy pool is a miss ("skipped"), not a
-     * wait: the request goes on to the provider at once. Admission is a semaphore of one permit a thread, released
-     * before the result is handed back, so the executor's queue holds the threads' worth of embeddings at most, plus
-     * index inserts: {@code insert} work (storing a question whose vector is known, no embedding) takes no permit and is
-     * queued, at most {@value #MAX_PENDING_INSERTS} of them (more are skipped), so a lookup waits behind inserts of
-     * microseconds at most, never behind an embedding.
+     * wait: the request goes on to the provider at once. Lookups and embedding stores are admitted by a semaphore of one
+     * permit a thread, released before the result is handed back, so no embedding ever waits for another. Index inserts
+     * (storing a question whose vector is known: no embedding) take no such permit, so the lookup of a paraphrase sent
+     * right after an answer is not refused while that answer is inserted; they are bounded instead, two a thread queued
+     * or running (more are skipped: {@code skipped_store}), and a lookup that waited behind them past
+     * {@link #START_BUDGET_NANOS} is a busy miss without embedding anything (review, 2026-12-07: a lookup could wait
+     * behind 64 inserts, each of a new namespace opening an index). Skipped lookups count in {@code skipped_busy},
+     * skipped stores in {@code skipped_store}.
      */
-    private <T> Future<T> offPool(Context ctx, boolean insert, Supplier<T> work) {
-        java.util.concurrent.Semaphore admission = insert ? pendingInserts : permits;
+    private <T> Future<T> offPool(Context ctx, Work kind, Supplier<T> work) {
+        Semaphore admission = kind == Work.INSERT ? pendingInserts : permits;
+        LongAdder skips = kind == Work.LOOKUP ? skipped : skippedStores;
         if (!admission.tryAcquire()) {
-            skipped.increment();
+            skips.increment();
             return Future.failedFuture(new Busy());
         }
+        long admitted = nanos.getAsLong();
         Promise<T> p = Promise.promise();
         try {
             pool.execute(() -> {
+                if (kind == Work.LOOKUP && nanos.getAsLong() - admitted > START_BUDGET_NANOS) {
+                    admission.release();
+                    skips.increment();
+                    complete(ctx, () -> p.fail(new Busy()));
+                    return;
+                }
                 T r;
                 try {
                     r = work.get();

@@ -149,28 +149,32 @@ public final class AdminRoutes {
         // as if the route did not exist, and the id in capitals was one too: now the id is read case-blind and
         // anything else is a 400 saying what an id is
         router.deleteWithRegex("/cache/entries/(?<id>[^/]+)").handler(rc -> admin(rc, false,
-                (c, b) -> deleted(edge.gateway().cacheAdmin().deleteEntry(entryId(rc.pathParam("id"))))));
+                (c, b) -> deleted(edge.gateway().cacheAdmin().deleteEntry(entryId(rc.pathParam("id"), "id")))));
         post(router, "/cache/flushall", (c, b) -> deleted(edge.gateway().cacheAdmin().clear()));
         post(router, "/cache/delete", (c, b) -> {
             if (!(b.get("keys") instanceof com.fasterxml.jackson.databind.node.ArrayNode keys) || keys.isEmpty()) {
                 throw GatewayException.badRequest("Send 'keys': the entry ids to delete (x-switchboard-cache-entry).", "keys");
             }
-            Future<Integer> all = Future.succeededFuture(0);
+            // read as the DELETE route reads its id (review, 2026-12-07: an id in capitals deleted nothing and a non-id
+            // answered "deleted": 0), every key checked before any is deleted
+            List<String> ids = new java.util.ArrayList<>();
             for (JsonNode k : keys) {
                 if (!k.isTextual()) throw GatewayException.badRequest("'keys' must list entry ids (strings).", "keys");
-                all = all.compose(n -> edge.gateway().cacheAdmin().deleteEntry(k.textValue()).map(m -> n + m));
+                ids.add(entryId(k.textValue(), "keys"));
             }
+            Future<Integer> all = Future.succeededFuture(0);
+            for (String id : ids) all = all.compose(n -> edge.gateway().cacheAdmin().deleteEntry(id).map(m -> n + m));
             return deleted(all);
         });
     }
 
     /** A {@code DELETE /cache/entries/{id}} id: 64 hexadecimal characters (x-switchboard-cache-entry), any case. */
-    private static String entryId(String id) {
+    private static String entryId(String id, String param) {
         String lower = id.toLowerCase(java.util.Locale.ROOT);
         if (!lower.matches("[0-9a-f]{64}")) {
             String shown = id.length() > 80 ? id.substring(0, 80) + "…" : id;
             throw GatewayException.badRequest("'" + shown + "' is not a cache entry id: an id is the 64 hexadecimal characters of a "
-                    + "hit's x-switchboard-cache-entry header.", "id");
+                    + "hit's x-switchboard-cache-entry header.", param);
         }
         return lower;
     }
