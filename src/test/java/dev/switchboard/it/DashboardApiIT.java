@@ -133,6 +133,48 @@ class DashboardApiIT {
         assertThat(echarts.body()).contains("echarts").hasSizeGreaterThan(500_000);
     }
 
+    /** A GET sent as written, byte for byte (java.net.URI refuses a bad %-escape before it is sent): status and body. */
+    private static String[] rawGet(String pathAndQuery, String key) {
+        URI base = URI.create(gw.baseUrl());
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: Bearer "
+                    + key + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String[] {all.substring(9, 12), all.substring(all.indexOf("\r\n\r\n") + 4)};
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aQueryTheDashboardApiDoesNotTakeIsA400NeitherIgnoredNorA500() {
+        // A misspelt filter answered every row as if unfiltered (QA 2026-12-07): now a 400 naming it, as /spend/logs does
+        for (String path : List.of("/ui/api/requests?modle=gpt", "/ui/api/overview?dayz=7", "/ui/api/teams?colour=blue",
+                "/ui/api/keys?pagesize=5", "/ui/api/session?x=1", "/ui/api/requests/req_x?y=1")) {
+            HttpResponse<String> r = Http.get(gw.baseUrl() + path, TestGateway.MASTER_KEY);
+            assertThat(r.statusCode()).as(path).isEqualTo(400);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("type")).as(path).isEqualTo("invalid_request_error");
+            assertThat(error.getString("message")).as(path).startsWith("Unknown query parameter '");
+        }
+        // every parameter the page itself sends still answers
+        assertThat(Http.get(gw.baseUrl() + "/ui/api/requests?page=1&page_size=25&app=alpha&model=gpt&key_alias=alpha&key_id=key_x&tag=t",
+                TestGateway.MASTER_KEY).statusCode()).isEqualTo(200);
+        assertThat(Http.get(gw.baseUrl() + "/ui/api/keys?page=1&page_size=10", TestGateway.MASTER_KEY).statusCode()).isEqualTo(200);
+        assertThat(Http.get(gw.baseUrl() + "/ui/api/teams?days=7", TestGateway.MASTER_KEY).statusCode()).isEqualTo(200);
+        // A bad %-escape was the decoder's exception, a 500 "internal error", on these and on /logs: a 400 saying what to
+        // escape, as /spend/logs answers it
+        for (String path : List.of("/ui/api/requests?model=%zz", "/ui/api/overview?days=%zz", "/logs?model=%zz", "/spend/logs?model=%zz")) {
+            String[] r = rawGet(path, TestGateway.MASTER_KEY);
+            assertThat(r[0]).as(path).isEqualTo("400");
+            assertThat(new JsonObject(r[1]).getJsonObject("error").getString("message")).as(path)
+                    .startsWith("The query string cannot be read").contains("Escape '%' as %25");
+        }
+        // a virtual key is still refused before its query is looked at
+        assertThat(Http.get(gw.baseUrl() + "/ui/api/requests?modle=gpt", traffic.alphaKey.getString("key")).statusCode()).isEqualTo(403);
+    }
+
     @Test
     void logoutEndsTheSession() {
         String cookie = sessionCookie();

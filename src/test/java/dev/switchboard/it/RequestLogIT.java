@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,26 @@ class RequestLogIT {
         JsonArray listed = new JsonObject(Http.get(gw.baseUrl() + "/logs", owner).body()).getJsonArray("data");
         assertThat(listed).isNotEmpty();
         listed.forEach(o -> assertThat(((JsonObject) o).getString("key_alias")).isEqualTo("owner-app"));
+    }
+
+    @Test
+    void aTimeWhoseOffsetTheUrlTurnedIntoASpaceIsExplained() {
+        // curl 'http://…/spend/logs?start_date=2026-12-07T10:00:00+01:00': a '+' in a query is a space, so the gateway
+        // read '2026-12-07T10:00:00 01:00' and said only that it was not a time (QA 2026-12-07); now it says why and the fix
+        for (String route : List.of("/spend/logs", "/logs", "/global/spend/report")) {
+            HttpResponse<String> r = Http.get(gw.baseUrl() + route + "?start_date=2026-12-07T10:00:00+01:00", TestGateway.MASTER_KEY);
+            assertThat(r.statusCode()).as(route).isEqualTo(400);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("param")).isEqualTo("start_date");
+            assertThat(error.getString("message")).as(route).contains("'+'").contains("%2B");
+            // written as the hint says, it is read
+            assertThat(Http.get(gw.baseUrl() + route + "?start_date=2026-12-07T10:00:00%2B01:00", TestGateway.MASTER_KEY)
+                    .statusCode()).as(route).isEqualTo(200);
+        }
+        // a time that is simply wrong keeps the plain message, without the hint
+        HttpResponse<String> wrong = Http.get(gw.baseUrl() + "/spend/logs?start_date=yesterday", TestGateway.MASTER_KEY);
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.body()).contains("found 'yesterday'").doesNotContain("%2B");
     }
 
     @Test

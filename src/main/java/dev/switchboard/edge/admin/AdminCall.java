@@ -122,23 +122,10 @@ record AdminCall(Vertx vertx, EdgeContext edge, DialectCall call) {
         return o;
     }
 
-    /** A query string with a bad %-escape is the client's mistake: a 400 naming it, not the decoder's exception (a 500). */
-    static void readableQuery(HttpServerRequest q) {
-        try {
-            q.params();
-        } catch (IllegalArgumentException e) {
-            throw GatewayException.badRequest("The query string cannot be read: " + dev.switchboard.model.LogSafe.text(
-                    String.valueOf(e.getMessage())) + ". Escape '%' as %25.", null);
-        }
-    }
+    /** {@link QueryParams#readable}. */
+    static void readableQuery(HttpServerRequest q) { QueryParams.readable(q); }
 
-    static void onlyParams(HttpServerRequest q, Set<String> known) {
-        for (String name : q.params().names()) {
-            if (!known.contains(name)) {
-                throw GatewayException.badRequest("Unknown query parameter '" + name + "'. Known: " + new java.util.TreeSet<>(known) + ".", name);
-            }
-        }
-    }
+    static void onlyParams(HttpServerRequest q, Set<String> known) { QueryParams.only(q, known); }
 
     static int intParam(HttpServerRequest q, String name, int dflt) {
         String v = q.getParam(name);

@@ -87,12 +87,8 @@ public final class ObserveRoutes {
             try {
                 Caller caller = edge.authenticate(rc.request());
                 HttpServerRequest q = rc.request();
-                for (String name : q.params().names()) {
-                    if (!LOG_PARAMS.contains(name)) {
-                        throw GatewayException.badRequest("Unknown query parameter '" + name + "'. Known: "
-                                + new java.util.TreeSet<>(LOG_PARAMS) + ".", name);
-                    }
-                }
+                QueryParams.readable(q); // a bad %-escape: a 400, as on /spend/logs (it was the decoder's exception, a 500)
+                QueryParams.only(q, LOG_PARAMS);
                 int page = AdminCall.intParam(q, "page", 1);
                 int size = AdminCall.intParam(q, "page_size", 50);
                 if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");

@@ -40,6 +40,10 @@ record TimeRange(Long fromMillis, Long toMillis) {
         return now - (d.after(0));
     }
 
+    /** An ISO time whose offset's '+' the URL's decoding made a space ({@code 2026-11-30T12:00:00 01:00}). */
+    private static final java.util.regex.Pattern PLUS_MADE_SPACE =
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)? \\d{2}(:?\\d{2})?");
+
     /** A date is its day's start (or, for an end, the next day's start: the day is included). */
     private static long instant(String v, String field, boolean end) {
         try {
@@ -54,7 +58,9 @@ record TimeRange(Long fromMillis, Long toMillis) {
             return Instant.parse(v).toEpochMilli();
         } catch (DateTimeParseException e) {
             throw GatewayException.badRequest("'" + field + "' must be a date (2026-11-30), an ISO-8601 time "
-                    + "(2026-11-30T12:00:00Z) or LiteLLM's UTC time (2026-11-30 12:00:00), found '" + v + "'.", field);
+                    + "(2026-11-30T12:00:00Z) or LiteLLM's UTC time (2026-11-30 12:00:00), found '" + v + "'."
+                    + (PLUS_MADE_SPACE.matcher(v).matches() ? " A '+' in a URL's query reads as a space: write the offset's "
+                    + "'+' as %2B (2026-11-30T12:00:00%2B01:00), or give the time in UTC with Z." : ""), field);
         }
     }
 

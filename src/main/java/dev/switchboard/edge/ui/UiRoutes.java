@@ -9,6 +9,7 @@ import dev.switchboard.account.SpendReports;
 import dev.switchboard.edge.DialectCall;
 import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.edge.admin.KeyLabel;
+import dev.switchboard.edge.admin.QueryParams;
 import dev.switchboard.edge.admin.SpendJson;
 import dev.switchboard.model.Caller;
 import dev.switchboard.model.ErrorKind;
@@ -24,6 +25,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -102,8 +104,8 @@ public final class UiRoutes {
     }
 
     private void api(Router router) {
-        get(router, "/ui/api/session", rc -> Future.succeededFuture(null));
-        get(router, "/ui/api/overview", rc -> {
+        get(router, "/ui/api/session", Set.of(), rc -> Future.succeededFuture(null));
+        get(router, "/ui/api/overview", Set.of("days"), rc -> {
             int days = intParam(rc.request(), "days", 30, 1, 366);
             return vertx.executeBlocking(() -> {
                 long t0 = System.nanoTime();
@@ -112,7 +114,7 @@ public final class UiRoutes {
                 return out;
             }, false);
         });
-        get(router, "/ui/api/teams", rc -> {
+        get(router, "/ui/api/teams", Set.of("days"), rc -> {
             int days = intParam(rc.request(), "days", 30, 1, 366);
             var gw = edge.gateway();
             long t0 = System.nanoTime();
@@ -127,7 +129,7 @@ public final class UiRoutes {
                 return out;
             }, false));
         });
-        get(router, "/ui/api/requests", rc -> {
+        get(router, "/ui/api/requests", Set.of("page", "page_size", "app", "key_alias", "key_id", "model", "tag"), rc -> {
             HttpServerRequest q = rc.request();
             int page = intParam(q, "page", 1, 1, 1_000_000);
             int size = intParam(q, "page_size", 25, 1, 200);
@@ -150,7 +152,7 @@ public final class UiRoutes {
                 return out;
             }, false);
         });
-        get(router, "/ui/api/requests/:id", rc -> {
+        get(router, "/ui/api/requests/:id", Set.of(), rc -> {
             String id = rc.pathParam("id");
             return vertx.executeBlocking(() -> {
                 var rows = edge.gateway().spend().request(id);
@@ -172,7 +174,7 @@ public final class UiRoutes {
         });
         // each key's spend is read from the ledger (every gateway's calls): on a worker. A page of keys (newest first) with
         // total_count and total_pages, so the Keys tab can say how many there are and page past the first 1,000
-        get(router, "/ui/api/keys", rc -> {
+        get(router, "/ui/api/keys", Set.of("page", "page_size"), rc -> {
             int page = intParam(rc.request(), "page", 1, 1, 1_000_000);
             int size = intParam(rc.request(), "page_size", KEYS_PAGE, 1, KEYS_PAGE);
             var keys = edge.gateway().keys();
@@ -291,13 +293,26 @@ public final class UiRoutes {
                 + "'Authorization: Bearer <key>').", null, "login_required", null, null);
     }
 
-    private void get(Router router, String path, Function<RoutingContext, Future<ObjectNode>> op) {
+    /**
+     * A read of the dashboard's API. Its query is checked as the admin API checks its own (QueryParams): a parameter the
+     * route does not take is a 400 naming it, not ignored (a misspelt filter, {@code modle=gpt}, answered every row as
+     * if unfiltered), and a query with a bad %-escape is a 400, not the decoder's exception as a 500.
+     */
+    private void get(Router router, String path, Set<String> params, Function<RoutingContext, Future<ObjectNode>> op) {
         router.get(path).handler(rc -> {
             HttpServerResponse resp = rc.response();
             call.identify(resp);
             noStore(resp);
             try {
                 requireAuthorized(rc);
+                QueryParams.readable(rc.request());
+                // the router adds a route's path parameters (/ui/api/requests/:id) to the request's own
+                if (rc.pathParams().isEmpty()) QueryParams.only(rc.request(), params);
+                else {
+                    Set<String> known = new java.util.HashSet<>(params);
+                    known.addAll(rc.pathParams().keySet());
+                    QueryParams.only(rc.request(), known);
+                }
                 op.apply(rc).onComplete(ar -> {
                     if (ar.succeeded()) json(resp, ar.result() == null ? DashboardFigures.JSON.createObjectNode().put("ok", true) : ar.result());
                     else call.fail(resp, ar.cause());
