@@ -1,0 +1,95 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A key's {@code models} on /key/generate and /key/update name models this gateway has (QA 2026-12-07: a typo such as
+ * {@code "gtp-4o"} made a key with an allowlist that matched nothing, answered 200, and every call of the app was a 403
+ * later). What the allowlist takes besides the configured names stays taken: {@code *} patterns, names a wildcard
+ * deployment serves, access groups, LiteLLM's {@code all-proxy-models} / {@code all-team-models}, {@code auto}, and the
+ * key's own aliases.
+ */
+class KeyModelsCheckIT {
+    static TestGateway gw;
+    static Admin admin;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
+                  - model_name: "openai/*"
+                    litellm_params: { model: "openai/*", api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: cheap
+                    litellm_params: { model: mock/cheap-model }
+                    model_info: { access_groups: [tier-1] }
+                router_settings:
+                  auto_router: { alias: auto, cheap: cheap, smart: gpt }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                litellm_settings:
+                  default_key_generate_params: { models: ["retired-model"] }
+                """);
+        admin = new Admin(gw);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    private static JsonObject models(String... names) {
+        JsonArray a = new JsonArray();
+        for (String n : names) a.add(n);
+        return new JsonObject().put("models", a);
+    }
+
+    @Test
+    void aModelTheGatewayDoesNotHaveIsA400NamingItAndTheKnownOnes() {
+        HttpResponse<String> r = admin.post("/key/generate", models("gpt", "gtp-4o"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(error.getString("param")).isEqualTo("models[1]");
+        assertThat(error.getString("message")).contains("'gtp-4o'").contains("cheap").contains("gpt");
+        assertThat(admin.getOk("/key/list").getInteger("total_count")).as("no key was made").isZero();
+    }
+
+    @Test
+    void everyFormTheAllowlistTakesIsStillTaken() {
+        JsonObject key = admin.generate(models("gpt", "cheap", "gpt*", "openai/gpt-4.1", "tier-1", "auto",
+                "all-proxy-models", "all-team-models", "*"));
+        assertThat(key.getJsonArray("models").size()).isEqualTo(9);
+        // the key's own alias may be listed to allow it (LiteLLM's code checks the name asked for)
+        JsonObject aliased = admin.generate(models("my-gpt").put("aliases", new JsonObject().put("my-gpt", "gpt")));
+        assertThat(aliased.getJsonArray("models")).containsExactly("my-gpt");
+        admin.post("/key/delete", new JsonObject().put("keys", new JsonArray().add(key.getString("key")).add(aliased.getString("key"))));
+    }
+
+    @Test
+    void anUpdateIsCheckedToo() {
+        JsonObject key = admin.generate(models("gpt"));
+        HttpResponse<String> r = admin.post("/key/update", models("chaep").put("key", key.getString("key")));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("models[0]");
+        assertThat(admin.info(key.getString("key")).getJsonArray("models")).containsExactly("gpt");
+        // an update that leaves models out does not check the stored list, which another gateway's config may have made
+        assertThat(admin.update(new JsonObject().put("key", key.getString("key")).put("max_budget", 1)).getJsonArray("models"))
+                .containsExactly("gpt");
+        admin.post("/key/delete", new JsonObject().put("keys", new JsonArray().add(key.getString("key"))));
+    }
+
+    @Test
+    void theConfigsDefaultModelsAreTheConfigsAffair() {
+        // default_key_generate_params fills models when the request sends none; a default naming a model this config
+        // lacks is not the request's mistake, so it is not refused here
+        JsonObject key = admin.generate(new JsonObject());
+        assertThat(key.getJsonArray("models")).containsExactly("retired-model");
+        admin.post("/key/delete", new JsonObject().put("keys", new JsonArray().add(key.getString("key"))));
+    }
+}
