@@ -1,0 +1,48 @@
+package dev.switchboard.govern;
+
+import dev.switchboard.model.GatewayException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The entries of a key's {@code models} that a /key/generate or /key/update sends must name something this gateway has
+ * (QA 2026-12-07: {@code "gtp-4o"} made a key whose allowlist matched nothing, and the app met a 403 on every call
+ * instead of the admin a 400 at once). Taken: a name the gateway serves (a model_name, {@code auto}, a name a wildcard
+ * deployment serves), an access group, a {@code *} pattern, LiteLLM's {@code all-proxy-models} and
+ * {@code all-team-models}, and the key's own aliases (listed to allow them). LiteLLM takes any string; a list that names
+ * nothing it has is the one thing refused here, and only where the request sends it: keys already stored, and the
+ * config's {@code default_key_generate_params}, are not checked.
+ */
+final class KeyModelCheck {
+    /** Every name is known: what a gateway without a model list (unit tests, tools) checks with. */
+    static final KeyModelCheck NONE = new KeyModelCheck(m -> true, List::of);
+
+    private static final java.util.Set<String> KEYWORDS = java.util.Set.of("all-proxy-models", "all-team-models");
+
+    private final Predicate<String> known;
+    private final Supplier<? extends Collection<String>> names;
+
+    /**
+     * @param known whether the gateway serves a name or has an access group of that name
+     * @param names the model names to list in the refusal
+     */
+    KeyModelCheck(Predicate<String> known, Supplier<? extends Collection<String>> names) {
+        this.known = known;
+        this.names = names;
+    }
+
+    /** 400 {@code param: models[i]} for the first entry that names nothing here. */
+    void check(List<String> models, Map<String, String> keyAliases) {
+        for (int i = 0; i < models.size(); i++) {
+            String m = models.get(i);
+            if (m.indexOf('*') >= 0 || KEYWORDS.contains(m) || keyAliases.containsKey(m) || known.test(m)) continue;
+            throw GatewayException.badRequest("'models[" + i + "]': '" + m + "' is not a model of this gateway. Known models: "
+                    + String.join(", ", new TreeSet<>(names.get())) + " (also taken: access groups, * patterns, "
+                    + "all-proxy-models, all-team-models and the key's own aliases).", "models[" + i + "]");
+        }
+    }
+}
