@@ -51,13 +51,14 @@ class KeyModelsCheckIT {
 
     @Test
     void aModelTheGatewayDoesNotHaveIsA400NamingItAndTheKnownOnes() {
+        int keys = admin.getOk("/key/list").getInteger("total_count");
         HttpResponse<String> r = admin.post("/key/generate", models("gpt", "gtp-4o"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         JsonObject error = new JsonObject(r.body()).getJsonObject("error");
         assertThat(error.getString("type")).isEqualTo("invalid_request_error");
         assertThat(error.getString("param")).isEqualTo("models[1]");
         assertThat(error.getString("message")).contains("'gtp-4o'").contains("cheap").contains("gpt");
-        assertThat(admin.getOk("/key/list").getInteger("total_count")).as("no key was made").isZero();
+        assertThat(admin.getOk("/key/list").getInteger("total_count")).as("no key was made").isEqualTo(keys);
     }
 
     @Test
@@ -91,5 +92,23 @@ class KeyModelsCheckIT {
         JsonObject key = admin.generate(new JsonObject());
         assertThat(key.getJsonArray("models")).containsExactly("retired-model");
         admin.post("/key/delete", new JsonObject().put("keys", new JsonArray().add(key.getString("key"))));
+    }
+
+    @Test
+    void aTeamsAndAUsersModelsAreCheckedTheSameWay() {
+        HttpResponse<String> team = admin.post("/team/new", models("gpt", "gtp-4o").put("team_id", "typo-team"));
+        assertThat(team.statusCode()).as(team.body()).isEqualTo(400);
+        assertThat(new JsonObject(team.body()).getJsonObject("error").getString("param")).isEqualTo("models[1]");
+        admin.postOk("/team/new", models("gpt", "tier-1", "all-proxy-models").put("team_id", "good-team"));
+        HttpResponse<String> teamUpdate = admin.post("/team/update", models("chaep").put("team_id", "good-team"));
+        assertThat(teamUpdate.statusCode()).as(teamUpdate.body()).isEqualTo(400);
+
+        HttpResponse<String> user = admin.post("/user/new", models("gtp-4o").put("user_id", "typo-user"));
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(400);
+        assertThat(new JsonObject(user.body()).getJsonObject("error").getString("param")).isEqualTo("models[0]");
+        admin.postOk("/user/new", models("openai/gpt-4.1", "auto").put("user_id", "good-user"));
+        HttpResponse<String> userUpdate = admin.post("/user/update", models("gpt", "nope").put("user_id", "good-user"));
+        assertThat(userUpdate.statusCode()).as(userUpdate.body()).isEqualTo(400);
+        assertThat(admin.getOk("/user/info?user_id=good-user").encode()).contains("openai/gpt-4.1").doesNotContain("nope");
     }
 }
