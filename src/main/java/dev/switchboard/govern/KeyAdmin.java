@@ -92,6 +92,9 @@ public final class KeyAdmin {
         this.modelCheck = new KeyModelCheck(known, names);
     }
 
+    /** The check of a {@code models} list a request sends (teams and users use the key's). */
+    KeyModelCheck modelCheck() { return modelCheck; }
+
     /** What writes the ledger's queued rows: a key's spend is then read with every call that ended here. */
     public void flushLedgerWith(Runnable flush) { spends.flushLedgerWith(flush); }
 

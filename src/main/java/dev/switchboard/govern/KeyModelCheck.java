@@ -35,6 +35,18 @@ final class KeyModelCheck {
         this.names = names;
     }
 
+    /**
+     * A team's or a user's {@code models} as the request sent them (their rows have no aliases; their lists are deduplicated
+     * after, so the index is the request's): checked when the request sends a non-empty list, as a key's.
+     */
+    void checkSent(com.fasterxml.jackson.databind.JsonNode body) {
+        com.fasterxml.jackson.databind.JsonNode v = body.get("models");
+        if (v == null || !v.isArray()) return;
+        List<String> sent = new java.util.ArrayList<>(v.size());
+        for (com.fasterxml.jackson.databind.JsonNode m : v) sent.add(m.asText());
+        check(sent, Map.of());
+    }
+
     /** 400 {@code param: models[i]} for the first entry that names nothing here. */
     void check(List<String> models, Map<String, String> keyAliases) {
         for (int i = 0; i < models.size(); i++) {
