@@ -79,6 +79,9 @@ class KeyModelsCheckIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("models[0]");
         assertThat(admin.info(key.getString("key")).getJsonArray("models")).containsExactly("gpt");
+        HttpResponse<String> rotated = admin.post("/key/regenerate", models("gpt", "chaep").put("key", key.getString("key")));
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(400);
+        assertThat(new JsonObject(rotated.body()).getJsonObject("error").getString("param")).isEqualTo("models[1]");
         // an update that leaves models out does not check the stored list, which another gateway's config may have made
         assertThat(admin.update(new JsonObject().put("key", key.getString("key")).put("max_budget", 1)).getJsonArray("models"))
                 .containsExactly("gpt");
