@@ -225,6 +225,7 @@ public final class KeyAdmin {
                 String inGrace = holders.keyInGrace(hash, now); // another key's old secret, still working as that key
                 if (inGrace != null && !inGrace.equals(stored.keyId())) throw secretTaken("new_key");
                 VirtualKey changed = KeyFields.apply(stored, fields, now);
+                if (sendsModels(fields)) modelCheck.check(changed.models(), changed.aliases()); // as /key/update's
                 requireFreeAlias(changed, holders);
                 return changed.withSecret(hash, KeySecrets.mask(secret), now);
             }, graceUntil, now);

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 /**
  * The entries of a key's {@code models} that a /key/generate or /key/update sends must name something this gateway has
  * (QA 2026-12-07: {@code "gtp-4o"} made a key whose allowlist matched nothing, and the app met a 403 on every call
- * instead of the admin a 400 at once). Taken: a name the gateway serves (a model_name, {@code auto}, a name a wildcard
+ * instead of the admin a 400 at once); /key/regenerate's fields too, and a team's and a user's models. Taken: a name the gateway serves (a model_name, {@code auto}, a name a wildcard
  * deployment serves), an access group, a {@code *} pattern, LiteLLM's {@code all-proxy-models} and
  * {@code all-team-models}, and the key's own aliases (listed to allow them). LiteLLM takes any string; a list that names
  * nothing it has is the one thing refused here, and only where the request sends it: keys already stored, and the
@@ -54,7 +54,7 @@ final class KeyModelCheck {
             if (m.indexOf('*') >= 0 || KEYWORDS.contains(m) || keyAliases.containsKey(m) || known.test(m)) continue;
             throw GatewayException.badRequest("'models[" + i + "]': '" + m + "' is not a model of this gateway. Known models: "
                     + String.join(", ", new TreeSet<>(names.get())) + " (also taken: access groups, * patterns, "
-                    + "all-proxy-models, all-team-models and the key's own aliases).", "models[" + i + "]");
+                    + "all-proxy-models, all-team-models and a key's own aliases).", "models[" + i + "]");
         }
     }
 }
