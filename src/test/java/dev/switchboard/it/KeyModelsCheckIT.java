@@ -114,4 +114,18 @@ class KeyModelsCheckIT {
         assertThat(userUpdate.statusCode()).as(userUpdate.body()).isEqualTo(400);
         assertThat(admin.getOk("/user/info?user_id=good-user").encode()).contains("openai/gpt-4.1").doesNotContain("nope");
     }
+
+    @Test
+    void aKeyAliasThatLeadsToNoModelIsA400Too() {
+        HttpResponse<String> r = admin.post("/key/generate", new JsonObject().put("aliases", new JsonObject().put("my-gpt", "gtp")));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("param")).isEqualTo("aliases.my-gpt");
+        assertThat(error.getString("message")).contains("'gtp'").contains("gpt");
+        JsonObject key = admin.generate(new JsonObject().put("aliases", new JsonObject().put("my-gpt", "openai/gpt-4.1")));
+        HttpResponse<String> update = admin.post("/key/update", new JsonObject().put("key", key.getString("key"))
+                .put("aliases", new JsonObject().put("fast", "chaep")));
+        assertThat(update.statusCode()).as(update.body()).isEqualTo(400);
+        admin.post("/key/delete", new JsonObject().put("keys", new JsonArray().add(key.getString("key"))));
+    }
 }
