@@ -126,6 +126,7 @@ public final class KeyAdmin {
             }
             VirtualKey key = KeyFields.apply(blank, fields, now);
             if (modelsSent) modelCheck.check(key.models(), key.aliases());
+            modelCheck.checkAliases(fields, key.aliases());
             requireFreeAlias(key.alias(), null);
             store.insert(key);
             registry.put(key, 0, now);
@@ -150,6 +151,7 @@ public final class KeyAdmin {
                 generateRules.checkUpdate(body, now);
                 VirtualKey key = KeyFields.apply(stored, body, now);
                 if (sendsModels(body)) modelCheck.check(key.models(), key.aliases()); // a stored list is not checked again
+                modelCheck.checkAliases(body, key.aliases());
                 requireFreeAlias(key, holders);
                 return key;
             }, now);
@@ -226,6 +228,7 @@ public final class KeyAdmin {
                 if (inGrace != null && !inGrace.equals(stored.keyId())) throw secretTaken("new_key");
                 VirtualKey changed = KeyFields.apply(stored, fields, now);
                 if (sendsModels(fields)) modelCheck.check(changed.models(), changed.aliases()); // as /key/update's
+                modelCheck.checkAliases(fields, changed.aliases());
                 requireFreeAlias(changed, holders);
                 return changed.withSecret(hash, KeySecrets.mask(secret), now);
             }, graceUntil, now);

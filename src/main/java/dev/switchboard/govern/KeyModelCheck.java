@@ -47,6 +47,20 @@ final class KeyModelCheck {
         check(sent, Map.of());
     }
 
+    /**
+     * A key's {@code aliases} the request sends: each leads to a model the gateway serves (one step, no pattern), else
+     * 400 {@code param: aliases.<name>}: an alias to a typo answered every call for it with a 404.
+     */
+    void checkAliases(com.fasterxml.jackson.databind.JsonNode body, Map<String, String> keyAliases) {
+        com.fasterxml.jackson.databind.JsonNode v = body.get("aliases");
+        if (v == null || !v.isObject()) return;
+        for (var e : keyAliases.entrySet()) {
+            if (known.test(e.getValue())) continue;
+            throw GatewayException.badRequest("'aliases." + e.getKey() + "': '" + e.getValue() + "' is not a model of this "
+                    + "gateway. Known models: " + String.join(", ", new TreeSet<>(names.get())) + ".", "aliases." + e.getKey());
+        }
+    }
+
     /** 400 {@code param: models[i]} for the first entry that names nothing here. */
     void check(List<String> models, Map<String, String> keyAliases) {
         for (int i = 0; i < models.size(); i++) {
