@@ -86,10 +86,12 @@ public final class KeyAdmin {
 
     /**
      * What a key's {@code models} may name, from the router (govern does not see it): {@code known} says whether the
-     * gateway serves a name or has an access group of that name, {@code names} are the model names a refusal lists.
+     * gateway serves a name or has an access group of that name, {@code served} whether it serves it (an alias's target
+     * must be served), {@code names} are the model names a refusal lists. Not called: nothing is checked.
      */
-    public void knownModels(java.util.function.Predicate<String> known, Supplier<? extends java.util.Collection<String>> names) {
-        this.modelCheck = new KeyModelCheck(known, names);
+    public void knownModels(java.util.function.Predicate<String> known, java.util.function.Predicate<String> served,
+                            Supplier<? extends java.util.Collection<String>> names) {
+        this.modelCheck = new KeyModelCheck(known, served, names);
     }
 
     /** The check of a {@code models} list a request sends (teams and users use the key's). */
@@ -125,8 +127,8 @@ public final class KeyAdmin {
                 fields.remove("key");
             }
             VirtualKey key = KeyFields.apply(blank, fields, now);
-            if (modelsSent) modelCheck.check(key.models(), key.aliases());
-            modelCheck.checkAliases(fields, key.aliases());
+            if (modelsSent) modelCheck.check(key.models(), key.aliases(), List.of(), java.util.Map.of());
+            modelCheck.checkAliases(fields, key.aliases(), java.util.Map.of());
             requireFreeAlias(key.alias(), null);
             store.insert(key);
             registry.put(key, 0, now);
@@ -150,8 +152,9 @@ public final class KeyAdmin {
             KeyState s = changed(updated(body), (stored, holders) -> {
                 generateRules.checkUpdate(body, now);
                 VirtualKey key = KeyFields.apply(stored, body, now);
-                if (sendsModels(body)) modelCheck.check(key.models(), key.aliases()); // a stored list is not checked again
-                modelCheck.checkAliases(body, key.aliases());
+                // what the request adds is checked; the stored row's entries and alias pairs are not checked again
+                modelCheck.check(key.models(), key.aliases(), stored.models(), stored.aliases());
+                modelCheck.checkAliases(body, key.aliases(), stored.aliases());
                 requireFreeAlias(key, holders);
                 return key;
             }, now);
@@ -227,8 +230,8 @@ public final class KeyAdmin {
                 String inGrace = holders.keyInGrace(hash, now); // another key's old secret, still working as that key
                 if (inGrace != null && !inGrace.equals(stored.keyId())) throw secretTaken("new_key");
                 VirtualKey changed = KeyFields.apply(stored, fields, now);
-                if (sendsModels(fields)) modelCheck.check(changed.models(), changed.aliases()); // as /key/update's
-                modelCheck.checkAliases(fields, changed.aliases());
+                modelCheck.check(changed.models(), changed.aliases(), stored.models(), stored.aliases()); // as /key/update's
+                modelCheck.checkAliases(fields, changed.aliases(), stored.aliases());
                 requireFreeAlias(changed, holders);
                 return changed.withSecret(hash, KeySecrets.mask(secret), now);
             }, graceUntil, now);

@@ -64,7 +64,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             String id = body.hasNonNull("team_id") ? teamId(body.get("team_id"), "team_id") : java.util.UUID.randomUUID().toString();
             long now = clock.getAsLong();
             Team t = apply(Team.blank(id, now), body, null, now);
-            modelCheck.get().checkSent(body);
+            modelCheck.get().checkSent(body, java.util.List.of());
             List<MemberAsked> asked = membersOfNew(body);
             if (!asked.isEmpty()) { // LiteLLM's members_with_roles (or its old members / admins lists): users made as needed
                 if (store.get(id) != null) throw GatewayException.badRequest("Team id = " + id + " already exists. Please use a different team id.", "team_id");
@@ -99,7 +99,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
                 Team known = found.get(id);
                 if (known == null) throw teamNotFound(id, "team_id");
                 Team changed = apply(known, body, BudgetPeriod.of(known).start(now), now);
-                modelCheck.get().checkSent(body);
+                modelCheck.get().checkSent(body, known.models()); // the stored entries not checked again
                 return List.of(changed);
             }).get(id);
             teams.put(t, now);

@@ -90,7 +90,7 @@ public final class UserAdmin extends RowAdmin<User> {
             String id = body.hasNonNull("user_id") ? userId(body.get("user_id"), "user_id") : java.util.UUID.randomUUID().toString();
             long now = clock.getAsLong();
             User u = apply(User.blank(id, now), withDefaults(body), null, now);
-            modelCheck.get().checkSent(body); // the request's list, not the config's defaults
+            modelCheck.get().checkSent(body, List.of()); // the request's list, not the config's defaults
             if (store.get(id) != null) throw conflict("User with id " + id + " already exists");
             requireFreeEmail(u.email(), id);
             return u;
@@ -164,7 +164,7 @@ public final class UserAdmin extends RowAdmin<User> {
                     User known = found.get(named);
                     if (known == null) throw userNotFound(named, "user_id");
                     User changed = apply(known, body, BudgetPeriod.of(known).start(now), now);
-                    modelCheck.get().checkSent(body);
+                    modelCheck.get().checkSent(body, known.models()); // the stored entries not checked again
                     return List.of(changed);
                 }).get(id);
             } catch (RuntimeException e) {
