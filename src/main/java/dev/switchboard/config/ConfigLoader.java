@@ -306,7 +306,8 @@ public final class ConfigLoader {
                                 "general_settings.reject_clientside_metadata_tags"))),
                 globalMaxParallel(w, g.get("global_max_parallel_requests")), healthChecks(w, g), AlertingKeys.read(w, g),
                 new SettingSources(master.source(), db == null ? null : dbUrl.source()), EnvironmentFallbacks.keyRotationGracePeriod(w),
-                backgroundThreadNice(w, g.get("background_thread_nice")));
+                backgroundThreadNice(w, g.get("background_thread_nice")),
+                !Boolean.FALSE.equals(w.bool(g.get("check_key_models"), "general_settings.check_key_models")));
         masterKeyTypos.forEach((k, v) -> masterKeyTypo(w, settings, "general_settings." + k, k, v, "master_key"));
         return settings;
     }

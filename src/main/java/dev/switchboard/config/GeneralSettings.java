@@ -36,6 +36,9 @@ package dev.switchboard.config;
  *                          at their start: to the process's nice plus this, at most 19 ({@code background_thread_nice},
  *                          0-19; 0 off; null for
  *                          {@link #DEFAULT_BACKGROUND_THREAD_NICE})
+ * @param checkKeyModels    whether /key, /team and /user admin calls refuse a {@code models} entry or alias target this
+ *                          gateway does not have ({@code check_key_models}, default true; false for a rolling deploy
+ *                          where instances behind one balancer have different model lists)
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
@@ -44,7 +47,7 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
                               java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
                               RequestChecks requestChecks, Integer globalMaxParallelRequests,
                               HealthCheckSettings healthChecks, AlertingSettings alerting, SettingSources sources,
-                              String keyRotationGracePeriod, Integer backgroundThreadNice) {
+                              String keyRotationGracePeriod, Integer backgroundThreadNice, boolean checkKeyModels) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
     /** {@code background_thread_nice} when not set: chosen from the A/B in docs/architecture.md ("Store writers at a lower OS priority"). */
@@ -67,6 +70,20 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         if (alerting == null) alerting = AlertingSettings.NONE;
         if (sources == null) sources = SettingSources.NONE;
         if (backgroundThreadNice == null) backgroundThreadNice = DEFAULT_BACKGROUND_THREAD_NICE;
+    }
+
+    /** With the key models check on (the default). */
+    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
+                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
+                           long maxBufferedBytes, java.util.Map<String, Object> otel,
+                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
+                           java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
+                           RequestChecks requestChecks, Integer globalMaxParallelRequests,
+                           HealthCheckSettings healthChecks, AlertingSettings alerting, SettingSources sources,
+                           String keyRotationGracePeriod, Integer backgroundThreadNice) {
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
+                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks,
+                alerting, sources, keyRotationGracePeriod, backgroundThreadNice, true);
     }
 
     /** Without a nice value for the store writers (the default). */
@@ -161,13 +178,13 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     public GeneralSettings withRequestLog(java.util.Map<String, Object> log) {
         return new GeneralSettings(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins,
                 maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, alerting, sources,
-                keyRotationGracePeriod, backgroundThreadNice);
+                keyRotationGracePeriod, backgroundThreadNice, checkKeyModels);
     }
 
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
                 maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests,
-                healthChecks, alerting, sources, keyRotationGracePeriod, backgroundThreadNice);
+                healthChecks, alerting, sources, keyRotationGracePeriod, backgroundThreadNice, checkKeyModels);
     }
 }

@@ -193,7 +193,7 @@ public final class LiteLlmKeys {
                 + "general_settings.request_log");
         a(GENERAL, "database_path allowed_hosts cors_allowed_origins max_buffered_mb otel request_log "
                 + "upstream_max_connections_per_host upstream_http2 upstream_http2_connections_per_host "
-                + "upstream_http2_streams_per_connection upstream_ca_file event_loop_transport background_thread_nice", "Switchboard's (see their sections)");
+                + "upstream_http2_streams_per_connection upstream_ca_file event_loop_transport background_thread_nice check_key_models", "Switchboard's (see their sections)");
         w(GENERAL, "store_model_in_db supported_db_objects", "models come only from the config file");
         w(GENERAL, "user_header_name user_header_mappings", "not supported: the end user comes from x-litellm-customer-id, "
                 + "x-litellm-end-user-id, the body's user or metadata, or a JWT claim");

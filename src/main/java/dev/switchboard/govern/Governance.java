@@ -143,6 +143,8 @@ public final class Governance {
         g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
         g.teams = new TeamAdmin(vertx, teamStore, teams, registry, g.admin.spends(), clockMillis);
         g.users = new UserAdmin(vertx, userStore, users, registry, g.admin, clockMillis, settings.userDefaults());
+        g.teams.modelCheck(g.admin::modelCheck); // a team's and a user's models are checked as a key's
+        g.users.modelCheck(g.admin::modelCheck);
         g.admin.expandUsersWith(g.users::row); // /key/list?expand=user
         g.teams.users(g.users); // team members' users are made through it
         g.users.teams(g.teams); // and a user's memberships are shown and let go through this

@@ -45,6 +45,8 @@ public final class KeyAdmin {
 
     /** LiteLLM's default_key_generate_params and upperbound_key_generate_params. */
     private volatile KeyGenerateRules generateRules = KeyGenerateRules.NONE;
+    /** Whether a {@code models} entry a request sends names something this gateway has. */
+    private volatile KeyModelCheck modelCheck = KeyModelCheck.NONE;
 
     /** The master key's test, for a chosen secret; null when no master key is configured. */
     private final java.util.function.Predicate<String> isMasterKey;
@@ -82,6 +84,19 @@ public final class KeyAdmin {
     /** LiteLLM's defaults and bounds of a new key's fields (from litellm_settings). */
     void generateRules(KeyGenerateRules rules) { this.generateRules = rules; }
 
+    /**
+     * What a key's {@code models} may name, from the router (govern does not see it): {@code known} says whether the
+     * gateway serves a name or has an access group of that name, {@code served} whether it serves it (an alias's target
+     * must be served), {@code names} are the model names a refusal lists. Not called: nothing is checked.
+     */
+    public void knownModels(java.util.function.Predicate<String> known, java.util.function.Predicate<String> served,
+                            Supplier<? extends java.util.Collection<String>> names) {
+        this.modelCheck = new KeyModelCheck(known, served, names);
+    }
+
+    /** The check of a {@code models} list a request sends (teams and users use the key's). */
+    KeyModelCheck modelCheck() { return modelCheck; }
+
     /** What writes the ledger's queued rows: a key's spend is then read with every call that ended here. */
     public void flushLedgerWith(Runnable flush) { spends.flushLedgerWith(flush); }
 
@@ -93,6 +108,7 @@ public final class KeyAdmin {
         return change(() -> {
             ObjectNode body = UnbuiltKeyFields.dropped(request, true); // LiteLLM's fields at their defaults: its clients send them
             KeyFields.onlyKnown(body, UPDATE_FIELDS); // the settable fields and key (generate: a secret of the caller's own)
+            boolean modelsSent = sendsModels(body); // checked: the request's own list, not the config's defaults
             long now = clock.getAsLong();
             body = generateRules.forGenerate(body, now);
             String chosen = chosenSecret(body.get("key"), "key");
@@ -111,6 +127,8 @@ public final class KeyAdmin {
                 fields.remove("key");
             }
             VirtualKey key = KeyFields.apply(blank, fields, now);
+            if (modelsSent) modelCheck.check(key.models(), key.aliases(), List.of(), java.util.Map.of());
+            modelCheck.checkAliases(fields, key.aliases(), java.util.Map.of());
             requireFreeAlias(key.alias(), null);
             store.insert(key);
             registry.put(key, 0, now);
@@ -134,12 +152,21 @@ public final class KeyAdmin {
             KeyState s = changed(updated(body), (stored, holders) -> {
                 generateRules.checkUpdate(body, now);
                 VirtualKey key = KeyFields.apply(stored, body, now);
+                // what the request adds is checked; the stored row's entries and alias pairs are not checked again
+                modelCheck.check(key.models(), key.aliases(), stored.models(), stored.aliases());
+                modelCheck.checkAliases(body, key.aliases(), stored.aliases());
                 requireFreeAlias(key, holders);
                 return key;
             }, now);
             log.info("key {} updated: {}", s.key().keyId(), fieldsOf(body));
             return spends.json(s, now);
         });
+    }
+
+    /** The request sends a list of models of its own ({@code null} keeps the key's, {@code []} is every model). */
+    private static boolean sendsModels(ObjectNode body) {
+        JsonNode m = body.get("models");
+        return m != null && m.isArray() && !m.isEmpty();
     }
 
     /**
@@ -203,6 +230,8 @@ public final class KeyAdmin {
                 String inGrace = holders.keyInGrace(hash, now); // another key's old secret, still working as that key
                 if (inGrace != null && !inGrace.equals(stored.keyId())) throw secretTaken("new_key");
                 VirtualKey changed = KeyFields.apply(stored, fields, now);
+                modelCheck.check(changed.models(), changed.aliases(), stored.models(), stored.aliases()); // as /key/update's
+                modelCheck.checkAliases(fields, changed.aliases(), stored.aliases());
                 requireFreeAlias(changed, holders);
                 return changed.withSecret(hash, KeySecrets.mask(secret), now);
             }, graceUntil, now);

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * LiteLLM's team API, for the master key: {@code /team/new}, {@code update}, {@code info}, {@code list}, {@code delete},
@@ -51,6 +52,11 @@ public final class TeamAdmin extends RowAdmin<Team> {
         this.keySpends = keySpends;
     }
 
+    /** What a {@code models} entry may name: the keys' check (set by Governance once the router is known). */
+    private Supplier<KeyModelCheck> modelCheck = () -> KeyModelCheck.NONE;
+
+    void modelCheck(Supplier<KeyModelCheck> check) { this.modelCheck = check; }
+
     /** {@code POST /team/new}: LiteLLM's 400 when the team exists already; an id is made when none is given. */
     public Future<ObjectNode> create(ObjectNode body) {
         return change(() -> {
@@ -58,6 +64,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             String id = body.hasNonNull("team_id") ? teamId(body.get("team_id"), "team_id") : java.util.UUID.randomUUID().toString();
             long now = clock.getAsLong();
             Team t = apply(Team.blank(id, now), body, null, now);
+            modelCheck.get().checkSent(body, java.util.List.of());
             List<MemberAsked> asked = membersOfNew(body);
             if (!asked.isEmpty()) { // LiteLLM's members_with_roles (or its old members / admins lists): users made as needed
                 if (store.get(id) != null) throw GatewayException.badRequest("Team id = " + id + " already exists. Please use a different team id.", "team_id");
@@ -91,7 +98,9 @@ public final class TeamAdmin extends RowAdmin<Team> {
             Team t = store.change(List.of(id), found -> {
                 Team known = found.get(id);
                 if (known == null) throw teamNotFound(id, "team_id");
-                return List.of(apply(known, body, BudgetPeriod.of(known).start(now), now));
+                Team changed = apply(known, body, BudgetPeriod.of(known).start(now), now);
+                modelCheck.get().checkSent(body, known.models()); // the stored entries not checked again
+                return List.of(changed);
             }).get(id);
             teams.put(t, now);
             log.info("team {} updated: {}", id, fieldsOf(body));

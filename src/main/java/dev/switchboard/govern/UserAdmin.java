@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * LiteLLM's internal-user API, for the master key: {@code /user/new} (which makes the user's first key too, as LiteLLM's
@@ -59,6 +60,11 @@ public final class UserAdmin extends RowAdmin<User> {
         this.keyAdmin = keyAdmin;
     }
 
+    /** What a {@code models} entry may name: the keys' check (set by Governance once the router is known). */
+    private Supplier<KeyModelCheck> modelCheck = () -> KeyModelCheck.NONE;
+
+    void modelCheck(Supplier<KeyModelCheck> check) { this.modelCheck = check; }
+
     /**
      * {@code POST /user/new}: the user, and unless {@code auto_create_key} is false their first key (with the request's
      * key fields and the user's metadata; the user's budget, models and limits hold it, so it has none of its own and a
@@ -84,6 +90,7 @@ public final class UserAdmin extends RowAdmin<User> {
             String id = body.hasNonNull("user_id") ? userId(body.get("user_id"), "user_id") : java.util.UUID.randomUUID().toString();
             long now = clock.getAsLong();
             User u = apply(User.blank(id, now), withDefaults(body), null, now);
+            modelCheck.get().checkSent(body, List.of()); // the request's list, not the config's defaults
             if (store.get(id) != null) throw conflict("User with id " + id + " already exists");
             requireFreeEmail(u.email(), id);
             return u;
@@ -156,7 +163,9 @@ public final class UserAdmin extends RowAdmin<User> {
                 u = store.change(List.of(id), found -> {
                     User known = found.get(named);
                     if (known == null) throw userNotFound(named, "user_id");
-                    return List.of(apply(known, body, BudgetPeriod.of(known).start(now), now));
+                    User changed = apply(known, body, BudgetPeriod.of(known).start(now), now);
+                    modelCheck.get().checkSent(body, known.models()); // the stored entries not checked again
+                    return List.of(changed);
                 }).get(id);
             } catch (RuntimeException e) {
                 throw emailTakenOr(e, body.path("user_email").asText(null));

@@ -158,6 +158,12 @@ final class GatewayAssembly {
             grants.credit(spent);
         });
         governance.admin().defaultGracePeriod(config.general().keyRotationGracePeriod()); // LiteLLM's env default
+        // a key's models name what this gateway has: a name the router serves (a wildcard deployment's too) or an access
+        // group; an alias leads to a served name only. check_key_models: false leaves every name taken (rolling deploys)
+        java.util.Map<String, List<String>> accessGroups = AccessGroups.of(config);
+        if (config.general().checkKeyModels()) {
+            governance.admin().knownModels(name -> router.serves(name) || accessGroups.containsKey(name), router::serves, router::listed);
+        }
         governance.admin().flushLedgerWith(ledger::flush); // a key's spend is the ledger's, this gateway's calls included
         governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
         governance.teams().flushLedgerWith(ledger::flush);

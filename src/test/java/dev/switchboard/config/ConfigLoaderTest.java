@@ -199,6 +199,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theKeyModelsCheckIsOnUnlessCheckKeyModelsIsFalse() {
+        String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
+        assertThat(loader.parse(models).general().checkKeyModels()).isTrue();
+        assertThat(loader.parse(models + "general_settings: { check_key_models: true }\n").general().checkKeyModels()).isTrue();
+        var off = loader.parse(models + "general_settings: { check_key_models: false }\n");
+        assertThat(off.general().checkKeyModels()).isFalse();
+        assertThat(off.warnings()).isEmpty(); // a known key, not a typo
+        assertThat(off.general().withDatabasePath("x.db").checkKeyModels()).isFalse();
+        assertThatThrownBy(() -> loader.parse(models + "general_settings: { check_key_models: sometimes }\n"))
+                .hasMessageContaining("general_settings.check_key_models");
+        assertThat(new GeneralSettings(null, null, null, 1).checkKeyModels()).isTrue();
+    }
+
+    @Test
     void requestSizeLimitMayBeAFractionOfAMibButNotZero() {
         String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
         assertThat(loader.parse(models + "general_settings: { max_request_size_mb: 0.001 }\n").general().maxRequestBytes())
