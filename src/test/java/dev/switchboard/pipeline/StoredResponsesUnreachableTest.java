@@ -229,13 +229,7 @@ class StoredResponsesUnreachableTest {
     void aUseTheStoreFailsForAReasonThatMayPassIs503WithoutTakingTheStoreForUnreachable() throws Exception {
         StoredResponse inTable = response();
         rows.insert(inTable);
-        long pages = db.transaction(c -> {
-            try (var rs = c.createStatement().executeQuery("PRAGMA page_count")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-        dev.switchboard.store.SqliteFullDiskTest.capEveryConnection(db, pages);
+        fillTheDisk();
         StoredResponse grown = new StoredResponse(inTable.id(), OWNER, inTable.createdAt(), inTable.expiresAt(),
                 "{\"pad\":\"" + "x".repeat(20_000) + "\"}", "[]");
         Timed t = timed(stored.overwrite(grown)); // a cancel's write of a row without a runner: the disk is full
@@ -257,13 +251,7 @@ class StoredResponsesUnreachableTest {
     void aStoreRefusingWritesButAnsweringReadsIsStillRead() throws Exception {
         StoredResponse inTable = response();
         rows.insert(inTable);
-        long pages = db.transaction(c -> {
-            try (var rs = c.createStatement().executeQuery("PRAGMA page_count")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-        dev.switchboard.store.SqliteFullDiskTest.capEveryConnection(db, pages);
+        fillTheDisk();
         StoredResponse refused = new StoredResponse(response().id(), OWNER, System.currentTimeMillis(),
                 System.currentTimeMillis() + 3_600_000, "{\"pad\":\"" + "x".repeat(20_000) + "\"}", "[]");
         stored.save(refused);
@@ -272,5 +260,16 @@ class StoredResponsesUnreachableTest {
         assertThat(get(stored.find(inTable.id(), OWNER)).body()).isEqualTo(inTable.body());
         assertThat(get(stored.read(refused.id(), OWNER)).body()).isEqualTo(refused.body());
         dev.switchboard.store.SqliteFullDiskTest.capEveryConnection(db, 1_000_000);
+    }
+
+    /** Caps every connection's database at the pages it has now: SQLite answers SQLITE_FULL to what needs more. */
+    private void fillTheDisk() throws Exception {
+        long pages = db.transaction(c -> {
+            try (var rs = c.createStatement().executeQuery("PRAGMA page_count")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        dev.switchboard.store.SqliteFullDiskTest.capEveryConnection(db, pages);
     }
 }
