@@ -127,6 +127,11 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
                 // LiteLLM's x-litellm-tags: the call's tags, as x-switchboard-tags (CallTags)
                 if (out == null) out = new java.util.HashMap<>();
                 out.put(dev.switchboard.model.CallTags.LITELLM_HINT, h.getValue().toString());
+            } else if (litellmControl(name) instanceof String hint) {
+                // LiteLLM's x-litellm-timeout, -stream-timeout, -num-retries: the request's routing controls, as the
+                // x-switchboard- ones (which win when both are sent: route.RequestControls)
+                if (out == null) out = new java.util.HashMap<>();
+                out.put(hint, h.getValue().toString());
             } else if (name.length() == 21 && io.netty.util.AsciiString.contentEqualsIgnoreCase(name, LITELLM_CUSTOMER)) {
                 // LiteLLM's end-user headers name whom the call is for (model.EndUserOf); a customer id that is not blank
                 // wins, whichever header comes first
@@ -167,6 +172,24 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         }
         return out == null ? java.util.Map.of() : out;
     }
+
+    /**
+     * The hint of one of LiteLLM's per-request routing headers ({@code x-litellm-timeout}, {@code x-litellm-stream-timeout},
+     * {@code x-litellm-num-retries}: its request-headers page), else null. Before 2026-12-07 they were ignored: a LiteLLM
+     * client's {@code x-litellm-num-retries: 0} still made three attempts.
+     */
+    private static String litellmControl(CharSequence name) {
+        if (name.length() < 17 || !RequestHeaderNames.startsWith(name, "x-litellm-")) return null;
+        for (String[] c : LITELLM_CONTROLS) {
+            if (io.netty.util.AsciiString.contentEqualsIgnoreCase(name, c[0])) return c[1];
+        }
+        return null;
+    }
+
+    private static final String[][] LITELLM_CONTROLS = {
+            {"x-litellm-timeout", dev.switchboard.model.CallContext.LITELLM_TIMEOUT_HINT},
+            {"x-litellm-stream-timeout", dev.switchboard.model.CallContext.LITELLM_STREAM_TIMEOUT_HINT},
+            {"x-litellm-num-retries", dev.switchboard.model.CallContext.LITELLM_NUM_RETRIES_HINT}};
 
     private static final String[] TRACE_HEADERS = {"traceparent", "tracestate"};
     private static final String LITELLM_TAGS = "x-litellm-tags";

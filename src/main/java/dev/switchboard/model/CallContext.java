@@ -20,6 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public record CallContext(String requestId, Caller caller, long startedNanos, Map<String, String> hints,
                           Cancellation cancellation, Carried carried) {
     public static final String HINT_PREFIX = "x-switchboard-";
+    /**
+     * The hints of LiteLLM's per-request routing headers, keyed by the header's own name (the edge reads them; an
+     * {@code x-switchboard-} header's hint is its name without that prefix, so these cannot be mistaken for one).
+     */
+    public static final String LITELLM_TIMEOUT_HINT = "x-litellm-timeout",
+            LITELLM_STREAM_TIMEOUT_HINT = "x-litellm-stream-timeout", LITELLM_NUM_RETRIES_HINT = "x-litellm-num-retries";
 
     public CallContext {
         hints = hints == null ? Map.of() : hints;

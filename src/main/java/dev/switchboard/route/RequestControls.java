@@ -1,6 +1,6 @@
 package dev.switchboard.route;
 
-import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.CallContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.model.ChatRequest;
@@ -39,10 +39,10 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
     static RequestControls from(Map<String, String> hints, Map<String, JsonNode> body) {
         if (hints.isEmpty() && !containsAny(body)) return NONE;
         LiteLlmTestControls.refuse(body);
-        Duration timeout = seconds(hints.get("timeout"), "x-switchboard-timeout", body.get("timeout"), "timeout");
-        Duration streamTimeout = seconds(hints.get("stream-timeout"), "x-switchboard-stream-timeout",
+        Duration timeout = seconds(header(hints, "timeout", CallContext.LITELLM_TIMEOUT_HINT), body.get("timeout"), "timeout");
+        Duration streamTimeout = seconds(header(hints, "stream-timeout", CallContext.LITELLM_STREAM_TIMEOUT_HINT),
                 body.get("stream_timeout"), "stream_timeout");
-        Integer retries = retries(hints.get("num-retries"), body.get("num_retries"));
+        Integer retries = retries(header(hints, "num-retries", CallContext.LITELLM_NUM_RETRIES_HINT), body.get("num_retries"));
         boolean off = false;
         List<String> fallbacks = null;
         JsonNode f = body.get("fallbacks");
@@ -109,8 +109,20 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
         return false;
     }
 
-    private static Duration seconds(String header, String headerName, JsonNode field, String fieldName) {
-        if (header != null) {
+    /**
+     * The request header that sets a control, with its name: {@code x-switchboard-<hint>}, else LiteLLM's
+     * {@code x-litellm-…} of the same meaning (its request-headers page); null when the request sends neither.
+     */
+    private static String[] header(Map<String, String> hints, String hint, String litellm) {
+        String ours = hints.get(hint);
+        if (ours != null) return new String[] {ours, CallContext.HINT_PREFIX + hint};
+        String theirs = hints.get(litellm);
+        return theirs == null ? null : new String[] {theirs, litellm};
+    }
+
+    private static Duration seconds(String[] headerAndName, JsonNode field, String fieldName) {
+        if (headerAndName != null) {
+            String header = headerAndName[0], headerName = headerAndName[1];
             try {
                 return positive(Double.parseDouble(header.trim()), headerName);
             } catch (NumberFormatException e) {
@@ -133,13 +145,13 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
         return Duration.ofMillis(Math.max(1, Math.round(s * 1000)));
     }
 
-    private static Integer retries(String header, JsonNode field) {
+    private static Integer retries(String[] header, JsonNode field) {
         long n;
         String name;
         if (header != null) {
-            name = "x-switchboard-num-retries";
+            name = header[1];
             try {
-                n = Long.parseLong(header.trim());
+                n = Long.parseLong(header[0].trim());
             } catch (NumberFormatException e) {
                 n = -1;
             }

@@ -112,6 +112,44 @@ class RetryFallbackHeadersIT {
         assertCounts(r, "1", "4", "0");
     }
 
+    /**
+     * LiteLLM's request headers (its request-headers page) set the same controls as ours: {@code x-litellm-num-retries},
+     * {@code x-litellm-timeout}, {@code x-litellm-stream-timeout}. They were ignored: a LiteLLM client's
+     * {@code x-litellm-num-retries: 0} made three attempts, its {@code x-litellm-timeout: 0.3} waited the deployment's 600 s.
+     */
+    @Test
+    void liteLlmsRequestHeadersSetRetriesAndTimeouts() {
+        gw.simulator.behaveAlways("solo-model", SimBehaviour.status(500));
+        for (Call c : List.of(Call.CHAT, Call.MESSAGES_STREAM, Call.RESPONSES)) {
+            gw.simulator.received().clear();
+            HttpResponse<String> none = c.send("solo", "x-litellm-num-retries", "0");
+            assertThat(none.statusCode()).as(c + " " + none.body()).isEqualTo(502);
+            assertThat(upstreamModels()).as(c + ": one attempt, no retry").containsExactly("solo-model");
+        }
+        gw.simulator.received().clear();
+        HttpResponse<String> four = Call.CHAT.send("solo", "x-litellm-num-retries", "4");
+        assertThat(upstreamModels()).as(four.body()).hasSize(5);
+        assertCounts(four, "4", "4", "0");
+        gw.simulator.received().clear();
+        HttpResponse<String> ours = Call.CHAT.send("solo", "x-litellm-num-retries", "4", "x-switchboard-num-retries", "0");
+        assertThat(upstreamModels()).as("the x-switchboard- header wins: " + ours.body()).hasSize(1);
+
+        HttpResponse<String> bad = Call.CHAT.send("solo", "x-litellm-num-retries", "many");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("param")).isEqualTo("x-litellm-num-retries");
+
+        gw.simulator.reset();
+        for (Call c : List.of(Call.CHAT, Call.CHAT_STREAM)) {
+            gw.simulator.enqueue("solo-model", SimBehaviour.slowFirstByte(5_000));
+            long t0 = System.nanoTime();
+            HttpResponse<String> slow = c.send("solo", c.stream ? "x-litellm-stream-timeout" : "x-litellm-timeout", "0.3",
+                    "x-litellm-num-retries", "0");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(slow.statusCode()).as(c + " " + slow.body()).isEqualTo(504);
+            assertThat(ms).as(c + ": the header's 0.3 s, not the simulator's 5 s").isLessThan(3_000);
+        }
+    }
+
     @Test
     void aFallbackCountsItsHopAndTheRetriesOfTheAliasThatAnswered() {
         gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
