@@ -165,8 +165,13 @@ final class CallEngine {
          */
         private Throwable withCounts(Throwable error) {
             if (!(error instanceof GatewayException g)) return error;
-            return g.withHeaders(LiteLlmResponseHeaders.withCounts(g.headers(), retry, retryLimit, plan.taken(),
-                    settings.maxFallbacks()));
+            java.util.Map<String, String> h = LiteLlmResponseHeaders.withCounts(g.headers(), retry, retryLimit, plan.taken(),
+                    settings.maxFallbacks());
+            // the route of the last attempt, as the request log and the ledger say it: a chain that fell back and then
+            // failed says fallback:<reason> to the client too (it said nothing, so the failure of a fallback target read
+            // as the primary's own, 2026-12-07)
+            if (route != null) h.put(ModelRouter.ROUTE_HEADER, route);
+            return g.withHeaders(h);
         }
 
         /** Ends the run now (the cancellation's listener taken off first); false when it was over already. */

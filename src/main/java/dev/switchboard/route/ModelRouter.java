@@ -39,6 +39,11 @@ public final class ModelRouter {
     public static final CallContext.Key<String> TIER = new CallContext.Key<>(String.class);
     /** The response header of the tier decision, also on an error answer (the edge's SwitchboardHeaders.TIER). */
     static final String TIER_HEADER = "x-switchboard-tier";
+    /**
+     * The response header of the route ({@code primary}, {@code fallback:<reason>}; the edge's SwitchboardHeaders.ROUTE),
+     * also on the error that ends a routed request: the route of its last attempt.
+     */
+    static final String ROUTE_HEADER = "x-switchboard-route";
 
     private final Map<String, ModelGroup> groups;
     /** Every name a request may use: deployment ids, group aliases, model_names, wildcard patterns. */

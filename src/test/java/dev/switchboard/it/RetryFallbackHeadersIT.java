@@ -172,12 +172,17 @@ class RetryFallbackHeadersIT {
             assertThat(r.statusCode()).as(c + " " + r.body()).isEqualTo(502);
             assertCounts(r, "2", "2", "0");
             assertThat(r.headers().firstValue("x-should-retry")).hasValue("false");
+            assertThat(r.headers().allValues("x-switchboard-route")).as("the last attempt's route").containsExactly("primary");
         }
 
         gw.simulator.behaveAlways("backup-model", SimBehaviour.status(500));
-        HttpResponse<String> both = Call.CHAT.send("primary");
-        assertThat(both.statusCode()).as(both.body()).isEqualTo(502);
-        assertCounts(both, "2", "2", "1"); // the retries of backup, the alias that failed last
+        for (Call c : List.of(Call.CHAT, Call.CHAT_STREAM, Call.MESSAGES, Call.MESSAGES_STREAM, Call.RESPONSES)) {
+            HttpResponse<String> both = c.send("primary");
+            assertThat(both.statusCode()).as(c + " " + both.body()).isEqualTo(502);
+            assertCounts(both, "2", "2", "1"); // the retries of backup, the alias that failed last
+            // the failure is the fallback's, and says so as the request log and the ledger do
+            assertThat(both.headers().allValues("x-switchboard-route")).as(c.toString()).containsExactly("fallback:error");
+        }
 
         HttpResponse<String> once = Call.CHAT.send("primary", "x-switchboard-fallbacks", "off", "x-switchboard-num-retries", "0");
         assertThat(once.statusCode()).isEqualTo(502);
