@@ -671,6 +671,13 @@ final class CallEngine {
         }
 
         private void groupFailed(Throwable error, FallbackReason reason) {
+            java.util.List<String> barred = reason == null ? java.util.List.of() : plan.notAllowed(reason);
+            if (!barred.isEmpty()) {
+                log.warn("request {}: '{}' failed ({}); its fallback{} {} not tried: the caller may not use {} (its key's, "
+                                + "team's or user's models)", ctx.requestId(), group.alias, reason.label(),
+                        barred.size() == 1 ? "" : "s", "'" + String.join("', '", barred) + "'",
+                        barred.size() == 1 ? "it" : "them");
+            }
             RoutePlan.Step next = reason == null ? null : plan.next(reason);
             if (next == null) {
                 fail(error);

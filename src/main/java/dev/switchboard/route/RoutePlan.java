@@ -74,6 +74,27 @@ final class RoutePlan {
         return this;
     }
 
+    /**
+     * The aliases of this failure's lists that the caller may not use and that have not been reported yet; each is
+     * reported once (marked visited: it can never be taken). The engine logs them, so a fallback that did not happen
+     * because of an allowlist is not a silent one.
+     */
+    List<String> notAllowed(FallbackReason reason) {
+        if (!enabled || taken >= settings.maxFallbacks()) return List.of();
+        List<String> out = null;
+        List<String> configured = reason == FallbackReason.ERROR && requestFallbacks != null
+                ? requestFallbacks : configuredFor(reason);
+        for (List<String> list : List.of(models, configured)) {
+            for (String a : list) {
+                if (visited(a) || allowed.test(a)) continue;
+                if (out == null) out = new java.util.ArrayList<>();
+                out.add(a);
+                visit(a);
+            }
+        }
+        return out == null ? List.of() : out;
+    }
+
     /** Takes the next alias for a failure of this reason; null when the chain is exhausted. */
     Step next(FallbackReason reason) {
         Step s = peek(reason);

@@ -247,9 +247,16 @@ class VirtualKeysIT {
         assertThat(master.statusCode()).as(master.body()).isEqualTo(200);
         assertThat(master.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
         String key = newKey("flaky-only", "models", new JsonArray().add("flaky")).getString("key");
-        HttpResponse<String> limited = Http.post(gw.v1() + "/chat/completions", key, body);
-        assertThat(limited.statusCode()).as("smart is not this key's: the primary's failure is the answer").isEqualTo(502);
-        assertThat(limited.headers().firstValue("x-switchboard-model")).isEmpty();
+        try (dev.switchboard.support.LogCapture log = dev.switchboard.support.LogCapture.of("dev.switchboard.route.CallEngine")) {
+            HttpResponse<String> limited = Http.post(gw.v1() + "/chat/completions", key, body);
+            assertThat(limited.statusCode()).as("smart is not this key's: the primary's failure is the answer").isEqualTo(502);
+            assertThat(limited.headers().firstValue("x-switchboard-model")).isEmpty();
+            assertThat(limited.headers().firstValue("x-switchboard-route")).hasValue("primary");
+            String id = limited.headers().firstValue("x-switchboard-request-id").orElseThrow();
+            // the fallback that did not happen is said, once, so an operator can tell an allowlist from a missing fallback
+            assertThat(log.lines()).filteredOn(l -> l.contains(id) && l.contains("not tried")).singleElement().asString()
+                    .startsWith("WARN").contains("'flaky' failed (error)", "its fallback 'smart' not tried: the caller may not use it");
+        }
         String both = newKey("flaky-and-smart", "models", new JsonArray().add("flaky").add("smart")).getString("key");
         HttpResponse<String> allowed = Http.post(gw.v1() + "/chat/completions", both, body);
         assertThat(allowed.statusCode()).isEqualTo(200);
