@@ -68,7 +68,8 @@ final class AutoTier {
                 .map(r -> r.tier() == null ? decision(fallbackTier, "classifier-unclear")
                         : decision(r.tier(), r.cached() ? "classifier-cached" : "classifier"))
                 .recover(e -> {
-                    log.warn("{} classifier failed, using the default tier: {}", settings.alias(), dev.switchboard.model.LogSafe.message(e));
+                    log.warn("request {}: {} classifier failed, using the default tier: {}", ctx.requestId(), settings.alias(),
+                            dev.switchboard.model.LogSafe.message(e));
                     return decided(fallbackTier, "classifier-failed");
                 });
     }

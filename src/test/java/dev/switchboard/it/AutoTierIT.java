@@ -86,6 +86,24 @@ class AutoTierIT {
         assertThat(Http.get(gw.v1() + "/models", null).body()).contains("\"id\":\"auto\"");
     }
 
+    /** A classifier that fails leaves the default tier, and its WARN names the request it was for (it named none). */
+    @Test
+    void aFailedClassifierFallsToTheDefaultTierAndSaysForWhichRequest() {
+        try (TestGateway g = TestGateway.start(TestGateway.simModels("cheap=cheap-model", "smart=smart-model") + """
+                  - model_name: judge
+                    litellm_params: { model: mock/judge, mock_fault: server_error }
+                router_settings:
+                  num_retries: 0
+                  auto_router: { classifier: true, classifier_model: judge }
+                """); LogCapture log = LogCapture.of("dev.switchboard.route.AutoTier")) {
+            HttpResponse<String> r = ask(g, "Tell me about the history of Rome.");
+            assertTier(r, "cheap; reason=classifier-failed", "openai/cheap-model");
+            assertThat(r.headers().firstValue("x-switchboard-route")).as("a tier is no fallback").hasValue("primary");
+            String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+            assertThat(log.lines()).anySatisfy(l -> assertThat(l).startsWith("WARN request " + id + ": auto classifier failed"));
+        }
+    }
+
     @Test
     void theClassifierDecidesWhenNoRuleDoesAndIsCachedPerPrompt() {
         try (TestGateway g = TestGateway.start(MODELS + """
