@@ -171,9 +171,37 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
         if (!array.isArray()) throw GatewayException.badRequest("'" + field + "' must be a list of model names.", field);
         List<String> out = new ArrayList<>(array.size());
         for (JsonNode n : array) {
+            if (n.isObject() && field.equals("fallbacks")) {
+                out.add(fallbackObject(n, out.size()));
+                continue;
+            }
             if (!n.isTextual()) throw GatewayException.badRequest("'" + field + "' must be a list of model names.", field);
             out.add(n.textValue());
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * LiteLLM's object form of a client-side fallback ({@code {"model": "gpt-4o"}}): one that names only its model is
+     * that name, as LiteLLM reads it; one that also sets its own prompt or parameters ("Control Fallback Prompts") is
+     * refused, naming what is not taken, since serving the fallback the primary's prompt would answer another question.
+     * Both were "must be a list of model names" before (2026-12-07), which told a LiteLLM user nothing of why.
+     */
+    private static String fallbackObject(JsonNode entry, int index) {
+        String param = "fallbacks[" + index + "]";
+        JsonNode model = entry.get("model");
+        if (model == null || !model.isTextual() || model.textValue().isBlank()) {
+            throw GatewayException.badRequest("'" + param + "' must name its model: {\"model\": \"<model name>\"}, or "
+                    + "be the name itself.", param);
+        }
+        List<String> others = new ArrayList<>();
+        entry.fieldNames().forEachRemaining(k -> { if (!k.equals("model")) others.add(k); });
+        if (!others.isEmpty()) {
+            throw GatewayException.badRequest("'" + param + "' sets " + String.join(", ", others) + " for its fallback; "
+                    + "only the model of a client-side fallback is taken here (LiteLLM's per-fallback messages and "
+                    + "parameters are not supported). Fix: \"fallbacks\": [\"" + model.textValue() + "\"], or a "
+                    + "deployment of its own for that prompt.", param);
+        }
+        return model.textValue();
     }
 }

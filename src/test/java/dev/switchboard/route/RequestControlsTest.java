@@ -46,6 +46,23 @@ class RequestControlsTest {
         assertThat(c.tier()).isEqualTo("smart");
     }
 
+    /** LiteLLM's object form: a fallback that names only its model is that name; one with its own prompt is refused. */
+    @Test
+    void aFallbackObjectThatNamesOnlyItsModelIsThatModel() throws Exception {
+        assertThat(RequestControls.from(Map.of(), body("{\"fallbacks\":[{\"model\":\"b\"},\"c\"]}")).fallbacks())
+                .containsExactly("b", "c");
+        assertThatThrownBy(() -> RequestControls.from(Map.of(), body(
+                "{\"fallbacks\":[\"a\",{\"model\":\"b\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}]}")))
+                .isInstanceOf(GatewayException.class)
+                .hasMessageStartingWith("'fallbacks[1]' sets messages for its fallback; only the model")
+                .hasMessageContaining("Fix: \"fallbacks\": [\"b\"]")
+                .extracting(e -> ((GatewayException) e).param()).isEqualTo("fallbacks[1]");
+        assertThatThrownBy(() -> RequestControls.from(Map.of(), body("{\"fallbacks\":[{\"name\":\"b\"}]}")))
+                .hasMessageStartingWith("'fallbacks[0]' must name its model");
+        assertThatThrownBy(() -> RequestControls.from(Map.of(), body("{\"models\":[{\"model\":\"b\"}]}")))
+                .as("OpenRouter's models array is names only").hasMessage("'models' must be a list of model names.");
+    }
+
     @Test
     void anEmptyOrFalseFallbacksFieldTurnsFallbacksOff() throws Exception {
         assertThat(RequestControls.from(Map.of(), body("{\"fallbacks\":[]}")).fallbacksOff()).isTrue();
