@@ -129,7 +129,7 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
                 out.put(dev.switchboard.model.CallTags.LITELLM_HINT, h.getValue().toString());
             } else if (litellmControl(name) instanceof String hint) {
                 // LiteLLM's x-litellm-timeout, -stream-timeout, -num-retries: the request's routing controls, as the
-                // x-switchboard- ones (which win when both are sent: route.RequestControls)
+                // x-switchboard- ones (which win when both are sent, a bad LiteLLM value still a 400: route.RequestControls)
                 if (out == null) out = new java.util.HashMap<>();
                 out.put(hint, h.getValue().toString());
             } else if (name.length() == 21 && io.netty.util.AsciiString.contentEqualsIgnoreCase(name, LITELLM_CUSTOMER)) {

@@ -21,8 +21,10 @@ public record CallContext(String requestId, Caller caller, long startedNanos, Ma
                           Cancellation cancellation, Carried carried) {
     public static final String HINT_PREFIX = "x-switchboard-";
     /**
-     * The hints of LiteLLM's per-request routing headers, keyed by the header's own name (the edge reads them; an
-     * {@code x-switchboard-} header's hint is its name without that prefix, so these cannot be mistaken for one).
+     * The hints of LiteLLM's per-request routing headers, keyed by the header's own name (the edge reads them). An
+     * {@code x-switchboard-} header's hint is its name without that prefix, so {@code x-switchboard-x-litellm-timeout}
+     * lands on the same hint as {@code x-litellm-timeout}: harmless, as both then mean LiteLLM's control and are read
+     * as it is (route.RequestControls), but these keys are not out of a client's reach.
      */
     public static final String LITELLM_TIMEOUT_HINT = "x-litellm-timeout",
             LITELLM_STREAM_TIMEOUT_HINT = "x-litellm-stream-timeout", LITELLM_NUM_RETRIES_HINT = "x-litellm-num-retries";

@@ -208,6 +208,21 @@ public record ChatRequest(
                     "mock_testing_content_policy_fallbacks");
 
     /**
+     * The model an entry of a request's {@code fallbacks} list names: the name itself, or LiteLLM's object form
+     * {@code {"model": "<name>"}}; null for anything else. The one reading of that list for every stage that checks or
+     * rewrites it (the key's allowlist, its model aliases, routing), so a form one of them reads is never one another
+     * misses: the object form got past the key's 403 and its aliases when only routing read it (review, 2026-12-07).
+     * Whether an object that sets more than its model is accepted is routing's decision (route.RequestControls).
+     */
+    public static String fallbackName(com.fasterxml.jackson.databind.JsonNode entry) {
+        if (entry == null) return null;
+        if (entry.isTextual()) return entry.textValue();
+        if (!entry.isObject()) return null;
+        com.fasterxml.jackson.databind.JsonNode model = entry.get("model");
+        return model != null && model.isTextual() && !model.textValue().isBlank() ? model.textValue() : null;
+    }
+
+    /**
      * An Anthropic request field ({@code thinking}, {@code top_k}) whichever dialect sent it: from {@code extra} (an
      * OpenAI-dialect client, as LiteLLM accepts them), else from an Anthropic-dialect client's raw body, whose
      * Anthropic-only fields stay out of {@code extra} so they never reach an OpenAI-style server. For the providers that

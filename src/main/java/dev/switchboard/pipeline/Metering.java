@@ -165,8 +165,12 @@ final class Metering {
         out.add(model);
         if (models != null && models.isArray()) models.forEach(m -> { if (m.isTextual()) out.add(m.textValue()); });
         // the request's own fallbacks are the caller's choice, as its models array is: the same 403 when one is not
-        // allowed (LiteLLM's "1a. If token can call fallback models"); configured fallbacks are still passed over
-        if (fallbacks != null && fallbacks.isArray()) fallbacks.forEach(m -> { if (m.isTextual() && !out.contains(m.textValue())) out.add(m.textValue()); });
+        // allowed (LiteLLM's "1a. If token can call fallback models"); configured fallbacks are still passed over. Both
+        // forms of an entry: LiteLLM's {"model": …} got past the 403 when only names were read (review, 2026-12-07)
+        if (fallbacks != null && fallbacks.isArray()) fallbacks.forEach(m -> {
+            String name = ChatRequest.fallbackName(m);
+            if (name != null && !out.contains(name)) out.add(name);
+        });
         return out;
     }
 

@@ -671,15 +671,17 @@ final class CallEngine {
         }
 
         private void groupFailed(Throwable error, FallbackReason reason) {
-            java.util.List<String> barred = reason == null ? java.util.List.of() : plan.notAllowed(reason);
-            if (!barred.isEmpty()) {
-                log.warn("request {}: '{}' failed ({}); its fallback{} {} not tried: the caller may not use {} (its key's, "
-                                + "team's or user's models)", ctx.requestId(), group.alias, reason.label(),
-                        barred.size() == 1 ? "" : "s", "'" + String.join("', '", barred) + "'",
-                        barred.size() == 1 ? "it" : "them");
-            }
             RoutePlan.Step next = reason == null ? null : plan.next(reason);
             if (next == null) {
+                // the chain ends here: said when it is the allowlist that ended it, naming what would have been taken
+                java.util.List<String> barred = reason == null ? java.util.List.of() : plan.barredAtEnd(reason);
+                if (!barred.isEmpty()) {
+                    metrics.fallbackSkipped(plan.primary(), reason);
+                    log.warn("request {}: '{}' failed ({}); fallback{} {} not tried: the caller may not use {} (its key's, "
+                                    + "team's or user's models)", ctx.requestId(), group.alias, reason.label(),
+                            barred.size() == 1 ? "" : "s", "'" + String.join("', '", barred) + "'",
+                            barred.size() == 1 ? "it" : "them");
+                }
                 fail(error);
                 return;
             }

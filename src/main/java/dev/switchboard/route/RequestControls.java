@@ -43,6 +43,11 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
         Duration streamTimeout = seconds(header(hints, "stream-timeout", CallContext.LITELLM_STREAM_TIMEOUT_HINT),
                 body.get("stream_timeout"), "stream_timeout");
         Integer retries = retries(header(hints, "num-retries", CallContext.LITELLM_NUM_RETRIES_HINT), body.get("num_retries"));
+        // the x-switchboard- header wins, but a LiteLLM header sent with it is still read: a bad value is a 400 naming it,
+        // never a value quietly dropped (review, 2026-12-07)
+        if (hints.containsKey("timeout")) seconds(litellm(hints, CallContext.LITELLM_TIMEOUT_HINT), null, null);
+        if (hints.containsKey("stream-timeout")) seconds(litellm(hints, CallContext.LITELLM_STREAM_TIMEOUT_HINT), null, null);
+        if (hints.containsKey("num-retries")) retries(litellm(hints, CallContext.LITELLM_NUM_RETRIES_HINT), null);
         boolean off = false;
         List<String> fallbacks = null;
         JsonNode f = body.get("fallbacks");
@@ -120,6 +125,12 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
         return theirs == null ? null : new String[] {theirs, litellm};
     }
 
+    /** LiteLLM's header of a control with its name, or null when the request does not send it. */
+    private static String[] litellm(Map<String, String> hints, String name) {
+        String v = hints.get(name);
+        return v == null ? null : new String[] {v, name};
+    }
+
     private static Duration seconds(String[] headerAndName, JsonNode field, String fieldName) {
         if (headerAndName != null) {
             String header = headerAndName[0], headerName = headerAndName[1];
@@ -189,8 +200,8 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
      */
     private static String fallbackObject(JsonNode entry, int index) {
         String param = "fallbacks[" + index + "]";
-        JsonNode model = entry.get("model");
-        if (model == null || !model.isTextual() || model.textValue().isBlank()) {
+        String model = ChatRequest.fallbackName(entry); // the reading the key's allowlist and aliases use too
+        if (model == null) {
             throw GatewayException.badRequest("'" + param + "' must name its model: {\"model\": \"<model name>\"}, or "
                     + "be the name itself.", param);
         }
@@ -199,9 +210,9 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
         if (!others.isEmpty()) {
             throw GatewayException.badRequest("'" + param + "' sets " + String.join(", ", others) + " for its fallback; "
                     + "only the model of a client-side fallback is taken here (LiteLLM's per-fallback messages and "
-                    + "parameters are not supported). Fix: \"fallbacks\": [\"" + model.textValue() + "\"], or a "
+                    + "parameters are not supported). Fix: \"fallbacks\": [\"" + model + "\"], or a "
                     + "deployment of its own for that prompt.", param);
         }
-        return model.textValue();
+        return model;
     }
 }

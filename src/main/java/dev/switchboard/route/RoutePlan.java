@@ -75,21 +75,25 @@ final class RoutePlan {
     }
 
     /**
-     * The aliases of this failure's lists that the caller may not use and that have not been reported yet; each is
-     * reported once (marked visited: it can never be taken). The engine logs them, so a fallback that did not happen
-     * because of an allowlist is not a silent one.
+     * After {@link #next} found nothing for a failure of this reason: the aliases the allowlist alone kept the chain from
+     * taking, in the order they would have been taken and no more than {@code max_fallbacks} still allows; empty when
+     * the chain ended for another reason (fallbacks off, {@code max_fallbacks} used up, the lists exhausted). The engine
+     * logs and counts them, so a fallback that did not happen because of an allowlist is not a silent one. It was asked
+     * before {@link #next} (2026-12-07) and so also named barred aliases when an allowed one after them then served the
+     * request, and aliases beyond {@code max_fallbacks} (review).
      */
-    List<String> notAllowed(FallbackReason reason) {
-        if (!enabled || taken >= settings.maxFallbacks()) return List.of();
+    List<String> barredAtEnd(FallbackReason reason) {
+        int room = enabled ? settings.maxFallbacks() - taken : 0;
+        if (room <= 0) return List.of();
         List<String> out = null;
         List<String> configured = reason == FallbackReason.ERROR && requestFallbacks != null
                 ? requestFallbacks : configuredFor(reason);
         for (List<String> list : List.of(models, configured)) {
             for (String a : list) {
-                if (visited(a) || allowed.test(a)) continue;
+                if (visited(a) || allowed.test(a) || out != null && out.contains(a)) continue;
                 if (out == null) out = new java.util.ArrayList<>();
                 out.add(a);
-                visit(a);
+                if (out.size() == room) return out;
             }
         }
         return out == null ? List.of() : out;

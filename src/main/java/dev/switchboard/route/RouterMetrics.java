@@ -7,11 +7,14 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The router's counters. Micrometer names are dotted; the Prometheus registry (observability issue) renders
  * them as {@code switchboard_fallbacks_total{alias,reason,to}}, {@code switchboard_retries_total{alias}},
  * {@code switchboard_cooldowns_total{deployment}}, {@code switchboard_cooldown_gate_total{alias,outcome}},
- * {@code switchboard_tier_decisions_total{tier,reason}} and {@code switchboard_parallel_limit_waits_total{alias}}.
+ * {@code switchboard_tier_decisions_total{tier,reason}}, {@code switchboard_parallel_limit_waits_total{alias}} and
+ * {@code switchboard_fallbacks_skipped_total{alias,reason}}.
  * All of them count rare events, so looking a counter up per event costs nothing that matters.
  */
 public final class RouterMetrics {
     public static final String FALLBACKS = "switchboard.fallbacks";
+    /** Requests whose fallback chain the caller's allowlist ended: a fallback it may not use would have been next. */
+    public static final String FALLBACKS_SKIPPED = "switchboard.fallbacks.skipped";
     public static final String RETRIES = "switchboard.retries";
     public static final String COOLDOWNS = "switchboard.cooldowns";
     /** Requests the trial-call gate held ({@code outcome="followed"}) or refused ({@code outcome="refused"}). */
@@ -41,6 +44,15 @@ public final class RouterMetrics {
     void fallback(String alias, FallbackReason reason, String to) {
         Counter.builder(FALLBACKS).description("Requests served (or tried) by a fallback alias")
                 .tags("alias", aliasLabel.apply(alias), "reason", reason.label(), "to", aliasLabel.apply(to)).register(registry).increment();
+    }
+
+    /**
+     * The fallback chain of a request for {@code alias} ended on a failure of this reason with a fallback the caller may
+     * not use next in line (RoutePlan.barredAtEnd): the request failed where another caller's would have fallen back.
+     */
+    void fallbackSkipped(String alias, FallbackReason reason) {
+        Counter.builder(FALLBACKS_SKIPPED).description("Requests whose fallback chain ended at a fallback the caller may "
+                + "not use").tags("alias", aliasLabel.apply(alias), "reason", reason.label()).register(registry).increment();
     }
 
     void retry(String alias) {

@@ -150,6 +150,40 @@ class RetryFallbackHeadersIT {
         }
     }
 
+    /**
+     * A bad value in one of LiteLLM's timeout headers is a 400 naming that header in either dialect (OpenAI's
+     * invalid_request_error with its param, Anthropic's), as ours are; and still one when our header of the same control
+     * is sent too and wins: a value the client sent is never quietly dropped (review, 2026-12-07).
+     */
+    @Test
+    void aBadLiteLlmTimeoutHeaderIsA400NamingItInBothDialects() {
+        for (String header : List.of("x-litellm-timeout", "x-litellm-stream-timeout")) {
+            String ours = header.replace("x-litellm-", "x-switchboard-");
+            for (String[] sent : List.of(new String[] {header, "soon"}, new String[] {header, "0"},
+                    new String[] {ours, "2", header, "soon"})) {
+                HttpResponse<String> openai = Call.CHAT.send("solo", sent);
+                assertThat(openai.statusCode()).as(String.join(" ", sent) + ": " + openai.body()).isEqualTo(400);
+                JsonObject e = new JsonObject(openai.body()).getJsonObject("error");
+                assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+                assertThat(e.getString("param")).as(String.join(" ", sent)).isEqualTo(header);
+                assertThat(e.getString("message")).startsWith(header + " must be");
+
+                HttpResponse<String> anthropic = Call.MESSAGES.send("solo", sent);
+                assertThat(anthropic.statusCode()).as(String.join(" ", sent) + ": " + anthropic.body()).isEqualTo(400);
+                JsonObject a = new JsonObject(anthropic.body());
+                assertThat(a.getString("type")).isEqualTo("error");
+                assertThat(a.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+                assertThat(a.getJsonObject("error").getString("message")).startsWith(header + " must be");
+            }
+        }
+        HttpResponse<String> retries = Call.CHAT.send("solo", "x-switchboard-num-retries", "0", "x-litellm-num-retries", "many");
+        assertThat(retries.statusCode()).as(retries.body()).isEqualTo(400);
+        assertThat(new JsonObject(retries.body()).getJsonObject("error").getString("param")).isEqualTo("x-litellm-num-retries");
+        // both valid: ours wins, as before
+        assertThat(Call.CHAT.send("solo", "x-switchboard-timeout", "30", "x-litellm-timeout", "0.5").statusCode()).isEqualTo(200);
+        assertThat(gw.simulator.received()).isNotEmpty();
+    }
+
     @Test
     void aFallbackCountsItsHopAndTheRetriesOfTheAliasThatAnswered() {
         gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));

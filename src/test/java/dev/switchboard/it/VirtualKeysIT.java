@@ -52,7 +52,7 @@ class VirtualKeysIT {
                 router_settings:
                   num_retries: 0
                   auto_router: { alias: auto }
-                  fallbacks: [{ flaky: [smart] }]
+                  fallbacks: [{ flaky: [smart, cheap] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """);
@@ -255,12 +255,31 @@ class VirtualKeysIT {
             String id = limited.headers().firstValue("x-switchboard-request-id").orElseThrow();
             // the fallback that did not happen is said, once, so an operator can tell an allowlist from a missing fallback
             assertThat(log.lines()).filteredOn(l -> l.contains(id) && l.contains("not tried")).singleElement().asString()
-                    .startsWith("WARN").contains("'flaky' failed (error)", "its fallback 'smart' not tried: the caller may not use it");
+                    .startsWith("WARN").contains("'flaky' failed (error)",
+                            "fallbacks 'smart', 'cheap' not tried: the caller may not use them");
+            // the client is told nothing of the models its key may not use: neither the body nor a header names them
+            assertThat(limited.body()).doesNotContain("smart", "cheap");
+            assertThat(limited.headers().map()).allSatisfy((k, v) -> assertThat(k + ": " + v).doesNotContain("smart", "cheap"));
         }
+        var skipped = gw.gateway.meters().find("switchboard.fallbacks.skipped").tag("alias", "flaky").tag("reason", "error").counter();
+        assertThat(skipped).isNotNull();
+        double before = skipped.count();
         String both = newKey("flaky-and-smart", "models", new JsonArray().add("flaky").add("smart")).getString("key");
         HttpResponse<String> allowed = Http.post(gw.v1() + "/chat/completions", both, body);
         assertThat(allowed.statusCode()).isEqualTo(200);
         assertThat(allowed.headers().firstValue("x-switchboard-model")).hasValue("mock/smart-model");
+        // a barred fallback passed over for an allowed one after it that then serves is no fallback "not tried": the
+        // allowlist did not end the chain, so no WARN and no count (it was said before the chain went on: review)
+        String later = newKey("flaky-and-cheap", "models", new JsonArray().add("flaky").add("cheap")).getString("key");
+        try (dev.switchboard.support.LogCapture log = dev.switchboard.support.LogCapture.of("dev.switchboard.route.CallEngine")) {
+            HttpResponse<String> served = Http.post(gw.v1() + "/chat/completions", later, body);
+            assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+            assertThat(served.headers().firstValue("x-switchboard-model")).hasValue("mock/cheap-model");
+            String id = served.headers().firstValue("x-switchboard-request-id").orElseThrow();
+            assertThat(log.lines()).filteredOn(l -> l.contains(id)).noneMatch(l -> l.contains("not tried"))
+                    .anyMatch(l -> l.contains("falling back to 'cheap'"));
+        }
+        assertThat(skipped.count()).isEqualTo(before);
     }
 
     /**
@@ -277,12 +296,34 @@ class VirtualKeysIT {
             assertThat(r.statusCode()).as(field + ": " + r.body()).isEqualTo(403);
             assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).as(field).contains("'smart'");
         }
+        // LiteLLM's object form of a fallback names a model just as well: the same 403 (it got past the check, review)
+        HttpResponse<String> object = Http.post(gw.v1() + "/chat/completions", key, "{\"model\":\"flaky\",\"fallbacks\":"
+                + "[{\"model\":\"smart\"}],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(object.statusCode()).as(object.body()).isEqualTo(403);
+        assertThat(new JsonObject(object.body()).getJsonObject("error").getString("message")).contains("'smart'");
         // a fallback it may use still runs
         String both = newKey("flaky-and-smart-2", "models", new JsonArray().add("flaky").add("smart")).getString("key");
         HttpResponse<String> ok = Http.post(gw.v1() + "/chat/completions", both,
                 "{\"model\":\"flaky\",\"fallbacks\":[\"smart\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         assertThat(ok.headers().firstValue("x-switchboard-model")).hasValue("mock/smart-model");
+    }
+
+    /**
+     * A key's model aliases map a request's fallback in LiteLLM's object form as they map one given by name: it was
+     * passed on untranslated (review, 2026-12-07), so {@code backup}, the key's name for {@code cheap}, was no model.
+     */
+    @Test
+    void aKeysAliasMapsAFallbackInItsObjectForm() {
+        String key = newKey("aliased-fallback", "models", new JsonArray().add("flaky").add("cheap"), "aliases",
+                new JsonObject().put("backup", "cheap")).getString("key");
+        for (String fallbacks : List.of("[\"backup\"]", "[{\"model\":\"backup\"}]")) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key, "{\"model\":\"flaky\",\"fallbacks\":"
+                    + fallbacks + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+            assertThat(r.statusCode()).as(fallbacks + ": " + r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue("x-switchboard-model")).as(fallbacks).hasValue("mock/cheap-model");
+            assertThat(r.headers().firstValue("x-switchboard-route")).as(fallbacks).hasValue("fallback:error");
+        }
     }
 
     @Test
