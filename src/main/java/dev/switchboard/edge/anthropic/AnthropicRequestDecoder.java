@@ -137,7 +137,11 @@ public final class AnthropicRequestDecoder {
     private static void message(JsonNode m, String path, List<Message> out, boolean last) {
         if (!m.isObject()) throw bad(path + ": Input should be an object", path);
         String role = requiredString(m, "role", path + ".role");
-        if (!role.equals("user") && !role.equals("assistant")) throw bad(path + ".role: Input should be 'user' or 'assistant'", path + ".role");
+        if (role.equals("system")) {
+            out.add(midConversationSystem(m, path));
+            return;
+        }
+        if (!role.equals("user") && !role.equals("assistant")) throw bad(path + ".role: Input should be 'user', 'assistant' or 'system'", path + ".role");
         JsonNode c = m.get("content");
         if (c == null || c.isNull()) throw bad(path + ".content: Field required", path + ".content");
         if (!c.isTextual() && !c.isArray()) throw bad(path + ".content: Input should be a string or a list of content blocks", path + ".content");
@@ -204,6 +208,35 @@ public final class AnthropicRequestDecoder {
             out.add(new Message(role.equals("user") ? Role.USER : Role.ASSISTANT, parts, null, calls, null,
                     thinking.length() > 0 ? thinking.toString() : null, null, extra));
         }
+    }
+
+    /**
+     * A mid-conversation system message ({@code {"role": "system"}} after the first turn: Anthropic's Messages API since
+     * Claude Opus 4.8; Claude Code sends one on every request to a model name it does not know, such as a gateway alias,
+     * and falls back to a {@code <system-reminder>} in the user turn only on the 400 an older Claude answers). It stays a
+     * system message at its place: an Anthropic deployment gets the raw body (the model decides, and its refusal reaches
+     * the client as it wrote it), an OpenAI-style provider a {@code system} message there, and the encoders that take
+     * one system prompt (Gemini, Bedrock, Claude through translation) join it to theirs. Text only, as the API takes it.
+     */
+    private static Message midConversationSystem(JsonNode m, String path) {
+        if (path.equals("messages.0")) {
+            throw bad("messages.0.role: a system message cannot be the first message; put instructions that apply from the start in the "
+                    + "top-level system field", "messages.0.role");
+        }
+        JsonNode c = m.get("content");
+        if (c == null || c.isNull()) throw bad(path + ".content: Field required", path + ".content");
+        if (c.isTextual()) {
+            if (c.textValue().isBlank()) throw bad(path + ": a system message must have non-empty text", path + ".content");
+            return Message.text(Role.SYSTEM, c.textValue());
+        }
+        if (!c.isArray() || c.isEmpty()) throw bad(path + ".content: Input should be a string or a non-empty list of text blocks", path + ".content");
+        List<ContentPart> parts = new ArrayList<>();
+        for (int i = 0; i < c.size(); i++) {
+            String bp = path + ".content." + i;
+            if (!"text".equals(c.get(i).path("type").asText())) throw bad(bp + ".type: a system message takes text blocks only", bp + ".type");
+            parts.add(new ContentPart.Text(nonEmptyText(c.get(i), bp), c.get(i).get("cache_control")));
+        }
+        return new Message(Role.SYSTEM, parts, null, null, null, null, null);
     }
 
     /**
