@@ -193,14 +193,18 @@ final class AnthropicSim {
             if (!(messages.getValue(i) instanceof JsonObject m)) return "messages." + i + ": Input should be a valid dictionary";
             if (!(m.getValue("role") instanceof String role)) return "messages." + i + ".role: Input should be 'user' or 'assistant'";
             if ("system".equals(role)) {
-                // a mid-conversation system message: Claude Opus 4.8 and later take one after the first turn, text only;
-                // older models refuse it in these words (which Claude Code falls back on, to a <system-reminder>)
+                // a system message in the conversation: Claude Opus 4.8 and later take one at any position, of text
+                // blocks, of the beta's tool_addition / tool_removal blocks (with its anthropic-beta), or none at all (the
+                // directive-only form, content: [] with output_config); older models refuse it in these words (which
+                // Claude Code falls back on, to a <system-reminder>)
                 if (!midConversationSystem(req.getString("model"))) return "role 'system' is not supported on this model";
-                if (i == 0) return "messages.0.role: system messages cannot be the first message";
                 Object sc = m.getValue("content");
-                boolean text = sc instanceof String str ? !str.isBlank() : sc instanceof JsonArray a && !a.isEmpty()
-                        && a.stream().allMatch(b -> b instanceof JsonObject o && "text".equals(o.getString("type")) && !o.getString("text", "").isEmpty());
-                if (!text) return "messages." + i + ".content: system messages take non-empty text only";
+                boolean tools = betaHeader != null && betaHeader.contains("mid-conversation-tool-changes-2026-07-01");
+                boolean ok = sc instanceof String str ? !str.isBlank() : sc instanceof JsonArray a
+                        && a.stream().allMatch(b -> b instanceof JsonObject o && ("text".equals(o.getString("type"))
+                                ? !o.getString("text", "").isEmpty()
+                                : tools && ("tool_addition".equals(o.getString("type")) || "tool_removal".equals(o.getString("type")))));
+                if (!ok) return "messages." + i + ".content: system messages take non-empty text, or tool_addition and tool_removal blocks with the beta";
                 continue;
             }
             if (!"user".equals(role) && !"assistant".equals(role)) {

@@ -31,6 +31,10 @@ class MidConversationSystemIT {
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                   - model_name: opus
                     litellm_params: { model: anthropic/claude-opus-4-8, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: mistral
+                    litellm_params: { model: mistral/mistral-small-latest, api_base: "${SIM_ROOT}/quirks/mistral/v1", api_key: sk-mi-test-9f8e7d6c }
+                  - model_name: vllm
+                    litellm_params: { model: hosted_vllm/Qwen/Qwen3-8B, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                   - model_name: gemini
                     litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
                 router_settings:
@@ -96,17 +100,75 @@ class MidConversationSystemIT {
         assertThat(new JsonObject(r.body()).getInteger("input_tokens")).isPositive();
     }
 
+    /**
+     * An OpenAI-compatible server other than OpenAI's gets the note in the user turn before it, as Claude Code itself
+     * writes it for a Claude that takes none: Mistral refuses a conversation ending in a system message (the simulator
+     * answers its 400), and vLLM's and Ollama's chat templates often refuse one that is not first.
+     */
     @Test
-    void firstOrNonTextSystemMessagesAreAnthropics400() {
-        String first = "{\"model\":\"gpt\",\"max_tokens\":10,\"messages\":[{\"role\":\"system\",\"content\":\"x\"},{\"role\":\"user\",\"content\":\"hi\"}]}";
+    void otherOpenAiStyleServersGetItFoldedIntoTheUserTurnBeforeIt() {
+        for (String alias : new String[] {"mistral", "vllm"}) {
+            gw.simulator.reset();
+            String history = ",{\"role\":\"assistant\",\"content\":\"hello\"},{\"role\":\"user\",\"content\":\"again\"}" + NOTE;
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(alias, history));
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+            JsonArray sent = gw.simulator.last().body().getJsonArray("messages");
+            assertThat(sent.stream().map(m -> ((JsonObject) m).getString("role")).toList()).as(alias)
+                    .containsExactly("system", "user", "assistant", "user");
+            assertThat(sent.getJsonObject(3).encode()).as(alias).contains("again")
+                    .contains("<system-reminder>\\nAvailable agent types: none.\\n</system-reminder>");
+            assertThat(sent.getJsonObject(1).encode()).doesNotContain("Available agent types");
+        }
+    }
+
+    /**
+     * No stricter than Anthropic's API, which an {@code anthropic/} alias gets the body of unchanged: a system message
+     * first, the directive-only form ({@code content: []} with {@code output_config}) and the beta's tool blocks.
+     */
+    @Test
+    void claudeGetsEveryFormTheApiTakes() {
+        String first = "{\"model\":\"opus\",\"max_tokens\":10,\"messages\":[{\"role\":\"system\",\"content\":\"x\"},{\"role\":\"user\",\"content\":\"hi\"}]}";
         HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, first);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-        assertThat(r.body()).contains("messages.0.role").contains("top-level system field");
-        String image = NOTE.replace("\"Available agent types: none.\"", "[{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://x/y.png\"}}]");
-        r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("gpt", image));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-        assertThat(r.body()).contains("messages.1.content.0.type: a system message takes text blocks only");
-        r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("gpt", ",{\"role\":\"tool\",\"content\":\"x\"}"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getString("role")).isEqualTo("system");
+        r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("opus", DIRECTIVE));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).getJsonObject("output_config").encode())
+                .contains("low");
+        r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("opus", TOOL_ADDITION),
+                "anthropic-beta", "mid-conversation-tool-changes-2026-07-01");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).encode()).contains("tool_addition");
+    }
+
+    private static final String DIRECTIVE = ",{\"role\":\"system\",\"content\":[],\"output_config\":{\"effort\":\"low\"}}";
+    private static final String TOOL_ADDITION = ",{\"role\":\"system\",\"content\":[{\"type\":\"tool_addition\",\"tool\":"
+            + "{\"name\":\"get_time\",\"input_schema\":{\"type\":\"object\"}}}]}";
+
+    /** Those forms have no translation: refused for any other provider, naming the field, before any call. */
+    @Test
+    void theApisOwnFormsAreRefusedForOtherProvidersNamingTheField() {
+        String[][] cases = {{"gpt", TOOL_ADDITION, "messages.1.content.0"}, {"gemini", DIRECTIVE, "messages.1.content"},
+                {"mistral", TOOL_ADDITION, "messages.1.content.0"}, {"gpt", DIRECTIVE, "messages.1.content"}};
+        for (String[] c : cases) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(c[0], c[1]));
+            assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).as(c[0]).startsWith(c[2] + ":");
+        }
+        assertThat(gw.simulator.received()).as("refused before any call").isEmpty();
+    }
+
+    @Test
+    void aFirstSystemMessageIsASystemPromptForOtherProviders() {
+        String first = "{\"model\":\"gpt\",\"max_tokens\":10,\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, first);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).encode()).contains("system").contains("be brief");
+    }
+
+    @Test
+    void otherRolesAreStillAnthropics400() {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("gpt", ",{\"role\":\"tool\",\"content\":\"x\"}"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("messages.1.role: Input should be 'user', 'assistant' or 'system'");
         assertThat(gw.simulator.received()).as("refused before routing").isEmpty();
