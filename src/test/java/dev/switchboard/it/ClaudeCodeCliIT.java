@@ -159,6 +159,13 @@ class ClaudeCodeCliIT {
         assertThat(sent).as("the tool call, then its result").hasSize(2);
         assertThat(sent).allMatch(r -> Boolean.TRUE.equals(r.body().getBoolean("stream")), "Claude Code streams");
         assertThat(sent.get(1).body().encode()).contains("Paris/Paris");
+        if (alias.equals("claude")) {
+            // Claude Code asks the alias for adaptive thinking, which Claude Sonnet 4.5 refuses (the simulator as the API
+            // does): the gateway sends the budget of its effort instead, and none in the tool loop whose turn came back
+            // without its thinking block
+            assertThat(sent.get(0).body().getJsonObject("thinking").getString("type")).isEqualTo("enabled");
+            assertThat(sent.get(1).body().getValue("thinking")).isNull();
+        }
     }
 
     /**
