@@ -39,6 +39,9 @@ public final class PromptCacheLint {
 
     private record Segment(String name, long hash) {}
 
+    /** The most volatile values a request's findings name one by one. */
+    static final int MAX_VOLATILE = 5;
+
     /**
      * @param app who is calling (key or app id); prefixes are compared per app and model
      * @return findings, empty when the request has no breakpoint or nothing to say
@@ -51,14 +54,31 @@ public final class PromptCacheLint {
         if (end < 0) return List.of();
         List<Segment> prefix = segments.subList(0, end + 1);
         List<String> findings = new ArrayList<>();
+        // one finding per volatile value, at its first segment, with how many later segments repeat it: an agent's long
+        // conversation repeats its session id in every tool result (Claude Code: 500 of them, and the log line, one
+        // finding each, grew to megabytes a request); at most MAX_VOLATILE values, then how many more
+        java.util.Map<String, int[]> seen = new java.util.LinkedHashMap<>();
         for (int i = 0; i <= end; i++) {
             for (Volatile v : VOLATILE) {
                 Matcher m = v.pattern().matcher(texts.get(i));
                 if (m.find()) {
-                    findings.add("volatile " + v.kind() + " '" + m.group() + "' in cached prefix at " + segments.get(i).name());
+                    String value = "volatile " + v.kind() + " '" + m.group() + "'";
+                    int[] first = seen.get(value); // {later segments, first segment's index}
+                    if (first != null) first[0]++;
+                    else seen.put(value, new int[] {0, i});
                     break;
                 }
             }
+        }
+        int shown = 0;
+        for (var e : seen.entrySet()) {
+            if (shown++ == MAX_VOLATILE) {
+                findings.add((seen.size() - MAX_VOLATILE) + " more volatile values in cached prefix");
+                break;
+            }
+            int later = e.getValue()[0];
+            findings.add(e.getKey() + " in cached prefix at " + segments.get(e.getValue()[1]).name()
+                    + (later == 0 ? "" : " (and " + later + " later segment" + (later == 1 ? "" : "s") + ")"));
         }
         List<Segment> before;
         String key = app + "\u0000" + request.model();

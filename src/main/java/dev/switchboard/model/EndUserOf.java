@@ -10,7 +10,8 @@ import java.util.Map;
  * whose tags an admin gave one is treated alike), the
  * {@code x-litellm-customer-id} and {@code x-litellm-end-user-id} headers (for apps that cannot change the body; {@code EdgeContext.hints} makes them the {@link #HINT}), the
  * body's {@code user} (an Anthropic body's {@code metadata.user_id}, which its decoder makes the user), then
- * {@code litellm_metadata.user}, {@code metadata.user_id} and {@code safety_identifier}.
+ * {@code litellm_metadata.user}, {@code metadata.user_id} and {@code safety_identifier}. Claude Code's user id, which
+ * names its session too, counts as its stable part ({@link ClaudeCodeUser}).
  */
 public final class EndUserOf {
     /** The hint the edge makes of LiteLLM's end-user headers ({@code EdgeContext.hints}). */
@@ -27,12 +28,12 @@ public final class EndUserOf {
         }
         String header = ctx.hint(HINT);
         if (header != null && !header.isBlank()) return header;
-        if (user != null && !user.isBlank()) return user;
+        if (user != null && !user.isBlank()) return ClaudeCodeUser.stable(user);
         if (extra.isEmpty() && (metadata == null || metadata.isEmpty())) return null;
         if (extra.get("litellm_metadata") instanceof JsonNode m && m.get("user") instanceof JsonNode u && u.isTextual()
                 && !u.textValue().isBlank()) return u.textValue();
         String fromMetadata = metadata == null ? null : metadata.get("user_id");
-        if (fromMetadata != null && !fromMetadata.isBlank()) return fromMetadata;
+        if (fromMetadata != null && !fromMetadata.isBlank()) return ClaudeCodeUser.stable(fromMetadata);
         if (extra.get("safety_identifier") instanceof JsonNode s && s.isTextual() && !s.textValue().isBlank()) return s.textValue();
         return null;
     }

@@ -30,6 +30,23 @@ public final class Attachments {
     }
 
     /** Where the part is, for a message: the caller's own field name, or "messages" for a part the gateway built. */
+    /**
+     * Refuses, naming the field, a system message's part that is not text where the provider takes a system prompt of
+     * text only (Gemini, Bedrock, an OpenAI-style server that takes no system message in the conversation): an
+     * Anthropic client's mid-conversation system block other than text ({@code tool_addition}, {@code tool_removal}),
+     * or its directive-only form ({@code content: []}), which only Anthropic's API understands.
+     */
+    public static void systemTextOnly(dev.switchboard.model.Message m, String provider) {
+        for (dev.switchboard.model.ContentPart p : m.content()) {
+            if (p instanceof dev.switchboard.model.ContentPart.Other o) {
+                String at = where(o.param());
+                throw dev.switchboard.model.GatewayException.badRequest(at + ": a system message's " + o.type()
+                        + " cannot be translated for " + provider + ", which takes a system prompt of text only; only "
+                        + "Anthropic's API takes it.", at);
+            }
+        }
+    }
+
     public static String where(String param) { return param != null ? param : "messages"; }
 
     /**

@@ -88,6 +88,66 @@ public final class ClaudeThinking {
         };
     }
 
+    /** {@code claude-sonnet-4-5-…}, {@code anthropic.claude-opus-4-1-…}, {@code claude-haiku-4-5@…}: major, minor. */
+    private static final java.util.regex.Pattern CLAUDE_VERSION =
+            java.util.regex.Pattern.compile("claude-(?:opus|sonnet|haiku)-(\\d+)(?:-(\\d)(?!\\d))?");
+
+    /**
+     * Whether the model is a Claude known to think only with a budget, not adaptively: Claude 3.7 Sonnet and the 4.x
+     * models before 4.6 (Opus 4, 4.1, 4.5; Sonnet 4, 4.5; Haiku 4.5), which answer adaptive thinking with a 400
+     * ("adaptive thinking is not supported on this model"). False for 4.6 and later and for any model this does not
+     * know (a fine-tune, a name behind a proxy): those get adaptive thinking as the client sent it.
+     */
+    public static boolean budgetOnly(String model) {
+        if (model == null) return false;
+        if (model.contains("claude-3-7-sonnet")) return true;
+        java.util.regex.Matcher m = CLAUDE_VERSION.matcher(model);
+        if (!m.find()) return false;
+        int major = Integer.parseInt(m.group(1));
+        int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        return major == 4 && minor < 6;
+    }
+
+    /**
+     * An Anthropic body's adaptive thinking for a model that thinks only with a budget ({@link #budgetOnly}): Claude
+     * Code sends {@code thinking: {type: "adaptive"}} (and {@code output_config.effort}) to every model name it does not
+     * know, such as a gateway alias, and does not ask again when Claude Sonnet 4.5 refuses it. It becomes
+     * {@code {type: "enabled", budget_tokens: N}}, N by the effort as LiteLLM maps an effort to a budget for these models
+     * (low 1,024, medium 2,048, high 4,096, xhigh 8,192, max 16,384; high, the API's default effort, when none is sent),
+     * kept under {@code max_tokens} as the API requires; with no room for the smallest budget (1,024), or in a tool loop
+     * whose last assistant turn comes back without its thinking block ({@link #toolTurnWithoutThinking}), thinking is
+     * left off, which adaptive thinking may choose too. Any other body is left as it is.
+     */
+    public static void adaptiveAsBudget(ObjectNode body, String model) {
+        if (!"adaptive".equals(body.path("thinking").path("type").asText()) || !budgetOnly(model)) return;
+        String effort = body.path("output_config").path("effort").asText("high");
+        int budget = effort.equals("max") ? 16_384 : budgetOf(effort);
+        if (budget == 0) budget = budgetOf("high");
+        com.fasterxml.jackson.databind.JsonNode max = body.get("max_tokens");
+        if (max != null && max.canConvertToInt()) budget = Math.min(budget, max.intValue() - 1);
+        if (budget < MIN_BUDGET || toolTurnWithoutThinking(body)) {
+            body.remove("thinking");
+            return;
+        }
+        body.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
+    }
+
+    /**
+     * Whether the conversation's last assistant turn called tools without starting with a thinking block: with budget
+     * thinking on, Claude refuses it ("a final assistant message must start with a thinking block"), while adaptive
+     * thinking takes it (the model may not have thought). Claude Code, asking for adaptive thinking, sends its tool loop's
+     * assistant turns back without their thinking blocks (seen with 2.1.197), so such a request goes without thinking.
+     */
+    private static boolean toolTurnWithoutThinking(ObjectNode body) {
+        com.fasterxml.jackson.databind.JsonNode last = null;
+        for (com.fasterxml.jackson.databind.JsonNode m : body.path("messages")) if ("assistant".equals(m.path("role").asText())) last = m;
+        if (last == null || !last.path("content").isArray() || last.path("content").isEmpty()) return false;
+        boolean calls = false;
+        for (com.fasterxml.jackson.databind.JsonNode b : last.path("content")) calls |= "tool_use".equals(b.path("type").asText());
+        String first = last.path("content").get(0).path("type").asText();
+        return calls && !first.equals("thinking") && !first.equals("redacted_thinking");
+    }
+
     /** The least {@code top_p} Claude takes with thinking on. */
     static final double MIN_TOP_P = 0.95;
 

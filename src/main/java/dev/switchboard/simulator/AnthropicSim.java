@@ -170,6 +170,19 @@ final class AnthropicSim {
         return null;
     }
 
+    /** Whether the model takes {@code {"role": "system"}} messages: Claude Opus 4.8 and later, not the older ones. */
+    static boolean midConversationSystem(String model) {
+        if (model == null) return false;
+        String m = model.replaceFirst("^anthropic\\.", "");
+        if (m.startsWith("claude-3")) return false;
+        for (String old : new String[] {"claude-opus-4-0", "claude-opus-4-1", "claude-opus-4-5", "claude-opus-4-6", "claude-opus-4-7",
+                "claude-sonnet-4-0", "claude-sonnet-4-5", "claude-sonnet-4-6", "claude-haiku-4-5",
+                "claude-opus-4-2", "claude-sonnet-4-2" /* the 4.0 ids: claude-sonnet-4-20250514 */}) {
+            if (m.startsWith(old)) return false;
+        }
+        return true; // Opus 4.8, and the models after it
+    }
+
     private static String validate(JsonObject req, String betaHeader) {
         if (!(req.getValue("model") instanceof String)) return "model: Field required";
         if (!(req.getValue("max_tokens") instanceof Number)) return "max_tokens: Field required";
@@ -179,6 +192,21 @@ final class AnthropicSim {
         for (int i = 0; i < messages.size(); i++) {
             if (!(messages.getValue(i) instanceof JsonObject m)) return "messages." + i + ": Input should be a valid dictionary";
             if (!(m.getValue("role") instanceof String role)) return "messages." + i + ".role: Input should be 'user' or 'assistant'";
+            if ("system".equals(role)) {
+                // a system message in the conversation: Claude Opus 4.8 and later take one at any position, of text
+                // blocks, of the beta's tool_addition / tool_removal blocks (with its anthropic-beta), or none at all (the
+                // directive-only form, content: [] with output_config); older models refuse it in these words (which
+                // Claude Code falls back on, to a <system-reminder>)
+                if (!midConversationSystem(req.getString("model"))) return "role 'system' is not supported on this model";
+                Object sc = m.getValue("content");
+                boolean tools = betaHeader != null && betaHeader.contains("mid-conversation-tool-changes-2026-07-01");
+                boolean ok = sc instanceof String str ? !str.isBlank() : sc instanceof JsonArray a
+                        && a.stream().allMatch(b -> b instanceof JsonObject o && ("text".equals(o.getString("type"))
+                                ? !o.getString("text", "").isEmpty()
+                                : tools && ("tool_addition".equals(o.getString("type")) || "tool_removal".equals(o.getString("type")))));
+                if (!ok) return "messages." + i + ".content: system messages take non-empty text, or tool_addition and tool_removal blocks with the beta";
+                continue;
+            }
             if (!"user".equals(role) && !"assistant".equals(role)) {
                 return "messages." + i + ".role: Input should be 'user' or 'assistant'";
             }

@@ -17,6 +17,10 @@ final class AnthropicSimParams {
         if (thinking != null) {
             if (!(thinking instanceof JsonObject t)) return "thinking: Input should be a valid dictionary or object to extract fields from";
             // interleaved thinking: the budget is the whole turn's and may exceed max_tokens
+            // a Claude before 4.6 thinks with a budget only (Claude 3.7 Sonnet, the 4.x models before 4.6)
+            if ("adaptive".equals(t.getValue("type")) && budgetOnly(req.getString("model"))) {
+                return "adaptive thinking is not supported on this model";
+            }
             String invalid = thinking(t, interleaved(betaHeader) ? null : req.getValue("max_tokens"));
             if (invalid != null) return invalid;
             if (!"disabled".equals(t.getValue("type"))) {
@@ -80,6 +84,21 @@ final class AnthropicSimParams {
         }
         if (req.getValue("top_k") != null) return "`top_k` must be unset when thinking is enabled." + docs;
         return null;
+    }
+
+    /**
+     * The API's own list, kept apart from the gateway's (the simulator plays Anthropic, it does not share its code): Claude
+     * 3.7 Sonnet and the 4.x models before 4.6 think with a budget only and refuse adaptive thinking.
+     */
+    static boolean budgetOnly(String model) {
+        if (model == null) return false;
+        String m = model.replaceFirst("^(?:[a-z]{2,4}\\.)?anthropic\\.", "");
+        if (m.startsWith("claude-3-7-sonnet")) return true;
+        for (String old : new String[] {"claude-opus-4-0", "claude-opus-4-1", "claude-opus-4-5", "claude-opus-4-2",
+                "claude-sonnet-4-0", "claude-sonnet-4-5", "claude-sonnet-4-2", "claude-haiku-4-5"}) {
+            if (m.startsWith(old)) return true;
+        }
+        return m.equals("claude-opus-4") || m.equals("claude-sonnet-4");
     }
 
     private static boolean interleaved(String betaHeader) {

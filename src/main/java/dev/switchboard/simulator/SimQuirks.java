@@ -63,6 +63,15 @@ final class SimQuirks {
                         .put("type", "invalid_request_invalid_args").putNull("param").put("code", "3051").put("raw_status_code", 400));
                 return true;
             }
+            // Mistral serves a conversation that ends in the user's turn or a tool's result (or an assistant prefix)
+            JsonArray all = body.getJsonArray("messages");
+            String lastRole = all == null || all.isEmpty() ? null : all.getJsonObject(all.size() - 1).getString("role");
+            if ("system".equals(lastRole) || "developer".equals(lastRole)) {
+                answer(resp, 400, new JsonObject().put("object", "error").put("message", "Expected last role User or Tool (or "
+                        + "Assistant with prefix True) for serving but got " + lastRole).put("type", "invalid_request_message_order")
+                        .putNull("param").put("code", "3230"));
+                return true;
+            }
             String refused = mistralMessages(body.getJsonArray("messages"));
             if (refused != null) {
                 answer(resp, refused.startsWith("Tool call id") ? 400 : 422, refused.startsWith("Tool call id")

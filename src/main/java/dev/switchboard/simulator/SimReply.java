@@ -55,6 +55,9 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
                 text = sb.toString();
             }
             promptTokens += 4 + tokens(text);
+            // a system message in the conversation (OpenAI's anywhere, Anthropic's mid-conversation ones) is a note to
+            // the model, not a turn: the conversation still ends in the user's message or the tool's result before it
+            if ("system".equals(m.getString("role")) || "developer".equals(m.getString("role"))) continue;
             lastRole = m.getString("role");
             lastContent = text;
             if ("user".equals(lastRole)) lastUser = text;

@@ -35,6 +35,26 @@ class PromptCacheLintTest {
                 .as("volatile text after the breakpoint does not matter").isEmpty();
     }
 
+    /**
+     * Claude Code's long tool loops repeat one session id in every tool result: one finding per value (at its first
+     * segment, with how many later ones repeat it), at most five values, else the log line grew to megabytes a request.
+     */
+    @Test
+    void aValueRepeatedInManySegmentsIsOneFindingAndTheFindingsAreCapped() {
+        java.util.List<Message> messages = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) messages.add(Message.text(Role.USER, "output in /tmp/1b4e28ba-2fa1-11d2-883f-0016d3cca427/tasks/" + i));
+        for (int i = 0; i < 8; i++) messages.add(Message.text(Role.USER, "run 1b4e28ba-2fa1-11d2-883f-0016d3cca4" + (10 + i)));
+        messages.add(new Message(Role.USER, List.of(new ContentPart.Text("now", EPHEMERAL)), null, null, null, null, null));
+        ChatRequest r = new ChatRequest("claude", messages, null, null, null, null, null, null, null, null, null, null, null, null,
+                false, false, null);
+        List<String> findings = lint.lint("long", r);
+        assertThat(findings).hasSize(PromptCacheLint.MAX_VOLATILE + 1);
+        assertThat(findings.get(0)).isEqualTo("volatile UUID '1b4e28ba-2fa1-11d2-883f-0016d3cca427' in cached prefix at messages[0] "
+                + "(and 499 later segments)");
+        assertThat(findings.get(1)).isEqualTo("volatile UUID '1b4e28ba-2fa1-11d2-883f-0016d3cca410' in cached prefix at messages[500]");
+        assertThat(findings.get(PromptCacheLint.MAX_VOLATILE)).isEqualTo("4 more volatile values in cached prefix");
+    }
+
     @Test
     void prefixThatChangedSinceThePreviousRequestOfTheSameApp() {
         assertThat(lint.lint("app", request("Instructions v1", true, "first"))).isEmpty();

@@ -82,29 +82,47 @@ class EndUserBudgetsIT {
     }
 
     /**
-     * Claude Code sends metadata.user_id on every call, a JSON object of ids (186 characters here), over the 64 characters
-     * OpenAI takes for {@code user} (its 400 string_above_max_length, which the simulator answers too): OpenAI gets its
-     * SHA-256 in hex, the same on every call; the end user the gateway counts is the full id.
+     * Claude Code sends metadata.user_id on every call, a JSON object of ids (186 characters here) that names its session
+     * too, over the 64 characters OpenAI takes for {@code user} (its 400 string_above_max_length, which the simulator
+     * answers too): OpenAI gets its SHA-256 in hex, the same on every call of a session; the end user the gateway counts
+     * is its stable part, the device and the account, one end user across sessions and both of Claude Code's forms.
      */
     @Test
-    void claudeCodesLongUserIdReachesOpenAiAsItsHashAndIsCountedWhole() {
-        String userId = "{\"device_id\":\"" + "d".repeat(64) + "\",\"account_uuid\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\","
-                + "\"session_id\":\"9b2c7d1e-6a55-4b1e-9a43-1f0c4b7d2e11\"}";
-        String body = new JsonObject().put("model", "gpt").put("max_tokens", 20).put("metadata", new JsonObject().put("user_id", userId))
-                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode();
-        for (int i = 0; i < 2; i++) {
+    void claudeCodesUserIdReachesOpenAiAsItsHashAndCountsAsOneEndUserAcrossSessions() {
+        String device = "d".repeat(64), account = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+        String[] userIds = {
+                "{\"device_id\":\"" + device + "\",\"account_uuid\":\"" + account + "\",\"session_id\":\"9b2c7d1e-6a55-4b1e-9a43-1f0c4b7d2e11\"}",
+                "{\"device_id\":\"" + device + "\",\"account_uuid\":\"" + account + "\",\"session_id\":\"0c1d2e3f-6a55-4b1e-9a43-1f0c4b7d2e11\"}",
+                "user_" + device + "_account_" + account + "_session_5e6f7a8b-6a55-4b1e-9a43-1f0c4b7d2e11"}; // the older form
+        for (String userId : userIds) {
+            String body = new JsonObject().put("model", "gpt").put("max_tokens", 20).put("metadata", new JsonObject().put("user_id", userId))
+                    .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode();
             HttpResponse<String> r = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, body);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
         List<String> sent = gw.simulator.received().stream().map(q -> q.body().getString("user")).toList();
-        assertThat(sent).hasSize(2).allSatisfy(u -> assertThat(u).matches("[0-9a-f]{64}"));
-        assertThat(sent.get(0)).isEqualTo(sent.get(1));
+        assertThat(sent).hasSize(3).allSatisfy(u -> assertThat(u).matches("[0-9a-f]{64}"));
+        String endUser = "user_" + device + "_account_" + account;
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> admin.get("/customer/info?end_user_id=" + java.net.URLEncoder.encode(userId,
-                        java.nio.charset.StandardCharsets.UTF_8)).statusCode() == 200);
-        JsonObject info = admin.getOk("/customer/info?end_user_id=" + java.net.URLEncoder.encode(userId, java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(info.getString("user_id")).isEqualTo(userId);
+                .until(() -> admin.get("/customer/info?end_user_id=" + endUser).statusCode() == 200
+                        && admin.getOk("/customer/info?end_user_id=" + endUser).getValue("spend") != null);
+        JsonObject info = admin.getOk("/customer/info?end_user_id=" + endUser);
+        assertThat(info.getString("user_id")).isEqualTo(endUser);
         assertThat(new BigDecimal(info.getValue("spend").toString())).isPositive();
+        assertThat(admin.get("/customer/info?end_user_id=" + java.net.URLEncoder.encode(userIds[0],
+                java.nio.charset.StandardCharsets.UTF_8)).statusCode()).as("no end user per session").isEqualTo(404);
+    }
+
+    @Test
+    void claudeCodesFormsWithoutAnAccountAndOtherIdsAreKeptAsTheyAre() {
+        String device = "a".repeat(64);
+        assertThat(dev.switchboard.model.ClaudeCodeUser.stable("{\"device_id\":\"" + device + "\",\"account_uuid\":\"\",\"session_id\":\"x-1\"}"))
+                .isEqualTo("user_" + device);
+        assertThat(dev.switchboard.model.ClaudeCodeUser.stable("user_" + device + "_account__session_915dea58-0afd-484a-baf9-4e2ab9569d14"))
+                .isEqualTo("user_" + device);
+        for (String other : new String[] {"u1", "{\"device_id\":\"short\",\"session_id\":\"1\"}", "user_" + device, "{not json " + device}) {
+            assertThat(dev.switchboard.model.ClaudeCodeUser.stable(other)).isEqualTo(other);
+        }
     }
 
     @Test

@@ -137,7 +137,11 @@ public final class AnthropicRequestDecoder {
     private static void message(JsonNode m, String path, List<Message> out, boolean last) {
         if (!m.isObject()) throw bad(path + ": Input should be an object", path);
         String role = requiredString(m, "role", path + ".role");
-        if (!role.equals("user") && !role.equals("assistant")) throw bad(path + ".role: Input should be 'user' or 'assistant'", path + ".role");
+        if (role.equals("system")) {
+            out.add(midConversationSystem(m, path));
+            return;
+        }
+        if (!role.equals("user") && !role.equals("assistant")) throw bad(path + ".role: Input should be 'user', 'assistant' or 'system'", path + ".role");
         JsonNode c = m.get("content");
         if (c == null || c.isNull()) throw bad(path + ".content: Field required", path + ".content");
         if (!c.isTextual() && !c.isArray()) throw bad(path + ".content: Input should be a string or a list of content blocks", path + ".content");
@@ -205,6 +209,41 @@ public final class AnthropicRequestDecoder {
                     thinking.length() > 0 ? thinking.toString() : null, null, extra));
         }
     }
+
+    /**
+     * A mid-conversation system message ({@code {"role": "system"}}: Anthropic's Messages API since Claude Opus 4.8;
+     * Claude Code sends one on every request to a model name it does not know, such as a gateway alias, and falls back to
+     * a {@code <system-reminder>} in the user turn only on the 400 an older Claude answers). It stays a system message at
+     * its place: an Anthropic deployment gets the raw body (the model decides, and its refusal reaches the client as it
+     * wrote it), an OpenAI-style provider a {@code system} message there where its flavor takes one (else the text in the
+     * user turn before it, OpenAiRequestEncoder), and the encoders that take one system prompt (Gemini, Bedrock) join it
+     * to theirs. No stricter than the API, which the raw body reaches unchanged: it may be the first message, and its
+     * blocks other than text (the beta's {@code tool_addition} / {@code tool_removal}) and the directive-only form
+     * ({@code content: []} with {@code output_config}) are kept as {@link ContentPart.Other}, which only a translation
+     * for another provider refuses, naming the field.
+     */
+    private static Message midConversationSystem(JsonNode m, String path) {
+        JsonNode c = m.get("content");
+        if (c == null || c.isNull()) throw bad(path + ".content: Field required", path + ".content");
+        if (c.isTextual()) {
+            if (c.textValue().isBlank()) throw bad(path + ": a system message must have non-empty text", path + ".content");
+            return Message.text(Role.SYSTEM, c.textValue());
+        }
+        if (!c.isArray()) throw bad(path + ".content: Input should be a string or a list of content blocks", path + ".content");
+        List<ContentPart> parts = new ArrayList<>();
+        if (c.isEmpty()) parts.add(new ContentPart.Other(DIRECTIVE, (ObjectNode) m, path + ".content"));
+        for (int i = 0; i < c.size(); i++) {
+            String bp = path + ".content." + i;
+            if (!c.get(i).isObject()) throw bad(bp + ": Input should be a valid dictionary", bp);
+            String type = c.get(i).path("type").asText("");
+            if (type.equals("text")) parts.add(new ContentPart.Text(nonEmptyText(c.get(i), bp), c.get(i).get("cache_control")));
+            else parts.add(new ContentPart.Other(type.isEmpty() ? "unknown" : type, (ObjectNode) c.get(i), bp));
+        }
+        return new Message(Role.SYSTEM, parts, null, null, null, null, null);
+    }
+
+    /** The type a directive-only system message ({@code content: []}) is kept as: the API's meaning, nothing to translate. */
+    private static final String DIRECTIVE = "system directive (content: [])";
 
     /**
      * A message's text block, refused in Anthropic's words when empty (anywhere in the message). One of only whitespace

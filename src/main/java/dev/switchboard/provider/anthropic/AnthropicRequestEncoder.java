@@ -59,6 +59,7 @@ final class AnthropicRequestEncoder {
             if (stream) body.put("stream", true); else body.remove("stream");
             anthropicToolIds(body);
             withoutUnsignedThinking(body);
+            dev.switchboard.provider.ClaudeThinking.adaptiveAsBudget(body, deployment.model());
             return body;
         }
         ObjectNode body = F.objectNode();
@@ -112,6 +113,7 @@ final class AnthropicRequestEncoder {
         if (r.user() != null) body.putObject("metadata").put("user_id", r.user());
         anthropicOnlyExtras(body, r);
         withoutUnsignedThinking(body);
+        dev.switchboard.provider.ClaudeThinking.adaptiveAsBudget(body, deployment.model());
         if (stream) body.put("stream", true);
         return body;
     }

@@ -68,6 +68,7 @@ final class BedrockRequestEncoder {
         for (Message m : r.messages()) {
             switch (m.role()) {
                 case SYSTEM, DEVELOPER -> {
+                    dev.switchboard.provider.Attachments.systemTextOnly(m, "Bedrock's Converse");
                     for (ContentPart p : m.content()) {
                         if (p instanceof ContentPart.Text t && !t.text().isEmpty()) {
                             system.addObject().put("text", t.text());

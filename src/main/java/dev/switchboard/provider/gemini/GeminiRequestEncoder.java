@@ -38,6 +38,7 @@ final class GeminiRequestEncoder {
         for (Message m : r.messages()) {
             switch (m.role()) {
                 case SYSTEM, DEVELOPER -> { // a part per text block: joined, "Line one." and "Line two." ran together
+                    dev.switchboard.provider.Attachments.systemTextOnly(m, "Gemini");
                     for (ContentPart p : m.content()) {
                         if (p instanceof ContentPart.Text t && !t.text().isEmpty()) system.addObject().put("text", t.text());
                     }

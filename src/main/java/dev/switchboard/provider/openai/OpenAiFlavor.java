@@ -37,7 +37,7 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
 
     /** A plain OpenAI-compatible row: max_tokens, no cache_control, stream_options sent, nothing refused. */
     static OpenAiFlavor of(String prefix, String defaultBase, String... keyEnvs) {
-        return new OpenAiFlavor(prefix, defaultBase, List.of(keyEnvs), false, false, true, Set.of(), false, false, WireRules.OPENAI);
+        return new OpenAiFlavor(prefix, defaultBase, List.of(keyEnvs), false, false, true, Set.of(), false, false, WireRules.COMPATIBLE);
     }
 
     OpenAiFlavor keepingOutputField() {
@@ -93,7 +93,7 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
     }
 
     static final Map<String, OpenAiFlavor> CORE = Map.of(
-            "openai", of("openai", "https://api.openai.com/v1", "OPENAI_API_KEY").keepingOutputField(),
+            "openai", of("openai", "https://api.openai.com/v1", "OPENAI_API_KEY").keepingOutputField().withWire(WireRules.OPENAI),
             "ollama", of("ollama", "http://localhost:11434").atServerRoot(),
             "ollama_chat", of("ollama_chat", "http://localhost:11434").atServerRoot(),
             "openrouter", of("openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY").keepingOutputField().forwardingCacheControl()

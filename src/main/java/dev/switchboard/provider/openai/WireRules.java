@@ -26,15 +26,28 @@ package dev.switchboard.provider.openai;
  * @param reasoningDetails an assistant turn's signed thinking ({@code thinking_blocks}: an Anthropic client's thinking
  *                      and redacted_thinking blocks) goes back as OpenRouter's {@code reasoning_details}
  *                      ({@link dev.switchboard.model.ReasoningDetails}), so a Claude model behind it can verify it
+ * @param systemInConversation whether a {@code system} message after the conversation's first turn goes where it is
+ *                      (OpenAI's chat completions take one anywhere, Azure OpenAI likewise). Elsewhere an Anthropic
+ *                      client's mid-conversation system message is folded into the user turn before it
+ *                      ({@link OpenAiRequestEncoder#foldedSystem}): Mistral refuses a conversation that ends in one
+ *                      ("Expected last role User or Tool … but got system"), and many vLLM and Ollama chat templates
+ *                      refuse a system message that is not the first ("System message must be at the beginning")
  */
 record WireRules(String seedField, boolean takesUser, ReasoningEcho reasoning, boolean mistralToolIds,
-                 boolean namesOnToolsOnly, boolean takesDefaultEffort, boolean mistralEffort, boolean reasoningDetails) {
+                 boolean namesOnToolsOnly, boolean takesDefaultEffort, boolean mistralEffort, boolean reasoningDetails,
+                 boolean systemInConversation) {
 
-    /** OpenAI's own rules: what every row has unless it says otherwise. */
-    static final WireRules OPENAI = new WireRules("seed", true, ReasoningEcho.NONE, false, false, false, false, false);
+    /** OpenAI's own rules (its own API and Azure OpenAI, the {@code openai} row). */
+    static final WireRules OPENAI = new WireRules("seed", true, ReasoningEcho.NONE, false, false, false, false, false, true);
+
+    /**
+     * An OpenAI-compatible server's: OpenAI's rules but for a system message in the conversation, which is folded
+     * ({@link #systemInConversation}); what every row but {@code openai} has unless it says otherwise.
+     */
+    static final WireRules COMPATIBLE = new WireRules("seed", true, ReasoningEcho.NONE, false, false, false, false, false, false);
 
     /** Groq: OpenAI's rules, and {@code reasoning_effort: "default"} passed on (its Qwen 3 models take it). */
-    static final WireRules GROQ = new WireRules("seed", true, ReasoningEcho.NONE, false, false, true, false, false);
+    static final WireRules GROQ = new WireRules("seed", true, ReasoningEcho.NONE, false, false, true, false, false, false);
 
     /** LiteLLM's and Groq's {@code reasoning_effort} for "the model's default". */
     static final String DEFAULT_EFFORT = "default";
@@ -51,13 +64,13 @@ record WireRules(String seedField, boolean takesUser, ReasoningEcho reasoning, b
      * DeepSeek's thinking mode: the reasoning of the turns that used tools must come back as {@code reasoning_content}
      * (else its 400 "The reasoning_content in the thinking mode must be passed back to the API").
      */
-    static final WireRules DEEPSEEK = new WireRules("seed", true, ReasoningEcho.REASONING_CONTENT, false, false, false, false, false);
+    static final WireRules DEEPSEEK = new WireRules("seed", true, ReasoningEcho.REASONING_CONTENT, false, false, false, false, false, false);
 
     /**
      * OpenRouter takes an assistant turn's reasoning back as {@code reasoning} (its own name for it) and passes it to
      * the model's provider, which for DeepSeek and Kimi behind it is the same thinking-with-tools rule as DeepSeek's.
      */
-    static final WireRules OPENROUTER = new WireRules("seed", true, ReasoningEcho.REASONING, false, false, false, false, true);
+    static final WireRules OPENROUTER = new WireRules("seed", true, ReasoningEcho.REASONING, false, false, false, false, true, false);
 
     /**
      * Mistral's schema forbids any other field (pydantic extra_forbidden, a 422): the seed is {@code random_seed},
@@ -66,7 +79,7 @@ record WireRules(String seedField, boolean takesUser, ReasoningEcho reasoning, b
      * nor a name outside tool messages, likewise). {@code reasoning_effort} goes only where Mistral takes it
      * ({@link MistralEffort}).
      */
-    static final WireRules MISTRAL = new WireRules("random_seed", false, ReasoningEcho.NONE, true, true, false, true, false);
+    static final WireRules MISTRAL = new WireRules("random_seed", false, ReasoningEcho.NONE, true, true, false, true, false, false);
 
     /**
      * Whether a client's OpenAI body may be relayed as written ({@link OpenAiRequestEncoder#relay}): not where the body

@@ -1,0 +1,176 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Anthropic's mid-conversation system messages ({@code {"role": "system"}} after the first turn), which Claude Code
+ * (2.1.197) sends on every request to a model name it does not know, such as a gateway alias: before, the gateway refused
+ * them in words Claude Code does not fall back on ("messages.1.role: Input should be 'user' or 'assistant'"), so every
+ * Claude Code session through an alias failed on its first request.
+ */
+class MidConversationSystemIT {
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: opus
+                    litellm_params: { model: anthropic/claude-opus-4-8, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: mistral
+                    litellm_params: { model: mistral/mistral-small-latest, api_base: "${SIM_ROOT}/quirks/mistral/v1", api_key: sk-mi-test-9f8e7d6c }
+                  - model_name: vllm
+                    litellm_params: { model: hosted_vllm/Qwen/Qwen3-8B, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: gemini
+                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                router_settings:
+                  num_retries: 0
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    /** Claude Code's shape: a user turn, then a system message (a string) with notes for the model. */
+    private static String body(String model, String messagesAfterFirst) {
+        return "{\"model\":\"" + model + "\",\"max_tokens\":200,\"system\":\"You are terse.\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"say hi\"}]}" + messagesAfterFirst + "]}";
+    }
+
+    private static final String NOTE = ",{\"role\":\"system\",\"content\":\"Available agent types: none.\"}";
+
+    @Test
+    void anOpenAiStyleProviderGetsItAsASystemMessageInItsPlace() {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("gpt", NOTE));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getJsonArray("content").getJsonObject(0).getString("text")).contains("say hi");
+        JsonArray sent = gw.simulator.last().body().getJsonArray("messages");
+        assertThat(sent.stream().map(m -> ((JsonObject) m).getString("role")).toList()).containsExactly("system", "user", "system");
+        assertThat(sent.getJsonObject(2).encode()).contains("Available agent types: none.");
+    }
+
+    @Test
+    void geminiGetsItInItsSystemInstruction() {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("gemini", NOTE));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.getJsonObject("systemInstruction").encode()).contains("You are terse.").contains("Available agent types: none.");
+        assertThat(sent.getJsonArray("contents").encode()).doesNotContain("Available agent types");
+    }
+
+    /**
+     * Claude gets the body as the client wrote it: Opus 4.8 takes the message; an older Claude refuses it in the API's
+     * words, which reach the client unchanged (Claude Code retries then with the notes in the user turn).
+     */
+    @Test
+    void claudeGetsTheBodyAsWrittenAndAnOlderClaudesRefusalReachesTheClient() {
+        HttpResponse<String> ok = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("opus", NOTE));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).getString("role")).isEqualTo("system");
+        HttpResponse<String> old = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("claude", NOTE));
+        assertThat(old.statusCode()).as(old.body()).isEqualTo(400);
+        assertThat(new JsonObject(old.body()).getJsonObject("error").getString("message"))
+                .isEqualTo("role 'system' is not supported on this model");
+    }
+
+    @Test
+    void countTokensTakesItToo() {
+        String body = body("gpt", NOTE).replace("\"max_tokens\":200,", "");
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getInteger("input_tokens")).isPositive();
+    }
+
+    /**
+     * An OpenAI-compatible server other than OpenAI's gets the note in the user turn before it, as Claude Code itself
+     * writes it for a Claude that takes none: Mistral refuses a conversation ending in a system message (the simulator
+     * answers its 400), and vLLM's and Ollama's chat templates often refuse one that is not first.
+     */
+    @Test
+    void otherOpenAiStyleServersGetItFoldedIntoTheUserTurnBeforeIt() {
+        for (String alias : new String[] {"mistral", "vllm"}) {
+            gw.simulator.reset();
+            String history = ",{\"role\":\"assistant\",\"content\":\"hello\"},{\"role\":\"user\",\"content\":\"again\"}" + NOTE;
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(alias, history));
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+            JsonArray sent = gw.simulator.last().body().getJsonArray("messages");
+            assertThat(sent.stream().map(m -> ((JsonObject) m).getString("role")).toList()).as(alias)
+                    .containsExactly("system", "user", "assistant", "user");
+            assertThat(sent.getJsonObject(3).encode()).as(alias).contains("again")
+                    .contains("<system-reminder>\\nAvailable agent types: none.\\n</system-reminder>");
+            assertThat(sent.getJsonObject(1).encode()).doesNotContain("Available agent types");
+        }
+    }
+
+    /**
+     * No stricter than Anthropic's API, which an {@code anthropic/} alias gets the body of unchanged: a system message
+     * first, the directive-only form ({@code content: []} with {@code output_config}) and the beta's tool blocks.
+     */
+    @Test
+    void claudeGetsEveryFormTheApiTakes() {
+        String first = "{\"model\":\"opus\",\"max_tokens\":10,\"messages\":[{\"role\":\"system\",\"content\":\"x\"},{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, first);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getString("role")).isEqualTo("system");
+        r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("opus", DIRECTIVE));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).getJsonObject("output_config").encode())
+                .contains("low");
+        r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("opus", TOOL_ADDITION),
+                "anthropic-beta", "mid-conversation-tool-changes-2026-07-01");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).encode()).contains("tool_addition");
+    }
+
+    private static final String DIRECTIVE = ",{\"role\":\"system\",\"content\":[],\"output_config\":{\"effort\":\"low\"}}";
+    private static final String TOOL_ADDITION = ",{\"role\":\"system\",\"content\":[{\"type\":\"tool_addition\",\"tool\":"
+            + "{\"name\":\"get_time\",\"input_schema\":{\"type\":\"object\"}}}]}";
+
+    /** Those forms have no translation: refused for any other provider, naming the field, before any call. */
+    @Test
+    void theApisOwnFormsAreRefusedForOtherProvidersNamingTheField() {
+        String[][] cases = {{"gpt", TOOL_ADDITION, "messages.1.content.0"}, {"gemini", DIRECTIVE, "messages.1.content"},
+                {"mistral", TOOL_ADDITION, "messages.1.content.0"}, {"gpt", DIRECTIVE, "messages.1.content"}};
+        for (String[] c : cases) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(c[0], c[1]));
+            assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).as(c[0]).startsWith(c[2] + ":");
+        }
+        assertThat(gw.simulator.received()).as("refused before any call").isEmpty();
+    }
+
+    @Test
+    void aFirstSystemMessageIsASystemPromptForOtherProviders() {
+        String first = "{\"model\":\"gpt\",\"max_tokens\":10,\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, first);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).encode()).contains("system").contains("be brief");
+    }
+
+    @Test
+    void otherRolesAreStillAnthropics400() {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("gpt", ",{\"role\":\"tool\",\"content\":\"x\"}"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("messages.1.role: Input should be 'user', 'assistant' or 'system'");
+        assertThat(gw.simulator.received()).as("refused before routing").isEmpty();
+    }
+}
