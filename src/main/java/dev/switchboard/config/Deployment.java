@@ -49,6 +49,15 @@ public record Deployment(
                 Map.of());
     }
 
+    /** The {@link #sources} entry naming the {@code include:}d file this entry was written in (absent for the config file itself). */
+    public static final String INCLUDED_FROM = "(included from)";
+
+    /** Where the entry was written, for messages: {@code line 12}, or {@code line 3 of models.yaml} for an included file's entry. */
+    public String where() {
+        String f = sources.get(INCLUDED_FROM);
+        return "line " + line + (f == null ? "" : " of " + f);
+    }
+
     /** How logs, headers and the model list name this deployment: {@code provider/model}. */
     public String id() { return provider.isEmpty() ? model : provider + "/" + model; }
 

@@ -273,6 +273,7 @@ final class DeploymentReader {
                 : ", " + sources.get("model")));
         String prov = provider.provider();
         providerSpecific.forEach((k, v) -> providerKey(prov, k, v, pp + "." + k, params, headers));
+        if (w.fileOf(entry) != null) sources.put(Deployment.INCLUDED_FROM, w.fileOf(entry));
         return new Deployment(alias, provider.provider(), provider.model(), apiBase, apiKey == null ? null : new Secret(apiKey),
                 seconds(timeout), seconds(streamTimeout), maxTokens, Map.copyOf(headers), params, info,
                 YamlWalker.line(entry), Map.copyOf(sources));

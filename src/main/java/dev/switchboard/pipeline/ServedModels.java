@@ -45,7 +45,7 @@ final class ServedModels {
             String source = key == null ? null : fromApiKey ? "api_key" : param != null ? param
                     : keyEnv != null ? keyEnv : "its credentials";
             if (key == null && keyEnv != null && d.apiBase() == null) {
-                warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
+                warnings.add(d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
                         + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
             }

@@ -56,7 +56,7 @@ class LiteLlmCorpusTest {
         String text = Files.readString(file);
         Set<String> registered = ProviderRegistry.standard().prefixes();
         try {
-            cfg = new ConfigLoader(ENV).parse(text);
+            cfg = new ConfigLoader(ENV).parse(text, file.toAbsolutePath().getParent());
         } catch (ConfigException e) {
             // A config that also names a provider Switchboard lacks is counted for the provider, as when it loads.
             String missing = missingProvider(text, registered);

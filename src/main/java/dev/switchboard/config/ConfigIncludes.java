@@ -1,0 +1,163 @@
+package dev.switchboard.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * LiteLLM's top-level {@code include:} (docs/my-website/docs/proxy/config_management.md), read as its
+ * {@code ProxyConfig._process_includes} reads it: a list of YAML files, each relative to the directory of the config
+ * file; every top-level key of an included file whose value is a list is appended to the same key's list
+ * ({@code model_list} entries add up), any other value takes the key's place whole. An included file's own
+ * {@code include:} list is read too (LiteLLM appends it to the list it is walking), relative to the same directory.
+ *
+ * <p>Where LiteLLM stops with a Python exception (a missing file, {@code include} that is not a list, an included
+ * file that is empty or not a mapping), this is an error naming the line and the file; where it silently drops a
+ * section (an included {@code litellm_settings} replaces the main file's whole), a warning says which keys are lost.
+ * A file included a second time is an error (LiteLLM would loop for ever on a cycle).
+ */
+final class ConfigIncludes {
+    private ConfigIncludes() {}
+
+    /** Merges the files {@code root}'s {@code include:} names into {@code root} and removes the key. */
+    static void apply(YamlWalker w, Yaml11 yaml, Node root, Path baseDir) {
+        if (!(root instanceof MappingNode main)) return;
+        NodeTuple include = tuple(main, "include");
+        if (include == null) return;
+        main.getValue().remove(include);
+        Deque<Node> todo = new ArrayDeque<>();
+        if (!queue(w, include.getValueNode(), todo)) return;
+        Set<Path> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            Node item = todo.poll();
+            if (!(item instanceof ScalarNode s) || s.getValue().isBlank()) {
+                w.error(item, "include", "expected a file path. Fix: list YAML files, e.g. include: [models.yaml].");
+                continue;
+            }
+            String name = s.getValue().trim();
+            Path file = baseDir.resolve(name).toAbsolutePath().normalize();
+            if (!seen.add(file)) {
+                w.error(item, "include", name + " is included a second time (an include loop?). Fix: include each file once.");
+                continue;
+            }
+            Node included = read(w, yaml, item, name, file);
+            if (included == null) continue;
+            w.included(included, name);
+            merge(w, main, (MappingNode) included, name, todo);
+        }
+    }
+
+    /** Adds the entries of an {@code include:} value to {@code todo}; false (after an error) when it is not a list. */
+    private static boolean queue(YamlWalker w, Node value, Deque<Node> todo) {
+        if (value instanceof SequenceNode seq) {
+            todo.addAll(seq.getValue());
+            return true;
+        }
+        if (YamlWalker.isNull(value)) return true;
+        w.error(value, "include", "must be a list of file paths, as LiteLLM requires ('include' must be a list of file paths). "
+                + "Fix: write it as a list, e.g.\n    include:\n      - models.yaml");
+        return false;
+    }
+
+    /** The included file's top-level mapping, its merge keys flattened; null after an error. */
+    private static Node read(YamlWalker w, Yaml11 yaml, Node at, String name, Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            w.error(at, "include", name + " (" + file + ") is not UTF-8 text. Fix: save it as UTF-8.");
+            return null;
+        } catch (java.nio.file.NoSuchFileException e) {
+            w.error(at, "include", "included file not found: " + file + " (a path is read from the config file's directory, "
+                    + "as LiteLLM reads it). Fix: correct the path, or create the file.");
+            return null;
+        } catch (IOException e) {
+            w.error(at, "include", "cannot read " + file + " (" + (Files.isDirectory(file) ? "a directory" : e.getMessage())
+                    + "). Fix: name a readable YAML file.");
+            return null;
+        }
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(text));
+        } catch (MarkedYAMLException e) {
+            w.error(at, "include", name + ": " + ConfigLoader.yamlError(e, text));
+            return null;
+        } catch (RuntimeException e) {
+            w.error(at, "include", name + ": the file is not valid YAML: " + e.getMessage());
+            return null;
+        }
+        if (root == null || YamlWalker.isNull(root)) {
+            w.error(at, "include", name + " is empty (LiteLLM cannot load it either). Fix: give it a model_list or other "
+                    + "sections, or remove it from include.");
+            return null;
+        }
+        if (!(root instanceof MappingNode)) {
+            w.error(at, "include", name + " is not a mapping of sections (model_list:, litellm_settings:, …). Fix: write "
+                    + "its top level as the config file's is.");
+            return null;
+        }
+        try {
+            yaml.flattenMerges(root);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            w.error(at, "include", name + " line " + line + ": a merge key (<<) " + e.getProblem()
+                    + ". Fix: merge a mapping anchor, <<: *name, or a list of them, <<: [*a, *b].");
+            return null;
+        }
+        return root;
+    }
+
+    /** LiteLLM's merge: a list extends the main file's list of that key, anything else replaces its value. */
+    private static void merge(YamlWalker w, MappingNode main, MappingNode included, String name, Deque<Node> todo) {
+        for (NodeTuple t : included.getValue()) {
+            if (!(t.getKeyNode() instanceof ScalarNode k)) continue; // reported as the top level's key when read
+            String key = k.getValue();
+            Node value = t.getValueNode();
+            if (key.equals("include")) {
+                queue(w, value, todo);
+                continue;
+            }
+            NodeTuple existing = tuple(main, key);
+            if (existing == null) {
+                main.getValue().add(t);
+            } else if (value instanceof SequenceNode seq) {
+                if (existing.getValueNode() instanceof SequenceNode mine) {
+                    mine.getValue().addAll(seq.getValue());
+                } else {
+                    w.error(value, key, "is a list, but the config file's " + key + " (" + w.lineOf(existing.getValueNode())
+                            + ") is not, so it cannot be extended (LiteLLM fails on it too). Fix: write " + key
+                            + " as a list in both files, or in one of them only.");
+                }
+            } else {
+                main.getValue().set(main.getValue().indexOf(existing), t);
+                if (existing.getValueNode() instanceof MappingNode lost && !lost.getValue().isEmpty()) {
+                    String keys = lost.getValue().stream().map(x -> x.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?")
+                            .collect(Collectors.joining(", "));
+                    w.warn(existing.getKeyNode(), key, "replaced whole by " + name + "'s " + key + " (" + w.lineOf(value)
+                            + "), as LiteLLM's include replaces a section that is not a list: this file's " + keys
+                            + (lost.getValue().size() == 1 ? " is" : " are") + " not read. Fix: keep " + key + " in one file.");
+                }
+            }
+        }
+    }
+
+    private static NodeTuple tuple(MappingNode m, String key) {
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key)) return t;
+        }
+        return null;
+    }
+}
