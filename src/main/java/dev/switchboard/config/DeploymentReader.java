@@ -22,12 +22,16 @@ final class DeploymentReader {
             "top_k", "n", "seed", "top_logprobs", "max_retries", "cooldown_time");
     private static final Set<String> AZURE_PROVIDERS = Set.of("azure", "azure_ai", "azure_text");
     /** Keys only some providers read (the #14 providers); on any other provider they are warned. */
-    private static final Map<String, Set<String>> PROVIDER_KEYS = Map.of(
-            "api_version", AZURE_PROVIDERS,
-            "azure_ad_token", AZURE_PROVIDERS, "tenant_id", AZURE_PROVIDERS, "client_id", AZURE_PROVIDERS,
-            "client_secret", AZURE_PROVIDERS, "azure_scope", AZURE_PROVIDERS, "azure_authority_host", AZURE_PROVIDERS,
+    private static final Map<String, Set<String>> PROVIDER_KEYS = Map.ofEntries(
+            Map.entry("api_version", AZURE_PROVIDERS),
+            Map.entry("azure_ad_token", AZURE_PROVIDERS), Map.entry("tenant_id", AZURE_PROVIDERS), Map.entry("client_id", AZURE_PROVIDERS),
+            Map.entry("client_secret", AZURE_PROVIDERS), Map.entry("azure_scope", AZURE_PROVIDERS), Map.entry("azure_authority_host", AZURE_PROVIDERS),
             // Google's content filter thresholds, sent as safetySettings; a provisioned-throughput / imported model's ARN
-            "safety_settings", Set.of("gemini", "vertex_ai", "vertex_ai_beta"), "model_id", Set.of("bedrock"));
+            Map.entry("safety_settings", Set.of("gemini", "vertex_ai", "vertex_ai_beta")), Map.entry("model_id", Set.of("bedrock")),
+            // OpenRouter's own body fields, which LiteLLM's openrouter docs pass as litellm_params (sent as they are)
+            Map.entry("transforms", Set.of("openrouter")), Map.entry("models", Set.of("openrouter")), Map.entry("route", Set.of("openrouter")));
+    /** The keys of {@link #PROVIDER_KEYS} that are body fields of the provider's API: sent through extra_body. */
+    private static final Set<String> BODY_FIELDS = Set.of("transforms", "models", "route");
     private static final Set<String> VERTEX_PROVIDERS = Set.of("vertex_ai", "vertex_ai_beta");
     private static final Set<String> AWS_PROVIDERS = Set.of("bedrock", "sagemaker", "sagemaker_chat");
 
@@ -340,7 +344,13 @@ final class DeploymentReader {
         }
         Set<String> readers = k.startsWith("aws_") || k.equals("region_name") ? AWS_PROVIDERS
                 : k.startsWith("vertex_") ? VERTEX_PROVIDERS : PROVIDER_KEYS.get(k);
-        if (readers.contains(provider)) {
+        if (readers.contains(provider) && BODY_FIELDS.contains(k)) {
+            // a default of the request body, as extra_body's members are (extra_body's own value of the field wins)
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (params.get("extra_body") instanceof Map<?, ?> given) given.forEach((a, b) -> body.put(a.toString(), b));
+            body.putIfAbsent(k, w.plain(v, kp));
+            params.put("extra_body", body);
+        } else if (readers.contains(provider)) {
             params.put(k, w.plain(v, kp));
         } else {
             w.warn(v, kp, "not used: " + k + " is read by " + new java.util.TreeSet<>(readers) + " deployments, this one is "

@@ -53,6 +53,36 @@ class DeploymentParamsIT {
         }
     }
 
+    /**
+     * LiteLLM's openrouter docs pass OpenRouter's own fields as litellm_params ({@code transforms}, {@code models},
+     * {@code route}), and LiteLLM sends them in the body; they were "unknown key (LiteLLM documents none of that name),
+     * ignored", so the middle-out transform a user relied on was silently off.
+     */
+    @Test
+    void openRouterFieldsInLitellmParamsReachTheBody() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: mixtral
+                    litellm_params:
+                      model: openrouter/mistralai/mixtral-8x7b-instruct
+                      api_base: ${SIM}
+                      api_key: os.environ/PROVIDER_KEY
+                      transforms: ["middle-out"]
+                      route: "fallback"
+                      models: ["openai/gpt-4o-mini"]
+                """)) {
+            assertThat(gw.gateway.config().warnings()).noneMatch(w -> w.contains("transforms") || w.contains("route"));
+            assertThat(Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"mixtral\"," + HI + "}").statusCode()).isEqualTo(200);
+            JsonObject body = gw.simulator.last().body();
+            assertThat(body.getJsonArray("transforms").getString(0)).isEqualTo("middle-out");
+            assertThat(body.getString("route")).isEqualTo("fallback");
+            assertThat(body.getJsonArray("models").getString(0)).isEqualTo("openai/gpt-4o-mini");
+
+            Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"mixtral\",\"transforms\":[]," + HI + "}");
+            assertThat(gw.simulator.last().body().getJsonArray("transforms")).as("the request's own value wins").isEmpty();
+        }
+    }
+
     @Test
     void namedPrefixesUseTheirDefaultBaseUrl() {
         try (TestGateway gw = TestGateway.start("""
