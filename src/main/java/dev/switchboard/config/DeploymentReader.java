@@ -30,6 +30,18 @@ final class DeploymentReader {
             Map.entry("safety_settings", Set.of("gemini", "vertex_ai", "vertex_ai_beta")), Map.entry("model_id", Set.of("bedrock")),
             // OpenRouter's own body fields, which LiteLLM's openrouter docs pass as litellm_params (sent as they are)
             Map.entry("transforms", Set.of("openrouter")), Map.entry("models", Set.of("openrouter")), Map.entry("route", Set.of("openrouter")));
+    /**
+     * The variables LiteLLM takes a deployment's base from when it sets no {@code api_base}, in its order ({@code main.py}:
+     * {@code api_base or litellm.api_base or get_secret("OPENAI_BASE_URL") or get_secret("OPENAI_API_BASE") or
+     * "https://api.openai.com/v1"}; the same for the others). Not read, an OPENAI_API_BASE that points a LiteLLM install
+     * at a company proxy would have sent the same config's calls, and key, to api.openai.com.
+     */
+    static final Map<String, List<String>> BASE_VARIABLES = Map.of(
+            "openai", List.of("OPENAI_BASE_URL", "OPENAI_API_BASE"),
+            "azure", List.of("AZURE_API_BASE"), "azure_ai", List.of("AZURE_AI_API_BASE"),
+            "openrouter", List.of("OPENROUTER_API_BASE"),
+            "ollama", List.of("OLLAMA_API_BASE"), "ollama_chat", List.of("OLLAMA_API_BASE"),
+            "hosted_vllm", List.of("HOSTED_VLLM_API_BASE"));
     /** The keys of {@link #PROVIDER_KEYS} that are body fields of the provider's API: sent through extra_body. */
     private static final Set<String> BODY_FIELDS = Set.of("transforms", "models", "route");
     private static final Set<String> VERTEX_PROVIDERS = Set.of("vertex_ai", "vertex_ai_beta");
@@ -277,6 +289,22 @@ final class DeploymentReader {
                 : ", " + sources.get("model")));
         String prov = provider.provider();
         providerSpecific.forEach((k, v) -> providerKey(prov, k, v, pp + "." + k, params, headers));
+        if (apiBase == null) {
+            for (String var : BASE_VARIABLES.getOrDefault(prov, List.of())) {
+                String v = w.env(var);
+                if (v == null) continue;
+                if (!v.trim().startsWith("http://") && !v.trim().startsWith("https://")) {
+                    w.error(entry, pp + ".api_base", "environment variable " + var + " ('" + v.trim() + "'), which LiteLLM "
+                            + "sends " + prov + "/ deployments without api_base to, is not an http(s) URL. Fix: export it "
+                            + "like https://host/v1, unset it, or set api_base.");
+                    failedAliases.add(alias);
+                    return null;
+                }
+                apiBase = v.trim();
+                sources.put("api_base", "environment " + var + " (LiteLLM's base for " + prov + "/ without api_base)");
+                break;
+            }
+        }
         if (w.fileOf(entry) != null) sources.put(Deployment.INCLUDED_FROM, w.fileOf(entry));
         return new Deployment(alias, provider.provider(), provider.model(), apiBase, apiKey == null ? null : new Secret(apiKey),
                 seconds(timeout), seconds(streamTimeout), maxTokens, Map.copyOf(headers), params, info,

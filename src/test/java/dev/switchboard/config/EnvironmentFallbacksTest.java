@@ -88,4 +88,39 @@ class EnvironmentFallbacksTest {
                     .hasMessageContaining("LITELLM_KEY_ROTATION_GRACE_PERIOD").hasMessageContaining("'" + bad + "' is not a duration");
         }
     }
+
+    /**
+     * LiteLLM's base variables (main.py: {@code api_base or ... get_secret("OPENAI_BASE_URL") or
+     * get_secret("OPENAI_API_BASE") or "https://api.openai.com/v1"}; OLLAMA_API_BASE, OPENROUTER_API_BASE,
+     * HOSTED_VLLM_API_BASE, AZURE_API_BASE likewise): a LiteLLM install whose OPENAI_API_BASE points at a company proxy
+     * sent the same config's calls (and key) to api.openai.com here.
+     */
+    @Test
+    void aDeploymentWithoutApiBaseTakesLiteLlmsBaseVariable() {
+        String yaml = """
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o }
+                  - model_name: own
+                    litellm_params: { model: openai/gpt-4o, api_base: http://own.test/v1 }
+                  - model_name: local
+                    litellm_params: { model: ollama_chat/llama3.1 }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5 }
+                """;
+        GatewayConfig c = load(Map.of("OPENAI_API_BASE", "http://proxy.test/v1", "OLLAMA_API_BASE", "http://gpu-box:11434",
+                "ANTHROPIC_API_KEY", "sk-ant-0123456789"), yaml);
+        assertThat(c.deployments()).extracting(Deployment::apiBase)
+                .containsExactly("http://proxy.test/v1", "http://own.test/v1", "http://gpu-box:11434", null);
+        assertThat(c.deployments().getFirst().sources().get("api_base")).startsWith("environment OPENAI_API_BASE");
+        // OPENAI_BASE_URL first, as LiteLLM reads them; environment_variables is read as the environment
+        GatewayConfig both = load(Map.of("OPENAI_API_BASE", "http://proxy.test/v1", "ANTHROPIC_API_KEY", "sk-ant-0123456789"),
+                yaml + "environment_variables:\n  OPENAI_BASE_URL: http://first.test/v1\n");
+        assertThat(both.deployments().getFirst().apiBase()).isEqualTo("http://first.test/v1");
+
+        assertThatThrownBy(() -> load(Map.of("OPENAI_API_BASE", "proxy.test", "ANTHROPIC_API_KEY", "k"), yaml))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).anyMatch(p -> p.startsWith("line 2: model_list[0].litellm_params.api_base: "
+                        + "environment variable OPENAI_API_BASE ('proxy.test')")));
+    }
 }

@@ -83,6 +83,22 @@ class DeploymentParamsIT {
         }
     }
 
+    /** LiteLLM's OPENAI_API_BASE (here from environment_variables, LiteLLM's overlay) is where openai/ without api_base goes. */
+    @Test
+    void openAiApiBaseVariableIsWhereAnOpenAiDeploymentWithoutApiBaseGoes() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_key: os.environ/PROVIDER_KEY }
+                environment_variables:
+                  OPENAI_API_BASE: ${SIM}
+                """)) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"gpt\"," + HI + "}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(gw.simulator.received()).hasSize(1);
+        }
+    }
+
     @Test
     void namedPrefixesUseTheirDefaultBaseUrl() {
         try (TestGateway gw = TestGateway.start("""
