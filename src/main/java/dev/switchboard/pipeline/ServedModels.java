@@ -44,7 +44,8 @@ final class ServedModels {
             String param = key == null || fromApiKey ? null : paramHolding(d, key);
             String source = key == null ? null : fromApiKey ? "api_key" : param != null ? param
                     : keyEnv != null ? keyEnv : "its credentials";
-            if (key == null && keyEnv != null && d.apiBase() == null) {
+            // a provider whose default base is this machine (LM Studio's localhost:1234) is a local server that needs no key
+            if (key == null && keyEnv != null && d.apiBase() == null && !onThisMachine(registry.baseUrl(d))) {
                 warnings.add(d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
                         + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
@@ -59,5 +60,16 @@ final class ServedModels {
         AutoRouterSettings auto = settings.auto();
         if (auto != null) out.add(ServedModel.autoTier(auto.alias(), auto.cheapAlias(), auto.smartAlias()));
         return List.copyOf(out);
+    }
+
+    /** Whether a base URL's host is this machine's loopback name or address. */
+    static boolean onThisMachine(String baseUrl) {
+        if (baseUrl == null) return false;
+        try {
+            String host = java.net.URI.create(baseUrl).getHost();
+            return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

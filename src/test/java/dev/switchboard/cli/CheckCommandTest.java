@@ -55,6 +55,23 @@ class CheckCommandTest {
                 .contains("wildcard \"*\" serves:").contains("any model of a known family");
     }
 
+    /**
+     * LM Studio's default base is localhost:1234, a server on this machine that needs no key: check warned "the provider
+     * will refuse them" for lm_studio/ without LM_STUDIO_API_KEY, as for a hosted provider. A hosted one still warns.
+     */
+    @Test
+    void aLocalProvidersDefaultBaseIsNoMissingKeyWarning() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: local
+                    litellm_params: { model: lm_studio/qwen2.5-7b-instruct }
+                  - model_name: hosted
+                    litellm_params: { model: xai/grok-2 }
+                """, 0);
+        assertThat(out).contains("http://localhost:1234/v1").doesNotContain("LM_STUDIO_API_KEY is not set")
+                .contains("XAI_API_KEY is not set: its requests go without a key");
+    }
+
     /** QA docs LOW-3: the README's wildcard example said "4 deployment(s), 1 model(s)" beside 4 entries and 150 listed names. */
     @Test
     void theFirstLineSaysWhatItCounts() throws Exception {
