@@ -34,15 +34,15 @@ class ConfigIncludesTest {
         return p;
     }
 
-    /** LiteLLM's own example, both files as its docs give them: the models come from the included file. */
+    /** A config split as LiteLLM's docs split one (our own two files): the models come from the included file. */
     @Test
-    void theDocsParentConfigLoadsTheModelsOfItsIncludedFile() {
-        GatewayConfig c = loader.load(Path.of("src/test/resources/litellm-configs/config_management/parent_config.yaml"));
-        assertThat(c.deployments()).extracting(Deployment::alias).containsExactly("gpt-4o", "fake-anthropic-endpoint");
-        assertThat(c.deployments().get(0).apiBase()).isEqualTo("https://exampleopenaiendpoint-production.up.railway.app/");
-        assertThat(c.deployments().get(0).where()).isEqualTo("line 3 of model_config.yaml");
-        assertThat(c.deployments().get(0).sources().get("api_base")).isEqualTo("line 6 of model_config.yaml");
-        // the parent's own section is still read (its callback warned as before), and include itself is no warning
+    void aMainConfigLoadsTheModelsOfItsIncludedFile() {
+        GatewayConfig c = loader.load(Path.of("src/test/resources/include-example/gateway.yaml"));
+        assertThat(c.deployments()).extracting(Deployment::alias).containsExactly("team-chat", "team-claude");
+        assertThat(c.deployments().get(0).apiBase()).isEqualTo("https://llm-proxy.team.example/v1");
+        assertThat(c.deployments().get(0).where()).isEqualTo("line 3 of team-models.yaml");
+        assertThat(c.deployments().get(0).sources().get("api_base")).isEqualTo("line 6 of team-models.yaml");
+        // the main file's own section is still read (its callback warned as before), and include itself is no warning
         assertThat(c.warnings()).anyMatch(w -> w.contains("litellm_settings.callbacks"));
         assertThat(c.warnings()).noneMatch(w -> w.contains("include"));
     }
