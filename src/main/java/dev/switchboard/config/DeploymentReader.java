@@ -290,19 +290,27 @@ final class DeploymentReader {
         String prov = provider.provider();
         providerSpecific.forEach((k, v) -> providerKey(prov, k, v, pp + "." + k, params, headers));
         if (apiBase == null) {
-            for (String var : BASE_VARIABLES.getOrDefault(prov, List.of())) {
-                String v = w.env(var);
-                if (v == null) continue;
-                if (!v.trim().startsWith("http://") && !v.trim().startsWith("https://")) {
-                    w.error(entry, pp + ".api_base", "environment variable " + var + " ('" + v.trim() + "'), which LiteLLM "
-                            + "sends " + prov + "/ deployments without api_base to, is not an http(s) URL. Fix: export it "
-                            + "like https://host/v1, unset it, or set api_base.");
-                    failedAliases.add(alias);
-                    return null;
+            // a bare * has no provider yet: each provider's variable is kept, for the provider a requested name brings
+            // (route.ModelNames#served); the environment (and its environment_variables overlay) as it is at load
+            for (String p2 : prov.isEmpty() ? new java.util.TreeSet<>(BASE_VARIABLES.keySet()) : Set.of(prov)) {
+                for (String var : BASE_VARIABLES.getOrDefault(p2, List.of())) {
+                    String v = w.env(var);
+                    if (v == null) continue;
+                    if (!v.trim().startsWith("http://") && !v.trim().startsWith("https://")) {
+                        w.error(entry, pp + ".api_base", "environment variable " + var + " ('" + v.trim() + "'), which LiteLLM "
+                                + "sends " + p2 + "/ deployments without api_base to, is not an http(s) URL. Fix: export it "
+                                + "like https://host/v1, unset it, or set api_base.");
+                        failedAliases.add(alias);
+                        return null;
+                    }
+                    if (prov.isEmpty()) {
+                        sources.put(Deployment.ENVIRONMENT_BASE + p2, var + " " + v.trim());
+                    } else {
+                        apiBase = v.trim();
+                        sources.put("api_base", Deployment.environmentBaseSource(var, prov));
+                    }
+                    break;
                 }
-                apiBase = v.trim();
-                sources.put("api_base", "environment " + var + " (LiteLLM's base for " + prov + "/ without api_base)");
-                break;
             }
         }
         if (w.fileOf(entry) != null) sources.put(Deployment.INCLUDED_FROM, w.fileOf(entry));

@@ -99,6 +99,22 @@ class DeploymentParamsIT {
         }
     }
 
+    /** A bare * has no provider at load: a gpt name through it takes OPENAI_API_BASE as a named openai/ entry does. */
+    @Test
+    void aBareStarSendsAnOpenAiNameToOpenAiApiBase() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: "*"
+                    litellm_params: { model: "*", api_key: os.environ/PROVIDER_KEY }
+                environment_variables:
+                  OPENAI_API_BASE: ${SIM}
+                """)) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"gpt-4o-mini\"," + HI + "}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(gw.simulator.received()).hasSize(1);
+        }
+    }
+
     @Test
     void namedPrefixesUseTheirDefaultBaseUrl() {
         try (TestGateway gw = TestGateway.start("""
