@@ -170,7 +170,7 @@ final class Launch {
     /** The model list of the startup log: every alias, what serves it and where that is. */
     static List<String> modelLines(Gateway gateway) {
         return gateway.models().stream()
-                .map(m -> m.alias() + " -> " + m.servedBy() + (m.baseUrl() == null ? "" : " at " + m.baseUrl()))
+                .map(m -> m.alias() + " -> " + m.servedBy() + (m.baseUrl() == null ? "" : " at " + m.baseShown()))
                 .toList();
     }
 

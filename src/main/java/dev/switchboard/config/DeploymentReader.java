@@ -295,7 +295,7 @@ final class DeploymentReader {
             for (String p2 : prov.isEmpty() ? new java.util.TreeSet<>(BASE_VARIABLES.keySet()) : Set.of(prov)) {
                 for (String var : BASE_VARIABLES.getOrDefault(p2, List.of())) {
                     String v = w.env(var);
-                    if (v == null) continue;
+                    if (v == null || v.isBlank()) continue; // LiteLLM: get_secret(...) or ..., a blank one is passed over
                     if (!v.trim().startsWith("http://") && !v.trim().startsWith("https://")) {
                         w.error(entry, pp + ".api_base", "environment variable " + var + " ('" + v.trim() + "'), which LiteLLM "
                                 + "sends " + p2 + "/ deployments without api_base to, is not an http(s) URL. Fix: export it "

@@ -55,7 +55,7 @@ final class ServedModels {
             if (signIn != null && signIn.missing() != null) warnings.add(signIn.missing());
             // shown by `check` and the start's log: never a key in a user part or query of the URL
             out.add(new ServedModel(d.alias(), d.id(), dev.switchboard.model.SafeUrl.withoutSecrets(registry.baseUrl(d)), key, source,
-                    signIn == null ? null : signIn.what(), signIn == null ? null : signIn.from()));
+                    signIn == null ? null : signIn.what(), signIn == null ? null : signIn.from(), d.apiBaseVariable()));
         }
         AutoRouterSettings auto = settings.auto();
         if (auto != null) out.add(ServedModel.autoTier(auto.alias(), auto.cheapAlias(), auto.smartAlias()));
