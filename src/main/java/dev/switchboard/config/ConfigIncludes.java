@@ -143,15 +143,31 @@ final class ConfigIncludes {
                 }
             } else {
                 main.getValue().set(main.getValue().indexOf(existing), t);
-                if (existing.getValueNode() instanceof MappingNode lost && !lost.getValue().isEmpty()) {
-                    String keys = lost.getValue().stream().map(x -> x.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?")
-                            .collect(Collectors.joining(", "));
+                String lost = lost(existing.getValueNode());
+                if (lost != null) {
                     w.warn(existing.getKeyNode(), key, "replaced whole by " + name + "'s " + key + " (" + w.lineOf(value)
-                            + "), as LiteLLM's include replaces a section that is not a list: this file's " + keys
-                            + (lost.getValue().size() == 1 ? " is" : " are") + " not read. Fix: keep " + key + " in one file.");
+                            + (YamlWalker.isNull(value) ? ", empty" : "") + "), as LiteLLM's include replaces a section that is "
+                            + "not a list: this file's " + lost + ". Fix: keep " + key + " in one file"
+                            + (YamlWalker.isNull(value) ? ", or remove the empty " + key + " from " + name : "") + ".");
                 }
             }
         }
+    }
+
+    /** What a replaced value held, said for the warning ("routing_strategy, allowed_fails are not read"), or null when nothing. */
+    private static String lost(Node v) {
+        if (v instanceof MappingNode m) {
+            if (m.getValue().isEmpty()) return null;
+            String keys = m.getValue().stream().map(x -> x.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?")
+                    .collect(Collectors.joining(", "));
+            return keys + (m.getValue().size() == 1 ? " is" : " are") + " not read";
+        }
+        if (v instanceof SequenceNode seq) {
+            int n = seq.getValue().size();
+            return n == 0 ? null : "list (" + n + (n == 1 ? " entry" : " entries") + ") is not read";
+        }
+        if (YamlWalker.isNull(v)) return null;
+        return "value (" + YamlWalker.line(v) + ") is not read"; // not printed: it may be a secret
     }
 
     private static NodeTuple tuple(MappingNode m, String key) {

@@ -84,6 +84,35 @@ class ConfigIncludesTest {
         assertThat(((Number) c.routerSettings().get("num_retries")).intValue()).isEqualTo(7);
     }
 
+    /**
+     * LiteLLM's include replaces any value that is not a list, an empty one too: an included empty guardrails: or
+     * model_list: silently replaced the config's list (only a lost mapping was warned).
+     */
+    @Test
+    void anyLostValueIsWarnedAnEmptyIncludedListToo() throws IOException {
+        write("extra.yaml", "guardrails:\nmodel_list:\nrouter_settings: {}\ngeneral_settings: {}\n");
+        Path main = write("config.yaml", """
+                include: [extra.yaml]
+                model_list:
+                  - {model_name: a, litellm_params: {model: openai/gpt-4o}}
+                  - {model_name: b, litellm_params: {model: openai/gpt-4o-mini}}
+                guardrails:
+                  - {guardrail_name: g1, litellm_params: {guardrail: presidio, mode: pre_call}}
+                  - {guardrail_name: g2, litellm_params: {guardrail: presidio, mode: pre_call}}
+                  - {guardrail_name: g3, litellm_params: {guardrail: presidio, mode: pre_call}}
+                router_settings:
+                general_settings: {}
+                """);
+        GatewayConfig c = loader.load(main);
+        assertThat(c.deployments()).as("as LiteLLM: the config's model_list is gone").isEmpty();
+        assertThat(c.warnings()).anyMatch(w -> w.startsWith("line 5: guardrails: replaced whole by extra.yaml's guardrails "
+                + "(line 1 of extra.yaml, empty)") && w.contains("this file's list (3 entries) is not read"))
+                .anyMatch(w -> w.startsWith("line 2: model_list: replaced whole") && w.contains("list (2 entries) is not read")
+                        && w.contains("remove the empty model_list from extra.yaml"))
+                // nothing lost: no warning
+                .noneMatch(w -> w.contains("router_settings: replaced") || w.contains("general_settings: replaced"));
+    }
+
     @Test
     void anIncludedFilesOwnIncludeIsReadFromTheConfigsDirectoryAndALoopIsAnError() throws IOException {
         write("one.yaml", "include: [two.yaml]\nmodel_list:\n  - {model_name: one, litellm_params: {model: openai/gpt-4o}}\n");
