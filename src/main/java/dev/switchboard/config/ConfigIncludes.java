@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -27,43 +29,69 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * <p>Where LiteLLM stops with a Python exception (a missing file, {@code include} that is not a list, an included
  * file that is empty or not a mapping), this is an error naming the line and the file; where it silently drops a
  * section (an included {@code litellm_settings} replaces the main file's whole), a warning says which keys are lost.
- * A file included a second time is an error (LiteLLM would loop for ever on a cycle).
+ * A file included a second time through another file is read once (a warning; LiteLLM reads it again); a file that
+ * includes itself, directly or through the files that included it, is an error (LiteLLM would loop for ever).
  */
 final class ConfigIncludes {
     private ConfigIncludes() {}
 
-    /** Merges the files {@code root}'s {@code include:} names into {@code root} and removes the key. */
-    static void apply(YamlWalker w, Yaml11 yaml, Node root, Path baseDir) {
+    /** An {@code include:} entry to read, with the files whose includes led to it (the config file first, when known). */
+    private record Pending(Node item, List<Path> chain) {}
+
+    /**
+     * Merges the files {@code root}'s {@code include:} names into {@code root} and removes the key.
+     *
+     * @param mainFile the config file itself (so that including it is a loop at once), or null for a config given as text
+     */
+    static void apply(YamlWalker w, Yaml11 yaml, Node root, Path baseDir, Path mainFile) {
         if (!(root instanceof MappingNode main)) return;
         NodeTuple include = tuple(main, "include");
         if (include == null) return;
         main.getValue().remove(include);
-        Deque<Node> todo = new ArrayDeque<>();
-        if (!queue(w, include.getValueNode(), todo)) return;
-        Set<Path> seen = new HashSet<>();
+        Deque<Pending> todo = new ArrayDeque<>();
+        Path self = mainFile == null ? null : mainFile.toAbsolutePath().normalize();
+        if (!queue(w, include.getValueNode(), todo, self == null ? List.of() : List.of(self))) return;
+        // each file read once: a second inclusion through another file (a and b both include common.yaml) is skipped with
+        // a warning, where LiteLLM reads it again (its model_list entries twice); a file that includes itself, directly
+        // or through the files that included it, is a loop (LiteLLM reads it for ever)
+        Map<Path, String> seen = new HashMap<>();
+        if (self != null) seen.put(self, "the config file");
         while (!todo.isEmpty()) {
-            Node item = todo.poll();
+            Pending next = todo.poll();
+            Node item = next.item();
             if (!(item instanceof ScalarNode s) || s.getValue().isBlank()) {
                 w.error(item, "include", "expected a file path. Fix: list YAML files, e.g. include: [models.yaml].");
                 continue;
             }
             String name = s.getValue().trim();
             Path file = baseDir.resolve(name).toAbsolutePath().normalize();
-            if (!seen.add(file)) {
-                w.error(item, "include", name + " is included a second time (an include loop?). Fix: include each file once.");
+            if (next.chain().contains(file)) {
+                String loop = next.chain().subList(next.chain().indexOf(file), next.chain().size()).stream()
+                        .map(p -> p.equals(self) ? "the config file" : baseDir.relativize(p).toString())
+                        .collect(Collectors.joining(" → "));
+                w.error(item, "include", name + " includes itself (" + loop + " → " + name + "): an include loop, which LiteLLM "
+                        + "reads for ever. Fix: remove " + name + " from this include list.");
                 continue;
             }
+            if (seen.containsKey(file)) {
+                w.warn(item, "include", name + " is already included (" + seen.get(file) + "), so it is not read a second time "
+                        + "(LiteLLM would read it again: its model_list entries twice). Fix: include it once.");
+                continue;
+            }
+            seen.put(file, w.lineOf(item));
             Node included = read(w, yaml, item, name, file);
             if (included == null) continue;
             w.included(included, name);
-            merge(w, main, (MappingNode) included, name, todo);
+            List<Path> chain = new ArrayList<>(next.chain());
+            chain.add(file);
+            merge(w, main, (MappingNode) included, name, todo, List.copyOf(chain));
         }
     }
 
     /** Adds the entries of an {@code include:} value to {@code todo}; false (after an error) when it is not a list. */
-    private static boolean queue(YamlWalker w, Node value, Deque<Node> todo) {
+    private static boolean queue(YamlWalker w, Node value, Deque<Pending> todo, List<Path> chain) {
         if (value instanceof SequenceNode seq) {
-            todo.addAll(seq.getValue());
+            for (Node n : seq.getValue()) todo.add(new Pending(n, chain));
             return true;
         }
         if (YamlWalker.isNull(value)) return true;
@@ -121,13 +149,14 @@ final class ConfigIncludes {
     }
 
     /** LiteLLM's merge: a list extends the main file's list of that key, anything else replaces its value. */
-    private static void merge(YamlWalker w, MappingNode main, MappingNode included, String name, Deque<Node> todo) {
+    private static void merge(YamlWalker w, MappingNode main, MappingNode included, String name, Deque<Pending> todo,
+                              List<Path> chain) {
         for (NodeTuple t : included.getValue()) {
             if (!(t.getKeyNode() instanceof ScalarNode k)) continue; // reported as the top level's key when read
             String key = k.getValue();
             Node value = t.getValueNode();
             if (key.equals("include")) {
-                queue(w, value, todo);
+                queue(w, value, todo, chain);
                 continue;
             }
             NodeTuple existing = tuple(main, key);

@@ -56,7 +56,7 @@ public final class ConfigLoader {
                     ? "a directory" : e.getMessage()) + "). Fix: pass an existing file with --config.");
         }
         Path dir = file.toAbsolutePath().getParent();
-        return parse(text, dir == null ? Path.of("").toAbsolutePath() : dir);
+        return parse(text, dir == null ? Path.of("").toAbsolutePath() : dir, file);
     }
 
     /**
@@ -87,6 +87,11 @@ public final class ConfigLoader {
 
     /** @param baseDir the directory {@code include:} paths are relative to (the config file's, as in LiteLLM) */
     public GatewayConfig parse(String yamlText, Path baseDir) {
+        return parse(yamlText, baseDir, null);
+    }
+
+    /** @param mainFile the config file itself (an {@code include:} of it is a loop at once), or null */
+    private GatewayConfig parse(String yamlText, Path baseDir, Path mainFile) {
         Node root;
         try {
             root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(yamlText));
@@ -110,7 +115,7 @@ public final class ConfigLoader {
         // (GatewayConfig#env: the same overlay for everything the gateway reads from the environment).
         Map<String, String> declared = new HashMap<>();
         YamlWalker w = new YamlWalker(name -> GatewayConfig.overlay(declared, env).apply(name), yaml);
-        ConfigIncludes.apply(w, yaml, root, baseDir);
+        ConfigIncludes.apply(w, yaml, root, baseDir, mainFile);
         Map<String, Node> top = w.mapping(root, "(top level)");
         declared.putAll(w.environmentMap(top.get("environment_variables"), "environment_variables"));
         Map<String, Node> misspeltGeneral = new LinkedHashMap<>();

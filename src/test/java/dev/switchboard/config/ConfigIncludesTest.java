@@ -122,7 +122,32 @@ class ConfigIncludesTest {
 
         write("two.yaml", "include: [one.yaml]\n");
         assertThat(refused(() -> loader.load(main)).problems())
-                .anyMatch(p -> p.startsWith("line 1 of two.yaml: include: one.yaml is included a second time"));
+                .anyMatch(p -> p.startsWith("line 1 of two.yaml: include: one.yaml includes itself (one.yaml → two.yaml → one.yaml)"));
+    }
+
+    /**
+     * A diamond (a.yaml and b.yaml both include common.yaml) is no loop: LiteLLM loads it (reading common.yaml twice);
+     * it was refused as "included a second time". Now common.yaml is read once, the second inclusion warned.
+     */
+    @Test
+    void aFileTwoFilesIncludeIsReadOnceAndNoLoop() throws IOException {
+        write("common.yaml", "model_list:\n  - {model_name: common, litellm_params: {model: openai/gpt-4o}}\n");
+        write("a.yaml", "include: [common.yaml]\nmodel_list:\n  - {model_name: a, litellm_params: {model: openai/gpt-4o}}\n");
+        write("b.yaml", "include: [common.yaml]\nmodel_list:\n  - {model_name: b, litellm_params: {model: openai/gpt-4o}}\n");
+        Path main = write("config.yaml", "include: [a.yaml, b.yaml]\n");
+        GatewayConfig c = loader.load(main);
+        assertThat(c.deployments()).extracting(Deployment::alias).containsExactly("a", "b", "common");
+        assertThat(c.warnings()).anyMatch(w -> w.startsWith("line 1 of b.yaml: include: common.yaml is already included "
+                + "(line 1 of a.yaml), so it is not read a second time"));
+    }
+
+    /** A config that includes itself is a loop at once, not after reading itself a second time. */
+    @Test
+    void aConfigThatIncludesItselfIsALoop() throws IOException {
+        Path main = write("config.yaml", "include: [config.yaml]\nmodel_list:\n  - {model_name: a, litellm_params: {model: openai/gpt-4o}}\n");
+        assertThat(refused(() -> loader.load(main)).problems())
+                .containsExactly("line 1: include: config.yaml includes itself (the config file → config.yaml): an include loop, "
+                        + "which LiteLLM reads for ever. Fix: remove config.yaml from this include list.");
     }
 
     @Test
