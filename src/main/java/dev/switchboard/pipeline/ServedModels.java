@@ -44,8 +44,11 @@ final class ServedModels {
             String param = key == null || fromApiKey ? null : paramHolding(d, key);
             String source = key == null ? null : fromApiKey ? "api_key" : param != null ? param
                     : keyEnv != null ? keyEnv : "its credentials";
-            // a provider whose default base is this machine (LM Studio's localhost:1234) is a local server that needs no key
-            if (key == null && keyEnv != null && d.apiBase() == null && !onThisMachine(registry.baseUrl(d))) {
+            // a provider whose default base is this machine (LM Studio's localhost:1234) is a local server that needs no key;
+            // an api_base written in the config may be a server that needs none (vLLM, a proxy), one from LiteLLM's base
+            // variable (OPENAI_API_BASE, a company proxy in front of the provider) is no reason to think so
+            boolean ownServer = d.apiBase() != null && d.apiBaseVariable() == null;
+            if (key == null && keyEnv != null && !ownServer && !onThisMachine(registry.baseUrl(d))) {
                 warnings.add(d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
                         + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");

@@ -92,6 +92,21 @@ class CheckCommandTest {
                 .doesNotContain("https://own.test/v1 (");
     }
 
+    /** A base from OPENAI_API_BASE (a proxy in front of OpenAI) hid the missing-key warning a base written in the config hides. */
+    @Test
+    void aBaseFromTheEnvironmentStillWarnsOfAMissingKey() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o }
+                  - model_name: own
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: http://vllm.test/v1 }
+                environment_variables: { OPENAI_API_BASE: "https://proxy.corp/v1", OPENAI_BASE_URL: "", OPENAI_API_KEY: "" }
+                """, 0);
+        assertThat(out).contains("model_list entry 'gpt' (openai/gpt-4o) has no api_key and OPENAI_API_KEY is not set")
+                .doesNotContain("entry 'own' (openai/gpt-4o-mini) has no api_key");
+    }
+
     /** QA docs LOW-3: the README's wildcard example said "4 deployment(s), 1 model(s)" beside 4 entries and 150 listed names. */
     @Test
     void theFirstLineSaysWhatItCounts() throws Exception {
