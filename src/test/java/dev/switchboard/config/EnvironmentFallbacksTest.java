@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** LiteLLM's LITELLM_MASTER_KEY and DATABASE_URL, read when general_settings does not set them (QA: were ignored). */
 class EnvironmentFallbacksTest {
@@ -122,5 +124,21 @@ class EnvironmentFallbacksTest {
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).anyMatch(p -> p.startsWith("line 2: model_list[0].litellm_params.api_base: "
                         + "environment variable OPENAI_API_BASE ('proxy.test')")));
+    }
+
+    /** Every other entry of DeploymentReader.BASE_VARIABLES: the provider's deployment without api_base takes it. */
+    @ParameterizedTest
+    @CsvSource({
+            "azure/my-gpt4o, AZURE_API_BASE, https://my-resource.openai.azure.com",
+            "azure_ai/mistral-large, AZURE_AI_API_BASE, https://my-ai.services.ai.azure.com/models",
+            "openrouter/meta-llama/llama-3-70b, OPENROUTER_API_BASE, https://or-proxy.test/api/v1",
+            "hosted_vllm/qwen, HOSTED_VLLM_API_BASE, http://vllm.test:8000/v1",
+    })
+    void eachProvidersBaseVariableIsRead(String model, String variable, String base) {
+        GatewayConfig c = load(Map.of(variable, base, "AZURE_API_KEY", "k-0123456789", "AZURE_AI_API_KEY", "k-0123456789",
+                "OPENROUTER_API_KEY", "sk-or-0123456789"), "model_list:\n  - model_name: m\n    litellm_params: { model: " + model
+                + ", api_version: \"2024-10-21\" }\n");
+        assertThat(c.deployments().getFirst().apiBase()).isEqualTo(base);
+        assertThat(c.deployments().getFirst().apiBaseVariable()).isEqualTo(variable);
     }
 }

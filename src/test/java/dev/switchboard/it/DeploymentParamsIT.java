@@ -83,6 +83,20 @@ class DeploymentParamsIT {
         }
     }
 
+    /** OpenRouter's body fields on another provider's deployment are warned and not sent (that API has no such field). */
+    @Test
+    void openRouterFieldsOnAnotherProviderAreWarnedAndNotSent() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, transforms: ["middle-out"] }
+                """)) {
+            assertThat(gw.gateway.config().warnings()).anyMatch(w -> w.contains("transforms"));
+            assertThat(Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"gpt\"," + HI + "}").statusCode()).isEqualTo(200);
+            assertThat(gw.simulator.last().body().containsKey("transforms")).isFalse();
+        }
+    }
+
     /** LiteLLM's OPENAI_API_BASE (here from environment_variables, LiteLLM's overlay) is where openai/ without api_base goes. */
     @Test
     void openAiApiBaseVariableIsWhereAnOpenAiDeploymentWithoutApiBaseGoes() {
