@@ -81,7 +81,7 @@ final class CheckCommand implements Callable<Integer> {
         // a cloud provider's own sign-in (an AWS profile, a Google service account) is named as what it is, not as an API key
         Table table = new Table("MODEL", "DEPLOYMENT", "API BASE", "KEY / CREDENTIALS");
         for (ServedModel m : models) {
-            table.row(m.alias(), m.servedBy(), m.baseUrl() == null ? "-" : m.baseUrl(), m.signIn() != null ? m.signIn()
+            table.row(m.alias(), m.servedBy(), m.baseUrl() == null ? "-" : m.baseShown(), m.signIn() != null ? m.signIn()
                     : m.apiKey() == null ? "-" : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
         }
         table.print(System.out, "  ");

@@ -24,7 +24,7 @@ final class ConfigExplainer {
         List<ServedModel> unmatched = new ArrayList<>(served);
         for (Deployment d : cfg.deployments()) {
             ServedModel m = take(unmatched, d);
-            out.println("  " + d.alias() + " (line " + d.line() + "): " + d.id());
+            out.println("  " + d.alias() + " (" + d.where() + "): " + d.id());
             Map<String, String> src = d.sources();
             row(out, "provider", d.provider(), src.getOrDefault("provider", "the model's prefix"));
             row(out, "model sent upstream", d.model(), src.get("model"));

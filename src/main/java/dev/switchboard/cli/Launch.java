@@ -39,6 +39,14 @@ final class Launch {
             System.err.println(unresolvable);
             return 1;
         }
+        // a deployment whose base is this gateway (OPENAI_BASE_URL exported for apps, then serve from the same shell)
+        SelfRoute.Found self = SelfRoute.check(config, host, port);
+        if (!self.errors().isEmpty()) {
+            System.err.println("Refusing to start: a deployment would call this gateway itself:");
+            self.errors().forEach(p -> System.err.println("  " + p));
+            return 2;
+        }
+        self.warnings().forEach(w -> log.warn("config: {}", w));
         boolean loopback = isLoopback(host);
         // JWT auth also requires a key of every caller (a token, or a virtual key), so the network is safe without a master key.
         if (config.general().masterKey() == null && !config.general().jwtAuthEnabled() && !loopback) {
@@ -170,7 +178,7 @@ final class Launch {
     /** The model list of the startup log: every alias, what serves it and where that is. */
     static List<String> modelLines(Gateway gateway) {
         return gateway.models().stream()
-                .map(m -> m.alias() + " -> " + m.servedBy() + (m.baseUrl() == null ? "" : " at " + m.baseUrl()))
+                .map(m -> m.alias() + " -> " + m.servedBy() + (m.baseUrl() == null ? "" : " at " + m.baseShown()))
                 .toList();
     }
 

@@ -55,7 +55,8 @@ public final class ConfigLoader {
             throw ConfigException.unreadable(file + ": cannot read the config file (" + (Files.isDirectory(file)
                     ? "a directory" : e.getMessage()) + "). Fix: pass an existing file with --config.");
         }
-        return parse(text);
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(text, dir == null ? Path.of("").toAbsolutePath() : dir, file);
     }
 
     /**
@@ -79,7 +80,18 @@ public final class ConfigLoader {
         return "line " + line + ": the file is not valid YAML: " + e.getProblem() + ". Fix: check the indentation and quoting on that line.";
     }
 
+    /** A config given as text: {@code include:} paths are read from the working directory. */
     public GatewayConfig parse(String yamlText) {
+        return parse(yamlText, Path.of("").toAbsolutePath());
+    }
+
+    /** @param baseDir the directory {@code include:} paths are relative to (the config file's, as in LiteLLM) */
+    public GatewayConfig parse(String yamlText, Path baseDir) {
+        return parse(yamlText, baseDir, null);
+    }
+
+    /** @param mainFile the config file itself (an {@code include:} of it is a loop at once), or null */
+    private GatewayConfig parse(String yamlText, Path baseDir, Path mainFile) {
         Node root;
         try {
             root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(yamlText));
@@ -103,6 +115,7 @@ public final class ConfigLoader {
         // (GatewayConfig#env: the same overlay for everything the gateway reads from the environment).
         Map<String, String> declared = new HashMap<>();
         YamlWalker w = new YamlWalker(name -> GatewayConfig.overlay(declared, env).apply(name), yaml);
+        ConfigIncludes.apply(w, yaml, root, baseDir, mainFile);
         Map<String, Node> top = w.mapping(root, "(top level)");
         declared.putAll(w.environmentMap(top.get("environment_variables"), "environment_variables"));
         Map<String, Node> misspeltGeneral = new LinkedHashMap<>();
@@ -113,9 +126,6 @@ public final class ConfigLoader {
                 w.error(v, k, "not supported: LiteLLM's guardrail policies are not in Switchboard; requests to the models they "
                         + "attach would reach providers without their guardrails. Fix: set default_on on the guardrails, or "
                         + "have clients ask for them (guardrails: [...] in the request).");
-            } else if (k.equals("include")) {
-                w.error(v, k, "not supported: include (other config files) is not read; their models would be missing. "
-                        + "Fix: put their model_list entries into this file.");
             } else if (OTHER_LITELLM_TOP_KEYS.contains(k)) {
                 w.unsupported(v, k, "LiteLLM's " + k + " (files, fine-tuning, MCP, assistants, pass-through, callbacks) is not in Switchboard");
             } else {
@@ -502,20 +512,20 @@ public final class ConfigLoader {
         Map<String, Deployment> seen = new LinkedHashMap<>();
         for (Deployment d : deployments) {
             if (d.params().containsKey("budget_duration") && !d.params().containsKey("max_budget")) {
-                w.warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "': budget_duration without max_budget does "
+                w.warnings.add(d.where() + ": model_list entry '" + d.alias() + "': budget_duration without max_budget does "
                         + "nothing. Fix: add max_budget (US dollars), or remove budget_duration.");
             }
             if (!d.params().containsKey("max_budget")) continue;
             if (d.wildcard()) {
-                w.warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "': max_budget on a wildcard entry has no "
+                w.warnings.add(d.where() + ": model_list entry '" + d.alias() + "': max_budget on a wildcard entry has no "
                         + "effect (each model it serves is counted by its own provider/model). Fix: set router_settings."
                         + "provider_budget_config for the provider, or name the model.");
                 continue;
             }
             Deployment twin = seen.putIfAbsent(d.id(), d);
             if (twin != null) {
-                w.warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") shares its provider/model "
-                        + "with line " + twin.line() + ": the ledger counts their spend together, so they share one max_budget "
+                w.warnings.add(d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") shares its provider/model "
+                        + "with " + twin.where() + ": the ledger counts their spend together, so they share one max_budget "
                         + "(the smaller).");
             }
         }

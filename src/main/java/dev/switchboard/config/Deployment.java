@@ -49,6 +49,42 @@ public record Deployment(
                 Map.of());
     }
 
+    /** The {@link #sources} entry naming the {@code include:}d file this entry was written in (absent for the config file itself). */
+    public static final String INCLUDED_FROM = "(included from)";
+
+    /**
+     * The {@link #sources} key prefix under which a bare {@code *} wildcard without {@code api_base} keeps LiteLLM's
+     * base variables as they were at load ({@code "(environment base) openai"} → {@code "OPENAI_API_BASE https://proxy/v1"}):
+     * its provider comes from each requested name, so the base is chosen then ({@link #environmentBase}).
+     */
+    public static final String ENVIRONMENT_BASE = "(environment base) ";
+
+    /** The {@code api_base} source of a base taken from a LiteLLM base variable. */
+    public static String environmentBaseSource(String variable, String provider) {
+        return "environment " + variable + " (LiteLLM's base for " + provider + "/ without api_base)";
+    }
+
+    /** {variable, url} of the base variable kept for {@code provider} by a bare {@code *} entry, or null. */
+    public String[] environmentBase(String provider) {
+        String v = sources.get(ENVIRONMENT_BASE + provider);
+        int sp = v == null ? -1 : v.indexOf(' ');
+        return sp < 0 ? null : new String[] {v.substring(0, sp), v.substring(sp + 1)};
+    }
+
+    /** The variable an {@code api_base} was taken from (OPENAI_API_BASE, …), or null when the config wrote it (or none). */
+    public String apiBaseVariable() {
+        String s = sources.get("api_base");
+        if (apiBase == null || s == null || !s.startsWith("environment ")) return null;
+        int end = s.indexOf(' ', "environment ".length());
+        return s.substring("environment ".length(), end < 0 ? s.length() : end);
+    }
+
+    /** Where the entry was written, for messages: {@code line 12}, or {@code line 3 of models.yaml} for an included file's entry. */
+    public String where() {
+        String f = sources.get(INCLUDED_FROM);
+        return "line " + line + (f == null ? "" : " of " + f);
+    }
+
     /** How logs, headers and the model list name this deployment: {@code provider/model}. */
     public String id() { return provider.isEmpty() ? model : provider + "/" + model; }
 

@@ -22,12 +22,28 @@ final class DeploymentReader {
             "top_k", "n", "seed", "top_logprobs", "max_retries", "cooldown_time");
     private static final Set<String> AZURE_PROVIDERS = Set.of("azure", "azure_ai", "azure_text");
     /** Keys only some providers read (the #14 providers); on any other provider they are warned. */
-    private static final Map<String, Set<String>> PROVIDER_KEYS = Map.of(
-            "api_version", AZURE_PROVIDERS,
-            "azure_ad_token", AZURE_PROVIDERS, "tenant_id", AZURE_PROVIDERS, "client_id", AZURE_PROVIDERS,
-            "client_secret", AZURE_PROVIDERS, "azure_scope", AZURE_PROVIDERS, "azure_authority_host", AZURE_PROVIDERS,
+    private static final Map<String, Set<String>> PROVIDER_KEYS = Map.ofEntries(
+            Map.entry("api_version", AZURE_PROVIDERS),
+            Map.entry("azure_ad_token", AZURE_PROVIDERS), Map.entry("tenant_id", AZURE_PROVIDERS), Map.entry("client_id", AZURE_PROVIDERS),
+            Map.entry("client_secret", AZURE_PROVIDERS), Map.entry("azure_scope", AZURE_PROVIDERS), Map.entry("azure_authority_host", AZURE_PROVIDERS),
             // Google's content filter thresholds, sent as safetySettings; a provisioned-throughput / imported model's ARN
-            "safety_settings", Set.of("gemini", "vertex_ai", "vertex_ai_beta"), "model_id", Set.of("bedrock"));
+            Map.entry("safety_settings", Set.of("gemini", "vertex_ai", "vertex_ai_beta")), Map.entry("model_id", Set.of("bedrock")),
+            // OpenRouter's own body fields, which LiteLLM's openrouter docs pass as litellm_params (sent as they are)
+            Map.entry("transforms", Set.of("openrouter")), Map.entry("models", Set.of("openrouter")), Map.entry("route", Set.of("openrouter")));
+    /**
+     * The variables LiteLLM takes a deployment's base from when it sets no {@code api_base}, in its order ({@code main.py}:
+     * {@code api_base or litellm.api_base or get_secret("OPENAI_BASE_URL") or get_secret("OPENAI_API_BASE") or
+     * "https://api.openai.com/v1"}; the same for the others). Not read, an OPENAI_API_BASE that points a LiteLLM install
+     * at a company proxy would have sent the same config's calls, and key, to api.openai.com.
+     */
+    static final Map<String, List<String>> BASE_VARIABLES = Map.of(
+            "openai", List.of("OPENAI_BASE_URL", "OPENAI_API_BASE"),
+            "azure", List.of("AZURE_API_BASE"), "azure_ai", List.of("AZURE_AI_API_BASE"),
+            "openrouter", List.of("OPENROUTER_API_BASE"),
+            "ollama", List.of("OLLAMA_API_BASE"), "ollama_chat", List.of("OLLAMA_API_BASE"),
+            "hosted_vllm", List.of("HOSTED_VLLM_API_BASE"));
+    /** The keys of {@link #PROVIDER_KEYS} that are body fields of the provider's API: sent through extra_body. */
+    private static final Set<String> BODY_FIELDS = Set.of("transforms", "models", "route");
     private static final Set<String> VERTEX_PROVIDERS = Set.of("vertex_ai", "vertex_ai_beta");
     private static final Set<String> AWS_PROVIDERS = Set.of("bedrock", "sagemaker", "sagemaker_chat");
 
@@ -273,6 +289,31 @@ final class DeploymentReader {
                 : ", " + sources.get("model")));
         String prov = provider.provider();
         providerSpecific.forEach((k, v) -> providerKey(prov, k, v, pp + "." + k, params, headers));
+        if (apiBase == null) {
+            // a bare * has no provider yet: each provider's variable is kept, for the provider a requested name brings
+            // (route.ModelNames#served); the environment (and its environment_variables overlay) as it is at load
+            for (String p2 : prov.isEmpty() ? new java.util.TreeSet<>(BASE_VARIABLES.keySet()) : Set.of(prov)) {
+                for (String var : BASE_VARIABLES.getOrDefault(p2, List.of())) {
+                    String v = w.env(var);
+                    if (v == null || v.isBlank()) continue; // LiteLLM: get_secret(...) or ..., a blank one is passed over
+                    if (!v.trim().startsWith("http://") && !v.trim().startsWith("https://")) {
+                        w.error(entry, pp + ".api_base", "environment variable " + var + " ('" + v.trim() + "'), which LiteLLM "
+                                + "sends " + p2 + "/ deployments without api_base to, is not an http(s) URL. Fix: export it "
+                                + "like https://host/v1, unset it, or set api_base.");
+                        failedAliases.add(alias);
+                        return null;
+                    }
+                    if (prov.isEmpty()) {
+                        sources.put(Deployment.ENVIRONMENT_BASE + p2, var + " " + v.trim());
+                    } else {
+                        apiBase = v.trim();
+                        sources.put("api_base", Deployment.environmentBaseSource(var, prov));
+                    }
+                    break;
+                }
+            }
+        }
+        if (w.fileOf(entry) != null) sources.put(Deployment.INCLUDED_FROM, w.fileOf(entry));
         return new Deployment(alias, provider.provider(), provider.model(), apiBase, apiKey == null ? null : new Secret(apiKey),
                 seconds(timeout), seconds(streamTimeout), maxTokens, Map.copyOf(headers), params, info,
                 YamlWalker.line(entry), Map.copyOf(sources));
@@ -339,7 +380,13 @@ final class DeploymentReader {
         }
         Set<String> readers = k.startsWith("aws_") || k.equals("region_name") ? AWS_PROVIDERS
                 : k.startsWith("vertex_") ? VERTEX_PROVIDERS : PROVIDER_KEYS.get(k);
-        if (readers.contains(provider)) {
+        if (readers.contains(provider) && BODY_FIELDS.contains(k)) {
+            // a default of the request body, as extra_body's members are (extra_body's own value of the field wins)
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (params.get("extra_body") instanceof Map<?, ?> given) given.forEach((a, b) -> body.put(a.toString(), b));
+            body.putIfAbsent(k, w.plain(v, kp));
+            params.put("extra_body", body);
+        } else if (readers.contains(provider)) {
             params.put(k, w.plain(v, kp));
         } else {
             w.warn(v, kp, "not used: " + k + " is read by " + new java.util.TreeSet<>(readers) + " deployments, this one is "

@@ -56,6 +56,9 @@ public final class LiteLlmKeys {
                 "read by vertex_ai/ deployments; warned on others");
         a(PARAMS, "safety_settings", "gemini/ and vertex_ai/ deployments: sent as Google's safetySettings (a list of "
                 + "{category, threshold}, as LiteLLM's vertex docs write it); a request's own safety_settings wins; warned on others");
+        a(PARAMS, "transforms models route", "openrouter/ deployments: sent in every request's body as OpenRouter's own "
+                + "fields (transforms: [\"middle-out\"], models: its fallback list, route: \"fallback\"), as LiteLLM passes them; "
+                + "a request's own value (or extra_body's) wins; warned on others");
         a(PARAMS, "model_id", "bedrock/ deployments: the model id the call's path names (a provisioned-throughput or imported "
                 + "model's ARN, URL-encoded, as LiteLLM sends it); the request's shape and the price stay the base model's; warned on others");
         r(PARAMS, "guardrailConfig", "Bedrock's Converse guardrailConfig is not sent; the model's answers would not be checked "

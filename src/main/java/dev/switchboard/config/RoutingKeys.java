@@ -54,10 +54,10 @@ final class RoutingKeys {
         for (Deployment d : deployments) {
             Object id = d.modelInfo().get("id");
             if (id == null) continue;
-            String first = lineOfId.putIfAbsent(id.toString(), String.valueOf(d.line()));
+            String first = lineOfId.putIfAbsent(id.toString(), d.where());
             if (first != null) {
-                w.errors.add("line " + d.line() + ": model_list entry '" + d.alias() + "': model_info.id '" + id
-                        + "' is already the id of the entry at line " + first + ". Fix: give every deployment its own id.");
+                w.errors.add(d.where() + ": model_list entry '" + d.alias() + "': model_info.id '" + id
+                        + "' is already the id of the entry at " + first + ". Fix: give every deployment its own id.");
             }
             otherNames.add(id.toString());
         }

@@ -40,6 +40,35 @@ final class YamlWalker {
 
     static int line(Node n) { return n.getStartMark().getLine() + 1; }
 
+    /** The nodes that came from a file named by {@code include:}, and that file as the config wrote it. */
+    private final Map<Node, String> includedFrom = new java.util.IdentityHashMap<>();
+
+    /** Marks every node under {@code root} as read from {@code file} (an {@code include:}d file), for the messages. */
+    void included(Node root, String file) {
+        java.util.Deque<Node> todo = new java.util.ArrayDeque<>(List.of(root));
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (includedFrom.putIfAbsent(n, file) != null) continue;
+            if (n instanceof MappingNode m) {
+                for (NodeTuple t : m.getValue()) {
+                    todo.push(t.getKeyNode());
+                    todo.push(t.getValueNode());
+                }
+            } else if (n instanceof SequenceNode s) {
+                s.getValue().forEach(todo::push);
+            }
+        }
+    }
+
+    /** The included file {@code n} was read from, or null for the config file itself. */
+    String fileOf(Node n) { return includedFrom.get(n); }
+
+    /** {@code line 4}, or {@code line 4 of models.yaml} for a node of an included file. */
+    String lineOf(Node n) {
+        String f = includedFrom.get(n);
+        return "line " + line(n) + (f == null ? "" : " of " + f);
+    }
+
     /** An environment variable as {@code os.environ/} references see it ({@code environment_variables} first); null when unset. */
     String env(String name) {
         String v = env.apply(name);
@@ -49,7 +78,7 @@ final class YamlWalker {
     /** Where a value was written: its line, and the {@code <<} that merged it in when it came from an anchor. */
     String source(Node n) {
         Integer merged = yaml.mergedAt(n);
-        return "line " + line(n) + (merged == null ? "" : ", merged by << at line " + merged);
+        return lineOf(n) + (merged == null ? "" : ", merged by << at line " + merged);
     }
 
     void error(Node at, String path, String message) {
@@ -81,19 +110,20 @@ final class YamlWalker {
     }
 
     /** Lines of each key reported as not supported, gathered so a key used by many entries is one warning. */
-    private final Map<String, List<Integer>> unsupported = new LinkedHashMap<>();
+    private final Map<String, List<String>> unsupported = new LinkedHashMap<>();
     private final Map<String, String> unsupportedWhy = new LinkedHashMap<>();
 
     /** A documented key Switchboard does not support: one warning per key (all its lines), see {@link #flushUnsupported}. */
     void unsupported(Node at, String key, String why) {
-        unsupported.computeIfAbsent(key, k -> new ArrayList<>()).add(line(at));
+        String f = includedFrom.get(at);
+        unsupported.computeIfAbsent(key, k -> new ArrayList<>()).add(line(at) + (f == null ? "" : " of " + f));
         unsupportedWhy.put(key, why);
     }
 
     /** Turns the gathered not-supported keys into warnings: {@code line 4, 9: model_info.mode: not supported, ignored: …}. */
     void flushUnsupported() {
         unsupported.forEach((key, lines) -> warnings.add((lines.size() == 1 ? "line " : "lines ")
-                + lines.stream().distinct().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ": " + key
+                + lines.stream().distinct().collect(java.util.stream.Collectors.joining(", ")) + ": " + key
                 + ": not supported, ignored" + why(unsupportedWhy.get(key)) + "."));
         unsupported.clear();
     }

@@ -15,11 +15,18 @@ import dev.switchboard.config.Secret;
  * @param signIn    what the requests sign in with when the provider has credentials of its own kind (an AWS profile or
  *                  access key, a Google service account, an Entra ID service principal), masked; null when the key says it
  * @param signInFrom where those credentials come from (settings and their lines, a variable, a file); null with signIn
+ * @param baseVariable the environment variable the base was taken from (OPENAI_API_BASE, LiteLLM's base variables), null
+ *                     when the config wrote it or it is the provider's default
  */
 public record ServedModel(String alias, String servedBy, String baseUrl, Secret apiKey, String keySource, String signIn,
-                          String signInFrom) {
+                          String signInFrom, String baseVariable) {
+
+    /** {@link #baseUrl} with the variable it came from, {@code https://proxy/v1 (OPENAI_API_BASE)}; null without a base. */
+    public String baseShown() {
+        return baseUrl == null ? null : baseVariable == null ? baseUrl : baseUrl + " (" + baseVariable + ")";
+    }
 
     static ServedModel autoTier(String alias, String cheap, String smart) {
-        return new ServedModel(alias, "auto tier: " + cheap + " | " + smart, null, null, null, null, null);
+        return new ServedModel(alias, "auto tier: " + cheap + " | " + smart, null, null, null, null, null, null);
     }
 }

@@ -44,8 +44,12 @@ final class ServedModels {
             String param = key == null || fromApiKey ? null : paramHolding(d, key);
             String source = key == null ? null : fromApiKey ? "api_key" : param != null ? param
                     : keyEnv != null ? keyEnv : "its credentials";
-            if (key == null && keyEnv != null && d.apiBase() == null) {
-                warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
+            // a provider whose default base is this machine (LM Studio's localhost:1234) is a local server that needs no key;
+            // an api_base written in the config may be a server that needs none (vLLM, a proxy), one from LiteLLM's base
+            // variable (OPENAI_API_BASE, a company proxy in front of the provider) is no reason to think so
+            boolean ownServer = d.apiBase() != null && d.apiBaseVariable() == null;
+            if (key == null && keyEnv != null && !ownServer && !onThisMachine(registry.baseUrl(d))) {
+                warnings.add(d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
                         + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
             }
@@ -54,10 +58,21 @@ final class ServedModels {
             if (signIn != null && signIn.missing() != null) warnings.add(signIn.missing());
             // shown by `check` and the start's log: never a key in a user part or query of the URL
             out.add(new ServedModel(d.alias(), d.id(), dev.switchboard.model.SafeUrl.withoutSecrets(registry.baseUrl(d)), key, source,
-                    signIn == null ? null : signIn.what(), signIn == null ? null : signIn.from()));
+                    signIn == null ? null : signIn.what(), signIn == null ? null : signIn.from(), d.apiBaseVariable()));
         }
         AutoRouterSettings auto = settings.auto();
         if (auto != null) out.add(ServedModel.autoTier(auto.alias(), auto.cheapAlias(), auto.smartAlias()));
         return List.copyOf(out);
+    }
+
+    /** Whether a base URL's host is this machine's loopback name or address. */
+    static boolean onThisMachine(String baseUrl) {
+        if (baseUrl == null) return false;
+        try {
+            String host = java.net.URI.create(baseUrl).getHost();
+            return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -19,7 +19,7 @@ final class WildcardModels {
     /** The entry with another model (same provider, key, base and limits). */
     static Deployment withModel(Deployment d, String model) {
         return new Deployment(d.alias(), d.provider(), model, d.apiBase(), d.apiKey(), d.timeout(), d.streamTimeout(),
-                d.maxTokens(), d.headers(), d.params(), d.modelInfo(), d.line());
+                d.maxTokens(), d.headers(), d.params(), d.modelInfo(), d.line(), d.sources());
     }
 
     /**

@@ -59,7 +59,7 @@ public final class ModelIds {
         private final String reason;
 
         Invalid(Deployment d, String model, String reason) {
-            super("line " + d.line() + ": model_list entry '" + d.alias() + "': model '" + printable(model) + "' is not a valid "
+            super(d.where() + ": model_list entry '" + d.alias() + "': model '" + printable(model) + "' is not a valid "
                     + reason + ". Fix: name the model by its plain id.");
             this.model = model;
             this.reason = reason;

@@ -115,19 +115,19 @@ public final class ProviderRegistry {
         ProviderFactory f = byPrefix.get(d.provider());
         String unsupported = UNSUPPORTED.get(d.provider());
         if (f == null && unsupported != null) {
-            throw new ProviderRefusal.UnknownProvider("line " + d.line() + ": model_list entry '" + d.alias() + "': provider '"
+            throw new ProviderRefusal.UnknownProvider(d.where() + ": model_list entry '" + d.alias() + "': provider '"
                     + d.provider() + "/' (model " + d.id() + ") is not supported by Switchboard: " + unsupported);
         }
         if (f == null) {
             String how = d.sources().get("provider");
             if (how != null && !how.startsWith("the model's prefix")) {
                 // The provider was inferred, as LiteLLM infers it: say from what, so the user sees why this provider.
-                throw new ProviderRefusal.UnknownProvider("line " + d.line() + ": model_list entry '" + d.alias()
+                throw new ProviderRefusal.UnknownProvider(d.where() + ": model_list entry '" + d.alias()
                         + "': model '" + d.model() + "' is a " + d.provider() + " model (from " + how + "), and Switchboard has no "
                         + d.provider() + " provider. Fix: use a provider it has, one of " + byPrefix.keySet()
                         + ", as the model's prefix.");
             }
-            throw new ProviderRefusal.UnknownProvider("line " + d.line() + ": model_list entry '" + d.alias()
+            throw new ProviderRefusal.UnknownProvider(d.where() + ": model_list entry '" + d.alias()
                     + "': unknown provider '" + d.provider() + "' in model " + d.id()
                     + ". Fix: use one of " + byPrefix.keySet() + " as the prefix.");
         }

@@ -151,7 +151,7 @@ final class DeploymentParams {
      * stop_sequences is OpenAI's stop), or a default the deployment's config line set.
      */
     private static String named(String field, ChatRequest asked, Deployment d) {
-        if (!UnsupportedParams.present(asked, field)) return "'" + field + "' (a default of the deployment's litellm_params, line " + d.line() + ")";
+        if (!UnsupportedParams.present(asked, field)) return "'" + field + "' (a default of the deployment's litellm_params, " + d.where() + ")";
         boolean anthropic = asked.raw() != null && asked.raw().is(dev.switchboard.model.RawJson.ANTHROPIC);
         return "'" + (anthropic && field.equals("stop") ? "stop_sequences" : field) + "'";
     }

@@ -401,9 +401,19 @@ final class ModelNames {
                     + "told from (LiteLLM: \"LLM Provider NOT provided\"). Ask for provider/model, e.g. openai/" + full + ".", "model");
         }
         String model = slash > 0 ? full.substring(slash + 1) : full;
-        return new Deployment(requested, provider, model, template.apiBase(), template.apiKey(), template.timeout(),
+        // a bare * without api_base: the base variable of the provider the name brings (OPENAI_API_BASE, …), as a named
+        // entry of that provider takes it, captured at load (config.DeploymentReader); the entry's sources kept
+        String base = template.apiBase();
+        Map<String, String> sources = new java.util.LinkedHashMap<>();
+        template.sources().forEach((k, v) -> { if (!k.startsWith(Deployment.ENVIRONMENT_BASE)) sources.put(k, v); });
+        String[] env = base == null ? template.environmentBase(provider) : null;
+        if (env != null) {
+            base = env[1];
+            sources.put("api_base", Deployment.environmentBaseSource(env[0], provider));
+        }
+        return new Deployment(requested, provider, model, base, template.apiKey(), template.timeout(),
                 template.streamTimeout(), template.maxTokens(), template.headers(), template.params(), template.modelInfo(),
-                template.line());
+                template.line(), Map.copyOf(sources));
     }
 
     /** The names {@code /v1/models} lists: model_names, visible group aliases, wildcard patterns; config order. */

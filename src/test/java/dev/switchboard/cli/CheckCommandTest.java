@@ -55,6 +55,58 @@ class CheckCommandTest {
                 .contains("wildcard \"*\" serves:").contains("any model of a known family");
     }
 
+    /**
+     * LM Studio's default base is localhost:1234, a server on this machine that needs no key: check warned "the provider
+     * will refuse them" for lm_studio/ without LM_STUDIO_API_KEY, as for a hosted provider. A hosted one still warns.
+     */
+    @Test
+    void aLocalProvidersDefaultBaseIsNoMissingKeyWarning() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: local
+                    litellm_params: { model: lm_studio/qwen2.5-7b-instruct }
+                  - model_name: hosted
+                    litellm_params: { model: xai/grok-2 }
+                environment_variables: { XAI_API_KEY: "", LM_STUDIO_API_KEY: "" }
+                """, 0);
+        // both keys blank whatever the shell running the test exports (a blank key is none)
+        assertThat(out).contains("http://localhost:1234/v1").doesNotContain("LM_STUDIO_API_KEY is not set")
+                .contains("XAI_API_KEY is not set: its requests go without a key");
+    }
+
+    /**
+     * README: "check names the variable". The base taken from OPENAI_API_BASE was named only by check --explain; plain
+     * check's API BASE cell showed the URL alone, like a base written in the config.
+     */
+    @Test
+    void theApiBaseCellNamesTheVariableTheBaseCameFrom() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o, api_key: sk-test-0123456789abcdef }
+                  - model_name: own
+                    litellm_params: { model: openai/gpt-4o, api_key: sk-test-0123456789abcdef, api_base: https://own.test/v1 }
+                environment_variables: { OPENAI_API_BASE: "https://proxy.corp/v1", OPENAI_BASE_URL: "" }
+                """, 0);
+        assertThat(out).contains("https://proxy.corp/v1 (OPENAI_API_BASE)").contains("https://own.test/v1 ")
+                .doesNotContain("https://own.test/v1 (");
+    }
+
+    /** A base from OPENAI_API_BASE (a proxy in front of OpenAI) hid the missing-key warning a base written in the config hides. */
+    @Test
+    void aBaseFromTheEnvironmentStillWarnsOfAMissingKey() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o }
+                  - model_name: own
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: http://vllm.test/v1 }
+                environment_variables: { OPENAI_API_BASE: "https://proxy.corp/v1", OPENAI_BASE_URL: "", OPENAI_API_KEY: "" }
+                """, 0);
+        assertThat(out).contains("model_list entry 'gpt' (openai/gpt-4o) has no api_key and OPENAI_API_KEY is not set")
+                .doesNotContain("entry 'own' (openai/gpt-4o-mini) has no api_key");
+    }
+
     /** QA docs LOW-3: the README's wildcard example said "4 deployment(s), 1 model(s)" beside 4 entries and 150 listed names. */
     @Test
     void theFirstLineSaysWhatItCounts() throws Exception {

@@ -52,4 +52,27 @@ class LaunchTest {
             vertx.close();
         }
     }
+
+    /** The startup model line names the variable a base came from, as check's API BASE cell does. */
+    @Test
+    void theModelLineNamesTheBaseVariable() {
+        GatewayConfig config = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-test-0123456789abcdef")::get).parse("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o }
+                  - model_name: own
+                    litellm_params: { model: openai/gpt-4o, api_base: https://own.test/v1 }
+                environment_variables: { OPENAI_BASE_URL: "https://proxy.corp/v1" }
+                """);
+        config = config.withGeneral(config.general().withDatabasePath(dev.switchboard.support.TestGateway.tempDatabase()));
+        Vertx vertx = Vertx.vertx();
+        try {
+            Gateway gateway = Gateway.create(vertx, config, name -> null);
+            assertThat(Launch.modelLines(gateway)).containsExactly("gpt -> openai/gpt-4o at https://proxy.corp/v1 (OPENAI_BASE_URL)",
+                    "own -> openai/gpt-4o at https://own.test/v1");
+            gateway.shutdown();
+        } finally {
+            vertx.close();
+        }
+    }
 }

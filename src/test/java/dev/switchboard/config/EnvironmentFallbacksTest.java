@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** LiteLLM's LITELLM_MASTER_KEY and DATABASE_URL, read when general_settings does not set them (QA: were ignored). */
 class EnvironmentFallbacksTest {
@@ -87,5 +89,56 @@ class EnvironmentFallbacksTest {
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("LITELLM_KEY_ROTATION_GRACE_PERIOD").hasMessageContaining("'" + bad + "' is not a duration");
         }
+    }
+
+    /**
+     * LiteLLM's base variables (main.py: {@code api_base or ... get_secret("OPENAI_BASE_URL") or
+     * get_secret("OPENAI_API_BASE") or "https://api.openai.com/v1"}; OLLAMA_API_BASE, OPENROUTER_API_BASE,
+     * HOSTED_VLLM_API_BASE, AZURE_API_BASE likewise): a LiteLLM install whose OPENAI_API_BASE points at a company proxy
+     * sent the same config's calls (and key) to api.openai.com here.
+     */
+    @Test
+    void aDeploymentWithoutApiBaseTakesLiteLlmsBaseVariable() {
+        String yaml = """
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o }
+                  - model_name: own
+                    litellm_params: { model: openai/gpt-4o, api_base: http://own.test/v1 }
+                  - model_name: local
+                    litellm_params: { model: ollama_chat/llama3.1 }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5 }
+                """;
+        GatewayConfig c = load(Map.of("OPENAI_API_BASE", "http://proxy.test/v1", "OLLAMA_API_BASE", "http://gpu-box:11434",
+                "ANTHROPIC_API_KEY", "sk-ant-0123456789"), yaml);
+        assertThat(c.deployments()).extracting(Deployment::apiBase)
+                .containsExactly("http://proxy.test/v1", "http://own.test/v1", "http://gpu-box:11434", null);
+        assertThat(c.deployments().getFirst().sources().get("api_base")).startsWith("environment OPENAI_API_BASE");
+        // OPENAI_BASE_URL first, as LiteLLM reads them; environment_variables is read as the environment
+        GatewayConfig both = load(Map.of("OPENAI_API_BASE", "http://proxy.test/v1", "ANTHROPIC_API_KEY", "sk-ant-0123456789"),
+                yaml + "environment_variables:\n  OPENAI_BASE_URL: http://first.test/v1\n");
+        assertThat(both.deployments().getFirst().apiBase()).isEqualTo("http://first.test/v1");
+
+        assertThatThrownBy(() -> load(Map.of("OPENAI_API_BASE", "proxy.test", "ANTHROPIC_API_KEY", "k"), yaml))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).anyMatch(p -> p.startsWith("line 2: model_list[0].litellm_params.api_base: "
+                        + "environment variable OPENAI_API_BASE ('proxy.test')")));
+    }
+
+    /** Every other entry of DeploymentReader.BASE_VARIABLES: the provider's deployment without api_base takes it. */
+    @ParameterizedTest
+    @CsvSource({
+            "azure/my-gpt4o, AZURE_API_BASE, https://my-resource.openai.azure.com",
+            "azure_ai/mistral-large, AZURE_AI_API_BASE, https://my-ai.services.ai.azure.com/models",
+            "openrouter/meta-llama/llama-3-70b, OPENROUTER_API_BASE, https://or-proxy.test/api/v1",
+            "hosted_vllm/qwen, HOSTED_VLLM_API_BASE, http://vllm.test:8000/v1",
+    })
+    void eachProvidersBaseVariableIsRead(String model, String variable, String base) {
+        GatewayConfig c = load(Map.of(variable, base, "AZURE_API_KEY", "k-0123456789", "AZURE_AI_API_KEY", "k-0123456789",
+                "OPENROUTER_API_KEY", "sk-or-0123456789"), "model_list:\n  - model_name: m\n    litellm_params: { model: " + model
+                + ", api_version: \"2024-10-21\" }\n");
+        assertThat(c.deployments().getFirst().apiBase()).isEqualTo(base);
+        assertThat(c.deployments().getFirst().apiBaseVariable()).isEqualTo(variable);
     }
 }

@@ -32,7 +32,7 @@ class LiteLlmCorpusTest {
             || name.equals("SLACK_WEBHOOK_URL") || name.equals("WEBHOOK_URL") ? null
             : name.contains("DATABASE_URL")
             ? "postgresql://user:pw@127.0.0.1:5432/db"
-            : name.contains("API_BASE") || name.endsWith("_BASE") ? "http://127.0.0.1:9/v1" : "dummy-" + name.toLowerCase();
+            : name.contains("API_BASE") || name.endsWith("_BASE") || name.endsWith("_BASE_URL") ? "http://127.0.0.1:9/v1" : "dummy-" + name.toLowerCase();
 
     /**
      * The least share of configs with registered providers that must load (today's level, 40 of 42 since JWT auth and
@@ -56,7 +56,7 @@ class LiteLlmCorpusTest {
         String text = Files.readString(file);
         Set<String> registered = ProviderRegistry.standard().prefixes();
         try {
-            cfg = new ConfigLoader(ENV).parse(text);
+            cfg = new ConfigLoader(ENV).parse(text, file.toAbsolutePath().getParent());
         } catch (ConfigException e) {
             // A config that also names a provider Switchboard lacks is counted for the provider, as when it loads.
             String missing = missingProvider(text, registered);

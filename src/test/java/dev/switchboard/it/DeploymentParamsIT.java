@@ -53,6 +53,82 @@ class DeploymentParamsIT {
         }
     }
 
+    /**
+     * LiteLLM's openrouter docs pass OpenRouter's own fields as litellm_params ({@code transforms}, {@code models},
+     * {@code route}), and LiteLLM sends them in the body; they were "unknown key (LiteLLM documents none of that name),
+     * ignored", so the middle-out transform a user relied on was silently off.
+     */
+    @Test
+    void openRouterFieldsInLitellmParamsReachTheBody() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: mixtral
+                    litellm_params:
+                      model: openrouter/mistralai/mixtral-8x7b-instruct
+                      api_base: ${SIM}
+                      api_key: os.environ/PROVIDER_KEY
+                      transforms: ["middle-out"]
+                      route: "fallback"
+                      models: ["openai/gpt-4o-mini"]
+                """)) {
+            assertThat(gw.gateway.config().warnings()).noneMatch(w -> w.contains("transforms") || w.contains("route"));
+            assertThat(Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"mixtral\"," + HI + "}").statusCode()).isEqualTo(200);
+            JsonObject body = gw.simulator.last().body();
+            assertThat(body.getJsonArray("transforms").getString(0)).isEqualTo("middle-out");
+            assertThat(body.getString("route")).isEqualTo("fallback");
+            assertThat(body.getJsonArray("models").getString(0)).isEqualTo("openai/gpt-4o-mini");
+
+            Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"mixtral\",\"transforms\":[]," + HI + "}");
+            assertThat(gw.simulator.last().body().getJsonArray("transforms")).as("the request's own value wins").isEmpty();
+        }
+    }
+
+    /** OpenRouter's body fields on another provider's deployment are warned and not sent (that API has no such field). */
+    @Test
+    void openRouterFieldsOnAnotherProviderAreWarnedAndNotSent() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, transforms: ["middle-out"] }
+                """)) {
+            assertThat(gw.gateway.config().warnings()).anyMatch(w -> w.contains("transforms"));
+            assertThat(Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"gpt\"," + HI + "}").statusCode()).isEqualTo(200);
+            assertThat(gw.simulator.last().body().containsKey("transforms")).isFalse();
+        }
+    }
+
+    /** LiteLLM's OPENAI_API_BASE (here from environment_variables, LiteLLM's overlay) is where openai/ without api_base goes. */
+    @Test
+    void openAiApiBaseVariableIsWhereAnOpenAiDeploymentWithoutApiBaseGoes() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_key: os.environ/PROVIDER_KEY }
+                environment_variables:
+                  OPENAI_API_BASE: ${SIM}
+                """)) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"gpt\"," + HI + "}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(gw.simulator.received()).hasSize(1);
+        }
+    }
+
+    /** A bare * has no provider at load: a gpt name through it takes OPENAI_API_BASE as a named openai/ entry does. */
+    @Test
+    void aBareStarSendsAnOpenAiNameToOpenAiApiBase() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: "*"
+                    litellm_params: { model: "*", api_key: os.environ/PROVIDER_KEY }
+                environment_variables:
+                  OPENAI_API_BASE: ${SIM}
+                """)) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"gpt-4o-mini\"," + HI + "}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(gw.simulator.received()).hasSize(1);
+        }
+    }
+
     @Test
     void namedPrefixesUseTheirDefaultBaseUrl() {
         try (TestGateway gw = TestGateway.start("""

@@ -55,6 +55,35 @@ class ModelNamesTest {
                 .containsExactly("anthropic/claude-haiku-4-5", "anthropic/sonnet-pinned", "openai/gpt-4o");
     }
 
+    /**
+     * A bare {@code *} has no provider when the config is read, so LiteLLM's base variable of the provider a requested
+     * name brings (OPENAI_API_BASE, …) is chosen then, from the environment as it was at load: a request for gpt-4o
+     * through {@code *} went to api.openai.com while a named openai/ entry went to the company proxy.
+     */
+    @Test
+    void aBareStarTakesTheBaseVariableOfTheRequestedNamesProvider() {
+        var cfg = new dev.switchboard.config.ConfigLoader(Map.of("OPENAI_API_KEY", "sk-test-abcdefghijklmnop")::get).parse("""
+                model_list:
+                  - model_name: "*"
+                    litellm_params: { model: "*" }
+                  - model_name: "set/*"
+                    litellm_params: { model: "*", api_base: http://written.test/v1 }
+                environment_variables:
+                  OPENAI_API_BASE: https://proxy.corp/v1
+                  OPENROUTER_API_BASE: https://or-proxy.corp/api/v1
+                """);
+        ModelNames n = names(List.of(), cfg.deployments(), Map.of());
+        Deployment gpt = n.resolve("gpt-4o").members.get(0).target.deployment();
+        assertThat(gpt.apiBase()).isEqualTo("https://proxy.corp/v1");
+        assertThat(gpt.sources().get("api_base")).startsWith("environment OPENAI_API_BASE");
+        assertThat(gpt.apiBaseVariable()).isEqualTo("OPENAI_API_BASE");
+        assertThat(n.resolve("openrouter/meta/llama-3").members.get(0).target.deployment().apiBase())
+                .isEqualTo("https://or-proxy.corp/api/v1");
+        assertThat(n.resolve("claude-haiku-4-5").members.get(0).target.deployment().apiBase()).as("no variable: the default").isNull();
+        assertThat(n.resolve("set/gpt-4o").members.get(0).target.deployment().apiBase()).as("a written base wins")
+                .isEqualTo("http://written.test/v1");
+    }
+
     @Test
     void providerWildcardsAndBareStarsTakeTheProviderFromTheName() {
         ModelNames n = names(List.of(), List.of(entry("anthropic/*", "anthropic", "*", Map.of()), entry("*", "", "*", Map.of())), Map.of());

@@ -84,6 +84,6 @@ record AzureSettings(String apiBase, String apiVersion, String apiKey, String ad
     }
 
     static String at(Deployment d) {
-        return "line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") ";
+        return d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") ";
     }
 }

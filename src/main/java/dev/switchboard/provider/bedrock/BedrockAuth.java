@@ -45,7 +45,7 @@ record BedrockAuth(String region, String bearerToken, Secret secretKey, Secret s
             if (keyId == null || secret == null) {
                 throw new dev.switchboard.provider.ProviderRefusal.Setting("aws_access_key_id / aws_secret_access_key", true,
                         dev.switchboard.provider.ProviderRefusal.Setting.Fix.ALL_OR_NONE,
-                        "line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") sets only one of aws_access_key_id and aws_secret_access_key. Fix: set both, or neither to use"
+                        d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") sets only one of aws_access_key_id and aws_secret_access_key. Fix: set both, or neither to use"
                         + " the AWS credential chain.");
             }
             return staticKeys(region, keyId, secret, d.stringParam("aws_session_token"), "aws_secret_access_key");

@@ -103,7 +103,7 @@ public final class BedrockProviderFactory implements ProviderFactory {
         for (String unsupported : new String[] {"aws_role_name", "aws_web_identity_token", "aws_sts_endpoint"}) {
             if (d.params().containsKey(unsupported)) {
                 throw new dev.switchboard.provider.ProviderRefusal.Setting(unsupported, false,
-                        dev.switchboard.provider.ProviderRefusal.Setting.Fix.REMOVE, "line " + d.line()
+                        dev.switchboard.provider.ProviderRefusal.Setting.Fix.REMOVE, d.where()
                         + ": model_list entry '" + d.alias() + "' (" + d.id() + ") sets " + unsupported + ": assuming an IAM role through STS is not supported by Switchboard."
                         + " Fix: give the role's temporary credentials as aws_access_key_id, aws_secret_access_key and"
                         + " aws_session_token, in a profile (aws_profile_name) or in the AWS environment variables.");

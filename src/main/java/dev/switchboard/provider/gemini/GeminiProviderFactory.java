@@ -36,7 +36,7 @@ public final class GeminiProviderFactory implements ProviderFactory {
         // Google's OpenAI-compatible endpoint, or a full model URL, given as a gemini/ base: the gateway adds
         // /models/<model>:generateContent itself (LiteLLM: {api_base}/models/{model}:{endpoint}).
         if (b.endsWith("/openai") || b.contains("/models/") || b.endsWith("/models")) {
-            throw new dev.switchboard.provider.ProviderRefusal.Setting("api_base", false, "line " + d.line() + ": model_list entry '" + d.alias() + "': api_base '"
+            throw new dev.switchboard.provider.ProviderRefusal.Setting("api_base", false, d.where() + ": model_list entry '" + d.alias() + "': api_base '"
                     + d.apiBase() + "' is not a base for gemini/, which calls Google's own API and adds /models/" + d.model()
                     + ":generateContent to api_base. Fix: api_base: " + b.replaceAll("(/openai|/models.*)$", "")
                     + " (or leave it out for " + GeminiProvider.DEFAULT_BASE + "); for Google's OpenAI-compatible endpoint use "

@@ -68,13 +68,13 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
     private OpenAiFlavor check(Deployment d) {
         OpenAiFlavor flavor = flavors.get(d.provider());
         if (d.apiBase() == null && flavor.defaultBase() == null) {
-            throw new dev.switchboard.provider.ProviderRefusal.MissingApiBase("line " + d.line() + ": model_list entry '"
+            throw new dev.switchboard.provider.ProviderRefusal.MissingApiBase(d.where() + ": model_list entry '"
                     + d.alias() + "': " + d.provider() + "/ has no default address. Fix: set litellm_params.api_base to the server's "
                     + "OpenAI-compatible base URL, e.g. http://localhost:8000/v1.");
         }
         String wrong = flavor.wrongBase(d.apiBase());
         if (wrong != null) {
-            throw new dev.switchboard.provider.ProviderRefusal.Setting("api_base", false, "line " + d.line() + ": model_list entry '"
+            throw new dev.switchboard.provider.ProviderRefusal.Setting("api_base", false, d.where() + ": model_list entry '"
                     + d.alias() + "': " + wrong);
         }
         return flavor;

@@ -68,7 +68,7 @@ public final class VertexProviderFactory implements ProviderFactory {
             return SignIn.of("application-default credentials (gcloud auth application-default login)", "file " + wellKnown);
         }
         return new SignIn("none found", "no vertex_credentials, no " + VertexCredentials.ADC_ENV + ", no " + wellKnown,
-                "line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no Google credentials: no "
+                d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no Google credentials: no "
                         + "vertex_credentials, " + VertexCredentials.ADC_ENV + " is not set and gcloud's application-default file ("
                         + wellKnown + ") does not exist, so its requests will fail (502) unless the gateway runs on Google Cloud, "
                         + "whose metadata server gives the tokens. Fix: set vertex_credentials to a service-account JSON file (or "

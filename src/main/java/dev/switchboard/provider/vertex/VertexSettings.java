@@ -57,7 +57,7 @@ record VertexSettings(String project, String location, String credentials) {
     }
 
     private static String text(Deployment d, String what, String fix) {
-        return "line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + "): " + what + ". Fix: " + fix + ".";
+        return d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + "): " + what + ". Fix: " + fix + ".";
     }
 
     private static String first(String a, String b, String c) {
