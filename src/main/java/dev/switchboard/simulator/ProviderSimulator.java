@@ -430,6 +430,11 @@ public final class ProviderSimulator {
             error(resp, 400, invalid, "invalid_request_error", null, null);
             return;
         }
+        ResponsesSim.Refusal foreign = ResponsesSim.foreignReasoning(req);
+        if (foreign != null) {
+            error(resp, foreign.status(), foreign.message(), "invalid_request_error", null, foreign.code());
+            return;
+        }
         SimReply reply = SimReply.to(ResponsesSim.asChat(req), behaviour.streamRepeat());
         String id = Long.toHexString(System.nanoTime());
         String model = servedModel(req.getString("model"));

@@ -23,6 +23,33 @@ final class ResponsesSim {
         return null;
     }
 
+    /** OpenAI's refusal of a request: its status, message and code. */
+    record Refusal(int status, String message, String code) {}
+
+    /**
+     * OpenAI's refusal of a {@code reasoning} input item it did not produce, or null. This simulator's model makes no
+     * reasoning items, so each one is another's: an {@code encrypted_content} that is not OpenAI's (its Fernet tokens
+     * begin {@code gAAAA}) cannot be verified (400 {@code invalid_encrypted_content}, as OpenAI answers Codex CLI), and
+     * one without it names an item OpenAI never stored (404, with the {@code store: false} sentence when it is off).
+     */
+    static Refusal foreignReasoning(JsonObject req) {
+        if (!(req.getValue("input") instanceof JsonArray items)) return null;
+        for (Object o : items) {
+            if (!(o instanceof JsonObject item) || !"reasoning".equals(item.getValue("type"))) continue;
+            Object id = item.getValue("id");
+            Object encrypted = item.getValue("encrypted_content");
+            if (encrypted instanceof String e) {
+                if (!e.startsWith("gAAAA")) return new Refusal(400, "The encrypted content for item " + id
+                        + " could not be verified. Reason: Encrypted content could not be decrypted or parsed.", "invalid_encrypted_content");
+            } else {
+                return new Refusal(404, "Item with id '" + id + "' not found." + (Boolean.FALSE.equals(req.getValue("store"))
+                        ? " Items are not persisted when `store` is set to false. Try again with `store` set to true, or remove this item from your input."
+                        : ""), null);
+            }
+        }
+        return null;
+    }
+
     /** The request as chat messages and function tools, which {@link SimReply} reads. */
     static JsonObject asChat(JsonObject req) {
         JsonArray messages = new JsonArray();

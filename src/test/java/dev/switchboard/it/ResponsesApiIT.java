@@ -796,6 +796,51 @@ class ResponsesApiIT {
         assertThat(gw.simulator.last().body().containsKey("thinking")).isFalse();
     }
 
+    /**
+     * A stateless conversation that moves to an OpenAI deployment (Codex CLI switching model, an alias mixing providers)
+     * hands back the reasoning items the gateway made from Claude's and Gemini's answers. OpenAI verifies every reasoning
+     * item it is given (the simulator as it does: Claude's signed thinking is its 400 invalid_encrypted_content, an item
+     * without encrypted_content that it never stored its 404), so the pass-through leaves those out, as the translation does.
+     */
+    @Test
+    void anotherProvidersReasoningItemsAreNotPassedToOpenAi() {
+        JsonArray tools = new JsonArray().add(new JsonObject().put("type", "function").put("name", "get_weather")
+                .put("parameters", new JsonObject().put("type", "object").put("properties",
+                        new JsonObject().put("location", new JsonObject().put("type", "string")))));
+        JsonArray input = new JsonArray().add(new JsonObject().put("role", "user").put("content", "weather in Paris?"));
+        JsonObject call = null;
+        for (String alias : List.of("claude", "gemini")) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", alias)
+                    .put("store", false).put("reasoning", new JsonObject().put("effort", "low"))
+                    .put("include", new JsonArray().add("reasoning.encrypted_content")).put("tools", tools)
+                    .put("input", new JsonArray().add(input.getJsonObject(0))).encode());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonArray output = new JsonObject(r.body()).getJsonArray("output");
+            assertThat(output.getJsonObject(0).getString("type")).as(alias).isEqualTo("reasoning");
+            input.add(output.getJsonObject(0));
+            call = output.getJsonObject(1);
+        }
+        assertThat(input.getJsonObject(1).getString("encrypted_content")).as("Claude's signed thinking").startsWith("switchboard.");
+        assertThat(input.getJsonObject(2).containsKey("encrypted_content")).as("Gemini's: no encrypted content").isFalse();
+        input.add(call).add(new JsonObject().put("type", "function_call_output").put("call_id", call.getString("call_id")).put("output", "sunny"));
+        // and OpenAI's own reasoning item (its Fernet token) is passed as written
+        JsonObject openAis = new JsonObject().put("id", "rs_" + "0a".repeat(25)).put("type", "reasoning").put("summary", new JsonArray())
+                .put("encrypted_content", "gAAAAABopenai");
+        input.add(1, openAis);
+
+        for (boolean stream : new boolean[] {false, true}) {
+            HttpResponse<String> next = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", "gpt")
+                    .put("store", false).put("stream", stream).put("include", new JsonArray().add("reasoning.encrypted_content"))
+                    .put("tools", tools).put("input", input).encode());
+            assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+            assertThat(next.body()).as("stream " + stream).contains("sunny");
+            JsonArray sent = gw.simulator.last().body().getJsonArray("input");
+            assertThat(sent.stream().map(i -> ((JsonObject) i).getString("type", "message")).toList())
+                    .containsExactly("message", "reasoning", "function_call", "function_call_output");
+            assertThat(sent.getJsonObject(1)).isEqualTo(openAis);
+        }
+    }
+
     /** {@code GET /v1/responses/{id}?stream=true}: the stored answer replayed as the event stream, resumable. */
     @ParameterizedTest
     @ValueSource(strings = {"claude", "gpt"})
