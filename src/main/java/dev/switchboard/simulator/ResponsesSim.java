@@ -114,7 +114,7 @@ final class ResponsesSim {
             out.add(new JsonObject().put("id", "fc_" + id).put("type", "function_call").put("status", "completed")
                     .put("call_id", "call_sim001").put("name", reply.toolName()).put("arguments", reply.toolArguments()));
         } else {
-            out.add(message(id, reply.text(), "completed"));
+            out.add(message(id, reply.text(), reply.truncated() ? "incomplete" : "completed")); // as OpenAI marks an item cut at the limit
         }
         return out;
     }

@@ -267,9 +267,12 @@ class ResponsesApiIT {
         assertThat(args).isEqualTo(functionCall(done).arguments());
     }
 
-    /** An answer cut by max_output_tokens: the response is incomplete, and so is its message item, streamed or not. */
+    /**
+     * An answer cut by max_output_tokens: the response is incomplete, and so is its message item, streamed or not (from
+     * OpenAI, relayed: the simulator marks it as OpenAI does).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"claude", "gemini"})
+    @ValueSource(strings = {"claude", "gemini", "gpt"})
     void anAnswerCutShortLeavesItsMessageItemIncomplete(String alias) {
         String story = "Tell me a long story about " + "a cat and a dog who walked far ".repeat(4);
         Response r = client.responses().create(ResponseCreateParams.builder().model(alias).input(story)
