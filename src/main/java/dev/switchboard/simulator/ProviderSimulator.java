@@ -430,9 +430,10 @@ public final class ProviderSimulator {
             error(resp, 400, invalid, "invalid_request_error", null, null);
             return;
         }
-        ResponsesSim.Refusal foreign = ResponsesSim.foreignReasoning(req);
+        ResponsesSim.Refusal foreign = ResponsesSim.longCallId(req);
+        if (foreign == null) foreign = ResponsesSim.foreignReasoning(req);
         if (foreign != null) {
-            error(resp, foreign.status(), foreign.message(), "invalid_request_error", null, foreign.code());
+            error(resp, foreign.status(), foreign.message(), "invalid_request_error", foreign.param(), foreign.code());
             return;
         }
         SimReply reply = SimReply.to(ResponsesSim.asChat(req), behaviour.streamRepeat());

@@ -23,8 +23,26 @@ final class ResponsesSim {
         return null;
     }
 
-    /** OpenAI's refusal of a request: its status, message and code. */
-    record Refusal(int status, String message, String code) {}
+    /** OpenAI's refusal of a request: its status, message, code and param. */
+    record Refusal(int status, String message, String code, String param) {
+        Refusal(int status, String message, String code) { this(status, message, code, null); }
+    }
+
+    /**
+     * OpenAI's refusal of an input item's {@code call_id} over 64 characters, or null: a Gemini-signed id
+     * ({@code call_…__thought__<signature>}) a conversation brings from Gemini is one, which the gateway must shorten.
+     */
+    static Refusal longCallId(JsonObject req) {
+        if (!(req.getValue("input") instanceof JsonArray items)) return null;
+        for (int i = 0; i < items.size(); i++) {
+            if (items.getValue(i) instanceof JsonObject item && item.getValue("call_id") instanceof String id && id.length() > 64) {
+                String param = "input[" + i + "].call_id";
+                return new Refusal(400, "Invalid '" + param + "': string too long. Expected a string with maximum length 64, but got a"
+                        + " string with length " + id.length() + " instead.", "string_above_max_length", param);
+            }
+        }
+        return null;
+    }
 
     /**
      * OpenAI's refusal of a {@code reasoning} input item it did not produce, or null. This simulator's model makes no

@@ -804,6 +804,8 @@ class ResponsesApiIT {
      * hands back the reasoning items the gateway made from Claude's and Gemini's answers. OpenAI verifies every reasoning
      * item it is given (the simulator as it does: Claude's signed thinking is its 400 invalid_encrypted_content, an item
      * without encrypted_content that it never stored its 404), so the pass-through leaves those out, as the translation does.
+     * Gemini 3's tool call carries its signature in the call id, longer than the 64 characters OpenAI takes (its 400
+     * string_above_max_length, the simulator's too): the pass-through takes it off, as the chat encoder does.
      */
     @Test
     void anotherProvidersReasoningItemsAreNotPassedToOpenAi() {
@@ -812,7 +814,7 @@ class ResponsesApiIT {
                         new JsonObject().put("location", new JsonObject().put("type", "string")))));
         JsonArray input = new JsonArray().add(new JsonObject().put("role", "user").put("content", "weather in Paris?"));
         JsonObject call = null;
-        for (String alias : List.of("claude", "gemini")) {
+        for (String alias : List.of("claude", "gemini", "gemini3")) {
             HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", alias)
                     .put("store", false).put("reasoning", new JsonObject().put("effort", "low"))
                     .put("include", new JsonArray().add("reasoning.encrypted_content")).put("tools", tools)
@@ -825,6 +827,8 @@ class ResponsesApiIT {
         }
         assertThat(input.getJsonObject(1).getString("encrypted_content")).as("Claude's signed thinking").startsWith("switchboard.");
         assertThat(input.getJsonObject(2).containsKey("encrypted_content")).as("Gemini's: no encrypted content").isFalse();
+        String signed = call.getString("call_id");
+        assertThat(signed).as("Gemini 3's signed call id").contains("__thought__").hasSizeGreaterThan(64);
         input.add(call).add(new JsonObject().put("type", "function_call_output").put("call_id", call.getString("call_id")).put("output", "sunny"));
         // and OpenAI's own reasoning item (its Fernet token) is passed as written
         JsonObject openAis = new JsonObject().put("id", "rs_" + "0a".repeat(25)).put("type", "reasoning").put("summary", new JsonArray())
@@ -841,6 +845,9 @@ class ResponsesApiIT {
             assertThat(sent.stream().map(i -> ((JsonObject) i).getString("type", "message")).toList())
                     .containsExactly("message", "reasoning", "function_call", "function_call_output");
             assertThat(sent.getJsonObject(1)).isEqualTo(openAis);
+            String unsigned = signed.substring(0, signed.indexOf("__thought__"));
+            assertThat(sent.getJsonObject(2).getString("call_id")).isEqualTo(unsigned);
+            assertThat(sent.getJsonObject(3).getString("call_id")).isEqualTo(unsigned);
         }
     }
 

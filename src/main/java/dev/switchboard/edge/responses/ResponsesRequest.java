@@ -71,7 +71,7 @@ record ResponsesRequest(
         messages.addAll(inputMessages);
         // A continued conversation exists only here, so it is translated for every provider; a fresh one keeps its body
         // for OpenAI, which runs what the gateway cannot translate (built-in tools, new fields).
-        RawJson raw = history == null ? new RawJson(RawJson.OPENAI_RESPONSES, SignedReasoning.withoutOurReasoning(body)) : null;
+        RawJson raw = history == null ? new RawJson(RawJson.OPENAI_RESPONSES, body) : null;
         return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, format, temperature, topP, null,
                 maxOutputTokens, List.of(), null, user, metadata, stream, stream, extra, raw);
     }

@@ -19,11 +19,12 @@ import java.util.Base64;
  * <p>The content is {@link #PREFIX} and the blocks' JSON ({@code [{"type":"thinking","thinking","signature"}, …]},
  * LiteLLM's {@code thinking_blocks}) in base64url: opaque to the client as OpenAI's is, readable by the gateway; it
  * is not secret (Anthropic signs the blocks, it does not hide them). Any other {@code encrypted_content} (OpenAI's
- * own) is not ours and is left alone. A stored conversation always keeps it; the client sees it only when its
+ * own) is not ours and is left alone (an OpenAI deployment's pass-through leaves ours out:
+ * {@code provider.openai.ResponsesPassThrough}). A stored conversation always keeps it; the client sees it only when its
  * {@code include} asks for {@code reasoning.encrypted_content}, as OpenAI answers.
  */
 final class SignedReasoning {
-    static final String PREFIX = "switchboard.thinking_blocks.v1:";
+    static final String PREFIX = dev.switchboard.model.GatewayReasoning.CONTENT_PREFIX;
     static final String INCLUDE = "reasoning.encrypted_content";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -62,35 +63,6 @@ final class SignedReasoning {
         ObjectNode copy = item.deepCopy();
         copy.remove("encrypted_content");
         return copy;
-    }
-
-    /** The id form this gateway gives the items it makes ({@link ResponseObject#itemId}); OpenAI's reasoning ids are longer. */
-    private static final java.util.regex.Pattern OUR_REASONING_ID = java.util.regex.Pattern.compile("rs_[0-9a-f]{32}");
-
-    /**
-     * The body an OpenAI deployment is passed (the pass-through): without the reasoning items this gateway made from
-     * another provider's answer, which a stateless client (Codex CLI, {@code store: false}) hands back when its
-     * conversation moves to OpenAI (a model switch, an alias whose deployments mix providers, a fallback). OpenAI can
-     * verify only its own: ours would be its 400 {@code invalid_encrypted_content} (Claude's signed thinking in
-     * {@code encrypted_content}) or its 404 "Item with id 'rs_…' not found" (another provider's, without it). Such an
-     * item is another model's notes, which the translation leaves out too. A copy only when there is one to take out.
-     */
-    static ObjectNode withoutOurReasoning(ObjectNode body) {
-        if (body == null || !(body.get("input") instanceof ArrayNode input)) return body;
-        boolean any = false;
-        for (JsonNode i : input) any |= ours(i);
-        if (!any) return body;
-        ObjectNode copy = body.deepCopy();
-        ArrayNode kept = copy.putArray("input");
-        for (JsonNode i : input) if (!ours(i)) kept.add(i.deepCopy());
-        return copy;
-    }
-
-    private static boolean ours(JsonNode item) {
-        if (!"reasoning".equals(item.path("type").textValue())) return false;
-        JsonNode encrypted = item.get("encrypted_content");
-        if (encrypted != null && encrypted.isTextual()) return encrypted.textValue().startsWith(PREFIX);
-        return item.path("id").isTextual() && OUR_REASONING_ID.matcher(item.get("id").textValue()).matches();
     }
 
     /** The Response object as the client sees it (see {@link #visible(ObjectNode, boolean)}). */
