@@ -436,7 +436,8 @@ public final class ProviderSimulator {
             error(resp, foreign.status(), foreign.message(), "invalid_request_error", foreign.param(), foreign.code());
             return;
         }
-        SimReply reply = SimReply.to(ResponsesSim.asChat(req), behaviour.streamRepeat());
+        JsonObject asChat = ResponsesSim.asChat(req);
+        SimReply reply = SimReply.to(asChat, behaviour.streamRepeat()).cutByOutputLimit(asChat, true);
         String id = Long.toHexString(System.nanoTime());
         String model = servedModel(req.getString("model"));
         boolean searched = ResponsesSim.searches(req);

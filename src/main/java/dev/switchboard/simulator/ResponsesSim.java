@@ -123,16 +123,17 @@ final class ResponsesSim {
     /** The output items of the answer. */
     static JsonArray output(SimReply reply, boolean searched, String id) {
         JsonArray out = new JsonArray();
+        String status = reply.truncated() ? "incomplete" : "completed"; // as OpenAI marks an item cut at the limit, a call's too
         if (searched) out.add(new JsonObject().put("id", "ws_" + id).put("type", "web_search_call").put("status", "completed")
                 .put("action", new JsonObject().put("type", "search").put("query", "simulated search")));
         if (reply.toolName() != null && reply.customTool()) {
-            out.add(new JsonObject().put("id", "ctc_" + id).put("type", "custom_tool_call").put("status", "completed").put("call_id", "call_sim001")
+            out.add(new JsonObject().put("id", "ctc_" + id).put("type", "custom_tool_call").put("status", status).put("call_id", "call_sim001")
                     .put("name", reply.toolName()).put("input", reply.toolArguments()));
         } else if (reply.toolName() != null) {
-            out.add(new JsonObject().put("id", "fc_" + id).put("type", "function_call").put("status", "completed")
+            out.add(new JsonObject().put("id", "fc_" + id).put("type", "function_call").put("status", status)
                     .put("call_id", "call_sim001").put("name", reply.toolName()).put("arguments", reply.toolArguments()));
         } else {
-            out.add(message(id, reply.text(), reply.truncated() ? "incomplete" : "completed")); // as OpenAI marks an item cut at the limit
+            out.add(message(id, reply.text(), status));
         }
         return out;
     }

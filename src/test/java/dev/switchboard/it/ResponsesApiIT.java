@@ -293,6 +293,36 @@ class ResponsesApiIT {
         assertThat(new JsonObject(done.substring(done.indexOf('{'))).getJsonObject("item").getString("status")).isEqualTo("incomplete");
     }
 
+    /** A tool call cut by max_output_tokens is incomplete too, a custom tool's as a function's (OpenAI's, relayed as it marks it). */
+    @ParameterizedTest
+    @ValueSource(strings = {"function", "custom"})
+    void aToolCallCutShortIsIncomplete(String kind) {
+        JsonObject properties = new JsonObject();
+        for (String p : List.of("departure_city_name", "arrival_city_name", "travel_date_in_iso_format", "seat_class_preference"))
+            properties.put(p, new JsonObject().put("type", "string"));
+        JsonObject tool = kind.equals("custom") ? new JsonObject().put("type", "custom").put("name", "apply_patch")
+                : new JsonObject().put("type", "function").put("name", "book_flight")
+                        .put("parameters", new JsonObject().put("type", "object").put("properties", properties));
+        for (boolean stream : new boolean[] {false, true}) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", "gpt")
+                    .put("input", "book it").put("max_output_tokens", 16).put("stream", stream).put("tools", new JsonArray().add(tool)).encode());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonObject item;
+            if (stream) {
+                String done = java.util.Arrays.stream(r.body().split("\n")).filter(l -> l.contains("\"response.output_item.done\""))
+                        .reduce((a, b) -> b).orElseThrow();
+                item = new JsonObject(done.substring(done.indexOf('{'))).getJsonObject("item");
+                assertThat(r.body()).contains("response.incomplete");
+            } else {
+                JsonObject body = new JsonObject(r.body());
+                assertThat(body.getString("status")).isEqualTo("incomplete");
+                item = body.getJsonArray("output").getJsonObject(body.getJsonArray("output").size() - 1);
+            }
+            assertThat(item.getString("type")).isEqualTo(kind.equals("custom") ? "custom_tool_call" : "function_call");
+            assertThat(item.getString("status")).as("stream " + stream).isEqualTo("incomplete");
+        }
+    }
+
     @Test
     void previousResponseIdRebuildsTheConversationAndStoredResponsesCanBeReadAndDeleted() {
         Response first = client.responses().create(ResponseCreateParams.builder().model("claude").input("My name is Ada.").build());
