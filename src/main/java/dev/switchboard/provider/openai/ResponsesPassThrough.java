@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *     {@code invalid_encrypted_content}, an item without it its 404 "Item with id 'rs_…' not found"). Ours are told by
  *     {@link GatewayReasoning#CONTENT_PREFIX} or {@link GatewayReasoning#ID_PREFIX} on any endpoint; the plain
  *     {@code rs_} and 32 hex of earlier gateways only on OpenAI's own ({@code openAiItself}), since vLLM names its own
- *     reasoning items so (a uuid4's hex) and wants them back. Such an item is another model's notes, which the
+ *     reasoning items so (a uuid4's hex) and wants them back; one with neither id nor content (Codex CLI drops the
+ *     ids it hands back) is left out on OpenAI's own endpoint too. Such an item is another model's notes, which the
  *     translation leaves out too.</li>
  * <li>the Gemini signature the Gemini provider appends to tool-call ids ({@link ToolCallIds#SIGNATURE_SEPARATOR}), as
  *     the chat encoder strips it: OpenAI refuses a {@code call_id} over 64 characters, and a signed one is longer.</li>
@@ -70,7 +71,10 @@ final class ResponsesPassThrough {
         JsonNode encrypted = item.get("encrypted_content");
         if (encrypted != null && encrypted.isTextual()) return encrypted.textValue().startsWith(GatewayReasoning.CONTENT_PREFIX);
         String id = item.path("id").textValue();
-        return id != null && (id.startsWith(GatewayReasoning.ID_PREFIX) || openAiItself && EARLIER_GATEWAY_ID.matcher(id).matches());
+        // Codex CLI hands reasoning items back without their id (its ResponseItem skips it): one without content either
+        // cannot be OpenAI's, which could use it neither way
+        if (id == null) return openAiItself;
+        return id.startsWith(GatewayReasoning.ID_PREFIX) || openAiItself && EARLIER_GATEWAY_ID.matcher(id).matches();
     }
 
     /** A tool call's or output's {@code call_id} that carries a Gemini signature, else null. */

@@ -62,6 +62,14 @@ class ResponsesPassThroughTest {
     }
 
     @Test
+    void aReasoningItemWithNeitherIdNorContentIsLeftOutOnOpenAisOwnEndpoint() {
+        ObjectNode codexGemini = reasoning(null, null).putNull("encrypted_content"); // as Codex CLI hands Gemini's back
+        ArrayNode in = input(codexGemini, reasoning("rs_" + "0a".repeat(25), null));
+        assertThat(ResponsesPassThrough.withoutOurs(in, true)).hasSize(2);
+        assertThat(ResponsesPassThrough.withoutOurs(in, false)).isSameAs(in);
+    }
+
+    @Test
     void nothingToTakeOutIsTheSameInstance() {
         ArrayNode in = input(reasoning("rs_" + "0a".repeat(25), "gAAAAB"),
                 M.createObjectNode().put("type", "function_call").put("call_id", "call_1").put("name", "f").put("arguments", "{}"));
