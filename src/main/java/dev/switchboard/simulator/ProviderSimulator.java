@@ -437,7 +437,7 @@ public final class ProviderSimulator {
             return;
         }
         JsonObject asChat = ResponsesSim.asChat(req);
-        SimReply reply = SimReply.to(asChat, behaviour.streamRepeat()).cutByOutputLimit(asChat, true);
+        SimReply reply = ResponsesSim.structured(req, SimReply.to(asChat, behaviour.streamRepeat()).cutByOutputLimit(asChat, true));
         String id = Long.toHexString(System.nanoTime());
         String model = servedModel(req.getString("model"));
         boolean searched = ResponsesSim.searches(req);

@@ -120,6 +120,39 @@ final class ResponsesSim {
         return false;
     }
 
+    /**
+     * The answer in the request's {@code text.format} {@code json_schema}: a JSON object valid against a simple schema (each
+     * property, nested objects' too, a value of its type; an enum's first value), as structured outputs answer, so a
+     * client's {@code responses.parse} can be tried end to end. Any other answer as it was.
+     */
+    static SimReply structured(JsonObject req, SimReply reply) {
+        if (reply.toolName() != null || reply.truncated() || !(req.getValue("text") instanceof JsonObject text)
+                || !(text.getValue("format") instanceof JsonObject format) || !"json_schema".equals(format.getValue("type"))
+                || !(format.getValue("schema") instanceof JsonObject schema)) return reply;
+        String json = String.valueOf(sample(schema));
+        return new SimReply(json, null, null, reply.promptTokens(), SimReply.tokens(json), false);
+    }
+
+    private static Object sample(JsonObject schema) {
+        if (schema.getValue("enum") instanceof JsonArray values && !values.isEmpty()) return values.getValue(0);
+        Object t = schema.getValue("type");
+        if (t instanceof JsonArray types) t = types.stream().filter(x -> !"null".equals(x)).findFirst().orElse("null");
+        return switch (String.valueOf(t)) {
+            case "object" -> {
+                JsonObject out = new JsonObject();
+                if (schema.getValue("properties") instanceof JsonObject props) {
+                    props.forEach(e -> out.put(e.getKey(), e.getValue() instanceof JsonObject p ? sample(p) : null));
+                }
+                yield out;
+            }
+            case "array" -> new JsonArray();
+            case "integer", "number" -> 1;
+            case "boolean" -> true;
+            case "null" -> null;
+            default -> "Ada";
+        };
+    }
+
     /** The output items of the answer. */
     static JsonArray output(SimReply reply, boolean searched, String id) {
         JsonArray out = new JsonArray();

@@ -293,6 +293,28 @@ class ResponsesApiIT {
         assertThat(new JsonObject(done.substring(done.indexOf('{'))).getJsonObject("item").getString("status")).isEqualTo("incomplete");
     }
 
+    /** Structured outputs through the pass-through: the simulator answers a json_schema format with a JSON object valid against it. */
+    @Test
+    void aJsonSchemaFormatIsAnsweredWithAnObjectOfThatSchema() {
+        JsonObject schema = new JsonObject().put("type", "object").put("additionalProperties", false)
+                .put("required", new JsonArray().add("name").add("age").add("address"))
+                .put("properties", new JsonObject().put("name", new JsonObject().put("type", "string"))
+                        .put("age", new JsonObject().put("type", "integer"))
+                        .put("address", new JsonObject().put("type", "object").put("properties",
+                                new JsonObject().put("city", new JsonObject().put("type", "string")))));
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", "gpt")
+                .put("input", "a person").put("text", new JsonObject().put("format", new JsonObject().put("type", "json_schema")
+                        .put("name", "person").put("strict", true).put("schema", schema))).encode());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonArray output = new JsonObject(r.body()).getJsonArray("output");
+        String text = output.getJsonObject(output.size() - 1).getJsonArray("content").getJsonObject(0).getString("text");
+        JsonObject person = new JsonObject(text);
+        assertThat(person.fieldNames()).containsExactlyInAnyOrder("name", "age", "address");
+        assertThat(person.getValue("name")).isInstanceOf(String.class);
+        assertThat(person.getValue("age")).isInstanceOf(Integer.class);
+        assertThat(person.getJsonObject("address").getValue("city")).isInstanceOf(String.class);
+    }
+
     /** A tool call cut by max_output_tokens is incomplete too, a custom tool's as a function's (OpenAI's, relayed as it marks it). */
     @ParameterizedTest
     @ValueSource(strings = {"function", "custom"})
