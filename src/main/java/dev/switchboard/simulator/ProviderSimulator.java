@@ -430,7 +430,14 @@ public final class ProviderSimulator {
             error(resp, 400, invalid, "invalid_request_error", null, null);
             return;
         }
-        SimReply reply = SimReply.to(ResponsesSim.asChat(req), behaviour.streamRepeat());
+        ResponsesSim.Refusal foreign = ResponsesSim.longCallId(req);
+        if (foreign == null) foreign = ResponsesSim.foreignReasoning(req);
+        if (foreign != null) {
+            error(resp, foreign.status(), foreign.message(), "invalid_request_error", foreign.param(), foreign.code());
+            return;
+        }
+        JsonObject asChat = ResponsesSim.asChat(req);
+        SimReply reply = ResponsesSim.structured(req, SimReply.to(asChat, behaviour.streamRepeat()).cutByOutputLimit(asChat, true));
         String id = Long.toHexString(System.nanoTime());
         String model = servedModel(req.getString("model"));
         boolean searched = ResponsesSim.searches(req);

@@ -23,6 +23,51 @@ final class ResponsesSim {
         return null;
     }
 
+    /** OpenAI's refusal of a request: its status, message, code and param. */
+    record Refusal(int status, String message, String code, String param) {
+        Refusal(int status, String message, String code) { this(status, message, code, null); }
+    }
+
+    /**
+     * OpenAI's refusal of an input item's {@code call_id} over 64 characters, or null: a Gemini-signed id
+     * ({@code call_…__thought__<signature>}) a conversation brings from Gemini is one, which the gateway must shorten.
+     */
+    static Refusal longCallId(JsonObject req) {
+        if (!(req.getValue("input") instanceof JsonArray items)) return null;
+        for (int i = 0; i < items.size(); i++) {
+            if (items.getValue(i) instanceof JsonObject item && item.getValue("call_id") instanceof String id && id.length() > 64) {
+                String param = "input[" + i + "].call_id";
+                return new Refusal(400, "Invalid '" + param + "': string too long. Expected a string with maximum length 64, but got a"
+                        + " string with length " + id.length() + " instead.", "string_above_max_length", param);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * OpenAI's refusal of a {@code reasoning} input item it did not produce, or null. This simulator's model makes no
+     * reasoning items, so each one is another's: an {@code encrypted_content} that is not OpenAI's (its Fernet tokens
+     * begin {@code gAAAA}) cannot be verified (400 {@code invalid_encrypted_content}, as OpenAI answers Codex CLI), and
+     * one without it names an item OpenAI never stored (404, with the {@code store: false} sentence when it is off).
+     */
+    static Refusal foreignReasoning(JsonObject req) {
+        if (!(req.getValue("input") instanceof JsonArray items)) return null;
+        for (Object o : items) {
+            if (!(o instanceof JsonObject item) || !"reasoning".equals(item.getValue("type"))) continue;
+            Object id = item.getValue("id");
+            Object encrypted = item.getValue("encrypted_content");
+            if (encrypted instanceof String e) {
+                if (!e.startsWith("gAAAA")) return new Refusal(400, "The encrypted content for item " + id
+                        + " could not be verified. Reason: Encrypted content could not be decrypted or parsed.", "invalid_encrypted_content");
+            } else {
+                return new Refusal(404, "Item with id '" + id + "' not found." + (Boolean.FALSE.equals(req.getValue("store"))
+                        ? " Items are not persisted when `store` is set to false. Try again with `store` set to true, or remove this item from your input."
+                        : ""), null);
+            }
+        }
+        return null;
+    }
+
     /** The request as chat messages and function tools, which {@link SimReply} reads. */
     static JsonObject asChat(JsonObject req) {
         JsonArray messages = new JsonArray();
@@ -75,19 +120,53 @@ final class ResponsesSim {
         return false;
     }
 
+    /**
+     * The answer in the request's {@code text.format} {@code json_schema}: a JSON object valid against a simple schema (each
+     * property, nested objects' too, a value of its type; an enum's first value), as structured outputs answer, so a
+     * client's {@code responses.parse} can be tried end to end. Any other answer as it was.
+     */
+    static SimReply structured(JsonObject req, SimReply reply) {
+        if (reply.toolName() != null || reply.truncated() || !(req.getValue("text") instanceof JsonObject text)
+                || !(text.getValue("format") instanceof JsonObject format) || !"json_schema".equals(format.getValue("type"))
+                || !(format.getValue("schema") instanceof JsonObject schema)) return reply;
+        String json = String.valueOf(sample(schema));
+        return new SimReply(json, null, null, reply.promptTokens(), SimReply.tokens(json), false);
+    }
+
+    private static Object sample(JsonObject schema) {
+        if (schema.getValue("enum") instanceof JsonArray values && !values.isEmpty()) return values.getValue(0);
+        Object t = schema.getValue("type");
+        if (t instanceof JsonArray types) t = types.stream().filter(x -> !"null".equals(x)).findFirst().orElse("null");
+        return switch (String.valueOf(t)) {
+            case "object" -> {
+                JsonObject out = new JsonObject();
+                if (schema.getValue("properties") instanceof JsonObject props) {
+                    props.forEach(e -> out.put(e.getKey(), e.getValue() instanceof JsonObject p ? sample(p) : null));
+                }
+                yield out;
+            }
+            case "array" -> new JsonArray();
+            case "integer", "number" -> 1;
+            case "boolean" -> true;
+            case "null" -> null;
+            default -> "Ada";
+        };
+    }
+
     /** The output items of the answer. */
     static JsonArray output(SimReply reply, boolean searched, String id) {
         JsonArray out = new JsonArray();
+        String status = reply.truncated() ? "incomplete" : "completed"; // as OpenAI marks an item cut at the limit, a call's too
         if (searched) out.add(new JsonObject().put("id", "ws_" + id).put("type", "web_search_call").put("status", "completed")
                 .put("action", new JsonObject().put("type", "search").put("query", "simulated search")));
         if (reply.toolName() != null && reply.customTool()) {
-            out.add(new JsonObject().put("id", "ctc_" + id).put("type", "custom_tool_call").put("status", "completed").put("call_id", "call_sim001")
+            out.add(new JsonObject().put("id", "ctc_" + id).put("type", "custom_tool_call").put("status", status).put("call_id", "call_sim001")
                     .put("name", reply.toolName()).put("input", reply.toolArguments()));
         } else if (reply.toolName() != null) {
-            out.add(new JsonObject().put("id", "fc_" + id).put("type", "function_call").put("status", "completed")
+            out.add(new JsonObject().put("id", "fc_" + id).put("type", "function_call").put("status", status)
                     .put("call_id", "call_sim001").put("name", reply.toolName()).put("arguments", reply.toolArguments()));
         } else {
-            out.add(message(id, reply.text(), "completed"));
+            out.add(message(id, reply.text(), status));
         }
         return out;
     }

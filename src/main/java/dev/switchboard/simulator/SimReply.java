@@ -111,11 +111,14 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
      * arguments' first {@code limit × 4} characters (a JSON prefix), finish reason {@code length}. The other APIs' simulators
      * keep whole calls (Anthropic holds a parameter back until it is whole).
      */
-    SimReply cutByOutputLimit(JsonObject req) {
+    SimReply cutByOutputLimit(JsonObject req) { return cutByOutputLimit(req, false); }
+
+    /** As {@link #cutByOutputLimit(JsonObject)}, a custom tool's free-form input too when {@code customToo} (the Responses API). */
+    SimReply cutByOutputLimit(JsonObject req, boolean customToo) {
         int limit = outputLimit(req);
-        if (toolName == null || customTool || completionTokens <= limit) return this;
+        if (toolName == null || customTool && !customToo || completionTokens <= limit) return this;
         return new SimReply(null, toolName, toolArguments.substring(0, Math.min(toolArguments.length(), limit * 4)), promptTokens,
-                limit, true, false, null);
+                limit, true, customTool, null);
     }
 
     /** The name of a tool, or of a tool choice: a function's, or a custom tool's. */

@@ -267,9 +267,12 @@ class ResponsesApiIT {
         assertThat(args).isEqualTo(functionCall(done).arguments());
     }
 
-    /** An answer cut by max_output_tokens: the response is incomplete, and so is its message item, streamed or not. */
+    /**
+     * An answer cut by max_output_tokens: the response is incomplete, and so is its message item, streamed or not (from
+     * OpenAI, relayed: the simulator marks it as OpenAI does).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"claude", "gemini"})
+    @ValueSource(strings = {"claude", "gemini", "gpt"})
     void anAnswerCutShortLeavesItsMessageItemIncomplete(String alias) {
         String story = "Tell me a long story about " + "a cat and a dog who walked far ".repeat(4);
         Response r = client.responses().create(ResponseCreateParams.builder().model(alias).input(story)
@@ -288,6 +291,58 @@ class ResponsesApiIT {
         String done = java.util.Arrays.stream(s.body().split("\n")).filter(l -> l.contains("\"response.output_item.done\""))
                 .reduce((a, b) -> b).orElseThrow();
         assertThat(new JsonObject(done.substring(done.indexOf('{'))).getJsonObject("item").getString("status")).isEqualTo("incomplete");
+    }
+
+    /** Structured outputs through the pass-through: the simulator answers a json_schema format with a JSON object valid against it. */
+    @Test
+    void aJsonSchemaFormatIsAnsweredWithAnObjectOfThatSchema() {
+        JsonObject schema = new JsonObject().put("type", "object").put("additionalProperties", false)
+                .put("required", new JsonArray().add("name").add("age").add("address"))
+                .put("properties", new JsonObject().put("name", new JsonObject().put("type", "string"))
+                        .put("age", new JsonObject().put("type", "integer"))
+                        .put("address", new JsonObject().put("type", "object").put("properties",
+                                new JsonObject().put("city", new JsonObject().put("type", "string")))));
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", "gpt")
+                .put("input", "a person").put("text", new JsonObject().put("format", new JsonObject().put("type", "json_schema")
+                        .put("name", "person").put("strict", true).put("schema", schema))).encode());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonArray output = new JsonObject(r.body()).getJsonArray("output");
+        String text = output.getJsonObject(output.size() - 1).getJsonArray("content").getJsonObject(0).getString("text");
+        JsonObject person = new JsonObject(text);
+        assertThat(person.fieldNames()).containsExactlyInAnyOrder("name", "age", "address");
+        assertThat(person.getValue("name")).isInstanceOf(String.class);
+        assertThat(person.getValue("age")).isInstanceOf(Integer.class);
+        assertThat(person.getJsonObject("address").getValue("city")).isInstanceOf(String.class);
+    }
+
+    /** A tool call cut by max_output_tokens is incomplete too, a custom tool's as a function's (OpenAI's, relayed as it marks it). */
+    @ParameterizedTest
+    @ValueSource(strings = {"function", "custom"})
+    void aToolCallCutShortIsIncomplete(String kind) {
+        JsonObject properties = new JsonObject();
+        for (String p : List.of("departure_city_name", "arrival_city_name", "travel_date_in_iso_format", "seat_class_preference"))
+            properties.put(p, new JsonObject().put("type", "string"));
+        JsonObject tool = kind.equals("custom") ? new JsonObject().put("type", "custom").put("name", "apply_patch")
+                : new JsonObject().put("type", "function").put("name", "book_flight")
+                        .put("parameters", new JsonObject().put("type", "object").put("properties", properties));
+        for (boolean stream : new boolean[] {false, true}) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", "gpt")
+                    .put("input", "book it").put("max_output_tokens", 16).put("stream", stream).put("tools", new JsonArray().add(tool)).encode());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonObject item;
+            if (stream) {
+                String done = java.util.Arrays.stream(r.body().split("\n")).filter(l -> l.contains("\"response.output_item.done\""))
+                        .reduce((a, b) -> b).orElseThrow();
+                item = new JsonObject(done.substring(done.indexOf('{'))).getJsonObject("item");
+                assertThat(r.body()).contains("response.incomplete");
+            } else {
+                JsonObject body = new JsonObject(r.body());
+                assertThat(body.getString("status")).isEqualTo("incomplete");
+                item = body.getJsonArray("output").getJsonObject(body.getJsonArray("output").size() - 1);
+            }
+            assertThat(item.getString("type")).isEqualTo(kind.equals("custom") ? "custom_tool_call" : "function_call");
+            assertThat(item.getString("status")).as("stream " + stream).isEqualTo("incomplete");
+        }
     }
 
     @Test
@@ -794,6 +849,58 @@ class ResponsesApiIT {
                 .put("store", false).put("reasoning", new JsonObject().put("effort", "low")).put("input", input).encode());
         assertThat(unsigned.statusCode()).as(unsigned.body()).isEqualTo(200);
         assertThat(gw.simulator.last().body().containsKey("thinking")).isFalse();
+    }
+
+    /**
+     * A stateless conversation that moves to an OpenAI deployment (Codex CLI switching model, an alias mixing providers)
+     * hands back the reasoning items the gateway made from Claude's and Gemini's answers. OpenAI verifies every reasoning
+     * item it is given (the simulator as it does: Claude's signed thinking is its 400 invalid_encrypted_content, an item
+     * without encrypted_content that it never stored its 404), so the pass-through leaves those out, as the translation does.
+     * Gemini 3's tool call carries its signature in the call id, longer than the 64 characters OpenAI takes (its 400
+     * string_above_max_length, the simulator's too): the pass-through takes it off, as the chat encoder does.
+     */
+    @Test
+    void anotherProvidersReasoningItemsAreNotPassedToOpenAi() {
+        JsonArray tools = new JsonArray().add(new JsonObject().put("type", "function").put("name", "get_weather")
+                .put("parameters", new JsonObject().put("type", "object").put("properties",
+                        new JsonObject().put("location", new JsonObject().put("type", "string")))));
+        JsonArray input = new JsonArray().add(new JsonObject().put("role", "user").put("content", "weather in Paris?"));
+        JsonObject call = null;
+        for (String alias : List.of("claude", "gemini", "gemini3")) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", alias)
+                    .put("store", false).put("reasoning", new JsonObject().put("effort", "low"))
+                    .put("include", new JsonArray().add("reasoning.encrypted_content")).put("tools", tools)
+                    .put("input", new JsonArray().add(input.getJsonObject(0))).encode());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonArray output = new JsonObject(r.body()).getJsonArray("output");
+            assertThat(output.getJsonObject(0).getString("type")).as(alias).isEqualTo("reasoning");
+            input.add(output.getJsonObject(0));
+            call = output.getJsonObject(1);
+        }
+        assertThat(input.getJsonObject(1).getString("encrypted_content")).as("Claude's signed thinking").startsWith("switchboard.");
+        assertThat(input.getJsonObject(2).containsKey("encrypted_content")).as("Gemini's: no encrypted content").isFalse();
+        String signed = call.getString("call_id");
+        assertThat(signed).as("Gemini 3's signed call id").contains("__thought__").hasSizeGreaterThan(64);
+        input.add(call).add(new JsonObject().put("type", "function_call_output").put("call_id", call.getString("call_id")).put("output", "sunny"));
+        // and OpenAI's own reasoning item (its Fernet token) is passed as written
+        JsonObject openAis = new JsonObject().put("id", "rs_" + "0a".repeat(25)).put("type", "reasoning").put("summary", new JsonArray())
+                .put("encrypted_content", "gAAAAABopenai");
+        input.add(1, openAis);
+
+        for (boolean stream : new boolean[] {false, true}) {
+            HttpResponse<String> next = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", "gpt")
+                    .put("store", false).put("stream", stream).put("include", new JsonArray().add("reasoning.encrypted_content"))
+                    .put("tools", tools).put("input", input).encode());
+            assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+            assertThat(next.body()).as("stream " + stream).contains("sunny");
+            JsonArray sent = gw.simulator.last().body().getJsonArray("input");
+            assertThat(sent.stream().map(i -> ((JsonObject) i).getString("type", "message")).toList())
+                    .containsExactly("message", "reasoning", "function_call", "function_call_output");
+            assertThat(sent.getJsonObject(1)).isEqualTo(openAis);
+            String unsigned = signed.substring(0, signed.indexOf("__thought__"));
+            assertThat(sent.getJsonObject(2).getString("call_id")).isEqualTo(unsigned);
+            assertThat(sent.getJsonObject(3).getString("call_id")).isEqualTo(unsigned);
+        }
     }
 
     /** {@code GET /v1/responses/{id}?stream=true}: the stored answer replayed as the event stream, resumable. */

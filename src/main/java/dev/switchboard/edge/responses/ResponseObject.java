@@ -171,12 +171,12 @@ final class ResponseObject {
             // its encrypted_content that block, as the stream gives them (the way back joins the items' blocks in order)
             for (JsonNode b : claudes) {
                 String own = b.path("thinking").asText("");
-                ObjectNode reasoning = reasoningItem(itemId("rs_"), own.isEmpty() ? null : own);
+                ObjectNode reasoning = reasoningItem(itemId(dev.switchboard.model.GatewayReasoning.ID_PREFIX), own.isEmpty() ? null : own);
                 reasoning.put("encrypted_content", SignedReasoning.encode(F.arrayNode().add(b)));
                 out.add(reasoning);
             }
         } else if (summary != null || signed instanceof ArrayNode a && !a.isEmpty()) {
-            ObjectNode reasoning = reasoningItem(itemId("rs_"), summary);
+            ObjectNode reasoning = reasoningItem(itemId(dev.switchboard.model.GatewayReasoning.ID_PREFIX), summary);
             // Claude's signed blocks, for the next turn of a tool loop (SignedReasoning)
             if (signed instanceof ArrayNode blocks && !blocks.isEmpty()) reasoning.put("encrypted_content", SignedReasoning.encode(blocks));
             out.add(reasoning);

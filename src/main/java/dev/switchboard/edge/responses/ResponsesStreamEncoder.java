@@ -360,7 +360,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         blockStart = 0;
         switch (kind) {
             case REASONING -> {
-                itemId = ResponseObject.itemId("rs_");
+                itemId = ResponseObject.itemId(dev.switchboard.model.GatewayReasoning.ID_PREFIX);
                 added(ResponseObject.reasoningItem(itemId, null));
                 summaryPart = false; // added with the item's first text (summaryDelta)
             }

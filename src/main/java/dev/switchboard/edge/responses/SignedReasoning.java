@@ -19,11 +19,12 @@ import java.util.Base64;
  * <p>The content is {@link #PREFIX} and the blocks' JSON ({@code [{"type":"thinking","thinking","signature"}, …]},
  * LiteLLM's {@code thinking_blocks}) in base64url: opaque to the client as OpenAI's is, readable by the gateway; it
  * is not secret (Anthropic signs the blocks, it does not hide them). Any other {@code encrypted_content} (OpenAI's
- * own) is not ours and is left alone. A stored conversation always keeps it; the client sees it only when its
+ * own) is not ours and is left alone (an OpenAI deployment's pass-through leaves ours out:
+ * {@code provider.openai.ResponsesPassThrough}). A stored conversation always keeps it; the client sees it only when its
  * {@code include} asks for {@code reasoning.encrypted_content}, as OpenAI answers.
  */
 final class SignedReasoning {
-    static final String PREFIX = "switchboard.thinking_blocks.v1:";
+    static final String PREFIX = dev.switchboard.model.GatewayReasoning.CONTENT_PREFIX;
     static final String INCLUDE = "reasoning.encrypted_content";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

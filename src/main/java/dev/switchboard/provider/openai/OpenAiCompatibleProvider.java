@@ -42,6 +42,8 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     private final Duration streamTimeout;
     /** OpenAI itself (not the compatible servers): Responses-API requests are passed through to its /responses. */
     private final boolean responsesApi;
+    /** OpenAI's own endpoint (no api_base, or one of OpenAI's hosts), not a compatible server (vLLM) named {@code openai/}. */
+    private final boolean openAiItself;
     /** {@link Deployment#id()}, made once: it concatenates, and every stream names its deployment. */
     private final String deploymentId;
 
@@ -59,6 +61,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.timeout = d.timeout();
         this.streamTimeout = d.streamIdleTimeout();
         this.responsesApi = flavor.prefix().equals("openai");
+        this.openAiItself = responsesApi && (endpoint.host().equals("api.openai.com") || endpoint.host().endsWith(".api.openai.com"));
         MultiMap base = UpstreamHttp.baseHeaders(d.headers(), "authorization", secret == null ? null : "Bearer " + secret);
         this.jsonHeaders = UpstreamHttp.prehashed(MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "application/json"));
         this.streamHeaders = UpstreamHttp.prehashed(MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "text/event-stream"));
@@ -131,13 +134,10 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         return responsesApi && request.raw() != null && request.raw().is(dev.switchboard.model.RawJson.OPENAI_RESPONSES);
     }
 
-    /** The client's Responses body with only {@code model} replaced (and {@code stream} as this call streams). */
+    /** The client's Responses body as {@link ResponsesPassThrough} makes it for this deployment. */
     private Buffer responsesBody(ChatRequest request, boolean stream) {
-        com.fasterxml.jackson.databind.node.ObjectNode body = ((com.fasterxml.jackson.databind.node.ObjectNode) request.raw().body()).deepCopy();
-        body.put("model", deployment.model());
-        if (stream) body.put("stream", true);
-        else body.remove("stream");
-        return Buffer.buffer(body.toString());
+        return Buffer.buffer(ResponsesPassThrough.body((com.fasterxml.jackson.databind.node.ObjectNode) request.raw().body(),
+                deployment.model(), stream, openAiItself).toString());
     }
 
     /** The chat body; a Responses-API request with a built-in tool cannot be translated to it (400 naming the tool). */

@@ -1,0 +1,88 @@
+package dev.switchboard.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.GatewayReasoning;
+import dev.switchboard.provider.ToolCallIds;
+import java.util.regex.Pattern;
+
+/**
+ * The client's Responses body as an OpenAI deployment's {@code /responses} is passed it: {@code model} replaced,
+ * {@code stream} as the call streams, and the input cleaned of what the gateway made for another provider, which a
+ * stateless client (Codex CLI, {@code store: false}) hands back when its conversation moves to OpenAI (a model switch,
+ * an alias whose deployments mix providers, a fallback):
+ * <ul>
+ * <li>the reasoning items the gateway made from another provider's answer: OpenAI verifies every reasoning item and
+ *     can verify only its own (Claude's signed thinking in {@code encrypted_content} is its 400
+ *     {@code invalid_encrypted_content}, an item without it its 404 "Item with id 'rs_…' not found"). Ours are told by
+ *     {@link GatewayReasoning#CONTENT_PREFIX} or {@link GatewayReasoning#ID_PREFIX} on any endpoint; the plain
+ *     {@code rs_} and 32 hex of earlier gateways only on OpenAI's own ({@code openAiItself}), since vLLM names its own
+ *     reasoning items so (a uuid4's hex) and wants them back; one with neither id nor content (Codex CLI drops the
+ *     ids it hands back) is left out on OpenAI's own endpoint too. Such an item is another model's notes, which the
+ *     translation leaves out too.</li>
+ * <li>the Gemini signature the Gemini provider appends to tool-call ids ({@link ToolCallIds#SIGNATURE_SEPARATOR}), as
+ *     the chat encoder strips it: OpenAI refuses a {@code call_id} over 64 characters, and a signed one is longer.</li>
+ * </ul>
+ * A shallow copy: the client's nodes are shared, never changed; only the input array and the items with a new
+ * {@code call_id} are new.
+ */
+final class ResponsesPassThrough {
+    /** An earlier gateway's reasoning id (OpenAI's are {@code rs_} and 48 or 50 hex). */
+    private static final Pattern EARLIER_GATEWAY_ID = Pattern.compile("rs_[0-9a-f]{32}");
+
+    private ResponsesPassThrough() {}
+
+    static ObjectNode body(ObjectNode client, String model, boolean stream, boolean openAiItself) {
+        ObjectNode body = client.objectNode();
+        body.setAll(client);
+        body.put("model", model);
+        if (stream) body.put("stream", true);
+        else body.remove("stream");
+        JsonNode input = withoutOurs(client.get("input"), openAiItself);
+        if (input != null) body.set("input", input);
+        return body;
+    }
+
+    /** The input without our reasoning items and signatures; the same node when there is nothing to take out. */
+    static JsonNode withoutOurs(JsonNode input, boolean openAiItself) {
+        if (!(input instanceof ArrayNode items)) return input;
+        boolean any = false;
+        for (JsonNode i : items) any |= ours(i, openAiItself) || signedCallId(i) != null;
+        if (!any) return input;
+        ArrayNode kept = items.arrayNode(items.size());
+        for (JsonNode i : items) {
+            if (ours(i, openAiItself)) continue;
+            String signed = signedCallId(i);
+            if (signed == null) {
+                kept.add(i);
+            } else {
+                ObjectNode copy = items.objectNode();
+                copy.setAll((ObjectNode) i);
+                copy.put("call_id", ToolCallIds.withoutSignature(signed));
+                kept.add(copy);
+            }
+        }
+        return kept;
+    }
+
+    static boolean ours(JsonNode item, boolean openAiItself) {
+        if (!"reasoning".equals(item.path("type").textValue())) return false;
+        JsonNode encrypted = item.get("encrypted_content");
+        if (encrypted != null && encrypted.isTextual()) return encrypted.textValue().startsWith(GatewayReasoning.CONTENT_PREFIX);
+        String id = item.path("id").textValue();
+        // Codex CLI hands reasoning items back without their id (its ResponseItem skips it): one without content either
+        // cannot be OpenAI's, which could use it neither way
+        if (id == null) return openAiItself;
+        return id.startsWith(GatewayReasoning.ID_PREFIX) || openAiItself && EARLIER_GATEWAY_ID.matcher(id).matches();
+    }
+
+    /** A tool call's or output's {@code call_id} that carries a Gemini signature, else null. */
+    private static String signedCallId(JsonNode item) {
+        String type = item.path("type").textValue();
+        if (type == null || !(type.equals("function_call") || type.equals("function_call_output")
+                || type.equals("custom_tool_call") || type.equals("custom_tool_call_output"))) return null;
+        String id = item.path("call_id").textValue();
+        return id != null && id.contains(ToolCallIds.SIGNATURE_SEPARATOR) ? id : null;
+    }
+}
