@@ -673,14 +673,28 @@ final class CallEngine {
         private void groupFailed(Throwable error, FallbackReason reason) {
             RoutePlan.Step next = reason == null ? null : plan.next(reason);
             if (next == null) {
-                // the chain ends here: said when it is the allowlist that ended it, naming what would have been taken
+                // the chain ends here: said when it is the allowlist (or the call's mode) that ended it, naming what would
+                // have been taken
                 java.util.List<String> barred = reason == null ? java.util.List.of() : plan.barredAtEnd(reason);
                 if (!barred.isEmpty()) {
                     metrics.fallbackSkipped(plan.primary(), reason);
-                    log.warn("request {}: '{}' failed ({}); fallback{} {} not tried: the caller may not use {} (its key's, "
-                                    + "team's or user's models)", ctx.requestId(), group.alias, reason.label(),
-                            barred.size() == 1 ? "" : "s", "'" + String.join("', '", barred) + "'",
-                            barred.size() == 1 ? "it" : "them");
+                    java.util.List<String> byKey = new java.util.ArrayList<>();
+                    java.util.List<String> byMode = new java.util.ArrayList<>();
+                    for (String a : barred) {
+                        String why = plan.mismatch(a);
+                        if (why == null) byKey.add(a);
+                        else byMode.add("'" + a + "' " + why);
+                    }
+                    if (!byKey.isEmpty()) {
+                        log.warn("request {}: '{}' failed ({}); fallback{} {} not tried: the caller may not use {} (its key's, "
+                                        + "team's or user's models)", ctx.requestId(), group.alias, reason.label(),
+                                byKey.size() == 1 ? "" : "s", "'" + String.join("', '", byKey) + "'",
+                                byKey.size() == 1 ? "it" : "them");
+                    }
+                    if (!byMode.isEmpty()) {
+                        log.warn("request {}: '{}' failed ({}); fallback{} not tried: {}", ctx.requestId(), group.alias,
+                                reason.label(), byMode.size() == 1 ? "" : "s", String.join("; ", byMode));
+                    }
                 }
                 fail(error);
                 return;

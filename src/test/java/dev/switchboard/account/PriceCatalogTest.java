@@ -296,4 +296,19 @@ class PriceCatalogTest {
         assertThat(catalog.lookup("azure", "my-prod-deployment", Map.of("input_cost_per_token", 1e-6, "output_cost_per_token", 2e-6))
                 .priced()).isTrue();
     }
+
+    /** The mode a fallback is judged by: model_info.mode first, else what the catalog says of the model; else unknown. */
+    @Test
+    void aModelsModeIsModelInfosElseTheCatalogsElseUnknown() {
+        assertThat(catalog.mode("openai", "gpt-4o-mini", Map.of())).isEqualTo("chat");
+        assertThat(catalog.mode("openai", "text-embedding-3-small", Map.of())).isEqualTo("embedding");
+        assertThat(catalog.mode("gemini", "gemini-embedding-001", Map.of())).isEqualTo("embedding");
+        assertThat(catalog.mode("mistral", "mistral-embed", Map.of())).isEqualTo("embedding"); // priced with an output price
+        assertThat(catalog.mode("azure", "my-emb", Map.of("base_model", "azure/text-embedding-3-large"))).isEqualTo("embedding");
+        assertThat(catalog.mode("openai", "gpt-4o-mini-tts", Map.of())).isNull(); // speech: not guessed as chat
+        assertThat(catalog.mode("openai", "gpt-image-1", Map.of())).isNull();
+        assertThat(catalog.mode("hosted_vllm", "my-model", Map.of())).isNull();
+        assertThat(catalog.mode("hosted_vllm", "my-model", Map.of("mode", "embedding"))).isEqualTo("embedding");
+        assertThat(catalog.mode("openai", "gpt-4o-mini", Map.of("mode", "Responses"))).isEqualTo("responses");
+    }
 }
