@@ -526,7 +526,8 @@ final class CallEngine {
             ctx.attach(Target.SERVED, attempt.state.target.deployment());
             ctx.attach(ServingAttempt.KEY, attempt); // the object there already: nothing allocated for it
             try {
-                attempts.answered(ctx, attemptCount, group.alias, attempt.state.id(), route, answeredAt - attempt.startedNanos());
+                attempts.answered(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.modelId(), route,
+                        answeredAt - attempt.startedNanos());
             } catch (RuntimeException e) {
                 log.error("request {}: the attempt listener failed", ctx.requestId(), e);
             }
