@@ -169,20 +169,30 @@ public final class PriceCatalog {
      * The mode of a deployment's model, in LiteLLM's words ({@code chat}, {@code embedding}, {@code completion},
      * {@code image_generation}, {@code audio_transcription}, {@code rerank}, {@code responses} …): its
      * {@code model_info.mode} when set, else what the catalog says of the model it is priced by; null when unknown.
-     * The catalog (genai-prices) has no mode field: a model it lists is an {@code embedding} model when its id says
-     * "embed" or it is billed for input alone (an output price of 0 beside an input price: every embedding model it
-     * lists but Mistral's, whose id says so), {@code chat} otherwise, except models whose id names another kind
-     * (speech, transcription, images, moderation, rerank): unknown, never guessed as chat.
+     * The catalog (genai-prices) has no mode field: see {@link #modeOf}.
      */
     public String mode(String provider, String model, Map<String, Object> modelInfo) {
         if (modelInfo != null && modelInfo.get("mode") instanceof String m && !m.isBlank()) return m.trim().toLowerCase(Locale.ROOT);
         CatalogReader.Entry e = entry(key(provider, model, modelInfo));
-        if (e == null) return null;
+        return e == null ? null : modeOf(e);
+    }
+
+    /**
+     * A catalog model's mode from its id alone: {@code embedding} when it says "embed", {@code chat} otherwise, except
+     * models whose id names another kind (speech, transcription, images, moderation, rerank): unknown, never guessed as
+     * chat. Until review (2026-12-07) a model billed for input alone (output 0 beside an input price) was an embedding
+     * model too: it matched no model "embed" did not, and would have judged an input-only-priced chat model an embedding
+     * one at a catalog refresh. PriceCatalogTest walks every bundled entry, so a refresh that changes the set fails.
+     */
+    static String modeOf(CatalogReader.Entry e) {
         String id = e.id().toLowerCase(Locale.ROOT);
-        if (id.contains("embed") || e.price().outputPerToken() == 0 && e.price().inputPerToken() > 0) return "embedding";
+        if (id.contains("embed")) return "embedding";
         if (OTHER_KIND.matcher(id).find()) return null;
         return "chat";
     }
+
+    /** Every bundled entry, by provider: for the test that walks them. */
+    Map<String, List<CatalogReader.Entry>> entries() { return providers; }
 
     private CatalogReader.Entry find(String provider, String id) {
         if (provider.equals(VERTEX)) {

@@ -6,7 +6,8 @@ package dev.switchboard.config;
  *
  * @param from   the model_name whose list it is; null for {@code default_fallbacks} (the list of every model_name
  *               without error fallbacks of its own)
- * @param to     the fallback's name
+ * @param to     the fallback's name; null for an empty list ({@code fallbacks: [{emb: []}]}: a list of its own all the
+ *               same, so default_fallbacks does not apply to {@code from})
  * @param source where it is written ({@code line 12}, as the config's other messages say it)
  * @param path   its key path ({@code router_settings.fallbacks[0].emb[0]})
  */

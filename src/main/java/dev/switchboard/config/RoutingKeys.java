@@ -316,6 +316,8 @@ final class RoutingKeys {
             m.forEach((from, list) -> {
                 knownAlias(entry, ep + "." + from, from);
                 List<Node> targets = w.sequence(list, ep + "." + from);
+                // an empty list is a list of its own too (default_fallbacks does not apply): recorded with no target
+                if (targets.isEmpty()) fallbackRefs.add(new FallbackRef(from, null, w.source(list), ep + "." + from));
                 for (int j = 0; j < targets.size(); j++) {
                     String to = w.string(targets.get(j), ep + "." + from + "[" + j + "]");
                     if (to != null) knownAlias(targets.get(j), ep + "." + from + "[" + j + "]", to);

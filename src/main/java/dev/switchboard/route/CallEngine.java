@@ -678,7 +678,6 @@ final class CallEngine {
                 // have been taken
                 java.util.List<String> barred = reason == null ? java.util.List.of() : plan.barredAtEnd(reason);
                 if (!barred.isEmpty()) {
-                    metrics.fallbackSkipped(plan.primary(), reason);
                     java.util.List<String> byKey = new java.util.ArrayList<>();
                     java.util.List<String> byMode = new java.util.ArrayList<>();
                     for (String a : barred) {
@@ -687,12 +686,14 @@ final class CallEngine {
                         else byMode.add("'" + a + "' " + why);
                     }
                     if (!byKey.isEmpty()) {
+                        metrics.fallbackSkipped(plan.primary(), reason, "allowlist");
                         log.warn("request {}: '{}' failed ({}); fallback{} {} not tried: the caller may not use {} (its key's, "
                                         + "team's or user's models)", ctx.requestId(), group.alias, reason.label(),
                                 byKey.size() == 1 ? "" : "s", "'" + String.join("', '", byKey) + "'",
                                 byKey.size() == 1 ? "it" : "them");
                     }
                     if (!byMode.isEmpty()) {
+                        metrics.fallbackSkipped(plan.primary(), reason, "mode");
                         log.warn("request {}: '{}' failed ({}); fallback{} not tried: {}", ctx.requestId(), group.alias,
                                 reason.label(), byMode.size() == 1 ? "" : "s", String.join("; ", byMode));
                     }

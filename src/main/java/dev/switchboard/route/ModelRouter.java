@@ -95,9 +95,17 @@ public final class ModelRouter {
         byAlias.forEach((alias, members) -> g.put(alias, new ModelGroup(alias, members, strategy, affinity, random, caps)));
         this.groups = Collections.unmodifiableMap(g);
         this.names = new ModelNames(groups, settings.groupAliases(), wildcards,
-                (alias, members) -> new ModelGroup(alias, members, strategy, affinity, random, caps),
+                (alias, members) -> {
+                    // a wildcard group's deployments: their mode judged once, as it is made (not per call)
+                    java.util.function.Function<dev.switchboard.config.Deployment, String> m = modes;
+                    for (DeploymentState s : members) s.family = ServingMode.family(m.apply(s.target.deployment()));
+                    return new ModelGroup(alias, members, strategy, affinity, random, caps);
+                },
                 (d, alone) -> CircuitBreaker.of(settings, d, alone), d -> ParallelSlots.of(settings, d));
         this.engine = new CallEngine(vertx, names::resolve, settings, metrics, random, clock, attempts);
+        ModelNames n = this.names;
+        this.chatMismatch = a -> ServingMode.mismatch(ServingMode.CHAT, n.existing(a));
+        this.embeddingMismatch = a -> ServingMode.mismatch(ServingMode.EMBEDDING, n.existing(a));
         AutoRouterSettings a = settings.auto();
         this.auto = a == null ? null : new AutoTier(a, a.classifier() ? new TierClassifier(a.classifierAlias(),
                 a.cacheSize(), this::classifierCall) : null, metrics);
@@ -349,6 +357,7 @@ public final class ModelRouter {
     /** @param mode the kind of call ({@link ServingMode#CHAT}, {@link ServingMode#EMBEDDING}): fallbacks of another are passed over */
     private <T> Future<Answer<T>> run(CallContext ctx, String alias, String mode, RequestControls controls, RequestFacts facts,
                                       CallEngine.Call<T> call) {
+        java.util.function.Function<String, String> mismatch = ServingMode.EMBEDDING.equals(mode) ? embeddingMismatch : chatMismatch;
         ModelGroup group = names.resolve(alias);
         if (group == null) {
             return Future.failedFuture(GatewayException.modelNotFound(alias, listedFor(ctx)));
@@ -359,7 +368,7 @@ public final class ModelRouter {
         RoutePlan plan = new RoutePlan(alias, controls.models(), controls.fallbacks(), !controls.fallbacksOff(), settings)
                 .servedBy(group.alias).allowing(a -> access.test(ctx, a))
                 // a group not made yet (a name a wildcard would serve) is not made to judge it: unknown, so allowed
-                .serving(a -> ServingMode.mismatch(mode, names.existing(a), modes));
+                .serving(mismatch);
         return engine.run(ctx, plan, facts, controls, call);
     }
 
@@ -385,7 +394,20 @@ public final class ModelRouter {
      */
     private volatile java.util.function.Function<dev.switchboard.config.Deployment, String> modes = d -> null;
 
-    public void modes(java.util.function.Function<dev.switchboard.config.Deployment, String> modes) { this.modes = modes; }
+    /**
+     * Why a fallback alias cannot serve a chat (an embeddings) call: made once, not a lambda per request; each
+     * deployment's family is a field set by {@link #modes} (or as a wildcard group is made), not a catalog lookup per call.
+     * A group not made yet (a name a wildcard would serve) is not made to judge it: unknown, so allowed.
+     */
+    private final java.util.function.Function<String, String> chatMismatch;
+    private final java.util.function.Function<String, String> embeddingMismatch;
+
+    public void modes(java.util.function.Function<dev.switchboard.config.Deployment, String> modes) {
+        this.modes = modes;
+        for (ModelGroup g : groups.values()) {
+            for (DeploymentState s : g.members) s.family = ServingMode.family(modes.apply(s.target.deployment()));
+        }
+    }
 
     /**
      * Each deployment's model's own output limit (deployment entry → tokens, 0 when unknown), for an Anthropic client's

@@ -19,29 +19,37 @@ public final class ServingMode {
     private ServingMode() {}
 
     /**
+     * LiteLLM's {@code model_info.mode} values (its {@code ModelInfo.mode}): any other string (a typo such as
+     * {@code chat_completions}) is not a mode, so it stays unknown and its deployment may serve anything.
+     */
+    public static final java.util.Set<String> MODES = Deployment.LITELLM_MODES;
+
+    /**
      * LiteLLM's mode as the kind of call it serves: {@code chat}, {@code completion} and {@code responses} serve a chat
-     * call (the gateway translates between them), {@code embedding} an embeddings call; any other mode (image_generation,
-     * audio_transcription, rerank, …) is its own; null stays unknown.
+     * call (the gateway translates between them), {@code embedding} an embeddings call; LiteLLM's other modes
+     * (image_generation, audio_transcription, rerank, …) are their own; null (unknown) for null and for a string that is
+     * not one of LiteLLM's modes ({@link #MODES}): after review (2026-12-07) a typo no longer counts as a known other mode.
      */
     public static String family(String mode) {
         if (mode == null || mode.isBlank()) return null;
         String m = mode.trim().toLowerCase(Locale.ROOT);
+        if (!MODES.contains(m)) return null;
         return switch (m) {
             case "chat", "completion", "responses" -> CHAT;
-            case "embedding", "embeddings" -> EMBEDDING;
             default -> m;
         };
     }
 
     /**
      * Why {@code group} cannot serve a call of mode {@code call} ({@code "serves chat, not embeddings"}); null when it may:
-     * no group, no deployments, or a deployment whose mode is unknown or the call's.
+     * no group, no deployments, or a deployment whose mode is unknown or the call's. Each deployment's family is
+     * made once ({@link DeploymentState#family}), not judged per call.
      */
-    static String mismatch(String call, ModelGroup group, Function<Deployment, String> modes) {
+    static String mismatch(String call, ModelGroup group) {
         if (call == null || group == null || group.members.isEmpty()) return null;
         String other = null;
         for (DeploymentState m : group.members) {
-            String f = family(modes.apply(m.target.deployment()));
+            String f = m.family;
             if (f == null || f.equals(call)) return null;
             if (other == null) other = f;
         }

@@ -311,4 +311,29 @@ class PriceCatalogTest {
         assertThat(catalog.mode("hosted_vllm", "my-model", Map.of("mode", "embedding"))).isEqualTo("embedding");
         assertThat(catalog.mode("openai", "gpt-4o-mini", Map.of("mode", "Responses"))).isEqualTo("responses");
     }
+
+    /**
+     * Review (2026-12-07): the embedding models the bundled catalog is judged to list, every entry walked, so a refresh
+     * that adds or changes one fails here and the list is looked at (a chat model judged an embedding one would make a chat
+     * call pass it over as a fallback).
+     */
+    @Test
+    void theBundledCatalogsEmbeddingModelsAreExactlyThese() {
+        java.util.Set<String> judged = new java.util.TreeSet<>();
+        catalog.entries().forEach((provider, entries) -> {
+            for (CatalogReader.Entry e : entries) if ("embedding".equals(PriceCatalog.modeOf(e))) judged.add(provider + "/" + e.id());
+        });
+        assertThat(judged).containsExactlyInAnyOrder("openai/text-embedding-3-large", "openai/text-embedding-3-small",
+                "openai/text-embedding-ada-002", "gemini/gemini-embedding-001", "gemini/gemini-embedding-2",
+                "mistral/mistral-embed", "mistralai/mistral-embed", "codestral/mistral-embed", "cohere/embed-v4.0",
+                "bedrock/amazon.titan-embed-text-v2:0", "bedrock/amazon.titan-embed-text-v1");
+    }
+
+    /** Review (2026-12-07): a chat model billed for input alone (output 0) is a chat model, not an embedding one. */
+    @Test
+    void aModelBilledForInputAloneIsNotJudgedAnEmbeddingModel() {
+        CatalogReader.Entry inputOnly = new CatalogReader.Entry("some-chat-model", java.util.regex.Pattern.compile("^some-chat-model$"),
+                ModelPrice.of("catalog test/some-chat-model", 1e-6, 0));
+        assertThat(PriceCatalog.modeOf(inputOnly)).isEqualTo("chat");
+    }
 }

@@ -22,18 +22,20 @@ class FallbackModeIT {
     @BeforeAll
     static void start() {
         gw = TestGateway.start(TestGateway.simModels("flaky=flaky-embed-model", "flaky2=flaky-embed-model-2",
-                "cheap=gpt-4o-mini", "emb2=text-embedding-3-small", "broken=broken-chat-model") + """
+                "cheap=gpt-4o-mini", "emb2=text-embedding-3-small", "broken=broken-chat-model",
+                "broken2=broken-chat-model-2") + """
                 router_settings:
                   num_retries: 0
                   allowed_fails: 1000
                   default_fallbacks: [cheap]
-                  fallbacks: [{ flaky2: [cheap, emb2] }]
+                  fallbacks: [{ flaky2: [cheap, emb2] }, { broken2: [emb2, cheap] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """);
         gw.simulator.behaveAlways("flaky-embed-model", SimBehaviour.status(500));
         gw.simulator.behaveAlways("flaky-embed-model-2", SimBehaviour.status(500));
         gw.simulator.behaveAlways("broken-chat-model", SimBehaviour.status(500));
+        gw.simulator.behaveAlways("broken-chat-model-2", SimBehaviour.status(500));
     }
 
     @AfterAll
@@ -53,7 +55,7 @@ class FallbackModeIT {
         assertThat(new JsonObject(r.body()).getJsonObject("error")).isNotNull();
         assertThat(callsTo("gpt-4o-mini")).as("the chat alias was never called").isEqualTo(before);
         assertThat(Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body())
-                .contains("switchboard_fallbacks_skipped_total{alias=\"flaky\",reason=\"error\"");
+                .contains("switchboard_fallbacks_skipped_total{alias=\"flaky\",cause=\"mode\",reason=\"error\"");
     }
 
     @Test
@@ -74,5 +76,17 @@ class FallbackModeIT {
                 "{\"model\":\"broken\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
+    }
+
+    /** Review (2026-12-07): a chat call passes over an embedding model in its chain and is served by the next chat target. */
+    @Test
+    void aChatChainSkipsItsEmbeddingTargetForTheNextChatOne() {
+        long embBefore = callsTo("text-embedding-3-small");
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"broken2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
+        assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
+        assertThat(callsTo("text-embedding-3-small")).as("the embedding model was never called").isEqualTo(embBefore);
     }
 }

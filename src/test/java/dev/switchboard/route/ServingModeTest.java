@@ -23,36 +23,52 @@ class ServingModeTest {
         List<DeploymentState> members = new ArrayList<>();
         for (String m : models) {
             Deployment d = new Deployment(alias, "openai", m, null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
-            members.add(new DeploymentState(new FakeProvider(d).target(), new CircuitBreaker(3, 1_000_000_000L)));
+            DeploymentState state = new DeploymentState(new FakeProvider(d).target(), new CircuitBreaker(3, 1_000_000_000L));
+            state.family = ServingMode.family(MODES_OF.apply(d));
+            members.add(state);
         }
         return new ModelGroup(alias, members, RoutingStrategy.named("simple-shuffle"), null, new Random(1)::nextLong);
     }
 
     @Test
     void anEmbeddingsCallPassesOverAGroupOfKnownChatModelsOnly() {
-        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("cheap", "gpt-4o-mini"), MODES_OF))
+        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("cheap", "gpt-4o-mini")))
                 .isEqualTo("serves chat, not embeddings");
         // a Responses-only model is a chat model to an embeddings call, and to a chat call it is one it may use
-        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("pro", "o1-pro"), MODES_OF)).isEqualTo("serves chat, not embeddings");
-        assertThat(ServingMode.mismatch(ServingMode.CHAT, group("pro", "o1-pro"), MODES_OF)).isNull();
-        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("emb2", "text-embedding-3-small"), MODES_OF)).isNull();
+        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("pro", "o1-pro"))).isEqualTo("serves chat, not embeddings");
+        assertThat(ServingMode.mismatch(ServingMode.CHAT, group("pro", "o1-pro"))).isNull();
+        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("emb2", "text-embedding-3-small"))).isNull();
         // one deployment of unknown mode, or of the call's, lets the group serve it: unknown is allowed, as before
-        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("mixed", "gpt-4o-mini", "my-local-model"), MODES_OF)).isNull();
-        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("mixed", "gpt-4o-mini", "text-embedding-3-small"), MODES_OF)).isNull();
-        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("local", "my-local-model"), MODES_OF)).isNull();
-        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, null, MODES_OF)).isNull();
+        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("mixed", "gpt-4o-mini", "my-local-model"))).isNull();
+        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("mixed", "gpt-4o-mini", "text-embedding-3-small"))).isNull();
+        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, group("local", "my-local-model"))).isNull();
+        assertThat(ServingMode.mismatch(ServingMode.EMBEDDING, null)).isNull();
     }
 
     @Test
     void aChatCallPassesOverAnEmbeddingOrOtherModeGroup() {
-        assertThat(ServingMode.mismatch(ServingMode.CHAT, group("emb", "text-embedding-3-small"), MODES_OF))
+        assertThat(ServingMode.mismatch(ServingMode.CHAT, group("emb", "text-embedding-3-small")))
                 .isEqualTo("serves embeddings, not chat");
-        assertThat(ServingMode.mismatch(ServingMode.CHAT, group("img", "dall-e-3"), MODES_OF))
+        assertThat(ServingMode.mismatch(ServingMode.CHAT, group("img", "dall-e-3")))
                 .isEqualTo("serves image_generation, not chat");
-        assertThat(ServingMode.mismatch(ServingMode.CHAT, group("cheap", "gpt-4o-mini"), MODES_OF)).isNull();
+        assertThat(ServingMode.mismatch(ServingMode.CHAT, group("cheap", "gpt-4o-mini"))).isNull();
         assertThat(ServingMode.family("completion")).isEqualTo("chat");
-        assertThat(ServingMode.family("Embeddings")).isEqualTo("embedding");
+        assertThat(ServingMode.family("Embedding")).isEqualTo("embedding");
         assertThat(ServingMode.family(null)).isNull();
+    }
+
+    /** Only LiteLLM's modes are modes: a typo is unknown (the fallback is allowed), not a known other mode. */
+    @Test
+    void aModeOutsideLiteLlmsListIsUnknownSoItsFallbackIsAllowed() {
+        assertThat(ServingMode.family("chat_completions")).isNull();
+        assertThat(ServingMode.family("embeddings")).isNull();
+        assertThat(ServingMode.family("audio_speech")).isEqualTo("audio_speech");
+        assertThat(ServingMode.family("OCR")).isEqualTo("ocr");
+        Deployment d = new Deployment("typo", "openai", "my-model", null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
+        DeploymentState state = new DeploymentState(new FakeProvider(d).target(), new CircuitBreaker(3, 1_000_000_000L));
+        state.family = ServingMode.family("chat_completions");
+        ModelGroup typo = new ModelGroup("typo", List.of(state), RoutingStrategy.named("simple-shuffle"), null, new Random(1)::nextLong);
+        assertThat(ServingMode.mismatch(ServingMode.CHAT, typo)).isNull();
     }
 
     /** In the chain: a target of another mode is passed over for the next; at the end it is named with its reason. */
@@ -61,7 +77,7 @@ class ServingModeTest {
         Map<String, ModelGroup> groups = new HashMap<>();
         groups.put("cheap", group("cheap", "gpt-4o-mini"));
         groups.put("emb2", group("emb2", "text-embedding-3-small"));
-        Function<String, String> mismatch = a -> ServingMode.mismatch(ServingMode.EMBEDDING, groups.get(a), MODES_OF);
+        Function<String, String> mismatch = a -> ServingMode.mismatch(ServingMode.EMBEDDING, groups.get(a));
         RouterSettings s = RouterSettings.from(Map.of("fallbacks", List.of(Map.of("emb", List.of("cheap", "emb2")))), Map.of());
         RoutePlan p = new RoutePlan("emb", List.of(), null, true, s).serving(mismatch);
         assertThat(p.next(FallbackReason.ERROR).alias()).isEqualTo("emb2");
@@ -75,7 +91,7 @@ class ServingModeTest {
         assertThat(onlyChat.barredAtEnd(FallbackReason.ERROR)).containsExactly("cheap");
         // a chat call's plan with the same lists takes cheap
         RoutePlan chat = new RoutePlan("a", List.of(), null, true, dflt)
-                .serving(a -> ServingMode.mismatch(ServingMode.CHAT, groups.get(a), MODES_OF));
+                .serving(a -> ServingMode.mismatch(ServingMode.CHAT, groups.get(a)));
         assertThat(chat.next(FallbackReason.ERROR).alias()).isEqualTo("cheap");
     }
 }
