@@ -106,6 +106,30 @@ public final class PriceCatalog {
      * @throws IllegalArgumentException when a model_info price or limit is not a valid number
      */
     public PriceLookup lookup(String provider, String model, Map<String, Object> modelInfo) {
+        Key k = key(provider, model, modelInfo);
+        String prov = k.provider(), id = k.id();
+        boolean azureByName = k.azureByName();
+        ModelInfoPrices info = ModelInfoPrices.of(modelInfo);
+        CatalogReader.Entry entry = entry(k);
+        ModelPrice price;
+        if (entry != null) {
+            price = info.touchesPrice() ? info.applyTo(entry.price(), entry.price().source() + " + model_info") : entry.price();
+        } else if (info.hasInputAndOutput()) {
+            price = info.applyTo(null, "model_info");
+        } else {
+            return PriceLookup.unpriced(azureByName && info.input() == null && info.output() == null
+                    ? "azure/" + id + " names an Azure deployment, and the price catalog has no model of that name; set "
+                    + "model_info.base_model to the model it runs (e.g. base_model: azure/gpt-4o), or model_info "
+                    + "input_cost_per_token and output_cost_per_token (USD per token), to price it"
+                    : unpricedReason(prov, id, info));
+        }
+        return PriceLookup.priced(isAnthropic(prov, id) ? anthropicDefaults(price) : price);
+    }
+
+    /** The catalog's provider and model id a deployment is priced by; {@code azureByName}: an Azure name with no base_model. */
+    private record Key(String provider, String id, boolean azureByName) {}
+
+    private Key key(String provider, String model, Map<String, Object> modelInfo) {
         String prov = provider == null ? "" : provider.trim().toLowerCase(Locale.ROOT);
         String id = model == null ? "" : model.trim().toLowerCase(Locale.ROOT);
         boolean azureByName = false;
@@ -130,24 +154,45 @@ public final class PriceCatalog {
             if (!providers.containsKey(prov)) prov = "openai";
             azureByName = true;
         }
-        ModelInfoPrices info = ModelInfoPrices.of(modelInfo);
-        if (resolved.size() > 10_000) resolved.clear(); // ids come from the config; this only bounds a misuse
-        String fp = prov, fid = id;
-        CatalogReader.Entry entry = resolved.computeIfAbsent(prov + "/" + id, k -> Optional.ofNullable(find(fp, fid))).orElse(null);
-        ModelPrice price;
-        if (entry != null) {
-            price = info.touchesPrice() ? info.applyTo(entry.price(), entry.price().source() + " + model_info") : entry.price();
-        } else if (info.hasInputAndOutput()) {
-            price = info.applyTo(null, "model_info");
-        } else {
-            return PriceLookup.unpriced(azureByName && info.input() == null && info.output() == null
-                    ? "azure/" + id + " names an Azure deployment, and the price catalog has no model of that name; set "
-                    + "model_info.base_model to the model it runs (e.g. base_model: azure/gpt-4o), or model_info "
-                    + "input_cost_per_token and output_cost_per_token (USD per token), to price it"
-                    : unpricedReason(prov, id, info));
-        }
-        return PriceLookup.priced(isAnthropic(prov, id) ? anthropicDefaults(price) : price);
+        return new Key(prov, id, azureByName);
     }
+
+    private CatalogReader.Entry entry(Key k) {
+        if (resolved.size() > 10_000) resolved.clear(); // ids come from the config; this only bounds a misuse
+        return resolved.computeIfAbsent(k.provider() + "/" + k.id(), x -> Optional.ofNullable(find(k.provider(), k.id()))).orElse(null);
+    }
+
+    /** Catalog ids of models that are neither chat nor embedding models (speech, transcription, images, moderation, rerank). */
+    private static final Pattern OTHER_KIND = Pattern.compile("tts|transcribe|whisper|moderation|rerank|gpt-image|dall-e|imagen|sora|veo");
+
+    /**
+     * The mode of a deployment's model, in LiteLLM's words ({@code chat}, {@code embedding}, {@code completion},
+     * {@code image_generation}, {@code audio_transcription}, {@code rerank}, {@code responses} …): its
+     * {@code model_info.mode} when set, else what the catalog says of the model it is priced by; null when unknown.
+     * The catalog (genai-prices) has no mode field: see {@link #modeOf}.
+     */
+    public String mode(String provider, String model, Map<String, Object> modelInfo) {
+        if (modelInfo != null && modelInfo.get("mode") instanceof String m && !m.isBlank()) return m.trim().toLowerCase(Locale.ROOT);
+        CatalogReader.Entry e = entry(key(provider, model, modelInfo));
+        return e == null ? null : modeOf(e);
+    }
+
+    /**
+     * A catalog model's mode from its id alone: {@code embedding} when it says "embed", {@code chat} otherwise, except
+     * models whose id names another kind (speech, transcription, images, moderation, rerank): unknown, never guessed as
+     * chat. Until review (2026-12-07) a model billed for input alone (output 0 beside an input price) was an embedding
+     * model too: it matched no model "embed" did not, and would have judged an input-only-priced chat model an embedding
+     * one at a catalog refresh. PriceCatalogTest walks every bundled entry, so a refresh that changes the set fails.
+     */
+    static String modeOf(CatalogReader.Entry e) {
+        String id = e.id().toLowerCase(Locale.ROOT);
+        if (id.contains("embed")) return "embedding";
+        if (OTHER_KIND.matcher(id).find()) return null;
+        return "chat";
+    }
+
+    /** Every bundled entry, by provider: for the test that walks them. */
+    Map<String, List<CatalogReader.Entry>> entries() { return providers; }
 
     private CatalogReader.Entry find(String provider, String id) {
         if (provider.equals(VERTEX)) {

@@ -167,7 +167,7 @@ public final class ConfigLoader {
         List<String> warnings = ConfigMessages.inLineOrder(w.warnings);
         if (!w.errors.isEmpty()) throw new ConfigException(ConfigMessages.inLineOrder(w.errors), warnings);
         return new GatewayConfig(List.copyOf(withVertexDefaults(deployments, litellm)), general, router, litellm, warnings,
-                guardrails, declared);
+                guardrails, declared, routing.fallbackRefs);
     }
 
     /** {@code litellm_settings.vertex_project} / {@code vertex_location} into every deployment that sets neither spelling itself. */

@@ -37,6 +37,14 @@ public record Deployment(
         int line,
         Map<String, String> sources) {
 
+    /**
+     * LiteLLM's {@code model_info.mode} values (its {@code ModelInfo.mode}): the router judges fallbacks by them
+     * ({@code route.ServingMode}); any other string is warned of at load and counts as unknown.
+     */
+    public static final java.util.Set<String> LITELLM_MODES = java.util.Set.of("chat", "completion", "responses", "embedding",
+            "image_generation", "audio_transcription", "audio_speech", "rerank", "realtime", "batch", "moderation",
+            "video_generation", "ocr");
+
     public Deployment {
         sources = sources == null ? Map.of() : sources;
     }

@@ -155,6 +155,12 @@ final class DeploymentReader {
                 String text = w.string(v, kp);
                 if (text != null && text.isBlank()) w.error(v, kp, "is empty. Fix: write it, or leave it out.");
                 else if (text != null) info.put(k, text);
+                if (k.equals("mode") && text != null && !text.isBlank()
+                        && !Deployment.LITELLM_MODES.contains(text.trim().toLowerCase(java.util.Locale.ROOT))) {
+                    // the router judges fallbacks by mode: a typo must not read as a known other mode (ServingMode)
+                    w.warn(v, kp, "'" + text.trim() + "' is not one of LiteLLM's modes " + new java.util.TreeSet<>(Deployment.LITELLM_MODES)
+                            + ": this entry's mode is unknown, so fallbacks are not judged by it. Fix: write one of them, or leave it out.");
+                }
             } else if (k.equals("cooldown_time")) {
                 Double n = w.number(v, kp);
                 if (n != null && (n < 0 || n.isNaN() || n.isInfinite())) w.error(v, kp, "must be 0 or more (seconds), found " + YamlWalker.written(v, n) + ".");

@@ -18,11 +18,20 @@ public record GatewayConfig(
         Map<String, Object> litellmSettings,
         List<String> warnings,
         List<GuardrailConfig> guardrails,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        List<FallbackRef> fallbackRefs) {
 
     public GatewayConfig {
         guardrails = guardrails == null ? List.of() : List.copyOf(guardrails);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
+        fallbackRefs = fallbackRefs == null ? List.of() : List.copyOf(fallbackRefs);
+    }
+
+    /** A config whose fallback lists' lines are not known (built in code). */
+    public GatewayConfig(List<Deployment> deployments, GeneralSettings general, Map<String, Object> routerSettings,
+                         Map<String, Object> litellmSettings, List<String> warnings, List<GuardrailConfig> guardrails,
+                         Map<String, String> environment) {
+        this(deployments, general, routerSettings, litellmSettings, warnings, guardrails, environment, List.of());
     }
 
     /** A config without an environment_variables section. */
@@ -39,7 +48,7 @@ public record GatewayConfig(
 
     /** The same config with other general settings. */
     public GatewayConfig withGeneral(GeneralSettings g) {
-        return new GatewayConfig(deployments, g, routerSettings, litellmSettings, warnings, guardrails, environment);
+        return new GatewayConfig(deployments, g, routerSettings, litellmSettings, warnings, guardrails, environment, fallbackRefs);
     }
 
     /**

@@ -32,6 +32,8 @@ final class RoutingKeys {
     private final Set<String> groupAliasNames = new java.util.HashSet<>();
     /** The model_names with a {@code *}, as patterns a name may match. */
     private final List<java.util.regex.Pattern> wildcards = new java.util.ArrayList<>();
+    /** Every name a fallback list points at, with its line: read by the pipeline's mode check ({@link FallbackRef}). */
+    final List<FallbackRef> fallbackRefs = new java.util.ArrayList<>();
 
     /**
      * @param aliases       the model_names of the entries that loaded
@@ -144,6 +146,7 @@ final class RoutingKeys {
             for (int j = 0; j < targets.size(); j++) {
                 String to = w.string(targets.get(j), path + "[" + j + "]");
                 if (to != null) knownAlias(targets.get(j), path + "[" + j + "]", to);
+                if (to != null) fallbackRefs.add(new FallbackRef(null, to, w.source(targets.get(j)), path + "[" + j + "]"));
             }
         } else if (FALLBACK_KEYS.contains(key)) {
             fallbacks(value, path);
@@ -313,9 +316,12 @@ final class RoutingKeys {
             m.forEach((from, list) -> {
                 knownAlias(entry, ep + "." + from, from);
                 List<Node> targets = w.sequence(list, ep + "." + from);
+                // an empty list is a list of its own too (default_fallbacks does not apply): recorded with no target
+                if (targets.isEmpty()) fallbackRefs.add(new FallbackRef(from, null, w.source(list), ep + "." + from));
                 for (int j = 0; j < targets.size(); j++) {
                     String to = w.string(targets.get(j), ep + "." + from + "[" + j + "]");
                     if (to != null) knownAlias(targets.get(j), ep + "." + from + "[" + j + "]", to);
+                    if (to != null) fallbackRefs.add(new FallbackRef(from, to, w.source(targets.get(j)), ep + "." + from + "[" + j + "]"));
                 }
             });
         }

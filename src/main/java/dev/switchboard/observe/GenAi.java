@@ -74,6 +74,8 @@ final class GenAi {
     static final AttributeKey<Long> CACHED_TOKENS = AttributeKey.longKey("switchboard.cached_tokens");
     static final AttributeKey<String> DEPLOYMENT = AttributeKey.stringKey("switchboard.deployment");
     static final AttributeKey<String> ALIAS = AttributeKey.stringKey("switchboard.alias");
+    /** An attempt's deployment entry: its {@code model_info.id} (LiteLLM's {@code model_id}), set or generated. */
+    static final AttributeKey<String> MODEL_ID = AttributeKey.stringKey("switchboard.model_id");
     static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("switchboard.attempt");
     static final AttributeKey<String> ATTEMPT_REASON = AttributeKey.stringKey("switchboard.attempt.reason");
     static final AttributeKey<Double> LATENCY_MS = AttributeKey.doubleKey("switchboard.latency_ms");

@@ -162,7 +162,8 @@ public final class ObservedCall {
     }
 
     /** One provider attempt ended; {@code error} null when it answered. */
-    void attempt(int ordinal, String alias, String deployment, String routeTaken, Throwable error, long latencyNanos) {
+    /** @param modelId the attempt's entry's {@code model_info.id} ("" without one): on its span as {@code switchboard.model_id} */
+    void attempt(int ordinal, String alias, String deployment, String modelId, String routeTaken, Throwable error, long latencyNanos) {
         String reason = ordinal <= 1 ? "first" : alias.equals(lastAttemptAlias) ? "retry"
                 : routeTaken != null && routeTaken.startsWith("fallback") ? routeTaken : "fallback";
         lastAttemptAlias = alias;
@@ -177,6 +178,8 @@ public final class ObservedCall {
         SpanBuilder b = CallSpanAttributes.attempt(
                 childBuilder(chat ? d.spanName() : d.embeddingsSpanName(), now - latencyNanos, route != null ? route : root),
                 chat ? "chat" : EMBEDDINGS_OPERATION, d, deployment, alias, ordinal, reason, latencyNanos);
+        // two model_list entries of one provider/model apart, as the ledger and metrics tell them (none without an id)
+        if (modelId != null && !modelId.isEmpty()) b.setAttribute(GenAi.MODEL_ID, modelId);
         if (error != null) {
             int status = error instanceof GatewayException g ? g.attemptStatus() : 500; // the provider's own
             Span s = b.setAttribute(GenAi.HTTP_STATUS, (long) status)

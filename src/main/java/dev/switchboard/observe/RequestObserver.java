@@ -105,7 +105,7 @@ public final class RequestObserver {
         ObservedCall c = ctx.attached(CALL);
         if (c == null) return;
         c.attemptFailedAt(deployment, modelId, route); // the failure path only: the success path never touches the cold call here
-        if (tracing != null) c.attempt(ordinal, alias, deployment, route, error, latencyNanos);
+        if (tracing != null) c.attempt(ordinal, alias, deployment, modelId, route, error, latencyNanos);
     }
 
     /**
@@ -130,13 +130,14 @@ public final class RequestObserver {
         metrics.attemptBilled(requestedModel, keyId, keyAlias, prompt, completion, cacheRead, reasoning, costNanos);
     }
 
-    /** From the router: an attempt answered. */
-    public void attemptAnswered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {
+    /** From the router: an attempt answered ({@code modelId}: the entry's {@code model_info.id}, "" without one). */
+    public void attemptAnswered(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                                long latencyNanos) {
         // Without tracing there is nothing to record, and the call's state is cold by the time the upstream answers
         // (other requests ran meanwhile): touching it cost 1.5-2 % of a stream's event loop in cache misses alone.
         if (tracing == null) return;
         ObservedCall c = ctx.attached(CALL);
-        if (c != null) c.attempt(ordinal, alias, deployment, route, null, latencyNanos);
+        if (c != null) c.attempt(ordinal, alias, deployment, modelId, route, null, latencyNanos);
     }
 
     /**

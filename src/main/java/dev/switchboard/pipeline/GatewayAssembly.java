@@ -134,6 +134,8 @@ final class GatewayAssembly {
                         d -> registry.check(d, env), prices::gone),
                 dev.switchboard.route.SpendCaps.from(config.routerSettings(), config.deployments()));
         router.outputCeilings(prices::outputCeiling);
+        // what each deployment serves (model_info.mode, else the catalog's): an embeddings call skips a chat fallback
+        router.modes(d -> PriceCatalog.bundled().mode(d.provider(), d.model(), d.modelInfo()));
         PromptTokens contextTokens = new PromptTokens();
         // as LiteLLM counts, with OpenAI's tokenizer; the tokenizer-free bound first, since most prompts fit by far
         router.contextWindows(prices::contextWindow, contextTokens::upperBound, contextTokens::contextCount);
@@ -200,6 +202,7 @@ final class GatewayAssembly {
         if (tracingOff != null) warnings.add(tracingOff);
         String protocol = tracing == null ? Observability.otlpProtocol(config, env) : null;
         if (protocol != null) warnings.add(protocol);
+        warnings.addAll(FallbackModes.warnings(config, d -> PriceCatalog.bundled().mode(d.provider(), d.model(), d.modelInfo())));
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, StageChain.of(targets, metering, cache, new ObserveStage(observe.observer()),
                         guardrails.stage(), settings.tagFiltering(), config.general().requestChecks(), UserAgentRouting.namesRouted(config, router)),

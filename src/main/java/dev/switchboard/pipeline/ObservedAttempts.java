@@ -26,7 +26,8 @@ final class ObservedAttempts implements AttemptListener {
     }
 
     @Override
-    public void answered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {
-        observer.attemptAnswered(ctx, ordinal, alias, deployment, route, latencyNanos);
+    public void answered(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                         long latencyNanos) {
+        observer.attemptAnswered(ctx, ordinal, alias, deployment, modelId, route, latencyNanos);
     }
 }

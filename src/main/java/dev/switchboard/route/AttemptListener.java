@@ -28,9 +28,11 @@ public interface AttemptListener {
     /**
      * The attempt that answered (for a stream: its status and headers arrived), for the trace's attempt span.
      *
+     * @param modelId the entry that answered: its {@code model_info.id}, "" without one
      * @param route {@code primary} or {@code fallback:<reason>}: how the request came to this alias
      */
-    default void answered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {}
+    default void answered(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                          long latencyNanos) {}
 
     /**
      * The stream of the attempt that answered broke after its first byte (upstream; never a client's leaving): a failed
@@ -53,9 +55,10 @@ public interface AttemptListener {
             }
 
             @Override
-            public void answered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {
-                first.answered(ctx, ordinal, alias, deployment, route, latencyNanos);
-                second.answered(ctx, ordinal, alias, deployment, route, latencyNanos);
+            public void answered(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                                 long latencyNanos) {
+                first.answered(ctx, ordinal, alias, deployment, modelId, route, latencyNanos);
+                second.answered(ctx, ordinal, alias, deployment, modelId, route, latencyNanos);
             }
 
             @Override

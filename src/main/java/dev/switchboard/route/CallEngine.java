@@ -526,7 +526,8 @@ final class CallEngine {
             ctx.attach(Target.SERVED, attempt.state.target.deployment());
             ctx.attach(ServingAttempt.KEY, attempt); // the object there already: nothing allocated for it
             try {
-                attempts.answered(ctx, attemptCount, group.alias, attempt.state.id(), route, answeredAt - attempt.startedNanos());
+                attempts.answered(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.modelId(), route,
+                        answeredAt - attempt.startedNanos());
             } catch (RuntimeException e) {
                 log.error("request {}: the attempt listener failed", ctx.requestId(), e);
             }
@@ -673,14 +674,29 @@ final class CallEngine {
         private void groupFailed(Throwable error, FallbackReason reason) {
             RoutePlan.Step next = reason == null ? null : plan.next(reason);
             if (next == null) {
-                // the chain ends here: said when it is the allowlist that ended it, naming what would have been taken
+                // the chain ends here: said when it is the allowlist (or the call's mode) that ended it, naming what would
+                // have been taken
                 java.util.List<String> barred = reason == null ? java.util.List.of() : plan.barredAtEnd(reason);
                 if (!barred.isEmpty()) {
-                    metrics.fallbackSkipped(plan.primary(), reason);
-                    log.warn("request {}: '{}' failed ({}); fallback{} {} not tried: the caller may not use {} (its key's, "
-                                    + "team's or user's models)", ctx.requestId(), group.alias, reason.label(),
-                            barred.size() == 1 ? "" : "s", "'" + String.join("', '", barred) + "'",
-                            barred.size() == 1 ? "it" : "them");
+                    java.util.List<String> byKey = new java.util.ArrayList<>();
+                    java.util.List<String> byMode = new java.util.ArrayList<>();
+                    for (String a : barred) {
+                        String why = plan.mismatch(a);
+                        if (why == null) byKey.add(a);
+                        else byMode.add("'" + a + "' " + why);
+                    }
+                    if (!byKey.isEmpty()) {
+                        metrics.fallbackSkipped(plan.primary(), reason, "allowlist");
+                        log.warn("request {}: '{}' failed ({}); fallback{} {} not tried: the caller may not use {} (its key's, "
+                                        + "team's or user's models)", ctx.requestId(), group.alias, reason.label(),
+                                byKey.size() == 1 ? "" : "s", "'" + String.join("', '", byKey) + "'",
+                                byKey.size() == 1 ? "it" : "them");
+                    }
+                    if (!byMode.isEmpty()) {
+                        metrics.fallbackSkipped(plan.primary(), reason, "mode");
+                        log.warn("request {}: '{}' failed ({}); fallback{} not tried: {}", ctx.requestId(), group.alias,
+                                reason.label(), byMode.size() == 1 ? "" : "s", String.join("; ", byMode));
+                    }
                 }
                 fail(error);
                 return;

@@ -49,6 +49,12 @@ final class DeploymentState {
     final List<java.util.regex.Pattern> tagRegex;
     /** The context window the pre-call check found for it ({@link ContextCheck#window}); -1 until asked. Racy but idempotent. */
     int contextWindow = -1;
+    /**
+     * The kind of call it serves ({@link ServingMode#family} of its mode: model_info.mode, else the price catalog's); null
+     * when unknown. Set once, when the router is given its modes ({@link ModelRouter#modes}) or a wildcard group is made,
+     * so a fallback judgement reads a field rather than asking the catalog per call.
+     */
+    volatile String family;
 
     DeploymentState(Target target, CircuitBreaker breaker) {
         this(target, breaker, new UsageWindow());

@@ -95,9 +95,17 @@ public final class ModelRouter {
         byAlias.forEach((alias, members) -> g.put(alias, new ModelGroup(alias, members, strategy, affinity, random, caps)));
         this.groups = Collections.unmodifiableMap(g);
         this.names = new ModelNames(groups, settings.groupAliases(), wildcards,
-                (alias, members) -> new ModelGroup(alias, members, strategy, affinity, random, caps),
+                (alias, members) -> {
+                    // a wildcard group's deployments: their mode judged once, as it is made (not per call)
+                    java.util.function.Function<dev.switchboard.config.Deployment, String> m = modes;
+                    for (DeploymentState s : members) s.family = ServingMode.family(m.apply(s.target.deployment()));
+                    return new ModelGroup(alias, members, strategy, affinity, random, caps);
+                },
                 (d, alone) -> CircuitBreaker.of(settings, d, alone), d -> ParallelSlots.of(settings, d));
         this.engine = new CallEngine(vertx, names::resolve, settings, metrics, random, clock, attempts);
+        ModelNames n = this.names;
+        this.chatMismatch = a -> ServingMode.mismatch(ServingMode.CHAT, n.existing(a));
+        this.embeddingMismatch = a -> ServingMode.mismatch(ServingMode.EMBEDDING, n.existing(a));
         AutoRouterSettings a = settings.auto();
         this.auto = a == null ? null : new AutoTier(a, a.classifier() ? new TierClassifier(a.classifierAlias(),
                 a.cacheSize(), this::classifierCall) : null, metrics);
@@ -305,7 +313,7 @@ public final class ModelRouter {
             EmbeddingRequest clean = request.withExtra(RequestControls.strip(request.extra()));
             RequestFacts facts = RequestFacts.of(clean);
             if (tagRouting != null) tagged(facts, ctx, request.metadata(), request.extra());
-            return run(ctx, request.model(), controls, facts, new CallEngine.Call<>(false, (t, o) -> {
+            return run(ctx, request.model(), ServingMode.EMBEDDING, controls, facts, new CallEngine.Call<>(false, (t, o) -> {
                 if (t.provider() instanceof EmbeddingProvider e) return e.embed(clean, o);
                 return Future.failedFuture(GatewayException.badRequest("Model '" + request.model() + "' ("
                         + t.deployment().id() + ") does not support embeddings.", "model"));
@@ -328,11 +336,11 @@ public final class ModelRouter {
             if (auto != null && auto.alias().equals(request.model())) {
                 return auto.decide(ctx, clean, controls, facts).compose(d -> {
                     ctx.attach(TIER, d.header());
-                    return run(ctx, d.alias(), controls, facts, call).map(a -> a.withTier(d.header()))
+                    return run(ctx, d.alias(), ServingMode.CHAT, controls, facts, call).map(a -> a.withTier(d.header()))
                             .recover(e -> Future.failedFuture(withTier(e, d.header())));
                 });
             }
-            return run(ctx, request.model(), controls, facts, call);
+            return run(ctx, request.model(), ServingMode.CHAT, controls, facts, call);
         } catch (GatewayException e) {
             return Future.failedFuture(e);
         }
@@ -346,8 +354,10 @@ public final class ModelRouter {
         return g.withHeaders(headers);
     }
 
-    private <T> Future<Answer<T>> run(CallContext ctx, String alias, RequestControls controls, RequestFacts facts,
+    /** @param mode the kind of call ({@link ServingMode#CHAT}, {@link ServingMode#EMBEDDING}): fallbacks of another are passed over */
+    private <T> Future<Answer<T>> run(CallContext ctx, String alias, String mode, RequestControls controls, RequestFacts facts,
                                       CallEngine.Call<T> call) {
+        java.util.function.Function<String, String> mismatch = ServingMode.EMBEDDING.equals(mode) ? embeddingMismatch : chatMismatch;
         ModelGroup group = names.resolve(alias);
         if (group == null) {
             return Future.failedFuture(GatewayException.modelNotFound(alias, listedFor(ctx)));
@@ -356,14 +366,16 @@ public final class ModelRouter {
         if (controls.fallbacks() != null) requireKnown(ctx, controls.fallbacks(), "fallbacks");
         java.util.function.BiPredicate<CallContext, String> access = modelAccess;
         RoutePlan plan = new RoutePlan(alias, controls.models(), controls.fallbacks(), !controls.fallbacksOff(), settings)
-                .servedBy(group.alias).allowing(a -> access.test(ctx, a));
+                .servedBy(group.alias).allowing(a -> access.test(ctx, a))
+                // a group not made yet (a name a wildcard would serve) is not made to judge it: unknown, so allowed
+                .serving(mismatch);
         return engine.run(ctx, plan, facts, controls, call);
     }
 
     /** The classifier's own call: the classifier alias with its retries, no fallbacks, no tier. */
     private Future<ChatResponse> classifierCall(CallContext ctx, ChatRequest question) {
         RequestControls noFallbacks = new RequestControls(null, null, null, true, null, List.of(), null, null);
-        return run(ctx, question.model(), noFallbacks, RequestFacts.of(question), chatCall(question, null)).map(Answer::body);
+        return run(ctx, question.model(), ServingMode.CHAT, noFallbacks, RequestFacts.of(question), chatCall(question, null)).map(Answer::body);
     }
 
     /**
@@ -374,6 +386,28 @@ public final class ModelRouter {
 
     /** Fallbacks and a request's {@code models} / {@code fallbacks} lists reach only aliases the call may use. */
     public void modelAccess(java.util.function.BiPredicate<CallContext, String> access) { this.modelAccess = access; }
+
+    /**
+     * Each deployment's mode in LiteLLM's words (its {@code model_info.mode}, else the price catalog's; null when unknown):
+     * a fallback all of whose deployments serve another mode than the call's is passed over ({@link ServingMode}). Set by
+     * the pipeline, which owns the catalog; until then every mode is unknown (every fallback allowed, as before).
+     */
+    private volatile java.util.function.Function<dev.switchboard.config.Deployment, String> modes = d -> null;
+
+    /**
+     * Why a fallback alias cannot serve a chat (an embeddings) call: made once, not a lambda per request; each
+     * deployment's family is a field set by {@link #modes} (or as a wildcard group is made), not a catalog lookup per call.
+     * A group not made yet (a name a wildcard would serve) is not made to judge it: unknown, so allowed.
+     */
+    private final java.util.function.Function<String, String> chatMismatch;
+    private final java.util.function.Function<String, String> embeddingMismatch;
+
+    public void modes(java.util.function.Function<dev.switchboard.config.Deployment, String> modes) {
+        this.modes = modes;
+        for (ModelGroup g : groups.values()) {
+            for (DeploymentState s : g.members) s.family = ServingMode.family(modes.apply(s.target.deployment()));
+        }
+    }
 
     /**
      * Each deployment's model's own output limit (deployment entry → tokens, 0 when unknown), for an Anthropic client's

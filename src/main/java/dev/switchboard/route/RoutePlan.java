@@ -25,6 +25,8 @@ final class RoutePlan {
     private int taken;
     /** Whether the caller may use an alias: a fallback it may not is passed over, never a way around its allowlist. */
     private java.util.function.Predicate<String> allowed = a -> true;
+    /** Why an alias cannot serve this call's mode ({@link ServingMode#mismatch}), null when it may: passed over too. */
+    private java.util.function.Function<String, String> mismatch = a -> null;
 
     /** The next alias to try and why. */
     record Step(String alias, FallbackReason reason) {}
@@ -67,6 +69,23 @@ final class RoutePlan {
         return this;
     }
 
+    /**
+     * Only aliases that can serve the call's mode: an embeddings call is not handed to a chat model's group, nor a chat
+     * call to an embedding model's, when every deployment of it is known to serve another mode ({@link ServingMode}).
+     * The primary is what the client asked for and is never judged.
+     */
+    RoutePlan serving(java.util.function.Function<String, String> mismatch) {
+        this.mismatch = mismatch;
+        return this;
+    }
+
+    /** Why {@code alias} is passed over for the call's mode; null when it may serve the call (or is passed over by the allowlist only). */
+    String mismatch(String alias) { return mismatch.apply(alias); }
+
+    private boolean usable(String alias) {
+        return !visited(alias) && allowed.test(alias) && mismatch.apply(alias) == null;
+    }
+
     /** The group the primary name reached is called {@code name} (a group alias or id reaches another group). */
     RoutePlan servedBy(String name) {
         this.servedBy = name;
@@ -75,8 +94,8 @@ final class RoutePlan {
     }
 
     /**
-     * After {@link #next} found nothing for a failure of this reason: the aliases the allowlist alone kept the chain from
-     * taking, in the order they would have been taken and no more than {@code max_fallbacks} still allows; empty when
+     * After {@link #next} found nothing for a failure of this reason: the aliases the allowlist (or the call's mode,
+     * {@link #serving}: {@link #mismatch} says which) alone kept the chain from taking, in the order they would have been taken and no more than {@code max_fallbacks} still allows; empty when
      * the chain ended for another reason (fallbacks off, {@code max_fallbacks} used up, the lists exhausted). The engine
      * logs and counts them, so a fallback that did not happen because of an allowlist is not a silent one. It was asked
      * before {@link #next} (2026-12-07) and so also named barred aliases when an allowed one after them then served the
@@ -90,7 +109,7 @@ final class RoutePlan {
                 ? requestFallbacks : configuredFor(reason);
         for (List<String> list : List.of(models, configured)) {
             for (String a : list) {
-                if (visited(a) || allowed.test(a) || out != null && out.contains(a)) continue;
+                if (visited(a) || allowed.test(a) && mismatch.apply(a) == null || out != null && out.contains(a)) continue;
                 if (out == null) out = new java.util.ArrayList<>();
                 out.add(a);
                 if (out.size() == room) return out;
@@ -123,10 +142,10 @@ final class RoutePlan {
 
     private Step peek(FallbackReason reason) {
         if (!enabled || taken >= settings.maxFallbacks()) return null;
-        for (String m : models) if (!visited(m) && allowed.test(m)) return new Step(m, FallbackReason.MODELS_ARRAY);
+        for (String m : models) if (usable(m)) return new Step(m, FallbackReason.MODELS_ARRAY);
         List<String> configured = reason == FallbackReason.ERROR && requestFallbacks != null
                 ? requestFallbacks : configuredFor(reason);
-        for (String a : configured) if (!visited(a) && allowed.test(a)) return new Step(a, reason);
+        for (String a : configured) if (usable(a)) return new Step(a, reason);
         return null;
     }
 }

@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * them as {@code switchboard_fallbacks_total{alias,reason,to}}, {@code switchboard_retries_total{alias}},
  * {@code switchboard_cooldowns_total{deployment}}, {@code switchboard_cooldown_gate_total{alias,outcome}},
  * {@code switchboard_tier_decisions_total{tier,reason}}, {@code switchboard_parallel_limit_waits_total{alias}} and
- * {@code switchboard_fallbacks_skipped_total{alias,reason}}.
+ * {@code switchboard_fallbacks_skipped_total{alias,reason,cause}}.
  * All of them count rare events, so looking a counter up per event costs nothing that matters.
  */
 public final class RouterMetrics {
@@ -49,10 +49,13 @@ public final class RouterMetrics {
     /**
      * The fallback chain of a request for {@code alias} ended on a failure of this reason with a fallback the caller may
      * not use next in line (RoutePlan.barredAtEnd): the request failed where another caller's would have fallen back.
+     * {@code cause}: {@code allowlist} (the caller may not use it) or {@code mode} (it serves another mode than the
+     * call's, ServingMode); a request whose passed-over fallbacks were of both is counted under each.
      */
-    void fallbackSkipped(String alias, FallbackReason reason) {
+    void fallbackSkipped(String alias, FallbackReason reason, String cause) {
         Counter.builder(FALLBACKS_SKIPPED).description("Requests whose fallback chain ended at a fallback the caller may "
-                + "not use").tags("alias", aliasLabel.apply(alias), "reason", reason.label()).register(registry).increment();
+                + "not use (cause allowlist) or that serves another mode than the call's (cause mode)")
+                .tags("alias", aliasLabel.apply(alias), "reason", reason.label(), "cause", cause).register(registry).increment();
     }
 
     void retry(String alias) {

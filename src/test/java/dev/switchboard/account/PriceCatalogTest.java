@@ -296,4 +296,44 @@ class PriceCatalogTest {
         assertThat(catalog.lookup("azure", "my-prod-deployment", Map.of("input_cost_per_token", 1e-6, "output_cost_per_token", 2e-6))
                 .priced()).isTrue();
     }
+
+    /** The mode a fallback is judged by: model_info.mode first, else what the catalog says of the model; else unknown. */
+    @Test
+    void aModelsModeIsModelInfosElseTheCatalogsElseUnknown() {
+        assertThat(catalog.mode("openai", "gpt-4o-mini", Map.of())).isEqualTo("chat");
+        assertThat(catalog.mode("openai", "text-embedding-3-small", Map.of())).isEqualTo("embedding");
+        assertThat(catalog.mode("gemini", "gemini-embedding-001", Map.of())).isEqualTo("embedding");
+        assertThat(catalog.mode("mistral", "mistral-embed", Map.of())).isEqualTo("embedding"); // priced with an output price
+        assertThat(catalog.mode("azure", "my-emb", Map.of("base_model", "azure/text-embedding-3-large"))).isEqualTo("embedding");
+        assertThat(catalog.mode("openai", "gpt-4o-mini-tts", Map.of())).isNull(); // speech: not guessed as chat
+        assertThat(catalog.mode("openai", "gpt-image-1", Map.of())).isNull();
+        assertThat(catalog.mode("hosted_vllm", "my-model", Map.of())).isNull();
+        assertThat(catalog.mode("hosted_vllm", "my-model", Map.of("mode", "embedding"))).isEqualTo("embedding");
+        assertThat(catalog.mode("openai", "gpt-4o-mini", Map.of("mode", "Responses"))).isEqualTo("responses");
+    }
+
+    /**
+     * Review (2026-12-07): the embedding models the bundled catalog is judged to list, every entry walked, so a refresh
+     * that adds or changes one fails here and the list is looked at (a chat model judged an embedding one would make a chat
+     * call pass it over as a fallback).
+     */
+    @Test
+    void theBundledCatalogsEmbeddingModelsAreExactlyThese() {
+        java.util.Set<String> judged = new java.util.TreeSet<>();
+        catalog.entries().forEach((provider, entries) -> {
+            for (CatalogReader.Entry e : entries) if ("embedding".equals(PriceCatalog.modeOf(e))) judged.add(provider + "/" + e.id());
+        });
+        assertThat(judged).containsExactlyInAnyOrder("openai/text-embedding-3-large", "openai/text-embedding-3-small",
+                "openai/text-embedding-ada-002", "gemini/gemini-embedding-001", "gemini/gemini-embedding-2",
+                "mistral/mistral-embed", "mistralai/mistral-embed", "codestral/mistral-embed", "cohere/embed-v4.0",
+                "bedrock/amazon.titan-embed-text-v2:0", "bedrock/amazon.titan-embed-text-v1");
+    }
+
+    /** Review (2026-12-07): a chat model billed for input alone (output 0) is a chat model, not an embedding one. */
+    @Test
+    void aModelBilledForInputAloneIsNotJudgedAnEmbeddingModel() {
+        CatalogReader.Entry inputOnly = new CatalogReader.Entry("some-chat-model", java.util.regex.Pattern.compile("^some-chat-model$"),
+                ModelPrice.of("catalog test/some-chat-model", 1e-6, 0));
+        assertThat(PriceCatalog.modeOf(inputOnly)).isEqualTo("chat");
+    }
 }

@@ -641,4 +641,67 @@ class CheckCommandTest {
         assertThat(out).contains("INVALID").contains("error: line 4: model_list[1].litellm_params: missing")
                 .containsPattern("warning: line 3: .*temprature");
     }
+
+    /** A fallback list naming a model of another known mode is warned with its line: the router passes such a target over. */
+    @Test
+    void aFallbackOfAnotherModeIsWarnedWithItsLine() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: emb
+                    litellm_params: { model: openai/text-embedding-3-small, api_key: sk-test-0123456789 }
+                  - model_name: emb2
+                    litellm_params: { model: openai/text-embedding-3-large, api_key: sk-test-0123456789 }
+                  - model_name: cheap
+                    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-test-0123456789 }
+                  - model_name: local
+                    litellm_params: { model: hosted_vllm/my-model, api_base: "http://127.0.0.1:9" }
+                router_settings:
+                  default_fallbacks: [cheap]
+                  fallbacks: [{ emb2: [cheap, emb] }, { cheap: [emb, local] }]
+                """, 0);
+        java.util.List<String> warnings = out.lines().filter(l -> l.startsWith("  warning: ")).toList();
+        assertThat(warnings).as(out).anySatisfy(w -> assertThat(w).startsWith("  warning: line 11: router_settings.default_fallbacks[0]: "
+                + "'cheap' serves chat: the failed calls of 'emb'"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("  warning: line 12: router_settings.fallbacks[0].emb2[0]: "
+                + "'cheap' serves chat, not embeddings as 'emb2' does"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("  warning: line 12: router_settings.fallbacks[1].cheap[0]: "
+                + "'emb' serves embeddings, not chat as 'cheap' does"));
+        // the same mode, or a model of unknown mode: no word
+        assertThat(warnings).noneMatch(w -> w.contains("fallbacks[0].emb2[1]") || w.contains("fallbacks[1].cheap[1]"));
+    }
+
+    /** Review (2026-12-07): an empty list of its own replaces default_fallbacks, so the default's mode is no word of it. */
+    @Test
+    void anEmptyFallbackListOfItsOwnIsNotWarnedOfTheDefaultsMode() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: emb
+                    litellm_params: { model: openai/text-embedding-3-small, api_key: sk-test-0123456789 }
+                  - model_name: cheap
+                    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-test-0123456789 }
+                router_settings:
+                  default_fallbacks: [cheap]
+                  fallbacks: [{ emb: [] }]
+                """, 0);
+        assertThat(out.lines().filter(l -> l.startsWith("  warning: ")).toList()).as(out)
+                .noneMatch(w -> w.contains("default_fallbacks"));
+    }
+
+    /** Review (2026-12-07): a model_info.mode that is not one of LiteLLM's is warned with its line (it counts as unknown). */
+    @Test
+    void aModeOutsideLiteLlmsListIsWarnedWithItsLine() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: local
+                    litellm_params: { model: hosted_vllm/my-model, api_base: "http://127.0.0.1:9" }
+                    model_info: { mode: chat_completions }
+                  - model_name: emb
+                    litellm_params: { model: hosted_vllm/my-emb, api_base: "http://127.0.0.1:9" }
+                    model_info: { mode: embedding }
+                """, 0);
+        java.util.List<String> warnings = out.lines().filter(l -> l.startsWith("  warning: ")).toList();
+        assertThat(warnings).as(out).anySatisfy(w -> assertThat(w).startsWith("  warning: line 4: model_list[0].model_info.mode: "
+                + "'chat_completions' is not one of LiteLLM's modes"));
+        assertThat(warnings).noneMatch(w -> w.contains("model_list[1].model_info.mode"));
+    }
 }

@@ -175,6 +175,26 @@ class DashboardApiIT {
         assertThat(Http.get(gw.baseUrl() + "/ui/api/requests?modle=gpt", traffic.alphaKey.getString("key")).statusCode()).isEqualTo(403);
     }
 
+    /**
+     * A route with a path id reads no query: a query {@code id} beside the path's (it passed as the path's own, since
+     * Vert.x adds path parameters to the request's), or a filter meant for {@code /logs}, is a 400 naming it, not ignored.
+     */
+    @Test
+    void aRouteWithAPathIdRefusesAQueryItDoesNotRead() {
+        for (String path : List.of("/ui/api/requests/req_x?id=req_y", "/ui/api/requests/req_x?model=gpt",
+                "/logs/req_x?request_id=req_y", "/logs/req_x?model=gpt")) {
+            HttpResponse<String> r = Http.get(gw.baseUrl() + path, TestGateway.MASTER_KEY);
+            assertThat(r.statusCode()).as(path).isEqualTo(400);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("type")).as(path).isEqualTo("invalid_request_error");
+            String name = path.substring(path.indexOf('?') + 1, path.indexOf('='));
+            assertThat(error.getString("message")).as(path).startsWith("Unknown query parameter '" + name + "'");
+        }
+        // without a query both still answer as before (no row by that id: 404)
+        assertThat(Http.get(gw.baseUrl() + "/ui/api/requests/req_x", TestGateway.MASTER_KEY).statusCode()).isEqualTo(404);
+        assertThat(Http.get(gw.baseUrl() + "/logs/req_x", TestGateway.MASTER_KEY).statusCode()).isEqualTo(404);
+    }
+
     @Test
     void logoutEndsTheSession() {
         String cookie = sessionCookie();

@@ -42,10 +42,16 @@ class TracingIT {
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, cache: true }
                   - model_name: claude
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: twin
+                    litellm_params: { model: openai/twin-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    model_info: { id: twin-east }
+                  - model_name: backup2
+                    litellm_params: { model: openai/backup-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    model_info: { id: backup-west }
                 router_settings:
                   num_retries: 0
                   allowed_fails: 1000
-                  fallbacks: [{ primary: [backup] }]
+                  fallbacks: [{ primary: [backup] }, { twin: [backup2] }]
                 general_settings:
                   request_log: { policy: full }
                 """, tracing);
@@ -203,6 +209,30 @@ class TracingIT {
         assertThat(served.getStartEpochNanos()).isGreaterThanOrEqualTo(failed.getEndEpochNanos());
         assertOneLangfuseGeneration(trace, root);
         assertNoSecret(trace);
+    }
+
+    /**
+     * Each attempt span names its deployment entry's model_info.id (switchboard.model_id), as the ledger and metrics do:
+     * two entries of one provider/model (backup, backup2) are apart by it, on a failed attempt and on the one that served.
+     */
+    @Test
+    void attemptSpansNameTheirDeploymentEntrysModelId() {
+        gw.simulator.behaveAlways("twin-model", SimBehaviour.status(500));
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"twin\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        List<SpanData> trace = trace(id);
+        assertThat(str(named(trace, "chat twin-model").get(0), "switchboard.model_id")).isEqualTo("twin-east");
+        SpanData served = named(trace, "chat backup-model").get(0);
+        assertThat(str(served, "switchboard.alias")).isEqualTo("backup2");
+        assertThat(str(served, "switchboard.model_id")).isEqualTo("backup-west");
+        // the config's first entry of openai/backup-model has no id: no attribute, as the ledger's "" says
+        gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
+        HttpResponse<String> p = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"primary\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        List<SpanData> other = trace(p.headers().firstValue("x-switchboard-request-id").orElseThrow());
+        assertThat(str(named(other, "chat backup-model").get(0), "switchboard.model_id")).isNull();
     }
 
     /** Every attempt failed: the root names where the last one failed, as the request log's row does (QA-C 4). */

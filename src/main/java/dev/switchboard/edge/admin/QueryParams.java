@@ -23,9 +23,18 @@ public final class QueryParams {
         }
     }
 
-    /** A parameter not in {@code known} is a 400 naming it and the known ones. */
+    /**
+     * A parameter not in {@code known} is a 400 naming it and the known ones. On a route with a path parameter
+     * ({@code /logs/:request_id}) Vert.x Web adds that parameter to the request's: use {@link #only(io.vertx.core.MultiMap, Set)}
+     * with the query's own there, or a query {@code request_id} beside the path's passes as the path's.
+     */
     public static void only(HttpServerRequest q, Set<String> known) {
-        for (String name : q.params().names()) {
+        only(q.params(), known);
+    }
+
+    /** {@link #only(HttpServerRequest, Set)} of the query's own parameters ({@code RoutingContext.queryParams()}). */
+    public static void only(io.vertx.core.MultiMap query, Set<String> known) {
+        for (String name : query.names()) {
             if (!known.contains(name)) {
                 throw GatewayException.badRequest("Unknown query parameter '" + name + "'. Known: " + new TreeSet<>(known) + ".", name);
             }

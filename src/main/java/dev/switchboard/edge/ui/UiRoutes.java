@@ -306,13 +306,9 @@ public final class UiRoutes {
             try {
                 requireAuthorized(rc);
                 QueryParams.readable(rc.request());
-                // the router adds a route's path parameters (/ui/api/requests/:id) to the request's own
-                if (rc.pathParams().isEmpty()) QueryParams.only(rc.request(), params);
-                else {
-                    Set<String> known = new java.util.HashSet<>(params);
-                    known.addAll(rc.pathParams().keySet());
-                    QueryParams.only(rc.request(), known);
-                }
+                // the query's own parameters: the router adds a route's path parameters (/ui/api/requests/:id) to the
+                // request's, so a query id beside the path's passed as a path parameter (it was ignored without a word)
+                QueryParams.only(rc.queryParams(), params);
                 op.apply(rc).onComplete(ar -> {
                     if (ar.succeeded()) json(resp, ar.result() == null ? DashboardFigures.JSON.createObjectNode().put("ok", true) : ar.result());
                     else call.fail(resp, ar.cause());
