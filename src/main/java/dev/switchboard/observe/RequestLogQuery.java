@@ -7,8 +7,14 @@ package dev.switchboard.observe;
  * @param route      {@code primary}, {@code fallback} (any reason) or {@code fallback:<reason>}
  * @param fromMillis inclusive, by the time the call ended
  * @param toMillis   exclusive
+ * @param app        the dashboard's app name as {@code SpendQuery.appOf} gives it: the alias, else (none) the key id
  */
 public record RequestLogQuery(String keyId, String keyAlias, String traceId, String sessionId, String model, String status,
-                              String cacheStatus, String route, String tag, Long fromMillis, Long toMillis) {
+                              String cacheStatus, String route, String tag, Long fromMillis, Long toMillis, String app) {
     public static final RequestLogQuery ALL = new RequestLogQuery(null, null, null, null, null, null, null, null, null, null, null);
+
+    public RequestLogQuery(String keyId, String keyAlias, String traceId, String sessionId, String model, String status,
+                           String cacheStatus, String route, String tag, Long fromMillis, Long toMillis) {
+        this(keyId, keyAlias, traceId, sessionId, model, status, cacheStatus, route, tag, fromMillis, toMillis, null);
+    }
 }

@@ -151,6 +151,11 @@ public final class RequestLogStore {
     private static void where(RequestLogQuery q, List<String> parts, List<Object> params) {
         eq(parts, params, "key_id", q.keyId());
         eq(parts, params, "key_alias", q.keyAlias());
+        if (q.app() != null) { // as SpendReports reads SpendQuery.app: the alias, else (none or empty) the key id
+            parts.add("(key_alias = ? OR (COALESCE(key_alias, '') = '' AND key_id = ?))");
+            params.add(q.app());
+            params.add(q.app());
+        }
         eq(parts, params, "trace_id", q.traceId() == null ? null : q.traceId().toLowerCase(java.util.Locale.ROOT));
         eq(parts, params, "session_id", q.sessionId());
         eq(parts, params, "cache_status", q.cacheStatus());

@@ -3,6 +3,7 @@ package dev.switchboard.edge.ui;
 import dev.switchboard.account.SpendQuery;
 import dev.switchboard.edge.admin.KeyLabel;
 import dev.switchboard.govern.KeyAdmin;
+import dev.switchboard.observe.RequestLogQuery;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -46,5 +47,19 @@ final class AppFilter {
             return query.withApp(name).withKeyIds(deleted);
         }
         return query.withApp(app);
+    }
+
+    /**
+     * The request log's filter for the same app, model, tag and time as {@code q} (narrowed by {@link #narrow}), and
+     * {@code status}: one key id when the app is one key, else the name as the App column shows it (the alias, else the
+     * key id: {@code master}); a deleted app's name finds the calls made under its alias, which may include a live
+     * key's calls made under it before that key took it (the log's filter takes no set of key ids).
+     */
+    static RequestLogQuery logQuery(SpendQuery q, String status) {
+        String keyId = q.keyId();
+        if (q.keyIds() != null && q.keyIds().size() == 1) keyId = q.keyIds().iterator().next();
+        String app = keyId == null || q.app() == null ? q.app() : null;
+        return new RequestLogQuery(keyId, q.keyAlias(), null, null, q.model(), status, null, null, q.tag(), q.fromMillis(),
+                q.toMillis(), app);
     }
 }
