@@ -291,13 +291,21 @@ async function loadRequests() {
   el('td', { class: (row.route || '').startsWith('fallback') ? 'warn' : '' }, row.route || (row.attempt > 0 ? 'attempt ' + row.attempt : '')),
   el('td', {}, row.cache_status), el('td', { class: row.status >= 400 ? 'bad' : '' }, row.status),
   errorCell(row), el('td', {}, row.prompt_tokens + ' / ' + row.completion_tokens), el('td', {}, usd(row.spend)), el('td', {}, row.latency_ms)))
-    : [empty(12, state.filters.status ? 'No refused or failed request.' : 'No calls.')]);
-  $('#request-count').textContent = r.total + ' rows';
+    : [empty(12, state.filters.status ? noRefusedText(r) : 'No calls.')]);
+  // the refused view stops counting at 10,000 (status error has no index): "10,000+ rows"
+  $('#request-count').textContent = r.total.toLocaleString('en-US') + (r.total_capped ? '+' : '') + ' rows';
   state.pages = Math.max(1, Math.ceil(r.total / r.page_size));
   $('#page-no').textContent = 'page ' + r.page + ' of ' + state.pages;
   // "older" stops at the last page as "newer" stops at the first
   $('#prev-page').disabled = r.page <= 1;
   $('#next-page').disabled = r.page >= state.pages;
+}
+
+// An empty refused view says what it could not see: the request log off, rows past its retention, keys not logged
+function noRefusedText(r) {
+  if (r.log_enabled === false) return 'The request log is off (general_settings.request_log), so refused and failed requests are not recorded.';
+  const kept = r.log_retention_days != null ? ' The request log keeps ' + r.log_retention_days + ' days' : ' The request log';
+  return 'No refused or failed request.' + kept + ', and does not record the calls of a key whose log policy is off.';
 }
 
 // Why a request or attempt did not succeed: its error type, and the gateway's or provider's message in full in the
@@ -505,6 +513,11 @@ document.addEventListener('DOMContentLoaded', () => {
     const f = new FormData(ev.target);
     // app: the App column's text (the alias, else the key id: `master` for the master key), matched as the column shows it
     goRequests({ app: f.get('app').trim(), model: f.get('model').trim(), status: f.get('status'), since: f.get('since') }, 1);
+  });
+  // the refused view reads the request log, which has no index for it: it starts at the last 24 hours (any time stays a choice)
+  $('#request-filters').elements.status.addEventListener('change', (ev) => {
+    const since = $('#request-filters').elements.since;
+    if (ev.target.value === 'error' && !since.value) since.value = '24h';
   });
   $('#prev-page').addEventListener('click', () => { if (state.page > 1) goRequests(state.filters, state.page - 1); });
   $('#next-page').addEventListener('click', () => { if (!state.pages || state.page < state.pages) goRequests(state.filters, state.page + 1); });

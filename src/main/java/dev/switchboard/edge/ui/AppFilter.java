@@ -51,15 +51,12 @@ final class AppFilter {
 
     /**
      * The request log's filter for the same app, model, tag and time as {@code q} (narrowed by {@link #narrow}), and
-     * {@code status}: one key id when the app is one key, else the name as the App column shows it (the alias, else the
-     * key id: {@code master}); a deleted app's name finds the calls made under its alias, which may include a live
-     * key's calls made under it before that key took it (the log's filter takes no set of key ids).
+     * {@code status}: each of the query's filters as it is (a key id, the set of key ids of an app, the app's name), all
+     * of them applied, as the ledger's view applies them, so a deleted app with no deleted key finds nothing and a key id
+     * beside an app is not dropped.
      */
     static RequestLogQuery logQuery(SpendQuery q, String status) {
-        String keyId = q.keyId();
-        if (q.keyIds() != null && q.keyIds().size() == 1) keyId = q.keyIds().iterator().next();
-        String app = keyId == null || q.app() == null ? q.app() : null;
-        return new RequestLogQuery(keyId, q.keyAlias(), null, null, q.model(), status, null, null, q.tag(), q.fromMillis(),
-                q.toMillis(), app);
+        return new RequestLogQuery(q.keyId(), q.keyAlias(), null, null, q.model(), status, null, null, q.tag(), q.fromMillis(),
+                q.toMillis(), q.app(), q.keyIds());
     }
 }

@@ -42,6 +42,8 @@ public final class UiRoutes {
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
     private static final long FAILED_LOGIN_DELAY_MILLIS = 300;
+    /** The refused view counts no more matching request-log rows than this (the page says 10,000+). */
+    static final long REFUSED_COUNT_CAP = 10_000;
     private static final long LOGIN_BODY_BYTES = 4096;
     private static final long KEY_OP_BODY_BYTES = 64 * 1024;
     /** Keys a page of the Keys tab lists (and the most {@code /ui/api/keys?page_size} takes). */
@@ -151,14 +153,19 @@ public final class UiRoutes {
                 // app: what the page's App column and the overview show (AppFilter), which its filter box sends
                 var gw = edge.gateway();
                 SpendReports spend = gw.spend();
-                SpendQuery query = AppFilter.narrow(filters, app, gw.keys(), spend::keyIdsCalledAs);
+                // a deleted key's calls are found by the ids of the keys that made calls under its alias: in the refused view
+                // the request log's rows count too (a deleted key whose every call was refused has no ledger row)
+                SpendQuery query = AppFilter.narrow(filters, app, gw.keys(),
+                        status != null ? gw::keyIdsCalledAs : spend::keyIdsCalledAs);
                 ObjectNode out = DashboardFigures.JSON.createObjectNode();
                 var data = out.putArray("data");
                 long total;
                 int at;
                 int pageSize;
                 if (status != null) {
-                    var p = gw.requestLogs(AppFilter.logQuery(query, status), page, size);
+                    // the count stops at REFUSED_COUNT_CAP: status error has no index, and a long log would be read
+                    // whole for the count alone (the page itself stops at its rows); the page says "10,000+"
+                    var p = gw.requestLogs(AppFilter.logQuery(query, status), page, size, REFUSED_COUNT_CAP);
                     p.rows().forEach(r -> {
                         ObjectNode row = dev.switchboard.edge.admin.ObserveRoutes.json(r);
                         row.remove("prompt"); // the request's panel shows them; a page of 25 need not carry them
@@ -168,6 +175,10 @@ public final class UiRoutes {
                     total = p.total();
                     at = p.page();
                     pageSize = p.pageSize();
+                    if (p.totalCapped()) out.put("total_capped", true);
+                    // an empty page is not "none refused" when the log is off (or rows are past its retention)
+                    out.put("log_enabled", gw.requestLogEnabled());
+                    if (gw.requestLogRetentionDays() != null) out.put("log_retention_days", gw.requestLogRetentionDays());
                 } else {
                     SpendReports.Page p = spend.logs(query, page, size);
                     // each row also says its app as the overview names it: the key's alias now (a deleted key's marked)
