@@ -21,8 +21,15 @@ function el(tag, attrs = {}, ...children) {
 }
 
 async function api(path, options = {}) {
-  const r = await fetch(path, { credentials: 'same-origin', ...options });
-  if (r.status === 401) { location.href = '/ui/login'; throw new Error('logged out'); }
+  let r;
+  try {
+    r = await fetch(path, { credentials: 'same-origin', ...options });
+  } catch (e) {
+    // no answer at all: "Failed to fetch" alone said nothing of where the fault was
+    throw new Error('The gateway did not answer (stopped, restarting, or the network is down); the figures shown are from before. Reload to try again.');
+  }
+  // a restart ends every session: log in again, then back to this view (its filters are in the address)
+  if (r.status === 401) { location.href = '/ui/login' + location.hash; throw new Error('logged out'); }
   const body = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error((body.error && body.error.message) || ('HTTP ' + r.status));
   return body;
@@ -96,15 +103,17 @@ async function loadOverview() {
   const bySpend = [...apps].sort((a, b) => b.total_nanos - a.total_nanos || a.app.localeCompare(b.app));
   fill('table-spend', bySpend.length ? bySpend.map((a) => el('tr', { 'data-app': a.app, 'data-key-id': a.key_id || '', 'data-requests': a.requests,
     'data-nanos': a.total_nanos, class: a.deleted ? 'deleted' : '' },
-  el('td', {}, a.app), el('td', {}, a.requests), el('td', {}, usd(a.total_usd)))) : [empty(3, 'No calls in 30 days.')]);
+  el('td', {}, appLink(a.app)), el('td', {}, a.requests), el('td', {}, usd(a.total_usd)))) : [empty(3, 'No calls in 30 days.')]);
 
+  const label = (k) => (k.key_alias || k.key_id) + (k.deleted ? ' (deleted)' : '');
   // Month to date per key; beside it its budget, the spend of the budget's current period and the share of the budget
   // that is (what the gateway enforces: a 1d budget against a month's spend read 174 % for a key at 87 %)
-  const keys = o.keys.filter((k) => k.mtd_spend_nanos > 0 || k.max_budget != null);
-  const label = (k) => (k.key_alias || k.key_id) + (k.deleted ? ' (deleted)' : '');
+  // most spent this month first ("which app burned $40 this month?" is the first row), then by name
+  const keys = o.keys.filter((k) => k.mtd_spend_nanos > 0 || k.max_budget != null)
+    .sort((a, b) => b.mtd_spend_nanos - a.mtd_spend_nanos || label(a).localeCompare(label(b)));
   chart('chart-budget', {
     tooltip: { trigger: 'axis', ...money.tooltip }, legend: { type: 'scroll', top: 0 }, grid: { left: 8, right: 24, top: 30, bottom: 8, containLabel: true },
-    yAxis: { type: 'category', data: keys.map(label), axisLabel: truncated(100) }, xAxis: { type: 'value', axisLabel: money.axisLabel },
+    yAxis: { type: 'category', inverse: true, data: keys.map(label), axisLabel: truncated(100) }, xAxis: { type: 'value', axisLabel: money.axisLabel },
     series: [
       { name: 'month to date', type: 'bar', data: keys.map((k) => k.mtd_spend_usd) },
       { name: 'this budget period', type: 'bar', data: keys.map((k) => k.max_budget == null ? null : k.period_spend) },
@@ -114,7 +123,7 @@ async function loadOverview() {
   // a deleted key's spend stays in the month's figures, marked, with no budget (it has none any more, not "none")
   fill('table-budget', keys.length ? keys.map((k) => el('tr', { 'data-key': label(k), 'data-nanos': k.mtd_spend_nanos,
     'data-deleted': !!k.deleted, 'data-used': k.budget_used == null ? '' : k.budget_used, class: k.deleted ? 'deleted' : '' },
-  el('td', {}, label(k)), el('td', {}, usd(k.mtd_spend_usd)),
+  el('td', {}, appLink(label(k))), el('td', {}, usd(k.mtd_spend_usd)),
   el('td', {}, k.deleted ? 'deleted key' : k.max_budget == null ? 'none' : usd(k.max_budget) + (k.budget_duration ? ' / ' + k.budget_duration : '')),
   el('td', {}, k.max_budget == null ? '' : usd(k.period_spend)),
   el('td', { class: k.budget_used >= 1 ? 'bad' : '' }, k.budget_used == null ? '' : pct(k.budget_used))))
@@ -145,7 +154,7 @@ async function loadOverview() {
     series: [{ name: 'served by fallback %', type: 'bar', data: fb.map((f) => +(f.share * 100).toFixed(2)), itemStyle: { color: '#c0392b' } }],
   });
   fill('table-fallback', fb.length ? fb.map((f) => el('tr', { 'data-app': f.app, 'data-requests': f.requests, 'data-fallbacks': f.fallbacks },
-    el('td', {}, f.app), el('td', {}, f.requests), el('td', {}, f.fallbacks), el('td', {}, pct(f.share)),
+    el('td', {}, appLink(f.app)), el('td', {}, f.requests), el('td', {}, f.fallbacks), el('td', {}, pct(f.share)),
     el('td', {}, Object.entries(f.reasons).map(([r, n]) => r + ': ' + n).join(', ')))) : [empty(5, 'No calls.')]);
 
   // Latency per deployment entry: two entries of one provider/model are named by their model_info.id
@@ -184,6 +193,10 @@ async function loadOverview() {
   document.body.setAttribute('data-overview-ms', took.toFixed(0));
   document.body.setAttribute('data-overview-loaded', 'true');
 }
+
+// An app's name on the overview: a link to its calls in the Requests view (the filter in the address, so it can be
+// reloaded, bookmarked and sent)
+function appLink(app) { return el('a', { href: '#' + requestsHash({ app }), class: 'app-link' }, app); }
 
 // The 30 days under a chart, as MM-DD; a little below the axis, so that on a phone the first day, wider than its
 // category, stays clear of the value axis's lowest tick ($0.00) beside it
@@ -277,13 +290,54 @@ async function loadRequests() {
   longCell(row.app || row.key_alias || row.key_id), longCell(row.model), longCell(row.deployment && entryName(row)),
   el('td', { class: (row.route || '').startsWith('fallback') ? 'warn' : '' }, row.route || (row.attempt > 0 ? 'attempt ' + row.attempt : '')),
   el('td', {}, row.cache_status), el('td', { class: row.status >= 400 ? 'bad' : '' }, row.status),
-  el('td', {}, row.prompt_tokens + ' / ' + row.completion_tokens), el('td', {}, usd(row.spend)), el('td', {}, row.latency_ms))) : [empty(11, 'No calls.')]);
-  $('#request-count').textContent = r.total + ' rows';
+  errorCell(row), el('td', {}, row.prompt_tokens + ' / ' + row.completion_tokens), el('td', {}, usd(row.spend)), el('td', {}, row.latency_ms)))
+    : [empty(12, state.filters.status ? noRefusedText(r) : 'No calls.')]);
+  // the refused view stops counting at 10,000 (status error has no index): "10,000+ rows"
+  $('#request-count').textContent = r.total.toLocaleString('en-US') + (r.total_capped ? '+' : '') + ' rows';
   state.pages = Math.max(1, Math.ceil(r.total / r.page_size));
   $('#page-no').textContent = 'page ' + r.page + ' of ' + state.pages;
   // "older" stops at the last page as "newer" stops at the first
   $('#prev-page').disabled = r.page <= 1;
   $('#next-page').disabled = r.page >= state.pages;
+}
+
+// An empty refused view says what it could not see: the request log off, rows past its retention, keys not logged
+function noRefusedText(r) {
+  if (r.log_enabled === false) return 'The request log is off (general_settings.request_log), so refused and failed requests are not recorded.';
+  const kept = r.log_retention_days != null ? ' The request log keeps ' + r.log_retention_days + ' days' : ' The request log';
+  return 'No refused or failed request.' + kept + ', and does not record the calls of a key whose log policy is off.';
+}
+
+// Why a request or attempt did not succeed: its error type, and the gateway's or provider's message in full in the
+// tooltip (the panel below shows it too). Refusals (a key's budget, rpm limit, allowlist) are only in the refused view.
+function errorCell(row) {
+  const text = [row.error_type, row.error_message].filter(Boolean).join(': ');
+  return el('td', { class: 'long' + (text ? ' bad-text' : ''), title: text }, el('span', {}, text));
+}
+
+// The Requests view's filters and page in the address (#requests?app=…&model=…&status=…&since=…&page=…), so that a
+// reload, the back button or a shared link shows the same rows
+function requestsHash(filters, page = 1) {
+  const q = new URLSearchParams();
+  for (const k of ['app', 'model', 'status', 'since']) if (filters[k]) q.set(k, filters[k]);
+  if (page > 1) q.set('page', page);
+  const s = q.toString();
+  return 'requests' + (s ? '?' + s : '');
+}
+
+function readRequestsHash(query) {
+  const q = new URLSearchParams(query || '');
+  state.filters = { app: q.get('app') || '', model: q.get('model') || '', status: q.get('status') || '', since: q.get('since') || '' };
+  state.page = Math.max(1, parseInt(q.get('page'), 10) || 1);
+  const form = $('#request-filters');
+  for (const k of ['app', 'model', 'status', 'since']) form.elements[k].value = state.filters[k];
+}
+
+// Shows the Requests view for these filters and page: through the address when it changes (hashchange loads it)
+function goRequests(filters, page) {
+  const hash = '#' + requestsHash(filters, page);
+  if (location.hash === hash) { readRequestsHash(hash.split('?')[1]); loadRequests().catch(showError); }
+  else location.hash = hash;
 }
 
 // Enter or Space on a focused row: what a click does (Space would scroll the page otherwise)
@@ -307,6 +361,8 @@ async function showRequest(id) {
   fill('table-attempts', d.rows.map((a) => el('tr', { 'data-attempt': a.attempt },
     el('td', {}, a.attempt === 0 ? 'served' : '#' + a.attempt + ' failed'), el('td', {}, a.deployment && entryName(a)), el('td', {}, a.status),
     el('td', {}, a.error_type), el('td', {}, a.latency_ms), el('td', {}, a.ttft_ms), el('td', {}, a.route), el('td', {}, usd(a.spend)))));
+  // refused before any provider was called (a key's budget, rate limit, allowlist, expiry): no attempt, no cost
+  if (!d.rows.length) fill('table-attempts', [empty(8, 'No attempt: the gateway refused the request before calling a provider (nothing was charged). Why is below.')]);
   // The trace view: the request log's row (prompt and completion as the key's log policy keeps them, trace id, TTFT).
   const trace = $('#trace');
   const log = d.log;
@@ -321,7 +377,7 @@ async function showRequest(id) {
 
 function showTrace(trace, log) {
   const facts = [['call', log.call_type], ['trace id', log.trace_id], ['session', log.session_id], ['route', log.route], ['tier', log.tier],
-    ['cache', log.cache_status], ['status', log.status], ['latency', log.latency_ms == null ? '' : log.latency_ms + ' ms'],
+    ['cache', log.cache_status], ['status', log.status], ['error', [log.error_type, log.error_message].filter(Boolean).join(': ')], ['latency', log.latency_ms == null ? '' : log.latency_ms + ' ms'],
     ['time to first token', log.ttft_ms == null ? '' : log.ttft_ms + ' ms'], ['log policy', log.log_policy]];
   // an embeddings call's prompt is its input, and its completion a summary of its vectors (which are not kept)
   const embedding = log.call_type === 'embedding';
@@ -329,7 +385,8 @@ function showTrace(trace, log) {
     el('table', { class: 'facts', 'data-trace': log.trace_id || '' }, ...facts.filter(([, v]) => v !== null && v !== undefined && v !== '')
       .map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, String(v))))),
     el('h4', {}, embedding ? 'Input' : 'Prompt'), el('pre', { 'data-trace-prompt': '' }, log.prompt || '(not kept by the log policy)'),
-    el('h4', {}, embedding ? 'Output' : 'Completion'), el('pre', { 'data-trace-completion': '' }, log.completion || '(not kept by the log policy)'));
+    el('h4', {}, embedding ? 'Output' : 'Completion'), el('pre', { 'data-trace-completion': '' }, log.completion
+      || (log.status !== 200 ? '(none: the request did not succeed; see its error above)' : '(not kept by the log policy)')));
 }
 
 // ---------------------------------------------------------------- keys
@@ -421,16 +478,25 @@ function keyForm(ev) {
   keyOp('generate', body).then(() => ev.target.reset());
 }
 
+// A view that could not load: said in the header, in red (it was grey, beside the tabs, easy to miss)
+function showError(e) {
+  $('#status').textContent = e.message;
+  $('#status').className = 'error';
+}
+
 // ---------------------------------------------------------------- tabs
 const loaders = { overview: loadOverview, teams: loadTeams, requests: loadRequests, keys: loadKeys };
 
-function show(tab) {
+function show(hash) {
+  let [tab, query] = hash.split('?');
   if (!loaders[tab]) tab = 'overview'; // an unknown #hash
+  if (tab === 'requests') readRequestsHash(query);
   for (const s of document.querySelectorAll('.tab')) s.hidden = s.id !== 'tab-' + tab;
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.tab === tab);
   const load = loaders[tab];
   $('#status').textContent = '';
-  load().catch((e) => { $('#status').textContent = e.message; });
+  $('#status').className = 'muted';
+  load().catch(showError);
   if (tab === 'overview' || tab === 'teams') Object.values(charts).forEach((c) => c.resize());
 }
 
@@ -446,12 +512,15 @@ document.addEventListener('DOMContentLoaded', () => {
     ev.preventDefault();
     const f = new FormData(ev.target);
     // app: the App column's text (the alias, else the key id: `master` for the master key), matched as the column shows it
-    state.filters = { app: f.get('app'), model: f.get('model') };
-    state.page = 1;
-    loadRequests();
+    goRequests({ app: f.get('app').trim(), model: f.get('model').trim(), status: f.get('status'), since: f.get('since') }, 1);
   });
-  $('#prev-page').addEventListener('click', () => { if (state.page > 1) { state.page--; loadRequests(); } });
-  $('#next-page').addEventListener('click', () => { if (!state.pages || state.page < state.pages) { state.page++; loadRequests(); } });
+  // the refused view reads the request log, which has no index for it: it starts at the last 24 hours (any time stays a choice)
+  $('#request-filters').elements.status.addEventListener('change', (ev) => {
+    const since = $('#request-filters').elements.since;
+    if (ev.target.value === 'error' && !since.value) since.value = '24h';
+  });
+  $('#prev-page').addEventListener('click', () => { if (state.page > 1) goRequests(state.filters, state.page - 1); });
+  $('#next-page').addEventListener('click', () => { if (!state.pages || state.page < state.pages) goRequests(state.filters, state.page + 1); });
   $('#keys-prev').addEventListener('click', () => { if (state.keysPage > 1) { state.keysPage--; loadKeys(); } });
   $('#keys-next').addEventListener('click', () => { state.keysPage++; loadKeys(); });
   window.addEventListener('hashchange', () => show(location.hash.slice(1) || 'overview'));

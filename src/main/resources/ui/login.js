@@ -14,7 +14,8 @@ document.addEventListener('DOMContentLoaded', () => {
         headers: { 'content-type': 'application/json' }, body: JSON.stringify({ master_key: input.value }) });
       const body = await r.json().catch(() => ({}));
       if (r.ok) {
-        location.href = body.location || '/ui/';
+        // back to the view the address named (#requests?app=…: a bookmark, or the page a restart logged out)
+        location.href = (body.location || '/ui/') + location.hash;
         return;
       }
       error.textContent = (body.error && body.error.message) || ('Login failed (HTTP ' + r.status + ').');

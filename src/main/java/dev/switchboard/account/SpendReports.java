@@ -95,14 +95,15 @@ public final class SpendReports {
 
     /**
      * The key ids whose calls were made under this alias (the dashboard finds a deleted key's calls by the alias they had,
-     * without the live key that took that alias since).
+     * without the live key that took that alias since): any row, a metered call's or a request-log row only (a key whose
+     * every call was refused has no other).
      */
     public java.util.Set<String> keyIdsCalledAs(String alias) {
         ledger.flush();
         return db.transaction(c -> {
             java.util.Set<String> out = new java.util.TreeSet<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT DISTINCT key_id FROM spend_logs WHERE in_ledger = TRUE AND key_alias = ? AND key_id IS NOT NULL")) {
+                    "SELECT DISTINCT key_id FROM spend_logs WHERE key_alias = ? AND key_id IS NOT NULL")) {
                 ps.setString(1, alias);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.add(rs.getString(1));

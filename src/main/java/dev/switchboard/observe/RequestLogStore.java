@@ -116,10 +116,24 @@ public final class RequestLogStore {
         });
     }
 
-    /** One page of rows, newest first, and how many match. */
-    public record Page(List<RequestLogEntry> rows, long total, int page, int pageSize) {}
+    /**
+     * One page of rows, newest first, and how many match.
+     *
+     * @param totalCapped whether more rows than {@code total} match (the count stopped at its cap)
+     */
+    public record Page(List<RequestLogEntry> rows, long total, int page, int pageSize, boolean totalCapped) {
+        public Page(List<RequestLogEntry> rows, long total, int page, int pageSize) { this(rows, total, page, pageSize, false); }
+    }
 
     public Page find(RequestLogQuery q, int page, int pageSize) {
+        return find(q, page, pageSize, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #find(RequestLogQuery, int, int)} counting no more than {@code countCap} rows: a filter no index serves
+     * (status {@code error}) over a long log would otherwise read every row of it for the count alone.
+     */
+    public Page find(RequestLogQuery q, int page, int pageSize, long countCap) {
         return db.transaction(c -> {
             List<String> parts = new ArrayList<>();
             parts.add(LOGGED);
@@ -127,13 +141,19 @@ public final class RequestLogStore {
             where(q, parts, params);
             String where = " WHERE " + String.join(" AND ", parts);
             long total;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM spend_logs" + where)) {
-                bind(ps, params);
+            boolean capped = countCap < Long.MAX_VALUE;
+            String count = capped ? "SELECT COUNT(*) FROM (SELECT 1 FROM spend_logs" + where + " LIMIT ?) t"
+                    : "SELECT COUNT(*) FROM spend_logs" + where;
+            try (PreparedStatement ps = c.prepareStatement(count)) {
+                int i = bind(ps, params);
+                if (capped) ps.setLong(i, countCap + 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     total = rs.getLong(1);
                 }
             }
+            boolean more = total > countCap;
+            if (more) total = countCap;
             List<RequestLogEntry> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM spend_logs" + where
                     + " ORDER BY ended_at DESC, request_id DESC LIMIT ? OFFSET ?")) {
@@ -144,13 +164,25 @@ public final class RequestLogStore {
                     while (rs.next()) rows.add(read(rs));
                 }
             }
-            return new Page(rows, total, page, pageSize);
+            return new Page(rows, total, page, pageSize, more);
         });
     }
 
     private static void where(RequestLogQuery q, List<String> parts, List<Object> params) {
         eq(parts, params, "key_id", q.keyId());
         eq(parts, params, "key_alias", q.keyAlias());
+        if (q.app() != null) { // as SpendReports reads SpendQuery.app: the alias, else (none or empty) the key id
+            parts.add("(key_alias = ? OR (COALESCE(key_alias, '') = '' AND key_id = ?))");
+            params.add(q.app());
+            params.add(q.app());
+        }
+        if (q.keyIds() != null) { // as SpendReports.where: any of these keys, and none when there are none
+            if (q.keyIds().isEmpty()) parts.add("1 = 0");
+            else {
+                parts.add("key_id IN (" + String.join(",", java.util.Collections.nCopies(q.keyIds().size(), "?")) + ")");
+                params.addAll(new java.util.TreeSet<>(q.keyIds()));
+            }
+        }
         eq(parts, params, "trace_id", q.traceId() == null ? null : q.traceId().toLowerCase(java.util.Locale.ROOT));
         eq(parts, params, "session_id", q.sessionId());
         eq(parts, params, "cache_status", q.cacheStatus());
@@ -171,12 +203,17 @@ public final class RequestLogStore {
             else eq(parts, params, "route", q.route());
         }
         if (q.tag() != null) {
-            // tags are a JSON list of strings: match the quoted element
-            parts.add("tags LIKE ?");
-            params.add("%" + jsonString(q.tag()).replace("%", "").replace("_", "") + "%");
+            // tags are a JSON list of strings: match the quoted element, its % and _ taken as themselves (team_a)
+            parts.add("tags LIKE ? ESCAPE '\\'");
+            params.add("%" + likeLiteral(jsonString(q.tag())) + "%");
         }
         if (q.fromMillis() != null) { parts.add("ended_at >= ?"); params.add(q.fromMillis()); }
         if (q.toMillis() != null) { parts.add("ended_at < ?"); params.add(q.toMillis()); }
+    }
+
+    /** {@code s} in a LIKE pattern with {@code ESCAPE '\'}: its {@code %}, {@code _} and {@code \} match themselves. */
+    static String likeLiteral(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static void eq(List<String> parts, List<Object> params, String col, String v) {

@@ -162,10 +162,34 @@ public final class Gateway {
 
     /** Rows of the request log, newest first (written first). Blocking. Empty when the log is off. */
     public RequestLogStore.Page requestLogs(RequestLogQuery q, int page, int pageSize) {
+        return requestLogs(q, page, pageSize, Long.MAX_VALUE);
+    }
+
+    /** {@link #requestLogs(RequestLogQuery, int, int)} counting no more than {@code countCap} rows. */
+    public RequestLogStore.Page requestLogs(RequestLogQuery q, int page, int pageSize, long countCap) {
         RequestLog log = store.observe().log();
         if (log == null) return new RequestLogStore.Page(List.of(), 0, page, pageSize);
         flushRequestLog(log);
-        return log.store().find(q, page, pageSize);
+        return log.store().find(q, page, pageSize, countCap);
+    }
+
+    /** Whether the request log is on (general_settings.request_log); off, no request is logged. */
+    public boolean requestLogEnabled() { return store.observe().log() != null; }
+
+    /** How many days the request log keeps a row, or null when the log is off. */
+    public Double requestLogRetentionDays() {
+        RequestLog log = store.observe().log();
+        return log == null ? null : log.settings().retentionDays();
+    }
+
+    /**
+     * The key ids whose calls were made under {@code alias}, metered or only logged (a key whose every call was refused
+     * has request-log rows only); both writers' queues are written first. Blocking.
+     */
+    public java.util.Set<String> keyIdsCalledAs(String alias) {
+        RequestLog log = store.observe().log();
+        if (log != null) flushRequestLog(log);
+        return spend().keyIdsCalledAs(alias);
     }
 
     /** Writes every request-log row queued so far: with the ledger's rows (one row a request), then the log's own. */

@@ -111,6 +111,43 @@ abstract class RequestLogStoreContract {
         }
     }
 
+    /**
+     * Review of the dashboard branch: a set of key ids is a filter of its own, ANDed with a key id (an empty set finds
+     * nothing, not every row); a tag's {@code _} and {@code %} match themselves (they were removed: {@code team_a}
+     * never matched); the count can stop at a cap (the refused view's count has no index to read).
+     */
+    @Test
+    void keyIdSetsTagsWithWildcardsAndACappedCount() {
+        try (Database db = open()) {
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            log.record(row("r1", 1_000, "key_a", null, "s1", 429, "primary", "p", "team_a"));
+            log.record(row("r2", 2_000, "key_b", null, "s1", 403, "primary", "p", "teamxa"));
+            log.record(row("r3", 3_000, "key_c", null, "s1", 502, "primary", "p", "50%", "a\\b"));
+            log.flush();
+            RequestLogStore s = log.store();
+            assertThat(ids(s.find(keys(null, java.util.Set.of()), 1, 10))).isEmpty();
+            assertThat(ids(s.find(keys(null, java.util.Set.of("key_a", "key_c")), 1, 10))).containsExactly("r3", "r1");
+            assertThat(ids(s.find(keys("key_b", java.util.Set.of("key_a")), 1, 10))).isEmpty();
+            assertThat(ids(s.find(keys("key_a", java.util.Set.of("key_a")), 1, 10))).containsExactly("r1");
+            assertThat(ids(s.find(q(null, null, null, null, null, "team_a"), 1, 10))).containsExactly("r1");
+            assertThat(ids(s.find(q(null, null, null, null, null, "50%"), 1, 10))).containsExactly("r3");
+            assertThat(ids(s.find(q(null, null, null, null, null, "5%"), 1, 10))).isEmpty();
+            assertThat(ids(s.find(q(null, null, null, null, null, "a\\b"), 1, 10))).containsExactly("r3");
+            RequestLogStore.Page capped = s.find(q(null, null, null, "error", null, null), 1, 1, 2);
+            assertThat(capped.total()).isEqualTo(2);
+            assertThat(capped.totalCapped()).isTrue();
+            assertThat(ids(capped)).containsExactly("r3");
+            RequestLogStore.Page whole = s.find(q(null, null, null, "error", null, null), 1, 1, 3);
+            assertThat(whole.total()).isEqualTo(3);
+            assertThat(whole.totalCapped()).isFalse();
+            log.close();
+        }
+    }
+
+    static RequestLogQuery keys(String keyId, java.util.Set<String> keyIds) {
+        return new RequestLogQuery(keyId, null, null, null, null, null, null, null, null, null, null, null, keyIds);
+    }
+
     @Test
     void theRetentionPurgeDeletesRowsOlderThanTheSettingAndKeepsTheRest() {
         try (Database db = open()) {

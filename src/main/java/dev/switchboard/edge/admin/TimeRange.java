@@ -11,9 +11,9 @@ import java.time.format.DateTimeParseException;
  * The time filters of the spend routes: LiteLLM's {@code start_date} / {@code end_date} (a date, inclusive, or an
  * ISO-8601 instant), or {@code since} (a duration back from now: {@code 30d}, {@code 12h}, {@code 1mo}).
  */
-record TimeRange(Long fromMillis, Long toMillis) {
+public record TimeRange(Long fromMillis, Long toMillis) {
 
-    static TimeRange parse(String start, String end, String since, long nowMillis) {
+    public static TimeRange parse(String start, String end, String since, long nowMillis) {
         Long from = start == null ? null : instant(start, "start_date", false);
         Long to = end == null ? null : instant(end, "end_date", true);
         if (since != null) {

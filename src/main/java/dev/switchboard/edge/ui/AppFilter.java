@@ -3,6 +3,7 @@ package dev.switchboard.edge.ui;
 import dev.switchboard.account.SpendQuery;
 import dev.switchboard.edge.admin.KeyLabel;
 import dev.switchboard.govern.KeyAdmin;
+import dev.switchboard.observe.RequestLogQuery;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -46,5 +47,16 @@ final class AppFilter {
             return query.withApp(name).withKeyIds(deleted);
         }
         return query.withApp(app);
+    }
+
+    /**
+     * The request log's filter for the same app, model, tag and time as {@code q} (narrowed by {@link #narrow}), and
+     * {@code status}: each of the query's filters as it is (a key id, the set of key ids of an app, the app's name), all
+     * of them applied, as the ledger's view applies them, so a deleted app with no deleted key finds nothing and a key id
+     * beside an app is not dropped.
+     */
+    static RequestLogQuery logQuery(SpendQuery q, String status) {
+        return new RequestLogQuery(q.keyId(), q.keyAlias(), null, null, q.model(), status, null, null, q.tag(), q.fromMillis(),
+                q.toMillis(), q.app(), q.keyIds());
     }
 }

@@ -11,6 +11,7 @@ import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.edge.admin.KeyLabel;
 import dev.switchboard.edge.admin.QueryParams;
 import dev.switchboard.edge.admin.SpendJson;
+import dev.switchboard.edge.admin.TimeRange;
 import dev.switchboard.model.Caller;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
@@ -41,6 +42,8 @@ public final class UiRoutes {
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
     private static final long FAILED_LOGIN_DELAY_MILLIS = 300;
+    /** The refused view counts no more matching request-log rows than this (the page says 10,000+). */
+    static final long REFUSED_COUNT_CAP = 10_000;
     private static final long LOGIN_BODY_BYTES = 4096;
     private static final long KEY_OP_BODY_BYTES = 64 * 1024;
     /** Keys a page of the Keys tab lists (and the most {@code /ui/api/keys?page_size} takes). */
@@ -129,26 +132,65 @@ public final class UiRoutes {
                 return out;
             }, false));
         });
-        get(router, "/ui/api/requests", Set.of("page", "page_size", "app", "key_alias", "key_id", "model", "tag"), rc -> {
+        get(router, "/ui/api/requests", Set.of("page", "page_size", "app", "key_alias", "key_id", "model", "tag", "status", "since"), rc -> {
             HttpServerRequest q = rc.request();
             int page = intParam(q, "page", 1, 1, 1_000_000);
             int size = intParam(q, "page_size", 25, 1, 200);
+            // since: the last 1h, 24h, 7d… (the /logs and /spend routes' form); status: "error" or a code other than 200
+            // lists the requests that did not succeed (refused by a key's budget, rate limit, allowlist or expiry, or
+            // failed on every attempt) from the request log, one row a request with its error: the ledger has no row
+            // for a call that was never metered, so without it "why were my agent's calls refused?" had no answer here
+            TimeRange range = TimeRange.parse(null, null, blankToNull(q.getParam("since")), System.currentTimeMillis());
+            String status = blankToNull(q.getParam("status"));
+            if (status != null && !status.equals("error") && !(status.matches("[1-5][0-9][0-9]") && !status.equals("200"))) {
+                throw GatewayException.badRequest("'status' must be error (every request that did not succeed) or an HTTP "
+                        + "status other than 200 such as 429, found '" + status + "'.", "status");
+            }
             SpendQuery filters = new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
-                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), null, null);
+                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), range.fromMillis(), range.toMillis());
             String app = blankToNull(q.getParam("app"));
             return vertx.executeBlocking(() -> {
                 // app: what the page's App column and the overview show (AppFilter), which its filter box sends
-                SpendReports spend = edge.gateway().spend();
-                SpendQuery query = AppFilter.narrow(filters, app, edge.gateway().keys(), spend::keyIdsCalledAs);
-                SpendReports.Page p = spend.logs(query, page, size);
+                var gw = edge.gateway();
+                SpendReports spend = gw.spend();
+                // a deleted key's calls are found by the ids of the keys that made calls under its alias: in the refused view
+                // the request log's rows count too (a deleted key whose every call was refused has no ledger row)
+                SpendQuery query = AppFilter.narrow(filters, app, gw.keys(),
+                        status != null ? gw::keyIdsCalledAs : spend::keyIdsCalledAs);
                 ObjectNode out = DashboardFigures.JSON.createObjectNode();
                 var data = out.putArray("data");
-                // each row also says its app as the overview names it: the key's alias now (a deleted key's marked)
-                p.rows().forEach(r -> data.add(SpendJson.row(r)
-                        .put("app", KeyLabel.of(edge.gateway().keys(), r.keyId(), r.keyAlias()).app())));
-                out.put("total", p.total());
-                out.put("page", p.page());
-                out.put("page_size", p.pageSize());
+                long total;
+                int at;
+                int pageSize;
+                if (status != null) {
+                    // the count stops at REFUSED_COUNT_CAP: status error has no index, and a long log would be read
+                    // whole for the count alone (the page itself stops at its rows); the page says "10,000+"
+                    var p = gw.requestLogs(AppFilter.logQuery(query, status), page, size, REFUSED_COUNT_CAP);
+                    p.rows().forEach(r -> {
+                        ObjectNode row = dev.switchboard.edge.admin.ObserveRoutes.json(r);
+                        row.remove("prompt"); // the request's panel shows them; a page of 25 need not carry them
+                        row.remove("completion");
+                        data.add(row.put("attempt", 0).put("app", KeyLabel.of(gw.keys(), r.keyId(), r.keyAlias()).app()));
+                    });
+                    total = p.total();
+                    at = p.page();
+                    pageSize = p.pageSize();
+                    if (p.totalCapped()) out.put("total_capped", true);
+                    // an empty page is not "none refused" when the log is off (or rows are past its retention)
+                    out.put("log_enabled", gw.requestLogEnabled());
+                    if (gw.requestLogRetentionDays() != null) out.put("log_retention_days", gw.requestLogRetentionDays());
+                } else {
+                    SpendReports.Page p = spend.logs(query, page, size);
+                    // each row also says its app as the overview names it: the key's alias now (a deleted key's marked)
+                    p.rows().forEach(r -> data.add(SpendJson.row(r)
+                            .put("app", KeyLabel.of(gw.keys(), r.keyId(), r.keyAlias()).app())));
+                    total = p.total();
+                    at = p.page();
+                    pageSize = p.pageSize();
+                }
+                out.put("total", total);
+                out.put("page", at);
+                out.put("page_size", pageSize);
                 return out;
             }, false);
         });
@@ -156,8 +198,11 @@ public final class UiRoutes {
             String id = rc.pathParam("id");
             return vertx.executeBlocking(() -> {
                 var rows = edge.gateway().spend().request(id);
-                if (rows.isEmpty()) {
-                    throw new GatewayException(ErrorKind.NOT_FOUND, 404, "No ledger row has the request id '" + id + "'.",
+                // a refused request (or one that failed on every attempt before any row was metered) has only its
+                // request-log row: the panel shows that, with its error, rather than a 404
+                var log = edge.gateway().requestLog(id);
+                if (rows.isEmpty() && log == null) {
+                    throw new GatewayException(ErrorKind.NOT_FOUND, 404, "No ledger or request-log row has the request id '" + id + "'.",
                             null, "not_found", null, null);
                 }
                 ObjectNode out = DashboardFigures.JSON.createObjectNode();
@@ -166,7 +211,6 @@ public final class UiRoutes {
                 rows.forEach(r -> attempts.add(SpendJson.row(r)));
                 // The request log's row (prompt and completion as the key's policy keeps them, trace id, TTFT): the
                 // trace view of one request. Null when the log is off, or its batched writer has not written it yet.
-                var log = edge.gateway().requestLog(id);
                 if (log == null) out.putNull("log");
                 else out.set("log", dev.switchboard.edge.admin.ObserveRoutes.json(log));
                 return out;
