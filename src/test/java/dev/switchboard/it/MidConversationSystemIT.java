@@ -58,14 +58,19 @@ class MidConversationSystemIT {
 
     private static final String NOTE = ",{\"role\":\"system\",\"content\":\"Available agent types: none.\"}";
 
+    /**
+     * An {@code openai/} entry whose base is not OpenAI's own host (here the simulator; in use a vLLM or a proxy named by
+     * {@code api_base} or {@code OPENAI_API_BASE}) gets the note folded into the user turn before it, as the other
+     * compatible servers do: only OpenAI's own endpoint keeps it in place (OpenAiRequestEncoderTest).
+     */
     @Test
-    void anOpenAiStyleProviderGetsItAsASystemMessageInItsPlace() {
+    void anOpenAiEntryOnAnotherHostGetsItFoldedIntoTheUserTurn() {
         HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("gpt", NOTE));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(new JsonObject(r.body()).getJsonArray("content").getJsonObject(0).getString("text")).contains("say hi");
         JsonArray sent = gw.simulator.last().body().getJsonArray("messages");
-        assertThat(sent.stream().map(m -> ((JsonObject) m).getString("role")).toList()).containsExactly("system", "user", "system");
-        assertThat(sent.getJsonObject(2).encode()).contains("Available agent types: none.");
+        assertThat(sent.stream().map(m -> ((JsonObject) m).getString("role")).toList()).containsExactly("system", "user");
+        assertThat(sent.getJsonObject(1).encode()).contains("say hi").contains("Available agent types: none.");
     }
 
     @Test

@@ -54,17 +54,24 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.endpoint = UpstreamHttp.Endpoint.parse(flavor.baseUrl(d.apiBase()), d.id());
         this.chatPath = endpoint.pathFor(CHAT);
         this.secret = key == null ? null : key.reveal();
-        this.encoder = new OpenAiRequestEncoder(d, flavor);
+
         this.refuses = flavor.refuses();
         this.decoder = new OpenAiResponseDecoder(d.model());
         this.chatDecoder = new OpenAiChatDecoder(d.model(), UsageRules.of(flavor.prefix()));
         this.timeout = d.timeout();
         this.streamTimeout = d.streamIdleTimeout();
         this.responsesApi = flavor.prefix().equals("openai");
-        this.openAiItself = responsesApi && (endpoint.host().equals("api.openai.com") || endpoint.host().endsWith(".api.openai.com"));
+        this.openAiItself = responsesApi && openAiHost(endpoint.host());
+        // a system message mid-conversation stays in place for OpenAI itself only (see OpenAiRequestEncoder.systemInPlace)
+        this.encoder = new OpenAiRequestEncoder(d, flavor, flavor.wire().systemInConversation() && openAiItself);
         MultiMap base = UpstreamHttp.baseHeaders(d.headers(), "authorization", secret == null ? null : "Bearer " + secret);
         this.jsonHeaders = UpstreamHttp.prehashed(MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "application/json"));
         this.streamHeaders = UpstreamHttp.prehashed(MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "text/event-stream"));
+    }
+
+    /** Whether {@code host} is OpenAI's own API ({@code api.openai.com} or one of its subdomains), not a compatible server. */
+    static boolean openAiHost(String host) {
+        return host.equals("api.openai.com") || host.endsWith(".api.openai.com");
     }
 
     private MultiMap headers(String accept) {

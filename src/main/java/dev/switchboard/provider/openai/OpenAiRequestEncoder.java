@@ -41,7 +41,21 @@ final class OpenAiRequestEncoder {
     /** Mistral's rule ({@link MistralEffort}): whether this model takes {@code reasoning_effort}, decided once. */
     private final boolean mistralAdjustable;
 
+    /**
+     * Whether a system message after the conversation's first turn goes where it is ({@link WireRules#systemInConversation}
+     * and, for the {@code openai} flavor, OpenAI's own endpoint: an {@code openai/} entry whose base is a vLLM, a proxy or
+     * any other OpenAI-compatible server, as LiteLLM's {@code openai/<model>} + {@code api_base} and its
+     * {@code OPENAI_API_BASE} make it, gets the fold — many such servers refuse a system message that is not first).
+     */
+    private final boolean systemInPlace;
+
     OpenAiRequestEncoder(Deployment deployment, OpenAiFlavor flavor) {
+        this(deployment, flavor, flavor.wire().systemInConversation());
+    }
+
+    /** @param systemInPlace see {@link #systemInPlace}: the caller knows the endpoint. */
+    OpenAiRequestEncoder(Deployment deployment, OpenAiFlavor flavor, boolean systemInPlace) {
+        this.systemInPlace = systemInPlace;
         this.deployment = deployment;
         this.deploymentId = deployment.id();
         this.flavor = flavor;
@@ -141,7 +155,7 @@ final class OpenAiRequestEncoder {
             // dialect (the server may know it); an Anthropic-shaped block would only confuse an OpenAI-style server.
             boolean foreignParts = r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC);
             ToolAttachments attachments = null; // made at the first tool message: most requests have none
-            List<Message> messages = wire.systemInConversation() || !fromAnthropic(r) ? r.messages() : foldedSystem(r.messages());
+            List<Message> messages = systemInPlace || !fromAnthropic(r) ? r.messages() : foldedSystem(r.messages());
             String[] reasoning = wire.reasoning() == WireRules.ReasoningEcho.NONE ? null : echoedReasoning(messages);
             for (int i = 0; i < messages.size(); i++) {
                 Message m = messages.get(i);

@@ -300,4 +300,28 @@ class OpenAiRequestEncoderTest {
             assertThat(sent.path("reasoning_effort").textValue()).as(c.toString()).isEqualTo(c.sent());
         }
     }
+
+    /**
+     * A system message after the first turn, from an Anthropic client (Claude Code's notes): in place for OpenAI's own
+     * endpoint, folded into the user turn before it for an {@code openai/} entry whose base is another server (a vLLM or
+     * a proxy named by {@code api_base} or {@code OPENAI_API_BASE}), which often refuses a system message not first.
+     */
+    @Test
+    void aMidConversationSystemMessageStaysInPlaceOnlyForOpenAisOwnHost() throws Exception {
+        ChatRequest r = new ChatRequest("alias", List.of(Message.text(Role.SYSTEM, "terse"), Message.text(Role.USER, "say hi"),
+                Message.text(Role.SYSTEM, "notes")), null, null, null, null, null, null, 100, null, null, null, null, null,
+                false, false, null, new dev.switchboard.model.RawJson(dev.switchboard.model.RawJson.ANTHROPIC, M.createObjectNode()));
+        OpenAiFlavor openai = OpenAiFlavor.CORE.get("openai");
+        JsonNode inPlace = M.readTree(new OpenAiRequestEncoder(deployment("openai"), openai, true).chat(r, false).getBytes());
+        assertThat(inPlace.get("messages")).hasSize(3);
+        assertThat(inPlace.get("messages").get(2).get("role").asText()).isEqualTo("system");
+        JsonNode folded = M.readTree(new OpenAiRequestEncoder(deployment("openai"), openai, false).chat(r, false).getBytes());
+        assertThat(folded.get("messages")).hasSize(2);
+        assertThat(folded.get("messages").get(1).toString()).contains("say hi").contains("<system-reminder>");
+        assertThat(OpenAiCompatibleProvider.openAiHost("api.openai.com")).isTrue();
+        assertThat(OpenAiCompatibleProvider.openAiHost("eu.api.openai.com")).isTrue();
+        assertThat(OpenAiCompatibleProvider.openAiHost("vllm.internal")).isFalse();
+        assertThat(OpenAiCompatibleProvider.openAiHost("api.openai.com.evil.example")).isFalse();
+        assertThat(OpenAiCompatibleProvider.openAiHost("127.0.0.1")).isFalse();
+    }
 }
