@@ -92,6 +92,20 @@ class CheckCommandTest {
                 .doesNotContain("https://own.test/v1 (");
     }
 
+    /** LiteLLM's base variables of the other providers are named the same way (ANTHROPIC_BASE_URL, GROQ_API_BASE). */
+    @Test
+    void theApiBaseCellNamesOtherProvidersBaseVariables() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_key: sk-ant-test-0123456789 }
+                  - model_name: fast
+                    litellm_params: { model: groq/llama-3.3-70b-versatile, api_key: gsk-test-0123456789 }
+                environment_variables: { ANTHROPIC_API_BASE: "", ANTHROPIC_BASE_URL: "https://claude.corp", GROQ_API_BASE: "https://groq.corp/openai/v1" }
+                """, 0);
+        assertThat(out).contains("https://claude.corp (ANTHROPIC_BASE_URL)").contains("https://groq.corp/openai/v1 (GROQ_API_BASE)");
+    }
+
     /** A base from OPENAI_API_BASE (a proxy in front of OpenAI) hid the missing-key warning a base written in the config hides. */
     @Test
     void aBaseFromTheEnvironmentStillWarnsOfAMissingKey() throws Exception {
