@@ -34,14 +34,28 @@ final class DeploymentReader {
      * The variables LiteLLM takes a deployment's base from when it sets no {@code api_base}, in its order ({@code main.py}:
      * {@code api_base or litellm.api_base or get_secret("OPENAI_BASE_URL") or get_secret("OPENAI_API_BASE") or
      * "https://api.openai.com/v1"}; the same for the others). Not read, an OPENAI_API_BASE that points a LiteLLM install
-     * at a company proxy would have sent the same config's calls, and key, to api.openai.com.
+     * at a company proxy would have sent the same config's calls, and key, to api.openai.com. Only the variables LiteLLM's
+     * chat path reads for a provider of ours: {@code main.py} for anthropic ({@code ANTHROPIC_API_BASE} before
+     * {@code ANTHROPIC_BASE_URL}), {@code get_llm_provider_logic._get_openai_compatible_provider_info} and the
+     * providers' {@code llms/<provider>/chat/transformation.py} for the OpenAI-compatible ones (note
+     * {@code TOGETHER_AI_API_BASE} and {@code FIREWORKS_API_BASE}, not the key variables' spellings). Left out on purpose:
+     * {@code GEMINI_API_BASE} (LiteLLM reads it for embeddings, images and model lists, not for a chat call, so taking it
+     * would send chat where LiteLLM does not), {@code COHERE_API_BASE} (a full URL of Cohere's own v1/v2 chat API, where
+     * cohere/ here speaks its OpenAI-compatible API) and {@code MISTRAL_AZURE_API_BASE} (Mistral on Azure, with
+     * {@code /v1} added by LiteLLM: a base of another service than mistral/ here).
      */
-    static final Map<String, List<String>> BASE_VARIABLES = Map.of(
-            "openai", List.of("OPENAI_BASE_URL", "OPENAI_API_BASE"),
-            "azure", List.of("AZURE_API_BASE"), "azure_ai", List.of("AZURE_AI_API_BASE"),
-            "openrouter", List.of("OPENROUTER_API_BASE"),
-            "ollama", List.of("OLLAMA_API_BASE"), "ollama_chat", List.of("OLLAMA_API_BASE"),
-            "hosted_vllm", List.of("HOSTED_VLLM_API_BASE"));
+    static final Map<String, List<String>> BASE_VARIABLES = Map.ofEntries(
+            Map.entry("openai", List.of("OPENAI_BASE_URL", "OPENAI_API_BASE")),
+            Map.entry("azure", List.of("AZURE_API_BASE")), Map.entry("azure_ai", List.of("AZURE_AI_API_BASE")),
+            Map.entry("anthropic", List.of("ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL")),
+            Map.entry("openrouter", List.of("OPENROUTER_API_BASE")),
+            Map.entry("ollama", List.of("OLLAMA_API_BASE")), Map.entry("ollama_chat", List.of("OLLAMA_API_BASE")),
+            Map.entry("hosted_vllm", List.of("HOSTED_VLLM_API_BASE")),
+            Map.entry("groq", List.of("GROQ_API_BASE")), Map.entry("deepseek", List.of("DEEPSEEK_API_BASE")),
+            Map.entry("together_ai", List.of("TOGETHER_AI_API_BASE")), Map.entry("fireworks_ai", List.of("FIREWORKS_API_BASE")),
+            Map.entry("xai", List.of("XAI_API_BASE")), Map.entry("cerebras", List.of("CEREBRAS_API_BASE")),
+            Map.entry("nvidia_nim", List.of("NVIDIA_NIM_API_BASE")), Map.entry("perplexity", List.of("PERPLEXITY_API_BASE")),
+            Map.entry("codestral", List.of("CODESTRAL_API_BASE")), Map.entry("lm_studio", List.of("LM_STUDIO_API_BASE")));
     /** The keys of {@link #PROVIDER_KEYS} that are body fields of the provider's API: sent through extra_body. */
     private static final Set<String> BODY_FIELDS = Set.of("transforms", "models", "route");
     private static final Set<String> VERTEX_PROVIDERS = Set.of("vertex_ai", "vertex_ai_beta");

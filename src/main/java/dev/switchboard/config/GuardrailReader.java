@@ -126,7 +126,7 @@ final class GuardrailReader {
         }
         if (modes == null || defaultOn == null) return null;
         return new GuardrailConfig(name, kind, modes, defaultOn, apiBase, key == null ? null : new Secret(key), timeout,
-                Map.copyOf(rest), YamlWalker.line(n));
+                Map.copyOf(rest), YamlWalker.line(n), w.fileOf(n));
     }
 
     private static String unsupportedKind(String kind) {

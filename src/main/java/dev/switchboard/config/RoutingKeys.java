@@ -105,7 +105,7 @@ final class RoutingKeys {
             if (wins == null || String.valueOf(wins).equals(String.valueOf(value))) return;
             Node at = routerNodes.get(winner);
             w.warn(litellmNodes.get(key), "litellm_settings." + key, show(value) + " is overridden by router_settings."
-                    + winner + ": " + show(wins) + (at == null ? "" : " (line " + YamlWalker.line(at) + ")")
+                    + winner + ": " + show(wins) + (at == null ? "" : " (" + w.lineOf(at) + ")")
                     + ", as in LiteLLM. Fix: keep one of them.");
         });
     }

@@ -75,10 +75,15 @@ final class YamlWalker {
         return v == null || v.isBlank() ? null : v;
     }
 
-    /** Where a value was written: its line, and the {@code <<} that merged it in when it came from an anchor. */
+    /**
+     * Where a value was written: its line, and the {@code <<} that merged it in when it came from an anchor. The merged
+     * copy sits in the mapping that holds the {@code <<}, so its file is the {@code <<}'s file (anchors do not cross files).
+     */
     String source(Node n) {
         Integer merged = yaml.mergedAt(n);
-        return lineOf(n) + (merged == null ? "" : ", merged by << at line " + merged);
+        if (merged == null) return lineOf(n);
+        String f = includedFrom.get(n);
+        return lineOf(n) + ", merged by << at line " + merged + (f == null ? "" : " of " + f);
     }
 
     void error(Node at, String path, String message) {

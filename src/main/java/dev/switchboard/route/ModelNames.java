@@ -234,17 +234,17 @@ final class ModelNames {
                                                IllegalArgumentException why) {
         if (why instanceof dev.switchboard.provider.ProviderRefusal.MissingApiBase) {
             return GatewayException.badRequest("The model '" + name + "' matches the wildcard '" + route.pattern
-                    + "' (line " + t.line() + "), which would send it to '" + full + "', but '" + concrete.provider()
+                    + "' (" + t.where() + "), which would send it to '" + full + "', but '" + concrete.provider()
                     + "/' has no default address and that wildcard entry sets no api_base. Ask for a model of a provider "
                     + "with a default address, e.g. openai/… or anthropic/…, or have the operator set litellm_params.api_base "
-                    + "on the entry (line " + t.line() + ").", "model");
+                    + "on the entry (" + t.where() + ").", "model");
         }
-        String at = "The model '" + name + "' matches the wildcard '" + route.pattern + "' (line " + t.line()
+        String at = "The model '" + name + "' matches the wildcard '" + route.pattern + "' (" + t.where()
                 + "), which would send it to '" + full + "', but ";
         if (why instanceof dev.switchboard.provider.ProviderRefusal.Setting s) {
             // a provider this gateway has: the setting's name only (its value, and the operator's message, may be secret)
             return GatewayException.badRequest(at + settingRefused(concrete, s) + ". Ask for a model of another provider, or "
-                    + operatorFix(s) + " (line " + t.line() + ").", "model");
+                    + operatorFix(s) + " (" + t.where() + ").", "model");
         }
         if (why instanceof dev.switchboard.provider.ProviderRefusal.UnknownProvider) {
             return GatewayException.badRequest(at + "'" + concrete.provider() + "' is not a provider this gateway has. Ask for a "
@@ -355,10 +355,10 @@ final class ModelNames {
             throw invalidName(model, e);
         } catch (dev.switchboard.provider.ProviderRefusal.MissingApiBase e) {
             throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', whose provider has no default "
-                    + "address, and the wildcard entry (line " + entry.line() + ") sets no api_base.", "model");
+                    + "address, and the wildcard entry (" + entry.where() + ") sets no api_base.", "model");
         } catch (dev.switchboard.provider.ProviderRefusal.Setting e) {
             throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', but "
-                    + settingRefused(concrete, e).replace("that wildcard entry", "the wildcard entry (line " + entry.line() + ")")
+                    + settingRefused(concrete, e).replace("that wildcard entry", "the wildcard entry (" + entry.where() + ")")
                     + ".", "model");
         } catch (dev.switchboard.provider.ProviderRefusal.UnknownProvider e) {
             throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', which no provider here serves.", "model");
@@ -396,8 +396,8 @@ final class ModelNames {
         int slash = full.indexOf('/');
         String provider = slash > 0 ? full.substring(0, slash) : dev.switchboard.config.ProviderInference.familyOf(full);
         if (provider == null) {
-            throw GatewayException.badRequest("The model '" + requested + "' matches the wildcard '" + template.alias() + "' (line "
-                    + template.line() + "), whose model is a bare *, but '" + full + "' is of no model family a provider can be "
+            throw GatewayException.badRequest("The model '" + requested + "' matches the wildcard '" + template.alias() + "' ("
+                    + template.where() + "), whose model is a bare *, but '" + full + "' is of no model family a provider can be "
                     + "told from (LiteLLM: \"LLM Provider NOT provided\"). Ask for provider/model, e.g. openai/" + full + ".", "model");
         }
         String model = slash > 0 ? full.substring(slash + 1) : full;

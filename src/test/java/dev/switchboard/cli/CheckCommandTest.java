@@ -92,6 +92,20 @@ class CheckCommandTest {
                 .doesNotContain("https://own.test/v1 (");
     }
 
+    /** LiteLLM's base variables of the other providers are named the same way (ANTHROPIC_BASE_URL, GROQ_API_BASE). */
+    @Test
+    void theApiBaseCellNamesOtherProvidersBaseVariables() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_key: sk-ant-test-0123456789 }
+                  - model_name: fast
+                    litellm_params: { model: groq/llama-3.3-70b-versatile, api_key: gsk-test-0123456789 }
+                environment_variables: { ANTHROPIC_API_BASE: "", ANTHROPIC_BASE_URL: "https://claude.corp", GROQ_API_BASE: "https://groq.corp/openai/v1" }
+                """, 0);
+        assertThat(out).contains("https://claude.corp (ANTHROPIC_BASE_URL)").contains("https://groq.corp/openai/v1 (GROQ_API_BASE)");
+    }
+
     /** A base from OPENAI_API_BASE (a proxy in front of OpenAI) hid the missing-key warning a base written in the config hides. */
     @Test
     void aBaseFromTheEnvironmentStillWarnsOfAMissingKey() throws Exception {
@@ -668,6 +682,35 @@ class CheckCommandTest {
                 + "'emb' serves embeddings, not chat as 'cheap' does"));
         // the same mode, or a model of unknown mode: no word
         assertThat(warnings).noneMatch(w -> w.contains("fallbacks[0].emb2[1]") || w.contains("fallbacks[1].cheap[1]"));
+    }
+
+    /**
+     * A fallback named by a model_group_alias or a deployment's model_info.id is resolved as the router resolves it, and
+     * judged for its mode as a model_name is (it was passed over by the router without a word from check).
+     */
+    @Test
+    void aFallbackNamedByAnAliasOrADeploymentIdIsJudgedForItsMode() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: emb
+                    litellm_params: { model: openai/text-embedding-3-small, api_key: sk-test-0123456789 }
+                    model_info: { id: emb-east }
+                  - model_name: cheap
+                    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-test-0123456789 }
+                router_settings:
+                  model_group_alias: { old-emb: emb, small: { model: cheap, hidden: true }, pinned: emb-east }
+                  fallbacks: [{ cheap: [old-emb, emb-east, pinned, cheap] }, { emb: [small, old-emb] }]
+                """, 0);
+        java.util.List<String> warnings = out.lines().filter(l -> l.startsWith("  warning: ")).toList();
+        assertThat(warnings).as(out).anySatisfy(w -> assertThat(w).startsWith("  warning: line 9: router_settings.fallbacks[0].cheap[0]: "
+                + "'old-emb' (model_group_alias of 'emb') serves embeddings, not chat as 'cheap' does"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("  warning: line 9: router_settings.fallbacks[0].cheap[1]: "
+                + "'emb-east' (model_info.id of a 'emb' deployment) serves embeddings, not chat as 'cheap' does"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("  warning: line 9: router_settings.fallbacks[0].cheap[2]: "
+                + "'pinned' (model_group_alias of 'emb-east') serves embeddings"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("  warning: line 9: router_settings.fallbacks[1].emb[0]: "
+                + "'small' (model_group_alias of 'cheap') serves chat, not embeddings as 'emb' does"));
+        assertThat(warnings).noneMatch(w -> w.contains("fallbacks[0].cheap[3]") || w.contains("fallbacks[1].emb[1]"));
     }
 
     /** Review (2026-12-07): an empty list of its own replaces default_fallbacks, so the default's mode is no word of it. */

@@ -65,6 +65,24 @@ class SelfRouteTest {
         assertThat(SelfRoute.check(c, "127.0.0.1", 0).errors()).as("any free port: not known").isEmpty();
     }
 
+    /** ANTHROPIC_BASE_URL is what Claude Code users export to point it at a gateway: the same loop for anthropic/. */
+    @Test
+    void anthropicsBaseVariableIsCoveredToo() {
+        GatewayConfig c = new ConfigLoader(Map.of("ANTHROPIC_BASE_URL", "http://localhost:4590", "ANTHROPIC_API_KEY",
+                "sk-ant-test-0123456789")::get).parse("""
+                model_list:
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5 }
+                  - model_name: "*"
+                    litellm_params: { model: "*" }
+                """);
+        SelfRoute.Found f = SelfRoute.check(c, "0.0.0.0", 4590);
+        assertThat(f.errors()).hasSize(2);
+        assertThat(f.errors().get(0)).startsWith("line 2: model_list entry 'claude' (anthropic/claude-sonnet-4-5) has no api_base")
+                .contains("environment variable ANTHROPIC_BASE_URL").contains("env -u ANTHROPIC_BASE_URL");
+        assertThat(f.errors().get(1)).startsWith("line 4: model_list entry '*' (*)").contains("its anthropic/ requests");
+    }
+
     /** serve refuses to start, naming the variable, before it opens anything. */
     @Test
     void serveRefusesToCallItself() {

@@ -167,4 +167,43 @@ class ConfigIncludesTest {
                 .anyMatch(p -> p.startsWith("line 1: include: empty.yaml is empty"))
                 .anyMatch(p -> p.startsWith("line 1: include: bad.yaml: line 2: the file is not valid YAML"));
     }
+
+    /**
+     * A problem on a line of an included file names the file, in every message: the {@code <<} that merged a bad value
+     * (its line alone pointed into the config file), router_settings overriding litellm_settings, a guardrail entry.
+     */
+    @Test
+    void messagesAboutALineOfAnIncludedFileNameTheFile() throws IOException {
+        write("models.yaml", """
+                base: &base
+                  rpm: -5
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: openai/gpt-4o
+                      <<: *base
+                """);
+        Path bad = write("bad.yaml", "include: [models.yaml]\n");
+        assertThat(refused(() -> loader.load(bad)).problems())
+                .anyMatch(p -> p.startsWith("line 2 of models.yaml, merged by << at line 7 of models.yaml: "));
+
+        write("routing.yaml", """
+                router_settings:
+                  num_retries: 3
+                guardrails:
+                  - guardrail_name: tools
+                    litellm_params: { guardrail: tool_permission, mode: pre_call, rules: [] }
+                """);
+        Path main = write("config.yaml", """
+                include: [routing.yaml]
+                model_list:
+                  - {model_name: a, litellm_params: {model: openai/gpt-4o}}
+                litellm_settings:
+                  num_retries: 5
+                """);
+        GatewayConfig c = loader.load(main);
+        assertThat(c.warnings()).anyMatch(w -> w.startsWith("line 5: litellm_settings.num_retries: 5 is overridden by "
+                + "router_settings.num_retries: 3 (line 2 of routing.yaml)"));
+        assertThat(c.guardrails()).singleElement().satisfies(g -> assertThat(g.where()).isEqualTo("line 4 of routing.yaml"));
+    }
 }

@@ -133,12 +133,55 @@ class EnvironmentFallbacksTest {
             "azure_ai/mistral-large, AZURE_AI_API_BASE, https://my-ai.services.ai.azure.com/models",
             "openrouter/meta-llama/llama-3-70b, OPENROUTER_API_BASE, https://or-proxy.test/api/v1",
             "hosted_vllm/qwen, HOSTED_VLLM_API_BASE, http://vllm.test:8000/v1",
+            "anthropic/claude-sonnet-4-5, ANTHROPIC_API_BASE, https://claude-proxy.test",
+            "anthropic/claude-sonnet-4-5, ANTHROPIC_BASE_URL, https://claude-proxy.test",
+            "groq/llama-3.3-70b-versatile, GROQ_API_BASE, https://groq-proxy.test/openai/v1",
+            "deepseek/deepseek-chat, DEEPSEEK_API_BASE, https://ds-proxy.test/v1",
+            "together_ai/meta-llama/Llama-3-70b, TOGETHER_AI_API_BASE, https://together-proxy.test/v1",
+            "fireworks_ai/accounts/fireworks/models/llama-v3, FIREWORKS_API_BASE, https://fw-proxy.test/inference/v1",
+            "xai/grok-4, XAI_API_BASE, https://xai-proxy.test/v1",
+            "cerebras/llama3.1-8b, CEREBRAS_API_BASE, https://cerebras-proxy.test/v1",
+            "nvidia_nim/meta/llama3-70b-instruct, NVIDIA_NIM_API_BASE, https://nim.test/v1",
+            "perplexity/sonar, PERPLEXITY_API_BASE, https://pplx-proxy.test",
+            "codestral/codestral-latest, CODESTRAL_API_BASE, https://codestral-proxy.test/v1",
+            "lm_studio/qwen2.5-7b, LM_STUDIO_API_BASE, http://studio-box:1234/v1",
     })
     void eachProvidersBaseVariableIsRead(String model, String variable, String base) {
         GatewayConfig c = load(Map.of(variable, base, "AZURE_API_KEY", "k-0123456789", "AZURE_AI_API_KEY", "k-0123456789",
-                "OPENROUTER_API_KEY", "sk-or-0123456789"), "model_list:\n  - model_name: m\n    litellm_params: { model: " + model
+                "OPENROUTER_API_KEY", "sk-or-0123456789", "ANTHROPIC_API_KEY", "sk-ant-0123456789"), "model_list:\n  - model_name: m\n    litellm_params: { model: " + model
                 + ", api_version: \"2024-10-21\" }\n");
         assertThat(c.deployments().getFirst().apiBase()).isEqualTo(base);
         assertThat(c.deployments().getFirst().apiBaseVariable()).isEqualTo(variable);
+    }
+
+    /**
+     * LiteLLM's order for anthropic/ ({@code main.py}: {@code get_secret("ANTHROPIC_API_BASE") or
+     * get_secret("ANTHROPIC_BASE_URL")}), and the variables it reads for no chat call of a provider of ours are not taken:
+     * GEMINI_API_BASE (embeddings and model lists only), COHERE_API_BASE (Cohere's own chat URL), MISTRAL_API_BASE.
+     */
+    @Test
+    void anthropicsTwoVariablesInLiteLlmsOrderAndNoneLiteLlmsChatDoesNotRead() {
+        String yaml = """
+                model_list:
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5 }
+                  - model_name: flash
+                    litellm_params: { model: gemini/gemini-2.5-flash }
+                  - model_name: command
+                    litellm_params: { model: cohere/command-r }
+                  - model_name: small
+                    litellm_params: { model: mistral/mistral-small-latest }
+                """;
+        GatewayConfig c = load(Map.of("ANTHROPIC_API_BASE", "https://first.test", "ANTHROPIC_BASE_URL", "https://second.test",
+                "ANTHROPIC_API_KEY", "sk-ant-0123456789", "GEMINI_API_KEY", "g-0123456789", "COHERE_API_KEY", "c-0123456789",
+                "MISTRAL_API_KEY", "m-0123456789", "GEMINI_API_BASE", "https://gemini-proxy.test",
+                "COHERE_API_BASE", "https://cohere-proxy.test/v2/chat", "MISTRAL_API_BASE", "https://mistral-proxy.test"), yaml);
+        assertThat(c.deployments()).extracting(Deployment::apiBase).containsExactly("https://first.test", null, null, null);
+        assertThat(c.deployments().getFirst().sources().get("api_base")).startsWith("environment ANTHROPIC_API_BASE");
+        // a blank first variable is passed over, as LiteLLM's `or` does
+        GatewayConfig second = load(Map.of("ANTHROPIC_API_BASE", " ", "ANTHROPIC_BASE_URL", "https://second.test",
+                "ANTHROPIC_API_KEY", "sk-ant-0123456789"), "model_list:\n  - model_name: claude\n    litellm_params: { model: "
+                + "anthropic/claude-sonnet-4-5 }\n");
+        assertThat(second.deployments().getFirst().apiBaseVariable()).isEqualTo("ANTHROPIC_BASE_URL");
     }
 }

@@ -291,6 +291,30 @@ class ModelNamesTest {
      * as that setting, on a call and on the health check's target, never "not a provider"; the setting's value is not
      * in the caller's text.
      */
+    /** A wildcard entry of an include:d file: the caller's 400 names that file with the line, as the config's messages do. */
+    @Test
+    void aWildcardEntryOfAnIncludedFileIsNamedWithItsFile() {
+        var registry = dev.switchboard.provider.ProviderRegistry.standard();
+        RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
+        Random random = new Random(1);
+        Deployment bare = new Deployment("*", "", "*", "https://r.example.com", null, null, null, null, Map.of(),
+                Map.of("vertex_project", "p-1", "vertex_location", "secret-place/9"), Map.of(), 4,
+                Map.of(Deployment.INCLUDED_FROM, "models/wild.yaml"));
+        ModelNames n = new ModelNames(Map.of(), Map.of(), new WildcardTargets(List.of(bare), d -> {
+            registry.check(d, k -> null);
+            return new FakeProvider(d);
+        }, made::add, d -> registry.check(d, k -> null), t -> { }),
+                (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
+        assertThatThrownBy(() -> n.resolve("vertex_ai/gemini-2.5-flash")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("matches the wildcard '*' (line 4 of models/wild.yaml)")
+                .hasMessageContaining("litellm_params.vertex_location on the entry (line 4 of models/wild.yaml)");
+        assertThatThrownBy(() -> n.wildcardTarget(bare, "azure/gpt4o")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("the wildcard entry (line 4 of models/wild.yaml) does not set api_key");
+        assertThatThrownBy(() -> n.resolve("llama-3-8b")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("matches the wildcard '*' (line 4 of models/wild.yaml), whose model is a bare *");
+        assertThat(made).isEmpty();
+    }
+
     @Test
     void aProviderRefusingASettingOfTheEntryNamesTheSetting() {
         var registry = dev.switchboard.provider.ProviderRegistry.standard();

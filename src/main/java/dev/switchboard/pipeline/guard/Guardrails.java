@@ -37,7 +37,7 @@ public final class Guardrails {
                     if (c.apiKey() == null && envKey != null) secrets.add(envKey);
                     yield new LakeraGuardrail(c, ctx.http(), ctx.env());
                 }
-                default -> throw new IllegalArgumentException("line " + c.line() + ": guardrail kind " + c.kind() + " is not built");
+                default -> throw new IllegalArgumentException(c.where() + ": guardrail kind " + c.kind() + " is not built");
             });
         }
         return new Guardrails(out, List.copyOf(secrets), ctx.vertx());
