@@ -577,13 +577,28 @@ class ResponsesApiIT {
             assertThat(text.getJsonArray("logprobs")).hasSize(tokens);
             assertThat(text.getJsonArray("logprobs").getJsonObject(0).getJsonArray("bytes")).isNotEmpty();
 
-            // the stored answer, played back as its stream, carries them as the live stream did
-            HttpResponse<String> replay = Http.get(compat.v1() + "/responses/" + completed.getString("id") + "?stream=true",
-                    TestGateway.MASTER_KEY);
+            // the stored answer, played back as its stream, carries them as the live stream did when the read asks for
+            // them (include is per read, as OpenAI's retrieve takes it), and not when it does not
+            HttpResponse<String> replay = Http.get(compat.v1() + "/responses/" + completed.getString("id")
+                    + "?stream=true&include%5B%5D=message.output_text.logprobs", TestGateway.MASTER_KEY);
             validatedEvents(replay.body());
             JsonObject replayed = events(replay.body()).stream().filter(e -> e.getString("type").equals("response.output_text.delta"))
                     .findFirst().orElseThrow();
             assertThat(replayed.getJsonArray("logprobs")).hasSize(tokens);
+            HttpResponse<String> plain = Http.get(compat.v1() + "/responses/" + completed.getString("id") + "?stream=true",
+                    TestGateway.MASTER_KEY);
+            validatedEvents(plain.body());
+            assertThat(events(plain.body()).stream().filter(e -> e.getString("type").equals("response.output_text.delta"))
+                    .findFirst().orElseThrow().getJsonArray("logprobs")).isEmpty();
+
+            // and read as the object, through the SDK's retrieve with and without the include
+            var withLogprobs = sdk.responses().retrieve(r.id(), com.openai.models.responses.ResponseRetrieveParams.builder()
+                    .addInclude(ResponseIncludable.MESSAGE_OUTPUT_TEXT_LOGPROBS).build());
+            withLogprobs.validate();
+            assertThat(withLogprobs.output().get(0).asMessage().content().get(0).asOutputText().logprobs().orElseThrow())
+                    .hasSameSizeAs(logprobs);
+            assertThat(sdk.responses().retrieve(r.id()).output().get(0).asMessage().content().get(0).asOutputText().logprobs()
+                    .orElseThrow()).as("not asked for by this read").isEmpty();
         }
     }
 
@@ -810,7 +825,18 @@ class ResponsesApiIT {
         assertThat(turn.getJsonObject(0).getString("signature")).isEqualTo("sig_sim_EqQBCgIYAhIM");
         assertThat(turn.getJsonObject(0).getString("thinking")).isEqualTo("Let me think about that.");
         assertThat(client.responses().retrieve(first.id()).output().get(0).asReasoning().encryptedContent())
-                .as("a stored response reads as it was answered").isEmpty();
+                .as("a stored response read without the include").isEmpty();
+        // a read that asks for it gets it, though the create did not (the stored conversation keeps it), as OpenAI's
+        var retrieved = client.responses().retrieve(first.id(), com.openai.models.responses.ResponseRetrieveParams.builder()
+                .addInclude(ResponseIncludable.REASONING_ENCRYPTED_CONTENT).build());
+        retrieved.validate();
+        assertThat(retrieved.output().get(0).asReasoning().encryptedContent()).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("switchboard.");
+        HttpResponse<String> replayed = Http.get(gw.v1() + "/responses/" + first.id()
+                + "?stream=true&include%5B%5D=reasoning.encrypted_content&include%5B%5D=message.output_text.logprobs", TestGateway.MASTER_KEY);
+        assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+        validatedEvents(replayed.body());
+        assertThat(replayed.body()).contains("\"encrypted_content\":\"switchboard.");
 
         // Stateless and streamed, as Codex: include the encrypted content, send the items back.
         HttpResponse<String> streamed = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
@@ -900,6 +926,79 @@ class ResponsesApiIT {
             String unsigned = signed.substring(0, signed.indexOf("__thought__"));
             assertThat(sent.getJsonObject(2).getString("call_id")).isEqualTo(unsigned);
             assertThat(sent.getJsonObject(3).getString("call_id")).isEqualTo(unsigned);
+        }
+    }
+
+    /**
+     * Codex CLI hands a reasoning item back without its id; one without encrypted_content too (Gemini's, or any the
+     * gateway made without signed blocks) can be resolved by no server. The "gpt" deployment's base is the simulator, as
+     * an {@code OPENAI_API_BASE} proxy in front of OpenAI would be (not OpenAI's host): the item is still left out, where
+     * OpenAI behind the proxy (the simulator as it does) would answer it with its 404.
+     */
+    @Test
+    void aReasoningItemWithNeitherIdNorContentIsLeftOutBehindAProxyToo() {
+        JsonObject codex = new JsonObject().put("type", "reasoning").put("summary", new JsonArray()
+                .add(new JsonObject().put("type", "summary_text").put("text", "thinking about Paris")));
+        JsonArray input = new JsonArray().add(new JsonObject().put("role", "user").put("content", "weather in Paris?")).add(codex)
+                .add(new JsonObject().put("type", "message").put("role", "assistant").put("content", new JsonArray()
+                        .add(new JsonObject().put("type", "output_text").put("text", "Sunny."))))
+                .add(new JsonObject().put("role", "user").put("content", "and tomorrow?"));
+        for (boolean stream : new boolean[] {false, true}) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", "gpt")
+                    .put("store", false).put("stream", stream).put("input", input).encode());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(gw.simulator.last().path()).isEqualTo("/v1/responses");
+            JsonArray sent = gw.simulator.last().body().getJsonArray("input");
+            assertThat(sent.stream().map(i -> ((JsonObject) i).getString("type", "message")).toList())
+                    .as("stream " + stream).containsExactly("message", "message", "message");
+        }
+    }
+
+    /**
+     * A read's include values are the create's: one outside the spec's list is OpenAI's 400 naming the entry, whether
+     * the response exists or not; the listed ones the gateway does not keep change nothing.
+     */
+    @Test
+    void aReadWithAnUnknownIncludeIsA400NamingIt() {
+        Response text = client.responses().create(ResponseCreateParams.builder().model("gpt").input("hello include").build());
+        for (String id : List.of(text.id(), "resp_unknown")) {
+            HttpResponse<String> r = Http.get(gw.v1() + "/responses/" + id
+                    + "?include%5B%5D=reasoning.encrypted_content&include%5B%5D=output.nope", TestGateway.MASTER_KEY);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+            assertThat(error.getString("param")).isEqualTo("include[1]");
+            assertThat(error.getString("code")).isEqualTo("invalid_value");
+            assertThat(error.getString("message")).startsWith("Invalid value: 'output.nope'. Supported values are: 'file_search_call.results'");
+        }
+        HttpResponse<String> ok = Http.get(gw.v1() + "/responses/" + text.id() + "?include=web_search_call.action.sources",
+                TestGateway.MASTER_KEY);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(new JsonObject(ok.body()).getString("id")).isEqualTo(text.id());
+    }
+
+    /**
+     * A translated answer echoes its function tools as OpenAI's does: {@code strict} is the given value, and true (the
+     * Responses API's default for a function tool) when none is given, never null; the same in a stream's events.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aFunctionToolWithoutStrictIsEchoedStrict(boolean stream) {
+        String tools = """
+                [{"type":"function","name":"a","parameters":{"type":"object","properties":{}}},
+                 {"type":"function","name":"b","strict":false,"parameters":{"type":"object","properties":{}}},
+                 {"type":"function","name":"c","strict":true,"parameters":{"type":"object","properties":{},"required":[],
+                  "additionalProperties":false}}]""";
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"input\":\"hello\",\"stream\":" + stream + ",\"tools\":" + tools + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject response = stream ? events(r.body()).get(events(r.body()).size() - 1).getJsonObject("response") : new JsonObject(r.body());
+        if (stream) validatedEvents(r.body());
+        JsonArray echoed = response.getJsonArray("tools");
+        assertThat(echoed.stream().map(t -> ((JsonObject) t).getValue("strict")).toList()).containsExactly(true, false, true);
+        if (!stream) {
+            Response sdk = client.responses().retrieve(response.getString("id"));
+            assertThat(sdk.tools().get(0).asFunction().strict()).contains(true);
         }
     }
 

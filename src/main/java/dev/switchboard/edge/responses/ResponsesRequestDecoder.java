@@ -220,7 +220,7 @@ final class ResponsesRequestDecoder {
      * qa-d finding 3), where OpenAI answers 400. One check for every provider, so a request does not pass or fail by where
      * it is routed (OpenAI deployments included: OpenAI would refuse it the same way).
      */
-    private static void enumerated(JsonNode v, String param, List<String> values) {
+    static void enumerated(JsonNode v, String param, List<String> values) {
         if (v == null || v.isNull()) return;
         if (!v.isTextual()) {
             throw GatewayException.badRequest("Invalid type for '" + param + "': expected one of " + quoted(values, "or")
@@ -393,7 +393,7 @@ final class ResponsesRequestDecoder {
         return out;
     }
 
-    /** The tools as the Response object lists them: every field of the spec's FunctionTool, null where not given. */
+    /** The tools as the Response object lists them: every field of the spec's FunctionTool (null where not given, strict's default true). */
     private static ArrayNode echoTools(List<Tool> tools) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (Tool t : tools) {
@@ -406,7 +406,9 @@ final class ResponsesRequestDecoder {
             ObjectNode o = out.addObject().put("type", "function").put("name", t.name());
             if (t.description() == null) o.putNull("description"); else o.put("description", t.description());
             if (t.parameters() == null) o.putNull("parameters"); else o.set("parameters", t.parameters());
-            if (t.strict() == null) o.putNull("strict"); else o.put("strict", t.strict());
+            // OpenAI's Responses API defaults a function tool's strict to true (its FunctionTool: "Default `true`") and
+            // echoes it so; the echo says what was asked, not that a translated provider enforces the schema
+            o.put("strict", t.strict() == null || t.strict());
         }
         return out;
     }

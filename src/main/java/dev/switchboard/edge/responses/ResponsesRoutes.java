@@ -386,6 +386,19 @@ public final class ResponsesRoutes {
         });
     }
 
+    /** The stored Response object as a read with {@code wanted} shows it ({@link RetrieveIncludes}). */
+    private static ObjectNode shown(StoredResponse row, RetrieveIncludes.Wanted wanted) {
+        JsonNode conversation = null;
+        if (wanted.encryptedContent() && row.conversation() != null) {
+            try {
+                conversation = MAPPER.readTree(row.conversation());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("stored conversation of " + row.id() + " is not JSON", e);
+            }
+        }
+        return RetrieveIncludes.shown(parse(row.body()), conversation, wanted);
+    }
+
     /** {@code GET} (the stored Response object) or {@code DELETE} of a response the caller created. */
     private void read(HttpServerRequest req, String id, boolean delete) {
         HttpServerResponse resp = req.response();
@@ -413,11 +426,23 @@ public final class ResponsesRoutes {
             call.fail(resp, GatewayException.badRequest("'starting_after' must be an event's sequence_number.", "starting_after"));
             return;
         }
+        RetrieveIncludes.Wanted wanted;
+        try {
+            wanted = RetrieveIncludes.of(req); // before the read: a bad value is a 400 whether the response exists or not
+        } catch (GatewayException e) {
+            call.fail(resp, e);
+            return;
+        }
         stored().read(id, caller.id()).onComplete(ar -> {
             if (ar.failed()) call.fail(resp, ar.cause());
             else if (ar.result() == null) call.fail(resp, notFound);
-            else if (!stream) resp.putHeader("content-type", JSON).end(ar.result().body());
-            else {
+            else if (!stream) {
+                try {
+                    resp.putHeader("content-type", JSON).end(Buffer.buffer(shown(ar.result(), wanted).toString()));
+                } catch (RuntimeException e) {
+                    call.fail(resp, e);
+                }
+            } else {
                 // a streamed background response's own events while this gateway has them (running, or ended in the last
                 // ten minutes): the same sequence numbers the stream had, so that starting_after resumes it
                 dev.switchboard.pipeline.BackgroundEvents events = stored().findEvents(id, caller.id());
@@ -428,7 +453,7 @@ public final class ResponsesRoutes {
                 }
                 ObjectNode response;
                 try {
-                    response = parse(ar.result().body());
+                    response = shown(ar.result(), wanted);
                 } catch (RuntimeException e) {
                     call.fail(resp, e);
                     return;

@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  *     {@code invalid_encrypted_content}, an item without it its 404 "Item with id 'rs_…' not found"). Ours are told by
  *     {@link GatewayReasoning#CONTENT_PREFIX} or {@link GatewayReasoning#ID_PREFIX} on any endpoint; the plain
  *     {@code rs_} and 32 hex of earlier gateways only on OpenAI's own ({@code openAiItself}), since vLLM names its own
- *     reasoning items so (a uuid4's hex) and wants them back; one with neither id nor content (Codex CLI drops the
- *     ids it hands back) is left out on OpenAI's own endpoint too. Such an item is another model's notes, which the
- *     translation leaves out too.</li>
+ *     reasoning items so (a uuid4's hex) and wants them back. One with neither id nor content (Codex CLI drops the
+ *     ids it hands back) is left out on every endpoint: no server can resolve it (nothing to look up, nothing to
+ *     decrypt), OpenAI answers it with its 404 "Item with id … not found" whether reached directly or through a proxy
+ *     ({@code OPENAI_API_BASE}: LiteLLM, a corporate one), and vLLM, which reads a reasoning item's text, validates
+ *     its {@code id} as required. Such an item is another model's notes, which the translation leaves out too.</li>
  * <li>the Gemini signature the Gemini provider appends to tool-call ids ({@link ToolCallIds#SIGNATURE_SEPARATOR}), as
  *     the chat encoder strips it: OpenAI refuses a {@code call_id} over 64 characters, and a signed one is longer.</li>
  * </ul>
@@ -72,8 +74,8 @@ final class ResponsesPassThrough {
         if (encrypted != null && encrypted.isTextual()) return encrypted.textValue().startsWith(GatewayReasoning.CONTENT_PREFIX);
         String id = item.path("id").textValue();
         // Codex CLI hands reasoning items back without their id (its ResponseItem skips it): one without content either
-        // cannot be OpenAI's, which could use it neither way
-        if (id == null) return openAiItself;
+        // can be resolved by no server that does not store it, whatever stands between us and OpenAI (see above)
+        if (id == null) return true;
         return id.startsWith(GatewayReasoning.ID_PREFIX) || openAiItself && EARLIER_GATEWAY_ID.matcher(id).matches();
     }
 

@@ -62,11 +62,16 @@ class ResponsesPassThroughTest {
     }
 
     @Test
-    void aReasoningItemWithNeitherIdNorContentIsLeftOutOnOpenAisOwnEndpoint() {
+    void aReasoningItemWithNeitherIdNorContentIsLeftOutOnEveryEndpoint() {
         ObjectNode codexGemini = reasoning(null, null).putNull("encrypted_content"); // as Codex CLI hands Gemini's back
-        ArrayNode in = input(codexGemini, reasoning("rs_" + "0a".repeat(25), null));
-        assertThat(ResponsesPassThrough.withoutOurs(in, true)).hasSize(2);
-        assertThat(ResponsesPassThrough.withoutOurs(in, false)).isSameAs(in);
+        ArrayNode in = input(codexGemini, reasoning("rs_" + "0a".repeat(25), null), reasoning(null, "gAAAAB"));
+        // OpenAI's own endpoint, and a proxy in front of it or a vLLM (openAiItself false): none can resolve the item
+        for (boolean openAiItself : new boolean[] {true, false}) {
+            JsonNode out = ResponsesPassThrough.withoutOurs(in, openAiItself);
+            assertThat(out).hasSize(3);
+            assertThat(out.get(1)).isSameAs(in.get(2));
+            assertThat(out.get(2)).as("OpenAI's encrypted item without its id is OpenAI's to verify").isSameAs(in.get(3));
+        }
     }
 
     @Test
