@@ -90,14 +90,31 @@ public final class DialectCall {
     private void begin(HttpServerRequest req, boolean counted, BiConsumer<CallContext, Buffer> then) {
         HttpServerResponse resp = req.response();
         String requestId = identify(resp);
-        Caller caller;
-        try {
-            caller = edge.authenticate(req);
-        } catch (GatewayException e) {
+        // at once for a known key; a key another gateway made since this one's last key sync is looked up first
+        io.vertx.core.Future<Caller> authenticated = edge.authenticateCall(req);
+        if (authenticated.isComplete()) {
+            authenticated(req, counted, then, requestId, authenticated);
+        } else {
+            authenticated.onComplete(ar -> authenticated(req, counted, then, requestId, authenticated));
+        }
+    }
+
+    private void authenticated(HttpServerRequest req, boolean counted, BiConsumer<CallContext, Buffer> then, String requestId,
+                               io.vertx.core.Future<Caller> authenticated) {
+        HttpServerResponse resp = req.response();
+        if (authenticated.failed()) {
+            Throwable t = authenticated.cause();
+            if (!(t instanceof GatewayException e)) {
+                fail(resp, t);
+                return;
+            }
+            if (resp.closed()) return; // the client left while its key was looked up: nobody to answer
             if (counted) refused(req, requestId, null, null, e);
             fail(resp, e);
             return;
         }
+        Caller caller = authenticated.result();
+        if (resp.closed()) return; // the client left while its key was looked up
         long started = System.nanoTime();
         // The client leaving (its connection closing, or an HTTP/2 reset) before the answer is complete cancels the
         // call: the router stops, the upstream request is reset, a stream settles as 499. The relays of streamed
