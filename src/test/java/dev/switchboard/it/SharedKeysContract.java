@@ -89,6 +89,7 @@ abstract class SharedKeysContract {
             Admin onA = new Admin(a);
             for (int i = 0; i < 3; i++) {
                 String key = onA.generate(new JsonObject().put("key_alias", "fresh-" + i).put("max_budget", 1)).getString("key");
+                if (i == 0) assertThat(Http.get(b.v1() + "/models", key).statusCode()).as("the model list first").isEqualTo(200);
                 assertThat(chat(b, key)).as("key %d's first call, on the gateway that did not make it", i).isEqualTo(200);
                 String messages = "{\"model\":\"cheap\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
                 assertThat(Http.post(b.baseUrl() + "/v1/messages", key, messages).statusCode()).as("Anthropic's dialect").isEqualTo(200);
