@@ -62,12 +62,18 @@ public final class DialectCall {
     public void read(HttpServerRequest req, Function<Caller, Buffer> answer) {
         HttpServerResponse resp = req.response();
         identify(resp);
-        try {
-            Caller caller = edge.authenticate(req);
-            resp.putHeader("content-type", "application/json").end(answer.apply(caller));
-        } catch (Throwable t) {
-            fail(resp, t);
-        }
+        // as a call: a key another gateway made since this one's last key sync is looked up first (apps list the models
+        // with a new key before they call one)
+        edge.authenticateCall(req).onComplete(ar -> {
+            req.resume(); // paused by a look-up: a read has no body to wait for
+            if (resp.closed()) return;
+            try {
+                if (ar.failed()) throw ar.cause();
+                resp.putHeader("content-type", "application/json").end(answer.apply(ar.result()));
+            } catch (Throwable t) {
+                fail(resp, t);
+            }
+        });
     }
 
     /** Starts a call; {@code then} runs with the context and the body, and anything it throws is answered. */
@@ -90,14 +96,31 @@ public final class DialectCall {
     private void begin(HttpServerRequest req, boolean counted, BiConsumer<CallContext, Buffer> then) {
         HttpServerResponse resp = req.response();
         String requestId = identify(resp);
-        Caller caller;
-        try {
-            caller = edge.authenticate(req);
-        } catch (GatewayException e) {
+        // at once for a known key; a key another gateway made since this one's last key sync is looked up first
+        io.vertx.core.Future<Caller> authenticated = edge.authenticateCall(req);
+        if (authenticated.isComplete()) {
+            authenticated(req, counted, then, requestId, authenticated);
+        } else {
+            authenticated.onComplete(ar -> authenticated(req, counted, then, requestId, authenticated));
+        }
+    }
+
+    private void authenticated(HttpServerRequest req, boolean counted, BiConsumer<CallContext, Buffer> then, String requestId,
+                               io.vertx.core.Future<Caller> authenticated) {
+        HttpServerResponse resp = req.response();
+        if (authenticated.failed()) {
+            Throwable t = authenticated.cause();
+            if (!(t instanceof GatewayException e)) {
+                fail(resp, t);
+                return;
+            }
+            if (resp.closed()) return; // the client left while its key was looked up: nobody to answer
             if (counted) refused(req, requestId, null, null, e);
             fail(resp, e);
             return;
         }
+        Caller caller = authenticated.result();
+        if (resp.closed()) return; // the client left while its key was looked up
         long started = System.nanoTime();
         // The client leaving (its connection closing, or an HTTP/2 reset) before the answer is complete cancels the
         // call: the router stops, the upstream request is reset, a stream settles as 499. The relays of streamed

@@ -22,20 +22,70 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         return authenticate(req, presentedKey(req));
     }
 
+    /**
+     * As {@link #authenticate(HttpServerRequest)}, for a model call: a key that matches no key here is first looked up in
+     * the store ({@link dev.switchboard.govern.KeyAdmin#lookUp}), since another gateway on the database may have made it
+     * since this one's last key sync (a key generated through a load balancer and used at once). The request is paused
+     * meanwhile, so its body waits; the look-up is bounded by {@link #KEY_LOOKUP_MILLIS}, after which the 401 stands.
+     * Completes on the request's context; a key this gateway knows costs nothing more.
+     */
+    public io.vertx.core.Future<dev.switchboard.model.Caller> authenticateCall(HttpServerRequest req) {
+        String key = presentedKey(req);
+        io.vertx.core.Future<Boolean> lookup;
+        try {
+            return io.vertx.core.Future.succeededFuture(authenticate(req, key, false));
+        } catch (dev.switchboard.model.GatewayException e) {
+            lookup = dev.switchboard.govern.Authenticator.unknownKey(e) ? gateway.keys().lookUp(key) : null;
+            if (lookup == null) {
+                failed(req, key, e);
+                return io.vertx.core.Future.failedFuture(e);
+            }
+        }
+        req.pause();
+        // the look-up may be shared with calls on other event loops: its end is brought back to this call's own
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        long timer = context.owner().setTimer(KEY_LOOKUP_MILLIS, id -> done.tryComplete());
+        lookup.onComplete(ar -> context.runOnContext(v -> {
+            context.owner().cancelTimer(timer);
+            done.tryComplete();
+        }));
+        return done.future().map(v -> {
+            try {
+                return authenticate(req, key); // the store's row is in memory now, or the 401 stands
+            } catch (dev.switchboard.model.GatewayException e) {
+                req.resume(); // the body is not read: let it go as an at-once refusal's does (the reader resumes it on success)
+                throw e;
+            }
+        });
+    }
+
+    /** The longest a call waits for its unknown key's look-up in the store (then it is refused as unknown). */
+    static final long KEY_LOOKUP_MILLIS = 2_000;
+
     /** As {@link #authenticate(HttpServerRequest)}, for a key that came another way (the dashboard's login form). */
     public dev.switchboard.model.Caller authenticate(HttpServerRequest req, String key) {
+        return authenticate(req, key, true);
+    }
+
+    private dev.switchboard.model.Caller authenticate(HttpServerRequest req, String key, boolean countFailure) {
         dev.switchboard.model.Caller caller;
         try {
             caller = gateway.authenticator().authenticate(key);
         } catch (dev.switchboard.model.GatewayException e) {
-            // only a key that matches no key at all counts: not an expired or blocked virtual key an app keeps sending
-            // (all clients may share one address behind Docker or an ingress), a refused JWT or a stale sk-sb- key
-            if (gateway.authenticator().mayGuessTheMasterKey(key, e)) authThrottle.failed(clientAddress(req));
+            if (countFailure) failed(req, key, e);
             throw e;
         }
         // the successful path: one volatile read, unless some address is locked out right now
         if (caller == dev.switchboard.model.Caller.MASTER && authThrottle.anyLocked()) authThrottle.check(clientAddress(req));
         return caller;
+    }
+
+    /** Counts a refused key against the client's address when it may be a guess at the master key. */
+    private void failed(HttpServerRequest req, String key, dev.switchboard.model.GatewayException e) {
+        // only a key that matches no key at all counts: not an expired or blocked virtual key an app keeps sending
+        // (all clients may share one address behind Docker or an ingress), a refused JWT or a stale sk-sb- key
+        if (gateway.authenticator().mayGuessTheMasterKey(key, e)) authThrottle.failed(clientAddress(req));
     }
 
     private static String clientAddress(HttpServerRequest req) {

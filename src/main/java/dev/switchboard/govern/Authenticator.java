@@ -81,6 +81,11 @@ public final class Authenticator {
                 + " or a known virtual key (it may have been deleted or rotated).");
     }
 
+    /** Whether {@code refusal} is {@link #authenticate}'s for a key that matches no key at all (not blocked, expired, ...). */
+    public static boolean unknownKey(GatewayException refusal) {
+        return refusal.status() == 401 && refusal.getMessage() != null && refusal.getMessage().startsWith(UNKNOWN_KEY);
+    }
+
     /** How the refusal of a key that matches no key at all begins (and no other refusal). */
     private static final String UNKNOWN_KEY = "Incorrect API key provided: ";
 

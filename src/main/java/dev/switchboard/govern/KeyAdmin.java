@@ -602,6 +602,70 @@ public final class KeyAdmin {
         }
     }
 
+    /** Secrets looked up in the store and not found there: token hash → when (not asked again within a key sync). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> recentMisses = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Look-ups queued or running, by token hash: a burst of calls with one new key asks the store once. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Future<Boolean>> lookups = new java.util.concurrent.ConcurrentHashMap<>();
+    /** At most this many different secrets are looked up at once; more get the 401 at once (a flood of invented keys). */
+    static final int MAX_LOOKUPS = 8;
+    /** More misses than this are forgotten at once rather than kept (a flood of invented keys does not grow the heap). */
+    static final int MAX_MISSES = 10_000;
+
+    /**
+     * Looks a secret this gateway does not know up in the store, for a key another gateway on the database made or
+     * rotated since the last key sync: its first calls here are served, not refused 401 for up to a sync (as LiteLLM,
+     * which reads a key missing from its cache from the database). Taken in as the sync would take it (with its spend
+     * this period), on the admin worker, so it never races this gateway's own changes. Only a call with a key of the
+     * shape a key may have ({@code sk-}, 20 to 200 characters) that no key here has asks; a secret the store did not
+     * have is not asked about again for a sync ({@link Governance#KEY_SYNC_MILLIS}: by then the sync has read it), and
+     * no more than {@link #MAX_LOOKUPS} secrets are asked about at once.
+     *
+     * @return null when the store is not asked (the caller answers its 401 at once), else whether the key is now known
+     */
+    public Future<Boolean> lookUp(String presentedKey) {
+        if (presentedKey == null || !presentedKey.startsWith("sk-") || presentedKey.length() < 20 || presentedKey.length() > 200) return null;
+        String hash = KeySecrets.hash(presentedKey);
+        long now = clock.getAsLong();
+        Long missed = recentMisses.get(hash);
+        if (missed != null) {
+            if (now - missed < Governance.KEY_SYNC_MILLIS) return null;
+            recentMisses.remove(hash, missed);
+        }
+        Future<Boolean> pending = lookups.get(hash);
+        if (pending != null) return pending;
+        if (lookups.size() >= MAX_LOOKUPS) return null;
+        java.util.concurrent.atomic.AtomicReference<Future<Boolean>> mine = new java.util.concurrent.atomic.AtomicReference<>();
+        pending = lookups.computeIfAbsent(hash, h -> {
+            Future<Boolean> f = change(() -> takeIn(h));
+            mine.set(f);
+            return f;
+        });
+        if (mine.get() != null) mine.get().onComplete(ar -> lookups.remove(hash));
+        return pending;
+    }
+
+    /** {@link #lookUp}'s work on the admin worker: the stored key of this hash into memory. */
+    private boolean takeIn(String hash) {
+        if (registry.byToken(hash) != null) return true; // a sync or a change here took it in meanwhile
+        long now = clock.getAsLong();
+        VirtualKey k = store.byToken(hash);
+        if (k == null) {
+            if (recentMisses.size() >= MAX_MISSES) recentMisses.clear();
+            recentMisses.put(hash, now);
+            return false;
+        }
+        KeyState known = registry.byId(k.keyId());
+        if (known == null) {
+            registry.put(k, store.spentThisPeriod(k, now), now);
+            log.info("key {} made by another gateway on this database, taken in at its first call here", k.keyId());
+        } else {
+            registry.graces(retired.graces(now)); // first: a rotation there may have left the old secret a grace period
+            registry.put(k, 0, now);
+            log.info("key {} changed by another gateway on this database, taken in at its first call here", k.keyId());
+        }
+        return true;
+    }
+
     /** A sync from the store is queued or running: the next tick is skipped rather than queued behind it. */
     private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
 

@@ -150,6 +150,11 @@ final class KeyStore {
         return db.transaction(c -> find(c, new KeyRef(List.of(new KeyRef.Lookup("key_id", keyId))), false));
     }
 
+    /** The stored row whose secret hashes to {@code token}, or null. Blocks. */
+    VirtualKey byToken(String token) {
+        return db.transaction(c -> find(c, new KeyRef(List.of(new KeyRef.Lookup("token", token))), false));
+    }
+
     /** The key ids' current tokens, those still stored. Blocks. */
     java.util.Map<String, String> tokensOf(java.util.Collection<String> keyIds) {
         return db.transaction(c -> {

@@ -80,6 +80,40 @@ abstract class SharedKeysContract {
         }
     }
 
+    // QA (2026-12-07, two gateways behind one load balancer): a key generated through A and used at once landed on B,
+    // which had not synced yet, and was refused 401 "it may have been deleted or rotated" for up to 2 s. B now looks a
+    // key it does not know up in the store before refusing it.
+    @Test
+    void aKeyMadeOnOneGatewayIsServedByTheOtherAtOnce() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin onA = new Admin(a);
+            for (int i = 0; i < 3; i++) {
+                String key = onA.generate(new JsonObject().put("key_alias", "fresh-" + i).put("max_budget", 1)).getString("key");
+                if (i == 0) assertThat(Http.get(b.v1() + "/models", key).statusCode()).as("the model list first").isEqualTo(200);
+                assertThat(chat(b, key)).as("key %d's first call, on the gateway that did not make it", i).isEqualTo(200);
+                String messages = "{\"model\":\"cheap\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                assertThat(Http.post(b.baseUrl() + "/v1/messages", key, messages).statusCode()).as("Anthropic's dialect").isEqualTo(200);
+            }
+            // a burst of first calls with one new key: one look-up in the store, every call served
+            String burst = onA.generate(new JsonObject().put("key_alias", "fresh-burst")).getString("key");
+            ExecutorService pool = Executors.newFixedThreadPool(12);
+            try {
+                List<Future<Integer>> calls = new java.util.ArrayList<>();
+                for (int i = 0; i < 12; i++) calls.add(pool.submit(() -> chat(b, burst)));
+                for (Future<Integer> f : calls) assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+            } finally {
+                pool.shutdownNow();
+            }
+            // a key no gateway made is still refused, in the same words, and so is its repeat (not asked about again)
+            String invented = "sk-sb-" + "x".repeat(43);
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> refused = Http.post(b.v1() + "/chat/completions", invented, CHEAP);
+                assertThat(refused.statusCode()).isEqualTo(401);
+                assertThat(refused.body()).contains("invalid_api_key").contains("not the master key or a known virtual key");
+            }
+        }
+    }
+
     // The QA repros: each gateway wrote the whole key row from its own copy, up to one sync (2 s) old, so a change
     // through B right after one through A undid A's. Each test first waits until B knows the key, so that B's copy is
     // the stale one the defect needs, then makes B's change well within B's next sync.
