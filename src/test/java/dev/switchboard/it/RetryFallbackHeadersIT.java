@@ -184,6 +184,36 @@ class RetryFallbackHeadersIT {
         assertThat(gw.simulator.received()).isNotEmpty();
     }
 
+    /**
+     * A misspelt control in our namespace is a 400 naming it in the caller's dialect, before any upstream call (it was
+     * ignored: the request went out with three attempts and its fallbacks); our own response headers sent back are not.
+     */
+    @Test
+    void anUnknownSwitchboardRequestHeaderIsA400NamingItButOurResponseHeadersSentBackAreNot() {
+        gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
+        HttpResponse<String> openai = Call.CHAT.send("primary", "x-switchboard-fallback", "off");
+        assertThat(openai.statusCode()).as(openai.body()).isEqualTo(400);
+        JsonObject e = new JsonObject(openai.body()).getJsonObject("error");
+        assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(e.getString("param")).isEqualTo("x-switchboard-fallback");
+        assertThat(e.getString("message")).contains("x-switchboard-fallback", "Did you mean x-switchboard-fallbacks?");
+        for (Call c : List.of(Call.MESSAGES, Call.MESSAGES_STREAM, Call.RESPONSES_STREAM)) {
+            HttpResponse<String> r = c.send("primary", "X-Switchboard-Teir", "smart");
+            assertThat(r.statusCode()).as(c + " " + r.body()).isEqualTo(400);
+            assertThat(r.body()).as(c.toString()).contains("X-Switchboard-Teir", "x-switchboard-tier");
+        }
+        JsonObject a = new JsonObject(Call.MESSAGES.send("primary", "x-switchboard-teir", "smart").body());
+        assertThat(a.getString("type")).isEqualTo("error");
+        assertThat(a.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+        assertThat(gw.simulator.received()).as("refused before any call").isEmpty();
+
+        HttpResponse<String> echoed = Call.CHAT.send("solo", "x-switchboard-request-id", "req_1", "x-switchboard-cost",
+                "0.0001", "x-switchboard-model", "x", "x-switchboard-route", "primary", "x-switchboard-cache", "miss",
+                "x-switchboard-trace-id", "abc");
+        assertThat(echoed.statusCode()).as(echoed.body()).isEqualTo(200);
+        assertThat(echoed.headers().firstValue("x-switchboard-request-id")).isPresent().get().isNotEqualTo("req_1");
+    }
+
     @Test
     void aFallbackCountsItsHopAndTheRetriesOfTheAliasThatAnswered() {
         gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
