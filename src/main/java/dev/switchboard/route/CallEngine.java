@@ -118,6 +118,8 @@ final class CallEngine {
         private RecoveryWait recoveryWait;
         /** The attempt in flight, or the last one made; null before the first. */
         private Attempt current;
+        /** What each failed attempt and group ended with, for a failed chain's message; null until one fails. */
+        private ChainFailures failures;
         /**
          * Unregisters {@link #clientLeft} from the cancellation: run by {@link #complete} / {@link #fail} as the run ends,
          * before the answer goes on (where a listener on the run's future was one more dispatch on every request).
@@ -156,6 +158,8 @@ final class CallEngine {
         private boolean fail(Throwable error) {
             if (!endNow()) return false;
             if (Cancellation.isCancellation(error)) return promise.tryFail(error);
+            // a chain that fell back and failed as a whole names each step, not only the last failure (2026-12-07)
+            if (failures != null && plan.taken() > 0) error = failures.onto(error);
             return promise.tryFail(RetryAdvice.afterAttempts(withCounts(error), attemptCount));
         }
 
@@ -672,6 +676,8 @@ final class CallEngine {
         }
 
         private void groupFailed(Throwable error, FallbackReason reason) {
+            if (failures == null) failures = new ChainFailures();
+            failures.group(group.alias, error);
             RoutePlan.Step next = reason == null ? null : plan.next(reason);
             if (next == null) {
                 // the chain ends here: said when it is the allowlist (or the call's mode) that ended it, naming what would
@@ -709,6 +715,8 @@ final class CallEngine {
 
         /** The listener must not break routing: what it throws is logged and forgotten. */
         private void reportFailed(Attempt attempt, Throwable error, long now) {
+            if (failures == null) failures = new ChainFailures();
+            failures.attempt(group.alias, attempt.state.id(), error);
             try {
                 attempts.failed(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.target.deployment(),
                         attempt.state.modelId(), route, error,

@@ -228,6 +228,30 @@ class RetryFallbackHeadersIT {
         }
     }
 
+    /**
+     * A chain that fails as a whole names each step in its message, in the caller's dialect: the primary's 500s (three
+     * attempts, folded) and the fallback's 503s, not the last failure alone (it said only the backup's 503 before).
+     */
+    @Test
+    void aFailedChainsMessageNamesEveryStep() {
+        gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
+        gw.simulator.behaveAlways("backup-model", SimBehaviour.status(503));
+        String steps = "Tried: primary/openai/primary-model → 500 upstream_error ×3; backup/openai/backup-model → 503 ";
+        HttpResponse<String> openai = Call.CHAT.send("primary");
+        assertThat(openai.statusCode()).as(openai.body()).isEqualTo(503);
+        assertThat(new JsonObject(openai.body()).getJsonObject("error").getString("message")).contains(steps).endsWith("×3.");
+        for (Call c : List.of(Call.MESSAGES, Call.CHAT_STREAM, Call.RESPONSES)) {
+            HttpResponse<String> r = c.send("primary");
+            assertThat(r.statusCode()).as(c + " " + r.body()).isEqualTo(503);
+            assertThat(r.body()).as(c.toString()).contains(steps);
+        }
+        JsonObject a = new JsonObject(Call.MESSAGES.send("primary").body());
+        assertThat(a.getJsonObject("error").getString("type")).isEqualTo("overloaded_error");
+        // no fallback taken: the failure's own message, as before
+        HttpResponse<String> alone = Call.CHAT.send("primary", "x-switchboard-fallbacks", "off");
+        assertThat(alone.body()).doesNotContain("Tried:");
+    }
+
     @Test
     void aFailureCarriesTheCountsToo() {
         gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
