@@ -44,7 +44,19 @@ final class CallEngine {
      * @param settle    the body to hand on after the deployment answered; must end the attempt
      *                  ({@link Attempt#end}) now, or later for a stream, when it ends
      */
-    record Call<T>(boolean streaming, BiFunction<Target, CallOptions, Future<T>> start, BiFunction<T, Attempt, T> settle) {}
+    /**
+     * @param dropsThinking whether the request's thinking reaches a target's model as nothing (Provider#dropsThinking);
+     *                      asked only of fallback attempts (ThinkingDrops)
+     */
+    /** The request asks for no thinking: no target drops any. */
+    static final java.util.function.Predicate<Target> NO_THINKING = t -> false;
+
+    record Call<T>(boolean streaming, BiFunction<Target, CallOptions, Future<T>> start, BiFunction<T, Attempt, T> settle,
+                   java.util.function.Predicate<Target> dropsThinking) {
+        Call(boolean streaming, BiFunction<Target, CallOptions, Future<T>> start, BiFunction<T, Attempt, T> settle) {
+            this(streaming, start, settle, NO_THINKING);
+        }
+    }
 
     private final Vertx vertx;
     /** A name (alias, deployment id, group alias, wildcard-served name) → its group; null when nothing serves it. */
@@ -54,10 +66,12 @@ final class CallEngine {
     private final RandomGenerator random;
     private final LongSupplier clock;
     private final AttemptListener attempts;
+    private final ThinkingDrops thinkingDrops;
 
     CallEngine(Vertx vertx, java.util.function.Function<String, ModelGroup> groups, RouterSettings settings, RouterMetrics metrics,
                RandomGenerator random, LongSupplier clock, AttemptListener attempts) {
         this.attempts = attempts;
+        this.thinkingDrops = new ThinkingDrops(metrics);
         this.vertx = vertx;
         this.groups = groups;
         this.settings = settings;
@@ -503,6 +517,10 @@ final class CallEngine {
             if (!tried.contains(pick.state())) tried.add(pick.state());
             attemptCount++;
             Target target = pick.state().target;
+            // a fallback to a model without thinking drops the request's: said, not silent (asked of fallbacks alone)
+            if (!ModelRouter.PRIMARY.equals(route) && call.dropsThinking().test(target)) {
+                thinkingDrops.fallenBack(ctx.requestId(), plan.primary(), group.alias, pick.state().id());
+            }
             Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), pick.holdsSlot(), this, clock.getAsLong());
             current = attempt;
             Future<T> f;

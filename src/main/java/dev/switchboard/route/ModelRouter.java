@@ -486,7 +486,16 @@ public final class ModelRouter {
             Future<ChatResponse> answer = t.provider().chat(DeploymentParams.fit(request, t, drop, settings.dropParams(),
                     o.requestId(), outputCeilings.applyAsInt(t.deployment())), o);
             return custom.isEmpty() || t.provider().takesCustomTools() ? answer : answer.map(a -> CustomToolsAsFunctions.restore(a, custom));
-        }, this::ended);
+        }, this::ended, thinkingDrops(request));
+    }
+
+    /**
+     * Whether a target drops the request's thinking (Provider#dropsThinking), for the router to say so on a fallback; made
+     * only for a request that names a thinking at all (an Anthropic client's {@code thinking}), so others allocate nothing.
+     */
+    private static java.util.function.Predicate<Target> thinkingDrops(ChatRequest request) {
+        if (request.raw() == null || request.anthropicField("thinking") == null) return CallEngine.NO_THINKING;
+        return t -> t.provider().dropsThinking(request);
     }
 
     private CallEngine.Call<ChatStream> streamCall(ChatRequest request, Boolean drop) {
@@ -495,7 +504,7 @@ public final class ModelRouter {
             Future<ChatStream> stream = t.provider().stream(DeploymentParams.fit(request, t, drop, settings.dropParams(),
                     o.requestId(), outputCeilings.applyAsInt(t.deployment())), o).compose(ModelRouter::firstEvent);
             return custom.isEmpty() || t.provider().takesCustomTools() ? stream : stream.map(s -> CustomToolInputSink.restoring(s, custom));
-        }, (stream, attempt) -> new TrackedStream(stream, attempt, clock));
+        }, (stream, attempt) -> new TrackedStream(stream, attempt, clock), thinkingDrops(request));
     }
 
     /**
