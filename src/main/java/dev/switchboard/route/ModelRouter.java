@@ -240,11 +240,16 @@ public final class ModelRouter {
      * Every deployment that may serve this request, for the worst case a budget reserves: the groups of its alias (both
      * tiers of the auto alias, unless the request fixes one), of its {@code models} array, and of every fallback list
      * of its alias (error, context window, content policy), unless the request turned fallbacks off. Unknown aliases
-     * are left out (the router answers them).
+     * are left out (the router answers them), and so are the fallbacks the router would pass over for this call: one of
+     * another mode (ServingMode: a chat group for an embeddings call) or one the caller may not use (its key's, team's or
+     * user's models). Before 2026-12-07 those counted, so a reservation for a target that could never serve could refuse
+     * a request the key could afford.
      *
+     * @param embedding an embeddings call (else a chat call)
      * @throws GatewayException for routing controls the router would refuse too
      */
-    public List<Target> reachable(CallContext ctx, String model, Map<String, com.fasterxml.jackson.databind.JsonNode> extra) {
+    public List<Target> reachable(CallContext ctx, String model, Map<String, com.fasterxml.jackson.databind.JsonNode> extra,
+                                  boolean embedding) {
         RequestControls controls = RequestControls.from(ctx.hints(), extra);
         List<String> primaries = List.of(model);
         if (auto != null && auto.alias().equals(model)) {
@@ -257,14 +262,27 @@ public final class ModelRouter {
             ModelGroup g = names.resolve(primaries.get(0));
             return g == null ? List.of() : g.targets;
         }
-        return widened(controls, primaries);
+        java.util.function.BiPredicate<CallContext, String> access = modelAccess;
+        java.util.function.Function<String, String> mismatch = embedding ? embeddingMismatch : chatMismatch;
+        return widened(controls, primaries, a -> mismatch.apply(a) == null && access.test(ctx, a));
+    }
+
+    /** A chat call's {@link #reachable}. */
+    public List<Target> reachable(CallContext ctx, String model, Map<String, com.fasterxml.jackson.databind.JsonNode> extra) {
+        return reachable(ctx, model, extra, false);
+    }
+
+    /** {@link #widened(RequestControls, List, java.util.function.Predicate)} with every fallback able to serve. */
+    List<Target> widened(RequestControls controls, List<String> primaries) {
+        return widened(controls, primaries, a -> true);
     }
 
     /**
      * The general case of {@link #reachable}: each primary's group, then its models array and fallback lists' groups,
-     * in that order, each alias once. Package-private so a test holds the shortcut above to it.
+     * in that order, each alias once; a fallback alias only when {@code serves} it (a primary always). Package-private so
+     * a test holds the shortcut above to it.
      */
-    List<Target> widened(RequestControls controls, List<String> primaries) {
+    List<Target> widened(RequestControls controls, List<String> primaries, java.util.function.Predicate<String> serves) {
         Set<String> aliases = new LinkedHashSet<>();
         for (String p : primaries) {
             aliases.add(p);
@@ -276,6 +294,7 @@ public final class ModelRouter {
         }
         List<Target> out = new ArrayList<>();
         for (String a : aliases) {
+            if (!primaries.contains(a) && !serves.test(a)) continue; // the router passes it over (RoutePlan.serving, allowing)
             ModelGroup g = names.resolve(a);
             if (g != null) for (DeploymentState m : g.members) out.add(m.target);
         }
