@@ -8,7 +8,7 @@ import io.netty.util.AsciiString;
  *
  * <p>Before 2026-12-07 every {@code x-switchboard-*} header became a hint and a stage read the ones it knew, so a
  * misspelt control ({@code x-switchboard-teir}, {@code x-switchboard-fallback}) was dropped without a word and the
- * caller believed it had taken effect. LiteLLM and Portkey read the headers they know and pass over the rest; our rule
+ * caller believed it had taken effect. LiteLLM reads the x-litellm- headers it knows and passes over the rest; our rule
  * is that bad input gets a clear error, so an unknown name in our own namespace is a 400 naming it, the known controls
  * and the nearest one. Names of ours that a client or a proxy may legitimately send back are not refused: our response
  * headers (a client that replays an answer's headers, a proxy that copies them) and the dashboard's write header. They
