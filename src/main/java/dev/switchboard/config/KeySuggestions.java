@@ -13,11 +13,11 @@ import java.util.Locale;
  * {@code _}. A key of up to 4 characters may be 1 off, up to 10 characters 2 off, a longer one 3 off; never more than
  * half its length, so a short unrelated key is not "corrected" into another.
  */
-final class KeySuggestions {
+public final class KeySuggestions {
     private KeySuggestions() {}
 
     /** The known key nearest to {@code typed} within the allowed distance (the first of equals in iteration order), or null. */
-    static String closest(String typed, Collection<String> known) {
+    public static String closest(String typed, Collection<String> known) {
         if (typed == null || typed.isEmpty()) return null;
         String t = normal(typed);
         int allowed = Math.min(t.length() <= 4 ? 1 : t.length() <= 10 ? 2 : 3, t.length() / 2);

@@ -162,15 +162,20 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
     /**
      * The client's {@code x-switchboard-*} headers as {@link dev.switchboard.model.CallContext#hints()}, and its
      * {@code User-Agent} when {@code userAgent} (tag routing matches it: Gateway#routesByUserAgent).
+     *
+     * @throws dev.switchboard.model.GatewayException 400 for an {@code x-switchboard-} name that is no request header
+     *                                                of ours ({@link ControlHeaders})
      */
     public static java.util.Map<String, String> hints(HttpServerRequest req, boolean userAgent) {
         java.util.Map<String, String> out = null;
         boolean customer = false;
         for (java.util.Map.Entry<CharSequence, CharSequence> h : RequestHeaderNames.entries(req.headers())) {
             CharSequence name = h.getKey();
-            if (name.length() > 14 && io.netty.util.AsciiString.regionMatches(name, true, 0, dev.switchboard.model.CallContext.HINT_PREFIX, 0, 14)) {
-                String hint = name.toString().substring(14).toLowerCase(java.util.Locale.ROOT);
-                if (hint.equals(END_USER_HINT)) continue; // LiteLLM's headers name the end user, not an x-switchboard- one
+            if (name.length() >= ControlHeaders.PREFIX && RequestHeaderNames.startsWith(name, dev.switchboard.model.CallContext.HINT_PREFIX)) {
+                // a known control's hint, null for a name of ours that sets nothing (an echoed response header); an
+                // unknown name is a 400 naming it (ControlHeaders), so a misspelt control is never silently dropped
+                String hint = ControlHeaders.hint(name);
+                if (hint == null) continue;
                 if (out == null) out = new java.util.HashMap<>();
                 out.put(hint, h.getValue().toString());
             } else if (name.length() == 14 && io.netty.util.AsciiString.contentEqualsIgnoreCase(name, LITELLM_TAGS)) {

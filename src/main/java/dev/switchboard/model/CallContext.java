@@ -22,9 +22,8 @@ public record CallContext(String requestId, Caller caller, long startedNanos, Ma
     public static final String HINT_PREFIX = "x-switchboard-";
     /**
      * The hints of LiteLLM's per-request routing headers, keyed by the header's own name (the edge reads them). An
-     * {@code x-switchboard-} header's hint is its name without that prefix, so {@code x-switchboard-x-litellm-timeout}
-     * lands on the same hint as {@code x-litellm-timeout}: harmless, as both then mean LiteLLM's control and are read
-     * as it is (route.RequestControls), but these keys are not out of a client's reach.
+     * {@code x-switchboard-} header's hint is one of the edge's known controls (edge.ControlHeaders; any other name in
+     * that namespace is a 400 since 2026-12-07), so no {@code x-switchboard-} header reaches these keys.
      */
     public static final String LITELLM_TIMEOUT_HINT = "x-litellm-timeout",
             LITELLM_STREAM_TIMEOUT_HINT = "x-litellm-stream-timeout", LITELLM_NUM_RETRIES_HINT = "x-litellm-num-retries";

@@ -94,7 +94,7 @@ final class Metering {
 
     /** @param callType the ledger's call_type ({@code embedding}; {@code health_check} for a health check's) */
     MeteredCall beginEmbedding(CallContext ctx, dev.switchboard.model.EmbeddingRequest request, String callType) {
-        List<Target> targets = router.reachable(ctx, request.model(), request.extra());
+        List<Target> targets = router.reachable(ctx, request.model(), request.extra(), true);
         int inputBound = embeddingInputBound(request.input());
         WorstCase worst = new WorstCase() {
             @Override

@@ -74,4 +74,11 @@ public interface Provider {
      * false where longer ones are taken (Anthropic).
      */
     default boolean limitsToolNames() { return false; }
+
+    /**
+     * Whether the request's thinking (an Anthropic client's {@code thinking} turned on) reaches this provider's model as
+     * nothing, because the model has no counterpart for it (an OpenAI chat model that is no reasoning model): the answer
+     * comes without thinking. The router says so when a fallback lands here (route.ThinkingDrops); false by default.
+     */
+    default boolean dropsThinking(ChatRequest r) { return false; }
 }

@@ -44,7 +44,19 @@ final class CallEngine {
      * @param settle    the body to hand on after the deployment answered; must end the attempt
      *                  ({@link Attempt#end}) now, or later for a stream, when it ends
      */
-    record Call<T>(boolean streaming, BiFunction<Target, CallOptions, Future<T>> start, BiFunction<T, Attempt, T> settle) {}
+    /**
+     * @param dropsThinking whether the request's thinking reaches a target's model as nothing (Provider#dropsThinking);
+     *                      asked only of fallback attempts (ThinkingDrops)
+     */
+    /** The request asks for no thinking: no target drops any. */
+    static final java.util.function.Predicate<Target> NO_THINKING = t -> false;
+
+    record Call<T>(boolean streaming, BiFunction<Target, CallOptions, Future<T>> start, BiFunction<T, Attempt, T> settle,
+                   java.util.function.Predicate<Target> dropsThinking) {
+        Call(boolean streaming, BiFunction<Target, CallOptions, Future<T>> start, BiFunction<T, Attempt, T> settle) {
+            this(streaming, start, settle, NO_THINKING);
+        }
+    }
 
     private final Vertx vertx;
     /** A name (alias, deployment id, group alias, wildcard-served name) → its group; null when nothing serves it. */
@@ -54,10 +66,12 @@ final class CallEngine {
     private final RandomGenerator random;
     private final LongSupplier clock;
     private final AttemptListener attempts;
+    private final ThinkingDrops thinkingDrops;
 
     CallEngine(Vertx vertx, java.util.function.Function<String, ModelGroup> groups, RouterSettings settings, RouterMetrics metrics,
                RandomGenerator random, LongSupplier clock, AttemptListener attempts) {
         this.attempts = attempts;
+        this.thinkingDrops = new ThinkingDrops(metrics);
         this.vertx = vertx;
         this.groups = groups;
         this.settings = settings;
@@ -118,6 +132,8 @@ final class CallEngine {
         private RecoveryWait recoveryWait;
         /** The attempt in flight, or the last one made; null before the first. */
         private Attempt current;
+        /** What each failed attempt and group ended with, for a failed chain's message; null until one fails. */
+        private ChainFailures failures;
         /**
          * Unregisters {@link #clientLeft} from the cancellation: run by {@link #complete} / {@link #fail} as the run ends,
          * before the answer goes on (where a listener on the run's future was one more dispatch on every request).
@@ -156,6 +172,8 @@ final class CallEngine {
         private boolean fail(Throwable error) {
             if (!endNow()) return false;
             if (Cancellation.isCancellation(error)) return promise.tryFail(error);
+            // a chain that fell back and failed as a whole names each step, not only the last failure (2026-12-07)
+            if (failures != null && plan.taken() > 0) error = failures.onto(error);
             return promise.tryFail(RetryAdvice.afterAttempts(withCounts(error), attemptCount));
         }
 
@@ -499,6 +517,10 @@ final class CallEngine {
             if (!tried.contains(pick.state())) tried.add(pick.state());
             attemptCount++;
             Target target = pick.state().target;
+            // a fallback to a model without thinking drops the request's: said, not silent (asked of fallbacks alone)
+            if (!ModelRouter.PRIMARY.equals(route) && call.dropsThinking().test(target)) {
+                thinkingDrops.fallenBack(ctx.requestId(), plan.primary(), group.alias, pick.state().id());
+            }
             Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), pick.holdsSlot(), this, clock.getAsLong());
             current = attempt;
             Future<T> f;
@@ -672,6 +694,8 @@ final class CallEngine {
         }
 
         private void groupFailed(Throwable error, FallbackReason reason) {
+            if (failures == null) failures = new ChainFailures();
+            failures.group(group.alias, error);
             RoutePlan.Step next = reason == null ? null : plan.next(reason);
             if (next == null) {
                 // the chain ends here: said when it is the allowlist (or the call's mode) that ended it, naming what would
@@ -709,6 +733,8 @@ final class CallEngine {
 
         /** The listener must not break routing: what it throws is logged and forgotten. */
         private void reportFailed(Attempt attempt, Throwable error, long now) {
+            if (failures == null) failures = new ChainFailures();
+            failures.attempt(group.alias, attempt.state.id(), error);
             try {
                 attempts.failed(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.target.deployment(),
                         attempt.state.modelId(), route, error,

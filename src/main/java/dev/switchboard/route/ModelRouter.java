@@ -240,11 +240,16 @@ public final class ModelRouter {
      * Every deployment that may serve this request, for the worst case a budget reserves: the groups of its alias (both
      * tiers of the auto alias, unless the request fixes one), of its {@code models} array, and of every fallback list
      * of its alias (error, context window, content policy), unless the request turned fallbacks off. Unknown aliases
-     * are left out (the router answers them).
+     * are left out (the router answers them), and so are the fallbacks the router would pass over for this call: one of
+     * another mode (ServingMode: a chat group for an embeddings call) or one the caller may not use (its key's, team's or
+     * user's models). Before 2026-12-07 those counted, so a reservation for a target that could never serve could refuse
+     * a request the key could afford.
      *
+     * @param embedding an embeddings call (else a chat call)
      * @throws GatewayException for routing controls the router would refuse too
      */
-    public List<Target> reachable(CallContext ctx, String model, Map<String, com.fasterxml.jackson.databind.JsonNode> extra) {
+    public List<Target> reachable(CallContext ctx, String model, Map<String, com.fasterxml.jackson.databind.JsonNode> extra,
+                                  boolean embedding) {
         RequestControls controls = RequestControls.from(ctx.hints(), extra);
         List<String> primaries = List.of(model);
         if (auto != null && auto.alias().equals(model)) {
@@ -257,14 +262,27 @@ public final class ModelRouter {
             ModelGroup g = names.resolve(primaries.get(0));
             return g == null ? List.of() : g.targets;
         }
-        return widened(controls, primaries);
+        java.util.function.BiPredicate<CallContext, String> access = modelAccess;
+        java.util.function.Function<String, String> mismatch = embedding ? embeddingMismatch : chatMismatch;
+        return widened(controls, primaries, a -> mismatch.apply(a) == null && access.test(ctx, a));
+    }
+
+    /** A chat call's {@link #reachable}. */
+    public List<Target> reachable(CallContext ctx, String model, Map<String, com.fasterxml.jackson.databind.JsonNode> extra) {
+        return reachable(ctx, model, extra, false);
+    }
+
+    /** {@link #widened(RequestControls, List, java.util.function.Predicate)} with every fallback able to serve. */
+    List<Target> widened(RequestControls controls, List<String> primaries) {
+        return widened(controls, primaries, a -> true);
     }
 
     /**
      * The general case of {@link #reachable}: each primary's group, then its models array and fallback lists' groups,
-     * in that order, each alias once. Package-private so a test holds the shortcut above to it.
+     * in that order, each alias once; a fallback alias only when {@code serves} it (a primary always). Package-private so
+     * a test holds the shortcut above to it.
      */
-    List<Target> widened(RequestControls controls, List<String> primaries) {
+    List<Target> widened(RequestControls controls, List<String> primaries, java.util.function.Predicate<String> serves) {
         Set<String> aliases = new LinkedHashSet<>();
         for (String p : primaries) {
             aliases.add(p);
@@ -276,6 +294,7 @@ public final class ModelRouter {
         }
         List<Target> out = new ArrayList<>();
         for (String a : aliases) {
+            if (!primaries.contains(a) && !serves.test(a)) continue; // the router passes it over (RoutePlan.serving, allowing)
             ModelGroup g = names.resolve(a);
             if (g != null) for (DeploymentState m : g.members) out.add(m.target);
         }
@@ -486,7 +505,16 @@ public final class ModelRouter {
             Future<ChatResponse> answer = t.provider().chat(DeploymentParams.fit(request, t, drop, settings.dropParams(),
                     o.requestId(), outputCeilings.applyAsInt(t.deployment())), o);
             return custom.isEmpty() || t.provider().takesCustomTools() ? answer : answer.map(a -> CustomToolsAsFunctions.restore(a, custom));
-        }, this::ended);
+        }, this::ended, thinkingDrops(request));
+    }
+
+    /**
+     * Whether a target drops the request's thinking (Provider#dropsThinking), for the router to say so on a fallback; made
+     * only for a request that names a thinking at all (an Anthropic client's {@code thinking}), so others allocate nothing.
+     */
+    private static java.util.function.Predicate<Target> thinkingDrops(ChatRequest request) {
+        if (request.raw() == null || request.anthropicField("thinking") == null) return CallEngine.NO_THINKING;
+        return t -> t.provider().dropsThinking(request);
     }
 
     private CallEngine.Call<ChatStream> streamCall(ChatRequest request, Boolean drop) {
@@ -495,7 +523,7 @@ public final class ModelRouter {
             Future<ChatStream> stream = t.provider().stream(DeploymentParams.fit(request, t, drop, settings.dropParams(),
                     o.requestId(), outputCeilings.applyAsInt(t.deployment())), o).compose(ModelRouter::firstEvent);
             return custom.isEmpty() || t.provider().takesCustomTools() ? stream : stream.map(s -> CustomToolInputSink.restoring(s, custom));
-        }, (stream, attempt) -> new TrackedStream(stream, attempt, clock));
+        }, (stream, attempt) -> new TrackedStream(stream, attempt, clock), thinkingDrops(request));
     }
 
     /**

@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * them as {@code switchboard_fallbacks_total{alias,reason,to}}, {@code switchboard_retries_total{alias}},
  * {@code switchboard_cooldowns_total{deployment}}, {@code switchboard_cooldown_gate_total{alias,outcome}},
  * {@code switchboard_tier_decisions_total{tier,reason}}, {@code switchboard_parallel_limit_waits_total{alias}} and
- * {@code switchboard_fallbacks_skipped_total{alias,reason,cause}}.
+ * {@code switchboard_fallbacks_skipped_total{alias,reason,cause}} and {@code switchboard_fallbacks_thinking_dropped_total{alias,to}}.
  * All of them count rare events, so looking a counter up per event costs nothing that matters.
  */
 public final class RouterMetrics {
@@ -21,6 +21,8 @@ public final class RouterMetrics {
     public static final String COOLDOWN_GATE = "switchboard.cooldown.gate";
     public static final String TIER_DECISIONS = "switchboard.tier.decisions";
     public static final String SLOT_WAITS = "switchboard.parallel.limit.waits";
+    /** Fallback attempts that went without the thinking the request asked for (ThinkingDrops). */
+    public static final String THINKING_DROPPED = "switchboard.fallbacks.thinking.dropped";
 
     private final MeterRegistry registry;
     private final java.util.function.UnaryOperator<String> aliasLabel;
@@ -56,6 +58,13 @@ public final class RouterMetrics {
         Counter.builder(FALLBACKS_SKIPPED).description("Requests whose fallback chain ended at a fallback the caller may "
                 + "not use (cause allowlist) or that serves another mode than the call's (cause mode)")
                 .tags("alias", aliasLabel.apply(alias), "reason", reason.label(), "cause", cause).register(registry).increment();
+    }
+
+    /** A fallback attempt of a request for {@code alias} at {@code to}, whose model has no thinking, dropped the request's. */
+    void thinkingDropped(String alias, String to) {
+        Counter.builder(THINKING_DROPPED).description("Fallback attempts at a model without thinking of requests that asked "
+                + "for it: the answer came without thinking").tags("alias", aliasLabel.apply(alias), "to", aliasLabel.apply(to))
+                .register(registry).increment();
     }
 
     void retry(String alias) {

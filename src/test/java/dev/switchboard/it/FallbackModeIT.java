@@ -23,12 +23,12 @@ class FallbackModeIT {
     static void start() {
         gw = TestGateway.start(TestGateway.simModels("flaky=flaky-embed-model", "flaky2=flaky-embed-model-2",
                 "cheap=gpt-4o-mini", "emb2=text-embedding-3-small", "broken=broken-chat-model",
-                "broken2=broken-chat-model-2") + """
+                "broken2=broken-chat-model-2", "embpriced=text-embedding-3-small", "big=gpt-4o") + """
                 router_settings:
                   num_retries: 0
                   allowed_fails: 1000
                   default_fallbacks: [cheap]
-                  fallbacks: [{ flaky2: [cheap, emb2] }, { broken2: [emb2, cheap] }]
+                  fallbacks: [{ flaky2: [cheap, emb2] }, { broken2: [emb2, cheap] }, { embpriced: [big] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """);
@@ -67,6 +67,22 @@ class FallbackModeIT {
         assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
         assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("openai/text-embedding-3-small");
         assertThat(callsTo("gpt-4o-mini")).isEqualTo(before);
+    }
+
+    /**
+     * A key's budget reserves only for targets that can serve the call: an embeddings call's chat fallback (gpt-4o, at
+     * 125 times the embedding model's input price) is one the router passes over, so it is not in the worst case. Before
+     * 2026-12-07 it was, and a key that could afford the embedding ($0.00008 for 4,000 bytes) was refused for gpt-4o's
+     * $0.01.
+     */
+    @Test
+    void aBudgetDoesNotReserveForAFallbackOfAnotherMode() {
+        String key = new dev.switchboard.support.Admin(gw).generate(new JsonObject().put("key_alias", "emb-budget")
+                .put("max_budget", 0.001)).getString("key");
+        HttpResponse<String> r = Http.post(gw.v1() + "/embeddings", key,
+                "{\"model\":\"embpriced\",\"input\":\"" + "word ".repeat(800) + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("openai/text-embedding-3-small");
     }
 
     /** A chat call still takes the chat default fallback. */

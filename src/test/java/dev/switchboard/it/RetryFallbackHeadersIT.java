@@ -184,6 +184,36 @@ class RetryFallbackHeadersIT {
         assertThat(gw.simulator.received()).isNotEmpty();
     }
 
+    /**
+     * A misspelt control in our namespace is a 400 naming it in the caller's dialect, before any upstream call (it was
+     * ignored: the request went out with three attempts and its fallbacks); our own response headers sent back are not.
+     */
+    @Test
+    void anUnknownSwitchboardRequestHeaderIsA400NamingItButOurResponseHeadersSentBackAreNot() {
+        gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
+        HttpResponse<String> openai = Call.CHAT.send("primary", "x-switchboard-fallback", "off");
+        assertThat(openai.statusCode()).as(openai.body()).isEqualTo(400);
+        JsonObject e = new JsonObject(openai.body()).getJsonObject("error");
+        assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(e.getString("param")).isEqualTo("x-switchboard-fallback");
+        assertThat(e.getString("message")).contains("x-switchboard-fallback", "Did you mean x-switchboard-fallbacks?");
+        for (Call c : List.of(Call.MESSAGES, Call.MESSAGES_STREAM, Call.RESPONSES_STREAM)) {
+            HttpResponse<String> r = c.send("primary", "X-Switchboard-Teir", "smart");
+            assertThat(r.statusCode()).as(c + " " + r.body()).isEqualTo(400);
+            assertThat(r.body()).as(c.toString()).contains("X-Switchboard-Teir", "x-switchboard-tier");
+        }
+        JsonObject a = new JsonObject(Call.MESSAGES.send("primary", "x-switchboard-teir", "smart").body());
+        assertThat(a.getString("type")).isEqualTo("error");
+        assertThat(a.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+        assertThat(gw.simulator.received()).as("refused before any call").isEmpty();
+
+        HttpResponse<String> echoed = Call.CHAT.send("solo", "x-switchboard-request-id", "req_1", "x-switchboard-cost",
+                "0.0001", "x-switchboard-model", "x", "x-switchboard-route", "primary", "x-switchboard-cache", "miss",
+                "x-switchboard-trace-id", "abc");
+        assertThat(echoed.statusCode()).as(echoed.body()).isEqualTo(200);
+        assertThat(echoed.headers().firstValue("x-switchboard-request-id")).isPresent().get().isNotEqualTo("req_1");
+    }
+
     @Test
     void aFallbackCountsItsHopAndTheRetriesOfTheAliasThatAnswered() {
         gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
@@ -196,6 +226,30 @@ class RetryFallbackHeadersIT {
                     "backup-model");
             assertCounts(r, "0", null, "1"); // backup answered at once, as LiteLLM's fallback group's own retry header says
         }
+    }
+
+    /**
+     * A chain that fails as a whole names each step in its message, in the caller's dialect: the primary's 500s (three
+     * attempts, folded) and the fallback's 503s, not the last failure alone (it said only the backup's 503 before).
+     */
+    @Test
+    void aFailedChainsMessageNamesEveryStep() {
+        gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
+        gw.simulator.behaveAlways("backup-model", SimBehaviour.status(503));
+        String steps = "Tried: primary/openai/primary-model → 500 upstream_error ×3; backup/openai/backup-model → 503 ";
+        HttpResponse<String> openai = Call.CHAT.send("primary");
+        assertThat(openai.statusCode()).as(openai.body()).isEqualTo(503);
+        assertThat(new JsonObject(openai.body()).getJsonObject("error").getString("message")).contains(steps).endsWith("×3.");
+        for (Call c : List.of(Call.MESSAGES, Call.CHAT_STREAM, Call.RESPONSES)) {
+            HttpResponse<String> r = c.send("primary");
+            assertThat(r.statusCode()).as(c + " " + r.body()).isEqualTo(503);
+            assertThat(r.body()).as(c.toString()).contains(steps);
+        }
+        JsonObject a = new JsonObject(Call.MESSAGES.send("primary").body());
+        assertThat(a.getJsonObject("error").getString("type")).isEqualTo("overloaded_error");
+        // no fallback taken: the failure's own message, as before
+        HttpResponse<String> alone = Call.CHAT.send("primary", "x-switchboard-fallbacks", "off");
+        assertThat(alone.body()).doesNotContain("Tried:");
     }
 
     @Test

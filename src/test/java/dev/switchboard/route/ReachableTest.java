@@ -67,6 +67,24 @@ class ReachableTest {
         assertThat(models(router(Map.of()).reachable(ctx(), "a", extra))).containsExactly("a1", "a2", "c1");
     }
 
+    /**
+     * A fallback the router would pass over is no target of a budget's worst case: one of another mode than the call's
+     * (here b serves embeddings, c chat) and one the caller may not use. The primary is always counted.
+     */
+    @Test
+    void fallbacksTheRouterPassesOverAreNotReached() {
+        ModelRouter r = router(Map.of("fallbacks", List.of(Map.of("a", List.of("b", "c")))));
+        r.modes(d -> switch (d.model()) {
+            case "b1" -> "embedding";
+            case "c1", "a1", "a2" -> "chat";
+            default -> null;
+        });
+        assertThat(models(r.reachable(ctx(), "a", Map.of()))).containsExactly("a1", "a2", "c1");
+        assertThat(models(r.reachable(ctx(), "a", Map.of(), true))).containsExactly("a1", "a2", "b1");
+        r.modelAccess((c, alias) -> !alias.equals("c"));
+        assertThat(models(r.reachable(ctx(), "a", Map.of()))).containsExactly("a1", "a2");
+    }
+
     @Test
     void defaultFallbacksAreHandedOutAsStoredListsNotAFilteredCopyPerCall() {
         RouterSettings s = RouterSettings.from(Map.of("default_fallbacks", List.of("b", "c"),

@@ -105,6 +105,9 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     public boolean takesCustomTools() { return responsesApi; }
 
     @Override
+    public boolean dropsThinking(ChatRequest request) { return !passesThrough(request) && encoder.dropsThinking(request); }
+
+    @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         if (passesThrough(request)) {
             return read(post("/responses", responsesBody(request, false), "application/json", options.timeoutOr(timeout), options),

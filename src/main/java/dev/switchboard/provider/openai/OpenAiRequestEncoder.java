@@ -274,6 +274,20 @@ final class OpenAiRequestEncoder {
     }
 
     /**
+     * Whether an Anthropic client's thinking (on) is written as nothing here: {@link #effortForThinking} and
+     * {@link #reasoningForThinking} both leave it out, so the model answers without thinking (gpt-4o and other models
+     * that are no reasoning model; not Mistral's adjustable ones, not OpenRouter, not a request with its own
+     * {@code reasoning_effort}).
+     */
+    boolean dropsThinking(ChatRequest r) {
+        if (!fromAnthropic(r) || r.extra().containsKey("reasoning_effort") || wire.reasoningDetails() || mistralAdjustable
+                || reasoningModel()) return false;
+        JsonNode thinking = r.anthropicField("thinking");
+        String type = thinking == null ? null : thinking.path("type").asText();
+        return "enabled".equals(type) || "adaptive".equals(type);
+    }
+
+    /**
      * An Anthropic client's {@code thinking} as OpenRouter's {@code reasoning} object, which OpenRouter gives Claude as
      * its thinking budget ({@code max_tokens}; {@code enabled} for an adaptive thinking without one), unless the client
      * sent OpenRouter's own field. Without it a Claude model behind OpenRouter does not think, and a tool loop's

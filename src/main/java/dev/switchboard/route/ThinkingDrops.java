@@ -1,0 +1,39 @@
+package dev.switchboard.route;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fallback that lands on a model without thinking while the request asked for it (an Anthropic client's
+ * {@code thinking} falling back from Claude to gpt-4o-mini, which has no counterpart: Provider#dropsThinking), said
+ * where an operator looks: {@code switchboard_fallbacks_thinking_dropped_total{alias,to}} on every such attempt and one
+ * WARN line for each pair of primary alias and fallback alias, the next ones DEBUG lines, as DeploymentParams says a
+ * dropped parameter. Before 2026-12-07 the answer came without thinking and without a word. No response header says
+ * it: none exists for dropped parameters (LiteLLM's drop_params says nothing either), and {@code x-switchboard-route:
+ * fallback:…} already tells the client another model answered.
+ */
+final class ThinkingDrops {
+    private static final Logger log = LoggerFactory.getLogger(ThinkingDrops.class);
+    /** Pairs warned about; bounded, as a wildcard-served alias is a client's name (past the bound: DEBUG lines only). */
+    private static final int MAX_PAIRS = 1_000;
+
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final RouterMetrics metrics;
+
+    ThinkingDrops(RouterMetrics metrics) { this.metrics = metrics; }
+
+    /** A fallback attempt of {@code primary}'s request at {@code deployment} of {@code fallback} goes without its thinking. */
+    void fallenBack(String requestId, String primary, String fallback, String deployment) {
+        metrics.thinkingDropped(primary, fallback);
+        if (warned.size() < MAX_PAIRS && warned.add(primary + '\u0000' + fallback)) {
+            log.warn("request {}: '{}' fell back to '{}' ({}), which has no thinking: the request's thinking is dropped and "
+                    + "the answer comes without it (the first such drop for this pair of aliases; the next are DEBUG lines)",
+                    requestId, dev.switchboard.model.LogSafe.text(primary), dev.switchboard.model.LogSafe.text(fallback), deployment);
+        } else {
+            log.debug("request {}: thinking dropped on the fallback from '{}' to '{}' ({})", requestId,
+                    dev.switchboard.model.LogSafe.text(primary), dev.switchboard.model.LogSafe.text(fallback), deployment);
+        }
+    }
+}
