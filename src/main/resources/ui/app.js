@@ -126,8 +126,15 @@ async function loadOverview() {
   el('td', {}, appLink(label(k))), el('td', {}, usd(k.mtd_spend_usd)),
   el('td', {}, k.deleted ? 'deleted key' : k.max_budget == null ? 'none' : usd(k.max_budget) + (k.budget_duration ? ' / ' + k.budget_duration : '')),
   el('td', {}, k.max_budget == null ? '' : usd(k.period_spend)),
-  el('td', { class: k.budget_used >= 1 ? 'bad' : '' }, k.budget_used == null ? '' : pct(k.budget_used))))
-    : [empty(5, 'No key has spent this month.')]);
+  usedCell(k), el('td', { class: k.refused ? 'bad' : '' }, k.refused ? refusedLink(label(k), k.refused) : '0')))
+    : [empty(6, 'No key has spent this month.')]);
+
+  // Refused and failed requests per app (the request log's: they have no ledger row), most first
+  const refused = o.refused || { apps: [], total: 0 };
+  fill('table-refused', refused.apps.length ? refused.apps.map((a) => el('tr', { 'data-app': a.app, 'data-refused': a.refused,
+    class: a.deleted ? 'deleted' : '' }, el('td', {}, appLink(a.app)), el('td', { class: 'bad' }, refusedLink(a.app, a.refused)),
+  el('td', {}, Object.entries(a.by_status).map(([st, n]) => st + ' ×' + n).join(', '))))
+    : [empty(3, refused.log_enabled === false ? 'The request log is off: refused requests are not recorded.' : 'No refused or failed request in 30 days.')]);
 
   // Cache per layer
   const layers = o.cache.layers;
@@ -196,6 +203,21 @@ async function loadOverview() {
 
 // An app's name on the overview: a link to its calls in the Requests view (the filter in the address, so it can be
 // reloaded, bookmarked and sent)
+// The refused requests of an app in the Requests view, over the overview's 30 days
+function refusedLink(app, n) { return el('a', { href: '#' + requestsHash({ app, status: 'error', since: '30d' }), class: 'refused-link' }, String(n)); }
+
+// Used (period): a budget that refuses every call says so (nothing spent, its worst case does not fit), not "0.0 %"
+function usedCell(k) {
+  const used = k.budget_used == null ? '' : pct(k.budget_used);
+  if (k.budget_state === 'refusing') {
+    return el('td', { class: 'bad', 'data-budget-state': 'refusing', title: 'The last call refused could have cost up to '
+      + usd(k.refused_worst_case) + ', more than what is left of the budget; every call since was refused' },
+    'refusing since ' + k.refusing_since.replace('T', ' ').slice(0, 16) + ' UTC' + (used ? ' (' + used + ')' : ''));
+  }
+  if (k.budget_state === 'exhausted') return el('td', { class: 'bad', 'data-budget-state': 'exhausted' }, 'exhausted (' + used + ')');
+  return el('td', { class: k.budget_used >= 1 ? 'bad' : '', 'data-budget-state': k.budget_state || '' }, used);
+}
+
 function appLink(app) { return el('a', { href: '#' + requestsHash({ app }), class: 'app-link' }, app); }
 
 // The 30 days under a chart, as MM-DD; a little below the axis, so that on a phone the first day, wider than its
@@ -283,6 +305,10 @@ async function loadRequests() {
   const q = new URLSearchParams({ page: state.page, page_size: state.pageSize });
   for (const [k, v] of Object.entries(state.filters)) if (v) q.set(k, v);
   const r = await api('/ui/api/requests?' + q);
+  // the same rows as a file: the same filters, without the page (the file holds up to 10,000 rows, newest first)
+  const csv = new URLSearchParams();
+  for (const [k, v] of Object.entries(state.filters)) if (v) csv.set(k, v);
+  $('#requests-csv').setAttribute('href', 'api/requests.csv' + (csv.toString() ? '?' + csv : ''));
   // a row opens its request with a click, or with Enter or Space once Tab has reached it (tabindex 0)
   fill('table-requests', r.data.length ? r.data.map((row) => el('tr', { 'data-request-id': row.request_id, class: 'clickable',
     tabIndex: 0, title: 'Show request ' + row.request_id, onclick: () => showRequest(row.request_id), onkeydown: openOnKey(() => showRequest(row.request_id)) },

@@ -46,6 +46,8 @@ final class Budget {
     private boolean storeSeen;
     /** See {@link #refusingWorstCase}. */
     private long refusedNanos;
+    /** See {@link #refusingSince}. */
+    private long refusingSince;
     /** When a call last reserved from it (epoch ms): an end user's budget is let go after a while without calls. */
     private long lastUsed;
     private boolean retired;
@@ -135,7 +137,7 @@ final class Budget {
         if (retired) return Reserve.RETIRED;
         roll(nowMillis);
         lastUsed = nowMillis;
-        if (maxNanos != NO_LIMIT && (nanos > maxNanos || spent + reserved > maxNanos - nanos)) return refused(nanos);
+        if (maxNanos != NO_LIMIT && (nanos > maxNanos || spent + reserved > maxNanos - nanos)) return refused(nanos, nowMillis);
         if (grant != null && maxNanos != NO_LIMIT) {
             grant.align(periodStart);
             long short_ = grant.spent + reserved + nanos - grant.granted;
@@ -144,7 +146,7 @@ final class Budget {
             if (short_ > 0 || nowMillis >= grant.validUntil || (grant.fence != null
                     && ((grant.spent + reserved + nanos > grant.claimCap && !grant.fence.isOpen()) || !grant.fence.admits()))) {
                 // a store that just said there is no more is not asked again for a while (a burst of refusals)
-                if (nowMillis < grant.memoUntil && short_ > grant.memoFree) return refused(nanos);
+                if (nowMillis < grant.memoUntil && short_ > grant.memoFree) return refused(nanos, nowMillis);
                 return Reserve.NEEDS_GRANT;
             }
         }
@@ -586,7 +588,17 @@ final class Budget {
         return refusedNanos;
     }
 
-    private Reserve refused(long nanos) {
+    /**
+     * When this budget started refusing every call (its first refusal since the last call it took, or its period's
+     * start), epoch ms; 0 while it is not refusing. What this gateway saw: another gateway's refusals are in its memory.
+     */
+    synchronized long refusingSince(long nowMillis) {
+        roll(nowMillis);
+        return refusedNanos == 0 ? 0 : refusingSince;
+    }
+
+    private Reserve refused(long nanos, long nowMillis) {
+        if (refusedNanos == 0) refusingSince = nowMillis;
         refusedNanos = Math.max(1, nanos);
         return Reserve.REFUSED;
     }

@@ -270,6 +270,29 @@ public final class Governance {
     private Budget global;
     private dev.switchboard.model.DurationSpec globalPeriod;
 
+    /**
+     * A key's budget that refuses every call (QA of the dashboard: a key whose worst case never fit read "Used 0.0 %",
+     * nothing spent, with nothing saying each call got a 400).
+     *
+     * @param worstCaseNanos the worst case of the last call it refused (none was taken since)
+     * @param sinceMillis    its first refusal since the last call it took (or its period's start), epoch ms
+     */
+    public record KeyBudgetRefusal(long worstCaseNanos, long sinceMillis) {}
+
+    /**
+     * The keys whose budget refuses calls now, by key id, as this gateway saw them (another gateway's refusals are in its
+     * own memory; the request log has every gateway's). Locks each budget briefly; no I/O.
+     */
+    public java.util.Map<String, KeyBudgetRefusal> refusingKeyBudgets(long nowMillis) {
+        java.util.Map<String, KeyBudgetRefusal> out = new java.util.HashMap<>();
+        for (KeyState k : registry.all()) {
+            if (!k.budget.limited()) continue;
+            long worst = k.budget.refusingWorstCase(nowMillis);
+            if (worst > 0) out.put(k.key().keyId(), new KeyBudgetRefusal(worst, k.budget.refusingSince(nowMillis)));
+        }
+        return out;
+    }
+
     /** Every key that has a budget (keys without one have nothing to run out of). Locks each budget briefly. */
     public java.util.List<BudgetStatus> budgets(long nowMillis) {
         java.util.List<BudgetStatus> out = new java.util.ArrayList<>();

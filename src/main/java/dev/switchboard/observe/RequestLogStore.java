@@ -168,6 +168,33 @@ public final class RequestLogStore {
         });
     }
 
+    /** Requests of one key (and alias) that did not succeed, with one status, in a time range ({@link #refusedByKey}). */
+    public record Refused(String keyId, String keyAlias, int status, long requests) {}
+
+    /**
+     * The requests that did not succeed between {@code fromMillis} (inclusive) and {@code toMillis}, counted by key id,
+     * alias and status (a refusal by a key's budget, rate limit, allowlist or expiry, or a call failed on every attempt):
+     * the dashboard's overview. The partial index {@code spend_logs_log_refused} (V31) holds exactly these rows with every
+     * column read, so the count reads the refused rows only, not the whole log: its WHERE is the index's, term for term.
+     */
+    public List<Refused> refusedByKey(long fromMillis, long toMillis) {
+        return db.transaction(c -> {
+            List<Refused> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key_id, key_alias, " + Status.STATUS + ", COUNT(*) FROM spend_logs"
+                    + " WHERE " + REFUSED + " AND ended_at >= ? AND ended_at < ? GROUP BY key_id, key_alias, " + Status.STATUS)) {
+                ps.setLong(1, fromMillis);
+                ps.setLong(2, toMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(new Refused(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The condition of the partial index {@code spend_logs_log_refused} (V31), as its migration spells it. */
+    private static final String REFUSED = "attempt = 0 AND in_log = TRUE AND " + Status.STATUS + " <> 200";
+
     private static void where(RequestLogQuery q, List<String> parts, List<Object> params) {
         eq(parts, params, "key_id", q.keyId());
         eq(parts, params, "key_alias", q.keyAlias());

@@ -173,6 +173,17 @@ public final class Gateway {
         return log.store().find(q, page, pageSize, countCap);
     }
 
+    /**
+     * The request log's requests that did not succeed in {@code [fromMillis, toMillis)}, counted by key, alias and status
+     * (written first). Blocking. Empty when the log is off.
+     */
+    public List<RequestLogStore.Refused> refusedByKey(long fromMillis, long toMillis) {
+        RequestLog log = store.observe().log();
+        if (log == null) return List.of();
+        flushRequestLog(log);
+        return log.store().refusedByKey(fromMillis, toMillis);
+    }
+
     /** Whether the request log is on (general_settings.request_log); off, no request is logged. */
     public boolean requestLogEnabled() { return store.observe().log() != null; }
 
@@ -312,6 +323,11 @@ public final class Gateway {
     public KeyAdmin keys() { return store.governance().admin(); }
 
     /** The gateway-wide budget ({@code litellm_settings.max_budget}) now, or null without one. No I/O. */
+    /** The keys whose budget refuses every call now, as this gateway saw them ({@code Governance.refusingKeyBudgets}). */
+    public java.util.Map<String, dev.switchboard.govern.Governance.KeyBudgetRefusal> refusingKeyBudgets() {
+        return store.governance().refusingKeyBudgets(System.currentTimeMillis());
+    }
+
     public dev.switchboard.govern.Governance.GlobalBudget globalBudget() {
         return store.governance().globalBudget(System.currentTimeMillis());
     }

@@ -53,7 +53,11 @@ final class DashboardFigures {
         AppLabels apps = new AppLabels(gateway.keys(), all);
         out.set("totals", totals(rows));
         out.set("spend_by_app", spendByApp(rows, from, days, apps));
-        out.set("keys", keys(all, monthStart.toEpochDay(), apps));
+        // the request log's refused and failed requests of the period, per key: they have no ledger row, so no rollup
+        var refused = gateway.refusedByKey(LocalDate.ofEpochDay(from).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli(),
+                nowMillis + 1);
+        out.set("keys", keys(all, monthStart.toEpochDay(), apps, refusedPerKey(refused), gateway.refusingKeyBudgets()));
+        out.set("refused", RefusedFigure.of(refused, gateway.keys(), gateway.requestLogEnabled()));
         out.set("cache", cache(rows));
         out.set("fallback", fallbackShare(rows, apps));
         out.set("errors", errors(rollups.entryDaily(from, today + 1), from, days));
@@ -137,7 +141,14 @@ final class DashboardFigures {
         return new ArrayList<>(gateway.keys().all());
     }
 
-    private ArrayNode keys(List<Daily> all, long monthStartDay, AppLabels labels) {
+    private static Map<String, Long> refusedPerKey(List<dev.switchboard.observe.RequestLogStore.Refused> rows) {
+        Map<String, Long> out = new HashMap<>();
+        for (var r : rows) if (r.keyId() != null) out.merge(r.keyId(), r.requests(), Long::sum);
+        return out;
+    }
+
+    private ArrayNode keys(List<Daily> all, long monthStartDay, AppLabels labels, Map<String, Long> refused,
+                           Map<String, dev.switchboard.govern.Governance.KeyBudgetRefusal> refusing) {
         Map<String, Long> mtd = new TreeMap<>();
         for (Daily d : all) {
             if (d.day() < monthStartDay) continue;
@@ -166,6 +177,8 @@ final class DashboardFigures {
             // month's spend read 174 % for a key at 87 % of its period; QA run A, finding 1)
             JsonNode periodSpend = k.get("spend");
             putBudgetUsed(o, periodSpend != null && periodSpend.isNumber() ? periodSpend.doubleValue() : 0.0, k.get("max_budget"));
+            o.put("refused", refused.getOrDefault(id, 0L));
+            putBudgetState(o, periodSpend, k.get("max_budget"), refusing.get(id));
         }
         for (Map.Entry<String, Long> e : mtd.entrySet()) {
             if (listed.contains(e.getKey()) || e.getKey().isEmpty()) continue;
@@ -177,6 +190,8 @@ final class DashboardFigures {
             o.put("mtd_spend_usd", usd(e.getValue()));
             o.putNull("max_budget");
             o.putNull("budget_used");
+            o.putNull("budget_state");
+            o.put("refused", refused.getOrDefault(e.getKey(), 0L));
             o.put("deleted", key.deleted());
         }
         return out;
@@ -335,6 +350,27 @@ final class DashboardFigures {
         if (v == null) o.putNull(field);
         else if (v == Long.MAX_VALUE) o.put(field, "> 300000");
         else o.put(field, v);
+    }
+
+    /**
+     * {@code budget_state}: {@code refusing} (the key's budget refuses every call: the worst case of the last one did
+     * not fit in what is left, however little is spent: a $0.0005 budget read "Used 0.0 %" while each call got a 400),
+     * {@code exhausted} (the period's spend reached the budget), {@code ok}, or null without a budget; with
+     * {@code refusing_since} and {@code refused_worst_case} when refusing.
+     */
+    static void putBudgetState(ObjectNode o, JsonNode periodSpend, JsonNode maxBudget,
+                               dev.switchboard.govern.Governance.KeyBudgetRefusal refusing) {
+        if (maxBudget == null || !maxBudget.isNumber()) {
+            o.putNull("budget_state");
+            return;
+        }
+        if (refusing != null) {
+            o.put("budget_state", "refusing");
+            o.put("refusing_since", java.time.Instant.ofEpochMilli(refusing.sinceMillis()).toString());
+            o.put("refused_worst_case", usd(refusing.worstCaseNanos()));
+        } else if (periodSpend != null && periodSpend.isNumber() && periodSpend.doubleValue() >= maxBudget.doubleValue()) {
+            o.put("budget_state", "exhausted");
+        } else o.put("budget_state", "ok");
     }
 
     /** {@code budget_used}: the share of a budget {@code spentUsd} is, or null without a (positive) budget. */

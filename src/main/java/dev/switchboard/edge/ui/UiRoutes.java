@@ -136,63 +136,30 @@ public final class UiRoutes {
             HttpServerRequest q = rc.request();
             int page = intParam(q, "page", 1, 1, 1_000_000);
             int size = intParam(q, "page_size", 25, 1, 200);
-            // since: the last 1h, 24h, 7d… (the /logs and /spend routes' form); status: "error" or a code other than 200
-            // lists the requests that did not succeed (refused by a key's budget, rate limit, allowlist or expiry, or
-            // failed on every attempt) from the request log, one row a request with its error: the ledger has no row
-            // for a call that was never metered, so without it "why were my agent's calls refused?" had no answer here
-            TimeRange range = TimeRange.parse(null, null, blankToNull(q.getParam("since")), System.currentTimeMillis());
-            String status = blankToNull(q.getParam("status"));
-            if (status != null && !status.equals("error") && !(status.matches("[1-5][0-9][0-9]") && !status.equals("200"))) {
-                throw GatewayException.badRequest("'status' must be error (every request that did not succeed) or an HTTP "
-                        + "status other than 200 such as 429, found '" + status + "'.", "status");
+            RequestsFilter f = requestsFilter(q);
+            return vertx.executeBlocking(() -> requestsPage(f, page, size), false);
+        });
+        // The same rows as a CSV file (a download link on the Requests view): the same filters, at most
+        // REFUSED_COUNT_CAP rows (newest first), read a page of 200 at a time; a file cut there ends with a line saying so
+        router.get("/ui/api/requests.csv").handler(rc -> {
+            HttpServerResponse resp = rc.response();
+            call.identify(resp);
+            noStore(resp);
+            try {
+                requireAuthorized(rc);
+                QueryParams.readable(rc.request());
+                QueryParams.only(rc.queryParams(), Set.of("app", "key_alias", "key_id", "model", "tag", "status", "since"));
+                RequestsFilter f = requestsFilter(rc.request());
+                vertx.executeBlocking(() -> RequestsCsv.write(p -> requestsPage(f, p, RequestsCsv.PAGE), REFUSED_COUNT_CAP), false)
+                        .onComplete(ar -> {
+                            if (ar.failed()) call.fail(resp, ar.cause());
+                            else if (!resp.closed()) resp.putHeader("content-type", "text/csv; charset=utf-8")
+                                    .putHeader("content-disposition", "attachment; filename=\"" + (f.status() == null ? "requests" : "refused-requests") + ".csv\"")
+                                    .putHeader("x-content-type-options", "nosniff").end(ar.result());
+                        });
+            } catch (Throwable t) {
+                call.fail(resp, t);
             }
-            SpendQuery filters = new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
-                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), range.fromMillis(), range.toMillis());
-            String app = blankToNull(q.getParam("app"));
-            return vertx.executeBlocking(() -> {
-                // app: what the page's App column and the overview show (AppFilter), which its filter box sends
-                var gw = edge.gateway();
-                SpendReports spend = gw.spend();
-                // a deleted key's calls are found by the ids of the keys that made calls under its alias: in the refused view
-                // the request log's rows count too (a deleted key whose every call was refused has no ledger row)
-                SpendQuery query = AppFilter.narrow(filters, app, gw.keys(),
-                        status != null ? gw::keyIdsCalledAs : spend::keyIdsCalledAs);
-                ObjectNode out = DashboardFigures.JSON.createObjectNode();
-                var data = out.putArray("data");
-                long total;
-                int at;
-                int pageSize;
-                if (status != null) {
-                    // the count stops at REFUSED_COUNT_CAP: status error has no index, and a long log would be read
-                    // whole for the count alone (the page itself stops at its rows); the page says "10,000+"
-                    var p = gw.requestLogs(AppFilter.logQuery(query, status), page, size, REFUSED_COUNT_CAP);
-                    p.rows().forEach(r -> {
-                        ObjectNode row = dev.switchboard.edge.admin.ObserveRoutes.json(r);
-                        row.remove("prompt"); // the request's panel shows them; a page of 25 need not carry them
-                        row.remove("completion");
-                        data.add(row.put("attempt", 0).put("app", KeyLabel.of(gw.keys(), r.keyId(), r.keyAlias()).app()));
-                    });
-                    total = p.total();
-                    at = p.page();
-                    pageSize = p.pageSize();
-                    if (p.totalCapped()) out.put("total_capped", true);
-                    // an empty page is not "none refused" when the log is off (or rows are past its retention)
-                    out.put("log_enabled", gw.requestLogEnabled());
-                    if (gw.requestLogRetentionDays() != null) out.put("log_retention_days", gw.requestLogRetentionDays());
-                } else {
-                    SpendReports.Page p = spend.logs(query, page, size);
-                    // each row also says its app as the overview names it: the key's alias now (a deleted key's marked)
-                    p.rows().forEach(r -> data.add(SpendJson.row(r)
-                            .put("app", KeyLabel.of(gw.keys(), r.keyId(), r.keyAlias()).app())));
-                    total = p.total();
-                    at = p.page();
-                    pageSize = p.pageSize();
-                }
-                out.put("total", total);
-                out.put("page", at);
-                out.put("page_size", pageSize);
-                return out;
-            }, false);
         });
         get(router, "/ui/api/requests/:id", Set.of(), rc -> {
             String id = rc.pathParam("id");
@@ -266,6 +233,72 @@ public final class UiRoutes {
                 });
             });
         });
+    }
+
+    /** The Requests view's filters, checked on the event loop (a bad one is a 400 before any work). */
+    private record RequestsFilter(SpendQuery filters, String app, String status) {}
+
+    private static RequestsFilter requestsFilter(HttpServerRequest q) {
+        // since: the last 1h, 24h, 7d… (the /logs and /spend routes' form); status: "error" or a code other than 200
+        // lists the requests that did not succeed (refused by a key's budget, rate limit, allowlist or expiry, or
+        // failed on every attempt) from the request log, one row a request with its error: the ledger has no row
+        // for a call that was never metered, so without it "why were my agent's calls refused?" had no answer here
+        TimeRange range = TimeRange.parse(null, null, blankToNull(q.getParam("since")), System.currentTimeMillis());
+        String status = blankToNull(q.getParam("status"));
+        if (status != null && !status.equals("error") && !(status.matches("[1-5][0-9][0-9]") && !status.equals("200"))) {
+            throw GatewayException.badRequest("'status' must be error (every request that did not succeed) or an HTTP "
+                    + "status other than 200 such as 429, found '" + status + "'.", "status");
+        }
+        SpendQuery filters = new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
+                blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), range.fromMillis(), range.toMillis());
+        return new RequestsFilter(filters, blankToNull(q.getParam("app")), status);
+    }
+
+    /** One page of the Requests view's rows. Blocking: on a worker. */
+    private ObjectNode requestsPage(RequestsFilter f, int page, int size) {
+        String status = f.status();
+        // app: what the page's App column and the overview show (AppFilter), which its filter box sends
+        var gw = edge.gateway();
+        SpendReports spend = gw.spend();
+        // a deleted key's calls are found by the ids of the keys that made calls under its alias: in the refused view
+        // the request log's rows count too (a deleted key whose every call was refused has no ledger row)
+        SpendQuery query = AppFilter.narrow(f.filters(), f.app(), gw.keys(),
+                status != null ? gw::keyIdsCalledAs : spend::keyIdsCalledAs);
+        ObjectNode out = DashboardFigures.JSON.createObjectNode();
+        var data = out.putArray("data");
+        long total;
+        int at;
+        int pageSize;
+        if (status != null) {
+            // the count stops at REFUSED_COUNT_CAP: status error has no index, and a long log would be read
+            // whole for the count alone (the page itself stops at its rows); the page says "10,000+"
+            var p = gw.requestLogs(AppFilter.logQuery(query, status), page, size, REFUSED_COUNT_CAP);
+            p.rows().forEach(r -> {
+                ObjectNode row = dev.switchboard.edge.admin.ObserveRoutes.json(r);
+                row.remove("prompt"); // the request's panel shows them; a page of 25 need not carry them
+                row.remove("completion");
+                data.add(row.put("attempt", 0).put("app", KeyLabel.of(gw.keys(), r.keyId(), r.keyAlias()).app()));
+            });
+            total = p.total();
+            at = p.page();
+            pageSize = p.pageSize();
+            if (p.totalCapped()) out.put("total_capped", true);
+            // an empty page is not "none refused" when the log is off (or rows are past its retention)
+            out.put("log_enabled", gw.requestLogEnabled());
+            if (gw.requestLogRetentionDays() != null) out.put("log_retention_days", gw.requestLogRetentionDays());
+        } else {
+            SpendReports.Page p = spend.logs(query, page, size);
+            // each row also says its app as the overview names it: the key's alias now (a deleted key's marked)
+            p.rows().forEach(r -> data.add(SpendJson.row(r)
+                    .put("app", KeyLabel.of(gw.keys(), r.keyId(), r.keyAlias()).app())));
+            total = p.total();
+            at = p.page();
+            pageSize = p.pageSize();
+        }
+        out.put("total", total);
+        out.put("page", at);
+        out.put("page_size", pageSize);
+        return out;
     }
 
     /**
