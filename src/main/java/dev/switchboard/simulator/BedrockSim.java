@@ -419,9 +419,12 @@ final class BedrockSim {
         switch (b.status()) {
             case 429 -> error(resp, 429, "ThrottlingException", "Too many requests, please wait before trying again.");
             // Bedrock has no content-policy error: a guardrail answers 200 with stopReason guardrail_intervened
-            case 400 -> error(resp, 400, "ValidationException", SimBehaviour.INVALID_REQUEST.equals(b.error())
-                    ? "The provided request is not valid: inferenceConfig.temperature must be between 0 and 1."
-                    : "Input is too long for requested model.");
+            case 400 -> error(resp, 400, "ValidationException", switch (b.errorOr400()) {
+                case SimBehaviour.INVALID_REQUEST -> "The provided request is not valid: inferenceConfig.temperature must be between 0 and 1.";
+                // Claude's own refusal, as Bedrock passes a model's errors on
+                case SimBehaviour.CONTEXT_LIMIT -> "The model returned the following errors: " + AnthropicSim.CONTEXT_LIMIT_MESSAGE;
+                default -> "Input is too long for requested model.";
+            });
             case 401 -> error(resp, 403, "UnrecognizedClientException", "The security token included in the request is invalid.");
             case 403 -> error(resp, 403, "AccessDeniedException", "You don't have access to the model with the specified model ID.");
             case 404 -> error(resp, 404, "ResourceNotFoundException", "Could not resolve the foundation model from the provided model identifier.");
