@@ -295,9 +295,19 @@ final class BedrockSim {
             if (cache.readOrWrite("bedrock:" + model + ":" + prefix)) read = prefixTokens;
             else write = prefixTokens;
         }
-        return new JsonObject().put("inputTokens", total - read - write).put("outputTokens", reply.completionTokens())
+        JsonObject usage = new JsonObject().put("inputTokens", total - read - write).put("outputTokens", reply.completionTokens())
                 .put("totalTokens", total + reply.completionTokens())
                 .put("cacheReadInputTokens", read).put("cacheWriteInputTokens", write);
+        if (write > 0) {
+            // the writes by lifetime, 1h before 5m, as Converse's TokenUsage.cacheDetails lists them
+            String hourPrefix = BedrockSimValidation.cachedPrefix(body, true);
+            int hour = hourPrefix == null ? 0 : Math.min(write, SimPromptCache.tokens(hourPrefix));
+            JsonArray details = new JsonArray();
+            if (hour > 0) details.add(new JsonObject().put("ttl", "1h").put("inputTokens", hour));
+            if (write > hour) details.add(new JsonObject().put("ttl", "5m").put("inputTokens", write - hour));
+            usage.put("cacheDetails", details);
+        }
+        return usage;
     }
 
     /** Titan ({@code inputText}) and Cohere ({@code texts}) embeddings, InvokeModel's bodies. */
