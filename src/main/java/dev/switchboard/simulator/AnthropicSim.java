@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * overloaded, and cache-token accounting (a breakpointed prefix of 1024+ tokens is written, then read).
  */
 final class AnthropicSim {
+    /** Claude's words for a prompt that fits its window only without the request's max_tokens. */
+    static final String CONTEXT_LIMIT_MESSAGE = "input length and `max_tokens` exceed context limit: 197626 + 8192 > 200000, "
+            + "decrease input length or `max_tokens` and try again";
     private final Vertx vertx;
     private final SimPromptCache cache;
     private final AtomicInteger cancelled;
@@ -401,6 +404,7 @@ final class AnthropicSim {
                     // what Anthropic answers when its filter stops an output (e.g. reproducing copyrighted text)
                     case SimBehaviour.CONTENT_POLICY -> error(resp, 400, "invalid_request_error", "Output blocked by content filtering policy");
                     case SimBehaviour.INVALID_REQUEST -> error(resp, 400, "invalid_request_error", "messages: at least one message is required");
+                    case SimBehaviour.CONTEXT_LIMIT -> error(resp, 400, "invalid_request_error", CONTEXT_LIMIT_MESSAGE);
                     default -> error(resp, 400, "invalid_request_error", "prompt is too long: 210000 tokens > 200000 maximum");
                 }
             }

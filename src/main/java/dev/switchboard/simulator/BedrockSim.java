@@ -295,9 +295,19 @@ final class BedrockSim {
             if (cache.readOrWrite("bedrock:" + model + ":" + prefix)) read = prefixTokens;
             else write = prefixTokens;
         }
-        return new JsonObject().put("inputTokens", total - read - write).put("outputTokens", reply.completionTokens())
+        JsonObject usage = new JsonObject().put("inputTokens", total - read - write).put("outputTokens", reply.completionTokens())
                 .put("totalTokens", total + reply.completionTokens())
                 .put("cacheReadInputTokens", read).put("cacheWriteInputTokens", write);
+        if (write > 0) {
+            // the writes by lifetime, 1h before 5m, as Converse's TokenUsage.cacheDetails lists them
+            String hourPrefix = BedrockSimValidation.cachedPrefix(body, true);
+            int hour = hourPrefix == null ? 0 : Math.min(write, SimPromptCache.tokens(hourPrefix));
+            JsonArray details = new JsonArray();
+            if (hour > 0) details.add(new JsonObject().put("ttl", "1h").put("inputTokens", hour));
+            if (write > hour) details.add(new JsonObject().put("ttl", "5m").put("inputTokens", write - hour));
+            usage.put("cacheDetails", details);
+        }
+        return usage;
     }
 
     /** Titan ({@code inputText}) and Cohere ({@code texts}) embeddings, InvokeModel's bodies. */
@@ -419,9 +429,12 @@ final class BedrockSim {
         switch (b.status()) {
             case 429 -> error(resp, 429, "ThrottlingException", "Too many requests, please wait before trying again.");
             // Bedrock has no content-policy error: a guardrail answers 200 with stopReason guardrail_intervened
-            case 400 -> error(resp, 400, "ValidationException", SimBehaviour.INVALID_REQUEST.equals(b.error())
-                    ? "The provided request is not valid: inferenceConfig.temperature must be between 0 and 1."
-                    : "Input is too long for requested model.");
+            case 400 -> error(resp, 400, "ValidationException", switch (b.errorOr400()) {
+                case SimBehaviour.INVALID_REQUEST -> "The provided request is not valid: inferenceConfig.temperature must be between 0 and 1.";
+                // Claude's own refusal, as Bedrock passes a model's errors on
+                case SimBehaviour.CONTEXT_LIMIT -> "The model returned the following errors: " + AnthropicSim.CONTEXT_LIMIT_MESSAGE;
+                default -> "Input is too long for requested model.";
+            });
             case 401 -> error(resp, 403, "UnrecognizedClientException", "The security token included in the request is invalid.");
             case 403 -> error(resp, 403, "AccessDeniedException", "You don't have access to the model with the specified model ID.");
             case 404 -> error(resp, 404, "ResourceNotFoundException", "Could not resolve the foundation model from the provided model identifier.");

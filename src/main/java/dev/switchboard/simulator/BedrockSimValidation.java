@@ -133,20 +133,28 @@ final class BedrockSimValidation {
      * Everything up to the last cache point, in the order Bedrock caches it (tools, system, messages), as text to count
      * and compare; null when there is none.
      */
-    static String cachedPrefix(JsonObject body) {
+    static String cachedPrefix(JsonObject body) { return cachedPrefix(body, false); }
+
+    /**
+     * @param hourOnly the prefix up to the last cache point with {@code "ttl": "1h"} (the part of a write Bedrock
+     *                 reports as {@code cacheDetails} {@code {"ttl": "1h"}}, billed as Anthropic's 1-hour writes)
+     */
+    static String cachedPrefix(JsonObject body, boolean hourOnly) {
         StringBuilder sb = new StringBuilder();
         int end = -1;
         JsonObject toolConfig = body.getJsonObject("toolConfig");
-        if (toolConfig != null) for (Object t : toolConfig.getJsonArray("tools", new JsonArray())) end = append(sb, (JsonObject) t, end);
-        for (Object s : body.getJsonArray("system", new JsonArray())) end = append(sb, (JsonObject) s, end);
+        if (toolConfig != null) for (Object t : toolConfig.getJsonArray("tools", new JsonArray())) end = append(sb, (JsonObject) t, end, hourOnly);
+        for (Object s : body.getJsonArray("system", new JsonArray())) end = append(sb, (JsonObject) s, end, hourOnly);
         for (Object m : body.getJsonArray("messages")) {
-            for (Object b : ((JsonObject) m).getJsonArray("content")) end = append(sb, (JsonObject) b, end);
+            for (Object b : ((JsonObject) m).getJsonArray("content")) end = append(sb, (JsonObject) b, end, hourOnly);
         }
         return end < 0 ? null : sb.substring(0, end);
     }
 
-    private static int append(StringBuilder sb, JsonObject block, int end) {
-        if (block.containsKey("cachePoint")) return sb.length();
+    private static int append(StringBuilder sb, JsonObject block, int end, boolean hourOnly) {
+        if (block.getValue("cachePoint") instanceof JsonObject point) {
+            return !hourOnly || "1h".equals(point.getValue("ttl")) ? sb.length() : end;
+        }
         sb.append(block.encode());
         return end;
     }

@@ -57,10 +57,10 @@ final class GeminiSim {
         String path = req.path();
         String model = path.substring("/v1beta/models/".length(), path.lastIndexOf(':'));
         if (path.endsWith(":batchEmbedContents")) {
-            if (!fault(req.response(), behaviour)) embed(req.response(), body, model);
+            if (!fault(req.response(), behaviour, false)) embed(req.response(), body, model);
             return;
         }
-        generate(req, body, behaviour, model, path.endsWith(":streamGenerateContent"));
+        generate(req, body, behaviour, model, path.endsWith(":streamGenerateContent"), false);
     }
 
     /**
@@ -94,10 +94,15 @@ final class GeminiSim {
                 .end(new JsonObject().put("embeddings", embeddings).toBuffer());
     }
 
-    /** The same GenerateContent on another host of it (Vertex AI), whose path names the model elsewhere. */
-    void generate(HttpServerRequest req, JsonObject body, SimBehaviour behaviour, String model, boolean stream) {
+    /**
+     * The same GenerateContent on another host of it (Vertex AI), whose path names the model elsewhere.
+     *
+     * @param listedErrors an injected failure answered as Vertex's streaming methods answer one: the error object inside
+     *                     a one-element JSON list ({@code [{"error":{…}}]})
+     */
+    void generate(HttpServerRequest req, JsonObject body, SimBehaviour behaviour, String model, boolean stream, boolean listedErrors) {
         HttpServerResponse resp = req.response();
-        if (fault(resp, behaviour)) return;
+        if (fault(resp, behaviour, listedErrors)) return;
         if (body.getValue("contents") instanceof JsonArray contents) {
             // protobuf JSON parsing comes first: an unknown field fails the request before any other check
             List<GeminiSimParts.Violation> unknown = GeminiSimParts.unknownNames(contents);
@@ -183,27 +188,29 @@ final class GeminiSim {
         return candidate == 0 ? reply.text() : "Candidate " + candidate + ": " + reply.text();
     }
 
-    /** The behaviour's injected error, answered in Google's words; false when the request is to be answered normally. */
-    private static boolean fault(HttpServerResponse resp, SimBehaviour behaviour) {
+    /**
+     * The behaviour's injected error, answered in Google's words (in a one-element list when {@code listed}); false when
+     * the request is to be answered normally.
+     */
+    private static boolean fault(HttpServerResponse resp, SimBehaviour behaviour, boolean listed) {
         if (behaviour.status() == 0) return false;
         switch (behaviour.status()) {
-            case 429 -> resp.setStatusCode(429).putHeader("content-type", "application/json; charset=UTF-8")
-                    .end(new JsonObject().put("error", new JsonObject().put("code", 429)
-                            .put("message", "Resource has been exhausted (e.g. check quota).").put("status", "RESOURCE_EXHAUSTED")
-                            .put("details", new JsonArray().add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
-                                    .put("retryDelay", behaviour.retryAfterSeconds() + "s")))).toBuffer());
-            case 503 -> error(resp, 503, "UNAVAILABLE", "The model is overloaded. Please try again later.");
+            case 429 -> googleError(resp, 429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).",
+                    new JsonArray().add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+                            .put("retryDelay", behaviour.retryAfterSeconds() + "s")), listed);
+            case 503 -> googleError(resp, 503, "UNAVAILABLE", "The model is overloaded. Please try again later.", null, listed);
             case 400 -> {
                 // Gemini has no content-policy error: it answers 200 with promptFeedback.blockReason (promptBlocked)
                 if (SimBehaviour.INVALID_REQUEST.equals(behaviour.error())) {
-                    error(resp, 400, "INVALID_ARGUMENT", "* GenerateContentRequest.contents: contents is not specified\n");
+                    googleError(resp, 400, "INVALID_ARGUMENT", "* GenerateContentRequest.contents: contents is not specified\n", null, listed);
                 } else {
-                    error(resp, 400, "INVALID_ARGUMENT", "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).");
+                    googleError(resp, 400, "INVALID_ARGUMENT",
+                            "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).", null, listed);
                 }
             }
-            case 401 -> error(resp, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access "
-                    + "token, login cookie or other valid authentication credential.");
-            default -> error(resp, behaviour.status(), "INTERNAL", "An internal error has occurred.");
+            case 401 -> googleError(resp, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access "
+                    + "token, login cookie or other valid authentication credential.", null, listed);
+            default -> googleError(resp, behaviour.status(), "INTERNAL", "An internal error has occurred.", null, listed);
         }
         return true;
     }
@@ -475,9 +482,19 @@ final class GeminiSim {
     }
 
     private static void error(HttpServerResponse resp, int status, String grpcStatus, String message, JsonArray details) {
+        googleError(resp, status, grpcStatus, message, details, false);
+    }
+
+    /**
+     * Google's error answer, {@code {"error":{"code","message","status","details"}}}; with {@code listed}, inside a
+     * one-element JSON list, as Vertex's streaming methods ({@code :streamGenerateContent}, {@code :streamRawPredict})
+     * answer a failure before their stream.
+     */
+    static void googleError(HttpServerResponse resp, int status, String grpcStatus, String message, JsonArray details, boolean listed) {
         JsonObject e = new JsonObject().put("code", status).put("message", message).put("status", grpcStatus);
         if (details != null) e.put("details", details);
+        JsonObject body = new JsonObject().put("error", e);
         resp.setStatusCode(status).putHeader("content-type", "application/json; charset=UTF-8")
-                .end(new JsonObject().put("error", e).toBuffer());
+                .end(listed ? new JsonArray().add(body).toBuffer() : body.toBuffer());
     }
 }

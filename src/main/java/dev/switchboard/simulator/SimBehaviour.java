@@ -12,12 +12,14 @@ package dev.switchboard.simulator;
  * @param blockReason       non-null: refuse the prompt itself with this reason (so far only Gemini plays it:
  *                          {@code promptFeedback.blockReason} and no candidates)
  * @param error             which 400 an error status of 400 plays, in each provider's own words: null or
- *                          {@link #CONTEXT_LENGTH} (the prompt is too long), {@link #CONTENT_POLICY} (the provider's
+ *                          {@link #CONTEXT_LENGTH} (the prompt is too long), {@link #CONTEXT_LIMIT} (Claude's other
+ *                          wording: the prompt fits, but with max_tokens exceeds the window), {@link #CONTENT_POLICY} (the provider's
  *                          safety system refused it), {@link #INVALID_REQUEST} (a plain invalid-request error)
  */
 public record SimBehaviour(int status, long retryAfterSeconds, long firstByteDelayMs, long chunkDelayMs,
                            int cutAfterChunks, int streamRepeat, String blockReason, String error) {
     public static final String CONTEXT_LENGTH = "context_length";
+    public static final String CONTEXT_LIMIT = "context_limit";
     public static final String CONTENT_POLICY = "content_policy";
     public static final String INVALID_REQUEST = "invalid_request";
     public static final SimBehaviour NORMAL = new SimBehaviour(0, 0, 0, 0, 0, 1, null, null);
@@ -29,6 +31,12 @@ public record SimBehaviour(int status, long retryAfterSeconds, long firstByteDel
 
     /** A 400 whose body says the prompt is over the context window (what {@code status(400)} also plays). */
     public static SimBehaviour contextLength() { return new SimBehaviour(400, 0, 0, 0, 0, 1, null, CONTEXT_LENGTH); }
+
+    /**
+     * Claude's 400 for a prompt that fits its window only without the output limit ("input length and `max_tokens` exceed
+     * context limit: …"), on Anthropic, Vertex and Bedrock (Claude 3.7 to 4.1; other providers play {@link #contextLength()}).
+     */
+    public static SimBehaviour contextLimit() { return new SimBehaviour(400, 0, 0, 0, 0, 1, null, CONTEXT_LIMIT); }
 
     /** A 400 from the provider's safety system (OpenAI's content_policy_violation, Anthropic's content filtering policy). */
     public static SimBehaviour contentPolicy() { return new SimBehaviour(400, 0, 0, 0, 0, 1, null, CONTENT_POLICY); }

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * ({@link AnthropicSim}) on {@code :rawPredict} / {@code :streamRawPredict}, with {@code anthropic_version:
  * "vertex-2023-10-16"} in the body and no {@code model} (the URL names it). Quota errors of Claude come in Google's
  * shape (RESOURCE_EXHAUSTED), and so does a 503 (Google's front end: UNAVAILABLE); the model's own refusals and its
- * overload (529 {@code overloaded_error}) in Anthropic's, as on Vertex.
+ * overload (529 {@code overloaded_error}) in Anthropic's, as on Vertex. The streaming methods ({@code
+ * :streamGenerateContent}, {@code :streamRawPredict}) answer Google's errors inside a one-element JSON list
+ * ({@code [{"error":{…}}]}), as Vertex does (cline#651, gemini-cli#14811).
  */
 final class VertexSim {
     static final Pattern PATH = Pattern.compile(
@@ -83,8 +85,8 @@ final class VertexSim {
             return;
         }
         switch (publisher + ":" + method) {
-            case "google:generateContent" -> gemini.generate(req, body, behaviour, model, false);
-            case "google:streamGenerateContent" -> gemini.generate(req, body, behaviour, model, true);
+            case "google:generateContent" -> gemini.generate(req, body, behaviour, model, false, false);
+            case "google:streamGenerateContent" -> gemini.generate(req, body, behaviour, model, true, true);
             case "google:predict" -> predict(resp, body, behaviour, model);
             case "anthropic:rawPredict", "anthropic:streamRawPredict" -> claude(resp, body, behaviour, model, method.startsWith("stream"));
             default -> GeminiSim.error(resp, 404, "NOT_FOUND", "Publisher Model `projects/" + m.group(1) + "/locations/" + m.group(2)
@@ -93,19 +95,17 @@ final class VertexSim {
     }
 
     private void claude(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour, String model, boolean stream) {
+        // Google's front end answers these; on streamRawPredict inside a one-element list, as its streaming methods do
         if (behaviour.status() == 429) {
-            JsonObject e = new JsonObject().put("code", 429).put("message", "Quota exceeded for aiplatform.googleapis.com/"
+            JsonArray details = behaviour.retryAfterSeconds() <= 0 ? null : new JsonArray().add(new JsonObject()
+                    .put("@type", "type.googleapis.com/google.rpc.RetryInfo").put("retryDelay", behaviour.retryAfterSeconds() + "s"));
+            GeminiSim.googleError(resp, 429, "RESOURCE_EXHAUSTED", "Quota exceeded for aiplatform.googleapis.com/"
                     + "online_prediction_input_tokens_per_minute_per_base_model with base model: anthropic-" + model
-                    + ". Please submit a quota increase request.").put("status", "RESOURCE_EXHAUSTED");
-            if (behaviour.retryAfterSeconds() > 0) {
-                e.put("details", new JsonArray().add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
-                        .put("retryDelay", behaviour.retryAfterSeconds() + "s")));
-            }
-            resp.setStatusCode(429).putHeader("content-type", "application/json; charset=UTF-8").end(new JsonObject().put("error", e).toBuffer());
+                    + ". Please submit a quota increase request.", details, stream);
             return;
         }
         if (behaviour.status() == 503) {
-            GeminiSim.error(resp, 503, "UNAVAILABLE", "The service is currently unavailable.");
+            GeminiSim.googleError(resp, 503, "UNAVAILABLE", "The service is currently unavailable.", null, stream);
             return;
         }
         if (!ANTHROPIC_VERSION.equals(body.getValue("anthropic_version"))) {

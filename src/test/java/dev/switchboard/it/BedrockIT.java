@@ -597,6 +597,30 @@ class BedrockIT {
         assertThat(new JsonObject(third.body()).getJsonObject("usage").getInteger("cache_read_input_tokens")).isGreaterThan(1024);
     }
 
+    /**
+     * A one-hour cache point's write comes back in Converse's {@code usage.cacheDetails} ({@code ttl: "1h"}): priced at
+     * twice the input rate ($6 a million on this $3 model), not at the 5-minute $3.75 it was priced at when cacheDetails
+     * went unread.
+     */
+    @Test
+    void anHourLongCacheWriteIsReportedAndPricedAsOne() {
+        String longSystem = "You keep notes for an hour. ".repeat(200); // over 1024 tokens
+        String body = new JsonObject().put("model", "claude").put("max_tokens", 100).put("system", new JsonArray()
+                .add(new JsonObject().put("type", "text").put("text", longSystem)
+                        .put("cache_control", new JsonObject().put("type", "ephemeral").put("ttl", "1h"))))
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode();
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body, "anthropic-version", "2023-06-01");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("system").getJsonObject(1).getJsonObject("cachePoint").getString("ttl"))
+                .isEqualTo("1h");
+        JsonObject usage = new JsonObject(r.body()).getJsonObject("usage");
+        int written = usage.getInteger("cache_creation_input_tokens");
+        assertThat(written).isGreaterThan(1024);
+        double expected = (usage.getInteger("input_tokens") * 3 + written * 6 + usage.getInteger("output_tokens") * 15) / 1e6;
+        assertThat(Double.parseDouble(r.headers().firstValue("x-litellm-response-cost").orElseThrow()))
+                .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
     @Test
     void injectionPointsBecomeCachePoints() {
         HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,

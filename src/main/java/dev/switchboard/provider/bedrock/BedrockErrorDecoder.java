@@ -15,8 +15,12 @@ import java.util.regex.Pattern;
  * ({@code throttlingException}, …). Both end here, so a name maps to the same status wherever it came from.
  */
 final class BedrockErrorDecoder {
-    /** Bedrock's and its models' wordings for a prompt that does not fit the context window. */
+    /**
+     * Bedrock's and its models' wordings for a prompt that does not fit the context window (Claude's "input length and
+     * `max_tokens` exceed context limit" included: the prompt fits only without the output limit).
+     */
     private static final Pattern CONTEXT = Pattern.compile("input is too long|prompt is too long|too many (?:input )?tokens"
+            + "|exceeds? (?:the )?context limit"
             + "|context (?:window|length)|maximum context|exceeds? the (?:model's )?(?:max|maximum)(?:imum)? (?:input|context|token)");
 
     private BedrockErrorDecoder() {}

@@ -75,12 +75,19 @@ final class BedrockResponseDecoder {
 
     /**
      * Converse's {@code inputTokens} are the uncached ones (as Anthropic's input_tokens); the canonical prompt count
-     * includes reads and writes, as OpenAI's does, so the three are added.
+     * includes reads and writes, as OpenAI's does, so the three are added. {@code cacheDetails} splits the writes by
+     * lifetime ({@code [{"ttl": "1h", "inputTokens"}, {"ttl": "5m", …}]}): the 1-hour ones are priced at twice the input
+     * rate, not the 5-minute 1.25×, as Anthropic's {@code ephemeral_1h_input_tokens} are.
      */
     static Usage usage(JsonNode u) {
         if (u == null || !u.isObject()) return null;
         int read = u.path("cacheReadInputTokens").asInt();
         int write = u.path("cacheWriteInputTokens").asInt();
-        return new Usage(u.path("inputTokens").asInt() + read + write, u.path("outputTokens").asInt(), read, write, 0);
+        int hour = 0;
+        for (JsonNode d : u.path("cacheDetails")) {
+            if ("1h".equals(Json.text(d, "ttl"))) hour += d.path("inputTokens").asInt();
+        }
+        return new Usage(u.path("inputTokens").asInt() + read + write, u.path("outputTokens").asInt(), read, write, 0,
+                Math.min(hour, write), Usage.Details.NONE);
     }
 }

@@ -45,7 +45,7 @@ final class VertexErrors {
     /** Google's shape: {@code error.status} (a gRPC code name) or a numeric {@code error.code}, and no top-level type. */
     private static boolean googleShaped(io.vertx.core.buffer.Buffer body) {
         try {
-            var n = Json.read(body);
+            var n = GeminiErrorDecoder.unlisted(Json.read(body));
             var e = n.path("error");
             return !n.has("type") && (e.path("status").isTextual() || e.path("code").isNumber());
         } catch (Exception notJson) {

@@ -1,0 +1,95 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.ServiceAccount;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Claude words an over-long request two ways: "prompt is too long: … > 200000 maximum" (the prompt alone) and "input
+ * length and `max_tokens` exceed context limit: 197626 + 8192 > 200000, …" (the prompt fits, not with the output limit:
+ * the common case of a long agent session, which LiteLLM also maps to ContextWindowExceededError). Only the first was
+ * read as {@code context_length_exceeded}, so the second skipped {@code context_window_fallbacks} on Anthropic, on
+ * Vertex and on Bedrock (where Converse passes Claude's words on inside a ValidationException).
+ */
+class ClaudeContextLimitIT {
+    static TestGateway gw;
+    static final String VERTEX_CLAUDE = "claude-sonnet-4@20250514";
+    static final String BEDROCK_CLAUDE = "anthropic.claude-3-7-sonnet-20250219-v1:0";
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("claude-context-limit-");
+        dir.toFile().deleteOnExit();
+        gw = TestGateway.start(sim -> {
+            ServiceAccount sa = ServiceAccount.create("switchboard", "sa-project", sim.tokenUri());
+            sim.trustServiceAccount(sa.email(), sa.publicKey());
+            return """
+                    model_list:
+                      - model_name: anthropic-small
+                        litellm_params: { model: anthropic/claude-sonnet-4-20250514, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                      - model_name: vertex-small
+                        litellm_params: { model: vertex_ai/%s, vertex_location: us-east5, vertex_credentials: %s, api_base: "${SIM_ROOT}" }
+                      - model_name: bedrock-small
+                        litellm_params: { model: bedrock/%s, %s }
+                      - model_name: big
+                        litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    router_settings:
+                      num_retries: 0
+                      allowed_fails: 100
+                      context_window_fallbacks: [{ anthropic-small: [big] }, { vertex-small: [big] }, { bedrock-small: [big] }]
+                    general_settings:
+                      master_key: os.environ/MASTER_KEY
+                    """.formatted(VERTEX_CLAUDE, sa.write(dir, "sa.json"), BEDROCK_CLAUDE, TestGateway.BEDROCK_PARAMS);
+        }, java.util.Map.of());
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    private static HttpResponse<String> ask(String model, boolean stream) {
+        return Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + model
+                + "\",\"max_tokens\":8192,\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"a long session\"}]}");
+    }
+
+    private static void fallsBack(String model, String upstream, boolean stream) {
+        gw.simulator.enqueue(upstream, SimBehaviour.contextLimit());
+        HttpResponse<String> r = ask(model, stream);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:context_window");
+        assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("anthropic/claude-sonnet-4-5-20250929");
+    }
+
+    @Test
+    void onAnthropic() { fallsBack("anthropic-small", "claude-sonnet-4-20250514", false); }
+
+    @Test
+    void onVertexStreamed() { fallsBack("vertex-small", VERTEX_CLAUDE, true); }
+
+    @Test
+    void onBedrock() { fallsBack("bedrock-small", BEDROCK_CLAUDE, false); }
+
+    @Test
+    void withoutAFallbackTheClientIsToldItsRequestIsTooLong() {
+        gw.simulator.enqueue("claude-sonnet-4-5-20250929", SimBehaviour.contextLimit());
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"big\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("code")).isEqualTo("context_length_exceeded");
+        assertThat(error.getString("message")).contains("exceed context limit");
+    }
+}
