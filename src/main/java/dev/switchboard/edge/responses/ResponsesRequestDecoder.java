@@ -393,7 +393,7 @@ final class ResponsesRequestDecoder {
         return out;
     }
 
-    /** The tools as the Response object lists them: every field of the spec's FunctionTool (null where not given, strict's default true). */
+    /** The tools as the Response object lists them: every field of the spec's FunctionTool (null where not given; strict false where not given). */
     private static ArrayNode echoTools(List<Tool> tools) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (Tool t : tools) {
@@ -406,9 +406,10 @@ final class ResponsesRequestDecoder {
             ObjectNode o = out.addObject().put("type", "function").put("name", t.name());
             if (t.description() == null) o.putNull("description"); else o.put("description", t.description());
             if (t.parameters() == null) o.putNull("parameters"); else o.set("parameters", t.parameters());
-            // OpenAI's Responses API defaults a function tool's strict to true (its FunctionTool: "Default `true`") and
-            // echoes it so; the echo says what was asked, not that a translated provider enforces the schema
-            o.put("strict", t.strict() == null || t.strict());
+            // the value the client gave; without one, false: OpenAI defaults strict to true only where the schema allows
+            // it (else it falls back to non-strict), and a translated provider is handed the schema best-effort, so
+            // true would claim an enforcement nobody gives (the spec's FunctionTool takes null too; false says more)
+            o.put("strict", t.strict() != null && t.strict());
         }
         return out;
     }

@@ -386,6 +386,25 @@ public final class ResponsesRoutes {
         });
     }
 
+    /**
+     * Above this many characters of stored JSON a read's parse runs on a worker thread, not the connection's loop: a long
+     * conversation (a coding agent's, with its tool outputs) is megabytes, whose parse would stall every other request on
+     * the loop; a short one is parsed in place, where a hop to a worker would cost more than the parse.
+     */
+    static final int PARSE_OFF_LOOP_CHARS = 64 * 1024;
+
+    /** {@link #shown(StoredResponse, RetrieveIncludes.Wanted)}, on a worker thread when the stored JSON is large. */
+    private static Future<ObjectNode> shown(io.vertx.core.Context context, StoredResponse row, RetrieveIncludes.Wanted wanted) {
+        long chars = row.body().length()
+                + (wanted.encryptedContent() && row.conversation() != null ? row.conversation().length() : 0);
+        if (chars > PARSE_OFF_LOOP_CHARS) return context.executeBlocking(() -> shown(row, wanted), false);
+        try {
+            return Future.succeededFuture(shown(row, wanted));
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
     /** The stored Response object as a read with {@code wanted} shows it ({@link RetrieveIncludes}). */
     private static ObjectNode shown(StoredResponse row, RetrieveIncludes.Wanted wanted) {
         JsonNode conversation = null;
@@ -437,11 +456,10 @@ public final class ResponsesRoutes {
             if (ar.failed()) call.fail(resp, ar.cause());
             else if (ar.result() == null) call.fail(resp, notFound);
             else if (!stream) {
-                try {
-                    resp.putHeader("content-type", JSON).end(Buffer.buffer(shown(ar.result(), wanted).toString()));
-                } catch (RuntimeException e) {
-                    call.fail(resp, e);
-                }
+                shown(context, ar.result(), wanted).onComplete(sr -> {
+                    if (sr.failed()) call.fail(resp, sr.cause());
+                    else resp.putHeader("content-type", JSON).end(Buffer.buffer(sr.result().toString()));
+                });
             } else {
                 // a streamed background response's own events while this gateway has them (running, or ended in the last
                 // ten minutes): the same sequence numbers the stream had, so that starting_after resumes it
@@ -451,25 +469,26 @@ public final class ResponsesRoutes {
                     EventFollower.follow(context, resp, events, EventFollower.firstAfter(events, startingAfter));
                     return;
                 }
-                ObjectNode response;
-                try {
-                    response = shown(ar.result(), wanted);
-                } catch (RuntimeException e) {
-                    call.fail(resp, e);
-                    return;
-                }
-                String status = response.path("status").asText();
-                if (status.equals("queued") || status.equals("in_progress")) {
-                    call.fail(resp, GatewayException.badRequest("Response '" + id + "' is in progress and has no event stream here "
-                            + "(it was created without 'stream: true', or by another gateway): read it with GET /v1/responses/"
-                            + id + " until it is done.", "stream"));
-                    return;
-                }
-                // the stored answer as the event stream the SDKs' retrieve(stream=True) reads (StoredStreamReplay)
-                dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
-                resp.end(StoredStreamReplay.events(response, startingAfter));
+                shown(context, ar.result(), wanted).onComplete(sr -> {
+                    if (sr.failed()) call.fail(resp, sr.cause());
+                    else replay(resp, id, sr.result(), startingAfter);
+                });
             }
         });
+    }
+
+    /** A stored answer read with {@code ?stream=true}: its event stream played back from {@code startingAfter}. */
+    private void replay(HttpServerResponse resp, String id, ObjectNode response, int startingAfter) {
+        String status = response.path("status").asText();
+        if (status.equals("queued") || status.equals("in_progress")) {
+            call.fail(resp, GatewayException.badRequest("Response '" + id + "' is in progress and has no event stream here "
+                    + "(it was created without 'stream: true', or by another gateway): read it with GET /v1/responses/"
+                    + id + " until it is done.", "stream"));
+            return;
+        }
+        // the stored answer as the event stream the SDKs' retrieve(stream=True) reads (StoredStreamReplay)
+        dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
+        resp.end(StoredStreamReplay.events(response, startingAfter));
     }
 
 }

@@ -47,12 +47,12 @@ final class RetrieveIncludes {
     }
 
     /**
-     * The stored Response object as this read shows it (a copy; {@code body} is not changed): reasoning items with their
-     * content from {@code conversation} (matched by item id) or without it, output_text parts with their logprobs or
-     * {@code []}.
+     * The stored Response object as this read shows it: reasoning items with their content from {@code conversation}
+     * (matched by item id) or without it, output_text parts with their logprobs or {@code []}. {@code body} is changed
+     * in place and returned: it is the tree just parsed from the stored row for this read, shared with nobody.
      */
     static ObjectNode shown(ObjectNode body, JsonNode conversation, Wanted wanted) {
-        ObjectNode shown = body.deepCopy();
+        ObjectNode shown = body;
         if (!(shown.get("output") instanceof ArrayNode output)) return shown;
         Map<String, JsonNode> contents = wanted.encryptedContent() ? contents(conversation) : Map.of();
         for (JsonNode i : output) {

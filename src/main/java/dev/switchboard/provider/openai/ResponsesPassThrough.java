@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
  *     {@code invalid_encrypted_content}, an item without it its 404 "Item with id 'rs_…' not found"). Ours are told by
  *     {@link GatewayReasoning#CONTENT_PREFIX} or {@link GatewayReasoning#ID_PREFIX} on any endpoint; the plain
  *     {@code rs_} and 32 hex of earlier gateways only on OpenAI's own ({@code openAiItself}), since vLLM names its own
- *     reasoning items so (a uuid4's hex) and wants them back. One with neither id nor content (Codex CLI drops the
- *     ids it hands back) is left out on every endpoint: no server can resolve it (nothing to look up, nothing to
- *     decrypt), OpenAI answers it with its 404 "Item with id … not found" whether reached directly or through a proxy
- *     ({@code OPENAI_API_BASE}: LiteLLM, a corporate one), and vLLM, which reads a reasoning item's text, validates
- *     its {@code id} as required. Such an item is another model's notes, which the translation leaves out too.</li>
+ *     reasoning items so (a uuid4's hex) and wants them back. Codex CLI hands reasoning items back without their id
+ *     and, without {@code encrypted_content}, with the model's {@code reasoning_text} {@code content} when the model
+ *     wrote some (gpt-oss on vLLM, MiniMax-M2, Qwen3): an id-less item is left out on OpenAI's own endpoint (nothing
+ *     to look up there, its 404 "Item with id … not found"), and on every other one (a vLLM, an
+ *     {@code OPENAI_API_BASE} proxy) only when it carries no {@code reasoning_text}: the gateway's own items carry
+ *     only {@code summary}, so a proxy in front of OpenAI is not handed them, while a vLLM gets its model's reasoning
+ *     back between tool calls (it takes the item without an id, names it and feeds the text to the prompt).</li>
  * <li>the Gemini signature the Gemini provider appends to tool-call ids ({@link ToolCallIds#SIGNATURE_SEPARATOR}), as
  *     the chat encoder strips it: OpenAI refuses a {@code call_id} over 64 characters, and a signed one is longer.</li>
  * </ul>
@@ -73,10 +75,18 @@ final class ResponsesPassThrough {
         JsonNode encrypted = item.get("encrypted_content");
         if (encrypted != null && encrypted.isTextual()) return encrypted.textValue().startsWith(GatewayReasoning.CONTENT_PREFIX);
         String id = item.path("id").textValue();
-        // Codex CLI hands reasoning items back without their id (its ResponseItem skips it): one without content either
-        // can be resolved by no server that does not store it, whatever stands between us and OpenAI (see above)
-        if (id == null) return true;
+        // Codex CLI hands reasoning items back without their id (its ResponseItem skips it): OpenAI can resolve none
+        // without encrypted_content; any other server can read one that carries the model's reasoning_text (see above)
+        if (id == null) return openAiItself || !hasReasoningText(item);
         return id.startsWith(GatewayReasoning.ID_PREFIX) || openAiItself && EARLIER_GATEWAY_ID.matcher(id).matches();
+    }
+
+    /** Whether the item's {@code content} holds a {@code reasoning_text} part (the model's own reasoning, as Codex hands it back). */
+    private static boolean hasReasoningText(JsonNode item) {
+        JsonNode content = item.get("content");
+        if (content == null || !content.isArray()) return false;
+        for (JsonNode part : content) if ("reasoning_text".equals(part.path("type").textValue())) return true;
+        return false;
     }
 
     /** A tool call's or output's {@code call_id} that carries a Gemini signature, else null. */

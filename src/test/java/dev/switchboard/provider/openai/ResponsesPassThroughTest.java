@@ -75,6 +75,16 @@ class ResponsesPassThroughTest {
     }
 
     @Test
+    void anIdLessItemWithTheModelsReasoningTextIsKeptOffOpenAisOwnEndpoint() {
+        // as Codex CLI hands back gpt-oss's reasoning from a vLLM: no id, encrypted_content null, the text in content
+        ObjectNode codexVllm = reasoning(null, null).putNull("encrypted_content");
+        codexVllm.putArray("content").addObject().put("type", "reasoning_text").put("text", "The user wants the weather.");
+        ArrayNode in = input(codexVllm, reasoning("rs_" + "ab".repeat(16), null));
+        assertThat(ResponsesPassThrough.withoutOurs(in, false)).as("vLLM feeds the reasoning back into the prompt").isSameAs(in);
+        assertThat(ResponsesPassThrough.withoutOurs(in, true)).as("OpenAI can resolve neither: only the message is left").hasSize(1);
+    }
+
+    @Test
     void nothingToTakeOutIsTheSameInstance() {
         ArrayNode in = input(reasoning("rs_" + "0a".repeat(25), "gAAAAB"),
                 M.createObjectNode().put("type", "function_call").put("call_id", "call_1").put("name", "f").put("arguments", "{}"));
