@@ -23,11 +23,18 @@ final class CheckCommand implements Callable<Integer> {
             + "came from (file line, merge key <<, default_litellm_params, environment, default).")
     boolean explain;
 
+    @Option(names = "--port", defaultValue = "4000", converter = OptionValues.Port.class,
+            description = "The port serve will listen on (default ${DEFAULT-VALUE}): a base variable of the environment "
+                    + "(ANTHROPIC_BASE_URL, OPENAI_BASE_URL, ...) pointing at it is the gateway itself, passed over as serve does.")
+    int port;
+
     @Override
     public Integer call() {
         GatewayConfig cfg;
         try {
-            cfg = ConfigLoader.fromEnvironment().load(config);
+            // serve's host is not known here: any address of this machine on that port counts as the gateway's
+            cfg = ConfigLoader.fromEnvironment().ignoringBasesAt(base -> port > 0 && SelfRoute.isSelf(base, "0.0.0.0", port),
+                    "port " + port).load(config);
         } catch (ConfigException e) {
             System.out.println("INVALID " + config + ":");
             e.problems().forEach(p -> System.out.println("  error: " + p));
@@ -108,6 +115,7 @@ final class CheckCommand implements Callable<Integer> {
         // the config's and the gateway's (a hosted provider without a key) together, by line
         java.util.List<String> all = new java.util.ArrayList<>(cfg.warnings());
         all.addAll(warnings);
+        dev.switchboard.pipeline.OwnKeyUpstream.refusals(cfg, System::getenv).forEach(r -> all.add("serve would refuse to start: " + r));
         dev.switchboard.config.ConfigMessages.inLineOrder(all).forEach(w -> System.out.println("  warning: " + w));
         return 0;
     }

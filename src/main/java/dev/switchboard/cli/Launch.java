@@ -25,6 +25,9 @@ final class Launch {
         GatewayConfig config;
         try {
             ConfigLoader loader = new ConfigLoader(env);
+            // a base variable pointing at this gateway (ANTHROPIC_BASE_URL exported for Claude Code, then serve from the
+            // same shell) is passed over with a warning, not taken as a route (SelfRoute)
+            if (port > 0) loader = loader.ignoringBasesAt(base -> SelfRoute.isSelf(base, host, port), httpUrl(host, port));
             config = configText != null ? loader.parse(configText) : loader.load(configFile);
         } catch (ConfigException e) {
             System.err.println("Config error" + (e.problems().size() > 1 ? "s" : "") + " in "
@@ -39,14 +42,16 @@ final class Launch {
             System.err.println(unresolvable);
             return 1;
         }
-        // a deployment whose base is this gateway (OPENAI_BASE_URL exported for apps, then serve from the same shell)
-        SelfRoute.Found self = SelfRoute.check(config, host, port);
-        if (!self.errors().isEmpty()) {
-            System.err.println("Refusing to start: a deployment would call this gateway itself:");
-            self.errors().forEach(p -> System.err.println("  " + p));
+        // a base written in the config that is this gateway: warned (a detour through another alias is legal)
+        SelfRoute.check(config, host, port).forEach(w -> log.warn("config: {}", w));
+        // a base variable that is this gateway was passed over at load, unless the key those deployments then carry
+        // is the gateway's own (exported for the same app): that key must not go to the provider
+        List<String> ownKey = dev.switchboard.pipeline.OwnKeyUpstream.refusals(config, env);
+        if (!ownKey.isEmpty()) {
+            System.err.println("Refusing to start: a deployment would send this gateway's own key to a provider:");
+            ownKey.forEach(p -> System.err.println("  " + p));
             return 2;
         }
-        self.warnings().forEach(w -> log.warn("config: {}", w));
         boolean loopback = isLoopback(host);
         // JWT auth also requires a key of every caller (a token, or a virtual key), so the network is safe without a master key.
         if (config.general().masterKey() == null && !config.general().jwtAuthEnabled() && !loopback) {

@@ -15,9 +15,12 @@ import java.util.Locale;
  * which {@code serve} is then started: LiteLLM's base variable makes every {@code openai/} entry without
  * {@code api_base} call the gateway itself, which calls itself again, for ever.
  *
- * <p>A base taken from the environment is refused: the variable was meant for apps, never a route. A base written in
- * the config is only warned: sending an alias through the gateway again (another alias, its budgets and guardrails)
- * is a legal, deliberate set-up, and only a chain that comes back to the same alias loops. The address is this
+ * <p>A base taken from the environment is not taken at all: the variable was meant for apps, never a route, so serve
+ * loads the config with {@code ConfigLoader#ignoringBasesAt} this address, which passes it over with a warning (the next
+ * variable in LiteLLM's order, else the provider's default, applies); serve still refuses when the key those
+ * deployments then carry is the gateway's own ({@code pipeline.OwnKeyUpstream}). A base written in the config is only
+ * warned: sending an alias through the gateway again (another alias, its budgets and guardrails) is a legal, deliberate
+ * set-up, and only a chain that comes back to the same alias loops. The address is this
  * gateway's when the port is the listening port and the host is the listening host, or a loopback name or address
  * (localhost, 127.x, ::1) or 0.0.0.0 / :: while it listens on loopback or every interface, or an address literal of
  * this machine's interfaces while it listens on every interface. Host names other than localhost are not resolved
@@ -26,42 +29,21 @@ import java.util.Locale;
 final class SelfRoute {
     private SelfRoute() {}
 
-    /** The errors (env-derived bases) and warnings (config-written ones) for a gateway listening on {@code host:port}. */
-    record Found(List<String> errors, List<String> warnings) {}
-
-    static Found check(GatewayConfig config, String host, int port) {
-        List<String> errors = new ArrayList<>();
+    /** The warnings about bases written in the config that are this gateway's own address ({@code host:port}). */
+    static List<String> check(GatewayConfig config, String host, int port) {
         List<String> warnings = new ArrayList<>();
-        if (port <= 0) return new Found(errors, warnings);
+        if (port <= 0) return warnings;
         String at = Launch.httpUrl(host, port);
         for (Deployment d : config.deployments()) {
-            if (d.apiBase() != null && isSelf(d.apiBase(), host, port)) {
-                String var = d.apiBaseVariable();
-                if (var != null) {
-                    errors.add(envMessage(d, d.provider(), d.apiBase(), var, at));
-                } else {
-                    warnings.add(d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has api_base " + d.apiBase()
-                            + ", this gateway's own address (listening on " + at + "): its requests come back here as model '"
-                            + d.model() + "', which loops unless that name is served by a deployment with another address. "
-                            + "Fix: set api_base to the provider's address, unless the detour through this gateway is meant.");
-                }
-            }
-            for (var e : d.sources().entrySet()) { // a bare * keeps each provider's base variable (Deployment#environmentBase)
-                if (!e.getKey().startsWith(Deployment.ENVIRONMENT_BASE)) continue;
-                String provider = e.getKey().substring(Deployment.ENVIRONMENT_BASE.length());
-                String[] env = d.environmentBase(provider);
-                if (env != null && isSelf(env[1], host, port)) errors.add(envMessage(d, provider, env[1], env[0], at));
+            // a base from a variable is there only when the config was loaded without this address (check, a test)
+            if (d.apiBase() != null && d.apiBaseVariable() == null && isSelf(d.apiBase(), host, port)) {
+                warnings.add(d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has api_base " + d.apiBase()
+                        + ", this gateway's own address (listening on " + at + "): its requests come back here as model '"
+                        + d.model() + "', which loops unless that name is served by a deployment with another address. "
+                        + "Fix: set api_base to the provider's address, unless the detour through this gateway is meant.");
             }
         }
-        return new Found(errors, warnings);
-    }
-
-    private static String envMessage(Deployment d, String provider, String base, String var, String at) {
-        return d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_base, so its " + provider
-                + "/ requests go to " + base + " from the environment variable " + var + " (LiteLLM's base variable), which is "
-                + "this gateway's own address (listening on " + at + "): every request would come back here, for ever. "
-                + var + " is probably exported for apps to reach this gateway. Fix: start the gateway without it (env -u "
-                + var + " switchboard serve …), or set litellm_params.api_base on the entry to the provider's address.";
+        return warnings;
     }
 
     /** Whether {@code base} reaches a server listening on {@code host:port} (see the class comment for what counts). */

@@ -34,8 +34,31 @@ public final class ConfigLoader {
             "guardrail_settings", "mcp_tool_permissions", "agent_list", "model_group_settings");
 
     private final Function<String, String> env;
+    /** Whether a base URL is the listening gateway's own address; null: no address known (nothing ignored). */
+    private final java.util.function.Predicate<String> ownAddress;
+    /** The gateway's address as messages name it ({@code http://127.0.0.1:4000}); null with ownAddress. */
+    private final String ownAddressShown;
 
-    public ConfigLoader(Function<String, String> env) { this.env = env; }
+    public ConfigLoader(Function<String, String> env) { this(env, null, null); }
+
+    private ConfigLoader(Function<String, String> env, java.util.function.Predicate<String> ownAddress, String ownAddressShown) {
+        this.env = env;
+        this.ownAddress = ownAddress;
+        this.ownAddressShown = ownAddressShown;
+    }
+
+    /**
+     * A loader that passes over a LiteLLM base variable (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, …) whose value is the
+     * gateway's own address, with a warning: such a variable is exported for apps to reach the gateway (Claude Code's
+     * ANTHROPIC_BASE_URL), never meant as a route, and taken as one every request would come back here. The next
+     * variable in LiteLLM's order, else the provider's default, applies (Deployment#ignoredBases records what was passed over).
+     *
+     * @param isOwnAddress whether a base URL reaches the listening gateway
+     * @param shown        that address as messages name it
+     */
+    public ConfigLoader ignoringBasesAt(java.util.function.Predicate<String> isOwnAddress, String shown) {
+        return new ConfigLoader(env, isOwnAddress, shown);
+    }
 
     /** Uses the process environment. */
     public static ConfigLoader fromEnvironment() { return new ConfigLoader(System::getenv); }
@@ -202,7 +225,7 @@ public final class ConfigLoader {
         Map<String, Node> router = w.mapping(top.get("router_settings"), "router_settings");
         Node defaults = router.get("default_litellm_params");
         DeploymentReader reader = new DeploymentReader(w, w.mapping(defaults, "router_settings.default_litellm_params"),
-                "router_settings.default_litellm_params", credentials(w, top.get("credential_list")));
+                "router_settings.default_litellm_params", credentials(w, top.get("credential_list")), ownAddress, ownAddressShown);
         for (int i = 0; i < entries.size(); i++) {
             Deployment d = reader.read(entries.get(i), "model_list[" + i + "]", failedAliases);
             if (d != null) out.add(d);

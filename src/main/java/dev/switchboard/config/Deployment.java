@@ -67,6 +67,24 @@ public record Deployment(
      */
     public static final String ENVIRONMENT_BASE = "(environment base) ";
 
+    /**
+     * The {@link #sources} key prefix under which a base variable passed over as the gateway's own address is kept
+     * ({@code "(ignored environment base) anthropic"} → {@code "ANTHROPIC_BASE_URL http://localhost:4000"}): the
+     * deployment goes to the next variable or the provider's default, and the start refuses when its key would then be
+     * the gateway's own ({@code pipeline.OwnKeyUpstream}).
+     */
+    public static final String IGNORED_BASE = "(ignored environment base) ";
+
+    /** provider → {variable, url} of each base variable passed over as the gateway's own address; empty for none. */
+    public Map<String, String[]> ignoredBases() {
+        Map<String, String[]> out = new java.util.TreeMap<>();
+        sources.forEach((k, v) -> {
+            int sp = v.indexOf(' ');
+            if (k.startsWith(IGNORED_BASE) && sp > 0) out.put(k.substring(IGNORED_BASE.length()), new String[] {v.substring(0, sp), v.substring(sp + 1)});
+        });
+        return out;
+    }
+
     /** The {@code api_base} source of a base taken from a LiteLLM base variable. */
     public static String environmentBaseSource(String variable, String provider) {
         return "environment " + variable + " (LiteLLM's base for " + provider + "/ without api_base)";

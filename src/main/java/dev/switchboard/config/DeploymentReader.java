@@ -38,11 +38,14 @@ final class DeploymentReader {
      * chat path reads for a provider of ours: {@code main.py} for anthropic ({@code ANTHROPIC_API_BASE} before
      * {@code ANTHROPIC_BASE_URL}), {@code get_llm_provider_logic._get_openai_compatible_provider_info} and the
      * providers' {@code llms/<provider>/chat/transformation.py} for the OpenAI-compatible ones (note
-     * {@code TOGETHER_AI_API_BASE} and {@code FIREWORKS_API_BASE}, not the key variables' spellings). Left out on purpose:
-     * {@code GEMINI_API_BASE} (LiteLLM reads it for embeddings, images and model lists, not for a chat call, so taking it
-     * would send chat where LiteLLM does not), {@code COHERE_API_BASE} (a full URL of Cohere's own v1/v2 chat API, where
-     * cohere/ here speaks its OpenAI-compatible API) and {@code MISTRAL_AZURE_API_BASE} (Mistral on Azure, with
-     * {@code /v1} added by LiteLLM: a base of another service than mistral/ here).
+     * {@code TOGETHER_AI_API_BASE} and {@code FIREWORKS_API_BASE}: LiteLLM's key variables for these are several, in its
+     * order {@code TOGETHER_API_KEY}, {@code TOGETHER_AI_API_KEY}, … and {@code FIREWORKS_API_KEY},
+     * {@code FIREWORKS_AI_API_KEY}, …, read so by the providers here). GEMINI_API_BASE is read for a gemini/ embedding
+     * deployment only ({@link #baseVariables}). Left out on purpose: GEMINI_API_BASE for chat (LiteLLM reads it for
+     * embeddings, images and model lists, not for a chat call, so taking it would send chat where LiteLLM does not),
+     * {@code COHERE_API_BASE} (a full URL of Cohere's own v1/v2 chat API, where cohere/ here speaks its OpenAI-compatible
+     * API) and {@code MISTRAL_AZURE_API_BASE} (Mistral on Azure, with {@code /v1} added by LiteLLM: a base of another
+     * service than mistral/ here; warned of at load when set, with the api_base to write).
      */
     static final Map<String, List<String>> BASE_VARIABLES = Map.ofEntries(
             Map.entry("openai", List.of("OPENAI_BASE_URL", "OPENAI_API_BASE")),
@@ -65,16 +68,38 @@ final class DeploymentReader {
     private final Map<String, Node> defaults;
     private final String defaultsSource;
     private final Map<String, Map<String, Node>> credentials;
+    /** Whether a base URL is the listening gateway's own address (ConfigLoader#ignoringBasesAt); null when unknown. */
+    private final java.util.function.Predicate<String> ownAddress;
+    private final String ownAddressShown;
+    /** The base variables already warned as the gateway's own address: one warning each, not one per entry. */
+    private final Set<String> ignoredWarned = new java.util.HashSet<>();
 
     /**
      * @param defaults    {@code router_settings.default_litellm_params}, empty when absent
      * @param credentials LiteLLM's top-level {@code credential_list}: each credential_name's credential_values
+     * @param ownAddress  whether a base URL is the gateway's own listening address, or null when not known
      */
-    DeploymentReader(YamlWalker w, Map<String, Node> defaults, String defaultsSource, Map<String, Map<String, Node>> credentials) {
+    DeploymentReader(YamlWalker w, Map<String, Node> defaults, String defaultsSource, Map<String, Map<String, Node>> credentials,
+                     java.util.function.Predicate<String> ownAddress, String ownAddressShown) {
         this.w = w;
         this.defaults = defaults;
         this.defaultsSource = defaultsSource;
         this.credentials = credentials;
+        this.ownAddress = ownAddress;
+        this.ownAddressShown = ownAddressShown;
+    }
+
+    /**
+     * The base variables of a provider's deployment, in LiteLLM's order: {@link #BASE_VARIABLES}, and for a gemini/
+     * embedding deployment GEMINI_API_BASE (LiteLLM's embedding call: {@code api_base or litellm.api_base or
+     * get_secret_str("GEMINI_API_BASE")}, a base of the same form as gemini/'s api_base here). Its chat call does not
+     * read it, so a gemini/ entry of another mode (or none) does not either.
+     */
+    private static List<String> baseVariables(String provider, Map<String, Object> info) {
+        if (provider.equals("gemini")) {
+            return info.get("mode") instanceof String m && m.trim().equalsIgnoreCase("embedding") ? List.of("GEMINI_API_BASE") : List.of();
+        }
+        return BASE_VARIABLES.getOrDefault(provider, List.of());
     }
 
     /** @param failedAliases collects the model_names of entries that did not load (their errors are reported) */
@@ -313,24 +338,55 @@ final class DeploymentReader {
             // a bare * has no provider yet: each provider's variable is kept, for the provider a requested name brings
             // (route.ModelNames#served); the environment (and its environment_variables overlay) as it is at load
             for (String p2 : prov.isEmpty() ? new java.util.TreeSet<>(BASE_VARIABLES.keySet()) : Set.of(prov)) {
-                for (String var : BASE_VARIABLES.getOrDefault(p2, List.of())) {
+                for (String var : baseVariables(p2, info)) {
                     String v = w.env(var);
                     if (v == null || v.isBlank()) continue; // LiteLLM: get_secret(...) or ..., a blank one is passed over
-                    if (!v.trim().startsWith("http://") && !v.trim().startsWith("https://")) {
-                        w.error(entry, pp + ".api_base", "environment variable " + var + " ('" + v.trim() + "'), which LiteLLM "
+                    String base = v.trim();
+                    if (!base.startsWith("http://") && !base.startsWith("https://")) {
+                        if (prov.isEmpty()) {
+                            // a bare * reads every provider's variable: one malformed variable of a provider the config may
+                            // never be asked for must not fail the entry, only that provider's base
+                            w.warn(entry, pp + ".api_base", "environment variable " + var + " ('" + base + "') is not an http(s) "
+                                    + "URL: ignored, so this '*' entry's " + p2 + "/ requests go to the provider's own address. "
+                                    + "Fix: export it like https://host/v1, or unset it.");
+                            continue;
+                        }
+                        w.error(entry, pp + ".api_base", "environment variable " + var + " ('" + base + "'), which LiteLLM "
                                 + "sends " + p2 + "/ deployments without api_base to, is not an http(s) URL. Fix: export it "
                                 + "like https://host/v1, unset it, or set api_base.");
                         failedAliases.add(alias);
                         return null;
                     }
+                    if (ownAddress != null && ownAddress.test(base)) {
+                        // exported for apps to reach the gateway (Claude Code's ANTHROPIC_BASE_URL), never meant as a
+                        // route: taken, every request would come back here. The next variable, else the default, applies.
+                        sources.put(Deployment.IGNORED_BASE + p2, var + " " + base);
+                        if (ignoredWarned.add(var)) {
+                            w.warnings.add("environment variable " + var + " (" + base + ") is this gateway's own address "
+                                    + "(listening on " + ownAddressShown + "), exported for apps to reach it: ignored as a route "
+                                    + "(LiteLLM's base for " + p2 + "/ entries without api_base), so those entries go to the next "
+                                    + "base variable LiteLLM reads, else the provider's own address.");
+                        }
+                        continue;
+                    }
                     if (prov.isEmpty()) {
-                        sources.put(Deployment.ENVIRONMENT_BASE + p2, var + " " + v.trim());
+                        sources.put(Deployment.ENVIRONMENT_BASE + p2, var + " " + base);
                     } else {
-                        apiBase = v.trim();
+                        apiBase = base;
                         sources.put("api_base", Deployment.environmentBaseSource(var, prov));
                     }
                     break;
                 }
+            }
+            String azureMistral = w.env("MISTRAL_AZURE_API_BASE");
+            if (apiBase == null && azureMistral != null && (prov.equals("mistral") || prov.equals("mistralai"))) {
+                // LiteLLM's mistral/ takes it (Mistral on Azure AI, /v1 added); read here, an install pointed at Azure
+                // would send the same config's calls and key to api.mistral.ai: said, since it is not taken
+                String b = azureMistral.trim().replaceAll("/+$", "");
+                w.warn(entry, pp + ".api_base", "environment variable MISTRAL_AZURE_API_BASE is set, which LiteLLM sends " + prov
+                        + "/ entries without api_base to (Mistral on Azure AI); the gateway does not read it, so this entry goes "
+                        + "to https://api.mistral.ai/v1. Fix: for Azure, write api_base: " + (b.endsWith("/v1") ? b : b + "/v1")
+                        + " (and api_key: os.environ/MISTRAL_AZURE_API_KEY) on the entry; else unset the variable.");
             }
         }
         if (w.fileOf(entry) != null) sources.put(Deployment.INCLUDED_FROM, w.fileOf(entry));

@@ -106,6 +106,39 @@ class CheckCommandTest {
         assertThat(out).contains("https://claude.corp (ANTHROPIC_BASE_URL)").contains("https://groq.corp/openai/v1 (GROQ_API_BASE)");
     }
 
+    /**
+     * A Claude Code user's ANTHROPIC_BASE_URL pointing at the gateway (serve's port, 4000 unless --port says otherwise)
+     * is said to be ignored as a route, and the row shows Anthropic's own address; on another port it is taken.
+     */
+    @Test
+    void aBaseVariablePointingAtTheGatewayIsWarnedAsIgnored() throws Exception {
+        String yaml = """
+                model_list:
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_key: sk-ant-test-0123456789 }
+                environment_variables: { ANTHROPIC_API_BASE: "", ANTHROPIC_BASE_URL: "http://localhost:4000" }
+                """;
+        String out = run(yaml, 0);
+        assertThat(out).contains("warning: environment variable ANTHROPIC_BASE_URL (http://localhost:4000) is this gateway's own address")
+                .contains("ignored as a route").contains("https://api.anthropic.com").doesNotContain("(ANTHROPIC_BASE_URL)");
+        assertThat(run(yaml, 0, "--port", "8080")).contains("http://localhost:4000 (ANTHROPIC_BASE_URL)").doesNotContain("ignored as a route");
+        assertThat(run(yaml.replace("4000", "8080"), 0, "--port", "8080")).contains("ignored as a route");
+    }
+
+    /** serve's refusal when the key would then be the gateway's own master key is said by check too. */
+    @Test
+    void checkSaysServeWouldRefuseTheGatewaysOwnKey() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5 }
+                general_settings: { master_key: sk-master-0123456789abcdef }
+                environment_variables: { ANTHROPIC_API_BASE: "", ANTHROPIC_BASE_URL: "http://127.0.0.1:4000", ANTHROPIC_API_KEY: "sk-master-0123456789abcdef" }
+                """, 0);
+        assertThat(out).contains("warning: serve would refuse to start: line 2: model_list entry 'claude'")
+                .contains("this gateway's master key").doesNotContain("sk-master-0123456789abcdef");
+    }
+
     /** A base from OPENAI_API_BASE (a proxy in front of OpenAI) hid the missing-key warning a base written in the config hides. */
     @Test
     void aBaseFromTheEnvironmentStillWarnsOfAMissingKey() throws Exception {
@@ -438,7 +471,9 @@ class CheckCommandTest {
                     litellm_params: { model: mock/x }
                 router_settings:
                   auto_router: { alias: auto }
+                environment_variables: { OPENAI_BASE_URL: "", OPENAI_API_BASE: "", ANTHROPIC_API_BASE: "", ANTHROPIC_BASE_URL: "", OLLAMA_API_BASE: "" }
                 """, 0);
+        // the shell's base variables blanked (a Claude Code user's ANTHROPIC_BASE_URL): the providers' own defaults
         assertThat(out).doesNotContain("(default)")
                 .contains("https://api.openai.com/v1").contains("https://api.anthropic.com")
                 .contains("https://generativelanguage.googleapis.com").contains("http://localhost:11434/v1")

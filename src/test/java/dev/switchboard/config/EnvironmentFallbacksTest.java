@@ -184,4 +184,65 @@ class EnvironmentFallbacksTest {
                 + "anthropic/claude-sonnet-4-5 }\n");
         assertThat(second.deployments().getFirst().apiBaseVariable()).isEqualTo("ANTHROPIC_BASE_URL");
     }
+
+    /**
+     * A bare * reads every provider's variable: one malformed variable of a provider (ANTHROPIC_BASE_URL without a
+     * scheme) is warned and dropped for that provider, not the entry and the config; an entry of that provider still fails.
+     */
+    @Test
+    void aMalformedVariableOfAnotherProviderDropsOnlyThatProvidersBaseOfABareWildcard() {
+        Map<String, String> env = Map.of("ANTHROPIC_BASE_URL", "localhost:4000", "OPENAI_BASE_URL", "https://proxy.corp/v1");
+        GatewayConfig c = load(env, "model_list:\n  - model_name: \"*\"\n    litellm_params: { model: \"*\" }\n");
+        assertThat(c.deployments()).hasSize(1);
+        assertThat(c.deployments().getFirst().environmentBase("anthropic")).isNull();
+        assertThat(c.deployments().getFirst().environmentBase("openai")).containsExactly("OPENAI_BASE_URL", "https://proxy.corp/v1");
+        assertThat(c.warnings()).filteredOn(w -> w.contains("ANTHROPIC_BASE_URL")).singleElement().asString()
+                .startsWith("line 2: model_list[0].litellm_params.api_base: environment variable ANTHROPIC_BASE_URL ('localhost:4000') is not an http(s) URL")
+                .contains("anthropic/ requests go to the provider's own address");
+        assertThatThrownBy(() -> load(env, "model_list:\n  - model_name: c\n    litellm_params: { model: anthropic/claude-sonnet-4-5, api_key: sk-ant-0123456789 }\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ANTHROPIC_BASE_URL ('localhost:4000')");
+    }
+
+    /** MISTRAL_AZURE_API_BASE, which LiteLLM's mistral/ reads, is not: said at load, with the api_base to write. */
+    @Test
+    void mistralsAzureBaseIsWarnedNotRead() {
+        Map<String, String> env = Map.of("MISTRAL_AZURE_API_BASE", "https://my-mistral.eastus.models.ai.azure.com", "MISTRAL_API_KEY", "m-0123456789");
+        GatewayConfig c = load(env, """
+                model_list:
+                  - model_name: small
+                    litellm_params: { model: mistral/mistral-small-latest }
+                  - model_name: own
+                    litellm_params: { model: mistral/mistral-large-latest, api_base: "https://mistral-proxy.test/v1" }
+                  - model_name: fast
+                    litellm_params: { model: groq/llama-3.3-70b-versatile, api_key: gsk-0123456789 }
+                """);
+        assertThat(c.deployments().getFirst().apiBase()).isNull();
+        assertThat(c.warnings()).filteredOn(w -> w.contains("MISTRAL_AZURE_API_BASE")).singleElement().asString()
+                .startsWith("line 2: model_list[0].litellm_params.api_base: environment variable MISTRAL_AZURE_API_BASE is set")
+                .contains("the gateway does not read it").contains("https://api.mistral.ai/v1")
+                .contains("api_base: https://my-mistral.eastus.models.ai.azure.com/v1");
+        assertThat(load(Map.of("MISTRAL_API_KEY", "m-0123456789"), "model_list:\n  - model_name: s\n    litellm_params: { model: mistral/m }\n")
+                .warnings()).noneMatch(w -> w.contains("MISTRAL_AZURE_API_BASE"));
+    }
+
+    /**
+     * GEMINI_API_BASE is LiteLLM's base for Gemini embeddings ({@code api_base or litellm.api_base or GEMINI_API_BASE}), not
+     * for chat: taken by a gemini/ entry whose model_info.mode is embedding only.
+     */
+    @Test
+    void geminisBaseVariableIsTakenByAnEmbeddingDeploymentOnly() {
+        GatewayConfig c = load(Map.of("GEMINI_API_BASE", "https://gemini-proxy.test", "GEMINI_API_KEY", "g-0123456789"), """
+                model_list:
+                  - model_name: emb
+                    litellm_params: { model: gemini/gemini-embedding-001 }
+                    model_info: { mode: embedding }
+                  - model_name: flash
+                    litellm_params: { model: gemini/gemini-2.5-flash }
+                  - model_name: "*"
+                    litellm_params: { model: "*" }
+                """);
+        assertThat(c.deployments()).extracting(Deployment::apiBase).containsExactly("https://gemini-proxy.test", null, null);
+        assertThat(c.deployments().getFirst().apiBaseVariable()).isEqualTo("GEMINI_API_BASE");
+        assertThat(c.deployments().get(2).environmentBase("gemini")).isNull();
+    }
 }

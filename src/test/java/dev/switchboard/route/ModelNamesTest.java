@@ -285,12 +285,6 @@ class ModelNamesTest {
         assertThat(made).isEmpty();
     }
 
-    /**
-     * A provider this gateway has refusing one of the wildcard entry's settings (a bare {@code *} sending
-     * {@code vertex_ai/…} to an entry whose vertex_location is no location, {@code azure/…} with no credential) is said
-     * as that setting, on a call and on the health check's target, never "not a provider"; the setting's value is not
-     * in the caller's text.
-     */
     /** A wildcard entry of an include:d file: the caller's 400 names that file with the line, as the config's messages do. */
     @Test
     void aWildcardEntryOfAnIncludedFileIsNamedWithItsFile() {
@@ -315,6 +309,12 @@ class ModelNamesTest {
         assertThat(made).isEmpty();
     }
 
+    /**
+     * A provider this gateway has refusing one of the wildcard entry's settings (a bare {@code *} sending
+     * {@code vertex_ai/…} to an entry whose vertex_location is no location, {@code azure/…} with no credential) is said
+     * as that setting, on a call and on the health check's target, never "not a provider"; the setting's value is not
+     * in the caller's text.
+     */
     @Test
     void aProviderRefusingASettingOfTheEntryNamesTheSetting() {
         var registry = dev.switchboard.provider.ProviderRegistry.standard();

@@ -30,8 +30,9 @@ public final class LongTailFlavors {
             OpenAiFlavor.of("siliconflow", "https://api.siliconflow.com/v1", "SILICONFLOW_API_KEY"),
             // Zhipu's GLM API (open.bigmodel.cn, v4): tool_choice takes "auto" only
             OpenAiFlavor.of("zhipu", "https://open.bigmodel.cn/api/paas/v4", "ZHIPUAI_API_KEY", "ZHIPU_API_KEY").autoToolChoiceOnly(),
-            OpenAiFlavor.of("fireworks_ai", "https://api.fireworks.ai/inference/v1", "FIREWORKS_AI_API_KEY", "FIREWORKS_API_KEY",
-                    "FIREWORKSAI_API_KEY"),
+            // LiteLLM's order (fireworks_ai/chat/transformation.py): FIREWORKS_API_KEY first
+            OpenAiFlavor.of("fireworks_ai", "https://api.fireworks.ai/inference/v1", "FIREWORKS_API_KEY", "FIREWORKS_AI_API_KEY",
+                    "FIREWORKSAI_API_KEY", "FIREWORKS_AI_TOKEN"),
             // Perplexity's Sonar API has no function calling; its path has no /v1
             OpenAiFlavor.of("perplexity", "https://api.perplexity.ai", "PERPLEXITYAI_API_KEY", "PERPLEXITY_API_KEY")
                     .refusing("tools", "tool_choice", "parallel_tool_calls"),

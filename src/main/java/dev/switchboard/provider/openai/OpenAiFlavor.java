@@ -100,7 +100,9 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
                     .withWire(WireRules.OPENROUTER),
             "groq", of("groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY").withWire(WireRules.GROQ),
             "deepseek", of("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY").withWire(WireRules.DEEPSEEK),
-            "together_ai", of("together_ai", "https://api.together.xyz/v1", "TOGETHERAI_API_KEY"),
+            // LiteLLM's order (get_llm_provider_logic, together_ai/): TOGETHER_API_KEY first, TOGETHERAI_API_KEY third
+            "together_ai", of("together_ai", "https://api.together.xyz/v1", "TOGETHER_API_KEY", "TOGETHER_AI_API_KEY",
+                    "TOGETHERAI_API_KEY", "TOGETHER_AI_TOKEN"),
             "hosted_vllm", of("hosted_vllm", null),
             "openai_compatible", of("openai_compatible", null));
 

@@ -31,4 +31,25 @@ class OpenAiCompatibleFactoryTest {
         assertThatCode(() -> f.check(d("hosted_vllm", "http://h:8000/v1"), k -> null)).doesNotThrowAnyException();
         assertThatCode(() -> f.check(d("openai", null), k -> null)).doesNotThrowAnyException();
     }
+
+    /**
+     * Together's and Fireworks' keys in LiteLLM's order (its together_ai/ and fireworks_ai/ code: TOGETHER_API_KEY, then
+     * TOGETHER_AI_API_KEY, TOGETHERAI_API_KEY, TOGETHER_AI_TOKEN; FIREWORKS_API_KEY, then FIREWORKS_AI_API_KEY,
+     * FIREWORKSAI_API_KEY, FIREWORKS_AI_TOKEN): the first set wins, and check names the first.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "together_ai, TOGETHER_API_KEY, TOGETHER_AI_API_KEY", "together_ai, TOGETHER_AI_API_KEY, TOGETHERAI_API_KEY",
+            "together_ai, TOGETHERAI_API_KEY, TOGETHER_AI_TOKEN",
+            "fireworks_ai, FIREWORKS_API_KEY, FIREWORKS_AI_API_KEY", "fireworks_ai, FIREWORKS_AI_API_KEY, FIREWORKSAI_API_KEY",
+            "fireworks_ai, FIREWORKSAI_API_KEY, FIREWORKS_AI_TOKEN"})
+    void togethersAndFireworksKeysInLiteLlmsOrder(String provider, String first, String later) {
+        var f = dev.switchboard.provider.ProviderRegistry.standard();
+        Map<String, String> env = Map.of(first, "k-first-0123456789", later, "k-later-0123456789");
+        org.assertj.core.api.Assertions.assertThat(f.key(d(provider, null), env::get).reveal()).isEqualTo("k-first-0123456789");
+        org.assertj.core.api.Assertions.assertThat(f.key(d(provider, null), Map.of(later, "k-later-0123456789")::get).reveal())
+                .isEqualTo("k-later-0123456789");
+        org.assertj.core.api.Assertions.assertThat(f.keyEnv(d(provider, null)))
+                .isEqualTo(provider.equals("together_ai") ? "TOGETHER_API_KEY" : "FIREWORKS_API_KEY");
+    }
 }
