@@ -16,9 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Vertex's streaming methods ({@code :streamGenerateContent}, {@code :streamRawPredict}) answer a failure before the
+ * Vertex's streaming methods ({@code :streamGenerateContent}, {@code :streamRawPredict}) may answer a failure before the
  * stream as Google's error object inside a one-element JSON list ({@code [{"error":{…}}]}), as seen in the wild
- * (cline#651, gemini-cli#14811). Read as an object, the list said nothing: a streamed prompt over Gemini's window was a
+ * (cline#651, gemini-cli#14811, genkit#4688; claude-code#1440 shows a plain object too). Read as an object, the list said nothing: a streamed prompt over Gemini's window was a
  * plain 400 (no {@code context_length_exceeded}, so {@code context_window_fallbacks} did not apply), a streamed 429
  * lost its {@code retryDelay} and its message, and Google's 503 before Claude reached an Anthropic client as a 503, not
  * the 529 {@code overloaded_error} the same failure gives unstreamed. Its own gateway: the failures cool deployments down.
