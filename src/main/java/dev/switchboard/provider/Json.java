@@ -65,6 +65,18 @@ public final class Json {
         return TREE.readTree(json);
     }
 
+    /**
+     * The error object of an answer: Vertex's streaming methods ({@code :streamGenerateContent}, {@code :streamRawPredict})
+     * may send a failure before their stream inside a one-element JSON list, {@code [{"error":{…}}]} (genkit#4688,
+     * cline#651; their non-SSE answers are lists of responses), and sometimes as the plain object (claude-code#1440).
+     * Read as an object, the list had no message, no status name, no retryDelay and no context-window wording. The one
+     * home of this unwrapping, so every reader of an error body (the decoders, the wrong-address check) sees the same
+     * object. Anything else is returned as it is.
+     */
+    public static JsonNode unlisted(JsonNode n) {
+        return n.isArray() && n.size() == 1 && n.get(0).has("error") ? n.get(0) : n;
+    }
+
     public static String text(JsonNode n, String field) {
         JsonNode v = n == null ? null : n.get(field);
         return v == null || v.isNull() ? null : v.isTextual() ? v.textValue() : v.toString();

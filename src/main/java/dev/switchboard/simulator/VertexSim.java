@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * shape (RESOURCE_EXHAUSTED), and so does a 503 (Google's front end: UNAVAILABLE); the model's own refusals and its
  * overload (529 {@code overloaded_error}) in Anthropic's, as on Vertex. The streaming methods ({@code
  * :streamGenerateContent}, {@code :streamRawPredict}) answer Google's errors inside a one-element JSON list
- * ({@code [{"error":{…}}]}), as Vertex does (cline#651, gemini-cli#14811).
+ * ({@code [{"error":{…}}]}), as Vertex may (cline#651, gemini-cli#14811, genkit#4688; claude-code#1440 shows a plain
+ * object too). {@code SimBehaviour.status(404)} plays the 404 of a publisher model Vertex does not have.
  */
 final class VertexSim {
     static final Pattern PATH = Pattern.compile(
@@ -84,14 +85,29 @@ final class VertexSim {
             anthropic.countTokens(resp, body, behaviour); // the body names the model, as Anthropic's count_tokens does
             return;
         }
+        boolean streaming = method.startsWith("stream");
+        if (behaviour.status() == 404) { // a model Vertex does not have (a typo in the deployment's model)
+            unknownModel(resp, m, streaming);
+            return;
+        }
         switch (publisher + ":" + method) {
             case "google:generateContent" -> gemini.generate(req, body, behaviour, model, false, false);
             case "google:streamGenerateContent" -> gemini.generate(req, body, behaviour, model, true, true);
             case "google:predict" -> predict(resp, body, behaviour, model);
-            case "anthropic:rawPredict", "anthropic:streamRawPredict" -> claude(resp, body, behaviour, model, method.startsWith("stream"));
-            default -> GeminiSim.error(resp, 404, "NOT_FOUND", "Publisher Model `projects/" + m.group(1) + "/locations/" + m.group(2)
-                    + "/publishers/" + publisher + "/models/" + model + "` was not found or your project does not have access to it.");
+            case "anthropic:rawPredict", "anthropic:streamRawPredict" -> claude(resp, body, behaviour, model, streaming);
+            default -> unknownModel(resp, m, streaming);
         }
+    }
+
+    /**
+     * Vertex's 404 for a publisher model it does not have, from Google's front end; on a streaming method inside a
+     * one-element list, as genkit#4688 shows it ({@code [{"error":{"code":404,"message":"Publisher Model … was not
+     * found…","status":"NOT_FOUND"}}]}).
+     */
+    private static void unknownModel(HttpServerResponse resp, Matcher m, boolean streaming) {
+        GeminiSim.googleError(resp, 404, "NOT_FOUND", "Publisher Model `projects/" + m.group(1) + "/locations/" + m.group(2)
+                + "/publishers/" + m.group(3) + "/models/" + m.group(4) + "` was not found or your project does not have access"
+                + " to it. Please ensure you are using a valid model version.", null, streaming);
     }
 
     private void claude(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour, String model, boolean stream) {

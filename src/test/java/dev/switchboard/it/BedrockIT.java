@@ -621,6 +621,33 @@ class BedrockIT {
                 .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
     }
 
+    /**
+     * The same one-hour write streamed (ConverseStream's metadata event carries the cacheDetails): no cost header comes
+     * before the stream, so the ledger row says what was billed, at the one-hour price too.
+     */
+    @Test
+    void aStreamedHourLongCacheWriteIsPricedAsOne() {
+        String longSystem = "You keep streamed notes for an hour. ".repeat(200); // over 1024 tokens, and not yet cached
+        String body = new JsonObject().put("model", "claude").put("max_tokens", 100).put("stream", true).put("system", new JsonArray()
+                .add(new JsonObject().put("type", "text").put("text", longSystem)
+                        .put("cache_control", new JsonObject().put("type", "ephemeral").put("ttl", "1h"))))
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode();
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body, "anthropic-version", "2023-06-01");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("message_stop");
+        assertThat(gw.simulator.last().path()).endsWith("/converse-stream");
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        JsonObject row = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                new dev.switchboard.support.Admin(gw).getOk("/spend/logs?request_id=" + id).getJsonArray("data").stream()
+                        .map(o -> (JsonObject) o).filter(x -> x.getInteger("attempt", 0) == 0).findFirst().orElse(null),
+                java.util.Objects::nonNull);
+        int written = row.getInteger("cache_write_tokens");
+        assertThat(written).as(row.encode()).isGreaterThan(1024);
+        int uncached = row.getInteger("prompt_tokens") - written - row.getInteger("cache_read_tokens");
+        double expected = (uncached * 3 + written * 6 + row.getInteger("completion_tokens") * 15) / 1e6;
+        assertThat(row.getDouble("spend")).as(row.encode()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
     @Test
     void injectionPointsBecomeCachePoints() {
         HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,

@@ -92,4 +92,15 @@ class ClaudeContextLimitIT {
         assertThat(error.getString("code")).isEqualTo("context_length_exceeded");
         assertThat(error.getString("message")).contains("exceed context limit");
     }
+
+    /** Claude's own words reach an Anthropic client as Claude said them: clients match them anchored at the start. */
+    @Test
+    void anAnthropicClientGetsClaudesExactWords() {
+        gw.simulator.enqueue("claude-sonnet-4-5-20250929", SimBehaviour.contextLimit());
+        HttpResponse<String> r = ask("big", false);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(error.getString("message")).startsWith("input length and `max_tokens` exceed context limit: 197626 + 8192 > 200000");
+    }
 }

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Vertex's streaming methods ({@code :streamGenerateContent}, {@code :streamRawPredict}) answer a failure before the
+ * Vertex's streaming methods ({@code :streamGenerateContent}, {@code :streamRawPredict}) may answer a failure before the
  * stream as Google's error object inside a one-element JSON list ({@code [{"error":{…}}]}), as seen in the wild
- * (cline#651, gemini-cli#14811). Read as an object, the list said nothing: a streamed prompt over Gemini's window was a
+ * (cline#651, gemini-cli#14811, genkit#4688; claude-code#1440 shows a plain object too). Read as an object, the list said nothing: a streamed prompt over Gemini's window was a
  * plain 400 (no {@code context_length_exceeded}, so {@code context_window_fallbacks} did not apply), a streamed 429
  * lost its {@code retryDelay} and its message, and Google's 503 before Claude reached an Anthropic client as a 503, not
  * the 529 {@code overloaded_error} the same failure gives unstreamed. Its own gateway: the failures cool deployments down.
@@ -96,7 +96,41 @@ class VertexStreamErrorsIT {
         gw.simulator.enqueue(CLAUDE, SimBehaviour.rateLimited(9));
         HttpResponse<String> r = streamChat("vclaude");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
-        assertThat(r.headers().firstValue("retry-after")).hasValue("9");
         assertThat(r.body()).contains("Quota exceeded");
+        // only when Google sends a RetryInfo detail (the simulator does; real Vertex 429s before Claude were not seen
+        // with one): its retryDelay is the retry-after
+        assertThat(r.headers().firstValue("retry-after")).hasValue("9");
+    }
+
+    /**
+     * A model Vertex does not have, streamed: the 404 comes inside a list (genkit#4688), which read as an object had no
+     * message and passed for a web server's bare 404, so the client was told its api_base lacked "/v1". Google's own
+     * words, as the same typo unstreamed gets.
+     */
+    @Test
+    void aStreamedUnknownGeminiModelIsGooglesNotFound() {
+        gw.simulator.enqueue("gemini-2.5-flash", SimBehaviour.status(404));
+        unknownModel(streamChat("small"), "gemini-2.5-flash");
+    }
+
+    @Test
+    void aStreamedUnknownClaudeModelIsGooglesNotFound() {
+        gw.simulator.enqueue(CLAUDE, SimBehaviour.status(404));
+        unknownModel(streamChat("vclaude"), CLAUDE);
+    }
+
+    @Test
+    void anUnknownModelUnstreamedSaysTheSame() {
+        gw.simulator.enqueue("gemini-2.5-flash", SimBehaviour.status(404));
+        unknownModel(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"small\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), "gemini-2.5-flash");
+    }
+
+    private static void unknownModel(HttpResponse<String> r, String model) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("message")).contains("Publisher Model").contains("/models/" + model + "` was not found")
+                .doesNotContain("api_base");
+        assertThat(error.getString("code")).isNotEqualTo("upstream_endpoint_not_found");
     }
 }

@@ -18,6 +18,11 @@ public final class AnthropicErrorDecoder {
         }
     }
 
+    /** An error answer already parsed (and, on Vertex, taken out of the list a streaming method may wrap it in). */
+    public static GatewayException decode(int status, JsonNode n, Long retryAfter, String deploymentId, String secret) {
+        return fromBody(status, n, retryAfter, deploymentId, secret);
+    }
+
     /** An {@code error} event in a stream (sent after a 200): its status follows from its type. */
     static GatewayException midStream(JsonNode n, String deploymentId, String secret) {
         int status = statusOf(Json.text(n.path("error"), "type"));

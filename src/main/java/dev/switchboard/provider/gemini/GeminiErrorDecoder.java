@@ -21,7 +21,7 @@ public final class GeminiErrorDecoder {
     public static GatewayException decode(int status, Buffer body, Long retryAfterHeader, String deploymentId, String secret) {
         JsonNode n;
         try {
-            n = unlisted(Json.read(body));
+            n = Json.unlisted(Json.read(body));
         } catch (Exception notJson) {
             return UpstreamErrors.fromPlainBody(status, body, retryAfterHeader, deploymentId, secret);
         }
@@ -29,16 +29,6 @@ public final class GeminiErrorDecoder {
         // UNAVAILABLE is an overload, 503, not a 502 "failed (HTTP 200)"), worded as an error in a 200 answer
         if (status == 200) return fromBody(statusOf(n.path("error")), n, retryAfterHeader, deploymentId, secret, Where.IN_200_ANSWER);
         return fromBody(status, n, retryAfterHeader, deploymentId, secret, Where.ANSWER);
-    }
-
-    /**
-     * The error object of an answer: Vertex's streaming methods ({@code :streamGenerateContent}, {@code :streamRawPredict})
-     * send a failure before their stream inside a one-element JSON list, {@code [{"error":{…}}]} (their non-SSE answers
-     * are lists of responses); read as an object, the list had no message, no status name, no retryDelay and no
-     * context-window wording. Anything else is returned as it is.
-     */
-    public static JsonNode unlisted(JsonNode n) {
-        return n.isArray() && n.size() == 1 && n.get(0).has("error") ? n.get(0) : n;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.switchboard.provider.vertex;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.Json;
@@ -7,6 +8,7 @@ import dev.switchboard.provider.RetryAfter;
 import dev.switchboard.provider.UpstreamAnswers;
 import dev.switchboard.provider.anthropic.AnthropicErrorDecoder;
 import dev.switchboard.provider.gemini.GeminiErrorDecoder;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * Errors of Claude on Vertex come in two shapes: Google's front end answers its own refusals (a missing or expired
@@ -25,11 +27,20 @@ final class VertexErrors {
     private VertexErrors() {}
 
     static UpstreamAnswers.ErrorDecoder forClaude(String deploymentId) {
-        return (resp, body) -> {
-            Long retry = RetryAfter.of(resp);
-            if (googleShaped(body)) return overloadedWhenUnavailable(GeminiErrorDecoder.decode(resp.statusCode(), body, retry, deploymentId, null));
-            return AnthropicErrorDecoder.decode(resp.statusCode(), body, retry, deploymentId, null);
-        };
+        return (resp, body) -> claude(resp.statusCode(), body, RetryAfter.of(resp), deploymentId);
+    }
+
+    /**
+     * One error answer of Claude on Vertex, by its shape. Parsed once and unwrapped from the one-element list the
+     * streaming method may send, so Anthropic's decoder reads the error object itself, not the list around it (where it
+     * found no type and no message).
+     */
+    static GatewayException claude(int status, Buffer body, Long retry, String deploymentId) {
+        JsonNode n = Json.readOrNull(body.getBytes());
+        if (n == null) return AnthropicErrorDecoder.decode(status, body, retry, deploymentId, null); // a plain-text body
+        n = Json.unlisted(n);
+        if (googleShaped(n)) return overloadedWhenUnavailable(GeminiErrorDecoder.decode(status, body, retry, deploymentId, null));
+        return AnthropicErrorDecoder.decode(status, n, retry, deploymentId, null);
     }
 
     /** Google's UNAVAILABLE (503) as Anthropic's overloaded_error, keeping the status, message and retry Vertex gave. */
@@ -43,13 +54,8 @@ final class VertexErrors {
     }
 
     /** Google's shape: {@code error.status} (a gRPC code name) or a numeric {@code error.code}, and no top-level type. */
-    private static boolean googleShaped(io.vertx.core.buffer.Buffer body) {
-        try {
-            var n = GeminiErrorDecoder.unlisted(Json.read(body));
-            var e = n.path("error");
-            return !n.has("type") && (e.path("status").isTextual() || e.path("code").isNumber());
-        } catch (Exception notJson) {
-            return false;
-        }
+    private static boolean googleShaped(JsonNode n) {
+        JsonNode e = n.path("error");
+        return !n.has("type") && (e.path("status").isTextual() || e.path("code").isNumber());
     }
 }

@@ -8,7 +8,7 @@ import dev.switchboard.model.Usage;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Google's 503 renamed as Anthropic's overloaded_error keeps everything else the failure carried. */
+/** How Claude's errors on Vertex are read. */
 class VertexErrorsTest {
     @Test
     void overloadedKeepsEveryFieldOfTheFailure() {
@@ -26,5 +26,20 @@ class VertexErrorsTest {
         assertThat(e.retryAfterSeconds()).isEqualTo(7L);
         assertThat(e.headers()).containsEntry("x-test", "1");
         assertThat(e.billedUsage()).isSameAs(billed);
+    }
+
+    /** Anthropic's error inside the list a streaming method may wrap it in: its type and message, not a list's nothing. */
+    @Test
+    void anAnthropicErrorInAListIsReadFromTheElement() {
+        GatewayException e = VertexErrors.claude(529, io.vertx.core.buffer.Buffer.buffer(
+                "[{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}]"), null, "d1");
+        assertThat(e.upstreamType()).isEqualTo("overloaded_error");
+        assertThat(e.getMessage()).contains("Overloaded");
+    }
+
+    @Test
+    void aPlainTextBodyIsStillAnError() {
+        GatewayException e = VertexErrors.claude(502, io.vertx.core.buffer.Buffer.buffer("Bad Gateway"), null, "d1");
+        assertThat(e.status()).isEqualTo(502);
     }
 }
