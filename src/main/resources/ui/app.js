@@ -203,7 +203,8 @@ async function loadOverview() {
 
 // An app's name on the overview: a link to its calls in the Requests view (the filter in the address, so it can be
 // reloaded, bookmarked and sent)
-// The refused requests of an app in the Requests view, over the overview's 30 days
+// The refused requests of an app in the Requests view, over the overview's 30 days: the server counts them over the
+// same window (now - 720 h, DashboardFigures.refusedFrom), not from UTC midnight
 function refusedLink(app, n) { return el('a', { href: '#' + requestsHash({ app, status: 'error', since: '30d' }), class: 'refused-link' }, String(n)); }
 
 // Used (period): a budget that refuses every call says so (nothing spent, its worst case does not fit), not "0.0 %"
@@ -304,11 +305,12 @@ async function loadTeams() {
 async function loadRequests() {
   const q = new URLSearchParams({ page: state.page, page_size: state.pageSize });
   for (const [k, v] of Object.entries(state.filters)) if (v) q.set(k, v);
-  const r = await api('/ui/api/requests?' + q);
-  // the same rows as a file: the same filters, without the page (the file holds up to 10,000 rows, newest first)
+  // the same rows as a file: the same filters, without the page (the file holds up to 10,000 rows, newest first); set
+  // before the load, so a load that fails does not leave the link on the previous filters' rows
   const csv = new URLSearchParams();
   for (const [k, v] of Object.entries(state.filters)) if (v) csv.set(k, v);
   $('#requests-csv').setAttribute('href', 'api/requests.csv' + (csv.toString() ? '?' + csv : ''));
+  const r = await api('/ui/api/requests?' + q);
   // a row opens its request with a click, or with Enter or Space once Tab has reached it (tabindex 0)
   fill('table-requests', r.data.length ? r.data.map((row) => el('tr', { 'data-request-id': row.request_id, class: 'clickable',
     tabIndex: 0, title: 'Show request ' + row.request_id, onclick: () => showRequest(row.request_id), onkeydown: openOnKey(() => showRequest(row.request_id)) },

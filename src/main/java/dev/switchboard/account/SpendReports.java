@@ -94,6 +94,32 @@ public final class SpendReports {
     }
 
     /**
+     * The rows {@link #logs} would page through, newest first, at most {@code limit} of them, handed to {@code row} as
+     * they are read (the dashboard's CSV download): the ledger flushed once, one statement (one snapshot: a row written
+     * meanwhile neither repeats nor pushes another out, as OFFSET paging over an open range did), no count and no tags
+     * (the file has no tags column). Returns whether more rows match than {@code limit}.
+     */
+    public boolean export(SpendQuery q, int limit, java.util.function.Consumer<SpendRecord> row) {
+        ledger.flush();
+        return db.transaction(c -> {
+            Where w = where(q, "s");
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + LEDGER_COLUMNS + " FROM spend_logs s" + w.sql
+                    + " ORDER BY s.ended_at DESC, s.request_id DESC, s.attempt DESC LIMIT ?")) {
+                int i = w.bind(ps, 1);
+                ps.setInt(i, limit + 1);
+                ps.setFetchSize(500); // PostgreSQL: a cursor, not 10,000 rows in the driver's memory at once
+                try (ResultSet rs = ps.executeQuery()) {
+                    for (int n = 0; rs.next(); n++) {
+                        if (n == limit) return true;
+                        row.accept(read(rs));
+                    }
+                }
+            }
+            return false;
+        });
+    }
+
+    /**
      * The key ids whose calls were made under this alias (the dashboard finds a deleted key's calls by the alias they had,
      * without the live key that took that alias since): any row, a metered call's or a request-log row only (a key whose
      * every call was refused has no other).

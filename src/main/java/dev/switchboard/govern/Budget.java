@@ -589,12 +589,14 @@ final class Budget {
     }
 
     /**
-     * When this budget started refusing every call (its first refusal since the last call it took, or its period's
-     * start), epoch ms; 0 while it is not refusing. What this gateway saw: another gateway's refusals are in its memory.
+     * {@link #refusingWorstCase} and when this budget started refusing every call (its first refusal since the last call
+     * it took, epoch ms), under one lock; null while it is not refusing. Read one after the other, a call taken between
+     * them paired a worst case with since 0 (shown as 1970). What this gateway saw: another gateway's refusals are in
+     * its memory.
      */
-    synchronized long refusingSince(long nowMillis) {
+    synchronized Governance.KeyBudgetRefusal refusal(long nowMillis) {
         roll(nowMillis);
-        return refusedNanos == 0 ? 0 : refusingSince;
+        return refusedNanos == 0 ? null : new Governance.KeyBudgetRefusal(refusedNanos, refusingSince);
     }
 
     private Reserve refused(long nanos, long nowMillis) {

@@ -287,8 +287,8 @@ public final class Governance {
         java.util.Map<String, KeyBudgetRefusal> out = new java.util.HashMap<>();
         for (KeyState k : registry.all()) {
             if (!k.budget.limited()) continue;
-            long worst = k.budget.refusingWorstCase(nowMillis);
-            if (worst > 0) out.put(k.key().keyId(), new KeyBudgetRefusal(worst, k.budget.refusingSince(nowMillis)));
+            KeyBudgetRefusal refusal = k.budget.refusal(nowMillis); // one lock: a call taken between two reads paired them wrong
+            if (refusal != null) out.put(k.key().keyId(), refusal);
         }
         return out;
     }

@@ -168,6 +168,31 @@ public final class RequestLogStore {
         });
     }
 
+    /**
+     * The rows {@link #find} would page through, newest first, at most {@code limit}, handed to {@code row} as they are
+     * read (the dashboard's CSV download): one statement, so one snapshot and no count. Returns whether more match.
+     */
+    public boolean export(RequestLogQuery q, int limit, java.util.function.Consumer<RequestLogEntry> row) {
+        return db.transaction(c -> {
+            List<String> parts = new ArrayList<>();
+            parts.add(LOGGED);
+            List<Object> params = new ArrayList<>();
+            where(q, parts, params);
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM spend_logs WHERE " + String.join(" AND ", parts)
+                    + " ORDER BY ended_at DESC, request_id DESC LIMIT ?")) {
+                ps.setInt(bind(ps, params), limit + 1);
+                ps.setFetchSize(200); // PostgreSQL: a cursor; a row may carry a long prompt
+                try (ResultSet rs = ps.executeQuery()) {
+                    for (int n = 0; rs.next(); n++) {
+                        if (n == limit) return true;
+                        row.accept(read(rs));
+                    }
+                }
+            }
+            return false;
+        });
+    }
+
     /** Requests of one key (and alias) that did not succeed, with one status, in a time range ({@link #refusedByKey}). */
     public record Refused(String keyId, String keyAlias, int status, long requests) {}
 

@@ -165,6 +165,14 @@ public final class Gateway {
         return requestLogs(q, page, pageSize, Long.MAX_VALUE);
     }
 
+    /** {@link RequestLogStore#export}, the log's queue written first; false (no rows) when the log is off. Blocking. */
+    public boolean exportRequestLogs(RequestLogQuery q, int limit, java.util.function.Consumer<RequestLogEntry> row) {
+        RequestLog log = store.observe().log();
+        if (log == null) return false;
+        flushRequestLog(log);
+        return log.store().export(q, limit, row);
+    }
+
     /** {@link #requestLogs(RequestLogQuery, int, int)} counting no more than {@code countCap} rows. */
     public RequestLogStore.Page requestLogs(RequestLogQuery q, int page, int pageSize, long countCap) {
         RequestLog log = store.observe().log();
@@ -322,12 +330,12 @@ public final class Gateway {
     /** The virtual-key admin API (master key only; the edge checks). */
     public KeyAdmin keys() { return store.governance().admin(); }
 
-    /** The gateway-wide budget ({@code litellm_settings.max_budget}) now, or null without one. No I/O. */
     /** The keys whose budget refuses every call now, as this gateway saw them ({@code Governance.refusingKeyBudgets}). */
     public java.util.Map<String, dev.switchboard.govern.Governance.KeyBudgetRefusal> refusingKeyBudgets() {
         return store.governance().refusingKeyBudgets(System.currentTimeMillis());
     }
 
+    /** The gateway-wide budget ({@code litellm_settings.max_budget}) now, or null without one. No I/O. */
     public dev.switchboard.govern.Governance.GlobalBudget globalBudget() {
         return store.governance().globalBudget(System.currentTimeMillis());
     }

@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -237,7 +238,14 @@ public final class Database implements AutoCloseable {
 
     /** The migrations of this build over {@code ds}; {@code createSchema}: the URL's currentSchema is made when missing. */
     static Flyway flyway(DatabaseLocation where, DataSource ds, boolean createSchema) {
-        var flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").failOnMissingLocations(true);
+        var flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").failOnMissingLocations(true)
+                .javaMigrations(new SpendLogsKeyCovering(where.kind() == Kind.POSTGRESQL))
+                // a second gateway starting during a long migration (V31 builds two indexes of spend_logs: minutes on a
+                // large table) waits for Flyway's advisory lock, one try a second; the default 50 stopped it
+                .lockRetryCount(1_800);
+        // PostgreSQL: a session advisory lock, not a transaction's; V31 builds its indexes CONCURRENTLY, which waits for
+        // every open transaction, Flyway's own lock-holding one included (it would wait for itself forever)
+        flyway.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
         Matcher schema = CURRENT_SCHEMA.matcher(where.jdbcUrl());
         if (where.kind() == Kind.POSTGRESQL && schema.find()) flyway.schemas(schema.group(1)).createSchemas(createSchema);
         return flyway.load();

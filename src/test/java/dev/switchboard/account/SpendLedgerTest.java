@@ -112,6 +112,37 @@ class SpendLedgerTest {
         }
     }
 
+    /**
+     * The dashboard's CSV download reads one snapshot: rows written while it is read (newer, so first in its order) neither
+     * repeat rows nor push any out, as paging by OFFSET with a flush before each page did; and it stops at its limit.
+     */
+    @Test
+    void anExportReadsOneSnapshotWhileRowsAreWrittenAndStopsAtItsLimit() {
+        try (Database db = Database.open(null, dir.resolve("export.db").toString())) {
+            SpendLedger ledger = new SpendLedger(db, 60_000);
+            for (int i = 0; i < 500; i++) ledger.record(row("req_" + i, 0, "chat", 1));
+            assertThat(ledger.flush()).isTrue();
+            SpendReports reports = new SpendReports(db, ledger);
+            List<String> seen = new java.util.ArrayList<>();
+            boolean more = reports.export(SpendQuery.ALL, 10_000, r -> {
+                if (seen.isEmpty()) { // the ledger writes 300 newer calls meanwhile
+                    for (int i = 0; i < 300; i++) {
+                        ledger.record(new SpendRecord("new_" + i, 0, 5_000, 6_000, "key_a", "app", null, "chat", "gpt",
+                                "openai/gpt-4o-mini", "primary", null, "miss", 10, 5, 0, 0, 0, false, 1, 0, true, 12L, null, 200, null, List.of()));
+                    }
+                    assertThat(ledger.flush()).isTrue();
+                }
+                seen.add(r.requestId());
+            });
+            assertThat(more).isFalse();
+            assertThat(seen).hasSize(500).doesNotHaveDuplicates().allMatch(id -> id.startsWith("req_"));
+            List<String> three = new java.util.ArrayList<>();
+            assertThat(reports.export(SpendQuery.ALL, 3, r -> three.add(r.requestId()))).isTrue();
+            assertThat(three).hasSize(3).allMatch(id -> id.startsWith("new_"));
+            ledger.close();
+        }
+    }
+
     @Test
     void rowsAreWrittenInBatchesAndReadBackWithTheirTags() {
         try (Database db = Database.open(null, dir.resolve("l.db").toString())) {

@@ -53,9 +53,10 @@ final class DashboardFigures {
         AppLabels apps = new AppLabels(gateway.keys(), all);
         out.set("totals", totals(rows));
         out.set("spend_by_app", spendByApp(rows, from, days, apps));
-        // the request log's refused and failed requests of the period, per key: they have no ledger row, so no rollup
-        var refused = gateway.refusedByKey(LocalDate.ofEpochDay(from).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli(),
-                nowMillis + 1);
+        // the request log's refused and failed requests of the last `days` x 24 h, per key: they have no ledger row, so
+        // no rollup. The window of the count's link (the Requests view's since=30d: now - 720 h), not the rollups' UTC
+        // days: counted from UTC midnight 29 days ago, a count could exceed the rows its link then listed
+        var refused = gateway.refusedByKey(refusedFrom(days, nowMillis), nowMillis + 1);
         out.set("keys", keys(all, monthStart.toEpochDay(), apps, refusedPerKey(refused), gateway.refusingKeyBudgets()));
         out.set("refused", RefusedFigure.of(refused, gateway.keys(), gateway.requestLogEnabled()));
         out.set("cache", cache(rows));
@@ -66,6 +67,9 @@ final class DashboardFigures {
         out.set("global_budget", GlobalBudgetFigure.of(gateway.globalBudget()));
         return out;
     }
+
+    /** Where the overview's refused counts start: {@code days} x 24 h before now, as the Requests view's {@code since=Nd}. */
+    static long refusedFrom(int days, long nowMillis) { return nowMillis - days * 86_400_000L; }
 
     /** Each app's entry names its key: {@code app} (the name shown), {@code key_id} and whether the key is deleted. */
     private static void putApp(ObjectNode o, KeyLabel key) {

@@ -44,6 +44,8 @@ public final class UiRoutes {
     private static final long FAILED_LOGIN_DELAY_MILLIS = 300;
     /** The refused view counts no more matching request-log rows than this (the page says 10,000+). */
     static final long REFUSED_COUNT_CAP = 10_000;
+    /** Whether a CSV download (requestsCsv) is being written: one at a time. */
+    private final java.util.concurrent.atomic.AtomicBoolean csvExport = new java.util.concurrent.atomic.AtomicBoolean();
     private static final long LOGIN_BODY_BYTES = 4096;
     private static final long KEY_OP_BODY_BYTES = 64 * 1024;
     /** Keys a page of the Keys tab lists (and the most {@code /ui/api/keys?page_size} takes). */
@@ -140,7 +142,9 @@ public final class UiRoutes {
             return vertx.executeBlocking(() -> requestsPage(f, page, size), false);
         });
         // The same rows as a CSV file (a download link on the Requests view): the same filters, at most
-        // REFUSED_COUNT_CAP rows (newest first), read a page of 200 at a time; a file cut there ends with a line saying so
+        // REFUSED_COUNT_CAP rows (newest first), read by one statement (one snapshot, no count, the filter resolved
+        // once); a file cut there ends with a line saying so. One file at a time: each holds a worker and reads up to
+        // 10,000 rows, and a second download meanwhile is a 429 rather than a second such read beside it
         router.get("/ui/api/requests.csv").handler(rc -> {
             HttpServerResponse resp = rc.response();
             call.identify(resp);
@@ -150,8 +154,13 @@ public final class UiRoutes {
                 QueryParams.readable(rc.request());
                 QueryParams.only(rc.queryParams(), Set.of("app", "key_alias", "key_id", "model", "tag", "status", "since"));
                 RequestsFilter f = requestsFilter(rc.request());
-                vertx.executeBlocking(() -> RequestsCsv.write(p -> requestsPage(f, p, RequestsCsv.PAGE), REFUSED_COUNT_CAP), false)
+                if (!csvExport.compareAndSet(false, true)) {
+                    throw new GatewayException(ErrorKind.RATE_LIMIT, 429, "Another CSV download of the requests is being "
+                            + "written; one is written at a time. Retry when it has finished.", null, "export_in_progress", null, 5L);
+                }
+                vertx.executeBlocking(() -> requestsCsv(f), false)
                         .onComplete(ar -> {
+                            csvExport.set(false);
                             if (ar.failed()) call.fail(resp, ar.cause());
                             else if (!resp.closed()) resp.putHeader("content-type", "text/csv; charset=utf-8")
                                     .putHeader("content-disposition", "attachment; filename=\"" + (f.status() == null ? "requests" : "refused-requests") + ".csv\"")
@@ -252,6 +261,23 @@ public final class UiRoutes {
         SpendQuery filters = new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
                 blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), range.fromMillis(), range.toMillis());
         return new RequestsFilter(filters, blankToNull(q.getParam("app")), status);
+    }
+
+    /** The Requests view's rows as one CSV file, at most REFUSED_COUNT_CAP of them. Blocking: on a worker. */
+    private Buffer requestsCsv(RequestsFilter f) {
+        var gw = edge.gateway();
+        SpendReports spend = gw.spend();
+        SpendQuery query = AppFilter.narrow(f.filters(), f.app(), gw.keys(),
+                f.status() != null ? gw::keyIdsCalledAs : spend::keyIdsCalledAs);
+        RequestsCsv csv = new RequestsCsv(REFUSED_COUNT_CAP);
+        int cap = (int) REFUSED_COUNT_CAP;
+        boolean more = f.status() != null
+                ? gw.exportRequestLogs(AppFilter.logQuery(query, f.status()), cap, r -> csv.row(
+                        dev.switchboard.edge.admin.ObserveRoutes.json(r).put("attempt", 0)
+                                .put("app", KeyLabel.of(gw.keys(), r.keyId(), r.keyAlias()).app())))
+                : spend.export(query, cap, r -> csv.row(SpendJson.row(r)
+                        .put("app", KeyLabel.of(gw.keys(), r.keyId(), r.keyAlias()).app())));
+        return csv.finish(more);
     }
 
     /** One page of the Requests view's rows. Blocking: on a worker. */
