@@ -166,6 +166,9 @@ abstract class SharedKeysContract {
             String key = onA.generate(new JsonObject().put("key_alias", "responses-fresh")).getString("key");
             HttpResponse<String> read = Http.get(b.v1() + "/responses/resp_unknown", key);
             assertThat(read.statusCode()).as("a read with a key made on A a moment ago: " + read.body()).isEqualTo(404);
+            String infoKey = onA.generate(new JsonObject().put("key_alias", "info-fresh")).getString("key");
+            HttpResponse<String> info = Http.get(b.baseUrl() + "/key/info", infoKey);
+            assertThat(info.statusCode()).as("/key/info of a key about itself, made on A a moment ago: " + info.body()).isEqualTo(200);
         }
     }
 
