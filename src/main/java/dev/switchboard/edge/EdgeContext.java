@@ -61,7 +61,7 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
     }
 
     /** The longest a call waits for its unknown key's look-up in the store (then it is refused as unknown). */
-    static final long KEY_LOOKUP_MILLIS = 2_000;
+    static final long KEY_LOOKUP_MILLIS = dev.switchboard.govern.KeyAdmin.KEY_LOOKUP_MILLIS;
 
     /** As {@link #authenticate(HttpServerRequest)}, for a key that came another way (the dashboard's login form). */
     public dev.switchboard.model.Caller authenticate(HttpServerRequest req, String key) {

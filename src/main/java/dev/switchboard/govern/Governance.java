@@ -148,6 +148,7 @@ public final class Governance {
         g.admin.expandUsersWith(g.users::row); // /key/list?expand=user
         g.teams.users(g.users); // team members' users are made through it
         g.users.teams(g.teams); // and a user's memberships are shown and let go through this
+        g.admin.ownersFrom(g.users, g.teams); // a key looked up at its first call comes with its user's and team's rows
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and
         // keep their grants of shared budgets alive (giving back what another gateway waits for)
         g.syncTimer = vertx.setPeriodic(KEY_SYNC_MILLIS, id -> {

@@ -605,20 +605,52 @@ public final class KeyAdmin {
     /** Secrets looked up in the store and not found there: token hash → when (not asked again within a key sync). */
     private final java.util.concurrent.ConcurrentHashMap<String, Long> recentMisses = new java.util.concurrent.ConcurrentHashMap<>();
     /** Look-ups queued or running, by token hash: a burst of calls with one new key asks the store once. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Future<Boolean>> lookups = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, PendingLookUp> lookups = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A look-up under way and when it began (one older than {@link #KEY_LOOKUP_MILLIS} is not waited for). */
+    private record PendingLookUp(Future<Boolean> done, long startedMillis) {}
     /** At most this many different secrets are looked up at once; more get the 401 at once (a flood of invented keys). */
     static final int MAX_LOOKUPS = 8;
+    /** Look-ups queued or running, reserved before one starts: the cap of {@link #MAX_LOOKUPS} holds under a race. */
+    private final java.util.concurrent.atomic.AtomicInteger lookupsRunning = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Look-ups the store may answer "no such key" between two key syncs. The cap of {@link #MAX_LOOKUPS} bounds how many
+     * run at once, not how often: one client sending new invented {@code sk-} secrets back to back would keep the
+     * one-thread admin worker and a pooled connection busy. 32 per sync (16 a second at the 2 s default) is far more than
+     * the keys a team makes on other gateways between two syncs, and a look-up that finds its key gives its share back;
+     * once spent, a key this gateway does not know gets the 401 at once until the next sync has read the store.
+     */
+    static final int MISSES_PER_SYNC = 32;
+    private final java.util.concurrent.atomic.AtomicInteger missesLeft = new java.util.concurrent.atomic.AtomicInteger(MISSES_PER_SYNC);
+    /** Look-ups that read the store (the burst and repeat tests count them). */
+    private final java.util.concurrent.atomic.AtomicLong storeLookUps = new java.util.concurrent.atomic.AtomicLong();
     /** More misses than this are forgotten at once rather than kept (a flood of invented keys does not grow the heap). */
     static final int MAX_MISSES = 10_000;
+    /** The longest a call waits for its unknown key's look-up in the store (then it is refused as unknown). */
+    public static final long KEY_LOOKUP_MILLIS = 2_000;
+
+    /** The admins of users and teams, whose rows a key taken in needs first (set by {@link Governance}). */
+    private volatile RowAdmin<?> ownerUsers;
+    private volatile RowAdmin<?> ownerTeams;
+
+    /** Where {@link #lookUp} takes a new key's user and team rows in from before the key. */
+    void ownersFrom(RowAdmin<?> users, RowAdmin<?> teams) {
+        this.ownerUsers = users;
+        this.ownerTeams = teams;
+    }
+
+    /** How many look-ups have read the store since start (for tests and diagnostics). */
+    public long storeLookUps() { return storeLookUps.get(); }
 
     /**
      * Looks a secret this gateway does not know up in the store, for a key another gateway on the database made or
      * rotated since the last key sync: its first calls here are served, not refused 401 for up to a sync (as LiteLLM,
      * which reads a key missing from its cache from the database). Taken in as the sync would take it (with its spend
-     * this period), on the admin worker, so it never races this gateway's own changes. Only a call with a key of the
-     * shape a key may have ({@code sk-}, 20 to 200 characters) that no key here has asks; a secret the store did not
-     * have is not asked about again for a sync ({@link Governance#KEY_SYNC_MILLIS}: by then the sync has read it), and
-     * no more than {@link #MAX_LOOKUPS} secrets are asked about at once.
+     * this period), on the admin worker, so it never races this gateway's own changes; its user and team rows first when
+     * this gateway has not got them yet (else its first calls would skip their budget, models and limits). Only a call
+     * with a key of the shape a key may have ({@code sk-}, 20 to 200 characters) that no key here has asks; a secret the
+     * store did not have is not asked about again for a sync ({@link Governance#KEY_SYNC_MILLIS}: by then the sync has
+     * read it), no more than {@link #MAX_LOOKUPS} secrets are asked about at once, no more than {@link #MISSES_PER_SYNC}
+     * misses between two syncs, and a look-up older than {@link #KEY_LOOKUP_MILLIS} (a hung store) is not joined.
      *
      * @return null when the store is not asked (the caller answers its 401 at once), else whether the key is now known
      */
@@ -631,39 +663,93 @@ public final class KeyAdmin {
             if (now - missed < Governance.KEY_SYNC_MILLIS) return null;
             recentMisses.remove(hash, missed);
         }
-        Future<Boolean> pending = lookups.get(hash);
-        if (pending != null) return pending;
-        if (lookups.size() >= MAX_LOOKUPS) return null;
-        java.util.concurrent.atomic.AtomicReference<Future<Boolean>> mine = new java.util.concurrent.atomic.AtomicReference<>();
-        pending = lookups.computeIfAbsent(hash, h -> {
-            Future<Boolean> f = change(() -> takeIn(h));
-            mine.set(f);
-            return f;
+        PendingLookUp pending = lookups.get(hash);
+        if (pending != null) return now - pending.startedMillis() < KEY_LOOKUP_MILLIS ? pending.done() : null;
+        if (!reserveLookUp()) return null;
+        PendingLookUp[] mine = new PendingLookUp[1];
+        pending = lookups.computeIfAbsent(hash, h -> mine[0] = new PendingLookUp(lookUpStored(h), now));
+        if (mine[0] == null) { // another call started the same look-up between the get and here
+            lookupsRunning.decrementAndGet();
+            missesLeft.updateAndGet(n -> Math.min(MISSES_PER_SYNC, n + 1));
+            return pending.done();
+        }
+        mine[0].done().onComplete(ar -> {
+            lookups.remove(hash, mine[0]);
+            lookupsRunning.decrementAndGet();
+            // a key found gives its share of the misses back: only "no such key" spends it (a failure too: the store hangs)
+            if (ar.succeeded() && ar.result()) missesLeft.updateAndGet(n -> Math.min(MISSES_PER_SYNC, n + 1));
         });
-        if (mine.get() != null) mine.get().onComplete(ar -> lookups.remove(hash));
-        return pending;
+        return mine[0].done();
     }
 
-    /** {@link #lookUp}'s work on the admin worker: the stored key of this hash into memory. */
-    private boolean takeIn(String hash) {
-        if (registry.byToken(hash) != null) return true; // a sync or a change here took it in meanwhile
+    /** A place among the look-ups running and a share of the misses, both or neither. */
+    private boolean reserveLookUp() {
+        if (lookupsRunning.incrementAndGet() > MAX_LOOKUPS) {
+            lookupsRunning.decrementAndGet();
+            return false;
+        }
+        if (missesLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) return true;
+        lookupsRunning.decrementAndGet();
+        return false;
+    }
+
+    /**
+     * {@link #lookUp}'s work: the key read on the admin worker; when its user or team is a row this gateway has not
+     * got, those rows are read on their own admins' workers and the key is read and taken in again after them (a
+     * failure there fails the look-up, so the 401 stands until the sync, and is not remembered as a miss).
+     */
+    private Future<Boolean> lookUpStored(String hash) {
+        return change(() -> takeIn(hash, true)).compose(step -> {
+            if (step.missingUser() == null && step.missingTeam() == null) return Future.succeededFuture(step.known());
+            Future<Boolean> user = step.missingUser() == null ? Future.succeededFuture(true) : ownerUsers.takeIn(step.missingUser());
+            Future<Boolean> team = step.missingTeam() == null ? Future.succeededFuture(true) : ownerTeams.takeIn(step.missingTeam());
+            return Future.all(user, team).compose(v -> change(() -> takeIn(hash, false).known()));
+        });
+    }
+
+    /** What one pass of {@link #takeIn} did: the key is known, or not in the store, or waits for these owner rows. */
+    private record TakeIn(boolean known, String missingUser, String missingTeam) {
+        static final TakeIn KNOWN = new TakeIn(true, null, null);
+        static final TakeIn MISS = new TakeIn(false, null, null);
+    }
+
+    /**
+     * {@link #lookUp}'s work on the admin worker: the stored key of this hash into memory, or the old secret of a key
+     * rotated with a grace period. With {@code ownersFirst}, a key whose user or team row this gateway lacks is not
+     * taken in: the rows it needs are named instead.
+     */
+    private TakeIn takeIn(String hash, boolean ownersFirst) {
+        if (registry.byToken(hash) != null) return TakeIn.KNOWN; // a sync or a change here took it in meanwhile
         long now = clock.getAsLong();
+        if (registry.byGraceToken(hash, now) != null) return TakeIn.KNOWN;
+        storeLookUps.incrementAndGet();
         VirtualKey k = store.byToken(hash);
+        boolean grace = false;
+        if (k == null) {
+            String keyId = store.inGrace(hash, now); // a rotation with a grace period elsewhere: the old secret still works
+            k = keyId == null ? null : store.byId(keyId);
+            grace = k != null;
+        }
         if (k == null) {
             if (recentMisses.size() >= MAX_MISSES) recentMisses.clear();
             recentMisses.put(hash, now);
-            return false;
+            return TakeIn.MISS;
+        }
+        if (ownersFirst) {
+            String user = k.userId() != null && ownerUsers != null && !ownerUsers.knows(k.userId()) ? k.userId() : null;
+            String team = k.teamId() != null && ownerTeams != null && !ownerTeams.knows(k.teamId()) ? k.teamId() : null;
+            if (user != null || team != null) return new TakeIn(false, user, team);
         }
         KeyState known = registry.byId(k.keyId());
+        if (grace || known != null) registry.graces(retired.graces(now)); // first: the old secret's grace, then its key
         if (known == null) {
             registry.put(k, store.spentThisPeriod(k, now), now);
             log.info("key {} made by another gateway on this database, taken in at its first call here", k.keyId());
         } else {
-            registry.graces(retired.graces(now)); // first: a rotation there may have left the old secret a grace period
             registry.put(k, 0, now);
             log.info("key {} changed by another gateway on this database, taken in at its first call here", k.keyId());
         }
-        return true;
+        return TakeIn.KNOWN;
     }
 
     /** A sync from the store is queued or running: the next tick is skipped rather than queued behind it. */
@@ -706,6 +792,7 @@ public final class KeyAdmin {
                     log.info("key {} deleted by another gateway on this database", s.key().keyId());
                     changed++;
                 }
+                missesLeft.set(MISSES_PER_SYNC); // the store was read whole: unknown keys may be looked up again
                 return changed;
             } finally {
                 syncing.set(false);

@@ -150,9 +150,21 @@ final class KeyStore {
         return db.transaction(c -> find(c, new KeyRef(List.of(new KeyRef.Lookup("key_id", keyId))), false));
     }
 
-    /** The stored row whose secret hashes to {@code token}, or null. Blocks. */
+    /**
+     * The stored row whose secret hashes to {@code token}, or null; a call waits for this ({@link KeyAdmin#lookUp}), so
+     * on PostgreSQL it fails after {@link KeyAdmin#KEY_LOOKUP_MILLIS} rather than hold the admin worker and a pooled
+     * connection as long as a hung store would. Blocks.
+     */
     VirtualKey byToken(String token) {
-        return db.transaction(c -> find(c, new KeyRef(List.of(new KeyRef.Lookup("token", token))), false));
+        return db.transaction(KeyAdmin.KEY_LOOKUP_MILLIS, c -> find(c, new KeyRef(List.of(new KeyRef.Lookup("token", token))), false));
+    }
+
+    /**
+     * The id of the key whose old secret {@code token} is in its grace period at {@code nowMillis} (a rotation with a
+     * grace on another gateway since this one's last sync), or null; bounded as {@link #byToken}. Blocks.
+     */
+    String inGrace(String token, long nowMillis) {
+        return db.transaction(KeyAdmin.KEY_LOOKUP_MILLIS, c -> RetiredTokens.inGrace(c, token, nowMillis));
     }
 
     /** The key ids' current tokens, those still stored. Blocks. */

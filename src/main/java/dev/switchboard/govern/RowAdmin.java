@@ -77,6 +77,28 @@ abstract class RowAdmin<R extends BudgetedRow> {
         });
     }
 
+    /** Whether this gateway holds the row of this id in memory. */
+    boolean knows(String id) {
+        return rows.row(id) != null;
+    }
+
+    /**
+     * The stored row of this id into memory, read by id on this admin's worker (so it never races this gateway's own
+     * changes nor the sync): the user or team of a key another gateway made since the last sync, taken in before the
+     * key is ({@link KeyAdmin#lookUp}), so the key's first call here is held to its user's and team's budget, models
+     * and limits. Completes with whether the row is in memory now (false: the store has none).
+     */
+    Future<Boolean> takeIn(String id) {
+        return change(() -> {
+            if (rows.row(id) != null) return true; // the sync or a change here took it in meanwhile
+            R stored = store.get(KeyAdmin.KEY_LOOKUP_MILLIS, id);
+            if (stored == null) return false;
+            rows.put(stored, clock.getAsLong());
+            log.info("{} {} made by another gateway on this database, taken in with its key's first call here", what, id);
+            return true;
+        });
+    }
+
     <T> Future<T> change(Supplier<T> work) {
         return worker.executeBlocking(work::get, true);
     }

@@ -111,7 +111,12 @@ abstract class RowTable<R extends BudgetedRow> {
 
     /** The stored row of this id, or null. Blocks. */
     R get(String id) {
-        return db.transaction(c -> {
+        return get(0, id);
+    }
+
+    /** As {@link #get(String)}, each statement bounded on PostgreSQL by {@code timeoutMillis} (0: none). Blocks. */
+    R get(long timeoutMillis, String id) {
+        return db.transaction(timeoutMillis, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM " + table + " WHERE " + idColumn + " = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -70,17 +70,24 @@ record AdminCall(Vertx vertx, EdgeContext edge, DialectCall call) {
         HttpServerResponse resp = rc.response();
         if (!hasBody) {
             call.identify(resp);
-            try {
-                Caller caller = edge.authenticate(rc.request());
-                if (access == Access.MASTER_KEY && !caller.admin()) throw notAdmin();
-                readableQuery(rc.request());
-                op.apply(caller, null).onComplete(ar -> {
-                    if (ar.succeeded()) answer(resp, ar.result());
-                    else call.fail(resp, ar.cause());
-                });
-            } catch (Throwable t) {
-                call.fail(resp, t);
-            }
+            // as a POST's (DialectCall.begin): a key another gateway made since this one's last key sync is looked up in
+            // the store first, so a new key's /key/info about itself answers at once on every gateway
+            edge.authenticateCall(rc.request()).onComplete(authenticated -> {
+                rc.request().resume(); // paused by a look-up: a GET has no body to wait for
+                if (resp.closed()) return;
+                try {
+                    if (authenticated.failed()) throw authenticated.cause();
+                    Caller caller = authenticated.result();
+                    if (access == Access.MASTER_KEY && !caller.admin()) throw notAdmin();
+                    readableQuery(rc.request());
+                    op.apply(caller, null).onComplete(ar -> {
+                        if (ar.succeeded()) answer(resp, ar.result());
+                        else call.fail(resp, ar.cause());
+                    });
+                } catch (Throwable t) {
+                    call.fail(resp, t);
+                }
+            });
             return;
         }
         call.begin(rc.request(), (ctx, body) -> {

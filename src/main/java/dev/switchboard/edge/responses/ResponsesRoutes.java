@@ -64,10 +64,10 @@ public final class ResponsesRoutes {
             // input_tokens is not a response id: any other method there is a 405 (Allow: POST), before the
             // /responses/:id routes would take GET or DELETE of it for a response that cannot exist (a 404)
             router.route(prefix + "/responses/input_tokens").handler(rc -> rc.fail(405));
-            router.get(prefix + "/responses/:id").handler(rc -> read(rc.request(), rc.pathParam("id"), false));
-            router.delete(prefix + "/responses/:id").handler(rc -> read(rc.request(), rc.pathParam("id"), true));
-            router.post(prefix + "/responses/:id/cancel").handler(rc -> cancel(rc.request(), rc.pathParam("id")));
-            router.get(prefix + "/responses/:id/input_items").handler(rc -> inputItems(rc.request(), rc.pathParam("id")));
+            router.get(prefix + "/responses/:id").handler(rc -> withCaller(rc.request(), c -> read(rc.request(), rc.pathParam("id"), false, c)));
+            router.delete(prefix + "/responses/:id").handler(rc -> withCaller(rc.request(), c -> read(rc.request(), rc.pathParam("id"), true, c)));
+            router.post(prefix + "/responses/:id/cancel").handler(rc -> withCaller(rc.request(), c -> cancel(rc.request(), rc.pathParam("id"), c)));
+            router.get(prefix + "/responses/:id/input_items").handler(rc -> withCaller(rc.request(), c -> inputItems(rc.request(), rc.pathParam("id"), c)));
         }
     }
 
@@ -302,15 +302,27 @@ public final class ResponsesRoutes {
         return conversation;
     }
 
-    /** The caller of a request on a stored response, or null when its failure has been answered. */
-    private Caller caller(HttpServerRequest req) {
+    /**
+     * Runs {@code then} with the caller of a request on a stored response, or answers its refusal. Authenticated as a
+     * model call ({@link EdgeContext#authenticateCall}): a key another gateway made since this one's last key sync is
+     * looked up in the store first, as for the {@code POST /v1/responses} that stored the response. Runs on the
+     * request's context.
+     */
+    private void withCaller(HttpServerRequest req, java.util.function.Consumer<Caller> then) {
         call.identify(req.response());
-        try {
-            return edge.authenticate(req);
-        } catch (Throwable t) {
-            call.fail(req.response(), t);
-            return null;
-        }
+        edge.authenticateCall(req).onComplete(ar -> {
+            req.resume(); // paused by a look-up: these requests have no body to wait for
+            if (req.response().closed()) return; // the client left while its key was looked up
+            if (ar.failed()) {
+                call.fail(req.response(), ar.cause());
+                return;
+            }
+            try {
+                then.accept(ar.result());
+            } catch (Throwable t) {
+                call.fail(req.response(), t);
+            }
+        });
     }
 
     private static GatewayException notFound(String id) {
@@ -326,10 +338,8 @@ public final class ResponsesRoutes {
     }
 
     /** {@code POST /v1/responses/{id}/cancel} ({@link BackgroundResponses#cancel}). */
-    private void cancel(HttpServerRequest req, String id) {
+    private void cancel(HttpServerRequest req, String id, Caller caller) {
         HttpServerResponse resp = req.response();
-        Caller caller = caller(req);
-        if (caller == null) return;
         stored().read(id, caller.id()).onComplete(ar -> {
             try {
                 if (ar.failed()) throw ar.cause();
@@ -345,10 +355,8 @@ public final class ResponsesRoutes {
     }
 
     /** {@code GET /v1/responses/{id}/input_items}: a page of the items the response was generated from ({@link InputItems}). */
-    private void inputItems(HttpServerRequest req, String id) {
+    private void inputItems(HttpServerRequest req, String id, Caller caller) {
         HttpServerResponse resp = req.response();
-        Caller caller = caller(req);
-        if (caller == null) return;
         int limit;
         boolean ascending;
         try {
@@ -419,11 +427,9 @@ public final class ResponsesRoutes {
     }
 
     /** {@code GET} (the stored Response object) or {@code DELETE} of a response the caller created. */
-    private void read(HttpServerRequest req, String id, boolean delete) {
+    private void read(HttpServerRequest req, String id, boolean delete, Caller caller) {
         HttpServerResponse resp = req.response();
         io.vertx.core.Context context = io.vertx.core.Vertx.currentContext(); // the connection's loop, for a follower
-        Caller caller = caller(req);
-        if (caller == null) return;
         GatewayException notFound = notFound(id);
         if (delete) {
             // a response still running (here, or on another gateway on the same database) is a 400, as OpenAI answers:
