@@ -84,4 +84,24 @@ class ThinkingFallbackIT {
         String metrics = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
         assertThat(metrics).contains("switchboard_fallbacks_thinking_dropped_total{alias=\"claude\",to=\"cheap\"}");
     }
+
+    /**
+     * Review (2026-12-07): a fallback retried is one request's drop, counted once: gpt-4o-mini fails twice, is retried
+     * and answers on its third attempt. Before, each attempt counted (3 here).
+     */
+    @Test
+    void aFallbackRetriedCountsOnce() {
+        gw.simulator.behaveAlways("claude-sonnet-4-5-20250929", SimBehaviour.status(500));
+        gw.simulator.enqueue("gpt-4o-mini", SimBehaviour.status(500));
+        gw.simulator.enqueue("gpt-4o-mini", SimBehaviour.status(500));
+        double before = dropped("claude", "cheap");
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"claude\","
+                + "\"max_tokens\":4096,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2048},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-switchboard-num-retries", "2");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
+        assertThat(gw.simulator.received().stream().filter(q -> q.body() != null
+                && "gpt-4o-mini".equals(q.body().getString("model"))).count()).as("the fallback's three attempts").isEqualTo(3);
+        assertThat(dropped("claude", "cheap")).isEqualTo(before + 1);
+    }
 }
