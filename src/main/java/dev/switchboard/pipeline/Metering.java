@@ -94,20 +94,9 @@ final class Metering {
 
     /** @param callType the ledger's call_type ({@code embedding}; {@code health_check} for a health check's) */
     MeteredCall beginEmbedding(CallContext ctx, dev.switchboard.model.EmbeddingRequest request, String callType) {
-        List<Target> targets = router.reachable(ctx, request.model(), request.extra(), true);
         int inputBound = embeddingInputBound(request.input());
-        WorstCase worst = new WorstCase() {
-            @Override
-            public long boundNanos() {
-                long w = 0;
-                for (Target t : targets) prices.requirePricedUnderBudget(t.deployment()); // as RequestWorstCase
-                for (Target t : targets) w = Math.max(w, prices.worstCase(t.deployment(), inputBound, 0, false, 1));
-                return w;
-            }
-
-            @Override
-            public long exactNanos() { return boundNanos(); }
-        };
+        // the targets are found only if a budget asks (a regex per wildcard allowlist entry per fallback otherwise)
+        WorstCase worst = new EmbeddingWorstCase(() -> router.reachable(ctx, request.model(), request.extra(), true), prices, inputBound);
         String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
         Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, () -> inputBound);
         if (admission.team() != null) ctx.attach(dev.switchboard.model.CallContext.TEAM, admission.team());

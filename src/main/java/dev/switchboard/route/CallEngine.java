@@ -43,20 +43,18 @@ final class CallEngine {
      * @param start     calls one deployment's provider
      * @param settle    the body to hand on after the deployment answered; must end the attempt
      *                  ({@link Attempt#end}) now, or later for a stream, when it ends
-     */
-    /**
      * @param dropsThinking whether the request's thinking reaches a target's model as nothing (Provider#dropsThinking);
      *                      asked only of fallback attempts (ThinkingDrops)
      */
-    /** The request asks for no thinking: no target drops any. */
-    static final java.util.function.Predicate<Target> NO_THINKING = t -> false;
-
     record Call<T>(boolean streaming, BiFunction<Target, CallOptions, Future<T>> start, BiFunction<T, Attempt, T> settle,
                    java.util.function.Predicate<Target> dropsThinking) {
         Call(boolean streaming, BiFunction<Target, CallOptions, Future<T>> start, BiFunction<T, Attempt, T> settle) {
             this(streaming, start, settle, NO_THINKING);
         }
     }
+
+    /** The request asks for no thinking: no target drops any. */
+    static final java.util.function.Predicate<Target> NO_THINKING = t -> false;
 
     private final Vertx vertx;
     /** A name (alias, deployment id, group alias, wildcard-served name) → its group; null when nothing serves it. */
@@ -116,6 +114,8 @@ final class CallEngine {
         /** Retries of the deployment in {@link #current} itself (its {@code max_retries}), reset at each new pick. */
         private int deploymentRetry;
         private int attemptCount;
+        /** The fallback group whose dropped thinking was counted for this request: its retries are not counted again. */
+        private ModelGroup thinkingDroppedAt;
         /** Attempts of the current group its deployments' providers refused before any call (see {@link #cannotServe}). */
         private int refusedInGroup;
         /** When this request lined up for a max_parallel_requests slot in its current group; {@link #NOT_WAITING} before. */
@@ -517,8 +517,11 @@ final class CallEngine {
             if (!tried.contains(pick.state())) tried.add(pick.state());
             attemptCount++;
             Target target = pick.state().target;
-            // a fallback to a model without thinking drops the request's: said, not silent (asked of fallbacks alone)
-            if (!ModelRouter.PRIMARY.equals(route) && call.dropsThinking().test(target)) {
+            // a fallback to a model without thinking drops the request's: said, not silent (asked of fallbacks alone),
+            // once per fallback group and request, not per attempt (review 2026-12-07: a fallback retried 3 times
+            // counted 3, so the counter said attempts where its readers read requests)
+            if (!ModelRouter.PRIMARY.equals(route) && thinkingDroppedAt != group && call.dropsThinking().test(target)) {
+                thinkingDroppedAt = group;
                 thinkingDrops.fallenBack(ctx.requestId(), plan.primary(), group.alias, pick.state().id());
             }
             Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), pick.holdsSlot(), this, clock.getAsLong());

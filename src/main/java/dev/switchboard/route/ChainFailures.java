@@ -23,17 +23,25 @@ final class ChainFailures {
     private final java.util.List<Integer> repeats = new java.util.ArrayList<>(4);
     /** The failure last recorded, so a group's failure that an attempt's already named is not named twice. */
     private Throwable last;
+    /** The alias of the step last recorded: a group whose own steps were just named is not named again. */
+    private String lastAlias;
 
     /** An attempt at {@code deployment} of {@code alias} failed with {@code error}. */
     void attempt(String alias, String deployment, Throwable error) {
         add(name(alias) + "/" + name(deployment) + " → " + cause(error));
         last = error;
+        lastAlias = alias;
     }
 
-    /** {@code alias}'s group failed with {@code error}; named unless it is the failure of the attempt just recorded. */
+    /**
+     * {@code alias}'s group failed with {@code error}; named unless it is the failure of the attempt just recorded or
+     * the group's own steps were the last named (review 2026-12-07: a group that failed with a new error after its
+     * attempts, e.g. cooling once they failed, was named twice, "a/x → 502; a → 429 …").
+     */
     void group(String alias, Throwable error) {
-        if (error != last) add(name(alias) + " → " + cause(error));
+        if (error != last && !alias.equals(lastAlias)) add(name(alias) + " → " + cause(error));
         last = error;
+        lastAlias = alias;
     }
 
     private void add(String step) {

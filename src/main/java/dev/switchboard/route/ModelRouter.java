@@ -256,11 +256,11 @@ public final class ModelRouter {
             AutoRouterSettings a = settings.auto();
             primaries = controls.tier() != null ? List.of(a.aliasOf(controls.tier())) : List.of(a.cheapAlias(), a.smartAlias());
         }
-        if (primaries.size() == 1 && alone(controls, primaries.get(0))) {
+        if (primaries.size() == 1) {
+            ModelGroup g = names.resolve(primaries.get(0));
             // the usual request: one alias, no models array, no fallbacks: its group's targets, made once (the set and
             // the list below were ~0.3 KB a virtual key's request, bench/profile.sh 2026-12-06); read only, as that list
-            ModelGroup g = names.resolve(primaries.get(0));
-            return g == null ? List.of() : g.targets;
+            if (alone(controls, primaries.get(0), g)) return g == null ? List.of() : g.targets;
         }
         java.util.function.BiPredicate<CallContext, String> access = modelAccess;
         java.util.function.Function<String, String> mismatch = embedding ? embeddingMismatch : chatMismatch;
@@ -287,10 +287,11 @@ public final class ModelRouter {
         for (String p : primaries) {
             aliases.add(p);
             if (controls.fallbacksOff()) continue;
+            String servedBy = servedBy(names.resolve(p)); // the router's plan takes the group's lists too (RoutePlan)
             aliases.addAll(controls.models());
-            aliases.addAll(controls.fallbacks() != null ? controls.fallbacks() : settings.fallbacksFor(FallbackReason.ERROR, p));
-            aliases.addAll(settings.fallbacksFor(FallbackReason.CONTEXT_WINDOW, p));
-            aliases.addAll(settings.fallbacksFor(FallbackReason.CONTENT_POLICY, p));
+            aliases.addAll(controls.fallbacks() != null ? controls.fallbacks() : settings.fallbacksFor(FallbackReason.ERROR, p, servedBy));
+            aliases.addAll(settings.fallbacksFor(FallbackReason.CONTEXT_WINDOW, p, servedBy));
+            aliases.addAll(settings.fallbacksFor(FallbackReason.CONTENT_POLICY, p, servedBy));
         }
         List<Target> out = new ArrayList<>();
         for (String a : aliases) {
@@ -301,14 +302,21 @@ public final class ModelRouter {
         return out;
     }
 
-    /** Whether {@link #reachable} would name {@code alias}'s group alone: no models array, no fallback of any kind. */
-    private boolean alone(RequestControls controls, String alias) {
+    /**
+     * Whether {@link #reachable} would name {@code alias}'s group alone: no models array, no fallback of any kind, its
+     * own or, for another name of a group, the group's ({@link RouterSettings#fallbacksFor(FallbackReason, String, String)}).
+     */
+    private boolean alone(RequestControls controls, String alias, ModelGroup group) {
         if (controls.fallbacksOff()) return true;
+        String servedBy = servedBy(group);
         return controls.models().isEmpty()
-                && (controls.fallbacks() != null ? controls.fallbacks() : settings.fallbacksFor(FallbackReason.ERROR, alias)).isEmpty()
-                && settings.fallbacksFor(FallbackReason.CONTEXT_WINDOW, alias).isEmpty()
-                && settings.fallbacksFor(FallbackReason.CONTENT_POLICY, alias).isEmpty();
+                && (controls.fallbacks() != null ? controls.fallbacks() : settings.fallbacksFor(FallbackReason.ERROR, alias, servedBy)).isEmpty()
+                && settings.fallbacksFor(FallbackReason.CONTEXT_WINDOW, alias, servedBy).isEmpty()
+                && settings.fallbacksFor(FallbackReason.CONTENT_POLICY, alias, servedBy).isEmpty();
     }
+
+    /** The model_name a resolved group answers to, as {@link #run} hands it to the plan; null for no group. */
+    private static String servedBy(ModelGroup group) { return group == null ? null : group.alias; }
 
     /**
      * What a health check of wildcard entry {@code entry} calls: the entry with {@code model}

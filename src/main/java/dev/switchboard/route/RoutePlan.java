@@ -136,8 +136,7 @@ final class RoutePlan {
      * group (a {@code model_group_alias}, a deployment id), the list of the group's model_name.
      */
     private List<String> configuredFor(FallbackReason reason) {
-        List<String> own = settings.fallbacksFor(reason, primary);
-        return own.isEmpty() && servedBy != null && !servedBy.equals(primary) ? settings.fallbacksFor(reason, servedBy) : own;
+        return settings.fallbacksFor(reason, primary, servedBy);
     }
 
     private Step peek(FallbackReason reason) {

@@ -21,7 +21,7 @@ public final class RouterMetrics {
     public static final String COOLDOWN_GATE = "switchboard.cooldown.gate";
     public static final String TIER_DECISIONS = "switchboard.tier.decisions";
     public static final String SLOT_WAITS = "switchboard.parallel.limit.waits";
-    /** Fallback attempts that went without the thinking the request asked for (ThinkingDrops). */
+    /** Requests whose fallback to a group went without the thinking they asked for, once per fallback group (ThinkingDrops). */
     public static final String THINKING_DROPPED = "switchboard.fallbacks.thinking.dropped";
 
     private final MeterRegistry registry;
@@ -60,10 +60,13 @@ public final class RouterMetrics {
                 .tags("alias", aliasLabel.apply(alias), "reason", reason.label(), "cause", cause).register(registry).increment();
     }
 
-    /** A fallback attempt of a request for {@code alias} at {@code to}, whose model has no thinking, dropped the request's. */
+    /**
+     * A request for {@code alias} that asked for thinking fell back to {@code to}, whose model has none: counted once per
+     * request and fallback group, however many times that group is retried.
+     */
     void thinkingDropped(String alias, String to) {
-        Counter.builder(THINKING_DROPPED).description("Fallback attempts at a model without thinking of requests that asked "
-                + "for it: the answer came without thinking").tags("alias", aliasLabel.apply(alias), "to", aliasLabel.apply(to))
+        Counter.builder(THINKING_DROPPED).description("Requests that asked for thinking and fell back to a model without it, "
+                + "once per request and fallback alias (not per retry): the answer came without thinking").tags("alias", aliasLabel.apply(alias), "to", aliasLabel.apply(to))
                 .register(registry).increment();
     }
 

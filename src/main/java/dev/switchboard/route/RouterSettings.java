@@ -129,6 +129,21 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
         return dflt;
     }
 
+    /**
+     * The fallback list the router takes for a request to {@code asked}: its own ({@link #fallbacksFor(FallbackReason,
+     * String)}); when it has none and {@code servedBy}, the model_name of the group {@code asked} resolves to, is another
+     * name (a {@code model_group_alias}, a deployment id), that model_name's. The one home of this rule: the router's plan
+     * (RoutePlan) and a budget's worst case (ModelRouter.reachable) both ask here, so a budget reserves for every
+     * fallback the router may try (until 2026-12-07 reachable asked with the requested name alone, and a group alias's
+     * target's fallbacks went unreserved).
+     *
+     * @param servedBy the resolved group's model_name; null when unknown
+     */
+    public List<String> fallbacksFor(FallbackReason reason, String asked, String servedBy) {
+        List<String> own = fallbacksFor(reason, asked);
+        return own.isEmpty() && servedBy != null && !servedBy.equals(asked) ? fallbacksFor(reason, servedBy) : own;
+    }
+
     /** A yes/no setting: a YAML boolean, or text the config loader accepted (true/yes/on, false/no/off). */
     static boolean flag(Object v, boolean dflt) {
         if (v == null) return dflt;

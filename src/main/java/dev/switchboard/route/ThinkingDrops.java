@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A fallback that lands on a model without thinking while the request asked for it (an Anthropic client's
  * {@code thinking} falling back from Claude to gpt-4o-mini, which has no counterpart: Provider#dropsThinking), said
- * where an operator looks: {@code switchboard_fallbacks_thinking_dropped_total{alias,to}} on every such attempt and one
+ * where an operator looks: {@code switchboard_fallbacks_thinking_dropped_total{alias,to}} once per request and fallback
+ * group (CallEngine asks once, however often the group is retried) and one
  * WARN line for each pair of primary alias and fallback alias, the next ones DEBUG lines, as DeploymentParams says a
  * dropped parameter. Before 2026-12-07 the answer came without thinking and without a word. No response header says
  * it: none exists for dropped parameters (LiteLLM's drop_params says nothing either), and {@code x-switchboard-route:

@@ -29,6 +29,8 @@ class FallbackModeIT {
                   allowed_fails: 1000
                   default_fallbacks: [cheap]
                   fallbacks: [{ flaky2: [cheap, emb2] }, { broken2: [emb2, cheap] }, { embpriced: [big] }]
+                  context_window_fallbacks: [{ cheap: [big] }]
+                  model_group_alias: { gpt4: cheap }
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """);
@@ -83,6 +85,29 @@ class FallbackModeIT {
                 "{\"model\":\"embpriced\",\"input\":\"" + "word ".repeat(800) + "\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("openai/text-embedding-3-small");
+    }
+
+    /**
+     * Review (2026-12-07): a group alias without fallbacks of its own is routed with its target's (gpt4 → cheap, whose
+     * context-window fallback is big = gpt-4o), so a budget reserves for them too: 1,000 output tokens cost $0.0006 on
+     * gpt-4o-mini and $0.01 on gpt-4o, and a key with $0.003 left is refused up front rather than overshot when the router
+     * falls back. Before, the worst case asked for gpt4's own lists alone (none): gpt-4o-mini's price was reserved and this
+     * was a 200. With fallbacks off the same key is served, so the refusal is the fallback's reservation.
+     */
+    @Test
+    void aBudgetReservesForTheFallbacksOfTheGroupAGroupAliasNames() {
+        String key = new dev.switchboard.support.Admin(gw).generate(new JsonObject().put("key_alias", "alias-budget")
+                .put("max_budget", 0.003)).getString("key");
+        String body = "{\"model\":\"gpt4\",\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("code")).isEqualTo("budget_exceeded");
+        assertThat(error.getString("message")).contains("could cost up to $0.01");
+        HttpResponse<String> alone = Http.post(gw.v1() + "/chat/completions", key, body,
+                "x-switchboard-fallbacks", "off");
+        assertThat(alone.statusCode()).as(alone.body()).isEqualTo(200);
+        assertThat(alone.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
     }
 
     /** A chat call still takes the chat default fallback. */

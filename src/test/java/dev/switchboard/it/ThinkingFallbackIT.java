@@ -34,10 +34,15 @@ class ThinkingFallbackIT {
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                   - model_name: reasoner
                     litellm_params: { model: openai/o4-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: claude3
+                    litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: thinker
+                    litellm_params: { model: openai/deepseek-reasoner, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    model_info: { supports_reasoning: true }
                 router_settings:
                   num_retries: 0
                   allowed_fails: 1000
-                  fallbacks: [{ claude: [cheap] }, { claude2: [reasoner] }]
+                  fallbacks: [{ claude: [cheap] }, { claude2: [reasoner] }, { claude3: [thinker] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """);
@@ -83,5 +88,38 @@ class ThinkingFallbackIT {
 
         String metrics = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
         assertThat(metrics).contains("switchboard_fallbacks_thinking_dropped_total{alias=\"claude\",to=\"cheap\"}");
+    }
+
+    /**
+     * Review (2026-12-07): a model that always thinks under a name the gateway does not know as a reasoning model
+     * (deepseek-reasoner) is no drop when its model_info says {@code supports_reasoning: true}; it gets no effort either.
+     */
+    @Test
+    void aModelDeclaredReasoningDropsNothing() {
+        gw.simulator.behaveAlways("claude-sonnet-4-5-20250929", SimBehaviour.status(500));
+        ask("claude3", true);
+        assertThat(gw.simulator.last().body().getString("model")).isEqualTo("deepseek-reasoner");
+        assertThat(gw.simulator.last().body().containsKey("reasoning_effort")).isFalse();
+        assertThat(dropped("claude3", "thinker")).isZero();
+    }
+
+    /**
+     * Review (2026-12-07): a fallback retried is one request's drop, counted once: gpt-4o-mini fails twice, is retried
+     * and answers on its third attempt. Before, each attempt counted (3 here).
+     */
+    @Test
+    void aFallbackRetriedCountsOnce() {
+        gw.simulator.behaveAlways("claude-sonnet-4-5-20250929", SimBehaviour.status(500));
+        gw.simulator.enqueue("gpt-4o-mini", SimBehaviour.status(500));
+        gw.simulator.enqueue("gpt-4o-mini", SimBehaviour.status(500));
+        double before = dropped("claude", "cheap");
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"claude\","
+                + "\"max_tokens\":4096,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2048},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-switchboard-num-retries", "2");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
+        assertThat(gw.simulator.received().stream().filter(q -> q.body() != null
+                && "gpt-4o-mini".equals(q.body().getString("model"))).count()).as("the fallback's three attempts").isEqualTo(3);
+        assertThat(dropped("claude", "cheap")).isEqualTo(before + 1);
     }
 }

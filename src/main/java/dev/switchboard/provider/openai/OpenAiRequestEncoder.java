@@ -40,6 +40,12 @@ final class OpenAiRequestEncoder {
     private final String model;
     /** Mistral's rule ({@link MistralEffort}): whether this model takes {@code reasoning_effort}, decided once. */
     private final boolean mistralAdjustable;
+    /**
+     * {@code model_info.supports_reasoning: true} (LiteLLM's key: "a reasoning model"): a model that thinks without being
+     * asked (deepseek-reasoner, grok-3-mini, Qwen3 on vLLM), which the name list of {@link ReasoningModels} does not know.
+     * Read by {@link #dropsThinking} alone: such a model is sent no {@code reasoning_effort} (it may refuse one).
+     */
+    private final boolean declaredReasoning;
 
     /**
      * Whether a system message after the conversation's first turn goes where it is ({@link WireRules#systemInConversation}
@@ -71,6 +77,7 @@ final class OpenAiRequestEncoder {
         // by model_info.base_model when set (an azure/ deployment is named by its user), or LiteLLM's azure/o_series/
         this.reasoning = ReasoningModels.reasoning(deployment);
         this.mistralAdjustable = wire.mistralEffort() && MistralEffort.adjustable(deployment);
+        this.declaredReasoning = deployment.modelInfo() != null && Boolean.TRUE.equals(deployment.modelInfo().get("supports_reasoning"));
     }
 
     Buffer chat(ChatRequest r, boolean stream) {
@@ -277,11 +284,13 @@ final class OpenAiRequestEncoder {
      * Whether an Anthropic client's thinking (on) is written as nothing here: {@link #effortForThinking} and
      * {@link #reasoningForThinking} both leave it out, so the model answers without thinking (gpt-4o and other models
      * that are no reasoning model; not Mistral's adjustable ones, not OpenRouter, not a request with its own
-     * {@code reasoning_effort}).
+     * {@code reasoning_effort}). A heuristic: "reasoning model" is {@link ReasoningModels}' names (o1, o3, o4, gpt-5)
+     * or {@code model_info.supports_reasoning: true}; a model that always thinks under another name (deepseek-reasoner,
+     * grok-3-mini, Qwen3 on vLLM) without that flag is reported as a drop it is not.
      */
     boolean dropsThinking(ChatRequest r) {
         if (!fromAnthropic(r) || r.extra().containsKey("reasoning_effort") || wire.reasoningDetails() || mistralAdjustable
-                || reasoningModel()) return false;
+                || reasoningModel() || declaredReasoning) return false;
         JsonNode thinking = r.anthropicField("thinking");
         String type = thinking == null ? null : thinking.path("type").asText();
         return "enabled".equals(type) || "adaptive".equals(type);
