@@ -88,13 +88,15 @@ final class VertexSim {
             case "google:generateContent" -> gemini.generate(req, body, behaviour, model, false, false);
             case "google:streamGenerateContent" -> gemini.generate(req, body, behaviour, model, true, true);
             case "google:predict" -> predict(resp, body, behaviour, model);
-            case "anthropic:rawPredict", "anthropic:streamRawPredict" -> claude(resp, body, behaviour, model, method.startsWith("stream"));
+            case "anthropic:rawPredict", "anthropic:streamRawPredict" -> claude(resp, body, behaviour, model, method.startsWith("stream"),
+                    req.getHeader("anthropic-beta"));
             default -> GeminiSim.error(resp, 404, "NOT_FOUND", "Publisher Model `projects/" + m.group(1) + "/locations/" + m.group(2)
                     + "/publishers/" + publisher + "/models/" + model + "` was not found or your project does not have access to it.");
         }
     }
 
-    private void claude(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour, String model, boolean stream) {
+    /** @param betaHeader the request's {@code anthropic-beta} header (Vertex takes Anthropic's betas there too), null when absent */
+    private void claude(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour, String model, boolean stream, String betaHeader) {
         // Google's front end answers these; on streamRawPredict inside a one-element list, as its streaming methods do
         if (behaviour.status() == 429) {
             JsonArray details = behaviour.retryAfterSeconds() <= 0 ? null : new JsonArray().add(new JsonObject()
@@ -123,7 +125,7 @@ final class VertexSim {
         }
         JsonObject copy = body.copy();
         copy.remove("anthropic_version");
-        anthropic.messages(resp, copy.put("model", model), behaviour);
+        anthropic.messages(resp, copy.put("model", model), behaviour, betaHeader);
     }
 
     /**

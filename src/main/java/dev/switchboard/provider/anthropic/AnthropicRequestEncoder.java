@@ -60,6 +60,8 @@ final class AnthropicRequestEncoder {
             anthropicToolIds(body);
             withoutUnsignedThinking(body);
             dev.switchboard.provider.ClaudeThinking.adaptiveAsBudget(body, deployment.model());
+            // after the budget took the effort into account: a Claude that takes no effort refuses the field
+            dev.switchboard.provider.ClaudeEffort.fit(body, deployment.model(), deployment.id());
             return body;
         }
         ObjectNode body = F.objectNode();
