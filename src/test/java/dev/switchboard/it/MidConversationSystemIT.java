@@ -37,11 +37,13 @@ class MidConversationSystemIT {
                     litellm_params: { model: hosted_vllm/Qwen/Qwen3-8B, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                   - model_name: gemini
                     litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: bedrock
+                    litellm_params: { model: bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0, %s }
                 router_settings:
                   num_retries: 0
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                """);
+                """.formatted(TestGateway.BEDROCK_PARAMS));
     }
 
     @AfterAll
@@ -73,13 +75,33 @@ class MidConversationSystemIT {
         assertThat(sent.getJsonObject(1).encode()).contains("say hi").contains("Available agent types: none.");
     }
 
+    /**
+     * Gemini and Bedrock get the note in the user turn before it, as the OpenAI-compatible servers do: joined to their
+     * system prompt (as before), it changed the prompt's very start whenever a note came or changed, and their prompt
+     * caches (Gemini's implicit and explicit caches, Bedrock's cachePoints) missed the whole conversation from then on.
+     * The system prompt now stays byte for byte the same across a conversation's turns.
+     */
     @Test
-    void geminiGetsItInItsSystemInstruction() {
-        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("gemini", NOTE));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonObject sent = gw.simulator.last().body();
-        assertThat(sent.getJsonObject("systemInstruction").encode()).contains("You are terse.").contains("Available agent types: none.");
-        assertThat(sent.getJsonArray("contents").encode()).doesNotContain("Available agent types");
+    void geminiAndBedrockGetItInTheUserTurnAndTheirSystemPromptStaysTheSameAcrossTurns() {
+        String turn2 = ",{\"role\":\"assistant\",\"content\":\"hello\"},{\"role\":\"user\",\"content\":\"again\"}"
+                + NOTE.replace("none.", "Explore.");
+        for (String[] c : new String[][] {{"gemini", "systemInstruction", "contents"}, {"bedrock", "system", "messages"}}) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(c[0], NOTE));
+            assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(200);
+            JsonObject first = gw.simulator.last().body();
+            r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(c[0], NOTE + turn2));
+            assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(200);
+            JsonObject second = gw.simulator.last().body();
+            assertThat(first.getValue(c[1]).toString()).as(c[0]).contains("You are terse.").doesNotContain("Available agent types")
+                    .isEqualTo(second.getValue(c[1]).toString());
+            JsonArray turns = second.getJsonArray(c[2]);
+            assertThat(turns.getJsonObject(0).encode()).as(c[0]).contains("say hi")
+                    .contains("<system-reminder>\\nAvailable agent types: none.\\n</system-reminder>");
+            assertThat(turns.getJsonObject(turns.size() - 1).encode()).as(c[0]).contains("again")
+                    .contains("<system-reminder>\\nAvailable agent types: Explore.\\n</system-reminder>");
+            assertThat(turns.getJsonObject(0).encode()).as(c[0] + ": the first turn as in the first request")
+                    .isEqualTo(first.getJsonArray(c[2]).getJsonObject(0).encode());
+        }
     }
 
     /**
