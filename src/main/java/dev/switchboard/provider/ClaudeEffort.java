@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * does, as Claude Code does for a model it knows; Opus 4.5 gets the beta added to the client's {@code anthropic-beta}
  * when missing. A model this does not know (a fine-tune, a name behind a proxy) gets the field as sent. Each drop or
  * lowering is said as {@code drop_params} says a dropped parameter: the first per deployment a WARN line, the next DEBUG.
+ * One per deployment ({@link #of}): the model's name is read once, not on each request.
  */
 public final class ClaudeEffort {
     private static final Logger log = LoggerFactory.getLogger(ClaudeEffort.class);
@@ -39,7 +40,24 @@ public final class ClaudeEffort {
     /** deployment id + what was done: the changes already warned about (deployments × a few kinds). */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
-    private ClaudeEffort() {}
+    private final String model;
+    private final String deploymentId;
+    /** The highest level the model takes, an index into {@link #LEVELS}; -1 for none. */
+    private final int highest;
+    /** Claude 4.6: every level up to max but xhigh. */
+    private final boolean is46;
+    private final boolean needsBeta;
+
+    private ClaudeEffort(String model, String deploymentId) {
+        this.model = model;
+        this.deploymentId = deploymentId;
+        this.highest = highestLevel(model);
+        this.is46 = is46(model);
+        this.needsBeta = needsBeta(model);
+    }
+
+    /** The effort rules of a deployment's model. */
+    public static ClaudeEffort of(String model, String deploymentId) { return new ClaudeEffort(model, deploymentId); }
 
     /**
      * The highest level the model takes (an index into {@link #LEVELS}): -1 for a Claude that takes no effort, and
@@ -59,12 +77,11 @@ public final class ClaudeEffort {
     }
 
     /** Whether the model takes {@code level}. */
-    static boolean takes(String model, String level) {
-        int highest = highestLevel(model);
+    boolean takes(String level) {
         int at = LEVELS.indexOf(level);
         if (highest < 0 || at < 0) return highest >= 0; // an unknown level goes as sent (the API names it in its 400)
         if (at > highest) return false;
-        return !(level.equals("xhigh") && is46(model));
+        return !(level.equals("xhigh") && is46);
     }
 
     private static boolean is46(String model) {
@@ -82,15 +99,12 @@ public final class ClaudeEffort {
      * An Anthropic body's top-level {@code output_config.effort} fitted to the model (see the class comment): dropped
      * for a Claude that takes none ({@code output_config} too when nothing else is in it), lowered to the highest level
      * it takes, else left as it is.
-     *
-     * @param deploymentId the deployment, for the log line
      */
-    public static void fit(ObjectNode body, String model, String deploymentId) {
+    public void fit(ObjectNode body) {
         if (!(body.get("output_config") instanceof ObjectNode config)) return;
         JsonNode effort = config.get("effort");
-        if (effort == null || !effort.isTextual() || takes(model, effort.textValue())) return;
+        if (effort == null || !effort.isTextual() || takes(effort.textValue())) return;
         String level = effort.textValue();
-        int highest = highestLevel(model);
         if (highest < 0) {
             config.remove("effort");
             if (config.isEmpty()) body.remove("output_config");
@@ -100,7 +114,7 @@ public final class ClaudeEffort {
         }
         int at = Math.min(LEVELS.indexOf(level), highest);
         String lower = LEVELS.get(at);
-        if (lower.equals("xhigh") && is46(model)) lower = "high";
+        if (lower.equals("xhigh") && is46) lower = "high";
         config.put("effort", lower);
         said(deploymentId, "lowered " + level, "output_config.effort '" + level + "' goes as '" + lower + "' to " + deploymentId
                 + ": the highest level " + model + " takes (Anthropic answers a higher one 400)");
@@ -113,8 +127,8 @@ public final class ClaudeEffort {
      * @param clientBeta the client's header, null when it sent none
      * @return the header's value, null for none
      */
-    public static String betaHeader(String clientBeta, ChatRequest request, String model) {
-        if (!needsBeta(model) || request.raw() == null || !request.raw().is(RawJson.ANTHROPIC)) return clientBeta;
+    public String betaHeader(String clientBeta, ChatRequest request) {
+        if (!needsBeta || request.raw() == null || !request.raw().is(RawJson.ANTHROPIC)) return clientBeta;
         JsonNode effort = request.raw().body().path("output_config").path("effort");
         if (!effort.isTextual()) return clientBeta;
         if (clientBeta == null || clientBeta.isBlank()) return BETA;
@@ -122,7 +136,7 @@ public final class ClaudeEffort {
         return clientBeta + "," + BETA;
     }
 
-    private static void said(String deploymentId, String kind, String line) {
+    private static void said(String deploymentId, String kind, String line) { // static: WARNED is per process
         if (WARNED.add(deploymentId + " " + kind)) {
             log.warn("{} (the first such change on this deployment; the next are DEBUG lines)", LogSafe.text(line));
         } else {

@@ -154,8 +154,7 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(target.baseHeaders()).set("accept", accept);
         if (request.raw() != null) {
             // the client's beta features, passed on; with effort's beta where the model takes effort only with it
-            String beta = dev.switchboard.provider.ClaudeEffort.betaHeader(request.raw().headers().get("anthropic-beta"), request,
-                    deployment.model());
+            String beta = encoder.effort().betaHeader(request.raw().headers().get("anthropic-beta"), request);
             if (beta != null) headers.set("anthropic-beta", beta);
         }
         String path = "text/event-stream".equals(accept) ? target.streamPath() : target.chatPath();
