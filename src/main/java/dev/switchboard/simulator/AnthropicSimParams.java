@@ -53,7 +53,42 @@ final class AnthropicSimParams {
         }
         Object tools = req.getValue("tools");
         if (tools != null && !(tools instanceof JsonArray)) return "tools: Input should be a valid list";
+        String effort = effort(req.getValue("output_config"), req.getString("model"), betaHeader);
+        if (effort != null) return effort;
         return outputConfig(req.getValue("output_config"));
+    }
+
+    /**
+     * {@code output_config.effort} as the API takes it (Anthropic's effort docs): Claude Opus 4.5 takes low, medium and
+     * high with the beta {@code effort-2025-11-24}; Opus and Sonnet 4.6 take max too, without a beta; Opus 4.7 and later
+     * take xhigh as well; every older Claude refuses the field ("This model does not support the effort parameter.", the
+     * words Claude Code recovers on). The words for a missing beta and for a level the model lacks are the simulator's
+     * own (not seen from the API). A model the simulator does not know takes every level.
+     */
+    private static String effort(Object config, String model, String betaHeader) {
+        if (!(config instanceof JsonObject c) || !c.containsKey("effort")) return null;
+        Object effort = c.getValue("effort");
+        java.util.List<String> levels = java.util.List.of("low", "medium", "high", "xhigh", "max");
+        if (!(effort instanceof String level) || !levels.contains(level)) {
+            return "output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'";
+        }
+        String m = model == null ? "" : model.replaceFirst("^(?:[a-z]{2,4}\\.)?anthropic\\.", "");
+        java.util.List<String> takes;
+        if (m.startsWith("claude-opus-4-5")) {
+            if (betaHeader == null || !betaHeader.contains("effort-2025-11-24")) {
+                return "output_config.effort: this model takes the effort parameter with the beta header 'effort-2025-11-24' only";
+            }
+            takes = levels.subList(0, 3);
+        } else if (m.startsWith("claude-opus-4-6") || m.startsWith("claude-sonnet-4-6")) {
+            takes = java.util.List.of("low", "medium", "high", "max");
+        } else if (m.matches("claude-(opus|sonnet|haiku)-4-[7-9](?!\\d).*")) {
+            takes = levels;
+        } else if (m.startsWith("claude-3") || m.matches("claude-(opus|sonnet|haiku)-4(?!\\d).*")) {
+            return "This model does not support the effort parameter.";
+        } else {
+            takes = levels;
+        }
+        return takes.contains(level) ? null : "level \"" + level + "\" not supported, valid levels: " + String.join(", ", takes);
     }
 
     /** Structured outputs: {@code output_config.format} is {type: json_schema, schema: {…}}, nothing else. */

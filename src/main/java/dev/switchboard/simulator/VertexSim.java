@@ -94,7 +94,8 @@ final class VertexSim {
             case "google:generateContent" -> gemini.generate(req, body, behaviour, model, false, false);
             case "google:streamGenerateContent" -> gemini.generate(req, body, behaviour, model, true, true);
             case "google:predict" -> predict(resp, body, behaviour, model);
-            case "anthropic:rawPredict", "anthropic:streamRawPredict" -> claude(resp, body, behaviour, model, streaming);
+            case "anthropic:rawPredict", "anthropic:streamRawPredict" -> claude(resp, body, behaviour, model, streaming,
+                    req.getHeader("anthropic-beta"));
             default -> unknownModel(resp, m, streaming);
         }
     }
@@ -110,7 +111,8 @@ final class VertexSim {
                 + " to it. Please ensure you are using a valid model version.", null, streaming);
     }
 
-    private void claude(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour, String model, boolean stream) {
+    /** @param betaHeader the request's {@code anthropic-beta} header (Vertex takes Anthropic's betas there too), null when absent */
+    private void claude(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour, String model, boolean stream, String betaHeader) {
         // Google's front end answers these; on streamRawPredict inside a one-element list, as its streaming methods do
         if (behaviour.status() == 429) {
             JsonArray details = behaviour.retryAfterSeconds() <= 0 ? null : new JsonArray().add(new JsonObject()
@@ -139,7 +141,7 @@ final class VertexSim {
         }
         JsonObject copy = body.copy();
         copy.remove("anthropic_version");
-        anthropic.messages(resp, copy.put("model", model), behaviour);
+        anthropic.messages(resp, copy.put("model", model), behaviour, betaHeader);
     }
 
     /**

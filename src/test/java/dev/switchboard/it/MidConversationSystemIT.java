@@ -22,8 +22,13 @@ class MidConversationSystemIT {
     static TestGateway gw;
 
     @BeforeAll
-    static void start() {
-        gw = TestGateway.start("""
+    static void start() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mid-conversation-system-");
+        dir.toFile().deleteOnExit();
+        gw = TestGateway.start(sim -> {
+            dev.switchboard.support.ServiceAccount sa = dev.switchboard.support.ServiceAccount.create("switchboard", "sa-project", sim.tokenUri());
+            sim.trustServiceAccount(sa.email(), sa.publicKey());
+            return """
                 model_list:
                   - model_name: gpt
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
@@ -37,11 +42,18 @@ class MidConversationSystemIT {
                     litellm_params: { model: hosted_vllm/Qwen/Qwen3-8B, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                   - model_name: gemini
                     litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: bedrock
+                    litellm_params: { model: bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0, %s }
+                  - model_name: vopus
+                    litellm_params: { model: vertex_ai/claude-opus-4-8@20260521, vertex_location: us-east5, vertex_credentials: %s, api_base: "${SIM_ROOT}" }
+                  - model_name: vclaude
+                    litellm_params: { model: vertex_ai/claude-sonnet-4-5@20250929, vertex_location: us-east5, vertex_credentials: %2$s, api_base: "${SIM_ROOT}" }
                 router_settings:
                   num_retries: 0
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                """);
+                """.formatted(TestGateway.BEDROCK_PARAMS, sa.write(dir, "sa.json"));
+        }, java.util.Map.of());
     }
 
     @AfterAll
@@ -73,13 +85,33 @@ class MidConversationSystemIT {
         assertThat(sent.getJsonObject(1).encode()).contains("say hi").contains("Available agent types: none.");
     }
 
+    /**
+     * Gemini and Bedrock get the note in the user turn before it, as the OpenAI-compatible servers do: joined to their
+     * system prompt (as before), it changed the prompt's very start whenever a note came or changed, and their prompt
+     * caches (Gemini's implicit and explicit caches, Bedrock's cachePoints) missed the whole conversation from then on.
+     * The system prompt now stays byte for byte the same across a conversation's turns.
+     */
     @Test
-    void geminiGetsItInItsSystemInstruction() {
-        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("gemini", NOTE));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonObject sent = gw.simulator.last().body();
-        assertThat(sent.getJsonObject("systemInstruction").encode()).contains("You are terse.").contains("Available agent types: none.");
-        assertThat(sent.getJsonArray("contents").encode()).doesNotContain("Available agent types");
+    void geminiAndBedrockGetItInTheUserTurnAndTheirSystemPromptStaysTheSameAcrossTurns() {
+        String turn2 = ",{\"role\":\"assistant\",\"content\":\"hello\"},{\"role\":\"user\",\"content\":\"again\"}"
+                + NOTE.replace("none.", "Explore.");
+        for (String[] c : new String[][] {{"gemini", "systemInstruction", "contents"}, {"bedrock", "system", "messages"}}) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(c[0], NOTE));
+            assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(200);
+            JsonObject first = gw.simulator.last().body();
+            r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(c[0], NOTE + turn2));
+            assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(200);
+            JsonObject second = gw.simulator.last().body();
+            assertThat(first.getValue(c[1]).toString()).as(c[0]).contains("You are terse.").doesNotContain("Available agent types")
+                    .isEqualTo(second.getValue(c[1]).toString());
+            JsonArray turns = second.getJsonArray(c[2]);
+            assertThat(turns.getJsonObject(0).encode()).as(c[0]).contains("say hi")
+                    .contains("<system-reminder>\\nAvailable agent types: none.\\n</system-reminder>");
+            assertThat(turns.getJsonObject(turns.size() - 1).encode()).as(c[0]).contains("again")
+                    .contains("<system-reminder>\\nAvailable agent types: Explore.\\n</system-reminder>");
+            assertThat(turns.getJsonObject(0).encode()).as(c[0] + ": the first turn as in the first request")
+                    .isEqualTo(first.getJsonArray(c[2]).getJsonObject(0).encode());
+        }
     }
 
     /**
@@ -92,6 +124,34 @@ class MidConversationSystemIT {
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).getString("role")).isEqualTo("system");
         HttpResponse<String> old = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("claude", NOTE));
+        assertThat(old.statusCode()).as(old.body()).isEqualTo(400);
+        assertThat(new JsonObject(old.body()).getJsonObject("error").getString("message"))
+                .isEqualTo("role 'system' is not supported on this model");
+    }
+
+    /**
+     * Claude on Vertex gets the raw body as Anthropic's API does (rawPredict takes the Messages body but for {@code model},
+     * which the URL names, and {@code anthropic_version} in the body): the system message stays at its place, Opus 4.8
+     * takes it, and an older Claude's refusal reaches the client in the API's words, on which Claude Code falls back
+     * (the simulator's Vertex endpoint plays the same model as Anthropic's).
+     */
+    @Test
+    void claudeOnVertexGetsTheBodyAsAnthropicsDoes() {
+        HttpResponse<String> ok = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("vopus", NOTE));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().path()).endsWith("/publishers/anthropic/models/claude-opus-4-8@20260521:rawPredict");
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.getString("anthropic_version")).isEqualTo("vertex-2023-10-16");
+        assertThat(sent.containsKey("model")).isFalse();
+        assertThat(sent.getJsonArray("messages").getJsonObject(1))
+                .isEqualTo(new JsonObject().put("role", "system").put("content", "Available agent types: none."));
+        assertThat(sent.getString("system")).isEqualTo("You are terse.");
+        String streamed = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                body("vopus", NOTE).replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\"")).body();
+        assertThat(streamed).contains("message_stop");
+        assertThat(gw.simulator.last().path()).endsWith(":streamRawPredict");
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).getString("role")).isEqualTo("system");
+        HttpResponse<String> old = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("vclaude", NOTE));
         assertThat(old.statusCode()).as(old.body()).isEqualTo(400);
         assertThat(new JsonObject(old.body()).getJsonObject("error").getString("message"))
                 .isEqualTo("role 'system' is not supported on this model");

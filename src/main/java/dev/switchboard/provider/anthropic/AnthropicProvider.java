@@ -153,8 +153,9 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
                                             CallOptions options) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(target.baseHeaders()).set("accept", accept);
         if (request.raw() != null) {
-            String beta = request.raw().headers().get("anthropic-beta");
-            if (beta != null) headers.set("anthropic-beta", beta); // the client's beta features, passed on
+            // the client's beta features, passed on; with effort's beta where the model takes effort only with it
+            String beta = encoder.effort().betaHeader(request.raw().headers().get("anthropic-beta"), request);
+            if (beta != null) headers.set("anthropic-beta", beta);
         }
         String path = "text/event-stream".equals(accept) ? target.streamPath() : target.chatPath();
         return target.auth().sign(headers).compose(signed -> http.send(endpoint, path, signed, body, timeout, options));

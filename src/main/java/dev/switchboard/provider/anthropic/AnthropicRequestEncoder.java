@@ -28,8 +28,15 @@ import java.util.Map;
 final class AnthropicRequestEncoder {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private final Deployment deployment;
+    private final dev.switchboard.provider.ClaudeEffort effort;
 
-    AnthropicRequestEncoder(Deployment deployment) { this.deployment = deployment; }
+    AnthropicRequestEncoder(Deployment deployment) {
+        this.deployment = deployment;
+        this.effort = dev.switchboard.provider.ClaudeEffort.of(deployment.model(), deployment.id());
+    }
+
+    /** The deployment model's effort rules (its beta header too). */
+    dev.switchboard.provider.ClaudeEffort effort() { return effort; }
 
     /**
      * A raw Anthropic-dialect body's history with another provider's tool ids (Kimi K2's {@code functions.get_weather:0},
@@ -60,6 +67,8 @@ final class AnthropicRequestEncoder {
             anthropicToolIds(body);
             withoutUnsignedThinking(body);
             dev.switchboard.provider.ClaudeThinking.adaptiveAsBudget(body, deployment.model());
+            // after the budget took the effort into account: a Claude that takes no effort refuses the field
+            effort.fit(body);
             return body;
         }
         ObjectNode body = F.objectNode();

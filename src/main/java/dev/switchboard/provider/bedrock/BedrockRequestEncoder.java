@@ -65,7 +65,11 @@ final class BedrockRequestEncoder {
         ArrayNode messages = body.putArray("messages");
         boolean toolBlocks = false;
         BedrockDocumentNames names = new BedrockDocumentNames(); // unique across the whole request, as Converse requires
-        for (Message m : r.messages()) {
+        // an Anthropic client's later system messages as notes in a user turn: in Converse's system they changed the
+        // prompt's start, and every cachePoint missed from then on (SystemReminders)
+        java.util.List<Message> conversation = dev.switchboard.provider.SystemReminders.fromAnthropic(r)
+                ? dev.switchboard.provider.SystemReminders.folded(r.messages(), "Bedrock's Converse") : r.messages();
+        for (Message m : conversation) {
             switch (m.role()) {
                 case SYSTEM, DEVELOPER -> {
                     dev.switchboard.provider.Attachments.systemTextOnly(m, "Bedrock's Converse");

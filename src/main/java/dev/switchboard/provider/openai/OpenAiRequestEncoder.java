@@ -316,59 +316,13 @@ final class OpenAiRequestEncoder {
 
     /**
      * An Anthropic client's conversation for a server that takes a system message only at the start
-     * ({@link WireRules#systemInConversation}): each system message after the first turn becomes a text part
-     * {@code <system-reminder>…</system-reminder>} at the end of the user turn before it (as Claude Code itself writes
-     * such notes for a Claude that takes no system message there), or at the start of the next user turn when none
-     * precedes it, or joins the leading system messages when the conversation has no user turn. The turn it joins stays
-     * the same in the conversation's later requests, so a provider's prefix cache still matches. Its parts other than
-     * text (a directive, the beta's tool blocks) are refused, naming the field. Leading system messages stay as they are.
+     * ({@link WireRules#systemInConversation}): its later system messages as {@code <system-reminder>} notes in a user
+     * turn ({@link dev.switchboard.provider.SystemReminders#folded}).
      */
     static List<Message> foldedSystem(List<Message> messages) {
-        int first = 0;
-        while (first < messages.size() && isSystem(messages.get(first))) first++;
-        boolean any = false;
-        for (int i = first; i < messages.size() && !any; i++) any = messages.get(i).role() == dev.switchboard.model.Role.SYSTEM;
-        if (!any) return messages;
-        List<Message> out = new java.util.ArrayList<>(messages);
-        List<Message> lead = new java.util.ArrayList<>();
-        for (int i = out.size() - 1; i >= first; i--) {
-            Message m = out.get(i);
-            if (m.role() != dev.switchboard.model.Role.SYSTEM) continue;
-            dev.switchboard.provider.Attachments.systemTextOnly(m, "an OpenAI-style server that takes a system message only first");
-            out.remove(i);
-            StringBuilder text = new StringBuilder();
-            for (ContentPart p : m.content()) {
-                if (p instanceof ContentPart.Text t) text.append(text.isEmpty() ? "" : "\n\n").append(t.text());
-            }
-            String note = "<system-reminder>\n" + text + "\n</system-reminder>";
-            int before = i - 1;
-            while (before >= first && out.get(before).role() != dev.switchboard.model.Role.USER) before--;
-            if (before >= first) {
-                Message u = out.get(before);
-                List<ContentPart> parts = new java.util.ArrayList<>(u.content());
-                parts.add(ContentPart.Text.of(note));
-                out.set(before, new Message(u.role(), parts, u.name(), u.toolCalls(), u.toolCallId(), u.reasoning(), u.refusal(), u.extra()));
-                continue;
-            }
-            int after = i;
-            while (after < out.size() && out.get(after).role() != dev.switchboard.model.Role.USER) after++;
-            if (after < out.size()) {
-                Message u = out.get(after);
-                List<ContentPart> parts = new java.util.ArrayList<>();
-                parts.add(ContentPart.Text.of(note));
-                parts.addAll(u.content());
-                out.set(after, new Message(u.role(), parts, u.name(), u.toolCalls(), u.toolCallId(), u.reasoning(), u.refusal(), u.extra()));
-            } else {
-                lead.add(0, m);
-            }
-        }
-        out.addAll(first, lead);
-        return out;
+        return dev.switchboard.provider.SystemReminders.folded(messages, "an OpenAI-style server that takes a system message only first");
     }
 
-    private static boolean isSystem(Message m) {
-        return m.role() == dev.switchboard.model.Role.SYSTEM || m.role() == dev.switchboard.model.Role.DEVELOPER;
-    }
 
     private static boolean fromAnthropic(ChatRequest r) {
         return r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC);
