@@ -170,9 +170,9 @@ public final class SemanticCache implements AutoCloseable {
      * Starts the pool's threads and runs one embedding on one of them, waiting for it; returns how long that took in
      * milliseconds. Called once before the gateway listens (in-process embedders only: an embedding alias would be a
      * metered provider call). Without it the first lookup after a start paid the thread's start, the ONNX session's
-     * first run and the class loading behind a lookup (2026-12-07: a first lookup 72-147 ms against ~45-75 ms for the
-     * next on a loaded 2-core VM, and in a bare run the thread's start alone outlasted the 20 ms start budget, so the
-     * first lookup was a busy miss). The vector is not kept: the text is no user's question.
+     * first run and the class loading behind a lookup (2026-12-07, a loaded 2-core VM: first cached requests 72-147 ms
+     * before, 68-108 ms after, within the noise; but in a bare run the thread's start alone outlasted the 20 ms start
+     * budget, so the first lookup was a busy miss). The vector is not kept: the text is no user's question.
      */
     public long warmUp() {
         long t0 = System.nanoTime();
