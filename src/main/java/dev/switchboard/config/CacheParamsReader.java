@@ -32,6 +32,12 @@ final class CacheParamsReader {
     /** redis-py's ssl_cert_reqs values; the first two (and null) turn verification off. */
     private static final Set<String> CERT_REQS = Set.of("none", "cert_none", "optional", "cert_optional", "required", "cert_required");
 
+    /**
+     * {@code semantic_lookup_wait_ms}'s most: the lookup waits on the request path, and a second is a provider call's
+     * whole latency (the cache package's {@code SemanticSettings.MAX_LOOKUP_WAIT_MILLIS}; config may not depend on it).
+     */
+    static final int MOST_LOOKUP_WAIT_MS = 1000;
+
     private static final Set<String> POSITIVE_NUMBERS = Set.of("ttl", "max_size_mb", "timeout", "socket_timeout",
             "default_in_memory_ttl", "default_in_redis_ttl");
     private static final Set<String> WHOLE_AT_LEAST_ONE = Set.of("max_entries", "embed_threads", "max_connections");
@@ -43,7 +49,7 @@ final class CacheParamsReader {
             "qdrant_semantic_cache_embedding_model");
     private static final Set<String> OTHERS = Set.of("type", "port", "url", "db", "supported_call_types", "similarity_threshold",
             "verify_threshold", "max_false_hit_rate", "mode", "embedder", "index_name", "semantic_index", "verify",
-            "semantic_serves", "ssl_cert_reqs");
+            "semantic_serves", "ssl_cert_reqs", "semantic_lookup_wait_ms");
 
     /** LiteLLM's keys for Redis set-ups Switchboard cannot reach: the in-process cache stands in (see the class comment). */
     private static final Map<String, String> UNREACHABLE = Map.of(
@@ -220,6 +226,14 @@ final class CacheParamsReader {
             }
             case "verify" -> {
                 if (!(v instanceof ScalarNode)) w.error(v, kp, "must be the model_name of a cheap chat model, or false.");
+                yield w.plain(v, kp);
+            }
+            case "semantic_lookup_wait_ms" -> {
+                Integer n = w.integer(v, kp);
+                if (n != null && (n < 1 || n > MOST_LOOKUP_WAIT_MS)) {
+                    w.error(v, kp, "is how long a semantic lookup may wait for the embedding pool, in whole milliseconds: 1 to "
+                            + MOST_LOOKUP_WAIT_MS + ", found " + YamlWalker.written(v, n) + ". Fix: leave it out for the default, 20.");
+                }
                 yield w.plain(v, kp);
             }
             case "semantic_serves" -> {

@@ -82,6 +82,13 @@ final class SemanticWiring {
             RedisSharedIndex.start(vertx, cache.redisAddress(), cache.redisTimeoutMillis(),
                     index == null ? null : index.toString(), s.maxEntries(), c);
         }
+        if (openPgvector && embedder instanceof OnnxEmbedder) {
+            // before the gateway listens: the first user's lookup must not pay the pool thread's start and the model's
+            // first run (check serves nothing; an embedding alias would be a metered call)
+            long ms = c.warmUp();
+            LoggerFactory.getLogger("switchboard.cache").info("semantic cache: {} warmed up in {} ms (one embedding on the pool)",
+                    embedder.name(), ms);
+        }
         var st = c.stats();
         LoggerFactory.getLogger("switchboard.cache").info(
                 "semantic cache: {} threshold {}{}{}{}, at most {} entries", embedder.name(), st.threshold(),

@@ -329,6 +329,38 @@ class ConfigLoaderTest {
         assertThat(e.problems()).anyMatch(x -> x.startsWith("line 12: " + p + ".semantic_serves: 'colours'"));
     }
 
+    /** {@code semantic_lookup_wait_ms} (2026-12-07: the 20 ms a lookup may wait behind inserts was a constant). */
+    @Test
+    void theSemanticLookupWaitIsAWholeNumberOfMillisecondsFromOneToASecond() {
+        String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
+        java.util.Map<?, ?> params = (java.util.Map<?, ?>) loader.parse(models + """
+                litellm_settings:
+                  cache_params: { type: semantic, semantic_lookup_wait_ms: 50 }
+                """).litellmSettings().get("cache_params");
+        assertThat(dev.switchboard.cache.semantic.SemanticSettings.from(cast(params), 60).lookupWaitMillis()).isEqualTo(50);
+        assertThat(dev.switchboard.cache.semantic.SemanticSettings.from(java.util.Map.of(), 60).lookupWaitMillis())
+                .as("the default").isEqualTo(20);
+        for (String bad : java.util.List.of("0", "1001", "2.5", "soon")) {
+            ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse(models + """
+                    litellm_settings:
+                      cache_params:
+                        type: semantic
+                        semantic_lookup_wait_ms: %s
+                    """.formatted(bad)));
+            assertThat(e).as(bad).isNotNull();
+            assertThat(e.problems()).as(bad).anyMatch(x -> x.startsWith("line 7: litellm_settings.cache_params.semantic_lookup_wait_ms: "));
+        }
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse(models + """
+                litellm_settings:
+                  cache_params: { type: semantic, semantic_lookup_wait_ms: 5000 }
+                """));
+        assertThat(e.problems()).anyMatch(x -> x.contains("is how long a semantic lookup may wait for the embedding pool, in whole "
+                + "milliseconds: 1 to 1000, found 5000. Fix: leave it out for the default, 20."));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Object> cast(java.util.Map<?, ?> m) { return (java.util.Map<String, Object>) m; }
+
     @Test
     void unknownKeysAreWarningsWithTheirLine() {
         GatewayConfig c = loader.parse("""

@@ -61,8 +61,19 @@ public final class SemanticCache implements AutoCloseable {
     /**
      * How late a lookup may start after it was admitted (it waited behind index inserts) before it is a busy miss
      * instead: a busy pool is a miss at once, not a wait; an insert takes well under a millisecond once Lucene is warm.
+     * {@code semantic_lookup_wait_ms} (default 20 ms; it was a constant until 2026-12-07).
      */
-    static final long START_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private final long startBudgetNanos;
+    /**
+     * Embedding stores that found the pool busy (no permit free), waiting to run when
+     * no lookup holds the pool ({@link #runDeferred}), at most {@link #deferredSlots}' capacity; more are skipped
+     * ({@code skipped_store}). A store is not latency-critical, so it waits; a lookup never does (2026-12-07: under a
+     * burst every store that had to embed was skipped, and the cache learned less the busier it was).
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> deferred = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Semaphore deferredSlots;
+    /** Deferred stores a pool thread: 32 embeddings are ~0.1-0.3 s of pool time, done in the gaps between lookups. */
+    static final int DEFERRED_STORES_PER_THREAD = 32;
     private final java.util.function.LongSupplier nanos;
     private final Cache<String, SemanticEntry> entries;
     private final Cache<String, float[]> embeddings;
@@ -87,9 +98,11 @@ public final class SemanticCache implements AutoCloseable {
                         long refuted, double threshold, double greyThreshold, String embedder) {}
 
     private SemanticCache(SemanticSettings s, Embedder embedder, Verifier verifier, QuestionGuards guards, VectorIndex.Factory indexes,
-                          java.util.function.LongSupplier nanos) {
+                          java.util.function.LongSupplier nanos, int deferredStores) {
         this.settings = s;
         this.nanos = nanos;
+        this.startBudgetNanos = TimeUnit.MILLISECONDS.toNanos(s.lookupWaitMillis());
+        this.deferredSlots = new Semaphore(deferredStores);
         this.pendingInserts = new Semaphore(2 * s.poolThreads());
         this.indexFactory = indexes;
         this.embedder = embedder;
@@ -124,24 +137,59 @@ public final class SemanticCache implements AutoCloseable {
     /** A semantic cache over {@code embedder}; {@code verifier} may be null (no grey zone, no online mode). */
     public static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier) {
         LuceneVectorIndex.warmUp();
-        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), LuceneVectorIndex.FACTORY, System::nanoTime);
+        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), LuceneVectorIndex.FACTORY, System::nanoTime,
+                DEFERRED_STORES_PER_THREAD * s.poolThreads());
     }
 
     /** The same over another vector index (pgvector: {@link PgVectorStore}); the cache closes the factory. */
     public static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier, PgVectorStore indexes) {
-        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), indexes, System::nanoTime);
+        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), indexes, System::nanoTime,
+                DEFERRED_STORES_PER_THREAD * s.poolThreads());
     }
 
     /** The same with chosen guards ({@code cache eval} measures what each adds). */
     public static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier, QuestionGuards guards) {
         LuceneVectorIndex.warmUp();
-        return new SemanticCache(s, embedder, verifier, guards, LuceneVectorIndex.FACTORY, System::nanoTime);
+        return new SemanticCache(s, embedder, verifier, guards, LuceneVectorIndex.FACTORY, System::nanoTime,
+                DEFERRED_STORES_PER_THREAD * s.poolThreads());
     }
 
     /** The same over a given index and clock (tests: an index whose inserts wait, a clock that moves when told). */
     static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier, VectorIndex.Factory indexes,
                                 java.util.function.LongSupplier nanos) {
-        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), indexes, nanos);
+        return create(s, embedder, verifier, indexes, nanos, DEFERRED_STORES_PER_THREAD * s.poolThreads());
+    }
+
+    /** The same with room for {@code deferredStores} stores waiting for an idle pool (tests: a small queue to fill). */
+    static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier, VectorIndex.Factory indexes,
+                                java.util.function.LongSupplier nanos, int deferredStores) {
+        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), indexes, nanos, deferredStores);
+    }
+
+    /**
+     * Starts the pool's threads and runs one embedding on one of them, waiting for it; returns how long that took in
+     * milliseconds. Called once before the gateway listens (in-process embedders only: an embedding alias would be a
+     * metered provider call). Without it the first lookup after a start paid the thread's start, the ONNX session's
+     * first run and the class loading behind a lookup (2026-12-07, a loaded 2-core VM: first cached requests 72-147 ms
+     * before, 68-108 ms after, within the noise; but in a bare run the thread's start alone outlasted the 20 ms start
+     * budget, so the first lookup was a busy miss). The vector is not kept: the text is no user's question.
+     */
+    public long warmUp() {
+        long t0 = System.nanoTime();
+        pool.prestartAllCoreThreads();
+        try {
+            pool.submit(() -> {
+                embedder.embed("How do I warm up a sentence embedding model?");
+                guards.check("How do I warm up a model?", "How do I warm a model up?"); // the guards' classes and patterns
+            }).get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("semantic cache: the warm-up embedding failed ({}); the first lookup pays the model's first run", e.getCause().toString());
+        } catch (java.util.concurrent.TimeoutException | RejectedExecutionException e) {
+            log.warn("semantic cache: the warm-up embedding did not finish ({}); the first lookup pays the model's first run", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     }
 
     public SemanticSettings settings() { return settings; }
@@ -351,6 +399,7 @@ public final class SemanticCache implements AutoCloseable {
         SharedIndex sharing = shared;
         if (sharing != null) sharing.close();
         pool.shutdownNow();
+        for (Runnable r; (r = deferred.poll()) != null; ) r.run(); // the pool is shut: each fails as Busy
         indexes.values().forEach(VectorIndex::close);
         indexFactory.close();
     }
@@ -464,25 +513,38 @@ public final class SemanticCache implements AutoCloseable {
      * permit a thread, released before the result is handed back, so no embedding ever waits for another. Index inserts
      * (storing a question whose vector is known: no embedding) take no such permit, so the lookup of a paraphrase sent
      * right after an answer is not refused while that answer is inserted; they are bounded instead, two a thread queued
-     * or running (more are skipped: {@code skipped_store}), and a lookup that waited behind them past
-     * {@link #START_BUDGET_NANOS} is a busy miss without embedding anything (review, 2026-12-07: a lookup could wait
-     * behind 64 inserts, each of a new namespace opening an index). Skipped lookups count in {@code skipped_busy},
-     * skipped stores in {@code skipped_store}.
+     * or running, and a lookup that waited behind them past {@link #startBudgetNanos} is a busy miss without embedding
+     * anything (review, 2026-12-07: a lookup could wait behind 64 inserts, each of a new namespace opening an index).
+     * An embedding store that is not admitted waits in {@link #deferred} for a permit no lookup holds, and is skipped
+     * only when that queue is full. Skipped lookups count in {@code skipped_busy}, skipped stores in
+     * {@code skipped_store}.
      */
     private <T> Future<T> offPool(Context ctx, Work kind, Supplier<T> work) {
         Semaphore admission = kind == Work.INSERT ? pendingInserts : permits;
-        LongAdder skips = kind == Work.LOOKUP ? skipped : skippedStores;
-        if (!admission.tryAcquire()) {
-            skips.increment();
-            return Future.failedFuture(new Busy());
-        }
-        long admitted = nanos.getAsLong();
         Promise<T> p = Promise.promise();
+        if (!admission.tryAcquire()) {
+            // an insert past its cap is skipped as before: inserts are microseconds, two a thread are rarely all taken, and
+            // a deferred one would take a lookup's permit
+            if (kind != Work.STORE || !deferredSlots.tryAcquire()) {
+                (kind == Work.LOOKUP ? skipped : skippedStores).increment();
+                return Future.failedFuture(new Busy());
+            }
+            deferred.add(() -> run(ctx, kind, permits, p, work)); // runs holding a lookup's permit, when one is free
+            runDeferred();
+            return p.future();
+        }
+        run(ctx, kind, admission, p, work);
+        return p.future();
+    }
+
+    /** Runs {@code work} on the pool, {@code admission} held (released when it ends), and completes {@code p} on {@code ctx}. */
+    private <T> void run(Context ctx, Work kind, Semaphore admission, Promise<T> p, Supplier<T> work) {
+        long admitted = nanos.getAsLong();
         try {
             pool.execute(() -> {
-                if (kind == Work.LOOKUP && nanos.getAsLong() - admitted > START_BUDGET_NANOS) {
-                    admission.release();
-                    skips.increment();
+                if (kind == Work.LOOKUP && nanos.getAsLong() - admitted > startBudgetNanos) {
+                    released(admission);
+                    skipped.increment();
                     complete(ctx, () -> p.fail(new Busy()));
                     return;
                 }
@@ -490,19 +552,41 @@ public final class SemanticCache implements AutoCloseable {
                 try {
                     r = work.get();
                 } catch (RuntimeException e) {
-                    admission.release();
+                    released(admission);
                     log.warn("semantic cache: {}", e.toString());
                     complete(ctx, () -> p.fail(e));
                     return;
                 }
-                admission.release();
+                released(admission);
                 complete(ctx, () -> p.complete(r));
             });
         } catch (RejectedExecutionException closed) {
             admission.release();
-            return Future.failedFuture(new Busy());
+            complete(ctx, () -> p.fail(new Busy()));
         }
-        return p.future();
+    }
+
+    /** Gives {@code admission} back, then lets a deferred store take a permit the lookups left free. */
+    private void released(Semaphore admission) {
+        admission.release();
+        runDeferred();
+    }
+
+    /**
+     * Starts deferred stores while a permit is free. Called after a store is deferred and after any work ends: a store
+     * deferred just as the last permit was given back is seen by one of the two (each side changes its state first,
+     * then looks at the other's). A lookup that comes first takes the permit: lookups keep priority, and a store waits.
+     */
+    private void runDeferred() {
+        while (!deferred.isEmpty() && permits.tryAcquire()) {
+            Runnable next = deferred.poll();
+            if (next == null) {
+                permits.release(); // another thread took it first; look again
+                continue;
+            }
+            deferredSlots.release();
+            next.run(); // run(...): hands the work to the pool, holding the permit just taken
+        }
     }
 
     private static void complete(Context ctx, Runnable r) {

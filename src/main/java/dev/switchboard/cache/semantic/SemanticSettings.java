@@ -21,12 +21,36 @@ import java.util.Map;
  * @param poolThreads      threads that embed and search ({@code embed_threads}, default 1 on ≤ 2 cores); a full pool is a miss
  * @param servesAnyway     what the safe defaults keep out that the config lets in: {@code temperature}, {@code tools},
  *                         {@code images} ({@code semantic_serves})
+ * @param lookupWaitMillis {@code semantic_lookup_wait_ms}: how long a lookup admitted to the pool may wait behind index
+ *                         inserts before it starts; later, it is a busy miss instead (default 20, 1 to
+ *                         {@value #MAX_LOOKUP_WAIT_MILLIS})
  */
 public record SemanticSettings(String embedder, Double threshold, Double greyThreshold, String verifyAlias, Double maxFalseHitRate,
-                               boolean shadow, int maxEntries, long ttlSeconds, int poolThreads, List<String> servesAnyway) {
+                               boolean shadow, int maxEntries, long ttlSeconds, int poolThreads, List<String> servesAnyway,
+                               int lookupWaitMillis) {
+    /**
+     * The default lookup wait: an index insert takes well under a millisecond once Lucene is warm, so 20 ms is many of
+     * them, and still small beside a provider call (the price a busy miss pays).
+     */
+    public static final int DEFAULT_LOOKUP_WAIT_MILLIS = 20;
+    /** The most a lookup may wait: it waits on the request path, and a second is a provider call's whole latency. */
+    public static final int MAX_LOOKUP_WAIT_MILLIS = 1000;
+
+    /** The settings without {@code semantic_lookup_wait_ms}: its default. */
+    public SemanticSettings(String embedder, Double threshold, Double greyThreshold, String verifyAlias, Double maxFalseHitRate,
+                            boolean shadow, int maxEntries, long ttlSeconds, int poolThreads, List<String> servesAnyway) {
+        this(embedder, threshold, greyThreshold, verifyAlias, maxFalseHitRate, shadow, maxEntries, ttlSeconds, poolThreads,
+                servesAnyway, DEFAULT_LOOKUP_WAIT_MILLIS);
+    }
 
     public static SemanticSettings defaults(long ttlSeconds) {
         return new SemanticSettings(OnnxEmbedder.DEFAULT, null, null, null, null, false, 100_000, ttlSeconds, defaultThreads(), List.of());
+    }
+
+    /** The same with another lookup wait. */
+    public SemanticSettings withLookupWaitMillis(int millis) {
+        return new SemanticSettings(embedder, threshold, greyThreshold, verifyAlias, maxFalseHitRate, shadow, maxEntries, ttlSeconds,
+                poolThreads, servesAnyway, millis);
     }
 
     static int defaultThreads() { return Math.max(1, Runtime.getRuntime().availableProcessors() / 2); }
@@ -42,6 +66,8 @@ public record SemanticSettings(String embedder, Double threshold, Double greyThr
         int max = p.get("max_entries") instanceof Number n ? Math.max(1, n.intValue()) : 100_000;
         int threads = p.get("embed_threads") instanceof Number n ? Math.max(1, n.intValue()) : defaultThreads();
         List<String> anyway = p.get("semantic_serves") instanceof List<?> l ? l.stream().map(Object::toString).toList() : List.of();
-        return new SemanticSettings(embedder, sure, grey, verify, fhr, shadow, max, ttlSeconds, threads, anyway);
+        int wait = p.get("semantic_lookup_wait_ms") instanceof Number n
+                ? Math.clamp(n.longValue(), 1, MAX_LOOKUP_WAIT_MILLIS) : DEFAULT_LOOKUP_WAIT_MILLIS;
+        return new SemanticSettings(embedder, sure, grey, verify, fhr, shadow, max, ttlSeconds, threads, anyway, wait);
     }
 }

@@ -19,10 +19,16 @@ class SemanticCacheTest {
     static final class Words implements Embedder {
         final AtomicInteger calls = new AtomicInteger();
         volatile CountDownLatch block;
+        /** Counted down when an embedding reaches {@link #block}: the pool's thread is inside it. */
+        volatile CountDownLatch entered;
+        volatile String lastThread;
 
         @Override
         public float[] embed(String text) {
             calls.incrementAndGet();
+            lastThread = Thread.currentThread().getName();
+            CountDownLatch in = entered;
+            if (in != null) in.countDown();
             CountDownLatch b = block;
             if (b != null) {
                 try { b.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
@@ -53,7 +59,7 @@ class SemanticCacheTest {
 
     /**
      * A cache whose clock stands still, so a lookup queued behind an index insert is never past its start budget
-     * ({@link SemanticCache#START_BUDGET_NANOS}, 20 ms): on a loaded machine (the whole suite, a cold JIT) the first
+     * ({@code semantic_lookup_wait_ms}, 20 ms by default): on a loaded machine (the whole suite, a cold JIT) the first
      * insert of a namespace opened its Lucene index for longer than that and the lookup after it was a busy miss. The
      * budget itself is tested with a clock moved by hand (the held-insert test below).
      */
@@ -174,6 +180,86 @@ class SemanticCacheTest {
             assertThat(c.stats().skippedBusy()).isEqualTo(1);
             w.block.countDown();
             assertThat(await(first)).isEmpty();
+        }
+    }
+
+    /**
+     * 2026-12-07: a store that had to embed was skipped when a lookup held the pool, so under a burst the cache learned
+     * less. Now it waits in a small queue and runs once no lookup holds the pool; only a store past that queue is
+     * skipped ({@code skipped_store}); a lookup meanwhile is still a busy miss at once. Latches, no sleeps.
+     */
+    @Test
+    void aStoreThatFindsThePoolBusyWaitsForItAndOnlyOnePastTheQueueIsSkipped() throws Exception {
+        Words w = new Words();
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), w, null, LuceneVectorIndex.FACTORY, () -> 0L, 1)) {
+            CountDownLatch release = new CountDownLatch(1);
+            w.entered = new CountDownLatch(1);
+            w.block = release;
+            Future<Optional<SemanticMatch>> holding = c.lookup("ns", "ctx", "one two three");
+            w.entered.await(); // the pool's one thread is embedding that lookup's question
+            w.block = null;
+            w.entered = null;
+            Future<Void> waiting = c.remember("ns", "ctx", "what is the capital of france", answer("e1")); // has to embed
+            Future<Void> pastTheQueue = c.remember("ns", "ctx", "how tall is mount everest", answer("e2"));
+            assertThat(waiting.isComplete()).as("queued, not skipped").isFalse();
+            assertThat(pastTheQueue.failed()).as("the queue (one here) is full: skipped").isTrue();
+            assertThat(pastTheQueue.cause()).isInstanceOf(SemanticCache.Busy.class);
+            Future<Optional<SemanticMatch>> busy = c.lookup("ns", "ctx", "four five six");
+            assertThat(busy.failed()).as("a lookup still does not wait").isTrue();
+            assertThat(c.stats().skippedBusy()).isEqualTo(1);
+            assertThat(c.stats().skippedStore()).isEqualTo(1);
+
+            release.countDown();
+            assertThat(await(holding)).isEmpty();
+            await(waiting); // ran once the lookup left the pool
+            assertThat(c.stats().entries()).isEqualTo(1);
+            assertThat(await(c.lookup("ns", "ctx", "the capital of france is what")).map(SemanticMatch::entryId)).contains("e1");
+            assertThat(c.stats().skippedStore()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * 2026-12-07: the first lookup after a start paid the pool thread's start and the model's first run (and in a bare
+     * run the thread's start alone outlasted the start budget: a busy miss). The warm-up runs one embedding on the pool.
+     */
+    @Test
+    void theWarmUpEmbedsOnceOnThePoolAndKeepsNothing() throws Exception {
+        Words w = new Words();
+        try (SemanticCache c = cache(settings(false, 100), w, null)) {
+            assertThat(c.warmUp()).isGreaterThanOrEqualTo(0);
+            assertThat(w.calls.get()).isEqualTo(1);
+            assertThat(w.lastThread).as("on the pool's thread, started by it").startsWith("sb-semantic-");
+            assertThat(c.stats().entries()).isZero();
+            assertThat(c.stats().misses() + c.stats().hits()).as("no lookup counted").isZero();
+        }
+    }
+
+    /** {@code semantic_lookup_wait_ms}: the start budget is the configured one (it was a 20 ms constant). */
+    @Test
+    void aLookupWaitsBehindInsertsAsLongAsConfigured() throws Exception {
+        Words w = new Words();
+        HeldInserts held = new HeldInserts();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        try (SemanticCache c = SemanticCache.create(settings(false, 100).withLookupWaitMillis(50), w, null, held, now::get)) {
+            String q = "what is the boiling point of water", paraphrase = "the boiling point of water is what";
+            for (String known : List.of(q, "a")) await(c.lookup("ns", "ctx", known)); // embedded by their lookups
+            held.arm();
+            Future<Void> insert = c.remember("ns", "ctx", q, answer("e1"));
+            held.awaitEntered();
+            Future<Optional<SemanticMatch>> within = c.lookup("ns", "ctx", paraphrase);
+            now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(30)); // past the default 20 ms, within 50
+            held.letGo();
+            await(insert);
+            assertThat(await(within).map(SemanticMatch::entryId)).contains("e1");
+
+            held.arm();
+            Future<Void> second = c.remember("ns", "ctx", "a", answer("e2"));
+            held.awaitEntered();
+            Future<Optional<SemanticMatch>> late = c.lookup("ns", "ctx", paraphrase);
+            now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50) + 1);
+            held.letGo();
+            await(second);
+            assertThat(late.toCompletionStage().toCompletableFuture().handle((m, e) -> e).get()).isInstanceOf(SemanticCache.Busy.class);
         }
     }
 
@@ -325,7 +411,7 @@ class SemanticCacheTest {
             assertThat(c.stats().skippedStore()).isEqualTo(1);
             int embedded = w.calls.get();
             Future<Optional<SemanticMatch>> late = c.lookup("ns", "ctx", "how tall is mount everest");
-            now.addAndGet(SemanticCache.START_BUDGET_NANOS + 1);
+            now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SemanticSettings.DEFAULT_LOOKUP_WAIT_MILLIS) + 1);
             held.letGo();
             await(second);
             await(third);
