@@ -37,7 +37,13 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         } catch (dev.switchboard.model.GatewayException e) {
             lookup = dev.switchboard.govern.Authenticator.unknownKey(e) ? gateway.keys().lookUp(key) : null;
             if (lookup == null) {
-                failed(req, key, e);
+                try {
+                    failed(req, key, e);
+                } catch (dev.switchboard.model.GatewayException lockedOut) {
+                    // the guess that locks the address out is answered with the lockout's 429, as authenticate() does;
+                    // thrown from here it escaped the returned future and the route answered 500
+                    return io.vertx.core.Future.failedFuture(lockedOut);
+                }
                 return io.vertx.core.Future.failedFuture(e);
             }
         }
