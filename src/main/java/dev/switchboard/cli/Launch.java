@@ -81,6 +81,16 @@ final class Launch {
             vertx.close();
             return 2;
         }
+        // the store is open: a virtual key of any shape (generated with "key": "sk-team-…") exported as the provider's
+        // key variable is the gateway's own too, refused before listening
+        List<String> storeKey = dev.switchboard.pipeline.OwnKeyUpstream.refusals(config, env, gateway::holdsVirtualKey);
+        if (!storeKey.isEmpty()) {
+            System.err.println("Refusing to start: a deployment would send this gateway's own key to a provider:");
+            storeKey.forEach(p -> System.err.println("  " + p));
+            gateway.shutdown();
+            if (existing == null) vertx.close();
+            return 2;
+        }
         EdgeServer server;
         try {
             server = EdgeServer.start(vertx, gateway, host, port, loops).toCompletionStage().toCompletableFuture().get();

@@ -103,6 +103,16 @@ public final class KeyAdmin {
     /** Keys as the admin API shows them, spend included (for the user and team APIs' lists of keys). */
     KeySpends spends() { return spends; }
 
+    /**
+     * Whether {@code secret} is one of this gateway's virtual keys, or an old secret of one still in its grace period
+     * (from memory: the store's keys as loaded at start and synced since). serve asks it of a provider key before it
+     * listens, so the gateway's own key is never sent to a provider (pipeline.OwnKeyUpstream).
+     */
+    public boolean knows(String secret) {
+        String hash = KeySecrets.hash(secret);
+        return registry.byToken(hash) != null || registry.byGraceToken(hash, clock.getAsLong()) != null;
+    }
+
     /** {@code POST /key/generate}: a new key; its secret is in this answer and nowhere else, ever. */
     public Future<ObjectNode> generate(ObjectNode request) {
         return change(() -> {

@@ -52,11 +52,6 @@ public final class GatewayException extends RuntimeException {
                 + "'. Allowed models: " + String.join(", ", allowed) + ".", "model", "model_not_allowed", null, null);
     }
 
-    /** Wordings providers use when the prompt is too long (OpenAI, Anthropic, Gemini, vLLM, Ollama, Bedrock). */
-    private static final java.util.regex.Pattern CONTEXT_WORDS = java.util.regex.Pattern.compile(
-            "maximum context length|context window|context_length|prompt is too long|too many tokens"
-                    + "|input is too long|exceeds the (?:maximum|max) (?:number of )?tokens");
-
     /**
      * Whether this is a provider's "the prompt is longer than the model's context window", in any provider's words
      * (the router's context_window_fallbacks, and the Anthropic dialect's wording that Claude Code compacts on).
@@ -68,7 +63,7 @@ public final class GatewayException extends RuntimeException {
         boolean promptString = "string_above_max_length".equals(code())
                 && (param() == null || param().startsWith("messages") || param().startsWith("input"));
         return "context_length_exceeded".equals(code()) || promptString
-                || getMessage() != null && CONTEXT_WORDS.matcher(getMessage().toLowerCase(java.util.Locale.ROOT)).find();
+                || ContextWindowWords.any(getMessage());
     }
 
     public static GatewayException badRequest(String message, String param) {

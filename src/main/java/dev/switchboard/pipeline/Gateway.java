@@ -330,6 +330,9 @@ public final class Gateway {
     /** The virtual-key admin API (master key only; the edge checks). */
     public KeyAdmin keys() { return store.governance().admin(); }
 
+    /** Whether {@code secret} is one of this gateway's virtual keys (serve's check before it listens: OwnKeyUpstream). */
+    public boolean holdsVirtualKey(String secret) { return store.governance().admin().knows(secret); }
+
     /** The keys whose budget refuses every call now, as this gateway saw them ({@code Governance.refusingKeyBudgets}). */
     public java.util.Map<String, dev.switchboard.govern.Governance.KeyBudgetRefusal> refusingKeyBudgets() {
         return store.governance().refusingKeyBudgets(System.currentTimeMillis());

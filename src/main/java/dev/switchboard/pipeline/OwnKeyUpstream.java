@@ -15,14 +15,24 @@ import java.util.function.Function;
  * stop the start: the deployment's key would be the gateway's own. A Claude Code user exports both
  * {@code ANTHROPIC_BASE_URL=http://localhost:4000} and {@code ANTHROPIC_API_KEY=<the master key or a virtual key>} for
  * the app; with the base ignored, an {@code anthropic/} entry without {@code api_key} would take that key from the same
- * shell and send it to api.anthropic.com. A key of the gateway is its master key, or one of the virtual-key shape
- * ({@code sk-sb-}, {@link KeySecrets#PREFIX}), whichever store holds it.
+ * shell and send it to api.anthropic.com. A key of the gateway is its master key, one of the virtual-key shape
+ * ({@code sk-sb-}, {@link KeySecrets#PREFIX}) whichever store holds it, or, once the store is open, any key the store
+ * holds (a virtual key generated with a secret of the caller's own, {@code "key": "sk-team-…"}, has no telling shape).
  */
 public final class OwnKeyUpstream {
     private OwnKeyUpstream() {}
 
     /** One refusal per deployment and provider whose base was passed over and whose key is the gateway's own; empty when none. */
     public static List<String> refusals(GatewayConfig config, Function<String, String> processEnv) {
+        return refusals(config, processEnv, secret -> false);
+    }
+
+    /**
+     * As {@link #refusals(GatewayConfig, Function)}, with {@code storeKnows} telling a virtual key of any shape (the
+     * store's keys, once it is open): serve asks again after opening it, before it listens.
+     */
+    public static List<String> refusals(GatewayConfig config, Function<String, String> processEnv,
+                                        java.util.function.Predicate<String> storeKnows) {
         List<String> out = new ArrayList<>();
         Function<String, String> env = config.env(processEnv);
         Secret master = config.general().masterKey();
@@ -40,7 +50,7 @@ public final class OwnKeyUpstream {
                 Secret key = registry.key(as, env);
                 if (key == null) continue;
                 boolean isMaster = master != null && master.matches(key.reveal());
-                if (!isMaster && !key.reveal().startsWith(KeySecrets.PREFIX)) continue;
+                if (!isMaster && !key.reveal().startsWith(KeySecrets.PREFIX) && !storeKnows.test(key.reveal())) continue;
                 String keyFrom = d.apiKey() != null ? "its api_key (" + d.sources().getOrDefault("api_key", "the config") + ")"
                         : "the environment variable " + registry.keyEnv(as);
                 String base = registry.baseUrl(as);
@@ -48,7 +58,8 @@ public final class OwnKeyUpstream {
                 out.add(d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + "): " + var + " (" + e.getValue()[1]
                         + ") is this gateway's own address and is ignored as a route, so its " + provider + "/ requests would go to "
                         + (base == null ? "the provider's own address" : base) + " with the key from " + keyFrom + ", which is "
-                        + (isMaster ? "this gateway's master key" : "a virtual key of this gateway (" + KeySecrets.PREFIX + "…)")
+                        + (isMaster ? "this gateway's master key" : key.reveal().startsWith(KeySecrets.PREFIX)
+                                ? "a virtual key of this gateway (" + KeySecrets.PREFIX + "…)" : "a virtual key in this gateway's store")
                         + ": the gateway's own key would be sent to the provider. Both are probably exported for apps to reach "
                         + "the gateway (Claude Code). Fix: start the gateway without them (env -u " + var
                         + (d.apiKey() == null ? " -u " + registry.keyEnv(as) : "") + " switchboard serve …) and give the entry the "

@@ -150,4 +150,44 @@ class SelfRouteTest {
         assertThat(err.toString()).contains("Refusing to start: a deployment would send this gateway's own key to a provider")
                 .contains("ANTHROPIC_BASE_URL").contains("ANTHROPIC_API_KEY").doesNotContain("AAAAAAAAAAAA");
     }
+
+    /**
+     * A virtual key generated with a secret of the caller's own ({@code "key": "sk-team-…"}) has no telling shape: serve
+     * asks the store once it is open, and refuses before listening, never naming the key.
+     */
+    @Test
+    void aStoredVirtualKeyOfAnyShapeIsRefusedOnceTheStoreIsOpen(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String secret = "sk-team-BBBBBBBBBBBBBBBBBBBBBBBB";
+        String yaml = """
+                model_list:
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5 }
+                general_settings: { master_key: sk-master-0123456789abcdef, database_path: "%s" }
+                """.formatted(dir.resolve("switchboard.db"));
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            var gateway = dev.switchboard.pipeline.Gateway.create(vertx, new ConfigLoader(k -> null).parse(yaml), k -> null);
+            gateway.keys().generate(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("key", secret))
+                    .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            gateway.shutdown();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        Map<String, String> env = Map.of("ANTHROPIC_BASE_URL", "http://localhost:4590", "ANTHROPIC_API_KEY", secret);
+        GatewayConfig c = loader(env).parse(yaml);
+        assertThat(OwnKeyUpstream.refusals(c, env::get)).as("its shape alone tells nothing").isEmpty();
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            int code = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> Launch.serve(null, yaml, env::get, "127.0.0.1", 4590, 1, null));
+            assertThat(code).isEqualTo(2);
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(err.toString()).contains("Refusing to start: a deployment would send this gateway's own key to a provider")
+                .contains("ANTHROPIC_API_KEY, which is a virtual key in this gateway's store").doesNotContain("BBBBBBBB");
+    }
 }

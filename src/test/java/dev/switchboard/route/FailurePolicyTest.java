@@ -45,6 +45,10 @@ class FailurePolicyTest {
                 .isEqualTo(new Verdict(false, Cooldown.NONE, FallbackReason.CONTEXT_WINDOW));
         assertThat(upstream(400, "prompt is too long: 210000 tokens > 200000 maximum", null).fallback())
                 .as("Anthropic's wording").isEqualTo(FallbackReason.CONTEXT_WINDOW);
+        // Claude's other wording relayed by an OpenAI-style proxy without a code: its words alone send it to the fallbacks
+        assertThat(upstream(400, "input length and `max_tokens` exceed context limit: 197626 + 8192 > 200000, decrease input "
+                + "length or `max_tokens` and try again", null).fallback())
+                .as("Claude's wording with max_tokens, through a proxy").isEqualTo(FallbackReason.CONTEXT_WINDOW);
         assertThat(upstream(400, "Your request was rejected as a result of our safety system.", "content_policy_violation"))
                 .isEqualTo(new Verdict(false, Cooldown.NONE, FallbackReason.CONTENT_POLICY));
         assertThat(upstream(400, "The response was filtered", "content_filter").fallback())

@@ -192,15 +192,10 @@ public final class AnthropicResponseEncoder {
         // Anthropic's own words for a prompt over the context window, which Claude Code compacts its conversation on,
         // whichever provider said it in its own. Claude's other wording ("input length and `max_tokens` exceed context
         // limit: …") is already Anthropic's and passes as Claude said it: clients match it anchored at the start.
-        if (e.isContextWindow() && !isAnthropicsWording(message)) message = "prompt is too long: " + message;
+        if (e.isContextWindow() && !dev.switchboard.model.ContextWindowWords.claudes(message)) message = "prompt is too long: " + message;
         ObjectNode n = F.objectNode().put("type", "error");
         n.putObject("error").put("type", type).put("message", message);
         return n;
-    }
-
-    private static boolean isAnthropicsWording(String message) {
-        String m = message.toLowerCase(java.util.Locale.ROOT);
-        return m.contains("prompt is too long") || m.contains("exceed context limit");
     }
 
     static final com.fasterxml.jackson.databind.ObjectWriter WRITER = AnthropicRequestDecoder.MAPPER.writer()

@@ -70,11 +70,8 @@ public final class AnthropicErrorDecoder {
 
     /** OpenAI-style codes the router and clients know, from Anthropic's type and message. */
     private static String codeFor(String type, String message) {
-        // Claude's two wordings: the prompt alone, or the prompt with max_tokens ("input length and `max_tokens` exceed
-        // context limit: 197626 + 8192 > 200000, …", a long session's usual one; LiteLLM maps both to a context-window error)
-        if (message != null && (message.contains("prompt is too long") || message.contains("exceed context limit"))) {
-            return "context_length_exceeded";
-        }
+        // Claude's two wordings: the prompt alone, or the prompt with max_tokens (LiteLLM maps both to a context-window error)
+        if (dev.switchboard.model.ContextWindowWords.claudes(message)) return "context_length_exceeded";
         // "Output blocked by content filtering policy": OpenAI's code for a safety refusal, so clients and
         // content_policy_fallbacks see one code whichever provider refused
         if (message != null && message.contains("content filtering policy")) return "content_policy_violation";

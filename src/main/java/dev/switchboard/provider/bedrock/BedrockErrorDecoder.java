@@ -1,6 +1,7 @@
 package dev.switchboard.provider.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.ContextWindowWords;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.UpstreamErrors;
@@ -16,12 +17,11 @@ import java.util.regex.Pattern;
  */
 final class BedrockErrorDecoder {
     /**
-     * Bedrock's and its models' wordings for a prompt that does not fit the context window (Claude's "input length and
-     * `max_tokens` exceed context limit" included: the prompt fits only without the output limit).
+     * Bedrock's and its models' own wordings for a prompt that does not fit the context window, besides every provider's
+     * ({@link ContextWindowWords}, Claude's "input length and `max_tokens` exceed context limit" among them).
      */
-    private static final Pattern CONTEXT = Pattern.compile("input is too long|prompt is too long|too many (?:input )?tokens"
-            + "|exceeds? (?:the )?context limit"
-            + "|context (?:window|length)|maximum context|exceeds? the (?:model's )?(?:max|maximum)(?:imum)? (?:input|context|token)");
+    private static final Pattern CONTEXT = Pattern.compile("too many input tokens"
+            + "|context length|maximum context|exceeds? the (?:model's )?(?:max|maximum)(?:imum)? (?:input|context|token)");
 
     private BedrockErrorDecoder() {}
 
@@ -89,7 +89,7 @@ final class BedrockErrorDecoder {
                 case "ModelTimeoutException" -> effective = 504;
                 case "ModelErrorException", "ModelStreamErrorException", "InternalServerException" -> effective = 502;
                 case "ValidationException" -> {
-                    if (message != null && CONTEXT.matcher(message.toLowerCase(Locale.ROOT)).find()) code = "context_length_exceeded";
+                    if (message != null && (ContextWindowWords.any(message) || CONTEXT.matcher(message.toLowerCase(Locale.ROOT)).find())) code = "context_length_exceeded";
                 }
                 default -> { }
             }

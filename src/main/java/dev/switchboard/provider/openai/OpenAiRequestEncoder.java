@@ -253,7 +253,7 @@ final class OpenAiRequestEncoder {
      * An Anthropic client's {@code thinking} (Claude Code's thinking toggle) as {@code reasoning_effort} for OpenAI's
      * reasoning models (o-series, gpt-5), which reason anyway and take an effort, not a budget: up to 2,048 tokens low,
      * up to 8,192 medium, more high. Adaptive thinking ({@code type: adaptive}, the model decides how much, no budget) is
-     * thinking on too: its {@code output_config.effort} when the client gave one ({@code max} is {@code high}), else
+     * thinking on too: its {@code output_config.effort} when the client gave one ({@code xhigh} and {@code max} are {@code high}), else
      * {@code medium}, OpenAI's own default. Null for other models (gpt-4o refuses the field) or without thinking; an
      * OpenAI-dialect client writes {@code reasoning_effort} itself. None to OpenRouter: its {@code reasoning} object
      * ({@link #reasoningForThinking}, or the client's own) carries the thinking, and OpenRouter refuses a top-level
@@ -261,10 +261,9 @@ final class OpenAiRequestEncoder {
      */
     private String effortForThinking(ChatRequest r) {
         if (!fromAnthropic(r) || r.extra().containsKey("reasoning_effort") || wire.reasoningDetails()) return null;
-        JsonNode thinking = r.anthropicField("thinking");
-        String type = thinking == null ? null : thinking.path("type").asText();
-        boolean adaptive = "adaptive".equals(type);
-        if (!adaptive && !"enabled".equals(type)) return null;
+        JsonNode thinking = thinkingOn(r);
+        if (thinking == null) return null;
+        boolean adaptive = "adaptive".equals(thinking.path("type").asText());
         if (mistralAdjustable) return "high"; // Mistral's one effort with reasoning on
         if (!reasoningModel()) return null;
         if (adaptive) {
@@ -272,7 +271,7 @@ final class OpenAiRequestEncoder {
             String effort = config == null ? "" : config.path("effort").asText("");
             return switch (effort) {
                 case "low", "medium", "high" -> effort;
-                case "max" -> "high";
+                case "max", "xhigh" -> "high"; // Claude's efforts above high: OpenAI's highest it takes everywhere
                 default -> "medium";
             };
         }
@@ -291,9 +290,14 @@ final class OpenAiRequestEncoder {
     boolean dropsThinking(ChatRequest r) {
         if (!fromAnthropic(r) || r.extra().containsKey("reasoning_effort") || wire.reasoningDetails() || mistralAdjustable
                 || reasoningModel() || declaredReasoning) return false;
+        return thinkingOn(r) != null;
+    }
+
+    /** An Anthropic client's {@code thinking} when it is on ({@code enabled} with a budget, or {@code adaptive}), else null. */
+    private static JsonNode thinkingOn(ChatRequest r) {
         JsonNode thinking = r.anthropicField("thinking");
         String type = thinking == null ? null : thinking.path("type").asText();
-        return "enabled".equals(type) || "adaptive".equals(type);
+        return "enabled".equals(type) || "adaptive".equals(type) ? thinking : null;
     }
 
     /**

@@ -194,6 +194,7 @@ class OpenAiRequestEncoderTest {
         for (Case c : List.of(new Case("openai", "o4-mini", "{\"type\":\"adaptive\"}", null, "medium"),
                 new Case("openai", "gpt-5", "{\"type\":\"adaptive\"}", "{\"effort\":\"low\"}", "low"),
                 new Case("openai", "gpt-5", "{\"type\":\"adaptive\"}", "{\"effort\":\"max\"}", "high"),
+                new Case("openai", "gpt-5", "{\"type\":\"adaptive\"}", "{\"effort\":\"xhigh\"}", "high"),
                 new Case("openai", "gpt-5", "{\"type\":\"enabled\",\"budget_tokens\":4096}", null, "medium"),
                 new Case("openai", "gpt-5", "{\"type\":\"disabled\"}", null, null),
                 new Case("openai", "gpt-4o", "{\"type\":\"adaptive\"}", null, null),
