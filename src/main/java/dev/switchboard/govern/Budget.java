@@ -110,6 +110,9 @@ final class Budget {
             alerted = 0;
             storeSeen = false;
         }
+        // a new limit or period ends "refusing since" (the dashboard showed it until the next call taken); the same
+        // row again (another gateway's sync) keeps it. A limit still too low refuses the next call, which sets it anew
+        if (maxNanos != this.maxNanos || start != periodStart) refusedNanos = 0;
         this.maxNanos = maxNanos;
         this.softNanos = softNanos;
         this.periods = periods;

@@ -238,23 +238,38 @@ public final class Database implements AutoCloseable {
 
     /** The migrations of this build over {@code ds}; {@code createSchema}: the URL's currentSchema is made when missing. */
     static Flyway flyway(DatabaseLocation where, DataSource ds, boolean createSchema) {
+        return flyway(where, ds, createSchema, !"false".equalsIgnoreCase(System.getenv(PG_SESSION_LOCKS_ENV)));
+    }
+
+    /** Read as SessionLock reads it: false when PgBouncer's transaction pooling makes a session lock meaningless. */
+    static final String PG_SESSION_LOCKS_ENV = "SWITCHBOARD_PG_SESSION_LOCKS";
+
+    /** @param sessionLocks {@value #PG_SESSION_LOCKS_ENV} is not false */
+    static Flyway flyway(DatabaseLocation where, DataSource ds, boolean createSchema, boolean sessionLocks) {
+        boolean postgres = where.kind() == Kind.POSTGRESQL;
         var flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").failOnMissingLocations(true)
-                .javaMigrations(new SpendLogsKeyCovering(where.kind() == Kind.POSTGRESQL))
+                .javaMigrations(new SpendLogsKeyCovering(postgres && sessionLocks))
                 // a second gateway starting during a long migration (V31 builds two indexes of spend_logs: minutes on a
                 // large table) waits for Flyway's advisory lock, one try a second; the default 50 stopped it
                 .lockRetryCount(1_800);
         // PostgreSQL: a session advisory lock, not a transaction's; V31 builds its indexes CONCURRENTLY, which waits for
-        // every open transaction, Flyway's own lock-holding one included (it would wait for itself forever)
-        flyway.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        // every open transaction, Flyway's own lock-holding one included (it would wait for itself forever). Not behind
+        // transaction pooling: lock and unlock could reach different server connections ("Unable to release PostgreSQL
+        // advisory lock") and a lock left held makes the other gateways wait out lockRetryCount; there V31 runs in
+        // Flyway's transaction instead, and spend_logs' writers wait while its indexes build
+        flyway.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(!sessionLocks);
         Matcher schema = CURRENT_SCHEMA.matcher(where.jdbcUrl());
-        if (where.kind() == Kind.POSTGRESQL && schema.find()) flyway.schemas(schema.group(1)).createSchemas(createSchema);
+        if (postgres && schema.find()) flyway.schemas(schema.group(1)).createSchemas(createSchema);
         return flyway.load();
     }
 
     static String cannotOpen(DatabaseLocation where, Throwable e) {
         String cause = rootMessage(e);
         String fix;
-        if (where.kind() != Kind.SQLITE) {
+        if (migrationFailed(e)) {
+            fix = "Fix: a schema migration failed; it is retried at the next start. If it fails again, free what it "
+                    + "names (disk space, a statement_timeout or lock held by another session) and start again.";
+        } else if (where.kind() != Kind.SQLITE) {
             fix = "Fix: check that PostgreSQL runs and accepts this user, or correct general_settings.database_url.";
         } else if (cause.contains("SQLITE_NOTADB")) {
             fix = "Fix: the file is not a SQLite database; point general_settings.database_path at a new or a Switchboard file.";
@@ -267,6 +282,14 @@ public final class Database implements AutoCloseable {
             fix = "Fix: make sure the directory exists and is writable, or set general_settings.database_path.";
         }
         return "Cannot open the store (" + where.description() + "): " + cause + ". " + fix;
+    }
+
+    /** Flyway's own failure of a migration or of its validation, not a connection it could not get. */
+    private static boolean migrationFailed(Throwable t) {
+        for (; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.flywaydb.core.api.FlywayException && String.valueOf(t.getMessage()).contains("igration")) return true;
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable t) {

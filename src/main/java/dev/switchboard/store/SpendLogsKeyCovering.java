@@ -36,6 +36,11 @@ final class SpendLogsKeyCovering implements JavaMigration {
 
     private final boolean postgres;
 
+    /**
+     * @param postgres build CONCURRENTLY, outside a transaction: PostgreSQL with Flyway's session lock. False on SQLite,
+     *                 and on PostgreSQL behind transaction pooling (SWITCHBOARD_PG_SESSION_LOCKS=false), where Flyway keeps
+     *                 its transactional lock: there the plain path stalls spend_logs' writers while the indexes build
+     */
     SpendLogsKeyCovering(boolean postgres) { this.postgres = postgres; }
 
     @Override
@@ -55,18 +60,43 @@ final class SpendLogsKeyCovering implements JavaMigration {
         Connection c = context.getConnection();
         try (Statement st = c.createStatement()) {
             if (!postgres) {
+                // PostgreSQL in Flyway's transaction (SWITCHBOARD_PG_SESSION_LOCKS=false): no role-level timeout may cut
+                // the build short; SET LOCAL ends with the transaction
+                if (c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")) {
+                    st.execute("SET LOCAL statement_timeout = 0");
+                    st.execute("SET LOCAL lock_timeout = 0");
+                }
+                st.execute("DROP INDEX IF EXISTS spend_logs_key_v31"); // a concurrent run's leftover, if the mode changed
                 st.execute("DROP INDEX IF EXISTS spend_logs_key");
                 st.execute("CREATE INDEX spend_logs_key ON " + KEY_COLUMNS);
+                st.execute("DROP INDEX IF EXISTS spend_logs_log_refused");
                 st.execute("CREATE INDEX spend_logs_log_refused ON " + REFUSED_COLUMNS);
                 return;
             }
-            // a leftover of a run cut short may be INVALID (a concurrent build that failed): drop it and build again
-            st.execute("DROP INDEX CONCURRENTLY IF EXISTS spend_logs_key_v31");
-            st.execute("CREATE INDEX CONCURRENTLY spend_logs_key_v31 ON " + KEY_COLUMNS);
-            st.execute("DROP INDEX CONCURRENTLY IF EXISTS spend_logs_key");
-            st.execute("ALTER INDEX spend_logs_key_v31 RENAME TO spend_logs_key");
-            st.execute("DROP INDEX CONCURRENTLY IF EXISTS spend_logs_log_refused");
-            st.execute("CREATE INDEX CONCURRENTLY spend_logs_log_refused ON " + REFUSED_COLUMNS);
+            // a managed service's role-level statement_timeout would cancel a build of minutes (and Flyway then
+            // records V31 as failed: SchemaMigrations clears that at the next start); the session's values come back
+            st.execute("SET statement_timeout = 0");
+            st.execute("SET lock_timeout = 0");
+            try {
+                concurrently(st);
+            } finally {
+                try {
+                    st.execute("RESET statement_timeout");
+                    st.execute("RESET lock_timeout");
+                } catch (java.sql.SQLException e) {
+                    // the connection is likely gone; the migration's own failure, if any, is the one to tell
+                }
+            }
         }
+    }
+
+    private static void concurrently(Statement st) throws java.sql.SQLException {
+        // a leftover of a run cut short may be INVALID (a concurrent build that failed): drop it and build again
+        st.execute("DROP INDEX CONCURRENTLY IF EXISTS spend_logs_key_v31");
+        st.execute("CREATE INDEX CONCURRENTLY spend_logs_key_v31 ON " + KEY_COLUMNS);
+        st.execute("DROP INDEX CONCURRENTLY IF EXISTS spend_logs_key");
+        st.execute("ALTER INDEX spend_logs_key_v31 RENAME TO spend_logs_key");
+        st.execute("DROP INDEX CONCURRENTLY IF EXISTS spend_logs_log_refused");
+        st.execute("CREATE INDEX CONCURRENTLY spend_logs_log_refused ON " + REFUSED_COLUMNS);
     }
 }

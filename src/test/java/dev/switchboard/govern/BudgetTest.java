@@ -91,4 +91,15 @@ class BudgetTest {
         c.configure(2_000, Budget.NO_LIMIT, BudgetPeriod.of(DurationSpec.parse("7d"), 6, 6), 6);
         assertThat(c.snapshot(6).spentNanos()).isZero();
     }
+
+    @Test
+    void aRaisedLimitEndsRefusingAtOnceAndTheSameLimitAgainKeepsIt() {
+        Budget b = new Budget(1_000, Budget.NO_LIMIT, null, 0, 900, 0);
+        assertThat(b.tryReserve(200, 10)).isFalse();
+        assertThat(b.refusal(20)).isNotNull();
+        b.configure(1_000, Budget.NO_LIMIT, null, 0, 30); // the same row synced again: still refusing, since 10
+        assertThat(b.refusal(40).sinceMillis()).isEqualTo(10);
+        b.configure(5_000, Budget.NO_LIMIT, null, 0, 50); // an admin raised max_budget
+        assertThat(b.refusal(60)).as("no \"refusing since\" before the next call").isNull();
+    }
 }

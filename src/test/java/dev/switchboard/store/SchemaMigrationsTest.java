@@ -81,4 +81,13 @@ class SchemaMigrationsTest {
             assertThat(logs.lines()).anyMatch(l -> l.startsWith("WARN store: schema version 999 is newer than this build's newest migration " + newest));
         }
     }
+
+    @Test
+    void aFailedMigrationSaysItIsRetriedAtTheNextStart() {
+        String text = Database.cannotOpen(DatabaseLocation.postgres("postgresql://u@127.0.0.1:5432/db"),
+                new org.flywaydb.core.api.FlywayException("Migration V31__spend_logs_key_covering failed",
+                        new java.sql.SQLException("ERROR: canceling statement due to statement timeout")));
+        assertThat(text).contains("canceling statement due to statement timeout").contains("it is retried at the next start")
+                .doesNotContain("check that PostgreSQL runs");
+    }
 }
