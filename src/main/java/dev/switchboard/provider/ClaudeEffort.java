@@ -2,9 +2,7 @@ package dev.switchboard.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.LogSafe;
-import dev.switchboard.model.RawJson;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,27 +14,29 @@ import org.slf4j.LoggerFactory;
 /**
  * An Anthropic body's {@code output_config.effort} for the Claude a deployment serves. Claude Code sends it (beside
  * adaptive thinking) to every model name it does not know, such as a gateway alias, while Anthropic takes it from
- * Claude Opus 4.5 on only (Anthropic's effort docs; LiteLLM's model map): Opus 4.5 takes low, medium and high behind
- * the beta {@code effort-2025-11-24}; Opus and Sonnet 4.6 take it without a beta, {@code max} too; Opus 4.7 and later
- * {@code xhigh} as well. Every other Claude (3.x; Opus 4 and 4.1; Sonnet 4 and 4.5; Haiku 4.5) answers 400 "This model
- * does not support the effort parameter." — which Claude Code recovers from by asking again without it, a wasted call
- * per session, while other clients do not recover at all.
+ * Claude Opus 4.5 on only (Anthropic's effort docs, platform.claude.com/docs/en/build-with-claude/effort; LiteLLM's
+ * model map): Opus 4.5 takes low, medium and high; Opus and Sonnet 4.6 and Mythos Preview {@code max} too; Opus 4.7 and
+ * later {@code xhigh} as well — all without a beta header ("available on all supported models with no beta header
+ * required"; Vertex even refuses the old {@code effort-2025-11-24}, see {@code VertexClaudeBetas}). Every other Claude
+ * (3.x; Opus 4 and 4.1; Sonnet 4 and 4.5; Haiku 4.5) answers 400 "This model does not support the effort parameter." —
+ * which Claude Code recovers from by asking again without it, a wasted call per session, while other clients do not
+ * recover at all.
  *
  * <p>So, the gateway knowing the deployment's model: for a Claude that takes no effort the field is dropped (after
  * {@link ClaudeThinking#adaptiveAsBudget} has made adaptive thinking's budget of it; {@code high}, Claude Code's usual
  * value, is the API's default and so changes nothing); a level the model does not take is lowered to the highest it
- * does, as Claude Code does for a model it knows; Opus 4.5 gets the beta added to the client's {@code anthropic-beta}
- * when missing. A model this does not know (a fine-tune, a name behind a proxy) gets the field as sent. Each drop or
- * lowering is said as {@code drop_params} says a dropped parameter: the first per deployment a WARN line, the next DEBUG.
- * One per deployment ({@link #of}): the model's name is read once, not on each request.
+ * does, as Claude Code does for a model it knows. A model this does not know (a fine-tune, a name behind a proxy) gets
+ * the field as sent. Each drop or lowering is said as {@code drop_params} says a dropped parameter: the first per
+ * deployment a WARN line, the next DEBUG. One per deployment ({@link #of}): the model's name is read once, not on each
+ * request.
  */
 public final class ClaudeEffort {
     private static final Logger log = LoggerFactory.getLogger(ClaudeEffort.class);
-    /** Anthropic's beta for effort on Claude Opus 4.5 (the models after it take effort without one). */
-    public static final String BETA = "effort-2025-11-24";
     /** The API's levels, lowest first. */
     private static final List<String> LEVELS = List.of("low", "medium", "high", "xhigh", "max");
-    private static final Pattern VERSION = Pattern.compile("claude-(opus|sonnet|haiku)-(\\d+)(?:-(\\d)(?!\\d))?");
+    private static final Pattern VERSION = Pattern.compile("claude-(opus|sonnet|haiku)-(\\d+)(?:-(\\d{1,2})(?!\\d))?");
+    /** Claude Mythos Preview: the 4.6 levels (Anthropic's effort docs list it with max, not with xhigh). */
+    private static final String MYTHOS = "claude-mythos";
     /** deployment id + what was done: the changes already warned about (deployments × a few kinds). */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
@@ -46,14 +46,12 @@ public final class ClaudeEffort {
     private final int highest;
     /** Claude 4.6: every level up to max but xhigh. */
     private final boolean is46;
-    private final boolean needsBeta;
 
     private ClaudeEffort(String model, String deploymentId) {
         this.model = model;
         this.deploymentId = deploymentId;
         this.highest = highestLevel(model);
         this.is46 = is46(model);
-        this.needsBeta = needsBeta(model);
     }
 
     /** The effort rules of a deployment's model. */
@@ -66,11 +64,13 @@ public final class ClaudeEffort {
     static int highestLevel(String model) {
         if (model == null) return LEVELS.size() - 1;
         if (model.contains("claude-3")) return -1; // claude-3-7-sonnet, claude-3-5-haiku, anthropic.claude-3-…
+        if (model.contains(MYTHOS)) return LEVELS.indexOf("max");
         Matcher m = VERSION.matcher(model);
         if (!m.find()) return LEVELS.size() - 1;
         int major = Integer.parseInt(m.group(2));
         int minor = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
-        // 4.6 takes max but not xhigh (is46 below); 4.7 and later every level
+        // 4.6 takes max but not xhigh (is46 below); 4.7 and later every level (4.10 too: the minor is read whole, a
+        // date such as claude-opus-4-20250514's is not one)
         if (major > 4 || minor >= 6) return LEVELS.indexOf("max");
         if (minor == 5 && m.group(1).equals("opus")) return LEVELS.indexOf("high");
         return -1;
@@ -85,14 +85,9 @@ public final class ClaudeEffort {
     }
 
     private static boolean is46(String model) {
+        if (model != null && model.contains(MYTHOS)) return true;
         Matcher m = VERSION.matcher(model == null ? "" : model);
         return m.find() && "4".equals(m.group(2)) && "6".equals(m.group(3));
-    }
-
-    /** Whether the model needs {@link #BETA} for effort: Claude Opus 4.5. */
-    static boolean needsBeta(String model) {
-        Matcher m = VERSION.matcher(model == null ? "" : model);
-        return m.find() && m.group(1).equals("opus") && "4".equals(m.group(2)) && "5".equals(m.group(3));
     }
 
     /**
@@ -118,22 +113,6 @@ public final class ClaudeEffort {
         config.put("effort", lower);
         said(deploymentId, "lowered " + level, "output_config.effort '" + level + "' goes as '" + lower + "' to " + deploymentId
                 + ": the highest level " + model + " takes (Anthropic answers a higher one 400)");
-    }
-
-    /**
-     * The {@code anthropic-beta} header to send: the client's, with {@link #BETA} added when the request's body asks an
-     * effort of a model that takes it only with the beta (Claude Opus 4.5) and the client did not name it.
-     *
-     * @param clientBeta the client's header, null when it sent none
-     * @return the header's value, null for none
-     */
-    public String betaHeader(String clientBeta, ChatRequest request) {
-        if (!needsBeta || request.raw() == null || !request.raw().is(RawJson.ANTHROPIC)) return clientBeta;
-        JsonNode effort = request.raw().body().path("output_config").path("effort");
-        if (!effort.isTextual()) return clientBeta;
-        if (clientBeta == null || clientBeta.isBlank()) return BETA;
-        for (String b : clientBeta.split(",")) if (b.trim().equals(BETA)) return clientBeta;
-        return clientBeta + "," + BETA;
     }
 
     private static void said(String deploymentId, String kind, String line) { // static: WARNED is per process

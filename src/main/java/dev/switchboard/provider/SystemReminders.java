@@ -28,9 +28,13 @@ public final class SystemReminders {
      * Each system message after the leading ones becomes a text part {@code <system-reminder>…</system-reminder>} at the
      * end of the user turn before it (as Claude Code itself writes such notes for a Claude that takes no system message
      * there), or at the start of the next user turn when none precedes it, or joins the leading system messages when the
-     * conversation has no user turn. The turn it joins stays the same in the conversation's later requests, so a
-     * provider's prefix cache still matches. Its parts other than text (a directive, the beta's tool blocks) are refused,
-     * naming the field. Leading system messages stay as they are; a list without later ones is returned as it is.
+     * conversation has no user turn. A user turn of tool results (Claude Code's tool loop: they decode to TOOL messages)
+     * is such a turn too: the note goes in a user message right after those results, which the encoders join to the same
+     * turn after its toolResult / functionResponse blocks — not to the last human text, maybe many tool rounds back.
+     * Notes keep their order; the turn one joins stays the same in the conversation's later requests, so a provider's
+     * prefix cache still matches; the message's cache marker (a {@code cache_control_injection_points} index -1 on it)
+     * moves onto its note. Its parts other than text (a directive, the beta's tool blocks) are refused, naming the
+     * field. Leading system messages stay as they are; a list without later ones is returned as it is.
      *
      * @param provider who takes no system message there, for the refusal's words
      */
@@ -40,41 +44,57 @@ public final class SystemReminders {
         boolean any = false;
         for (int i = first; i < messages.size() && !any; i++) any = messages.get(i).role() == Role.SYSTEM;
         if (!any) return messages;
-        List<Message> out = new ArrayList<>(messages);
-        List<Message> lead = new ArrayList<>();
-        for (int i = out.size() - 1; i >= first; i--) {
-            Message m = out.get(i);
-            if (m.role() != Role.SYSTEM) continue;
-            Attachments.systemTextOnly(m, provider);
-            out.remove(i);
-            StringBuilder text = new StringBuilder();
-            for (ContentPart p : m.content()) {
-                if (p instanceof ContentPart.Text t) text.append(text.isEmpty() ? "" : "\n\n").append(t.text());
-            }
-            String note = "<system-reminder>\n" + text + "\n</system-reminder>";
-            int before = i - 1;
-            while (before >= first && out.get(before).role() != Role.USER) before--;
-            if (before >= first) {
-                Message u = out.get(before);
-                List<ContentPart> parts = new ArrayList<>(u.content());
-                parts.add(ContentPart.Text.of(note));
-                out.set(before, new Message(u.role(), parts, u.name(), u.toolCalls(), u.toolCallId(), u.reasoning(), u.refusal(), u.extra()));
+        List<Message> out = new ArrayList<>(messages.size() + 1);
+        out.addAll(messages.subList(0, first));
+        List<Message> lead = new ArrayList<>(); // notes before any user turn, as they came
+        List<ContentPart> waiting = new ArrayList<>(); // their notes, for the first user turn
+        for (int i = first; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            if (m.role() != Role.SYSTEM) {
+                if (m.role() == Role.USER && !waiting.isEmpty()) {
+                    List<ContentPart> parts = new ArrayList<>(waiting);
+                    parts.addAll(m.content());
+                    m = with(m, parts);
+                    waiting.clear();
+                    lead.clear();
+                }
+                out.add(m);
                 continue;
             }
-            int after = i;
-            while (after < out.size() && out.get(after).role() != Role.USER) after++;
-            if (after < out.size()) {
-                Message u = out.get(after);
-                List<ContentPart> parts = new ArrayList<>();
-                parts.add(ContentPart.Text.of(note));
-                parts.addAll(u.content());
-                out.set(after, new Message(u.role(), parts, u.name(), u.toolCalls(), u.toolCallId(), u.reasoning(), u.refusal(), u.extra()));
+            Attachments.systemTextOnly(m, provider);
+            ContentPart note = note(m);
+            int before = out.size() - 1;
+            while (before >= first && out.get(before).role() != Role.USER && out.get(before).role() != Role.TOOL) before--;
+            if (before < first) {
+                waiting.add(note);
+                lead.add(m);
+            } else if (out.get(before).role() == Role.TOOL) {
+                // right after the tool results (the last of them: the search runs backwards)
+                out.add(before + 1, new Message(Role.USER, List.of(note), null, null, null, null, null));
             } else {
-                lead.add(0, m);
+                Message u = out.get(before);
+                List<ContentPart> parts = new ArrayList<>(u.content());
+                parts.add(note);
+                out.set(before, with(u, parts));
             }
         }
-        out.addAll(first, lead);
+        out.addAll(first, lead); // no user turn took them: they join the leading system messages
         return out;
+    }
+
+    /** The system message as a note, with the message's cache marker (its last one) on it. */
+    private static ContentPart note(Message m) {
+        StringBuilder text = new StringBuilder();
+        com.fasterxml.jackson.databind.JsonNode marker = null;
+        for (ContentPart p : m.content()) {
+            if (p instanceof ContentPart.Text t) text.append(text.isEmpty() ? "" : "\n\n").append(t.text());
+            if (p.cacheControl() != null) marker = p.cacheControl();
+        }
+        return new ContentPart.Text("<system-reminder>\n" + text + "\n</system-reminder>", marker);
+    }
+
+    private static Message with(Message u, List<ContentPart> parts) {
+        return new Message(u.role(), parts, u.name(), u.toolCalls(), u.toolCallId(), u.reasoning(), u.refusal(), u.extra());
     }
 
     private static boolean isSystem(Message m) { return m.role() == Role.SYSTEM || m.role() == Role.DEVELOPER; }

@@ -53,19 +53,33 @@ final class AnthropicSimParams {
         }
         Object tools = req.getValue("tools");
         if (tools != null && !(tools instanceof JsonArray)) return "tools: Input should be a valid list";
-        String effort = effort(req.getValue("output_config"), req.getString("model"), betaHeader);
+        String effort = effort(req.getValue("output_config"), req.getString("model"));
         if (effort != null) return effort;
         return outputConfig(req.getValue("output_config"));
     }
 
-    /**
-     * {@code output_config.effort} as the API takes it (Anthropic's effort docs): Claude Opus 4.5 takes low, medium and
-     * high with the beta {@code effort-2025-11-24}; Opus and Sonnet 4.6 take max too, without a beta; Opus 4.7 and later
-     * take xhigh as well; every older Claude refuses the field ("This model does not support the effort parameter.", the
-     * words Claude Code recovers on). The words for a missing beta and for a level the model lacks are the simulator's
-     * own (not seen from the API). A model the simulator does not know takes every level.
+    /*
+     * Effort's models, level by level, as Anthropic's effort page lists them (platform.claude.com/docs/en/build-with-claude/
+     * effort: "supported by Claude Mythos Preview, Claude Opus 4.7, Claude Opus 4.6, Claude Sonnet 4.6, and Claude Opus
+     * 4.5"; max "Available on Claude Mythos Preview, Claude Opus 4.7, Claude Opus 4.6, and Claude Sonnet 4.6"; xhigh on
+     * Claude Opus 4.7; "no beta header required"), written from the page and not from the gateway's ClaudeEffort, so a
+     * wrong table there shows as a 400 here. The models the page calls older refuse the field.
      */
-    private static String effort(Object config, String model, String betaHeader) {
+    private static final java.util.List<String> EFFORT_MODELS = java.util.List.of(
+            "claude-mythos-preview", "claude-opus-4-7", "claude-opus-4-6", "claude-sonnet-4-6", "claude-opus-4-5");
+    private static final java.util.List<String> MAX_MODELS = java.util.List.of(
+            "claude-mythos-preview", "claude-opus-4-7", "claude-opus-4-6", "claude-sonnet-4-6");
+    private static final java.util.List<String> XHIGH_MODELS = java.util.List.of("claude-opus-4-7");
+    private static final java.util.List<String> NO_EFFORT_MODELS = java.util.List.of(
+            "claude-3", "claude-opus-4-1", "claude-sonnet-4-5", "claude-haiku-4-5");
+
+    /**
+     * {@code output_config.effort} as the API takes it (the lists above): low, medium and high on each model the page
+     * lists, max and xhigh where it says so; an older Claude refuses the field ("This model does not support the effort
+     * parameter.", the words Claude Code recovers on). The words for a level the model lacks are the simulator's own (not
+     * seen from the API). A model the page does not name (a later Claude, a fine-tune) takes every level.
+     */
+    private static String effort(Object config, String model) {
         if (!(config instanceof JsonObject c) || !c.containsKey("effort")) return null;
         Object effort = c.getValue("effort");
         java.util.List<String> levels = java.util.List.of("low", "medium", "high", "xhigh", "max");
@@ -73,22 +87,22 @@ final class AnthropicSimParams {
             return "output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'";
         }
         String m = model == null ? "" : model.replaceFirst("^(?:[a-z]{2,4}\\.)?anthropic\\.", "");
-        java.util.List<String> takes;
-        if (m.startsWith("claude-opus-4-5")) {
-            if (betaHeader == null || !betaHeader.contains("effort-2025-11-24")) {
-                return "output_config.effort: this model takes the effort parameter with the beta header 'effort-2025-11-24' only";
-            }
-            takes = levels.subList(0, 3);
-        } else if (m.startsWith("claude-opus-4-6") || m.startsWith("claude-sonnet-4-6")) {
-            takes = java.util.List.of("low", "medium", "high", "max");
-        } else if (m.matches("claude-(opus|sonnet|haiku)-4-[7-9](?!\\d).*")) {
-            takes = levels;
-        } else if (m.startsWith("claude-3") || m.matches("claude-(opus|sonnet|haiku)-4(?!\\d).*")) {
+        if (named(NO_EFFORT_MODELS, m) || m.matches("claude-(opus|sonnet)-4(?:[-@]\\d{8}.*)?")) {
             return "This model does not support the effort parameter.";
-        } else {
-            takes = levels;
         }
+        if (!named(EFFORT_MODELS, m)) return null;
+        java.util.List<String> takes = new java.util.ArrayList<>(levels.subList(0, 3));
+        if (named(XHIGH_MODELS, m)) takes.add("xhigh");
+        if (named(MAX_MODELS, m)) takes.add("max");
         return takes.contains(level) ? null : "level \"" + level + "\" not supported, valid levels: " + String.join(", ", takes);
+    }
+
+    /** Whether the model is one of these, by its name with or without a date or Vertex's {@code @…}. */
+    private static boolean named(java.util.List<String> models, String m) {
+        for (String name : models) {
+            if (m.startsWith(name) && (m.length() == name.length() || !Character.isDigit(m.charAt(name.length())))) return true;
+        }
+        return false;
     }
 
     /** Structured outputs: {@code output_config.format} is {type: json_schema, schema: {…}}, nothing else. */

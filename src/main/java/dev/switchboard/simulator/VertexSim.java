@@ -111,6 +111,23 @@ final class VertexSim {
                 + " to it. Please ensure you are using a valid model version.", null, streaming);
     }
 
+    /**
+     * Betas Vertex was seen refusing, in its words ("Unexpected value(s) `adaptive-thinking-2026-01-28`, `effort-2025-11-24`
+     * for the `anthropic-beta` header…": anthropics/claude-code#34802; structured outputs: vercel/ai#10981).
+     */
+    private static final java.util.Set<String> REFUSED_BETAS = java.util.Set.of(
+            "effort-2025-11-24", "adaptive-thinking-2026-01-28", "structured-outputs-2025-11-13");
+
+    /** @return the refused betas as Vertex names them ({@code `a`, `b`}), null when none */
+    private static String refusedBetas(String betaHeader) {
+        if (betaHeader == null) return null;
+        StringBuilder out = new StringBuilder();
+        for (String b : betaHeader.split(",")) {
+            if (REFUSED_BETAS.contains(b.trim())) out.append(out.isEmpty() ? "" : ", ").append('`').append(b.trim()).append('`');
+        }
+        return out.isEmpty() ? null : out.toString();
+    }
+
     /** @param betaHeader the request's {@code anthropic-beta} header (Vertex takes Anthropic's betas there too), null when absent */
     private void claude(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour, String model, boolean stream, String betaHeader) {
         // Google's front end answers these; on streamRawPredict inside a one-element list, as its streaming methods do
@@ -124,6 +141,12 @@ final class VertexSim {
         }
         if (behaviour.status() == 503) {
             GeminiSim.googleError(resp, 503, "UNAVAILABLE", "The service is currently unavailable.", null, stream);
+            return;
+        }
+        String refused = refusedBetas(betaHeader);
+        if (refused != null) {
+            AnthropicSim.error(resp, 400, "invalid_request_error", "Unexpected value(s) " + refused + " for the `anthropic-beta` "
+                    + "header. Please consult our documentation at docs.anthropic.com or try again without the header.");
             return;
         }
         if (!ANTHROPIC_VERSION.equals(body.getValue("anthropic_version"))) {

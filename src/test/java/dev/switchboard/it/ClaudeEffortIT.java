@@ -15,10 +15,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Claude Code sends {@code output_config.effort} to every alias. Anthropic takes it from Claude Opus 4.5 on (4.5 with the
- * beta {@code effort-2025-11-24}, {@code max} from 4.6, {@code xhigh} from 4.7) and refuses it on the older models ("This
- * model does not support the effort parameter."), as the simulator does: before, the gateway passed it as sent, so a
- * Sonnet 4.5 alias answered that 400 and an Opus 4.5 alias needed the client to name the beta.
+ * Claude Code sends {@code output_config.effort} to every alias. Anthropic takes it from Claude Opus 4.5 on ({@code max}
+ * from 4.6, {@code xhigh} from 4.7, no beta header on any) and refuses it on the older models ("This model does not
+ * support the effort parameter."), as the simulator does: before, the gateway passed it as sent, so a Sonnet 4.5 alias
+ * answered that 400. Claude on Vertex refuses the old beta {@code effort-2025-11-24} in the {@code anthropic-beta} header,
+ * which Claude Code sends itself: the gateway added it for Opus 4.5 and passed the client's on, and Vertex answered 400.
  */
 class ClaudeEffortIT {
     static TestGateway gw;
@@ -89,7 +90,10 @@ class ClaudeEffortIT {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("This model does not support the effort parameter.");
         r = Http.post(gw.simulator.rootUrl() + "/v1/messages", null, sonnet.replace("sonnet-4-5-20250929", "opus-4-5-20251101"), h);
-        assertThat(r.statusCode()).as("Opus 4.5 without the beta").isEqualTo(400);
+        assertThat(r.statusCode()).as("Opus 4.5 takes effort without a beta: " + r.body()).isEqualTo(200);
+        r = Http.post(gw.simulator.rootUrl() + "/v1/messages", null, sonnet.replace("sonnet-4-5-20250929", "opus-4-6")
+                .replace("\"high\"", "\"xhigh\""), h);
+        assertThat(r.statusCode()).as("xhigh is Opus 4.7's, not 4.6's").isEqualTo(400);
     }
 
     @Test
@@ -105,15 +109,15 @@ class ClaudeEffortIT {
     }
 
     @Test
-    void opus45GetsItWithItsBetaAddedToTheClients() {
+    void opus45GetsItWithoutABetaAndTheClientsBetasAsSent() {
         ask("opus45", "medium");
         assertThat(sentEffort()).isEqualTo("medium");
-        assertThat(gw.simulator.last().headers().get("anthropic-beta")).isEqualTo("effort-2025-11-24");
+        assertThat(gw.simulator.last().headers().get("anthropic-beta")).as("effort needs no beta").isNull();
         ask("opus45", "low", "anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14");
         assertThat(gw.simulator.last().headers().get("anthropic-beta"))
-                .isEqualTo("claude-code-20250219,interleaved-thinking-2025-05-14,effort-2025-11-24");
+                .isEqualTo("claude-code-20250219,interleaved-thinking-2025-05-14");
         ask("opus45", "low", "anthropic-beta", "effort-2025-11-24");
-        assertThat(gw.simulator.last().headers().get("anthropic-beta")).as("named once").isEqualTo("effort-2025-11-24");
+        assertThat(gw.simulator.last().headers().get("anthropic-beta")).as("Anthropic's API still takes it").isEqualTo("effort-2025-11-24");
         ask("opus45", "max");
         assertThat(sentEffort()).as("the highest level Opus 4.5 takes").isEqualTo("high");
     }
@@ -131,14 +135,19 @@ class ClaudeEffortIT {
         assertThat(sentEffort()).as("a model the gateway does not know: as sent").isEqualTo("xhigh");
     }
 
+    /** Claude Code's own betas, effort's among them (claude-code#34802), a blank entry too ("a,"): Vertex gets the rest. */
     @Test
-    void claudeOnVertexGetsTheSameStreamedToo() {
-        ask("vopus45", "high");
+    void claudeOnVertexGetsTheSameStreamedTooWithoutTheBetasVertexRefuses() {
+        String claudeCode = "claude-code-20250219,effort-2025-11-24,, interleaved-thinking-2025-05-14,adaptive-thinking-2026-01-28";
+        ask("vopus45", "high", "anthropic-beta", claudeCode);
         assertThat(gw.simulator.last().path()).endsWith("claude-opus-4-5@20251101:rawPredict");
         assertThat(sentEffort()).isEqualTo("high");
-        assertThat(gw.simulator.last().headers().get("anthropic-beta")).isEqualTo("effort-2025-11-24");
+        assertThat(gw.simulator.last().headers().get("anthropic-beta")).isEqualTo("claude-code-20250219,interleaved-thinking-2025-05-14");
+        ask("vopus45", "low", "anthropic-beta", "effort-2025-11-24");
+        assertThat(gw.simulator.last().headers().get("anthropic-beta")).as("none left: no header").isNull();
         HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
-                body("vopus45", "{\"effort\":\"max\"}").replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\""));
+                body("vopus45", "{\"effort\":\"max\"}").replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\""),
+                "anthropic-beta", claudeCode);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("message_stop").doesNotContain("\"error\"");
         assertThat(sentEffort()).isEqualTo("high");

@@ -115,6 +115,46 @@ class MidConversationSystemIT {
     }
 
     /**
+     * Claude Code's tool loop: the user turns after the first are tool results only (TOOL messages once decoded), each
+     * followed by a system note. The note goes in the turn of its own tool result, after it, and the notes keep their
+     * order; before, each went to the last human text turn ("fix the bug", many rounds back), the later note first, so
+     * that first turn changed on every round and the provider's prefix cache missed from there on.
+     */
+    @Test
+    void inAToolLoopEachNoteFollowsItsOwnToolResultAndEarlierTurnsStayTheSame() {
+        String round1 = ",{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_A\",\"name\":\"read\","
+                + "\"input\":{\"path\":\"a\"}}]},{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_A\","
+                + "\"content\":\"result A\"}]},{\"role\":\"system\",\"content\":\"note one\"}";
+        String round2 = round1.replace("toolu_A", "toolu_B").replace("result A", "result B").replace("note one", "note two")
+                .replace("\"a\"}", "\"b\"}");
+        String tools = ",\"tools\":[{\"name\":\"read\",\"description\":\"Reads a file\",\"input_schema\":{\"type\":\"object\","
+                + "\"properties\":{\"path\":{\"type\":\"string\"}}}}]}";
+        for (String[] c : new String[][] {{"gemini", "contents"}, {"bedrock", "messages"}}) {
+            String one = body(c[0], round1);
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                    one.substring(0, one.length() - 1) + tools);
+            assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(200);
+            JsonArray first = gw.simulator.last().body().getJsonArray(c[1]);
+            String two = body(c[0], round1 + round2);
+            r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, two.substring(0, two.length() - 1) + tools);
+            assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(200);
+            JsonArray second = gw.simulator.last().body().getJsonArray(c[1]);
+            assertThat(second.size()).as(c[0] + ": " + second.encode()).isEqualTo(5);
+            assertThat(second.getJsonObject(0).encode()).as(c[0]).contains("say hi").doesNotContain("system-reminder");
+            String resultA = second.getJsonObject(2).encode();
+            String resultB = second.getJsonObject(4).encode();
+            assertThat(resultA).as(c[0]).contains("result A").contains("note one").doesNotContain("note two");
+            assertThat(resultA.indexOf("note one")).as(c[0] + ": after its result").isGreaterThan(resultA.indexOf("result A"));
+            assertThat(resultB).as(c[0]).contains("result B").contains("note two").doesNotContain("note one");
+            assertThat(resultB.indexOf("note two")).as(c[0] + ": after its result").isGreaterThan(resultB.indexOf("result B"));
+            for (int i = 0; i < first.size(); i++) {
+                assertThat(second.getJsonObject(i).encode()).as(c[0] + ": turn " + i + " as in the first request")
+                        .isEqualTo(first.getJsonObject(i).encode());
+            }
+        }
+    }
+
+    /**
      * Claude gets the body as the client wrote it: Opus 4.8 takes the message; an older Claude refuses it in the API's
      * words, which reach the client unchanged (Claude Code retries then with the notes in the user turn).
      */

@@ -34,10 +34,19 @@ class ClaudeEffortTest {
         assertThat(fitted("claude-opus-4-6", "minimal")).as("an unknown level: the API's own 400").isEqualTo("minimal");
     }
 
+    /** A two-digit minor is read whole (4.10 was read as 4.0 and lost its effort), a date is still no minor. */
     @Test
-    void onlyOpus45NeedsTheBeta() {
-        assertThat(ClaudeEffort.needsBeta("claude-opus-4-5-20251101")).isTrue();
-        assertThat(ClaudeEffort.needsBeta("claude-opus-4-6")).isFalse();
-        assertThat(ClaudeEffort.needsBeta("claude-sonnet-4-5")).isFalse();
+    void aTwoDigitMinorIsAMinorAndADateIsNot() {
+        assertThat(fitted("claude-opus-4-10", "xhigh")).isEqualTo("xhigh");
+        assertThat(fitted("claude-sonnet-4-12@20270101", "max")).isEqualTo("max");
+        assertThat(fitted("claude-opus-4-20250514", "low")).as("Opus 4 and its date").isNull();
+        assertThat(fitted("claude-opus-4-5-20251101", "low")).isEqualTo("low");
+    }
+
+    /** Anthropic's effort docs list Mythos Preview with max and not with xhigh: the 4.6 rules. */
+    @Test
+    void mythosPreviewTakesTheLevelsOf46() {
+        assertThat(fitted("claude-mythos-preview", "max")).isEqualTo("max");
+        assertThat(fitted("claude-mythos-preview", "xhigh")).isEqualTo("high");
     }
 }

@@ -86,9 +86,8 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
         if (target.countPath() == null) return Future.succeededFuture(null);
         return UpstreamAnswers.encodeThen(() -> countBody(request), body -> {
             MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(target.baseHeaders()).set("accept", "application/json");
-            if (request.raw() != null && request.raw().headers().get("anthropic-beta") != null) {
-                headers.set("anthropic-beta", request.raw().headers().get("anthropic-beta"));
-            }
+            String beta = request.raw() == null ? null : target.betas().apply(request.raw().headers().get("anthropic-beta"));
+            if (beta != null) headers.set("anthropic-beta", beta);
             return target.auth().sign(headers).compose(signed -> http.send(endpoint, target.countPath(), signed, body,
                             options.timeoutOr(deployment.timeout()), options))
                     .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
@@ -153,8 +152,8 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
                                             CallOptions options) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(target.baseHeaders()).set("accept", accept);
         if (request.raw() != null) {
-            // the client's beta features, passed on; with effort's beta where the model takes effort only with it
-            String beta = encoder.effort().betaHeader(request.raw().headers().get("anthropic-beta"), request);
+            // the client's beta features, passed on as the target takes them (effort itself needs none: Anthropic's docs)
+            String beta = target.betas().apply(request.raw().headers().get("anthropic-beta"));
             if (beta != null) headers.set("anthropic-beta", beta);
         }
         String path = "text/event-stream".equals(accept) ? target.streamPath() : target.chatPath();

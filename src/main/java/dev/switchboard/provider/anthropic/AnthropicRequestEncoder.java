@@ -35,9 +35,6 @@ final class AnthropicRequestEncoder {
         this.effort = dev.switchboard.provider.ClaudeEffort.of(deployment.model(), deployment.id());
     }
 
-    /** The deployment model's effort rules (its beta header too). */
-    dev.switchboard.provider.ClaudeEffort effort() { return effort; }
-
     /**
      * A raw Anthropic-dialect body's history with another provider's tool ids (Kimi K2's {@code functions.get_weather:0},
      * which the client was shown as they are) in the pattern Anthropic takes ({@link ToolUseIds}): {@code tool_use.id}

@@ -23,10 +23,18 @@ import java.util.function.UnaryOperator;
  * @param errors      how a non-200 answer is read (Vertex answers its own failures in Google's shape)
  * @param countPath   the path of {@code count_tokens} (Vertex: {@code …/publishers/anthropic/models/count-tokens:rawPredict},
  *                    the model named in the body); null where there is none
+ * @param betas       the client's {@code anthropic-beta} header as the target takes it (null in, null out; identity for
+ *                    Anthropic's API, Vertex drops the betas it refuses)
  */
 public record AnthropicTarget(UpstreamHttp.Endpoint endpoint, String chatPath, String streamPath, MultiMap baseHeaders,
                               UpstreamAuth auth, String secret, UnaryOperator<ObjectNode> adjust,
-                              UpstreamAnswers.ErrorDecoder errors, String countPath) {
+                              UpstreamAnswers.ErrorDecoder errors, String countPath, UnaryOperator<String> betas) {
+    public AnthropicTarget(UpstreamHttp.Endpoint endpoint, String chatPath, String streamPath, MultiMap baseHeaders,
+                           UpstreamAuth auth, String secret, UnaryOperator<ObjectNode> adjust, UpstreamAnswers.ErrorDecoder errors,
+                           String countPath) {
+        this(endpoint, chatPath, streamPath, baseHeaders, auth, secret, adjust, errors, countPath, UnaryOperator.identity());
+    }
+
     public AnthropicTarget(UpstreamHttp.Endpoint endpoint, String chatPath, String streamPath, MultiMap baseHeaders,
                            UpstreamAuth auth, String secret, UnaryOperator<ObjectNode> adjust, UpstreamAnswers.ErrorDecoder errors) {
         this(endpoint, chatPath, streamPath, baseHeaders, auth, secret, adjust, errors, null);

@@ -116,7 +116,8 @@ public final class VertexProviderFactory implements ProviderFactory {
                         return body;
                     }, VertexErrors.forClaude(d.id()),
                     // Claude's count-tokens on Vertex: one publisher-level path, the model named in the body
-                    endpoint.pathFor(VertexUrls.modelPath(project, settings.location(), publisher.path, "count-tokens")) + ":rawPredict"),
+                    endpoint.pathFor(VertexUrls.modelPath(project, settings.location(), publisher.path, "count-tokens")) + ":rawPredict",
+                    VertexClaudeBetas::kept),
                     ctx.http());
         }
         Provider gemini = GeminiProviderFactory.onTarget(d, new GeminiTarget(endpoint, model + ":generateContent",
