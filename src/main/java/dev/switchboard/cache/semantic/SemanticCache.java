@@ -65,15 +65,38 @@ public final class SemanticCache implements AutoCloseable {
      */
     private final long startBudgetNanos;
     /**
-     * Embedding stores that found the pool busy (no permit free), waiting to run when
-     * no lookup holds the pool ({@link #runDeferred}), at most {@link #deferredSlots}' capacity; more are skipped
-     * ({@code skipped_store}). A store is not latency-critical, so it waits; a lookup never does (2026-12-07: under a
-     * burst every store that had to embed was skipped, and the cache learned less the busier it was).
+     * Embedding stores that found the pool busy (no permit free), waiting for a lull in lookups ({@link #runDeferred}),
+     * at most {@link #deferredSlots}' capacity; more are skipped ({@code skipped_store}). A store is not
+     * latency-critical, so it waits; a lookup never does (2026-12-07: under a burst every store that had to embed was
+     * skipped, and the cache learned less the busier it was).
      */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> deferred = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<QueuedStore> deferred = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Semaphore deferredSlots;
     /** Deferred stores a pool thread: 32 embeddings are ~0.1-0.3 s of pool time, done in the gaps between lookups. */
     static final int DEFERRED_STORES_PER_THREAD = 32;
+    /**
+     * A queued store older than this is skipped when its turn comes: under lookups that never pause, its answer is
+     * stale news, and {@link #forgotten} need only outlive it.
+     */
+    static final long QUEUED_STORE_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /**
+     * When a lookup was last admitted or refused. A queued store starts only after {@link #startBudgetNanos} without
+     * one (review, 2026-12-07: started the moment a permit came back, queued stores ran back to back and every lookup
+     * meanwhile was a busy miss, whose answer queued another store: the cache learned and answered nothing).
+     */
+    private volatile long lastLookupNanos;
+    /** Embedding stores holding a permit: a lookup refused meanwhile drops the oldest queued store. */
+    private final AtomicInteger storesHolding = new AtomicInteger();
+    /** Looks at the queue again once the lull may have come (no lookup will come to look for it). */
+    private final java.util.concurrent.ScheduledExecutorService idleTimer;
+    private final java.util.concurrent.atomic.AtomicBoolean idleCheckPending = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Entry ids forgotten in the last minute, with the forget's number ({@link #forgets}): a store asked for before the
+     * forget (queued, or embedding) must not bring the deleted answer back (review, 2026-12-07).
+     */
+    private final Cache<String, Long> forgotten = Caffeine.newBuilder().expireAfterWrite(60, TimeUnit.SECONDS)
+            .maximumSize(10_000).executor(Runnable::run).build();
+    private final AtomicLong forgets = new AtomicLong();
     private final java.util.function.LongSupplier nanos;
     private final Cache<String, SemanticEntry> entries;
     private final Cache<String, float[]> embeddings;
@@ -102,6 +125,7 @@ public final class SemanticCache implements AutoCloseable {
         this.settings = s;
         this.nanos = nanos;
         this.startBudgetNanos = TimeUnit.MILLISECONDS.toNanos(s.lookupWaitMillis());
+        this.lastLookupNanos = nanos.getAsLong() - startBudgetNanos; // no lookup yet: a lull already
         this.deferredSlots = new Semaphore(deferredStores);
         this.pendingInserts = new Semaphore(2 * s.poolThreads());
         this.indexFactory = indexes;
@@ -120,6 +144,11 @@ public final class SemanticCache implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
+        this.idleTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sb-semantic-lull");
+            t.setDaemon(true);
+            return t;
+        });
         this.entries = Caffeine.newBuilder().maximumSize(s.maxEntries()).expireAfter(new Expiry<String, SemanticEntry>() {
                     @Override public long expireAfterCreate(String k, SemanticEntry e, long now) {
                         return TimeUnit.MILLISECONDS.toNanos(Math.max(0, e.answer.expiresAtMillis() - System.currentTimeMillis()));
@@ -267,11 +296,14 @@ public final class SemanticCache implements AutoCloseable {
         // a lookup holding the permit. QA: right after a start, a paraphrase sent after the answer was a miss, and its own
         // answer was not stored either, while the first insert (Lucene's first index) held the pool's one permit.
         float[] known = embeddings.getIfPresent(question);
+        long forgetsSeen = forgets.get();
         return offPool(Vertx.currentContext(), known != null ? Work.INSERT : Work.STORE, () -> {
             float[] v = known != null ? known : embed(question);
             flushLock.readLock().lock();
             try {
                 if (flushes.get() != stamp) return null; // flushed while embedding: the answer is from before
+                Long forgot = forgotten.getIfPresent(answer.entryId());
+                if (forgot != null && forgot > forgetsSeen) return null; // deleted while it waited or embedded
                 store(new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer), v);
             } finally {
                 flushLock.readLock().unlock();
@@ -319,7 +351,14 @@ public final class SemanticCache implements AutoCloseable {
 
     /** Removes one entry here (another gateway asked). @return 1 when it was here */
     public int applyForget(String entryId) {
-        SemanticEntry e = entries.asMap().remove(entryId);
+        SemanticEntry e;
+        flushLock.writeLock().lock(); // no store between its check of forgotten and its put
+        try {
+            forgotten.put(entryId, forgets.incrementAndGet());
+            e = entries.asMap().remove(entryId);
+        } finally {
+            flushLock.writeLock().unlock();
+        }
         if (e == null) return 0;
         unindex(e);
         return 1;
@@ -398,8 +437,11 @@ public final class SemanticCache implements AutoCloseable {
     public void close() {
         SharedIndex sharing = shared;
         if (sharing != null) sharing.close();
+        idleTimer.shutdownNow();
         pool.shutdownNow();
-        for (Runnable r; (r = deferred.poll()) != null; ) r.run(); // the pool is shut: each fails as Busy
+        int dropped = 0;
+        for (QueuedStore q; (q = deferred.poll()) != null; dropped++) q.refuse().run();
+        if (dropped > 0) log.info("semantic cache: closed with {} stores queued; skipped (skipped_store)", dropped);
         indexes.values().forEach(VectorIndex::close);
         indexFactory.close();
     }
@@ -515,24 +557,32 @@ public final class SemanticCache implements AutoCloseable {
      * right after an answer is not refused while that answer is inserted; they are bounded instead, two a thread queued
      * or running, and a lookup that waited behind them past {@link #startBudgetNanos} is a busy miss without embedding
      * anything (review, 2026-12-07: a lookup could wait behind 64 inserts, each of a new namespace opening an index).
-     * An embedding store that is not admitted waits in {@link #deferred} for a permit no lookup holds, and is skipped
-     * only when that queue is full. Skipped lookups count in {@code skipped_busy}, skipped stores in
-     * {@code skipped_store}.
+     * An embedding store that is not admitted waits in {@link #deferred} for a free permit after a lull in lookups
+     * ({@link #runDeferred}); it is skipped when that queue is full, when a lookup is refused while stores hold the pool
+     * (the oldest queued one), when it waited past {@link #QUEUED_STORE_MAX_AGE_NANOS}, or at {@link #close}. Skipped
+     * lookups count in {@code skipped_busy}, skipped stores in {@code skipped_store}.
      */
     private <T> Future<T> offPool(Context ctx, Work kind, Supplier<T> work) {
         Semaphore admission = kind == Work.INSERT ? pendingInserts : permits;
         Promise<T> p = Promise.promise();
+        if (kind == Work.LOOKUP) lastLookupNanos = nanos.getAsLong(); // admitted or refused: lookups are coming
         if (!admission.tryAcquire()) {
+            // a lookup refused while stores hold the pool: the queue is more than the lulls can take, so it shrinks
+            if (kind == Work.LOOKUP && storesHolding.get() > 0) dropOldestQueued();
             // an insert past its cap is skipped as before: inserts are microseconds, two a thread are rarely all taken, and
             // a deferred one would take a lookup's permit
             if (kind != Work.STORE || !deferredSlots.tryAcquire()) {
                 (kind == Work.LOOKUP ? skipped : skippedStores).increment();
                 return Future.failedFuture(new Busy());
             }
-            deferred.add(() -> run(ctx, kind, permits, p, work)); // runs holding a lookup's permit, when one is free
+            deferred.add(new QueuedStore(nanos.getAsLong(), () -> run(ctx, kind, permits, p, work), () -> {
+                skippedStores.increment();
+                complete(ctx, () -> p.fail(new Busy()));
+            }));
             runDeferred();
             return p.future();
         }
+        if (kind == Work.STORE) storesHolding.incrementAndGet();
         run(ctx, kind, admission, p, work);
         return p.future();
     }
@@ -543,7 +593,7 @@ public final class SemanticCache implements AutoCloseable {
         try {
             pool.execute(() -> {
                 if (kind == Work.LOOKUP && nanos.getAsLong() - admitted > startBudgetNanos) {
-                    released(admission);
+                    released(kind, admission);
                     skipped.increment();
                     complete(ctx, () -> p.fail(new Busy()));
                     return;
@@ -552,42 +602,82 @@ public final class SemanticCache implements AutoCloseable {
                 try {
                     r = work.get();
                 } catch (RuntimeException e) {
-                    released(admission);
+                    released(kind, admission);
                     log.warn("semantic cache: {}", e.toString());
                     complete(ctx, () -> p.fail(e));
                     return;
                 }
-                released(admission);
+                released(kind, admission);
                 complete(ctx, () -> p.complete(r));
             });
         } catch (RejectedExecutionException closed) {
+            if (kind == Work.STORE) storesHolding.decrementAndGet();
             admission.release();
             complete(ctx, () -> p.fail(new Busy()));
         }
     }
 
-    /** Gives {@code admission} back, then lets a deferred store take a permit the lookups left free. */
-    private void released(Semaphore admission) {
+    /** Gives {@code admission} back, then lets a deferred store take a permit if lookups have paused. */
+    private void released(Work kind, Semaphore admission) {
+        if (kind == Work.STORE) storesHolding.decrementAndGet();
         admission.release();
         runDeferred();
     }
 
     /**
-     * Starts deferred stores while a permit is free. Called after a store is deferred and after any work ends: a store
-     * deferred just as the last permit was given back is seen by one of the two (each side changes its state first,
-     * then looks at the other's). A lookup that comes first takes the permit: lookups keep priority, and a store waits.
+     * Starts deferred stores while a permit is free and no lookup was admitted or refused for
+     * {@link #startBudgetNanos} (a lull); before the lull, it asks {@link #idleTimer} to look again when it may have
+     * come. Called after a store is deferred, after any work ends and by the timer: a store deferred just as the last
+     * permit was given back is seen by one of them (each side changes its state first, then looks at the other's).
+     * So a lookup finds the permit a finished lookup gave back, not a store started the moment it was free.
      */
     private void runDeferred() {
-        while (!deferred.isEmpty() && permits.tryAcquire()) {
-            Runnable next = deferred.poll();
+        while (!deferred.isEmpty()) {
+            long quiet = nanos.getAsLong() - lastLookupNanos;
+            if (quiet < startBudgetNanos) {
+                lookAgainIn(startBudgetNanos - quiet);
+                return;
+            }
+            if (!permits.tryAcquire()) return; // whoever holds it looks again when it gives it back
+            QueuedStore next = deferred.poll();
             if (next == null) {
                 permits.release(); // another thread took it first; look again
                 continue;
             }
             deferredSlots.release();
-            next.run(); // run(...): hands the work to the pool, holding the permit just taken
+            if (nanos.getAsLong() - next.queuedAt() > QUEUED_STORE_MAX_AGE_NANOS) {
+                permits.release();
+                next.refuse().run();
+                continue;
+            }
+            storesHolding.incrementAndGet();
+            next.start().run(); // run(...): hands the work to the pool, holding the permit just taken
         }
     }
+
+    /** Runs {@link #runDeferred} after {@code nanos} (at least a millisecond), unless a look is already due. */
+    private void lookAgainIn(long delayNanos) {
+        if (!idleCheckPending.compareAndSet(false, true)) return;
+        try {
+            idleTimer.schedule(() -> {
+                idleCheckPending.set(false);
+                runDeferred();
+            }, Math.max(delayNanos, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            idleCheckPending.set(false);
+        }
+    }
+
+    /** Skips the oldest queued store (a lookup was refused while stores held the pool). */
+    private void dropOldestQueued() {
+        QueuedStore oldest = deferred.poll();
+        if (oldest == null) return;
+        deferredSlots.release();
+        oldest.refuse().run();
+    }
+
+    /** A store waiting in {@link #deferred}: {@code start} hands it to the pool; {@code refuse} skips it (counted). */
+    private record QueuedStore(long queuedAt, Runnable start, Runnable refuse) {}
 
     private static void complete(Context ctx, Runnable r) {
         if (ctx != null) ctx.runOnContext(v -> r.run());

@@ -21,17 +21,21 @@ class SemanticCacheTest {
         volatile CountDownLatch block;
         /** Counted down when an embedding reaches {@link #block}: the pool's thread is inside it. */
         volatile CountDownLatch entered;
+        /** When set, only a text containing it is counted in {@link #entered} and held by {@link #block}. */
+        volatile String only;
         volatile String lastThread;
 
         @Override
         public float[] embed(String text) {
             calls.incrementAndGet();
             lastThread = Thread.currentThread().getName();
-            CountDownLatch in = entered;
+            String o = only;
+            // read before telling entered: a test that then clears block must not let this embedding through
+            CountDownLatch b = o == null || text.contains(o) ? block : null;
+            CountDownLatch in = o == null || text.contains(o) ? entered : null;
             if (in != null) in.countDown();
-            CountDownLatch b = block;
             if (b != null) {
-                try { b.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                try { b.await(10, java.util.concurrent.TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
             }
             float[] v = new float[64];
             for (String w : text.toLowerCase().split("\\W+")) if (!w.isEmpty()) v[Math.floorMod(w.hashCode(), 64)] += 1;
@@ -67,7 +71,18 @@ class SemanticCacheTest {
         return SemanticCache.create(s, e, v, LuceneVectorIndex.FACTORY, () -> 0L);
     }
 
-    private static <T> T await(Future<T> f) throws Exception { return f.toCompletionStage().toCompletableFuture().get(); }
+    /** Ten seconds at most: a regression fails instead of hanging the build. */
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private static Throwable failure(Future<?> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().handle((m, e) -> e).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private static void enter(CountDownLatch entered) throws InterruptedException {
+        assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the pool's thread reached the latch").isTrue();
+    }
 
     @Test
     void aSameMeaningQuestionInTheSameContextMatchesAndNothingElseDoes() throws Exception {
@@ -172,8 +187,9 @@ class SemanticCacheTest {
         Words w = new Words();
         try (SemanticCache c = cache(settings(false, 100), w, null)) {
             w.block = new CountDownLatch(1);
+            w.entered = new CountDownLatch(1);
             Future<Optional<SemanticMatch>> first = c.lookup("ns", "ctx", "one");
-            Thread.sleep(50);
+            enter(w.entered);
             Future<Optional<SemanticMatch>> second = c.lookup("ns", "ctx", "two");
             assertThat(second.failed()).as("refused at once").isTrue();
             assertThat(second.cause()).isInstanceOf(SemanticCache.Busy.class);
@@ -185,18 +201,19 @@ class SemanticCacheTest {
 
     /**
      * 2026-12-07: a store that had to embed was skipped when a lookup held the pool, so under a burst the cache learned
-     * less. Now it waits in a small queue and runs once no lookup holds the pool; only a store past that queue is
-     * skipped ({@code skipped_store}); a lookup meanwhile is still a busy miss at once. Latches, no sleeps.
+     * less. Now it waits in a small queue and runs in a lull of lookups; only a store past that queue is skipped
+     * ({@code skipped_store}); a lookup meanwhile is still a busy miss at once. Latches and a clock moved by hand.
      */
     @Test
     void aStoreThatFindsThePoolBusyWaitsForItAndOnlyOnePastTheQueueIsSkipped() throws Exception {
         Words w = new Words();
-        try (SemanticCache c = SemanticCache.create(settings(false, 100), w, null, LuceneVectorIndex.FACTORY, () -> 0L, 1)) {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), w, null, LuceneVectorIndex.FACTORY, now::get, 1)) {
             CountDownLatch release = new CountDownLatch(1);
             w.entered = new CountDownLatch(1);
             w.block = release;
             Future<Optional<SemanticMatch>> holding = c.lookup("ns", "ctx", "one two three");
-            w.entered.await(); // the pool's one thread is embedding that lookup's question
+            enter(w.entered); // the pool's one thread is embedding that lookup's question
             w.block = null;
             w.entered = null;
             Future<Void> waiting = c.remember("ns", "ctx", "what is the capital of france", answer("e1")); // has to embed
@@ -211,9 +228,95 @@ class SemanticCacheTest {
 
             release.countDown();
             assertThat(await(holding)).isEmpty();
-            await(waiting); // ran once the lookup left the pool
+            now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SemanticSettings.DEFAULT_LOOKUP_WAIT_MILLIS));
+            await(waiting); // ran in the lull after the lookups
             assertThat(c.stats().entries()).isEqualTo(1);
             assertThat(await(c.lookup("ns", "ctx", "the capital of france is what")).map(SemanticMatch::entryId)).contains("e1");
+            assertThat(c.stats().skippedStore()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Review (2026-12-07, high): a queued store started the moment a lookup gave its permit back, so queued stores ran
+     * back to back and every lookup meanwhile was a busy miss (whose answer queued another store). Now a queued store
+     * waits for a lull (no lookup admitted or refused for semantic_lookup_wait_ms), and a lookup refused while a store
+     * holds the pool drops the oldest queued store. The store asking about "capital" is held on a latch once it embeds.
+     */
+    @Test
+    void aLookupAfterTheHoldingOneIsNotBusyAndQueuedStoresWaitForALull() throws Exception {
+        Words w = new Words();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        long lull = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SemanticSettings.DEFAULT_LOOKUP_WAIT_MILLIS);
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), w, null, LuceneVectorIndex.FACTORY, now::get, 2)) {
+            CountDownLatch releaseLookup = new CountDownLatch(1), releaseStore = new CountDownLatch(1);
+            w.entered = new CountDownLatch(1);
+            w.block = releaseLookup;
+            Future<Optional<SemanticMatch>> holding = c.lookup("ns", "ctx", "one two three");
+            enter(w.entered);
+            CountDownLatch storeEntered = new CountDownLatch(1);
+            w.only = "capital";
+            w.entered = storeEntered;
+            w.block = releaseStore;
+            Future<Void> first = c.remember("ns", "ctx", "what is the capital of france", answer("e1"));
+            Future<Void> second = c.remember("ns", "ctx", "how tall is mount everest", answer("e2"));
+            releaseLookup.countDown();
+            assertThat(await(holding)).isEmpty();
+
+            // before the fix the first store took the permit here and held it (on its latch): this lookup was busy
+            assertThat(await(c.lookup("ns", "ctx", "four five six"))).as("not a busy miss").isEmpty();
+            assertThat(c.stats().skippedBusy()).isZero();
+            assertThat(first.isComplete()).as("still queued: no lull yet").isFalse();
+
+            now.addAndGet(lull); // the lull: the first queued store starts, and embeds on its latch
+            enter(storeEntered);
+            Future<Optional<SemanticMatch>> refused = c.lookup("ns", "ctx", "seven eight nine");
+            assertThat(refused.failed()).as("the store holds the pool").isTrue();
+            assertThat(failure(second)).as("the oldest still queued is dropped").isInstanceOf(SemanticCache.Busy.class);
+            assertThat(c.stats().skippedStore()).isEqualTo(1);
+            releaseStore.countDown();
+            await(first);
+            assertThat(c.stats().entries()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Review (2026-12-07): a store queued before a DELETE of its entry landed after it, and the deleted answer was served
+     * again; a store asked for after the DELETE is kept. And close() skips what is still queued, counted.
+     */
+    @Test
+    void aQueuedStoreOfAnEntryForgottenMeanwhileIsDroppedAndCloseCountsWhatIsLeft() throws Exception {
+        Words w = new Words();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        long lull = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SemanticSettings.DEFAULT_LOOKUP_WAIT_MILLIS);
+        SemanticCache c = SemanticCache.create(settings(false, 100), w, null, LuceneVectorIndex.FACTORY, now::get, 2);
+        { // closed by the test itself, below
+            CountDownLatch releaseLookup = new CountDownLatch(1);
+            w.entered = new CountDownLatch(1);
+            w.block = releaseLookup;
+            Future<Optional<SemanticMatch>> holding = c.lookup("ns", "ctx", "one two three");
+            enter(w.entered);
+            w.block = null;
+            w.entered = null;
+            Future<Void> queued = c.remember("ns", "ctx", "what is the capital of france", answer("e1"));
+            assertThat(c.forget("e1")).as("not stored yet").isZero();
+            releaseLookup.countDown();
+            await(holding);
+            now.addAndGet(lull);
+            await(queued);
+            assertThat(c.stats().entries()).as("the deleted answer is not stored").isZero();
+            await(c.remember("ns", "ctx", "what is the capital of france", answer("e1")));
+            assertThat(c.stats().entries()).as("a store asked for after the delete is kept").isEqualTo(1);
+
+            CountDownLatch hold = new CountDownLatch(1);
+            w.entered = new CountDownLatch(1);
+            w.block = hold;
+            Future<Optional<SemanticMatch>> again = c.lookup("ns", "ctx", "four five six");
+            enter(w.entered);
+            w.block = null;
+            Future<Void> left = c.remember("ns", "ctx", "how tall is mount everest", answer("e2"));
+            c.close();
+            hold.countDown();
+            assertThat(failure(left)).isInstanceOf(SemanticCache.Busy.class);
             assertThat(c.stats().skippedStore()).isEqualTo(1);
         }
     }
