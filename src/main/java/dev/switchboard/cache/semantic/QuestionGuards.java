@@ -173,6 +173,11 @@ public final class QuestionGuards {
         return words.replaced(cached, asked) ? Verdict.SWAP : Verdict.PASS;
     }
 
+    /** Embeds what the word-swap guard needs once (its kinds), when it is on; blocks: the warm-up calls it on the pool. */
+    void prepareWords() {
+        if (enabled.swaps() && words != null) words.prepare();
+    }
+
     /** Whether {@code cached} and {@code asked} may be the same question as far as the guards can tell. */
     public Verdict check(String cached, String asked) {
         List<String> a = tokens(cached), b = tokens(asked);

@@ -112,6 +112,12 @@ public final class WordSwaps {
         return KINDS.get(best);
     }
 
+    /**
+     * Embeds the kinds now ({@link SemanticCache#warmUp}, before the gateway listens): about 75 short embeddings, ~0.4 s
+     * on a 2-core VM, which the first pair this guard judged paid on the pool before (2026-12-07 QA).
+     */
+    void prepare() { kinds(); }
+
     private float[][] kinds() {
         float[][] k = kinds;
         if (k == null) { // once, on the pool: a race embeds them twice, the same vectors

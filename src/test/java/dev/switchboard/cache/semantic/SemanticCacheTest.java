@@ -337,6 +337,30 @@ class SemanticCacheTest {
         }
     }
 
+    /**
+     * 2026-12-07 (thirty-seventh session): the word-swap guard embedded its ~75 kinds at the first pair it judged (~0.4 s
+     * on the pool, a lookup's latency); the warm-up embeds them, so that pair pays only its two words.
+     */
+    @Test
+    void theWarmUpEmbedsTheWordSwapGuardsKindsOnce() throws Exception {
+        Words w = new Words();
+        Embedder calibrated = new Embedder() { // the same words, with a word-swap calibration so the guard is on
+            @Override public float[] embed(String text) { return w.embed(text); }
+            @Override public int dimensions() { return w.dimensions(); }
+            @Override public String name() { return w.name(); }
+            @Override public double defaultThreshold() { return w.defaultThreshold(); }
+            @Override public double defaultVerifiedThreshold() { return w.defaultVerifiedThreshold(); }
+            @Override public double defaultGreyThreshold() { return w.defaultGreyThreshold(); }
+            @Override public WordSwaps.Calibration wordSwaps() { return new WordSwaps.Calibration(0.9, 0.5, 0.3); }
+        };
+        try (SemanticCache c = cache(settings(false, 100), calibrated, null)) {
+            c.warmUp();
+            assertThat(w.calls.get()).as("one warm-up question and every kind").isEqualTo(1 + WordSwaps.KINDS.size());
+            c.warmUp();
+            assertThat(w.calls.get()).as("the kinds are embedded once").isEqualTo(2 + WordSwaps.KINDS.size());
+        }
+    }
+
     /** {@code semantic_lookup_wait_ms}: the start budget is the configured one (it was a 20 ms constant). */
     @Test
     void aLookupWaitsBehindInsertsAsLongAsConfigured() throws Exception {
