@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.assertj.core.api.ObjectAssert;
-import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,8 +65,11 @@ class CheckCommandTest {
         return assertThat(out.lines().filter(l -> l.trim().startsWith(model + " "))).singleElement();
     }
 
-    private static ThrowingConsumer<String> startingWith(String prefix) {
-        return w -> assertThat(w).startsWith(prefix);
+    /** Asserts check's warnings hold a line starting with each of {@code prefixes}; gives all the warning lines. */
+    private static List<String> assertWarns(String out, String... prefixes) {
+        List<String> warnings = warnings(out);
+        for (String prefix : prefixes) assertThat(warnings).as(out).anySatisfy(w -> assertThat(w).startsWith(prefix));
+        return warnings;
     }
 
     @Test
@@ -727,13 +729,12 @@ class CheckCommandTest {
                   default_fallbacks: [cheap]
                   fallbacks: [{ emb2: [cheap, emb] }, { cheap: [emb, local] }]
                 """, 0);
-        List<String> warnings = warnings(out);
-        assertThat(warnings).as(out).anySatisfy(startingWith("  warning: line 11: router_settings.default_fallbacks[0]: "
-                + "'cheap' serves chat: the failed calls of 'emb'"));
-        assertThat(warnings).anySatisfy(startingWith("  warning: line 12: router_settings.fallbacks[0].emb2[0]: "
-                + "'cheap' serves chat, not embeddings as 'emb2' does"));
-        assertThat(warnings).anySatisfy(startingWith("  warning: line 12: router_settings.fallbacks[1].cheap[0]: "
-                + "'emb' serves embeddings, not chat as 'cheap' does"));
+        List<String> warnings = assertWarns(out, "  warning: line 11: router_settings.default_fallbacks[0]: "
+                        + "'cheap' serves chat: the failed calls of 'emb'",
+                "  warning: line 12: router_settings.fallbacks[0].emb2[0]: "
+                        + "'cheap' serves chat, not embeddings as 'emb2' does",
+                "  warning: line 12: router_settings.fallbacks[1].cheap[0]: "
+                        + "'emb' serves embeddings, not chat as 'cheap' does");
         // the same mode, or a model of unknown mode: no word
         assertThat(warnings).noneMatch(w -> w.contains("fallbacks[0].emb2[1]") || w.contains("fallbacks[1].cheap[1]"));
     }
@@ -755,15 +756,14 @@ class CheckCommandTest {
                   model_group_alias: { old-emb: emb, small: { model: cheap, hidden: true }, pinned: emb-east }
                   fallbacks: [{ cheap: [old-emb, emb-east, pinned, cheap] }, { emb: [small, old-emb] }]
                 """, 0);
-        List<String> warnings = warnings(out);
-        assertThat(warnings).as(out).anySatisfy(startingWith("  warning: line 9: router_settings.fallbacks[0].cheap[0]: "
-                + "'old-emb' (model_group_alias of 'emb') serves embeddings, not chat as 'cheap' does"));
-        assertThat(warnings).anySatisfy(startingWith("  warning: line 9: router_settings.fallbacks[0].cheap[1]: "
-                + "'emb-east' (model_info.id of a 'emb' deployment) serves embeddings, not chat as 'cheap' does"));
-        assertThat(warnings).anySatisfy(startingWith("  warning: line 9: router_settings.fallbacks[0].cheap[2]: "
-                + "'pinned' (model_group_alias of 'emb-east') serves embeddings"));
-        assertThat(warnings).anySatisfy(startingWith("  warning: line 9: router_settings.fallbacks[1].emb[0]: "
-                + "'small' (model_group_alias of 'cheap') serves chat, not embeddings as 'emb' does"));
+        List<String> warnings = assertWarns(out, "  warning: line 9: router_settings.fallbacks[0].cheap[0]: "
+                        + "'old-emb' (model_group_alias of 'emb') serves embeddings, not chat as 'cheap' does",
+                "  warning: line 9: router_settings.fallbacks[0].cheap[1]: "
+                        + "'emb-east' (model_info.id of a 'emb' deployment) serves embeddings, not chat as 'cheap' does",
+                "  warning: line 9: router_settings.fallbacks[0].cheap[2]: "
+                        + "'pinned' (model_group_alias of 'emb-east') serves embeddings",
+                "  warning: line 9: router_settings.fallbacks[1].emb[0]: "
+                        + "'small' (model_group_alias of 'cheap') serves chat, not embeddings as 'emb' does");
         assertThat(warnings).noneMatch(w -> w.contains("fallbacks[0].cheap[3]") || w.contains("fallbacks[1].emb[1]"));
     }
 
@@ -796,9 +796,8 @@ class CheckCommandTest {
                     litellm_params: { model: hosted_vllm/my-emb, api_base: "http://127.0.0.1:9" }
                     model_info: { mode: embedding }
                 """, 0);
-        List<String> warnings = warnings(out);
-        assertThat(warnings).as(out).anySatisfy(startingWith("  warning: line 4: model_list[0].model_info.mode: "
-                + "'chat_completions' is not one of LiteLLM's modes"));
+        List<String> warnings = assertWarns(out, "  warning: line 4: model_list[0].model_info.mode: "
+                        + "'chat_completions' is not one of LiteLLM's modes");
         assertThat(warnings).noneMatch(w -> w.contains("model_list[1].model_info.mode"));
     }
 }
