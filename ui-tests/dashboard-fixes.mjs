@@ -3,7 +3,7 @@
 // expected.json: { baseUrl, masterKey, chromium, screenshots, pages, longAliases, longModel, keys }. Prints one line per
 // check and ends with "N passed, N failed"; exits 1 on any failure. Regenerate: the first key at once (the default), the
 // key graceful-app with a 1-hour grace period chosen in the Keys tab (the IT then calls with both old secrets).
-import { exp, check, unexpected, launch, finish } from './harness.mjs';
+import { exp, check, unexpected, launch, newPage, logIn, finish } from './harness.mjs';
 
 const base = exp.baseUrl;
 
@@ -31,14 +31,8 @@ async function filterBy(page, app, model = '') {
 
 const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base + '/ui/login');
-  await page.fill('#master_key', exp.masterKey);
-  await page.click('#login-button');
-  await page.waitForSelector('body[data-overview-loaded="true"]', { timeout: 20000 });
+  const { page, errors } = await newPage(browser, { width: 1400, height: 1000 });
+  await logIn(page);
 
   // ------------------------------------------------------------ the global budget (finding 2)
   const budget = await page.$eval('#global-budget', (e) => ({ hidden: e.hidden, text: e.textContent, cls: e.className }));

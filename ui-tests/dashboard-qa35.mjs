@@ -2,19 +2,13 @@
 // node dashboard-qa35.mjs <expected.json>   (expected.json: { baseUrl, masterKey, chromium, screenshots })
 // The IT made two keys: `cron` (rpm_limit 1: one call served, two refused with 429) and `burner` (three calls of a
 // dearer model, created before cron). Prints one line per check, "N passed, N failed"; exits 1 on any failure.
-import { exp, check, unexpected, launch, finish } from './harness.mjs';
+import { exp, check, unexpected, launch, newPage, logIn, finish } from './harness.mjs';
 
 const base = exp.baseUrl;
 const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base + '/ui/login');
-  await page.fill('#master_key', exp.masterKey);
-  await page.click('#login-button');
-  await page.waitForSelector('body[data-overview-loaded="true"]', { timeout: 20000 });
+  const { page, errors } = await newPage(browser, { width: 1366, height: 768 });
+  await logIn(page);
 
   // month to date: the app that spent most this month first (it was the registry's order)
   const mtd = await page.$$eval('#table-budget tbody tr', (rows) => rows.map((r) => r.getAttribute('data-key')));

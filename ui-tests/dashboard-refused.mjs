@@ -2,19 +2,13 @@
 // node dashboard-refused.mjs <expected.json>   (expected.json: { baseUrl, masterKey, chromium, screenshots })
 // The IT made two keys: `tiny` (a budget every call's worst case exceeds: two calls refused) and `cron` (rpm_limit 1:
 // one call served, two refused with 429). Prints one line per check, "N passed, N failed"; exits 1 on any failure.
-import { exp, check, unexpected, launch, finish } from './harness.mjs';
+import { exp, check, unexpected, launch, newPage, logIn, finish } from './harness.mjs';
 
 const base = exp.baseUrl;
 const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base + '/ui/login');
-  await page.fill('#master_key', exp.masterKey);
-  await page.click('#login-button');
-  await page.waitForSelector('body[data-overview-loaded="true"]', { timeout: 20000 });
+  const { page, errors } = await newPage(browser, { width: 1366, height: 768 });
+  await logIn(page);
 
   // the refused requests per app, on the first page
   const refused = await page.$$eval('#table-refused tbody tr[data-app]', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));

@@ -3,7 +3,7 @@
 //   node dashboard.mjs <expected.json>
 // expected.json: { baseUrl, masterKey, chromium, screenshots, apps: {...}, ... } written by the IT from the ledger.
 // Prints one line per check and ends with "N passed, N failed"; exits 1 on any failure.
-import { exp, check, unexpected, launch, finish } from './harness.mjs';
+import { exp, check, unexpected, launch, newPage, finish } from './harness.mjs';
 
 const base = exp.baseUrl;
 
@@ -19,12 +19,9 @@ async function text(page, selector) {
 
 const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await context.newPage();
+  const { context, page, errors } = await newPage(browser, { width: 1400, height: 1000 });
   const external = [];
   page.on('request', (r) => { if (!r.url().startsWith(base)) external.push(r.url()); });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
   // Answers the test provokes on purpose (the wrong login's 401, /logs/{id} where this build has none, the API after
   // logout) are logged by Chromium as "Failed to load resource"; anything else the console reports is a failure.
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });

@@ -27,25 +27,6 @@ public record GatewayConfig(
         fallbackRefs = fallbackRefs == null ? List.of() : List.copyOf(fallbackRefs);
     }
 
-    /** A config whose fallback lists' lines are not known (built in code). */
-    public GatewayConfig(List<Deployment> deployments, GeneralSettings general, Map<String, Object> routerSettings,
-                         Map<String, Object> litellmSettings, List<String> warnings, List<GuardrailConfig> guardrails,
-                         Map<String, String> environment) {
-        this(deployments, general, routerSettings, litellmSettings, warnings, guardrails, environment, List.of());
-    }
-
-    /** A config without an environment_variables section. */
-    public GatewayConfig(List<Deployment> deployments, GeneralSettings general, Map<String, Object> routerSettings,
-                         Map<String, Object> litellmSettings, List<String> warnings, List<GuardrailConfig> guardrails) {
-        this(deployments, general, routerSettings, litellmSettings, warnings, guardrails, Map.of());
-    }
-
-    /** A config without guardrails. */
-    public GatewayConfig(List<Deployment> deployments, GeneralSettings general, Map<String, Object> routerSettings,
-                         Map<String, Object> litellmSettings, List<String> warnings) {
-        this(deployments, general, routerSettings, litellmSettings, warnings, List.of(), Map.of());
-    }
-
     /** The same config with other general settings. */
     public GatewayConfig withGeneral(GeneralSettings g) {
         return new GatewayConfig(deployments, g, routerSettings, litellmSettings, warnings, guardrails, environment, fallbackRefs);

@@ -72,96 +72,17 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         if (backgroundThreadNice == null) backgroundThreadNice = DEFAULT_BACKGROUND_THREAD_NICE;
     }
 
-    /** With the key models check on (the default). */
-    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
-                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
-                           long maxBufferedBytes, java.util.Map<String, Object> otel,
-                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
-                           java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
-                           RequestChecks requestChecks, Integer globalMaxParallelRequests,
-                           HealthCheckSettings healthChecks, AlertingSettings alerting, SettingSources sources,
-                           String keyRotationGracePeriod, Integer backgroundThreadNice) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
-                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks,
-                alerting, sources, keyRotationGracePeriod, backgroundThreadNice, true);
-    }
-
-    /** Without a nice value for the store writers (the default). */
-    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
-                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
-                           long maxBufferedBytes, java.util.Map<String, Object> otel,
-                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
-                           java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
-                           RequestChecks requestChecks, Integer globalMaxParallelRequests,
-                           HealthCheckSettings healthChecks, AlertingSettings alerting, SettingSources sources,
-                           String keyRotationGracePeriod) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
-                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks,
-                alerting, sources, keyRotationGracePeriod, null);
-    }
-
-    /** Without a record of where the master key and database URL came from. */
-    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
-                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
-                           long maxBufferedBytes, java.util.Map<String, Object> otel,
-                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
-                           java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
-                           RequestChecks requestChecks, Integer globalMaxParallelRequests, HealthCheckSettings healthChecks) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
-                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, null, null, null);
-    }
-
-    /** Without a global limit on calls in flight. */
-    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
-                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
-                           long maxBufferedBytes, java.util.Map<String, Object> otel,
-                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
-                           java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport, RequestChecks requestChecks) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
-                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, null, null);
-    }
-
-    /** Without LiteLLM's request checks. */
-    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
-                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
-                           long maxBufferedBytes, java.util.Map<String, Object> otel,
-                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
-                           java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
-                requestLog, upstream, jwtAuth, eventLoopTransport, null);
-    }
-
-    /** With the transport chosen automatically. */
-    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
-                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
-                           long maxBufferedBytes, java.util.Map<String, Object> otel,
-                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
-                           java.util.Map<String, Object> jwtAuth) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
-                requestLog, upstream, jwtAuth, null);
-    }
-
-    /** Without JWT auth. */
-    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
-                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
-                           long maxBufferedBytes, java.util.Map<String, Object> otel,
-                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
-                requestLog, upstream, null);
-    }
-
     /** True when callers may sign in with a JWT. */
     public boolean jwtAuthEnabled() { return !jwtAuth.isEmpty(); }
 
-    /** Without the observability settings (tracing off, the request log's defaults). */
-    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
-                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins, long maxBufferedBytes) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, null, null, null);
-    }
-
-    /** Without the browser and memory settings (their defaults: loopback hosts only, no CORS, a heap-derived bound). */
+    /**
+     * Every other setting at its default (loopback hosts only, no CORS, a heap-derived bound, …). The one short form:
+     * the loader builds the canonical one, {@link #withRequestLog} and {@link #withDatabasePath} copy it, so a new
+     * setting is a new component here and in those, not another overload.
+     */
     public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, java.util.List.of(), java.util.List.of(), 0, null, null, null);
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, null, null, 0, null, null, null, null, null, null, null,
+                null, null, null, null, null, true);
     }
 
     /**

@@ -2,44 +2,74 @@ package dev.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.assertj.core.api.ObjectAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CheckCommandTest {
     @TempDir
     Path dir;
 
+    /** The smallest valid config: one deployment with its key. */
+    private static final String ONE_MODEL = "model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }\n";
+
     private String run(String yaml, int expectedExit) throws Exception {
         return run(yaml, expectedExit, new String[0]);
     }
 
+    /**
+     * Writes {@code yaml} as config.yaml (with the store's path in the test's directory), runs {@code check} on it with
+     * {@code extra} arguments, asserts the exit code and returns what it printed.
+     */
     private String run(String yaml, int expectedExit, String... extra) throws Exception {
-        Path f = dir.resolve("config.yaml");
         // check only looks at the store (it never creates one); its path is still the test's directory, not the working one
         String db = "database_path: \"" + dir.resolve("check.db") + "\"";
         yaml = yaml.contains("general_settings: {") ? yaml.replace("general_settings: {", "general_settings: { " + db + ",")
                 : yaml + "general_settings: { " + db + " }\n";
-        Files.writeString(f, yaml);
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        try {
-            String[] args = new String[3 + extra.length];
-            args[0] = "check";
-            args[1] = "--config";
-            args[2] = f.toString();
-            System.arraycopy(extra, 0, args, 3, extra.length);
-            int code = new CommandLine(new Main()).execute(args);
-            assertThat(code).as(out.toString()).isEqualTo(expectedExit);
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString();
+        Path f = config("config.yaml", yaml);
+        String[] args = new String[3 + extra.length];
+        args[0] = "check";
+        args[1] = "--config";
+        args[2] = f.toString();
+        System.arraycopy(extra, 0, args, 3, extra.length);
+        CliRun r = CliRun.of(args);
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(expectedExit);
+        return r.out();
+    }
+
+    /** Writes {@code yaml} as {@code name} in the test's directory, as it is (no store path added). */
+    private Path config(String name, String yaml) throws Exception {
+        return Files.writeString(dir.resolve(name), yaml);
+    }
+
+    /** check run on {@code f} as it is. */
+    private static CliRun check(Path f) {
+        return CliRun.of("check", "--config", f.toString());
+    }
+
+    /** The warning lines of check's output. */
+    private static List<String> warnings(String out) {
+        return out.lines().filter(l -> l.startsWith("  warning: ")).toList();
+    }
+
+    /** The model table's header and its first {@code rows - 1} rows. */
+    private static List<String> table(String out, int rows) {
+        return out.lines().dropWhile(l -> !l.trim().startsWith("MODEL")).limit(rows).toList();
+    }
+
+    /** The one row of the model table for {@code model}. */
+    private static ObjectAssert<String> row(String out, String model) {
+        return assertThat(out.lines().filter(l -> l.trim().startsWith(model + " "))).singleElement();
+    }
+
+    /** Asserts check's warnings hold a line starting with each of {@code prefixes}; gives all the warning lines. */
+    private static List<String> assertWarns(String out, String... prefixes) {
+        List<String> warnings = warnings(out);
+        for (String prefix : prefixes) assertThat(warnings).as(out).anySatisfy(w -> assertThat(w).startsWith(prefix));
+        return warnings;
     }
 
     @Test
@@ -250,8 +280,8 @@ class CheckCommandTest {
                   stream_timeout: 4
                   default_litellm_params: { timeout: 3 }
                 """;
-        java.util.List<String> plain = run(yaml, 0).lines().filter(l -> l.startsWith("  warning: ")).toList();
-        java.util.List<String> explained = run(yaml, 0, "--explain").lines().filter(l -> l.startsWith("  warning: ")).toList();
+        List<String> plain = warnings(run(yaml, 0));
+        List<String> explained = warnings(run(yaml, 0, "--explain"));
         assertThat(plain).isNotEmpty().doesNotHaveDuplicates();
         assertThat(explained).as("the same warnings, once each").containsExactlyElementsOf(plain);
     }
@@ -278,7 +308,7 @@ class CheckCommandTest {
     /** QA route 6: router_settings wins over litellm_settings (as in LiteLLM), and the losing values went without a word. */
     @Test
     void litellmSettingsThatRouterSettingsOverrideAreWarnedOneLineEach() throws Exception {
-        java.util.List<String> warnings = run(BOTH_SECTIONS, 0).lines().filter(l -> l.startsWith("  warning: ")).toList();
+        List<String> warnings = warnings(run(BOTH_SECTIONS, 0));
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains(
                         "line 7: litellm_settings.num_retries: 3 is overridden by router_settings.num_retries: 2 (line 13)"))
                 .anySatisfy(w -> assertThat(w).contains(
@@ -404,7 +434,7 @@ class CheckCommandTest {
                 """.formatted(saFile), 0, "--explain");
         assertThat(out).doesNotContain("wJalrXUtnFEMI").doesNotContain("AKIAIOSFODNN7").doesNotContain("azClientSecret")
                 .doesNotContain("PRIVATE KEY");
-        java.util.List<String> table = out.lines().dropWhile(l -> !l.trim().startsWith("MODEL")).limit(5).toList();
+        List<String> table = table(out, 5);
         assertThat(table.get(0)).contains("KEY / CREDENTIALS");
         assertThat(table.get(1)).contains("SigV4: AWS access key ****MPLE, secret ****EKEY").doesNotContain("(aws_secret_access_key)");
         assertThat(table.get(2)).contains("SigV4: AWS profile team");
@@ -479,9 +509,9 @@ class CheckCommandTest {
                 .contains("https://generativelanguage.googleapis.com").contains("http://localhost:11434/v1")
                 .contains("http://gpu-box:8000/v1")
                 .contains("6 deployments, 7 model names");
-        assertThat(out.lines().filter(l -> l.trim().startsWith("auto "))).singleElement().asString()
+        row(out, "auto").asString()
                 .contains("cheap").contains("smart");
-        assertThat(out.lines().filter(l -> l.trim().startsWith("fake "))).singleElement().asString()
+        row(out, "fake").asString()
                 .contains("mock/x").doesNotContain("http");
     }
 
@@ -513,9 +543,9 @@ class CheckCommandTest {
                   - model_name: proxied
                     litellm_params: { model: groq/llama-3.1-70b, api_base: http://127.0.0.1:9/v1 }
                 """, 0);
-        assertThat(out.lines().filter(l -> l.trim().startsWith("fast "))).singleElement().asString()
+        row(out, "fast").asString()
                 .contains("****9999 (GROQ_API_KEY)");
-        assertThat(out.lines().filter(l -> l.trim().startsWith("proxied "))).singleElement().asString()
+        row(out, "proxied").asString()
                 .contains("****9999 (GROQ_API_KEY)");
         assertThat(out).doesNotContain("is not set").doesNotContain("gsk-from-the-section");
     }
@@ -553,7 +583,7 @@ class CheckCommandTest {
                   - model_name: flash
                     litellm_params: { model: gemini/gemini-2.5-flash, api_key: AIza-test-0123456789 }
                 """, 0);
-        java.util.List<String> table = out.lines().dropWhile(l -> !l.trim().startsWith("MODEL")).limit(3).toList();
+        List<String> table = table(out, 3);
         int base = table.get(0).indexOf("API BASE");
         assertThat(table.get(1).indexOf("https://api.anthropic.com")).isEqualTo(base);
         assertThat(table.get(2).indexOf("https://generativelanguage.googleapis.com")).isEqualTo(base);
@@ -574,7 +604,7 @@ class CheckCommandTest {
      */
     @Test
     void checkCreatesNoSqliteFile() throws Exception {
-        String out = run("model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }\n", 0);
+        String out = run(ONE_MODEL, 0);
         assertThat(out).contains("store: SQLite at " + dir.resolve("check.db").toAbsolutePath() + " (not created yet; serve creates it)");
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("config.yaml");
@@ -586,7 +616,7 @@ class CheckCommandTest {
         // a SQLite header and then bytes SQLite itself would refuse: only the header is read, nothing is written
         byte[] before = "SQLite format 3\0 and not really a database: check must not open it".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         Files.write(dir.resolve("check.db"), before);
-        String out = run("model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }\n", 0);
+        String out = run(ONE_MODEL, 0);
         assertThat(out).contains("(exists; check does not open it)");
         assertThat(Files.readAllBytes(dir.resolve("check.db"))).isEqualTo(before);
         try (var files = Files.list(dir)) {
@@ -599,7 +629,7 @@ class CheckCommandTest {
     void checkSaysAFileThatIsNoDatabaseIsInvalid() throws Exception {
         byte[] before = "just some notes, no database".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Files.write(dir.resolve("check.db"), before);
-        String out = run("model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }\n", 1);
+        String out = run(ONE_MODEL, 1);
         assertThat(out).contains("INVALID").contains("Fix: the file is not a SQLite database");
         assertThat(Files.readAllBytes(dir.resolve("check.db"))).isEqualTo(before);
     }
@@ -607,9 +637,8 @@ class CheckCommandTest {
     @Test
     void aSqliteFileInADirectoryThatDoesNotExistIsStillInvalid() throws Exception {
         Path missing = dir.resolve("no-such-dir").resolve("x.db");
-        Path f = Files.writeString(dir.resolve("c.yaml"), "model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, "
-                + "api_key: sk-a }\ngeneral_settings: { database_path: \"" + missing + "\" }\n");
-        CliRun r = CliRun.of("check", "--config", f.toString());
+        Path f = config("c.yaml", ONE_MODEL + "general_settings: { database_path: \"" + missing + "\" }\n");
+        CliRun r = check(f);
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("INVALID").contains("Cannot open the store (SQLite at " + missing + ")").contains("Fix:");
     }
@@ -623,7 +652,7 @@ class CheckCommandTest {
     @Test
     void aPgvectorDatabaseUrlThatIsNoUriIsOneLineNotAStackTrace() throws Exception {
         String password = "sk-" + "pg secret 4321";
-        Path f = Files.writeString(dir.resolve("pg.yaml"), """
+        Path f = config("pg.yaml", """
                 model_list:
                   - model_name: m
                     litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }
@@ -632,7 +661,7 @@ class CheckCommandTest {
                   cache_params: { type: semantic, embedder: all-minilm-l6-v2-q, semantic_index: pgvector }
                 general_settings: { database_url: "postgresql://app:%s@127.0.0.1:1/db" }
                 """.formatted(password));
-        CliRun r = CliRun.of("check", "--config", f.toString());
+        CliRun r = check(f);
         assertThat(r.err()).as(r.out()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.out()).contains("INVALID " + f + ":").contains("error: database_url is not a URL")
@@ -644,7 +673,7 @@ class CheckCommandTest {
     @Test
     void checkInAnEmptyWorkingDirectoryLeavesItEmpty() throws Exception {
         Path work = Files.createDirectory(dir.resolve("work"));
-        Path f = Files.writeString(dir.resolve("x.yaml"), "model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }\n");
+        Path f = config("x.yaml", ONE_MODEL);
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(javaBin, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "dev.switchboard.cli.Main", "check", "--config", f.toString())
@@ -662,19 +691,11 @@ class CheckCommandTest {
     void aMissingOrBinaryConfigFileIsExit2ForCheckAndServe() throws Exception {
         Path binary = Files.write(dir.resolve("bin.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80});
         for (Path f : new Path[] {dir.resolve("missing.yaml"), binary}) {
-            PrintStream oldOut = System.out;
-            PrintStream oldErr = System.err;
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(out, true));
-            try {
-                assertThat(new CommandLine(new Main()).execute("check", "--config", f.toString())).as(out.toString()).isEqualTo(2);
-                assertThat(new CommandLine(new Main()).execute("serve", "--config", f.toString(), "--port", "0")).as(out.toString()).isEqualTo(2);
-            } finally {
-                System.setOut(oldOut);
-                System.setErr(oldErr);
-            }
-            assertThat(out.toString()).doesNotContain("Input length");
+            CliRun checked = check(f);
+            CliRun served = CliRun.of("serve", "--config", f.toString(), "--port", "0");
+            assertThat(checked.code()).as(checked.out() + checked.err()).isEqualTo(2);
+            assertThat(served.code()).as(served.out() + served.err()).isEqualTo(2);
+            assertThat(checked.out() + checked.err() + served.out() + served.err()).doesNotContain("Input length");
         }
     }
 
@@ -708,13 +729,12 @@ class CheckCommandTest {
                   default_fallbacks: [cheap]
                   fallbacks: [{ emb2: [cheap, emb] }, { cheap: [emb, local] }]
                 """, 0);
-        java.util.List<String> warnings = out.lines().filter(l -> l.startsWith("  warning: ")).toList();
-        assertThat(warnings).as(out).anySatisfy(w -> assertThat(w).startsWith("  warning: line 11: router_settings.default_fallbacks[0]: "
-                + "'cheap' serves chat: the failed calls of 'emb'"));
-        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("  warning: line 12: router_settings.fallbacks[0].emb2[0]: "
-                + "'cheap' serves chat, not embeddings as 'emb2' does"));
-        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("  warning: line 12: router_settings.fallbacks[1].cheap[0]: "
-                + "'emb' serves embeddings, not chat as 'cheap' does"));
+        List<String> warnings = assertWarns(out, "  warning: line 11: router_settings.default_fallbacks[0]: "
+                        + "'cheap' serves chat: the failed calls of 'emb'",
+                "  warning: line 12: router_settings.fallbacks[0].emb2[0]: "
+                        + "'cheap' serves chat, not embeddings as 'emb2' does",
+                "  warning: line 12: router_settings.fallbacks[1].cheap[0]: "
+                        + "'emb' serves embeddings, not chat as 'cheap' does");
         // the same mode, or a model of unknown mode: no word
         assertThat(warnings).noneMatch(w -> w.contains("fallbacks[0].emb2[1]") || w.contains("fallbacks[1].cheap[1]"));
     }
@@ -736,15 +756,14 @@ class CheckCommandTest {
                   model_group_alias: { old-emb: emb, small: { model: cheap, hidden: true }, pinned: emb-east }
                   fallbacks: [{ cheap: [old-emb, emb-east, pinned, cheap] }, { emb: [small, old-emb] }]
                 """, 0);
-        java.util.List<String> warnings = out.lines().filter(l -> l.startsWith("  warning: ")).toList();
-        assertThat(warnings).as(out).anySatisfy(w -> assertThat(w).startsWith("  warning: line 9: router_settings.fallbacks[0].cheap[0]: "
-                + "'old-emb' (model_group_alias of 'emb') serves embeddings, not chat as 'cheap' does"));
-        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("  warning: line 9: router_settings.fallbacks[0].cheap[1]: "
-                + "'emb-east' (model_info.id of a 'emb' deployment) serves embeddings, not chat as 'cheap' does"));
-        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("  warning: line 9: router_settings.fallbacks[0].cheap[2]: "
-                + "'pinned' (model_group_alias of 'emb-east') serves embeddings"));
-        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("  warning: line 9: router_settings.fallbacks[1].emb[0]: "
-                + "'small' (model_group_alias of 'cheap') serves chat, not embeddings as 'emb' does"));
+        List<String> warnings = assertWarns(out, "  warning: line 9: router_settings.fallbacks[0].cheap[0]: "
+                        + "'old-emb' (model_group_alias of 'emb') serves embeddings, not chat as 'cheap' does",
+                "  warning: line 9: router_settings.fallbacks[0].cheap[1]: "
+                        + "'emb-east' (model_info.id of a 'emb' deployment) serves embeddings, not chat as 'cheap' does",
+                "  warning: line 9: router_settings.fallbacks[0].cheap[2]: "
+                        + "'pinned' (model_group_alias of 'emb-east') serves embeddings",
+                "  warning: line 9: router_settings.fallbacks[1].emb[0]: "
+                        + "'small' (model_group_alias of 'cheap') serves chat, not embeddings as 'emb' does");
         assertThat(warnings).noneMatch(w -> w.contains("fallbacks[0].cheap[3]") || w.contains("fallbacks[1].emb[1]"));
     }
 
@@ -761,7 +780,7 @@ class CheckCommandTest {
                   default_fallbacks: [cheap]
                   fallbacks: [{ emb: [] }]
                 """, 0);
-        assertThat(out.lines().filter(l -> l.startsWith("  warning: ")).toList()).as(out)
+        assertThat(warnings(out)).as(out)
                 .noneMatch(w -> w.contains("default_fallbacks"));
     }
 
@@ -777,9 +796,8 @@ class CheckCommandTest {
                     litellm_params: { model: hosted_vllm/my-emb, api_base: "http://127.0.0.1:9" }
                     model_info: { mode: embedding }
                 """, 0);
-        java.util.List<String> warnings = out.lines().filter(l -> l.startsWith("  warning: ")).toList();
-        assertThat(warnings).as(out).anySatisfy(w -> assertThat(w).startsWith("  warning: line 4: model_list[0].model_info.mode: "
-                + "'chat_completions' is not one of LiteLLM's modes"));
+        List<String> warnings = assertWarns(out, "  warning: line 4: model_list[0].model_info.mode: "
+                        + "'chat_completions' is not one of LiteLLM's modes");
         assertThat(warnings).noneMatch(w -> w.contains("model_list[1].model_info.mode"));
     }
 }

@@ -32,8 +32,7 @@ class ClaudeContextLimitIT {
         Path dir = Files.createTempDirectory("claude-context-limit-");
         dir.toFile().deleteOnExit();
         gw = TestGateway.start(sim -> {
-            ServiceAccount sa = ServiceAccount.create("switchboard", "sa-project", sim.tokenUri());
-            sim.trustServiceAccount(sa.email(), sa.publicKey());
+            Path file = ServiceAccount.trustedFile(sim, dir);
             return """
                     model_list:
                       - model_name: anthropic-small
@@ -50,7 +49,7 @@ class ClaudeContextLimitIT {
                       context_window_fallbacks: [{ anthropic-small: [big] }, { vertex-small: [big] }, { bedrock-small: [big] }]
                     general_settings:
                       master_key: os.environ/MASTER_KEY
-                    """.formatted(VERTEX_CLAUDE, sa.write(dir, "sa.json"), BEDROCK_CLAUDE, TestGateway.BEDROCK_PARAMS);
+                    """.formatted(VERTEX_CLAUDE, file, BEDROCK_CLAUDE, TestGateway.BEDROCK_PARAMS);
         }, java.util.Map.of());
     }
 

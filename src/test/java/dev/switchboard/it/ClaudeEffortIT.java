@@ -29,8 +29,7 @@ class ClaudeEffortIT {
         Path dir = Files.createTempDirectory("claude-effort-");
         dir.toFile().deleteOnExit();
         gw = TestGateway.start(sim -> {
-            ServiceAccount sa = ServiceAccount.create("switchboard", "sa-project", sim.tokenUri());
-            sim.trustServiceAccount(sa.email(), sa.publicKey());
+            Path file = ServiceAccount.trustedFile(sim, dir);
             return """
                     model_list:
                       - model_name: sonnet45
@@ -53,7 +52,7 @@ class ClaudeEffortIT {
                       num_retries: 0
                     general_settings:
                       master_key: os.environ/MASTER_KEY
-                    """.formatted(sa.write(dir, "sa.json"));
+                    """.formatted(file);
         }, java.util.Map.of());
     }
 

@@ -26,8 +26,7 @@ class MidConversationSystemIT {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mid-conversation-system-");
         dir.toFile().deleteOnExit();
         gw = TestGateway.start(sim -> {
-            dev.switchboard.support.ServiceAccount sa = dev.switchboard.support.ServiceAccount.create("switchboard", "sa-project", sim.tokenUri());
-            sim.trustServiceAccount(sa.email(), sa.publicKey());
+            java.nio.file.Path file = dev.switchboard.support.ServiceAccount.trustedFile(sim, dir);
             return """
                 model_list:
                   - model_name: gpt
@@ -52,7 +51,7 @@ class MidConversationSystemIT {
                   num_retries: 0
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                """.formatted(TestGateway.BEDROCK_PARAMS, sa.write(dir, "sa.json"));
+                """.formatted(TestGateway.BEDROCK_PARAMS, file);
         }, java.util.Map.of());
     }
 

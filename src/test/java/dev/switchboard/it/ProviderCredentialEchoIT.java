@@ -53,14 +53,7 @@ class ProviderCredentialEchoIT {
         dir.toFile().deleteOnExit();
         Tracing tracing = Tracing.to(spans, new TraceSettings("memory", Map.of(), "switchboard-test", 2048, 512, 50, 1000, true, 1.0, true));
         gw = TestGateway.start(sim -> {
-            ServiceAccount sa = ServiceAccount.create("echo", "echo-project", sim.tokenUri());
-            sim.trustServiceAccount(sa.email(), sa.publicKey());
-            Path file;
-            try {
-                file = sa.write(dir, "sa.json");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            Path file = ServiceAccount.trusted(sim, "echo", "echo-project").write(dir, "sa.json");
             return """
                     model_list:
                       - model_name: bedrock-sts

@@ -30,8 +30,7 @@ class VertexClaudeOverloadIT {
         Path dir = Files.createTempDirectory("vertex-overload-");
         dir.toFile().deleteOnExit();
         gw = TestGateway.start(sim -> {
-            ServiceAccount sa = ServiceAccount.create("switchboard", "sa-project", sim.tokenUri());
-            sim.trustServiceAccount(sa.email(), sa.publicKey());
+            Path file = ServiceAccount.trustedFile(sim, dir);
             return """
                     model_list:
                       - model_name: vclaude
@@ -45,7 +44,7 @@ class VertexClaudeOverloadIT {
                       allowed_fails: 100
                     general_settings:
                       master_key: os.environ/MASTER_KEY
-                    """.formatted(MODEL, sa.write(dir, "sa.json"));
+                    """.formatted(MODEL, file);
         }, java.util.Map.of());
     }
 

@@ -148,9 +148,7 @@ class VertexConfigsIT {
         Matcher m = Pattern.compile("model_name: (\\S+)").matcher(config);
         while (m.find()) aliases.add(m.group(1));
         try (TestGateway gw = TestGateway.start(sim -> {
-            ServiceAccount sa = ServiceAccount.create("docs", "docs-project", sim.tokenUri());
-            sim.trustServiceAccount(sa.email(), sa.publicKey());
-            Path file = sa.write(dir, "sa-" + sim.port() + ".json");
+            Path file = ServiceAccount.trusted(sim, "docs", "docs-project").write(dir, "sa-" + sim.port() + ".json");
             env.put("GOOGLE_APPLICATION_CREDENTIALS", file.toString());
             return config.replace("SA_FILE", file.toString())
                     .replaceAll("(?m)^(\\s+)litellm_params:\\n", "$1litellm_params:\n$1  api_base: \\${SIM_ROOT}\n");

@@ -59,12 +59,9 @@ class VertexIT {
         dir.toFile().deleteOnExit();
         Map<String, String> env = new java.util.concurrent.ConcurrentHashMap<>(Map.of("VERTEXAI_LOCATION", "europe-west4"));
         gw = TestGateway.start(sim -> {
-            ServiceAccount sa = ServiceAccount.create("switchboard", "sa-project", sim.tokenUri());
-            ServiceAccount other = ServiceAccount.create("claude-runner", "other-project", sim.tokenUri());
-            ServiceAccount adc = ServiceAccount.create("adc", "adc-project", sim.tokenUri());
-            sim.trustServiceAccount(sa.email(), sa.publicKey());
-            sim.trustServiceAccount(other.email(), other.publicKey());
-            sim.trustServiceAccount(adc.email(), adc.publicKey());
+            ServiceAccount sa = ServiceAccount.trusted(sim, "switchboard", "sa-project");
+            ServiceAccount other = ServiceAccount.trusted(sim, "claude-runner", "other-project");
+            ServiceAccount adc = ServiceAccount.trusted(sim, "adc", "adc-project");
             Path file = sa.write(dir, "sa.json");
             Path rotated = sa.withForeignKey().write(dir, "rotated.json");
             env.put("GOOGLE_APPLICATION_CREDENTIALS", adc.write(dir, "adc.json").toString());

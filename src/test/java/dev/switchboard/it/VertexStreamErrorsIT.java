@@ -32,9 +32,7 @@ class VertexStreamErrorsIT {
         Path dir = Files.createTempDirectory("vertex-stream-errors-");
         dir.toFile().deleteOnExit();
         gw = TestGateway.start(sim -> {
-            ServiceAccount sa = ServiceAccount.create("switchboard", "sa-project", sim.tokenUri());
-            sim.trustServiceAccount(sa.email(), sa.publicKey());
-            Path file = sa.write(dir, "sa.json");
+            Path file = ServiceAccount.trustedFile(sim, dir);
             return """
                     model_list:
                       - model_name: small

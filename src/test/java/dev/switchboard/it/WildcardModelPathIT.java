@@ -35,9 +35,7 @@ class WildcardModelPathIT {
         dir.toFile().deleteOnExit();
         Map<String, String> env = Map.of("WP_AWS_ID", "AKIA" + "TESTWILDCARD1", "WP_AWS_SECRET", "wild" + "card-secret-123");
         gw = TestGateway.start(sim -> {
-            ServiceAccount sa = ServiceAccount.create("wildcard", "sa-project", sim.tokenUri());
-            sim.trustServiceAccount(sa.email(), sa.publicKey());
-            Path file = sa.write(dir, "sa.json");
+            Path file = ServiceAccount.trusted(sim, "wildcard", "sa-project").write(dir, "sa.json");
             return """
                     model_list:
                       - model_name: "gw/*"

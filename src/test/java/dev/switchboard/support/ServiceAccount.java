@@ -1,5 +1,6 @@
 package dev.switchboard.support;
 
+import dev.switchboard.simulator.ProviderSimulator;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,21 @@ public record ServiceAccount(String email, String projectId, PublicKey publicKey
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A fresh account whose {@code token_uri} is {@code sim}'s token endpoint, trusted by {@code sim}. */
+    public static ServiceAccount trusted(ProviderSimulator sim, String name, String projectId) {
+        ServiceAccount sa = create(name, projectId, sim.tokenUri());
+        sim.trustServiceAccount(sa.email(), sa.publicKey());
+        return sa;
+    }
+
+    /**
+     * The set-up most Vertex ITs share: the account {@code switchboard@sa-project} trusted by {@code sim}, its key file
+     * written as {@code dir/sa.json}; returns the file's path (what {@code vertex_credentials} names).
+     */
+    public static Path trustedFile(ProviderSimulator sim, Path dir) {
+        return trusted(sim, "switchboard", "sa-project").write(dir, "sa.json");
     }
 
     /** The same account's JSON, signed by a key Google never heard of (a deleted or rotated key). */
