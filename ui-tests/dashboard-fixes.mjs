@@ -233,6 +233,8 @@ try {
   await page.screenshot({ path: exp.screenshots + '/fixes-requests-375.png', fullPage: true });
 
   check('no script error', errors.length === 0, errors.join(' | '));
+} catch (e) {
+  unexpected(e); // a FAIL line of its own, as the other scripts print, not an unhandled rejection
 } finally {
   await browser.close();
 }
