@@ -621,6 +621,54 @@ class BedrockIT {
                 .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
     }
 
+    /** A system prompt of a one-hour block then a five-minute one, each cached, as an Anthropic SDK client sends it. */
+    private static MessageCreateParams twoLifetimes(String tag) {
+        return MessageCreateParams.builder().model("claude").maxTokens(50)
+                .systemOfTextBlockParams(List.of(
+                        com.anthropic.models.messages.TextBlockParam.builder().text(("Hour-long rules " + tag + ". ").repeat(300))
+                                .cacheControl(com.anthropic.models.messages.CacheControlEphemeral.builder()
+                                        .ttl(com.anthropic.models.messages.CacheControlEphemeral.Ttl.TTL_1H).build()).build(),
+                        com.anthropic.models.messages.TextBlockParam.builder().text(("Five-minute notes " + tag + ". ").repeat(300))
+                                .cacheControl(com.anthropic.models.messages.CacheControlEphemeral.builder().build()).build()))
+                .addUserMessage("hi").build();
+    }
+
+    /**
+     * An Anthropic client of Claude on Bedrock gets Anthropic's usage.cache_creation: Converse's cacheDetails split
+     * into ephemeral_1h and ephemeral_5m input tokens, summing to cache_creation_input_tokens, as the Messages API gives it.
+     */
+    @Test
+    void anAnthropicClientReadsTheCacheWritesByLifetime() {
+        com.anthropic.models.messages.Message m = anthropic.messages().create(twoLifetimes("unstreamed"));
+        long written = m.usage().cacheCreationInputTokens().orElseThrow();
+        assertThat(written).isGreaterThan(2048);
+        com.anthropic.models.messages.CacheCreation split = m.usage().cacheCreation().orElseThrow();
+        assertThat(split.ephemeral1hInputTokens()).isGreaterThan(1024);
+        assertThat(split.ephemeral5mInputTokens()).isGreaterThan(1024);
+        assertThat(split.ephemeral1hInputTokens() + split.ephemeral5mInputTokens()).isEqualTo(written);
+    }
+
+    /**
+     * Streamed, the split is known only with ConverseStream's final metadata: message_delta carries it beside the
+     * cumulative counts; message_start, sent before, says it is not known (null) rather than zeros.
+     */
+    @Test
+    void aStreamingAnthropicClientReadsTheCacheWritesByLifetimeAtTheEnd() {
+        List<RawMessageStreamEvent> events = new ArrayList<>();
+        try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(twoLifetimes("streamed"))) {
+            s.stream().forEach(events::add);
+        }
+        assertThat(events.get(0).messageStart().orElseThrow().message().usage().cacheCreation()).isEmpty();
+        com.anthropic.models.messages.MessageDeltaUsage usage = events.stream().filter(RawMessageStreamEvent::isMessageDelta)
+                .findFirst().orElseThrow().asMessageDelta().usage();
+        long written = usage.cacheCreationInputTokens().orElseThrow();
+        assertThat(written).isGreaterThan(2048);
+        com.anthropic.models.messages.CacheCreation split = usage._additionalProperties().get("cache_creation")
+                .convert(com.anthropic.models.messages.CacheCreation.class);
+        assertThat(split.ephemeral1hInputTokens()).isGreaterThan(1024);
+        assertThat(split.ephemeral1hInputTokens() + split.ephemeral5mInputTokens()).isEqualTo(written);
+    }
+
     /**
      * The same one-hour write streamed (ConverseStream's metadata event carries the cacheDetails): no cost header comes
      * before the stream, so the ledger row says what was billed, at the one-hour price too.

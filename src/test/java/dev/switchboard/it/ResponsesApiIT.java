@@ -1002,6 +1002,40 @@ class ResponsesApiIT {
     }
 
     /**
+     * input_items takes include as the retrieve does: a reasoning item of the chain (Claude's signed thinking, which the
+     * stored conversation always keeps) shows its encrypted_content only to a list that asks for it; an unknown value is
+     * the 400 naming the entry, whether the response exists or not.
+     */
+    @Test
+    void inputItemsHonourInclude() {
+        Response first = client.responses().create(ResponseCreateParams.builder().model("claude").input("weather in Lyon?")
+                .reasoning(Reasoning.builder().effort(ReasoningEffort.LOW).build()).addTool(weather()).build());
+        ResponseFunctionToolCall call = functionCall(first);
+        Response second = client.responses().create(ResponseCreateParams.builder().model("claude").previousResponseId(first.id())
+                .reasoning(Reasoning.builder().effort(ReasoningEffort.LOW).build())
+                .inputOfResponse(List.of(ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                        .callId(call.callId()).output("cloudy").build())))
+                .addTool(weather()).build());
+        com.openai.models.responses.ResponseReasoningItem plain = client.responses().inputItems().list(second.id()).data().stream()
+                .filter(com.openai.models.responses.ResponseItem::isReasoning).findFirst().orElseThrow().asReasoning();
+        assertThat(plain.encryptedContent()).as("not asked for: not shown").isEmpty();
+        com.openai.models.responses.ResponseReasoningItem asked = client.responses().inputItems().list(second.id(),
+                        com.openai.models.responses.inputitems.InputItemListParams.builder()
+                                .addInclude(ResponseIncludable.REASONING_ENCRYPTED_CONTENT).build()).data().stream()
+                .filter(com.openai.models.responses.ResponseItem::isReasoning).findFirst().orElseThrow().asReasoning();
+        assertThat(asked.encryptedContent()).get(org.assertj.core.api.InstanceOfAssertFactories.STRING).startsWith("switchboard.");
+        for (String id : List.of(second.id(), "resp_unknown")) {
+            HttpResponse<String> r = Http.get(gw.v1() + "/responses/" + id
+                    + "/input_items?include%5B%5D=reasoning.encrypted_content&include%5B%5D=output.nope", TestGateway.MASTER_KEY);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("param")).isEqualTo("include[1]");
+            assertThat(error.getString("code")).isEqualTo("invalid_value");
+            assertThat(error.getString("message")).startsWith("Invalid value: 'output.nope'. Supported values are: ");
+        }
+    }
+
+    /**
      * A translated answer echoes its function tools' {@code strict} as given, and false when none is given (the
      * translated provider is handed the schema best-effort; OpenAI's default true holds only where it can enforce it),
      * never null; the same in a stream's events.

@@ -112,11 +112,28 @@ public final class AnthropicResponseEncoder {
         return java.math.BigDecimal.valueOf(usd);
     }
 
-    static ObjectNode usage(Usage u) {
+    static ObjectNode usage(Usage u) { return usage(u, true); }
+
+    /**
+     * Anthropic's usage object of a translated answer. {@code cache_creation} splits the writes by lifetime as the
+     * Messages API does: the 1-hour part where the provider said it (Bedrock's {@code cacheDetails}), every other write a
+     * 5-minute one (OpenAI, Gemini and the rest write no 1-hour cache).
+     *
+     * @param splitKnown false where the counts are not the answer's yet (a live stream's message_start): the split is
+     *                   then null, which Anthropic's schema allows, not zeros a later count would contradict
+     */
+    static ObjectNode usage(Usage u, boolean splitKnown) {
         ObjectNode o = F.objectNode().put("input_tokens", u.uncachedPromptTokens())
                 .put("cache_creation_input_tokens", u.cacheWriteTokens())
-                .put("cache_read_input_tokens", u.cacheReadTokens())
-                .put("output_tokens", u.completionTokens());
+                .put("cache_read_input_tokens", u.cacheReadTokens());
+        if (splitKnown) {
+            int hour = Math.max(0, Math.min(u.cacheWrite1hTokens(), u.cacheWriteTokens()));
+            o.putObject("cache_creation").put("ephemeral_5m_input_tokens", Math.max(0, u.cacheWriteTokens() - hour))
+                    .put("ephemeral_1h_input_tokens", hour);
+        } else {
+            o.putNull("cache_creation");
+        }
+        o.put("output_tokens", u.completionTokens());
         if (u.cost() != null) o.put("cost", plain(u.cost())); // the gateway's price of the call (USD), beside Anthropic's counts
         return o;
     }

@@ -46,11 +46,15 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     public AnthropicStreamEncoder(java.util.List<dev.switchboard.model.Tool> tools, Usage knownUsage) {
         this.tools = tools;
         this.startUsage = knownUsage == null ? Usage.ZERO
-                : new Usage(knownUsage.promptTokens(), 0, knownUsage.cacheReadTokens(), knownUsage.cacheWriteTokens(), 0);
+                : new Usage(knownUsage.promptTokens(), 0, knownUsage.cacheReadTokens(), knownUsage.cacheWriteTokens(), 0,
+                        knownUsage.cacheWrite1hTokens());
+        this.startKnown = knownUsage != null;
     }
 
     /** The prompt side of the usage {@code message_start} carries. */
     private final Usage startUsage;
+    /** Whether {@link #startUsage} is the answer's (a replay), so message_start can say the cache writes' split. */
+    private final boolean startKnown;
 
     private Block open = Block.NONE;
     /** The open thinking block got its provider's signature (Claude served in another wire format): no empty one at its end. */
@@ -102,7 +106,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             ObjectNode msg = F.objectNode().put("id", id).put("type", "message").put("role", "assistant").put("model", model);
             msg.putArray("content");
             msg.putNull("stop_reason").putNull("stop_sequence");
-            msg.set("usage", AnthropicResponseEncoder.usage(startUsage));
+            msg.set("usage", AnthropicResponseEncoder.usage(startUsage, startKnown));
             ObjectNode start = F.objectNode().put("type", "message_start");
             start.set("message", msg);
             out.appendBuffer(event("message_start", start));

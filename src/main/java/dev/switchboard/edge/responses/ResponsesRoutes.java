@@ -359,7 +359,9 @@ public final class ResponsesRoutes {
         HttpServerResponse resp = req.response();
         int limit;
         boolean ascending;
+        RetrieveIncludes.Wanted wanted;
         try {
+            wanted = RetrieveIncludes.of(req); // before the read, as the retrieve's: a bad value is a 400 for any id
             String l = req.getParam("limit");
             try {
                 limit = l == null ? InputItems.DEFAULT_LIMIT : Integer.parseInt(l.trim());
@@ -386,7 +388,8 @@ public final class ResponsesRoutes {
                 if (ar.result() == null) throw notFound(id);
                 ArrayNode conversation = (ArrayNode) MAPPER.readTree(ar.result().conversation());
                 JsonNode output = parse(ar.result().body()).path("output");
-                ObjectNode page = InputItems.page(id, InputItems.before(conversation, output), ascending, pageSize, after);
+                ObjectNode page = RetrieveIncludes.listed(
+                        InputItems.page(id, InputItems.before(conversation, output), ascending, pageSize, after), wanted);
                 resp.putHeader("content-type", JSON).end(Buffer.buffer(page.toString()));
             } catch (Throwable t) {
                 call.fail(resp, t);

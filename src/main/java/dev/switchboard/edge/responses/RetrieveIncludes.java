@@ -71,6 +71,28 @@ final class RetrieveIncludes {
         return shown;
     }
 
+    /**
+     * A page of {@code GET /v1/responses/{id}/input_items} as a list with {@code wanted} shows it, as OpenAI's
+     * input_items takes the same {@code include}: a reasoning item of the chain keeps its {@code encrypted_content}
+     * (which the stored conversation always has) only when asked for, an assistant message's output_text parts their
+     * {@code logprobs} only when asked for ({@code []} otherwise). The page's items are this read's own copies, changed
+     * in place.
+     */
+    static ObjectNode listed(ObjectNode page, Wanted wanted) {
+        for (JsonNode i : page.path("data")) {
+            if (!(i instanceof ObjectNode item)) continue;
+            String type = item.path("type").asText();
+            if (type.equals("reasoning") && !wanted.encryptedContent()) {
+                item.remove("encrypted_content");
+            } else if (type.equals("message") && !wanted.logprobs()) {
+                for (JsonNode part : item.path("content")) {
+                    if (part instanceof ObjectNode p && p.has("logprobs")) p.putArray("logprobs");
+                }
+            }
+        }
+        return page;
+    }
+
     /** The reasoning items' content the stored conversation keeps, by item id. */
     private static Map<String, JsonNode> contents(JsonNode conversation) {
         Map<String, JsonNode> contents = new HashMap<>();
