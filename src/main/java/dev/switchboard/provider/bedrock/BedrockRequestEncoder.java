@@ -71,10 +71,9 @@ final class BedrockRequestEncoder {
         ArrayNode messages = body.putArray("messages");
         boolean toolBlocks = false;
         BedrockDocumentNames names = new BedrockDocumentNames(); // unique across the whole request, as Converse requires
-        // an Anthropic client's later system messages as notes in a user turn: in Converse's system they changed the
-        // prompt's start, and every cachePoint missed from then on (SystemReminders)
-        java.util.List<Message> conversation = dev.switchboard.provider.SystemReminders.fromAnthropic(r)
-                ? dev.switchboard.provider.SystemReminders.folded(r.messages(), "Bedrock's Converse") : r.messages();
+        // later system (and developer) messages, of either dialect, as notes in a user turn: in Converse's system they
+        // changed the prompt's start, and every cachePoint missed from then on (SystemReminders)
+        java.util.List<Message> conversation = dev.switchboard.provider.SystemReminders.forSystemPromptOnly(r, "Bedrock's Converse");
         for (Message m : conversation) {
             switch (m.role()) {
                 case SYSTEM, DEVELOPER -> {
