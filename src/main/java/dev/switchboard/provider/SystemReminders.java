@@ -2,16 +2,16 @@ package dev.switchboard.provider;
 
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.Message;
-import dev.switchboard.model.RawJson;
 import dev.switchboard.model.Role;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An Anthropic client's mid-conversation system messages ({@code {"role": "system"}} after the first turn, which Claude
- * Code sends on every request to an alias) for a provider that takes a system prompt only at the start: an
- * OpenAI-style server other than OpenAI's own (vLLM's and Ollama's chat templates, Mistral), Gemini and Bedrock's
- * Converse. Joined to Gemini's {@code systemInstruction} or Converse's {@code system}, such a message changed the very
+ * Mid-conversation system messages (an Anthropic client's {@code {"role": "system"}} after the first turn, which Claude
+ * Code sends on every request to an alias; an OpenAI client's {@code system} or {@code developer} message after the first
+ * non-system one) for a provider that takes a system prompt only at the start: an OpenAI-style server other than OpenAI's
+ * own (vLLM's and Ollama's chat templates, Mistral; an Anthropic client's only, see {@code OpenAiRequestEncoder}), and,
+ * whichever the dialect, Gemini and Bedrock's Converse ({@link #forSystemPromptOnly}). Joined to Gemini's {@code systemInstruction} or Converse's {@code system}, such a message changed the very
  * start of the prompt whenever it came, went or changed, so the provider's prompt cache (Gemini's implicit and explicit
  * caches, Bedrock's {@code cachePoint}s) missed the whole conversation from then on; as a note in a user turn only the
  * part from that turn on differs, and the system prompt stays byte for byte what it was.
@@ -19,13 +19,17 @@ import java.util.List;
 public final class SystemReminders {
     private SystemReminders() {}
 
-    /** Whether the request came in Anthropic's dialect, whose system messages in the conversation are folded. */
-    public static boolean fromAnthropic(dev.switchboard.model.ChatRequest r) {
-        return r.raw() != null && r.raw().is(RawJson.ANTHROPIC);
+    /**
+     * The conversation for a provider whose system prompt is one block at the start (Gemini's {@code systemInstruction},
+     * Converse's {@code system}), in either dialect: {@link #folded}. The canonical model gives both dialects' later
+     * system messages as {@link Role#SYSTEM} or {@link Role#DEVELOPER} messages, so this is the one place for both.
+     */
+    public static List<Message> forSystemPromptOnly(dev.switchboard.model.ChatRequest r, String provider) {
+        return folded(r.messages(), provider);
     }
 
     /**
-     * Each system message after the leading ones becomes a text part {@code <system-reminder>…</system-reminder>} at the
+     * Each system (or developer) message after the leading ones becomes a text part {@code <system-reminder>…</system-reminder>} at the
      * end of the user turn before it (as Claude Code itself writes such notes for a Claude that takes no system message
      * there), or at the start of the next user turn when none precedes it, or joins the leading system messages when the
      * conversation has no user turn. A user turn of tool results (Claude Code's tool loop: they decode to TOOL messages)
@@ -42,7 +46,7 @@ public final class SystemReminders {
         int first = 0;
         while (first < messages.size() && isSystem(messages.get(first))) first++;
         boolean any = false;
-        for (int i = first; i < messages.size() && !any; i++) any = messages.get(i).role() == Role.SYSTEM;
+        for (int i = first; i < messages.size() && !any; i++) any = isSystem(messages.get(i));
         if (!any) return messages;
         List<Message> out = new ArrayList<>(messages.size() + 1);
         out.addAll(messages.subList(0, first));
@@ -50,7 +54,7 @@ public final class SystemReminders {
         List<ContentPart> waiting = new ArrayList<>(); // their notes, for the first user turn
         for (int i = first; i < messages.size(); i++) {
             Message m = messages.get(i);
-            if (m.role() != Role.SYSTEM) {
+            if (!isSystem(m)) {
                 if (m.role() == Role.USER && !waiting.isEmpty()) {
                     List<ContentPart> parts = new ArrayList<>(waiting);
                     parts.addAll(m.content());

@@ -79,7 +79,7 @@ final class AnthropicSimParams {
      * parameter.", the words Claude Code recovers on). The words for a level the model lacks are the simulator's own (not
      * seen from the API). A model the page does not name (a later Claude, a fine-tune) takes every level.
      */
-    private static String effort(Object config, String model) {
+    static String effort(Object config, String model) {
         if (!(config instanceof JsonObject c) || !c.containsKey("effort")) return null;
         Object effort = c.getValue("effort");
         java.util.List<String> levels = java.util.List.of("low", "medium", "high", "xhigh", "max");

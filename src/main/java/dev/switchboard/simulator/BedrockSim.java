@@ -103,6 +103,7 @@ final class BedrockSim {
             // Claude's own check, as Bedrock passes it on
             invalid = "The model returned the following errors: stop_sequences: each stop sequence must contain non-whitespace";
         }
+        if (invalid == null && model.contains("anthropic.claude")) invalid = claudeFields(body.getJsonObject("additionalModelRequestFields"), model);
         if (invalid != null) {
             error(resp, 400, "ValidationException", invalid);
             return;
@@ -152,6 +153,26 @@ final class BedrockSim {
         JsonArray paths = body.getJsonArray("additionalModelResponseFieldPaths");
         if (paths == null || !model.contains("anthropic.claude") || !paths.contains("/stop_sequence")) return null;
         return new JsonObject().put("stop_sequence", reply.stopSequence());
+    }
+
+    /**
+     * Claude's own checks on the Anthropic fields Converse passes it in {@code additionalModelRequestFields}, as Bedrock
+     * relays them: adaptive thinking on a Claude before 4.6 (Bedrock's adaptive-thinking page: "Older models (Claude Sonnet
+     * 4.5, Claude Opus 4.5, etc.) do not support adaptive thinking") and {@code output_config.effort} on a model that takes
+     * none or not that level (the simulator's Anthropic lists, {@link AnthropicSimParams#effort}); an older Claude on
+     * Bedrock answers the field with "output_config.effort: Extra inputs are not permitted" (anthropics/claude-code-action
+     * #1005). Null when Claude takes them.
+     */
+    private static String claudeFields(JsonObject extra, String model) {
+        if (extra == null) return null;
+        String errors = "The model returned the following errors: ";
+        if (extra.getValue("thinking") instanceof JsonObject t && "adaptive".equals(t.getValue("type"))
+                && AnthropicSimParams.budgetOnly(model)) {
+            return errors + "adaptive thinking is not supported on this model";
+        }
+        String effort = AnthropicSimParams.effort(extra.getValue("output_config"), model);
+        if (effort == null) return null;
+        return errors + (effort.startsWith("This model does not support") ? "output_config.effort: Extra inputs are not permitted" : effort);
     }
 
     /** Claude on Bedrock with {@code additionalModelRequestFields.thinking} enabled: the answer starts with signed reasoning. */

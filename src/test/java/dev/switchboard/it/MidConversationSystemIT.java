@@ -154,6 +154,33 @@ class MidConversationSystemIT {
     }
 
     /**
+     * An OpenAI client's mid-conversation {@code system} and {@code developer} messages (after the first non-system one)
+     * are folded as an Anthropic client's are: before, they joined Gemini's systemInstruction and Bedrock's system prompt,
+     * whose start then changed with every new note, so the provider's prefix cache missed the whole conversation.
+     */
+    @Test
+    void anOpenAiClientsLaterSystemAndDeveloperMessagesAreFoldedInOrderToo() {
+        String messages = "[{\"role\":\"system\",\"content\":\"You are terse.\"},{\"role\":\"user\",\"content\":\"say hi\"},"
+                + "{\"role\":\"system\",\"content\":\"note one\"},{\"role\":\"developer\",\"content\":\"note two\"},"
+                + "{\"role\":\"assistant\",\"content\":\"hello\"},{\"role\":\"user\",\"content\":\"again\"},"
+                + "{\"role\":\"developer\",\"content\":\"note three\"}]";
+        for (String[] c : new String[][] {{"gemini", "systemInstruction", "contents"}, {"bedrock", "system", "messages"}}) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"" + c[0] + "\",\"max_tokens\":200,\"messages\":" + messages + "}");
+            assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(200);
+            JsonObject sent = gw.simulator.last().body();
+            assertThat(sent.getValue(c[1]).toString()).as(c[0]).contains("You are terse.").doesNotContain("note");
+            JsonArray turns = sent.getJsonArray(c[2]);
+            String first = turns.getJsonObject(0).encode();
+            assertThat(first).as(c[0]).contains("say hi").contains("<system-reminder>\\nnote one\\n</system-reminder>")
+                    .contains("<system-reminder>\\nnote two\\n</system-reminder>").doesNotContain("note three");
+            assertThat(first.indexOf("note one")).as(c[0] + ": order kept").isLessThan(first.indexOf("note two"));
+            assertThat(turns.getJsonObject(turns.size() - 1).encode()).as(c[0]).contains("again")
+                    .contains("<system-reminder>\\nnote three\\n</system-reminder>");
+        }
+    }
+
+    /**
      * Claude gets the body as the client wrote it: Opus 4.8 takes the message; an older Claude refuses it in the API's
      * words, which reach the client unchanged (Claude Code retries then with the notes in the user turn).
      */

@@ -38,6 +38,10 @@ final class BedrockRequestEncoder {
     private final String modelId;
     private final boolean caches;
     private final boolean claude;
+    /** The Claude's name ({@code claude-sonnet-4-5-…}) for the thinking and effort rules; null for other families. */
+    private final String claudeName;
+    /** The effort rules of the deployment's Claude (read once); null for other families. */
+    private final dev.switchboard.provider.ClaudeEffort effort;
 
     /** The buckets images by s3:// URL may come from ({@code aws_s3_image_buckets}; none by default). */
     private final java.util.Set<String> s3Buckets;
@@ -48,6 +52,8 @@ final class BedrockRequestEncoder {
         this.s3Buckets = s3Buckets(deployment.params().get("aws_s3_image_buckets"));
         this.caches = BedrockModels.cachesPrompts(modelId);
         this.claude = "anthropic".equals(BedrockModels.family(modelId));
+        this.claudeName = claude ? BedrockModels.claudeName(modelId) : null;
+        this.effort = claude ? dev.switchboard.provider.ClaudeEffort.of(claudeName, deployment.id()) : null;
     }
 
     private static java.util.Set<String> s3Buckets(Object v) {
@@ -65,10 +71,9 @@ final class BedrockRequestEncoder {
         ArrayNode messages = body.putArray("messages");
         boolean toolBlocks = false;
         BedrockDocumentNames names = new BedrockDocumentNames(); // unique across the whole request, as Converse requires
-        // an Anthropic client's later system messages as notes in a user turn: in Converse's system they changed the
-        // prompt's start, and every cachePoint missed from then on (SystemReminders)
-        java.util.List<Message> conversation = dev.switchboard.provider.SystemReminders.fromAnthropic(r)
-                ? dev.switchboard.provider.SystemReminders.folded(r.messages(), "Bedrock's Converse") : r.messages();
+        // later system (and developer) messages, of either dialect, as notes in a user turn: in Converse's system they
+        // changed the prompt's start, and every cachePoint missed from then on (SystemReminders)
+        java.util.List<Message> conversation = dev.switchboard.provider.SystemReminders.forSystemPromptOnly(r, "Bedrock's Converse");
         for (Message m : conversation) {
             switch (m.role()) {
                 case SYSTEM, DEVELOPER -> {
@@ -125,9 +130,10 @@ final class BedrockRequestEncoder {
         jsonInstruction(system, r);
         if (!system.isEmpty()) body.set("system", system);
         toolConfig(body, r, toolBlocks);
-        JsonNode thinking = thinking(r);
+        ObjectNode claudeFields = claudeFields(r);
+        JsonNode thinking = claudeFields == null ? null : claudeFields.get("thinking");
         inferenceConfig(body, r, outputLimit(r, thinking));
-        additionalFields(body, r, thinking);
+        additionalFields(body, r, claudeFields);
         return body;
     }
 
@@ -206,15 +212,45 @@ final class BedrockRequestEncoder {
     }
 
     /**
-     * Claude's {@code thinking}: the client's own, else {@code reasoning_effort}'s budget, fitted under the output limit
-     * ({@link #outputLimit}'s); null for none, and for other families.
+     * Claude's Anthropic fields for {@code additionalModelRequestFields}, as Claude on Bedrock reads them there: its
+     * {@code thinking} and its {@code output_config.effort} (null for other families and when there is neither).
+     * {@code thinking} is the client's own, else {@code reasoning_effort}'s budget, fitted under the output limit
+     * ({@link #outputLimit}'s). An Anthropic client's {@code output_config.effort} (Claude Code sends it, with adaptive
+     * thinking, to every alias) goes as {@code output_config: {effort}} — LiteLLM's Converse wire shape; the rest of
+     * {@code output_config}, its {@code format}, is the request's response format — fitted to the model as on the Anthropic
+     * path: adaptive thinking becomes a budget for a Claude before 4.6 ({@link
+     * dev.switchboard.provider.ClaudeThinking#adaptiveAsBudget}, the effort choosing it), then the effort is dropped or
+     * lowered where the model takes none or not that level ({@link dev.switchboard.provider.ClaudeEffort}). Before, the
+     * effort was dropped unsaid and adaptive thinking reached Claude Sonnet 4.5, which refuses it.
      */
-    private JsonNode thinking(ChatRequest r) {
+    private ObjectNode claudeFields(ChatRequest r) {
         if (!claude) return null;
+        ObjectNode fields = F.objectNode();
         JsonNode own = r.anthropicField("thinking");
-        if (own != null && own.isObject()) return own;
-        Integer limit = requestedLimit(r);
-        return dev.switchboard.provider.ClaudeThinking.forEffort(r, limit != null ? limit : claudeDefaultLimit());
+        JsonNode config = r.anthropicField("output_config");
+        JsonNode level = config == null ? null : config.get("effort");
+        if (level != null && !level.isNull()) fields.putObject("output_config").set("effort", level);
+        if (own != null && own.isObject()) {
+            if (!"adaptive".equals(own.path("type").asText())) {
+                fields.set("thinking", own);
+            } else {
+                // what ClaudeThinking.adaptiveAsBudget reads: the limit sent, and an Anthropic client's turns (a tool loop's
+                // last assistant turn without its thinking block leaves thinking off)
+                fields.set("thinking", own.deepCopy());
+                Integer limit = requestedLimit(r);
+                fields.put("max_tokens", limit != null ? limit : claudeDefaultLimit());
+                if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)) fields.set("messages", r.raw().body().get("messages"));
+                dev.switchboard.provider.ClaudeThinking.adaptiveAsBudget(fields, claudeName);
+                fields.remove("max_tokens");
+                fields.remove("messages");
+            }
+        } else {
+            Integer limit = requestedLimit(r);
+            ObjectNode budget = dev.switchboard.provider.ClaudeThinking.forEffort(r, limit != null ? limit : claudeDefaultLimit());
+            if (budget != null) fields.set("thinking", budget);
+        }
+        effort.fit(fields);
+        return fields.isEmpty() ? null : fields;
     }
 
     /**
@@ -254,7 +290,7 @@ final class BedrockRequestEncoder {
     }
 
     /** Model-specific fields Converse passes to the model as they are. */
-    private void additionalFields(ObjectNode body, ChatRequest r, JsonNode thinking) {
+    private void additionalFields(ObjectNode body, ChatRequest r, ObjectNode claudeFields) {
         ObjectNode extra = F.objectNode();
         JsonNode topK = r.anthropicField("top_k");
         if (topK != null && topK.isNumber()) {
@@ -262,7 +298,7 @@ final class BedrockRequestEncoder {
             if ("amazon".equals(BedrockModels.family(modelId))) extra.putObject("inferenceConfig").set("topK", topK);
             else extra.set("top_k", topK);
         }
-        if (thinking != null) extra.set("thinking", thinking);
+        if (claudeFields != null) extra.setAll(claudeFields);
         if (claude && r.raw() != null) {
             // an Anthropic client's beta features (Claude Code's context-1m-…), where Claude on Bedrock reads them
             java.util.List<String> betas = BedrockModels.converseBetas(r.raw().headers().get("anthropic-beta"));

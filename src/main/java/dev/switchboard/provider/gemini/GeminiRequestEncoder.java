@@ -35,10 +35,9 @@ final class GeminiRequestEncoder {
         ArrayNode system = F.arrayNode();
         ArrayNode contents = body.putArray("contents");
         Map<String, String> callNames = new HashMap<>();
-        // an Anthropic client's later system messages as notes in a user turn: in systemInstruction they changed the
-        // prompt's start, and Gemini's caches missed the whole conversation from then on (SystemReminders)
-        java.util.List<Message> messages = dev.switchboard.provider.SystemReminders.fromAnthropic(r)
-                ? dev.switchboard.provider.SystemReminders.folded(r.messages(), "Gemini") : r.messages();
+        // later system (and developer) messages, of either dialect, as notes in a user turn: in systemInstruction they
+        // changed the prompt's start, and Gemini's caches missed the whole conversation from then on (SystemReminders)
+        java.util.List<Message> messages = dev.switchboard.provider.SystemReminders.forSystemPromptOnly(r, "Gemini");
         for (Message m : messages) {
             switch (m.role()) {
                 case SYSTEM, DEVELOPER -> { // a part per text block: joined, "Line one." and "Line two." ran together

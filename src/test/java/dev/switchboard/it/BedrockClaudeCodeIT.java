@@ -1,0 +1,88 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Claude Code through a Bedrock (Converse) alias: it sends adaptive thinking and {@code output_config.effort} to every
+ * model name it does not know. Before, the effort was dropped unsaid, so Claude 4.6 on Bedrock never got it, and
+ * adaptive thinking reached Claude Sonnet 4.5, which refuses it (the simulator, as Bedrock, answers 400).
+ */
+class BedrockClaudeCodeIT {
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: sonnet45
+                    litellm_params: { model: bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0, %1$s }
+                  - model_name: opus46
+                    litellm_params: { model: bedrock/us.anthropic.claude-opus-4-6-v1, %1$s }
+                router_settings:
+                  num_retries: 0
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """.formatted(TestGateway.BEDROCK_PARAMS));
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    /** Claude Code's shape: adaptive thinking, an effort, a tool loop's turns after the first when given. */
+    private static String body(String alias, String effort, boolean stream, String turnsAfterFirst) {
+        return "{\"model\":\"" + alias + "\",\"max_tokens\":8000,\"stream\":" + stream + ",\"thinking\":{\"type\":\"adaptive\"},"
+                + "\"output_config\":{\"effort\":\"" + effort + "\"},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}"
+                + turnsAfterFirst + "]}";
+    }
+
+    private static JsonObject sent(String alias, String effort, boolean stream, String turnsAfterFirst) {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(alias, effort, stream, turnsAfterFirst));
+        assertThat(r.statusCode()).as(alias + " " + effort + ": " + r.body()).isEqualTo(200);
+        return gw.simulator.last().body().getJsonObject("additionalModelRequestFields", new JsonObject());
+    }
+
+    @Test
+    void adaptiveThinkingOnSonnet45BecomesTheEffortsBudgetAndTheEffortItRefusesIsLeftOut() {
+        for (boolean stream : new boolean[] {false, true}) {
+            JsonObject extra = sent("sonnet45", "medium", stream, "");
+            assertThat(extra.getJsonObject("thinking")).as("stream " + stream)
+                    .isEqualTo(new JsonObject().put("type", "enabled").put("budget_tokens", 2048));
+            assertThat(extra.containsKey("output_config")).as("Sonnet 4.5 takes no effort").isFalse();
+        }
+    }
+
+    /** Claude Code sends its tool loop's assistant turns back without their thinking blocks: no budget thinking then. */
+    @Test
+    void inAToolLoopWithoutTheThinkingBlockSonnet45ThinksNot() {
+        String loop = ",{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_A\",\"name\":\"read\",\"input\":{}}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_A\",\"content\":\"ok\"}]}";
+        String tools = ",\"tools\":[{\"name\":\"read\",\"input_schema\":{\"type\":\"object\"}}]}";
+        String b = body("sonnet45", "high", false, loop);
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, b.substring(0, b.length() - 1) + tools);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject extra = gw.simulator.last().body().getJsonObject("additionalModelRequestFields", new JsonObject());
+        assertThat(extra.containsKey("thinking")).isFalse();
+        assertThat(extra.containsKey("output_config")).isFalse();
+    }
+
+    @Test
+    void opus46GetsAdaptiveThinkingAndTheEffortLoweredToWhatItTakes() {
+        JsonObject extra = sent("opus46", "max", false, "");
+        assertThat(extra.getJsonObject("thinking")).isEqualTo(new JsonObject().put("type", "adaptive"));
+        assertThat(extra.getJsonObject("output_config")).isEqualTo(new JsonObject().put("effort", "max"));
+        extra = sent("opus46", "xhigh", true, "");
+        assertThat(extra.getJsonObject("output_config")).as("xhigh is 4.7's: 4.6 gets high").isEqualTo(new JsonObject().put("effort", "high"));
+    }
+}
