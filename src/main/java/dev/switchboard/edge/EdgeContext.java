@@ -35,7 +35,9 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         try {
             return io.vertx.core.Future.succeededFuture(authenticate(req, key, false));
         } catch (dev.switchboard.model.GatewayException e) {
-            lookup = dev.switchboard.govern.Authenticator.unknownKey(e) ? gateway.keys().lookUp(key) : null;
+            // the client's address (a /64 for IPv6, as the throttle groups them) holds its share of the misses, so one
+            // client's invented keys leave the others' new keys their look-ups; read only for a key this gateway does not know
+            lookup = dev.switchboard.govern.Authenticator.unknownKey(e) ? gateway.keys().lookUp(key, lookUpClient(req)) : null;
             if (lookup == null) {
                 try {
                     failed(req, key, e);
@@ -92,6 +94,11 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         // only a key that matches no key at all counts: not an expired or blocked virtual key an app keeps sending
         // (all clients may share one address behind Docker or an ingress), a refused JWT or a stale sk-sb- key
         if (gateway.authenticator().mayGuessTheMasterKey(key, e)) authThrottle.failed(clientAddress(req));
+    }
+
+    private static String lookUpClient(HttpServerRequest req) {
+        String a = clientAddress(req);
+        return a == null ? null : AuthThrottle.group(a);
     }
 
     private static String clientAddress(HttpServerRequest req) {

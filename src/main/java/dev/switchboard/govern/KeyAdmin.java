@@ -631,6 +631,16 @@ public final class KeyAdmin {
      */
     static final int MISSES_PER_SYNC = 32;
     private final java.util.concurrent.atomic.AtomicInteger missesLeft = new java.util.concurrent.atomic.AtomicInteger(MISSES_PER_SYNC);
+    /**
+     * A client address's share of {@link #MISSES_PER_SYNC} (an IPv6 one by its /64): one client flooding invented keys
+     * spent the whole budget, so a key made on another gateway and used at once from any other client waited for the
+     * sync (401) for as long as the flood went on (measured: a flood of 2,000 at about 1,800 a second kept it spent).
+     * Behind a proxy every client has the proxy's address and shares one share: no worse than before.
+     */
+    static final int MISSES_PER_CLIENT = 8;
+    /** What each client address has left of {@link #MISSES_PER_CLIENT} until the next sync (emptied by it). */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> clientMisses =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Look-ups that read the store (the burst and repeat tests count them). */
     private final java.util.concurrent.atomic.AtomicLong storeLookUps = new java.util.concurrent.atomic.AtomicLong();
     /** More misses than this are forgotten at once rather than kept (a flood of invented keys does not grow the heap). */
@@ -665,6 +675,15 @@ public final class KeyAdmin {
      * @return null when the store is not asked (the caller answers its 401 at once), else whether the key is now known
      */
     public Future<Boolean> lookUp(String presentedKey) {
+        return lookUp(presentedKey, null);
+    }
+
+    /**
+     * {@link #lookUp(String)} for a call from {@code client} (its address, or null for none known): a look-up that the
+     * store answers "no such key" spends the client's share of the misses ({@link #MISSES_PER_CLIENT}) as well as the
+     * gateway's, so one client's flood leaves the other clients' new keys their look-ups.
+     */
+    public Future<Boolean> lookUp(String presentedKey, String client) {
         if (presentedKey == null || !presentedKey.startsWith("sk-") || presentedKey.length() < 20 || presentedKey.length() > 200) return null;
         String hash = KeySecrets.hash(presentedKey);
         long now = clock.getAsLong();
@@ -675,32 +694,52 @@ public final class KeyAdmin {
         }
         PendingLookUp pending = lookups.get(hash);
         if (pending != null) return now - pending.startedMillis() < KEY_LOOKUP_MILLIS ? pending.done() : null;
-        if (!reserveLookUp()) return null;
+        java.util.concurrent.atomic.AtomicInteger share = client == null ? null : clientShare(client);
+        if (!reserveLookUp(share)) return null;
         PendingLookUp[] mine = new PendingLookUp[1];
         pending = lookups.computeIfAbsent(hash, h -> mine[0] = new PendingLookUp(lookUpStored(h), now));
         if (mine[0] == null) { // another call started the same look-up between the get and here
             lookupsRunning.decrementAndGet();
-            missesLeft.updateAndGet(n -> Math.min(MISSES_PER_SYNC, n + 1));
+            giveBack(share);
             return pending.done();
         }
         mine[0].done().onComplete(ar -> {
             lookups.remove(hash, mine[0]);
             lookupsRunning.decrementAndGet();
             // a key found gives its share of the misses back: only "no such key" spends it (a failure too: the store hangs)
-            if (ar.succeeded() && ar.result()) missesLeft.updateAndGet(n -> Math.min(MISSES_PER_SYNC, n + 1));
+            if (ar.succeeded() && ar.result()) giveBack(share);
         });
         return mine[0].done();
     }
 
-    /** A place among the look-ups running and a share of the misses, both or neither. */
-    private boolean reserveLookUp() {
+    /** What this client address has left of its misses until the next sync; the table is bounded (emptied when full). */
+    private java.util.concurrent.atomic.AtomicInteger clientShare(String client) {
+        java.util.concurrent.atomic.AtomicInteger share = clientMisses.get(client);
+        if (share != null) return share;
+        if (clientMisses.size() >= MAX_MISSES) clientMisses.clear();
+        return clientMisses.computeIfAbsent(client, c -> new java.util.concurrent.atomic.AtomicInteger(MISSES_PER_CLIENT));
+    }
+
+    /** A place among the look-ups running, a miss of the gateway's and one of the client's share (when known): all or none. */
+    private boolean reserveLookUp(java.util.concurrent.atomic.AtomicInteger share) {
         if (lookupsRunning.incrementAndGet() > MAX_LOOKUPS) {
             lookupsRunning.decrementAndGet();
             return false;
         }
+        if (share != null && share.getAndUpdate(n -> n > 0 ? n - 1 : 0) <= 0) {
+            lookupsRunning.decrementAndGet();
+            return false;
+        }
         if (missesLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) return true;
+        if (share != null) share.updateAndGet(n -> Math.min(MISSES_PER_CLIENT, n + 1));
         lookupsRunning.decrementAndGet();
         return false;
+    }
+
+    /** A look-up that read no miss gives its misses back (the client's to a share a sync may have replaced: harmless). */
+    private void giveBack(java.util.concurrent.atomic.AtomicInteger share) {
+        missesLeft.updateAndGet(n -> Math.min(MISSES_PER_SYNC, n + 1));
+        if (share != null) share.updateAndGet(n -> Math.min(MISSES_PER_CLIENT, n + 1));
     }
 
     /**
@@ -711,16 +750,20 @@ public final class KeyAdmin {
     private Future<Boolean> lookUpStored(String hash) {
         return change(() -> takeIn(hash, true)).compose(step -> {
             if (step.missingUser() == null && step.missingTeam() == null) return Future.succeededFuture(step.known());
-            Future<Boolean> user = step.missingUser() == null ? Future.succeededFuture(true) : ownerUsers.takeIn(step.missingUser());
-            Future<Boolean> team = step.missingTeam() == null ? Future.succeededFuture(true) : ownerTeams.takeIn(step.missingTeam());
+            Future<Boolean> user = step.missingUser() == null ? Future.succeededFuture(true) : ownerUsers.takeIn(step.missingUser(), null);
+            Future<Boolean> team = step.missingTeam() == null ? Future.succeededFuture(true)
+                    : ownerTeams.takeIn(step.missingTeam(), step.keyUser());
             return Future.all(user, team).compose(v -> change(() -> takeIn(hash, false).known()));
         });
     }
 
-    /** What one pass of {@link #takeIn} did: the key is known, or not in the store, or waits for these owner rows. */
-    private record TakeIn(boolean known, String missingUser, String missingTeam) {
-        static final TakeIn KNOWN = new TakeIn(true, null, null);
-        static final TakeIn MISS = new TakeIn(false, null, null);
+    /**
+     * What one pass of {@link #takeIn} did: the key is known, or not in the store, or waits for these owner rows (a team
+     * row this gateway lacks, or holds without the key's user as a member: {@link RowAdmin#lacks}).
+     */
+    private record TakeIn(boolean known, String missingUser, String missingTeam, String keyUser) {
+        static final TakeIn KNOWN = new TakeIn(true, null, null, null);
+        static final TakeIn MISS = new TakeIn(false, null, null, null);
     }
 
     /**
@@ -747,8 +790,11 @@ public final class KeyAdmin {
         }
         if (ownersFirst) {
             String user = k.userId() != null && ownerUsers != null && !ownerUsers.knows(k.userId()) ? k.userId() : null;
-            String team = k.teamId() != null && ownerTeams != null && !ownerTeams.knows(k.teamId()) ? k.teamId() : null;
-            if (user != null || team != null) return new TakeIn(false, user, team);
+            // a team this gateway holds is read again when its copy does not list the key's user: a member added with
+            // the key on the other gateway has a budget and limits in the team that its first call here must keep
+            String team = k.teamId() != null && ownerTeams != null
+                    && (!ownerTeams.knows(k.teamId()) || ownerTeams.lacks(k.teamId(), k.userId())) ? k.teamId() : null;
+            if (user != null || team != null) return new TakeIn(false, user, team, k.userId());
         }
         KeyState known = registry.byId(k.keyId());
         if (grace || known != null) registry.graces(retired.graces(now)); // first: the old secret's grace, then its key
@@ -803,6 +849,7 @@ public final class KeyAdmin {
                     changed++;
                 }
                 missesLeft.set(MISSES_PER_SYNC); // the store was read whole: unknown keys may be looked up again
+                clientMisses.clear(); // and each client has its share again
                 return changed;
             } finally {
                 syncing.set(false);

@@ -86,17 +86,30 @@ abstract class RowAdmin<R extends BudgetedRow> {
      * The stored row of this id into memory, read by id on this admin's worker (so it never races this gateway's own
      * changes nor the sync): the user or team of a key another gateway made since the last sync, taken in before the
      * key is ({@link KeyAdmin#lookUp}), so the key's first call here is held to its user's and team's budget, models
-     * and limits. Completes with whether the row is in memory now (false: the store has none).
+     * and limits; also a row this gateway holds that {@link #lacks} the key's user (a team's new member, whose budget in
+     * the team comes with the team's row). Completes with whether the row is in memory now (false: the store has none).
      */
-    Future<Boolean> takeIn(String id) {
+    Future<Boolean> takeIn(String id, String keyUser) {
         return change(() -> {
-            if (rows.row(id) != null) return true; // the sync or a change here took it in meanwhile
+            R known = rows.row(id);
+            if (known != null && !lacks(id, keyUser)) return true; // the sync or a change here took it in meanwhile
             R stored = store.get(KeyAdmin.KEY_LOOKUP_MILLIS, id);
-            if (stored == null) return false;
+            if (stored == null) return known != null; // deleted elsewhere since: the sync lets it go
+            if (stored.equals(known)) return true;
             rows.put(stored, clock.getAsLong());
-            log.info("{} {} made by another gateway on this database, taken in with its key's first call here", what, id);
+            log.info("{} {} {} by another gateway on this database, taken in with its key's first call here", what, id,
+                    known == null ? "made" : "changed");
             return true;
         });
+    }
+
+    /**
+     * Whether this gateway's copy of row {@code id} may be older than a key of it and of user {@code keyUser} that
+     * another gateway made: false here; a team whose copy does not list the key's user as a member says true
+     * ({@link TeamAdmin}), since the member (and their budget and limits in the team) may have been added with the key.
+     */
+    boolean lacks(String id, String keyUser) {
+        return false;
     }
 
     <T> Future<T> change(Supplier<T> work) {

@@ -52,6 +52,16 @@ public final class TeamAdmin extends RowAdmin<Team> {
         this.keySpends = keySpends;
     }
 
+    /**
+     * A key's user that this gateway's copy of the team does not list as a member: they may have been added on another
+     * gateway with the key (their budget and limits in the team are in the team's row), so a look-up reads the row again.
+     */
+    @Override
+    boolean lacks(String id, String keyUser) {
+        Team t = teams.row(id);
+        return t != null && keyUser != null && t.member(keyUser) == null;
+    }
+
     /** What a {@code models} entry may name: the keys' check (set by Governance once the router is known). */
     private Supplier<KeyModelCheck> modelCheck = () -> KeyModelCheck.NONE;
 

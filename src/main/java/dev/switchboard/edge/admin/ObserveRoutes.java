@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * The observability routes: {@code GET /metrics} (Prometheus text; the master key when one is set),
  * {@code GET /logs/{request_id}} (one request's log row: the master key, or the virtual key that made the request) and
- * {@code GET /logs} (rows by filter; a virtual key sees only its own). Store reads run on worker threads.
+ * {@code GET /logs} (rows by filter; a virtual key sees only its own). Store reads run on worker threads; a virtual key
+ * this gateway does not know yet is looked up in the store first, as on model calls.
  */
 public final class ObserveRoutes {
     private static final Set<String> LOG_PARAMS = Set.of("key", "api_key", "key_alias", "trace_id", "session_id", "model",
@@ -59,8 +60,7 @@ public final class ObserveRoutes {
         router.get("/logs/:request_id").handler(rc -> {
             HttpServerResponse resp = rc.response();
             call.identify(resp);
-            try {
-                Caller caller = edge.authenticate(rc.request());
+            withCaller(rc, resp, caller -> {
                 // it reads no query: a parameter (a filter meant for /logs, a second request_id) is a 400, not ignored
                 QueryParams.only(rc.queryParams(), java.util.Set.of());
                 String id = rc.pathParam("request_id");
@@ -79,15 +79,12 @@ public final class ObserveRoutes {
                     }
                     answer(resp, json(e));
                 });
-            } catch (Throwable t) {
-                call.fail(resp, t);
-            }
+            });
         });
         router.get("/logs").handler(rc -> {
             HttpServerResponse resp = rc.response();
             call.identify(resp);
-            try {
-                Caller caller = edge.authenticate(rc.request());
+            withCaller(rc, resp, caller -> {
                 HttpServerRequest q = rc.request();
                 QueryParams.readable(q); // a bad %-escape: a 400, as on /spend/logs (it was the decoder's exception, a 500)
                 QueryParams.only(q, LOG_PARAMS);
@@ -108,6 +105,27 @@ public final class ObserveRoutes {
                     if (ar.failed()) call.fail(resp, ar.cause());
                     else answer(resp, ar.result());
                 });
+            });
+        });
+    }
+
+    /** What a log route does once it knows the caller; a failure is the caller's error answer. */
+    private interface WithCaller {
+        void run(Caller caller) throws Exception;
+    }
+
+    /**
+     * The caller of a log route, as a model call's ({@link EdgeContext#authenticateCall}): a key another gateway on the
+     * database made since this one's last key sync is looked up in the store first, so a new key reads its own logs at
+     * once on every gateway (it was refused 401 here until the sync). A key this gateway knows costs nothing more.
+     */
+    private void withCaller(io.vertx.ext.web.RoutingContext rc, HttpServerResponse resp, WithCaller then) {
+        edge.authenticateCall(rc.request()).onComplete(authenticated -> {
+            rc.request().resume(); // paused by a look-up: a GET has no body to wait for
+            if (resp.closed()) return;
+            try {
+                if (authenticated.failed()) throw authenticated.cause();
+                then.run(authenticated.result());
             } catch (Throwable t) {
                 call.fail(resp, t);
             }
