@@ -414,7 +414,9 @@ final class BedrockSim {
                     StringBuilder sb = new StringBuilder();
                     for (Object c : block.getJsonObject("toolResult").getJsonArray("content", new JsonArray())) {
                         JsonObject cj = (JsonObject) c;
-                        sb.append(cj.containsKey("text") ? cj.getString("text") : String.valueOf(cj.getValue("json")));
+                        // text and json are what a model reads as the result's words; an image or document is not text
+                        if (cj.containsKey("text")) sb.append(cj.getString("text"));
+                        else if (cj.containsKey("json")) sb.append(String.valueOf(cj.getValue("json")));
                     }
                     parts.add(new JsonObject().put("type", "text").put("text", sb.toString()));
                 }

@@ -263,6 +263,10 @@ final class GeminiSim {
                 }
             }
         }
+        if (body.getJsonObject("generationConfig") instanceof JsonObject g) {
+            String schema = GeminiSimSchema.problem(g.getValue("responseJsonSchema"));
+            if (schema != null) return schema;
+        }
         JsonArray tools = body.getJsonArray("tools");
         if (tools != null) {
             for (Object t : tools) {
@@ -273,6 +277,8 @@ final class GeminiSim {
                     if (params != null && decl.containsKey("parametersJsonSchema")) {
                         return "parameters and parameters_json_schema are mutually exclusive.";
                     }
+                    String schema = GeminiSimSchema.problem(decl.getValue("parametersJsonSchema"));
+                    if (schema != null) return schema;
                     // the OpenAPI-subset field rejects JSON Schema keywords; parametersJsonSchema takes them
                     if (params != null && params.encode().contains("additionalProperties")) {
                         return "Invalid JSON payload received. Unknown name \"additionalProperties\" at 'tools[0].function_declarations[0].parameters': Cannot find field.";

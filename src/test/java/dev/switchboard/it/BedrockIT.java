@@ -243,6 +243,24 @@ class BedrockIT {
         assertThat(call.function().arguments()).isEqualTo("{}");
     }
 
+    /** A tool result with a picture (an Anthropic client's): the image goes inside the toolResult; the simulator reads its text only. */
+    @Test
+    void aToolResultWithAnImage() {
+        String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, """
+                {"model":"claude","max_tokens":100,"messages":[
+                 {"role":"user","content":"weather?"},
+                 {"role":"assistant","content":[{"type":"tool_use","id":"toolu_01A","name":"get_weather","input":{"city":"Paris"}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01A","content":[{"type":"text","text":"sunny"},
+                   {"type":"image","source":{"type":"base64","media_type":"image/png","data":"%s"}}]}]}],
+                 "tools":[{"name":"get_weather","input_schema":{"type":"object"}}]}""".formatted(png));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("The tool returned: sunny");
+        JsonArray content = gw.simulator.last().body().getJsonArray("messages").getJsonObject(2).getJsonArray("content")
+                .getJsonObject(0).getJsonObject("toolResult").getJsonArray("content");
+        assertThat(content.getJsonObject(1).getJsonObject("image").getString("format")).isEqualTo("png");
+    }
+
     /**
      * A tool that returned nothing (an empty or whitespace-only result): Converse refuses a blank text block inside a
      * toolResult (the simulator too, in Claude's words), so the result says "(empty result)" instead.

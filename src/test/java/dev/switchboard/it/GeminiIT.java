@@ -181,6 +181,60 @@ class GeminiIT {
         assertThat(cached).isGreaterThanOrEqualTo(1024).matches(n -> n % 128 == 0);
     }
 
+    /**
+     * Schemas as pydantic, zod and MCP servers write them: a {@code $ref} beside {@code title} or {@code type}, refs into
+     * {@code $defs} from nested places, a recursive definition. Google refuses a $ref with siblings other than description
+     * and default (its 400, which the simulator gives), so what reaches Gemini has the references inlined, from both
+     * dialects, in tools and in response_format alike; a recursive reference stays, alone, with its definitions.
+     */
+    @Test
+    void schemaReferencesReachGeminiInlined() {
+        String params = """
+                {"type":"object","title":"Args","$defs":{
+                   "Unit":{"type":"string","enum":["c","f"],"title":"Unit"},
+                   "Place":{"type":"object","properties":{"city":{"type":"string"},"unit":{"$ref":"#/$defs/Unit","title":"Unit","default":"c"}},"required":["city"]},
+                   "Node":{"type":"object","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}}}},
+                 "properties":{"place":{"$ref":"#/$defs/Place","description":"where"},
+                   "also":{"anyOf":[{"$ref":"#/$defs/Place","title":"Place"},{"type":"null"}]},
+                   "tree":{"$ref":"#/$defs/Node","title":"Tree"}},
+                 "required":["place"]}""";
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """
+                {"model":"gemini","messages":[{"role":"user","content":"weather?"}],
+                 "tools":[{"type":"function","function":{"name":"get_weather","parameters":%s}}],
+                 "response_format":{"type":"json_schema","json_schema":{"name":"w","strict":true,"schema":%s}}}"""
+                .formatted(params, params));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject body = gw.simulator.last().body();
+        JsonObject sent = body.getJsonArray("tools").getJsonObject(0).getJsonArray("functionDeclarations").getJsonObject(0)
+                .getJsonObject("parametersJsonSchema");
+        for (JsonObject schema : List.of(sent, body.getJsonObject("generationConfig").getJsonObject("responseJsonSchema"))) {
+            JsonObject place = schema.getJsonObject("properties").getJsonObject("place");
+            assertThat(place.getString("description")).isEqualTo("where");
+            assertThat(place.getJsonObject("properties").getJsonObject("unit").getJsonArray("enum").getList()).containsExactly("c", "f");
+            assertThat(place.getJsonObject("properties").getJsonObject("unit").getString("default")).isEqualTo("c");
+            assertThat(schema.getJsonObject("properties").getJsonObject("also").getJsonArray("anyOf").getJsonObject(0)
+                    .getJsonObject("properties").containsKey("city")).isTrue();
+            // the recursive definition: inlined once, its self-reference kept alone, the definitions kept for it
+            JsonObject tree = schema.getJsonObject("properties").getJsonObject("tree");
+            assertThat(tree.getString("title")).isEqualTo("Tree");
+            assertThat(tree.getJsonObject("properties").getJsonObject("children").getJsonObject("items").getMap())
+                    .containsExactly(Map.entry("$ref", "#/$defs/Node"));
+            assertThat(schema.getJsonObject("$defs").containsKey("Node")).isTrue();
+        }
+
+        // the Anthropic dialect's input_schema, without a recursive definition: no $defs left at all
+        HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, """
+                {"model":"gemini","max_tokens":100,"messages":[{"role":"user","content":"weather?"}],
+                 "tools":[{"name":"get_weather","input_schema":{"type":"object","definitions":{"Unit":{"type":"string","title":"Unit"}},
+                   "properties":{"unit":{"$ref":"#/definitions/Unit","title":"U","nullable":true}}}}]}""");
+        assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
+        JsonObject schema = gw.simulator.last().body().getJsonArray("tools").getJsonObject(0).getJsonArray("functionDeclarations")
+                .getJsonObject(0).getJsonObject("parametersJsonSchema");
+        assertThat(schema.getMap()).doesNotContainKey("definitions");
+        assertThat(schema.getJsonObject("properties").getJsonObject("unit").getMap())
+                .containsOnly(Map.entry("type", "string"), Map.entry("title", "U"), Map.entry("nullable", true));
+    }
+
     @Test
     void anthropicDialectToGeminiAndGeminiErrors() {
         HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,

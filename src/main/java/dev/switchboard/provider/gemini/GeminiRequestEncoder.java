@@ -90,7 +90,9 @@ final class GeminiRequestEncoder {
                 if (t.description() != null) d.put("description", t.description());
                 // parametersJsonSchema takes the client's JSON Schema as it is ($ref, anyOf, additionalProperties, …);
                 // the older `parameters` field only takes an OpenAPI subset and rejects those keywords.
-                if (t.parameters() != null && t.parameters().path("properties").size() > 0) d.set("parametersJsonSchema", t.parameters());
+                // with its references inlined: Google refuses a $ref beside other keywords (GeminiJsonSchema)
+                JsonNode params = GeminiJsonSchema.forGemini(t.parameters());
+                if (params != null && params.path("properties").size() > 0) d.set("parametersJsonSchema", params);
             }
             if (r.toolChoice() != null) {
                 ObjectNode cfg = body.putObject("toolConfig").putObject("functionCallingConfig");
@@ -131,7 +133,7 @@ final class GeminiRequestEncoder {
         if (r.responseFormat() != null && !"text".equals(r.responseFormat().type())) {
             g.put("responseMimeType", "application/json");
             JsonNode schema = r.responseFormat().jsonSchema() == null ? null : r.responseFormat().jsonSchema().get("schema");
-            if (schema != null) g.set("responseJsonSchema", schema);
+            if (schema != null) g.set("responseJsonSchema", GeminiJsonSchema.forGemini(schema));
         }
         copy(r.extra(), "n", g, "candidateCount");
         copy(r.extra(), "presence_penalty", g, "presencePenalty");
