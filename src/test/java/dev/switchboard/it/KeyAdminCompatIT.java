@@ -202,4 +202,34 @@ class KeyAdminCompatIT {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("hourly, daily, weekly or monthly");
     }
+
+    @Test
+    void answersToAKeyCarryLiteLlmsKeySpendAndMaxBudgetHeaders() {
+        // LiteLLM's get_custom_headers: x-litellm-key-spend (the key's spend with this call's cost) and
+        // x-litellm-key-max-budget (absent when the key has none); scripts read them to watch a key's budget
+        String key = admin.generate(new JsonObject().put("max_budget", 5)).getString("key");
+        HttpResponse<String> first = call(key);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        double cost1 = Double.parseDouble(first.headers().firstValue("x-litellm-response-cost").orElseThrow());
+        assertThat(cost1).isPositive();
+        assertThat(Double.parseDouble(first.headers().firstValue("x-litellm-key-spend").orElseThrow())).isCloseTo(cost1,
+                org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(Double.parseDouble(first.headers().firstValue("x-litellm-key-max-budget").orElseThrow())).isEqualTo(5.0);
+        HttpResponse<String> second = call(key);
+        double cost2 = Double.parseDouble(second.headers().firstValue("x-litellm-response-cost").orElseThrow());
+        assertThat(Double.parseDouble(second.headers().firstValue("x-litellm-key-spend").orElseThrow())).isCloseTo(cost1 + cost2,
+                org.assertj.core.data.Offset.offset(1e-12));
+        // a stream's headers go out before its cost is known: the spend before it, as LiteLLM's do
+        HttpResponse<String> stream = Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"gpt\",\"stream\":true,\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(Double.parseDouble(stream.headers().firstValue("x-litellm-key-spend").orElseThrow())).isCloseTo(cost1 + cost2,
+                org.assertj.core.data.Offset.offset(1e-12));
+
+        String unbudgeted = admin.generate(new JsonObject()).getString("key");
+        HttpResponse<String> free = call(unbudgeted);
+        assertThat(free.headers().firstValue("x-litellm-key-spend")).isPresent();
+        assertThat(free.headers().firstValue("x-litellm-key-max-budget")).as("LiteLLM leaves out a None").isEmpty();
+        assertThat(call(TestGateway.MASTER_KEY).headers().firstValue("x-litellm-key-spend")).as("no virtual key, no key spend").isEmpty();
+    }
 }
