@@ -33,7 +33,8 @@ final class BrowserGuard {
             + "x-switchboard-cache, x-switchboard-cost, x-switchboard-tier, x-request-id, request-id, retry-after, "
             // LiteLLM's answer headers, which tools written for LiteLLM read (from a page too)
             + "x-litellm-response-cost, x-litellm-model-id, x-litellm-model-api-base, x-litellm-cache-key, "
-            + "x-litellm-attempted-retries, x-litellm-max-retries, x-litellm-attempted-fallbacks, x-litellm-max-fallbacks";
+            + "x-litellm-attempted-retries, x-litellm-max-retries, x-litellm-attempted-fallbacks, x-litellm-max-fallbacks, "
+            + "x-litellm-key-spend, x-litellm-key-max-budget";
 
     private final Set<String> allowedHosts;
     private final boolean anyHost;

@@ -94,6 +94,24 @@ public final class Admission {
     /** The call failed before it cost anything. */
     public void release() { settle(0, 0); }
 
+    /**
+     * Whether this is a virtual key's call, whose answer carries LiteLLM's {@code x-litellm-key-spend} (and
+     * {@code x-litellm-key-max-budget} when the key has a budget).
+     */
+    public boolean ofKey() { return key != null; }
+
+    /**
+     * The key's spend this budget period as this gateway knows it, in nano-dollars, without asking the store (what its
+     * budget refusals say): with this call's cost once the call settled. Only for {@link #ofKey}.
+     */
+    public long keySpentNanos() { return key.budget.spentKnown(governor.nowMillis()); }
+
+    /** The key's {@code max_budget} in nano-dollars, or -1 for none. Only for {@link #ofKey}. */
+    public long keyMaxBudgetNanos() {
+        Double max = key.key().maxBudget();
+        return max == null ? -1 : Budget.nanos(max);
+    }
+
     /** {@code x-ratelimit-*} headers for the answer. */
     public Map<String, String> headers() { return permit.headers(); }
 

@@ -38,6 +38,9 @@ public final class Governor {
     private int budgetStatus = GovernSettings.DEFAULT_BUDGET_STATUS;
 
     /** @param global the cap over every key ({@code litellm_settings.max_budget}), or null */
+    /** The governor's clock (the budgets' periods follow it). */
+    long nowMillis() { return clockMillis.getAsLong(); }
+
     Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis) {
         this(keys, limiter, global, clockMillis, null);
     }

@@ -16,7 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A LiteLLM duration string ({@code 30s}, {@code 30m}, {@code 30h}, {@code 1d}, {@code 7d}, {@code 2w}, {@code 1mo}):
+ * A LiteLLM duration string ({@code 30s}, {@code 30m}, {@code 30h}, {@code 1d}, {@code 7d}, {@code 2w}, {@code 1mo}, or
+ * one of LiteLLM's words {@code hourly}, {@code daily}, {@code weekly}, {@code monthly}):
  * a key's expiry ({@code duration}, a fixed length from now: months are calendar months in UTC) and a budget's period
  * ({@code budget_duration}). A budget resets as LiteLLM resets it: on standard boundaries of the configured time zone
  * ({@link #nextReset}: midnight, Monday, the 1st of the month, the top of the hour), the first period from the budget's
@@ -30,11 +31,25 @@ public record DurationSpec(String text, long amount, Unit unit) {
     private static final Pattern FORMAT = Pattern.compile("(\\d{1,6})(s|m|h|d|w|mo)");
 
     /** What the error messages show as the accepted forms. */
-    public static final String FORMS = "a number and a unit: 30s, 30m, 30h, 1d, 7d, 2w or 1mo";
+    public static final String FORMS = "a number and a unit: 30s, 30m, 30h, 1d, 7d, 2w or 1mo; or hourly, daily, weekly or monthly";
 
-    /** @throws IllegalArgumentException naming the accepted forms when {@code text} is not one */
+    /**
+     * LiteLLM's words for durations ({@code _BUDGET_DURATION_WORD_ALIASES} in its {@code duration_parser.py}, matched
+     * stripped and in any case), read as the forms they stand for wherever LiteLLM reads a duration: a budget's period,
+     * a key's expiry, a rotation's grace. {@code daily} is LiteLLM's {@code 24h}, which resets at the next midnight as
+     * {@code 1d} does.
+     */
+    private static final java.util.Map<String, String> WORDS = java.util.Map.of(
+            "hourly", "1h", "daily", "24h", "weekly", "7d", "monthly", "30d");
+
+    /**
+     * A duration as written (a word kept as written: LiteLLM stores and shows the text it was sent).
+     *
+     * @throws IllegalArgumentException naming the accepted forms when {@code text} is not one
+     */
     public static DurationSpec parse(String text) {
-        Matcher m = text == null ? null : FORMAT.matcher(text.trim());
+        String form = text == null ? null : WORDS.getOrDefault(text.trim().toLowerCase(java.util.Locale.ROOT), text.trim());
+        Matcher m = form == null ? null : FORMAT.matcher(form);
         if (m == null || !m.matches() || Long.parseLong(m.group(1)) == 0) {
             throw new IllegalArgumentException("'" + text + "' is not a duration; expected " + FORMS + ".");
         }

@@ -34,6 +34,14 @@ final class MeteredCall {
     private static final CharSequence COST_NAME = io.vertx.core.http.HttpHeaders.createOptimized(COST_HEADER);
     private static final CharSequence LITELLM_COST_NAME = io.vertx.core.http.HttpHeaders.createOptimized(LITELLM_COST_HEADER);
     /**
+     * LiteLLM's key headers ({@code get_custom_headers}): the key's spend (with this call's cost when the answer is
+     * whole; a stream's headers go out before its cost, so the spend before it) and its max budget, left out when it
+     * has none, as LiteLLM leaves out a None. Scripts written for LiteLLM read them to watch a key's budget.
+     */
+    static final String KEY_SPEND_HEADER = "x-litellm-key-spend", KEY_MAX_BUDGET_HEADER = "x-litellm-key-max-budget";
+    private static final CharSequence KEY_SPEND_NAME = io.vertx.core.http.HttpHeaders.createOptimized(KEY_SPEND_HEADER);
+    private static final CharSequence KEY_MAX_BUDGET_NAME = io.vertx.core.http.HttpHeaders.createOptimized(KEY_MAX_BUDGET_HEADER);
+    /**
      * The call's metering, attached to its context when it is admitted: its failed attempts' ledger rows
      * ({@link LedgerAttempts}) carry the call's end user and tags and go through {@link #recordAttempt} as its own row
      * does, so reports by end user and tag, the metrics and the spend caps see a billed attempt's cost.
@@ -286,6 +294,11 @@ final class MeteredCall {
         // cache hit's is: 0, said as a plain hit says it
         Answer<ChatStream> out = new Answer<ChatStream>(new MeteredStream(this, a), a.deployment(), a.route(), a.cache(), a.tier(),
                 a.headers()).withHeaders(admission.headers());
+        if (admission.ofKey()) {
+            Map<String, String> key = new java.util.LinkedHashMap<>(2);
+            putKeyHeaders(key);
+            out = out.withHeaders(key);
+        }
         return a.cache() != null && a.cache().startsWith("hit") ? out.withHeaders(java.util.Map.of(COST_HEADER, "0", LITELLM_COST_HEADER, "0")) : out;
     }
 
@@ -513,13 +526,19 @@ final class MeteredCall {
             // same order
             WireHeaders made = a.headers() instanceof WireHeaders w ? w : WireHeaders.EMPTY;
             String usd = Metering.usd(cost.nanos());
-            if (!admission.mayHaveHeaders()) {
+            if (!admission.mayHaveHeaders() && !admission.ofKey()) {
                 return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(),
                         made.with(COST_NAME, usd, LITELLM_COST_NAME, usd));
             }
-            // a key with rate limits: its x-ratelimit-* (up to four) after the costs, into the same arrays (room for the
-            // two costs and four limits: no copy until build), then written by the edge with add, as the others
-            WireHeaders.Builder h = made.builder(6).add(COST_NAME, usd).add(LITELLM_COST_NAME, usd);
+            // a virtual key: LiteLLM's key spend and budget, then its x-ratelimit-* (up to four) after the costs, into
+            // the same arrays (room for the two costs, two key headers and four limits: no copy until build), then
+            // written by the edge with add, as the others
+            WireHeaders.Builder h = made.builder(8).add(COST_NAME, usd).add(LITELLM_COST_NAME, usd);
+            if (admission.ofKey()) {
+                h.add(KEY_SPEND_NAME, Metering.usd(admission.keySpentNanos()));
+                long max = admission.keyMaxBudgetNanos();
+                if (max >= 0) h.add(KEY_MAX_BUDGET_NAME, Metering.usd(max));
+            }
             admission.putHeaders(h);
             return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(), h.build());
         }
@@ -528,8 +547,17 @@ final class MeteredCall {
         String usd = Metering.usd(cost.nanos());
         h.put(COST_HEADER, usd);
         h.put(LITELLM_COST_HEADER, usd);
+        putKeyHeaders(h);
         admission.putHeaders(h);
         return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(), h);
+    }
+
+    /** LiteLLM's {@code x-litellm-key-spend} and {@code x-litellm-key-max-budget} of a virtual key's call (nothing for others). */
+    private void putKeyHeaders(Map<String, String> into) {
+        if (!admission.ofKey()) return;
+        into.put(KEY_SPEND_HEADER, Metering.usd(admission.keySpentNanos()));
+        long max = admission.keyMaxBudgetNanos();
+        if (max >= 0) into.put(KEY_MAX_BUDGET_HEADER, Metering.usd(max));
     }
 
     /** The status and type a failure is recorded with. */

@@ -251,7 +251,7 @@ class ConfigLoaderTest {
                     litellm_params: { model: mock/x }
                 litellm_settings:
                   max_budget: -5
-                  budget_duration: monthly
+                  budget_duration: fortnightly
                   max_end_user_budget: -1
                   budget_exceeded_status_code: 200
                   timezone: Mars/Olympus_Mons
@@ -261,7 +261,7 @@ class ConfigLoaderTest {
         assertThat(e.problems()).as("LiteLLM falls back to UTC; a typo would move every reset unnoticed")
                 .anyMatch(p -> p.startsWith("line 9: litellm_settings.timezone: 'Mars/Olympus_Mons' is not a time zone"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 5: litellm_settings.max_budget: must be 0 or more"));
-        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 6: litellm_settings.budget_duration: 'monthly' is not a duration"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 6: litellm_settings.budget_duration: 'fortnightly' is not a duration"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 7: litellm_settings.max_end_user_budget: must be 0 or more"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 8: litellm_settings.budget_exceeded_status_code: must be one of [400, 402, 409, 422, 429]"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 11: general_settings.database_url: only PostgreSQL URLs"));

@@ -68,7 +68,7 @@ class AnswerHeadersIT {
     }
 
     @Test
-    void aRateLimitedKeysAnswerCarriesTheLimitsAfterTheCost() {
+    void aRateLimitedKeysAnswerCarriesItsSpendAndLimitsAfterTheCost() {
         String key = admin.generate(new JsonObject().put("key_alias", "limited").put("rpm_limit", 1000).put("tpm_limit", 1_000_000))
                 .getString("key");
         RawHttp.Exchange r = chat(key);
@@ -77,7 +77,9 @@ class AnswerHeadersIT {
         int cost = names.indexOf("x-litellm-response-cost");
         assertThat(cost).isEqualTo(names.indexOf("x-switchboard-cost") + 1);
         assertThat(names.indexOf("x-switchboard-cost")).isEqualTo(names.indexOf("x-litellm-max-fallbacks") + 1);
-        assertThat(names.subList(cost + 1, names.indexOf("content-type")))
+        // LiteLLM's key spend (no max budget: left out, as LiteLLM leaves out a None), then the limits
+        assertThat(names.get(cost + 1)).isEqualTo("x-litellm-key-spend");
+        assertThat(names.subList(cost + 2, names.indexOf("content-type")))
                 .isNotEmpty().allSatisfy(n -> assertThat(n).startsWith("x-ratelimit-"));
         assertThat(names.stream().filter(n -> n.equals("x-switchboard-cost"))).hasSize(1);
     }

@@ -169,4 +169,67 @@ class KeyAdminCompatIT {
         HttpResponse<String> byAlias = admin.get("/spend/logs?api_key=never-a-key");
         assertThat(byAlias.statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void liteLlmsWordDurationsAreTakenForBudgetsExpiriesAndGraces() {
+        // LiteLLM reads "hourly", "daily", "weekly", "monthly" as 1h, 24h, 7d, 30d (its duration_parser's word aliases);
+        // a script that sends them was refused with a 400 here
+        JsonObject k = admin.generate(new JsonObject().put("budget_duration", "monthly").put("max_budget", 5).put("duration", "daily"));
+        assertThat(k.getString("budget_duration")).isEqualTo("monthly");
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        String firstOfNextMonth = now.toLocalDate().withDayOfMonth(1).plusMonths(1) + "T00:00:00Z";
+        assertThat(k.getString("budget_reset_at")).isEqualTo(firstOfNextMonth);
+        long expires = java.time.Instant.parse(k.getString("expires")).toEpochMilli();
+        assertThat(expires - System.currentTimeMillis()).isBetween(86_400_000L - 60_000, 86_400_000L);
+        assertThat(admin.info(k.getString("key")).getString("budget_duration")).isEqualTo("monthly");
+
+        JsonObject weekly = admin.update(new JsonObject().put("key", k.getString("key")).put("budget_duration", "Weekly"));
+        assertThat(weekly.getString("budget_duration")).isEqualTo("Weekly");
+        assertThat(java.time.Instant.parse(weekly.getString("budget_reset_at")).atZone(java.time.ZoneOffset.UTC).getDayOfWeek())
+                .isEqualTo(java.time.DayOfWeek.MONDAY);
+
+        HttpResponse<String> team = admin.post("/team/new", new JsonObject().put("team_id", "words").put("max_budget", 9)
+                .put("budget_duration", "daily"));
+        assertThat(team.statusCode()).as(team.body()).isEqualTo(200);
+        assertThat(new JsonObject(team.body()).getString("budget_reset_at"))
+                .isEqualTo(now.toLocalDate().plusDays(1) + "T00:00:00Z");
+
+        HttpResponse<String> rotated = admin.post("/key/regenerate", new JsonObject().put("key", k.getString("key")).put("grace_period", "hourly"));
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+        assertThat(call(k.getString("key")).statusCode()).as("the old secret in its hour of grace").isEqualTo(200);
+
+        HttpResponse<String> bad = admin.post("/key/generate", new JsonObject().put("budget_duration", "yearly"));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("hourly, daily, weekly or monthly");
+    }
+
+    @Test
+    void answersToAKeyCarryLiteLlmsKeySpendAndMaxBudgetHeaders() {
+        // LiteLLM's get_custom_headers: x-litellm-key-spend (the key's spend with this call's cost) and
+        // x-litellm-key-max-budget (absent when the key has none); scripts read them to watch a key's budget
+        String key = admin.generate(new JsonObject().put("max_budget", 5)).getString("key");
+        HttpResponse<String> first = call(key);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        double cost1 = Double.parseDouble(first.headers().firstValue("x-litellm-response-cost").orElseThrow());
+        assertThat(cost1).isPositive();
+        assertThat(Double.parseDouble(first.headers().firstValue("x-litellm-key-spend").orElseThrow())).isCloseTo(cost1,
+                org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(Double.parseDouble(first.headers().firstValue("x-litellm-key-max-budget").orElseThrow())).isEqualTo(5.0);
+        HttpResponse<String> second = call(key);
+        double cost2 = Double.parseDouble(second.headers().firstValue("x-litellm-response-cost").orElseThrow());
+        assertThat(Double.parseDouble(second.headers().firstValue("x-litellm-key-spend").orElseThrow())).isCloseTo(cost1 + cost2,
+                org.assertj.core.data.Offset.offset(1e-12));
+        // a stream's headers go out before its cost is known: the spend before it, as LiteLLM's do
+        HttpResponse<String> stream = Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"gpt\",\"stream\":true,\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(Double.parseDouble(stream.headers().firstValue("x-litellm-key-spend").orElseThrow())).isCloseTo(cost1 + cost2,
+                org.assertj.core.data.Offset.offset(1e-12));
+
+        String unbudgeted = admin.generate(new JsonObject()).getString("key");
+        HttpResponse<String> free = call(unbudgeted);
+        assertThat(free.headers().firstValue("x-litellm-key-spend")).isPresent();
+        assertThat(free.headers().firstValue("x-litellm-key-max-budget")).as("LiteLLM leaves out a None").isEmpty();
+        assertThat(call(TestGateway.MASTER_KEY).headers().firstValue("x-litellm-key-spend")).as("no virtual key, no key spend").isEmpty();
+    }
 }

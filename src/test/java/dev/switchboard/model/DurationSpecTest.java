@@ -75,6 +75,23 @@ class DurationSpecTest {
     }
 
     @Test
+    void liteLlmsWordsAreItsDurationsKeptAsWritten() {
+        // LiteLLM's duration_parser: _BUDGET_DURATION_WORD_ALIASES, stripped and lower-cased, then read as these
+        String made = "2026-12-05T07:14:19.079Z";
+        assertThat(next("hourly", made)).isEqualTo(next("1h", made));
+        assertThat(next("daily", made)).as("24h: the next midnight").isEqualTo(at("2026-12-06T00:00:00Z"));
+        assertThat(next(" Weekly ", made)).as("7d: the next Monday").isEqualTo(at("2026-12-07T00:00:00Z"));
+        assertThat(next("MONTHLY", made)).as("30d: the 1st of the next month").isEqualTo(at("2027-01-01T00:00:00Z"));
+        assertThat(DurationSpec.parse("daily").after(0)).as("an expiry of a day").isEqualTo(86_400_000L);
+        assertThat(DurationSpec.parse(" Monthly ").text()).as("shown as written, as LiteLLM stores it").isEqualTo("Monthly");
+        assertThat(DurationSpec.parse("monthly")).isEqualTo(new DurationSpec("monthly", 30, DurationSpec.Unit.DAYS));
+        for (String bad : new String[] {"yearly", "month", "1monthly", "every day"}) {
+            assertThatThrownBy(() -> DurationSpec.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("hourly, daily, weekly or monthly");
+        }
+    }
+
+    @Test
     void mondaysMonthEndsAndLeapYears() {
         assertThat(next("7d", "2026-12-07T00:00:00Z")).as("on Monday 00:00 itself: the Monday after").isEqualTo(at("2026-12-14T00:00:00Z"));
         assertThat(next("7d", "2026-12-06T23:59:59.999Z")).as("Sunday night").isEqualTo(at("2026-12-07T00:00:00Z"));
