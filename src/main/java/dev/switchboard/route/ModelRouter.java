@@ -518,10 +518,11 @@ public final class ModelRouter {
 
     /**
      * Whether a target drops the request's thinking (Provider#dropsThinking), for the router to say so on a fallback; made
-     * only for a request that names a thinking at all (an Anthropic client's {@code thinking}), so others allocate nothing.
+     * only for a request that names a thinking at all (a {@code thinking}, an Anthropic client's or LiteLLM's, or a
+     * {@code reasoning_effort}), so others allocate nothing: two map lookups.
      */
     private static java.util.function.Predicate<Target> thinkingDrops(ChatRequest request) {
-        if (request.raw() == null || request.anthropicField("thinking") == null) return CallEngine.NO_THINKING;
+        if (request.anthropicField("thinking") == null && !request.extra().containsKey("reasoning_effort")) return CallEngine.NO_THINKING;
         return t -> t.provider().dropsThinking(request);
     }
 
