@@ -45,7 +45,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
 
     private List<Target> targets() {
         if (targets == null) {
-            targets = router.reachable(ctx, request.model(), request.extra());
+            targets = router.reachable(ctx, request); // less the fallbacks that would refuse one of its parameters
             // asked only under a budget: a name a caller chose through a wildcard that nothing prices would pass it at $0
             for (Target t : targets) prices.requirePricedUnderBudget(t.deployment());
             cacheWrites = mayWriteCache(request, targets);

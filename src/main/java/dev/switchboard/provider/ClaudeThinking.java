@@ -120,11 +120,7 @@ public final class ClaudeThinking {
      */
     public static void adaptiveAsBudget(ObjectNode body, String model) {
         if (!"adaptive".equals(body.path("thinking").path("type").asText()) || !budgetOnly(model)) return;
-        String effort = body.path("output_config").path("effort").asText("high");
-        int budget = effort.equals("max") ? 16_384 : budgetOf(effort);
-        if (budget == 0) budget = budgetOf("high");
-        com.fasterxml.jackson.databind.JsonNode max = body.get("max_tokens");
-        if (max != null && max.canConvertToInt()) budget = Math.min(budget, max.intValue() - 1);
+        int budget = adaptiveBudget(body);
         if (budget < MIN_BUDGET || toolTurnWithoutThinking(body)) {
             body.remove("thinking");
             return;
@@ -133,12 +129,42 @@ public final class ClaudeThinking {
     }
 
     /**
+     * Whether {@link #adaptiveAsBudget} leaves an Anthropic body's adaptive thinking off for this model (no room for the
+     * smallest budget, or a tool loop's turn without its thinking block), read without changing the body: for
+     * {@code Provider.dropsThinking}.
+     */
+    public static boolean adaptiveLeftOff(com.fasterxml.jackson.databind.JsonNode body, String model) {
+        if (!"adaptive".equals(body.path("thinking").path("type").asText()) || !budgetOnly(model)) return false;
+        return adaptiveBudget(body) < MIN_BUDGET || toolTurnWithoutThinking(body);
+    }
+
+    /** The budget an adaptive thinking becomes: by the effort (high when none), under {@code max_tokens}. */
+    private static int adaptiveBudget(com.fasterxml.jackson.databind.JsonNode body) {
+        String effort = body.path("output_config").path("effort").asText("high");
+        int budget = effort.equals("max") ? 16_384 : budgetOf(effort);
+        if (budget == 0) budget = budgetOf("high");
+        com.fasterxml.jackson.databind.JsonNode max = body.get("max_tokens");
+        if (max != null && max.canConvertToInt()) budget = Math.min(budget, max.intValue() - 1);
+        return budget;
+    }
+
+    /**
+     * Whether an OpenAI-dialect request's {@code reasoning_effort} asks Claude to think but {@link #forEffort} leaves
+     * thinking off, the request being one Claude takes only without it ({@link #fits}): for {@code Provider.dropsThinking}.
+     */
+    public static boolean effortLeftOff(ChatRequest r) {
+        if (r.extra().containsKey("thinking")) return false; // its own thinking is sent as it is
+        com.fasterxml.jackson.databind.JsonNode effort = r.extra().get("reasoning_effort");
+        return effort != null && effort.isTextual() && budgetOf(effort.asText()) > 0 && !fits(r);
+    }
+
+    /**
      * Whether the conversation's last assistant turn called tools without starting with a thinking block: with budget
      * thinking on, Claude refuses it ("a final assistant message must start with a thinking block"), while adaptive
      * thinking takes it (the model may not have thought). Claude Code, asking for adaptive thinking, sends its tool loop's
      * assistant turns back without their thinking blocks (seen with 2.1.197), so such a request goes without thinking.
      */
-    private static boolean toolTurnWithoutThinking(ObjectNode body) {
+    private static boolean toolTurnWithoutThinking(com.fasterxml.jackson.databind.JsonNode body) {
         com.fasterxml.jackson.databind.JsonNode last = null;
         for (com.fasterxml.jackson.databind.JsonNode m : body.path("messages")) if ("assistant".equals(m.path("role").asText())) last = m;
         if (last == null || !last.path("content").isArray() || last.path("content").isEmpty()) return false;

@@ -110,6 +110,23 @@ final class DeploymentParams {
         return all.isEmpty() ? r : r.without(all);
     }
 
+    /**
+     * Whether {@link #fit} would refuse the request on this deployment (a 400 {@link #CODE}), for a budget's worst case:
+     * the router goes past such a target without calling it. Never with drop_params on (nothing is refused then, and
+     * fit's drop warnings are for the attempt to say).
+     */
+    static boolean refuses(ChatRequest request, Target t, Boolean requestDrop, boolean globalDrop) {
+        Deployment d = t.deployment();
+        boolean drop = requestDrop != null ? requestDrop : d.dropParams() != null ? d.dropParams() : globalDrop;
+        if (drop) return false;
+        try {
+            fit(request, t, requestDrop, globalDrop, "worst-case");
+            return false;
+        } catch (GatewayException e) {
+            return CODE.equals(e.code());
+        }
+    }
+
     private static void warnDropped(String f, Deployment d, String requestId, String why) {
         if (WARNED.add(d.id() + " " + f)) {
             log.warn("drop_params: '{}' is dropped for {}, {} (the first such drop on this deployment; the next are DEBUG"

@@ -250,6 +250,21 @@ public final class ModelRouter {
      */
     public List<Target> reachable(CallContext ctx, String model, Map<String, com.fasterxml.jackson.databind.JsonNode> extra,
                                   boolean embedding) {
+        return reachable(ctx, model, extra, embedding, null);
+    }
+
+    /**
+     * A chat request's {@link #reachable}, less the fallback deployments that would refuse one of its parameters
+     * ({@link DeploymentParams}: a parameter the provider cannot honour, or one it refuses beside another, with
+     * {@code drop_params} off): the router tries such a deployment, is refused before any call, and goes on, so it
+     * never costs. Checked only for fallbacks, and only when a budget asks (RequestWorstCase).
+     */
+    public List<Target> reachable(CallContext ctx, ChatRequest request) {
+        return reachable(ctx, request.model(), request.extra(), false, request);
+    }
+
+    private List<Target> reachable(CallContext ctx, String model, Map<String, com.fasterxml.jackson.databind.JsonNode> extra,
+                                   boolean embedding, ChatRequest request) {
         RequestControls controls = RequestControls.from(ctx.hints(), extra);
         List<String> primaries = List.of(model);
         if (auto != null && auto.alias().equals(model)) {
@@ -264,7 +279,11 @@ public final class ModelRouter {
         }
         java.util.function.BiPredicate<CallContext, String> access = modelAccess;
         java.util.function.Function<String, String> mismatch = embedding ? embeddingMismatch : chatMismatch;
-        return widened(controls, primaries, a -> mismatch.apply(a) == null && access.test(ctx, a));
+        java.util.function.Predicate<String> serves = a -> mismatch.apply(a) == null && access.test(ctx, a);
+        if (request == null) return widened(controls, primaries, serves);
+        ChatRequest clean = controls == RequestControls.NONE ? request : request.withExtra(RequestControls.strip(request.extra()));
+        Boolean drop = controls.dropParams();
+        return widened(controls, primaries, serves, t -> !DeploymentParams.refuses(clean, t, drop, settings.dropParams()));
     }
 
     /** A chat call's {@link #reachable}. */
@@ -283,6 +302,12 @@ public final class ModelRouter {
      * a test holds the shortcut above to it.
      */
     List<Target> widened(RequestControls controls, List<String> primaries, java.util.function.Predicate<String> serves) {
+        return widened(controls, primaries, serves, t -> true);
+    }
+
+    /** ... and a fallback's deployment only when it {@code takes} the request (a primary's always). */
+    private List<Target> widened(RequestControls controls, List<String> primaries, java.util.function.Predicate<String> serves,
+                                 java.util.function.Predicate<Target> takes) {
         Set<String> aliases = new LinkedHashSet<>();
         for (String p : primaries) {
             aliases.add(p);
@@ -297,7 +322,9 @@ public final class ModelRouter {
         for (String a : aliases) {
             if (!primaries.contains(a) && !serves.test(a)) continue; // the router passes it over (RoutePlan.serving, allowing)
             ModelGroup g = names.resolve(a);
-            if (g != null) for (DeploymentState m : g.members) out.add(m.target);
+            if (g == null) continue;
+            boolean primary = primaries.contains(a);
+            for (DeploymentState m : g.members) if (primary || takes.test(m.target)) out.add(m.target);
         }
         return out;
     }
@@ -518,10 +545,11 @@ public final class ModelRouter {
 
     /**
      * Whether a target drops the request's thinking (Provider#dropsThinking), for the router to say so on a fallback; made
-     * only for a request that names a thinking at all (an Anthropic client's {@code thinking}), so others allocate nothing.
+     * only for a request that names a thinking at all (a {@code thinking}, an Anthropic client's or LiteLLM's, or a
+     * {@code reasoning_effort}), so others allocate nothing: two map lookups.
      */
     private static java.util.function.Predicate<Target> thinkingDrops(ChatRequest request) {
-        if (request.raw() == null || request.anthropicField("thinking") == null) return CallEngine.NO_THINKING;
+        if (request.anthropicField("thinking") == null && !request.extra().containsKey("reasoning_effort")) return CallEngine.NO_THINKING;
         return t -> t.provider().dropsThinking(request);
     }
 

@@ -39,13 +39,30 @@ class ThinkingFallbackIT {
                   - model_name: thinker
                     litellm_params: { model: openai/deepseek-reasoner, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                     model_info: { supports_reasoning: true }
+                  - model_name: opus
+                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: opus2
+                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: opus3
+                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: opus4
+                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: flash2
+                    litellm_params: { model: gemini/gemini-2.0-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: flash25
+                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: nova
+                    litellm_params: { model: bedrock/us.amazon.nova-pro-v1:0, %s }
+                  - model_name: haiku
+                    litellm_params: { model: anthropic/claude-haiku-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                 router_settings:
                   num_retries: 0
                   allowed_fails: 1000
-                  fallbacks: [{ claude: [cheap] }, { claude2: [reasoner] }, { claude3: [thinker] }]
+                  fallbacks: [{ claude: [cheap] }, { claude2: [reasoner] }, { claude3: [thinker] }, { opus: [flash2] },
+                              { opus2: [flash25] }, { opus3: [nova] }, { opus4: [haiku] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                """);
+                """.formatted(TestGateway.BEDROCK_PARAMS));
     }
 
     @AfterAll
@@ -88,6 +105,51 @@ class ThinkingFallbackIT {
 
         String metrics = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
         assertThat(metrics).contains("switchboard_fallbacks_thinking_dropped_total{alias=\"claude\",to=\"cheap\"}");
+    }
+
+    /**
+     * Thirty-seventh session: a fallback to another provider that drops the thinking is counted too, where only
+     * OpenAI-compatible targets were judged before: Gemini before 2.5 (no thinkingConfig), a Bedrock model other than
+     * Claude (Nova: the encoder writes Claude's thinking alone), and Claude itself when the encoder leaves an adaptive
+     * thinking off (Claude Code's tool loop without its thinking blocks, to a model that thinks only with a budget). An
+     * OpenAI client's {@code reasoning_effort} counts as thinking asked. Gemini 2.5 and a Claude turn with room count nothing.
+     */
+    @Test
+    void aFallbackToAnotherProviderThatDropsThinkingIsCountedToo() {
+        gw.simulator.behaveAlways("claude-opus-4-1", SimBehaviour.status(500));
+        ask("opus", true);
+        assertThat(dropped("opus", "flash2")).as("Gemini 2.0").isEqualTo(1);
+        assertThat(gw.simulator.last().body().encode()).doesNotContain("thinkingConfig");
+
+        HttpResponse<String> openAi = Http.post(gw.baseUrl() + "/v1/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"opus\",\"reasoning_effort\":\"low\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(openAi.statusCode()).as(openAi.body()).isEqualTo(200);
+        assertThat(dropped("opus", "flash2")).as("an OpenAI client's reasoning_effort").isEqualTo(2);
+
+        ask("opus2", true);
+        assertThat(gw.simulator.last().body().encode()).contains("thinkingConfig");
+        assertThat(dropped("opus2", "flash25")).as("Gemini 2.5 thinks").isZero();
+
+        ask("opus3", true);
+        assertThat(gw.simulator.last().path()).contains("nova");
+        assertThat(dropped("opus3", "nova")).as("Nova on Bedrock").isEqualTo(1);
+
+        // Claude Code's adaptive thinking with room: Haiku 4.5 gets it as a budget, nothing dropped
+        String adaptive = "{\"model\":\"opus4\",\"max_tokens\":4096,\"thinking\":{\"type\":\"adaptive\"},"
+                + "\"tools\":[{\"name\":\"clock\",\"input_schema\":{\"type\":\"object\"}}],\"messages\":[";
+        HttpResponse<String> room = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                adaptive + "{\"role\":\"user\",\"content\":\"time?\"}]}");
+        assertThat(room.statusCode()).as(room.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("thinking").getString("type")).isEqualTo("enabled");
+        assertThat(dropped("opus4", "haiku")).isZero();
+        // its tool loop without the thinking blocks: Haiku 4.5 gets no thinking, and that is counted
+        HttpResponse<String> loop = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, adaptive
+                + "{\"role\":\"user\",\"content\":\"time?\"},"
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"clock\",\"input\":{}}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_01\",\"content\":\"12:00\"}]}]}");
+        assertThat(loop.statusCode()).as(loop.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().containsKey("thinking")).isFalse();
+        assertThat(dropped("opus4", "haiku")).isEqualTo(1);
     }
 
     /**

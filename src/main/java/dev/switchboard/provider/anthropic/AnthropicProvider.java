@@ -62,6 +62,9 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
     }
 
     @Override
+    public boolean dropsThinking(ChatRequest r) { return encoder.dropsThinking(r); }
+
+    @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request, false), body -> send(request, body, "application/json",
                 options.timeoutOr(deployment.timeout()), options)

@@ -166,7 +166,56 @@ final class AnthropicRequestEncoder {
         if (callsTools && !first.equals("thinking") && !first.equals("redacted_thinking")) body.remove("thinking");
     }
 
-    private static boolean thinkingOn(ObjectNode body) {
+    /**
+     * Whether the request's thinking reaches this Claude as nothing (Provider#dropsThinking), by the encoder's own rules,
+     * read without encoding: an Anthropic client's thinking on that {@link #withoutUnsignedThinking} turns off (a tool
+     * loop whose turn held only unsigned thinking, as another provider's answer gave it) or that
+     * {@link dev.switchboard.provider.ClaudeThinking#adaptiveAsBudget} leaves off for a model that thinks only with a
+     * budget; an OpenAI-dialect {@code reasoning_effort} Claude cannot take with the request's forced tool choice or
+     * tool loop ({@link dev.switchboard.provider.ClaudeThinking#effortLeftOff}). A Claude without thinking at all (3.5,
+     * 3 Haiku) is sent it and refuses it with a 400: no silent drop.
+     */
+    boolean dropsThinking(ChatRequest r) {
+        if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)) {
+            JsonNode body = r.raw().body();
+            return thinkingOn(body) && (unsignedThinkingTurnsItOff(body)
+                    || dev.switchboard.provider.ClaudeThinking.adaptiveLeftOff(body, deployment.model()));
+        }
+        return dev.switchboard.provider.ClaudeThinking.effortLeftOff(r);
+    }
+
+    /** Whether {@link #withoutUnsignedThinking} removes the body's thinking, read without changing the body. */
+    static boolean unsignedThinkingTurnsItOff(JsonNode body) {
+        boolean dropped = false, lastIsArray = false, lastCalls = false;
+        String lastFirst = "";
+        for (JsonNode m : body.path("messages")) {
+            if (!m.isObject() || !"assistant".equals(m.path("role").asText())) continue;
+            JsonNode content = m.get("content");
+            if (!(content instanceof ArrayNode)) {
+                lastIsArray = false;
+                continue;
+            }
+            boolean droppedHere = false, calls = false;
+            String first = null;
+            for (JsonNode block : content) {
+                String type = block.path("type").asText();
+                if ("thinking".equals(type) && block.path("signature").asText("").isEmpty()) {
+                    droppedHere = true;
+                    continue;
+                }
+                if (first == null) first = type;
+                calls |= "tool_use".equals(type);
+            }
+            dropped |= droppedHere;
+            if (droppedHere && first == null) continue; // the turn goes: the one before stays the last
+            lastIsArray = true;
+            lastCalls = calls;
+            lastFirst = first == null ? "" : first;
+        }
+        return dropped && lastIsArray && lastCalls && !lastFirst.equals("thinking") && !lastFirst.equals("redacted_thinking");
+    }
+
+    private static boolean thinkingOn(JsonNode body) {
         String type = body.path("thinking").path("type").asText("");
         return type.equals("enabled") || type.equals("adaptive");
     }

@@ -46,6 +46,10 @@ final class AzureProvider implements Provider, EmbeddingProvider {
     @Override
     public boolean limitsToolNames() { return true; }
 
+    /** The same encoder as {@code openai/}, so the same drop ({@code OpenAiRequestEncoder.dropsThinking}). */
+    @Override
+    public boolean dropsThinking(ChatRequest r) { return wire.dropsThinking(r); }
+
     /** Azure OpenAI takes OpenAI's request, its 4 stop sequences at most included; Foundry's other models keep their own. */
     @Override
     public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {

@@ -77,6 +77,15 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
     @Override
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.BEDROCK_CONVERSE; }
 
+    /**
+     * A model other than Claude (Nova, Llama, Mistral, ...) is sent no thinking: the encoder writes Claude's alone
+     * ({@code BedrockRequestEncoder.thinking}), so the request's thinking or effort reaches it as nothing.
+     */
+    @Override
+    public boolean dropsThinking(ChatRequest r) {
+        return !"anthropic".equals(BedrockModels.family(modelId)) && dev.switchboard.provider.ThinkingAsked.on(r);
+    }
+
     @Override
     public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {
         dev.switchboard.provider.ParamConflict none = BedrockRequestEncoder.noneWithToolCalls(r);

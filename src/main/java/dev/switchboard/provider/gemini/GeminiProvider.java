@@ -60,6 +60,10 @@ final class GeminiProvider implements Provider, EmbeddingProvider {
     @Override
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.GEMINI; }
 
+    /** A model before Gemini 2.5 (2.0, 1.5, Gemma) is sent no thinkingConfig: the request's thinking reaches it as nothing. */
+    @Override
+    public boolean dropsThinking(ChatRequest r) { return encoder.dropsThinking(r); }
+
     @Override
     public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {
         return dev.switchboard.provider.StopSequences.overLimit(r, dev.switchboard.provider.StopSequences.GEMINI, "Gemini");

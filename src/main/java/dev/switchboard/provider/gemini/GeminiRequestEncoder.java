@@ -172,7 +172,7 @@ final class GeminiRequestEncoder {
      */
     static ObjectNode thinkingConfig(Map<String, JsonNode> extra, String model, Integer limit) {
         // only the thinking models take a thinkingConfig (2.0 and Gemma refuse one)
-        if (!model.startsWith("gemini-2.5") && !model.startsWith("gemini-3")) return null;
+        if (!thinks(model)) return null;
         ObjectNode config = thinkingConfig(extra, model);
         // Thinking counts toward maxOutputTokens, as Anthropic's budget toward max_tokens: the budget fits under the
         // client's limit, which is never raised (the same rule as the Anthropic encoder's).
@@ -187,6 +187,15 @@ final class GeminiRequestEncoder {
         }
         return config;
     }
+
+    /** Whether the model thinks and takes a {@code thinkingConfig}: Gemini 2.5 and 3 (2.0, 1.5 and Gemma do not). */
+    static boolean thinks(String model) { return model.startsWith("gemini-2.5") || model.startsWith("gemini-3"); }
+
+    /**
+     * Whether the request's thinking ({@link dev.switchboard.provider.ThinkingAsked}) reaches this model as nothing: it
+     * is no thinking model, so {@link #thinkingConfig} sends none and the answer comes without thinking.
+     */
+    boolean dropsThinking(ChatRequest r) { return !thinks(deployment.model()) && dev.switchboard.provider.ThinkingAsked.on(r); }
 
     private static ObjectNode thinkingConfig(Map<String, JsonNode> extra, String model) {
         // 2.5 Pro cannot turn thinking off: its smallest budget (128) stands for "none"

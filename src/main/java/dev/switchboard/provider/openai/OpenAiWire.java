@@ -65,6 +65,9 @@ public final class OpenAiWire {
 
     public Buffer embeddingsBody(EmbeddingRequest r) { return encoder.embeddings(r); }
 
+    /** Whether the request's thinking reaches the model as nothing ({@code Provider.dropsThinking}). */
+    public boolean dropsThinking(ChatRequest r) { return encoder.dropsThinking(r); }
+
     public ChatResponse chatAnswer(byte[] body) throws IOException { return chat.response(body); }
 
     public EmbeddingResponse embeddingsAnswer(byte[] body) throws IOException { return embeddings.embeddings(Json.read(body)); }

@@ -44,4 +44,7 @@ final class VertexGoogleModel implements Provider, EmbeddingProvider {
 
     @Override
     public boolean limitsToolNames() { return true; }
+
+    @Override
+    public boolean dropsThinking(ChatRequest r) { return gemini.dropsThinking(r); }
 }

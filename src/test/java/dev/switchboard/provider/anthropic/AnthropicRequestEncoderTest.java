@@ -94,6 +94,8 @@ class AnthropicRequestEncoderTest {
                  {"role":"assistant","content":[{"type":"thinking","thinking":"from gemini","signature":""},
                    {"type":"tool_use","id":"t1","name":"w","input":{}}]},
                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"sunny"}]}]}""");
+        // the router's drop check (Provider#dropsThinking) reads the same, without changing the body
+        assertThat(AnthropicRequestEncoder.unsignedThinkingTurnsItOff(loop)).isTrue();
         AnthropicRequestEncoder.withoutUnsignedThinking(loop);
         assertThat(loop.get("messages").get(1).get("content")).hasSize(1);
         assertThat(loop.get("messages").get(1).get("content").get(0).get("type").asText()).isEqualTo("tool_use");
@@ -107,6 +109,7 @@ class AnthropicRequestEncoderTest {
                  {"role":"user","content":"again"},
                  {"role":"assistant","content":[{"type":"thinking","thinking":"y","signature":""}]},
                  {"role":"user","content":"and?"}]}""");
+        assertThat(AnthropicRequestEncoder.unsignedThinkingTurnsItOff(earlier)).isFalse();
         AnthropicRequestEncoder.withoutUnsignedThinking(earlier);
         assertThat(earlier.get("messages")).hasSize(4);
         assertThat(earlier.get("messages").get(1).get("content").toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"hello\"}]");
@@ -118,6 +121,7 @@ class AnthropicRequestEncoderTest {
                  {"role":"user","content":"hi"},
                  {"role":"assistant","content":[{"type":"thinking","thinking":"x","signature":""},{"type":"text","text":"a"}]},
                  {"role":"user","content":"again"},{"role":"assistant"}]}""");
+        assertThat(AnthropicRequestEncoder.unsignedThinkingTurnsItOff(bare)).isFalse();
         AnthropicRequestEncoder.withoutUnsignedThinking(bare);
         assertThat(bare.has("thinking")).isTrue();
     }
@@ -132,6 +136,7 @@ class AnthropicRequestEncoderTest {
                    {"type":"tool_use","id":"t1","name":"w","input":{}}]},
                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"sunny"}]}]}""";
         var b = body(json);
+        assertThat(AnthropicRequestEncoder.unsignedThinkingTurnsItOff(b)).isFalse();
         AnthropicRequestEncoder.withoutUnsignedThinking(b);
         assertThat(b).isEqualTo(body(json));
     }

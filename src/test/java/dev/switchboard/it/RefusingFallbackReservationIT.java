@@ -1,0 +1,71 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A budget reserves only for the fallbacks the router really tries (thirty-seventh session): a request with a
+ * {@code seed} to gpt-4o-mini, whose error fallback is Claude Opus, which refuses a seed (drop_params off), is never
+ * served by Opus, so a key with $0.003 left is served: 1,000 output tokens cost $0.0006 on gpt-4o-mini and $0.075 on
+ * Opus. Before, Opus's price was reserved and the key refused up front ("could cost up to $0.075195"). Without the seed
+ * Opus may serve, and the same key is refused.
+ */
+class RefusingFallbackReservationIT {
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: cheap
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: opus
+                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                router_settings:
+                  num_retries: 0
+                  fallbacks: [{ cheap: [opus] }]
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @Test
+    void aFallbackThatWouldRefuseAParameterIsNotReservedFor() {
+        String key = new dev.switchboard.support.Admin(gw).generate(new JsonObject().put("key_alias", "seed-budget")
+                .put("max_budget", 0.003)).getString("key");
+        HttpResponse<String> seeded = Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"cheap\",\"seed\":7,\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(seeded.statusCode()).as(seeded.body()).isEqualTo(200);
+        assertThat(seeded.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
+
+        HttpResponse<String> plain = Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"cheap\",\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(400);
+        JsonObject error = new JsonObject(plain.body()).getJsonObject("error");
+        assertThat(error.getString("code")).isEqualTo("budget_exceeded");
+        assertThat(error.getString("message")).contains("could cost up to");
+    }
+
+    /** And the router does pass Opus over for it: gpt-4o-mini failing, the seeded request ends in Opus's refusal, no call. */
+    @Test
+    void theRouterIndeedNeverCallsThatFallback() {
+        gw.simulator.enqueue("gpt-4o-mini", SimBehaviour.status(500));
+        int before = gw.simulator.received().size();
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"cheap\",\"seed\":7,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isIn(400, 500);
+        assertThat(gw.simulator.received().subList(before, gw.simulator.received().size()))
+                .noneMatch(q -> q.body() != null && "claude-opus-4-1".equals(q.body().getString("model")));
+    }
+}
