@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -19,9 +22,14 @@ import java.util.Set;
  * beside {@code title}, {@code type} or {@code nullable}, {@code $defs} refs from nested places. So every local
  * reference ({@code #/$defs/…}, {@code #/definitions/…}, any {@code #/…} pointer) is inlined, its siblings laid over
  * the definition, and the then unused {@code $defs} / {@code definitions} dropped, as LiteLLM, opencode and
- * hermes-agent do. A recursive reference (a definition inside itself) cannot be inlined: it stays a {@code $ref} with
- * only its {@code description} and {@code default} (Google unrolls such references a few levels itself), and the
- * definitions stay for it. A reference that resolves nowhere or is not local is left as written: Google's 400 names it.
+ * hermes-agent do. A reference is kept, and the definitions with it, where inlining cannot or should not happen: a
+ * recursive one (a definition inside itself; Google unrolls those a few levels itself), one whose copy would pass the
+ * node budget (inlined copies add at most max(4 × the schema's nodes, 20,000) nodes: a definition referenced a
+ * thousand times, or a diamond of references, must not make a body of megabytes on the event loop), and one whose
+ * copy would nest the schema deeper than {@value #MAX_OUTPUT_DEPTH} levels. A kept reference stands alone with its
+ * {@code description} and {@code default}; other siblings go beside {@code "anyOf":[{"$ref":…}]}. A reference that
+ * resolves nowhere or is not a {@code #/…} pointer (an anchor, an {@code $id} such as TypeBox's {@code "T"}) is left as
+ * written, its definitions kept: Google's 400 names what it cannot follow. Pointers are percent-decoded.
  * A schema without {@code $ref} is returned as it is (the common case costs one walk of the tree, no copy).
  */
 public final class GeminiJsonSchema {
@@ -31,43 +39,58 @@ public final class GeminiJsonSchema {
     /** Keywords whose values map names to schemas: a property called "$ref" or "default" is a schema there. */
     private static final Set<String> NAMED = Set.of("properties", "patternProperties", "$defs", "definitions", "dependentSchemas");
     private static final Set<String> DEFINITIONS = Set.of("$defs", "definitions");
-    /** At most this many references are inlined in one schema (a diamond of references grows with each level). */
-    private static final int MAX_INLINED = 1_000;
-    private static final int MAX_DEPTH = 32;
+    /** Inlined copies add at most max(this many times the schema's own nodes, MIN_BUDGET) nodes (a diamond of references grows with each level). */
+    static final int BUDGET_FACTOR = 4;
+    static final int MIN_BUDGET = 20_000;
+    /** References followed inside each other at most this deep. */
+    private static final int MAX_CHAIN = 32;
+    /** Nothing is inlined where it would nest the schema deeper than this (JsonBody.MAX_DEPTH is 512, Jackson writes 1,000). */
+    static final int MAX_OUTPUT_DEPTH = 200;
+    private static final int MAX_WALK = 600;
 
     private final JsonNode root;
-    private int inlined;
+    private final long budget;
+    private long added;
     private boolean kept;
+    /** Node count and depth of each reference's target, as written. */
+    private final Map<String, long[]> sizes = new HashMap<>();
 
-    private GeminiJsonSchema(JsonNode root) { this.root = root; }
+    private GeminiJsonSchema(JsonNode root) {
+        this.root = root;
+        this.budget = Math.max((long) BUDGET_FACTOR * measure(root, 0)[0], MIN_BUDGET);
+    }
 
     public static JsonNode forGemini(JsonNode schema) {
         if (schema == null || !hasRef(schema, 0)) return schema;
         GeminiJsonSchema s = new GeminiJsonSchema(schema);
         if (!schema.isObject() || schema.has("$ref")) {
-            JsonNode out = s.resolve(schema, new ArrayDeque<>());
+            JsonNode out = s.resolve(schema, new ArrayDeque<>(), 0);
             if (!s.kept && out instanceof ObjectNode o) {
                 o.remove("$defs");
                 o.remove("definitions");
             }
             return out;
         }
-        // the definitions last, and only when a recursive reference still needs them
+        // the definitions last, and only when a reference left as a reference still needs them
         ObjectNode out = F.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = schema.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!DEFINITIONS.contains(e.getKey())) out.set(e.getKey(), s.field(e.getKey(), e.getValue(), new ArrayDeque<>()));
+            if (!DEFINITIONS.contains(e.getKey())) out.set(e.getKey(), s.field(e.getKey(), e.getValue(), new ArrayDeque<>(), 1));
         }
         if (s.kept) {
             for (String d : DEFINITIONS) {
-                if (!(schema.get(d) instanceof ObjectNode defs)) continue;
+                if (!schema.has(d)) continue;
+                if (!(schema.get(d) instanceof ObjectNode defs)) {
+                    out.set(d, schema.get(d).deepCopy());
+                    continue;
+                }
                 ObjectNode kept = out.putObject(d);
                 for (Iterator<Map.Entry<String, JsonNode>> it = defs.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     // a definition's references to itself stay references
                     Deque<String> stack = new ArrayDeque<>();
                     stack.push("#/" + d + "/" + e.getKey().replace("~", "~0").replace("/", "~1"));
-                    kept.set(e.getKey(), s.resolve(e.getValue(), stack));
+                    kept.set(e.getKey(), s.resolve(e.getValue(), stack, 2));
                 }
             }
         }
@@ -88,64 +111,128 @@ public final class GeminiJsonSchema {
         return false;
     }
 
-    private JsonNode resolve(JsonNode n, Deque<String> stack) {
+    /** {nodes, depth} of a tree as written (a scalar is one node of depth 0). */
+    private static long[] measure(JsonNode n, int depth) {
+        if (!n.isContainerNode()) return new long[] {1, 0};
+        if (depth > MAX_WALK) return new long[] {1, 1};
+        long nodes = 1, deepest = 0;
+        for (JsonNode x : n) {
+            long[] m = measure(x, depth + 1);
+            nodes += m[0];
+            deepest = Math.max(deepest, m[1]);
+        }
+        return new long[] {nodes, deepest + 1};
+    }
+
+    /** The node n at output depth {@code depth} (containers around it), copied with its references inlined where they fit. */
+    private JsonNode resolve(JsonNode n, Deque<String> stack, int depth) {
         if (n.isArray()) {
             ArrayNode a = F.arrayNode();
-            for (JsonNode x : n) a.add(resolve(x, stack));
+            for (JsonNode x : n) a.add(resolve(x, stack, depth + 1));
             return a;
         }
         if (!n.isObject()) return n;
         JsonNode ref = n.get("$ref");
-        if (ref != null && ref.isTextual() && ref.asText().startsWith("#")) {
-            JsonNode target = target(ref.asText());
-            if (target == null) return n.deepCopy(); // undefined: Google's 400 names it
-            if (!stack.contains(ref.asText()) && stack.size() < MAX_DEPTH && inlined < MAX_INLINED) {
-                inlined++;
-                stack.push(ref.asText());
-                JsonNode expanded = resolve(target, stack);
+        if (ref != null && ref.isTextual()) {
+            String r = ref.asText();
+            JsonNode target = target(r);
+            if (target == null) { // not a local pointer, or undefined: left as written (Google's 400 names it), its definitions kept
+                kept = true;
+                return n.deepCopy();
+            }
+            long[] size = sizes.computeIfAbsent(r, k -> measure(target, 0));
+            if (!stack.contains(r) && stack.size() < MAX_CHAIN && added + size[0] <= budget && depth + size[1] <= MAX_OUTPUT_DEPTH) {
+                added += size[0];
+                stack.push(r);
+                JsonNode expanded = resolve(target, stack, depth);
                 stack.pop();
                 ObjectNode merged = expanded.isObject() ? (ObjectNode) expanded : F.objectNode();
                 for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    if (!e.getKey().equals("$ref")) merged.set(e.getKey(), field(e.getKey(), e.getValue(), stack));
+                    if (!e.getKey().equals("$ref")) merged.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
                 }
                 return merged;
             }
+            // recursive, too deep or over the budget: a reference, alone as Google wants it, its siblings beside an anyOf
             kept = true;
-            ObjectNode alone = F.objectNode().put("$ref", ref.asText());
-            if (n.has("description")) alone.set("description", n.get("description"));
-            if (n.has("default")) alone.set("default", n.get("default"));
-            return alone;
+            ObjectNode alone = F.objectNode().put("$ref", r);
+            boolean others = false;
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!k.equals("$ref") && !k.equals("description") && !k.equals("default")) others = true;
+            }
+            if (!others) {
+                if (n.has("description")) alone.set("description", n.get("description"));
+                if (n.has("default")) alone.set("default", n.get("default"));
+                return alone;
+            }
+            ObjectNode wrapped = F.objectNode();
+            wrapped.putArray("anyOf").add(alone);
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getKey().equals("$ref") && !e.getKey().equals("anyOf")) wrapped.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
+            }
+            if (n.get("anyOf") instanceof ArrayNode more) { // both must hold: allOf of the two
+                wrapped.remove("anyOf");
+                ArrayNode all = wrapped.putArray("allOf");
+                all.addObject().putArray("anyOf").add(alone);
+                all.addObject().set("anyOf", resolve(more, stack, depth + 3));
+            }
+            return wrapped;
         }
         ObjectNode o = F.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            o.set(e.getKey(), field(e.getKey(), e.getValue(), stack));
+            o.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
         }
         return o;
     }
 
-    private JsonNode field(String key, JsonNode value, Deque<String> stack) {
+    private JsonNode field(String key, JsonNode value, Deque<String> stack, int depth) {
         if (DATA.contains(key)) return value.deepCopy();
         if (NAMED.contains(key) && value.isObject()) {
             ObjectNode named = F.objectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                named.set(e.getKey(), resolve(e.getValue(), stack));
+                named.set(e.getKey(), resolve(e.getValue(), stack, depth + 1));
             }
             return named;
         }
-        return resolve(value, stack);
+        return resolve(value, stack, depth);
     }
 
-    /** The node a local reference ({@code #}, {@code #/a/b}) names in the original schema, or null. */
+    /** The node a local reference ({@code #}, {@code #/a/b}, percent-encoded or not) names in the original schema, or null. */
     private JsonNode target(String ref) {
         if (ref.equals("#")) return root;
+        if (!ref.startsWith("#/")) return null; // an anchor (#name) or a URI ($id-based): not followed
+        String pointer = percentDecoded(ref.substring(1));
+        if (pointer == null) return null;
         try {
-            JsonNode t = root.at(JsonPointer.compile(ref.substring(1)));
+            JsonNode t = root.at(JsonPointer.compile(pointer));
             return t.isMissingNode() ? null : t;
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** A URI fragment's %XX escapes decoded as UTF-8 (RFC 3986; '+' is not a space there), or null when malformed. */
+    static String percentDecoded(String s) {
+        if (s.indexOf('%') < 0) return s;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length()) return null;
+                int hi = Character.digit(s.charAt(i + 1), 16), lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) return null;
+                out.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                int cp = s.codePointAt(i);
+                out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(cp) - 1;
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -47,9 +47,10 @@ class GeminiJsonSchemaTest {
                 {"type":"object","$defs":{"N":{"type":"object","properties":{"kids":{"type":"array","items":{"$ref":"#/$defs/N","title":"N"}}}}},
                  "properties":{"root":{"$ref":"#/$defs/N"},"self":{"$ref":"#","description":"again","type":"object"}}}""");
         JsonNode out = GeminiJsonSchema.forGemini(s);
-        assertThat(out.at("/properties/root/properties/kids/items").toString()).isEqualTo("{\"$ref\":\"#/$defs/N\"}");
-        assertThat(out.at("/$defs/N/properties/kids/items").toString()).isEqualTo("{\"$ref\":\"#/$defs/N\"}");
-        assertThat(out.at("/properties/self/properties/self").toString()).isEqualTo("{\"$ref\":\"#\",\"description\":\"again\"}");
+        assertThat(out.at("/properties/root/properties/kids/items").toString()).isEqualTo("{\"anyOf\":[{\"$ref\":\"#/$defs/N\"}],\"title\":\"N\"}");
+        assertThat(out.at("/$defs/N/properties/kids/items").toString()).isEqualTo("{\"anyOf\":[{\"$ref\":\"#/$defs/N\"}],\"title\":\"N\"}");
+        assertThat(out.at("/properties/self/properties/self").toString())
+                .isEqualTo("{\"anyOf\":[{\"$ref\":\"#\"}],\"description\":\"again\",\"type\":\"object\"}");
     }
 
     @Test
@@ -72,5 +73,97 @@ class GeminiJsonSchemaTest {
         JsonNode out = GeminiJsonSchema.forGemini(s);
         assertThat(out.at("/properties/a")).isEqualTo(s.at("/properties/a"));
         assertThat(out.at("/properties/b")).isEqualTo(s.at("/properties/b"));
+    }
+
+    private static int depth(JsonNode n) {
+        int d = 0;
+        for (JsonNode x : n) d = Math.max(d, depth(x));
+        return n.isContainerNode() ? d + 1 : 0;
+    }
+
+    private static int count(JsonNode n) {
+        int c = 1;
+        for (JsonNode x : n) c += count(x);
+        return c;
+    }
+
+    /** The review's case: one definition of 2,000 properties referenced 1,000 times (81 KB) became a 51 MB body. */
+    @Test
+    void aLargeDefinitionReferencedAThousandTimesStaysSmallAndFast() throws Exception {
+        StringBuilder big = new StringBuilder("{\"type\":\"object\",\"properties\":{");
+        for (int i = 0; i < 2_000; i++) big.append(i == 0 ? "" : ",").append("\"p").append(i).append("\":{\"type\":\"string\"}");
+        StringBuilder s = new StringBuilder("{\"type\":\"object\",\"$defs\":{\"Big\":").append(big).append("}}},\"properties\":{");
+        for (int i = 0; i < 1_000; i++) s.append(i == 0 ? "" : ",").append("\"r").append(i).append("\":{\"$ref\":\"#/$defs/Big\"}");
+        JsonNode in = json(s.append("}}").toString());
+        long t0 = System.nanoTime();
+        JsonNode out = GeminiJsonSchema.forGemini(in);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String written = M.writeValueAsString(out);
+        assertThat(count(out)).as("nodes").isLessThanOrEqualTo(count(in) + Math.max(4 * count(in), 20_000) + 10);
+        assertThat(written.length()).as("bytes (input %d)", in.toString().length()).isLessThan(1_000_000);
+        assertThat(ms).as("ms").isLessThan(2_000);
+        // the first copies inlined, the rest references to the definitions, which stay
+        assertThat(out.at("/properties/r0/properties/p1999/type").asText()).isEqualTo("string");
+        assertThat(out.at("/properties/r999").toString()).isEqualTo("{\"$ref\":\"#/$defs/Big\"}");
+        assertThat(out.at("/$defs/Big/properties/p1999/type").asText()).isEqualTo("string");
+    }
+
+    /** References nested in references: without a bound on the output's depth, Jackson refuses to write it (or the stack runs out). */
+    @Test
+    void nestedReferencesDoNotNestTheOutputPastTheBound() throws Exception {
+        StringBuilder s = new StringBuilder("{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/D0\"}},\"$defs\":{");
+        for (int i = 0; i < 30; i++) {
+            s.append(i == 0 ? "" : ",").append("\"D").append(i).append("\":");
+            for (int k = 0; k < 25; k++) s.append("{\"type\":\"object\",\"properties\":{\"x\":");
+            s.append(i == 29 ? "{\"type\":\"string\"}" : "{\"$ref\":\"#/$defs/D" + (i + 1) + "\",\"title\":\"next\"}");
+            s.append("}}".repeat(25));
+        }
+        JsonNode in = json(s.append("}}").toString());
+        assertThat(depth(in)).isLessThan(100);
+        JsonNode out = GeminiJsonSchema.forGemini(in);
+        assertThat(depth(out)).isLessThanOrEqualTo(GeminiJsonSchema.MAX_OUTPUT_DEPTH + 5);
+        assertThat(M.writeValueAsString(out)).contains("\"$ref\":\"#/$defs/D");
+        assertThat(out.at("/$defs/D29")).isNotNull();
+        assertThat(out.has("$defs")).as("the kept references' definitions stay").isTrue();
+    }
+
+    /** TypeBox writes {"$ref":"T"} to a definition with "$id":"T"; anchors are "#name". Their definitions must stay. */
+    @Test
+    void referencesThatAreNotPointersKeepTheirDefinitionsAndPointersArePercentDecoded() {
+        JsonNode s = json("""
+                {"type":"object","$defs":{"T":{"$id":"T","type":"string"},"A":{"$anchor":"a","type":"number"},
+                   "My Type":{"type":"boolean"},"U":{"type":"integer"}},
+                 "properties":{"t":{"$ref":"T"},"a":{"$ref":"#a"},"m":{"$ref":"#/$defs/My%20Type"},"u":{"$ref":"#/$defs/U","title":"U"}}}""");
+        JsonNode out = GeminiJsonSchema.forGemini(s);
+        assertThat(out.at("/properties/t").toString()).isEqualTo("{\"$ref\":\"T\"}");
+        assertThat(out.at("/properties/a").toString()).isEqualTo("{\"$ref\":\"#a\"}");
+        assertThat(out.at("/$defs/T/$id").asText()).isEqualTo("T");
+        assertThat(out.at("/$defs/A/$anchor").asText()).isEqualTo("a");
+        assertThat(out.at("/properties/m/type").asText()).isEqualTo("boolean");
+        assertThat(out.at("/properties/u").toString()).isEqualTo("{\"type\":\"integer\",\"title\":\"U\"}");
+        assertThat(GeminiJsonSchema.percentDecoded("/$defs/%C3%A9t%C3%A9~1x")).isEqualTo("/$defs/été~1x");
+        assertThat(GeminiJsonSchema.percentDecoded("/a%2")).isNull();
+        assertThat(GeminiJsonSchema.percentDecoded("/a+b")).isEqualTo("/a+b");
+    }
+
+    /** A recursive reference with a title, type or nullable beside it: those stay, beside an anyOf of the lone reference. */
+    @Test
+    void aKeptReferenceKeepsItsSiblingsBesideAnAnyOf() {
+        JsonNode s = json("""
+                {"type":"object","$defs":{"N":{"type":"object","properties":{
+                   "next":{"$ref":"#/$defs/N","title":"Next","nullable":true,"description":"d"},
+                   "both":{"$ref":"#/$defs/N","anyOf":[{"type":"null"}]},
+                   "plain":{"$ref":"#/$defs/N","default":null}}}},
+                 "properties":{"n":{"$ref":"#/$defs/N"}}}""");
+        JsonNode out = GeminiJsonSchema.forGemini(s);
+        JsonNode next = out.at("/properties/n/properties/next");
+        assertThat(next.at("/anyOf/0").toString()).isEqualTo("{\"$ref\":\"#/$defs/N\"}");
+        assertThat(next.get("title").asText()).isEqualTo("Next");
+        assertThat(next.get("nullable").asBoolean()).isTrue();
+        assertThat(next.get("description").asText()).isEqualTo("d");
+        JsonNode both = out.at("/properties/n/properties/both");
+        assertThat(both.at("/allOf/0/anyOf/0").toString()).isEqualTo("{\"$ref\":\"#/$defs/N\"}");
+        assertThat(both.at("/allOf/1/anyOf/0/type").asText()).isEqualTo("null");
+        assertThat(out.at("/properties/n/properties/plain").toString()).isEqualTo("{\"$ref\":\"#/$defs/N\",\"default\":null}");
     }
 }
