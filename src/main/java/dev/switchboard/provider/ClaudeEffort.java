@@ -64,6 +64,9 @@ public final class ClaudeEffort {
     static int highestLevel(String model) {
         if (model == null) return LEVELS.size() - 1;
         if (model.contains("claude-3")) return -1; // claude-3-7-sonnet, claude-3-5-haiku, anthropic.claude-3-…
+        // Claude 2 and Instant (Bedrock's anthropic.claude-v2, claude-v2:1, claude-instant-v1): no VERSION match, and
+        // not unknown models either; the effort postdates them
+        if (model.contains("claude-v2") || model.contains("claude-instant")) return -1;
         if (model.contains(MYTHOS)) return LEVELS.indexOf("max");
         Matcher m = VERSION.matcher(model);
         if (!m.find()) return LEVELS.size() - 1;
@@ -75,6 +78,13 @@ public final class ClaudeEffort {
         if (minor == 5 && m.group(1).equals("opus")) return LEVELS.indexOf("high");
         return -1;
     }
+
+    /**
+     * Whether the model's highest level is {@code high}: Claude Opus 4.5, the one Claude that took the effort while it was
+     * the {@code effort-2025-11-24} beta. Bedrock still gates Opus 4.5's {@code output_config} behind that beta (AWS's
+     * Opus 4.5 example sends it; coder/coder#25356), so its Converse path adds it where the effort is kept.
+     */
+    public boolean takesUpToHighOnly() { return highest == LEVELS.indexOf("high"); }
 
     /** Whether the model takes {@code level}. */
     boolean takes(String level) {

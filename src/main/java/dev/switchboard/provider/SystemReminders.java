@@ -35,6 +35,8 @@ public final class SystemReminders {
      * conversation has no user turn. A user turn of tool results (Claude Code's tool loop: they decode to TOOL messages)
      * is such a turn too: the note goes in a user message right after those results, which the encoders join to the same
      * turn after its toolResult / functionResponse blocks — not to the last human text, maybe many tool rounds back.
+     * A note amid parallel calls' results waits for the run's last result. With no leading system message at all, the
+     * first run of system messages is the system prompt (moved to the start) and only the later ones are notes.
      * Notes keep their order; the turn one joins stays the same in the conversation's later requests, so a provider's
      * prefix cache still matches; the message's cache marker (a {@code cache_control_injection_points} index -1 on it)
      * moves onto its note. Its parts other than text (a directive, the beta's tool blocks) are refused, naming the
@@ -45,6 +47,21 @@ public final class SystemReminders {
     public static List<Message> folded(List<Message> messages, String provider) {
         int first = 0;
         while (first < messages.size() && isSystem(messages.get(first))) first++;
+        if (first == 0) {
+            // no leading system message (an OpenAI client's [user, assistant, system, user]): the first run of system
+            // messages is the system prompt, as LiteLLM's Converse takes it, and goes first; folded, the prompt was lost
+            int start = 0;
+            while (start < messages.size() && !isSystem(messages.get(start))) start++;
+            if (start == messages.size()) return messages;
+            int end = start;
+            while (end < messages.size() && isSystem(messages.get(end))) end++;
+            List<Message> moved = new ArrayList<>(messages.size());
+            moved.addAll(messages.subList(start, end));
+            moved.addAll(messages.subList(0, start));
+            moved.addAll(messages.subList(end, messages.size()));
+            messages = moved;
+            first = end - start;
+        }
         boolean any = false;
         for (int i = first; i < messages.size() && !any; i++) any = isSystem(messages.get(i));
         if (!any) return messages;
@@ -52,9 +69,14 @@ public final class SystemReminders {
         out.addAll(messages.subList(0, first));
         List<Message> lead = new ArrayList<>(); // notes before any user turn, as they came
         List<ContentPart> waiting = new ArrayList<>(); // their notes, for the first user turn
+        List<ContentPart> afterTools = new ArrayList<>(); // notes for after the run of tool results still coming
         for (int i = first; i < messages.size(); i++) {
             Message m = messages.get(i);
             if (!isSystem(m)) {
+                if (m.role() != Role.TOOL && !afterTools.isEmpty()) {
+                    out.add(new Message(Role.USER, List.copyOf(afterTools), null, null, null, null, null));
+                    afterTools.clear();
+                }
                 if (m.role() == Role.USER && !waiting.isEmpty()) {
                     List<ContentPart> parts = new ArrayList<>(waiting);
                     parts.addAll(m.content());
@@ -72,6 +94,10 @@ public final class SystemReminders {
             if (before < first) {
                 waiting.add(note);
                 lead.add(m);
+            } else if (out.get(before).role() == Role.TOOL && before == out.size() - 1) {
+                // amid or after a run of tool results (parallel calls' answers): after the run's last one, when it has
+                // come; a note between two toolResult blocks of one turn Claude refuses
+                afterTools.add(note);
             } else if (out.get(before).role() == Role.TOOL) {
                 // right after the tool results (the last of them: the search runs backwards)
                 out.add(before + 1, new Message(Role.USER, List.of(note), null, null, null, null, null));
@@ -82,6 +108,7 @@ public final class SystemReminders {
                 out.set(before, with(u, parts));
             }
         }
+        if (!afterTools.isEmpty()) out.add(new Message(Role.USER, List.copyOf(afterTools), null, null, null, null, null));
         out.addAll(first, lead); // no user turn took them: they join the leading system messages
         return out;
     }

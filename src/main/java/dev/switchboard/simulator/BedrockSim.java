@@ -161,7 +161,8 @@ final class BedrockSim {
      * 4.5, Claude Opus 4.5, etc.) do not support adaptive thinking") and {@code output_config.effort} on a model that takes
      * none or not that level (the simulator's Anthropic lists, {@link AnthropicSimParams#effort}); an older Claude on
      * Bedrock answers the field with "output_config.effort: Extra inputs are not permitted" (anthropics/claude-code-action
-     * #1005). Null when Claude takes them.
+     * #1005); Opus 4.5's effort without the {@code effort-2025-11-24} beta in {@code anthropic_beta}. Null when Claude
+     * takes them.
      */
     private static String claudeFields(JsonObject extra, String model) {
         if (extra == null) return null;
@@ -171,6 +172,13 @@ final class BedrockSim {
             return errors + "adaptive thinking is not supported on this model";
         }
         String effort = AnthropicSimParams.effort(extra.getValue("output_config"), model);
+        if (effort == null && model.matches("(?:[a-z]{2,6}\\.)?anthropic\\.claude-opus-4-5(?!\\d).*")
+                && extra.getValue("output_config") instanceof JsonObject c && c.containsKey("effort")
+                && !(extra.getValue("anthropic_beta") instanceof JsonArray betas && betas.contains("effort-2025-11-24"))) {
+            // Opus 4.5's effort on Bedrock is the effort-2025-11-24 beta's (coder/coder#25356; AWS's Opus 4.5 example sends
+            // it); the words without it are the simulator's own, an unknown field's as Claude on Bedrock words it
+            return errors + "output_config: Extra inputs are not permitted";
+        }
         if (effort == null) return null;
         return errors + (effort.startsWith("This model does not support") ? "output_config.effort: Extra inputs are not permitted" : effort);
     }

@@ -27,6 +27,10 @@ class BedrockClaudeCodeIT {
                     litellm_params: { model: bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0, %1$s }
                   - model_name: opus46
                     litellm_params: { model: bedrock/us.anthropic.claude-opus-4-6-v1, %1$s }
+                  - model_name: opus45
+                    litellm_params: { model: bedrock/us.anthropic.claude-opus-4-5-20251101-v1:0, %1$s }
+                  - model_name: nova
+                    litellm_params: { model: bedrock/amazon.nova-pro-v1:0, %1$s }
                 router_settings:
                   num_retries: 0
                 general_settings:
@@ -84,5 +88,44 @@ class BedrockClaudeCodeIT {
         assertThat(extra.getJsonObject("output_config")).isEqualTo(new JsonObject().put("effort", "max"));
         extra = sent("opus46", "xhigh", true, "");
         assertThat(extra.getJsonObject("output_config")).as("xhigh is 4.7's: 4.6 gets high").isEqualTo(new JsonObject().put("effort", "high"));
+    }
+
+    /**
+     * Opus 4.5 takes the effort on Bedrock under the effort-2025-11-24 beta only (the simulator, as Bedrock, refuses it
+     * without): the gateway adds it, once, where it keeps the effort.
+     */
+    @Test
+    void opus45GetsTheEffortWithItsBetaOnce() {
+        JsonObject extra = sent("opus45", "max", false, "");
+        assertThat(extra.getJsonObject("output_config")).isEqualTo(new JsonObject().put("effort", "high"));
+        assertThat(extra.getJsonArray("anthropic_beta")).containsExactly("effort-2025-11-24");
+        assertThat(extra.getJsonObject("thinking")).as("adaptive thinking as the effort's budget")
+                .isEqualTo(new JsonObject().put("type", "enabled").put("budget_tokens", 7999));
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("opus45", "low", true, ""),
+                "anthropic-beta", "context-1m-2025-08-07,effort-2025-11-24");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("additionalModelRequestFields").getJsonArray("anthropic_beta"))
+                .containsExactly("context-1m-2025-08-07", "effort-2025-11-24");
+        assertThat(sent("opus46", "high", false, "").containsKey("anthropic_beta")).as("4.6 takes it without a beta").isFalse();
+    }
+
+    /** A non-Claude Bedrock model gets none of Claude's fields from Claude Code's body. */
+    @Test
+    void aNonClaudeDeploymentGetsNoEffortNorThinking() {
+        JsonObject extra = sent("nova", "high", false, "");
+        assertThat(extra.containsKey("output_config")).isFalse();
+        assertThat(extra.containsKey("thinking")).isFalse();
+    }
+
+    /** The effort shapes the answer, not the prompt: CountTokens gets the thinking, not output_config. */
+    @Test
+    void countTokensLeavesTheEffortOut() {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
+                "{\"model\":\"opus46\",\"thinking\":{\"type\":\"adaptive\"},\"output_config\":{\"effort\":\"high\"},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "anthropic-version", "2023-06-01");
+        assertThat(r.headers().firstValue("x-switchboard-token-count")).as(r.body()).hasValue("provider");
+        JsonObject converse = gw.simulator.last().body().getJsonObject("input").getJsonObject("converse");
+        assertThat(converse.getJsonObject("additionalModelRequestFields")).isEqualTo(new JsonObject()
+                .put("thinking", new JsonObject().put("type", "adaptive")));
     }
 }

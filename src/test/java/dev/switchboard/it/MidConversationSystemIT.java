@@ -181,6 +181,29 @@ class MidConversationSystemIT {
     }
 
     /**
+     * An OpenAI client's leading developer and system messages are its system prompt; one whose only system message comes
+     * after the first turns ([user, assistant, system, user]) keeps it as the system prompt too — folded as a note, the
+     * conversation went without one.
+     */
+    @Test
+    void anOpenAiClientsLeadingOrOnlySystemMessagesStayTheSystemPrompt() {
+        String leading = "[{\"role\":\"developer\",\"content\":\"Rule one.\"},{\"role\":\"system\",\"content\":\"Rule two.\"},"
+                + "{\"role\":\"user\",\"content\":\"say hi\"}]";
+        String late = "[{\"role\":\"user\",\"content\":\"say hi\"},{\"role\":\"assistant\",\"content\":\"hello\"},"
+                + "{\"role\":\"system\",\"content\":\"Rule one. Rule two.\"},{\"role\":\"user\",\"content\":\"again\"}]";
+        for (String messages : new String[] {leading, late}) {
+            for (String[] c : new String[][] {{"gemini", "systemInstruction", "contents"}, {"bedrock", "system", "messages"}}) {
+                HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/chat/completions", TestGateway.MASTER_KEY,
+                        "{\"model\":\"" + c[0] + "\",\"max_tokens\":200,\"messages\":" + messages + "}");
+                assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(200);
+                JsonObject sent = gw.simulator.last().body();
+                assertThat(String.valueOf(sent.getValue(c[1]))).as(c[0] + " " + messages).contains("Rule one.").contains("Rule two.");
+                assertThat(sent.getJsonArray(c[2]).encode()).as(c[0]).doesNotContain("Rule").doesNotContain("system-reminder");
+            }
+        }
+    }
+
+    /**
      * Claude gets the body as the client wrote it: Opus 4.8 takes the message; an older Claude refuses it in the API's
      * words, which reach the client unchanged (Claude Code retries then with the notes in the user turn).
      */

@@ -49,4 +49,15 @@ class ClaudeEffortTest {
         assertThat(fitted("claude-mythos-preview", "max")).isEqualTo("max");
         assertThat(fitted("claude-mythos-preview", "xhigh")).isEqualTo("high");
     }
+
+    /** Claude 2 and Instant on Bedrock matched no version and were taken for unknown models, which take every level. */
+    @Test
+    void claude2AndInstantTakeNone() {
+        for (String model : new String[] {"anthropic.claude-v2", "anthropic.claude-v2:1", "anthropic.claude-instant-v1", "claude-instant-1.2"}) {
+            assertThat(fitted(model, "high")).as(model).isNull();
+            assertThat(ClaudeEffort.of(model, "d1").takesUpToHighOnly()).as(model).isFalse();
+        }
+        assertThat(ClaudeEffort.of("claude-opus-4-5-20251101", "d1").takesUpToHighOnly()).isTrue();
+        assertThat(ClaudeEffort.of("claude-opus-4-6", "d1").takesUpToHighOnly()).isFalse();
+    }
 }

@@ -131,6 +131,11 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
     private Buffer countBody(ChatRequest request) {
         ObjectNode converse = encoder.encode(dev.switchboard.model.CacheInjectionPoint.apply(injectionPoints, request));
         converse.retain(COUNTED);
+        // the effort shapes the answer, not the prompt: a count needs it not, and Converse's CountTokens has no reason to take it
+        if (converse.get("additionalModelRequestFields") instanceof ObjectNode extra && extra.remove("output_config") != null
+                && extra.isEmpty()) {
+            converse.remove("additionalModelRequestFields");
+        }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.putObject("input").set("converse", converse);
         return buffer(body);

@@ -42,6 +42,10 @@ final class BedrockRequestEncoder {
     private final String claudeName;
     /** The effort rules of the deployment's Claude (read once); null for other families. */
     private final dev.switchboard.provider.ClaudeEffort effort;
+    /** Whether the deployment's Claude thinks only with a budget (before 4.6): adaptive thinking becomes one. */
+    private final boolean budgetOnly;
+    /** Claude's default output limit ({@link ClaudeOutputLimits}); 0 for other families. */
+    private final int claudeDefaultLimit;
 
     /** The buckets images by s3:// URL may come from ({@code aws_s3_image_buckets}; none by default). */
     private final java.util.Set<String> s3Buckets;
@@ -54,6 +58,8 @@ final class BedrockRequestEncoder {
         this.claude = "anthropic".equals(BedrockModels.family(modelId));
         this.claudeName = claude ? BedrockModels.claudeName(modelId) : null;
         this.effort = claude ? dev.switchboard.provider.ClaudeEffort.of(claudeName, deployment.id()) : null;
+        this.budgetOnly = claude && dev.switchboard.provider.ClaudeThinking.budgetOnly(claudeName);
+        this.claudeDefaultLimit = claude ? ClaudeOutputLimits.defaultMaxTokens(claudeName) : 0;
     }
 
     private static java.util.Set<String> s3Buckets(Object v) {
@@ -231,14 +237,14 @@ final class BedrockRequestEncoder {
         JsonNode level = config == null ? null : config.get("effort");
         if (level != null && !level.isNull()) fields.putObject("output_config").set("effort", level);
         if (own != null && own.isObject()) {
-            if (!"adaptive".equals(own.path("type").asText())) {
-                fields.set("thinking", own);
+            if (!budgetOnly || !"adaptive".equals(own.path("type").asText())) {
+                fields.set("thinking", own); // a 4.6+ Claude takes adaptive thinking as sent
             } else {
                 // what ClaudeThinking.adaptiveAsBudget reads: the limit sent, and an Anthropic client's turns (a tool loop's
                 // last assistant turn without its thinking block leaves thinking off)
                 fields.set("thinking", own.deepCopy());
                 Integer limit = requestedLimit(r);
-                fields.put("max_tokens", limit != null ? limit : claudeDefaultLimit());
+                fields.put("max_tokens", limit != null ? limit : claudeDefaultLimit);
                 if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)) fields.set("messages", r.raw().body().get("messages"));
                 dev.switchboard.provider.ClaudeThinking.adaptiveAsBudget(fields, claudeName);
                 fields.remove("max_tokens");
@@ -246,7 +252,7 @@ final class BedrockRequestEncoder {
             }
         } else {
             Integer limit = requestedLimit(r);
-            ObjectNode budget = dev.switchboard.provider.ClaudeThinking.forEffort(r, limit != null ? limit : claudeDefaultLimit());
+            ObjectNode budget = dev.switchboard.provider.ClaudeThinking.forEffort(r, limit != null ? limit : claudeDefaultLimit);
             if (budget != null) fields.set("thinking", budget);
         }
         effort.fit(fields);
@@ -261,10 +267,8 @@ final class BedrockRequestEncoder {
     private Integer outputLimit(ChatRequest r, JsonNode thinking) {
         Integer limit = requestedLimit(r);
         if (limit != null || thinking == null || "disabled".equals(thinking.path("type").asText())) return limit;
-        return claudeDefaultLimit();
+        return claudeDefaultLimit;
     }
-
-    private int claudeDefaultLimit() { return ClaudeOutputLimits.defaultMaxTokens(BedrockModels.claudeName(modelId)); }
 
     private void inferenceConfig(ObjectNode body, ChatRequest r, Integer limit) {
         ObjectNode c = F.objectNode();
@@ -307,6 +311,15 @@ final class BedrockRequestEncoder {
                 betas.forEach(list::add);
             }
         }
+        if (claudeFields != null && claudeFields.path("output_config").has("effort") && effort.takesUpToHighOnly()) {
+            // Opus 4.5's effort on Bedrock is still the effort-2025-11-24 beta (AWS's Opus 4.5 example sends it;
+            // coder/coder#25356: refused without it), which Claude Code does not send to an alias
+            JsonNode list = extra.get("anthropic_beta");
+            ArrayNode betas = list instanceof ArrayNode a ? a : extra.putArray("anthropic_beta");
+            boolean has = false;
+            for (JsonNode b : betas) has |= EFFORT_BETA.equals(b.asText());
+            if (!has) betas.add(EFFORT_BETA);
+        }
         JsonNode own = r.extra().get("additionalModelRequestFields");
         if (own != null && own.isObject()) extra.setAll((ObjectNode) own);
         if (!extra.isEmpty()) body.set("additionalModelRequestFields", extra);
@@ -317,6 +330,9 @@ final class BedrockRequestEncoder {
             body.putArray("additionalModelResponseFieldPaths").add(STOP_SEQUENCE_PATH);
         }
     }
+
+    /** The beta Claude Opus 4.5 on Bedrock takes {@code output_config.effort} under. */
+    static final String EFFORT_BETA = "effort-2025-11-24";
 
     /** The path that asks Claude on Bedrock which stop sequence ended its answer ({@code additionalModelResponseFields.stop_sequence}). */
     static final String STOP_SEQUENCE_PATH = "/stop_sequence";
