@@ -620,6 +620,13 @@ public final class KeyAdmin {
     private record PendingLookUp(Future<Boolean> done, long startedMillis) {}
     /** At most this many different secrets are looked up at once; more get the 401 at once (a flood of invented keys). */
     static final int MAX_LOOKUPS = 8;
+    /**
+     * At most this many of {@link #MAX_LOOKUPS} for one client address: one address flooding invented keys took every
+     * place (its share of the misses was as large), so another client's new key arriving then was refused 401 at once.
+     */
+    static final int MAX_LOOKUPS_PER_CLIENT = MAX_LOOKUPS / 2;
+    /** Look-ups queued or running by client address (an entry leaves at zero: at most {@link #MAX_LOOKUPS} entries). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> clientLookUps = new java.util.concurrent.ConcurrentHashMap<>();
     /** Look-ups queued or running, reserved before one starts: the cap of {@link #MAX_LOOKUPS} holds under a race. */
     private final java.util.concurrent.atomic.AtomicInteger lookupsRunning = new java.util.concurrent.atomic.AtomicInteger();
     /**
@@ -635,7 +642,9 @@ public final class KeyAdmin {
      * A client address's share of {@link #MISSES_PER_SYNC} (an IPv6 one by its /64): one client flooding invented keys
      * spent the whole budget, so a key made on another gateway and used at once from any other client waited for the
      * sync (401) for as long as the flood went on (measured: a flood of 2,000 at about 1,800 a second kept it spent).
-     * Behind a proxy every client has the proxy's address and shares one share: no worse than before.
+     * Past its share a client may go on while the gateway has more than half of its misses left: one flooding address
+     * spends at most 16 of the 32 a sync, and behind a proxy (every client has the proxy's address) the clients together
+     * keep 16 of the 32 they had before the shares.
      */
     static final int MISSES_PER_CLIENT = 8;
     /** What each client address has left of {@link #MISSES_PER_CLIENT} until the next sync (emptied by it). */
@@ -695,22 +704,27 @@ public final class KeyAdmin {
         PendingLookUp pending = lookups.get(hash);
         if (pending != null) return now - pending.startedMillis() < KEY_LOOKUP_MILLIS ? pending.done() : null;
         java.util.concurrent.atomic.AtomicInteger share = client == null ? null : clientShare(client);
-        if (!reserveLookUp(share)) return null;
+        int reserved = reserveLookUp(client, share);
+        if (reserved < 0) return null;
+        java.util.concurrent.atomic.AtomicInteger taken = reserved == 1 ? share : null; // past its share: none of it taken
         PendingLookUp[] mine = new PendingLookUp[1];
         pending = lookups.computeIfAbsent(hash, h -> mine[0] = new PendingLookUp(lookUpStored(h), now));
         if (mine[0] == null) { // another call started the same look-up between the get and here
-            lookupsRunning.decrementAndGet();
-            giveBack(share);
+            leave(client);
+            giveBack(taken);
             return pending.done();
         }
         mine[0].done().onComplete(ar -> {
             lookups.remove(hash, mine[0]);
-            lookupsRunning.decrementAndGet();
+            leave(client);
             // a key found gives its share of the misses back: only "no such key" spends it (a failure too: the store hangs)
-            if (ar.succeeded() && ar.result()) giveBack(share);
+            if (ar.succeeded() && ar.result()) giveBack(taken);
         });
         return mine[0].done();
     }
+
+    /** Look-ups queued or running now (for tests and diagnostics). */
+    public int lookUpsRunning() { return lookupsRunning.get(); }
 
     /** What this client address has left of its misses until the next sync; the table is bounded (emptied when full). */
     private java.util.concurrent.atomic.AtomicInteger clientShare(String client) {
@@ -720,20 +734,40 @@ public final class KeyAdmin {
         return clientMisses.computeIfAbsent(client, c -> new java.util.concurrent.atomic.AtomicInteger(MISSES_PER_CLIENT));
     }
 
-    /** A place among the look-ups running, a miss of the gateway's and one of the client's share (when known): all or none. */
-    private boolean reserveLookUp(java.util.concurrent.atomic.AtomicInteger share) {
+    /**
+     * A place among the look-ups running (one of the client's {@link #MAX_LOOKUPS_PER_CLIENT} when it is known) and a
+     * miss of the gateway's, with one of the client's share while it lasts; past its share, the gateway's miss only while
+     * more than half of {@link #MISSES_PER_SYNC} is left (the other half stays for the other clients): all or none.
+     *
+     * @return -1 refused; 1 reserved with one of the client's share; 0 reserved without (no client known, or past it)
+     */
+    private int reserveLookUp(String client, java.util.concurrent.atomic.AtomicInteger share) {
+        if (client != null) {
+            boolean[] entered = {false};
+            clientLookUps.compute(client, (c, n) -> {
+                int running = n == null ? 0 : n;
+                if (running >= MAX_LOOKUPS_PER_CLIENT) return n;
+                entered[0] = true;
+                return running + 1;
+            });
+            if (!entered[0]) return -1;
+        }
         if (lookupsRunning.incrementAndGet() > MAX_LOOKUPS) {
-            lookupsRunning.decrementAndGet();
-            return false;
+            leave(client);
+            return -1;
         }
-        if (share != null && share.getAndUpdate(n -> n > 0 ? n - 1 : 0) <= 0) {
-            lookupsRunning.decrementAndGet();
-            return false;
-        }
-        if (missesLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) return true;
-        if (share != null) share.updateAndGet(n -> Math.min(MISSES_PER_CLIENT, n + 1));
+        boolean own = share != null && share.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+        int floor = share == null || own ? 0 : MISSES_PER_SYNC / 2;
+        if (missesLeft.getAndUpdate(n -> n > floor ? n - 1 : n) > floor) return own ? 1 : 0;
+        if (own) share.updateAndGet(n -> Math.min(MISSES_PER_CLIENT, n + 1));
+        leave(client);
+        return -1;
+    }
+
+    /** A look-up's place given back: the gateway's, and its client's. */
+    private void leave(String client) {
         lookupsRunning.decrementAndGet();
-        return false;
+        if (client != null) clientLookUps.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
     }
 
     /** A look-up that read no miss gives its misses back (the client's to a share a sync may have replaced: harmless). */
@@ -789,11 +823,8 @@ public final class KeyAdmin {
             return TakeIn.MISS;
         }
         if (ownersFirst) {
-            String user = k.userId() != null && ownerUsers != null && !ownerUsers.knows(k.userId()) ? k.userId() : null;
-            // a team this gateway holds is read again when its copy does not list the key's user: a member added with
-            // the key on the other gateway has a budget and limits in the team that its first call here must keep
-            String team = k.teamId() != null && ownerTeams != null
-                    && (!ownerTeams.knows(k.teamId()) || ownerTeams.lacks(k.teamId(), k.userId())) ? k.teamId() : null;
+            String user = missingUser(k);
+            String team = missingTeam(k);
             if (user != null || team != null) return new TakeIn(false, user, team, k.userId());
         }
         KeyState known = registry.byId(k.keyId());
@@ -808,6 +839,42 @@ public final class KeyAdmin {
         return TakeIn.KNOWN;
     }
 
+    /** The key's user when this gateway has not got their row (it comes in before the key), else null. */
+    private String missingUser(VirtualKey k) {
+        return k.userId() != null && ownerUsers != null && !ownerUsers.knows(k.userId()) ? k.userId() : null;
+    }
+
+    /**
+     * The key's team when this gateway has not got its row, or holds it without the key's user as a member (a team is
+     * read again then: a member added with the key on the other gateway has a budget and limits in the team that its
+     * first call here must keep), else null.
+     */
+    private String missingTeam(VirtualKey k) {
+        return k.teamId() != null && ownerTeams != null
+                && (!ownerTeams.knows(k.teamId()) || ownerTeams.lacks(k.teamId(), k.userId())) ? k.teamId() : null;
+    }
+
+    /**
+     * A new key the sync found whose user or team row this gateway lacks ({@link #missingUser}, {@link #missingTeam}):
+     * those rows are read on their own admins' workers first, then the key is read by id and taken in (unless a look-up
+     * did meanwhile), as a look-up does; until then its calls look it up, and wait for the same rows.
+     */
+    private Future<Boolean> takeInAfterOwners(VirtualKey k) {
+        String u = missingUser(k);
+        String t = missingTeam(k);
+        Future<Boolean> user = u == null ? Future.succeededFuture(true) : ownerUsers.takeIn(u, null);
+        Future<Boolean> team = t == null ? Future.succeededFuture(true) : ownerTeams.takeIn(t, k.userId());
+        return Future.all(user, team).compose(v -> change(() -> {
+            if (registry.byId(k.keyId()) != null) return false; // a look-up (or a change here) took it in meanwhile
+            long now = clock.getAsLong();
+            VirtualKey stored = store.byId(k.keyId());
+            if (stored == null) return false; // deleted since: nothing to take in
+            registry.put(stored, store.spentThisPeriod(stored, now), now);
+            log.info("key {} made by another gateway on this database, taken in after its user's and team's rows", k.keyId());
+            return true;
+        }));
+    }
+
     /** A sync from the store is queued or running: the next tick is skipped rather than queued behind it. */
     private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -819,6 +886,7 @@ public final class KeyAdmin {
      */
     Future<Integer> syncFromStore() {
         if (!syncing.compareAndSet(false, true)) return Future.succeededFuture(0);
+        List<VirtualKey> ownersFirst = new java.util.ArrayList<>();
         return this.<Integer>change(() -> {
             try {
                 long now = clock.getAsLong();
@@ -831,7 +899,11 @@ public final class KeyAdmin {
                 for (VirtualKey k : stored) {
                     ids.add(k.keyId());
                     KeyState s = registry.byId(k.keyId());
-                    if (s == null) {
+                    if (s == null && (missingUser(k) != null || missingTeam(k) != null)) {
+                        // not taken in before its user's and team's rows: its first calls here would skip a budget
+                        // (a member added on the other gateway with the key, whom this team copy does not list yet)
+                        ownersFirst.add(k);
+                    } else if (s == null) {
                         registry.put(k, store.spentThisPeriod(k, now), now);
                         log.info("key {} made by another gateway on this database, taken in", k.keyId());
                         changed++;
@@ -854,6 +926,11 @@ public final class KeyAdmin {
             } finally {
                 syncing.set(false);
             }
+        }).compose(changed -> {
+            if (ownersFirst.isEmpty()) return Future.succeededFuture(changed);
+            List<Future<Boolean>> after = new java.util.ArrayList<>();
+            for (VirtualKey k : ownersFirst) after.add(takeInAfterOwners(k));
+            return Future.all(after).map(v -> changed + ownersFirst.size());
         });
     }
 

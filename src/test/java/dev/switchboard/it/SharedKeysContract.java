@@ -353,7 +353,10 @@ abstract class SharedKeysContract {
                 assertThat(odd).as("invented keys answered otherwise than 401 / the throttle's 429").isEmpty();
                 assertThat(statuses.values().stream().mapToInt(java.util.concurrent.atomic.AtomicInteger::get).sum()).isEqualTo(sent);
                 assertThat(validStatuses).as("the valid key's calls during the flood").isNotEmpty().containsOnly(200);
-                assertThat(reads).as("store reads for %d invented keys in %d ms", sent, elapsed).isLessThanOrEqualTo(budgets * 32);
+                // one address gets at most half the gateway's misses a sync (its share, then more while over half is
+                // left); the keys found (the one made on A during the flood) give theirs back, so 2 more at most
+                assertThat(reads).as("store reads for %d invented keys from one address in %d ms", sent, elapsed)
+                        .isLessThanOrEqualTo(budgets * (dev.switchboard.govern.KeySyncs.MISSES_PER_SYNC / 2) + 2);
                 assertThat(generateMillis).as("/key/generate on the flooded gateway").isLessThan(2_000);
             } finally {
                 flooding.set(false);
@@ -361,6 +364,114 @@ abstract class SharedKeysContract {
                 app.shutdownNow();
             }
         }
+    }
+
+    // Review of the per-client share (2026-12-07, thirty-seventh session): behind one proxy address every client shared
+    // 8 misses a sync where they had 32. Past its share a client goes on while the gateway has more than half left: one
+    // address gets 16 look-ups a sync, and the other 16 stay for the other clients.
+    @Test
+    void oneAddressGoesPastItsShareWhileTheGatewayKeepsHalfItsLookUps() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            String fresh = new Admin(a).generate(new JsonObject().put("key_alias", "fresh-past-share")).getString("key");
+            int half = dev.switchboard.govern.KeySyncs.MISSES_PER_SYNC / 2;
+            dev.switchboard.govern.KeySyncs.syncNow(b.gateway.keys()); // each client's share and the gateway's full again
+            long before = b.gateway.keys().storeLookUps();
+            for (int i = 0; i < half; i++) {
+                dev.switchboard.support.RawHttp.Exchange e = invented("127.0.0.41", b, i);
+                assertThat(e.status()).isEqualTo(401);
+            }
+            // a sync in between gives the shares back, so each of these is looked up either way (before: 8, then 401 at once)
+            assertThat(b.gateway.keys().storeLookUps() - before).as("look-ups for one address's %d invented keys", half)
+                    .isEqualTo(half);
+            assertThat(chat(b, fresh)).as("another client's new key: the gateway kept the other half").isEqualTo(200);
+        }
+    }
+
+    // Review of the per-client share (2026-12-07, thirty-seventh session): one address could hold every place among the
+    // look-ups at once (its share, 8, was MAX_LOOKUPS), so another client's new key arriving then was refused 401 at once.
+    // B's key worker is held so that the flooding address's look-ups stay queued; then another client's new key comes.
+    @Test
+    void oneAddressHoldsNoMoreThanItsPlacesAmongTheLookUps() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            String fresh = new Admin(a).generate(new JsonObject().put("key_alias", "fresh-places")).getString("key");
+            ExecutorService pool = Executors.newFixedThreadPool(10);
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            io.vertx.core.WorkerExecutor keyWorker = b.vertx.createSharedWorkerExecutor("switchboard-key-admin", 1);
+            try {
+                keyWorker.executeBlocking(() -> {
+                    held.countDown();
+                    return release.await(10, TimeUnit.SECONDS);
+                }, true);
+                assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+                java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+                List<Future<Integer>> flood = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    int n = i;
+                    flood.add(pool.submit(() -> {
+                        int status = invented("127.0.0.43", b, n).status();
+                        answered.incrementAndGet();
+                        return status;
+                    }));
+                }
+                await("the flood's look-ups queued or refused").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(2))
+                        .until(() -> b.gateway.keys().lookUpsRunning() + answered.get() == 8);
+                assertThat(b.gateway.keys().lookUpsRunning()).as("the flooding address's places")
+                        .isLessThanOrEqualTo(dev.switchboard.govern.KeySyncs.MAX_LOOKUPS_PER_CLIENT);
+                Future<Integer> other = pool.submit(() -> invented(null, b, -1, fresh).status());
+                Thread.sleep(150);
+                release.countDown();
+                assertThat(other.get(10, TimeUnit.SECONDS)).as("another client's new key while one address floods").isEqualTo(200);
+                for (Future<Integer> f : flood) assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(401);
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+                keyWorker.close();
+            }
+        }
+    }
+
+    // Review of the team look-up (2026-12-07, thirty-seventh session): the key sync took a new key in without the owner
+    // check a look-up makes, so a key of a member just added on A, taken in by B's sync while B's copy of the team lacked
+    // the member, ran without their budget in the team until B's team sync (200 where it is 400 budget_exceeded).
+    @Test
+    void theKeySyncTakesANewMembersKeyInOnlyWithTheirTeamRow() throws Exception {
+        String yaml = """
+                model_list:
+                  - model_name: cheap
+                    litellm_params: { model: mock/cheap-model }
+                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """ + databaseSettings();
+        try (TestGateway a = TestGateway.start(yaml); TestGateway b = TestGateway.start(yaml)) {
+            Admin onA = new Admin(a);
+            onA.postOk("/team/new", new JsonObject().put("team_id", "synced-squad"));
+            String teamKey = onA.generate(new JsonObject().put("team_id", "synced-squad")).getString("key");
+            assertThat(chat(b, teamKey)).as("B takes the team in with this key").isEqualTo(200);
+            for (String user : List.of("synced-di", "synced-ed")) {
+                onA.postOk("/team/member_add", new JsonObject().put("team_id", "synced-squad").put("max_budget_in_team", 0.0000001)
+                        .put("member", new JsonObject().put("user_id", user)));
+                String key = onA.generate(new JsonObject().put("team_id", "synced-squad").put("user_id", user)).getString("key");
+                dev.switchboard.govern.KeySyncs.syncNow(b.gateway.keys()); // B's key sync, before its team sync runs
+                HttpResponse<String> first = Http.post(b.v1() + "/chat/completions", key, CHEAP);
+                assertThat(first.statusCode()).as("a new member's first call on B after B's key sync: " + first.body()).isEqualTo(400);
+                assertThat(first.body()).contains("budget_exceeded").contains("User=" + user + " in Team=synced-squad");
+            }
+        }
+    }
+
+    /** An invented key of a virtual key's shape (number {@code n}) sent from {@code from} (null: any local address). */
+    private static dev.switchboard.support.RawHttp.Exchange invented(String from, TestGateway g, int n) {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        return invented(from, g, n, "sk-sb-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+    }
+
+    private static dev.switchboard.support.RawHttp.Exchange invented(String from, TestGateway g, int n, String key) {
+        return dev.switchboard.support.RawHttp.exchange(from, g.server.port(), dev.switchboard.support.RawHttp.post(
+                "/v1/chat/completions", "Host: 127.0.0.1\r\nAuthorization: Bearer " + key
+                        + "\r\nContent-Type: application/json\r\n", CHEAP), 10_000);
     }
 
     private static long timedChat(TestGateway g, String key) {
