@@ -668,7 +668,7 @@ class BedrockIT {
 
     /**
      * Streamed, the split is known only with ConverseStream's final metadata: message_delta carries it beside the
-     * cumulative counts; message_start, sent before, says it is not known (null) rather than zeros.
+     * cumulative counts; message_start, sent before, leaves it out (not known yet) rather than zeros or a null.
      */
     @Test
     void aStreamingAnthropicClientReadsTheCacheWritesByLifetimeAtTheEnd() {

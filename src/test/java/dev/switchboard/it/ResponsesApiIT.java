@@ -603,6 +603,31 @@ class ResponsesApiIT {
     }
 
     /**
+     * input_items shows a chain's earlier answer as the retrieve shows it: its output_text's logprobs only to a list that
+     * asks for them ({@code message.output_text.logprobs}), {@code []} to any other.
+     */
+    @Test
+    void inputItemsShowAChainsLogprobsOnlyWhenAskedFor() {
+        try (TestGateway compat = TestGateway.start(COMPAT)) {
+            OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl(compat.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+            Response first = sdk.responses().create(ResponseCreateParams.builder().model("vllm").input("hello logprobs")
+                    .addInclude(ResponseIncludable.MESSAGE_OUTPUT_TEXT_LOGPROBS).topLogprobs(1L).build());
+            int tokens = first.output().get(0).asMessage().content().get(0).asOutputText().logprobs().orElseThrow().size();
+            assertThat(tokens).isPositive();
+            Response second = sdk.responses().create(ResponseCreateParams.builder().model("vllm").previousResponseId(first.id())
+                    .input("and then?").build());
+            java.util.function.Function<com.openai.models.responses.inputitems.InputItemListParams,
+                    com.openai.models.responses.ResponseOutputText> earlierText = params -> sdk.responses().inputItems()
+                    .list(second.id(), params).data().stream().filter(com.openai.models.responses.ResponseItem::isResponseOutputMessage)
+                    .findFirst().orElseThrow().asResponseOutputMessage().content().get(0).asOutputText();
+            assertThat(earlierText.apply(com.openai.models.responses.inputitems.InputItemListParams.none()).logprobs().orElseThrow())
+                    .as("not asked for by this list").isEmpty();
+            assertThat(earlierText.apply(com.openai.models.responses.inputitems.InputItemListParams.builder()
+                    .addInclude(ResponseIncludable.MESSAGE_OUTPUT_TEXT_LOGPROBS).build()).logprobs().orElseThrow()).hasSize(tokens);
+        }
+    }
+
+    /**
      * An OpenAI-style server's url citations (chat's {@code annotations}, whole or in a delta of their own) reach the
      * translated answer's output_text in the Responses API's flat shape, and a stream announces each with
      * {@code response.output_text.annotation.added} before the text's done event; they used to be dropped.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.Choice;
 import dev.switchboard.model.FinishReason;
@@ -24,7 +25,14 @@ public final class AnthropicResponseEncoder {
     public Buffer response(ChatResponse r) { return response(r, java.util.List.of()); }
 
     /** @param tools the request's tools: a shortened name in the answer is given back as the client's own ({@code ToolNames}) */
-    public Buffer response(ChatResponse r, java.util.List<dev.switchboard.model.Tool> tools) {
+    public Buffer response(ChatResponse r, java.util.List<dev.switchboard.model.Tool> tools) { return response(r, tools, null); }
+
+    /**
+     * @param tools   the request's tools: a shortened name in the answer is given back as the client's own
+     * @param request the request answered, whose one-hour cache breakpoints decide whether a translated answer can say
+     *                its writes' lifetimes ({@link #usage(Usage, boolean, ChatRequest)}), or null
+     */
+    public Buffer response(ChatResponse r, java.util.List<dev.switchboard.model.Tool> tools, ChatRequest request) {
         if (r.raw() != null && r.raw().is(RawJson.ANTHROPIC)) {
             if (r.usage() == null || r.usage().cost() == null || !(r.raw().body().get("usage") instanceof ObjectNode)) {
                 return json(r.raw().body());
@@ -72,7 +80,7 @@ public final class AnthropicResponseEncoder {
         }
         boolean refusal = c != null && c.message().refusal() != null && !c.message().refusal().isEmpty();
         stop(m, refusal, c == null ? null : c.finishReason(), c == null ? null : c.stopSequence());
-        m.set("usage", usage(r.usage() == null ? Usage.ZERO : r.usage()));
+        m.set("usage", usage(r.usage() == null ? Usage.ZERO : r.usage(), true, request));
         return json(m);
     }
 
@@ -112,30 +120,48 @@ public final class AnthropicResponseEncoder {
         return java.math.BigDecimal.valueOf(usd);
     }
 
-    static ObjectNode usage(Usage u) { return usage(u, true); }
+    static ObjectNode usage(Usage u) { return usage(u, true, null); }
 
     /**
      * Anthropic's usage object of a translated answer. {@code cache_creation} splits the writes by lifetime as the
-     * Messages API does: the 1-hour part where the provider said it (Bedrock's {@code cacheDetails}), every other write a
-     * 5-minute one (OpenAI, Gemini and the rest write no 1-hour cache).
+     * Messages API does, where the split is known: the 1-hour part where the provider said it (Bedrock's
+     * {@code cacheDetails}), every other write a 5-minute one when the request asked for no one-hour cache. A request
+     * with a one-hour breakpoint ({@code cache_control.ttl: "1h"}) served by a provider that counts its writes without
+     * their lifetimes (OpenRouter forwards the ttl and reports only {@code cache_write_tokens}) gets no
+     * {@code cache_creation}: its writes may be one-hour ones, and calling them 5-minute ones would be wrong.
      *
-     * @param splitKnown false where the counts are not the answer's yet (a live stream's message_start): the split is
-     *                   then null, which Anthropic's schema allows, not zeros a later count would contradict
+     * @param splitKnown false where the counts are not the answer's yet (a live stream's message_start): no
+     *                   {@code cache_creation} then (the Messages API never sends it null, and Claude Code's stream-json
+     *                   schemas reject a null), not zeros a later count would contradict
+     * @param request    the request answered, or null when not known (read as one without a one-hour breakpoint)
      */
-    static ObjectNode usage(Usage u, boolean splitKnown) {
+    static ObjectNode usage(Usage u, boolean splitKnown, ChatRequest request) {
         ObjectNode o = F.objectNode().put("input_tokens", u.uncachedPromptTokens())
                 .put("cache_creation_input_tokens", u.cacheWriteTokens())
                 .put("cache_read_input_tokens", u.cacheReadTokens());
-        if (splitKnown) {
+        // the request is walked only for an answer with writes none of which the provider called one-hour ones
+        if (splitKnown && (u.cacheWriteTokens() <= 0 || u.cacheWrite1hTokens() > 0 || !hourBreakpoint(request))) {
             int hour = Math.max(0, Math.min(u.cacheWrite1hTokens(), u.cacheWriteTokens()));
             o.putObject("cache_creation").put("ephemeral_5m_input_tokens", Math.max(0, u.cacheWriteTokens() - hour))
                     .put("ephemeral_1h_input_tokens", hour);
-        } else {
-            o.putNull("cache_creation");
         }
         o.put("output_tokens", u.completionTokens());
         if (u.cost() != null) o.put("cost", plain(u.cost())); // the gateway's price of the call (USD), beside Anthropic's counts
         return o;
+    }
+
+    /** Whether the request has a one-hour cache breakpoint ({@code cache_control.ttl: "1h"}) on a tool or a content part. */
+    static boolean hourBreakpoint(ChatRequest request) {
+        if (request == null) return false;
+        for (dev.switchboard.model.Tool t : request.tools()) if (hour(t.cacheControl())) return true;
+        for (dev.switchboard.model.Message m : request.messages()) {
+            for (dev.switchboard.model.ContentPart p : m.content()) if (hour(p.cacheControl())) return true;
+        }
+        return false;
+    }
+
+    private static boolean hour(JsonNode cacheControl) {
+        return cacheControl != null && "1h".equals(cacheControl.path("ttl").asText(null));
     }
 
     /**

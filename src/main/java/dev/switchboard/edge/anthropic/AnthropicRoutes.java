@@ -98,7 +98,7 @@ public final class AnthropicRoutes {
                     return;
                 }
                 SwitchboardHeaders.apply(resp, r.result());
-                resp.putHeader("content-type", JSON).end(encoder.response(r.result().body(), request.tools()));
+                resp.putHeader("content-type", JSON).end(encoder.response(r.result().body(), request.tools(), request));
             });
         };
         if (countOnly) call.begin(req, then);
@@ -121,7 +121,7 @@ public final class AnthropicRoutes {
             SwitchboardHeaders.apply(resp, answer);
             dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
             ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
-            stream.start(new SseSink(resp, new AnthropicStreamEncoder(request.tools(), stream.knownUsage()))
+            stream.start(new SseSink(resp, new AnthropicStreamEncoder(request.tools(), stream.knownUsage(), request))
                     .endsAtDrain(req.connection(), ctx.cancellation(), edge.drain()));
         });
     }

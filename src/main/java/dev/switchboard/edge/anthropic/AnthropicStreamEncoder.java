@@ -44,7 +44,17 @@ final class AnthropicStreamEncoder implements StreamEncoder {
      *                   {@code message_start} says 0 and its {@code message_delta} the whole count (which the SDKs take).
      */
     public AnthropicStreamEncoder(java.util.List<dev.switchboard.model.Tool> tools, Usage knownUsage) {
+        this(tools, knownUsage, null);
+    }
+
+    /**
+     * @param request the request answered: its one-hour cache breakpoints decide whether the writes' split can be said
+     *                ({@link AnthropicResponseEncoder#usage(Usage, boolean, dev.switchboard.model.ChatRequest)}), or null
+     */
+    public AnthropicStreamEncoder(java.util.List<dev.switchboard.model.Tool> tools, Usage knownUsage,
+                                  dev.switchboard.model.ChatRequest request) {
         this.tools = tools;
+        this.request = request;
         this.startUsage = knownUsage == null ? Usage.ZERO
                 : new Usage(knownUsage.promptTokens(), 0, knownUsage.cacheReadTokens(), knownUsage.cacheWriteTokens(), 0,
                         knownUsage.cacheWrite1hTokens());
@@ -53,6 +63,8 @@ final class AnthropicStreamEncoder implements StreamEncoder {
 
     /** The prompt side of the usage {@code message_start} carries. */
     private final Usage startUsage;
+    /** The request answered, or null. */
+    private final dev.switchboard.model.ChatRequest request;
     /** Whether {@link #startUsage} is the answer's (a replay), so message_start can say the cache writes' split. */
     private final boolean startKnown;
 
@@ -106,7 +118,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             ObjectNode msg = F.objectNode().put("id", id).put("type", "message").put("role", "assistant").put("model", model);
             msg.putArray("content");
             msg.putNull("stop_reason").putNull("stop_sequence");
-            msg.set("usage", AnthropicResponseEncoder.usage(startUsage, startKnown));
+            msg.set("usage", AnthropicResponseEncoder.usage(startUsage, startKnown, request));
             ObjectNode start = F.objectNode().put("type", "message_start");
             start.set("message", msg);
             out.appendBuffer(event("message_start", start));
@@ -401,7 +413,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         ObjectNode md = F.objectNode().put("type", "message_delta");
         ObjectNode delta = md.putObject("delta");
         AnthropicResponseEncoder.stop(delta, refused, finish, stopSequence);
-        md.set("usage", AnthropicResponseEncoder.usage(usage == null ? Usage.ZERO : usage));
+        md.set("usage", AnthropicResponseEncoder.usage(usage == null ? Usage.ZERO : usage, true, request));
         out.appendBuffer(event("message_delta", md));
         out.appendBuffer(event("message_stop", F.objectNode().put("type", "message_stop")));
         return out;
