@@ -207,6 +207,33 @@ class KeyAdminCompatIT {
     }
 
     @Test
+    void errorAnswersToAKeyAfterItWasAdmittedCarryItsSpendAndMaxBudgetToo() {
+        // LiteLLM's error answers carry get_custom_headers as its served ones do: a provider's 500 and 429, before a
+        // stream's first event too; the master key's carry neither
+        String key = admin.generate(new JsonObject().put("max_budget", 7)).getString("key");
+        double spent = Double.parseDouble(call(key).headers().firstValue("x-litellm-key-spend").orElseThrow());
+        gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(500));
+        HttpResponse<String> failed = call(key);
+        assertThat(failed.statusCode()).as(failed.body()).isGreaterThanOrEqualTo(500);
+        assertThat(failed.headers().firstValue("x-litellm-key-spend").map(Double::parseDouble)).hasValue(spent);
+        assertThat(failed.headers().firstValue("x-litellm-key-max-budget")).hasValue("7");
+        gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(429));
+        HttpResponse<String> limited = call(key);
+        assertThat(limited.statusCode()).as(limited.body()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("x-litellm-key-spend")).isPresent();
+        assertThat(limited.headers().firstValue("x-litellm-key-max-budget")).hasValue("7");
+        gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(500));
+        HttpResponse<String> stream = Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"gpt\",\"stream\":true,\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(stream.statusCode()).as(stream.body()).isGreaterThanOrEqualTo(500);
+        assertThat(stream.headers().firstValue("x-litellm-key-max-budget")).hasValue("7");
+        gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(500));
+        HttpResponse<String> master = call(TestGateway.MASTER_KEY);
+        assertThat(master.statusCode()).isGreaterThanOrEqualTo(500);
+        assertThat(master.headers().firstValue("x-litellm-key-spend")).as("no virtual key, no key spend").isEmpty();
+    }
+
+    @Test
     void wordDurationsAreStoredInTheirCanonicalFormSoAnOlderGatewayOnTheSameDatabaseReadsThem() throws Exception {
         // an older gateway's DurationSpec.parse knows no words: a stored "monthly" would throw inside KeyStore.all()
         // (at its start and every sync), losing every key to one row; the store holds 30d, 24h, 7d, 1h instead
