@@ -106,11 +106,11 @@ public final class Admission {
      */
     public long keySpentNanos() { return key.budget.spentKnown(governor.nowMillis()); }
 
-    /** The key's {@code max_budget} in nano-dollars, or -1 for none. Only for {@link #ofKey}. */
-    public long keyMaxBudgetNanos() {
-        Double max = key.key().maxBudget();
-        return max == null ? -1 : Budget.nanos(max);
-    }
+    /**
+     * The key's {@code max_budget} in plain US dollars (made once per version of the key), or null for none. Only for
+     * {@link #ofKey}.
+     */
+    public String keyMaxBudgetUsd() { return key.version().maxBudgetUsd(); }
 
     /** {@code x-ratelimit-*} headers for the answer. */
     public Map<String, String> headers() { return permit.headers(); }

@@ -37,10 +37,10 @@ public final class Governor {
     /** The HTTP status of a budget refusal (LiteLLM's {@code budget_exceeded_status_code}). */
     private int budgetStatus = GovernSettings.DEFAULT_BUDGET_STATUS;
 
-    /** @param global the cap over every key ({@code litellm_settings.max_budget}), or null */
     /** The governor's clock (the budgets' periods follow it). */
     long nowMillis() { return clockMillis.getAsLong(); }
 
+    /** @param global the cap over every key ({@code litellm_settings.max_budget}), or null */
     Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis) {
         this(keys, limiter, global, clockMillis, null);
     }

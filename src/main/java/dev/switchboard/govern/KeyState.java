@@ -11,12 +11,18 @@ final class KeyState {
     final Budget budget;
     private volatile Version version;
 
-    /** One consistent version of everything derived from the stored key, swapped whole on update. */
-    record Version(VirtualKey key, Caller caller, ModelAllowlist allowlist, RateLimiter.Limits limits) {
+    /**
+     * One consistent version of everything derived from the stored key, swapped whole on update.
+     *
+     * @param maxBudgetUsd the key's {@code max_budget} as its answers' {@code x-litellm-key-max-budget} says it (plain
+     *                     US dollars), formatted once per version rather than on every answer; null for none
+     */
+    record Version(VirtualKey key, Caller caller, ModelAllowlist allowlist, RateLimiter.Limits limits, String maxBudgetUsd) {
         static Version of(VirtualKey k, java.util.Map<String, java.util.List<String>> accessGroups) {
             return new Version(k, Caller.virtualKey(k.keyId(), k.alias(), k.callTags(), k.autoTier(), k.allowedCacheControls(),
                     k.aliases()), new ModelAllowlist(k.models(), k.aliases(), accessGroups),
-                    new RateLimiter.Limits(k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests()));
+                    new RateLimiter.Limits(k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests()),
+                    k.maxBudget() == null ? null : dev.switchboard.model.PlainDecimal.ofNanos(Budget.nanos(k.maxBudget())));
         }
     }
 

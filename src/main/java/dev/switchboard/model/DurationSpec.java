@@ -43,7 +43,10 @@ public record DurationSpec(String text, long amount, Unit unit) {
             "hourly", "1h", "daily", "24h", "weekly", "7d", "monthly", "30d");
 
     /**
-     * A duration as written (a word kept as written: LiteLLM stores and shows the text it was sent).
+     * A duration, its {@link #text} trimmed and a word in the form it stands for ({@code monthly} is {@code 30d}): the
+     * text is what the stores write, and a gateway from before the words (whose parse refuses them) reads the same
+     * database, so a stored word would lose it every key, team, user or customer at its start and every sync. LiteLLM
+     * shows the word as it was sent; this shows the form.
      *
      * @throws IllegalArgumentException naming the accepted forms when {@code text} is not one
      */
@@ -61,7 +64,7 @@ public record DurationSpec(String text, long amount, Unit unit) {
             case "w" -> Unit.WEEKS;
             default -> Unit.MONTHS;
         };
-        return new DurationSpec(text.trim(), Long.parseLong(m.group(1)), unit);
+        return new DurationSpec(form, Long.parseLong(m.group(1)), unit);
     }
 
     private static final Pattern ZERO = Pattern.compile("0+(s|m|h|d|w|mo)");

@@ -195,13 +195,15 @@ final class MeteredCall {
 
         /** A call that failed returns its reservation (or is recorded, when its client left): see {@link #failed}. */
         final void failure(Throwable cause) {
+            Throwable answered;
             try {
                 m.failed(cause);
+                answered = m.withKeyHeaders(cause);
             } catch (Throwable t) {
                 out.fail(t);
                 return;
             }
-            out.fail(cause);
+            out.fail(answered);
         }
     }
 
@@ -292,14 +294,31 @@ final class MeteredCall {
     Answer<ChatStream> streamed(Answer<ChatStream> a) {
         // The cost is not known when the headers go out: it comes in the stream's usage (usage.cost). But a response
         // cache hit's is: 0, said as a plain hit says it
-        Answer<ChatStream> out = new Answer<ChatStream>(new MeteredStream(this, a), a.deployment(), a.route(), a.cache(), a.tier(),
-                a.headers()).withHeaders(admission.headers());
-        if (admission.ofKey()) {
-            Map<String, String> key = new java.util.LinkedHashMap<>(2);
-            putKeyHeaders(key);
-            out = out.withHeaders(key);
+        MeteredStream body = new MeteredStream(this, a);
+        boolean hit = a.cache() != null && a.cache().startsWith("hit");
+        if (a.headers() instanceof WireHeaders || a.headers().isEmpty()) {
+            // the usual stream (the serving deployment's headers made once, as annotate's answers): the key's
+            // x-ratelimit-*, then its spend and budget, then a hit's costs, into one builder's arrays (room for four
+            // limits, two key headers and two costs), without a LinkedHashMap or a copy of every header per stage
+            WireHeaders made = a.headers() instanceof WireHeaders w ? w : WireHeaders.EMPTY;
+            if (!admission.mayHaveHeaders() && !admission.ofKey()) {
+                return new Answer<>(body, a.deployment(), a.route(), a.cache(), a.tier(),
+                        hit ? made.with(COST_NAME, "0", LITELLM_COST_NAME, "0") : made);
+            }
+            WireHeaders.Builder h = made.builder(8);
+            admission.putHeaders(h);
+            addKeyHeaders(h);
+            if (hit) h.add(COST_NAME, "0").add(LITELLM_COST_NAME, "0");
+            return new Answer<>(body, a.deployment(), a.route(), a.cache(), a.tier(), h.build());
         }
-        return a.cache() != null && a.cache().startsWith("hit") ? out.withHeaders(java.util.Map.of(COST_HEADER, "0", LITELLM_COST_HEADER, "0")) : out;
+        Map<String, String> h = new java.util.LinkedHashMap<>(a.headers());
+        admission.putHeaders(h);
+        putKeyHeaders(h);
+        if (hit) {
+            h.put(COST_HEADER, "0");
+            h.put(LITELLM_COST_HEADER, "0");
+        }
+        return new Answer<>(body, a.deployment(), a.route(), a.cache(), a.tier(), h);
     }
 
     /**
@@ -534,11 +553,7 @@ final class MeteredCall {
             // the same arrays (room for the two costs, two key headers and four limits: no copy until build), then
             // written by the edge with add, as the others
             WireHeaders.Builder h = made.builder(8).add(COST_NAME, usd).add(LITELLM_COST_NAME, usd);
-            if (admission.ofKey()) {
-                h.add(KEY_SPEND_NAME, Metering.usd(admission.keySpentNanos()));
-                long max = admission.keyMaxBudgetNanos();
-                if (max >= 0) h.add(KEY_MAX_BUDGET_NAME, Metering.usd(max));
-            }
+            addKeyHeaders(h);
             admission.putHeaders(h);
             return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(), h.build());
         }
@@ -552,12 +567,36 @@ final class MeteredCall {
         return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(), h);
     }
 
+    /**
+     * A virtual key's error answer after it was admitted (a provider's 4xx/5xx, the router's 429/503, a timeout, a
+     * guardrail's block) with the key's spend and budget, as LiteLLM's error answers carry them; the failure as it was
+     * for other callers and for a call the client left or the gateway stopped (no one reads that answer, and those are
+     * known by identity). Only on the failure path: nothing more per served call.
+     */
+    Throwable withKeyHeaders(Throwable cause) {
+        if (!admission.ofKey() || !(cause instanceof GatewayException g) || Cancellation.isCancellation(cause)) return cause;
+        Map<String, String> h = new java.util.LinkedHashMap<>(g.headers());
+        putKeyHeaders(h);
+        return g.withHeaders(h);
+    }
+
     /** LiteLLM's {@code x-litellm-key-spend} and {@code x-litellm-key-max-budget} of a virtual key's call (nothing for others). */
     private void putKeyHeaders(Map<String, String> into) {
         if (!admission.ofKey()) return;
         into.put(KEY_SPEND_HEADER, Metering.usd(admission.keySpentNanos()));
-        long max = admission.keyMaxBudgetNanos();
-        if (max >= 0) into.put(KEY_MAX_BUDGET_HEADER, Metering.usd(max));
+        String max = admission.keyMaxBudgetUsd();
+        if (max != null) into.put(KEY_MAX_BUDGET_HEADER, max);
+    }
+
+    /**
+     * {@link #putKeyHeaders} into a builder, under the names' pre-hashed forms: per answer, the spend's formatting (it
+     * changes with each call); the max budget was formatted once per version of the key.
+     */
+    private void addKeyHeaders(WireHeaders.Builder into) {
+        if (!admission.ofKey()) return;
+        into.add(KEY_SPEND_NAME, Metering.usd(admission.keySpentNanos()));
+        String max = admission.keyMaxBudgetUsd();
+        if (max != null) into.add(KEY_MAX_BUDGET_NAME, max);
     }
 
     /** The status and type a failure is recorded with. */

@@ -173,26 +173,29 @@ class KeyAdminCompatIT {
     @Test
     void liteLlmsWordDurationsAreTakenForBudgetsExpiriesAndGraces() {
         // LiteLLM reads "hourly", "daily", "weekly", "monthly" as 1h, 24h, 7d, 30d (its duration_parser's word aliases);
-        // a script that sends them was refused with a 400 here
+        // a script that sends them was refused with a 400 here. The day is read before and after the calls: a run across
+        // midnight (or a month's end) UTC may see either boundary
+        java.time.LocalDate before = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
         JsonObject k = admin.generate(new JsonObject().put("budget_duration", "monthly").put("max_budget", 5).put("duration", "daily"));
-        assertThat(k.getString("budget_duration")).isEqualTo("monthly");
-        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
-        String firstOfNextMonth = now.toLocalDate().withDayOfMonth(1).plusMonths(1) + "T00:00:00Z";
-        assertThat(k.getString("budget_reset_at")).isEqualTo(firstOfNextMonth);
+        assertThat(k.getString("budget_duration")).as("the form it stands for, as stored").isEqualTo("30d");
+        java.time.LocalDate afterKey = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        assertThat(k.getString("budget_reset_at")).isIn(before.withDayOfMonth(1).plusMonths(1) + "T00:00:00Z",
+                afterKey.withDayOfMonth(1).plusMonths(1) + "T00:00:00Z");
         long expires = java.time.Instant.parse(k.getString("expires")).toEpochMilli();
         assertThat(expires - System.currentTimeMillis()).isBetween(86_400_000L - 60_000, 86_400_000L);
-        assertThat(admin.info(k.getString("key")).getString("budget_duration")).isEqualTo("monthly");
+        assertThat(admin.info(k.getString("key")).getString("budget_duration")).isEqualTo("30d");
 
         JsonObject weekly = admin.update(new JsonObject().put("key", k.getString("key")).put("budget_duration", "Weekly"));
-        assertThat(weekly.getString("budget_duration")).isEqualTo("Weekly");
+        assertThat(weekly.getString("budget_duration")).isEqualTo("7d");
         assertThat(java.time.Instant.parse(weekly.getString("budget_reset_at")).atZone(java.time.ZoneOffset.UTC).getDayOfWeek())
                 .isEqualTo(java.time.DayOfWeek.MONDAY);
 
         HttpResponse<String> team = admin.post("/team/new", new JsonObject().put("team_id", "words").put("max_budget", 9)
                 .put("budget_duration", "daily"));
         assertThat(team.statusCode()).as(team.body()).isEqualTo(200);
+        java.time.LocalDate afterTeam = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
         assertThat(new JsonObject(team.body()).getString("budget_reset_at"))
-                .isEqualTo(now.toLocalDate().plusDays(1) + "T00:00:00Z");
+                .isIn(before.plusDays(1) + "T00:00:00Z", afterTeam.plusDays(1) + "T00:00:00Z");
 
         HttpResponse<String> rotated = admin.post("/key/regenerate", new JsonObject().put("key", k.getString("key")).put("grace_period", "hourly"));
         assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
@@ -201,6 +204,70 @@ class KeyAdminCompatIT {
         HttpResponse<String> bad = admin.post("/key/generate", new JsonObject().put("budget_duration", "yearly"));
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("hourly, daily, weekly or monthly");
+    }
+
+    @Test
+    void errorAnswersToAKeyAfterItWasAdmittedCarryItsSpendAndMaxBudgetToo() {
+        // LiteLLM's error answers carry get_custom_headers as its served ones do: a provider's 500 and 429, before a
+        // stream's first event too; the master key's carry neither
+        String key = admin.generate(new JsonObject().put("max_budget", 7)).getString("key");
+        double spent = Double.parseDouble(call(key).headers().firstValue("x-litellm-key-spend").orElseThrow());
+        gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(500));
+        HttpResponse<String> failed = call(key);
+        assertThat(failed.statusCode()).as(failed.body()).isGreaterThanOrEqualTo(500);
+        assertThat(failed.headers().firstValue("x-litellm-key-spend").map(Double::parseDouble)).hasValue(spent);
+        assertThat(failed.headers().firstValue("x-litellm-key-max-budget")).hasValue("7");
+        gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(429));
+        HttpResponse<String> limited = call(key);
+        assertThat(limited.statusCode()).as(limited.body()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("x-litellm-key-spend")).isPresent();
+        assertThat(limited.headers().firstValue("x-litellm-key-max-budget")).hasValue("7");
+        gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(500));
+        HttpResponse<String> stream = Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"gpt\",\"stream\":true,\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(stream.statusCode()).as(stream.body()).isGreaterThanOrEqualTo(500);
+        assertThat(stream.headers().firstValue("x-litellm-key-max-budget")).hasValue("7");
+        gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(500));
+        HttpResponse<String> master = call(TestGateway.MASTER_KEY);
+        assertThat(master.statusCode()).isGreaterThanOrEqualTo(500);
+        assertThat(master.headers().firstValue("x-litellm-key-spend")).as("no virtual key, no key spend").isEmpty();
+    }
+
+    @Test
+    void wordDurationsAreStoredInTheirCanonicalFormSoAnOlderGatewayOnTheSameDatabaseReadsThem() throws Exception {
+        // an older gateway's DurationSpec.parse knows no words: a stored "monthly" would throw inside KeyStore.all()
+        // (at its start and every sync), losing every key to one row; the store holds 30d, 24h, 7d, 1h instead
+        String db = TestGateway.tempDatabase();
+        try (TestGateway one = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                  database_path: "%s"
+                """.formatted(db))) {
+            Admin a = new Admin(one);
+            JsonObject k = a.generate(new JsonObject().put("key_alias", "worded").put("max_budget", 5).put("budget_duration", "monthly"));
+            assertThat(k.getString("budget_duration")).as("shown as stored").isEqualTo("30d");
+            assertThat(a.post("/team/new", new JsonObject().put("team_id", "worded-team").put("max_budget", 9)
+                    .put("budget_duration", " Daily ")).statusCode()).isEqualTo(200);
+            assertThat(a.post("/user/new", new JsonObject().put("user_id", "worded-user").put("max_budget", 9)
+                    .put("budget_duration", "weekly")).statusCode()).isEqualTo(200);
+            assertThat(a.post("/customer/new", new JsonObject().put("user_id", "worded-customer").put("max_budget", 9)
+                    .put("budget_duration", "hourly")).statusCode()).isEqualTo(200);
+            assertThat(storedDuration(db, "SELECT budget_duration FROM virtual_keys WHERE key_alias = 'worded'")).isEqualTo("30d");
+            assertThat(storedDuration(db, "SELECT budget_duration FROM teams WHERE team_id = 'worded-team'")).isEqualTo("24h");
+            assertThat(storedDuration(db, "SELECT budget_duration FROM users WHERE user_id = 'worded-user'")).isEqualTo("7d");
+            assertThat(storedDuration(db, "SELECT budget_duration FROM end_users WHERE user_id = 'worded-customer'")).isEqualTo("1h");
+            JsonObject weekly = a.update(new JsonObject().put("key", k.getString("key")).put("budget_duration", "Weekly"));
+            assertThat(weekly.getString("budget_duration")).isEqualTo("7d");
+            assertThat(storedDuration(db, "SELECT budget_duration FROM virtual_keys WHERE key_alias = 'worded'")).isEqualTo("7d");
+        }
+    }
+
+    private static String storedDuration(String db, String sql) throws java.sql.SQLException {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var ps = c.prepareStatement(sql);
+             var rs = ps.executeQuery()) {
+            assertThat(rs.next()).as(sql).isTrue();
+            return rs.getString(1);
+        }
     }
 
     @Test

@@ -75,7 +75,7 @@ class DurationSpecTest {
     }
 
     @Test
-    void liteLlmsWordsAreItsDurationsKeptAsWritten() {
+    void liteLlmsWordsAreItsDurationsInTheirCanonicalForm() {
         // LiteLLM's duration_parser: _BUDGET_DURATION_WORD_ALIASES, stripped and lower-cased, then read as these
         String made = "2026-12-05T07:14:19.079Z";
         assertThat(next("hourly", made)).isEqualTo(next("1h", made));
@@ -83,8 +83,13 @@ class DurationSpecTest {
         assertThat(next(" Weekly ", made)).as("7d: the next Monday").isEqualTo(at("2026-12-07T00:00:00Z"));
         assertThat(next("MONTHLY", made)).as("30d: the 1st of the next month").isEqualTo(at("2027-01-01T00:00:00Z"));
         assertThat(DurationSpec.parse("daily").after(0)).as("an expiry of a day").isEqualTo(86_400_000L);
-        assertThat(DurationSpec.parse(" Monthly ").text()).as("shown as written, as LiteLLM stores it").isEqualTo("Monthly");
-        assertThat(DurationSpec.parse("monthly")).isEqualTo(new DurationSpec("monthly", 30, DurationSpec.Unit.DAYS));
+        // stored as the form, which a gateway from before the words still parses (LiteLLM shows the word as sent)
+        assertThat(DurationSpec.parse(" Monthly ").text()).isEqualTo("30d");
+        assertThat(DurationSpec.parse("daily").text()).isEqualTo("24h");
+        assertThat(DurationSpec.parse("weekly").text()).isEqualTo("7d");
+        assertThat(DurationSpec.parse("HOURLY").text()).isEqualTo("1h");
+        assertThat(DurationSpec.parse(" 2w ").text()).as("a form stays as written, trimmed").isEqualTo("2w");
+        assertThat(DurationSpec.parse("monthly")).isEqualTo(new DurationSpec("30d", 30, DurationSpec.Unit.DAYS));
         for (String bad : new String[] {"yearly", "month", "1monthly", "every day"}) {
             assertThatThrownBy(() -> DurationSpec.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("hourly, daily, weekly or monthly");
