@@ -178,6 +178,7 @@ final class GatewayAssembly {
         router.modelAccess((call, alias) -> governance.allows(call.caller(), alias, call.attached(dev.switchboard.model.CallContext.TEAM)));
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices), observe.observer().scrubber());
+        metering.rewrittenBeforeRouting(dev.switchboard.pipeline.guard.Guardrails.preCallRuns(config.guardrails()));
         List<String> warnings = new ArrayList<>();
         ResponseCache cache = ResponseCacheWiring.create(vertx, config, router, metering, env, warnings, check);
         if (settings.auto() != null) cache.autoAlias(settings.auto().alias()); // its entries keyed by the tier's pin too

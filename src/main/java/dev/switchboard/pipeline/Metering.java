@@ -36,6 +36,14 @@ final class Metering {
     /** Keys out of the row's client-named columns (end user, tags), as out of the request log and traces. */
     final dev.switchboard.observe.SecretScrubber scrubber;
 
+    /**
+     * Whether a pre_call guardrail may rewrite a request before the router (guard.Guardrails#preCallRuns): then its worst
+     * case keeps the fallbacks that would refuse it as it arrives. Set once at assembly; none by default.
+     */
+    private java.util.function.Predicate<ChatRequest> rewrittenBeforeRouting = r -> false;
+
+    void rewrittenBeforeRouting(java.util.function.Predicate<ChatRequest> p) { this.rewrittenBeforeRouting = p; }
+
     /** Told of each ledger row once it is queued. */
     interface RowObserver {
         /** @param queued the queued row, which the request log's part of the same request may join */
@@ -78,7 +86,7 @@ final class Metering {
 
     /** @throws dev.switchboard.model.GatewayException the refusal, in the caller's dialect */
     MeteredCall begin(CallContext ctx, ChatRequest request, String callType) {
-        RequestWorstCase worst = new RequestWorstCase(request, router, ctx, prices, tokens);
+        RequestWorstCase worst = new RequestWorstCase(request, router, ctx, prices, tokens, rewrittenBeforeRouting);
         // the worst case is also the tpm estimate and the prompt estimate: no lambda of its own for either a request
         String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
         Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, worst);

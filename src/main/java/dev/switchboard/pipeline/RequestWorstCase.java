@@ -23,6 +23,8 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
     private final dev.switchboard.model.CallContext ctx;
     private final DeploymentPrices prices;
     private final PromptTokens tokens;
+    /** Whether a pre_call guardrail may rewrite the request before the router: asked only with the targets. */
+    private final java.util.function.Predicate<ChatRequest> rewrittenBeforeRouting;
     private List<Target> targets;
     private Boolean cacheWrites;
     private int bound = -1;
@@ -35,6 +37,16 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
      */
     RequestWorstCase(ChatRequest request, dev.switchboard.route.ModelRouter router, dev.switchboard.model.CallContext ctx,
                      DeploymentPrices prices, PromptTokens tokens) {
+        this(request, router, ctx, prices, tokens, r -> false);
+    }
+
+    /**
+     * @param rewrittenBeforeRouting whether a pre_call guardrail runs on the request (it may rewrite it: the fallbacks
+     *                               that would refuse it as it is here may take it as it reaches the router)
+     */
+    RequestWorstCase(ChatRequest request, dev.switchboard.route.ModelRouter router, dev.switchboard.model.CallContext ctx,
+                     DeploymentPrices prices, PromptTokens tokens, java.util.function.Predicate<ChatRequest> rewrittenBeforeRouting) {
+        this.rewrittenBeforeRouting = rewrittenBeforeRouting;
         this.request = request;
         this.router = router;
         this.ctx = ctx;
@@ -45,7 +57,10 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
 
     private List<Target> targets() {
         if (targets == null) {
-            targets = router.reachable(ctx, request); // less the fallbacks that would refuse one of its parameters
+            // less the fallbacks that would refuse one of its parameters, judged on the request as the router gets it: a
+            // pre_call guardrail (inside the spend stage) may rewrite it first (tools removed), so then none is left out
+            targets = rewrittenBeforeRouting.test(request) ? router.reachable(ctx, request.model(), request.extra())
+                    : router.reachable(ctx, request);
             // asked only under a budget: a name a caller chose through a wildcard that nothing prices would pass it at $0
             for (Target t : targets) prices.requirePricedUnderBudget(t.deployment());
             cacheWrites = mayWriteCache(request, targets);

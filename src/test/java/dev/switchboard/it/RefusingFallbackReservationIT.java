@@ -29,9 +29,17 @@ class RefusingFallbackReservationIT {
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                   - model_name: opus
                     litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: cheap-dropping
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: opus-dropping
+                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY, drop_params: true }
+                  - model_name: cheap-seedless
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: opus-seedless
+                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY, additional_drop_params: [seed] }
                 router_settings:
                   num_retries: 0
-                  fallbacks: [{ cheap: [opus] }]
+                  fallbacks: [{ cheap: [opus] }, { cheap-dropping: [opus-dropping] }, { cheap-seedless: [opus-seedless] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """);
@@ -55,6 +63,26 @@ class RefusingFallbackReservationIT {
         JsonObject error = new JsonObject(plain.body()).getJsonObject("error");
         assertThat(error.getString("code")).isEqualTo("budget_exceeded");
         assertThat(error.getString("message")).contains("could cost up to");
+    }
+
+    /**
+     * A fallback that drops the seed takes the request, so it is reserved for: drop_params on that deployment only, the
+     * request's own "drop_params": true, additional_drop_params: [seed] on the fallback.
+     */
+    @Test
+    void aFallbackThatWouldDropTheParameterIsReservedFor() {
+        String key = new dev.switchboard.support.Admin(gw).generate(new JsonObject().put("key_alias", "seed-dropped-budget")
+                .put("max_budget", 0.003)).getString("key");
+        for (String body : java.util.List.of(
+                "{\"model\":\"cheap-dropping\",\"seed\":7,\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "{\"model\":\"cheap\",\"seed\":7,\"drop_params\":true,\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "{\"model\":\"cheap-seedless\",\"seed\":7,\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key, body);
+            assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(400);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("code")).as(body).isEqualTo("budget_exceeded");
+            assertThat(error.getString("message")).as(body).contains("could cost up to");
+        }
     }
 
     /** And the router does pass Opus over for it: gpt-4o-mini failing, the seeded request ends in Opus's refusal, no call. */
