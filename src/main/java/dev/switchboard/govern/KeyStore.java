@@ -362,16 +362,19 @@ final class KeyStore {
                 // VALUES names its columns column1, column2, … on SQLite and PostgreSQL alike; the casts type the parameters
                 String rows = String.join(", ", java.util.Collections.nCopies(part.size(),
                         "(CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"));
-                // three ranges, each an index range of its own (an OR of them would read every row from the start); the
-                // rollup's part also names all the keys' days as plain bounds, a range of its primary key (day first):
-                // with p's bounds alone SQLite built an automatic index over the whole of spend_daily each time
+                // three ranges, each an index range of its own (an OR of them would read every row from the start). CROSS
+                // JOIN makes SQLite loop over p first, so each part is a search of one key's range (spend_logs_key; V32's
+                // spend_daily_key): with a plain JOIN (no ANALYZE) it put spend_logs outer and walked the whole index with
+                // only the >= bound, and read every key's spend_daily rows of the days (62-75 ms for one key of 3,000).
+                // PostgreSQL takes no ON after CROSS JOIN (hence WHERE) and plans the join as it likes. The rollup's part
+                // also names all the keys' days as plain bounds (each key's bounds narrow it further)
                 String sql = "WITH p AS (VALUES " + rows + ") SELECT k, SUM(v) FROM ("
-                        + "SELECT s.key_id AS k, s.cost_nanos AS v FROM p JOIN spend_logs s ON s.key_id = p.column1"
-                        + " WHERE s.ended_at >= p.column2 AND s.ended_at < p.column3 AND s.in_ledger = TRUE"
-                        + " UNION ALL SELECT d.key_id, d.cost_nanos FROM p JOIN spend_daily d ON d.key_id = p.column1"
-                        + " WHERE d.day >= p.column4 AND d.day < p.column5 AND d.day >= ? AND d.day < ?"
-                        + " UNION ALL SELECT s.key_id, s.cost_nanos FROM p JOIN spend_logs s ON s.key_id = p.column1"
-                        + " WHERE s.ended_at >= p.column6 AND s.in_ledger = TRUE"
+                        + "SELECT s.key_id AS k, s.cost_nanos AS v FROM p CROSS JOIN spend_logs s WHERE s.key_id = p.column1"
+                        + " AND s.ended_at >= p.column2 AND s.ended_at < p.column3 AND s.in_ledger = TRUE"
+                        + " UNION ALL SELECT d.key_id, d.cost_nanos FROM p CROSS JOIN spend_daily d WHERE d.key_id = p.column1"
+                        + " AND d.day >= p.column4 AND d.day < p.column5 AND d.day >= ? AND d.day < ?"
+                        + " UNION ALL SELECT s.key_id, s.cost_nanos FROM p CROSS JOIN spend_logs s WHERE s.key_id = p.column1"
+                        + " AND s.ended_at >= p.column6 AND s.in_ledger = TRUE"
                         + ") x GROUP BY k";
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     int i = 1;

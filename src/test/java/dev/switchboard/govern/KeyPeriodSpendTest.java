@@ -133,6 +133,7 @@ class KeyPeriodSpendTest {
     void wholeDaysAreReadFromTheDailyRollupAndTheStartsDayAndTodayFromTheRows() {
         long start = KeyStore.periodStart(monthly, NOW); // the 1st, 05:00 UTC
         spend("monthly", start);
+        spend("other", start - 3 * DAY); // another key's rows next to this key's, in the same days: never counted for it
         write();
         long rows = rowSum("monthly", start);
         // marker rollup rows with no ledger row under them: only those of the whole days in between are counted
@@ -141,6 +142,28 @@ class KeyPeriodSpendTest {
         rollupRow("monthly", Math.floorDiv(start, DAY) + 1, 100); // the first whole day
         rollupRow("monthly", Math.floorDiv(NOW, DAY) - 1, 1_000); // yesterday
         rollupRow("monthly", Math.floorDiv(NOW, DAY), 10_000); // today: from the rows (still being written)
+        for (long day = Math.floorDiv(start, DAY) - 1; day <= Math.floorDiv(NOW, DAY); day++) rollupRow("other", day, 100_000);
         assertThat(store.spentThisPeriod(monthly, NOW)).isEqualTo(rows + 1_100);
+        assertThat(store.spentThisPeriod(List.of(monthly, key("other", "1mo", TODAY - 40 * DAY)), NOW).get("monthly"))
+                .isEqualTo(rows + 1_100);
+    }
+
+    @Test
+    void aPeriodStartingAtUtcMidnightReadsItsFirstDayFromTheRollup() {
+        BudgetPeriod.useZone(null); // the default: periods reset at UTC midnight
+        long start = KeyStore.periodStart(monthly, NOW);
+        assertThat(start).isEqualTo(TODAY - 14 * DAY); // the 1st, 00:00 UTC
+        spend("monthly", start);
+        spend("other", start - 2 * DAY);
+        write();
+        long rows = rowSum("monthly", start);
+        assertThat(store.spentThisPeriod(monthly, NOW)).isEqualTo(rows).isEqualTo(store.spentSince("monthly", start));
+        // the start's day is a whole day of the period: its rollup rows count, the day before's do not
+        rollupRow("monthly", Math.floorDiv(start, DAY) - 1, 1);
+        rollupRow("monthly", Math.floorDiv(start, DAY), 10);
+        rollupRow("monthly", Math.floorDiv(NOW, DAY), 100); // today: from the rows
+        rollupRow("other", Math.floorDiv(start, DAY), 1_000);
+        assertThat(store.spentThisPeriod(monthly, NOW)).isEqualTo(rows + 10);
+        assertThat(store.spentThisPeriod(List.of(monthly, key("other", "1mo", TODAY - 40 * DAY)), NOW).get("monthly")).isEqualTo(rows + 10);
     }
 }
