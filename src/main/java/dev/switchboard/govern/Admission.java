@@ -26,6 +26,11 @@ public final class Admission {
     private final AtomicBoolean settled = new AtomicBoolean();
     /** Whether this call holds a place of the gateway's global limit on calls in flight (given back when it settles). */
     private volatile boolean globalSlot;
+    /**
+     * The key's spend this period right after this call's settle (or a later {@link #charge}), read under the lock the
+     * settle took: what {@link #keySpentNanos} says without taking it again; -1 until then.
+     */
+    private volatile long keySpentAfter = -1;
 
     /** @param keyReserved / globalReserved whether {@code reservedNanos} was taken from that budget */
     Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, Budget[] rows,
@@ -66,8 +71,9 @@ public final class Admission {
     public void settle(long costNanos, long actualTokens, long atMillis) {
         if (!settled.compareAndSet(false, true) || governor == null) return;
         try {
-            governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, rows, reservedNanos,
-                    costNanos, atMillis);
+            long spent = governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, rows,
+                    reservedNanos, costNanos, atMillis);
+            if (spent >= 0) keySpentAfter = spent;
         } finally {
             try {
                 permit.release(actualTokens, System.nanoTime()); // a settle that threw must not keep the key's slot
@@ -85,7 +91,9 @@ public final class Admission {
      */
     public void charge(long costNanos, long atMillis) {
         if (governor == null || costNanos <= 0) return;
-        governor.settle(key, 0, global, 0, rows, 0, costNanos, atMillis);
+        long spent = governor.settle(key, 0, global, 0, rows, 0, costNanos, atMillis);
+        // after the settle (its client left while the attempt ran): the header, if still to be written, says this too
+        if (spent >= 0 && settled.get()) keySpentAfter = spent;
     }
 
     /** Set by the governor: this call took a place of the global limit. */
@@ -102,9 +110,14 @@ public final class Admission {
 
     /**
      * The key's spend this budget period as this gateway knows it, in nano-dollars, without asking the store (what its
-     * budget refusals say): with this call's cost once the call settled. Only for {@link #ofKey}.
+     * budget refusals say): with this call's cost once the call settled. Only for {@link #ofKey}. Once settled, the value
+     * its settle read under the budget's lock (no lock taken here); before (a stream's headers, which go out before its
+     * cost is known) the budget's spend now, under its lock.
      */
-    public long keySpentNanos() { return key.budget.spentKnown(governor.nowMillis()); }
+    public long keySpentNanos() {
+        long after = keySpentAfter;
+        return after >= 0 ? after : key.budget.spentKnown(governor.nowMillis());
+    }
 
     /**
      * The key's {@code max_budget} in plain US dollars (made once per version of the key), or null for none. Only for

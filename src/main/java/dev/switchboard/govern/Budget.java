@@ -168,21 +168,49 @@ final class Budget {
      *         time: 0 for none (the caller tells each once)
      */
     synchronized int settle(long reservedNanos, long costNanos, long nowMillis) {
+        return crossed(settleKnown(reservedNanos, costNanos, nowMillis));
+    }
+
+    /** Low bits of {@link #settleKnown}'s answer: the alert levels crossed ({@link BudgetAlerts#MAX} is the highest). */
+    private static final long CROSSED_BITS = 0xF;
+    /** Set in {@link #settleKnown}'s answer when the spend did not fit in it (negative, or 2^58 nano-dollars or more). */
+    private static final long SPENT_UNKNOWN = 0x10;
+    private static final int SPENT_SHIFT = 5;
+
+    /**
+     * {@link #settle}, and this period's spend after it ({@link #spentKnown}) read under the same lock: a virtual key's
+     * answer says it ({@code x-litellm-key-spend}) without taking the lock a third time (reserve, settle, read). One
+     * {@code long}, no allocation: {@link #crossed} and {@link #spentOf} take it apart.
+     */
+    synchronized long settleKnown(long reservedNanos, long costNanos, long nowMillis) {
         roll(nowMillis);
         reserved = Math.max(0, reserved - reservedNanos);
         // a call that ended in the period before (another call rolled the budget since) is in that period's ledger sum,
         // not in this period's spend or grant
-        if (nowMillis < periodStart) return 0;
+        if (nowMillis < periodStart) return packed(0);
         spent += costNanos;
         if (grant != null) {
             grant.align(periodStart);
             grant.spent += costNanos;
         }
-        if (costNanos <= 0) return 0;
+        if (costNanos <= 0) return packed(0);
         int reached = BudgetAlerts.reached(known(), softNanos, maxNanos) & ~alerted;
         alerted |= reached;
-        return reached;
+        return packed(reached);
     }
+
+    /** Under the lock, rolled and aligned: {@code crossed} and {@link #known()}, as {@link #settleKnown} answers them. */
+    private long packed(int crossed) {
+        if (grant != null) grant.align(periodStart);
+        long known = known();
+        return known >= 0 && known < 1L << (63 - SPENT_SHIFT) ? known << SPENT_SHIFT | crossed : SPENT_UNKNOWN | crossed;
+    }
+
+    /** The alert levels a {@link #settleKnown} crossed. */
+    static int crossed(long settled) { return (int) (settled & CROSSED_BITS); }
+
+    /** The spend after a {@link #settleKnown} ({@link #spentKnown} then), or -1 when it did not fit in its answer. */
+    static long spentOf(long settled) { return (settled & SPENT_UNKNOWN) != 0 ? -1 : settled >>> SPENT_SHIFT; }
 
     /**
      * A call this budget just refused: true the first time this period (its {@code budget_crossed} is then told) when

@@ -519,16 +519,24 @@ public final class Governor {
         return b == null ? Long.MAX_VALUE : b.headroom(now);
     }
 
-    /** Every key's spend is tracked (for /key/info), limited or not; reservations are returned where they were taken. */
-    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, Budget[] rows, long reserved, long costNanos,
+    /**
+     * Every key's spend is tracked (for /key/info), limited or not; reservations are returned where they were taken.
+     *
+     * @return the key's spend this period after this settle, read under the lock the settle takes
+     *         ({@link Budget#settleKnown}), or -1 for no key (or a spend too large for that answer)
+     */
+    long settle(KeyState key, long keyReserved, Budget global, long globalReserved, Budget[] rows, long reserved, long costNanos,
                 long atMillis) {
         long now = atMillis >= 0 ? atMillis : clockMillis.getAsLong();
+        long keySpent = -1;
         for (Budget b : rows) {
             int crossed = b.settle(reserved, costNanos, now);
             if (crossed != 0) tell(rowSubject(b), b, crossed, now);
         }
         if (key != null) {
-            int crossed = key.budget.settle(keyReserved, costNanos, now);
+            long settled = key.budget.settleKnown(keyReserved, costNanos, now);
+            keySpent = Budget.spentOf(settled);
+            int crossed = Budget.crossed(settled);
             if ((crossed & BudgetAlerts.SOFT) != 0) softBudgetReached(key, now);
             if (crossed != 0) tell(keySubject(key), key.budget, crossed, now);
             if (keyReserved > 0 && costNanos > keyReserved) overran(key.key().keyId(), keyReserved, costNanos);
@@ -540,6 +548,7 @@ public final class Governor {
             }
             if (crossed != 0) tell(BudgetAlerts.Subject.PROXY, global, crossed, now);
         }
+        return keySpent;
     }
 
     /** Where budget alerts go ({@code general_settings.alerting: [webhook]}); set once, before the gateway serves. */
