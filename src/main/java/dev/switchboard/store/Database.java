@@ -248,15 +248,15 @@ public final class Database implements AutoCloseable {
     static Flyway flyway(DatabaseLocation where, DataSource ds, boolean createSchema, boolean sessionLocks) {
         boolean postgres = where.kind() == Kind.POSTGRESQL;
         var flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").failOnMissingLocations(true)
-                .javaMigrations(new SpendLogsKeyCovering(postgres && sessionLocks))
+                .javaMigrations(new SpendLogsKeyCovering(postgres && sessionLocks), new SpendDailyKey(postgres && sessionLocks))
                 // a second gateway starting during a long migration (V31 builds two indexes of spend_logs: minutes on a
                 // large table) waits for Flyway's advisory lock, one try a second; the default 50 stopped it
                 .lockRetryCount(1_800);
-        // PostgreSQL: a session advisory lock, not a transaction's; V31 builds its indexes CONCURRENTLY, which waits for
+        // PostgreSQL: a session advisory lock, not a transaction's; V31 and V32 build their indexes CONCURRENTLY, which waits for
         // every open transaction, Flyway's own lock-holding one included (it would wait for itself forever). Not behind
         // transaction pooling: lock and unlock could reach different server connections ("Unable to release PostgreSQL
-        // advisory lock") and a lock left held makes the other gateways wait out lockRetryCount; there V31 runs in
-        // Flyway's transaction instead, and spend_logs' writers wait while its indexes build
+        // advisory lock") and a lock left held makes the other gateways wait out lockRetryCount; there V31 and V32 run in
+        // Flyway's transaction instead, and the ledger's writers wait while their indexes build
         flyway.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(!sessionLocks);
         Matcher schema = CURRENT_SCHEMA.matcher(where.jdbcUrl());
         if (postgres && schema.find()) flyway.schemas(schema.group(1)).createSchemas(createSchema);

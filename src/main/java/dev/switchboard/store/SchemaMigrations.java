@@ -2,8 +2,8 @@ package dev.switchboard.store;
 
 import org.flywaydb.core.Flyway;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
@@ -23,32 +23,40 @@ final class SchemaMigrations {
     /** The override of the refusal, for an operator who knows the newer migrations are safe for this build. */
     static final String ALLOW_NEWER_ENV = "SWITCHBOARD_ALLOW_NEWER_SCHEMA";
 
-    private static final MigrationVersion V31 = MigrationVersion.fromVersion("31");
-
     private SchemaMigrations() {}
 
     /**
-     * V31 runs outside a transaction on PostgreSQL (SpendLogsKeyCovering): when it fails there (disk full, a role's
+     * V31 and V32 (IndexMigration) run outside a transaction on PostgreSQL: when one fails there (disk full, a role's
      * statement_timeout, pg_cancel_backend) Flyway records it with success = false, and every later start failed
-     * Flyway's validation ("Detected failed migration to version 31 ... run repair"), which our users cannot run. Its
-     * steps are repeatable, so this build deletes that one row and runs V31 again. Not {@code flyway.repair()}: it also
-     * deletes a newer build's failed rows and rewrites the checksums of applied ones. Two gateways doing it at once
-     * delete the same row; Flyway's lock then lets one of them run V31.
+     * Flyway's validation ("Detected failed migration to version 31 ... run repair"), which our users cannot run. Their
+     * steps are repeatable, so this build deletes that one row and runs the migration again. Not {@code flyway.repair()}:
+     * it also deletes a newer build's failed rows and rewrites the checksums of applied ones. Two gateways doing it at
+     * once delete the same row; Flyway's lock then lets one of them run the migration.
      */
-    private static void forgetFailedV31(DatabaseLocation where, Flyway flyway) {
+    private static void forgetFailed(DatabaseLocation where, Flyway flyway, MigrationVersion failed) {
         var conf = flyway.getConfiguration();
         String schema = conf.getDefaultSchema() != null ? conf.getDefaultSchema()
                 : conf.getSchemas().length > 0 ? conf.getSchemas()[0] : null;
         String table = (schema == null ? "" : quote(schema) + ".") + quote(conf.getTable());
-        try (Connection c = conf.getDataSource().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = conf.getDataSource().getConnection();
+             PreparedStatement st = c.prepareStatement("DELETE FROM " + table + " WHERE version = ? AND success = FALSE")) {
             if (!c.getAutoCommit()) c.setAutoCommit(true);
-            int gone = st.executeUpdate("DELETE FROM " + table + " WHERE version = '31' AND success = FALSE");
-            log.warn("store: migration V31 failed at an earlier start (its row in {} said so, {} deleted); running it again",
-                    conf.getTable(), gone);
+            st.setString(1, failed.getVersion());
+            int gone = st.executeUpdate();
+            log.warn("store: migration V{} failed at an earlier start (its row in {} said so, {} deleted); running it again",
+                    failed, conf.getTable(), gone);
         } catch (SQLException e) {
-            throw new StoreException("Cannot open the store (" + where.description() + "): migration V31 failed at an "
-                    + "earlier start and its record could not be cleared: " + e.getMessage(), e);
+            throw new StoreException("Cannot open the store (" + where.description() + "): migration V" + failed
+                    + " failed at an earlier start and its record could not be cleared: " + e.getMessage(), e);
         }
+    }
+
+    /** A migration of this build that is safe to run again after a failed run (IndexMigration). */
+    private static boolean repeatable(Flyway flyway, MigrationVersion version) {
+        for (var m : flyway.getConfiguration().getJavaMigrations()) {
+            if (m instanceof IndexMigration && m.getVersion().equals(version)) return true;
+        }
+        return false;
     }
 
     private static String quote(String name) { return '"' + name.replace("\"", "\"\"") + '"'; }
@@ -67,10 +75,10 @@ final class SchemaMigrations {
     static void migrate(DatabaseLocation where, Flyway flyway, boolean allowNewer, boolean announce) {
         MigrationVersion newestKnown = null;
         MigrationVersion applied = null;
-        boolean v31Failed = false;
+        MigrationVersion failed = null; // a failed run stops Flyway's: at most one
         for (MigrationInfo m : flyway.info().all()) {
             if (m.getVersion() == null) continue;
-            if (m.getState() == MigrationState.FAILED && V31.equals(m.getVersion())) v31Failed = true;
+            if (m.getState() == MigrationState.FAILED && repeatable(flyway, m.getVersion())) failed = m.getVersion();
             if (m.getState().isResolved() && (newestKnown == null || m.getVersion().compareTo(newestKnown) > 0)) newestKnown = m.getVersion();
             // a version applied by a newer build is applied but not resolved here (Flyway's FUTURE_SUCCESS)
             if (m.getState().isApplied() && (applied == null || m.getVersion().compareTo(applied) > 0)) applied = m.getVersion();
@@ -85,7 +93,7 @@ final class SchemaMigrations {
             log.warn("store: schema version {} is newer than this build's newest migration {}; starting anyway ({}=true). "
                     + "Rows this build writes miss from the newer version's rollups", applied, newestKnown, ALLOW_NEWER_ENV);
         }
-        if (v31Failed) forgetFailedV31(where, flyway);
+        if (failed != null) forgetFailed(where, flyway, failed);
         MigrateResult result = flyway.migrate();
         if (announce && result.migrationsExecuted > 0) {
             String from = result.initialSchemaVersion == null ? "empty" : "V" + result.initialSchemaVersion;

@@ -1,10 +1,7 @@
 package dev.switchboard.store;
 
-import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Migration V31 (registered by {@link Database#flyway}): two indexes of {@code spend_logs} for the dashboard.
@@ -29,68 +26,25 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * index behind) is finished by the next. SQLite keeps a plain drop-then-create in Flyway's transaction (its writers
  * wait for any schema change anyway, and a file of one gateway has no rolling upgrade).
  */
-final class SpendLogsKeyCovering implements JavaMigration {
+final class SpendLogsKeyCovering extends IndexMigration {
     static final String KEY_COLUMNS = "spend_logs (key_id, ended_at, in_ledger, cost_nanos)";
     static final String REFUSED_COLUMNS = "spend_logs (ended_at, key_id, key_alias, log_status, status, attempt, in_log)"
             + " WHERE attempt = 0 AND in_log = TRUE AND COALESCE(log_status, status) <> 200";
 
-    private final boolean postgres;
-
-    /**
-     * @param postgres build CONCURRENTLY, outside a transaction: PostgreSQL with Flyway's session lock. False on SQLite,
-     *                 and on PostgreSQL behind transaction pooling (SWITCHBOARD_PG_SESSION_LOCKS=false), where Flyway keeps
-     *                 its transactional lock: there the plain path stalls spend_logs' writers while the indexes build
-     */
-    SpendLogsKeyCovering(boolean postgres) { this.postgres = postgres; }
+    /** @param concurrently see {@link IndexMigration#IndexMigration(int, String, boolean)} */
+    SpendLogsKeyCovering(boolean concurrently) { super(31, "spend logs key covering", concurrently); }
 
     @Override
-    public MigrationVersion getVersion() { return MigrationVersion.fromVersion("31"); }
-
-    @Override
-    public String getDescription() { return "spend logs key covering"; }
-
-    @Override
-    public Integer getChecksum() { return 31; } // the steps' text may change; what they make may not
-
-    @Override
-    public boolean canExecuteInTransaction() { return !postgres; }
-
-    @Override
-    public void migrate(Context context) throws Exception {
-        Connection c = context.getConnection();
-        try (Statement st = c.createStatement()) {
-            if (!postgres) {
-                // PostgreSQL in Flyway's transaction (SWITCHBOARD_PG_SESSION_LOCKS=false): no role-level timeout may cut
-                // the build short; SET LOCAL ends with the transaction
-                if (c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")) {
-                    st.execute("SET LOCAL statement_timeout = 0");
-                    st.execute("SET LOCAL lock_timeout = 0");
-                }
-                st.execute("DROP INDEX IF EXISTS spend_logs_key_v31"); // a concurrent run's leftover, if the mode changed
-                st.execute("DROP INDEX IF EXISTS spend_logs_key");
-                st.execute("CREATE INDEX spend_logs_key ON " + KEY_COLUMNS);
-                st.execute("DROP INDEX IF EXISTS spend_logs_log_refused");
-                st.execute("CREATE INDEX spend_logs_log_refused ON " + REFUSED_COLUMNS);
-                return;
-            }
-            // a managed service's role-level statement_timeout would cancel a build of minutes (and Flyway then
-            // records V31 as failed: SchemaMigrations clears that at the next start); the session's values come back
-            st.execute("SET statement_timeout = 0");
-            st.execute("SET lock_timeout = 0");
-            try {
-                concurrently(st);
-            } finally {
-                try {
-                    st.execute("RESET statement_timeout");
-                    st.execute("RESET lock_timeout");
-                } catch (java.sql.SQLException e) {
-                    // the connection is likely gone; the migration's own failure, if any, is the one to tell
-                }
-            }
-        }
+    void inTransaction(Statement st) throws SQLException {
+        st.execute("DROP INDEX IF EXISTS spend_logs_key_v31"); // a concurrent run's leftover, if the mode changed
+        st.execute("DROP INDEX IF EXISTS spend_logs_key");
+        st.execute("CREATE INDEX spend_logs_key ON " + KEY_COLUMNS);
+        st.execute("DROP INDEX IF EXISTS spend_logs_log_refused");
+        st.execute("CREATE INDEX spend_logs_log_refused ON " + REFUSED_COLUMNS);
     }
 
-    private static void concurrently(Statement st) throws java.sql.SQLException {
+    @Override
+    void concurrently(Statement st) throws SQLException {
         // a leftover of a run cut short may be INVALID (a concurrent build that failed): drop it and build again
         st.execute("DROP INDEX CONCURRENTLY IF EXISTS spend_logs_key_v31");
         st.execute("CREATE INDEX CONCURRENTLY spend_logs_key_v31 ON " + KEY_COLUMNS);
