@@ -2,16 +2,11 @@ package dev.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.support.LogCapture;
 import dev.switchboard.support.Postgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,35 +25,8 @@ class SpendDailyKeyPostgresTest {
 
     @Test
     void v32LetsLedgerWritersWriteWhileItWaits() throws Exception {
-        DatabaseLocation where = DatabaseLocation.postgres(url);
-        HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(where.jdbcUrl());
-        hc.setDataSourceProperties(where.properties());
-        hc.setMaximumPoolSize(3);
-        try (HikariDataSource ds = new HikariDataSource(hc);
-             Connection open = Postgres.connect(url);
-             Connection writer = Postgres.connect(url)) {
-            Flyway full = Database.flyway(where, ds, true);
-            Flyway.configure().configuration(full.getConfiguration()).target("31").load().migrate();
-            // an old gateway's ledger batch in the middle of its transaction: V32 has to wait for it either way
-            open.setAutoCommit(false);
-            try (Statement st = open.createStatement()) {
-                st.execute("LOCK TABLE spend_daily IN ROW EXCLUSIVE MODE");
-            }
-            CompletableFuture<Void> migration = CompletableFuture.runAsync(full::migrate);
-            try (Statement st = writer.createStatement()) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!v32Waits(st)) {
-                    assertThat(System.nanoTime()).as("V32 never started waiting").isLessThan(deadline);
-                    assertThat(migration).isNotDone();
-                    Thread.sleep(50);
-                }
-                // the next batch's upsert: behind a queued SHARE lock it would wait out the lock timeout and fail
-                st.execute("SET lock_timeout = '3s'");
-                st.execute("INSERT INTO spend_daily SELECT * FROM spend_daily WHERE FALSE");
-            }
-            open.commit();
-            migration.get(60, TimeUnit.SECONDS);
+        IndexMigrationUnderWrites.migrateWhileAWriterHoldsTheTable(url, "31", "spend_daily");
+        try (Connection writer = Postgres.connect(url)) {
             try (Statement st = writer.createStatement()) {
                 assertThat(spendDailyKey(st)).startsWith("true CREATE INDEX spend_daily_key ON ")
                         .endsWith(".spend_daily USING btree (key_id, day, cost_nanos)");
@@ -103,15 +71,6 @@ class SpendDailyKeyPostgresTest {
                 + "WHERE n.nspname = current_schema() AND c.relname = 'spend_daily_key'")) {
             assertThat(rs.next()).as("spend_daily_key exists").isTrue();
             return rs.getBoolean(1) + " " + rs.getString(2);
-        }
-    }
-
-    /** Some session of this database waits for a lock while running V32's statement. */
-    private static boolean v32Waits(Statement st) throws Exception {
-        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                + "AND datname = current_database() AND query ILIKE '%INDEX%spend_daily%'")) {
-            rs.next();
-            return rs.getLong(1) > 0;
         }
     }
 }
