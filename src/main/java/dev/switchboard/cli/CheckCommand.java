@@ -115,7 +115,15 @@ final class CheckCommand implements Callable<Integer> {
         // the config's and the gateway's (a hosted provider without a key) together, by line
         java.util.List<String> all = new java.util.ArrayList<>(cfg.warnings());
         all.addAll(warnings);
-        dev.switchboard.pipeline.OwnKeyUpstream.refusals(cfg, System::getenv).forEach(r -> all.add("serve would refuse to start: " + r));
+        // a key of no telling shape is looked up in the store as serve does once it is open: read-only, PostgreSQL only
+        // (the SQLite file is not opened by check; serve still refuses such a key there)
+        java.util.List<String> ownKey;
+        try {
+            ownKey = dev.switchboard.pipeline.OwnKeyUpstream.refusals(cfg, System::getenv, secret -> Gateway.storeHoldsKey(cfg, secret));
+        } catch (IllegalStateException e) {
+            ownKey = dev.switchboard.pipeline.OwnKeyUpstream.refusals(cfg, System::getenv); // the store line above says why
+        }
+        ownKey.forEach(r -> all.add("serve would refuse to start: " + r));
         dev.switchboard.config.ConfigMessages.inLineOrder(all).forEach(w -> System.out.println("  warning: " + w));
         return 0;
     }

@@ -44,8 +44,10 @@ final class DeploymentReader {
      * deployment only ({@link #baseVariables}). Left out on purpose: GEMINI_API_BASE for chat (LiteLLM reads it for
      * embeddings, images and model lists, not for a chat call, so taking it would send chat where LiteLLM does not),
      * {@code COHERE_API_BASE} (a full URL of Cohere's own v1/v2 chat API, where cohere/ here speaks its OpenAI-compatible
-     * API) and {@code MISTRAL_AZURE_API_BASE} (Mistral on Azure, with {@code /v1} added by LiteLLM: a base of another
-     * service than mistral/ here; warned of at load when set, with the api_base to write).
+     * API). {@code MISTRAL_AZURE_API_BASE} is read for mistral/ as LiteLLM's
+     * {@code MistralConfig._get_openai_compatible_provider_info} does (Mistral on Azure AI; {@code /v1} added when missing
+     * and the key MISTRAL_AZURE_API_KEY before MISTRAL_API_KEY, both by the provider's flavor); before 2026-12-07 it
+     * was only warned of. {@code MISTRAL_API_BASE} is not: LiteLLM's Mistral chat does not read it.
      */
     static final Map<String, List<String>> BASE_VARIABLES = Map.ofEntries(
             Map.entry("openai", List.of("OPENAI_BASE_URL", "OPENAI_API_BASE")),
@@ -58,6 +60,7 @@ final class DeploymentReader {
             Map.entry("together_ai", List.of("TOGETHER_AI_API_BASE")), Map.entry("fireworks_ai", List.of("FIREWORKS_API_BASE")),
             Map.entry("xai", List.of("XAI_API_BASE")), Map.entry("cerebras", List.of("CEREBRAS_API_BASE")),
             Map.entry("nvidia_nim", List.of("NVIDIA_NIM_API_BASE")), Map.entry("perplexity", List.of("PERPLEXITY_API_BASE")),
+            Map.entry("mistral", List.of("MISTRAL_AZURE_API_BASE")), Map.entry("mistralai", List.of("MISTRAL_AZURE_API_BASE")),
             Map.entry("codestral", List.of("CODESTRAL_API_BASE")), Map.entry("lm_studio", List.of("LM_STUDIO_API_BASE")));
     /** The keys of {@link #PROVIDER_KEYS} that are body fields of the provider's API: sent through extra_body. */
     private static final Set<String> BODY_FIELDS = Set.of("transforms", "models", "route");
@@ -377,16 +380,6 @@ final class DeploymentReader {
                     }
                     break;
                 }
-            }
-            String azureMistral = w.env("MISTRAL_AZURE_API_BASE");
-            if (apiBase == null && azureMistral != null && (prov.equals("mistral") || prov.equals("mistralai"))) {
-                // LiteLLM's mistral/ takes it (Mistral on Azure AI, /v1 added); read here, an install pointed at Azure
-                // would send the same config's calls and key to api.mistral.ai: said, since it is not taken
-                String b = azureMistral.trim().replaceAll("/+$", "");
-                w.warn(entry, pp + ".api_base", "environment variable MISTRAL_AZURE_API_BASE is set, which LiteLLM sends " + prov
-                        + "/ entries without api_base to (Mistral on Azure AI); the gateway does not read it, so this entry goes "
-                        + "to https://api.mistral.ai/v1. Fix: for Azure, write api_base: " + (b.endsWith("/v1") ? b : b + "/v1")
-                        + " (and api_key: os.environ/MISTRAL_AZURE_API_KEY) on the entry; else unset the variable.");
             }
         }
         if (w.fileOf(entry) != null) sources.put(Deployment.INCLUDED_FROM, w.fileOf(entry));

@@ -113,6 +113,22 @@ public final class Gateway {
         }
     }
 
+    /**
+     * Whether the configured store holds a virtual key with this secret, looked up read-only as {@link #probeStore}
+     * looks (PostgreSQL only: check does not open the SQLite file, so false there, "cannot tell"), for check's
+     * own-key refusal ({@code OwnKeyUpstream}).
+     *
+     * @throws IllegalStateException naming the database when PostgreSQL cannot be reached
+     */
+    public static boolean storeHoldsKey(GatewayConfig config, String secret) {
+        try {
+            return Boolean.TRUE.equals(dev.switchboard.store.StoreProbe.holdsKey(config.general().databaseUrl(),
+                    dev.switchboard.govern.KeySecrets.hash(secret), System.currentTimeMillis()));
+        } catch (dev.switchboard.store.StoreException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     public GatewayConfig config() { return config; }
 
     /** The process-wide bound on buffered bytes (request bodies and whole upstream answers). */

@@ -40,9 +40,9 @@ final class Metering {
      * Whether a pre_call guardrail may rewrite a request before the router (guard.Guardrails#preCallRuns): then its worst
      * case keeps the fallbacks that would refuse it as it arrives. Set once at assembly; none by default.
      */
-    private java.util.function.Predicate<ChatRequest> rewrittenBeforeRouting = r -> false;
+    private java.util.function.BiPredicate<CallContext, ChatRequest> rewrittenBeforeRouting = (ctx, r) -> false;
 
-    void rewrittenBeforeRouting(java.util.function.Predicate<ChatRequest> p) { this.rewrittenBeforeRouting = p; }
+    void rewrittenBeforeRouting(java.util.function.BiPredicate<CallContext, ChatRequest> p) { this.rewrittenBeforeRouting = p; }
 
     /** Told of each ledger row once it is queued. */
     interface RowObserver {

@@ -51,8 +51,9 @@ public final class OwnKeyUpstream {
                 if (key == null) continue;
                 boolean isMaster = master != null && master.matches(key.reveal());
                 if (!isMaster && !key.reveal().startsWith(KeySecrets.PREFIX) && !storeKnows.test(key.reveal())) continue;
+                String keyVar = registry.keySource(as, env, key); // the variable it came from (MISTRAL_AZURE_API_KEY, …)
                 String keyFrom = d.apiKey() != null ? "its api_key (" + d.sources().getOrDefault("api_key", "the config") + ")"
-                        : "the environment variable " + registry.keyEnv(as);
+                        : "the environment variable " + keyVar;
                 String base = registry.baseUrl(as);
                 String var = e.getValue()[0];
                 out.add(d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + "): " + var + " (" + e.getValue()[1]
@@ -62,7 +63,7 @@ public final class OwnKeyUpstream {
                                 ? "a virtual key of this gateway (" + KeySecrets.PREFIX + "…)" : "a virtual key in this gateway's store")
                         + ": the gateway's own key would be sent to the provider. Both are probably exported for apps to reach "
                         + "the gateway (Claude Code). Fix: start the gateway without them (env -u " + var
-                        + (d.apiKey() == null ? " -u " + registry.keyEnv(as) : "") + " switchboard serve …) and give the entry the "
+                        + (d.apiKey() == null ? " -u " + keyVar : "") + " switchboard serve …) and give the entry the "
                         + "provider's own key (api_key: os.environ/…), or set api_base on the entry.");
             }
         }

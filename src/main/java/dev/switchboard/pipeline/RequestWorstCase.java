@@ -24,7 +24,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
     private final DeploymentPrices prices;
     private final PromptTokens tokens;
     /** Whether a pre_call guardrail may rewrite the request before the router: asked only with the targets. */
-    private final java.util.function.Predicate<ChatRequest> rewrittenBeforeRouting;
+    private final java.util.function.BiPredicate<dev.switchboard.model.CallContext, ChatRequest> rewrittenBeforeRouting;
     private List<Target> targets;
     private Boolean cacheWrites;
     private int bound = -1;
@@ -37,7 +37,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
      */
     RequestWorstCase(ChatRequest request, dev.switchboard.route.ModelRouter router, dev.switchboard.model.CallContext ctx,
                      DeploymentPrices prices, PromptTokens tokens) {
-        this(request, router, ctx, prices, tokens, r -> false);
+        this(request, router, ctx, prices, tokens, (c, r) -> false);
     }
 
     /**
@@ -45,7 +45,8 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
      *                               that would refuse it as it is here may take it as it reaches the router)
      */
     RequestWorstCase(ChatRequest request, dev.switchboard.route.ModelRouter router, dev.switchboard.model.CallContext ctx,
-                     DeploymentPrices prices, PromptTokens tokens, java.util.function.Predicate<ChatRequest> rewrittenBeforeRouting) {
+                     DeploymentPrices prices, PromptTokens tokens,
+                     java.util.function.BiPredicate<dev.switchboard.model.CallContext, ChatRequest> rewrittenBeforeRouting) {
         this.rewrittenBeforeRouting = rewrittenBeforeRouting;
         this.request = request;
         this.router = router;
@@ -59,7 +60,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         if (targets == null) {
             // less the fallbacks that would refuse one of its parameters, judged on the request as the router gets it: a
             // pre_call guardrail (inside the spend stage) may rewrite it first (tools removed), so then none is left out
-            targets = rewrittenBeforeRouting.test(request) ? router.reachable(ctx, request.model(), request.extra())
+            targets = rewrittenBeforeRouting.test(ctx, request) ? router.reachable(ctx, request.model(), request.extra())
                     : router.reachable(ctx, request);
             // asked only under a budget: a name a caller chose through a wildcard that nothing prices would pass it at $0
             for (Target t : targets) prices.requirePricedUnderBudget(t.deployment());

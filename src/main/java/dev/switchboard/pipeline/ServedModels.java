@@ -43,7 +43,7 @@ final class ServedModels {
             boolean fromApiKey = key != null && d.apiKey() != null && key.reveal().equals(d.apiKey().reveal());
             String param = key == null || fromApiKey ? null : paramHolding(d, key);
             String source = key == null ? null : fromApiKey ? "api_key" : param != null ? param
-                    : keyEnv != null ? keyEnv : "its credentials";
+                    : keyEnv != null ? registry.keySource(d, env, key) : "its credentials";
             // a provider whose default base is this machine (LM Studio's localhost:1234) is a local server that needs no key;
             // an api_base written in the config may be a server that needs none (vLLM, a proxy), one from LiteLLM's base
             // variable (OPENAI_API_BASE, a company proxy in front of the provider) is no reason to think so

@@ -49,6 +49,15 @@ public interface ProviderFactory {
     default String keyEnv(String prefix) { return null; }
 
     /**
+     * Every variable a deployment with this prefix and no {@code api_key} may take its key from, in the order read
+     * (Mistral's MISTRAL_AZURE_API_KEY before MISTRAL_API_KEY; Together's four): by default {@link #keyEnv} alone.
+     */
+    default java.util.List<String> keyEnvs(String prefix) {
+        String one = keyEnv(prefix);
+        return one == null ? java.util.List.of() : java.util.List.of(one);
+    }
+
+    /**
      * The key a deployment's requests carry: its {@code api_key}, else the value of {@link #keyEnv} (as LiteLLM
      * does), else null. The one place this is decided, for the providers and for {@code check}'s model list.
      */

@@ -72,6 +72,23 @@ public final class ProviderRegistry {
         return f == null ? null : f.keyEnv(d.provider());
     }
 
+    /**
+     * The variable a deployment's key came from: the first of its provider's key variables ({@link ProviderFactory#keyEnvs})
+     * whose value is {@code key}, else {@link #keyEnv} (what to set), null for none. For {@code check}'s KEY column and the
+     * own-key refusal: a Mistral key taken from MISTRAL_AZURE_API_KEY is named so, not MISTRAL_API_KEY.
+     */
+    public String keySource(Deployment d, java.util.function.Function<String, String> env, dev.switchboard.config.Secret key) {
+        ProviderFactory f = byPrefix.get(d.provider());
+        if (f == null) return null;
+        if (key != null) {
+            for (String name : f.keyEnvs(d.provider())) {
+                String v = env.apply(name);
+                if (v != null && !v.isBlank() && key.matches(v)) return name;
+            }
+        }
+        return f.keyEnv(d.provider());
+    }
+
     /** The key a deployment's requests carry (see {@link ProviderFactory#key}); null for none or an unknown prefix. */
     public dev.switchboard.config.Secret key(Deployment d, java.util.function.Function<String, String> env) {
         ProviderFactory f = byPrefix.get(d.provider());

@@ -52,22 +52,7 @@ final class DeploymentParams {
     static ChatRequest fit(ChatRequest request, Target t, Boolean requestDrop, boolean globalDrop, String requestId,
                            int outputCeiling) {
         Deployment d = t.deployment();
-        ChatRequest r = DeploymentDefaults.apply(request, d);
-        if (outputCeiling > 0 && r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)
-                && r.outputTokenLimit() != null && r.outputTokenLimit() > outputCeiling) {
-            r = r.withOutputLimit(outputCeiling);
-        }
-        List<String> always = d.additionalDropParams();
-        if (!always.isEmpty()) {
-            List<String> set = new ArrayList<>();
-            for (String f : always) if (UnsupportedParams.present(r, f)) set.add(f);
-            if (!set.isEmpty()) {
-                log.debug("request {}: {} dropped for {} (additional_drop_params)", requestId, set, d.id());
-                r = r.without(set);
-            }
-        }
-        // OpenAI's custom tools, for a provider without them: functions of one string (given back as custom calls by the router)
-        if (!t.provider().takesCustomTools()) r = CustomToolsAsFunctions.asFunctions(r);
+        ChatRequest r = prepared(request, t, requestId, outputCeiling);
         // Claude Code's long MCP tool names for a provider that takes 64 characters at most: shortened, and restored in
         // the Anthropic dialect's answer (the only dialect whose answers are always re-encoded, so always restored)
         if (t.provider().limitsToolNames() && r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)) {
@@ -80,7 +65,7 @@ final class DeploymentParams {
         List<ParamConflict> conflicts = t.provider().conflicts(r); // e.g. Claude's temperature with thinking on
         String[] anthropicTool = t.provider().runsAnthropicServerTools() ? null : AnthropicServerTools.first(r);
         if (unsupported.isEmpty() && conflicts.isEmpty() && anthropicTool == null) return r;
-        boolean drop = requestDrop != null ? requestDrop : d.dropParams() != null ? d.dropParams() : globalDrop;
+        boolean drop = drops(d, requestDrop, globalDrop);
         if (anthropicTool != null) {
             // the translated request holds none of them already: dropping is only saying so
             if (!drop) throw refusedAnthropicTool(anthropicTool, d);
@@ -111,19 +96,60 @@ final class DeploymentParams {
     }
 
     /**
+     * The steps of {@link #fit} before its tool names and its verdict, shared with {@link #refuses}: the deployment's
+     * defaults, the output ceiling, {@code additional_drop_params}, OpenAI's custom tools as functions. Each returns the
+     * request itself when it has nothing to do (the common case: no copy).
+     */
+    private static ChatRequest prepared(ChatRequest request, Target t, String requestId, int outputCeiling) {
+        Deployment d = t.deployment();
+        ChatRequest r = DeploymentDefaults.apply(request, d);
+        if (outputCeiling > 0 && r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)
+                && r.outputTokenLimit() != null && r.outputTokenLimit() > outputCeiling) {
+            r = r.withOutputLimit(outputCeiling);
+        }
+        List<String> always = d.additionalDropParams();
+        if (!always.isEmpty()) {
+            List<String> set = new ArrayList<>();
+            for (String f : always) if (UnsupportedParams.present(r, f)) set.add(f);
+            if (!set.isEmpty()) {
+                if (requestId != null) log.debug("request {}: {} dropped for {} (additional_drop_params)", requestId, set, d.id());
+                r = r.without(set);
+            }
+        }
+        // OpenAI's custom tools, for a provider without them: functions of one string (given back as custom calls by the router)
+        if (!t.provider().takesCustomTools()) r = CustomToolsAsFunctions.asFunctions(r);
+        return r;
+    }
+
+    /** drop_params as it applies to this attempt: the request's own, else the deployment's, else the global one. */
+    private static boolean drops(Deployment d, Boolean requestDrop, boolean globalDrop) {
+        return requestDrop != null ? requestDrop : d.dropParams() != null ? d.dropParams() : globalDrop;
+    }
+
+    /**
      * Whether {@link #fit} would refuse the request on this deployment (a 400 {@link #CODE}), for a budget's worst case:
      * the router goes past such a target without calling it. Never with drop_params on (nothing is refused then, and
-     * fit's drop warnings are for the attempt to say).
+     * fit's drop warnings are for the attempt to say). A refusal-only check (since 2026-12-07; it ran fit itself before):
+     * fit's own steps and verdict, without the fitted copy — the tool names are not shortened (a rename, which no
+     * verdict reads: the unsupported fields, the provider's conflicts and Anthropic's server tools look at fields, values
+     * and tool types), no exception is made and no drop is logged. Like the worst case's earlier call, no output
+     * ceiling is applied (the router's attempt applies it).
      */
     static boolean refuses(ChatRequest request, Target t, Boolean requestDrop, boolean globalDrop) {
         Deployment d = t.deployment();
-        boolean drop = requestDrop != null ? requestDrop : d.dropParams() != null ? d.dropParams() : globalDrop;
-        if (drop) return false;
+        if (drops(d, requestDrop, globalDrop)) return false;
         try {
-            fit(request, t, requestDrop, globalDrop, "worst-case");
-            return false;
+            ChatRequest r = prepared(request, t, null, 0);
+            if (r.toolChoice() != null && r.toolChoice().allowed() != null && !t.provider().takesAllowedTools()) {
+                r = r.withAllowedToolsOnly(); // fit's, as the allowed tools decide which tools (and server tools) are offered
+            }
+            if (!t.provider().runsAnthropicServerTools() && AnthropicServerTools.first(r) != null) return true;
+            for (String f : UnsupportedParams.setIn(r, t.provider().unsupportedParams())) {
+                if (UnsupportedParams.matters(r, f)) return true;
+            }
+            return !t.provider().conflicts(r).isEmpty();
         } catch (GatewayException e) {
-            return CODE.equals(e.code());
+            return false; // another 400 of fit's steps is no unsupported_params refusal, as fit's caller judged it
         }
     }
 

@@ -30,6 +30,48 @@ public final class StoreProbe {
         return where.description() + " (" + (where.kind() == Database.Kind.SQLITE ? sqlite(where) : postgres(where)) + ")";
     }
 
+    /**
+     * Whether the configured store holds a virtual key of this hash (a live key, or a rotated-away one still in its grace
+     * period), for check's "the gateway's own key would go upstream" (a key of no telling shape, generated with a secret
+     * of the caller's own); read as {@link #describe} reads, leaving the store as it is. PostgreSQL: one query in a
+     * read-only session (false when it has no Switchboard schema yet). SQLite: null, cannot tell, since the file is not
+     * opened at all (a read-only open of a WAL database may create its {@code -shm} file, and an {@code immutable} open
+     * would miss the keys still in the WAL: a key generated a moment ago); serve asks its store once it is open.
+     *
+     * @param tokenHash the key's SHA-256, hex ({@code KeySecrets.hash})
+     * @throws StoreException when PostgreSQL cannot be reached (as {@link #describe})
+     */
+    public static Boolean holdsKey(String databaseUrl, String tokenHash, long nowMillis) {
+        if (databaseUrl == null) return null;
+        DatabaseLocation where = DatabaseLocation.postgres(databaseUrl);
+        HikariConfig c = Database.poolConfig(where, false);
+        c.setPoolName("switchboard-check-keys");
+        c.setMaximumPoolSize(1);
+        c.setReadOnly(true);
+        c.addDataSourceProperty("readOnlyMode", "always");
+        try (HikariDataSource ds = new HikariDataSource(c); java.sql.Connection conn = ds.getConnection()) {
+            return any(conn, "SELECT 1 FROM virtual_keys WHERE token = ?", tokenHash, null)
+                    || any(conn, "SELECT 1 FROM retired_tokens WHERE token = ? AND grace_until > ?", tokenHash, nowMillis);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            throw new StoreException(Database.cannotOpen(where, e), e);
+        }
+    }
+
+    /** Whether the query finds a row; false when its table or column is not there yet (a schema before it: no such key). */
+    private static boolean any(java.sql.Connection conn, String sql, String hash, Long now) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement q = conn.prepareStatement(sql)) {
+            q.setString(1, hash);
+            if (now != null) q.setLong(2, now);
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                return rs.next();
+            }
+        } catch (java.sql.SQLException e) {
+            // undefined_table, undefined_column; the read-only session has no transaction to abort (autocommit)
+            if ("42P01".equals(e.getSQLState()) || "42703".equals(e.getSQLState())) return false;
+            throw e;
+        }
+    }
+
     private static String sqlite(DatabaseLocation where) {
         Path file = Path.of(where.jdbcUrl().substring("jdbc:sqlite:".length()));
         if (Files.isRegularFile(file)) {

@@ -203,9 +203,13 @@ class EnvironmentFallbacksTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("ANTHROPIC_BASE_URL ('localhost:4000')");
     }
 
-    /** MISTRAL_AZURE_API_BASE, which LiteLLM's mistral/ reads, is not: said at load, with the api_base to write. */
+    /**
+     * MISTRAL_AZURE_API_BASE is read for a mistral/ entry without api_base, as LiteLLM's
+     * MistralConfig._get_openai_compatible_provider_info does (api_base or MISTRAL_AZURE_API_BASE or Mistral's own);
+     * the entry's own api_base wins, another provider's entry never takes it. Before 2026-12-07 it was warned of only.
+     */
     @Test
-    void mistralsAzureBaseIsWarnedNotRead() {
+    void mistralsAzureBaseIsReadForMistralEntriesWithoutApiBase() {
         Map<String, String> env = Map.of("MISTRAL_AZURE_API_BASE", "https://my-mistral.eastus.models.ai.azure.com", "MISTRAL_API_KEY", "m-0123456789");
         GatewayConfig c = load(env, """
                 model_list:
@@ -216,13 +220,13 @@ class EnvironmentFallbacksTest {
                   - model_name: fast
                     litellm_params: { model: groq/llama-3.3-70b-versatile, api_key: gsk-0123456789 }
                 """);
-        assertThat(c.deployments().getFirst().apiBase()).isNull();
-        assertThat(c.warnings()).filteredOn(w -> w.contains("MISTRAL_AZURE_API_BASE")).singleElement().asString()
-                .startsWith("line 2: model_list[0].litellm_params.api_base: environment variable MISTRAL_AZURE_API_BASE is set")
-                .contains("the gateway does not read it").contains("https://api.mistral.ai/v1")
-                .contains("api_base: https://my-mistral.eastus.models.ai.azure.com/v1");
+        assertThat(c.deployments().get(0).apiBase()).isEqualTo("https://my-mistral.eastus.models.ai.azure.com");
+        assertThat(c.deployments().get(0).sources().get("api_base")).contains("MISTRAL_AZURE_API_BASE");
+        assertThat(c.deployments().get(1).apiBase()).isEqualTo("https://mistral-proxy.test/v1");
+        assertThat(c.deployments().get(2).apiBase()).isNull();
+        assertThat(c.warnings()).noneMatch(w -> w.contains("MISTRAL_AZURE_API_BASE"));
         assertThat(load(Map.of("MISTRAL_API_KEY", "m-0123456789"), "model_list:\n  - model_name: s\n    litellm_params: { model: mistral/m }\n")
-                .warnings()).noneMatch(w -> w.contains("MISTRAL_AZURE_API_BASE"));
+                .deployments().getFirst().apiBase()).isNull();
     }
 
     /**

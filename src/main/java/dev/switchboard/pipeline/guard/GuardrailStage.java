@@ -61,8 +61,8 @@ public final class GuardrailStage implements Stage {
     private static final Plan NONE = new Plan(List.of(), List.of(), List.of());
 
     /** LiteLLM's should_run_guardrail: default_on runs on its modes; otherwise only when the request asks for it. */
-    private Plan plan(ChatRequest r) {
-        Set<String> asked = Requested.of(r, names);
+    private Plan plan(CallContext ctx, ChatRequest r) {
+        Set<String> asked = Requested.of(ctx, r, names); // parsed once per request: the spend stage may have read it already
         if (guardrails.isEmpty()) return NONE; // the stage without guardrails: the 400 above for a request that names one
         List<Guardrail> pre = new ArrayList<>(), during = new ArrayList<>(), post = new ArrayList<>();
         for (Guardrail g : guardrails) {
@@ -83,7 +83,7 @@ public final class GuardrailStage implements Stage {
                 ChatRequest request = original;
                 Plan p;
                 try {
-                    p = plan(request);
+                    p = plan(ctx, request);
                 } catch (GatewayException e) {
                     return Future.failedFuture(e);
                 }
@@ -103,7 +103,7 @@ public final class GuardrailStage implements Stage {
                 ChatRequest request = original;
                 Plan p;
                 try {
-                    p = plan(request);
+                    p = plan(ctx, request);
                 } catch (GatewayException e) {
                     return Future.failedFuture(e);
                 }

@@ -67,21 +67,23 @@ public final class Guardrails {
      * request before the router sees it (tool_permission's rewrite removes tools and the choice among them, Bedrock's
      * masks text), so a budget's worst case, judged outside the guardrail stage, must not pass over a fallback that would
      * refuse the request as it arrived (RequestWorstCase). Built once; per request a list scan, and a read of the
-     * request's {@code guardrails} only when a pre_call guardrail is not default_on. A request naming an unknown
-     * guardrail counts as guarded (the guardrail stage refuses it).
+     * request's {@code guardrails} only when a pre_call guardrail is not default_on, kept on the request's context for
+     * the guardrail stage's plan (parsed once). A request naming an unknown guardrail counts as guarded (the guardrail
+     * stage refuses it).
      */
-    public static java.util.function.Predicate<dev.switchboard.model.ChatRequest> preCallRuns(List<GuardrailConfig> configs) {
+    public static java.util.function.BiPredicate<dev.switchboard.model.CallContext, dev.switchboard.model.ChatRequest> preCallRuns(
+            List<GuardrailConfig> configs) {
         List<String> pre = new ArrayList<>();
         for (GuardrailConfig c : configs) {
             if (!c.runsOn(GuardrailConfig.PRE_CALL)) continue;
-            if (c.defaultOn()) return r -> true;
+            if (c.defaultOn()) return (ctx, r) -> true;
             pre.add(c.name());
         }
-        if (pre.isEmpty()) return r -> false;
+        if (pre.isEmpty()) return (ctx, r) -> false;
         java.util.Set<String> names = new java.util.LinkedHashSet<>(configs.stream().map(GuardrailConfig::name).toList());
-        return r -> {
+        return (ctx, r) -> {
             try {
-                java.util.Set<String> asked = Requested.of(r, names);
+                java.util.Set<String> asked = Requested.of(ctx, r, names);
                 for (String n : pre) if (asked.contains(n)) return true;
                 return false;
             } catch (dev.switchboard.model.GatewayException e) {

@@ -18,6 +18,39 @@ final class Requested {
 
     private Requested() {}
 
+    /**
+     * One request's parse, kept on its {@link dev.switchboard.model.CallContext}: the spend stage's worst case
+     * ({@link Guardrails#preCallRuns}) and the guardrail stage's plan read the same request's {@code guardrails}, now
+     * parsed once (twice before 2026-12-07). Tied to the fields it was read from (the same instances) and the names it
+     * was judged against, so another request on the same context is parsed anew.
+     */
+    private record Parsed(Object extra, Object metadata, Object raw, Collection<String> configured, Set<String> asked,
+                          GatewayException refusal) {
+        boolean of(ChatRequest r, Collection<String> names) {
+            return extra == r.extra() && metadata == r.metadata() && raw == r.raw() && (configured == names || configured.equals(names));
+        }
+    }
+
+    private static final dev.switchboard.model.CallContext.Key<Parsed> PARSED = new dev.switchboard.model.CallContext.Key<>(Parsed.class);
+
+    /** {@link #of(ChatRequest, Collection)}, parsed once per request and context (see {@link Parsed}); ctx may be null. */
+    static Set<String> of(dev.switchboard.model.CallContext ctx, ChatRequest r, Collection<String> configured) {
+        Parsed p = ctx == null ? null : ctx.attached(PARSED);
+        if (p == null || !p.of(r, configured)) {
+            Set<String> asked = null;
+            GatewayException refusal = null;
+            try {
+                asked = of(r, configured);
+            } catch (GatewayException e) {
+                refusal = e;
+            }
+            p = new Parsed(r.extra(), r.metadata(), r.raw(), configured, asked, refusal);
+            if (ctx != null) ctx.attach(PARSED, p);
+        }
+        if (p.refusal() != null) throw p.refusal();
+        return p.asked();
+    }
+
     static Set<String> of(ChatRequest r, Collection<String> configured) {
         JsonNode body = r.extra().get(FIELD);
         String meta = r.metadata().get(FIELD);

@@ -78,13 +78,12 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.BEDROCK_CONVERSE; }
 
     /**
-     * A model other than Claude (Nova, Llama, Mistral, ...) is sent no thinking: the encoder writes Claude's alone
-     * ({@code BedrockRequestEncoder.thinking}), so the request's thinking or effort reaches it as nothing.
+     * A model other than Claude (Nova, Llama, Mistral, ...) is sent no thinking: the encoder writes Claude's alone, so the
+     * request's thinking or effort reaches it as nothing; a Claude drops it where the encoder leaves it off
+     * ({@code BedrockRequestEncoder.dropsThinking}).
      */
     @Override
-    public boolean dropsThinking(ChatRequest r) {
-        return !"anthropic".equals(BedrockModels.family(modelId)) && dev.switchboard.provider.ThinkingAsked.on(r);
-    }
+    public boolean dropsThinking(ChatRequest r) { return encoder.dropsThinking(r); }
 
     @Override
     public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {

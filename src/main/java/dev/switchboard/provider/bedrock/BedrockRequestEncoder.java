@@ -212,6 +212,45 @@ final class BedrockRequestEncoder {
         config.set("toolChoice", choice);
     }
 
+    /** A new object with the client's {@code output_config.effort} as {@code output_config: {effort}}, when it sent one. */
+    private static ObjectNode effortField(ChatRequest r) {
+        ObjectNode fields = F.objectNode();
+        JsonNode config = r.anthropicField("output_config");
+        JsonNode level = config == null ? null : config.get("effort");
+        if (level != null && !level.isNull()) fields.putObject("output_config").set("effort", level);
+        return fields;
+    }
+
+    /**
+     * What ClaudeThinking's adaptive rules read beside the thinking and the effort, put on {@code fields}: the limit sent,
+     * and an Anthropic client's turns (a tool loop's last assistant turn without its thinking block leaves thinking off).
+     */
+    private void adaptiveReads(ChatRequest r, ObjectNode fields) {
+        Integer limit = requestedLimit(r);
+        fields.put("max_tokens", limit != null ? limit : claudeDefaultLimit);
+        if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)) fields.set("messages", r.raw().body().get("messages"));
+    }
+
+    /**
+     * Whether the request's thinking reaches this model as nothing ({@code Provider.dropsThinking}), by
+     * {@link #claudeFields}' own rules, read without encoding. A Claude: an adaptive thinking a Claude before 4.6 takes
+     * only as a budget and {@link dev.switchboard.provider.ClaudeThinking#adaptiveAsBudget} leaves off (no room for the
+     * smallest budget, or a tool loop's turn without its thinking block), or an OpenAI-dialect {@code reasoning_effort}
+     * the request's forced tool choice or tool loop leaves off ({@link dev.switchboard.provider.ClaudeThinking#effortLeftOff}),
+     * as on {@code anthropic/}. Before 2026-12-07 Claude on Bedrock was never counted. Other families (Nova, Llama,
+     * Mistral): any thinking asked, as none is written for them.
+     */
+    boolean dropsThinking(ChatRequest r) {
+        if (!claude) return dev.switchboard.provider.ThinkingAsked.on(r);
+        JsonNode own = r.anthropicField("thinking");
+        if (own == null || !own.isObject()) return dev.switchboard.provider.ClaudeThinking.effortLeftOff(r);
+        if (!budgetOnly || !"adaptive".equals(own.path("type").asText())) return false;
+        ObjectNode probe = effortField(r);
+        probe.set("thinking", own);
+        adaptiveReads(r, probe);
+        return dev.switchboard.provider.ClaudeThinking.adaptiveLeftOff(probe, claudeName);
+    }
+
     /** The output limit the client or the deployment set; null when neither did. */
     private Integer requestedLimit(ChatRequest r) {
         return r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
@@ -231,21 +270,14 @@ final class BedrockRequestEncoder {
      */
     private ObjectNode claudeFields(ChatRequest r) {
         if (!claude) return null;
-        ObjectNode fields = F.objectNode();
+        ObjectNode fields = effortField(r);
         JsonNode own = r.anthropicField("thinking");
-        JsonNode config = r.anthropicField("output_config");
-        JsonNode level = config == null ? null : config.get("effort");
-        if (level != null && !level.isNull()) fields.putObject("output_config").set("effort", level);
         if (own != null && own.isObject()) {
             if (!budgetOnly || !"adaptive".equals(own.path("type").asText())) {
                 fields.set("thinking", own); // a 4.6+ Claude takes adaptive thinking as sent
             } else {
-                // what ClaudeThinking.adaptiveAsBudget reads: the limit sent, and an Anthropic client's turns (a tool loop's
-                // last assistant turn without its thinking block leaves thinking off)
                 fields.set("thinking", own.deepCopy());
-                Integer limit = requestedLimit(r);
-                fields.put("max_tokens", limit != null ? limit : claudeDefaultLimit);
-                if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)) fields.set("messages", r.raw().body().get("messages"));
+                adaptiveReads(r, fields);
                 dev.switchboard.provider.ClaudeThinking.adaptiveAsBudget(fields, claudeName);
                 fields.remove("max_tokens");
                 fields.remove("messages");

@@ -17,9 +17,14 @@ public final class LongTailFlavors {
             // Hugging Face's router (inference providers); model ids as "org/model" or "org/model:provider"
             OpenAiFlavor.of("huggingface", "https://router.huggingface.co/v1", "HF_TOKEN", "HUGGINGFACE_API_KEY"),
             // Mistral forbids extra fields (pydantic extra_forbidden, 422): stream_options among them (usage comes in
-            // the last chunk unasked), seed (its name is random_seed) and user; its tool-call ids are 9 characters
-            OpenAiFlavor.of("mistral", "https://api.mistral.ai/v1", "MISTRAL_API_KEY").withoutStreamOptions().withWire(WireRules.MISTRAL),
-            OpenAiFlavor.of("mistralai", "https://api.mistral.ai/v1", "MISTRAL_API_KEY").withoutStreamOptions().withWire(WireRules.MISTRAL),
+            // the last chunk unasked), seed (its name is random_seed) and user; its tool-call ids are 9 characters. LiteLLM's
+            // MistralConfig._get_openai_compatible_provider_info: the key api_key or MISTRAL_AZURE_API_KEY (Mistral on Azure
+            // AI) or MISTRAL_API_KEY, and /v1 added to any base without it (the base: api_base or MISTRAL_AZURE_API_BASE,
+            // config.DeploymentReader#BASE_VARIABLES)
+            OpenAiFlavor.of("mistral", "https://api.mistral.ai/v1", "MISTRAL_AZURE_API_KEY", "MISTRAL_API_KEY").withoutStreamOptions()
+                    .withWire(WireRules.MISTRAL).addingV1(),
+            OpenAiFlavor.of("mistralai", "https://api.mistral.ai/v1", "MISTRAL_AZURE_API_KEY", "MISTRAL_API_KEY").withoutStreamOptions()
+                    .withWire(WireRules.MISTRAL).addingV1(),
             OpenAiFlavor.of("codestral", "https://codestral.mistral.ai/v1", "CODESTRAL_API_KEY").withoutStreamOptions()
                     .withWire(WireRules.MISTRAL),
             // Cohere's Compatibility API; its documented unsupported parameters are refused, not dropped

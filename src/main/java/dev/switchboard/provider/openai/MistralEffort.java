@@ -34,10 +34,27 @@ final class MistralEffort {
     /** Whether the deployment's model takes {@code reasoning_effort}: decided once, when its encoder is made. */
     static boolean adjustable(Deployment d) {
         String m = d.model().toLowerCase(Locale.ROOT);
-        if (m.contains("magistral")) return false; // reasons always; the field is its 400
+        if (reasonsAlways(d)) return false; // the field is its 400
         if (d.modelInfo() != null && d.modelInfo().get(MODEL_INFO_KEY) instanceof Boolean b) return b;
         for (String a : ADJUSTABLE) if (m.equals(a) || m.startsWith(a + "-")) return true;
         return false;
+    }
+
+    /**
+     * Whether the model is Magistral, which reasons natively, always: a thinking or an effort left off its request is no
+     * thinking dropped ({@code Provider.dropsThinking}).
+     */
+    static boolean reasonsAlways(Deployment d) { return d.model().toLowerCase(Locale.ROOT).contains("magistral"); }
+
+    /**
+     * Whether an OpenAI-dialect {@code reasoning_effort} asks for reasoning ({@code minimal} to {@code xhigh}; not
+     * {@code none}, not {@code default}, the model's own) that a Mistral model without adjustable reasoning is sent
+     * nothing of (the field left off, {@code OpenAiRequestEncoder.canonical}): its thinking dropped.
+     */
+    static boolean effortLeftOff(JsonNode effort, boolean adjustable, boolean reasonsAlways) {
+        if (adjustable || reasonsAlways || effort == null || !effort.isTextual()) return false;
+        String v = effort.textValue();
+        return !v.equals("none") && !v.equals("default");
     }
 
     /** The client's effort as Mistral's value: {@code none} stays, any other word is {@code high}; null for no value. */

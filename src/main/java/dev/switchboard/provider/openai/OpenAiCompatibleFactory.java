@@ -38,6 +38,12 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
         return flavor == null ? null : flavor.keyEnv();
     }
 
+    @Override
+    public java.util.List<String> keyEnvs(String prefix) {
+        OpenAiFlavor flavor = flavors.get(prefix);
+        return flavor == null ? java.util.List.of() : flavor.keyEnvs();
+    }
+
     /** Its {@code api_key}, else the first of the flavor's variables that is set (HF_TOKEN, then HUGGINGFACE_API_KEY, …). */
     @Override
     public Secret key(Deployment d, Function<String, String> env) {

@@ -24,62 +24,92 @@ import java.util.Set;
  *                             call) or dropped under {@code drop_params} by the router
  * @param toolChoiceAutoOnly   the service takes {@code tool_choice} "auto" only: "auto" and "none" are sent, anything
  *                             else is a 400 naming it
- * @param serverRoot           true when api_base is the server's root, as LiteLLM documents it for Ollama
- *                             ({@code http://localhost:11434}), and the OpenAI-compatible API lives under its
- *                             {@code /v1}; false when api_base is the OpenAI-compatible base itself, used as given
- *                             (LiteLLM's OpenAI client adds {@code /chat/completions} to it)
+ * @param base                 how api_base (or the default) becomes the OpenAI-compatible base: {@link BaseForm}
  * @param wire                 where the request body differs from OpenAI's in the fields the canonical request carries
  *                             (seed's name, user, reasoning sent back, tool-call ids): {@link WireRules}
  */
 record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boolean keepsOutputFieldName,
                     boolean forwardsCacheControl, boolean streamOptions, Set<String> refuses, boolean toolChoiceAutoOnly,
-                    boolean serverRoot, WireRules wire) {
+                    BaseForm base, WireRules wire) {
 
     /** A plain OpenAI-compatible row: max_tokens, no cache_control, stream_options sent, nothing refused. */
     static OpenAiFlavor of(String prefix, String defaultBase, String... keyEnvs) {
-        return new OpenAiFlavor(prefix, defaultBase, List.of(keyEnvs), false, false, true, Set.of(), false, false, WireRules.COMPATIBLE);
+        return new OpenAiFlavor(prefix, defaultBase, List.of(keyEnvs), false, false, true, Set.of(), false, BaseForm.AS_GIVEN, WireRules.COMPATIBLE);
     }
 
     OpenAiFlavor keepingOutputField() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, true, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly, serverRoot, wire);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, true, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly, base, wire);
     }
 
     /** max_tokens whatever the client wrote (a reasoning model of the {@code openai} row still gets max_completion_tokens). */
     OpenAiFlavor withMaxTokensOnly() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, false, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly, serverRoot, wire);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, false, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly, base, wire);
     }
 
     OpenAiFlavor forwardingCacheControl() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, true, streamOptions, refuses, toolChoiceAutoOnly, serverRoot, wire);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, true, streamOptions, refuses, toolChoiceAutoOnly, base, wire);
     }
 
     OpenAiFlavor withoutStreamOptions() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, false, refuses, toolChoiceAutoOnly, serverRoot, wire);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, false, refuses, toolChoiceAutoOnly, base, wire);
     }
 
     OpenAiFlavor refusing(String... fields) {
         return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions,
-                Set.of(fields), toolChoiceAutoOnly, serverRoot, wire);
+                Set.of(fields), toolChoiceAutoOnly, base, wire);
     }
 
     OpenAiFlavor autoToolChoiceOnly() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses, true, serverRoot, wire);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses, true, base, wire);
     }
 
     /** The service's {@link WireRules} instead of OpenAI's. */
     OpenAiFlavor withWire(WireRules rules) {
         return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses,
-                toolChoiceAutoOnly, serverRoot, rules);
+                toolChoiceAutoOnly, base, rules);
+    }
+
+    /** How a base URL becomes the OpenAI-compatible base requests go to ({@link #baseUrl}). */
+    enum BaseForm {
+        /** The OpenAI-compatible base itself, used as given (LiteLLM's OpenAI client adds {@code /chat/completions}). */
+        AS_GIVEN,
+        /**
+         * The server's root, as LiteLLM documents it for Ollama ({@code http://localhost:11434}): the OpenAI-compatible
+         * API lives under its {@code /v1}.
+         */
+        SERVER_ROOT,
+        /**
+         * {@code /v1} added when it does not end in it, as LiteLLM's Mistral does to any base ("Mistral always needs a
+         * /v1 at the end", {@code MistralConfig._get_openai_compatible_provider_info}): Mistral on Azure AI is documented
+         * both with and without it.
+         */
+        V1_ADDED
+    }
+
+    /** {@code /v1} added to a base without it (Mistral, as LiteLLM does); see {@link #baseUrl}. */
+    OpenAiFlavor addingV1() {
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses,
+                toolChoiceAutoOnly, BaseForm.V1_ADDED, wire);
     }
 
     /** api_base is the server's root (Ollama, as LiteLLM documents it); see {@link #baseUrl}. */
     OpenAiFlavor atServerRoot() {
         return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses,
-                toolChoiceAutoOnly, true, wire);
+                toolChoiceAutoOnly, BaseForm.SERVER_ROOT, wire);
     }
 
-    /** The variable {@code check} names for a deployment without a key (the first LiteLLM reads); null for none. */
-    String keyEnv() { return keyEnvs.isEmpty() ? null : keyEnvs.get(0); }
+    /**
+     * The variable {@code check} names for a deployment without a key: the first LiteLLM reads, past
+     * {@link #VARIANT_KEY_ENVS} (a plain {@code mistral/} entry is told MISTRAL_API_KEY, though LiteLLM reads
+     * MISTRAL_AZURE_API_KEY, Mistral on Azure's, before it); null for none.
+     */
+    String keyEnv() {
+        for (String e : keyEnvs) if (!VARIANT_KEY_ENVS.contains(e)) return e;
+        return keyEnvs.isEmpty() ? null : keyEnvs.get(0);
+    }
+
+    /** Key variables read first for a variant of the service (Mistral on Azure AI), not the one to tell a user to set. */
+    private static final Set<String> VARIANT_KEY_ENVS = Set.of("MISTRAL_AZURE_API_KEY");
 
     /**
      * @throws GatewayException 400 when the service takes tool_choice "auto" only and the request asks for more. The
@@ -117,7 +147,8 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
         String b = apiBase != null ? apiBase : defaultBase;
         if (b == null) return null;
         while (b.endsWith("/")) b = b.substring(0, b.length() - 1);
-        if (!serverRoot) return b;
+        if (base == BaseForm.AS_GIVEN) return b;
+        if (base == BaseForm.V1_ADDED) return b.endsWith("/v1") ? b : b + "/v1";
         for (String native_ : new String[] {"/api/chat", "/api/generate", "/api"}) {
             if (b.endsWith(native_)) {
                 b = b.substring(0, b.length() - native_.length());
@@ -139,7 +170,7 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
                 String base = b.substring(0, b.length() - endpoint.length());
                 if (base.endsWith("/v1") && endpoint.equals("/messages")) base = base.substring(0, base.length() - 3);
                 return "api_base '" + apiBase + "' is a full endpoint URL, and the gateway adds '" + endpoint
-                        + "' (and the other endpoints' paths) to api_base itself. Fix: api_base: " + (serverRoot
+                        + "' (and the other endpoints' paths) to api_base itself. Fix: api_base: " + (this.base == BaseForm.SERVER_ROOT
                         ? base.replaceAll("/v1$", "") + " (the server's root, as LiteLLM documents for " + prefix + "/)"
                         : base + " (the base the OpenAI-compatible paths hang off, usually ending in /v1)") + ".";
             }

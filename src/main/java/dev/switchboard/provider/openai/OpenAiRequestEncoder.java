@@ -40,6 +40,8 @@ final class OpenAiRequestEncoder {
     private final String model;
     /** Mistral's rule ({@link MistralEffort}): whether this model takes {@code reasoning_effort}, decided once. */
     private final boolean mistralAdjustable;
+    /** Mistral's Magistral ({@link MistralEffort#reasonsAlways}): reasons whatever the request says. */
+    private final boolean mistralNative;
     /**
      * {@code model_info.supports_reasoning: true} (LiteLLM's key: "a reasoning model"): a model that thinks without being
      * asked (deepseek-reasoner, grok-3-mini, Qwen3 on vLLM), which the name list of {@link ReasoningModels} does not know.
@@ -77,6 +79,7 @@ final class OpenAiRequestEncoder {
         // by model_info.base_model when set (an azure/ deployment is named by its user), or LiteLLM's azure/o_series/
         this.reasoning = ReasoningModels.reasoning(deployment);
         this.mistralAdjustable = wire.mistralEffort() && MistralEffort.adjustable(deployment);
+        this.mistralNative = wire.mistralEffort() && MistralEffort.reasonsAlways(deployment);
         this.declaredReasoning = deployment.modelInfo() != null && Boolean.TRUE.equals(deployment.modelInfo().get("supports_reasoning"));
     }
 
@@ -282,14 +285,18 @@ final class OpenAiRequestEncoder {
     /**
      * Whether an Anthropic client's thinking (on) is written as nothing here: {@link #effortForThinking} and
      * {@link #reasoningForThinking} both leave it out, so the model answers without thinking (gpt-4o and other models
-     * that are no reasoning model; not Mistral's adjustable ones, not OpenRouter, not a request with its own
-     * {@code reasoning_effort}). A heuristic: "reasoning model" is {@link ReasoningModels}' names (o1, o3, o4, gpt-5)
+     * that are no reasoning model; not Mistral's adjustable ones nor Magistral, not OpenRouter, not a request with its own
+     * {@code reasoning_effort}); and on Mistral, an OpenAI client's {@code reasoning_effort} asking for reasoning that a
+     * model without adjustable reasoning is not sent ({@link MistralEffort#effortLeftOff}). A heuristic: "reasoning model" is {@link ReasoningModels}' names (o1, o3, o4, gpt-5)
      * or {@code model_info.supports_reasoning: true}; a model that always thinks under another name (deepseek-reasoner,
      * grok-3-mini, Qwen3 on vLLM) without that flag is reported as a drop it is not.
      */
     boolean dropsThinking(ChatRequest r) {
+        if (wire.mistralEffort() && MistralEffort.effortLeftOff(r.extra().get("reasoning_effort"), mistralAdjustable, mistralNative)) {
+            return true; // an effort Mistral's model has no counterpart for: left off by canonical
+        }
         if (!fromAnthropic(r) || r.extra().containsKey("reasoning_effort") || wire.reasoningDetails() || mistralAdjustable
-                || reasoningModel() || declaredReasoning) return false;
+                || mistralNative || reasoningModel() || declaredReasoning) return false;
         return thinkingOn(r) != null;
     }
 

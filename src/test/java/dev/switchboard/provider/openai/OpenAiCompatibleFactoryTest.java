@@ -52,4 +52,34 @@ class OpenAiCompatibleFactoryTest {
         org.assertj.core.api.Assertions.assertThat(f.keyEnv(d(provider, null)))
                 .isEqualTo(provider.equals("together_ai") ? "TOGETHER_API_KEY" : "FIREWORKS_API_KEY");
     }
+
+    /**
+     * Mistral as LiteLLM's MistralConfig._get_openai_compatible_provider_info: the key api_key, else
+     * MISTRAL_AZURE_API_KEY (Mistral on Azure AI), else MISTRAL_API_KEY; /v1 added to any base that does not end in it
+     * (Azure AI's endpoint is documented with and without it). check still names MISTRAL_API_KEY for a plain entry.
+     */
+    @Test
+    void mistralsKeyAndBaseAsLiteLlmReadsThem() {
+        var f = dev.switchboard.provider.ProviderRegistry.standard();
+        Map<String, String> both = Map.of("MISTRAL_AZURE_API_KEY", "az-0123456789", "MISTRAL_API_KEY", "m-0123456789");
+        for (String p : new String[] {"mistral", "mistralai"}) {
+            org.assertj.core.api.Assertions.assertThat(f.key(d(p, null), both::get).reveal()).isEqualTo("az-0123456789");
+            org.assertj.core.api.Assertions.assertThat(f.key(d(p, null), Map.of("MISTRAL_API_KEY", "m-0123456789")::get).reveal())
+                    .isEqualTo("m-0123456789");
+            org.assertj.core.api.Assertions.assertThat(f.keyEnv(d(p, null))).isEqualTo("MISTRAL_API_KEY");
+            // check's KEY column names the variable the key came from
+            org.assertj.core.api.Assertions.assertThat(f.keySource(d(p, null), both::get, f.key(d(p, null), both::get)))
+                    .isEqualTo("MISTRAL_AZURE_API_KEY");
+            org.assertj.core.api.Assertions.assertThat(f.keySource(d(p, null), Map.of("MISTRAL_API_KEY", "m-0123456789")::get,
+                    new dev.switchboard.config.Secret("m-0123456789"))).isEqualTo("MISTRAL_API_KEY");
+            org.assertj.core.api.Assertions.assertThat(f.baseUrl(d(p, "https://m.eastus2.inference.ai.azure.com")))
+                    .isEqualTo("https://m.eastus2.inference.ai.azure.com/v1");
+            org.assertj.core.api.Assertions.assertThat(f.baseUrl(d(p, "https://m.eastus2.inference.ai.azure.com/v1/")))
+                    .isEqualTo("https://m.eastus2.inference.ai.azure.com/v1");
+            org.assertj.core.api.Assertions.assertThat(f.baseUrl(d(p, null))).isEqualTo("https://api.mistral.ai/v1");
+        }
+        org.assertj.core.api.Assertions.assertThat(f.baseUrl(d("groq", "https://proxy.test/groq"))).as("others: as given")
+                .isEqualTo("https://proxy.test/groq");
+        org.assertj.core.api.Assertions.assertThat(f.key(d("codestral", null), both::get)).as("codestral reads its own").isNull();
+    }
 }

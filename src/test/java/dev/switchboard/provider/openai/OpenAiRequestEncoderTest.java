@@ -303,6 +303,38 @@ class OpenAiRequestEncoderTest {
     }
 
     /**
+     * Mistral's effort left off is a thinking dropped (Provider#dropsThinking, counted by the router on a fallback): an
+     * effort asking for reasoning to a Mistral model without adjustable reasoning; not to an adjustable one (sent), not
+     * none or default (nothing asked), not to Magistral (reasons always). An Anthropic client's thinking: dropped on
+     * mistral-large, not on Magistral.
+     */
+    @Test
+    void mistralsEffortLeftOffIsAThinkingDropped() throws Exception {
+        OpenAiFlavor mistral = LongTailFlavors.ALL.get("mistral");
+        record Case(String model, String given, boolean dropped) {}
+        for (Case c : List.of(new Case("mistral-large-latest", "low", true), new Case("mistral-large-latest", "high", true),
+                new Case("mistral-large-latest", "none", false), new Case("mistral-large-latest", "default", false),
+                new Case("mistral-small-latest", "medium", false), new Case("magistral-medium-latest", "high", false))) {
+            Deployment d = new Deployment("a", "mistral", c.model(), null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
+            ChatRequest r = request(List.of(Message.text(Role.USER, "hi")), null, Map.of("reasoning_effort", M.getNodeFactory().textNode(c.given())));
+            OpenAiRequestEncoder e = new OpenAiRequestEncoder(d, mistral);
+            assertThat(e.dropsThinking(r)).as(c.toString()).isEqualTo(c.dropped());
+            if (c.dropped()) assertThat(M.readTree(e.chat(r, false).getBytes()).has("reasoning_effort")).isFalse();
+        }
+        var raw = M.createObjectNode();
+        raw.putObject("thinking").put("type", "enabled").put("budget_tokens", 2000);
+        ChatRequest thinking = new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), null, null, null, null, null, null,
+                4000, null, null, null, null, null, false, false, null, new dev.switchboard.model.RawJson(dev.switchboard.model.RawJson.ANTHROPIC, raw));
+        Deployment large = new Deployment("a", "mistral", "mistral-large-latest", null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
+        Deployment magistral = new Deployment("a", "mistral", "magistral-medium-latest", null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
+        assertThat(new OpenAiRequestEncoder(large, mistral).dropsThinking(thinking)).isTrue();
+        assertThat(new OpenAiRequestEncoder(magistral, mistral).dropsThinking(thinking)).as("Magistral reasons always").isFalse();
+        // other services: an OpenAI client's own effort is sent as it is, no drop
+        assertThat(new OpenAiRequestEncoder(deployment("openai"), OpenAiFlavor.CORE.get("openai")).dropsThinking(request(
+                List.of(Message.text(Role.USER, "hi")), null, Map.of("reasoning_effort", M.getNodeFactory().textNode("high"))))).isFalse();
+    }
+
+    /**
      * A system message after the first turn, from an Anthropic client (Claude Code's notes): in place for OpenAI's own
      * endpoint, folded into the user turn before it for an {@code openai/} entry whose base is another server (a vLLM or
      * a proxy named by {@code api_base} or {@code OPENAI_API_BASE}), which often refuses a system message not first.
