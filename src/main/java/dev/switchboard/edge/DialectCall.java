@@ -264,6 +264,23 @@ public final class DialectCall {
         fail(resp, cause).onComplete(v -> LingeringClose.after(req.connection()));
     }
 
+    /**
+     * A stream's answer, for the dialect's route to relay; null when there is nothing to relay: the call failed (answered
+     * here, in the dialect) or the client left while the upstream was answering (the stream cancelled, which resets it).
+     */
+    public dev.switchboard.model.Answer<dev.switchboard.model.ChatStream> streamToRelay(HttpServerResponse resp,
+            io.vertx.core.AsyncResult<dev.switchboard.model.Answer<dev.switchboard.model.ChatStream>> ar) {
+        if (ar.failed()) {
+            fail(resp, ar.cause());
+            return null;
+        }
+        if (resp.closed()) {
+            ar.result().body().cancel();
+            return null;
+        }
+        return ar.result();
+    }
+
     /** Answers a failure: any exception that is not a {@link GatewayException} is a 500, logged with the request id. */
     public io.vertx.core.Future<Void> fail(HttpServerResponse resp, Throwable t) {
         if (Cancellation.isClientClosed(t)) { // nobody to answer: the call is in the ledger as 499

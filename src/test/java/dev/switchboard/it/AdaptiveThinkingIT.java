@@ -2,14 +2,14 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Claude Code sends {@code thinking: {type: "adaptive"}} and {@code output_config.effort} to every model name it does not
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * deployment's model: such a model gets a thinking budget by the effort; the models that take adaptive thinking, and
  * those the gateway does not know, get it as sent.
  */
+@ExtendWith(GatewayPerClass.class)
 class AdaptiveThinkingIT {
     static TestGateway gw;
 
@@ -26,25 +27,15 @@ class AdaptiveThinkingIT {
         gw = TestGateway.start("""
                 model_list:
                   - model_name: sonnet45
-                    litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, ${SIM_ANTHROPIC} }
                   - model_name: haiku45
-                    litellm_params: { model: anthropic/claude-haiku-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-haiku-4-5, ${SIM_ANTHROPIC} }
                   - model_name: opus46
-                    litellm_params: { model: anthropic/claude-opus-4-6, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-opus-4-6, ${SIM_ANTHROPIC} }
                   - model_name: unknown
-                    litellm_params: { model: anthropic/acme-claude-tuned, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
-                router_settings:
-                  num_retries: 0
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """);
+                    litellm_params: { model: anthropic/acme-claude-tuned, ${SIM_ANTHROPIC} }
+                """ + TestGateway.NO_RETRIES_MASTER_KEY);
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     private static JsonObject sentThinking(String alias, int maxTokens, String effort) {
         String body = "{\"model\":\"" + alias + "\",\"max_tokens\":" + maxTokens + ",\"thinking\":{\"type\":\"adaptive\"},"

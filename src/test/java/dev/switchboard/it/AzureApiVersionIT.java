@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.simulator.ProviderSimulator;
 import dev.switchboard.support.Admin;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
@@ -12,10 +13,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Azure OpenAI deployments as the cloud QA run of 2026-12-06 found them mishandled, through a real socket against the
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * 2024-09-01-preview): a stream and an output limit on an old api-version, {@code api_key: ""} beside
  * {@code azure_ad_token}, and a deployment named as the model it runs priced without {@code base_model}.
  */
+@ExtendWith(GatewayPerClass.class)
 class AzureApiVersionIT {
     static final String AD_TOKEN = "eyJ0eXAiOiJKV1Qi.api-version-it-ad-token";
     static TestGateway gw;
@@ -64,19 +66,12 @@ class AzureApiVersionIT {
                       api_base: ${SIM_ROOT}
                       api_version: "2024-10-21"
                       api_key: os.environ/PROVIDER_KEY
-                router_settings:
-                  num_retries: 0
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """.formatted(AD_TOKEN));
+                """.formatted(AD_TOKEN) + TestGateway.NO_RETRIES_MASTER_KEY);
     }
 
-    @AfterAll
-    static void stop() { gw.close(); }
-
+    /** After the simulator's reset: Azure's key and Entra token, as a real resource holds them. */
     @BeforeEach
-    void reset() {
-        gw.simulator.reset();
+    void azureCredentials() {
         gw.simulator.azure().requireKey(TestGateway.PROVIDER_KEY);
         gw.simulator.azure().acceptToken(AD_TOKEN);
     }

@@ -2,20 +2,21 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Claude Code through a Bedrock (Converse) alias: it sends adaptive thinking and {@code output_config.effort} to every
  * model name it does not know. Before, the effort was dropped unsaid, so Claude 4.6 on Bedrock never got it, and
  * adaptive thinking reached Claude Sonnet 4.5, which refuses it (the simulator, as Bedrock, answers 400).
  */
+@ExtendWith(GatewayPerClass.class)
 class BedrockClaudeCodeIT {
     static TestGateway gw;
 
@@ -24,25 +25,15 @@ class BedrockClaudeCodeIT {
         gw = TestGateway.start("""
                 model_list:
                   - model_name: sonnet45
-                    litellm_params: { model: bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0, %1$s }
+                    litellm_params: { model: bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0, ${SIM_BEDROCK} }
                   - model_name: opus46
-                    litellm_params: { model: bedrock/us.anthropic.claude-opus-4-6-v1, %1$s }
+                    litellm_params: { model: bedrock/us.anthropic.claude-opus-4-6-v1, ${SIM_BEDROCK} }
                   - model_name: opus45
-                    litellm_params: { model: bedrock/us.anthropic.claude-opus-4-5-20251101-v1:0, %1$s }
+                    litellm_params: { model: bedrock/us.anthropic.claude-opus-4-5-20251101-v1:0, ${SIM_BEDROCK} }
                   - model_name: nova
-                    litellm_params: { model: bedrock/amazon.nova-pro-v1:0, %1$s }
-                router_settings:
-                  num_retries: 0
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """.formatted(TestGateway.BEDROCK_PARAMS));
+                    litellm_params: { model: bedrock/amazon.nova-pro-v1:0, ${SIM_BEDROCK} }
+                """ + TestGateway.NO_RETRIES_MASTER_KEY);
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     /** Claude Code's shape: adaptive thinking, an effort, a tool loop's turns after the first when given. */
     private static String body(String alias, String effort, boolean stream, String turnsAfterFirst) {

@@ -3,6 +3,7 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.ServiceAccount;
 import dev.switchboard.support.TestGateway;
@@ -10,10 +11,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Claude words an over-long request two ways: "prompt is too long: … > 200000 maximum" (the prompt alone) and "input
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * read as {@code context_length_exceeded}, so the second skipped {@code context_window_fallbacks} on Anthropic, on
  * Vertex and on Bedrock (where Converse passes Claude's words on inside a ValidationException).
  */
+@ExtendWith(GatewayPerClass.class)
 class ClaudeContextLimitIT {
     static TestGateway gw;
     static final String VERTEX_CLAUDE = "claude-sonnet-4@20250514";
@@ -36,28 +37,22 @@ class ClaudeContextLimitIT {
             return """
                     model_list:
                       - model_name: anthropic-small
-                        litellm_params: { model: anthropic/claude-sonnet-4-20250514, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                        litellm_params: { model: anthropic/claude-sonnet-4-20250514, ${SIM_ANTHROPIC} }
                       - model_name: vertex-small
                         litellm_params: { model: vertex_ai/%s, vertex_location: us-east5, vertex_credentials: %s, api_base: "${SIM_ROOT}" }
                       - model_name: bedrock-small
-                        litellm_params: { model: bedrock/%s, %s }
+                        litellm_params: { model: bedrock/%s, ${SIM_BEDROCK} }
                       - model_name: big
-                        litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                        litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, ${SIM_ANTHROPIC} }
                     router_settings:
                       num_retries: 0
                       allowed_fails: 100
                       context_window_fallbacks: [{ anthropic-small: [big] }, { vertex-small: [big] }, { bedrock-small: [big] }]
                     general_settings:
                       master_key: os.environ/MASTER_KEY
-                    """.formatted(VERTEX_CLAUDE, file, BEDROCK_CLAUDE, TestGateway.BEDROCK_PARAMS);
+                    """.formatted(VERTEX_CLAUDE, file, BEDROCK_CLAUDE);
         }, java.util.Map.of());
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     private static HttpResponse<String> ask(String model, boolean stream) {
         return Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + model

@@ -2,6 +2,7 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.ServiceAccount;
 import dev.switchboard.support.TestGateway;
@@ -9,10 +10,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Claude Code sends {@code output_config.effort} to every alias. Anthropic takes it from Claude Opus 4.5 on ({@code max}
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * answered that 400. Claude on Vertex refuses the old beta {@code effort-2025-11-24} in the {@code anthropic-beta} header,
  * which Claude Code sends itself: the gateway added it for Opus 4.5 and passed the client's on, and Vertex answered 400.
  */
+@ExtendWith(GatewayPerClass.class)
 class ClaudeEffortIT {
     static TestGateway gw;
 
@@ -33,34 +34,24 @@ class ClaudeEffortIT {
             return """
                     model_list:
                       - model_name: sonnet45
-                        litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                        litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, ${SIM_ANTHROPIC} }
                       - model_name: opus45
-                        litellm_params: { model: anthropic/claude-opus-4-5-20251101, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                        litellm_params: { model: anthropic/claude-opus-4-5-20251101, ${SIM_ANTHROPIC} }
                       - model_name: opus46
-                        litellm_params: { model: anthropic/claude-opus-4-6, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                        litellm_params: { model: anthropic/claude-opus-4-6, ${SIM_ANTHROPIC} }
                       - model_name: opus48
-                        litellm_params: { model: anthropic/claude-opus-4-8, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                        litellm_params: { model: anthropic/claude-opus-4-8, ${SIM_ANTHROPIC} }
                       - model_name: unknown
-                        litellm_params: { model: anthropic/acme-claude-tuned, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                        litellm_params: { model: anthropic/acme-claude-tuned, ${SIM_ANTHROPIC} }
                       - model_name: vopus45
                         litellm_params:
                           model: vertex_ai/claude-opus-4-5@20251101
                           vertex_location: us-east5
                           vertex_credentials: %s
                           api_base: ${SIM_ROOT}
-                    router_settings:
-                      num_retries: 0
-                    general_settings:
-                      master_key: os.environ/MASTER_KEY
-                    """.formatted(file);
+                    """.formatted(file) + TestGateway.NO_RETRIES_MASTER_KEY;
         }, java.util.Map.of());
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     private static String body(String alias, String outputConfig) {
         return "{\"model\":\"" + alias + "\",\"max_tokens\":2000,\"output_config\":" + outputConfig

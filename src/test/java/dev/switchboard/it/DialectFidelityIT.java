@@ -2,6 +2,7 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonArray;
@@ -10,16 +11,16 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What real app frameworks found silently changed between dialects (issue #12, point 9): structured output asked in
  * one dialect reaches a provider of the other, embeddings come back in the encoding the client asked for, and a base
  * URL with one /v1 too many gets an answer in the client's dialect that says how to fix it.
  */
+@ExtendWith(GatewayPerClass.class)
 class DialectFidelityIT {
     static final String SCHEMA = """
             {"type":"object","properties":{"city":{"type":"string"},"temp":{"type":"number"}},
@@ -31,27 +32,17 @@ class DialectFidelityIT {
         gw = TestGateway.start("""
                 model_list:
                   - model_name: gpt
-                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/gpt-4o-mini, ${SIM_OPENAI} }
                   - model_name: embedder
-                    litellm_params: { model: openai/text-embedding-3-small, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/text-embedding-3-small, ${SIM_OPENAI} }
                   - model_name: floats-embedder
-                    litellm_params: { model: openai/floats-only-embedder, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/floats-only-embedder, ${SIM_OPENAI} }
                   - model_name: claude
-                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, ${SIM_ANTHROPIC} }
                   - model_name: gemini
-                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
-                router_settings:
-                  num_retries: 0
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """);
+                    litellm_params: { model: gemini/gemini-2.5-flash, ${SIM_GEMINI} }
+                """ + TestGateway.NO_RETRIES_MASTER_KEY);
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     private static HttpResponse<String> messages(String body) {
         return Http.post(gw.v1() + "/messages", null, body, "x-api-key", TestGateway.MASTER_KEY, "anthropic-version", "2023-06-01");

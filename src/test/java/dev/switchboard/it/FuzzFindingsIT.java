@@ -3,6 +3,7 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import dev.switchboard.support.fuzz.KeyFragments;
@@ -15,12 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What {@link FuzzIT} found, each pinned by a test that failed before its fix. */
+@ExtendWith(GatewayPerClass.class)
 class FuzzFindingsIT {
     static TestGateway gw;
 
@@ -29,9 +30,9 @@ class FuzzFindingsIT {
         gw = TestGateway.start("""
                 model_list:
                   - model_name: gpt
-                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/gpt-4o-mini, ${SIM_OPENAI} }
                   - model_name: claude
-                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, ${SIM_ANTHROPIC} }
                   - model_name: mock
                     litellm_params: { model: mock/mock-model }
                 router_settings:
@@ -42,12 +43,6 @@ class FuzzFindingsIT {
                   master_key: os.environ/MASTER_KEY
                 """);
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     static String nested(int depth) { return "[".repeat(depth) + "1" + "]".repeat(depth); }
 

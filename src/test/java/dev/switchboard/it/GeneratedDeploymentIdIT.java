@@ -3,15 +3,16 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.support.Admin;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two Azure deployments of gpt-4o in two places (two api_base values, through the simulator) and no model_info.id: they
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * keeps the id it had; the second gets one of its own, the same on every start, that the answer header, the ledger,
  * {@code /model/info} name and a request may ask for, as LiteLLM's per-entry ids allow.
  */
+@ExtendWith(GatewayPerClass.class)
 class GeneratedDeploymentIdIT {
     static TestGateway gw;
 
@@ -32,15 +34,8 @@ class GeneratedDeploymentIdIT {
                     litellm_params: { model: azure/gpt-4o, api_base: "${SIM_ROOT}/", api_version: "2024-10-21", api_key: os.environ/PROVIDER_KEY }
                   - model_name: mini
                     litellm_params: { model: azure/gpt-4o-mini, api_base: "${SIM_ROOT}", api_version: "2024-10-21", api_key: os.environ/PROVIDER_KEY }
-                router_settings:
-                  num_retries: 0
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """);
+                """ + TestGateway.NO_RETRIES_MASTER_KEY);
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
 
     private static HttpResponse<String> call(String model) {
         HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,

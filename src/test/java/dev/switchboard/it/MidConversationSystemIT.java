@@ -2,15 +2,15 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Anthropic's mid-conversation system messages ({@code {"role": "system"}} after the first turn), which Claude Code
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * them in words Claude Code does not fall back on ("messages.1.role: Input should be 'user' or 'assistant'"), so every
  * Claude Code session through an alias failed on its first request.
  */
+@ExtendWith(GatewayPerClass.class)
 class MidConversationSystemIT {
     static TestGateway gw;
 
@@ -30,36 +31,26 @@ class MidConversationSystemIT {
             return """
                 model_list:
                   - model_name: gpt
-                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/gpt-4o-mini, ${SIM_OPENAI} }
                   - model_name: claude
-                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, ${SIM_ANTHROPIC} }
                   - model_name: opus
-                    litellm_params: { model: anthropic/claude-opus-4-8, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-opus-4-8, ${SIM_ANTHROPIC} }
                   - model_name: mistral
                     litellm_params: { model: mistral/mistral-small-latest, api_base: "${SIM_ROOT}/quirks/mistral/v1", api_key: sk-mi-test-9f8e7d6c }
                   - model_name: vllm
-                    litellm_params: { model: hosted_vllm/Qwen/Qwen3-8B, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: hosted_vllm/Qwen/Qwen3-8B, ${SIM_OPENAI} }
                   - model_name: gemini
-                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                    litellm_params: { model: gemini/gemini-2.5-flash, ${SIM_GEMINI} }
                   - model_name: bedrock
-                    litellm_params: { model: bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0, %s }
+                    litellm_params: { model: bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0, ${SIM_BEDROCK} }
                   - model_name: vopus
                     litellm_params: { model: vertex_ai/claude-opus-4-8@20260521, vertex_location: us-east5, vertex_credentials: %s, api_base: "${SIM_ROOT}" }
                   - model_name: vclaude
-                    litellm_params: { model: vertex_ai/claude-sonnet-4-5@20250929, vertex_location: us-east5, vertex_credentials: %2$s, api_base: "${SIM_ROOT}" }
-                router_settings:
-                  num_retries: 0
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """.formatted(TestGateway.BEDROCK_PARAMS, file);
+                    litellm_params: { model: vertex_ai/claude-sonnet-4-5@20250929, vertex_location: us-east5, vertex_credentials: %1$s, api_base: "${SIM_ROOT}" }
+                """.formatted(file) + TestGateway.NO_RETRIES_MASTER_KEY;
         }, java.util.Map.of());
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     /** Claude Code's shape: a user turn, then a system message (a string) with notes for the model. */
     private static String body(String model, String messagesAfterFirst) {

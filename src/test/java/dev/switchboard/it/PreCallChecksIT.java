@@ -2,22 +2,23 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * LiteLLM's {@code enable_pre_call_checks}: a deployment whose context window (model_info's max_input_tokens, else the
  * price catalog's) is smaller than the prompt is never called; the group's others serve it, else the
  * context-window fallbacks, else a 400 {@code context_length_exceeded} in the caller's dialect, with nothing called.
  */
+@ExtendWith(GatewayPerClass.class)
 class PreCallChecksIT {
     static TestGateway gw;
     /** About 1,000 tokens of English: more than the small windows (50), far less than the roomy ones. */
@@ -54,12 +55,6 @@ class PreCallChecksIT {
                   master_key: os.environ/MASTER_KEY
                 """);
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     private static HttpResponse<String> chat(String model, String text) {
         return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, new JsonObject().put("model", model)

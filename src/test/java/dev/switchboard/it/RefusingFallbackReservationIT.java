@@ -3,13 +3,14 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A budget reserves only for the fallbacks the router really tries (thirty-seventh session): a request with a
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * Opus. Before, Opus's price was reserved and the key refused up front ("could cost up to $0.075195"). Without the seed
  * Opus may serve, and the same key is refused.
  */
+@ExtendWith(GatewayPerClass.class)
 class RefusingFallbackReservationIT {
     static TestGateway gw;
 
@@ -26,17 +28,17 @@ class RefusingFallbackReservationIT {
         gw = TestGateway.start("""
                 model_list:
                   - model_name: cheap
-                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/gpt-4o-mini, ${SIM_OPENAI} }
                   - model_name: opus
-                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-opus-4-1, ${SIM_ANTHROPIC} }
                   - model_name: cheap-dropping
-                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/gpt-4o-mini, ${SIM_OPENAI} }
                   - model_name: opus-dropping
-                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY, drop_params: true }
+                    litellm_params: { model: anthropic/claude-opus-4-1, ${SIM_ANTHROPIC}, drop_params: true }
                   - model_name: cheap-seedless
-                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/gpt-4o-mini, ${SIM_OPENAI} }
                   - model_name: opus-seedless
-                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY, additional_drop_params: [seed] }
+                    litellm_params: { model: anthropic/claude-opus-4-1, ${SIM_ANTHROPIC}, additional_drop_params: [seed] }
                 router_settings:
                   num_retries: 0
                   fallbacks: [{ cheap: [opus] }, { cheap-dropping: [opus-dropping] }, { cheap-seedless: [opus-seedless] }]
@@ -44,9 +46,6 @@ class RefusingFallbackReservationIT {
                   master_key: os.environ/MASTER_KEY
                 """);
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
 
     @Test
     void aFallbackThatWouldRefuseAParameterIsNotReservedFor() {

@@ -2,6 +2,7 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.RawPost;
 import dev.switchboard.support.TestGateway;
@@ -12,9 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * write; see {@code PassThroughStoreTest}); a stage that flushed the last event before ending would fail it (a 404
  * after {@code StoredResponses.writtenElsewhere}'s 500 ms, or a background stream's {@code in_progress}).
  */
+@ExtendWith(GatewayPerClass.class)
 class ResponsesReadAfterWriteIT {
     static TestGateway gw;
 
@@ -34,21 +35,11 @@ class ResponsesReadAfterWriteIT {
         gw = TestGateway.start("""
                 model_list:
                   - model_name: gpt
-                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/gpt-4o-mini, ${SIM_OPENAI} }
                   - model_name: claude
-                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
-                router_settings:
-                  num_retries: 0
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """);
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, ${SIM_ANTHROPIC} }
+                """ + TestGateway.NO_RETRIES_MASTER_KEY);
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     /** The upstream holds its connection this long after {@code response.completed}: far beyond the 500 ms wait. */
     private static final long HELD_OPEN_MS = 3_000;

@@ -3,13 +3,14 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A budget's worst case judges the request before the guardrails run (the spend stage is outside the guardrail stage),
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * to a rewriting tool_permission guardrail, and with it the choice; gpt-4o-mini failing, Opus on Bedrock takes the
  * rewritten request. Reserving for gpt-4o-mini alone ($0.0006 for 1,000 tokens) let a $0.003 key spend Opus's $0.075.
  */
+@ExtendWith(GatewayPerClass.class)
 class RewritingGuardrailReservationIT {
     static TestGateway gw;
 
@@ -26,9 +28,9 @@ class RewritingGuardrailReservationIT {
         gw = TestGateway.start("""
                 model_list:
                   - model_name: cheap
-                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/gpt-4o-mini, ${SIM_OPENAI} }
                   - model_name: opus
-                    litellm_params: { model: bedrock/anthropic.claude-opus-4-1-20250805-v1:0, %s }
+                    litellm_params: { model: bedrock/anthropic.claude-opus-4-1-20250805-v1:0, ${SIM_BEDROCK} }
                 router_settings:
                   num_retries: 0
                   fallbacks: [{ cheap: [opus] }]
@@ -43,11 +45,8 @@ class RewritingGuardrailReservationIT {
                       on_disallowed_action: rewrite
                       rules: [{ id: deny_x, tool_name: x, decision: deny }]
                       default_action: allow
-                """.formatted(TestGateway.BEDROCK_PARAMS));
+                """);
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
 
     private static final String TOOL_LOOP = """
             {"model":"cheap","max_tokens":1000,"tool_choice":"none",

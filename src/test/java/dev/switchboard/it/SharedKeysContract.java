@@ -30,27 +30,22 @@ abstract class SharedKeysContract {
 
     private static final String CHEAP = "{\"model\":\"cheap\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    private String yaml() {
-        return """
-                model_list:
-                  - model_name: cheap
-                    litellm_params: { model: mock/cheap-model }
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """ + databaseSettings();
+    /** The {@code cheap} model's price, for the tests of budgets (a mock model is free otherwise). */
+    private static final String PRICED = "    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }\n";
+    /** A second model, for the tests of a key's models. */
+    private static final String OTHER = "  - model_name: other\n    litellm_params: { model: mock/other-model }\n";
+
+    private String yaml() { return yaml(""); }
+
+    /** Both gateways' config: the {@code cheap} mock model, then {@code more} of the model list, the master key, the database. */
+    private String yaml(String more) {
+        return "model_list:\n  - model_name: cheap\n    litellm_params: { model: mock/cheap-model }\n" + more
+                + "general_settings:\n  master_key: os.environ/MASTER_KEY\n" + databaseSettings();
     }
 
     @Test
     void keyChangesOnOneGatewayReachTheOther() {
-        String yaml = """
-                model_list:
-                  - model_name: cheap
-                    litellm_params: { model: mock/cheap-model }
-                  - model_name: other
-                    litellm_params: { model: mock/other-model }
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """ + databaseSettings();
+        String yaml = yaml(OTHER);
         try (TestGateway a = TestGateway.start(yaml); TestGateway b = TestGateway.start(yaml)) {
             Admin adminA = new Admin(a);
             JsonObject made = adminA.generate(new JsonObject().put("key_alias", "shared-app").put("models", new JsonArray().add("cheap")));
@@ -96,14 +91,7 @@ abstract class SharedKeysContract {
             }
             // a burst of first calls with one new key: one look-up in the store, every call served
             String burst = onA.generate(new JsonObject().put("key_alias", "fresh-burst")).getString("key");
-            ExecutorService pool = Executors.newFixedThreadPool(12);
-            try {
-                List<Future<Integer>> calls = new java.util.ArrayList<>();
-                for (int i = 0; i < 12; i++) calls.add(pool.submit(() -> chat(b, burst)));
-                for (Future<Integer> f : calls) assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(200);
-            } finally {
-                pool.shutdownNow();
-            }
+            servesABurst(b, burst);
             // a key no gateway made is still refused, in the same words, and so is its repeat (not asked about again)
             String invented = "sk-sb-" + "x".repeat(43);
             for (int i = 0; i < 2; i++) {
@@ -124,14 +112,7 @@ abstract class SharedKeysContract {
         try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
             String burst = new Admin(a).generate(new JsonObject().put("key_alias", "fresh-burst")).getString("key");
             long before = b.gateway.keys().storeLookUps();
-            ExecutorService pool = Executors.newFixedThreadPool(12);
-            try {
-                List<Future<Integer>> calls = new java.util.ArrayList<>();
-                for (int i = 0; i < 12; i++) calls.add(pool.submit(() -> chat(b, burst)));
-                for (Future<Integer> f : calls) assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(200);
-            } finally {
-                pool.shutdownNow();
-            }
+            servesABurst(b, burst);
             // one, or none when B's sync took the key in first
             assertThat(b.gateway.keys().storeLookUps() - before).as("store reads for the burst").isLessThanOrEqualTo(1);
 
@@ -177,16 +158,7 @@ abstract class SharedKeysContract {
     // B's sync. The user (and a team) now come in with the key.
     @Test
     void aNewUsersOrTeamsKeyIsHeldToItsUserAndTeamAtItsFirstCallOnTheOther() {
-        String yaml = """
-                model_list:
-                  - model_name: cheap
-                    litellm_params: { model: mock/cheap-model }
-                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
-                  - model_name: other
-                    litellm_params: { model: mock/other-model }
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """ + databaseSettings();
+        String yaml = yaml(PRICED + OTHER);
         String other = "{\"model\":\"other\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         try (TestGateway a = TestGateway.start(yaml); TestGateway b = TestGateway.start(yaml)) {
             Admin onA = new Admin(a);
@@ -236,14 +208,7 @@ abstract class SharedKeysContract {
     // lacked them, so the call ran without their budget until B's sync.
     @Test
     void aMembersBudgetInATeamMadeOnOneGatewayHoldsTheirFirstCallOnTheOther() {
-        String yaml = """
-                model_list:
-                  - model_name: cheap
-                    litellm_params: { model: mock/cheap-model }
-                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """ + databaseSettings();
+        String yaml = yaml(PRICED);
         try (TestGateway a = TestGateway.start(yaml); TestGateway b = TestGateway.start(yaml)) {
             Admin onA = new Admin(a);
             // a new team, with a member budget for everyone in it
@@ -436,14 +401,7 @@ abstract class SharedKeysContract {
     // the member, ran without their budget in the team until B's team sync (200 where it is 400 budget_exceeded).
     @Test
     void theKeySyncTakesANewMembersKeyInOnlyWithTheirTeamRow() throws Exception {
-        String yaml = """
-                model_list:
-                  - model_name: cheap
-                    litellm_params: { model: mock/cheap-model }
-                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """ + databaseSettings();
+        String yaml = yaml(PRICED);
         try (TestGateway a = TestGateway.start(yaml); TestGateway b = TestGateway.start(yaml)) {
             Admin onA = new Admin(a);
             onA.postOk("/team/new", new JsonObject().put("team_id", "synced-squad"));
@@ -648,6 +606,18 @@ abstract class SharedKeysContract {
         String key = onA.generate(new JsonObject().put("key_alias", alias)).getString("key");
         await(alias + " known to B").atMost(SYNC).until(() -> chat(b, key) == 200);
         return key;
+    }
+
+    /** Twelve calls at once with one key on {@code g}, each served. */
+    private static void servesABurst(TestGateway g, String key) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<Integer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) calls.add(pool.submit(() -> chat(g, key)));
+            for (Future<Integer> f : calls) assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static int chat(TestGateway g, String key) {

@@ -3,22 +3,23 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.support.Admin;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * LiteLLM's tag routing ({@code enable_tag_filtering}): the call's tags — the body's {@code tags}, its metadata's,
  * {@code x-litellm-tags}, a key's — pick the deployments whose {@code litellm_params.tags} match; untagged calls go to
  * the {@code default} ones; a tagged call nothing matches is a 400. The tags never reach the provider.
  */
+@ExtendWith(GatewayPerClass.class)
 class TagRoutingIT {
     static TestGateway gw;
 
@@ -55,12 +56,6 @@ class TagRoutingIT {
                   master_key: os.environ/MASTER_KEY
                 """);
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     private static HttpResponse<String> chat(String key, String model, String extra, String... headers) {
         return Http.post(gw.v1() + "/chat/completions", key, "{\"model\":\"" + model + "\"," + extra

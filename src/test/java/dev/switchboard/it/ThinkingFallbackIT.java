@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.route.RouterMetrics;
 import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.micrometer.core.instrument.Counter;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * An Anthropic client's thinking on a request whose Claude fails and falls back to gpt-4o-mini, which has no thinking:
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * logged once per pair of aliases, where it was silent before (2026-12-07). A fallback to a reasoning model (its effort
  * is sent) and a request without thinking count nothing.
  */
+@ExtendWith(GatewayPerClass.class)
 class ThinkingFallbackIT {
     static TestGateway gw;
 
@@ -27,34 +28,34 @@ class ThinkingFallbackIT {
         gw = TestGateway.start("""
                 model_list:
                   - model_name: claude
-                    litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, ${SIM_ANTHROPIC} }
                   - model_name: claude2
-                    litellm_params: { model: anthropic/claude-haiku-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-haiku-4-5, ${SIM_ANTHROPIC} }
                   - model_name: cheap
-                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/gpt-4o-mini, ${SIM_OPENAI} }
                   - model_name: reasoner
-                    litellm_params: { model: openai/o4-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/o4-mini, ${SIM_OPENAI} }
                   - model_name: claude3
-                    litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, ${SIM_ANTHROPIC} }
                   - model_name: thinker
-                    litellm_params: { model: openai/deepseek-reasoner, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/deepseek-reasoner, ${SIM_OPENAI} }
                     model_info: { supports_reasoning: true }
                   - model_name: opus
-                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-opus-4-1, ${SIM_ANTHROPIC} }
                   - model_name: opus2
-                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-opus-4-1, ${SIM_ANTHROPIC} }
                   - model_name: opus3
-                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-opus-4-1, ${SIM_ANTHROPIC} }
                   - model_name: opus4
-                    litellm_params: { model: anthropic/claude-opus-4-1, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-opus-4-1, ${SIM_ANTHROPIC} }
                   - model_name: flash2
-                    litellm_params: { model: gemini/gemini-2.0-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                    litellm_params: { model: gemini/gemini-2.0-flash, ${SIM_GEMINI} }
                   - model_name: flash25
-                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                    litellm_params: { model: gemini/gemini-2.5-flash, ${SIM_GEMINI} }
                   - model_name: nova
                     litellm_params: { model: bedrock/us.amazon.nova-pro-v1:0, %s }
                   - model_name: haiku
-                    litellm_params: { model: anthropic/claude-haiku-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-haiku-4-5, ${SIM_ANTHROPIC} }
                 router_settings:
                   num_retries: 0
                   allowed_fails: 1000
@@ -64,12 +65,6 @@ class ThinkingFallbackIT {
                   master_key: os.environ/MASTER_KEY
                 """.formatted(TestGateway.BEDROCK_PARAMS));
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     private static HttpResponse<String> ask(String alias, boolean thinking) {
         String body = "{\"model\":\"" + alias + "\",\"max_tokens\":4096,"

@@ -4,21 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What black-box reviews with the official Anthropic and OpenAI clients found the translation losing or mangling
  * (2026-12-03): an OpenAI refusal, text blocks run together, top_k, a thinking budget outside Gemini's range, the
  * wording Claude Code compacts on, Anthropic's parameter ranges, and reasoning_effort where Claude would refuse thinking.
  */
+@ExtendWith(GatewayPerClass.class)
 class TranslationFidelityIT {
     static TestGateway gw;
 
@@ -28,37 +29,31 @@ class TranslationFidelityIT {
         gw = TestGateway.start("""
                 model_list:
                   - model_name: gpt
-                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/gpt-4o-mini, ${SIM_OPENAI} }
                   - model_name: refuser
-                    litellm_params: { model: openai/refuser-1, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/refuser-1, ${SIM_OPENAI} }
                   - model_name: gemini
-                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                    litellm_params: { model: gemini/gemini-2.5-flash, ${SIM_GEMINI} }
                   - model_name: claude
-                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, ${SIM_ANTHROPIC} }
                   - model_name: bedrock-claude
                     litellm_params: { model: bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0, %1$s }
                   - model_name: gemini-malformed
-                    litellm_params: { model: gemini/malformed-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                    litellm_params: { model: gemini/malformed-flash, ${SIM_GEMINI} }
                   - model_name: o4
-                    litellm_params: { model: openai/o4-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/o4-mini, ${SIM_OPENAI} }
                   - model_name: nova
                     litellm_params: { model: bedrock/us.amazon.nova-pro-v1:0, %1$s }
                   - model_name: groq-qwen
-                    litellm_params: { model: groq/qwen/qwen3-32b, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: groq/qwen/qwen3-32b, ${SIM_OPENAI} }
                   - model_name: vllm
-                    litellm_params: { model: hosted_vllm/gpt-oss-20b, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: hosted_vllm/gpt-oss-20b, ${SIM_OPENAI} }
                   - model_name: gpt-default-effort
-                    litellm_params: { model: openai/gpt-5-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, reasoning_effort: default }
+                    litellm_params: { model: openai/gpt-5-mini, ${SIM_OPENAI}, reasoning_effort: default }
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """.formatted(aws));
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     private static HttpResponse<String> messages(String body) {
         return Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, body, "anthropic-version", "2023-06-01");

@@ -2,18 +2,20 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A LiteLLM route Switchboard does not provide is a 404 that says so, and what to use instead, so a script moved from
  * LiteLLM fails with the reason rather than with "Invalid URL"; any other unknown path keeps the plain 404.
  */
+@ExtendWith(GatewayPerClass.class)
 class UnbuiltLiteLlmRoutesIT {
     static TestGateway gw;
 
@@ -27,9 +29,6 @@ class UnbuiltLiteLlmRoutesIT {
                   master_key: os.environ/MASTER_KEY
                 """);
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
 
     private static JsonObject error(HttpResponse<String> r) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(404);

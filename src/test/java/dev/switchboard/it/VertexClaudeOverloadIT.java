@@ -3,6 +3,7 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.ServiceAccount;
 import dev.switchboard.support.TestGateway;
@@ -10,16 +11,16 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Google's 503 UNAVAILABLE in front of Claude on Vertex is Vertex's overload: an Anthropic-dialect client gets
  * Anthropic's own 529 overloaded_error, as Claude on Anthropic answers it (it was a 503 with Anthropic's api_error);
  * an OpenAI-dialect client a 503. Its own gateway: the failures cool the deployment down, which other tests would see.
  */
+@ExtendWith(GatewayPerClass.class)
 class VertexClaudeOverloadIT {
     static TestGateway gw;
     static final String MODEL = "claude-sonnet-4-5@20250929";
@@ -47,12 +48,6 @@ class VertexClaudeOverloadIT {
                     """.formatted(MODEL, file);
         }, java.util.Map.of());
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     @Test
     void vertexsUnavailableReachesAnthropicClientsAsOverloaded() {

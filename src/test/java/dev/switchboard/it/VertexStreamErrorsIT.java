@@ -3,6 +3,7 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.ServiceAccount;
 import dev.switchboard.support.TestGateway;
@@ -10,10 +11,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Vertex's streaming methods ({@code :streamGenerateContent}, {@code :streamRawPredict}) may answer a failure before the
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * lost its {@code retryDelay} and its message, and Google's 503 before Claude reached an Anthropic client as a 503, not
  * the 529 {@code overloaded_error} the same failure gives unstreamed. Its own gateway: the failures cool deployments down.
  */
+@ExtendWith(GatewayPerClass.class)
 class VertexStreamErrorsIT {
     static TestGateway gw;
     static final String CLAUDE = "claude-sonnet-4-5@20250929";
@@ -50,12 +51,6 @@ class VertexStreamErrorsIT {
                     """.formatted(file, file, CLAUDE, file);
         }, java.util.Map.of());
     }
-
-    @AfterAll
-    static void stop() { gw.close(); }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
 
     private static HttpResponse<String> streamChat(String model) {
         return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,

@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real gateway on an ephemeral port in front of a real OpenAI simulator, both over real sockets, for
  * integration tests. {@code ${SIM}} in the config text is replaced by the simulator's OpenAI base URL
- * (with /v1), {@code ${SIM_ROOT}} by its root URL (Anthropic and Gemini add their own paths).
+ * (with /v1), {@code ${SIM_ROOT}} by its root URL (Anthropic and Gemini add their own paths). A deployment's
+ * {@code litellm_params} may name the simulator and the test key of its provider in one placeholder after its model:
+ * {@code ${SIM_OPENAI}}, {@code ${SIM_ANTHROPIC}}, {@code ${SIM_GEMINI}} or {@code ${SIM_BEDROCK}}
+ * ({@code litellm_params: { model: anthropic/claude-sonnet-4-5, ${SIM_ANTHROPIC} }}).
  */
 public final class TestGateway implements AutoCloseable {
     public static final String PROVIDER_KEY = "sk-provider-secret-0123456789abcdef";
@@ -23,6 +26,22 @@ public final class TestGateway implements AutoCloseable {
     /** A bedrock/ deployment's litellm_params besides its model: the simulator's AWS keys, its region and address. */
     public static final String BEDROCK_PARAMS = "aws_access_key_id: " + ProviderSimulator.BEDROCK_ACCESS_KEY
             + ", aws_secret_access_key: \"" + ProviderSimulator.BEDROCK_SECRET + "\", aws_region_name: us-east-1, api_base: \"${SIM_ROOT}\"";
+    /**
+     * What most ITs set after their {@code model_list}: no retries, so a fault injected upstream is what the client sees,
+     * and the master key. An IT with more router or general settings writes its own.
+     */
+    public static final String NO_RETRIES_MASTER_KEY = """
+            router_settings:
+              num_retries: 0
+            general_settings:
+              master_key: os.environ/MASTER_KEY
+            """;
+    /** The {@code ${SIM_…}} placeholders of a deployment's litellm_params, each the simulator's address and its provider's test key. */
+    private static final java.util.Map<String, String> SIM_PARAMS = java.util.Map.of(
+            "${SIM_OPENAI}", "api_base: \"${SIM}\", api_key: os.environ/PROVIDER_KEY",
+            "${SIM_ANTHROPIC}", "api_base: \"${SIM_ROOT}\", api_key: os.environ/ANTHROPIC_PROVIDER_KEY",
+            "${SIM_GEMINI}", "api_base: \"${SIM_ROOT}\", api_key: os.environ/GEMINI_PROVIDER_KEY",
+            "${SIM_BEDROCK}", BEDROCK_PARAMS);
 
     public final Vertx vertx;
     public final ProviderSimulator simulator;
@@ -141,7 +160,9 @@ public final class TestGateway implements AutoCloseable {
                                      dev.switchboard.observe.Tracing tracing,
                                      java.util.function.Function<ProviderSimulator, java.util.Map<String, String>> prepare) {
         java.util.Map<String, String> extra = prepare.apply(sim);
-        String yaml = configTemplate.replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
+        String yaml = configTemplate;
+        for (var p : SIM_PARAMS.entrySet()) yaml = yaml.replace(p.getKey(), p.getValue());
+        yaml = yaml.replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
         for (var e : extra.entrySet()) yaml = yaml.replace("${" + e.getKey() + "}", e.getValue());
         java.util.function.Function<String, String> env = name -> extra.containsKey(name) ? extra.get(name) : switch (name) {
             case "PROVIDER_KEY" -> PROVIDER_KEY;

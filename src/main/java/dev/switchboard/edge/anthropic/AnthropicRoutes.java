@@ -108,16 +108,9 @@ public final class AnthropicRoutes {
     private void stream(io.vertx.core.http.HttpServerRequest req, CallContext ctx, ChatRequest request) {
         HttpServerResponse resp = req.response();
         edge.gateway().chat().stream(ctx, request).onComplete(ar -> {
-            if (ar.failed()) {
-                call.fail(resp, ar.cause());
-                return;
-            }
-            Answer<ChatStream> answer = ar.result();
+            Answer<ChatStream> answer = call.streamToRelay(resp, ar);
+            if (answer == null) return;
             ChatStream stream = answer.body();
-            if (resp.closed()) {
-                stream.cancel();
-                return;
-            }
             SwitchboardHeaders.apply(resp, answer);
             dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
             ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499

@@ -66,8 +66,8 @@ public final class OpenAiRoutes {
         boolean legacy = decoded.legacyFunctions(); // asked with the deprecated functions: answered in their shape
         if (request.stream()) {
             edge.gateway().chat().stream(ctx, request).onComplete(ar -> {
-                if (ar.failed()) call.fail(resp, ar.cause());
-                else relay(req, ctx, ar.result(), request.includeUsage(), legacy);
+                Answer<ChatStream> answer = call.streamToRelay(resp, ar); // the client may have left meanwhile
+                if (answer != null) relay(req, ctx, answer, request.includeUsage(), legacy);
             });
             return;
         }
@@ -91,10 +91,6 @@ public final class OpenAiRoutes {
                        boolean legacy) {
         HttpServerResponse resp = req.response();
         ChatStream stream = answer.body();
-        if (resp.closed()) {
-            stream.cancel(); // the client left while the upstream was still answering
-            return;
-        }
         SwitchboardHeaders.apply(resp, answer);
         SwitchboardHeaders.eventStream(resp);
         ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499

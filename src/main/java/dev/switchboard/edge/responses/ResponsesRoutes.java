@@ -236,16 +236,9 @@ public final class ResponsesRoutes {
     private void stream(HttpServerResponse resp, io.vertx.core.http.HttpConnection conn, CallContext ctx, ResponsesRequest req,
                         ChatRequest chat, ArrayNode history, String id, long createdMillis) {
         edge.gateway().chat().stream(ctx, chat).onComplete(ar -> {
-            if (ar.failed()) {
-                call.fail(resp, ar.cause());
-                return;
-            }
-            Answer<ChatStream> answer = ar.result();
+            Answer<ChatStream> answer = call.streamToRelay(resp, ar);
+            if (answer == null) return;
             ChatStream stream = answer.body();
-            if (resp.closed()) {
-                stream.cancel();
-                return;
-            }
             ResponsesStreamEncoder encoder = new ResponsesStreamEncoder(id, createdMillis / 1000, servedModel(answer.deployment()),
                     req, response -> store(ctx, req, history, id, createdMillis, response), () -> ctx.attached(CallContext.CHARGED));
             SwitchboardHeaders.apply(resp, answer);
