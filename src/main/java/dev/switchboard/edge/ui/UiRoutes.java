@@ -158,13 +158,20 @@ public final class UiRoutes {
                     throw new GatewayException(ErrorKind.RATE_LIMIT, 429, "Another CSV download of the requests is being "
                             + "written; one is written at a time. Retry when it has finished.", null, "export_in_progress", null, 5L);
                 }
+                // the flag covers the whole download: it is cleared once the last byte has gone to the socket (end's
+                // future), or the write failed or the client went away, not when the body is built (a slow client
+                // still being sent 10,000 rows let a second download start beside it)
                 vertx.executeBlocking(() -> requestsCsv(f), false)
                         .onComplete(ar -> {
-                            csvExport.set(false);
-                            if (ar.failed()) call.fail(resp, ar.cause());
-                            else if (!resp.closed()) resp.putHeader("content-type", "text/csv; charset=utf-8")
+                            if (ar.failed() || resp.closed()) {
+                                csvExport.set(false);
+                                if (ar.failed()) call.fail(resp, ar.cause());
+                                return;
+                            }
+                            resp.putHeader("content-type", "text/csv; charset=utf-8")
                                     .putHeader("content-disposition", "attachment; filename=\"" + (f.status() == null ? "requests" : "refused-requests") + ".csv\"")
-                                    .putHeader("x-content-type-options", "nosniff").end(ar.result());
+                                    .putHeader("x-content-type-options", "nosniff").end(ar.result())
+                                    .onComplete(sent -> csvExport.set(false));
                         });
             } catch (Throwable t) {
                 call.fail(resp, t);
