@@ -322,23 +322,23 @@ final class KeyStore {
         return spentThisPeriod(List.of(k), nowMillis).getOrDefault(k.keyId(), 0L);
     }
 
-    /** The most keys one grouped sum names: six parameters a key, well under SQLite's and PostgreSQL's limits. */
+    /** The most keys one grouped sum names: four parameters a key, well under SQLite's and PostgreSQL's limits. */
     static final int KEYS_PER_SUM = 500;
     /** A UTC day of the daily rollups ({@code spend_daily.day} is {@code ended_at / DAY_MILLIS}). */
     static final long DAY_MILLIS = 86_400_000L;
 
     /**
-     * Where one key's period sum reads what: ledger rows in [{@code headFrom}, {@code headTo}) (the start's partial
-     * UTC day), {@code spend_daily} for the whole UTC days [{@code dayFrom}, {@code dayTo}), and ledger rows from
-     * {@code tailFrom} on (today, and any row stamped later). The three cover [period start, ∞) once each; a period
-     * that holds no whole day before today reads rows only (head empty, tail from its start).
+     * Where one key's period sum reads what: ledger rows in [{@code headFrom}, {@code headTo}) (the start's partial UTC
+     * day), and {@code spend_daily} for the UTC days from {@code dayFrom} on: the whole days, today and any day stamped
+     * later. Today's rollup rows are written in the transaction of today's ledger rows (RollupWriter), so one snapshot
+     * sees them equal to the rows' sum: today is read as its few rollup rows, not row by row. A period starting at a
+     * UTC midnight has no head; one starting mid-day reads the rest of that day from the rows (today included, when the
+     * period started today).
      */
-    record PeriodParts(long headFrom, long headTo, long dayFrom, long dayTo, long tailFrom) {
-        static PeriodParts of(long start, long nowMillis) {
+    record PeriodParts(long headFrom, long headTo, long dayFrom) {
+        static PeriodParts of(long start) {
             long dayFrom = Math.floorDiv(start + DAY_MILLIS - 1, DAY_MILLIS); // the first midnight at or after the start
-            long dayTo = Math.floorDiv(nowMillis, DAY_MILLIS); // today: still being written, read from the rows
-            if (dayFrom >= dayTo) return new PeriodParts(start, start, 0, 0, start);
-            return new PeriodParts(start, dayFrom * DAY_MILLIS, dayFrom, dayTo, dayTo * DAY_MILLIS);
+            return new PeriodParts(start, dayFrom * DAY_MILLIS, dayFrom);
         }
     }
 
@@ -346,11 +346,12 @@ final class KeyStore {
      * What each key spent in its budget period holding {@code nowMillis}, by key id (a key with no spend is absent):
      * one grouped sum per {@value #KEYS_PER_SUM} keys, in one statement (one snapshot) each, in one transaction. Each
      * key's period starts at its own time, so the keys and their parts ({@link PeriodParts}) are a VALUES list joined
-     * on key_id. The whole UTC days between the start's day and today are read from the daily rollup
+     * on key_id. The days from the first midnight of the period on (today included) are read from the daily rollup
      * {@code spend_daily}, which the ledger's writer keeps in the transaction of the rows it sums (so it equals their
-     * sum); only the start's partial day and today are summed from the ledger's rows ({@code spend_logs_key}, key_id
-     * then ended_at, covering): a key's month of rows made the sum, and so /key/info, /key/list and the dashboard's
-     * overview, grow with its calls (about 50 ms per 100,000 rows on SQLite).
+     * sum); only the start's partial day is summed from the ledger's rows ({@code spend_logs_key}, key_id then
+     * ended_at, covering): a key's month of rows made the sum, and so /key/info, /key/list, the dashboard's overview
+     * and a gateway's start, grow with its calls (about 50 ms per 100,000 rows on SQLite), and until the
+     * thirty-eighth session today's rows were still summed one by one.
      */
     java.util.Map<String, Long> spentThisPeriod(java.util.Collection<VirtualKey> keys, long nowMillis) {
         java.util.Map<String, Long> out = new java.util.HashMap<>();
@@ -361,39 +362,31 @@ final class KeyStore {
                 List<VirtualKey> part = all.subList(from, Math.min(all.size(), from + KEYS_PER_SUM));
                 // VALUES names its columns column1, column2, … on SQLite and PostgreSQL alike; the casts type the parameters
                 String rows = String.join(", ", java.util.Collections.nCopies(part.size(),
-                        "(CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"));
-                // three ranges, each an index range of its own (an OR of them would read every row from the start). CROSS
+                        "(CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"));
+                // two ranges, each an index range of its own (an OR of them would read every row from the start). CROSS
                 // JOIN makes SQLite loop over p first, so each part is a search of one key's range (spend_logs_key; V32's
                 // spend_daily_key): with a plain JOIN (no ANALYZE) it put spend_logs outer and walked the whole index with
                 // only the >= bound, and read every key's spend_daily rows of the days (62-75 ms for one key of 3,000).
                 // PostgreSQL takes no ON after CROSS JOIN (hence WHERE) and plans the join as it likes. The rollup's part
-                // also names all the keys' days as plain bounds (each key's bounds narrow it further)
+                // also names the keys' first day as a plain bound (each key's bound narrows it further)
                 String sql = "WITH p AS (VALUES " + rows + ") SELECT k, SUM(v) FROM ("
                         + "SELECT s.key_id AS k, s.cost_nanos AS v FROM p CROSS JOIN spend_logs s WHERE s.key_id = p.column1"
                         + " AND s.ended_at >= p.column2 AND s.ended_at < p.column3 AND s.in_ledger = TRUE"
                         + " UNION ALL SELECT d.key_id, d.cost_nanos FROM p CROSS JOIN spend_daily d WHERE d.key_id = p.column1"
-                        + " AND d.day >= p.column4 AND d.day < p.column5 AND d.day >= ? AND d.day < ?"
-                        + " UNION ALL SELECT s.key_id, s.cost_nanos FROM p CROSS JOIN spend_logs s WHERE s.key_id = p.column1"
-                        + " AND s.ended_at >= p.column6 AND s.in_ledger = TRUE"
+                        + " AND d.day >= p.column4 AND d.day >= ?"
                         + ") x GROUP BY k";
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     int i = 1;
-                    long firstDay = Long.MAX_VALUE, endDay = Long.MIN_VALUE;
+                    long firstDay = Long.MAX_VALUE;
                     for (VirtualKey k : part) {
-                        PeriodParts pp = PeriodParts.of(periodStart(k, nowMillis), nowMillis);
-                        if (pp.dayFrom() < pp.dayTo()) {
-                            firstDay = Math.min(firstDay, pp.dayFrom());
-                            endDay = Math.max(endDay, pp.dayTo());
-                        }
+                        PeriodParts pp = PeriodParts.of(periodStart(k, nowMillis));
+                        firstDay = Math.min(firstDay, pp.dayFrom());
                         ps.setString(i++, k.keyId());
                         ps.setLong(i++, pp.headFrom());
                         ps.setLong(i++, pp.headTo());
                         ps.setLong(i++, pp.dayFrom());
-                        ps.setLong(i++, pp.dayTo());
-                        ps.setLong(i++, pp.tailFrom());
                     }
-                    ps.setLong(i++, firstDay == Long.MAX_VALUE ? 0 : firstDay);
-                    ps.setLong(i, firstDay == Long.MAX_VALUE ? 0 : endDay);
+                    ps.setLong(i, firstDay);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
                     }

@@ -18,12 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A key's spend of its budget period ({@code /key/info}, {@code /key/list}, the dashboard's overview) reads the whole
- * UTC days between its start's day and today from the daily rollup {@code spend_daily}, and only the start's partial
- * day and today from the ledger's rows: it summed every row of the period, and grew with a key's calls (50-60 ms per
- * 100,000 rows of one key on SQLite, each overview and key page). The figure is the rows' sum, to the nano-dollar,
- * across day boundaries and for periods that start mid-day (a key created at 15:00, a budget that resets at New York's
- * midnight, 05:00 UTC).
+ * A key's spend of its budget period ({@code /key/info}, {@code /key/list}, the dashboard's overview, a gateway's start)
+ * reads the UTC days from the period's first midnight on (today included, since the thirty-eighth session) from the
+ * daily rollup {@code spend_daily}, and only the start's partial day from the ledger's rows: it summed every row of the
+ * period, and grew with a key's calls (50-60 ms per 100,000 rows of one key on SQLite, each overview and key page). The
+ * figure is the rows' sum, to the nano-dollar, across day boundaries and for periods that start mid-day (a key created at
+ * 15:00, a budget that resets at New York's midnight, 05:00 UTC). A gateway's start reads every key's figure in one
+ * grouped sum per 500 keys, not one read a key. On SQLite here; on PostgreSQL in {@link KeyPeriodSpendPostgresTest}.
  */
 class KeyPeriodSpendTest {
     private static final long DAY = 86_400_000L, HOUR = 3_600_000L;
@@ -37,9 +38,12 @@ class KeyPeriodSpendTest {
     private KeyStore store;
     private final List<SpendRecord> rows = new ArrayList<>();
 
+    /** The store under test: a SQLite file here. */
+    Database openDatabase() { return Database.open(null, dir.resolve("k.db").toString()); }
+
     @BeforeEach
     void open() {
-        db = Database.open(null, dir.resolve("k.db").toString());
+        db = openDatabase();
         store = new KeyStore(db);
         BudgetPeriod.useZone(ZoneId.of("America/New_York"));
     }
@@ -76,6 +80,7 @@ class KeyPeriodSpendTest {
             row(keyId, day * DAY + 11 * HOUR, 0, cost + 5);
         }
         row(keyId, NOW - 1, 0, cost + 6);
+        row(keyId, NOW + DAY, 0, cost + 7); // stamped tomorrow (another gateway's clock ahead): counted, as the rows count it
     }
 
     private void write() {
@@ -130,22 +135,23 @@ class KeyPeriodSpendTest {
     }
 
     @Test
-    void wholeDaysAreReadFromTheDailyRollupAndTheStartsDayAndTodayFromTheRows() {
+    void theDaysFromTheFirstMidnightOnAreReadFromTheDailyRollupTodayIncludedAndTheStartsDayFromTheRows() {
         long start = KeyStore.periodStart(monthly, NOW); // the 1st, 05:00 UTC
         spend("monthly", start);
         spend("other", start - 3 * DAY); // another key's rows next to this key's, in the same days: never counted for it
         write();
         long rows = rowSum("monthly", start);
-        // marker rollup rows with no ledger row under them: only those of the whole days in between are counted
+        // marker rollup rows with no ledger row under them: those of the days from the first midnight on are counted
         rollupRow("monthly", Math.floorDiv(start, DAY) - 1, 1); // before the period
         rollupRow("monthly", Math.floorDiv(start, DAY), 10); // the start's day: from the rows (part of it is the last period)
         rollupRow("monthly", Math.floorDiv(start, DAY) + 1, 100); // the first whole day
         rollupRow("monthly", Math.floorDiv(NOW, DAY) - 1, 1_000); // yesterday
-        rollupRow("monthly", Math.floorDiv(NOW, DAY), 10_000); // today: from the rows (still being written)
+        rollupRow("monthly", Math.floorDiv(NOW, DAY), 10_000); // today: its rollup rows, not its ledger rows one by one
+        rollupRow("monthly", Math.floorDiv(NOW, DAY) + 1, 100_000); // a day stamped later
         for (long day = Math.floorDiv(start, DAY) - 1; day <= Math.floorDiv(NOW, DAY); day++) rollupRow("other", day, 100_000);
-        assertThat(store.spentThisPeriod(monthly, NOW)).isEqualTo(rows + 1_100);
+        assertThat(store.spentThisPeriod(monthly, NOW)).isEqualTo(rows + 111_100);
         assertThat(store.spentThisPeriod(List.of(monthly, key("other", "1mo", TODAY - 40 * DAY)), NOW).get("monthly"))
-                .isEqualTo(rows + 1_100);
+                .isEqualTo(rows + 111_100);
     }
 
     @Test
@@ -161,9 +167,38 @@ class KeyPeriodSpendTest {
         // the start's day is a whole day of the period: its rollup rows count, the day before's do not
         rollupRow("monthly", Math.floorDiv(start, DAY) - 1, 1);
         rollupRow("monthly", Math.floorDiv(start, DAY), 10);
-        rollupRow("monthly", Math.floorDiv(NOW, DAY), 100); // today: from the rows
+        rollupRow("monthly", Math.floorDiv(NOW, DAY), 100); // today: its rollup rows
         rollupRow("other", Math.floorDiv(start, DAY), 1_000);
-        assertThat(store.spentThisPeriod(monthly, NOW)).isEqualTo(rows + 10);
-        assertThat(store.spentThisPeriod(List.of(monthly, key("other", "1mo", TODAY - 40 * DAY)), NOW).get("monthly")).isEqualTo(rows + 10);
+        assertThat(store.spentThisPeriod(monthly, NOW)).isEqualTo(rows + 110);
+        assertThat(store.spentThisPeriod(List.of(monthly, key("other", "1mo", TODAY - 40 * DAY)), NOW).get("monthly")).isEqualTo(rows + 110);
+    }
+
+    /**
+     * A gateway's start takes every stored key in with its period's spend in one grouped sum per 500 keys
+     * ({@link Governance#loadKeys}): it made one read (and one transaction, one pooled connection) a key, 1,200 here.
+     */
+    @Test
+    void aStartReadsEveryKeysPeriodSpendInAFewStatementsNotOneAKey() {
+        for (VirtualKey k : List.of(created, daily, monthly)) spend(k.keyId(), KeyStore.periodStart(k, NOW));
+        write();
+        List<VirtualKey> keys = new ArrayList<>(List.of(created, daily, monthly, idle));
+        for (int i = 0; i < 1_200; i++) keys.add(key("bulk" + i, "1mo", TODAY - 40 * DAY));
+        for (VirtualKey k : keys) store.insert(k);
+        java.util.concurrent.atomic.AtomicInteger borrowed = new java.util.concurrent.atomic.AtomicInteger();
+        ((com.zaxxer.hikari.HikariDataSource) db.dataSource()).setMetricsTrackerFactory((pool, stats) ->
+                new com.zaxxer.hikari.metrics.IMetricsTracker() {
+                    @Override public void recordConnectionUsageMillis(long millis) { borrowed.incrementAndGet(); }
+                });
+        KeyRegistry registry = new KeyRegistry(true);
+        Governance.loadKeys(store, registry, NOW);
+        // the keys' read and one transaction of three grouped sums (1,204 keys, 500 a statement); was 1,205
+        assertThat(borrowed.get()).as("connections borrowed").isLessThan(10); // room for the WAL checkpointer's timer
+        assertThat(registry.size()).isEqualTo(keys.size());
+        for (VirtualKey k : List.of(created, daily, monthly)) {
+            assertThat(registry.byId(k.keyId()).budget.snapshot(NOW).spentNanos()).as(k.keyId())
+                    .isEqualTo(rowSum(k.keyId(), KeyStore.periodStart(k, NOW))).isPositive();
+        }
+        assertThat(registry.byId("idle").budget.snapshot(NOW).spentNanos()).isZero();
+        assertThat(registry.byId("bulk7").budget.snapshot(NOW).spentNanos()).isZero();
     }
 }

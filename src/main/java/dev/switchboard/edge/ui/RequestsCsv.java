@@ -9,7 +9,8 @@ import io.vertx.core.buffer.Buffer;
  * cell that a spreadsheet would read as a formula (starting with {@code = + - @}, a tab or a carriage return: an alias
  * or an error message is the caller's text) is prefixed with a quote mark, OWASP's advice against CSV injection; a cell
  * holding a semicolon or a tab is quoted too (a spreadsheet of a semicolon locale splits on it, and the part after it
- * would start a cell of its own unprefixed). Not thread-safe: one file, one worker.
+ * would start a cell of its own unprefixed). Sent in chunks as the rows are read ({@link #take}, {@link CsvDownload}).
+ * Not thread-safe: one file, one worker.
  */
 final class RequestsCsv {
     static final String[] COLUMNS = {"endTime", "startTime", "request_id", "attempt", "app", "key_id", "key_alias", "model",
@@ -39,7 +40,20 @@ final class RequestsCsv {
         written++;
     }
 
-    /** The file; {@code more}: rows past the cap matched, and a last line (one quoted field) says the file stops there. */
+    /** Characters written since the last {@link #take} (the file is sent in chunks, {@link CsvDownload}). */
+    int pending() { return out.length(); }
+
+    /** What was written since the last take, as bytes; the builder starts again empty. */
+    Buffer take() {
+        Buffer b = Buffer.buffer(out.toString());
+        out.setLength(0);
+        return b;
+    }
+
+    /**
+     * The rest of the file (all of it when nothing was {@linkplain #take taken}); {@code more}: rows past the cap
+     * matched, and a last line (one quoted field) says the file stops there.
+     */
     Buffer finish(boolean more) {
         if (more) {
             cell(out, "# the file stops at " + cap + " rows, newest first: narrow the filters (app, model, since) for the rest");

@@ -44,8 +44,6 @@ public final class UiRoutes {
     private static final long FAILED_LOGIN_DELAY_MILLIS = 300;
     /** The refused view counts no more matching request-log rows than this (the page says 10,000+). */
     static final long REFUSED_COUNT_CAP = 10_000;
-    /** Whether a CSV download (requestsCsv) is being written: one at a time. */
-    private final java.util.concurrent.atomic.AtomicBoolean csvExport = new java.util.concurrent.atomic.AtomicBoolean();
     private static final long LOGIN_BODY_BYTES = 4096;
     private static final long KEY_OP_BODY_BYTES = 64 * 1024;
     /** Keys a page of the Keys tab lists (and the most {@code /ui/api/keys?page_size} takes). */
@@ -57,6 +55,8 @@ public final class UiRoutes {
     private final EdgeContext edge;
     private final DialectCall call;
     private final UiSessions sessions;
+    /** Whether a CSV download (requestsCsv) is being sent: one at a time in the process (shared by every instance). */
+    private final java.util.concurrent.atomic.AtomicBoolean csvExport;
     private final UiAssets assets = new UiAssets();
     private final DashboardFigures figures;
     private final TeamFigures teamFigures;
@@ -70,6 +70,7 @@ public final class UiRoutes {
         this.edge = edge;
         this.call = call;
         this.sessions = sessions;
+        this.csvExport = sessions.csvDownload;
         this.figures = new DashboardFigures(edge.gateway());
         this.teamFigures = new TeamFigures(edge.gateway());
     }
@@ -143,8 +144,8 @@ public final class UiRoutes {
         });
         // The same rows as a CSV file (a download link on the Requests view): the same filters, at most
         // REFUSED_COUNT_CAP rows (newest first), read by one statement (one snapshot, no count, the filter resolved
-        // once); a file cut there ends with a line saying so. One file at a time: each holds a worker and reads up to
-        // 10,000 rows, and a second download meanwhile is a 429 rather than a second such read beside it
+        // once); a file cut there ends with a line saying so. One file at a time: each holds a worker (and a read
+        // transaction) while it is sent, and a second download meanwhile is a 429 rather than a second such read beside it
         router.get("/ui/api/requests.csv").handler(rc -> {
             HttpServerResponse resp = rc.response();
             call.identify(resp);
@@ -158,14 +159,22 @@ public final class UiRoutes {
                     throw new GatewayException(ErrorKind.RATE_LIMIT, 429, "Another CSV download of the requests is being "
                             + "written; one is written at a time. Retry when it has finished.", null, "export_in_progress", null, 5L);
                 }
-                vertx.executeBlocking(() -> requestsCsv(f), false)
-                        .onComplete(ar -> {
-                            csvExport.set(false);
-                            if (ar.failed()) call.fail(resp, ar.cause());
-                            else if (!resp.closed()) resp.putHeader("content-type", "text/csv; charset=utf-8")
-                                    .putHeader("content-disposition", "attachment; filename=\"" + (f.status() == null ? "requests" : "refused-requests") + ".csv\"")
-                                    .putHeader("x-content-type-options", "nosniff").end(ar.result());
-                        });
+                // streamed (CsvDownload): the rows read on a worker and sent in chunks as they are read, the read
+                // waiting while the client's socket is full. The flag covers the whole download: cleared once the last
+                // byte has gone to the socket, or the read or the write failed, or the client went away or stalled
+                String file = f.status() == null ? "requests" : "refused-requests";
+                Future<Void> sending;
+                try {
+                    sending = CsvDownload.send(vertx.getOrCreateContext(), resp, REFUSED_COUNT_CAP, row -> requestsCsv(f, row),
+                            r -> r.putHeader("content-type", "text/csv; charset=utf-8")
+                                    .putHeader("content-disposition", "attachment; filename=\"" + file + ".csv\"")
+                                    .putHeader("x-content-type-options", "nosniff"),
+                            call::fail);
+                } catch (RuntimeException e) {
+                    csvExport.set(false); // never left set by a download that did not start
+                    throw e;
+                }
+                sending.onComplete(sent -> csvExport.set(false));
             } catch (Throwable t) {
                 call.fail(resp, t);
             }
@@ -263,21 +272,23 @@ public final class UiRoutes {
         return new RequestsFilter(filters, blankToNull(q.getParam("app")), status);
     }
 
-    /** The Requests view's rows as one CSV file, at most REFUSED_COUNT_CAP of them. Blocking: on a worker. */
-    private Buffer requestsCsv(RequestsFilter f) {
+    /**
+     * The Requests view's rows for its CSV file, newest first, at most REFUSED_COUNT_CAP of them, each handed to
+     * {@code row} as the store reads it (named as {@code /ui/api/requests} names its cells); whether more matched.
+     * Blocking: on a worker.
+     */
+    private boolean requestsCsv(RequestsFilter f, java.util.function.Consumer<JsonNode> row) {
         var gw = edge.gateway();
         SpendReports spend = gw.spend();
         SpendQuery query = AppFilter.narrow(f.filters(), f.app(), gw.keys(),
                 f.status() != null ? gw::keyIdsCalledAs : spend::keyIdsCalledAs);
-        RequestsCsv csv = new RequestsCsv(REFUSED_COUNT_CAP);
         int cap = (int) REFUSED_COUNT_CAP;
-        boolean more = f.status() != null
-                ? gw.exportRequestLogs(AppFilter.logQuery(query, f.status()), cap, r -> csv.row(
+        return f.status() != null
+                ? gw.exportRequestLogs(AppFilter.logQuery(query, f.status()), cap, r -> row.accept(
                         dev.switchboard.edge.admin.ObserveRoutes.json(r).put("attempt", 0)
                                 .put("app", KeyLabel.of(gw.keys(), r.keyId(), r.keyAlias()).app())))
-                : spend.export(query, cap, r -> csv.row(SpendJson.row(r)
+                : spend.export(query, cap, r -> row.accept(SpendJson.row(r)
                         .put("app", KeyLabel.of(gw.keys(), r.keyId(), r.keyAlias()).app())));
-        return csv.finish(more);
     }
 
     /** One page of the Requests view's rows. Blocking: on a worker. */

@@ -20,6 +20,12 @@ public final class UiSessions {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Long> expiresAt = new ConcurrentHashMap<>();
     private final LongSupplier clock;
+    /**
+     * Whether a CSV download of the Requests view is being sent (UiRoutes): one at a time in the process. Here because
+     * this object is the dashboard's one state shared by every server instance (each event loop has its own UiRoutes,
+     * and a flag of its own let one download run per event loop).
+     */
+    final java.util.concurrent.atomic.AtomicBoolean csvDownload = new java.util.concurrent.atomic.AtomicBoolean();
 
     public UiSessions(LongSupplier clock) { this.clock = clock; }
 
