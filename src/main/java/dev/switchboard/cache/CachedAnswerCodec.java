@@ -69,6 +69,7 @@ public final class CachedAnswerCodec {
     private static final SerializedString F_ACCEPTED_PREDICTION = new SerializedString("accepted_prediction");
     private static final SerializedString F_REJECTED_PREDICTION = new SerializedString("rejected_prediction");
     private static final SerializedString F_IMAGE_COMPLETION = new SerializedString("image_completion");
+    private static final SerializedString F_WRITE_LIFETIMES = new SerializedString("write_lifetimes_said");
     private static final SerializedString F_HAS_TEXT = new SerializedString("has_text");
     private static final SerializedString F_CHOICES = new SerializedString("choices");
     private static final SerializedString F_TOOL_CALLS = new SerializedString("tool_calls");
@@ -347,6 +348,10 @@ public final class CachedAnswerCodec {
             g.writeFieldName(F_IMAGE_COMPLETION);
             g.writeNumber(d.imageCompletionTokens());
         }
+        if (u.writeLifetimesSaid()) { // the same: only when said, absent (false) in every other entry
+            g.writeFieldName(F_WRITE_LIFETIMES);
+            g.writeBoolean(true);
+        }
         g.writeEndObject();
     }
 
@@ -355,7 +360,7 @@ public final class CachedAnswerCodec {
                 o.path("cache_write").asInt(), o.path("reasoning").asInt(), o.path("cache_write_1h").asInt(),
                 new Usage.Details(o.path("audio_prompt").asInt(), o.path("audio_completion").asInt(),
                         o.path("accepted_prediction").asInt(), o.path("rejected_prediction").asInt(),
-                        o.path("image_completion").asInt()));
+                        o.path("image_completion").asInt())).withWriteLifetimesSaid(o.path("write_lifetimes_said").asBoolean());
     }
 
     private static String text(JsonNode o, String f) {

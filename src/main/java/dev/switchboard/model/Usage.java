@@ -14,10 +14,15 @@ package dev.switchboard.model;
  * {@code fields} are the provider's usage members the canonical counts do not model, as it sent them (Perplexity's
  * {@code search_context_size}, {@code citation_tokens}, its {@code cost} object; OpenRouter's {@code cost},
  * {@code is_byok}, {@code cost_details}), or null: an OpenAI-dialect client gets them back unchanged.
+ *
+ * <p>{@code writeLifetimesSaid} is whether the provider said its cache writes' lifetimes (Bedrock's
+ * {@code cacheDetails}, Anthropic's {@code cache_creation}), so that a {@code cacheWrite1hTokens} of 0 means "none of
+ * the writes is a one-hour one", not "not said": a one-hour breakpoint whose writes the provider reports as 5-minute
+ * ones gets its split then, where a provider that counts writes without lifetimes (OpenRouter) leaves it unknown.
  */
 public record Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens,
                     int reasoningTokens, int cacheWrite1hTokens, Details details, Double cost, Double billedUsd,
-                    com.fasterxml.jackson.databind.node.ObjectNode fields) {
+                    com.fasterxml.jackson.databind.node.ObjectNode fields, boolean writeLifetimesSaid) {
 
     /**
      * OpenAI's other token details, kept for clients and pricing: audio tokens in the prompt and the answer
@@ -64,6 +69,20 @@ public record Usage(int promptTokens, int completionTokens, int cacheReadTokens,
         if (details == null) details = Details.NONE;
     }
 
+    /** Usage whose provider did not say its cache writes' lifetimes (see the class comment). */
+    public Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens, int reasoningTokens,
+                 int cacheWrite1hTokens, Details details, Double cost, Double billedUsd,
+                 com.fasterxml.jackson.databind.node.ObjectNode fields) {
+        this(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens, details, cost,
+                billedUsd, fields, false);
+    }
+
+    /** The same counts, with the provider's word on its cache writes' lifetimes ({@code cacheWrite1hTokens} is the split). */
+    public Usage withWriteLifetimesSaid(boolean said) {
+        return new Usage(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens,
+                details, cost, billedUsd, fields, said);
+    }
+
     /** Usage without a provider's own bill or fields, priced ({@code cost}) or not (null). */
     public Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens, int reasoningTokens,
                  int cacheWrite1hTokens, Details details, Double cost) {
@@ -83,19 +102,19 @@ public record Usage(int promptTokens, int completionTokens, int cacheReadTokens,
      */
     public Usage withCost(double usd) {
         return new Usage(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens,
-                details, usd, billedUsd, fields);
+                details, usd, billedUsd, fields, writeLifetimesSaid);
     }
 
     /** The same counts with the provider's own bill and usage members (see the class comment). */
     public Usage withBilled(Double billedUsd, com.fasterxml.jackson.databind.node.ObjectNode fields) {
         return new Usage(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens,
-                details, cost, billedUsd, fields);
+                details, cost, billedUsd, fields, writeLifetimesSaid);
     }
 
     /** The same counts with other details (a provider's built-in tool calls counted from its answer). */
     public Usage withDetails(Details details) {
         return new Usage(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens,
-                details, cost, billedUsd, fields);
+                details, cost, billedUsd, fields, writeLifetimesSaid);
     }
 
     /** Usage without OpenAI's audio and prediction details. */

@@ -23,6 +23,7 @@ import dev.switchboard.simulator.SimBehaviour;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -233,6 +234,58 @@ class GeminiIT {
         assertThat(schema.getMap()).doesNotContainKey("definitions");
         assertThat(schema.getJsonObject("properties").getJsonObject("unit").getMap())
                 .containsOnly(Map.entry("type", "string"), Map.entry("title", "U"), Map.entry("nullable", true));
+    }
+
+    /**
+     * The official OpenAI SDK sends tools whose schemas are over GeminiJsonSchema's node bound (a definition of 2,000
+     * properties referenced 24 times): as the README says, the first references are inlined and the rest stay references
+     * with their $defs, alone with their siblings beside an anyOf, so what reaches Gemini is a few times the client's
+     * schema, not megabytes, and Google (the simulator checks as it does) takes it. TypeBox's references by $id are
+     * followed the same way, and the ones kept are written as pointers Google can follow, the ids dropped.
+     */
+    @Test
+    void toolSchemasOverTheNodeBoundKeepTheirLastReferencesWithTheirDefinitions() {
+        Map<String, Object> big = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 2_000; i++) big.put("p" + i, Map.of("type", "string"));
+        Map<String, Object> refs = new java.util.LinkedHashMap<>(), byId = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 24; i++) {
+            refs.put("r" + i, Map.of("$ref", "#/$defs/Big", "title", "R" + i));
+            byId.put("r" + i, Map.of("$ref", "Big"));
+        }
+        Map<String, Object> pydantic = Map.of("type", "object", "$defs", Map.of("Big", Map.of("type", "object", "properties", big)),
+                "properties", refs);
+        Map<String, Object> typeBox = Map.of("type", "object", "$defs", Map.of("Big", Map.of("$id", "Big", "type", "object",
+                "properties", big)), "properties", byId);
+        java.util.function.BiFunction<String, Map<String, Object>, ChatCompletionFunctionTool> tool = (name, schema) -> {
+            FunctionParameters.Builder p = FunctionParameters.builder();
+            schema.forEach((k, v) -> p.putAdditionalProperty(k, JsonValue.from(v)));
+            return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name(name).parameters(p.build()).build()).build();
+        };
+        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gemini")
+                .addUserMessage("fill the form").addTool(tool.apply("pydantic_form", pydantic)).addTool(tool.apply("typebox_form", typeBox)).build());
+        assertThat(c.choices()).hasSize(1);
+        io.vertx.core.json.JsonArray declarations = gw.simulator.last().body().getJsonArray("tools").getJsonObject(0)
+                .getJsonArray("functionDeclarations");
+        for (int t = 0; t < 2; t++) {
+            JsonObject sent = declarations.getJsonObject(t).getJsonObject("parametersJsonSchema");
+            JsonObject props = sent.getJsonObject("properties");
+            int inlined = 0;
+            for (int i = 0; i < 24; i++) {
+                JsonObject r = props.getJsonObject("r" + i);
+                if (r.containsKey("properties")) {
+                    inlined++;
+                    assertThat(r.getJsonObject("properties").getJsonObject("p1999").getString("type")).isEqualTo("string");
+                } else if (t == 0) {
+                    assertThat(r.getMap()).containsOnly(Map.entry("anyOf", List.of(Map.of("$ref", "#/$defs/Big"))), Map.entry("title", "R" + i));
+                } else {
+                    assertThat(r.getMap()).containsOnly(Map.entry("$ref", "#/$defs/Big"));
+                }
+            }
+            // the bound: inlined copies add at most max(4 x the schema's nodes, 20,000) nodes; the schema is ~4,050
+            assertThat(inlined).as("tool %d", t).isBetween(1, 5);
+            assertThat(sent.getJsonObject("$defs").getJsonObject("Big").getJsonObject("properties").size()).isEqualTo(2_000);
+            assertThat(sent.encode()).doesNotContain("\"$id\"").hasSizeLessThan(8 * Json.encode(pydantic).length());
+        }
     }
 
     @Test

@@ -1027,6 +1027,35 @@ class ResponsesApiIT {
     }
 
     /**
+     * input_items of a response whose stored conversation is over ResponsesRoutes.PARSE_OFF_LOOP_CHARS (a long agent
+     * session) is listed from a worker thread (InputItemsOffLoopTest): the same page, its long item whole, its include
+     * and paging honoured, and a bad 'after' the same 400.
+     */
+    @Test
+    void inputItemsOfALargeConversationListTheSame() {
+        String longInput = "weather in Nice? " + "y".repeat(64 * 1024 + 1024); // over ResponsesRoutes.PARSE_OFF_LOOP_CHARS
+        Response first = client.responses().create(ResponseCreateParams.builder().model("claude").input(longInput)
+                .reasoning(Reasoning.builder().effort(ReasoningEffort.LOW).build()).build());
+        Response second = client.responses().create(ResponseCreateParams.builder().model("claude").previousResponseId(first.id())
+                .reasoning(Reasoning.builder().effort(ReasoningEffort.LOW).build()).input("and tomorrow?").build());
+        var page = client.responses().inputItems().list(second.id(), com.openai.models.responses.inputitems.InputItemListParams
+                .builder().order(com.openai.models.responses.inputitems.InputItemListParams.Order.ASC).build());
+        List<com.openai.models.responses.ResponseItem> items = page.data();
+        assertThat(items.get(0).asResponseInputMessageItem().content().get(0).asInputText().text()).isEqualTo(longInput);
+        assertThat(items.get(items.size() - 1).asResponseInputMessageItem().content().get(0).asInputText().text()).isEqualTo("and tomorrow?");
+        assertThat(items.stream().filter(com.openai.models.responses.ResponseItem::isReasoning).findFirst().orElseThrow()
+                .asReasoning().encryptedContent()).as("not asked for: not shown").isEmpty();
+        var asked = client.responses().inputItems().list(second.id(), com.openai.models.responses.inputitems.InputItemListParams
+                .builder().addInclude(ResponseIncludable.REASONING_ENCRYPTED_CONTENT).limit(1L).after(items.get(items.size() - 1).asResponseInputMessageItem().id())
+                .build()).data();
+        assertThat(asked).hasSize(1);
+        assertThat(asked.get(0).asResponseOutputMessage().id()).isEqualTo(items.get(items.size() - 2).asResponseOutputMessage().id());
+        HttpResponse<String> bad = Http.get(gw.v1() + "/responses/" + second.id() + "/input_items?after=msg_nope", TestGateway.MASTER_KEY);
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+        assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("param")).isEqualTo("after");
+    }
+
+    /**
      * input_items takes include as the retrieve does: a reasoning item of the chain (Claude's signed thinking, which the
      * stored conversation always keeps) shows its encrypted_content only to a list that asks for it; an unknown value is
      * the 400 naming the entry, whether the response exists or not.

@@ -128,7 +128,9 @@ public final class AnthropicResponseEncoder {
      * {@code cacheDetails}), every other write a 5-minute one when the request asked for no one-hour cache. A request
      * with a one-hour breakpoint ({@code cache_control.ttl: "1h"}) served by a provider that counts its writes without
      * their lifetimes (OpenRouter forwards the ttl and reports only {@code cache_write_tokens}) gets no
-     * {@code cache_creation}: its writes may be one-hour ones, and calling them 5-minute ones would be wrong.
+     * {@code cache_creation}: its writes may be one-hour ones, and calling them 5-minute ones would be wrong. A provider
+     * that said the lifetimes ({@link Usage#writeLifetimesSaid}: Bedrock's cacheDetails listing only 5-minute writes for
+     * a one-hour cache point) gets its split said, the one-hour part 0.
      *
      * @param splitKnown false where the counts are not the answer's yet (a live stream's message_start): no
      *                   {@code cache_creation} then (the Messages API never sends it null, and Claude Code's stream-json
@@ -140,7 +142,7 @@ public final class AnthropicResponseEncoder {
                 .put("cache_creation_input_tokens", u.cacheWriteTokens())
                 .put("cache_read_input_tokens", u.cacheReadTokens());
         // the request is walked only for an answer with writes none of which the provider called one-hour ones
-        if (splitKnown && (u.cacheWriteTokens() <= 0 || u.cacheWrite1hTokens() > 0 || !hourBreakpoint(request))) {
+        if (splitKnown && (u.cacheWriteTokens() <= 0 || u.cacheWrite1hTokens() > 0 || u.writeLifetimesSaid() || !hourBreakpoint(request))) {
             int hour = Math.max(0, Math.min(u.cacheWrite1hTokens(), u.cacheWriteTokens()));
             o.putObject("cache_creation").put("ephemeral_5m_input_tokens", Math.max(0, u.cacheWriteTokens() - hour))
                     .put("ephemeral_1h_input_tokens", hour);

@@ -375,19 +375,54 @@ public final class ResponsesRoutes {
         }
         int pageSize = limit;
         String after = req.getParam("after");
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext(); // the connection's loop
         stored().read(id, caller.id()).onComplete(ar -> {
-            try {
-                if (ar.failed()) throw ar.cause();
-                if (ar.result() == null) throw notFound(id);
-                ArrayNode conversation = (ArrayNode) MAPPER.readTree(ar.result().conversation());
-                JsonNode output = parse(ar.result().body()).path("output");
-                ObjectNode page = RetrieveIncludes.listed(
-                        InputItems.page(id, InputItems.before(conversation, output), ascending, pageSize, after), wanted);
-                resp.putHeader("content-type", JSON).end(Buffer.buffer(page.toString()));
-            } catch (Throwable t) {
-                call.fail(resp, t);
-            }
+            if (ar.failed()) call.fail(resp, ar.cause());
+            else if (ar.result() == null) call.fail(resp, notFound(id));
+            else listed(context, ar.result(), ascending, pageSize, after, wanted).onComplete(lr -> {
+                if (lr.failed()) call.fail(resp, lr.cause());
+                else resp.putHeader("content-type", JSON).end(lr.result());
+            });
         });
+    }
+
+    /**
+     * {@link #listed(StoredResponse, boolean, int, String, RetrieveIncludes.Wanted)} on a worker thread when the stored
+     * JSON is large ({@link #offLoop}): the whole conversation is parsed for any page of it, so a long agent session's
+     * input_items would otherwise stall the connection's loop as a retrieve's include did.
+     */
+    static Future<Buffer> listed(io.vertx.core.Context context, StoredResponse row, boolean ascending, int limit, String after,
+                                 RetrieveIncludes.Wanted wanted) {
+        long chars = row.body().length() + (row.conversation() == null ? 0 : row.conversation().length());
+        return offLoop(context, chars, () -> listed(row, ascending, limit, after, wanted));
+    }
+
+    /** A page of a stored response's input items ({@link InputItems}) as written to the client. */
+    private static Buffer listed(StoredResponse row, boolean ascending, int limit, String after, RetrieveIncludes.Wanted wanted) {
+        ArrayNode conversation;
+        try {
+            conversation = (ArrayNode) MAPPER.readTree(row.conversation());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored conversation of " + row.id() + " is not JSON", e);
+        }
+        JsonNode output = parse(row.body()).path("output");
+        ObjectNode page = RetrieveIncludes.listed(
+                InputItems.page(row.id(), InputItems.before(conversation, output), ascending, limit, after), wanted);
+        return Buffer.buffer(page.toString());
+    }
+
+    /**
+     * {@code work} on a worker thread of {@code context} (unordered: reads of one connection need no order among
+     * themselves) when it parses more than {@link #PARSE_OFF_LOOP_CHARS} characters of stored JSON, else in place; its
+     * result or failure is delivered on {@code context} either way.
+     */
+    static <T> Future<T> offLoop(io.vertx.core.Context context, long chars, java.util.concurrent.Callable<T> work) {
+        if (chars > PARSE_OFF_LOOP_CHARS) return context.executeBlocking(work, false);
+        try {
+            return Future.succeededFuture(work.call());
+        } catch (Exception e) {
+            return Future.failedFuture(e);
+        }
     }
 
     /**
@@ -401,12 +436,7 @@ public final class ResponsesRoutes {
     private static Future<ObjectNode> shown(io.vertx.core.Context context, StoredResponse row, RetrieveIncludes.Wanted wanted) {
         long chars = row.body().length()
                 + (wanted.encryptedContent() && row.conversation() != null ? row.conversation().length() : 0);
-        if (chars > PARSE_OFF_LOOP_CHARS) return context.executeBlocking(() -> shown(row, wanted), false);
-        try {
-            return Future.succeededFuture(shown(row, wanted));
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
+        return offLoop(context, chars, () -> shown(row, wanted));
     }
 
     /** The stored Response object as a read with {@code wanted} shows it ({@link RetrieveIncludes}). */

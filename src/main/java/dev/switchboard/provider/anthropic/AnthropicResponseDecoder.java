@@ -82,6 +82,8 @@ final class AnthropicResponseDecoder {
         int searches = u.path("server_tool_use").has("web_search_requests")
                 ? u.path("server_tool_use").path("web_search_requests").asInt() : start == null ? 0 : start.details().webSearchRequests();
         Usage.Details details = searches <= 0 ? Usage.Details.NONE : new Usage.Details(0, 0, 0, 0, 0, searches);
-        return new Usage(input + read + write, u.path("output_tokens").asInt(), read, write, 0, write1h, details);
+        // cache_creation says the writes' lifetimes (its 1h part may be 0): known from here on
+        boolean said = u.path("cache_creation").has("ephemeral_1h_input_tokens") || start != null && start.writeLifetimesSaid();
+        return new Usage(input + read + write, u.path("output_tokens").asInt(), read, write, 0, write1h, details).withWriteLifetimesSaid(said);
     }
 }

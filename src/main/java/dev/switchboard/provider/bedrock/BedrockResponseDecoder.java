@@ -77,7 +77,9 @@ final class BedrockResponseDecoder {
      * Converse's {@code inputTokens} are the uncached ones (as Anthropic's input_tokens); the canonical prompt count
      * includes reads and writes, as OpenAI's does, so the three are added. {@code cacheDetails} splits the writes by
      * lifetime ({@code [{"ttl": "1h", "inputTokens"}, {"ttl": "5m", …}]}): the 1-hour ones are priced at twice the input
-     * rate, not the 5-minute 1.25×, as Anthropic's {@code ephemeral_1h_input_tokens} are.
+     * rate, not the 5-minute 1.25×, as Anthropic's {@code ephemeral_1h_input_tokens} are. With {@code cacheDetails}
+     * the lifetimes are said ({@link Usage#writeLifetimesSaid}): a one-hour cache point whose writes Bedrock lists as
+     * 5-minute ones has no one-hour write, where a count without them leaves the split unknown.
      */
     static Usage usage(JsonNode u) {
         if (u == null || !u.isObject()) return null;
@@ -88,6 +90,7 @@ final class BedrockResponseDecoder {
             if ("1h".equals(Json.text(d, "ttl"))) hour += d.path("inputTokens").asInt();
         }
         return new Usage(u.path("inputTokens").asInt() + read + write, u.path("outputTokens").asInt(), read, write, 0,
-                Math.min(hour, write), Usage.Details.NONE);
+                Math.min(hour, write), Usage.Details.NONE).withWriteLifetimesSaid(u.path("cacheDetails").isArray()
+                && !u.path("cacheDetails").isEmpty());
     }
 }

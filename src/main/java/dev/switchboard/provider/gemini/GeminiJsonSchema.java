@@ -1,6 +1,5 @@
 package dev.switchboard.provider.gemini;
 
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,7 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -28,16 +27,26 @@ import java.util.Set;
  * thousand times, or a diamond of references, must not make a body of megabytes on the event loop), and one whose
  * copy would nest the schema deeper than {@value #MAX_OUTPUT_DEPTH} levels. A kept reference stands alone with its
  * {@code description} and {@code default}; other siblings go beside {@code "anyOf":[{"$ref":…}]}. A reference that
- * resolves nowhere or is not a {@code #/…} pointer (an anchor, an {@code $id} such as TypeBox's {@code "T"}) is left as
- * written, its definitions kept: Google's 400 names what it cannot follow. Pointers are percent-decoded.
+ * resolves nowhere (another document's URL, a pointer to nothing) is left as written, its definitions kept: Google's
+ * 400 names what it cannot follow. Pointers are percent-decoded.
+ *
+ * <p>References by identifier are resolved as JSON Schema 2020-12 does within one document ({@link SchemaIds}): an
+ * {@code $id} starts a schema resource whose URI is resolved against the base around it (the document's own
+ * {@code $id}, else a base of ours), a {@code $ref} is resolved against the base where it stands, so TypeBox's
+ * {@code {"$ref":"T"}} names the subschema with {@code "$id":"T"}, {@code "#name"} the one with {@code "$anchor":"name"}
+ * (or {@code $dynamicAnchor}, or a draft-07 {@code "$id":"#name"}) in the same resource, and {@code "T#/properties/a"}
+ * a pointer inside resource {@code T}. In a schema that declares identifiers, the output has none ({@code $id},
+ * {@code $anchor} and {@code $dynamicAnchor} are dropped: inlined copies would otherwise declare the same id twice),
+ * and a reference kept as a reference is rewritten as the JSON pointer of its target from the document's root, which
+ * the output keeps at the same place.
  * A schema without {@code $ref} is returned as it is (the common case costs one walk of the tree, no copy).
  */
 public final class GeminiJsonSchema {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** Keywords whose values are data, not schemas: a "$ref" key in them is not a reference. */
-    private static final Set<String> DATA = Set.of("default", "enum", "const", "examples", "example");
+    static final Set<String> DATA = Set.of("default", "enum", "const", "examples", "example");
     /** Keywords whose values map names to schemas: a property called "$ref" or "default" is a schema there. */
-    private static final Set<String> NAMED = Set.of("properties", "patternProperties", "$defs", "definitions", "dependentSchemas");
+    static final Set<String> NAMED = Set.of("properties", "patternProperties", "$defs", "definitions", "dependentSchemas");
     private static final Set<String> DEFINITIONS = Set.of("$defs", "definitions");
     /** Inlined copies add at most max(this many times the schema's own nodes, MIN_BUDGET) nodes (a diamond of references grows with each level). */
     static final int BUDGET_FACTOR = 4;
@@ -48,16 +57,17 @@ public final class GeminiJsonSchema {
     static final int MAX_OUTPUT_DEPTH = 200;
     private static final int MAX_WALK = 600;
 
-    private final JsonNode root;
     private final long budget;
     private long added;
     private boolean kept;
-    /** Node count and depth of each reference's target, as written. */
-    private final Map<String, long[]> sizes = new HashMap<>();
+    /** Node count and depth of each reference's target (by identity), as written. */
+    private final Map<JsonNode, long[]> sizes = new IdentityHashMap<>();
+    /** The document's schema resources, anchors and bases. */
+    private final SchemaIds ids;
 
     private GeminiJsonSchema(JsonNode root) {
-        this.root = root;
         this.budget = Math.max((long) BUDGET_FACTOR * measure(root, 0)[0], MIN_BUDGET);
+        this.ids = SchemaIds.of(root);
     }
 
     public static JsonNode forGemini(JsonNode schema) {
@@ -75,7 +85,9 @@ public final class GeminiJsonSchema {
         ObjectNode out = F.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = schema.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!DEFINITIONS.contains(e.getKey())) out.set(e.getKey(), s.field(e.getKey(), e.getValue(), new ArrayDeque<>(), 1));
+            if (!DEFINITIONS.contains(e.getKey()) && !s.dropped(e.getKey())) {
+                out.set(e.getKey(), s.field(e.getKey(), e.getValue(), new ArrayDeque<>(), 1));
+            }
         }
         if (s.kept) {
             for (String d : DEFINITIONS) {
@@ -88,8 +100,8 @@ public final class GeminiJsonSchema {
                 for (Iterator<Map.Entry<String, JsonNode>> it = defs.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     // a definition's references to itself stay references
-                    Deque<String> stack = new ArrayDeque<>();
-                    stack.push("#/" + d + "/" + e.getKey().replace("~", "~0").replace("/", "~1"));
+                    Deque<JsonNode> stack = new ArrayDeque<>();
+                    stack.push(e.getValue());
                     kept.set(e.getKey(), s.resolve(e.getValue(), stack, 2));
                 }
             }
@@ -125,7 +137,7 @@ public final class GeminiJsonSchema {
     }
 
     /** The node n at output depth {@code depth} (containers around it), copied with its references inlined where they fit. */
-    private JsonNode resolve(JsonNode n, Deque<String> stack, int depth) {
+    private JsonNode resolve(JsonNode n, Deque<JsonNode> stack, int depth) {
         if (n.isArray()) {
             ArrayNode a = F.arrayNode();
             for (JsonNode x : n) a.add(resolve(x, stack, depth + 1));
@@ -134,32 +146,41 @@ public final class GeminiJsonSchema {
         if (!n.isObject()) return n;
         JsonNode ref = n.get("$ref");
         if (ref != null && ref.isTextual()) {
-            String r = ref.asText();
-            JsonNode target = target(r);
-            if (target == null) { // not a local pointer, or undefined: left as written (Google's 400 names it), its definitions kept
+            String written = ref.asText();
+            JsonNode target = ids.target(written, n);
+            if (target == null) { // another document's, or undefined: left as written (Google's 400 names it), its definitions kept
                 kept = true;
-                return n.deepCopy();
+                if (!ids.declared()) return n.deepCopy();
+                ObjectNode copy = F.objectNode();
+                for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (!dropped(e.getKey())) copy.set(e.getKey(), e.getValue().deepCopy());
+                }
+                return copy;
             }
-            long[] size = sizes.computeIfAbsent(r, k -> measure(target, 0));
-            if (!stack.contains(r) && stack.size() < MAX_CHAIN && added + size[0] <= budget && depth + size[1] <= MAX_OUTPUT_DEPTH) {
+            long[] size = sizes.computeIfAbsent(target, k -> measure(target, 0));
+            if (!onStack(stack, target) && stack.size() < MAX_CHAIN && added + size[0] <= budget && depth + size[1] <= MAX_OUTPUT_DEPTH) {
                 added += size[0];
-                stack.push(r);
+                stack.push(target);
                 JsonNode expanded = resolve(target, stack, depth);
                 stack.pop();
                 ObjectNode merged = expanded.isObject() ? (ObjectNode) expanded : F.objectNode();
                 for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    if (!e.getKey().equals("$ref")) merged.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
+                    if (!e.getKey().equals("$ref") && !dropped(e.getKey())) merged.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
                 }
                 return merged;
             }
-            // recursive, too deep or over the budget: a reference, alone as Google wants it, its siblings beside an anyOf
+            // recursive, too deep or over the budget: a reference, alone as Google wants it, its siblings beside an anyOf;
+            // by its target's pointer where identifiers are dropped (the target stays at that place in the output)
             kept = true;
+            String r = ids.declared() ? ids.pointerOf(target) : written;
+            if (r == null) r = written;
             ObjectNode alone = F.objectNode().put("$ref", r);
             boolean others = false;
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
-                if (!k.equals("$ref") && !k.equals("description") && !k.equals("default")) others = true;
+                if (!k.equals("$ref") && !k.equals("description") && !k.equals("default") && !dropped(k)) others = true;
             }
             if (!others) {
                 if (n.has("description")) alone.set("description", n.get("description"));
@@ -170,7 +191,9 @@ public final class GeminiJsonSchema {
             wrapped.putArray("anyOf").add(alone);
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getKey().equals("$ref") && !e.getKey().equals("anyOf")) wrapped.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
+                if (!e.getKey().equals("$ref") && !e.getKey().equals("anyOf") && !dropped(e.getKey())) {
+                    wrapped.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
+                }
             }
             if (n.get("anyOf") instanceof ArrayNode more) { // both must hold: allOf of the two
                 wrapped.remove("anyOf");
@@ -183,12 +206,21 @@ public final class GeminiJsonSchema {
         ObjectNode o = F.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            o.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
+            if (!dropped(e.getKey())) o.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
         }
         return o;
     }
 
-    private JsonNode field(String key, JsonNode value, Deque<String> stack, int depth) {
+    /** Whether a schema keyword is left out of the output: the identifiers, in a schema that declares some. */
+    private boolean dropped(String keyword) { return ids.declared() && SchemaIds.IDENTIFIERS.contains(keyword); }
+
+    /** Whether {@code target} is being inlined around this place (by identity: equal definitions are not the same one). */
+    private static boolean onStack(Deque<JsonNode> stack, JsonNode target) {
+        for (JsonNode n : stack) if (n == target) return true;
+        return false;
+    }
+
+    private JsonNode field(String key, JsonNode value, Deque<JsonNode> stack, int depth) {
         if (DATA.contains(key)) return value.deepCopy();
         if (NAMED.contains(key) && value.isObject()) {
             ObjectNode named = F.objectNode();
@@ -199,20 +231,6 @@ public final class GeminiJsonSchema {
             return named;
         }
         return resolve(value, stack, depth);
-    }
-
-    /** The node a local reference ({@code #}, {@code #/a/b}, percent-encoded or not) names in the original schema, or null. */
-    private JsonNode target(String ref) {
-        if (ref.equals("#")) return root;
-        if (!ref.startsWith("#/")) return null; // an anchor (#name) or a URI ($id-based): not followed
-        String pointer = percentDecoded(ref.substring(1));
-        if (pointer == null) return null;
-        try {
-            JsonNode t = root.at(JsonPointer.compile(pointer));
-            return t.isMissingNode() ? null : t;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /** A URI fragment's %XX escapes decoded as UTF-8 (RFC 3986; '+' is not a space there), or null when malformed. */

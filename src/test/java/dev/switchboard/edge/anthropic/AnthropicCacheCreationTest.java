@@ -132,4 +132,37 @@ class AnthropicCacheCreationTest {
         assertThat(body.getJsonObject("usage").getInteger("cache_creation_input_tokens")).isEqualTo(3000);
         assertThat(body.getJsonObject("usage").containsKey("cache_creation")).isFalse();
     }
+    /**
+     * A one-hour breakpoint whose writes the provider reports as 5-minute ones (Bedrock's cacheDetails listing only
+     * {@code "ttl": "5m"}): the lifetimes are said, so the split is too (5-minute writes, no one-hour write), in an
+     * answer, a live stream's message_delta and a replay's message_start; the same counts without the provider's word
+     * still say none.
+     */
+    @Test
+    void aOneHourBreakpointWhoseWritesTheProviderCallsFiveMinuteOnesGetsTheSplit() {
+        Usage said = new Usage(4000, 5, 0, 3000, 0, 0).withWriteLifetimesSaid(true);
+        JsonObject fiveMinutes = new JsonObject().put("ephemeral_5m_input_tokens", 3000).put("ephemeral_1h_input_tokens", 0);
+        JsonObject u = new JsonObject(AnthropicResponseEncoder.usage(said, true, hourRequest("1h")).toString());
+        assertThat(u.getJsonObject("cache_creation")).isEqualTo(fiveMinutes);
+        assertThat(AnthropicResponseEncoder.usage(said.withCost(0.01), true, hourRequest("1h")).toString())
+                .as("pricing keeps the word").contains("\"cache_creation\"");
+        JsonObject unsaid = new JsonObject(AnthropicResponseEncoder.usage(said.withWriteLifetimesSaid(false), true, hourRequest("1h")).toString());
+        assertThat(unsaid.containsKey("cache_creation")).isFalse();
+
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder(List.of(), null, hourRequest("1h"));
+        List<JsonObject> all = new ArrayList<>(events(enc.chunk(text("hi", null))));
+        all.addAll(events(enc.chunk(text("", said))));
+        all.addAll(events(enc.end()));
+        assertThat(all.stream().filter(e -> e.getString("type").equals("message_delta")).findFirst().orElseThrow()
+                .getJsonObject("usage").getJsonObject("cache_creation")).isEqualTo(fiveMinutes);
+        AnthropicStreamEncoder replay = new AnthropicStreamEncoder(List.of(), said, hourRequest("1h"));
+        assertThat(events(replay.chunk(text("hi", null))).get(0).getJsonObject("message").getJsonObject("usage")
+                .getJsonObject("cache_creation")).isEqualTo(fiveMinutes);
+
+        dev.switchboard.model.ChatResponse answer = new dev.switchboard.model.ChatResponse("chatcmpl-3", 1, "m",
+                List.of(new dev.switchboard.model.Choice(0, dev.switchboard.model.Message.text(dev.switchboard.model.Role.ASSISTANT,
+                        "hi"), FinishReason.STOP, null)), said, null, null, null);
+        JsonObject body = new JsonObject(new AnthropicResponseEncoder().response(answer, List.of(), hourRequest("1h")));
+        assertThat(body.getJsonObject("usage").getJsonObject("cache_creation")).isEqualTo(fiveMinutes);
+    }
 }

@@ -24,4 +24,24 @@ class BedrockResponseDecoderTest {
         assertThat(finish("max_tokens", use)).isEqualTo(FinishReason.LENGTH);
         assertThat(finish("end_turn", "{\"text\":\"hi\"}")).isEqualTo(FinishReason.STOP);
     }
+    /**
+     * Converse's cacheDetails says the writes' lifetimes, a list of 5-minute writes only included: the usage says so
+     * (its one-hour part a known 0); a write count without cacheDetails leaves them unknown.
+     */
+    @Test
+    void cacheDetailsSayTheWritesLifetimesEvenWhenNoneIsAnHour() throws Exception {
+        dev.switchboard.model.Usage fiveOnly = BedrockResponseDecoder.usage(Json.read("""
+                {"inputTokens":10,"outputTokens":5,"cacheReadInputTokens":0,"cacheWriteInputTokens":3000,
+                 "cacheDetails":[{"ttl":"5m","inputTokens":3000}]}"""));
+        assertThat(fiveOnly.cacheWriteTokens()).isEqualTo(3000);
+        assertThat(fiveOnly.cacheWrite1hTokens()).isZero();
+        assertThat(fiveOnly.writeLifetimesSaid()).isTrue();
+        dev.switchboard.model.Usage split = BedrockResponseDecoder.usage(Json.read("""
+                {"inputTokens":10,"outputTokens":5,"cacheWriteInputTokens":3000,
+                 "cacheDetails":[{"ttl":"1h","inputTokens":1000},{"ttl":"5m","inputTokens":2000}]}"""));
+        assertThat(split.cacheWrite1hTokens()).isEqualTo(1000);
+        assertThat(split.writeLifetimesSaid()).isTrue();
+        assertThat(BedrockResponseDecoder.usage(Json.read("{\"inputTokens\":10,\"outputTokens\":5,\"cacheWriteInputTokens\":3000}"))
+                .writeLifetimesSaid()).isFalse();
+    }
 }

@@ -127,23 +127,104 @@ class GeminiJsonSchemaTest {
         assertThat(out.has("$defs")).as("the kept references' definitions stay").isTrue();
     }
 
-    /** TypeBox writes {"$ref":"T"} to a definition with "$id":"T"; anchors are "#name". Their definitions must stay. */
+    /**
+     * TypeBox writes {"$ref":"T"} to a definition with "$id":"T"; anchors are "#name": both are followed as JSON Schema
+     * 2020-12 does and inlined, their definitions and the identifiers dropped (a copy would declare the id twice).
+     */
     @Test
-    void referencesThatAreNotPointersKeepTheirDefinitionsAndPointersArePercentDecoded() {
+    void idAndAnchorReferencesAreInlinedAndPointersArePercentDecoded() {
         JsonNode s = json("""
                 {"type":"object","$defs":{"T":{"$id":"T","type":"string"},"A":{"$anchor":"a","type":"number"},
+                   "D":{"$dynamicAnchor":"d","type":"array"},"Old":{"$id":"#old","type":"null"},
                    "My Type":{"type":"boolean"},"U":{"type":"integer"}},
-                 "properties":{"t":{"$ref":"T"},"a":{"$ref":"#a"},"m":{"$ref":"#/$defs/My%20Type"},"u":{"$ref":"#/$defs/U","title":"U"}}}""");
+                 "properties":{"t":{"$ref":"T","description":"d"},"t2":{"$ref":"T"},"a":{"$ref":"#a","title":"A"},"d":{"$ref":"#d"},
+                   "o":{"$ref":"#old"},"m":{"$ref":"#/$defs/My%20Type"},"u":{"$ref":"#/$defs/U","title":"U"}}}""");
         JsonNode out = GeminiJsonSchema.forGemini(s);
-        assertThat(out.at("/properties/t").toString()).isEqualTo("{\"$ref\":\"T\"}");
-        assertThat(out.at("/properties/a").toString()).isEqualTo("{\"$ref\":\"#a\"}");
-        assertThat(out.at("/$defs/T/$id").asText()).isEqualTo("T");
-        assertThat(out.at("/$defs/A/$anchor").asText()).isEqualTo("a");
+        assertThat(out.at("/properties/t").toString()).isEqualTo("{\"type\":\"string\",\"description\":\"d\"}");
+        assertThat(out.at("/properties/t2").toString()).isEqualTo("{\"type\":\"string\"}");
+        assertThat(out.at("/properties/a").toString()).isEqualTo("{\"type\":\"number\",\"title\":\"A\"}");
+        assertThat(out.at("/properties/d/type").asText()).isEqualTo("array");
+        assertThat(out.at("/properties/o/type").asText()).isEqualTo("null");
         assertThat(out.at("/properties/m/type").asText()).isEqualTo("boolean");
         assertThat(out.at("/properties/u").toString()).isEqualTo("{\"type\":\"integer\",\"title\":\"U\"}");
+        assertThat(out.toString()).doesNotContain("$ref").doesNotContain("$defs").doesNotContain("$id").doesNotContain("Anchor");
+        assertThat(s.at("/$defs/T/$id").asText()).as("the client's schema is not changed").isEqualTo("T");
         assertThat(GeminiJsonSchema.percentDecoded("/$defs/%C3%A9t%C3%A9~1x")).isEqualTo("/$defs/été~1x");
         assertThat(GeminiJsonSchema.percentDecoded("/a%2")).isNull();
         assertThat(GeminiJsonSchema.percentDecoded("/a+b")).isEqualTo("/a+b");
+    }
+
+    /**
+     * References resolve against the base where they stand: an embedded resource's "#name" and "#/…" are its own, a
+     * relative "$id" is resolved against the document's, and an anchor of another resource is not seen from the root.
+     */
+    @Test
+    void referencesResolveAgainstTheBaseOfTheResourceTheyStandIn() {
+        JsonNode s = json("""
+                {"$id":"https://example.com/schemas/root.json","type":"object",
+                 "$defs":{"A":{"$anchor":"foo","type":"integer"},
+                   "B":{"$id":"other.json","type":"object",
+                        "$defs":{"X":{"$anchor":"bar","type":"boolean"},"Y":{"type":"string","minLength":2}},
+                        "properties":{"x":{"$ref":"#bar"},"y":{"$ref":"#/$defs/Y"},"up":{"$ref":"root.json#foo"}}},
+                   "C":{"$id":"urn:uuid:ee564b8a-7a87-4125-8c96-e9f123d6766f","type":"null"}},
+                 "properties":{"a":{"$ref":"#foo"},"a2":{"$ref":"https://example.com/schemas/root.json#foo"},
+                   "b":{"$ref":"other.json"},"bx":{"$ref":"other.json#bar"},"by":{"$ref":"https://example.com/schemas/other.json#/$defs/Y"},
+                   "c":{"$ref":"urn:uuid:ee564b8a-7a87-4125-8c96-e9f123d6766f"},"up":{"$ref":"./sub/../other.json#bar"},
+                   "notHere":{"$ref":"#bar"},"elsewhere":{"$ref":"https://example.org/x.json"}}}""");
+        JsonNode out = GeminiJsonSchema.forGemini(s);
+        assertThat(out.at("/properties/a/type").asText()).isEqualTo("integer");
+        assertThat(out.at("/properties/a2/type").asText()).isEqualTo("integer");
+        assertThat(out.at("/properties/b/properties/x/type").asText()).isEqualTo("boolean");
+        assertThat(out.at("/properties/b/properties/y/minLength").asInt()).isEqualTo(2);
+        assertThat(out.at("/properties/b/properties/up/type").asText()).isEqualTo("integer");
+        assertThat(out.at("/properties/bx/type").asText()).isEqualTo("boolean");
+        assertThat(out.at("/properties/by/type").asText()).isEqualTo("string");
+        assertThat(out.at("/properties/c/type").asText()).isEqualTo("null");
+        assertThat(out.at("/properties/up/type").asText()).isEqualTo("boolean");
+        // not followed: left as written for Google to name, the definitions kept (without their identifiers)
+        assertThat(out.at("/properties/notHere").toString()).isEqualTo("{\"$ref\":\"#bar\"}");
+        assertThat(out.at("/properties/elsewhere").toString()).isEqualTo("{\"$ref\":\"https://example.org/x.json\"}");
+        assertThat(out.at("/$defs/B/properties/x/type").asText()).isEqualTo("boolean");
+        assertThat(out.toString()).doesNotContain("\"$id\"").doesNotContain("$anchor");
+    }
+
+    /**
+     * A recursive reference by id (TypeBox's Type.Recursive) is inlined once and then kept as the JSON pointer of its
+     * target, which stays in the output at that place, since the output declares no ids any more.
+     */
+    @Test
+    void aRecursiveReferenceByIdIsKeptAsThePointerOfItsTarget() {
+        JsonNode s = json("""
+                {"type":"object","$defs":{"My Node":{"$id":"Node","type":"object","properties":{"kids":{"type":"array","items":{"$ref":"Node"}}}}},
+                 "properties":{"tree":{"$ref":"Node","title":"Tree"}}}""");
+        JsonNode out = GeminiJsonSchema.forGemini(s);
+        assertThat(out.at("/properties/tree/title").asText()).isEqualTo("Tree");
+        assertThat(out.at("/properties/tree/properties/kids/items").toString()).isEqualTo("{\"$ref\":\"#/$defs/My%20Node\"}");
+        assertThat(out.at("/$defs/My Node/properties/kids/items").toString()).isEqualTo("{\"$ref\":\"#/$defs/My%20Node\"}");
+        assertThat(out.at("/$defs/My Node").has("$id")).isFalse();
+
+        JsonNode self = json("""
+                {"$id":"T","type":"object","properties":{"self":{"$ref":"T","description":"again"},"name":{"type":"string"}}}""");
+        JsonNode selfOut = GeminiJsonSchema.forGemini(self);
+        assertThat(selfOut.has("$id")).isFalse();
+        assertThat(selfOut.at("/properties/self/description").asText()).isEqualTo("again");
+        assertThat(selfOut.at("/properties/self/properties/self").toString()).isEqualTo("{\"$ref\":\"#\",\"description\":\"again\"}");
+        assertThat(SchemaIds.token("a/b~c dé")).isEqualTo("a~1b~0c%20d%C3%A9");
+    }
+
+    /** An "$id" in data or as a property's name is no identifier, and stays, in a schema that declares real ones. */
+    @Test
+    void identifiersInDataOrAsNamesAreNotIdentifiers() {
+        JsonNode s = json("""
+                {"type":"object","$defs":{"S":{"$anchor":"s","type":"string"}},
+                 "properties":{"$id":{"type":"string"},"$anchor":{"$ref":"#s"},"x":{"type":"object","default":{"$id":"data"},"enum":[{"$anchor":"s2"}]},
+                   "y":{"$ref":"#s2"}}}""");
+        JsonNode out = GeminiJsonSchema.forGemini(s);
+        assertThat(out.at("/properties/$id/type").asText()).isEqualTo("string");
+        assertThat(out.at("/properties/$anchor/type").asText()).isEqualTo("string");
+        assertThat(out.at("/properties/x/default/$id").asText()).isEqualTo("data");
+        assertThat(out.at("/properties/x/enum/0/$anchor").asText()).isEqualTo("s2");
+        assertThat(out.at("/properties/y").toString()).isEqualTo("{\"$ref\":\"#s2\"}");
     }
 
     /** A recursive reference with a title, type or nullable beside it: those stay, beside an anyOf of the lone reference. */
