@@ -155,6 +155,7 @@ public final class ProviderSimulator {
         completedStreams.set(0);
         arrivals.set(0);
         abandoned.set(0);
+        peakOpen.set(open.get());
         requiredKey = null;
         ollama = false;
         promptCache.clear();
@@ -263,6 +264,13 @@ public final class ProviderSimulator {
     /** Requests that arrived (every path, every API), counted when their head arrives. */
     public int arrivals() { return arrivals.get(); }
 
+    /** Requests being answered at once, and the most there were since the last {@link #reset}. */
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger peakOpen = new AtomicInteger();
+
+    /** The most requests the simulator had begun and not yet answered at one time since the last {@link #reset}. */
+    public int peakOpenRequests() { return peakOpen.get(); }
+
     /**
      * Requests whose client (the gateway) closed or reset the connection before the simulator began its answer,
      * e.g. during a slow first byte. A stream dropped after it began counts in {@link #cancelledStreams()}.
@@ -278,6 +286,16 @@ public final class ProviderSimulator {
         arrivals.incrementAndGet();
         versions.add(req.version());
         HttpServerResponse resp = req.response();
+        peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        boolean[] counted = new boolean[1];
+        Runnable done = () -> {
+            if (!counted[0]) {
+                counted[0] = true;
+                open.decrementAndGet();
+            }
+        };
+        resp.endHandler(v -> done.run());
+        req.connection().closeHandler(v -> done.run());
         boolean[] begun = new boolean[1];
         resp.closeHandler(v -> { // replaced by a stream's own once it begins
             if (!begun[0] && !resp.ended()) abandoned.incrementAndGet();
