@@ -155,7 +155,8 @@ public final class ProviderSimulator {
         completedStreams.set(0);
         arrivals.set(0);
         abandoned.set(0);
-        peakOpen.set(open.get());
+        open.set(0);
+        peakOpen.set(0);
         requiredKey = null;
         ollama = false;
         promptCache.clear();
@@ -287,15 +288,8 @@ public final class ProviderSimulator {
         versions.add(req.version());
         HttpServerResponse resp = req.response();
         peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-        boolean[] counted = new boolean[1];
-        Runnable done = () -> {
-            if (!counted[0]) {
-                counted[0] = true;
-                open.decrementAndGet();
-            }
-        };
-        resp.endHandler(v -> done.run());
-        req.connection().closeHandler(v -> done.run());
+        // an answer that never ends (its client left) stays counted until reset, which starts the count again
+        resp.endHandler(v -> open.updateAndGet(n -> Math.max(0, n - 1)));
         boolean[] begun = new boolean[1];
         resp.closeHandler(v -> { // replaced by a stream's own once it begins
             if (!begun[0] && !resp.ended()) abandoned.incrementAndGet();
