@@ -33,7 +33,8 @@ public final class PriceCatalog {
     /** Azure OpenAI, whose model name is its user's deployment name; priced by it when it names a model (see {@link #lookup}). */
     private static final String AZURE = "azure";
     private static final String O_SERIES = "o_series/";
-    private static final Set<String> SELF_HOSTED = Set.of("ollama", "hosted_vllm", "openai_compatible", "mock");
+    private static final Set<String> SELF_HOSTED = Set.of("ollama", "ollama_chat", "hosted_vllm", "openai_compatible", "lm_studio",
+            "xinference", "mock");
     private static final Pattern COMPACT_DATE =
             Pattern.compile("-(20\\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])(?=-|:|$)");
 

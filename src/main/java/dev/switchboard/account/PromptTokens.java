@@ -182,9 +182,13 @@ public final class PromptTokens {
      *       (Claude Code Camp, April 2026). 1.3 × 1.47 ≈ 1.9.</li>
      *   <li>gemini: 1.25. Gemini's SentencePiece tokenizer is unpublished; third-party counts put English 5-10% above
      *       o200k_base, code and whitespace-heavy text higher.</li>
-     *   <li>openrouter and unknown providers: 1.9, the highest, since they may serve any family (Claude included).</li>
-     *   <li>everything else (groq, deepseek, mistral, together_ai, ollama, hosted_vllm, openai_compatible: Llama,
-     *       Qwen, DeepSeek, Mistral tokenizers with 100-150k vocabularies, 5-15% above o200k_base on English): 1.25.</li>
+     *   <li>openrouter and unknown providers (bedrock, vertex_ai and azure_ai among them, which serve Claude too): 1.9,
+     *       the highest, since they may serve any family (Claude included).</li>
+     *   <li>the OpenAI-compatible prefixes that serve no Claude (groq, deepseek, mistral, together_ai, ollama and
+     *       ollama_chat, hosted_vllm, openai_compatible, lm_studio, xinference and the rest of the long tail: Llama, Qwen,
+     *       DeepSeek, Mistral, Cohere, GLM, Grok tokenizers with 100-250k vocabularies, 5-15% above o200k_base on
+     *       English): 1.25, without Anthropic's tool-use system prompt. Before, the long tail's prefixes, {@code ollama_chat}
+     *       and {@code lm_studio} among them, fell to the unknown providers' 1.9 and +350 tokens a request with tools.</li>
      * </ul>
      */
     static double factor(String provider) {
@@ -192,7 +196,9 @@ public final class PromptTokens {
         return switch (p) {
             case "openai", "azure", "mock" -> 1.0;
             case "anthropic", "openrouter" -> ANTHROPIC_FACTOR;
-            case "gemini", "groq", "deepseek", "mistral", "together_ai", "ollama", "hosted_vllm", "openai_compatible" -> 1.25;
+            case "gemini", "groq", "deepseek", "mistral", "together_ai", "ollama", "hosted_vllm", "openai_compatible",
+                 "ollama_chat", "lm_studio", "xinference", "mistralai", "codestral", "cohere", "huggingface", "siliconflow",
+                 "zhipu", "fireworks_ai", "perplexity", "xai", "cerebras", "nvidia_nim" -> 1.25;
             default -> ANTHROPIC_FACTOR;
         };
     }

@@ -370,6 +370,11 @@ final class BedrockSim {
                         + "] not found, please reformat your input and try again.");
                 return;
             }
+            if (texts.size() > 96) { // the request schema's maxItems
+                error(resp, 400, "ValidationException", "Malformed input request: #/texts: expected maximum item count: 96, found: "
+                        + texts.size() + ", please reformat your input and try again.");
+                return;
+            }
             JsonArray all = new JsonArray();
             int tokens = 0;
             for (Object t : texts) {

@@ -63,6 +63,9 @@ final class GeminiSim {
         generate(req, body, behaviour, model, path.endsWith(":streamGenerateContent"), false);
     }
 
+    /** The most requests Google takes in one {@code batchEmbedContents} call. */
+    static final int MAX_EMBED_BATCH = 100;
+
     /**
      * {@code :batchEmbedContents}: {@code {"requests":[{"model":"models/…","content":{"parts":[{"text"}]},
      * "outputDimensionality"}]}} → {@code {"embeddings":[{"values":[…]}]}}, the same order; no token count, as Google's.
@@ -71,6 +74,10 @@ final class GeminiSim {
     private static void embed(HttpServerResponse resp, JsonObject body, String model) {
         if (!(body.getValue("requests") instanceof JsonArray requests) || requests.isEmpty()) {
             error(resp, 400, "INVALID_ARGUMENT", "* BatchEmbedContentsRequest.requests: requests is not specified");
+            return;
+        }
+        if (requests.size() > MAX_EMBED_BATCH) { // Google's limit, the whole call refused past it
+            error(resp, 400, "INVALID_ARGUMENT", "* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch");
             return;
         }
         JsonArray embeddings = new JsonArray();

@@ -155,6 +155,8 @@ public final class ProviderSimulator {
         completedStreams.set(0);
         arrivals.set(0);
         abandoned.set(0);
+        open.set(0);
+        peakOpen.set(0);
         requiredKey = null;
         ollama = false;
         promptCache.clear();
@@ -263,6 +265,13 @@ public final class ProviderSimulator {
     /** Requests that arrived (every path, every API), counted when their head arrives. */
     public int arrivals() { return arrivals.get(); }
 
+    /** Requests being answered at once, and the most there were since the last {@link #reset}. */
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger peakOpen = new AtomicInteger();
+
+    /** The most requests the simulator had begun and not yet answered at one time since the last {@link #reset}. */
+    public int peakOpenRequests() { return peakOpen.get(); }
+
     /**
      * Requests whose client (the gateway) closed or reset the connection before the simulator began its answer,
      * e.g. during a slow first byte. A stream dropped after it began counts in {@link #cancelledStreams()}.
@@ -278,6 +287,9 @@ public final class ProviderSimulator {
         arrivals.incrementAndGet();
         versions.add(req.version());
         HttpServerResponse resp = req.response();
+        peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        // an answer that never ends (its client left) stays counted until reset, which starts the count again
+        resp.endHandler(v -> open.updateAndGet(n -> Math.max(0, n - 1)));
         boolean[] begun = new boolean[1];
         resp.closeHandler(v -> { // replaced by a stream's own once it begins
             if (!begun[0] && !resp.ended()) abandoned.incrementAndGet();

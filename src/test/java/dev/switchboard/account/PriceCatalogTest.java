@@ -193,7 +193,8 @@ class PriceCatalogTest {
 
     @Test
     void selfHostedAndUnknownAreUnpricedWithAReason() {
-        for (String p : new String[] {"ollama", "mock", "hosted_vllm", "openai_compatible"}) {
+        // ollama_chat is Ollama too; lm_studio and xinference run on the user's machine as well
+        for (String p : new String[] {"ollama", "mock", "hosted_vllm", "openai_compatible", "ollama_chat", "lm_studio", "xinference"}) {
             PriceLookup l = catalog.lookup(p, p.equals("ollama") ? "llama3" : "x", Map.of());
             assertThat(l.priced()).isFalse();
             assertThat(l.price()).isNull();

@@ -180,6 +180,29 @@ class PromptTokensTest {
         assertThat(tokens.estimate(withTool, "gemini")).isEqualTo((int) Math.ceil((textBefore + toolText) * 1.25));
     }
 
+    /**
+     * The OpenAI-compatible prefixes that serve no Claude are the 1.25 family without Anthropic's tool-use prompt:
+     * {@code ollama_chat/} is Ollama as {@code ollama/} is, {@code lm_studio/} and {@code xinference/} run a Llama or Qwen
+     * on the user's machine, and the long tail's hosted services (Mistral, Cohere, …) have their own models. They fell
+     * to the unknown providers' 1.9 and +350 tokens: a local Qwen's "Weather in Paris?" with one tool was estimated at
+     * 445 prompt tokens on {@code lm_studio/} against 50 on {@code ollama/}, in the usage its client got, tpm limits
+     * and a budget's reservation.
+     */
+    @Test
+    void openAiCompatiblePrefixesWithoutClaudeAreNotEstimatedAsClaude() throws Exception {
+        Tool tool = new Tool("get_weather", "Weather of a city", JSON.readTree("{\"type\":\"object\"}"), null, null);
+        ChatRequest withTool = request(List.of(Message.text(Role.USER, "weather in Paris?")), List.of(tool));
+        int ollama = tokens.estimate(withTool, "ollama");
+        for (String p : List.of("ollama_chat", "lm_studio", "xinference", "mistral", "mistralai", "codestral", "cohere",
+                "huggingface", "siliconflow", "zhipu", "fireworks_ai", "perplexity", "xai", "cerebras", "nvidia_nim")) {
+            assertThat(tokens.estimate(withTool, p)).as(p).isEqualTo(ollama);
+        }
+        // a prefix that may serve Claude keeps the highest factor and the tool-use prompt
+        for (String p : List.of("bedrock", "vertex_ai", "azure_ai", "something-new")) {
+            assertThat(tokens.estimate(withTool, p)).as(p).isEqualTo(tokens.estimate(withTool, "anthropic"));
+        }
+    }
+
     @Test
     void upperBoundCountsUtf8BytesWithoutATokenizer() {
         // 3 priming + 8 framing + 11 bytes

@@ -832,4 +832,31 @@ class BedrockIT {
         assertThat(cohere.usage().promptTokens()).isEqualTo(2 + 1 + 2);
         assertThat(gw.simulator.last().body().getString("input_type")).isEqualTo("search_document");
     }
+    /**
+     * Cohere Embed on Bedrock takes at most 96 texts a call (ValidationException past it): a longer list goes in batches
+     * of 96, joined in input order (it was a 400 before any call). Titan embeds one text a call: a 40-text list is 40
+     * calls, at most 8 in flight (all 40 went at once, meeting Bedrock's per-second quota together).
+     */
+    @Test
+    void longEmbeddingListsGoInBatchesAndAWindowOfCalls() {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 200; i++) texts.add("text number " + i);
+        var cohere = client.embeddings().create(EmbeddingCreateParams.builder().model("cohere-embed")
+                .inputOfArrayOfStrings(texts).build());
+        assertThat(gw.simulator.received().stream().map(r -> r.body().getJsonArray("texts").size()).toList())
+                .containsExactlyInAnyOrder(96, 96, 8);
+        assertThat(cohere.data()).hasSize(200);
+        var alone = client.embeddings().create(EmbeddingCreateParams.builder().model("cohere-embed")
+                .input("text number 137").build());
+        assertThat(cohere.data().get(137).index()).isEqualTo(137);
+        assertThat(cohere.data().get(137).embedding()).isEqualTo(alone.data().get(0).embedding());
+
+        gw.simulator.reset();
+        gw.simulator.behaveAlways("amazon.titan-embed-text-v2:0", SimBehaviour.slowFirstByte(100));
+        var titan = client.embeddings().create(EmbeddingCreateParams.builder().model("titan")
+                .inputOfArrayOfStrings(texts.subList(0, 40)).dimensions(256).build());
+        assertThat(titan.data()).hasSize(40);
+        assertThat(gw.simulator.received()).hasSize(40);
+        assertThat(gw.simulator.peakOpenRequests()).isBetween(2, 8);
+    }
 }

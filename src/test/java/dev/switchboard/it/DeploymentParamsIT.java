@@ -83,6 +83,36 @@ class DeploymentParamsIT {
         }
     }
 
+    /**
+     * LiteLLM's OR_SITE_URL and OR_APP_NAME (its openrouter docs) reach OpenRouter as the HTTP-Referer and X-Title
+     * headers its app attribution reads; the gateway did not read them, so an app moved from LiteLLM vanished from
+     * OpenRouter's rankings and activity by app. A deployment's own extra_headers win; other prefixes get neither.
+     */
+    @Test
+    void openRouterAppAttributionFromLiteLlmsVariables() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: mixtral
+                    litellm_params: { model: openrouter/mistralai/mixtral-8x7b-instruct, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: own
+                    litellm_params: { model: openrouter/mistralai/mixtral-8x7b-instruct, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, extra_headers: { x-title: Mine } }
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                """, java.util.Map.of("OR_SITE_URL", "https://example.org/app", "OR_APP_NAME", "Example App"))) {
+            assertThat(Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"mixtral\"," + HI + "}").statusCode()).isEqualTo(200);
+            assertThat(gw.simulator.last().headers().get("HTTP-Referer")).isEqualTo("https://example.org/app");
+            assertThat(gw.simulator.last().headers().get("X-Title")).isEqualTo("Example App");
+
+            assertThat(Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"own\"," + HI + "}").statusCode()).isEqualTo(200);
+            assertThat(gw.simulator.last().headers().getAll("X-Title")).containsExactly("Mine");
+            assertThat(gw.simulator.last().headers().get("HTTP-Referer")).isEqualTo("https://example.org/app");
+
+            assertThat(Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"gpt\"," + HI + "}").statusCode()).isEqualTo(200);
+            assertThat(gw.simulator.last().headers().contains("HTTP-Referer")).isFalse();
+            assertThat(gw.simulator.last().headers().contains("X-Title")).isFalse();
+        }
+    }
+
     /** OpenRouter's body fields on another provider's deployment are warned and not sent (that API has no such field). */
     @Test
     void openRouterFieldsOnAnotherProviderAreWarnedAndNotSent() {

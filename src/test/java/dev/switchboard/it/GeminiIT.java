@@ -607,6 +607,44 @@ class GeminiIT {
         }
     }
 
+    /**
+     * Google takes at most 100 requests in one {@code batchEmbedContents} call and refuses the whole call past it (400
+     * "at most 100 requests can be in one batch"), while an OpenAI client sends up to 2,048 texts (LangChain 1,000 by
+     * default): 250 texts go in three calls (100, 100, 50), joined back in input order.
+     */
+    @Test
+    void geminiEmbeddingsOfMoreThanAHundredTextsGoInBatchesOfAHundred() {
+        try (TestGateway g = TestGateway.start("""
+                model_list:
+                  - model_name: gemb
+                    litellm_params:
+                      model: gemini/gemini-embedding-001
+                      api_base: ${SIM_ROOT}
+                      api_key: os.environ/GEMINI_PROVIDER_KEY
+                    model_info: { mode: embedding }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """)) {
+            io.vertx.core.json.JsonArray texts = new io.vertx.core.json.JsonArray();
+            for (int i = 0; i < 250; i++) texts.add("text number " + i);
+            HttpResponse<String> r = Http.post(g.v1() + "/embeddings", TestGateway.MASTER_KEY,
+                    new JsonObject().put("model", "gemb").put("input", texts).put("dimensions", 4).encode());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            List<Integer> batchSizes = g.simulator.received().stream().map(x -> x.body().getJsonArray("requests").size()).toList();
+            assertThat(batchSizes).containsExactlyInAnyOrder(100, 100, 50);
+            io.vertx.core.json.JsonArray data = new JsonObject(r.body()).getJsonArray("data");
+            assertThat(data).hasSize(250);
+            for (int i = 0; i < 250; i++) assertThat(data.getJsonObject(i).getInteger("index")).isEqualTo(i);
+
+            // the vector at index 137 is the one text 137 gets alone (the simulator's vector is a function of the text)
+            HttpResponse<String> alone = Http.post(g.v1() + "/embeddings", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gemb\",\"input\":\"text number 137\",\"dimensions\":4}");
+            assertThat(alone.statusCode()).as(alone.body()).isEqualTo(200);
+            assertThat(data.getJsonObject(137).getJsonArray("embedding"))
+                    .isEqualTo(new JsonObject(alone.body()).getJsonArray("data").getJsonObject(0).getJsonArray("embedding"));
+        }
+    }
+
     /** The simulator's picture (a 1×1 PNG), as a data URL. */
     private static final String PNG_URL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 

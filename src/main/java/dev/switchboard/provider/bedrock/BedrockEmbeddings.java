@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * OpenAI's embeddings request → InvokeModel bodies, and back. Titan Text Embeddings embeds one text a call
  * ({@code {"inputText", "dimensions", "normalize"}} → {@code {"embedding", "inputTextTokenCount"}}), so a list of
- * inputs is one call each; Cohere Embed takes up to 96 texts at once ({@code {"texts", "input_type"}} →
- * {@code {"embeddings": [[…]]}}, its token count in the {@code X-Amzn-Bedrock-Input-Token-Count} header).
+ * inputs is one call each; Cohere Embed takes up to 96 texts a call ({@code {"texts", "input_type"}} →
+ * {@code {"embeddings": [[…]]}}, its token count in the {@code X-Amzn-Bedrock-Input-Token-Count} header), so a longer
+ * list is one call each 96 texts ({@code BedrockProvider.embed}, at most 8 calls in flight).
  */
 final class BedrockEmbeddings {
     static final int COHERE_MAX_TEXTS = 96;
@@ -50,10 +51,6 @@ final class BedrockEmbeddings {
 
     /** {@code input_type} as the client sent it (an extra field, as in LiteLLM), else search_document. */
     static ObjectNode cohere(List<String> texts, EmbeddingRequest r) {
-        if (texts.size() > COHERE_MAX_TEXTS) {
-            throw GatewayException.badRequest("Cohere Embed on Bedrock takes at most " + COHERE_MAX_TEXTS + " texts a call; this"
-                    + " request has " + texts.size() + ".", "input");
-        }
         ObjectNode body = F.objectNode();
         texts.forEach(body.putArray("texts")::add);
         JsonNode type = r.extra().get("input_type");

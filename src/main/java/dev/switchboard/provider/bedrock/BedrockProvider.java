@@ -159,15 +159,19 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
         try {
             texts = BedrockEmbeddings.texts(request);
             if (kind.equals("cohere")) {
-                return invoke(BedrockEmbeddings.cohere(texts, request), options).map(r -> cohere(r.body(), r.inputTokens()));
+                // at most 96 texts a call (Bedrock refuses more): a longer list in batches, joined in input order
+                int max = BedrockEmbeddings.COHERE_MAX_TEXTS;
+                int batches = (texts.size() + max - 1) / max;
+                return dev.switchboard.provider.Windowed.run(batches, EMBED_IN_FLIGHT, b -> invoke(BedrockEmbeddings.cohere(
+                        texts.subList(b * max, Math.min(texts.size(), (b + 1) * max)), request), options)).map(this::cohere);
             }
-            List<Future<Invoked>> calls = new ArrayList<>();
-            for (String t : texts) calls.add(invoke(BedrockEmbeddings.titan(t, request, modelId), options));
-            return Future.all(calls).map(all -> {
+            // Titan embeds one text a call: a window of calls in flight, not the whole list at once
+            return dev.switchboard.provider.Windowed.run(texts.size(), EMBED_IN_FLIGHT,
+                    i -> invoke(BedrockEmbeddings.titan(texts.get(i), request, modelId), options)).map(calls -> {
                 List<EmbeddingResponse.Item> items = new ArrayList<>();
                 int tokens = 0;
                 for (int i = 0; i < calls.size(); i++) {
-                    JsonNode n = calls.get(i).result().body();
+                    JsonNode n = calls.get(i).body();
                     items.add(new EmbeddingResponse.Item(i, n.get("embedding")));
                     tokens += n.path("inputTextTokenCount").asInt();
                 }
@@ -178,11 +182,22 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
         }
     }
 
-    private EmbeddingResponse cohere(JsonNode n, int tokens) {
+    /**
+     * Calls of one embeddings request in flight at once (as Vertex's and Gemini's): all of a 2,048-text list at once
+     * would meet the model's per-second quota in the same instant (ThrottlingException) and take a connection each.
+     */
+    static final int EMBED_IN_FLIGHT = 8;
+
+    /** The batches' embeddings one after the other, each with its index in the input, their token counts summed. */
+    private EmbeddingResponse cohere(List<Invoked> batches) {
         List<EmbeddingResponse.Item> items = new ArrayList<>();
-        JsonNode embeddings = n.path("embeddings");
-        if (embeddings.isObject()) embeddings = embeddings.path("float"); // embedding_types asked: by type
-        for (JsonNode e : embeddings) items.add(new EmbeddingResponse.Item(items.size(), e));
+        int tokens = 0;
+        for (Invoked r : batches) {
+            JsonNode embeddings = r.body().path("embeddings");
+            if (embeddings.isObject()) embeddings = embeddings.path("float"); // embedding_types asked: by type
+            for (JsonNode e : embeddings) items.add(new EmbeddingResponse.Item(items.size(), e));
+            tokens += r.inputTokens();
+        }
         return new EmbeddingResponse(modelId, items, new Usage(tokens, 0, 0, 0, 0));
     }
 

@@ -110,11 +110,27 @@ final class GeminiProvider implements Provider, EmbeddingProvider {
             return Future.failedFuture(GatewayException.badRequest("Model '" + request.model() + "' (" + deployment.id()
                     + ") does not support embeddings.", "model"));
         }
-        return UpstreamAnswers.encodeThen(() -> GeminiEmbeddings.body(request, deployment.model(), deployment.id()),
-                body -> send(embedPath, body, options.timeoutOr(deployment.timeout()), options)
-                        .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
-                                b -> GeminiEmbeddings.response(Json.read(b), deployment.model()))));
+        java.util.List<String> texts;
+        try {
+            texts = GeminiEmbeddings.texts(request, deployment.id());
+        } catch (GatewayException e) {
+            return Future.failedFuture(e);
+        }
+        int batches = GeminiEmbeddings.batches(texts.size());
+        return dev.switchboard.provider.Windowed.run(batches, EMBED_IN_FLIGHT, b -> {
+            int size = Math.min(texts.size(), (b + 1) * GeminiEmbeddings.MAX_BATCH) - b * GeminiEmbeddings.MAX_BATCH;
+            Buffer body = GeminiEmbeddings.body(texts, b, request.dimensions(), deployment.model());
+            return send(embedPath, body, options.timeoutOr(deployment.timeout()), options)
+                    .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                            answer -> GeminiEmbeddings.vectors(Json.read(answer), size)));
+        }).map(parts -> GeminiEmbeddings.joined(parts, deployment.model()));
     }
+
+    /**
+     * Batches of a long embeddings list in flight at once (as Vertex's): one after another, 2,048 texts would take 21
+     * round trips; all at once, they would meet the per-minute quota in the same instant.
+     */
+    static final int EMBED_IN_FLIGHT = 8;
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
         if (resp.statusCode() == 401) auth.refused();

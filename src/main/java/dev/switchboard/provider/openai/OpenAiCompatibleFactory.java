@@ -60,7 +60,22 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
         OpenAiFlavor flavor = check(d);
-        return new OpenAiCompatibleProvider(d, flavor, key(d, ctx.env()), ctx.http());
+        return new OpenAiCompatibleProvider(d, flavor, key(d, ctx.env()), ctx.http(), attribution(flavor, ctx.env()));
+    }
+
+    /**
+     * OpenRouter's app attribution, from the variables LiteLLM's openrouter docs name: {@code OR_SITE_URL} sent as
+     * {@code HTTP-Referer}, {@code OR_APP_NAME} as {@code X-Title}, the headers OpenRouter's rankings and its activity by
+     * app read. Nothing when they are unset (LiteLLM then names itself; the gateway names no one), nothing for another
+     * prefix; a deployment's own {@code extra_headers} win ({@link OpenAiCompatibleProvider}).
+     */
+    static Map<String, String> attribution(OpenAiFlavor flavor, Function<String, String> env) {
+        if (!flavor.prefix().equals("openrouter")) return Map.of();
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        String site = env.apply("OR_SITE_URL"), app = env.apply("OR_APP_NAME");
+        if (site != null && !site.isBlank()) h.put("HTTP-Referer", site.strip());
+        if (app != null && !app.isBlank()) h.put("X-Title", app.strip());
+        return h;
     }
 
     /**

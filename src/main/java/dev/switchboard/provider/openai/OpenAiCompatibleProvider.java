@@ -47,7 +47,11 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     /** {@link Deployment#id()}, made once: it concatenates, and every stream names its deployment. */
     private final String deploymentId;
 
-    OpenAiCompatibleProvider(Deployment d, OpenAiFlavor flavor, Secret key, UpstreamHttp http) {
+    /**
+     * @param defaultHeaders headers sent unless the deployment's {@code extra_headers} name them (in any case): OpenRouter's
+     *                       app attribution ({@link OpenAiCompatibleFactory#attribution})
+     */
+    OpenAiCompatibleProvider(Deployment d, OpenAiFlavor flavor, Secret key, UpstreamHttp http, java.util.Map<String, String> defaultHeaders) {
         this.deployment = d;
         this.deploymentId = d.id();
         this.http = http;
@@ -64,7 +68,10 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.openAiItself = responsesApi && openAiHost(endpoint.host());
         // a system message mid-conversation stays in place for OpenAI itself only (see OpenAiRequestEncoder.systemInPlace)
         this.encoder = new OpenAiRequestEncoder(d, flavor, flavor.wire().systemInConversation() && openAiItself);
-        MultiMap base = UpstreamHttp.baseHeaders(d.headers(), "authorization", secret == null ? null : "Bearer " + secret);
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(defaultHeaders);
+        headers.keySet().removeIf(name -> d.headers().keySet().stream().anyMatch(name::equalsIgnoreCase));
+        headers.putAll(d.headers());
+        MultiMap base = UpstreamHttp.baseHeaders(headers, "authorization", secret == null ? null : "Bearer " + secret);
         this.jsonHeaders = UpstreamHttp.prehashed(MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "application/json"));
         this.streamHeaders = UpstreamHttp.prehashed(MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "text/event-stream"));
     }

@@ -14,6 +14,7 @@ import dev.switchboard.provider.Json;
 import dev.switchboard.provider.UpstreamAnswers;
 import dev.switchboard.provider.UpstreamAuth;
 import dev.switchboard.provider.UpstreamHttp;
+import dev.switchboard.provider.Windowed;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package dev.switchboard.provider.vertex;
+package dev.switchboard.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

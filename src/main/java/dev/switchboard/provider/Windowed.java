@@ -1,4 +1,4 @@
-package dev.switchboard.provider.vertex;
+package dev.switchboard.provider;
 
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -14,10 +14,10 @@ import java.util.function.IntFunction;
  * failure fails the whole and no further call is started (those in flight finish, unread): the caller's answer is lost
  * anyway, and each call not made is a request not billed and not counted against the quota.
  */
-final class Windowed {
+public final class Windowed {
     private Windowed() {}
 
-    static <T> Future<List<T>> run(int n, int width, IntFunction<Future<T>> call) {
+    public static <T> Future<List<T>> run(int n, int width, IntFunction<Future<T>> call) {
         AtomicReferenceArray<T> results = new AtomicReferenceArray<>(n);
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean failed = new AtomicBoolean();
