@@ -387,6 +387,27 @@ abstract class SharedKeysContract {
         }
     }
 
+    // Thirty-eighth session: three addresses flooding invented keys spent the gateway's 32 misses (8 each of their own
+    // shares, and the first one 8 more while over half was left), so a key made on A and used on B from a fourth
+    // address got 401 until the sync. Now an address's first miss of a sync comes from a half of its own
+    // (LookUpShares): the fourth address still finds one.
+    @Test
+    void floodsFromThreeAddressesLeaveAFourthItsLookUp() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            String fresh = new Admin(a).generate(new JsonObject().put("key_alias", "fresh-three-floods")).getString("key");
+            dev.switchboard.govern.KeySyncs.syncNow(b.gateway.keys()); // every share and pool full again
+            long before = b.gateway.keys().storeLookUps();
+            for (String from : List.of("127.0.0.51", "127.0.0.52", "127.0.0.53")) {
+                for (int i = 0; i < dev.switchboard.govern.KeySyncs.MISSES_PER_SYNC / 2; i++) {
+                    assertThat(invented(from, b, i).status()).isEqualTo(401);
+                }
+            }
+            long reads = b.gateway.keys().storeLookUps() - before;
+            assertThat(invented("127.0.0.54", b, -1, fresh).status()).as("a fourth address's new key after %d look-ups", reads)
+                    .isEqualTo(200);
+        }
+    }
+
     // Review of the per-client share (2026-12-07, thirty-seventh session): one address could hold every place among the
     // look-ups at once (its share, 8, was MAX_LOOKUPS), so another client's new key arriving then was refused 401 at once.
     // B's key worker is held so that the flooding address's look-ups stay queued; then another client's new key comes.
