@@ -8,9 +8,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and its parallel slot until it {@link #settle}s, exactly once, with what the call really cost (0 when it failed).
  */
 public final class Admission {
+    /**
+     * LiteLLM's key headers ({@code get_custom_headers}) on its answers after its auth: the caller's key spend, and its
+     * max budget when it has one. Set by the pipeline on answers and by {@link Governor#admit} on its rate-limit refusals.
+     */
+    public static final String KEY_SPEND_HEADER = "x-litellm-key-spend", KEY_MAX_BUDGET_HEADER = "x-litellm-key-max-budget";
     static final Budget[] NO_ROWS = {};
     /** For calls nobody governs (tests, internal calls): settles to nothing. */
-    public static final Admission NONE = new Admission(null, null, false, null, false, NO_ROWS, null, 0, RateLimiter.Permit.NONE);
+    public static final Admission NONE = new Admission(null, null, false, null, false, NO_ROWS, null, 0, RateLimiter.Permit.NONE, -1);
 
     private final Governor governor;
     private final KeyState key;
@@ -31,10 +36,17 @@ public final class Admission {
      * settle took: what {@link #keySpentNanos} says without taking it again; -1 until then.
      */
     private volatile long keySpentAfter = -1;
+    /**
+     * A limited key's spend this period before this call, read by its reservation under the lock it took: what
+     * {@link #keySpentNanos} says before the settle (a stream's headers) without taking it again; -1 when not read (a key
+     * without a budget reserves nothing).
+     */
+    private final long keySpentBefore;
 
     /** @param keyReserved / globalReserved whether {@code reservedNanos} was taken from that budget */
     Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, Budget[] rows,
-              String teamId, long reservedNanos, RateLimiter.Permit permit) {
+              String teamId, long reservedNanos, RateLimiter.Permit permit, long keySpentBefore) {
+        this.keySpentBefore = keySpentBefore;
         this.rows = rows;
         this.teamId = teamId;
         this.governor = governor;
@@ -112,11 +124,14 @@ public final class Admission {
      * The key's spend this budget period as this gateway knows it, in nano-dollars, without asking the store (what its
      * budget refusals say): with this call's cost once the call settled. Only for {@link #ofKey}. Once settled, the value
      * its settle read under the budget's lock (no lock taken here); before (a stream's headers, which go out before its
-     * cost is known) the budget's spend now, under its lock.
+     * cost is known) the spend its reservation read under the lock it took (a limited key's: LiteLLM's figure too, the
+     * key's spend as its auth read it), else (a key without a budget reserves nothing) the budget's spend now, under its
+     * lock.
      */
     public long keySpentNanos() {
         long after = keySpentAfter;
-        return after >= 0 ? after : key.budget.spentKnown(governor.nowMillis());
+        if (after >= 0) return after;
+        return keySpentBefore >= 0 ? keySpentBefore : key.budget.spentKnown(governor.nowMillis());
     }
 
     /**

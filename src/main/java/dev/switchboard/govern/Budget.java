@@ -161,6 +161,34 @@ final class Budget {
         return Reserve.TAKEN;
     }
 
+    /** {@link #reserveKnown}'s answer when it reserved but the spend is not said (below zero: never, in practice). */
+    static final long TAKEN_SPEND_UNKNOWN = -1;
+
+    /**
+     * {@link #reserve}, and when it reserved, this period's spend before the call ({@link #spentKnown} then) read under
+     * the same lock: a virtual key's stream says it ({@code x-litellm-key-spend}, whose headers go out before its cost)
+     * without taking the lock again for the header. The spend at admission is what LiteLLM says too (its key's
+     * {@code spend} as its auth read it). One {@code long}, no allocation: {@link #reservedSpend} and
+     * {@link #reserveOf} take it apart.
+     *
+     * @return the spend (0 or more) when taken, {@link #TAKEN_SPEND_UNKNOWN}, or a refusal's code
+     */
+    synchronized long reserveKnown(long nanos, long nowMillis) {
+        Reserve r = reserve(nanos, nowMillis);
+        if (r != Reserve.TAKEN) return -2 - r.ordinal();
+        if (grant != null) grant.align(periodStart);
+        long known = known();
+        return known >= 0 ? known : TAKEN_SPEND_UNKNOWN;
+    }
+
+    /** What a {@link #reserveKnown} did. */
+    static Reserve reserveOf(long answer) {
+        return answer >= TAKEN_SPEND_UNKNOWN ? Reserve.TAKEN : Reserve.values()[(int) (-2 - answer)];
+    }
+
+    /** The spend a {@link #reserveKnown} that reserved read, or -1 when it did not say it. */
+    static long reservedSpend(long answer) { return answer >= 0 ? answer : -1; }
+
     /**
      * Replaces a reservation by the real cost.
      *

@@ -90,15 +90,41 @@ public final class Governor {
      */
     public Admission admit(Caller caller, String endUser, List<String> aliases, WorstCase worstCase,
                            java.util.function.LongSupplier estimatedTokens) {
-        boolean slot = takeGlobalSlot();
         try {
-            Admission a = admitWithin(caller, endUser, aliases, worstCase, estimatedTokens);
-            if (slot) a.holdsGlobalSlot();
-            return a;
-        } catch (RuntimeException e) {
-            if (slot) releaseGlobalSlot();
-            throw e;
+            boolean slot = takeGlobalSlot();
+            try {
+                Admission a = admitWithin(caller, endUser, aliases, worstCase, estimatedTokens);
+                if (slot) a.holdsGlobalSlot();
+                return a;
+            } catch (RuntimeException e) {
+                if (slot) releaseGlobalSlot();
+                throw e;
+            }
+        } catch (GatewayException e) {
+            throw withKeyHeaders(caller, e);
         }
+    }
+
+    /**
+     * A rate-limit refusal (rpm, tpm or parallel requests of the key, its team, user or member, or the gateway's
+     * {@code global_max_parallel_requests}) with LiteLLM's key headers: its limiters run in its pre-call hooks, after its
+     * auth, and its failure handler puts {@code get_custom_headers} (with a cost of 0) on those 429s. A virtual key's
+     * spend this period as this gateway knows it (one read of its budget, on the refusal path only) and its max budget;
+     * a caller of no key row (the master key, a JWT) 0, LiteLLM's 0.0. Other refusals stay as they are: LiteLLM refuses a
+     * budget, a model, an expired or blocked key in its auth, whose errors carry none.
+     */
+    private GatewayException withKeyHeaders(Caller caller, GatewayException e) {
+        if (e.kind() != ErrorKind.RATE_LIMIT || "budget_exceeded".equals(e.code())) return e;
+        KeyState key = caller.virtualKey() ? keys.byId(caller.id()) : null;
+        java.util.Map<String, String> h = new java.util.LinkedHashMap<>(e.headers());
+        if (key == null) {
+            h.put(Admission.KEY_SPEND_HEADER, "0");
+        } else {
+            h.put(Admission.KEY_SPEND_HEADER, dev.switchboard.model.PlainDecimal.ofNanos(key.budget.spentKnown(clockMillis.getAsLong())));
+            String max = key.version().maxBudgetUsd();
+            if (max != null) h.put(Admission.KEY_MAX_BUDGET_HEADER, max);
+        }
+        return e.withHeaders(h);
     }
 
     /** The most model calls in flight in this gateway (LiteLLM's {@code global_max_parallel_requests}); 0 for no limit. */
@@ -164,6 +190,9 @@ public final class Governor {
         Budget userBudget = null;
         Budget memberBudget = null;
         long reserve = 0;
+        // a limited key's spend before this call, read by its reservation under the lock it takes: a stream's
+        // x-litellm-key-spend (its headers go before its cost) takes no lock of its own
+        long[] keySpent = keyBudget == null ? null : new long[] {-1};
         for (int tries = 0; ; tries++) {
             // the clock only for an end user, a team, a user or a member (most calls have none: no clock read)
             Budget eu = endUser == null ? null : endUsers.budget(endUser, clockMillis.getAsLong());
@@ -178,7 +207,7 @@ public final class Governor {
             if (keyBudget == null && globalBudget == null && endUserBudget == null && teamBudget == null && userBudget == null
                     && memberBudget == null) break;
             reserve = reserveBudgets(new Budget[] {keyBudget, userBudget, memberBudget, teamBudget, endUserBudget, globalBudget},
-                    key, team, owner, member, endUser, worstCase);
+                    key, team, owner, member, endUser, worstCase, keySpent);
             if (reserve >= 0) break;
             // let go while idle just now: made anew (with a grant from the store) and asked again
             if (reserve == RETIRED_END_USER) endUsers.forget(endUser, eu);
@@ -205,7 +234,8 @@ public final class Governor {
             throw e;
         }
         return new Admission(this, key, keyBudget != null, global, globalBudget != null,
-                rowBudgets(endUserBudget, teamBudget, userBudget, memberBudget), countsFor, reserve, permit);
+                rowBudgets(endUserBudget, teamBudget, userBudget, memberBudget), countsFor, reserve, permit,
+                keySpent == null ? -1 : keySpent[0]);
     }
 
     /** The row budgets a call reserved in, for its settling (no array for the many calls that have none). */
@@ -359,7 +389,8 @@ public final class Governor {
      * @return what was reserved in each; a {@code RETIRED_…} code when that budget was let go meanwhile (nothing is
      *         held: ask again)
      */
-    private long reserveBudgets(Budget[] order, KeyState key, String team, String user, String member, String endUser, WorstCase worstCase) {
+    private long reserveBudgets(Budget[] order, KeyState key, String team, String user, String member, String endUser, WorstCase worstCase,
+                                long[] keySpent) {
         long now = clockMillis.getAsLong();
         // The bound needs no tokenizer but can be a few times the real worst case: take it only while it is a small
         // part of what is left, so it never crowds out concurrent calls near the end of a budget.
@@ -371,7 +402,14 @@ public final class Governor {
         for (int i = 0; i < order.length; i++) {
             Budget b = order[i];
             if (b == null) continue;
-            Budget.Reserve r = b.reserve(reserve, now);
+            Budget.Reserve r;
+            if (i == 0) { // the key's: its spend too, under the same lock
+                long answer = b.reserveKnown(reserve, now);
+                r = Budget.reserveOf(answer);
+                keySpent[0] = Budget.reservedSpend(answer);
+            } else {
+                r = b.reserve(reserve, now);
+            }
             if (r == Budget.Reserve.TAKEN) continue;
             for (int j = 0; j < i; j++) if (order[j] != null) order[j].unreserve(reserve); // undo the ones taken
             if (r == Budget.Reserve.RETIRED) {

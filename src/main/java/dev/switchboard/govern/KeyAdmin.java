@@ -625,31 +625,20 @@ public final class KeyAdmin {
      * place (its share of the misses was as large), so another client's new key arriving then was refused 401 at once.
      */
     static final int MAX_LOOKUPS_PER_CLIENT = MAX_LOOKUPS / 2;
-    /** Look-ups queued or running by client address (an entry leaves at zero: at most {@link #MAX_LOOKUPS} entries). */
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> clientLookUps = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Look-ups queued or running, reserved before one starts: the cap of {@link #MAX_LOOKUPS} holds under a race. */
-    private final java.util.concurrent.atomic.AtomicInteger lookupsRunning = new java.util.concurrent.atomic.AtomicInteger();
+    /** Places an address that already has a look-up running cannot take: they stay for addresses with none. */
+    static final int KEPT_LOOKUPS = 2;
     /**
      * Look-ups the store may answer "no such key" between two key syncs. The cap of {@link #MAX_LOOKUPS} bounds how many
      * run at once, not how often: one client sending new invented {@code sk-} secrets back to back would keep the
      * one-thread admin worker and a pooled connection busy. 32 per sync (16 a second at the 2 s default) is far more than
-     * the keys a team makes on other gateways between two syncs, and a look-up that finds its key gives its share back;
-     * once spent, a key this gateway does not know gets the 401 at once until the next sync has read the store.
+     * the keys a team makes on other gateways between two syncs, and a look-up that finds its key gives its miss back;
+     * once spent, a key this gateway does not know gets the 401 at once until the next sync has read the store. Shared
+     * between client addresses by {@link LookUpShares}: an address's first miss of a sync from one half, its others from
+     * the other half, at most {@code 16 / addresses holding misses} each (one address alone: 16).
      */
     static final int MISSES_PER_SYNC = 32;
-    private final java.util.concurrent.atomic.AtomicInteger missesLeft = new java.util.concurrent.atomic.AtomicInteger(MISSES_PER_SYNC);
-    /**
-     * A client address's share of {@link #MISSES_PER_SYNC} (an IPv6 one by its /64): one client flooding invented keys
-     * spent the whole budget, so a key made on another gateway and used at once from any other client waited for the
-     * sync (401) for as long as the flood went on (measured: a flood of 2,000 at about 1,800 a second kept it spent).
-     * Past its share a client may go on while the gateway has more than half of its misses left: one flooding address
-     * spends at most 16 of the 32 a sync, and behind a proxy (every client has the proxy's address) the clients together
-     * keep 16 of the 32 they had before the shares.
-     */
-    static final int MISSES_PER_CLIENT = 8;
-    /** What each client address has left of {@link #MISSES_PER_CLIENT} until the next sync (emptied by it). */
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> clientMisses =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /** The places and misses of the look-ups, by client address (an IPv6 one by its /64, {@code AuthThrottle.group}). */
+    private final LookUpShares shares = new LookUpShares(MISSES_PER_SYNC, MAX_LOOKUPS, MAX_LOOKUPS_PER_CLIENT, KEPT_LOOKUPS);
     /** Look-ups that read the store (the burst and repeat tests count them). */
     private final java.util.concurrent.atomic.AtomicLong storeLookUps = new java.util.concurrent.atomic.AtomicLong();
     /** More misses than this are forgotten at once rather than kept (a flood of invented keys does not grow the heap). */
@@ -688,9 +677,9 @@ public final class KeyAdmin {
     }
 
     /**
-     * {@link #lookUp(String)} for a call from {@code client} (its address, or null for none known): a look-up that the
-     * store answers "no such key" spends the client's share of the misses ({@link #MISSES_PER_CLIENT}) as well as the
-     * gateway's, so one client's flood leaves the other clients' new keys their look-ups.
+     * {@link #lookUp(String)} for a call from {@code client} (its address group, or null for none known): a look-up that
+     * the store answers "no such key" spends the client's share of the misses ({@link LookUpShares}), so floods from one
+     * address or several leave the other clients' new keys their look-ups.
      */
     public Future<Boolean> lookUp(String presentedKey, String client) {
         if (presentedKey == null || !presentedKey.startsWith("sk-") || presentedKey.length() < 20 || presentedKey.length() > 200) return null;
@@ -703,78 +692,24 @@ public final class KeyAdmin {
         }
         PendingLookUp pending = lookups.get(hash);
         if (pending != null) return now - pending.startedMillis() < KEY_LOOKUP_MILLIS ? pending.done() : null;
-        java.util.concurrent.atomic.AtomicInteger share = client == null ? null : clientShare(client);
-        int reserved = reserveLookUp(client, share);
-        if (reserved < 0) return null;
-        java.util.concurrent.atomic.AtomicInteger taken = reserved == 1 ? share : null; // past its share: none of it taken
+        LookUpShares.Taken taken = shares.enter(client == null ? "" : client);
+        if (taken == null) return null;
         PendingLookUp[] mine = new PendingLookUp[1];
         pending = lookups.computeIfAbsent(hash, h -> mine[0] = new PendingLookUp(lookUpStored(h), now));
         if (mine[0] == null) { // another call started the same look-up between the get and here
-            leave(client);
-            giveBack(taken);
+            shares.end(taken, false);
             return pending.done();
         }
         mine[0].done().onComplete(ar -> {
             lookups.remove(hash, mine[0]);
-            leave(client);
-            // a key found gives its share of the misses back: only "no such key" spends it (a failure too: the store hangs)
-            if (ar.succeeded() && ar.result()) giveBack(taken);
+            // a key found gives its miss back: only "no such key" spends it (a failure too: the store hangs)
+            shares.end(taken, !(ar.succeeded() && ar.result()));
         });
         return mine[0].done();
     }
 
     /** Look-ups queued or running now (for tests and diagnostics). */
-    public int lookUpsRunning() { return lookupsRunning.get(); }
-
-    /** What this client address has left of its misses until the next sync; the table is bounded (emptied when full). */
-    private java.util.concurrent.atomic.AtomicInteger clientShare(String client) {
-        java.util.concurrent.atomic.AtomicInteger share = clientMisses.get(client);
-        if (share != null) return share;
-        if (clientMisses.size() >= MAX_MISSES) clientMisses.clear();
-        return clientMisses.computeIfAbsent(client, c -> new java.util.concurrent.atomic.AtomicInteger(MISSES_PER_CLIENT));
-    }
-
-    /**
-     * A place among the look-ups running (one of the client's {@link #MAX_LOOKUPS_PER_CLIENT} when it is known) and a
-     * miss of the gateway's, with one of the client's share while it lasts; past its share, the gateway's miss only while
-     * more than half of {@link #MISSES_PER_SYNC} is left (the other half stays for the other clients): all or none.
-     *
-     * @return -1 refused; 1 reserved with one of the client's share; 0 reserved without (no client known, or past it)
-     */
-    private int reserveLookUp(String client, java.util.concurrent.atomic.AtomicInteger share) {
-        if (client != null) {
-            boolean[] entered = {false};
-            clientLookUps.compute(client, (c, n) -> {
-                int running = n == null ? 0 : n;
-                if (running >= MAX_LOOKUPS_PER_CLIENT) return n;
-                entered[0] = true;
-                return running + 1;
-            });
-            if (!entered[0]) return -1;
-        }
-        if (lookupsRunning.incrementAndGet() > MAX_LOOKUPS) {
-            leave(client);
-            return -1;
-        }
-        boolean own = share != null && share.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
-        int floor = share == null || own ? 0 : MISSES_PER_SYNC / 2;
-        if (missesLeft.getAndUpdate(n -> n > floor ? n - 1 : n) > floor) return own ? 1 : 0;
-        if (own) share.updateAndGet(n -> Math.min(MISSES_PER_CLIENT, n + 1));
-        leave(client);
-        return -1;
-    }
-
-    /** A look-up's place given back: the gateway's, and its client's. */
-    private void leave(String client) {
-        lookupsRunning.decrementAndGet();
-        if (client != null) clientLookUps.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
-    }
-
-    /** A look-up that read no miss gives its misses back (the client's to a share a sync may have replaced: harmless). */
-    private void giveBack(java.util.concurrent.atomic.AtomicInteger share) {
-        missesLeft.updateAndGet(n -> Math.min(MISSES_PER_SYNC, n + 1));
-        if (share != null) share.updateAndGet(n -> Math.min(MISSES_PER_CLIENT, n + 1));
-    }
+    public int lookUpsRunning() { return shares.running(); }
 
     /**
      * {@link #lookUp}'s work: the key read on the admin worker; when its user or team is a row this gateway has not
@@ -926,8 +861,7 @@ public final class KeyAdmin {
                     log.info("key {} deleted by another gateway on this database", s.key().keyId());
                     changed++;
                 }
-                missesLeft.set(MISSES_PER_SYNC); // the store was read whole: unknown keys may be looked up again
-                clientMisses.clear(); // and each client has its share again
+                shares.synced(); // the store was read whole: unknown keys may be looked up again, each address its share
                 return changed;
             } finally {
                 syncing.set(false);

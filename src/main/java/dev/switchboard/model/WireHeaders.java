@@ -66,6 +66,22 @@ public final class WireHeaders extends AbstractMap<String, String> {
         return new WireHeaders(ns, vs);
     }
 
+    /** {@code with(name1, value1, name2, value2).with(name3, value3)} in one copy (a master key's served answer's three). */
+    public WireHeaders with(CharSequence name1, CharSequence value1, CharSequence name2, CharSequence value2,
+                            CharSequence name3, CharSequence value3) {
+        if (has(name1) || has(name2) || has(name3)) return with(name1, value1, name2, value2).with(name3, value3);
+        int n = count;
+        CharSequence[] ns = java.util.Arrays.copyOf(names, n + 3);
+        CharSequence[] vs = java.util.Arrays.copyOf(values, n + 3);
+        ns[n] = name1;
+        vs[n] = value1;
+        ns[n + 1] = name2;
+        vs[n + 1] = value2;
+        ns[n + 2] = name3;
+        vs[n + 2] = value3;
+        return new WireHeaders(ns, vs);
+    }
+
     /**
      * A builder that starts with these headers: puts after them as into a map (a name already here, in any letter case,
      * has its value replaced in its place, as {@link #with} does), then {@link Builder#build} makes one WireHeaders. For

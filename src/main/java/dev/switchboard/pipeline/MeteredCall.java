@@ -36,9 +36,11 @@ final class MeteredCall {
     /**
      * LiteLLM's key headers ({@code get_custom_headers}): the key's spend (with this call's cost when the answer is
      * whole; a stream's headers go out before its cost, so the spend before it) and its max budget, left out when it
-     * has none, as LiteLLM leaves out a None. Scripts written for LiteLLM read them to watch a key's budget.
+     * has none, as LiteLLM leaves out a None. Scripts written for LiteLLM read them to watch a key's budget. A caller
+     * without a key row (the master key, a JWT) gets the spend too, as LiteLLM's: its {@code UserAPIKeyAuth} has spend
+     * 0.0 and no max budget, so the header says this call's cost ("0" before a stream's cost and on an error answer).
      */
-    static final String KEY_SPEND_HEADER = "x-litellm-key-spend", KEY_MAX_BUDGET_HEADER = "x-litellm-key-max-budget";
+    static final String KEY_SPEND_HEADER = Admission.KEY_SPEND_HEADER, KEY_MAX_BUDGET_HEADER = Admission.KEY_MAX_BUDGET_HEADER;
     private static final CharSequence KEY_SPEND_NAME = io.vertx.core.http.HttpHeaders.createOptimized(KEY_SPEND_HEADER);
     private static final CharSequence KEY_MAX_BUDGET_NAME = io.vertx.core.http.HttpHeaders.createOptimized(KEY_MAX_BUDGET_HEADER);
     /**
@@ -302,18 +304,19 @@ final class MeteredCall {
             // limits, two key headers and two costs), without a LinkedHashMap or a copy of every header per stage
             WireHeaders made = a.headers() instanceof WireHeaders w ? w : WireHeaders.EMPTY;
             if (!admission.mayHaveHeaders() && !admission.ofKey()) {
+                // the master key's (a JWT's): LiteLLM's key spend before this call's cost, 0.0 for a caller of no key row
                 return new Answer<>(body, a.deployment(), a.route(), a.cache(), a.tier(),
-                        hit ? made.with(COST_NAME, "0", LITELLM_COST_NAME, "0") : made);
+                        hit ? made.with(KEY_SPEND_NAME, "0", COST_NAME, "0", LITELLM_COST_NAME, "0") : made.with(KEY_SPEND_NAME, "0"));
             }
             WireHeaders.Builder h = made.builder(8);
             admission.putHeaders(h);
-            addKeyHeaders(h);
+            addKeyHeaders(h, "0");
             if (hit) h.add(COST_NAME, "0").add(LITELLM_COST_NAME, "0");
             return new Answer<>(body, a.deployment(), a.route(), a.cache(), a.tier(), h.build());
         }
         Map<String, String> h = new java.util.LinkedHashMap<>(a.headers());
         admission.putHeaders(h);
-        putKeyHeaders(h);
+        putKeyHeaders(h, "0");
         if (hit) {
             h.put(COST_HEADER, "0");
             h.put(LITELLM_COST_HEADER, "0");
@@ -546,14 +549,15 @@ final class MeteredCall {
             WireHeaders made = a.headers() instanceof WireHeaders w ? w : WireHeaders.EMPTY;
             String usd = Metering.usd(cost.nanos());
             if (!admission.mayHaveHeaders() && !admission.ofKey()) {
+                // the master key's (a JWT's): LiteLLM's key spend is this call's cost, the same text (no format more)
                 return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(),
-                        made.with(COST_NAME, usd, LITELLM_COST_NAME, usd));
+                        made.with(COST_NAME, usd, LITELLM_COST_NAME, usd, KEY_SPEND_NAME, usd));
             }
             // a virtual key: LiteLLM's key spend and budget, then its x-ratelimit-* (up to four) after the costs, into
             // the same arrays (room for the two costs, two key headers and four limits: no copy until build), then
             // written by the edge with add, as the others
             WireHeaders.Builder h = made.builder(8).add(COST_NAME, usd).add(LITELLM_COST_NAME, usd);
-            addKeyHeaders(h);
+            addKeyHeaders(h, usd);
             admission.putHeaders(h);
             return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(), h.build());
         }
@@ -562,27 +566,34 @@ final class MeteredCall {
         String usd = Metering.usd(cost.nanos());
         h.put(COST_HEADER, usd);
         h.put(LITELLM_COST_HEADER, usd);
-        putKeyHeaders(h);
+        putKeyHeaders(h, usd);
         admission.putHeaders(h);
         return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(), h);
     }
 
     /**
-     * A virtual key's error answer after it was admitted (a provider's 4xx/5xx, the router's 429/503, a timeout, a
-     * guardrail's block) with the key's spend and budget, as LiteLLM's error answers carry them; the failure as it was
-     * for other callers and for a call the client left or the gateway stopped (no one reads that answer, and those are
-     * known by identity). Only on the failure path: nothing more per served call.
+     * An error answer after the call was admitted (a provider's 4xx/5xx, the router's 429/503, a timeout, a guardrail's
+     * block) with the key's spend and budget, as LiteLLM's error answers carry them ({@code get_custom_headers} with a
+     * cost of 0: the master key's and a JWT's spend "0"); the failure as it was for a call the client left or the gateway
+     * stopped (no one reads that answer, and those are known by identity). Only on the failure path: nothing more per
+     * served call.
      */
     Throwable withKeyHeaders(Throwable cause) {
-        if (!admission.ofKey() || !(cause instanceof GatewayException g) || Cancellation.isCancellation(cause)) return cause;
+        if (!(cause instanceof GatewayException g) || Cancellation.isCancellation(cause)) return cause;
         Map<String, String> h = new java.util.LinkedHashMap<>(g.headers());
-        putKeyHeaders(h);
+        putKeyHeaders(h, "0");
         return g.withHeaders(h);
     }
 
-    /** LiteLLM's {@code x-litellm-key-spend} and {@code x-litellm-key-max-budget} of a virtual key's call (nothing for others). */
-    private void putKeyHeaders(Map<String, String> into) {
-        if (!admission.ofKey()) return;
+    /**
+     * LiteLLM's {@code x-litellm-key-spend} and {@code x-litellm-key-max-budget}: a virtual key's spend and max budget;
+     * for a caller of no key row, {@code noKeySpend} (LiteLLM's 0.0 plus this call's cost, when known) and no budget.
+     */
+    private void putKeyHeaders(Map<String, String> into, String noKeySpend) {
+        if (!admission.ofKey()) {
+            into.put(KEY_SPEND_HEADER, noKeySpend);
+            return;
+        }
         into.put(KEY_SPEND_HEADER, Metering.usd(admission.keySpentNanos()));
         String max = admission.keyMaxBudgetUsd();
         if (max != null) into.put(KEY_MAX_BUDGET_HEADER, max);
@@ -592,8 +603,11 @@ final class MeteredCall {
      * {@link #putKeyHeaders} into a builder, under the names' pre-hashed forms: per answer, the spend's formatting (it
      * changes with each call); the max budget was formatted once per version of the key.
      */
-    private void addKeyHeaders(WireHeaders.Builder into) {
-        if (!admission.ofKey()) return;
+    private void addKeyHeaders(WireHeaders.Builder into, String noKeySpend) {
+        if (!admission.ofKey()) {
+            into.add(KEY_SPEND_NAME, noKeySpend);
+            return;
+        }
         into.add(KEY_SPEND_NAME, Metering.usd(admission.keySpentNanos()));
         String max = admission.keyMaxBudgetUsd();
         if (max != null) into.add(KEY_MAX_BUDGET_NAME, max);

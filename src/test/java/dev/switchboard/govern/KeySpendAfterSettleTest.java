@@ -68,6 +68,57 @@ class KeySpendAfterSettleTest {
         }
     }
 
+    /** Runs {@code read} while another thread holds {@code budget}'s monitor: it must answer without waiting for it. */
+    private static long whileLocked(Budget budget, java.util.function.LongSupplier read) throws Exception {
+        CountDownLatch held = new CountDownLatch(1), done = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            synchronized (budget) {
+                held.countDown();
+                try {
+                    done.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        holder.start();
+        try {
+            held.await();
+            return CompletableFuture.supplyAsync(read::getAsLong).get(5, TimeUnit.SECONDS);
+        } finally {
+            done.countDown();
+            holder.join();
+        }
+    }
+
+    @Test
+    void aLimitedKeysSpendBeforeItsSettleIsTheOneItsReservationRead() throws Exception {
+        // a stream's headers go out before its cost: the header's spend comes from the reservation's lock, not a third one
+        keys.put(key("key_streamed", 1.0), 500, millis.get());
+        Admission a = admit("key_streamed");
+        Budget budget = keys.byId("key_streamed").budget;
+        Admission other = admit("key_streamed");
+        other.settle(70, 1, millis.get()); // another call of the key settles meanwhile: LiteLLM's figure is the auth's
+        assertThat(whileLocked(budget, a::keySpentNanos)).as("the spend its admission read").isEqualTo(500);
+        a.settle(40, 1, millis.get());
+        assertThat(a.keySpentNanos()).as("after its settle: with both calls' cost").isEqualTo(610);
+        // a key without a budget reserves nothing: its stream's header still reads the budget (one lock, as before)
+        keys.put(key("key_unlimited", null), 20, millis.get());
+        assertThat(admit("key_unlimited").keySpentNanos()).isEqualTo(20);
+    }
+
+    @Test
+    void theReservationsAnswerHoldsWhatItDidAndTheSpend() {
+        Budget b = new Budget(1_000, 0, null, 0, 300, millis.get());
+        long taken = b.reserveKnown(100, millis.get());
+        assertThat(Budget.reserveOf(taken)).isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(Budget.reservedSpend(taken)).isEqualTo(300);
+        long refused = b.reserveKnown(900, millis.get());
+        assertThat(Budget.reserveOf(refused)).isEqualTo(Budget.Reserve.REFUSED);
+        assertThat(Budget.reservedSpend(refused)).isEqualTo(-1);
+        assertThat(b.reservedNow()).isEqualTo(100);
+    }
+
     @Test
     void aChargeAfterTheSettleIsInTheSpendSaid() {
         keys.put(key("key_k", 1.0), 0, millis.get());

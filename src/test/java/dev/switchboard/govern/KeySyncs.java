@@ -11,8 +11,7 @@ public final class KeySyncs {
         return keys.syncFromStore().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    /** A client address's share of the misses a sync allows, and the gateway's. */
-    public static final int MISSES_PER_CLIENT = KeyAdmin.MISSES_PER_CLIENT;
+    /** The misses a sync allows the gateway (one address gets half at most), and an address's places among the look-ups. */
     public static final int MISSES_PER_SYNC = KeyAdmin.MISSES_PER_SYNC;
     public static final int MAX_LOOKUPS_PER_CLIENT = KeyAdmin.MAX_LOOKUPS_PER_CLIENT;
 }

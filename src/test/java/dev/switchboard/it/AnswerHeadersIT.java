@@ -60,11 +60,13 @@ class AnswerHeadersIT {
         assertThat(names(r)).containsExactly("x-switchboard-request-id", "x-request-id", "x-switchboard-model",
                 "x-switchboard-route", "x-switchboard-cache", "x-litellm-model-id", "x-litellm-model-api-base",
                 "x-litellm-attempted-retries", "x-litellm-attempted-fallbacks", "x-litellm-max-fallbacks", "x-switchboard-cost",
-                "x-litellm-response-cost", "content-type", "connection", "content-length");
+                "x-litellm-response-cost", "x-litellm-key-spend", "content-type", "connection", "content-length");
         assertThat(r.text()).contains("\r\nx-switchboard-cost: " + r.header("x-switchboard-cost") + "\r\n");
         assertThat(r.header("x-switchboard-cost")).matches("0\\.[0-9]+").isNotEqualTo("0.0");
         // LiteLLM's name for the same figure, which its clients read
         assertThat(r.header("x-litellm-response-cost")).isEqualTo(r.header("x-switchboard-cost"));
+        // LiteLLM's key spend for a caller of no key row: its spend 0.0 plus this call's cost
+        assertThat(r.header("x-litellm-key-spend")).isEqualTo(r.header("x-switchboard-cost"));
     }
 
     @Test

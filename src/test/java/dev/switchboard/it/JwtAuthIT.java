@@ -120,6 +120,24 @@ class JwtAuthIT {
     }
 
     @Test
+    void aTokensAnswerCarriesLiteLlmsKeySpendAsThisCallsCost() throws Exception {
+        // LiteLLM's UserAPIKeyAuth for a JWT has no key row: spend 0.0, max_budget None, so get_custom_headers says
+        // x-litellm-key-spend = 0.0 + this call's cost and leaves the max budget out
+        OpenAIClient openai = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(userToken()).maxRetries(0).build();
+        try {
+            var raw = openai.chat().completions().withRawResponse()
+                    .create(ChatCompletionCreateParams.builder().model("gpt").addUserMessage("hi").build());
+            assertThat(raw.statusCode()).isEqualTo(200);
+            String cost = raw.headers().values("x-litellm-response-cost").get(0);
+            assertThat(Double.parseDouble(cost)).isPositive();
+            assertThat(raw.headers().values("x-litellm-key-spend")).containsExactly(cost);
+            assertThat(raw.headers().values("x-litellm-key-max-budget")).isEmpty();
+        } finally {
+            openai.close();
+        }
+    }
+
+    @Test
     void theOpenAiSdkCallsWithATokenAndTheLedgerFilesTheCallUnderItsUserAndTeams() throws Exception {
         ChatCompletion answer = chat(userToken());
         assertThat(answer.choices()).isNotEmpty();

@@ -209,7 +209,7 @@ class KeyAdminCompatIT {
     @Test
     void errorAnswersToAKeyAfterItWasAdmittedCarryItsSpendAndMaxBudgetToo() {
         // LiteLLM's error answers carry get_custom_headers as its served ones do: a provider's 500 and 429, before a
-        // stream's first event too; the master key's carry neither
+        // stream's first event too; the master key's its spend of 0 (no key row) and no max budget
         String key = admin.generate(new JsonObject().put("max_budget", 7)).getString("key");
         double spent = Double.parseDouble(call(key).headers().firstValue("x-litellm-key-spend").orElseThrow());
         gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(500));
@@ -230,7 +230,8 @@ class KeyAdminCompatIT {
         gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(500));
         HttpResponse<String> master = call(TestGateway.MASTER_KEY);
         assertThat(master.statusCode()).isGreaterThanOrEqualTo(500);
-        assertThat(master.headers().firstValue("x-litellm-key-spend")).as("no virtual key, no key spend").isEmpty();
+        assertThat(master.headers().firstValue("x-litellm-key-spend")).as("no key row: LiteLLM's 0.0").hasValue("0");
+        assertThat(master.headers().firstValue("x-litellm-key-max-budget")).isEmpty();
     }
 
     @Test
@@ -297,6 +298,9 @@ class KeyAdminCompatIT {
         HttpResponse<String> free = call(unbudgeted);
         assertThat(free.headers().firstValue("x-litellm-key-spend")).isPresent();
         assertThat(free.headers().firstValue("x-litellm-key-max-budget")).as("LiteLLM leaves out a None").isEmpty();
-        assertThat(call(TestGateway.MASTER_KEY).headers().firstValue("x-litellm-key-spend")).as("no virtual key, no key spend").isEmpty();
+        HttpResponse<String> master = call(TestGateway.MASTER_KEY);
+        assertThat(master.headers().firstValue("x-litellm-key-spend")).as("no key row: LiteLLM's 0.0 plus this call's cost")
+                .isEqualTo(master.headers().firstValue("x-litellm-response-cost"));
+        assertThat(master.headers().firstValue("x-litellm-key-max-budget")).isEmpty();
     }
 }

@@ -352,6 +352,44 @@ abstract class SharedKeysContract {
         }
     }
 
+    // Thirty-eighth session: three addresses flooding invented keys spent the gateway's 32 misses (8 each of their own
+    // shares, and the first one 8 more while over half was left), so a key made on A and used on B from a fourth
+    // address got 401 until the sync. Now an address's first miss of a sync comes from a half of its own
+    // (LookUpShares): the fourth address still finds one. The flood asks B's key admin directly, one look-up after the
+    // other (a millisecond each); the fourth address's call goes through B's socket. B's timer sync (500 ms in the
+    // suite) refills the misses and takes the new key in: a round it fell into (a flooding address looked up again
+    // after it) is run again, so the check holds for a round inside one sync.
+    @Test
+    void floodsFromThreeAddressesLeaveAFourthItsLookUp() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin onA = new Admin(a);
+            for (int round = 0; round < 10; round++) {
+                String fresh = onA.generate(new JsonObject().put("key_alias", "fresh-three-floods-" + round)).getString("key");
+                List<String> floods = List.of("127.0.1." + round, "127.0.2." + round, "127.0.3." + round);
+                int refused = 0;
+                for (String from : floods) {
+                    for (int i = 0; i < dev.switchboard.govern.KeySyncs.MISSES_PER_SYNC / 2; i++) {
+                        io.vertx.core.Future<Boolean> f = b.gateway.keys().lookUp(inventedSecret(), from);
+                        if (f == null) refused++;
+                        else assertThat(f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)).isFalse();
+                    }
+                }
+                int status = invented("127.0.4." + round, b, -1, fresh).status();
+                io.vertx.core.Future<Boolean> again = b.gateway.keys().lookUp(inventedSecret(), floods.get(0));
+                if (refused == 0 || again != null) continue; // a sync ran during the round: its misses were refilled
+                assertThat(status).as("a fourth address's new key after three addresses flooded (round %d)", round).isEqualTo(200);
+                return;
+            }
+            throw new AssertionError("every round had B's key sync in it");
+        }
+    }
+
+    private static String inventedSecret() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        return "sk-sb-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
     // Review of the per-client share (2026-12-07, thirty-seventh session): one address could hold every place among the
     // look-ups at once (its share, 8, was MAX_LOOKUPS), so another client's new key arriving then was refused 401 at once.
     // B's key worker is held so that the flooding address's look-ups stay queued; then another client's new key comes.
