@@ -13,7 +13,7 @@ import java.util.Locale;
 public final class Attachments {
     private Attachments() {}
 
-    /** A base64 {@code data:} URL split into its media type (lower case, parameters dropped) and its payload. */
+    /** A base64 {@code data:} URL split into its media type (lower case, parameters dropped; {@code image/jpg}, which OpenAI accepts and Anthropic and Gemini refuse, read as {@code image/jpeg}) and its payload. */
     public record DataUrl(String mediaType, String base64) {
         /** @return null unless {@code url} is {@code data:<media type>[;param…];base64,<data>} */
         public static DataUrl parse(String url) {
@@ -22,6 +22,7 @@ public final class Attachments {
             if (comma < 0 || !url.substring(0, comma).endsWith(";base64")) return null;
             int end = url.indexOf(';');
             String type = url.substring(5, end).trim().toLowerCase(Locale.ROOT);
+            if (type.equals("image/jpg")) type = "image/jpeg";
             return type.isEmpty() ? null : new DataUrl(type, url.substring(comma + 1));
         }
 
