@@ -51,6 +51,23 @@ public final class Attachments {
     public static String where(String param) { return param != null ? param : "messages"; }
 
     /**
+     * Why a block the client wrote in Anthropic's shape cannot be translated, when the block says more than its type: an
+     * image or document by {@code file_id} (Anthropic's Files API, which only Anthropic reads), a document by URL (which
+     * only Anthropic fetches); "" otherwise. Read after the provider's own sentence.
+     */
+    public static String anthropicOnly(ContentPart.Other o) {
+        String source = o.raw() == null ? "" : o.raw().path("source").path("type").asText();
+        if (source.equals("file")) {
+            return " It refers to a file of Anthropic's Files API (file_id '" + o.raw().path("source").path("file_id").asText()
+                    + "'), which only Anthropic can read: send the " + o.type() + " inline (base64) instead.";
+        }
+        if (source.equals("url") && o.type().equals("document")) {
+            return " It is a document by URL, which only Anthropic fetches: send it inline (base64) instead.";
+        }
+        return "";
+    }
+
+    /**
      * The file's inline content, or a 400 naming the part (in the caller's spelling) when there is none that
      * {@code provider} could read: only a {@code file_id}, nothing at all, or {@code file_data} that is not a
      * base64 {@code data:} URL (OpenAI's own requirement too, so no valid request is refused for it).

@@ -236,6 +236,39 @@ class AttachmentsIT {
     }
 
     /**
+     * An image or document by {@code file_id} of Anthropic's Files API ({@code source.type: "file"}) is Anthropic's to read:
+     * it reaches a Claude alias as written (the gateway refused the image for every alias), and a translating provider
+     * refuses it naming the part and saying why. A document by URL likewise says why.
+     */
+    @Test
+    void anAnthropicFilesApiImageReachesClaudeAsWrittenAndOtherProvidersSayWhyNot() {
+        String image = "{\"type\":\"image\",\"source\":{\"type\":\"file\",\"file_id\":\"file_011CNha8iCJcU1wXNR6q4V8w\"}}";
+        String body = "{\"model\":\"%s\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"look\"},%s]}]}";
+        HttpResponse<String> c = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("claude", image));
+        assertThat(c.statusCode()).as(c.body()).isEqualTo(200);
+        assertThat(firstTurn("messages").getJsonObject(1)).isEqualTo(new JsonObject(image));
+        String document = image.replace("\"image\"", "\"document\"");
+        HttpResponse<String> d = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("claude", document));
+        assertThat(d.statusCode()).as(d.body()).isEqualTo(200);
+        assertThat(firstTurn("messages").getJsonObject(1)).isEqualTo(new JsonObject(document));
+
+        gw.simulator.reset();
+        for (String model : List.of("gpt", "gemini")) {
+            for (String part : List.of(image, document)) {
+                HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted(model, part));
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+                assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).as(model)
+                        .startsWith("messages.0.content.1").contains("Anthropic's Files API", "file_011CNha8iCJcU1wXNR6q4V8w", "inline");
+            }
+        }
+        String byUrl = "{\"type\":\"document\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/a.pdf\"}}";
+        HttpResponse<String> u = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("gemini", byUrl));
+        assertThat(new JsonObject(u.body()).getJsonObject("error").getString("message")).contains("document by URL", "inline");
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    /**
      * {@code data:image/jpg} is a common spelling that OpenAI accepts and Anthropic and Gemini refuse (the simulator too:
      * Anthropic's "Input should be 'image/jpeg', …", Google's "Unsupported MIME type: image/jpg"): it reaches them as
      * {@code image/jpeg}, as an image and as a file part, from either dialect.

@@ -486,7 +486,8 @@ final class OpenAiRequestEncoder {
                     if (foreignParts) {
                         String at = dev.switchboard.provider.Attachments.where(o.param());
                         throw GatewayException.badRequest(at + ": a content block of type '" + o.type() + "' cannot be "
-                                + "translated for " + deploymentId + ", an OpenAI-style provider.", at);
+                                + "translated for " + deploymentId + ", an OpenAI-style provider."
+                                + dev.switchboard.provider.Attachments.anthropicOnly(o), at);
                     }
                     g.writeTree(o.raw());
                 }
