@@ -13,7 +13,7 @@ import java.util.Locale;
 public final class Attachments {
     private Attachments() {}
 
-    /** A base64 {@code data:} URL split into its media type (lower case, parameters dropped) and its payload. */
+    /** A base64 {@code data:} URL split into its media type (lower case, parameters dropped; {@code image/jpg}, which OpenAI accepts and Anthropic and Gemini refuse, read as {@code image/jpeg}) and its payload. */
     public record DataUrl(String mediaType, String base64) {
         /** @return null unless {@code url} is {@code data:<media type>[;param…];base64,<data>} */
         public static DataUrl parse(String url) {
@@ -22,6 +22,7 @@ public final class Attachments {
             if (comma < 0 || !url.substring(0, comma).endsWith(";base64")) return null;
             int end = url.indexOf(';');
             String type = url.substring(5, end).trim().toLowerCase(Locale.ROOT);
+            if (type.equals("image/jpg")) type = "image/jpeg";
             return type.isEmpty() ? null : new DataUrl(type, url.substring(comma + 1));
         }
 
@@ -48,6 +49,23 @@ public final class Attachments {
     }
 
     public static String where(String param) { return param != null ? param : "messages"; }
+
+    /**
+     * Why a block the client wrote in Anthropic's shape cannot be translated, when the block says more than its type: an
+     * image or document by {@code file_id} (Anthropic's Files API, which only Anthropic reads), a document by URL (which
+     * only Anthropic fetches); "" otherwise. Read after the provider's own sentence.
+     */
+    public static String anthropicOnly(ContentPart.Other o) {
+        String source = o.raw() == null ? "" : o.raw().path("source").path("type").asText();
+        if (source.equals("file")) {
+            return " It refers to a file of Anthropic's Files API (file_id '" + o.raw().path("source").path("file_id").asText()
+                    + "'), which only Anthropic can read: send the " + o.type() + " inline (base64) instead.";
+        }
+        if (source.equals("url") && o.type().equals("document")) {
+            return " It is a document by URL, which only Anthropic fetches: send it inline (base64) instead.";
+        }
+        return "";
+    }
 
     /**
      * The file's inline content, or a 400 naming the part (in the caller's spelling) when there is none that

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * Anthropic's checks on a message's content blocks, in its (pydantic) wording: the block's {@code type} must be
  * one the API knows, so an OpenAI-shaped {@code file} or {@code input_audio} part is refused as the real API
- * refuses it; a {@code document} must have a base64 PDF, plain-text, content or URL source; an image must be one of
+ * refuses it; a {@code document} must have a base64 PDF, plain-text, content, URL or file (Files API) source; an image must be one of
  * the four image types Anthropic reads.
  */
 final class AnthropicSimBlocks {
@@ -50,8 +50,9 @@ final class AnthropicSimBlocks {
             case "text" -> !"text/plain".equals(source.getString("media_type")) ? at + ".text.media_type: Input should be 'text/plain'"
                     : source.getValue("data") instanceof String ? null : at + ".text.data: Field required";
             case "content", "url" -> null;
+            case "file" -> source.getValue("file_id") instanceof String ? null : at + ".file.file_id: Field required"; // Files API
             default -> at + ": Input tag '" + type + "' found using 'type' does not match any of the expected tags: "
-                    + tags(List.of("base64", "content", "text", "url"));
+                    + tags(List.of("base64", "content", "file", "text", "url"));
         };
     }
 

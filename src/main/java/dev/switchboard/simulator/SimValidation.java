@@ -24,7 +24,7 @@ final class SimValidation {
             if (c != null && !(c instanceof String) && !(c instanceof JsonArray)) return "Invalid type for 'messages[" + i + "].content'";
             if (c instanceof JsonArray parts) {
                 for (int p = 0; p < parts.size(); p++) {
-                    String bad = fileData(parts.getValue(p), "messages[" + i + "].content[" + p + "].file.file_data");
+                    String bad = fileData(parts.getValue(p), "messages[" + i + "].content[" + p + "].file");
                     if (bad != null) return bad;
                 }
             }
@@ -84,10 +84,17 @@ final class SimValidation {
         return null;
     }
 
-    /** OpenAI's file parts take PDFs only: inline data of another type is its 400, in its words. */
-    private static String fileData(Object part, String at) {
+    /**
+     * OpenAI's file parts take PDFs only: inline data of another type is its 400, in its words. Inline data needs a
+     * {@code filename} too: without one OpenAI's 400 names {@code file_id}, as it does (reported by the openai-agents and
+     * LangChain.js SDKs, which now always send a name).
+     */
+    private static String fileData(Object part, String file) {
         if (!(part instanceof JsonObject p) || !"file".equals(p.getString("type")) || !(p.getValue("file") instanceof JsonObject f)
-                || !(f.getValue("file_data") instanceof String data) || !data.startsWith("data:")) return null;
+                || !(f.getValue("file_data") instanceof String data)) return null;
+        if (!(f.getValue("filename") instanceof String)) return "Missing required parameter: '" + file + ".file_id'.";
+        if (!data.startsWith("data:")) return null;
+        String at = file + ".file_data";
         int end = data.indexOf(';') > 0 ? data.indexOf(';') : data.indexOf(',');
         String mime = end > 5 ? data.substring(5, end) : "";
         if (mime.equals("application/pdf")) return null;
@@ -98,17 +105,19 @@ final class SimValidation {
     /** The {@code code} OpenAI gives the refusal {@link #chat} words: a string over its maximum length has its own. */
     static String code(String message) {
         return message.contains("string too long") ? "string_above_max_length"
-                : message.startsWith(UNSUPPORTED) ? "unsupported_parameter" : null;
+                : message.startsWith(UNSUPPORTED) ? "unsupported_parameter"
+                : message.startsWith(MISSING) ? "missing_required_parameter" : null;
     }
 
     private static final String UNSUPPORTED = "Unsupported parameter: '";
+    private static final String MISSING = "Missing required parameter: '";
 
     /**
      * The {@code param} OpenAI names with the refusal {@link #chat} words ("Invalid 'user': …" names user,
      * "Unsupported parameter: 'max_tokens' …" max_tokens), or null.
      */
     static String param(String message) {
-        for (String lead : new String[] {"Invalid '", UNSUPPORTED}) {
+        for (String lead : new String[] {"Invalid '", UNSUPPORTED, MISSING}) {
             int end = message.startsWith(lead) ? message.indexOf('\'', lead.length()) : -1;
             if (end > lead.length()) return message.substring(lead.length(), end);
         }

@@ -215,6 +215,85 @@ class AttachmentsIT {
     }
 
     /**
+     * An Anthropic document's {@code title} is optional, and OpenAI refuses {@code file_data} without a {@code filename}
+     * (its 400 names {@code file_id}, which the simulator answers too): an untitled PDF reaches OpenAI named
+     * {@code document.pdf}. An OpenAI-dialect file part is the client's own and still goes as written.
+     */
+    @Test
+    void anUntitledAnthropicPdfReachesOpenAiWithAFilename() {
+        String body = "{\"model\":\"gpt\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"" + PDF + "\"}},"
+                + "{\"type\":\"text\",\"text\":\"summarise\"}]}]}";
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("I see 1 document.");
+        assertThat(firstTurn("messages").getJsonObject(0)).isEqualTo(new JsonObject().put("type", "file").put("file",
+                new JsonObject().put("filename", "document.pdf").put("file_data", PDF_URL)));
+
+        JsonObject own = error(post(withPart("gpt", "{\"type\":\"file\",\"file\":{\"file_data\":\"" + PDF_URL + "\"}}")));
+        assertThat(own.getString("message")).isEqualTo("Missing required parameter: 'messages[0].content[1].file.file_id'.");
+        assertThat(own.getString("code")).isEqualTo("missing_required_parameter");
+    }
+
+    /**
+     * An image or document by {@code file_id} of Anthropic's Files API ({@code source.type: "file"}) is Anthropic's to read:
+     * it reaches a Claude alias as written (the gateway refused the image for every alias), and a translating provider
+     * refuses it naming the part and saying why. A document by URL likewise says why.
+     */
+    @Test
+    void anAnthropicFilesApiImageReachesClaudeAsWrittenAndOtherProvidersSayWhyNot() {
+        String image = "{\"type\":\"image\",\"source\":{\"type\":\"file\",\"file_id\":\"file_011CNha8iCJcU1wXNR6q4V8w\"}}";
+        String body = "{\"model\":\"%s\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"look\"},%s]}]}";
+        HttpResponse<String> c = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("claude", image));
+        assertThat(c.statusCode()).as(c.body()).isEqualTo(200);
+        assertThat(firstTurn("messages").getJsonObject(1)).isEqualTo(new JsonObject(image));
+        String document = image.replace("\"image\"", "\"document\"");
+        HttpResponse<String> d = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("claude", document));
+        assertThat(d.statusCode()).as(d.body()).isEqualTo(200);
+        assertThat(firstTurn("messages").getJsonObject(1)).isEqualTo(new JsonObject(document));
+
+        gw.simulator.reset();
+        for (String model : List.of("gpt", "gemini")) {
+            for (String part : List.of(image, document)) {
+                HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted(model, part));
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+                assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).as(model)
+                        .startsWith("messages.0.content.1").contains("Anthropic's Files API", "file_011CNha8iCJcU1wXNR6q4V8w", "inline");
+            }
+        }
+        String byUrl = "{\"type\":\"document\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/a.pdf\"}}";
+        HttpResponse<String> u = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("gemini", byUrl));
+        assertThat(new JsonObject(u.body()).getJsonObject("error").getString("message")).contains("document by URL", "inline");
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    /**
+     * {@code data:image/jpg} is a common spelling that OpenAI accepts and Anthropic and Gemini refuse (the simulator too:
+     * Anthropic's "Input should be 'image/jpeg', …", Google's "Unsupported MIME type: image/jpg"): it reaches them as
+     * {@code image/jpeg}, as an image and as a file part, from either dialect.
+     */
+    @Test
+    void aJpgDataUrlReachesAnthropicAndGeminiAsImageJpeg() {
+        String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+        String image = "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/jpg;base64," + png + "\"}}";
+        String file = "{\"type\":\"file\",\"file\":{\"filename\":\"photo.jpg\",\"file_data\":\"data:image/jpg;base64," + png + "\"}}";
+        for (String part : List.of(image, file)) {
+            HttpResponse<String> c = post(withPart("claude", part));
+            assertThat(c.statusCode()).as(c.body()).isEqualTo(200);
+            assertThat(firstTurn("messages").getJsonObject(1).getJsonObject("source").getString("media_type")).isEqualTo("image/jpeg");
+            HttpResponse<String> g = post(withPart("gemini", part));
+            assertThat(g.statusCode()).as(g.body()).isEqualTo(200);
+            assertThat(firstTurn("contents").getJsonObject(1).getJsonObject("inlineData").getString("mimeType")).isEqualTo("image/jpeg");
+        }
+        HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"gemini\",\"max_tokens\":50,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"base64\","
+                + "\"media_type\":\"image/jpg\",\"data\":\"" + png + "\"}},{\"type\":\"text\",\"text\":\"look\"}]}]}");
+        assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
+        assertThat(firstTurn("contents").getJsonObject(0).getJsonObject("inlineData").getString("mimeType")).isEqualTo("image/jpeg");
+    }
+
+    /**
      * OpenAI's file parts take PDFs only (a text/plain file_data is its 400 "Invalid file data … application/pdf", which the
      * simulator answers too): a plain-text document reaches an OpenAI-style provider as text, its title and context on a
      * first line, and Gemini (which reads text/plain) as inlineData. A document of content blocks reaches both as text.

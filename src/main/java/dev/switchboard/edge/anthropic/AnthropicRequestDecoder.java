@@ -293,14 +293,19 @@ public final class AnthropicRequestDecoder {
         return new Message(Role.TOOL, parts, null, null, id, null, null);
     }
 
+    /**
+     * An image by base64 data or URL is a canonical image; one by {@code file_id} (Anthropic's Files API, {@code source.type:
+     * "file"}) stays the block as written: Anthropic reads it, a translating provider refuses it naming the part.
+     */
     private static ContentPart image(JsonNode b, String path) {
         JsonNode s = b.path("source");
         String type = s.path("type").asText();
+        if (type.equals("file") && b instanceof ObjectNode block) return new ContentPart.Other("image", block, path);
         String url = switch (type) {
             case "base64" -> "data:" + requiredString(s, "media_type", path + ".source.media_type") + ";base64,"
                     + requiredString(s, "data", path + ".source.data");
             case "url" -> requiredString(s, "url", path + ".source.url");
-            default -> throw bad(path + ".source.type: Input should be 'base64' or 'url'", path + ".source.type");
+            default -> throw bad(path + ".source.type: Input should be 'base64', 'url' or 'file'", path + ".source.type");
         };
         return new ContentPart.Image(url, null, b.get("cache_control"));
     }
