@@ -1,14 +1,18 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.Caller;
 import dev.switchboard.model.Cancellation;
+import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.pipeline.Gateway;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -268,17 +272,19 @@ public final class DialectCall {
      * A stream's answer, for the dialect's route to relay; null when there is nothing to relay: the call failed (answered
      * here, in the dialect) or the client left while the upstream was answering (the stream cancelled, which resets it).
      */
-    public dev.switchboard.model.Answer<dev.switchboard.model.ChatStream> streamToRelay(HttpServerResponse resp,
-            io.vertx.core.AsyncResult<dev.switchboard.model.Answer<dev.switchboard.model.ChatStream>> ar) {
+    public Answer<ChatStream> streamToRelay(HttpServerResponse resp, AsyncResult<Answer<ChatStream>> ar) {
         if (ar.failed()) {
             fail(resp, ar.cause());
             return null;
         }
+        // a succeeded call without an answer is a bug: fail loudly, as the routes did before, not with a null that
+        // reads as "answered here"
+        Answer<ChatStream> answer = Objects.requireNonNull(ar.result(), "a stream call succeeded without an answer");
         if (resp.closed()) {
-            ar.result().body().cancel();
+            answer.body().cancel();
             return null;
         }
-        return ar.result();
+        return answer;
     }
 
     /** Answers a failure: any exception that is not a {@link GatewayException} is a 500, logged with the request id. */

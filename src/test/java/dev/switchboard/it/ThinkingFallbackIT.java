@@ -53,7 +53,7 @@ class ThinkingFallbackIT {
                   - model_name: flash25
                     litellm_params: { model: gemini/gemini-2.5-flash, ${SIM_GEMINI} }
                   - model_name: nova
-                    litellm_params: { model: bedrock/us.amazon.nova-pro-v1:0, %s }
+                    litellm_params: { model: bedrock/us.amazon.nova-pro-v1:0, ${SIM_BEDROCK} }
                   - model_name: haiku
                     litellm_params: { model: anthropic/claude-haiku-4-5, ${SIM_ANTHROPIC} }
                 router_settings:
@@ -63,7 +63,7 @@ class ThinkingFallbackIT {
                               { opus2: [flash25] }, { opus3: [nova] }, { opus4: [haiku] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                """.formatted(TestGateway.BEDROCK_PARAMS));
+                """);
     }
 
     private static HttpResponse<String> ask(String alias, boolean thinking) {

@@ -25,7 +25,6 @@ class TranslationFidelityIT {
 
     @BeforeAll
     static void start() {
-        String aws = TestGateway.BEDROCK_PARAMS;
         gw = TestGateway.start("""
                 model_list:
                   - model_name: gpt
@@ -37,13 +36,13 @@ class TranslationFidelityIT {
                   - model_name: claude
                     litellm_params: { model: anthropic/claude-sonnet-4-5, ${SIM_ANTHROPIC} }
                   - model_name: bedrock-claude
-                    litellm_params: { model: bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0, %1$s }
+                    litellm_params: { model: bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0, ${SIM_BEDROCK} }
                   - model_name: gemini-malformed
                     litellm_params: { model: gemini/malformed-flash, ${SIM_GEMINI} }
                   - model_name: o4
                     litellm_params: { model: openai/o4-mini, ${SIM_OPENAI} }
                   - model_name: nova
-                    litellm_params: { model: bedrock/us.amazon.nova-pro-v1:0, %1$s }
+                    litellm_params: { model: bedrock/us.amazon.nova-pro-v1:0, ${SIM_BEDROCK} }
                   - model_name: groq-qwen
                     litellm_params: { model: groq/qwen/qwen3-32b, ${SIM_OPENAI} }
                   - model_name: vllm
@@ -52,7 +51,7 @@ class TranslationFidelityIT {
                     litellm_params: { model: openai/gpt-5-mini, ${SIM_OPENAI}, reasoning_effort: default }
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                """.formatted(aws));
+                """);
     }
 
     private static HttpResponse<String> messages(String body) {

@@ -47,6 +47,7 @@ public final class TestGateway implements AutoCloseable {
     public final ProviderSimulator simulator;
     public final Gateway gateway;
     public final EdgeServer server;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private TestGateway(Vertx vertx, ProviderSimulator simulator, Gateway gateway, EdgeServer server) {
         this.vertx = vertx;
@@ -266,8 +267,10 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
+    /** Idempotent: an IT's own {@code @AfterAll} and {@link GatewayPerClass} may both close it; the second does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         gateway.shutdown();
         await(vertx.close());
     }
