@@ -118,10 +118,10 @@ final class CheckCommand implements Callable<Integer> {
         // a key of no telling shape is looked up in the store as serve does once it is open: read-only, PostgreSQL only
         // (the SQLite file is not opened by check; serve still refuses such a key there)
         java.util.List<String> ownKey;
-        try {
-            ownKey = dev.switchboard.pipeline.OwnKeyUpstream.refusals(cfg, System::getenv, secret -> Gateway.storeHoldsKey(cfg, secret));
-        } catch (IllegalStateException e) {
-            ownKey = dev.switchboard.pipeline.OwnKeyUpstream.refusals(cfg, System::getenv); // the store line above says why
+        try (dev.switchboard.pipeline.StoreKeys storeKeys = Gateway.storeKeys(cfg)) {
+            ownKey = dev.switchboard.pipeline.OwnKeyUpstream.refusals(cfg, System::getenv, storeKeys);
+            if (storeKeys.failure() != null) all.add("could not look the exported key up in the store (" + storeKeys.failure()
+                    + "); judged by its shape only");
         }
         ownKey.forEach(r -> all.add("serve would refuse to start: " + r));
         dev.switchboard.config.ConfigMessages.inLineOrder(all).forEach(w -> System.out.println("  warning: " + w));

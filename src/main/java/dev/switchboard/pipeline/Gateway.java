@@ -114,19 +114,19 @@ public final class Gateway {
     }
 
     /**
-     * Whether the configured store holds a virtual key with this secret, looked up read-only as {@link #probeStore}
-     * looks (PostgreSQL only: check does not open the SQLite file, so false there, "cannot tell"), for check's
-     * own-key refusal ({@code OwnKeyUpstream}).
-     *
-     * @throws IllegalStateException naming the database when PostgreSQL cannot be reached
+     * The configured store's virtual keys, looked up read-only as {@link #probeStore} looks (PostgreSQL only: check does
+     * not open the SQLite file, so false there, "cannot tell"), for check's own-key refusal ({@code OwnKeyUpstream}):
+     * one session for the whole check, each secret asked once; close it when done.
      */
-    public static boolean storeHoldsKey(GatewayConfig config, String secret) {
-        try {
-            return Boolean.TRUE.equals(dev.switchboard.store.StoreProbe.holdsKey(config.general().databaseUrl(),
-                    dev.switchboard.govern.KeySecrets.hash(secret), System.currentTimeMillis()));
-        } catch (dev.switchboard.store.StoreException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+    public static StoreKeys storeKeys(GatewayConfig config) {
+        dev.switchboard.store.StoreProbe.KeyLookup lookup = dev.switchboard.store.StoreProbe.keyLookup(config.general().databaseUrl());
+        return new StoreKeys(secret -> {
+            try {
+                return Boolean.TRUE.equals(lookup.holds(dev.switchboard.govern.KeySecrets.hash(secret), System.currentTimeMillis()));
+            } catch (dev.switchboard.store.StoreException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }, lookup::close);
     }
 
     public GatewayConfig config() { return config; }

@@ -53,6 +53,8 @@ final class ServedModels {
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
                         + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
             }
+            // a base and a key of two variants of a service (Mistral on Azure, La Plateforme), an own api_base given /v1
+            warnings.addAll(registry.baseWarnings(d, source));
             // a cloud provider's own sign-in (a profile, a service account): what check shows, and a warning when none is found
             dev.switchboard.provider.SignIn signIn = registry.signIn(d, env);
             if (signIn != null && signIn.missing() != null) warnings.add(signIn.missing());

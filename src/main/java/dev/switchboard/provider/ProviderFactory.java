@@ -49,6 +49,20 @@ public interface ProviderFactory {
     default String keyEnv(String prefix) { return null; }
 
     /**
+     * The variable to tell a deployment without a key to set: {@link #keyEnv(String)}, unless where its base came from
+     * says another (Mistral on Azure's MISTRAL_AZURE_API_KEY for a base from MISTRAL_AZURE_API_BASE).
+     */
+    default String keyEnv(Deployment d) { return keyEnv(d.provider()); }
+
+    /**
+     * What to warn of at load time about where a deployment's base and key come from (said by {@code check} and the
+     * start's log, never refused): a Mistral on Azure base with La Plateforme's key, an own api_base given /v1; none by default.
+     *
+     * @param keySource the variable its key came from ({@link ProviderRegistry#keySource}), "api_key", or null for none
+     */
+    default java.util.List<String> baseWarnings(Deployment d, String keySource) { return java.util.List.of(); }
+
+    /**
      * Every variable a deployment with this prefix and no {@code api_key} may take its key from, in the order read
      * (Mistral's MISTRAL_AZURE_API_KEY before MISTRAL_API_KEY; Together's four): by default {@link #keyEnv} alone.
      */

@@ -69,7 +69,7 @@ public final class ProviderRegistry {
     /** The environment variable a deployment without {@code api_key} takes its key from (OPENAI_API_KEY, …); null for none. */
     public String keyEnv(Deployment d) {
         ProviderFactory f = byPrefix.get(d.provider());
-        return f == null ? null : f.keyEnv(d.provider());
+        return f == null ? null : f.keyEnv(d);
     }
 
     /**
@@ -86,7 +86,13 @@ public final class ProviderRegistry {
                 if (v != null && !v.isBlank() && key.matches(v)) return name;
             }
         }
-        return f.keyEnv(d.provider());
+        return f.keyEnv(d);
+    }
+
+    /** See {@link ProviderFactory#baseWarnings}; none for an unknown prefix. */
+    public java.util.List<String> baseWarnings(Deployment d, String keySource) {
+        ProviderFactory f = byPrefix.get(d.provider());
+        return f == null ? java.util.List.of() : f.baseWarnings(d, keySource);
     }
 
     /** The key a deployment's requests carry (see {@link ProviderFactory#key}); null for none or an unknown prefix. */

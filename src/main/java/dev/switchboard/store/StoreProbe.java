@@ -30,36 +30,76 @@ public final class StoreProbe {
         return where.description() + " (" + (where.kind() == Database.Kind.SQLITE ? sqlite(where) : postgres(where)) + ")";
     }
 
+    /** The key look-up's wait for one answer: a running serve's migration may hold a lock on virtual_keys. */
+    static final int QUERY_TIMEOUT_SECONDS = 3;
+    /** pgjdbc's socketTimeout for check's sessions (its default, 0, waits forever on a server that stopped answering). */
+    static final int SOCKET_TIMEOUT_SECONDS = 10;
+
     /**
-     * Whether the configured store holds a virtual key of this hash (a live key, or a rotated-away one still in its grace
-     * period), for check's "the gateway's own key would go upstream" (a key of no telling shape, generated with a secret
-     * of the caller's own); read as {@link #describe} reads, leaving the store as it is. PostgreSQL: one query in a
-     * read-only session (false when it has no Switchboard schema yet). SQLite: null, cannot tell, since the file is not
-     * opened at all (a read-only open of a WAL database may create its {@code -shm} file, and an {@code immutable} open
-     * would miss the keys still in the WAL: a key generated a moment ago); serve asks its store once it is open.
-     *
-     * @param tokenHash the key's SHA-256, hex ({@code KeySecrets.hash})
-     * @throws StoreException when PostgreSQL cannot be reached (as {@link #describe})
+     * A look-up of virtual keys in the configured store, for check's "the gateway's own key would go upstream" (a key
+     * of no telling shape, generated with a secret of the caller's own); read as {@link #describe} reads, leaving the
+     * store as it is. One read-only pool of one connection for the whole check, opened at the first look-up and closed
+     * with this. PostgreSQL: one query per table in a read-only session, each bounded ({@link #QUERY_TIMEOUT_SECONDS},
+     * and the socket by {@link #SOCKET_TIMEOUT_SECONDS}); false when it has no Switchboard schema yet. SQLite: null,
+     * cannot tell, since the file is not opened at all (a read-only open of a WAL database may create its {@code -shm}
+     * file, and an {@code immutable} open would miss the keys still in the WAL: a key generated a moment ago); serve asks
+     * its store once it is open.
      */
-    public static Boolean holdsKey(String databaseUrl, String tokenHash, long nowMillis) {
-        if (databaseUrl == null) return null;
-        DatabaseLocation where = DatabaseLocation.postgres(databaseUrl);
-        HikariConfig c = Database.poolConfig(where, false);
-        c.setPoolName("switchboard-check-keys");
-        c.setMaximumPoolSize(1);
-        c.setReadOnly(true);
-        c.addDataSourceProperty("readOnlyMode", "always");
-        try (HikariDataSource ds = new HikariDataSource(c); java.sql.Connection conn = ds.getConnection()) {
-            return any(conn, "SELECT 1 FROM virtual_keys WHERE token = ?", tokenHash, null)
-                    || any(conn, "SELECT 1 FROM retired_tokens WHERE token = ? AND grace_until > ?", tokenHash, nowMillis);
-        } catch (java.sql.SQLException | RuntimeException e) {
-            throw new StoreException(Database.cannotOpen(where, e), e);
+    public static KeyLookup keyLookup(String databaseUrl) {
+        return new KeyLookup(databaseUrl == null ? null : DatabaseLocation.postgres(databaseUrl));
+    }
+
+    /** See {@link StoreProbe#keyLookup}. Not thread-safe: check asks from one thread. */
+    public static final class KeyLookup implements AutoCloseable {
+        private final DatabaseLocation where;
+        private HikariDataSource pool;
+
+        private KeyLookup(DatabaseLocation where) { this.where = where; }
+
+        /**
+         * Whether the store holds a virtual key of this hash (a live key, or a rotated-away one still in its grace
+         * period); null on SQLite (cannot tell).
+         *
+         * @param tokenHash the key's SHA-256, hex ({@code KeySecrets.hash})
+         * @throws StoreException when PostgreSQL cannot be reached or does not answer in time (as {@link #describe})
+         */
+        public Boolean holds(String tokenHash, long nowMillis) {
+            if (where == null) return null;
+            try {
+                if (pool == null) {
+                    HikariConfig c = readOnly(Database.poolConfig(where, false));
+                    c.setPoolName("switchboard-check-keys");
+                    c.setMaximumPoolSize(1);
+                    pool = new HikariDataSource(c);
+                }
+                try (java.sql.Connection conn = pool.getConnection()) {
+                    return any(conn, "SELECT 1 FROM virtual_keys WHERE token = ?", tokenHash, null)
+                            || any(conn, "SELECT 1 FROM retired_tokens WHERE token = ? AND grace_until > ?", tokenHash, nowMillis);
+                }
+            } catch (java.sql.SQLException | RuntimeException e) {
+                throw new StoreException(Database.cannotOpen(where, e), e);
+            }
         }
+
+        @Override
+        public void close() {
+            if (pool != null) pool.close();
+            pool = null;
+        }
+    }
+
+    /** check's session settings: read-only (the server refuses it any write) and a socket that does not wait forever. */
+    private static HikariConfig readOnly(HikariConfig c) {
+        c.setReadOnly(true);
+        c.addDataSourceProperty("readOnlyMode", "always"); // pgjdbc: the session itself read-only, autocommit included
+        c.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
+        return c;
     }
 
     /** Whether the query finds a row; false when its table or column is not there yet (a schema before it: no such key). */
     private static boolean any(java.sql.Connection conn, String sql, String hash, Long now) throws java.sql.SQLException {
         try (java.sql.PreparedStatement q = conn.prepareStatement(sql)) {
+            q.setQueryTimeout(QUERY_TIMEOUT_SECONDS); // as SessionLock's: a lock held by a migration must not hold check
             q.setString(1, hash);
             if (now != null) q.setLong(2, now);
             try (java.sql.ResultSet rs = q.executeQuery()) {
@@ -101,11 +141,9 @@ public final class StoreProbe {
     }
 
     private static String postgres(DatabaseLocation where) {
-        HikariConfig c = Database.poolConfig(where, false);
+        HikariConfig c = readOnly(Database.poolConfig(where, false)); // Flyway's queries are bounded by the socket timeout
         c.setPoolName("switchboard-check");
         c.setMaximumPoolSize(2); // Flyway holds two: the schema history's and its own
-        c.setReadOnly(true);
-        c.addDataSourceProperty("readOnlyMode", "always"); // pgjdbc: the session itself read-only, autocommit included
         MigrationInfoService info;
         try (HikariDataSource ds = new HikariDataSource(c)) {
             info = Database.flyway(where, ds, false).info();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * check's "serve would refuse to start" for a key of no telling shape: a virtual key generated with a secret of the
  * caller's own ({@code "key": "sk-team-…"}) exported as ANTHROPIC_API_KEY beside an ANTHROPIC_BASE_URL at the gateway.
  * serve refuses it once its store is open; check judged the key's shape only and said nothing. It now looks the key up in
- * a PostgreSQL store, read-only (the SQLite file is still not opened: StoreProbe#holdsKey).
+ * a PostgreSQL store, read-only (the SQLite file is still not opened: StoreProbe#keyLookup).
  */
 @Tag("services")
 class CheckOwnKeyInStoreTest {
@@ -42,8 +42,7 @@ class CheckOwnKeyInStoreTest {
         return r.out();
     }
 
-    @Test
-    void aKeyTheStoreHoldsIsSaidWhateverItsShape() throws Exception {
+    private static void insertKey(String url) {
         Database db = Database.open(url, null);
         try {
             db.transaction(c -> {
@@ -60,9 +59,33 @@ class CheckOwnKeyInStoreTest {
         } finally {
             db.close();
         }
+    }
+
+    @Test
+    void aKeyTheStoreHoldsIsSaidWhateverItsShape() throws Exception {
+        insertKey(url);
         assertThat(check(OWN)).contains("warning: serve would refuse to start: line 2: model_list entry 'claude'")
                 .contains("a virtual key in this gateway's store").doesNotContain(OWN);
         assertThat(check("sk-ant-provider-0123456789")).as("a provider key: nothing to refuse")
                 .doesNotContain("serve would refuse to start");
+    }
+
+    /**
+     * A running serve's migration holding a lock on virtual_keys: the look-up used to wait on it for ever (Hikari's timeout
+     * covers connecting only, pgjdbc's socketTimeout is 0). It now gives up after its query timeout, and says so.
+     */
+    @Test
+    void aLockedKeyTableDoesNotHoldTheCheckAndIsSaid() throws Exception {
+        insertKey(url);
+        try (java.sql.Connection locker = dev.switchboard.support.Postgres.connect(url)) {
+            locker.setAutoCommit(false);
+            try (var st = locker.createStatement()) {
+                st.execute("LOCK TABLE virtual_keys IN ACCESS EXCLUSIVE MODE");
+            }
+            String out = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> check(OWN));
+            assertThat(out).contains("warning: could not look the exported key up in the store (")
+                    .contains("); judged by its shape only").doesNotContain(OWN).doesNotContain("serve would refuse to start");
+            locker.rollback();
+        }
     }
 }

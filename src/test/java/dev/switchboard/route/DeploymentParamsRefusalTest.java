@@ -27,9 +27,19 @@ import org.junit.jupiter.api.Test;
  * unsupported_params) on every case, without building fit's copy (fit ran in full per fallback before 2026-12-07).
  */
 class DeploymentParamsRefusalTest {
-    /** A provider that refuses seed, takes tool names of 64 characters at most, and refuses temperature beside top_k. */
+    /**
+     * A provider that refuses seed, takes tool names of 64 characters at most, refuses temperature beside top_k and a
+     * tool named "forbidden" when offered, and runs Anthropic's server tools when told to.
+     */
     private static final class Recording implements Provider {
         final List<ChatRequest> judged = new ArrayList<>();
+        final boolean serverTools;
+
+        Recording() { this(false); }
+
+        Recording(boolean serverTools) { this.serverTools = serverTools; }
+
+        @Override public boolean runsAnthropicServerTools() { return serverTools; }
 
         @Override public Future<ChatResponse> chat(ChatRequest request, CallOptions options) { throw new AssertionError(); }
         @Override public Future<ChatStream> stream(ChatRequest request, CallOptions options) { throw new AssertionError(); }
@@ -39,6 +49,7 @@ class DeploymentParamsRefusalTest {
         @Override
         public List<ParamConflict> conflicts(ChatRequest r) {
             judged.add(r);
+            if (r.tools().stream().anyMatch(t -> t.name().equals("forbidden"))) return List.of(new ParamConflict("tools", "no tool 'forbidden'"));
             return r.temperature() != null && r.extra().containsKey("top_k") ? List.of(new ParamConflict("top_k", "no top_k with temperature"))
                     : List.of();
         }
@@ -56,6 +67,23 @@ class DeploymentParamsRefusalTest {
                 new RawJson(RawJson.ANTHROPIC, JsonNodeFactory.instance.objectNode()));
     }
 
+    /** An Anthropic client's request with Anthropic's own web search tool (a server tool: no input_schema). */
+    private static ChatRequest withServerTool() {
+        var body = JsonNodeFactory.instance.objectNode();
+        body.putArray("tools").addObject().put("type", "web_search_20250305").put("name", "web_search");
+        return new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), List.of(), null, null, null, null,
+                null, 100, null, null, null, null, null, false, false, null, new RawJson(RawJson.ANTHROPIC, body));
+    }
+
+    /** An OpenAI client's tools, "forbidden" among them, with a tool choice of allowed_tools naming them or only "ok". */
+    private static ChatRequest allowing(String... allowed) {
+        var schema = JsonNodeFactory.instance.objectNode().put("type", "object");
+        return new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), List.of(new Tool("ok", "d", schema, null, null),
+                new Tool("forbidden", "d", schema, null, null)), dev.switchboard.model.ToolChoice.allowedTools(
+                dev.switchboard.model.ToolChoice.Mode.AUTO, List.of(allowed)), null, null, null, null, 100, null, null, null, null,
+                null, false, false, null);
+    }
+
     private static boolean fitRefuses(ChatRequest r, Target t, Boolean requestDrop) {
         try {
             DeploymentParams.fit(r, t, requestDrop, false, "test");
@@ -68,8 +96,19 @@ class DeploymentParamsRefusalTest {
     @Test
     void refusesAgreesWithFit() {
         var topK = Map.<String, com.fasterxml.jackson.databind.JsonNode>of("top_k", JsonNodeFactory.instance.numberNode(5));
-        record Case(ChatRequest r, Map<String, Object> params, Boolean requestDrop, boolean refused) {}
+        record Case(ChatRequest r, Map<String, Object> params, Boolean requestDrop, boolean refused, boolean serverTools) {
+            Case(ChatRequest r, Map<String, Object> params, Boolean requestDrop, boolean refused) {
+                this(r, params, requestDrop, refused, false);
+            }
+        }
         for (Case c : List.of(new Case(request(7L, null, null), Map.of(), null, true),
+                // Anthropic's server tools: refused by a provider that cannot run them, unless dropping; taken by one that can
+                new Case(withServerTool(), Map.of(), null, true),
+                new Case(withServerTool(), Map.of(), true, false),
+                new Case(withServerTool(), Map.of(), null, false, true),
+                // OpenAI's allowed_tools, for a provider without them: only the allowed tools are offered, and judged
+                new Case(allowing("ok"), Map.of(), null, false),
+                new Case(allowing("ok", "forbidden"), Map.of(), null, true),
                 new Case(request(null, null, null), Map.of(), null, false),
                 new Case(request(7L, null, null), Map.of(), true, false),
                 new Case(request(7L, null, null), Map.of("drop_params", true), null, false),
@@ -77,7 +116,7 @@ class DeploymentParamsRefusalTest {
                 new Case(request(null, 0.5, topK), Map.of(), null, true),
                 new Case(request(null, 0.5, null), Map.of(), null, false),
                 new Case(request(null, null, null), Map.of("seed", 3), null, true))) {
-            Target t = new Target(deployment(c.params()), new Recording());
+            Target t = new Target(deployment(c.params()), new Recording(c.serverTools()));
             assertThat(DeploymentParams.refuses(c.r(), t, c.requestDrop(), false)).as(c.toString()).isEqualTo(c.refused());
             assertThat(fitRefuses(c.r(), t, c.requestDrop())).as(c.toString()).isEqualTo(c.refused());
         }

@@ -24,17 +24,21 @@ final class Requested {
      * parsed once (twice before 2026-12-07). Tied to the fields it was read from (the same instances) and the names it
      * was judged against, so another request on the same context is parsed anew.
      */
-    private record Parsed(Object extra, Object metadata, Object raw, Collection<String> configured, Set<String> asked,
+    record Parsed(Object extra, Object metadata, Object raw, Collection<String> configured, Set<String> asked,
                           GatewayException refusal) {
         boolean of(ChatRequest r, Collection<String> names) {
             return extra == r.extra() && metadata == r.metadata() && raw == r.raw() && (configured == names || configured.equals(names));
         }
     }
 
-    private static final dev.switchboard.model.CallContext.Key<Parsed> PARSED = new dev.switchboard.model.CallContext.Key<>(Parsed.class);
+    static final dev.switchboard.model.CallContext.Key<Parsed> PARSED = new dev.switchboard.model.CallContext.Key<>(Parsed.class);
 
-    /** {@link #of(ChatRequest, Collection)}, parsed once per request and context (see {@link Parsed}); ctx may be null. */
+    /**
+     * {@link #of(ChatRequest, Collection)}, parsed once per request and context (see {@link Parsed}); ctx may be null. A
+     * request asking for none (most) is answered at once, nothing allocated nor kept: this runs on every request.
+     */
     static Set<String> of(dev.switchboard.model.CallContext ctx, ChatRequest r, Collection<String> configured) {
+        if (asksNone(r)) return Set.of();
         Parsed p = ctx == null ? null : ctx.attached(PARSED);
         if (p == null || !p.of(r, configured)) {
             Set<String> asked = null;
@@ -49,6 +53,12 @@ final class Requested {
         }
         if (p.refusal() != null) throw p.refusal();
         return p.asked();
+    }
+
+    /** No {@code guardrails} in the body, its metadata or the raw body's metadata; allocation-free (path's MissingNode is shared). */
+    static boolean asksNone(ChatRequest r) {
+        return r.extra().get(FIELD) == null && r.metadata().get(FIELD) == null
+                && (r.raw() == null || !r.raw().body().path("metadata").has(FIELD));
     }
 
     static Set<String> of(ChatRequest r, Collection<String> configured) {

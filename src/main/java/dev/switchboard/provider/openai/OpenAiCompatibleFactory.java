@@ -39,6 +39,25 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
     }
 
     @Override
+    public String keyEnv(Deployment d) {
+        OpenAiFlavor flavor = flavors.get(d.provider());
+        return flavor == null ? null : flavor.keyEnv(d.apiBaseVariable());
+    }
+
+    @Override
+    public java.util.List<String> baseWarnings(Deployment d, String keySource) {
+        OpenAiFlavor flavor = flavors.get(d.provider());
+        if (flavor == null) return java.util.List.of();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        String entry = d.where() + ": model_list entry '" + d.alias() + "' (" + d.id() + "): ";
+        String mix = flavor.mixedVariant(d.apiBase(), d.apiBaseVariable(), keySource);
+        if (mix != null) out.add(entry + mix);
+        String v1 = d.apiBaseVariable() == null ? flavor.v1Added(d.apiBase()) : null; // a variable's base: LiteLLM's rule, said in the docs
+        if (v1 != null) out.add(entry + v1);
+        return out;
+    }
+
+    @Override
     public java.util.List<String> keyEnvs(String prefix) {
         OpenAiFlavor flavor = flavors.get(prefix);
         return flavor == null ? java.util.List.of() : flavor.keyEnvs();

@@ -104,12 +104,64 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
      * MISTRAL_AZURE_API_KEY, Mistral on Azure's, before it); null for none.
      */
     String keyEnv() {
-        for (String e : keyEnvs) if (!VARIANT_KEY_ENVS.contains(e)) return e;
+        for (String e : keyEnvs) if (!VARIANT_KEY_ENVS.containsValue(e)) return e;
         return keyEnvs.isEmpty() ? null : keyEnvs.get(0);
     }
 
-    /** Key variables read first for a variant of the service (Mistral on Azure AI), not the one to tell a user to set. */
-    private static final Set<String> VARIANT_KEY_ENVS = Set.of("MISTRAL_AZURE_API_KEY");
+    /**
+     * {@link #keyEnv()}, unless the base came from a variant's variable: a mistral/ entry sent to MISTRAL_AZURE_API_BASE
+     * is told MISTRAL_AZURE_API_KEY (an Azure deployment's key), not La Plateforme's MISTRAL_API_KEY.
+     *
+     * @param baseVariable the variable the entry's api_base came from, null when the config wrote it or none
+     */
+    String keyEnv(String baseVariable) {
+        String variant = baseVariable == null ? null : VARIANT_KEY_ENVS.get(baseVariable);
+        return variant != null && keyEnvs.contains(variant) ? variant : keyEnv();
+    }
+
+    /**
+     * Why a base and a key of different variants of the service go together, or null: a base from the variant's
+     * variable (MISTRAL_AZURE_API_BASE) with the main service's key (MISTRAL_API_KEY), or the main service's own
+     * address with the variant's key (MISTRAL_AZURE_API_KEY); either is refused by the server (401) at the first request.
+     * An api_base the config wrote may be either: not judged.
+     */
+    String mixedVariant(String apiBase, String baseVariable, String keySource) {
+        if (keySource == null) return null;
+        for (java.util.Map.Entry<String, String> v : VARIANT_KEY_ENVS.entrySet()) {
+            if (!keyEnvs.contains(v.getValue())) continue;
+            if (v.getKey().equals(baseVariable) && keyEnvs.contains(keySource) && !keySource.equals(v.getValue())) {
+                return "its base comes from " + v.getKey() + " but its key from " + keySource + ", another service's key "
+                        + "(LiteLLM reads " + v.getValue() + " first): its requests will probably be refused (401). Fix: export "
+                        + v.getValue() + " with that deployment's key, or set api_key on the entry.";
+            }
+            if (apiBase == null && keySource.equals(v.getValue())) {
+                return "its key comes from " + v.getValue() + " but its base is " + baseUrl(null) + " (" + v.getKey()
+                        + " is not set), another service's address: its requests will probably be refused (401). Fix: export "
+                        + v.getKey() + " too, or unset " + v.getValue() + " to use " + keyEnv() + ".";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What the gateway adds to an api_base the config wrote, or null: /v1 for a flavor whose base is taken with it
+     * (Mistral, as LiteLLM does), so that a base meant as given is sent elsewhere than written.
+     */
+    String v1Added(String apiBase) {
+        if (apiBase == null || base != BaseForm.V1_ADDED) return null;
+        String b = apiBase;
+        while (b.endsWith("/")) b = b.substring(0, b.length() - 1);
+        if (b.endsWith("/v1")) return null;
+        return "/v1 is added to its api_base (" + dev.switchboard.model.SafeUrl.withoutSecrets(b) + "), as LiteLLM does for "
+                + prefix + "/: its requests go to " + dev.switchboard.model.SafeUrl.withoutSecrets(baseUrl(apiBase))
+                + "/chat/completions. Fix: nothing if that is meant; else write the base the server answers under.";
+    }
+
+    /**
+     * Key variables read first for a variant of the service (Mistral on Azure AI), not the one to tell a user to set
+     * unless the base came from the variant's base variable (the map's key).
+     */
+    private static final java.util.Map<String, String> VARIANT_KEY_ENVS = java.util.Map.of("MISTRAL_AZURE_API_BASE", "MISTRAL_AZURE_API_KEY");
 
     /**
      * @throws GatewayException 400 when the service takes tool_choice "auto" only and the request asks for more. The

@@ -84,4 +84,17 @@ class GuardrailsParsedOnceTest {
         GatewayException kept = first;
         assertThatThrownBy(() -> Requested.of(ctx, typo, names)).isSameAs(kept);
     }
+
+    /** Most requests ask for no guardrail: the plan answers them without a parse record kept on the context (hot path). */
+    @Test
+    void aRequestAskingForNoneKeepsNothingOnItsContext() {
+        Set<String> names = Set.of("tp", "later");
+        CallContext ctx = new CallContext("r3", Caller.MASTER, 0, Map.of());
+        ChatRequest none = new ChatRequest("m", List.of(Message.text(Role.USER, "hi")), null, null, null, null, null, null, null,
+                null, null, null, null, null, false, false, Map.<String, JsonNode>of());
+        assertThat(Requested.of(ctx, none, names)).isEmpty();
+        assertThat(ctx.attached(Requested.PARSED)).isNull();
+        assertThat(Requested.of(ctx, asking("tp"), names)).containsExactly("tp");
+        assertThat(ctx.attached(Requested.PARSED)).as("one that asks is still kept").isNotNull();
+    }
 }
