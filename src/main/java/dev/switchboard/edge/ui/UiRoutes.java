@@ -56,6 +56,7 @@ public final class UiRoutes {
     private final DialectCall call;
     private final UiSessions sessions;
     /** Whether a CSV download (requestsCsv) is being sent: one at a time in the process (shared by every instance). */
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UiRoutes.class);
     private final java.util.concurrent.atomic.AtomicBoolean csvExport;
     private final UiAssets assets = new UiAssets();
     private final DashboardFigures figures;
@@ -174,7 +175,14 @@ public final class UiRoutes {
                     csvExport.set(false); // never left set by a download that did not start
                     throw e;
                 }
-                sending.onComplete(sent -> csvExport.set(false));
+                sending.onComplete(sent -> {
+                    csvExport.set(false);
+                    // after the first byte a failure reaches no one but the log (the client sees a reset); a client
+                    // gone or stalled is its own doing, not worth a warning
+                    if (sent.failed() && !(sent.cause() instanceof CsvDownload.Gone)) {
+                        log.warn("CSV download of the requests failed: {}", sent.cause().toString());
+                    }
+                });
             } catch (Throwable t) {
                 call.fail(resp, t);
             }

@@ -40,6 +40,11 @@ class CsvDownloadTest {
     final CompletableFuture<Void> sent = new CompletableFuture<>();
     volatile CsvDownload.Rows rows;
     volatile long stallMillis = CsvDownload.STALL_MILLIS;
+    volatile long deadlineMillis = CsvDownload.DEADLINE_MILLIS;
+    volatile java.util.function.BiConsumer<io.vertx.core.http.HttpServerResponse, Throwable> fail =
+            (r, t) -> r.setStatusCode(500).end("failed: " + t.getMessage());
+    /** The server's socket send buffer (0: the system's): small, so a client that reads nothing holds even a short file. */
+    volatile int sendBuffer;
 
     static JsonNode row(int i) {
         ObjectNode r = DashboardFigures.JSON.createObjectNode();
@@ -65,10 +70,11 @@ class CsvDownloadTest {
             }
             return false;
         };
-        server = vertx.createHttpServer().requestHandler(req -> {
+        io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions();
+        if (sendBuffer > 0) options.setSendBufferSize(sendBuffer);
+        server = vertx.createHttpServer(options).requestHandler(req -> {
             Future<Void> f = CsvDownload.send(vertx.getOrCreateContext(), req.response(), ROWS, rows,
-                    r -> r.putHeader("content-type", "text/csv; charset=utf-8"),
-                    (r, t) -> r.setStatusCode(500).end("failed: " + t.getMessage()), stallMillis);
+                    r -> r.putHeader("content-type", "text/csv; charset=utf-8"), fail, stallMillis, deadlineMillis);
             f.onComplete(ar -> {
                 if (ar.succeeded()) sent.complete(null);
                 else sent.completeExceptionally(ar.cause());
@@ -83,8 +89,13 @@ class CsvDownloadTest {
 
     /** A GET on a socket with a small receive buffer, read up to the end of the headers. */
     Socket open(StringBuilder head) throws IOException {
+        return open(head, 4096);
+    }
+
+    /** The same with the given receive buffer (0: the system's). */
+    Socket open(StringBuilder head, int receiveBuffer) throws IOException {
         Socket s = new Socket();
-        s.setReceiveBufferSize(4096);
+        if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer);
         s.connect(new InetSocketAddress("127.0.0.1", server.actualPort()), 5_000);
         s.setSoTimeout(30_000);
         s.getOutputStream().write("GET /x.csv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -183,6 +194,70 @@ class CsvDownloadTest {
         try (Socket s = open(head)) {
             assertThat(head.toString()).startsWith("HTTP/1.1 200");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> dechunk(s.getInputStream())).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void aClientThatKeepsReadingSlowlyIsCutAtTheDownloadsDeadline() throws Exception {
+        // the stall limit is per chunk: a client taking a little every 20 ms never stalls, yet without a deadline for
+        // the whole download it would hold the read (a worker, a connection, a snapshot) for as long as it likes
+        stop();
+        stallMillis = 10_000; // well past the time the test allows: only the deadline ends it in time
+        deadlineMillis = 1_500;
+        start();
+        StringBuilder head = new StringBuilder();
+        long started = System.nanoTime();
+        try (Socket s = open(head, 0)) { // the system's buffers: a tiny TCP window stalls on its own
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[8192];
+            try { // ~400 KB/s: a chunk in well under the stall limit, the ~21 MB file in about a minute
+                while (!sent.isDone() && in.read(buf) >= 0) Thread.sleep(20);
+            } catch (IOException cut) {
+                // the reset
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(sent::isDone);
+        }
+        assertThat(sent).isCompletedExceptionally();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+        int stopped = read.get();
+        assertThat(stopped).isLessThan(ROWS);
+        Thread.sleep(300);
+        assertThat(read.get()).as("the read has ended").isEqualTo(stopped);
+    }
+
+    @Test
+    void aFailAnswerThatThrowsStillEndsTheDownload() throws Exception {
+        rows = sink -> { throw new IllegalStateException("store down"); };
+        fail = (r, t) -> { throw new IllegalStateException("the error answer failed too"); };
+        StringBuilder head = new StringBuilder();
+        Socket s = new Socket();
+        try (s) {
+            s.connect(new InetSocketAddress("127.0.0.1", server.actualPort()), 5_000);
+            s.getOutputStream().write("GET /x.csv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // the future the caller's one-download flag waits on completes: a flag left set would refuse every download
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(sent::isDone);
+        }
+        assertThat(sent).isCompletedExceptionally();
+    }
+
+    @Test
+    void aFileSentWholeByItsEndKeepsItsLengthAndItsEndIsHeldToTheStallLimit() throws Exception {
+        stop();
+        stallMillis = 400;
+        sendBuffer = 4096;
+        start();
+        int n = 100; // ~52 KB: under a chunk, so the file goes by end() alone
+        rows = sink -> {
+            for (int i = 0; i < n; i++) sink.accept(row(i));
+            return false;
+        };
+        StringBuilder head = new StringBuilder();
+        try (Socket s = open(head)) {
+            assertThat(head.toString()).startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: ")
+                    .doesNotContainIgnoringCase("transfer-encoding");
+            // a client that takes none of it: end()'s future waits on the socket, and the stall limit ends it
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(sent::isDone);
+            assertThat(sent).isCompletedExceptionally();
         }
     }
 }
