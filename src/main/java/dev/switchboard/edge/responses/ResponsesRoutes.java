@@ -420,8 +420,8 @@ public final class ResponsesRoutes {
         if (chars > PARSE_OFF_LOOP_CHARS) return context.executeBlocking(work, false);
         try {
             return Future.succeededFuture(work.call());
-        } catch (Exception e) {
-            return Future.failedFuture(e);
+        } catch (Throwable t) { // an Error too (a StackOverflowError in a deep row): the caller answers the client with it
+            return Future.failedFuture(t);
         }
     }
 

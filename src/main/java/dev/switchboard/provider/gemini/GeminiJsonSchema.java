@@ -37,8 +37,9 @@ import java.util.Set;
  * (or {@code $dynamicAnchor}, or a draft-07 {@code "$id":"#name"}) in the same resource, and {@code "T#/properties/a"}
  * a pointer inside resource {@code T}. In a schema that declares identifiers, the output has none ({@code $id},
  * {@code $anchor} and {@code $dynamicAnchor} are dropped: inlined copies would otherwise declare the same id twice),
- * and a reference kept as a reference is rewritten as the JSON pointer of its target from the document's root, which
- * the output keeps at the same place.
+ * and a reference kept as a reference is rewritten as the JSON pointer of its target from the document's root (escaped
+ * with ~0 and ~1 only; a {@code "#/…"} written from the root stays as written), which the output keeps at the same
+ * place. A {@code $dynamicRef} is followed as a {@code $ref} (no outer dynamic scope: its anchor is dropped too).
  * A schema without {@code $ref} is returned as it is (the common case costs one walk of the tree, no copy).
  */
 public final class GeminiJsonSchema {
@@ -73,7 +74,7 @@ public final class GeminiJsonSchema {
     public static JsonNode forGemini(JsonNode schema) {
         if (schema == null || !hasRef(schema, 0)) return schema;
         GeminiJsonSchema s = new GeminiJsonSchema(schema);
-        if (!schema.isObject() || schema.has("$ref")) {
+        if (!schema.isObject() || refKey(schema) != null) {
             JsonNode out = s.resolve(schema, new ArrayDeque<>(), 0);
             if (!s.kept && out instanceof ObjectNode o) {
                 o.remove("$defs");
@@ -114,7 +115,7 @@ public final class GeminiJsonSchema {
         if (n.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().equals("$ref") && e.getValue().isTextual()) return true;
+                if ((e.getKey().equals("$ref") || e.getKey().equals("$dynamicRef")) && e.getValue().isTextual()) return true;
                 if (hasRef(e.getValue(), depth + 1)) return true;
             }
         } else if (n.isArray()) {
@@ -144,8 +145,9 @@ public final class GeminiJsonSchema {
             return a;
         }
         if (!n.isObject()) return n;
-        JsonNode ref = n.get("$ref");
-        if (ref != null && ref.isTextual()) {
+        String refKey = refKey(n);
+        if (refKey != null) {
+            JsonNode ref = n.get(refKey);
             String written = ref.asText();
             JsonNode target = ids.target(written, n);
             if (target == null) { // another document's, or undefined: left as written (Google's 400 names it), its definitions kept
@@ -167,20 +169,20 @@ public final class GeminiJsonSchema {
                 ObjectNode merged = expanded.isObject() ? (ObjectNode) expanded : F.objectNode();
                 for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    if (!e.getKey().equals("$ref") && !dropped(e.getKey())) merged.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
+                    if (!e.getKey().equals(refKey) && !dropped(e.getKey())) merged.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
                 }
                 return merged;
             }
             // recursive, too deep or over the budget: a reference, alone as Google wants it, its siblings beside an anyOf;
             // by its target's pointer where identifiers are dropped (the target stays at that place in the output)
             kept = true;
-            String r = ids.declared() ? ids.pointerOf(target) : written;
+            String r = ids.declared() && !ids.fromRoot(written, target) ? ids.pointerOf(target) : written;
             if (r == null) r = written;
             ObjectNode alone = F.objectNode().put("$ref", r);
             boolean others = false;
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
-                if (!k.equals("$ref") && !k.equals("description") && !k.equals("default") && !dropped(k)) others = true;
+                if (!k.equals(refKey) && !k.equals("description") && !k.equals("default") && !dropped(k)) others = true;
             }
             if (!others) {
                 if (n.has("description")) alone.set("description", n.get("description"));
@@ -191,13 +193,13 @@ public final class GeminiJsonSchema {
             wrapped.putArray("anyOf").add(alone);
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getKey().equals("$ref") && !e.getKey().equals("anyOf") && !dropped(e.getKey())) {
+                if (!e.getKey().equals(refKey) && !e.getKey().equals("anyOf") && !dropped(e.getKey())) {
                     wrapped.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
                 }
             }
             if (n.get("anyOf") instanceof ArrayNode more) { // both must hold: allOf of the two
                 wrapped.remove("anyOf");
-                ArrayNode all = wrapped.putArray("allOf");
+                ArrayNode all = wrapped.get("allOf") instanceof ArrayNode given ? given : wrapped.putArray("allOf"); // appended to the node's own
                 all.addObject().putArray("anyOf").add(alone);
                 all.addObject().set("anyOf", resolve(more, stack, depth + 3));
             }
@@ -209,6 +211,16 @@ public final class GeminiJsonSchema {
             if (!dropped(e.getKey())) o.set(e.getKey(), field(e.getKey(), e.getValue(), stack, depth + 1));
         }
         return o;
+    }
+
+    /**
+     * The keyword of the node's reference: {@code $ref}, else a {@code $dynamicRef}, resolved as a {@code $ref} is (JSON
+     * Schema 2020-12's reading without an outer dynamic scope: its anchor is dropped with the other identifiers), or null.
+     */
+    private static String refKey(JsonNode n) {
+        if (n.get("$ref") instanceof JsonNode r && r.isTextual()) return "$ref";
+        if (n.get("$dynamicRef") instanceof JsonNode r && r.isTextual()) return "$dynamicRef";
+        return null;
     }
 
     /** Whether a schema keyword is left out of the output: the identifiers, in a schema that declares some. */

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -21,8 +22,10 @@ import java.util.Set;
  * Values of data keywords ({@code default}, {@code enum}, …) are data, and names in {@code properties} and the like are
  * names, never identifiers. The first of two equal identifiers holds (the spec calls a document with two an error).
  *
- * <p>A document that declares no identifier (pydantic's, zod's: the common case) keeps no index: {@code #} is the
- * document and {@code #/…} a pointer from its root, anything else resolves nowhere.
+ * <p>A document that declares no identifier (pydantic's, zod's: the common case) keeps no index: a scan that stops at
+ * the first identifier finds none, {@code #} is then the document and {@code #/…} a pointer from its root, anything else
+ * resolves nowhere. A document that declares some is walked once, recording for each schema object its base and its
+ * parent (by identity, no strings): the JSON pointer of a target is built only for a reference kept as a reference.
  */
 final class SchemaIds {
     /** The keywords that name a schema for references. */
@@ -36,38 +39,63 @@ final class SchemaIds {
     private final Map<String, JsonNode> named = new HashMap<>();
     /** The base URI in effect inside each schema object (its own $id included). */
     private final Map<JsonNode, URI> bases = new IdentityHashMap<>();
-    /** Each schema object's place, as the URI fragment of a JSON pointer from the document's root ("#/$defs/A"). */
-    private final Map<JsonNode, String> pointers = new IdentityHashMap<>();
+    /** Each schema object's place: the container it stands in and its key there (and its name under a NAMED keyword). */
+    private final Map<JsonNode, Step> parents = new IdentityHashMap<>();
     private boolean declared;
+    /** Characters of JSON pointers built so far (for a test: they are built only for references kept as references). */
+    long pointerChars;
+
+    /** One step down from {@code parent}: {@code key} (an array's index as an Integer), then {@code name} when not null. */
+    private record Step(JsonNode parent, Object key, String name) {}
 
     private SchemaIds(JsonNode root) { this.root = root; }
 
     static SchemaIds of(JsonNode root) {
         SchemaIds ids = new SchemaIds(root);
-        ids.walk(root, DEFAULT_BASE, "#", 0);
-        if (!ids.declared) {
-            ids.bases.clear();
-            ids.pointers.clear();
-            ids.named.clear();
-        } else if (ids.bases.get(root) != null) {
-            ids.named.putIfAbsent(ids.bases.get(root).toString(), root);
-        }
+        if (!declares(root, 0)) return ids;
+        ids.declared = true;
+        ids.walk(root, DEFAULT_BASE, 0);
+        if (ids.bases.get(root) != null) ids.named.putIfAbsent(ids.bases.get(root).toString(), root);
         return ids;
     }
 
     /** Whether the document declares an identifier ({@link #IDENTIFIERS}) anywhere a schema stands. */
     boolean declared() { return declared; }
 
-    private void walk(JsonNode n, URI base, String pointer, int depth) {
+    /** Whether an identifier stands in a schema position under {@code n}: the first found ends the scan, nothing is kept. */
+    private static boolean declares(JsonNode n, int depth) {
+        if (depth > MAX_WALK) return false;
+        if (n.isArray()) {
+            for (JsonNode x : n) if (declares(x, depth + 1)) return true;
+            return false;
+        }
+        if (!n.isObject()) return false;
+        for (String k : IDENTIFIERS) if (n.get(k) instanceof JsonNode v && v.isTextual()) return true;
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String k = e.getKey();
+            if (GeminiJsonSchema.DATA.contains(k)) continue;
+            if (GeminiJsonSchema.NAMED.contains(k) && e.getValue().isObject()) {
+                for (JsonNode x : e.getValue()) if (declares(x, depth + 2)) return true;
+            } else if (declares(e.getValue(), depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void walk(JsonNode n, URI base, int depth) {
         if (depth > MAX_WALK) return;
         if (n.isArray()) {
-            for (int i = 0; i < n.size(); i++) walk(n.get(i), base, pointer + "/" + i, depth + 1);
+            for (int i = 0; i < n.size(); i++) {
+                parents.putIfAbsent(n.get(i), new Step(n, i, null));
+                walk(n.get(i), base, depth + 1);
+            }
             return;
         }
         if (!n.isObject()) return;
         URI b = base;
         if (n.get("$id") instanceof JsonNode id && id.isTextual()) {
-            declared = true;
             String v = id.textValue();
             int hash = v.indexOf('#');
             String uri = hash < 0 ? v : v.substring(0, hash);
@@ -82,25 +110,22 @@ final class SchemaIds {
             if (!fragment.isEmpty() && !fragment.startsWith("/")) named.putIfAbsent(b + "#" + fragment, n); // draft-07's anchor
         }
         for (String k : new String[] {"$anchor", "$dynamicAnchor"}) {
-            if (n.get(k) instanceof JsonNode a && a.isTextual()) {
-                declared = true;
-                named.putIfAbsent(b + "#" + a.textValue(), n);
-            }
+            if (n.get(k) instanceof JsonNode a && a.isTextual()) named.putIfAbsent(b + "#" + a.textValue(), n);
         }
         bases.put(n, b);
-        pointers.putIfAbsent(n, pointer);
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String k = e.getKey();
             if (GeminiJsonSchema.DATA.contains(k)) continue;
-            String at = pointer + "/" + token(k);
             if (GeminiJsonSchema.NAMED.contains(k) && e.getValue().isObject()) {
                 for (Iterator<Map.Entry<String, JsonNode>> names = e.getValue().fields(); names.hasNext(); ) {
                     Map.Entry<String, JsonNode> x = names.next();
-                    walk(x.getValue(), b, at + "/" + token(x.getKey()), depth + 2);
+                    parents.putIfAbsent(x.getValue(), new Step(n, k, x.getKey()));
+                    walk(x.getValue(), b, depth + 2);
                 }
             } else {
-                walk(e.getValue(), b, at, depth + 1);
+                parents.putIfAbsent(e.getValue(), new Step(n, k, null));
+                walk(e.getValue(), b, depth + 1);
             }
         }
     }
@@ -134,8 +159,33 @@ final class SchemaIds {
         return name == null ? null : named.get(document + "#" + name);
     }
 
-    /** A schema object's place in the document as a reference from its root ({@code "#/$defs/A"}), or null when unknown. */
-    String pointerOf(JsonNode target) { return pointers.get(target); }
+    /**
+     * A schema object's place in the document as a reference from its root ({@code "#/$defs/A"}, tokens escaped as JSON
+     * Pointer does, {@code ~0} and {@code ~1}, not percent-encoded), or null when unknown. Built on each call: only for a
+     * reference kept as a reference.
+     */
+    String pointerOf(JsonNode target) {
+        if (target == root) return "#";
+        Deque<Step> steps = new ArrayDeque<>();
+        for (JsonNode at = target; at != root; ) {
+            Step s = parents.get(at);
+            if (s == null) return null;
+            steps.push(s);
+            at = s.parent();
+        }
+        StringBuilder out = new StringBuilder("#");
+        for (Step s : steps) {
+            out.append('/').append(token(String.valueOf(s.key())));
+            if (s.name() != null) out.append('/').append(token(s.name()));
+        }
+        pointerChars += out.length();
+        return out.toString();
+    }
+
+    /** Whether {@code ref} is a {@code "#/…"} pointer that names {@code target} from the document's root, as written. */
+    boolean fromRoot(String ref, JsonNode target) {
+        return ref.startsWith("#/") && pointer(root, ref.substring(1)) == target;
+    }
 
     /** The node a JSON pointer written as a URI fragment (percent-encoded or not) names under {@code from}, or null. */
     private static JsonNode pointer(JsonNode from, String fragment) {
@@ -158,17 +208,8 @@ final class SchemaIds {
         }
     }
 
-    /** A JSON pointer token as it stands in a URI fragment: {@code ~} and {@code /} escaped, then percent-encoded. */
+    /** A JSON pointer token (RFC 6901): {@code ~} and {@code /} escaped. */
     static String token(String name) {
-        String escaped = name.replace("~", "~0").replace("/", "~1");
-        StringBuilder out = new StringBuilder(escaped.length());
-        for (byte b : escaped.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~!$&'()*+,;=:@".indexOf(c) >= 0;
-            if (plain) out.append(c);
-            else out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
-                    .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
-        }
-        return out.toString();
+        return name.indexOf('~') < 0 && name.indexOf('/') < 0 ? name : name.replace("~", "~0").replace("/", "~1");
     }
 }

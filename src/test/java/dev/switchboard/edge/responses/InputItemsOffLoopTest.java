@@ -8,6 +8,8 @@ import dev.switchboard.model.StoredResponse;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class InputItemsOffLoopTest {
     private static final ObjectMapper M = new ObjectMapper();
-    private static final Vertx VERTX = Vertx.vertx();
+    /** One worker thread: a test holds it to see, by no timing, that a parse was queued to it rather than done in place. */
+    private static final Vertx VERTX = Vertx.vertx(new VertxOptions().setWorkerPoolSize(1));
     private static final RetrieveIncludes.Wanted PLAIN = new RetrieveIncludes.Wanted(false, false);
 
     @AfterAll
@@ -61,12 +64,28 @@ class InputItemsOffLoopTest {
                 ResponsesRoutes.parse(row.body()).path("output")), ascending, limit, after), PLAIN).toString();
     }
 
+    /** Runs {@code call} on an event loop while the only worker thread is held: work handed to a worker waits for it. */
+    private static <T> Run<T> onLoopWhileTheWorkerIsHeld(java.util.function.Function<Context, Future<T>> call) throws Exception {
+        CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
+        VERTX.executeBlocking(() -> { held.countDown(); return release.await(10, TimeUnit.SECONDS); }, false);
+        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Run<T>> done = new CompletableFuture<>();
+        Context loop = VERTX.getOrCreateContext();
+        loop.runOnContext(v -> {
+            Future<T> f = call.apply(loop);
+            boolean atReturn = f.isComplete(); // not by timing: the worker that would complete it is held
+            release.countDown();
+            f.onComplete(ar -> done.complete(new Run<>(atReturn, ar.result(), ar.cause(), Context.isOnEventLoopThread())));
+        });
+        return done.get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void aLargeConversationIsListedOffTheLoopAndReadsTheSame() throws Exception {
         StoredResponse large = row("resp_large", "read this: " + "x".repeat(ResponsesRoutes.PARSE_OFF_LOOP_CHARS + 1024));
-        Run<io.vertx.core.buffer.Buffer> run = onLoop(c -> ResponsesRoutes.listed(c, large, false, 2, null, PLAIN));
+        Run<io.vertx.core.buffer.Buffer> run = onLoopWhileTheWorkerIsHeld(c -> ResponsesRoutes.listed(c, large, false, 2, null, PLAIN));
         assertThat(run.failure()).isNull();
-        assertThat(run.completeAtReturn()).as("the parse was handed to a worker, not done on the loop").isFalse();
+        assertThat(run.completeAtReturn()).as("the parse was handed to the (held) worker, not done on the loop").isFalse();
         assertThat(run.completedOnLoop()).as("the page comes back on the connection's loop").isTrue();
         assertThat(run.result().toString()).isEqualTo(inPlace(large, false, 2, null));
         assertThat(M.readTree(run.result().toString()).path("data").findValuesAsText("id")).containsExactly("fco_1", "fc_1");
@@ -82,7 +101,7 @@ class InputItemsOffLoopTest {
     @Test
     void aShortConversationIsListedInPlace() throws Exception {
         StoredResponse small = row("resp_small", "hello");
-        Run<io.vertx.core.buffer.Buffer> run = onLoop(c -> ResponsesRoutes.listed(c, small, false, 20, null, PLAIN));
+        Run<io.vertx.core.buffer.Buffer> run = onLoopWhileTheWorkerIsHeld(c -> ResponsesRoutes.listed(c, small, false, 20, null, PLAIN));
         assertThat(run.completeAtReturn()).as("no hop to a worker for a short one").isTrue();
         assertThat(run.result().toString()).isEqualTo(inPlace(small, false, 20, null));
     }
@@ -98,5 +117,13 @@ class InputItemsOffLoopTest {
         Run<String> failed = onLoop(c -> ResponsesRoutes.offLoop(c, 1L << 40, () -> { throw new IllegalStateException("bad row"); }));
         assertThat(failed.failure()).isInstanceOf(IllegalStateException.class).hasMessage("bad row");
         assertThat(failed.completedOnLoop()).isTrue();
+    }
+
+    /** An Error in place (a StackOverflowError on a deep row) fails the future too, so the client is still answered. */
+    @Test
+    void anErrorInPlaceFailsTheFutureRatherThanEscaping() throws Exception {
+        Run<String> overflow = onLoop(c -> ResponsesRoutes.offLoop(c, 1L, () -> { throw new StackOverflowError("deep"); }));
+        assertThat(overflow.failure()).isInstanceOf(StackOverflowError.class).hasMessage("deep");
+        assertThat(overflow.completeAtReturn()).isTrue();
     }
 }

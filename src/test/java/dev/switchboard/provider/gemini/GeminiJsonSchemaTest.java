@@ -3,6 +3,7 @@ package dev.switchboard.provider.gemini;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
@@ -199,8 +200,8 @@ class GeminiJsonSchemaTest {
                  "properties":{"tree":{"$ref":"Node","title":"Tree"}}}""");
         JsonNode out = GeminiJsonSchema.forGemini(s);
         assertThat(out.at("/properties/tree/title").asText()).isEqualTo("Tree");
-        assertThat(out.at("/properties/tree/properties/kids/items").toString()).isEqualTo("{\"$ref\":\"#/$defs/My%20Node\"}");
-        assertThat(out.at("/$defs/My Node/properties/kids/items").toString()).isEqualTo("{\"$ref\":\"#/$defs/My%20Node\"}");
+        assertThat(out.at("/properties/tree/properties/kids/items").toString()).isEqualTo("{\"$ref\":\"#/$defs/My Node\"}");
+        assertThat(out.at("/$defs/My Node/properties/kids/items").toString()).isEqualTo("{\"$ref\":\"#/$defs/My Node\"}");
         assertThat(out.at("/$defs/My Node").has("$id")).isFalse();
 
         JsonNode self = json("""
@@ -209,7 +210,7 @@ class GeminiJsonSchemaTest {
         assertThat(selfOut.has("$id")).isFalse();
         assertThat(selfOut.at("/properties/self/description").asText()).isEqualTo("again");
         assertThat(selfOut.at("/properties/self/properties/self").toString()).isEqualTo("{\"$ref\":\"#\",\"description\":\"again\"}");
-        assertThat(SchemaIds.token("a/b~c dé")).isEqualTo("a~1b~0c%20d%C3%A9");
+        assertThat(SchemaIds.token("a/b~c dé")).isEqualTo("a~1b~0c dé");
     }
 
     /** An "$id" in data or as a property's name is no identifier, and stays, in a schema that declares real ones. */
@@ -244,7 +245,106 @@ class GeminiJsonSchemaTest {
         assertThat(next.get("description").asText()).isEqualTo("d");
         JsonNode both = out.at("/properties/n/properties/both");
         assertThat(both.at("/allOf/0/anyOf/0").toString()).isEqualTo("{\"$ref\":\"#/$defs/N\"}");
+        assertThat(both.at("/allOf")).as("no allOf of its own: just the two").hasSize(2);
         assertThat(both.at("/allOf/1/anyOf/0/type").asText()).isEqualTo("null");
         assertThat(out.at("/properties/n/properties/plain").toString()).isEqualTo("{\"$ref\":\"#/$defs/N\",\"default\":null}");
+    }
+
+    /**
+     * A kept reference with both an anyOf and an allOf beside it: the reference and the anyOf are added to the node's own
+     * allOf, which is not overwritten.
+     */
+    @Test
+    void aKeptReferenceBesideAnyOfAndAllOfKeepsTheAllOf() {
+        JsonNode s = json("""
+                {"type":"object","$defs":{"N":{"type":"object","properties":{
+                   "both":{"$ref":"#/$defs/N","anyOf":[{"type":"null"}],"allOf":[{"minProperties":1}]}}}},
+                 "properties":{"n":{"$ref":"#/$defs/N"}}}""");
+        JsonNode both = GeminiJsonSchema.forGemini(s).at("/properties/n/properties/both");
+        assertThat(both.get("allOf")).hasSize(3);
+        assertThat(both.at("/allOf/0/minProperties").asInt()).isEqualTo(1);
+        assertThat(both.at("/allOf/1/anyOf/0").toString()).isEqualTo("{\"$ref\":\"#/$defs/N\"}");
+        assertThat(both.at("/allOf/2/anyOf/0/type").asText()).isEqualTo("null");
+        assertThat(both.has("anyOf")).isFalse();
+    }
+
+    /**
+     * A kept reference's pointer is escaped as JSON Pointer does (~0, ~1), not percent-encoded, and a "#/…" reference
+     * written from the root is kept as written.
+     */
+    @Test
+    void aKeptPointerIsEscapedAsJsonPointerNotPercentEncoded() {
+        JsonNode s = json("""
+                {"type":"object","$defs":{"a/b c~":{"$anchor":"n","type":"object","properties":{"next":{"$ref":"#n"},
+                    "again":{"$ref":"#/$defs/a~1b%20c~0"}}}},
+                 "properties":{"n":{"$ref":"#n"}}}""");
+        JsonNode out = GeminiJsonSchema.forGemini(s);
+        assertThat(out.at("/properties/n/properties/next").toString()).isEqualTo("{\"$ref\":\"#/$defs/a~1b c~0\"}");
+        assertThat(out.at("/properties/n/properties/again").toString()).isEqualTo("{\"$ref\":\"#/$defs/a~1b%20c~0\"}");
+        assertThat(out.at("/$defs/a~1b c~0/type").asText()).isEqualTo("object");
+    }
+
+    /**
+     * A $dynamicRef whose $dynamicAnchor is in the same resource is followed as a $ref (JSON Schema 2020-12 without an
+     * outer dynamic scope): the anchor is dropped with the other identifiers, so the reference must not dangle.
+     */
+    @Test
+    void aDynamicRefIsFollowedAsARefToItsAnchor() {
+        JsonNode s = json("""
+                {"$id":"https://example.com/tree","$dynamicAnchor":"node","type":"object",
+                 "properties":{"data":{"type":"string"},"children":{"type":"array","items":{"$dynamicRef":"#node"}},
+                   "leaf":{"$dynamicRef":"#item"}},
+                 "$defs":{"I":{"$dynamicAnchor":"item","type":"integer"}}}""");
+        JsonNode out = GeminiJsonSchema.forGemini(s);
+        assertThat(out.toString()).doesNotContain("$dynamic").doesNotContain("$id");
+        assertThat(out.at("/properties/leaf").toString()).isEqualTo("{\"type\":\"integer\"}");
+        // the tree inlined once, then a reference to the root
+        assertThat(out.at("/properties/children/items/properties/data/type").asText()).isEqualTo("string");
+        assertThat(out.at("/properties/children/items/properties/children/items").toString()).isEqualTo("{\"$ref\":\"#\"}");
+    }
+
+    /** {levels} of properties named {key}0, {key}1, … down to {leaf}, and beside the outermost a property "r": {top}. */
+    private static ObjectNode deep(int levels, String key, JsonNode leaf, JsonNode top) {
+        ObjectNode n = (ObjectNode) leaf;
+        for (int i = 0; i < levels; i++) {
+            ObjectNode up = M.createObjectNode().put("type", "object");
+            up.putObject("properties").set(key + i, n);
+            n = up;
+        }
+        ((ObjectNode) n.get("properties")).set("r", top);
+        return n;
+    }
+
+    /**
+     * A deep schema with long names (a megabyte) and a reference: the identifier index builds no JSON pointer for the
+     * nodes it walks (it once built one per node, the work growing with the square of the depth, on the event loop): none
+     * at all without an identifier, and with one only the pointers of references kept as references.
+     */
+    @Test
+    void aDeepLongNamedSchemaBuildsPointersOnlyForKeptReferences() {
+        String key = "€".repeat(3000); // nine characters each, percent-encoded
+        ObjectNode plain = deep(120, key, json("{\"type\":\"string\"}"), json("{\"$ref\":\"#\",\"title\":\"again\"}"));
+        assertThat(plain.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isGreaterThan(1_000_000);
+        SchemaIds none = SchemaIds.of(plain);
+        assertThat(none.declared()).isFalse();
+        assertThat(none.pointerChars).as("no identifier: no walk, no pointer").isZero();
+        assertThat(GeminiJsonSchema.forGemini(plain).at("/properties/r/anyOf/0/$ref").asText()).isEqualTo("#");
+
+        ObjectNode withIds = deep(120, key, json("""
+                {"$anchor":"leaf","type":"object","properties":{"again":{"$ref":"#leaf"}}}"""), json("{\"$ref\":\"#leaf\"}"));
+        SchemaIds ids = SchemaIds.of(withIds);
+        assertThat(ids.declared()).isTrue();
+        assertThat(ids.pointerChars).as("the walk builds no pointer").isZero();
+        StringBuilder path = new StringBuilder();
+        for (int i = 119; i >= 0; i--) path.append("/properties/").append(key).append(i);
+        JsonNode leaf = withIds.at(path.toString());
+        assertThat(leaf.path("$anchor").asText()).isEqualTo("leaf");
+        String p = ids.pointerOf(leaf);
+        assertThat(p).isEqualTo("#" + path);
+        assertThat(ids.pointerChars).isEqualTo(p.length());
+        JsonNode out = GeminiJsonSchema.forGemini(withIds);
+        assertThat(out.at("/properties/r/properties/again/$ref").asText()).isEqualTo(p);
+        assertThat(out.at(path + "/properties/again/$ref").asText()).isEqualTo(p);
+        assertThat(out.toString()).doesNotContain("$anchor");
     }
 }
