@@ -38,8 +38,8 @@ public final class Admission {
     private volatile long keySpentAfter = -1;
     /**
      * A limited key's spend this period before this call, read by its reservation under the lock it took: what
-     * {@link #keySpentNanos} says before the settle (a stream's headers) without taking it again; -1 when not read (a key
-     * without a budget reserves nothing).
+     * {@link #keySpentNanos} says before the settle (a stream's headers) without taking it again; -1 when not read (a call
+     * that is not a stream, or a key without a budget, which reserves nothing).
      */
     private final long keySpentBefore;
 

@@ -168,8 +168,9 @@ final class Budget {
      * {@link #reserve}, and when it reserved, this period's spend before the call ({@link #spentKnown} then) read under
      * the same lock: a virtual key's stream says it ({@code x-litellm-key-spend}, whose headers go out before its cost)
      * without taking the lock again for the header. The spend at admission is what LiteLLM says too (its key's
-     * {@code spend} as its auth read it). One {@code long}, no allocation: {@link #reservedSpend} and
-     * {@link #reserveOf} take it apart.
+     * {@code spend} as its auth read it). The answer is one {@code long} ({@link #reservedSpend} and {@link #reserveOf}
+     * take it apart); the governor asks this only for a stream's admission (the grant's align and the read cost a
+     * little under the lock), and {@link #reserve} for the others.
      *
      * @return the spend (0 or more) when taken, {@link #TAKEN_SPEND_UNKNOWN}, or a refusal's code
      */

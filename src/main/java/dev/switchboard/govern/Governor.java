@@ -90,10 +90,20 @@ public final class Governor {
      */
     public Admission admit(Caller caller, String endUser, List<String> aliases, WorstCase worstCase,
                            java.util.function.LongSupplier estimatedTokens) {
+        return admit(caller, endUser, aliases, worstCase, estimatedTokens, false);
+    }
+
+    /**
+     * {@link #admit(Caller, String, List, WorstCase, java.util.function.LongSupplier)}, and with {@code stream} a limited
+     * key's spend before the call read under its reservation's lock ({@link Admission#keySpentNanos} before the settle:
+     * a stream's headers go out before its cost). Other calls read nothing there: their headers follow the settle.
+     */
+    public Admission admit(Caller caller, String endUser, List<String> aliases, WorstCase worstCase,
+                           java.util.function.LongSupplier estimatedTokens, boolean stream) {
         try {
             boolean slot = takeGlobalSlot();
             try {
-                Admission a = admitWithin(caller, endUser, aliases, worstCase, estimatedTokens);
+                Admission a = admitWithin(caller, endUser, aliases, worstCase, estimatedTokens, stream);
                 if (slot) a.holdsGlobalSlot();
                 return a;
             } catch (RuntimeException e) {
@@ -150,7 +160,7 @@ public final class Governor {
     public int globalInFlight() { return globalInFlight.get(); }
 
     private Admission admitWithin(Caller caller, String user, List<String> aliases, WorstCase worstCase,
-                                  java.util.function.LongSupplier estimatedTokens) {
+                                  java.util.function.LongSupplier estimatedTokens, boolean stream) {
         KeyState key = null;
         if (caller.virtualKey()) {
             key = keys.byId(caller.id());
@@ -190,9 +200,9 @@ public final class Governor {
         Budget userBudget = null;
         Budget memberBudget = null;
         long reserve = 0;
-        // a limited key's spend before this call, read by its reservation under the lock it takes: a stream's
-        // x-litellm-key-spend (its headers go before its cost) takes no lock of its own
-        long[] keySpent = keyBudget == null ? null : new long[] {-1};
+        // a limited key's stream: its spend before this call, read by its reservation under the lock it takes, so its
+        // x-litellm-key-spend (its headers go before its cost) takes no lock of its own; other calls read nothing
+        long[] keySpent = keyBudget == null || !stream ? null : new long[] {-1};
         for (int tries = 0; ; tries++) {
             // the clock only for an end user, a team, a user or a member (most calls have none: no clock read)
             Budget eu = endUser == null ? null : endUsers.budget(endUser, clockMillis.getAsLong());
@@ -403,7 +413,7 @@ public final class Governor {
             Budget b = order[i];
             if (b == null) continue;
             Budget.Reserve r;
-            if (i == 0) { // the key's: its spend too, under the same lock
+            if (i == 0 && keySpent != null) { // a stream's key: its spend too, under the same lock
                 long answer = b.reserveKnown(reserve, now);
                 r = Budget.reserveOf(answer);
                 keySpent[0] = Budget.reservedSpend(answer);

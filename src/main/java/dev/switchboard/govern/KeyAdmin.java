@@ -692,10 +692,26 @@ public final class KeyAdmin {
         }
         PendingLookUp pending = lookups.get(hash);
         if (pending != null) return now - pending.startedMillis() < KEY_LOOKUP_MILLIS ? pending.done() : null;
+        return startLookUp(hash, client, now, this::lookUpStored);
+    }
+
+    /**
+     * {@link #lookUp}'s start, once no look-up of {@code hash} runs: a place and a miss of the client's share, and
+     * {@code stored} (the store's read) begun; null when the share is spent. If {@code stored} throws (the admin
+     * worker refused the task), what was taken is given back before the exception goes on: else each such throw kept
+     * a place, and after {@link #MAX_LOOKUPS} of them no look-up would run again.
+     */
+    Future<Boolean> startLookUp(String hash, String client, long now, java.util.function.Function<String, Future<Boolean>> stored) {
         LookUpShares.Taken taken = shares.enter(client == null ? "" : client);
         if (taken == null) return null;
         PendingLookUp[] mine = new PendingLookUp[1];
-        pending = lookups.computeIfAbsent(hash, h -> mine[0] = new PendingLookUp(lookUpStored(h), now));
+        PendingLookUp pending;
+        try {
+            pending = lookups.computeIfAbsent(hash, h -> mine[0] = new PendingLookUp(stored.apply(h), now));
+        } catch (RuntimeException | Error e) {
+            shares.end(taken, false);
+            throw e;
+        }
         if (mine[0] == null) { // another call started the same look-up between the get and here
             shares.end(taken, false);
             return pending.done();

@@ -89,7 +89,8 @@ final class Metering {
         RequestWorstCase worst = new RequestWorstCase(request, router, ctx, prices, tokens, rewrittenBeforeRouting);
         // the worst case is also the tpm estimate and the prompt estimate: no lambda of its own for either a request
         String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
-        Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, worst);
+        Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, worst,
+                request.stream() || "stream".equals(callType));
         if (admission.team() != null) ctx.attach(dev.switchboard.model.CallContext.TEAM, admission.team());
         return new MeteredCall(this, ctx, request.model(), endUser, tags(ctx, request), callType, admission,
                 worst, worst.offered);

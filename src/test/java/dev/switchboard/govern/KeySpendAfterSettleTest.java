@@ -31,8 +31,12 @@ class KeySpendAfterSettleTest {
     }
 
     private Admission admit(String id) {
+        return admit(id, false);
+    }
+
+    private Admission admit(String id, boolean stream) {
         return governor.admit(Caller.virtualKey(id, null, List.of(), null, null, java.util.Map.of()), null, List.of("m"), HUNDRED,
-                () -> 0);
+                () -> 0, stream);
     }
 
     @Test
@@ -95,7 +99,7 @@ class KeySpendAfterSettleTest {
     void aLimitedKeysSpendBeforeItsSettleIsTheOneItsReservationRead() throws Exception {
         // a stream's headers go out before its cost: the header's spend comes from the reservation's lock, not a third one
         keys.put(key("key_streamed", 1.0), 500, millis.get());
-        Admission a = admit("key_streamed");
+        Admission a = admit("key_streamed", true);
         Budget budget = keys.byId("key_streamed").budget;
         Admission other = admit("key_streamed");
         other.settle(70, 1, millis.get()); // another call of the key settles meanwhile: LiteLLM's figure is the auth's
@@ -105,6 +109,18 @@ class KeySpendAfterSettleTest {
         // a key without a budget reserves nothing: its stream's header still reads the budget (one lock, as before)
         keys.put(key("key_unlimited", null), 20, millis.get());
         assertThat(admit("key_unlimited").keySpentNanos()).isEqualTo(20);
+    }
+
+    @Test
+    void aCallThatIsNotAStreamReadsNoSpendWhenItReserves() {
+        // review: every admission of a limited key read its spend (an array, the grant's align) though only streams say
+        // it before their settle; a call that is not a stream reads the budget if it is asked before its settle
+        keys.put(key("key_plain", 1.0), 500, millis.get());
+        Admission a = admit("key_plain", false);
+        admit("key_plain").settle(70, 1, millis.get());
+        assertThat(a.keySpentNanos()).as("not read at its admission: the spend now").isEqualTo(570);
+        a.settle(40, 1, millis.get());
+        assertThat(a.keySpentNanos()).isEqualTo(610);
     }
 
     @Test
