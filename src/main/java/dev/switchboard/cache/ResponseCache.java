@@ -239,8 +239,13 @@ public final class ResponseCache {
                 || body.path("mcp_servers").isArray() && !body.path("mcp_servers").isEmpty();
     }
 
+    /** An image of any kind: a canonical one, or an Anthropic client's image by {@code file_id} (kept as its block). */
     private static boolean hasImage(ChatRequest r) {
-        for (Message m : r.messages()) for (ContentPart p : m.content()) if (p instanceof ContentPart.Image) return true;
+        for (Message m : r.messages()) {
+            for (ContentPart p : m.content()) {
+                if (p instanceof ContentPart.Image || p instanceof ContentPart.Other o && o.type().equals("image")) return true;
+            }
+        }
         return false;
     }
 

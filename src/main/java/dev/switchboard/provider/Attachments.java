@@ -3,6 +3,7 @@ package dev.switchboard.provider;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.GatewayException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -50,21 +51,43 @@ public final class Attachments {
 
     public static String where(String param) { return param != null ? param : "messages"; }
 
+    /** Anthropic's beta that its Files API blocks ({@code source.type: "file"}) need. */
+    public static final String FILES_API_BETA = "files-api-2025-04-14";
+
     /**
-     * Why a block the client wrote in Anthropic's shape cannot be translated, when the block says more than its type: an
-     * image or document by {@code file_id} (Anthropic's Files API, which only Anthropic reads), a document by URL (which
-     * only Anthropic fetches); "" otherwise. Read after the provider's own sentence.
+     * Why a block the client wrote in Anthropic's shape cannot be translated for {@code provider}, when the block says
+     * more than its type: an image or document by {@code file_id} (Anthropic's Files API, which only Anthropic's own API
+     * reads), a document by URL (which the gateway would have to fetch, and it fetches no caller URLs); "" otherwise.
+     * Read after the provider's own sentence.
      */
-    public static String anthropicOnly(ContentPart.Other o) {
+    public static String anthropicOnly(ContentPart.Other o, String provider) {
         String source = o.raw() == null ? "" : o.raw().path("source").path("type").asText();
         if (source.equals("file")) {
             return " It refers to a file of Anthropic's Files API (file_id '" + o.raw().path("source").path("file_id").asText()
-                    + "'), which only Anthropic can read: send the " + o.type() + " inline (base64) instead.";
+                    + "'), which only Anthropic's own API can read: send the " + o.type() + " inline (base64) instead.";
         }
         if (source.equals("url") && o.type().equals("document")) {
-            return " It is a document by URL, which only Anthropic fetches: send it inline (base64) instead.";
+            return " It is a document by URL, which this gateway does not translate for " + provider
+                    + " (it fetches no caller URLs): send it inline (base64) instead.";
         }
         return "";
+    }
+
+    /**
+     * Refuses, naming the part, an Anthropic client's image or document by {@code file_id} where Claude is reached on a
+     * host other than Anthropic's own API (Vertex AI, which drops the {@value #FILES_API_BETA} beta and would answer
+     * its own 400): the Files API and its uploads are Anthropic's alone.
+     */
+    public static void noFilesApi(List<dev.switchboard.model.Message> messages, String deployment) {
+        for (dev.switchboard.model.Message m : messages) {
+            for (ContentPart p : m.content()) {
+                if (p instanceof ContentPart.Other o && o.raw() != null && o.raw().path("source").path("type").asText().equals("file")) {
+                    String at = where(o.param());
+                    throw GatewayException.badRequest(at + ": this " + o.type() + " cannot be sent to '" + deployment
+                            + "', whose host takes no Anthropic Files API." + anthropicOnly(o, deployment), at);
+                }
+            }
+        }
     }
 
     /**

@@ -220,7 +220,7 @@ final class AnthropicSim {
                 return "messages." + i + ": all messages must have non-empty content except for the optional final assistant message";
             }
             if (c instanceof JsonArray blocks) {
-                String invalid = AnthropicSimBlocks.checkAll(blocks, "messages." + i + ".content");
+                String invalid = AnthropicSimBlocks.checkAll(blocks, "messages." + i + ".content", betaHeader);
                 if (invalid != null) return invalid;
                 for (int b = 0; b < blocks.size(); b++) {
                     JsonObject block = blocks.getJsonObject(b);

@@ -11,7 +11,8 @@ import java.util.Set;
  * Anthropic's checks on a message's content blocks, in its (pydantic) wording: the block's {@code type} must be
  * one the API knows, so an OpenAI-shaped {@code file} or {@code input_audio} part is refused as the real API
  * refuses it; a {@code document} must have a base64 PDF, plain-text, content, URL or file (Files API) source; an image must be one of
- * the four image types Anthropic reads.
+ * the four image types Anthropic reads. A {@code file} source (Anthropic's Files API) is refused without the
+ * {@value #FILES_API} beta, as the API does for its other betas.
  */
 final class AnthropicSimBlocks {
     /** The tags the API lists for a message content block (its discriminated union, alphabetical as it prints them). */
@@ -21,13 +22,23 @@ final class AnthropicSimBlocks {
             "web_fetch_tool_result", "web_search_tool_result");
     private static final Set<String> IMAGE_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
 
+    static final String FILES_API = "files-api-2025-04-14";
+
     private AnthropicSimBlocks() {}
 
-    /** @param at the block's location, {@code messages.0.content.1}; @return the API's error message, or null */
-    static String check(JsonObject block, String at) {
+    /**
+     * @param at       the block's location, {@code messages.0.content.1}
+     * @param filesApi whether the request's {@code anthropic-beta} names {@value #FILES_API}
+     * @return the API's error message, or null
+     */
+    static String check(JsonObject block, String at, boolean filesApi) {
         Object type = block.getValue("type");
         if (!(type instanceof String tag)) return at + ": Unable to extract tag using discriminator 'type'";
         if (!TAGS.contains(tag)) return at + ": Input tag '" + tag + "' found using 'type' does not match any of the expected tags: " + tags(TAGS);
+        if (!filesApi && ("document".equals(tag) || "image".equals(tag)) && block.getValue("source") instanceof JsonObject source
+                && "file".equals(source.getString("type"))) {
+            return at + "." + tag + ".source.file: a file source requires the anthropic-beta header '" + FILES_API + "'";
+        }
         return switch (tag) {
             case "document" -> document(block.getValue("source"), at + ".document.source");
             case "image" -> image(block.getValue("source"), at + ".image.source");
@@ -92,10 +103,11 @@ final class AnthropicSimBlocks {
     }
 
     /** Blocks of a message's content array, checked in order. */
-    static String checkAll(JsonArray blocks, String at) {
+    static String checkAll(JsonArray blocks, String at, String betaHeader) {
+        boolean filesApi = betaHeader != null && java.util.Arrays.stream(betaHeader.split(",")).map(String::trim).anyMatch(FILES_API::equals);
         for (int b = 0; b < blocks.size(); b++) {
             if (!(blocks.getValue(b) instanceof JsonObject block)) return at + "." + b + ": Input should be a valid dictionary";
-            String invalid = check(block, at + "." + b);
+            String invalid = check(block, at + "." + b, filesApi);
             if (invalid != null) return invalid;
         }
         return null;

@@ -230,6 +230,12 @@ class AttachmentsIT {
         assertThat(firstTurn("messages").getJsonObject(0)).isEqualTo(new JsonObject().put("type", "file").put("file",
                 new JsonObject().put("filename", "document.pdf").put("file_data", PDF_URL)));
 
+        // a blank title is no name either (it went as filename "")
+        HttpResponse<String> blank = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                body.replace("\"type\":\"document\",", "\"type\":\"document\",\"title\":\" \","));
+        assertThat(blank.statusCode()).as(blank.body()).isEqualTo(200);
+        assertThat(firstTurn("messages").getJsonObject(0).getJsonObject("file").getString("filename")).isEqualTo("document.pdf");
+
         JsonObject own = error(post(withPart("gpt", "{\"type\":\"file\",\"file\":{\"file_data\":\"" + PDF_URL + "\"}}")));
         assertThat(own.getString("message")).isEqualTo("Missing required parameter: 'messages[0].content[1].file.file_id'.");
         assertThat(own.getString("code")).isEqualTo("missing_required_parameter");
@@ -245,18 +251,25 @@ class AttachmentsIT {
         String image = "{\"type\":\"image\",\"source\":{\"type\":\"file\",\"file_id\":\"file_011CNha8iCJcU1wXNR6q4V8w\"}}";
         String body = "{\"model\":\"%s\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
                 + "{\"type\":\"text\",\"text\":\"look\"},%s]}]}";
-        HttpResponse<String> c = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("claude", image));
+        String[] beta = {"anthropic-beta", "files-api-2025-04-14"};
+        HttpResponse<String> c = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("claude", image), beta);
         assertThat(c.statusCode()).as(c.body()).isEqualTo(200);
         assertThat(firstTurn("messages").getJsonObject(1)).isEqualTo(new JsonObject(image));
+        assertThat(gw.simulator.last().headers().get("anthropic-beta")).isEqualTo("files-api-2025-04-14");
         String document = image.replace("\"image\"", "\"document\"");
-        HttpResponse<String> d = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("claude", document));
+        HttpResponse<String> d = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("claude", document), beta);
         assertThat(d.statusCode()).as(d.body()).isEqualTo(200);
         assertThat(firstTurn("messages").getJsonObject(1)).isEqualTo(new JsonObject(document));
+        assertThat(gw.simulator.last().headers().get("anthropic-beta")).isEqualTo("files-api-2025-04-14");
+        // without the beta, Anthropic (and the simulator) refuses a file source
+        HttpResponse<String> noBeta = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("claude", image));
+        assertThat(noBeta.statusCode()).as(noBeta.body()).isEqualTo(400);
+        assertThat(noBeta.body()).contains("files-api-2025-04-14");
 
         gw.simulator.reset();
         for (String model : List.of("gpt", "gemini")) {
             for (String part : List.of(image, document)) {
-                HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted(model, part));
+                HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted(model, part), beta);
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
                 assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).as(model)
                         .startsWith("messages.0.content.1").contains("Anthropic's Files API", "file_011CNha8iCJcU1wXNR6q4V8w", "inline");
@@ -264,7 +277,8 @@ class AttachmentsIT {
         }
         String byUrl = "{\"type\":\"document\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/a.pdf\"}}";
         HttpResponse<String> u = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("gemini", byUrl));
-        assertThat(new JsonObject(u.body()).getJsonObject("error").getString("message")).contains("document by URL", "inline");
+        assertThat(new JsonObject(u.body()).getJsonObject("error").getString("message")).contains("document by URL",
+                "which this gateway does not translate for Gemini (it fetches no caller URLs)", "inline");
         assertThat(gw.simulator.received()).isEmpty();
     }
 

@@ -196,6 +196,27 @@ class SemanticCacheIT {
         assertThat(new Admin(gw).getOk("/cache/ping").getJsonObject("semantic").getLong("entries")).isEqualTo(before);
     }
 
+    /**
+     * Review (2026-12-07): an Anthropic image by {@code file_id} (Files API, kept as the client's block, not a canonical
+     * image) is an image for the safe defaults too: neither stored nor served semantically unless opted in (it was both).
+     */
+    @Test
+    void anAnthropicImageByFileIdIsKeptOutOfTheSemanticCacheAsAnyImage() {
+        String body = "{\"model\":\"claude\",\"max_tokens\":200%s,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\","
+                + "\"source\":{\"type\":\"file\",\"file_id\":\"file_011CNha8iCJcU1wXNR6q4V8w\"}},{\"type\":\"text\",\"text\":\"%s\"}]}]}";
+        java.util.function.Function<String, HttpResponse<String>> send = b -> Http.post(gw.baseUrl() + "/v1/messages", key, b,
+                "anthropic-beta", "files-api-2025-04-14");
+        assertThat(cache(send.apply(body.formatted("", Q)))).isEqualTo("miss");
+        // an opted-in request is stored: once it is, the one before it would have been too (stores are queued in order)
+        assertThat(cache(send.apply(body.formatted(",\"cache\":{\"semantic\":true}", "What is the capital of France?"))))
+                .isEqualTo("miss");
+        awaitEntries(gw, 1);
+        assertThat(new Admin(gw).getOk("/cache/ping").getJsonObject("semantic").getLong("entries")).as("only the opted-in one")
+                .isEqualTo(1);
+        assertThat(cache(send.apply(body.formatted("", PARAPHRASE)))).as("not served").isEqualTo("miss");
+        assertThat(cache(send.apply(body.formatted("", Q)))).as("the exact cache still answers a repeat").isEqualTo("hit-exact");
+    }
+
     /** A Responses request's input is its question: a paraphrase of a fresh request hits (it never did). */
     @Test
     void aResponsesParaphraseHits() {

@@ -245,6 +245,26 @@ class VertexIT {
     }
 
     /**
+     * Review (2026-12-07): Vertex has no Anthropic Files API (the gateway drops the files-api beta there, and Vertex would
+     * answer its own 400): an Anthropic image or document by {@code file_id} is refused naming the part and saying why.
+     */
+    @Test
+    void anAnthropicFilesApiBlockIsRefusedForClaudeOnVertexNamingThePart() {
+        for (String type : List.of("image", "document")) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"vclaude\","
+                    + "\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"look\"},"
+                    + "{\"type\":\"" + type + "\",\"source\":{\"type\":\"file\",\"file_id\":\"file_011CNha8iCJcU1wXNR6q4V8w\"}}]}]}",
+                    "anthropic-beta", "files-api-2025-04-14");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+            assertThat(error.getString("message")).startsWith("messages.0.content.1: this " + type)
+                    .contains("Anthropic's Files API", "file_011CNha8iCJcU1wXNR6q4V8w", "only Anthropic's own API", "inline");
+        }
+        assertThat(gw.simulator.received()).noneMatch(x -> x.path().contains("rawPredict"));
+    }
+
+    /**
      * Credentials Google refuses: a 401 in the caller's dialect naming the deployment called (not the first of those
      * sharing the credentials), and not the service account, the file or Google's words, which are the log's (cloud QA F6).
      */

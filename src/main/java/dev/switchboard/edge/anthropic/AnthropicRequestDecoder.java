@@ -295,7 +295,8 @@ public final class AnthropicRequestDecoder {
 
     /**
      * An image by base64 data or URL is a canonical image; one by {@code file_id} (Anthropic's Files API, {@code source.type:
-     * "file"}) stays the block as written: Anthropic reads it, a translating provider refuses it naming the part.
+     * "file"}) stays the block as written: Anthropic's own API reads it; Claude on Vertex AI (no Files API there) and a
+     * translating provider refuse it naming the part.
      */
     private static ContentPart image(JsonNode b, String path) {
         JsonNode s = b.path("source");

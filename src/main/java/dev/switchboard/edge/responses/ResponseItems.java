@@ -209,6 +209,10 @@ final class ResponseItems {
                     }
                     String filename = Fields.optionalString(part, "filename", p + ".filename");
                     String data = Fields.optionalString(part, "file_data", p + ".file_data");
+                    // OpenAI's chat refuses file_data without a filename (its 400 names file_id): a PDF gets a name
+                    if ((filename == null || filename.isBlank()) && data != null && data.startsWith("data:application/pdf")) {
+                        filename = "document.pdf";
+                    }
                     String fileId = Fields.optionalString(part, "file_id", p + ".file_id");
                     // The part as chat's `file` part, which is what OpenAI-compatible providers receive unchanged.
                     ObjectNode raw = JsonNodeFactory.instance.objectNode().put("type", "file");

@@ -9,6 +9,7 @@ import dev.switchboard.model.RawJson;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.Attachments;
 import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.ClaudeOutputLimits;
 import dev.switchboard.provider.Json;
@@ -143,6 +144,8 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
 
     private ObjectNode encoded(ChatRequest request, boolean stream) {
         dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
+        // a host that drops the Files API beta (Vertex AI) cannot read a file_id: the caller's 400 says so, not the host's
+        if (target.betas().apply(Attachments.FILES_API_BETA) == null) Attachments.noFilesApi(request.messages(), deployment.id());
         boolean rawBody = request.raw() != null && request.raw().is(RawJson.ANTHROPIC);
         // A translated request gets its breakpoints on the canonical messages (LiteLLM's indexes, system
         // messages included: the same ones the cache lint saw); a raw Anthropic body in its own JSON.

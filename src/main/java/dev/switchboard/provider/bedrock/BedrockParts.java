@@ -64,7 +64,7 @@ final class BedrockParts {
             case ContentPart.Other o -> {
                 String at = Attachments.where(o.param());
                 throw GatewayException.badRequest(at + " is a '" + o.type() + "' part, which Bedrock's Converse API has no"
-                        + " block for." + Attachments.anthropicOnly(o), at);
+                        + " block for." + Attachments.anthropicOnly(o, "Bedrock"), at);
             }
         }
     }

@@ -44,7 +44,7 @@ final class GeminiParts {
             case ContentPart.Other o -> {
                 String at = Attachments.where(o.param());
                 throw GatewayException.badRequest(at + ": a content part of type '" + o.type() + "' cannot be translated for "
-                        + "Gemini, which takes text, images, files and audio." + Attachments.anthropicOnly(o), at);
+                        + "Gemini, which takes text, images, files and audio." + Attachments.anthropicOnly(o, "Gemini"), at);
             }
         }
     }

@@ -494,7 +494,7 @@ final class OpenAiRequestEncoder {
                         String at = dev.switchboard.provider.Attachments.where(o.param());
                         throw GatewayException.badRequest(at + ": a content block of type '" + o.type() + "' cannot be "
                                 + "translated for " + deploymentId + ", an OpenAI-style provider."
-                                + dev.switchboard.provider.Attachments.anthropicOnly(o), at);
+                                + dev.switchboard.provider.Attachments.anthropicOnly(o, deploymentId), at);
                     }
                     g.writeTree(o.raw());
                 }
@@ -519,7 +519,7 @@ final class OpenAiRequestEncoder {
      * An OpenAI-dialect file part as sent; a file from another dialect (an Anthropic document) in OpenAI's shape, but a
      * plain-text one as text: OpenAI's file parts take PDFs only (a text/plain file_data is its 400). OpenAI also refuses
      * {@code file_data} without a {@code filename} (its 400 "Missing required parameter: '…file.file_id'"), and an
-     * Anthropic document's {@code title} is optional: an untitled one is named {@value #UNTITLED_PDF}.
+     * Anthropic document's {@code title} is optional: an untitled one (or one titled blank) is named {@value #UNTITLED_PDF}.
      */
     private void file(JsonGenerator g, ContentPart.File f) throws IOException {
         if ("file".equals(f.raw().path("type").asText())) {
@@ -539,7 +539,8 @@ final class OpenAiRequestEncoder {
         g.writeStartObject();
         g.writeStringField("type", "file");
         g.writeObjectFieldStart("file");
-        Json.writeIfNotNull(g, "filename", f.filename() != null || f.fileData() == null ? f.filename() : UNTITLED_PDF);
+        boolean untitled = f.filename() == null || f.filename().isBlank(); // a title of "" is no name either
+        Json.writeIfNotNull(g, "filename", !untitled ? f.filename() : f.fileData() == null ? null : UNTITLED_PDF);
         Json.writeIfNotNull(g, "file_data", f.fileData());
         Json.writeIfNotNull(g, "file_id", f.fileId());
         g.writeEndObject();
