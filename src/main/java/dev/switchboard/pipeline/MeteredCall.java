@@ -483,7 +483,7 @@ final class MeteredCall {
         // the entry that served, when it is the one named: its provider is known whatever the router let go meanwhile
         dev.switchboard.config.Deployment served = ctx.attached(dev.switchboard.route.Target.SERVED);
         String provider;
-        if (served != null && served.isId(deployment)) provider = served.provider();
+        if (served != null && served.isId(deployment)) provider = RequestWorstCase.estimatedAs(served);
         else {
             DeploymentPrices.Priced p = m.prices.of(deployment);
             provider = p == null ? "openai" : p.provider();

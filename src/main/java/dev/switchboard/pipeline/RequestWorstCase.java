@@ -87,7 +87,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         int n = choices(request);
         int searches = dev.switchboard.provider.AnthropicServerTools.webSearchesAtMost(request);
         for (Target t : targets()) {
-            String provider = t.deployment().provider();
+            String provider = estimatedAs(t.deployment());
             int prompt = byProvider.computeIfAbsent(provider, p -> Math.min(bound, tokens.estimate(request, p)));
             worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, outputLimit(t), cacheWrites, n, searches, offered));
         }
@@ -108,6 +108,23 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
 
     /** The least max_output_tokens OpenAI's Responses API takes (route.ResponsesDefaults sends no less). */
     private static final int LEAST_RESPONSES_OUTPUT = 16;
+
+    /**
+     * The provider family a deployment's prompt is estimated as: {@code anthropic} (1.9 and Anthropic's tool-use system
+     * prompt) when it serves Claude by its model or its {@code model_info.base_model} (a Claude behind an
+     * OpenAI-compatible prefix, {@code openai/claude-…} on a proxy, is Claude's tokenizer), else its provider prefix.
+     */
+    static String estimatedAs(dev.switchboard.config.Deployment d) {
+        Object base = d.modelInfo() == null ? null : d.modelInfo().get("base_model");
+        if (claude(d.model()) || (base instanceof String b && claude(b))) return "anthropic";
+        return d.provider();
+    }
+
+    private static boolean claude(String model) {
+        if (model == null) return false;
+        String m = model.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("claude") || m.startsWith("anthropic/") || m.startsWith("anthropic.");
+    }
 
     /** The prompt estimate for one provider, for usage the provider never reported (a stream cut short). */
     int promptEstimate(String provider) {

@@ -1,52 +1,144 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
- * Calls {@code 0 … n-1} with at most {@code width} in flight, started in index order, their results by index. The first
- * failure fails the whole and no further call is started (those in flight finish, unread): the caller's answer is lost
- * anyway, and each call not made is a request not billed and not counted against the quota.
+ * Calls {@code 0 … n-1} with at most {@code width} in flight, started in index order, their results by index. A call
+ * that fails with a status worth one more try ({@link #RETRY_ONCE}) is called once more in its lane; a call that still
+ * fails fails the whole and no further call is started: each call not made is a request not billed and not counted
+ * against the quota. The whole fails once the calls in flight have answered too, so the failure can carry what the
+ * answered calls were billed ({@link #run(int, int, IntFunction, Predicate, BiFunction)}): the upstream charged them
+ * even though the caller gets no answer, and the router's retry sends them again.
  */
 public final class Windowed {
+    /** Calls of one embeddings request in flight at once (Vertex's, Gemini's, Bedrock's). */
+    public static final int EMBED_WIDTH = 8;
+
+    /**
+     * A failure worth one more call of the same batch at once: a 429, 503 or 5xx the upstream asked no wait for (a
+     * Retry-After is the router's to honor, with backoff, for the whole request).
+     */
+    public static final Predicate<Throwable> RETRY_ONCE = e -> e instanceof GatewayException g
+            && (g.kind() == ErrorKind.RATE_LIMIT || g.kind() == ErrorKind.UNAVAILABLE || g.kind() == ErrorKind.UPSTREAM)
+            && (g.retryAfterSeconds() == null || g.retryAfterSeconds() <= 0);
+
     private Windowed() {}
 
+    /** No retry, and the first failure as it is. */
     public static <T> Future<List<T>> run(int n, int width, IntFunction<Future<T>> call) {
+        return run(n, width, call, e -> false, (e, answered) -> e);
+    }
+
+    /**
+     * @param retryOnce which failures of a call are tried once more
+     * @param failure   the whole's failure from the first call's that failed and the results by index (null for a call
+     *                  that did not answer), once no call is in flight
+     */
+    public static <T> Future<List<T>> run(int n, int width, IntFunction<Future<T>> call, Predicate<Throwable> retryOnce,
+                                          BiFunction<Throwable, List<T>, Throwable> failure) {
         AtomicReferenceArray<T> results = new AtomicReferenceArray<>(n);
         AtomicInteger next = new AtomicInteger();
-        AtomicBoolean failed = new AtomicBoolean();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
         List<Future<Void>> lanes = new ArrayList<>();
-        for (int i = 0; i < Math.min(width, n); i++) lanes.add(lane(n, call, results, next, failed));
-        return Future.all(lanes).map(all -> {
+        for (int i = 0; i < Math.min(width, n); i++) lanes.add(lane(n, call, retryOnce, results, next, failed));
+        return Future.join(lanes).transform(done -> {
             Object[] out = new Object[n];
             for (int i = 0; i < n; i++) out[i] = results.get(i);
             @SuppressWarnings("unchecked")
             List<T> list = (List<T>) Arrays.asList(out);
-            return list;
+            Throwable e = failed.get();
+            if (e == null) return Future.succeededFuture(list);
+            Throwable whole;
+            try {
+                whole = failure.apply(e, list);
+            } catch (RuntimeException x) {
+                whole = e;
+            }
+            return Future.failedFuture(whole == null ? e : whole);
         });
     }
 
+    /** The time left of a deadline ({@link System#nanoTime} based), for a call that starts now. */
+    public static Duration left(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    /** A deadline {@code timeout} from now, for all the calls of one request. */
+    public static long deadline(Duration timeout) {
+        return System.nanoTime() + (timeout == null ? UpstreamHttp.DEFAULT_TIMEOUT : timeout).toNanos();
+    }
+
+    /**
+     * A call with the time left of the request's deadline, or a 504 in the dialect's shape when none is left (the
+     * calls before took it all): one request's calls share its timeout, a 2,048-text list is not 21 timeouts long.
+     */
+    public static <T> Future<T> withinDeadline(long deadlineNanos, String upstream,
+                                               java.util.function.Function<Duration, Future<T>> call) {
+        Duration left = left(deadlineNanos);
+        if (left.toMillis() < 1) {
+            return Future.failedFuture(GatewayException.of(ErrorKind.TIMEOUT, "Upstream " + upstream + " did not answer in time."));
+        }
+        return call.apply(left);
+    }
+
+    /**
+     * A batch's failure saying which of the request's texts the batch held: the upstream's positions in its message
+     * ({@code #/texts/37}, {@code requests[37]}) count from the batch's first text, which is {@code input[from]}.
+     */
+    public static Throwable inBatch(Throwable e, int from, int to) {
+        if (from == 0 || !(e instanceof GatewayException g)) return e;
+        return g.renamed(g.getMessage() + " (in the batch of input[" + from + "] to input[" + (to - 1) + "]: the positions"
+                + " above count from input[" + from + "])", g.param());
+    }
+
+    /**
+     * The whole's failure carrying the input tokens the answered calls were billed ({@link GatewayException#billed}):
+     * the failed attempt's ledger row and the budgets are charged them. Nothing when none answered or none was counted.
+     */
+    public static Throwable billed(Throwable e, int inputTokens) {
+        if (inputTokens <= 0 || !(e instanceof GatewayException g) || g.billedUsage() != null) return e;
+        return g.billed(new dev.switchboard.model.Usage(inputTokens, 0, 0, 0, 0));
+    }
+
     /** One lane: takes the next index, calls it, and when it has answered takes another, until none is left. */
-    private static <T> Future<Void> lane(int n, IntFunction<Future<T>> call, AtomicReferenceArray<T> results,
-                                         AtomicInteger next, AtomicBoolean failed) {
-        if (failed.get()) return Future.succeededFuture(); // Future.all has already failed with the first failure
+    private static <T> Future<Void> lane(int n, IntFunction<Future<T>> call, Predicate<Throwable> retryOnce,
+                                         AtomicReferenceArray<T> results, AtomicInteger next, AtomicReference<Throwable> failed) {
+        if (failed.get() != null) return Future.succeededFuture();
         int i = next.getAndIncrement();
         if (i >= n) return Future.succeededFuture();
-        Future<T> answer;
-        try {
-            answer = call.apply(i);
-        } catch (RuntimeException e) {
-            answer = Future.failedFuture(e);
-        }
-        return answer.onFailure(e -> failed.set(true)).compose(r -> {
-            results.set(i, r);
-            return lane(n, call, results, next, failed);
+        AtomicBoolean retried = new AtomicBoolean();
+        return start(call, i).recover(e -> {
+            if (failed.get() == null && retryOnce.test(e) && retried.compareAndSet(false, true)) return start(call, i);
+            return Future.failedFuture(e);
+        }).transform(answer -> {
+            if (answer.failed()) {
+                failed.compareAndSet(null, answer.cause());
+                return Future.succeededFuture();
+            }
+            results.set(i, answer.result());
+            return lane(n, call, retryOnce, results, next, failed);
         });
+    }
+
+    private static <T> Future<T> start(IntFunction<Future<T>> call, int i) {
+        try {
+            Future<T> f = call.apply(i);
+            return f != null ? f : Future.failedFuture(new IllegalStateException("no call for " + i));
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 }

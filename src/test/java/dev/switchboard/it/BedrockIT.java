@@ -859,4 +859,47 @@ class BedrockIT {
         assertThat(gw.simulator.received()).hasSize(40);
         assertThat(gw.simulator.peakOpenRequests()).isBetween(2, 8);
     }
+
+    /**
+     * A Cohere batch that fails fails the list, but the batches Bedrock answered were billed: their tokens are on the
+     * failed attempt's ledger row (they were on no row). The error is the OpenAI dialect's. A batch that got a 503 is
+     * called once more, and the list then answers.
+     */
+    @Test
+    void aFailedBatchLeavesTheAnsweredBatchesTokensOnTheAttemptRow() {
+        StringBuilder body = new StringBuilder("{\"model\":\"cohere-embed\",\"input\":[");
+        for (int i = 0; i < 192; i++) body.append(i == 0 ? "" : ",").append("\"same words here\"");
+        String list = body.append("]}").toString();
+        HttpResponse<String> ok = Http.post(gw.v1() + "/embeddings", TestGateway.MASTER_KEY, list);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        int perBatch = new JsonObject(ok.body()).getJsonObject("usage").getInteger("prompt_tokens") / 2;
+        assertThat(perBatch).isPositive();
+
+        gw.simulator.reset();
+        gw.simulator.enqueue("cohere.embed-english-v3", SimBehaviour.status(400));
+        HttpResponse<String> failed = Http.post(gw.v1() + "/embeddings", TestGateway.MASTER_KEY, list);
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(400);
+        assertThat(new JsonObject(failed.body()).getJsonObject("error").getString("message")).isNotBlank();
+        var admin = new dev.switchboard.support.Admin(gw);
+        JsonObject row = admin.ledgerRows(failed).stream().filter(o -> o.getInteger("attempt") == 1).findFirst().orElseThrow();
+        assertThat(row.getLong("prompt_tokens")).as(row.encode()).isEqualTo(perBatch);
+
+        gw.simulator.reset();
+        gw.simulator.enqueue("cohere.embed-english-v3", SimBehaviour.status(503));
+        HttpResponse<String> retried = Http.post(gw.v1() + "/embeddings", TestGateway.MASTER_KEY, list);
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        assertThat(gw.simulator.received()).hasSize(3);
+    }
+
+    /** A Titan call that fails stops the list: the calls in flight answer, no call after them is made. */
+    @Test
+    void aFailedTitanCallStartsNoFurtherCalls() {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) texts.add("text number " + i);
+        gw.simulator.behaveAlways("amazon.titan-embed-text-v2:0", SimBehaviour.slowFirstByte(200));
+        gw.simulator.enqueue("amazon.titan-embed-text-v2:0", SimBehaviour.status(400));
+        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder().model("titan")
+                .inputOfArrayOfStrings(texts).build())).isInstanceOf(com.openai.errors.BadRequestException.class);
+        assertThat(gw.simulator.received()).hasSize(8);
+    }
 }

@@ -10,6 +10,7 @@ import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.AnswerShape;
 import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.EmbeddingProvider;
 import dev.switchboard.provider.Json;
@@ -17,6 +18,7 @@ import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.RetryAfter;
 import dev.switchboard.provider.UpstreamAnswers;
 import dev.switchboard.provider.UpstreamHttp;
+import dev.switchboard.provider.Windowed;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -158,35 +160,47 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
         List<String> texts;
         try {
             texts = BedrockEmbeddings.texts(request);
-            if (kind.equals("cohere")) {
-                // at most 96 texts a call (Bedrock refuses more): a longer list in batches, joined in input order
-                int max = BedrockEmbeddings.COHERE_MAX_TEXTS;
-                int batches = (texts.size() + max - 1) / max;
-                return dev.switchboard.provider.Windowed.run(batches, EMBED_IN_FLIGHT, b -> invoke(BedrockEmbeddings.cohere(
-                        texts.subList(b * max, Math.min(texts.size(), (b + 1) * max)), request), options)).map(this::cohere);
-            }
-            // Titan embeds one text a call: a window of calls in flight, not the whole list at once
-            return dev.switchboard.provider.Windowed.run(texts.size(), EMBED_IN_FLIGHT,
-                    i -> invoke(BedrockEmbeddings.titan(texts.get(i), request, modelId), options)).map(calls -> {
-                List<EmbeddingResponse.Item> items = new ArrayList<>();
-                int tokens = 0;
-                for (int i = 0; i < calls.size(); i++) {
-                    JsonNode n = calls.get(i).body();
-                    items.add(new EmbeddingResponse.Item(i, n.get("embedding")));
-                    tokens += n.path("inputTextTokenCount").asInt();
-                }
-                return new EmbeddingResponse(modelId, items, new Usage(tokens, 0, 0, 0, 0));
-            });
         } catch (GatewayException e) {
             return Future.failedFuture(e);
         }
+        // one deadline for all the request's calls: each is given the time left of it
+        long deadline = Windowed.deadline(options.timeoutOr(deployment.timeout()));
+        if (kind.equals("cohere")) {
+            // at most 96 texts a call (Bedrock refuses more): a longer list in batches, joined in input order
+            int max = BedrockEmbeddings.COHERE_MAX_TEXTS;
+            int batches = (texts.size() + max - 1) / max;
+            return Windowed.run(batches, Windowed.EMBED_WIDTH, b -> {
+                int from = b * max, to = Math.min(texts.size(), (b + 1) * max);
+                return Windowed.withinDeadline(deadline, endpoint.name(), left -> invoke(BedrockEmbeddings.cohere(
+                        texts.subList(from, to), request), left, to - from, options))
+                        .recover(e -> Future.failedFuture(Windowed.inBatch(e, from, to)));
+            }, Windowed.RETRY_ONCE, (e, answered) -> Windowed.billed(e, tokens(answered))).map(this::cohere);
+        }
+        // Titan embeds one text a call: a window of calls in flight, not the whole list at once
+        return Windowed.run(texts.size(), Windowed.EMBED_WIDTH,
+                i -> Windowed.withinDeadline(deadline, endpoint.name(),
+                        left -> invoke(BedrockEmbeddings.titan(texts.get(i), request, modelId), left, -1, options))
+                        .recover(e -> Future.failedFuture(Windowed.inBatch(e, i, i + 1))),
+                Windowed.RETRY_ONCE, (e, answered) -> Windowed.billed(e, tokens(answered))).map(calls -> {
+            List<EmbeddingResponse.Item> items = new ArrayList<>();
+            int tokens = 0;
+            for (int i = 0; i < calls.size(); i++) {
+                JsonNode n = calls.get(i).body();
+                items.add(new EmbeddingResponse.Item(i, n.get("embedding")));
+                tokens += n.path("inputTextTokenCount").asInt();
+            }
+            return new EmbeddingResponse(modelId, items, new Usage(tokens, 0, 0, 0, 0));
+        });
     }
 
-    /**
-     * Calls of one embeddings request in flight at once (as Vertex's and Gemini's): all of a 2,048-text list at once
-     * would meet the model's per-second quota in the same instant (ThrottlingException) and take a connection each.
-     */
-    static final int EMBED_IN_FLIGHT = 8;
+    /** The input tokens of the calls that answered (null for one that did not), by Bedrock's header or Titan's count. */
+    private static int tokens(List<Invoked> answered) {
+        int tokens = 0;
+        for (Invoked r : answered) {
+            if (r != null) tokens += r.inputTokens() > 0 ? r.inputTokens() : r.body().path("inputTextTokenCount").asInt();
+        }
+        return tokens;
+    }
 
     /** The batches' embeddings one after the other, each with its index in the input, their token counts summed. */
     private EmbeddingResponse cohere(List<Invoked> batches) {
@@ -204,10 +218,20 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
     /** An InvokeModel answer and the input token count Bedrock reports in its header. */
     private record Invoked(JsonNode body, int inputTokens) {}
 
-    private Future<Invoked> invoke(ObjectNode body, CallOptions options) {
-        return send("/invoke", "application/json", buffer(body), options.timeoutOr(deployment.timeout()), options)
+    /**
+     * @param texts the texts a Cohere call sent, which its answer must hold exactly as many embeddings of (else the
+     *              ones after it would carry the wrong index); -1 for Titan's one text
+     */
+    private Future<Invoked> invoke(ObjectNode body, Duration timeout, int texts, CallOptions options) {
+        return send("/invoke", "application/json", buffer(body), timeout, options)
                 .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(), b -> {
                     JsonNode n = Json.read(b);
+                    if (texts >= 0) {
+                        JsonNode e = n.path("embeddings");
+                        if (e.isObject()) e = e.path("float"); // embedding_types asked: by type
+                        AnswerShape.require(e.isArray(), "no `embeddings` array");
+                        AnswerShape.require(e.size() == texts, e.size() + " embeddings for " + texts + " texts");
+                    }
                     String count = resp.getHeader("X-Amzn-Bedrock-Input-Token-Count");
                     return new Invoked(n, count == null ? 0 : Integer.parseInt(count.trim()));
                 }));

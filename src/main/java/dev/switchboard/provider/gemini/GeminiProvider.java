@@ -16,6 +16,7 @@ import dev.switchboard.provider.RetryAfter;
 import dev.switchboard.provider.UpstreamAnswers;
 import dev.switchboard.provider.UpstreamAuth;
 import dev.switchboard.provider.UpstreamHttp;
+import dev.switchboard.provider.Windowed;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -117,20 +118,18 @@ final class GeminiProvider implements Provider, EmbeddingProvider {
             return Future.failedFuture(e);
         }
         int batches = GeminiEmbeddings.batches(texts.size());
-        return dev.switchboard.provider.Windowed.run(batches, EMBED_IN_FLIGHT, b -> {
-            int size = Math.min(texts.size(), (b + 1) * GeminiEmbeddings.MAX_BATCH) - b * GeminiEmbeddings.MAX_BATCH;
+        // one deadline for all the request's calls: each is given the time left of it
+        long deadline = Windowed.deadline(options.timeoutOr(deployment.timeout()));
+        return Windowed.run(batches, Windowed.EMBED_WIDTH, b -> {
+            int from = b * GeminiEmbeddings.MAX_BATCH, to = Math.min(texts.size(), from + GeminiEmbeddings.MAX_BATCH);
             Buffer body = GeminiEmbeddings.body(texts, b, request.dimensions(), deployment.model());
-            return send(embedPath, body, options.timeoutOr(deployment.timeout()), options)
+            return Windowed.withinDeadline(deadline, endpoint.name(), left -> send(embedPath, body, left, options))
                     .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
-                            answer -> GeminiEmbeddings.vectors(Json.read(answer), size)));
-        }).map(parts -> GeminiEmbeddings.joined(parts, deployment.model()));
+                            answer -> GeminiEmbeddings.vectors(Json.read(answer), to - from)))
+                    .recover(e -> Future.failedFuture(Windowed.inBatch(e, from, to)));
+            // Google counts no tokens: a failed list's answered batches are not on its attempt's row (no count to bill)
+        }, Windowed.RETRY_ONCE, (e, answered) -> e).map(parts -> GeminiEmbeddings.joined(parts, deployment.model()));
     }
-
-    /**
-     * Batches of a long embeddings list in flight at once (as Vertex's): one after another, 2,048 texts would take 21
-     * round trips; all at once, they would meet the per-minute quota in the same instant.
-     */
-    static final int EMBED_IN_FLIGHT = 8;
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
         if (resp.statusCode() == 401) auth.refused();

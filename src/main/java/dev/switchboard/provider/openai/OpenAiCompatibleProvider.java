@@ -69,7 +69,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         // a system message mid-conversation stays in place for OpenAI itself only (see OpenAiRequestEncoder.systemInPlace)
         this.encoder = new OpenAiRequestEncoder(d, flavor, flavor.wire().systemInConversation() && openAiItself);
         java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(defaultHeaders);
-        headers.keySet().removeIf(name -> d.headers().keySet().stream().anyMatch(name::equalsIgnoreCase));
+        // a deployment's header comes after a default of the same name in any case: baseHeaders sets them in order
         headers.putAll(d.headers());
         MultiMap base = UpstreamHttp.baseHeaders(headers, "authorization", secret == null ? null : "Bearer " + secret);
         this.jsonHeaders = UpstreamHttp.prehashed(MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "application/json"));

@@ -28,14 +28,13 @@ import java.util.List;
  * "statistics":{"token_count":n}}}]}}. OpenAI's input as a string or a list of strings; token arrays have no Vertex
  * form and are a 400. The vectors come back as floats; the edge writes base64 when the client asked for it.
  *
- * <p>A list goes in as many calls as the model's limits need ({@link PredictBatches}), at most {@link #IN_FLIGHT} at
+ * <p>A list goes in as many calls as the model's limits need ({@link PredictBatches}), at most {@link Windowed#EMBED_WIDTH} at
  * once: in sequence, a 2,048-text list for gemini-embedding-001 (one text a call) would take 2,048 round trips one
  * after the other; all at once, 2,048 requests would land on the model's per-minute quota in the same instant and
  * most would come back 429. The answers are joined in input order and their token counts summed; any call's failure
  * is the request's (a client cannot use part of a list).
  */
 final class VertexEmbeddings {
-    static final int IN_FLIGHT = 8;
     private final Deployment deployment;
     private final UpstreamHttp.Endpoint endpoint;
     private final String path;
@@ -64,14 +63,25 @@ final class VertexEmbeddings {
             return Future.failedFuture(e);
         }
         List<PredictBatches.Batch> batches = PredictBatches.of(texts, PredictBatches.maxInstances(deployment.model()));
-        return Windowed.run(batches.size(), IN_FLIGHT, i -> predict(texts, batches.get(i), request.dimensions(), options))
-                .map(this::joined);
+        // one deadline for all the request's calls: each is given the time left of it
+        long deadline = Windowed.deadline(options.timeoutOr(deployment.timeout()));
+        return Windowed.run(batches.size(), Windowed.EMBED_WIDTH, i -> predict(texts, batches.get(i), request.dimensions(),
+                        deadline, options).recover(e -> Future.failedFuture(Windowed.inBatch(e, batches.get(i).start(), batches.get(i).end()))),
+                Windowed.RETRY_ONCE, (e, answered) -> Windowed.billed(e, tokens(answered))).map(this::joined);
     }
 
-    private Future<Part> predict(List<String> texts, PredictBatches.Batch batch, Integer dimensions, CallOptions options) {
+    /** The tokens Vertex counted for the calls that answered (null for one that did not). */
+    private static int tokens(List<Part> answered) {
+        int tokens = 0;
+        for (Part p : answered) if (p != null) tokens += p.tokens();
+        return tokens;
+    }
+
+    private Future<Part> predict(List<String> texts, PredictBatches.Batch batch, Integer dimensions, long deadline,
+                                 CallOptions options) {
         Buffer body = body(texts, batch, dimensions);
         return auth.sign(MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders))
-                .compose(h -> http.send(endpoint, path, h, body, options.timeoutOr(deployment.timeout()), options))
+                .compose(h -> Windowed.withinDeadline(deadline, endpoint.name(), left -> http.send(endpoint, path, h, body, left, options)))
                 .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), (r, b) -> {
                     if (r.statusCode() == 401) auth.refused();
                     return VertexErrors.forGoogle(deployment.id()).decode(r, b);
