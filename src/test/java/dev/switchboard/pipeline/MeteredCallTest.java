@@ -17,7 +17,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link MeteredCall#around}'s outcome as the {@code transform} it replaced gave it: a failure passed on as it is
+ * {@link MeteredCall#around}'s outcome as the {@code transform} it replaced gave it: a failure passed on as it is (with
+ * LiteLLM's key-spend header added)
  * once the reservation is returned, what the settling throws as the call's failure, and a listener's own exception
  * thrown on to whoever completed the call.
  */
@@ -33,7 +34,20 @@ class MeteredCallTest {
         GatewayException down = GatewayException.of(ErrorKind.UPSTREAM, "down");
         Future<Answer<ChatResponse>> f = MeteredCall.around(MeteredCallTest::unmetered, () -> Future.failedFuture(down),
                 MeteredCall.Served::new);
-        assertThat(f.cause()).isSameAs(down);
+        assertPassedOn(f.cause(), down);
+    }
+
+    /**
+     * The failure passed on is the call's own error (its kind, message and headers) with LiteLLM's
+     * {@code x-litellm-key-spend} added, as LiteLLM's error answers carry it for every caller ("0" for a caller of no
+     * key row, as here).
+     */
+    private static void assertPassedOn(Throwable passed, GatewayException original) {
+        assertThat(passed).isInstanceOf(GatewayException.class).hasMessage(original.getMessage());
+        GatewayException g = (GatewayException) passed;
+        assertThat(g.kind()).isEqualTo(original.kind());
+        assertThat(g.headers()).containsAllEntriesOf(original.headers())
+                .containsEntry(MeteredCall.KEY_SPEND_HEADER, "0");
     }
 
     @Test
@@ -65,7 +79,7 @@ class MeteredCallTest {
         f.onComplete(ar -> { throw boom; });
         GatewayException down = GatewayException.of(ErrorKind.UPSTREAM, "down");
         assertThatThrownBy(() -> call.fail(down)).isSameAs(boom);
-        assertThat(f.cause()).isSameAs(down);
+        assertPassedOn(f.cause(), down);
     }
 
     /**
