@@ -48,26 +48,8 @@ class KeySpendAfterSettleTest {
             assertThat(a.keySpentNanos()).as("before its settle: the spend so far").isEqualTo(500);
             a.settle(40, 1, millis.get());
             Budget budget = keys.byId(id).budget;
-            CountDownLatch held = new CountDownLatch(1), done = new CountDownLatch(1);
-            Thread holder = new Thread(() -> {
-                synchronized (budget) {
-                    held.countDown();
-                    try {
-                        done.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            });
-            holder.start();
-            try {
-                held.await();
-                long spent = CompletableFuture.supplyAsync(a::keySpentNanos).get(5, TimeUnit.SECONDS);
-                assertThat(spent).as(id + ": with this call's cost").isEqualTo(540);
-            } finally {
-                done.countDown();
-                holder.join();
-            }
+            long spent = whileLocked(budget, a::keySpentNanos);
+            assertThat(spent).as(id + ": with this call's cost").isEqualTo(540);
             assertThat(a.keySpentNanos()).isEqualTo(budget.spentKnown(millis.get()));
         }
     }
