@@ -38,17 +38,20 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image,
 
     /**
      * An image by URL or {@code data:} URL; {@code detail} is OpenAI's low/high/auto or null. {@code extra}: the part's
-     * unknown fields, as {@link Text#extra()}.
+     * unknown fields, as {@link Text#extra()}. {@code param}: where the image's URL is in the caller's request, in its
+     * spelling ({@code messages[2].content[1].image_url}, {@code messages.2.content.1.source},
+     * {@code input[0].content[1].image_url}), so a provider that cannot take the image names it; null for an image the
+     * gateway built (a refusal then names {@code messages}).
      */
-    record Image(String url, String detail, JsonNode cacheControl, ObjectNode extra) implements ContentPart {
+    record Image(String url, String detail, JsonNode cacheControl, ObjectNode extra, String param) implements ContentPart {
         public Image {
             if (extra != null && extra.isEmpty()) extra = null;
         }
 
-        public Image(String url, String detail, JsonNode cacheControl) { this(url, detail, cacheControl, null); }
+        public Image(String url, String detail, JsonNode cacheControl) { this(url, detail, cacheControl, null, null); }
 
-        /** The same part with another prompt-caching marker (its unknown fields kept). */
-        public Image withCacheControl(JsonNode marker) { return new Image(url, detail, marker, extra); }
+        /** The same part with another prompt-caching marker (its unknown fields and place kept). */
+        public Image withCacheControl(JsonNode marker) { return new Image(url, detail, marker, extra, param); }
     }
 
     /**

@@ -51,6 +51,12 @@ public final class Attachments {
 
     public static String where(String param) { return param != null ? param : "messages"; }
 
+    /** A 400 naming the image ({@link ContentPart.Image#param()}) whose {@code data:} URL is not base64, which no provider reads. */
+    public static GatewayException notBase64(ContentPart.Image i) {
+        String at = where(i.param());
+        return GatewayException.badRequest(at + ": image data URLs must be base64: data:<media type>;base64,<data>.", at);
+    }
+
     /** Anthropic's beta that its Files API blocks ({@code source.type: "file"}) need. */
     public static final String FILES_API_BETA = "files-api-2025-04-14";
 

@@ -360,7 +360,9 @@ class AttachmentsIT {
     void anImageDataUrlThatIsNotBase64IsRefusedByBothTranslatorsAlike() {
         String part = "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;charset=utf-8,not-base64\"}}";
         for (String model : List.of("gemini", "claude")) {
-            assertThat(error(post(withPart(model, part))).getString("message")).as(model).contains("must be base64");
+            JsonObject e = error(post(withPart(model, part)));
+            assertThat(e.getString("message")).as(model).contains("must be base64");
+            assertThat(e.getString("param")).as(model).isEqualTo("messages[0].content[1].image_url");
         }
         assertThat(gw.simulator.received()).isEmpty();
     }

@@ -308,7 +308,7 @@ public final class AnthropicRequestDecoder {
             case "url" -> requiredString(s, "url", path + ".source.url");
             default -> throw bad(path + ".source.type: Input should be 'base64', 'url' or 'file'", path + ".source.type");
         };
-        return new ContentPart.Image(url, null, b.get("cache_control"));
+        return new ContentPart.Image(url, null, b.get("cache_control"), null, path + ".source");
     }
 
     /**
@@ -367,7 +367,7 @@ public final class AnthropicRequestDecoder {
         if (cc != null && !cc.isNull() && parts.get(parts.size() - 1) instanceof ContentPart.Text t) {
             parts.set(parts.size() - 1, new ContentPart.Text(t.text(), cc));
         } else if (cc != null && !cc.isNull() && parts.get(parts.size() - 1) instanceof ContentPart.Image i) {
-            parts.set(parts.size() - 1, new ContentPart.Image(i.url(), i.detail(), cc));
+            parts.set(parts.size() - 1, i.withCacheControl(cc));
         }
         out.addAll(parts);
     }

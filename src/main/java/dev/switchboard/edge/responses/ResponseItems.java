@@ -200,7 +200,7 @@ final class ResponseItems {
                     if (!url.startsWith("http://") && !url.startsWith("https://") && !url.startsWith("data:")) {
                         throw GatewayException.badRequest("'" + p + ".image_url' must be an http(s) URL or a data: URL.", p + ".image_url");
                     }
-                    out.add(new ContentPart.Image(url, Fields.optionalString(part, "detail", p + ".detail"), null));
+                    out.add(new ContentPart.Image(url, Fields.optionalString(part, "detail", p + ".detail"), null, null, p + ".image_url"));
                 }
                 case "input_file" -> {
                     if (part.hasNonNull("file_url")) {

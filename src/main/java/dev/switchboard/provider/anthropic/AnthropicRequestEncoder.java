@@ -379,9 +379,7 @@ final class AnthropicRequestEncoder {
         String url = i.url();
         if (url.startsWith("data:")) {
             dev.switchboard.provider.Attachments.DataUrl data = dev.switchboard.provider.Attachments.DataUrl.parse(url);
-            if (data == null) {
-                throw GatewayException.badRequest("Image data URLs must be base64: data:<media type>;base64,<data>.", "messages");
-            }
+            if (data == null) throw dev.switchboard.provider.Attachments.notBase64(i);
             source.put("type", "base64").put("media_type", data.mediaType()).put("data", data.base64());
         } else {
             source.put("type", "url").put("url", url);

@@ -27,7 +27,7 @@ final class GeminiParts {
     static void add(ArrayNode parts, ContentPart p) {
         switch (p) {
             case ContentPart.Text t -> parts.addObject().put("text", t.text());
-            case ContentPart.Image i -> image(parts, i.url());
+            case ContentPart.Image i -> image(parts, i);
             case ContentPart.File f -> {
                 Attachments.DataUrl data = Attachments.inline(f, "Gemini");
                 inline(parts, data.mediaType(), data.base64());
@@ -49,12 +49,11 @@ final class GeminiParts {
         }
     }
 
-    private static void image(ArrayNode parts, String url) {
+    private static void image(ArrayNode parts, ContentPart.Image i) {
+        String url = i.url();
         if (url.startsWith("data:")) {
             Attachments.DataUrl data = Attachments.DataUrl.parse(url);
-            if (data == null) {
-                throw GatewayException.badRequest("Image data URLs must be base64: data:<media type>;base64,<data>.", "messages");
-            }
+            if (data == null) throw Attachments.notBase64(i);
             inline(parts, data.mediaType(), data.base64());
         } else {
             String ext = url.replaceAll("[?#].*$", "");
