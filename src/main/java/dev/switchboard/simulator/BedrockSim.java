@@ -136,6 +136,8 @@ final class BedrockSim {
                     .put("name", reply.toolName()).put("input", new JsonObject(reply.toolArguments()))));
         } else {
             content.add(new JsonObject().put("text", reply.text()));
+            JsonObject cited = model.contains("anthropic.claude") ? BedrockSimCitations.cite(body.getJsonArray("messages")) : null;
+            if (cited != null) content.add(new JsonObject().put("citationsContent", cited));
         }
         JsonObject answer = new JsonObject()
                 .put("output", new JsonObject().put("message", new JsonObject().put("role", "assistant").put("content", content)))

@@ -57,6 +57,8 @@ final class BedrockSimValidation {
                             + " allowed in assistant messages.";
                 }
                 if (block.containsKey("cachePoint")) cachePoints++;
+                String document = block.getValue("document") instanceof JsonObject d ? document(d, "#/messages/" + i + "/content/" + c + "/document") : null;
+                if (document != null) return document;
             }
         }
         if (duplicateDocumentNames(messages)) {
@@ -105,6 +107,41 @@ final class BedrockSimValidation {
             if (c instanceof JsonObject block && block.getValue("text") instanceof String t && t.isBlank()) return true;
         }
         return false;
+    }
+
+    /** A DocumentBlock's members ({@code format}, {@code name}, {@code source}, {@code context}, {@code citations}). */
+    private static final Set<String> DOCUMENT_FIELDS = Set.of("format", "name", "source", "context", "citations");
+
+    /**
+     * A DocumentBlock's schema, in the words of Bedrock's schema refusals: no member it does not define, and
+     * {@code citations} a CitationsConfig, {@code {"enabled": <boolean>}} (required) and nothing else; null when it holds.
+     */
+    static String document(JsonObject d, String at) {
+        for (String k : d.fieldNames()) {
+            if (!DOCUMENT_FIELDS.contains(k)) {
+                return "Malformed input request: " + at + ": extraneous key [" + k + "] is not permitted, please reformat your input and try again.";
+            }
+        }
+        if (!d.containsKey("citations")) return null;
+        if (!(d.getValue("citations") instanceof JsonObject citations)) {
+            return "Malformed input request: " + at + "/citations: expected type: JSONObject, found: "
+                    + (d.getValue("citations") == null ? "Null" : d.getValue("citations").getClass().getSimpleName())
+                    + ", please reformat your input and try again.";
+        }
+        for (String k : citations.fieldNames()) {
+            if (!k.equals("enabled")) {
+                return "Malformed input request: " + at + "/citations: extraneous key [" + k + "] is not permitted, please reformat your input and try again.";
+            }
+        }
+        if (!citations.containsKey("enabled")) {
+            return "Malformed input request: " + at + "/citations: required key [enabled] not found, please reformat your input and try again.";
+        }
+        if (!(citations.getValue("enabled") instanceof Boolean)) {
+            return "Malformed input request: " + at + "/citations/enabled: expected type: Boolean, found: "
+                    + (citations.getValue("enabled") == null ? "Null" : citations.getValue("enabled").getClass().getSimpleName())
+                    + ", please reformat your input and try again.";
+        }
+        return null;
     }
 
     /** Whether two document blocks of the request share a name: in any turns, or inside tool results. */

@@ -783,6 +783,93 @@ class BedrockIT {
     }
 
     /**
+     * An Anthropic client's document with {@code citations: {enabled: true}} reaches Converse as
+     * {@code DocumentBlock.citations}, and the answer's {@code citationsContent} comes back as Anthropic's text blocks
+     * with {@code char_location} (a text document) and {@code page_location} (a PDF) citations, read by the Anthropic SDK.
+     * Before, the field was dropped and the answer had no citations.
+     */
+    @Test
+    void anAnthropicDocumentsCitationsReachConverseAndComeBackAsAnthropicCitations() {
+        var doc = com.anthropic.models.messages.DocumentBlockParam.builder()
+                .textSource("The grass is green. The sky is blue.").title("Facts")
+                .citations(com.anthropic.models.messages.CitationsConfigParam.builder().enabled(true).build()).build();
+        com.anthropic.models.messages.Message m = anthropic.messages().create(MessageCreateParams.builder().model("claude").maxTokens(200)
+                .addUserMessageOfContentBlockParams(List.of(com.anthropic.models.messages.ContentBlockParam.ofDocument(doc),
+                        com.anthropic.models.messages.ContentBlockParam.ofText(com.anthropic.models.messages.TextBlockParam.builder()
+                                .text("What colour is the grass?").build()))).build());
+        JsonObject sent = gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content")
+                .getJsonObject(0).getJsonObject("document");
+        assertThat(sent.getJsonObject("citations")).isEqualTo(new JsonObject().put("enabled", true));
+        List<com.anthropic.models.messages.TextBlock> texts = m.content().stream().filter(b -> b.isText()).map(b -> b.asText()).toList();
+        assertThat(texts).hasSize(2);
+        assertThat(texts.get(0).citations().orElse(List.of())).isEmpty();
+        assertThat(texts.get(1).text()).isEqualTo(" The document says: The grass is green.");
+        var cited = texts.get(1).citations().orElseThrow();
+        assertThat(cited).hasSize(1);
+        var at = cited.get(0).asCharLocation();
+        assertThat(at.citedText()).isEqualTo("The grass is green.");
+        assertThat(at.documentIndex()).isZero();
+        assertThat(at.documentTitle()).contains("Facts");
+        assertThat(at.startCharIndex()).isZero();
+        assertThat(at.endCharIndex()).isEqualTo(19);
+        assertThat(at.fileId()).isEmpty();
+
+        // a PDF, second of two documents (the first without citations): cited by pages, its index among the documents
+        String pdf = java.util.Base64.getEncoder().encodeToString("%PDF-1.4 1 0 obj << /Type /Page >> endobj".getBytes());
+        var plain = com.anthropic.models.messages.DocumentBlockParam.builder().textSource("Unrelated.").title("Other").build();
+        var paper = com.anthropic.models.messages.DocumentBlockParam.builder().base64Source(pdf).title("Paper")
+                .citations(com.anthropic.models.messages.CitationsConfigParam.builder().enabled(true).build()).build();
+        com.anthropic.models.messages.Message p = anthropic.messages().create(MessageCreateParams.builder().model("claude").maxTokens(200)
+                .addUserMessageOfContentBlockParams(List.of(com.anthropic.models.messages.ContentBlockParam.ofDocument(plain),
+                        com.anthropic.models.messages.ContentBlockParam.ofDocument(paper),
+                        com.anthropic.models.messages.ContentBlockParam.ofText(com.anthropic.models.messages.TextBlockParam.builder()
+                                .text("Summarise the paper.").build()))).build());
+        var page = p.content().stream().filter(b -> b.isText() && b.asText().citations().isPresent()).findFirst().orElseThrow()
+                .asText().citations().orElseThrow().get(0).asPageLocation();
+        assertThat(page.documentIndex()).isEqualTo(1);
+        assertThat(page.startPageNumber()).isEqualTo(1);
+        assertThat(page.endPageNumber()).isEqualTo(2);
+        assertThat(page.documentTitle()).contains("Paper");
+
+        // an OpenAI client's file part has no citations setting: its document goes without one, as before
+        JsonObject openAi = new JsonObject(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"file\":{"
+                        + "\"filename\":\"facts.txt\",\"file_data\":\"data:text/plain;base64,"
+                        + java.util.Base64.getEncoder().encodeToString("The grass is green.".getBytes()) + "\"}},"
+                        + "{\"type\":\"text\",\"text\":\"colour?\"}]}]}").body());
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content")
+                .getJsonObject(0).getJsonObject("document").containsKey("citations")).isFalse();
+        assertThat(openAi.getJsonArray("choices").getJsonObject(0).getJsonObject("message").containsKey(
+                dev.switchboard.model.CitedText.FIELD)).isFalse();
+    }
+
+    /**
+     * An image Bedrock cannot take (by http URL; a data URL that is not base64) is a 400 naming the image itself in the
+     * caller's spelling, where it named only {@code messages}: the second message's second part here.
+     */
+    @Test
+    void anImageBedrockCannotTakeIsRefusedNamingThePart() {
+        String chat = "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\","
+                + "\"content\":\"hello\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is this?\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"%s\"}}]}]}";
+        for (String url : List.of("https://example.com/cat.png", "data:image/png;charset=utf-8,not-base64")) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, chat.formatted(url));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(e.getString("param")).as(url).isEqualTo("messages[2].content[1].image_url");
+            assertThat(e.getString("message")).as(url).startsWith("messages[2].content[1].image_url: ");
+        }
+        String messages = "{\"model\":\"claude\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"what is this?\"},"
+                + "{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/cat.png\"}}]}]}";
+        HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, messages, "anthropic-version", "2023-06-01");
+        assertThat(a.statusCode()).as(a.body()).isEqualTo(400);
+        assertThat(new JsonObject(a.body()).getJsonObject("error").getString("message"))
+                .startsWith("messages.0.content.1.source: an image by http URL cannot be sent to Bedrock");
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    /**
      * Converse refuses two documents of one name anywhere in the request (the simulator too, in Bedrock's words): two
      * untitled PDFs in different turns, and report.pdf beside report.docx, each get a name of their own.
      */
@@ -831,6 +918,24 @@ class BedrockIT {
         assertThat(cohere.data().get(0).embedding()).hasSize(1024);
         assertThat(cohere.usage().promptTokens()).isEqualTo(2 + 1 + 2);
         assertThat(gw.simulator.last().body().getString("input_type")).isEqualTo("search_document");
+    }
+
+    /**
+     * Titan V2 makes 256, 512 or 1024 dimensions: another is a 400 naming {@code dimensions}, before any call (it was
+     * Bedrock's own 400, with {@code param: null}, once per text).
+     */
+    @Test
+    void aTitanDimensionsOutsideItsSizesIsRefusedNamingTheParameter() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/embeddings", TestGateway.MASTER_KEY,
+                "{\"model\":\"titan\",\"input\":[\"one\",\"two\"],\"dimensions\":300}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(e.getString("param")).isEqualTo("dimensions");
+        assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(e.getString("message")).contains("300").contains("256, 512 or 1024");
+        assertThat(gw.simulator.received()).isEmpty();
+        assertThat(Http.post(gw.v1() + "/embeddings", TestGateway.MASTER_KEY,
+                "{\"model\":\"titan\",\"input\":\"one\",\"dimensions\":512}").statusCode()).isEqualTo(200);
     }
     /**
      * Cohere Embed on Bedrock takes at most 96 texts a call (ValidationException past it): a longer list goes in batches

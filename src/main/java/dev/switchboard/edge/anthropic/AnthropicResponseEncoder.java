@@ -67,7 +67,14 @@ public final class AnthropicResponseEncoder {
             String text = c.message().textContent();
             // No empty text block: Anthropic answers an empty turn with content [], and rejects an empty text
             // block when a client sends this message back in its next request.
-            if (!text.isEmpty()) content.addObject().put("type", "text").put("text", text);
+            // Claude's document citations from a provider that gives them in another wire format (Bedrock's
+            // citationsContent): the text as the blocks they cite, as the Messages API answers
+            ArrayNode cited = text.isEmpty() ? null : dev.switchboard.model.CitedText.blocks(c.message(), text);
+            if (cited != null) {
+                for (JsonNode b : cited) if (!b.path("text").asText().isEmpty()) content.add(b.deepCopy());
+            } else if (!text.isEmpty()) {
+                content.addObject().put("type", "text").put("text", text);
+            }
             // An OpenAI-style refusal is Claude's: its words as text, and stop_reason refusal (below)
             String refused = c.message().refusal();
             if (refused != null && !refused.isEmpty()) content.addObject().put("type", "text").put("text", refused);

@@ -36,15 +36,31 @@ final class BedrockEmbeddings {
         return out;
     }
 
-    static ObjectNode titan(String text, EmbeddingRequest r, String modelId) {
-        ObjectNode body = F.objectNode().put("inputText", text);
-        boolean v2 = modelId.contains("v2");
-        if (v2) {
-            if (r.dimensions() != null) body.put("dimensions", r.dimensions()); // 256, 512 or 1024; Bedrock says which
-            body.put("normalize", true);
-        } else if (r.dimensions() != null) {
+    /** The sizes Titan Text Embeddings V2 makes (its {@code dimensions} is an enum: Bedrock refuses any other). */
+    static final java.util.Set<Integer> TITAN_V2_DIMENSIONS = java.util.Set.of(256, 512, 1024);
+
+    /**
+     * Refuses, before any call, a {@code dimensions} Titan cannot make: any on V1 (a fixed size), one other than 256, 512
+     * or 1024 on V2, which Bedrock answers with its own 400 naming no parameter ("#/dimensions: 300 is not a valid enum
+     * value"), once per text of the list.
+     */
+    static void checkTitan(EmbeddingRequest r, String modelId) {
+        if (r.dimensions() == null) return;
+        if (!modelId.contains("v2")) {
             throw GatewayException.badRequest(modelId + " has a fixed size; 'dimensions' is taken by Titan Text Embeddings V2"
                     + " only.", "dimensions");
+        }
+        if (!TITAN_V2_DIMENSIONS.contains(r.dimensions())) {
+            throw GatewayException.badRequest("'dimensions' " + r.dimensions() + " is not a size " + modelId + " makes: it takes"
+                    + " 256, 512 or 1024 (1024 when none is given).", "dimensions");
+        }
+    }
+
+    static ObjectNode titan(String text, EmbeddingRequest r, String modelId) {
+        ObjectNode body = F.objectNode().put("inputText", text);
+        if (modelId.contains("v2")) {
+            if (r.dimensions() != null) body.put("dimensions", r.dimensions()); // 256, 512 or 1024 (checkTitan)
+            body.put("normalize", true);
         }
         return body;
     }

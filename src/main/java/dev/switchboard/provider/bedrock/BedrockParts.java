@@ -29,22 +29,22 @@ final class BedrockParts {
      * The format of an image Converse reads from S3, after checking it may: Bedrock reads it with the gateway's own AWS
      * identity, so any caller of the alias could have the model describe any image that identity can read. Only the
      * buckets the deployment lists ({@code aws_s3_image_buckets}) are read; the others, and a key with no image
-     * extension, are a 400 naming what to do.
+     * extension, are a 400 naming what to do and, {@code at}, where the image is in the caller's request.
      */
-    static String s3Format(String url, java.util.Set<String> s3Buckets) {
+    static String s3Format(String url, java.util.Set<String> s3Buckets, String at) {
         String rest = url.substring("s3://".length());
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         if (!s3Buckets.contains(bucket)) {
-            throw GatewayException.badRequest("An image from s3://" + bucket + "/ is read by Bedrock with the gateway's AWS identity, "
-                    + "so only the buckets the deployment lists may be read. Fix: add " + bucket
-                    + " to the deployment's aws_s3_image_buckets, or send the image as a data URL.", "messages");
+            throw GatewayException.badRequest(at + ": an image from s3://" + bucket + "/ is read by Bedrock with the gateway's AWS "
+                    + "identity, so only the buckets the deployment lists may be read. Fix: add " + bucket
+                    + " to the deployment's aws_s3_image_buckets, or send the image as a data URL.", at);
         }
         String ext = url.substring(url.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
         String format = ext.equals("jpg") ? "jpeg" : ext;
         if (slash < 0 || url.lastIndexOf('.') < url.lastIndexOf('/') || !IMAGE_FORMATS.containsValue(format)) {
-            throw GatewayException.badRequest("An image from S3 must name its format by its extension (.png, .jpeg, .jpg, .gif, "
-                    + ".webp): " + url + " does not.", "messages");
+            throw GatewayException.badRequest(at + ": an image from S3 must name its format by its extension (.png, .jpeg, .jpg, "
+                    + ".gif, .webp): " + url + " does not.", at);
         }
         return format;
     }
@@ -73,18 +73,20 @@ final class BedrockParts {
         ObjectNode block = content();
         ObjectNode image = block.putObject("image");
         if (i.url() != null && i.url().startsWith("s3://")) {
-            image.put("format", s3Format(i.url(), s3Buckets)).putObject("source").putObject("s3Location").put("uri", i.url());
+            image.put("format", s3Format(i.url(), s3Buckets, Attachments.where(i.param()))).putObject("source").putObject("s3Location").put("uri", i.url());
             return block;
         }
         Attachments.DataUrl data = Attachments.DataUrl.parse(i.url());
+        String at = Attachments.where(i.param());
+        if (data == null && i.url() != null && i.url().startsWith("data:")) throw Attachments.notBase64(i);
         if (data == null) {
-            throw GatewayException.badRequest("An image by http URL cannot be sent to Bedrock, whose Converse API takes image"
-                    + " bytes or an s3:// location only. Fix: send the image as a data URL (data:image/png;base64,…).", "messages");
+            throw GatewayException.badRequest(at + ": an image by http URL cannot be sent to Bedrock, whose Converse API takes"
+                    + " image bytes or an s3:// location only. Fix: send the image as a data URL (data:image/png;base64,…).", at);
         }
         String format = IMAGE_FORMATS.get(data.mediaType());
         if (format == null) {
-            throw GatewayException.badRequest("An image of type " + data.mediaType() + " cannot be sent to Bedrock (PNG, JPEG,"
-                    + " GIF and WebP only).", "messages");
+            throw GatewayException.badRequest(at + ": an image of type " + data.mediaType() + " cannot be sent to Bedrock (PNG,"
+                    + " JPEG, GIF and WebP only).", at);
         }
         image.put("format", format).putObject("source").put("bytes", data.base64());
         return block;
@@ -105,8 +107,12 @@ final class BedrockParts {
             throw GatewayException.badRequest(at + " is a " + type + " file; Bedrock reads PDF, text, CSV, HTML, Markdown,"
                     + " Word, Excel and image files only.", at);
         }
-        block.putObject("document").put("format", format).put("name", names.next(f.filename()))
-                .putObject("source").put("bytes", data.base64());
+        ObjectNode document = block.putObject("document").put("format", format).put("name", names.next(f.filename()));
+        document.putObject("source").put("bytes", data.base64());
+        // an Anthropic document's citations: Converse's DocumentBlock.citations (CitationsConfig, {enabled}); the answer
+        // then cites it in citationsContent blocks, which BedrockResponseDecoder gives an Anthropic client as citations
+        com.fasterxml.jackson.databind.JsonNode enabled = f.raw() == null ? null : f.raw().path("citations").get("enabled");
+        if (enabled != null && enabled.isBoolean()) document.putObject("citations").put("enabled", enabled.booleanValue());
         return block;
     }
 

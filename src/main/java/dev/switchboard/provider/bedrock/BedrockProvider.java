@@ -160,6 +160,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
         List<String> texts;
         try {
             texts = BedrockEmbeddings.texts(request);
+            if (!kind.equals("cohere")) BedrockEmbeddings.checkTitan(request, modelId);
         } catch (GatewayException e) {
             return Future.failedFuture(e);
         }

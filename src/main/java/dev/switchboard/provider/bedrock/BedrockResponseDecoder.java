@@ -18,7 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Converse answer → canonical: {@code text} blocks joined, {@code toolUse} blocks as tool calls (their input
+ * A Converse answer → canonical: {@code text} blocks joined (with the text of {@code citationsContent} blocks, whose
+ * citations go in the message's {@link dev.switchboard.model.CitedText#FIELD}), {@code toolUse} blocks as tool calls (their input
  * as JSON text), {@code reasoningContent} as reasoning, {@code stopReason} mapped ({@link BedrockModels}), usage
  * with the prompt-cache counts. Converse gives no response id; the gateway makes one.
  */
@@ -32,9 +33,17 @@ final class BedrockResponseDecoder {
         StringBuilder reasoning = new StringBuilder();
         List<ToolCall> calls = new ArrayList<>();
         ArrayNode signed = null;
+        ArrayNode cited = null;
         for (JsonNode b : message.get("content")) {
-            if (b.has("text")) text.append(b.get("text").asText());
-            else if (b.has("toolUse")) {
+            if (b.has("text")) {
+                text.append(b.get("text").asText());
+                if (cited != null) cited.addObject().put("type", "text").put("text", b.get("text").asText());
+            } else if (b.has("citationsContent")) {
+                if (cited == null) cited = BedrockCitations.textBefore(message.get("content"), b);
+                ObjectNode block = BedrockCitations.textBlock(b.get("citationsContent"));
+                text.append(block.get("text").asText());
+                cited.add(block);
+            } else if (b.has("toolUse")) {
                 JsonNode t = b.get("toolUse");
                 calls.add(new ToolCall(Json.text(t, "toolUseId"), Json.text(t, "name"), t.has("input") ? t.get("input").toString() : "{}"));
             } else if (b.has("reasoningContent")) {
@@ -49,6 +58,10 @@ final class BedrockResponseDecoder {
         }
         // Claude's signed thinking as LiteLLM's thinking_blocks, for the next turn of a tool loop (BedrockThinking)
         ObjectNode extra = signed == null ? null : JsonNodeFactory.instance.objectNode().set("thinking_blocks", signed);
+        if (cited != null) { // the answer's text as Anthropic's text blocks with their citations (BedrockCitations)
+            if (extra == null) extra = JsonNodeFactory.instance.objectNode();
+            extra.set(dev.switchboard.model.CitedText.FIELD, cited);
+        }
         Message m = new Message(Role.ASSISTANT, calls.isEmpty() || text.length() > 0 ? List.of(ContentPart.Text.of(text.toString())) : List.of(),
                 null, calls, null, reasoning.length() > 0 ? reasoning.toString() : null, null, extra);
         FinishReason finish = BedrockModels.finishReason(Json.text(n, "stopReason"), !calls.isEmpty());
