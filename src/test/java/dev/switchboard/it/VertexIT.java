@@ -265,6 +265,30 @@ class VertexIT {
     }
 
     /**
+     * The same blocks a tool returned, inside a {@code tool_result}: refused naming the block in the result, as in a
+     * user turn, not sent for Vertex to refuse.
+     */
+    @Test
+    void anAnthropicFilesApiBlockInAToolResultIsRefusedForClaudeOnVertexNamingIt() {
+        for (String type : List.of("image", "document")) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"vclaude\","
+                    + "\"max_tokens\":10,\"tools\":[{\"name\":\"read\",\"input_schema\":{\"type\":\"object\"}}],\"messages\":["
+                    + "{\"role\":\"user\",\"content\":\"read it\"},"
+                    + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"read\",\"input\":{}}]},"
+                    + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_01\",\"content\":["
+                    + "{\"type\":\"text\",\"text\":\"here\"},"
+                    + "{\"type\":\"" + type + "\",\"source\":{\"type\":\"file\",\"file_id\":\"file_011CNha8iCJcU1wXNR6q4V8w\"}}]}]}]}",
+                    "anthropic-beta", "files-api-2025-04-14");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+            assertThat(error.getString("message")).startsWith("messages.2.content.0.content.1: this " + type)
+                    .contains("Anthropic's Files API", "file_011CNha8iCJcU1wXNR6q4V8w");
+        }
+        assertThat(gw.simulator.received()).noneMatch(x -> x.path().contains("rawPredict"));
+    }
+
+    /**
      * Credentials Google refuses: a 401 in the caller's dialect naming the deployment called (not the first of those
      * sharing the credentials), and not the service account, the file or Google's words, which are the log's (cloud QA F6).
      */
