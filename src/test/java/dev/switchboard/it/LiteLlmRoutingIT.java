@@ -165,6 +165,37 @@ class LiteLlmRoutingIT {
                 """)).hasMessageContaining("is a full endpoint URL").hasMessageContaining("Fix: api_base: http://localhost:11434 (the server's root");
     }
 
+    /**
+     * An {@code openai/} deployment on a server with chat completions only (Ollama played: its router's 404 for
+     * {@code /v1/responses}) is sent a Responses call as is: the 404 says the server has no Responses API and names the
+     * prefixes that translate, where it blamed the api_base on which chat works. A {@code hosted_vllm/} deployment on the
+     * same base answers the same call (translated to chat).
+     */
+    @Test
+    void aResponsesCallToAServerWithoutTheResponsesApiSaysSoAndNamesThePrefixesThatTranslate() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: local
+                    litellm_params: { model: openai/llama3, api_base: "${SIM_ROOT}/v1", api_key: none }
+                  - model_name: local-vllm
+                    litellm_params: { model: hosted_vllm/llama3, api_base: "${SIM_ROOT}/v1", api_key: none }
+                """); Sdk sdk = new Sdk(gw, "unused")) {
+            gw.simulator.playOllama();
+            OpenAIClient client = sdk.openai();
+            assertThat(client.chat().completions().create(ask("local", "hi").build()).choices()).hasSize(1);
+            var params = com.openai.models.responses.ResponseCreateParams.builder().model("local").input("hi").build();
+            assertThatThrownBy(() -> client.responses().create(params))
+                    .isInstanceOf(NotFoundException.class)
+                    .hasMessageContaining("has no endpoint /v1/responses")
+                    .hasMessageContaining("no OpenAI Responses API")
+                    .hasMessageContaining("hosted_vllm/").hasMessageContaining("openai_compatible/")
+                    .hasMessageNotContaining("probably of the wrong form");
+            var translated = client.responses().create(params.toBuilder().model("local-vllm").build());
+            assertThat(translated.output()).isNotEmpty();
+            assertThat(gw.simulator.last().path()).isEqualTo("/v1/chat/completions");
+        }
+    }
+
     private static final String WILDCARDS = """
             model_list:
               - model_name: "gpt-4o-mini"
