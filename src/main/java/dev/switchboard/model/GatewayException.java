@@ -18,6 +18,8 @@ public final class GatewayException extends RuntimeException {
     private int upstreamStatus;
     /** The usage the provider reported for a generation it billed and that failed anyway, else null. */
     private Usage billed;
+    /** The share of the input the provider billed without a count (see {@link #billedShare(double)}), 0 for none. */
+    private double billedShare;
     /**
      * Whether this is this gateway's own stop of a call ({@link Cancellation#gatewayStopping}): known by identity, not
      * by its code, which an upstream Switchboard draining its own calls sends too (that one is the upstream's failure).
@@ -95,6 +97,7 @@ public final class GatewayException extends RuntimeException {
         e.block = block;
         e.upstreamStatus = upstreamStatus;
         e.billed = billed;
+        e.billedShare = billedShare;
         e.gatewayStop = gatewayStop;
         return e;
     }
@@ -126,6 +129,19 @@ public final class GatewayException extends RuntimeException {
 
     /** The usage the provider billed for this failed attempt (see {@link #billed(Usage)}), or null for none. */
     public Usage billedUsage() { return billed; }
+
+    /**
+     * This failure, noting the share (0 to 1) of the request's input that the provider answered and billed without
+     * counting its tokens (Gemini's embedding batches of a list that failed): the ledger's attempt row is charged that
+     * share of the gateway's estimate of the input, marked estimated. Ignored where {@link #billedUsage} is set.
+     */
+    public GatewayException billedShare(double share) {
+        this.billedShare = share;
+        return this;
+    }
+
+    /** The share of the input billed uncounted (see {@link #billedShare(double)}); 0 for none. */
+    public double billedShare() { return billedShare; }
 
     /**
      * The status an attempt's records keep (the ledger's attempt rows, the attempt metric and span): the provider's own

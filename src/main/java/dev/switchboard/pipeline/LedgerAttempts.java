@@ -28,7 +28,15 @@ final class LedgerAttempts implements AttemptListener {
     public void failed(CallContext ctx, int ordinal, String alias, String deployment, dev.switchboard.config.Deployment entry,
                        String modelId, String route, Throwable error, long latencyNanos) {
         Usage billed = error instanceof GatewayException g ? g.billedUsage() : null;
-        record(ctx, ordinal, alias, deployment, entry, modelId, route, error, latencyNanos, billed);
+        boolean estimated = false;
+        MeteredCall call = ctx.attached(MeteredCall.KEY);
+        if (billed == null && call != null && error instanceof GatewayException g && g.billedShare() > 0) {
+            // billed upstream without a count (Gemini's answered embedding batches): that share of the gateway's estimate
+            int whole = call.estimate(deployment, 0).promptTokens();
+            billed = new Usage((int) Math.ceil(whole * g.billedShare()), 0, 0, 0, 0);
+            estimated = true;
+        }
+        record(ctx, ordinal, alias, deployment, entry, modelId, route, error, latencyNanos, billed, estimated);
     }
 
     /**
@@ -42,7 +50,7 @@ final class LedgerAttempts implements AttemptListener {
     public void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment,
                                dev.switchboard.config.Deployment entry, String modelId, String route, Throwable error,
                                long latencyNanos) {
-        record(ctx, ordinal, alias, deployment, entry, modelId, route, error, latencyNanos, null);
+        record(ctx, ordinal, alias, deployment, entry, modelId, route, error, latencyNanos, null, false);
     }
 
     /**
@@ -52,9 +60,10 @@ final class LedgerAttempts implements AttemptListener {
      *               again: never $0 because the router let a wildcard's name go while the attempt was in flight); null
      *               when not known, then priced by its id
      * @param billed the usage the provider billed for the attempt (priced and charged), or null: the row costs 0
+     * @param estimated whether {@code billed} is the gateway's estimate (the row's {@code usage_estimated})
      */
     private void record(CallContext ctx, int ordinal, String alias, String deployment, dev.switchboard.config.Deployment entry,
-                        String modelId, String route, Throwable error, long latencyNanos, Usage billed) {
+                        String modelId, String route, Throwable error, long latencyNanos, Usage billed, boolean estimated) {
         long now = System.currentTimeMillis();
         long latencyMs = latencyNanos / 1_000_000;
         DeploymentPrices.Cost cost = billed == null ? DeploymentPrices.Cost.UNPRICED
@@ -68,7 +77,7 @@ final class LedgerAttempts implements AttemptListener {
                 call == null ? deployment : call.masked(deployment), route, ctx.attached(ModelRouter.TIER), null,
                 billed == null ? 0 : billed.promptTokens(), billed == null ? 0 : billed.completionTokens(),
                 billed == null ? 0 : billed.cacheReadTokens(), billed == null ? 0 : billed.cacheWriteTokens(),
-                billed == null ? 0 : billed.reasoningTokens(), false, cost.nanos(), 0, billed == null || cost.priced(),
+                billed == null ? 0 : billed.reasoningTokens(), estimated, cost.nanos(), 0, billed == null || cost.priced(),
                 latencyMs, null, error instanceof GatewayException g ? g.attemptStatus() : 500, MeteredCall.errorType(error),
                 call == null ? ctx.caller().tags() : call.tags(), ctx.attached(CallContext.TEAM), latencyMs, modelId);
         // through the call's metering (spend caps, metrics) when it has one; an unmetered internal call's straight in

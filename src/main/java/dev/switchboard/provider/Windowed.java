@@ -113,6 +113,15 @@ public final class Windowed {
         return g.billed(new dev.switchboard.model.Usage(inputTokens, 0, 0, 0, 0));
     }
 
+    /**
+     * The whole's failure carrying the share of the input the answered calls held, for a provider that counts no tokens
+     * ({@link GatewayException#billedShare}): the attempt's row is charged that share of the gateway's estimate.
+     */
+    public static Throwable billedShare(Throwable e, double share) {
+        if (share <= 0 || !(e instanceof GatewayException g) || g.billedUsage() != null) return e;
+        return g.billedShare(Math.min(1, share));
+    }
+
     /** One lane: takes the next index, calls it, and when it has answered takes another, until none is left. */
     private static <T> Future<Void> lane(int n, IntFunction<Future<T>> call, Predicate<Throwable> retryOnce,
                                          AtomicReferenceArray<T> results, AtomicInteger next, AtomicReference<Throwable> failed) {

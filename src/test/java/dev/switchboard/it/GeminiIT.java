@@ -645,6 +645,43 @@ class GeminiIT {
         }
     }
 
+    /**
+     * A list whose second batch of 100 fails: Google counts no tokens, and the answered batch (billed upstream) was on no
+     * ledger row. The attempt's row now holds its share of the gateway's estimate of the input, marked estimated.
+     */
+    @Test
+    void aFailedGeminiEmbeddingListChargesTheAnsweredBatchesAtAnEstimate() {
+        try (TestGateway g = TestGateway.start("""
+                model_list:
+                  - model_name: gemb
+                    litellm_params:
+                      model: gemini/gemini-embedding-001
+                      api_base: ${SIM_ROOT}
+                      api_key: os.environ/GEMINI_PROVIDER_KEY
+                    model_info: { mode: embedding }
+                router_settings: { num_retries: 0 }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """)) {
+            io.vertx.core.json.JsonArray texts = new io.vertx.core.json.JsonArray();
+            for (int i = 0; i < 200; i++) texts.add("the same words here");
+            String list = new JsonObject().put("model", "gemb").put("input", texts).put("dimensions", 4).encode();
+            HttpResponse<String> ok = Http.post(g.v1() + "/embeddings", TestGateway.MASTER_KEY, list);
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+            int whole = new JsonObject(ok.body()).getJsonObject("usage").getInteger("prompt_tokens");
+            assertThat(whole).isPositive();
+
+            g.simulator.reset();
+            g.simulator.enqueue(SimBehaviour.status(400)); // the first of the two batches to arrive
+            HttpResponse<String> failed = Http.post(g.v1() + "/embeddings", TestGateway.MASTER_KEY, list);
+            assertThat(failed.statusCode()).as(failed.body()).isEqualTo(400);
+            var admin = new dev.switchboard.support.Admin(g);
+            JsonObject row = admin.ledgerRows(failed).stream().filter(o -> o.getInteger("attempt") == 1).findFirst().orElseThrow();
+            assertThat(row.getLong("prompt_tokens")).as(row.encode()).isEqualTo((long) Math.ceil(whole / 2.0));
+            assertThat(row.getBoolean("usage_estimated")).as(row.encode()).isTrue();
+        }
+    }
+
     /** The simulator's picture (a 1×1 PNG), as a data URL. */
     private static final String PNG_URL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 

@@ -127,8 +127,22 @@ final class GeminiProvider implements Provider, EmbeddingProvider {
                     .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
                             answer -> GeminiEmbeddings.vectors(Json.read(answer), to - from)))
                     .recover(e -> Future.failedFuture(Windowed.inBatch(e, from, to)));
-            // Google counts no tokens: a failed list's answered batches are not on its attempt's row (no count to bill)
-        }, Windowed.RETRY_ONCE, (e, answered) -> e).map(parts -> GeminiEmbeddings.joined(parts, deployment.model()));
+            // Google counts no tokens: a failed list's answered batches go on its attempt's row as their share of the
+            // input's characters, which the gateway charges at that share of its estimate (marked estimated)
+        }, Windowed.RETRY_ONCE, (e, answered) -> Windowed.billedShare(e, answeredShare(texts, answered)))
+                .map(parts -> GeminiEmbeddings.joined(parts, deployment.model()));
+    }
+
+    /** The characters of the texts whose batches answered, as a share of all the texts' characters. */
+    static double answeredShare(java.util.List<String> texts, java.util.List<?> answered) {
+        long all = 0, billed = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            int chars = texts.get(i).length();
+            all += chars;
+            int batch = i / GeminiEmbeddings.MAX_BATCH;
+            if (batch < answered.size() && answered.get(batch) != null) billed += chars;
+        }
+        return all == 0 ? 0 : (double) billed / all;
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
