@@ -13,11 +13,26 @@ public final class CitedText {
 
     public static final String FIELD = "cited_text_blocks";
 
-    /** The message's cited text blocks when their texts joined are {@code text} (nothing else was added since); else null. */
+    /**
+     * The message's cited text blocks when their texts joined are {@code text} (nothing else was added since), each
+     * copied as {@code type}, {@code text} and {@code citations} only; else null. Null too unless every element is an
+     * object with {@code type: "text"} and a textual {@code text}: the field is in the message's extra, which also keeps
+     * an OpenAI-compatible upstream's unknown message fields, so one of this name from an upstream is never written as
+     * Anthropic content.
+     */
     public static com.fasterxml.jackson.databind.node.ArrayNode blocks(Message m, String text) {
         if (m.extra() == null || !(m.extra().get(FIELD) instanceof com.fasterxml.jackson.databind.node.ArrayNode blocks)) return null;
+        com.fasterxml.jackson.databind.node.ArrayNode out = blocks.arrayNode(blocks.size());
         StringBuilder joined = new StringBuilder(text.length());
-        for (com.fasterxml.jackson.databind.JsonNode b : blocks) joined.append(b.path("text").asText());
-        return joined.toString().equals(text) ? blocks : null;
+        for (com.fasterxml.jackson.databind.JsonNode b : blocks) {
+            if (!b.isObject() || !"text".equals(b.path("type").textValue()) || !b.path("text").isTextual()) return null;
+            com.fasterxml.jackson.databind.node.ObjectNode copy = out.addObject().put("type", "text").put("text", b.get("text").textValue());
+            if (b.has("citations")) {
+                if (!b.get("citations").isArray()) return null;
+                copy.set("citations", b.get("citations").deepCopy());
+            }
+            joined.append(b.get("text").textValue());
+        }
+        return joined.toString().equals(text) ? out : null;
     }
 }

@@ -71,7 +71,7 @@ public final class AnthropicResponseEncoder {
             // citationsContent): the text as the blocks they cite, as the Messages API answers
             ArrayNode cited = text.isEmpty() ? null : dev.switchboard.model.CitedText.blocks(c.message(), text);
             if (cited != null) {
-                for (JsonNode b : cited) if (!b.path("text").asText().isEmpty()) content.add(b.deepCopy());
+                for (JsonNode b : cited) if (!b.path("text").asText().isEmpty()) content.add(b); // blocks() made copies
             } else if (!text.isEmpty()) {
                 content.addObject().put("type", "text").put("text", text);
             }
