@@ -39,7 +39,7 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image,
     /**
      * An image by URL or {@code data:} URL; {@code detail} is OpenAI's low/high/auto or null. {@code extra}: the part's
      * unknown fields, as {@link Text#extra()}. {@code param}: where the image's URL is in the caller's request, in its
-     * spelling ({@code messages[2].content[1].image_url}, {@code messages.2.content.1.source},
+     * spelling ({@code messages[2].content[1].image_url.url}, or {@code …image_url} for its short form; {@code messages.2.content.1.source},
      * {@code input[0].content[1].image_url}), so a provider that cannot take the image names it; null for an image the
      * gateway built (a refusal then names {@code messages}).
      */

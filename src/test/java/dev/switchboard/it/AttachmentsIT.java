@@ -362,7 +362,7 @@ class AttachmentsIT {
         for (String model : List.of("gemini", "claude")) {
             JsonObject e = error(post(withPart(model, part)));
             assertThat(e.getString("message")).as(model).contains("must be base64");
-            assertThat(e.getString("param")).as(model).isEqualTo("messages[0].content[1].image_url");
+            assertThat(e.getString("param")).as(model).isEqualTo("messages[0].content[1].image_url.url");
         }
         assertThat(gw.simulator.received()).isEmpty();
     }

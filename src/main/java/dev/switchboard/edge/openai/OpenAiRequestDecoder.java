@@ -276,7 +276,8 @@ public final class OpenAiRequestDecoder {
                     throw GatewayException.badRequest("'" + path + ".image_url.url' must be an http(s) URL, a data: URL or "
                             + "(for Bedrock) an s3:// URL.", path + ".image_url.url");
                 }
-                return new ContentPart.Image(url, detail, cache, partExtra(p, IMAGE_PART_FIELDS), path + ".image_url");
+                return new ContentPart.Image(url, detail, cache, partExtra(p, IMAGE_PART_FIELDS),
+                        iu.isTextual() ? path + ".image_url" : path + ".image_url.url"); // where the URL is, as the refusal above names it
             }
             case "file" -> {
                 JsonNode f = p.get("file");
