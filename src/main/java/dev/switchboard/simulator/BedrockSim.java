@@ -121,8 +121,10 @@ final class BedrockSim {
         JsonObject usage = usage(body, model, reply);
         String stop = reply.toolName() != null ? "tool_use" : reply.truncated() ? "max_tokens" : reply.stopSequence() != null ? "stop_sequence" : "end_turn";
         JsonObject said = said(body, model, reply);
+        JsonObject cited = reply.toolName() == null && model.contains("anthropic.claude")
+                ? BedrockSimCitations.cite(body.getJsonArray("messages")) : null;
         if (stream) {
-            new BedrockSimStream(vertx, resp, events(reply, stop, said, usage, thinking), behaviour, nextStreamException.getAndSet(null),
+            new BedrockSimStream(vertx, resp, events(reply, stop, said, usage, thinking, cited), behaviour, nextStreamException.getAndSet(null),
                     cancelled, completed).start();
             return;
         }
@@ -136,7 +138,6 @@ final class BedrockSim {
                     .put("name", reply.toolName()).put("input", new JsonObject(reply.toolArguments()))));
         } else {
             content.add(new JsonObject().put("text", reply.text()));
-            JsonObject cited = model.contains("anthropic.claude") ? BedrockSimCitations.cite(body.getJsonArray("messages")) : null;
             if (cited != null) content.add(new JsonObject().put("citationsContent", cited));
         }
         JsonObject answer = new JsonObject()
@@ -213,7 +214,12 @@ final class BedrockSim {
     }
 
     /** The frames of a ConverseStream answer, each with AWS's padding field {@code p}. */
-    private static List<Buffer> events(SimReply reply, String stop, JsonObject said, JsonObject usage, boolean thinking) {
+    /**
+     * The stream's events; {@code cited} (a citationsContent block, or null) is streamed as Converse streams one: a block
+     * of its own after the text, its text as {@code text} deltas, then its citation as a {@code citation} delta
+     * ({@code {"title", "sourceContent": [{"text"}], "location"}}, CitationsDelta).
+     */
+    private static List<Buffer> events(SimReply reply, String stop, JsonObject said, JsonObject usage, boolean thinking, JsonObject cited) {
         List<Buffer> out = new ArrayList<>();
         out.add(frame("messageStart", new JsonObject().put("role", "assistant")));
         int at = 0;
@@ -244,6 +250,18 @@ final class BedrockSim {
             }
         }
         out.add(frame("contentBlockStop", new JsonObject().put("contentBlockIndex", at)));
+        if (cited != null) {
+            at++;
+            for (Object c : cited.getJsonArray("content")) {
+                out.add(frame("contentBlockDelta", new JsonObject().put("contentBlockIndex", at)
+                        .put("delta", new JsonObject().put("text", ((JsonObject) c).getString("text")))));
+            }
+            for (Object c : cited.getJsonArray("citations")) {
+                out.add(frame("contentBlockDelta", new JsonObject().put("contentBlockIndex", at)
+                        .put("delta", new JsonObject().put("citation", ((JsonObject) c).copy()))));
+            }
+            out.add(frame("contentBlockStop", new JsonObject().put("contentBlockIndex", at)));
+        }
         JsonObject messageStop = new JsonObject().put("stopReason", stop);
         if (said != null) messageStop.put("additionalModelResponseFields", said);
         out.add(frame("messageStop", messageStop));

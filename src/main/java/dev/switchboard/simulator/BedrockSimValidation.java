@@ -57,7 +57,7 @@ final class BedrockSimValidation {
                             + " allowed in assistant messages.";
                 }
                 if (block.containsKey("cachePoint")) cachePoints++;
-                String document = block.getValue("document") instanceof JsonObject d ? document(d, "#/messages/" + i + "/content/" + c + "/document") : null;
+                String document = block.getValue("document") instanceof JsonObject d ? document(d, "#/messages/" + i + "/content/" + c + "/document", model) : null;
                 if (document != null) return document;
             }
         }
@@ -114,9 +114,10 @@ final class BedrockSimValidation {
 
     /**
      * A DocumentBlock's schema, in the words of Bedrock's schema refusals: no member it does not define, and
-     * {@code citations} a CitationsConfig, {@code {"enabled": <boolean>}} (required) and nothing else; null when it holds.
+     * {@code citations} a CitationsConfig, {@code {"enabled": <boolean>}} (required) and nothing else, on a Claude model only and, enabled, on a txt or pdf
+     * document only; null when it holds.
      */
-    static String document(JsonObject d, String at) {
+    static String document(JsonObject d, String at, String model) {
         for (String k : d.fieldNames()) {
             if (!DOCUMENT_FIELDS.contains(k)) {
                 return "Malformed input request: " + at + ": extraneous key [" + k + "] is not permitted, please reformat your input and try again.";
@@ -140,6 +141,12 @@ final class BedrockSimValidation {
             return "Malformed input request: " + at + "/citations/enabled: expected type: Boolean, found: "
                     + (citations.getValue("enabled") == null ? "Null" : citations.getValue("enabled").getClass().getSimpleName())
                     + ", please reformat your input and try again.";
+        }
+        // Bedrock's own refusals of a well-formed CitationsConfig: a model without citations (any but Claude; boto/boto3
+        // #4608), and citations on for a format other than txt and pdf (boto/boto3#4726)
+        if (!model.contains("anthropic.claude")) return "This model doesn't support citations.";
+        if (Boolean.TRUE.equals(citations.getValue("enabled")) && !Set.of("txt", "pdf").contains(d.getString("format", ""))) {
+            return "Unsupported document format. Only txt and pdf formats are supported when citations are enabled";
         }
         return null;
     }

@@ -844,6 +844,80 @@ class BedrockIT {
     }
 
     /**
+     * Converse's {@code citations} only for a Claude and only when on: an Anthropic client whose alias falls back to
+     * Nova (Bedrock refuses the field there, "This model doesn't support citations.", as the simulator does now) is
+     * answered, without citations, as before; {@code enabled: false} on a Claude sends no field; an OpenAI {@code file}
+     * part's unknown {@code citations} member is not read (OpenAI has no such field). Before, all three sent the field,
+     * and the Nova call was Bedrock's 400.
+     */
+    @Test
+    void citationsGoToConverseOnlyForAClaudeAndOnlyWhenOn() {
+        String ask = "{\"model\":\"%s\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"document\",\"source\":{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"The grass is green.\"},"
+                + "\"citations\":{\"enabled\":%s}},{\"type\":\"text\",\"text\":\"What colour is the grass?\"}]}]}";
+        HttpResponse<String> nova = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, ask.formatted("nova", "true"),
+                "anthropic-version", "2023-06-01");
+        assertThat(nova.statusCode()).as(nova.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().path()).isEqualTo("/model/us.amazon.nova-pro-v1%3A0/converse");
+        JsonObject sent = gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content")
+                .getJsonObject(0).getJsonObject("document");
+        assertThat(sent.getString("format")).isEqualTo("txt");
+        assertThat(sent.containsKey("citations")).isFalse();
+        JsonArray content = new JsonObject(nova.body()).getJsonArray("content");
+        assertThat(content).hasSize(1);
+        assertThat(content.getJsonObject(0).containsKey("citations")).isFalse();
+
+        HttpResponse<String> off = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, ask.formatted("claude", "false"),
+                "anthropic-version", "2023-06-01");
+        assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content")
+                .getJsonObject(0).getJsonObject("document").containsKey("citations")).isFalse();
+        assertThat(new JsonObject(off.body()).getJsonArray("content")).hasSize(1);
+
+        HttpResponse<String> openAi = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"file\":{"
+                        + "\"filename\":\"facts.txt\",\"file_data\":\"data:text/plain;base64,"
+                        + java.util.Base64.getEncoder().encodeToString("The grass is green.".getBytes())
+                        + "\"},\"citations\":{\"enabled\":true}},{\"type\":\"text\",\"text\":\"colour?\"}]}]}");
+        assertThat(openAi.statusCode()).as(openAi.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content")
+                .getJsonObject(0).getJsonObject("document").containsKey("citations")).isFalse();
+    }
+
+    /**
+     * A stream with a citations-enabled document, through the Anthropic SDK: the simulator streams the cited part as
+     * Converse does (its text as {@code text} deltas in a block of its own, then a {@code citation} delta); the request
+     * carried the citations, the streamed text is whole (the cited part included) and the stream ends normally. The
+     * citation itself is not relayed yet (no {@code citations_delta}).
+     */
+    @Test
+    void aStreamWithCitationsOnCarriesThemAndEndsWithTheWholeText() {
+        var doc = com.anthropic.models.messages.DocumentBlockParam.builder()
+                .textSource("The grass is green. The sky is blue.").title("Facts")
+                .citations(com.anthropic.models.messages.CitationsConfigParam.builder().enabled(true).build()).build();
+        StringBuilder text = new StringBuilder();
+        List<String> types = new ArrayList<>();
+        try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(
+                MessageCreateParams.builder().model("claude").maxTokens(200)
+                        .addUserMessageOfContentBlockParams(List.of(com.anthropic.models.messages.ContentBlockParam.ofDocument(doc),
+                                com.anthropic.models.messages.ContentBlockParam.ofText(com.anthropic.models.messages.TextBlockParam.builder()
+                                        .text("What colour is the grass?").build()))).build())) {
+            s.stream().forEach(e -> {
+                types.add(e.isMessageStart() ? "message_start" : e.isMessageStop() ? "message_stop" : e.isMessageDelta() ? "message_delta" : "other");
+                e.contentBlockDelta().ifPresent(d -> d.delta().text().ifPresent(t -> text.append(t.text())));
+            });
+        }
+        assertThat(gw.simulator.last().path()).endsWith("/converse-stream");
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content")
+                .getJsonObject(0).getJsonObject("document").getJsonObject("citations")).isEqualTo(new JsonObject().put("enabled", true));
+        assertThat(text.toString()).isEqualTo("I see 1 document. Hello from the simulator! You said: What colour is the grass?"
+                + " The document says: The grass is green.");
+        assertThat(types.get(0)).isEqualTo("message_start");
+        assertThat(types.get(types.size() - 2)).isEqualTo("message_delta");
+        assertThat(types.get(types.size() - 1)).isEqualTo("message_stop");
+    }
+
+    /**
      * An image Bedrock cannot take (by http URL; a data URL that is not base64) is a 400 naming the image itself in the
      * caller's spelling, where it named only {@code messages}: the second message's second part here.
      */
@@ -856,8 +930,8 @@ class BedrockIT {
             HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, chat.formatted(url));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
             JsonObject e = new JsonObject(r.body()).getJsonObject("error");
-            assertThat(e.getString("param")).as(url).isEqualTo("messages[2].content[1].image_url");
-            assertThat(e.getString("message")).as(url).startsWith("messages[2].content[1].image_url: ");
+            assertThat(e.getString("param")).as(url).isEqualTo("messages[2].content[1].image_url.url");
+            assertThat(e.getString("message")).as(url).startsWith("messages[2].content[1].image_url.url: ");
         }
         String messages = "{\"model\":\"claude\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
                 + "{\"type\":\"text\",\"text\":\"what is this?\"},"

@@ -49,14 +49,19 @@ final class BedrockParts {
         return format;
     }
 
-    /** @param s3Buckets the buckets an image by s3:// URL may come from (the deployment's aws_s3_image_buckets) */
-    static void add(ArrayNode content, ContentPart p, BedrockDocumentNames names, java.util.Set<String> s3Buckets) {
+    /**
+     * @param s3Buckets the buckets an image by s3:// URL may come from (the deployment's aws_s3_image_buckets)
+     * @param cites whether a document may carry Converse's {@code citations}: a Claude model, outside a tool result
+     *              (Bedrock refuses the field elsewhere: "This model doesn't support citations.", "Citations are not
+     *              supported in tool result documents.")
+     */
+    static void add(ArrayNode content, ContentPart p, BedrockDocumentNames names, java.util.Set<String> s3Buckets, boolean cites) {
         switch (p) {
             case ContentPart.Text t -> {
                 if (!t.text().isBlank()) content.addObject().put("text", t.text()); // Converse refuses blank text blocks
             }
             case ContentPart.Image i -> content.add(image(i, s3Buckets));
-            case ContentPart.File f -> content.add(file(f, names));
+            case ContentPart.File f -> content.add(file(f, names, cites));
             case ContentPart.Audio a -> {
                 String at = Attachments.where(a.param());
                 throw GatewayException.badRequest(at + " is audio; Bedrock's Converse API takes no audio input.", at);
@@ -92,7 +97,7 @@ final class BedrockParts {
         return block;
     }
 
-    private static ObjectNode file(ContentPart.File f, BedrockDocumentNames names) {
+    private static ObjectNode file(ContentPart.File f, BedrockDocumentNames names, boolean cites) {
         Attachments.DataUrl data = Attachments.inline(f, "Bedrock");
         String type = data.mediaType();
         ObjectNode block = content();
@@ -109,11 +114,18 @@ final class BedrockParts {
         }
         ObjectNode document = block.putObject("document").put("format", format).put("name", names.next(f.filename()));
         document.putObject("source").put("bytes", data.base64());
-        // an Anthropic document's citations: Converse's DocumentBlock.citations (CitationsConfig, {enabled}); the answer
-        // then cites it in citationsContent blocks, which BedrockResponseDecoder gives an Anthropic client as citations
-        com.fasterxml.jackson.databind.JsonNode enabled = f.raw() == null ? null : f.raw().path("citations").get("enabled");
-        if (enabled != null && enabled.isBoolean()) document.putObject("citations").put("enabled", enabled.booleanValue());
+        // an Anthropic document's citations on (an OpenAI or Responses file part has no such field; an unknown one there is
+        // not read): Converse's DocumentBlock.citations (CitationsConfig, {enabled}) for a Claude, whose answer then cites
+        // it in citationsContent blocks (BedrockResponseDecoder gives an Anthropic client them as citations). Off, or on
+        // another model (which Bedrock refuses the field for), the document goes without it, answered without citations.
+        if (cites && citationsOn(f)) document.putObject("citations").put("enabled", true);
         return block;
+    }
+
+    /** Whether {@code f} is an Anthropic {@code document} block with {@code citations: {enabled: true}}. */
+    static boolean citationsOn(ContentPart.File f) {
+        return f.raw() != null && "document".equals(f.raw().path("type").asText())
+                && f.raw().path("citations").path("enabled").booleanValue();
     }
 
     private static ObjectNode content() { return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(); }

@@ -94,7 +94,7 @@ final class BedrockRequestEncoder {
                 case USER -> {
                     ArrayNode content = turn(messages, "user");
                     for (ContentPart p : m.content()) {
-                        BedrockParts.add(content, p, names, s3Buckets);
+                        BedrockParts.add(content, p, names, s3Buckets, claude);
                         cachePoint(content, p.cacheControl());
                     }
                 }
@@ -124,7 +124,7 @@ final class BedrockRequestEncoder {
                     // Converse's toolResult takes them all as blocks of its own; it refuses blank text blocks
                     ArrayNode resultContent = result.putArray("content");
                     for (ContentPart p : m.content()) {
-                        if (!(p instanceof ContentPart.Text t)) BedrockParts.add(resultContent, p, names, s3Buckets);
+                        if (!(p instanceof ContentPart.Text t)) BedrockParts.add(resultContent, p, names, s3Buckets, false);
                         else if (!t.text().isBlank()) resultContent.addObject().put("text", t.text());
                     }
                     // nothing returned (an empty or blank result): said in words, as Converse takes no blank text block
