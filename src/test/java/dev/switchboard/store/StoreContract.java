@@ -114,6 +114,70 @@ abstract class StoreContract {
     }
 
     /**
+     * A multi-row insert ({@link SparseInsert#multiRow}, the ledger's on SQLite) writes the same rows with the same
+     * values as the one-row batch: three NULL shapes interleaved, whole statements and remainders, pieces run for the
+     * core in between; every count 1 in the rows' order. A row already there makes its statement's total short:
+     * {@code execute} (or the add that filled the statement) throws {@link SparseInsert.CountsUnknown}, for the caller
+     * to roll back and write the batch as a one-row batch.
+     */
+    @Test
+    void aMultiRowInsertWritesTheSameRowsAndSaysWhenItsCountsAreUnknown() throws Exception {
+        Database db = open();
+        String[] cols = {"id", "n", "t", "f", "i"};
+        for (boolean multi : new boolean[] {true, false}) {
+            String table = "sparse_multi_" + multi;
+            CoreShare pace = CoreShare.sharing(0, () -> false);
+            List<Object> seen = db.transaction(c -> {
+                try (var s = c.createStatement()) {
+                    s.execute("CREATE TABLE " + table + " (id VARCHAR(8) NOT NULL PRIMARY KEY, n BIGINT, t VARCHAR(16), f BOOLEAN NOT NULL, i INTEGER)");
+                }
+                int[] counts;
+                try (SparseInsert ins = multi ? SparseInsert.multiRow(pace, c, table, cols, "ON CONFLICT DO NOTHING", 4)
+                        : SparseInsert.sharingTheCore(pace, c, table, cols, "ON CONFLICT DO NOTHING")) {
+                    for (int i = 0; i < SparseInsert.SHARE_ROWS * 2 + 7; i++) {
+                        ins.text("r" + i).number(i % 3 == 0 ? null : (Long) (long) i).text(i % 2 == 0 ? null : "t" + i)
+                                .flag(i % 5 == 0).integer(i % 3 == 0 ? -i : i).add();
+                    }
+                    counts = ins.execute();
+                }
+                List<Object> out = new ArrayList<>();
+                out.add(counts);
+                try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, n, t, f, i FROM " + table + " ORDER BY id")) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1) + "|" + rs.getObject(2) + "|" + rs.getString(3) + "|" + rs.getBoolean(4) + "|" + rs.getInt(5));
+                    }
+                }
+                return out;
+            });
+            int[] ones = new int[SparseInsert.SHARE_ROWS * 2 + 7];
+            java.util.Arrays.fill(ones, 1);
+            if (kind() == Database.Kind.SQLITE) assertThat((int[]) seen.get(0)).containsExactly(ones);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < ones.length; i++) {
+                expected.add("r" + i + "|" + (i % 3 == 0 ? null : (long) i) + "|" + (i % 2 == 0 ? null : "t" + i) + "|"
+                        + (i % 5 == 0) + "|" + (i % 3 == 0 ? -i : i));
+            }
+            assertThat(seen.subList(1, seen.size())).as(table).containsExactlyInAnyOrderElementsOf(expected);
+        }
+        // a row already there: its statement's total is short, and the transaction is the caller's to roll back
+        Throwable thrown = null;
+        try {
+            db.transaction(c -> {
+                try (SparseInsert ins = SparseInsert.multiRow(CoreShare.NEVER, c, "sparse_multi_true", cols, "ON CONFLICT DO NOTHING", 4)) {
+                    for (String id : new String[] {"n1", "n2", "r3", "n4", "n5"}) ins.text(id).number(1L).text(null).flag(true).integer(1).add();
+                    ins.execute();
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            thrown = e.getCause();
+        }
+        assertThat(thrown).isInstanceOf(SparseInsert.CountsUnknown.class);
+        int left = db.transaction(c -> count(c, "sparse_multi_true"));
+        assertThat(left).as("rolled back").isEqualTo(SparseInsert.SHARE_ROWS * 2 + 7);
+    }
+
+    /**
      * A batch run in pieces is still one transaction: a row the database refuses in the second piece (index 40) leaves
      * the table empty, the pieces before it included; the rows written again one by one (as the ledger's writer does
      * after a failed batch) go in once each.
