@@ -46,12 +46,6 @@ final class LedgerStore {
     private static final String INSERT_TAG = "INSERT INTO spend_tags (request_id, attempt, tag, ended_at) VALUES (?,?,?,?) "
             + "ON CONFLICT DO NOTHING";
 
-    /**
-     * Rows one multi-row {@code INSERT} writes on SQLite: one step, reset and set of cursors for them all instead of
-     * one a row (docs/architecture.md, "The ledger writer's CPU a request").
-     */
-    static final int ROWS_PER_STATEMENT = 16;
-
     private final Database db;
 
     LedgerStore(Database db) { this.db = db; }
@@ -79,31 +73,17 @@ final class LedgerStore {
     }
 
     private List<SpendRecord> insertLocked(List<SpendLedger.Entry> entries, CoreShare pace) {
-        if (!sharesTheCore() || entries.size() < ROWS_PER_STATEMENT) return insertLocked(entries, pace, 0);
-        try {
-            return insertLocked(entries, pace, ROWS_PER_STATEMENT);
-        } catch (RuntimeException e) {
-            if (!(e.getCause() instanceof SparseInsert.CountsUnknown)) throw e;
-            // a row already in the ledger (a batch written again): rolled back, and written again row by row, whose
-            // per-row counts tell the rollups which rows are new
-            return insertLocked(entries, pace, 0);
-        }
-    }
-
-    /** @param rowsPerStatement rows one multi-row statement inserts (SQLite), or 0: a JDBC batch of one-row steps */
-    private List<SpendRecord> insertLocked(List<SpendLedger.Entry> entries, CoreShare pace, int rowsPerStatement) {
         return db.transaction(c -> {
-            PreparedStatement tags = null;
-            try (SparseInsert ps = rowsPerStatement > 0
-                    ? SparseInsert.multiRow(pace, c, "spend_logs", ALL_COLUMNS, UPSERT, rowsPerStatement)
-                    : SparseInsert.sharingTheCore(pace, c, "spend_logs", ALL_COLUMNS, UPSERT)) {
+            try (SparseInsert ps = SparseInsert.sharingTheCore(pace, c, "spend_logs", ALL_COLUMNS, UPSERT);
+                 PreparedStatement tags = c.prepareStatement(INSERT_TAG)) {
+                boolean tagged = false;
                 List<SpendRecord> rows = new java.util.ArrayList<>(entries.size());
                 for (SpendLedger.Entry e : entries) {
                     SpendRecord r = e.record;
                     rows.add(r);
                     bind(ps, r, e.columns);
-                    if (r.tags().isEmpty()) continue; // most rows: no set per row on the writer, nor a statement a batch
-                    if (tags == null) tags = c.prepareStatement(INSERT_TAG);
+                    if (r.tags().isEmpty()) continue; // most rows: no set per row on the writer
+                    tagged = true;
                     for (String tag : new LinkedHashSet<>(r.tags())) {
                         tags.setString(1, r.requestId());
                         tags.setInt(2, r.attempt());
@@ -113,14 +93,12 @@ final class LedgerStore {
                     }
                 }
                 int[] added = ps.execute();
-                if (tags != null) tags.executeBatch();
+                if (tagged) tags.executeBatch();
                 List<SpendRecord> inserted = inserted(rows, added);
                 pace.offer(); // the rollups and the commit are the batch's last long pieces (CoreShare says when)
                 RollupWriter.add(c, inserted);
                 pace.offer(); // and then the commit
                 return inserted;
-            } finally {
-                if (tags != null) tags.close();
             }
         });
     }

@@ -46,21 +46,18 @@ public final class SparseInsert implements AutoCloseable {
     private final IntList order = new IntList(); // each row's group, in the order rows were added
     private final CoreShare pace;
     private int unrun; // rows added since the statements last ran
-    /** Rows a multi-row statement inserts at once (0: every row its own step of a JDBC batch). */
-    private final int rowsPerStatement;
 
     /**
      * @param columns the table's columns, in the order values are given
      * @param tail    what follows the VALUES list (e.g. {@code ON CONFLICT DO NOTHING}), or ""
      */
     public SparseInsert(Connection c, String table, String[] columns, String tail) {
-        this(c, table, columns, tail, CoreShare.NEVER, 0);
+        this(c, table, columns, tail, CoreShare.NEVER);
     }
 
-    private SparseInsert(Connection c, String table, String[] columns, String tail, CoreShare pace, int rowsPerStatement) {
+    private SparseInsert(Connection c, String table, String[] columns, String tail, CoreShare pace) {
         if (columns.length > 64) throw new IllegalArgumentException("at most 64 columns");
         this.pace = pace;
-        this.rowsPerStatement = rowsPerStatement;
         this.c = c;
         this.table = table;
         this.columns = columns;
@@ -76,24 +73,7 @@ public final class SparseInsert implements AutoCloseable {
      * {@link #execute} (PostgreSQL: one round trip).
      */
     public static SparseInsert sharingTheCore(CoreShare pace, Connection c, String table, String[] columns, String tail) {
-        return new SparseInsert(c, table, columns, tail, pace, 0);
-    }
-
-    /**
-     * {@link #sharingTheCore}, with the rows of each group inserted {@code rowsPerStatement} at a time by one multi-row
-     * {@code INSERT … VALUES (…), (…)} (SQLite only: one step, one reset and one set of cursors for them all instead of
-     * one a row). Such a statement reports only its rows' total, so {@link #execute} throws {@link CountsUnknown} when
-     * that total is not one a row (a row left alone by the tail's WHERE): the caller rolls the transaction back and
-     * writes the batch again without this.
-     */
-    public static SparseInsert multiRow(CoreShare pace, Connection c, String table, String[] columns, String tail,
-                                        int rowsPerStatement) {
-        return new SparseInsert(c, table, columns, tail, pace, rowsPerStatement);
-    }
-
-    /** A multi-row statement changed fewer rows than it inserted: the per-row counts are unknown (see {@link #multiRow}). */
-    public static final class CountsUnknown extends SQLException {
-        CountsUnknown(int changed, int rows) { super(changed + " rows changed of " + rows + " in one multi-row insert"); }
+        return new SparseInsert(c, table, columns, tail, pace);
     }
 
     public SparseInsert text(String v) {
@@ -155,25 +135,8 @@ public final class SparseInsert implements AutoCloseable {
         long filled = 0;
         for (int i = 0; i < at; i++) if (kinds[i] != 0) filled |= 1L << i;
         Group g = last != null && last.filled == filled ? last : group(filled);
-        if (rowsPerStatement > 0) {
-            stage(g);
-        } else {
-            bindRow(g.ps, 1);
-            g.ps.addBatch();
-        }
-        g.rows++;
-        g.unrun++;
-        order.add(g.index);
-        at = 0;
-        if (rowsPerStatement > 0 && g.staged == rowsPerStatement) runStaged(g);
-        if (++unrun % SHARE_ROWS == 0 && pace.shares() && pace.due()) {
-            runAdded();
-            pace.offerNow();
-        }
-    }
-
-    /** Binds the staged row's values from parameter {@code p} on; clears its texts. */
-    private void bindRow(PreparedStatement ps, int p) throws SQLException {
+        PreparedStatement ps = g.ps;
+        int p = 1;
         for (int i = 0; i < at; i++) {
             switch (kinds[i]) {
                 case TEXT -> ps.setString(p++, texts[i]);
@@ -184,64 +147,20 @@ public final class SparseInsert implements AutoCloseable {
             }
             texts[i] = null;
         }
-    }
-
-    /** Keeps the row's values for its group's next multi-row statement. */
-    private void stage(Group g) {
-        if (g.values == null) g.values = new Object[rowsPerStatement * g.width];
-        int v = g.staged * g.width;
-        for (int i = 0; i < at; i++) {
-            switch (kinds[i]) {
-                case TEXT -> g.values[v++] = texts[i];
-                case LONG -> g.values[v++] = numbers[i];
-                case INT -> g.values[v++] = (int) numbers[i];
-                case BOOL -> g.values[v++] = numbers[i] != 0;
-                default -> { }
-            }
-            texts[i] = null;
+        ps.addBatch();
+        g.rows++;
+        g.unrun++;
+        order.add(g.index);
+        at = 0;
+        if (++unrun % SHARE_ROWS == 0 && pace.shares() && pace.due()) {
+            runAdded();
+            pace.offerNow();
         }
-        g.staged++;
-    }
-
-    /** A staged value bound as the one-row path binds it. */
-    private static void bind(PreparedStatement ps, int p, Object v) throws SQLException {
-        if (v instanceof String t) ps.setString(p, t);
-        else if (v instanceof Long n) ps.setLong(p, n);
-        else if (v instanceof Integer n) ps.setInt(p, n);
-        else ps.setBoolean(p, (Boolean) v);
-    }
-
-    /** Runs a group's staged rows: a whole multi-row statement, or fewer rows one by one (a JDBC batch). */
-    private void runStaged(Group g) throws SQLException {
-        if (g.staged == 0) return;
-        int w = g.width;
-        if (g.staged == rowsPerStatement) {
-            if (g.multi == null) g.multi = c.prepareStatement(g.sql(rowsPerStatement));
-            for (int i = 0; i < rowsPerStatement * w; i++) bind(g.multi, i + 1, g.values[i]);
-            int changed = g.multi.executeUpdate();
-            if (changed != rowsPerStatement) throw new CountsUnknown(changed, rowsPerStatement);
-            for (int i = 0; i < rowsPerStatement; i++) g.counts.add(1);
-        } else {
-            for (int r = 0; r < g.staged; r++) {
-                for (int i = 0; i < w; i++) bind(g.ps, i + 1, g.values[r * w + i]);
-                g.ps.addBatch();
-            }
-            int[] gc = g.ps.executeBatch();
-            if (gc.length == g.staged) for (int v : gc) g.counts.add(v);
-            else g.countsLost = true;
-        }
-        java.util.Arrays.fill(g.values, 0, g.staged * w, null);
-        g.staged = 0;
-        g.unrun = 0;
     }
 
     /** Runs each group's rows added since its last run, keeping their counts in order. */
     private void runAdded() throws SQLException {
         for (Group g : groups) {
-            if (rowsPerStatement > 0) {
-                runStaged(g);
-                continue;
-            }
             if (g.unrun == 0) continue;
             int[] gc = g.ps.executeBatch();
             if (gc.length == g.unrun) for (int v : gc) g.counts.add(v);
@@ -272,8 +191,16 @@ public final class SparseInsert implements AutoCloseable {
         for (Group g : groups) {
             if (g.filled == filled) return last = g;
         }
-        Group g = new Group(groups.size(), filled, Long.bitCount(filled));
-        g.ps = c.prepareStatement(g.sql(1));
+        StringBuilder sql = new StringBuilder(64 + columns.length * 24).append("INSERT INTO ").append(table).append(" (");
+        int n = 0;
+        for (int i = 0; i < columns.length; i++) {
+            if ((filled & (1L << i)) == 0) continue;
+            if (n++ > 0) sql.append(", ");
+            sql.append(columns[i]);
+        }
+        sql.append(") VALUES (").append("?, ".repeat(n - 1)).append("?)");
+        if (!tail.isEmpty()) sql.append(' ').append(tail);
+        Group g = new Group(groups.size(), filled, c.prepareStatement(sql.toString()));
         groups.add(g);
         return last = g;
     }
@@ -282,55 +209,28 @@ public final class SparseInsert implements AutoCloseable {
     public void close() throws SQLException {
         SQLException first = null;
         for (Group g : groups) {
-            for (PreparedStatement ps : new PreparedStatement[]{g.ps, g.multi}) {
-                if (ps == null) continue;
-                try {
-                    ps.close();
-                } catch (SQLException e) {
-                    if (first == null) first = e;
-                }
+            try {
+                g.ps.close();
+            } catch (SQLException e) {
+                if (first == null) first = e;
             }
         }
         if (first != null) throw first;
     }
 
-    private final class Group {
+    private static final class Group {
         final int index;
         final long filled;
-        /** Values a row binds. */
-        final int width;
-        PreparedStatement ps;
-        /** The multi-row statement ({@link #rowsPerStatement} rows), prepared at its first use; or null. */
-        PreparedStatement multi;
+        final PreparedStatement ps;
         int rows;
         int unrun;
-        /** Rows staged for the multi-row statement, and their values row after row. */
-        int staged;
-        Object[] values;
         final IntList counts = new IntList();
         boolean countsLost;
 
-        Group(int index, long filled, int width) {
+        Group(int index, long filled, PreparedStatement ps) {
             this.index = index;
             this.filled = filled;
-            this.width = width;
-        }
-
-        /** The insert of {@code rows} rows of this group's columns. */
-        String sql(int rows) {
-            StringBuilder sql = new StringBuilder(64 + columns.length * 24 + rows * width * 3).append("INSERT INTO ")
-                    .append(table).append(" (");
-            int n = 0;
-            for (int i = 0; i < columns.length; i++) {
-                if ((filled & (1L << i)) == 0) continue;
-                if (n++ > 0) sql.append(", ");
-                sql.append(columns[i]);
-            }
-            sql.append(") VALUES ");
-            String one = "(" + "?, ".repeat(n - 1) + "?)";
-            for (int r = 0; r < rows; r++) sql.append(r > 0 ? ", " : "").append(one);
-            if (!tail.isEmpty()) sql.append(' ').append(tail);
-            return sql.toString();
+            this.ps = ps;
         }
     }
 
