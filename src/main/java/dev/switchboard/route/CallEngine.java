@@ -522,7 +522,7 @@ final class CallEngine {
             // counted 3, so the counter said attempts where its readers read requests)
             if (!ModelRouter.PRIMARY.equals(route) && thinkingDroppedAt != group && call.dropsThinking().test(target)) {
                 thinkingDroppedAt = group;
-                thinkingDrops.fallenBack(ctx.requestId(), plan.primary(), group.alias, pick.state().id(), target.deployment().model());
+                thinkingDrops.fallenBack(ctx.requestId(), plan.primary(), group.alias, pick.state().id(), target.deployment());
             }
             Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), pick.holdsSlot(), this, clock.getAsLong());
             current = attempt;
