@@ -886,9 +886,14 @@ class BedrockIT {
 
         gw.simulator.reset();
         gw.simulator.enqueue("cohere.embed-english-v3", SimBehaviour.status(503));
+        long sent = System.nanoTime();
         HttpResponse<String> retried = Http.post(gw.v1() + "/embeddings", TestGateway.MASTER_KEY, list);
+        long tookMs = (System.nanoTime() - sent) / 1_000_000;
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
         assertThat(gw.simulator.received()).hasSize(3);
+        // the one more call waited its pause (Windowed.pause), not sent at once as before the thirty-ninth session
+        assertThat(tookMs).as("the retried batch's answer not before the pause").isGreaterThanOrEqualTo(
+                dev.switchboard.provider.Windowed.PAUSE_MIN_MS);
     }
 
     /** A Titan call that fails stops the list: the calls in flight answer, no call after them is made. */

@@ -128,7 +128,7 @@ final class GeminiProvider implements Provider, EmbeddingProvider {
                             answer -> GeminiEmbeddings.vectors(Json.read(answer), to - from)))
                     .recover(e -> Future.failedFuture(Windowed.inBatch(e, from, to)));
             // Google counts no tokens: a failed list's answered batches are not on its attempt's row (no count to bill)
-        }, Windowed.RETRY_ONCE, (e, answered) -> e).map(parts -> GeminiEmbeddings.joined(parts, deployment.model()));
+        }, Windowed.RETRY_ONCE, Windowed.pause(http.vertx(), deadline), (e, answered) -> e).map(parts -> GeminiEmbeddings.joined(parts, deployment.model()));
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
