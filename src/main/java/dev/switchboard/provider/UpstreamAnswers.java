@@ -28,16 +28,26 @@ public final class UpstreamAnswers {
 
     /**
      * Encodes the request body, then sends it; an encoding failure (a request this provider cannot express)
-     * becomes the failed future instead of an exception thrown at the caller.
+     * becomes the failed future instead of an exception thrown at the caller. So does anything else either step throws,
+     * an {@link Error} included (a stack overflow on a deep body, a bug): before 2026-12-07's thirty-ninth session only a
+     * {@link GatewayException} was caught, and an Error thrown past the router's {@code catch (RuntimeException)} left
+     * the request unanswered. As a failed future the router holds it for a bug of the deployment's (no retry there, a
+     * fallback may answer) and the edge answers a 500 in the caller's dialect, logged with the request id
+     * ({@code DialectCall.fail}).
      */
     public static <T> Future<T> encodeThen(Supplier<Buffer> encode, java.util.function.Function<Buffer, Future<T>> send) {
         Buffer body;
         try {
             body = encode.get();
-        } catch (GatewayException e) {
+        } catch (RuntimeException | Error e) { // a GatewayException (a request it cannot express) or a bug
             return Future.failedFuture(e);
         }
-        return send.apply(body);
+        try {
+            Future<T> sent = send.apply(body);
+            return sent != null ? sent : Future.failedFuture(new IllegalStateException("no call was made"));
+        } catch (RuntimeException | Error e) {
+            return Future.failedFuture(e);
+        }
     }
 
     /**
