@@ -530,7 +530,7 @@ final class CallEngine {
             try {
                 f = call.start().apply(target, controls.options(target.deployment(), call.streaming(), settings)
                         .forRequest(ctx.requestId(), ctx.cancellation()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an Error too (a provider's stack overflow): else the request hangs
                 f = Future.failedFuture(e);
             }
             f.onComplete(ar -> {
