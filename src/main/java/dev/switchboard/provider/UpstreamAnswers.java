@@ -80,8 +80,9 @@ public final class UpstreamAnswers {
             }
             try {
                 read(resp, endpoint, buffers, errors, scrubber, decode, answer);
-            } catch (RuntimeException e) {
-                // what the compose turned into the failure; thrown on when the answer was out already (a listener's own)
+            } catch (RuntimeException | Error e) {
+                // what the compose turned into the failure (an Error too: else the answer never completes); thrown on
+                // when the answer was out already (a listener's own)
                 if (!answer.tryFail(e)) throw e;
             }
         });
@@ -113,8 +114,10 @@ public final class UpstreamAnswers {
                         }
                     }
                 }
-            } catch (RuntimeException e) {
-                failure = e; // an error decoder that threw: the call fails, as a compose would have made it
+            } catch (RuntimeException | Error e) {
+                // an error decoder that threw, or an Error decoding (a stack overflow on a deeply nested body): the call
+                // fails, as a compose would have made it; thrown out of this callback, it would never be answered
+                failure = e;
             } finally {
                 lease.close(); // before the answer goes on, as before: the bytes are decoded (or given up)
             }

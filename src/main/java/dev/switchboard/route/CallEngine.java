@@ -559,7 +559,7 @@ final class CallEngine {
             T settled;
             try {
                 settled = call.settle().apply(body, attempt);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an Error too: thrown out of onComplete, Vert.x swallows it, the request hangs
                 attempt.end(null, clock.getAsLong());
                 fail(e);
                 return;
