@@ -41,6 +41,9 @@ public final class Windowed {
     /** The least and the most a lane waits before its one more call ({@link #pause}), jittered between them. */
     public static final long PAUSE_MIN_MS = 200, PAUSE_MAX_MS = 500;
 
+    /** The least time the one more call must have after its pause, else it is not made ({@link #pause}). */
+    public static final long RETRY_FLOOR_MS = PAUSE_MAX_MS;
+
     /** No wait before the one more call (the window's own tests). */
     public static final Supplier<Future<Void>> NO_PAUSE = Future::succeededFuture;
 
@@ -49,13 +52,16 @@ public final class Windowed {
     /**
      * The wait before a lane's one more call: a Vert.x timer of {@value #PAUSE_MIN_MS}–{@value #PAUSE_MAX_MS} ms, picked
      * at random for each retry (no thread waits: the lane goes on in the timer's handler, on the caller's event loop).
-     * Within the list's deadline: when less than the pause is left of it, there is no retry (a failed future) and the
-     * call's own failure is the answer, not a 504 that hides it.
+     * Within the list's deadline: unless the pause and then {@value #RETRY_FLOOR_MS} ms for the call are left of it,
+     * there is no retry (a failed future) and the call's own failure is the answer, not the retry's 504 that would hide
+     * it (review 2026-12-07: with 300 ms left and a 250 ms pause, the retry had 50 ms, and its 504 replaced the 503).
      */
     public static Supplier<Future<Void>> pause(io.vertx.core.Vertx vertx, long deadlineNanos) {
         return () -> {
             long ms = java.util.concurrent.ThreadLocalRandom.current().nextLong(PAUSE_MIN_MS, PAUSE_MAX_MS + 1);
-            if (deadlineNanos - System.nanoTime() <= ms * 1_000_000L) return Future.failedFuture("no time left for a retry");
+            if (deadlineNanos - System.nanoTime() < (ms + RETRY_FLOOR_MS) * 1_000_000L) {
+                return Future.failedFuture("no time left for a retry");
+            }
             io.vertx.core.Promise<Void> waited = io.vertx.core.Promise.promise();
             vertx.setTimer(ms, id -> waited.complete());
             return waited.future();

@@ -108,8 +108,8 @@ class WindowedTest {
 
     /**
      * The one more call waits a jittered 200–500 ms on a Vert.x timer (before the thirty-ninth session it went at once,
-     * in each of up to 8 lanes), and only while the list's deadline leaves more than the pause: otherwise the call's own
-     * failure is the answer, with no second call.
+     * in each of up to 8 lanes), and only while the list's deadline leaves the pause and a call's worth of time
+     * ({@link Windowed#RETRY_FLOOR_MS}) after it: otherwise the call's own failure is the answer, with no second call.
      */
     @Test
     void theRetryWaitsItsPauseWithinTheDeadline() throws Exception {
@@ -135,6 +135,14 @@ class WindowedTest {
             assertThat(late.failed()).as("no timer set: failed at once").isTrue();
             assertThat(((GatewayException) late.cause()).kind()).as("the call's own failure").isEqualTo(ErrorKind.UNAVAILABLE);
             assertThat(startedAt).as("no second call past the deadline").hasSize(1);
+
+            // more than any pause is left, but not the pause and a call's worth after it: the 503 stays the answer
+            startedAt.clear();
+            long tight = Windowed.deadline(Duration.ofMillis(Windowed.PAUSE_MAX_MS + 100));
+            Future<List<String>> cut = Windowed.run(1, 8, flaky, Windowed.RETRY_ONCE, Windowed.pause(vertx, tight), (e, done) -> e);
+            assertThat(cut.failed()).as("no timer set: failed at once").isTrue();
+            assertThat(((GatewayException) cut.cause()).kind()).as("the upstream's 503, not a 504").isEqualTo(ErrorKind.UNAVAILABLE);
+            assertThat(startedAt).as("no retry left too little time to answer").hasSize(1);
         } finally {
             vertx.close().await(5, java.util.concurrent.TimeUnit.SECONDS);
         }
