@@ -124,9 +124,10 @@ public record Deployment(
 
     /**
      * Whether this entry serves a Claude: by its model or its {@code model_info.base_model} ({@link #servesClaude(String,
-     * Map)}).
+     * Map)}), or as an {@code anthropic} entry (all of Anthropic's models are Claudes), as the id-based rule says of
+     * {@code anthropic/…}.
      */
-    public boolean servesClaude() { return servesClaude(model, modelInfo); }
+    public boolean servesClaude() { return "anthropic".equals(provider) || servesClaude(model, modelInfo); }
 
     /**
      * The one "is this Claude" rule (the prompt estimate's family, the thinking-drop WARN's reason): a model naming

@@ -45,6 +45,18 @@ class EstimatedFamilyTest {
     }
 
     /**
+     * An {@code anthropic} entry is a Claude whatever its model is called, by the entry as by its id (review 2026-12-07:
+     * the entry's rule looked at the model alone, while {@code anthropic/next-model} as an id was a Claude).
+     */
+    @Test
+    void anAnthropicEntryIsClaudeByTheEntryAsByItsId() {
+        Deployment next = d("anthropic", "next-model", Map.of());
+        assertThat(Deployment.servesClaude(next.id(), next.modelInfo())).isTrue();
+        assertThat(next.servesClaude()).isTrue();
+        assertThat(d("openai", "next-model", Map.of()).servesClaude()).isFalse();
+    }
+
+    /**
      * A stream cut short on a fallback the call did not see served (no {@code Target.SERVED} of its id) is estimated by
      * the same rule: an {@code openai/claude-…} fallback as Claude, not at its prefix's family (before: {@code p.provider()},
      * "openai").
