@@ -360,7 +360,7 @@ public final class CachedAnswerCodec {
                 o.path("cache_write").asInt(), o.path("reasoning").asInt(), o.path("cache_write_1h").asInt(),
                 new Usage.Details(o.path("audio_prompt").asInt(), o.path("audio_completion").asInt(),
                         o.path("accepted_prediction").asInt(), o.path("rejected_prediction").asInt(),
-                        o.path("image_completion").asInt())).withWriteLifetimesSaid(o.path("write_lifetimes_said").asBoolean());
+                        o.path("image_completion").asInt()), null, null, null, o.path("write_lifetimes_said").asBoolean());
     }
 
     private static String text(JsonNode o, String f) {

@@ -123,6 +123,30 @@ public record Deployment(
     }
 
     /**
+     * Whether this entry serves a Claude: by its model or its {@code model_info.base_model} ({@link #servesClaude(String,
+     * Map)}), or as an {@code anthropic} entry (all of Anthropic's models are Claudes), as the id-based rule says of
+     * {@code anthropic/…}.
+     */
+    public boolean servesClaude() { return "anthropic".equals(provider) || servesClaude(model, modelInfo); }
+
+    /**
+     * The one "is this Claude" rule (the prompt estimate's family, the thinking-drop WARN's reason): a model naming
+     * Claude ({@code claude-…}, Bedrock's {@code anthropic.claude-…}), or one of Anthropic's by its prefix
+     * ({@code anthropic/…}, {@code anthropic.…}: all of Anthropic's models are Claudes), by itself or as
+     * {@code modelInfo}'s {@code base_model} (a Claude behind an OpenAI-compatible prefix or another name).
+     */
+    public static boolean servesClaude(String model, Map<String, Object> modelInfo) {
+        Object base = modelInfo == null ? null : modelInfo.get("base_model");
+        return claude(model) || (base instanceof String b && claude(b));
+    }
+
+    private static boolean claude(String model) {
+        if (model == null) return false;
+        String m = model.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("claude") || m.startsWith("anthropic/") || m.startsWith("anthropic.");
+    }
+
+    /**
      * A wildcard entry ({@code model_name: "*"}, {@code "anthropic/*"}, {@code "claude-*"}): it serves every requested
      * name its pattern matches, with the model its {@code model} makes of that name; its {@code provider} is empty when
      * {@code model} is a bare {@code *} (the provider then comes from the requested name).

@@ -484,10 +484,7 @@ final class MeteredCall {
         dev.switchboard.config.Deployment served = ctx.attached(dev.switchboard.route.Target.SERVED);
         String provider;
         if (served != null && served.isId(deployment)) provider = RequestWorstCase.estimatedAs(served);
-        else {
-            DeploymentPrices.Priced p = m.prices.of(deployment);
-            provider = p == null ? "openai" : p.provider();
-        }
+        else provider = RequestWorstCase.estimatedAs(deployment, m.prices.of(deployment)); // one rule: Claude by its model
         int prompt = promptEstimate.applyAsInt(provider);
         return new Usage(prompt, (int) Math.min(Integer.MAX_VALUE, (outputChars + 2) / 3), 0, 0, 0);
     }

@@ -124,7 +124,7 @@ final class MeteredStream implements ChatStream {
         }
         return new Usage(reported.promptTokens(), Math.max(reported.completionTokens(), estimate.completionTokens()),
                 reported.cacheReadTokens(), reported.cacheWriteTokens(), reported.reasoningTokens(), reported.cacheWrite1hTokens(),
-                reported.details()).withWriteLifetimesSaid(reported.writeLifetimesSaid());
+                reported.details(), null, null, null, reported.writeLifetimesSaid());
     }
 
     /** Output streamed so far (the estimate when no usage comes) and the time to its first character. */

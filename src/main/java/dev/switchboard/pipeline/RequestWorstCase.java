@@ -115,15 +115,21 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
      * OpenAI-compatible prefix, {@code openai/claude-…} on a proxy, is Claude's tokenizer), else its provider prefix.
      */
     static String estimatedAs(dev.switchboard.config.Deployment d) {
-        Object base = d.modelInfo() == null ? null : d.modelInfo().get("base_model");
-        if (claude(d.model()) || (base instanceof String b && claude(b))) return "anthropic";
-        return d.provider();
+        return d.servesClaude() ? "anthropic" : d.provider();
     }
 
-    private static boolean claude(String model) {
-        if (model == null) return false;
-        String m = model.toLowerCase(java.util.Locale.ROOT);
-        return m.contains("claude") || m.startsWith("anthropic/") || m.startsWith("anthropic.");
+    /**
+     * {@link #estimatedAs(dev.switchboard.config.Deployment)} for an entry known by its id and price alone (a fallback
+     * the metered call did not see served, {@link MeteredCall#estimate}): the same rule on the id's model (the part after
+     * the provider prefix) and the priced entry's model_info; {@code openai} for an id nothing prices, unless it is a Claude.
+     */
+    static String estimatedAs(String deploymentId, DeploymentPrices.Priced p) {
+        if (p == null) return dev.switchboard.config.Deployment.servesClaude(deploymentId, null) ? "anthropic" : "openai";
+        String prefix = p.provider();
+        boolean prefixed = !prefix.isEmpty() && deploymentId.length() > prefix.length() && deploymentId.startsWith(prefix)
+                && deploymentId.charAt(prefix.length()) == '/';
+        String model = prefixed ? deploymentId.substring(prefix.length() + 1) : deploymentId;
+        return dev.switchboard.config.Deployment.servesClaude(model, p.modelInfo()) ? "anthropic" : prefix;
     }
 
     /** The prompt estimate for one provider, for usage the provider never reported (a stream cut short). */

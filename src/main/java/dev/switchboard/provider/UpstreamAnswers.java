@@ -28,16 +28,26 @@ public final class UpstreamAnswers {
 
     /**
      * Encodes the request body, then sends it; an encoding failure (a request this provider cannot express)
-     * becomes the failed future instead of an exception thrown at the caller.
+     * becomes the failed future instead of an exception thrown at the caller. So does anything else either step throws,
+     * an {@link Error} included (a stack overflow on a deep body, a bug): before 2026-12-07's thirty-ninth session only a
+     * {@link GatewayException} was caught, and an Error thrown past the router's {@code catch (RuntimeException)} left
+     * the request unanswered. As a failed future the router holds it for a bug of the deployment's (no retry there, a
+     * fallback may answer) and the edge answers a 500 in the caller's dialect, logged with the request id
+     * ({@code DialectCall.fail}).
      */
     public static <T> Future<T> encodeThen(Supplier<Buffer> encode, java.util.function.Function<Buffer, Future<T>> send) {
         Buffer body;
         try {
             body = encode.get();
-        } catch (GatewayException e) {
+        } catch (RuntimeException | Error e) { // a GatewayException (a request it cannot express) or a bug
             return Future.failedFuture(e);
         }
-        return send.apply(body);
+        try {
+            Future<T> sent = send.apply(body);
+            return sent != null ? sent : Future.failedFuture(new IllegalStateException("no call was made"));
+        } catch (RuntimeException | Error e) {
+            return Future.failedFuture(e);
+        }
     }
 
     /**
@@ -70,8 +80,9 @@ public final class UpstreamAnswers {
             }
             try {
                 read(resp, endpoint, buffers, errors, scrubber, decode, answer);
-            } catch (RuntimeException e) {
-                // what the compose turned into the failure; thrown on when the answer was out already (a listener's own)
+            } catch (RuntimeException | Error e) {
+                // what the compose turned into the failure (an Error too: else the answer never completes); thrown on
+                // when the answer was out already (a listener's own)
                 if (!answer.tryFail(e)) throw e;
             }
         });
@@ -103,8 +114,10 @@ public final class UpstreamAnswers {
                         }
                     }
                 }
-            } catch (RuntimeException e) {
-                failure = e; // an error decoder that threw: the call fails, as a compose would have made it
+            } catch (RuntimeException | Error e) {
+                // an error decoder that threw, or an Error decoding (a stack overflow on a deeply nested body): the call
+                // fails, as a compose would have made it; thrown out of this callback, it would never be answered
+                failure = e;
             } finally {
                 lease.close(); // before the answer goes on, as before: the bytes are decoded (or given up)
             }

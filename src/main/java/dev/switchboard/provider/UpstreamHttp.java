@@ -63,6 +63,7 @@ public final class UpstreamHttp {
     private static final long QUEUED_NANOS = 1_000_000_000L;
     private static final long QUEUE_LOG_EVERY_NANOS = 60_000_000_000L;
     private final ProviderSecrets secrets;
+    private final Vertx vertx;
     private final dev.switchboard.model.BufferBudget buffers;
     /** Requests waiting for a pooled connection (the pool is at its per-host limit): what the metric shows as queued. */
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
@@ -111,6 +112,7 @@ public final class UpstreamHttp {
      */
     public UpstreamHttp(Vertx vertx, dev.switchboard.config.UpstreamSettings settings, dev.switchboard.model.BufferBudget buffers,
                         ProviderSecrets secrets) {
+        this.vertx = vertx;
         this.buffers = buffers;
         this.secrets = secrets;
         this.settings = settings;
@@ -155,6 +157,9 @@ public final class UpstreamHttp {
 
     /** The gateway-wide bound on buffered bytes, which providers read whole answers within. */
     public dev.switchboard.model.BufferBudget buffers() { return buffers; }
+
+    /** The Vert.x the client runs on: its timers for a wait between calls ({@link Windowed#pause}). */
+    public Vertx vertx() { return vertx; }
 
     /**
      * A parsed base URL, prepared once per deployment so no request re-parses it. {@code name} is the deployment

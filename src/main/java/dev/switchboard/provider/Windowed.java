@@ -14,10 +14,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Calls {@code 0 … n-1} with at most {@code width} in flight, started in index order, their results by index. A call
- * that fails with a status worth one more try ({@link #RETRY_ONCE}) is called once more in its lane; a call that still
+ * that fails with a status worth one more try ({@link #RETRY_ONCE}) is called once more in its lane, after a short
+ * jittered pause ({@link #pause}: not at once, so up to {@link #EMBED_WIDTH} lanes do not hit a struggling upstream
+ * again in the same instant, as the 8 lanes did before 2026-12-07's thirty-ninth session); a call that still
  * fails fails the whole and no further call is started: each call not made is a request not billed and not counted
  * against the quota. The whole fails once the calls in flight have answered too, so the failure can carry what the
  * answered calls were billed ({@link #run(int, int, IntFunction, Predicate, BiFunction)}): the upstream charged them
@@ -28,32 +31,67 @@ public final class Windowed {
     public static final int EMBED_WIDTH = 8;
 
     /**
-     * A failure worth one more call of the same batch at once: a 429, 503 or 5xx the upstream asked no wait for (a
-     * Retry-After is the router's to honor, with backoff, for the whole request).
+     * A failure worth one more call of the same batch after a short pause ({@link #pause}): a 429, 503 or 5xx the
+     * upstream asked no wait for (a Retry-After is the router's to honor, with backoff, for the whole request).
      */
     public static final Predicate<Throwable> RETRY_ONCE = e -> e instanceof GatewayException g
             && (g.kind() == ErrorKind.RATE_LIMIT || g.kind() == ErrorKind.UNAVAILABLE || g.kind() == ErrorKind.UPSTREAM)
             && (g.retryAfterSeconds() == null || g.retryAfterSeconds() <= 0);
 
+    /** The least and the most a lane waits before its one more call ({@link #pause}), jittered between them. */
+    public static final long PAUSE_MIN_MS = 200, PAUSE_MAX_MS = 500;
+
+    /** The least time the one more call must have after its pause, else it is not made ({@link #pause}). */
+    public static final long RETRY_FLOOR_MS = PAUSE_MAX_MS;
+
+    /** No wait before the one more call (the window's own tests). */
+    public static final Supplier<Future<Void>> NO_PAUSE = Future::succeededFuture;
+
     private Windowed() {}
+
+    /**
+     * The wait before a lane's one more call: a Vert.x timer of {@value #PAUSE_MIN_MS}–{@value #PAUSE_MAX_MS} ms, picked
+     * at random for each retry (no thread waits: the lane goes on in the timer's handler, on the caller's event loop).
+     * Within the list's deadline: unless the pause and then {@value #RETRY_FLOOR_MS} ms for the call are left of it,
+     * there is no retry (a failed future) and the call's own failure is the answer, not the retry's 504 that would hide
+     * it (review 2026-12-07: with 300 ms left and a 250 ms pause, the retry had 50 ms, and its 504 replaced the 503).
+     */
+    public static Supplier<Future<Void>> pause(io.vertx.core.Vertx vertx, long deadlineNanos) {
+        return () -> {
+            long ms = java.util.concurrent.ThreadLocalRandom.current().nextLong(PAUSE_MIN_MS, PAUSE_MAX_MS + 1);
+            if (deadlineNanos - System.nanoTime() < (ms + RETRY_FLOOR_MS) * 1_000_000L) {
+                return Future.failedFuture("no time left for a retry");
+            }
+            io.vertx.core.Promise<Void> waited = io.vertx.core.Promise.promise();
+            vertx.setTimer(ms, id -> waited.complete());
+            return waited.future();
+        };
+    }
 
     /** No retry, and the first failure as it is. */
     public static <T> Future<List<T>> run(int n, int width, IntFunction<Future<T>> call) {
         return run(n, width, call, e -> false, (e, answered) -> e);
     }
 
+    /** {@link #run(int, int, IntFunction, Predicate, Supplier, BiFunction)} retrying at once ({@link #NO_PAUSE}). */
+    public static <T> Future<List<T>> run(int n, int width, IntFunction<Future<T>> call, Predicate<Throwable> retryOnce,
+                                          BiFunction<Throwable, List<T>, Throwable> failure) {
+        return run(n, width, call, retryOnce, NO_PAUSE, failure);
+    }
+
     /**
      * @param retryOnce which failures of a call are tried once more
+     * @param pause     the wait before that one more call ({@link #pause}); a failed wait is no retry
      * @param failure   the whole's failure from the first call's that failed and the results by index (null for a call
      *                  that did not answer), once no call is in flight
      */
     public static <T> Future<List<T>> run(int n, int width, IntFunction<Future<T>> call, Predicate<Throwable> retryOnce,
-                                          BiFunction<Throwable, List<T>, Throwable> failure) {
+                                          Supplier<Future<Void>> pause, BiFunction<Throwable, List<T>, Throwable> failure) {
         AtomicReferenceArray<T> results = new AtomicReferenceArray<>(n);
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failed = new AtomicReference<>();
         List<Future<Void>> lanes = new ArrayList<>();
-        for (int i = 0; i < Math.min(width, n); i++) lanes.add(lane(n, call, retryOnce, results, next, failed));
+        for (int i = 0; i < Math.min(width, n); i++) lanes.add(lane(n, call, retryOnce, pause, results, next, failed));
         return Future.join(lanes).transform(done -> {
             Object[] out = new Object[n];
             for (int i = 0; i < n; i++) out[i] = results.get(i);
@@ -124,13 +162,17 @@ public final class Windowed {
 
     /** One lane: takes the next index, calls it, and when it has answered takes another, until none is left. */
     private static <T> Future<Void> lane(int n, IntFunction<Future<T>> call, Predicate<Throwable> retryOnce,
-                                         AtomicReferenceArray<T> results, AtomicInteger next, AtomicReference<Throwable> failed) {
+                                         Supplier<Future<Void>> pause, AtomicReferenceArray<T> results, AtomicInteger next, AtomicReference<Throwable> failed) {
         if (failed.get() != null) return Future.succeededFuture();
         int i = next.getAndIncrement();
         if (i >= n) return Future.succeededFuture();
         AtomicBoolean retried = new AtomicBoolean();
         return start(call, i).recover(e -> {
-            if (failed.get() == null && retryOnce.test(e) && retried.compareAndSet(false, true)) return start(call, i);
+            if (failed.get() == null && retryOnce.test(e) && retried.compareAndSet(false, true)) {
+                // after the pause, and only while no other lane failed the list meanwhile (a call not made is not billed)
+                return pause.get().transform(waited -> waited.succeeded() && failed.get() == null ? start(call, i)
+                        : Future.failedFuture(e));
+            }
             return Future.failedFuture(e);
         }).transform(answer -> {
             if (answer.failed()) {
@@ -138,7 +180,7 @@ public final class Windowed {
                 return Future.succeededFuture();
             }
             results.set(i, answer.result());
-            return lane(n, call, retryOnce, results, next, failed);
+            return lane(n, call, retryOnce, pause, results, next, failed);
         });
     }
 

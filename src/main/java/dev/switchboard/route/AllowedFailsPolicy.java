@@ -91,8 +91,12 @@ final class AllowedFailsPolicy {
         return null;
     }
 
-    /** LiteLLM's kind of a failure; null for one none of its kinds names (a 403, the gateway's own refusals and memory bound). */
+    /**
+     * LiteLLM's kind of a failure; null for one none of its kinds names (a 403, the gateway's own refusals and memory
+     * bound, an Error: held against no deployment, see FailurePolicy).
+     */
     static String kindOf(Throwable error) {
+        if (error instanceof Error) return null;
         if (!(error instanceof GatewayException e)) return "InternalServerErrorAllowedFails";
         if (FailurePolicy.NO_CAPACITY.equals(e.code()) || FailurePolicy.NO_BUDGET.equals(e.code())
                 || dev.switchboard.model.BufferBudget.EXHAUSTED_CODE.equals(e.code())) return null; // the gateway's own

@@ -522,7 +522,7 @@ final class CallEngine {
             // counted 3, so the counter said attempts where its readers read requests)
             if (!ModelRouter.PRIMARY.equals(route) && thinkingDroppedAt != group && call.dropsThinking().test(target)) {
                 thinkingDroppedAt = group;
-                thinkingDrops.fallenBack(ctx.requestId(), plan.primary(), group.alias, pick.state().id(), target.deployment().model());
+                thinkingDrops.fallenBack(ctx.requestId(), plan.primary(), group.alias, pick.state().id(), target.deployment());
             }
             Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), pick.holdsSlot(), this, clock.getAsLong());
             current = attempt;
@@ -530,7 +530,7 @@ final class CallEngine {
             try {
                 f = call.start().apply(target, controls.options(target.deployment(), call.streaming(), settings)
                         .forRequest(ctx.requestId(), ctx.cancellation()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an Error too (a provider's stack overflow): else the request hangs
                 f = Future.failedFuture(e);
             }
             f.onComplete(ar -> {
@@ -559,7 +559,7 @@ final class CallEngine {
             T settled;
             try {
                 settled = call.settle().apply(body, attempt);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an Error too: thrown out of onComplete, Vert.x swallows it, the request hangs
                 attempt.end(null, clock.getAsLong());
                 fail(e);
                 return;

@@ -44,6 +44,13 @@ final class FailurePolicy {
     private static final Verdict CLIENT = new Verdict(false, Cooldown.NONE, null);
     /** The gateway's own buffer bound refused the answer: the deployment is fine, and any other would be refused too. */
     private static final Verdict GATEWAY_FULL = new Verdict(false, Cooldown.NONE, null);
+    /**
+     * The JVM's own trouble (out of memory, a stack overflow on a deeply nested request): not the deployment's, and the
+     * same request would meet it again on any other: final, held against no deployment.
+     */
+    private static final Verdict JVM_ERROR = new Verdict(false, Cooldown.NONE, null);
+    /** Another Error (a broken assertion, a class that failed to load): the gateway's bug, not the deployment's. */
+    private static final Verdict GATEWAY_BUG = new Verdict(false, Cooldown.NONE, FallbackReason.ERROR);
 
     /** Wordings of content-policy refusals (OpenAI, Azure's content filter, Anthropic, Gemini safety). */
     private static final Pattern POLICY_WORDS = Pattern.compile(
@@ -52,6 +59,9 @@ final class FailurePolicy {
     private FailurePolicy() {}
 
     static Verdict classify(Throwable t) {
+        // review 2026-12-07: an Error counted toward the deployment's cooldown as MISCONFIGURED did
+        if (t instanceof VirtualMachineError) return JVM_ERROR;
+        if (t instanceof Error) return GATEWAY_BUG;
         if (!(t instanceof GatewayException e)) return MISCONFIGURED; // a bug in a provider: do not hammer it
         if (dev.switchboard.model.BufferBudget.EXHAUSTED_CODE.equals(e.code())) return GATEWAY_FULL;
         if (e.kind() == ErrorKind.BAD_REQUEST || e.kind() == ErrorKind.PAYLOAD_TOO_LARGE) {

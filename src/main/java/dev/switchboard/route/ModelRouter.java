@@ -408,9 +408,13 @@ public final class ModelRouter {
         return g.withHeaders(headers);
     }
 
-    /** @param mode the kind of call ({@link ServingMode#CHAT}, {@link ServingMode#EMBEDDING}): fallbacks of another are passed over */
-    private <T> Future<Answer<T>> run(CallContext ctx, String alias, String mode, RequestControls controls, RequestFacts facts,
-                                      CallEngine.Call<T> call) {
+    /**
+     * The plan for {@code alias} run by the engine (package-private: ProviderThrowsTest runs a call whose settle throws).
+     *
+     * @param mode the kind of call ({@link ServingMode#CHAT}, {@link ServingMode#EMBEDDING}): fallbacks of another are passed over
+     */
+    <T> Future<Answer<T>> run(CallContext ctx, String alias, String mode, RequestControls controls, RequestFacts facts,
+                              CallEngine.Call<T> call) {
         java.util.function.Function<String, String> mismatch = ServingMode.EMBEDDING.equals(mode) ? embeddingMismatch : chatMismatch;
         ModelGroup group = names.resolve(alias);
         if (group == null) {

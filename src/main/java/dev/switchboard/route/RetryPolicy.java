@@ -56,8 +56,9 @@ final class RetryPolicy {
         return all.get(kind);
     }
 
-    /** LiteLLM's kind of a failure; null for one none of its kinds names (the gateway's own refusals). */
+    /** LiteLLM's kind of a failure; null for one none of its kinds names (the gateway's own refusals, an Error). */
     static String kindOf(Throwable error) {
+        if (error instanceof Error) return null; // the gateway's own (FailurePolicy): never retried by a policy
         if (!(error instanceof GatewayException e)) return "InternalServerErrorRetries";
         if (FailurePolicy.NO_CAPACITY.equals(e.code()) || FailurePolicy.NO_BUDGET.equals(e.code())) return null;
         if (FailurePolicy.isContentPolicy(e)) return "ContentPolicyViolationErrorRetries";

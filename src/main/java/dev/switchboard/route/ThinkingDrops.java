@@ -26,13 +26,13 @@ final class ThinkingDrops {
     ThinkingDrops(RouterMetrics metrics) { this.metrics = metrics; }
 
     /** A fallback attempt of {@code primary}'s request at {@code deployment} of {@code fallback} goes without its thinking. */
-    void fallenBack(String requestId, String primary, String fallback, String deployment, String model) {
+    void fallenBack(String requestId, String primary, String fallback, String deployment, dev.switchboard.config.Deployment entry) {
         metrics.thinkingDropped(primary, fallback);
         if (warned.size() < MAX_PAIRS && warned.add(primary + '\u0000' + fallback)) {
             log.warn("request {}: '{}' fell back to '{}' ({}), {}: the request's thinking is dropped and "
                     + "the answer comes without it (the first such drop for this pair of aliases; the next are DEBUG lines)",
                     requestId, dev.switchboard.model.LogSafe.text(primary), dev.switchboard.model.LogSafe.text(fallback), deployment,
-                    why(model));
+                    why(entry));
         } else {
             log.debug("request {}: thinking dropped on the fallback from '{}' to '{}' ({})", requestId,
                     dev.switchboard.model.LogSafe.text(primary), dev.switchboard.model.LogSafe.text(fallback), deployment);
@@ -43,9 +43,9 @@ final class ThinkingDrops {
      * Why the fallback goes without thinking: a Claude (on Bedrock, or anthropic/) thinks, but takes this request only
      * without it (an adaptive thinking with no room for a budget, an effort a forced tool choice leaves off); another
      * model has none (or none to adjust). "which has no thinking" was said of Claude too before the review of 2026-12-07.
+     * Claude is told by the one rule the prompt estimate uses too ({@link dev.switchboard.config.Deployment#servesClaude}).
      */
-    static String why(String model) {
-        return model != null && model.toLowerCase(java.util.Locale.ROOT).contains("claude")
-                ? "which takes this request without its thinking" : "which has no thinking";
+    static String why(dev.switchboard.config.Deployment entry) {
+        return entry.servesClaude() ? "which takes this request without its thinking" : "which has no thinking";
     }
 }

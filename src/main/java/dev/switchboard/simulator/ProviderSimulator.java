@@ -56,8 +56,10 @@ public final class ProviderSimulator {
     private final VertexSim vertex;
     private final GuardrailSim guardrails;
 
-    /** One request as the simulator saw it. */
-    public record Received(String path, MultiMap headers, JsonObject body) {}
+    /** One request as the simulator saw it, and when ({@link System#nanoTime}, as its body was read). */
+    public record Received(String path, MultiMap headers, JsonObject body, long atNanos) {
+        public Received(String path, MultiMap headers, JsonObject body) { this(path, headers, body, System.nanoTime()); }
+    }
 
     private ProviderSimulator(Vertx vertx, HttpServer server, boolean record) {
         this.vertx = vertx;

@@ -30,4 +30,66 @@ class EstimatedFamilyTest {
         assertThat(RequestWorstCase.estimatedAs(d("openai", "gpt-4o", Map.of("base_model", "gpt-4o")))).isEqualTo("openai");
         assertThat(RequestWorstCase.estimatedAs(d("bedrock", "us.anthropic.claude-3-5-sonnet-20241022-v2:0", null))).isEqualTo("anthropic");
     }
+
+    /**
+     * The estimate and the thinking-drop WARN (route.ThinkingDrops) tell Claude by one rule ({@link Deployment#servesClaude}):
+     * Anthropic's prefix is Claude without "claude" in the name, a base_model of another family is not.
+     */
+    @Test
+    void theEstimateUsesTheOneClaudeRule() {
+        assertThat(RequestWorstCase.estimatedAs(d("openrouter", "anthropic/sonnet-latest", Map.of()))).isEqualTo("anthropic");
+        assertThat(Deployment.servesClaude("anthropic.some-claude-next", null)).isTrue();
+        assertThat(Deployment.servesClaude("my-model", Map.of("base_model", "Claude-3-Haiku"))).isTrue();
+        assertThat(Deployment.servesClaude("my-model", Map.of("base_model", "gpt-4o"))).isFalse();
+        assertThat(Deployment.servesClaude(null, null)).isFalse();
+    }
+
+    /**
+     * An {@code anthropic} entry is a Claude whatever its model is called, by the entry as by its id (review 2026-12-07:
+     * the entry's rule looked at the model alone, while {@code anthropic/next-model} as an id was a Claude).
+     */
+    @Test
+    void anAnthropicEntryIsClaudeByTheEntryAsByItsId() {
+        Deployment next = d("anthropic", "next-model", Map.of());
+        assertThat(Deployment.servesClaude(next.id(), next.modelInfo())).isTrue();
+        assertThat(next.servesClaude()).isTrue();
+        assertThat(d("openai", "next-model", Map.of()).servesClaude()).isFalse();
+    }
+
+    /**
+     * A stream cut short on a fallback the call did not see served (no {@code Target.SERVED} of its id) is estimated by
+     * the same rule: an {@code openai/claude-…} fallback as Claude, not at its prefix's family (before: {@code p.provider()},
+     * "openai").
+     */
+    @Test
+    void aFallbackNotSeenServedIsEstimatedByTheSameRule() {
+        DeploymentPrices prices = new DeploymentPrices(dev.switchboard.account.PriceCatalog.bundled(), java.util.List.of(
+                target(d("openai", "claude-sonnet-4-5", Map.of())), target(d("openai", "gpt-4o", Map.of())),
+                target(d("hosted_vllm", "team-model", Map.of("base_model", "anthropic/claude-3-5-sonnet")))));
+        Metering metering = new Metering(null, prices, null, null, null);
+        dev.switchboard.model.CallContext ctx = new dev.switchboard.model.CallContext("req_e", dev.switchboard.model.Caller.ANONYMOUS,
+                System.nanoTime(), Map.of());
+        MeteredCall call = new MeteredCall(metering, ctx, "m", null, java.util.List.of(), "chat",
+                dev.switchboard.govern.Admission.NONE, family -> "anthropic".equals(family) ? 190 : 125);
+        assertThat(call.estimate("openai/claude-sonnet-4-5", 0).promptTokens()).as("a Claude behind openai/").isEqualTo(190);
+        assertThat(call.estimate("hosted_vllm/team-model", 0).promptTokens()).as("a Claude by its base_model").isEqualTo(190);
+        assertThat(call.estimate("openai/gpt-4o", 0).promptTokens()).isEqualTo(125);
+        assertThat(call.estimate("openai/not-configured", 0).promptTokens()).as("nothing prices it").isEqualTo(125);
+    }
+
+    private static dev.switchboard.route.Target target(Deployment d) {
+        return new dev.switchboard.route.Target(d, new dev.switchboard.provider.Provider() {
+            @Override
+            public io.vertx.core.Future<dev.switchboard.model.ChatResponse> chat(dev.switchboard.model.ChatRequest r,
+                                                                                 dev.switchboard.provider.CallOptions o) {
+                return io.vertx.core.Future.failedFuture("not called");
+            }
+
+            @Override
+            public io.vertx.core.Future<dev.switchboard.model.ChatStream> stream(dev.switchboard.model.ChatRequest r,
+                                                                                 dev.switchboard.provider.CallOptions o) {
+                return io.vertx.core.Future.failedFuture("not called");
+            }
+        });
+    }
 }

@@ -33,4 +33,11 @@ class StreamLeftUsageTest {
         assertThat(u.completionTokens()).isEqualTo(75);
         assertThat(u.reasoningTokens()).isEqualTo(10);
     }
+
+    @Test
+    void theReportedCountsKeepTheirLifetimesWord() {
+        Usage reported = new Usage(4_012, 1, 1_000, 3_000, 0, 1_000, new Usage.Details(0, 0, 0, 0, 0, 1), null, null, null, true);
+        assertThat(MeteredStream.withReported(ESTIMATE, reported))
+                .isEqualTo(new Usage(4_012, 40, 1_000, 3_000, 0, 1_000, new Usage.Details(0, 0, 0, 0, 0, 1), null, null, null, true));
+    }
 }

@@ -35,7 +35,7 @@ class ReadAnswerTest {
         int resets;
         int status = 200;
         String buffered;
-        RuntimeException broken;
+        Throwable broken; // thrown by every method: a RuntimeException or an Error
 
         HttpClientResponse proxy() {
             HttpClientRequest req = (HttpClientRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -116,6 +116,29 @@ class ReadAnswerTest {
         fake.broken = new IllegalStateException("response already read");
         Future<String> answer = readAnswer(Future.succeededFuture(fake.proxy()));
         assertThat(answer.cause()).isSameAs(fake.broken);
+    }
+
+    /**
+     * An Error while reading or decoding (a stack overflow on a deeply nested body) fails the answer: before the
+     * thirty-ninth session's review only a RuntimeException was caught there, the Error left the body's callback and
+     * the answer never completed (the request hung). The buffer lease is given back all the same.
+     */
+    @Test
+    void anErrorReadingOrDecodingFailsTheAnswer() {
+        FakeResponse fake = new FakeResponse();
+        fake.broken = new AssertionError("a broken invariant");
+        Future<String> answer = readAnswer(Future.succeededFuture(fake.proxy()));
+        assertThat(answer.cause()).isSameAs(fake.broken);
+
+        StackOverflowError deep = new StackOverflowError();
+        BufferBudget budget = new BufferBudget(1 << 20);
+        FakeResponse nested = new FakeResponse();
+        nested.buffered = "[[[[[[[[";
+        Future<String> decoded = UpstreamAnswers.readAnswer(Future.succeededFuture(nested.proxy()), ENDPOINT, budget, ERRORS,
+                KeyScrubber.NONE, bytes -> { throw deep; });
+        assertThat(decoded.isComplete()).as("answered, not left hanging").isTrue();
+        assertThat(decoded.cause()).isSameAs(deep);
+        assertThat(budget.held()).as("the lease given back").isZero();
     }
 
     @Test

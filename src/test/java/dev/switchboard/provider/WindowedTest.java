@@ -105,4 +105,46 @@ class WindowedTest {
         started.get(0).complete("only");
         assertThat(all.result()).containsExactly("only");
     }
+
+    /**
+     * The one more call waits a jittered 200–500 ms on a Vert.x timer (before the thirty-ninth session it went at once,
+     * in each of up to 8 lanes), and only while the list's deadline leaves the pause and a call's worth of time
+     * ({@link Windowed#RETRY_FLOOR_MS}) after it: otherwise the call's own failure is the answer, with no second call.
+     */
+    @Test
+    void theRetryWaitsItsPauseWithinTheDeadline() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            List<Long> startedAt = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.function.IntFunction<Future<String>> flaky = i -> {
+                startedAt.add(System.nanoTime());
+                return startedAt.size() == 1 ? Future.failedFuture(GatewayException.of(ErrorKind.UNAVAILABLE, "503"))
+                        : Future.succeededFuture("r0");
+            };
+            long deadline = Windowed.deadline(Duration.ofSeconds(30));
+            List<String> answered = Windowed.run(1, 8, flaky, Windowed.RETRY_ONCE, Windowed.pause(vertx, deadline), (e, done) -> e)
+                    .await(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answered).containsExactly("r0");
+            assertThat(startedAt).hasSize(2);
+            long waitedMs = (startedAt.get(1) - startedAt.get(0)) / 1_000_000;
+            assertThat(waitedMs).as("the second call not before the pause").isBetween(Windowed.PAUSE_MIN_MS, 2_000L);
+
+            startedAt.clear();
+            long soon = Windowed.deadline(Duration.ofMillis(150)); // less than the least pause
+            Future<List<String>> late = Windowed.run(1, 8, flaky, Windowed.RETRY_ONCE, Windowed.pause(vertx, soon), (e, done) -> e);
+            assertThat(late.failed()).as("no timer set: failed at once").isTrue();
+            assertThat(((GatewayException) late.cause()).kind()).as("the call's own failure").isEqualTo(ErrorKind.UNAVAILABLE);
+            assertThat(startedAt).as("no second call past the deadline").hasSize(1);
+
+            // more than any pause is left, but not the pause and a call's worth after it: the 503 stays the answer
+            startedAt.clear();
+            long tight = Windowed.deadline(Duration.ofMillis(Windowed.PAUSE_MAX_MS + 100));
+            Future<List<String>> cut = Windowed.run(1, 8, flaky, Windowed.RETRY_ONCE, Windowed.pause(vertx, tight), (e, done) -> e);
+            assertThat(cut.failed()).as("no timer set: failed at once").isTrue();
+            assertThat(((GatewayException) cut.cause()).kind()).as("the upstream's 503, not a 504").isEqualTo(ErrorKind.UNAVAILABLE);
+            assertThat(startedAt).as("no retry left too little time to answer").hasSize(1);
+        } finally {
+            vertx.close().await(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }

@@ -79,6 +79,25 @@ class FailurePolicyTest {
         }
     }
 
+    /**
+     * An Error is the gateway's, not the deployment's: before the thirty-ninth session's review it counted toward the
+     * cooldown as a misconfigured deployment does. The JVM's own (out of memory, a stack overflow) is final, as the
+     * same request would meet it on any deployment; another (a broken assertion) may fall back. No retry_policy or
+     * allowed_fails_policy kind names one, so neither retries nor counts it.
+     */
+    @Test
+    void anErrorIsHeldAgainstNoDeployment() {
+        assertThat(FailurePolicy.classify(new StackOverflowError())).isEqualTo(new Verdict(false, Cooldown.NONE, null));
+        assertThat(FailurePolicy.classify(new OutOfMemoryError())).isEqualTo(new Verdict(false, Cooldown.NONE, null));
+        assertThat(FailurePolicy.classify(new AssertionError("broken")))
+                .isEqualTo(new Verdict(false, Cooldown.NONE, FallbackReason.ERROR));
+        assertThat(AllowedFailsPolicy.kindOf(new StackOverflowError())).isNull();
+        assertThat(RetryPolicy.kindOf(new AssertionError("broken"))).isNull();
+        // a provider's bug that is no Error is as before: a misconfigured deployment, counted
+        assertThat(FailurePolicy.classify(new NullPointerException())).isEqualTo(new Verdict(false, Cooldown.COUNT, FallbackReason.ERROR));
+        assertThat(AllowedFailsPolicy.kindOf(new NullPointerException())).isEqualTo("InternalServerErrorAllowedFails");
+    }
+
     @Test
     void badRequestsAreFinal() {
         assertThat(upstream(400, "Invalid value for 'temperature'", null)).isEqualTo(new Verdict(false, Cooldown.NONE, null));

@@ -57,7 +57,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         this.request = request;
         this.startUsage = knownUsage == null ? Usage.ZERO
                 : new Usage(knownUsage.promptTokens(), 0, knownUsage.cacheReadTokens(), knownUsage.cacheWriteTokens(), 0,
-                        knownUsage.cacheWrite1hTokens()).withWriteLifetimesSaid(knownUsage.writeLifetimesSaid());
+                        knownUsage.cacheWrite1hTokens(), Usage.Details.NONE, null, null, null, knownUsage.writeLifetimesSaid());
         this.startKnown = knownUsage != null;
     }
 

@@ -55,8 +55,8 @@ public final class UiRoutes {
     private final EdgeContext edge;
     private final DialectCall call;
     private final UiSessions sessions;
-    /** Whether a CSV download (requestsCsv) is being sent: one at a time in the process (shared by every instance). */
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UiRoutes.class);
+    /** Whether a CSV download (requestsCsv) is being sent: one at a time in the process (shared by every instance). */
     private final java.util.concurrent.atomic.AtomicBoolean csvExport;
     private final UiAssets assets = new UiAssets();
     private final DashboardFigures figures;

@@ -38,6 +38,8 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
     private final AnthropicRequestEncoder encoder;
     private final List<CacheInjectionPoint> injectionPoints;
     private final AnthropicCacheInjector injector;
+    /** Whether the target passes on the Files API beta (Vertex AI drops it): the target's, so worked out once. */
+    private final boolean filesApi;
 
     AnthropicProvider(Deployment d, AnthropicTarget target, UpstreamHttp http) {
         this.deployment = d;
@@ -48,6 +50,7 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
         this.encoder = new AnthropicRequestEncoder(d);
         this.injectionPoints = d.cacheInjectionPoints();
         this.injector = new AnthropicCacheInjector(injectionPoints);
+        this.filesApi = target.betas().apply(Attachments.FILES_API_BETA) != null;
     }
 
     /** Anthropic's own API: the deployment's api_base (or Anthropic's), {@code /v1/messages}, key in {@code x-api-key}. */
@@ -145,7 +148,7 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
     private ObjectNode encoded(ChatRequest request, boolean stream) {
         dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
         // a host that drops the Files API beta (Vertex AI) cannot read a file_id: the caller's 400 says so, not the host's
-        if (target.betas().apply(Attachments.FILES_API_BETA) == null) Attachments.noFilesApi(request.messages(), deployment.id());
+        if (!filesApi) Attachments.noFilesApi(request.messages(), deployment.id());
         boolean rawBody = request.raw() != null && request.raw().is(RawJson.ANTHROPIC);
         // A translated request gets its breakpoints on the canonical messages (LiteLLM's indexes, system
         // messages included: the same ones the cache lint saw); a raw Anthropic body in its own JSON.

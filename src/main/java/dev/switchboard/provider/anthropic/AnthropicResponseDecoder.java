@@ -84,6 +84,6 @@ final class AnthropicResponseDecoder {
         Usage.Details details = searches <= 0 ? Usage.Details.NONE : new Usage.Details(0, 0, 0, 0, 0, searches);
         // cache_creation says the writes' lifetimes (its 1h part may be 0): known from here on
         boolean said = u.path("cache_creation").has("ephemeral_1h_input_tokens") || start != null && start.writeLifetimesSaid();
-        return new Usage(input + read + write, u.path("output_tokens").asInt(), read, write, 0, write1h, details).withWriteLifetimesSaid(said);
+        return new Usage(input + read + write, u.path("output_tokens").asInt(), read, write, 0, write1h, details, null, null, null, said);
     }
 }

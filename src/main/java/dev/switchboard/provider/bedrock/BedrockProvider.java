@@ -175,14 +175,14 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
                 return Windowed.withinDeadline(deadline, endpoint.name(), left -> invoke(BedrockEmbeddings.cohere(
                         texts.subList(from, to), request), left, to - from, options))
                         .recover(e -> Future.failedFuture(Windowed.inBatch(e, from, to)));
-            }, Windowed.RETRY_ONCE, (e, answered) -> Windowed.billed(e, tokens(answered))).map(this::cohere);
+            }, Windowed.RETRY_ONCE, Windowed.pause(http.vertx(), deadline), (e, answered) -> Windowed.billed(e, tokens(answered))).map(this::cohere);
         }
         // Titan embeds one text a call: a window of calls in flight, not the whole list at once
         return Windowed.run(texts.size(), Windowed.EMBED_WIDTH,
                 i -> Windowed.withinDeadline(deadline, endpoint.name(),
                         left -> invoke(BedrockEmbeddings.titan(texts.get(i), request, modelId), left, -1, options))
                         .recover(e -> Future.failedFuture(Windowed.inBatch(e, i, i + 1))),
-                Windowed.RETRY_ONCE, (e, answered) -> Windowed.billed(e, tokens(answered))).map(calls -> {
+                Windowed.RETRY_ONCE, Windowed.pause(http.vertx(), deadline), (e, answered) -> Windowed.billed(e, tokens(answered))).map(calls -> {
             List<EmbeddingResponse.Item> items = new ArrayList<>();
             int tokens = 0;
             for (int i = 0; i < calls.size(); i++) {

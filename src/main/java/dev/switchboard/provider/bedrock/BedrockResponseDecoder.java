@@ -102,8 +102,8 @@ final class BedrockResponseDecoder {
         for (JsonNode d : u.path("cacheDetails")) {
             if ("1h".equals(Json.text(d, "ttl"))) hour += d.path("inputTokens").asInt();
         }
+        boolean said = u.path("cacheDetails").isArray() && !u.path("cacheDetails").isEmpty();
         return new Usage(u.path("inputTokens").asInt() + read + write, u.path("outputTokens").asInt(), read, write, 0,
-                Math.min(hour, write), Usage.Details.NONE).withWriteLifetimesSaid(u.path("cacheDetails").isArray()
-                && !u.path("cacheDetails").isEmpty());
+                Math.min(hour, write), Usage.Details.NONE, null, null, null, said);
     }
 }

@@ -129,7 +129,8 @@ final class GeminiProvider implements Provider, EmbeddingProvider {
                     .recover(e -> Future.failedFuture(Windowed.inBatch(e, from, to)));
             // Google counts no tokens: a failed list's answered batches go on its attempt's row as their share of the
             // input's characters, which the gateway charges at that share of its estimate (marked estimated)
-        }, Windowed.RETRY_ONCE, (e, answered) -> Windowed.billedShare(e, answeredShare(texts, answered)))
+        }, Windowed.RETRY_ONCE, Windowed.pause(http.vertx(), deadline),
+                (e, answered) -> Windowed.billedShare(e, answeredShare(texts, answered)))
                 .map(parts -> GeminiEmbeddings.joined(parts, deployment.model()));
     }
 

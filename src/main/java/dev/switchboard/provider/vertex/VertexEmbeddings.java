@@ -67,7 +67,7 @@ final class VertexEmbeddings {
         long deadline = Windowed.deadline(options.timeoutOr(deployment.timeout()));
         return Windowed.run(batches.size(), Windowed.EMBED_WIDTH, i -> predict(texts, batches.get(i), request.dimensions(),
                         deadline, options).recover(e -> Future.failedFuture(Windowed.inBatch(e, batches.get(i).start(), batches.get(i).end()))),
-                Windowed.RETRY_ONCE, (e, answered) -> Windowed.billed(e, tokens(answered))).map(this::joined);
+                Windowed.RETRY_ONCE, Windowed.pause(http.vertx(), deadline), (e, answered) -> Windowed.billed(e, tokens(answered))).map(this::joined);
     }
 
     /** The tokens Vertex counted for the calls that answered (null for one that did not). */

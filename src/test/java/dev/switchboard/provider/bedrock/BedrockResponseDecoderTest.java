@@ -44,4 +44,14 @@ class BedrockResponseDecoderTest {
         assertThat(BedrockResponseDecoder.usage(Json.read("{\"inputTokens\":10,\"outputTokens\":5,\"cacheWriteInputTokens\":3000}"))
                 .writeLifetimesSaid()).isFalse();
     }
+
+    /** The decoded usage is one record with the lifetimes flag in it, every count as before. */
+    @Test
+    void theDecodedUsageIsTheWholeRecordWithItsFlag() throws Exception {
+        assertThat(BedrockResponseDecoder.usage(Json.read("""
+                {"inputTokens":10,"outputTokens":5,"cacheReadInputTokens":400,"cacheWriteInputTokens":3000,
+                 "cacheDetails":[{"ttl":"1h","inputTokens":1000},{"ttl":"5m","inputTokens":2000}]}""")))
+                .isEqualTo(new dev.switchboard.model.Usage(3410, 5, 400, 3000, 0, 1000, dev.switchboard.model.Usage.Details.NONE,
+                        null, null, null, true));
+    }
 }
