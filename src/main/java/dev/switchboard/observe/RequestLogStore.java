@@ -205,8 +205,7 @@ public final class RequestLogStore {
     public List<Refused> refusedByKey(long fromMillis, long toMillis) {
         return db.transaction(c -> {
             List<Refused> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT key_id, key_alias, " + Status.STATUS + ", COUNT(*) FROM spend_logs"
-                    + " WHERE " + REFUSED + " AND ended_at >= ? AND ended_at < ? GROUP BY key_id, key_alias, " + Status.STATUS)) {
+            try (PreparedStatement ps = c.prepareStatement(REFUSED_BY_KEY)) {
                 ps.setLong(1, fromMillis);
                 ps.setLong(2, toMillis);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -219,6 +218,13 @@ public final class RequestLogStore {
 
     /** The condition of the partial index {@code spend_logs_log_refused} (V31), as its migration spells it. */
     private static final String REFUSED = "attempt = 0 AND in_log = TRUE AND " + Status.STATUS + " <> 200";
+
+    /**
+     * {@link #refusedByKey}'s statement (from, to): package-visible so that RefusedByKeyPlanTest plans this very text
+     * (it must read the partial index {@code spend_logs_log_refused}), not a copy of it.
+     */
+    static final String REFUSED_BY_KEY = "SELECT key_id, key_alias, " + Status.STATUS + ", COUNT(*) FROM spend_logs"
+            + " WHERE " + REFUSED + " AND ended_at >= ? AND ended_at < ? GROUP BY key_id, key_alias, " + Status.STATUS;
 
     private static void where(RequestLogQuery q, List<String> parts, List<Object> params) {
         eq(parts, params, "key_id", q.keyId());
