@@ -168,28 +168,57 @@ public final class RequestLogStore {
         });
     }
 
+    /** Rows one page of {@link #export} reads, in a short transaction of its own (a row may carry a long prompt). */
+    static final int EXPORT_PAGE = 200;
+
     /**
-     * The rows {@link #find} would page through, newest first, at most {@code limit}, handed to {@code row} as they are
-     * read (the dashboard's CSV download): one statement, so one snapshot and no count. Returns whether more match.
+     * The rows {@link #find} would page through, newest first, at most {@code limit}, handed to {@code row} (the
+     * dashboard's CSV download, whose {@code row} waits while a slow client reads): read in keyset pages of
+     * {@value #EXPORT_PAGE} rows, each page one short transaction, resuming after the last row's key (ended_at,
+     * request_id; one row a request here), and handed on only once its transaction has ended, so no read (a SQLite
+     * snapshot, a PostgreSQL connection) is held while the client is slow. The file holds every row that matched when
+     * the download started, once each, newest first; a row written during it only if its key sorts after the rows
+     * already read (never a newer call); one deleted meanwhile may be missing. No count. Returns whether more match.
      */
     public boolean export(RequestLogQuery q, int limit, java.util.function.Consumer<RequestLogEntry> row) {
+        RequestLogEntry last = null;
+        int sent = 0;
+        while (true) {
+            int want = Math.min(EXPORT_PAGE, limit - sent + 1); // one past the limit says whether more match
+            List<RequestLogEntry> page = exportPage(q, last, want);
+            for (RequestLogEntry r : page) { // the page's transaction has ended: row may wait for the client
+                if (sent == limit) return true;
+                row.accept(r);
+                sent++;
+            }
+            if (page.size() < want) return false;
+            last = page.get(page.size() - 1);
+        }
+    }
+
+    /** Up to {@code n} rows of {@link #export}'s order after {@code after}'s key (from the newest without it). */
+    private List<RequestLogEntry> exportPage(RequestLogQuery q, RequestLogEntry after, int n) {
         return db.transaction(c -> {
             List<String> parts = new ArrayList<>();
             parts.add(LOGGED);
             List<Object> params = new ArrayList<>();
             where(q, parts, params);
+            if (after != null) { // the keyset as ORs, with ended_at <= ? first: an index range on ended_at
+                parts.add("ended_at <= ? AND (ended_at < ? OR (ended_at = ? AND request_id < ?))");
+                params.add(after.endedAt());
+                params.add(after.endedAt());
+                params.add(after.endedAt());
+                params.add(after.requestId());
+            }
+            List<RequestLogEntry> out = new ArrayList<>(n);
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM spend_logs WHERE " + String.join(" AND ", parts)
                     + " ORDER BY ended_at DESC, request_id DESC LIMIT ?")) {
-                ps.setInt(bind(ps, params), limit + 1);
-                ps.setFetchSize(200); // PostgreSQL: a cursor; a row may carry a long prompt
+                ps.setInt(bind(ps, params), n);
                 try (ResultSet rs = ps.executeQuery()) {
-                    for (int n = 0; rs.next(); n++) {
-                        if (n == limit) return true;
-                        row.accept(read(rs));
-                    }
+                    while (rs.next()) out.add(read(rs));
                 }
             }
-            return false;
+            return out;
         });
     }
 

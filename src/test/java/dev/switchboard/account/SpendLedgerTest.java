@@ -113,11 +113,12 @@ class SpendLedgerTest {
     }
 
     /**
-     * The dashboard's CSV download reads one snapshot: rows written while it is read (newer, so first in its order) neither
-     * repeat rows nor push any out, as paging by OFFSET with a flush before each page did; and it stops at its limit.
+     * The dashboard's CSV download: rows written while it is read (newer, so first in its order) neither repeat rows nor
+     * push any out, as paging by OFFSET with a flush before each page did (one snapshot until the thirty-ninth session,
+     * keyset pages since: CsvDownloadPagedReadTest); and it stops at its limit.
      */
     @Test
-    void anExportReadsOneSnapshotWhileRowsAreWrittenAndStopsAtItsLimit() {
+    void anExportIsNotMovedByRowsWrittenWhileItIsReadAndStopsAtItsLimit() {
         try (Database db = Database.open(null, dir.resolve("export.db").toString())) {
             SpendLedger ledger = new SpendLedger(db, 60_000);
             for (int i = 0; i < 500; i++) ledger.record(row("req_" + i, 0, "chat", 1));
