@@ -26,6 +26,12 @@ public final class RequestLogStore {
             + "deployment, route, tier, cache_status, " + Status.STATUS + ", " + Status.ERROR_TYPE + ", error_message, prompt_tokens, "
             + "completion_tokens, cache_read_tokens, cost_nanos, latency_ms, ttft_ms, trace_id, span_id, session_id, generation_name, tags, log_policy, "
             + "prompt, completion, model_id";
+    /**
+     * {@link #COLUMNS} as the CSV download reads them: no prompt, completion or tags (the file has no such column), so a
+     * page of {@value #EXPORT_PAGE} rows under {@code log_policy: full} holds no prompts (0.5-1 MB each) while it waits.
+     */
+    static final String EXPORT_COLUMNS = COLUMNS.replace("tags, log_policy, prompt, completion,",
+            "NULL AS tags, log_policy, NULL AS prompt, NULL AS completion,");
     /** A log-only row: the ledger's NOT NULL columns it has no value for are 0 / false, and it is not money. */
     private static final String[] INSERT_COLUMNS = ("request_id, attempt, started_at, ended_at, key_id, key_alias, call_type, "
             + "requested_model, deployment, route, tier, cache_status, status, error_type, prompt_tokens, completion_tokens, "
@@ -198,28 +204,43 @@ public final class RequestLogStore {
 
     /** Up to {@code n} rows of {@link #export}'s order after {@code after}'s key (from the newest without it). */
     private List<RequestLogEntry> exportPage(RequestLogQuery q, RequestLogEntry after, int n) {
+        Statement st = exportStatement(q, after, db.kind() == Database.Kind.SQLITE);
         return db.transaction(c -> {
-            List<String> parts = new ArrayList<>();
-            parts.add(LOGGED);
-            List<Object> params = new ArrayList<>();
-            where(q, parts, params);
-            if (after != null) { // the keyset as ORs, with ended_at <= ? first: an index range on ended_at
-                parts.add("ended_at <= ? AND (ended_at < ? OR (ended_at = ? AND request_id < ?))");
-                params.add(after.endedAt());
-                params.add(after.endedAt());
-                params.add(after.endedAt());
-                params.add(after.requestId());
-            }
             List<RequestLogEntry> out = new ArrayList<>(n);
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM spend_logs WHERE " + String.join(" AND ", parts)
-                    + " ORDER BY ended_at DESC, request_id DESC LIMIT ?")) {
-                ps.setInt(bind(ps, params), n);
+            try (PreparedStatement ps = c.prepareStatement(st.sql())) {
+                ps.setInt(bind(ps, st.params()), n);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.add(read(rs));
                 }
             }
             return out;
         });
+    }
+
+    /** A statement's text and its parameters (the last one, the page's size, bound by the caller). */
+    record Statement(String sql, List<Object> params) {}
+
+    /**
+     * One page of {@link #export}: package-visible so that ExportPlanTest plans this very text. Several key ids (an app
+     * filter, AppFilter.narrow) are {@code +key_id IN (…)} on SQLite: otherwise SQLite reads them by {@code spend_logs_key}
+     * and sorts every matching row for each page (a temp B-tree, ~470 ms a page at 400k rows); so it walks
+     * {@code spend_logs_ended} newest first and stops at the page's end. One key id keeps {@code spend_logs_key}
+     * (key_id, ended_at), already in order.
+     */
+    static Statement exportStatement(RequestLogQuery q, RequestLogEntry after, boolean sqlite) {
+        List<String> parts = new ArrayList<>();
+        parts.add(LOGGED);
+        List<Object> params = new ArrayList<>();
+        where(q, parts, params, sqlite);
+        if (after != null) { // the keyset as ORs, with ended_at <= ? first: an index range on ended_at
+            parts.add("ended_at <= ? AND (ended_at < ? OR (ended_at = ? AND request_id < ?))");
+            params.add(after.endedAt());
+            params.add(after.endedAt());
+            params.add(after.endedAt());
+            params.add(after.requestId());
+        }
+        return new Statement("SELECT " + EXPORT_COLUMNS + " FROM spend_logs WHERE " + String.join(" AND ", parts)
+                + " ORDER BY ended_at DESC, request_id DESC LIMIT ?", params);
     }
 
     /** Requests of one key (and alias) that did not succeed, with one status, in a time range ({@link #refusedByKey}). */
@@ -256,6 +277,11 @@ public final class RequestLogStore {
             + " WHERE " + REFUSED + " AND ended_at >= ? AND ended_at < ? GROUP BY key_id, key_alias, " + Status.STATUS;
 
     private static void where(RequestLogQuery q, List<String> parts, List<Object> params) {
+        where(q, parts, params, false);
+    }
+
+    /** @param notByKeys several key ids read in ended_at's order, not by the key index ({@link #exportStatement}; SQLite) */
+    private static void where(RequestLogQuery q, List<String> parts, List<Object> params, boolean notByKeys) {
         eq(parts, params, "key_id", q.keyId());
         eq(parts, params, "key_alias", q.keyAlias());
         if (q.app() != null) { // as SpendReports reads SpendQuery.app: the alias, else (none or empty) the key id
@@ -266,8 +292,10 @@ public final class RequestLogStore {
         if (q.keyIds() != null) { // as SpendReports.where: any of these keys, and none when there are none
             if (q.keyIds().isEmpty()) parts.add("1 = 0");
             else {
-                parts.add("key_id IN (" + String.join(",", java.util.Collections.nCopies(q.keyIds().size(), "?")) + ")");
-                params.addAll(new java.util.TreeSet<>(q.keyIds()));
+                java.util.Set<String> ids = new java.util.TreeSet<>(q.keyIds());
+                parts.add((notByKeys && ids.size() > 1 ? "+" : "") + "key_id IN ("
+                        + String.join(",", java.util.Collections.nCopies(ids.size(), "?")) + ")");
+                params.addAll(ids);
             }
         }
         eq(parts, params, "trace_id", q.traceId() == null ? null : q.traceId().toLowerCase(java.util.Locale.ROOT));

@@ -455,6 +455,31 @@ abstract class RequestLogStoreContract {
         }
     }
 
+    /**
+     * Review (thirty-ninth session): the download still read each row's prompt and completion, which its file never
+     * writes; under {@code log_policy: full} a page of 200 rows held 100-400 MB while a slow client read. An exported row
+     * has none; the log's own read by id still has them.
+     */
+    @Test
+    void anExportedRowCarriesNoPromptCompletionOrTags() {
+        try (Database db = open()) {
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            log.record(row("req_big", 1_000_000, "key_a", null, null, 500, "primary", "x".repeat(100_000), "team_a"));
+            log.flush();
+            List<RequestLogEntry> got = new java.util.ArrayList<>();
+            assertThat(log.store().export(q(null, null, null, "error", null, "team_a"), 10, got::add)).isFalse();
+            assertThat(got).singleElement().satisfies(r -> {
+                assertThat(r.requestId()).isEqualTo("req_big");
+                assertThat(r.prompt()).isNull();
+                assertThat(r.completion()).isNull();
+                assertThat(r.tags()).isEmpty();
+                assertThat(r.status()).isEqualTo(500);
+            });
+            assertThat(log.store().find(q(null, null, null, "error", null, null), 1, 10, 100).rows().get(0).prompt()).startsWith("xxxx");
+            log.close();
+        }
+    }
+
     static RequestLogQuery q(String key, String trace, String session, String status, String route, String tag) {
         return new RequestLogQuery(key, null, trace, session, null, status, null, route, tag, null, null);
     }
