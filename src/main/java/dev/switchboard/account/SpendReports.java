@@ -102,12 +102,13 @@ public final class SpendReports {
      * read in keyset pages of {@value #EXPORT_PAGE} rows, each page one short transaction, resuming after the last row's
      * key (ended_at, request_id, attempt), and handed on only once its transaction has ended. So no read is held while
      * the client is slow (on SQLite a snapshot pins the WAL, the checkpointer cannot pass it; on PostgreSQL a pooled
-     * connection and an open transaction), and, as with one snapshot, no row repeats and none is pushed out (OFFSET
-     * paging over a growing range did both). What the file holds: every row that matched when the download started,
-     * once each, newest first; a row written during it is in it only if its key sorts after the rows already read
-     * (a call that ended earlier but whose row came late), so a newer call never is; a row deleted meanwhile (retention)
-     * may be missing. No count and no tags (the file has no tags column). Returns whether more rows match than
-     * {@code limit}.
+     * connection and an open transaction), and no row repeats and no newer call pushes rows out (OFFSET paging over a
+     * growing range did both). What the file holds: every row that matched when the download started, once each,
+     * newest first, up to {@code limit}; a row written during it is in it only if its key sorts after the rows already
+     * read (a call that ended earlier but whose row came late), so a newer call never is, and such a late row takes a
+     * place under {@code limit}, so at the limit the oldest row that matched at the start may be left out; a row
+     * deleted meanwhile (retention) may be missing. No count and no tags (the file has no tags column). Returns whether
+     * more rows match than {@code limit}.
      */
     public boolean export(SpendQuery q, int limit, java.util.function.Consumer<SpendRecord> row) {
         ledger.flush();

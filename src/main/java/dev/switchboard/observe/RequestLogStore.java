@@ -183,8 +183,11 @@ public final class RequestLogStore {
      * {@value #EXPORT_PAGE} rows, each page one short transaction, resuming after the last row's key (ended_at,
      * request_id; one row a request here), and handed on only once its transaction has ended, so no read (a SQLite
      * snapshot, a PostgreSQL connection) is held while the client is slow. The file holds every row that matched when
-     * the download started, once each, newest first; a row written during it only if its key sorts after the rows
-     * already read (never a newer call); one deleted meanwhile may be missing. No count. Returns whether more match.
+     * the download started, once each, newest first, up to {@code limit}; a row written during it only if its key
+     * sorts after the rows already read (never a newer call), taking a place under {@code limit} (at the limit the
+     * oldest row that matched at the start may be left out); one deleted meanwhile may be missing; one the ledger takes
+     * over meanwhile (LedgerStore: its ended_at becomes the metered attempt's) moves in the order, so it may be read
+     * twice or not at all. No count, no prompt, completion or tags ({@link #EXPORT_COLUMNS}). Returns whether more match.
      */
     public boolean export(RequestLogQuery q, int limit, java.util.function.Consumer<RequestLogEntry> row) {
         RequestLogEntry last = null;
