@@ -26,7 +26,13 @@ final class LedgerStore {
         "completion_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "usage_estimated", "cost_nanos",
         "saved_nanos", "priced", "latency_ms", "ttft_ms", "status", "error_type", "team_id", "upstream_ms", "model_id"};
     private static final String[] ALL_COLUMNS = all();
-    /** Insert, or take over a log-only row of the same request and attempt; a ledger row already there stays as it is. */
+    /**
+     * Insert, or take over a log-only row of the same request and attempt; a ledger row already there stays as it is.
+     * A takeover sets ended_at to the ledger's (the metered attempt's end), not the log row's: the rollups written in the
+     * same transaction count the ledger's by day, as do the day totals, budget windows and spentByDeploymentBetween. So
+     * the row moves in ended_at's order, and the request log's CSV download (RequestLogStore.export) may read it twice
+     * or not at all if it is taken over mid-download: documented there, not avoided.
+     */
     private static final String UPSERT = upsert();
 
     private static String[] all() {

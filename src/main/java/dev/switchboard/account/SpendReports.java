@@ -93,30 +93,81 @@ public final class SpendReports {
         });
     }
 
+    /** Rows one page of {@link #export} reads, in a short transaction of its own (a ledger row is ~0.5-1 KB). */
+    static final int EXPORT_PAGE = 500;
+
     /**
-     * The rows {@link #logs} would page through, newest first, at most {@code limit} of them, handed to {@code row} as
-     * they are read (the dashboard's CSV download): the ledger flushed once, one statement (one snapshot: a row written
-     * meanwhile neither repeats nor pushes another out, as OFFSET paging over an open range did), no count and no tags
-     * (the file has no tags column). Returns whether more rows match than {@code limit}.
+     * The rows {@link #logs} would page through, newest first, at most {@code limit} of them, handed to {@code row}
+     * (the dashboard's CSV download, whose {@code row} waits while a slow client reads): the ledger flushed once, then
+     * read in keyset pages of {@value #EXPORT_PAGE} rows, each page one short transaction, resuming after the last row's
+     * key (ended_at, request_id, attempt), and handed on only once its transaction has ended. So no read is held while
+     * the client is slow (on SQLite a snapshot pins the WAL, the checkpointer cannot pass it; on PostgreSQL a pooled
+     * connection and an open transaction), and no row repeats and no newer call pushes rows out (OFFSET paging over a
+     * growing range did both). What the file holds: every row that matched when the download started, once each,
+     * newest first, up to {@code limit}; a row written during it is in it only if its key sorts after the rows already
+     * read (a call that ended earlier but whose row came late), so a newer call never is, and such a late row takes a
+     * place under {@code limit}, so at the limit the oldest row that matched at the start may be left out; a row
+     * deleted meanwhile (retention) may be missing. No count and no tags (the file has no tags column). Returns whether
+     * more rows match than {@code limit}.
      */
     public boolean export(SpendQuery q, int limit, java.util.function.Consumer<SpendRecord> row) {
         ledger.flush();
+        SpendRecord last = null;
+        int sent = 0;
+        while (true) {
+            int want = Math.min(EXPORT_PAGE, limit - sent + 1); // one past the limit says whether more match
+            List<SpendRecord> page = exportPage(q, last, want);
+            for (SpendRecord r : page) { // the page's transaction has ended: row may wait for the client
+                if (sent == limit) return true;
+                row.accept(r);
+                sent++;
+            }
+            if (page.size() < want) return false;
+            last = page.get(page.size() - 1);
+        }
+    }
+
+    /** Up to {@code n} rows of {@link #export}'s order after {@code after}'s key (from the newest without it). */
+    private List<SpendRecord> exportPage(SpendQuery q, SpendRecord after, int n) {
+        ExportStatement st = exportStatement(q, after, db.kind() == Database.Kind.SQLITE);
         return db.transaction(c -> {
-            Where w = where(q, "s");
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + LEDGER_COLUMNS + " FROM spend_logs s" + w.sql
-                    + " ORDER BY s.ended_at DESC, s.request_id DESC, s.attempt DESC LIMIT ?")) {
-                int i = w.bind(ps, 1);
-                ps.setInt(i, limit + 1);
-                ps.setFetchSize(500); // PostgreSQL: a cursor, not 10,000 rows in the driver's memory at once
+            List<SpendRecord> out = new ArrayList<>(n);
+            try (PreparedStatement ps = c.prepareStatement(st.sql())) {
+                int i = st.where().bind(ps, 1);
+                if (after != null) {
+                    ps.setLong(i++, after.endedAt());
+                    ps.setLong(i++, after.endedAt());
+                    ps.setLong(i++, after.endedAt());
+                    ps.setString(i++, after.requestId());
+                    ps.setString(i++, after.requestId());
+                    ps.setInt(i++, after.attempt());
+                }
+                ps.setInt(i, n);
                 try (ResultSet rs = ps.executeQuery()) {
-                    for (int n = 0; rs.next(); n++) {
-                        if (n == limit) return true;
-                        row.accept(read(rs));
-                    }
+                    while (rs.next()) out.add(read(rs));
                 }
             }
-            return false;
+            return out;
         });
+    }
+
+    /** One page's text and its filter's parameters (then the keyset's, from {@code after}, and the page's size). */
+    record ExportStatement(String sql, Where where) {}
+
+    /**
+     * One page of {@link #export}: package-visible so that ExportPlanTest plans this very text. Several key ids (an app
+     * filter, AppFilter.narrow) are {@code +s.key_id IN (…)} on SQLite: otherwise SQLite reads them by
+     * {@code spend_logs_key} and sorts every matching row for each page (a temp B-tree, ~470 ms a page at 400k rows); so
+     * it walks {@code spend_logs_ended} newest first and stops at the page's end. One key id keeps {@code spend_logs_key}
+     * (key_id, ended_at), already in order.
+     */
+    static ExportStatement exportStatement(SpendQuery q, SpendRecord after, boolean sqlite) {
+        Where w = where(q, "s", sqlite);
+        // the keyset as ORs (SQLite and PostgreSQL alike), with ended_at <= ? first: an index range on ended_at
+        String sql = "SELECT " + LEDGER_COLUMNS + " FROM spend_logs s" + w.sql + (after == null ? "" : " AND s.ended_at <= ? "
+                + "AND (s.ended_at < ? OR (s.ended_at = ? AND (s.request_id < ? OR (s.request_id = ? AND s.attempt < ?))))")
+                + " ORDER BY s.ended_at DESC, s.request_id DESC, s.attempt DESC LIMIT ?";
+        return new ExportStatement(sql, w);
     }
 
     /**
@@ -242,7 +293,7 @@ public final class SpendReports {
     }
 
     /** A WHERE clause over {@code spend_logs} with its parameters in order. */
-    private record Where(String sql, List<Object> params) {
+    record Where(String sql, List<Object> params) {
         int bind(PreparedStatement ps, int first) throws SQLException {
             int i = first;
             for (Object p : params) {
@@ -253,7 +304,10 @@ public final class SpendReports {
         }
     }
 
-    private static Where where(SpendQuery q, String s) {
+    private static Where where(SpendQuery q, String s) { return where(q, s, false); }
+
+    /** @param notByKeys several key ids read in ended_at's order, not by the key index ({@link #exportStatement}; SQLite) */
+    private static Where where(SpendQuery q, String s, boolean notByKeys) {
         List<String> parts = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         parts.add(s + ".in_ledger = TRUE"); // not a request-log row without money (migration V11)
@@ -267,8 +321,10 @@ public final class SpendReports {
         if (q.keyIds() != null) {
             if (q.keyIds().isEmpty()) parts.add("1 = 0");
             else {
-                parts.add(s + ".key_id IN (" + String.join(",", java.util.Collections.nCopies(q.keyIds().size(), "?")) + ")");
-                params.addAll(new java.util.TreeSet<>(q.keyIds()));
+                java.util.Set<String> ids = new java.util.TreeSet<>(q.keyIds());
+                parts.add((notByKeys && ids.size() > 1 ? "+" : "") + s + ".key_id IN ("
+                        + String.join(",", java.util.Collections.nCopies(ids.size(), "?")) + ")");
+                params.addAll(ids);
             }
         }
         if (q.model() != null) {

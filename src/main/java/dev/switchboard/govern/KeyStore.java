@@ -360,22 +360,7 @@ final class KeyStore {
         return db.transaction(c -> {
             for (int from = 0; from < all.size(); from += KEYS_PER_SUM) {
                 List<VirtualKey> part = all.subList(from, Math.min(all.size(), from + KEYS_PER_SUM));
-                // VALUES names its columns column1, column2, … on SQLite and PostgreSQL alike; the casts type the parameters
-                String rows = String.join(", ", java.util.Collections.nCopies(part.size(),
-                        "(CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"));
-                // two ranges, each an index range of its own (an OR of them would read every row from the start). CROSS
-                // JOIN makes SQLite loop over p first, so each part is a search of one key's range (spend_logs_key; V32's
-                // spend_daily_key): with a plain JOIN (no ANALYZE) it put spend_logs outer and walked the whole index with
-                // only the >= bound, and read every key's spend_daily rows of the days (62-75 ms for one key of 3,000).
-                // PostgreSQL takes no ON after CROSS JOIN (hence WHERE) and plans the join as it likes. The rollup's part
-                // also names the keys' first day as a plain bound (each key's bound narrows it further)
-                String sql = "WITH p AS (VALUES " + rows + ") SELECT k, SUM(v) FROM ("
-                        + "SELECT s.key_id AS k, s.cost_nanos AS v FROM p CROSS JOIN spend_logs s WHERE s.key_id = p.column1"
-                        + " AND s.ended_at >= p.column2 AND s.ended_at < p.column3 AND s.in_ledger = TRUE"
-                        + " UNION ALL SELECT d.key_id, d.cost_nanos FROM p CROSS JOIN spend_daily d WHERE d.key_id = p.column1"
-                        + " AND d.day >= p.column4 AND d.day >= ?"
-                        + ") x GROUP BY k";
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                try (PreparedStatement ps = c.prepareStatement(periodSpendSql(part.size()))) {
                     int i = 1;
                     long firstDay = Long.MAX_VALUE;
                     for (VirtualKey k : part) {
@@ -394,6 +379,29 @@ final class KeyStore {
             }
             return out;
         });
+    }
+
+    /**
+     * {@link #spentThisPeriod(java.util.Collection, long)}'s statement for {@code keys} keys: per key its id, the head's
+     * from and to and the first day (four parameters), then the first day of them all. Package-visible so that
+     * KeyPeriodSpendPlanTest plans this very text, not a copy of it.
+     */
+    static String periodSpendSql(int keys) {
+        // VALUES names its columns column1, column2, … on SQLite and PostgreSQL alike; the casts type the parameters
+        String rows = String.join(", ", java.util.Collections.nCopies(keys,
+                "(CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"));
+        // two ranges, each an index range of its own (an OR of them would read every row from the start). CROSS
+        // JOIN makes SQLite loop over p first, so each part is a search of one key's range (spend_logs_key; V32's
+        // spend_daily_key): with a plain JOIN (no ANALYZE) it put spend_logs outer and walked the whole index with
+        // only the >= bound, and read every key's spend_daily rows of the days (62-75 ms for one key of 3,000).
+        // PostgreSQL takes no ON after CROSS JOIN (hence WHERE) and plans the join as it likes. The rollup's part
+        // also names the keys' first day as a plain bound (each key's bound narrows it further)
+        return "WITH p AS (VALUES " + rows + ") SELECT k, SUM(v) FROM ("
+                + "SELECT s.key_id AS k, s.cost_nanos AS v FROM p CROSS JOIN spend_logs s WHERE s.key_id = p.column1"
+                + " AND s.ended_at >= p.column2 AND s.ended_at < p.column3 AND s.in_ledger = TRUE"
+                + " UNION ALL SELECT d.key_id, d.cost_nanos FROM p CROSS JOIN spend_daily d WHERE d.key_id = p.column1"
+                + " AND d.day >= p.column4 AND d.day >= ?"
+                + ") x GROUP BY k";
     }
 
     /** The start of the key's budget period holding {@code nowMillis}; its anchor when the budget never resets. */

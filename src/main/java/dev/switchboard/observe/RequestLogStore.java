@@ -26,6 +26,12 @@ public final class RequestLogStore {
             + "deployment, route, tier, cache_status, " + Status.STATUS + ", " + Status.ERROR_TYPE + ", error_message, prompt_tokens, "
             + "completion_tokens, cache_read_tokens, cost_nanos, latency_ms, ttft_ms, trace_id, span_id, session_id, generation_name, tags, log_policy, "
             + "prompt, completion, model_id";
+    /**
+     * {@link #COLUMNS} as the CSV download reads them: no prompt, completion or tags (the file has no such column), so a
+     * page of {@value #EXPORT_PAGE} rows under {@code log_policy: full} holds no prompts (0.5-1 MB each) while it waits.
+     */
+    static final String EXPORT_COLUMNS = COLUMNS.replace("tags, log_policy, prompt, completion,",
+            "NULL AS tags, log_policy, NULL AS prompt, NULL AS completion,");
     /** A log-only row: the ledger's NOT NULL columns it has no value for are 0 / false, and it is not money. */
     private static final String[] INSERT_COLUMNS = ("request_id, attempt, started_at, ended_at, key_id, key_alias, call_type, "
             + "requested_model, deployment, route, tier, cache_status, status, error_type, prompt_tokens, completion_tokens, "
@@ -168,29 +174,76 @@ public final class RequestLogStore {
         });
     }
 
+    /** Rows one page of {@link #export} reads, in a short transaction of its own (a row may carry a long prompt). */
+    static final int EXPORT_PAGE = 200;
+
     /**
-     * The rows {@link #find} would page through, newest first, at most {@code limit}, handed to {@code row} as they are
-     * read (the dashboard's CSV download): one statement, so one snapshot and no count. Returns whether more match.
+     * The rows {@link #find} would page through, newest first, at most {@code limit}, handed to {@code row} (the
+     * dashboard's CSV download, whose {@code row} waits while a slow client reads): read in keyset pages of
+     * {@value #EXPORT_PAGE} rows, each page one short transaction, resuming after the last row's key (ended_at,
+     * request_id; one row a request here), and handed on only once its transaction has ended, so no read (a SQLite
+     * snapshot, a PostgreSQL connection) is held while the client is slow. The file holds every row that matched when
+     * the download started, once each, newest first, up to {@code limit}; a row written during it only if its key
+     * sorts after the rows already read (never a newer call), taking a place under {@code limit} (at the limit the
+     * oldest row that matched at the start may be left out); one deleted meanwhile may be missing; one the ledger takes
+     * over meanwhile (LedgerStore: its ended_at becomes the metered attempt's) moves in the order, so it may be read
+     * twice or not at all. No count, no prompt, completion or tags ({@link #EXPORT_COLUMNS}). Returns whether more match.
      */
     public boolean export(RequestLogQuery q, int limit, java.util.function.Consumer<RequestLogEntry> row) {
+        RequestLogEntry last = null;
+        int sent = 0;
+        while (true) {
+            int want = Math.min(EXPORT_PAGE, limit - sent + 1); // one past the limit says whether more match
+            List<RequestLogEntry> page = exportPage(q, last, want);
+            for (RequestLogEntry r : page) { // the page's transaction has ended: row may wait for the client
+                if (sent == limit) return true;
+                row.accept(r);
+                sent++;
+            }
+            if (page.size() < want) return false;
+            last = page.get(page.size() - 1);
+        }
+    }
+
+    /** Up to {@code n} rows of {@link #export}'s order after {@code after}'s key (from the newest without it). */
+    private List<RequestLogEntry> exportPage(RequestLogQuery q, RequestLogEntry after, int n) {
+        Statement st = exportStatement(q, after, db.kind() == Database.Kind.SQLITE);
         return db.transaction(c -> {
-            List<String> parts = new ArrayList<>();
-            parts.add(LOGGED);
-            List<Object> params = new ArrayList<>();
-            where(q, parts, params);
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM spend_logs WHERE " + String.join(" AND ", parts)
-                    + " ORDER BY ended_at DESC, request_id DESC LIMIT ?")) {
-                ps.setInt(bind(ps, params), limit + 1);
-                ps.setFetchSize(200); // PostgreSQL: a cursor; a row may carry a long prompt
+            List<RequestLogEntry> out = new ArrayList<>(n);
+            try (PreparedStatement ps = c.prepareStatement(st.sql())) {
+                ps.setInt(bind(ps, st.params()), n);
                 try (ResultSet rs = ps.executeQuery()) {
-                    for (int n = 0; rs.next(); n++) {
-                        if (n == limit) return true;
-                        row.accept(read(rs));
-                    }
+                    while (rs.next()) out.add(read(rs));
                 }
             }
-            return false;
+            return out;
         });
+    }
+
+    /** A statement's text and its parameters (the last one, the page's size, bound by the caller). */
+    record Statement(String sql, List<Object> params) {}
+
+    /**
+     * One page of {@link #export}: package-visible so that ExportPlanTest plans this very text. Several key ids (an app
+     * filter, AppFilter.narrow) are {@code +key_id IN (…)} on SQLite: otherwise SQLite reads them by {@code spend_logs_key}
+     * and sorts every matching row for each page (a temp B-tree, ~470 ms a page at 400k rows); so it walks
+     * {@code spend_logs_ended} newest first and stops at the page's end. One key id keeps {@code spend_logs_key}
+     * (key_id, ended_at), already in order.
+     */
+    static Statement exportStatement(RequestLogQuery q, RequestLogEntry after, boolean sqlite) {
+        List<String> parts = new ArrayList<>();
+        parts.add(LOGGED);
+        List<Object> params = new ArrayList<>();
+        where(q, parts, params, sqlite);
+        if (after != null) { // the keyset as ORs, with ended_at <= ? first: an index range on ended_at
+            parts.add("ended_at <= ? AND (ended_at < ? OR (ended_at = ? AND request_id < ?))");
+            params.add(after.endedAt());
+            params.add(after.endedAt());
+            params.add(after.endedAt());
+            params.add(after.requestId());
+        }
+        return new Statement("SELECT " + EXPORT_COLUMNS + " FROM spend_logs WHERE " + String.join(" AND ", parts)
+                + " ORDER BY ended_at DESC, request_id DESC LIMIT ?", params);
     }
 
     /** Requests of one key (and alias) that did not succeed, with one status, in a time range ({@link #refusedByKey}). */
@@ -205,8 +258,7 @@ public final class RequestLogStore {
     public List<Refused> refusedByKey(long fromMillis, long toMillis) {
         return db.transaction(c -> {
             List<Refused> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT key_id, key_alias, " + Status.STATUS + ", COUNT(*) FROM spend_logs"
-                    + " WHERE " + REFUSED + " AND ended_at >= ? AND ended_at < ? GROUP BY key_id, key_alias, " + Status.STATUS)) {
+            try (PreparedStatement ps = c.prepareStatement(REFUSED_BY_KEY)) {
                 ps.setLong(1, fromMillis);
                 ps.setLong(2, toMillis);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -220,7 +272,19 @@ public final class RequestLogStore {
     /** The condition of the partial index {@code spend_logs_log_refused} (V31), as its migration spells it. */
     private static final String REFUSED = "attempt = 0 AND in_log = TRUE AND " + Status.STATUS + " <> 200";
 
+    /**
+     * {@link #refusedByKey}'s statement (from, to): package-visible so that RefusedByKeyPlanTest plans this very text
+     * (it must read the partial index {@code spend_logs_log_refused}), not a copy of it.
+     */
+    static final String REFUSED_BY_KEY = "SELECT key_id, key_alias, " + Status.STATUS + ", COUNT(*) FROM spend_logs"
+            + " WHERE " + REFUSED + " AND ended_at >= ? AND ended_at < ? GROUP BY key_id, key_alias, " + Status.STATUS;
+
     private static void where(RequestLogQuery q, List<String> parts, List<Object> params) {
+        where(q, parts, params, false);
+    }
+
+    /** @param notByKeys several key ids read in ended_at's order, not by the key index ({@link #exportStatement}; SQLite) */
+    private static void where(RequestLogQuery q, List<String> parts, List<Object> params, boolean notByKeys) {
         eq(parts, params, "key_id", q.keyId());
         eq(parts, params, "key_alias", q.keyAlias());
         if (q.app() != null) { // as SpendReports reads SpendQuery.app: the alias, else (none or empty) the key id
@@ -231,8 +295,10 @@ public final class RequestLogStore {
         if (q.keyIds() != null) { // as SpendReports.where: any of these keys, and none when there are none
             if (q.keyIds().isEmpty()) parts.add("1 = 0");
             else {
-                parts.add("key_id IN (" + String.join(",", java.util.Collections.nCopies(q.keyIds().size(), "?")) + ")");
-                params.addAll(new java.util.TreeSet<>(q.keyIds()));
+                java.util.Set<String> ids = new java.util.TreeSet<>(q.keyIds());
+                parts.add((notByKeys && ids.size() > 1 ? "+" : "") + "key_id IN ("
+                        + String.join(",", java.util.Collections.nCopies(ids.size(), "?")) + ")");
+                params.addAll(ids);
             }
         }
         eq(parts, params, "trace_id", q.traceId() == null ? null : q.traceId().toLowerCase(java.util.Locale.ROOT));

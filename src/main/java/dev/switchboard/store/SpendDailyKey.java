@@ -8,7 +8,7 @@ import java.sql.Statement;
  * (KeyStore.spentThisPeriod) reads the whole UTC days of the period from spend_daily, one key at a time: its primary key
  * starts with day, so without this index each key read every key's rows of those days (3,000 keys: 62-75 ms for one
  * key's figure, a whole scan per key at the gateway's start). This index gives each key its own range; cost_nanos makes
- * it covering (DashboardIndexPlanTest).
+ * it covering (KeyPeriodSpendPlanTest).
  *
  * <p>Why Java and not SQL: spend_daily (a 9-column key) can hold millions of rows, and every ledger batch upserts it in
  * its transaction (RollupWriter); a plain build on PostgreSQL holds a SHARE lock until Flyway's transaction ends, so the

@@ -10,7 +10,7 @@ import java.sql.Statement;
  * SUM(cost_nanos) of the key's rows from its period's start with in_ledger = TRUE. With (key_id, ended_at) the index
  * found the rows but each was then read from the table for in_ledger and cost_nanos: 272,000 rows of one key cost the
  * overview 190-370 ms (thirty-fifth session's QA). With both columns in the index SQLite's plan reads the index only
- * ("USING COVERING INDEX", DashboardIndexPlanTest); PostgreSQL can do an index-only scan when the visibility map
+ * ("USING COVERING INDEX", KeyPeriodSpendPlanTest); PostgreSQL can do an index-only scan when the visibility map
  * allows (not measured). One index a row as before, so the ledger's writer keeps its count of index inserts. Trailing
  * columns rather than INCLUDE: SQLite has no INCLUDE.
  *

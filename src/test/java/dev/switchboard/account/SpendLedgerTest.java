@@ -113,11 +113,12 @@ class SpendLedgerTest {
     }
 
     /**
-     * The dashboard's CSV download reads one snapshot: rows written while it is read (newer, so first in its order) neither
-     * repeat rows nor push any out, as paging by OFFSET with a flush before each page did; and it stops at its limit.
+     * The dashboard's CSV download: rows written while it is read (newer, so first in its order) neither repeat rows nor
+     * push any out, as paging by OFFSET with a flush before each page did (one snapshot until the thirty-ninth session,
+     * keyset pages since: CsvDownloadPagedReadTest); and it stops at its limit.
      */
     @Test
-    void anExportReadsOneSnapshotWhileRowsAreWrittenAndStopsAtItsLimit() {
+    void anExportIsNotMovedByRowsWrittenWhileItIsReadAndStopsAtItsLimit() {
         try (Database db = Database.open(null, dir.resolve("export.db").toString())) {
             SpendLedger ledger = new SpendLedger(db, 60_000);
             for (int i = 0; i < 500; i++) ledger.record(row("req_" + i, 0, "chat", 1));
@@ -139,6 +140,44 @@ class SpendLedgerTest {
             List<String> three = new java.util.ArrayList<>();
             assertThat(reports.export(SpendQuery.ALL, 3, r -> three.add(r.requestId()))).isTrue();
             assertThat(three).hasSize(3).allMatch(id -> id.startsWith("new_"));
+            ledger.close();
+        }
+    }
+
+    /**
+     * Review (thirty-ninth session): the ledger download's keyset (ended_at, request_id, attempt) across its
+     * {@value SpendReports#EXPORT_PAGE}-row pages, where it can go wrong: 1,100 rows, 30 of them to an ended_at, the
+     * attempts 0/1/2 of one request sharing it, and a request's attempts straddling each page's end (rows 500 and
+     * 1,000). Each row once, in order (a keyset without the attempt would skip attempt 0 of the straddling request; one
+     * with request_id <= would repeat rows).
+     */
+    @Test
+    void anExportCrossesPageEndsInsideOneEndedAtAndInsideOneRequestsAttempts() {
+        try (Database db = Database.open(null, dir.resolve("pages.db").toString())) {
+            SpendLedger ledger = new SpendLedger(db, 60_000);
+            List<String> expected = new java.util.ArrayList<>();
+            int requests = 367; // 366 of three attempts and the oldest of two: 1,100 rows
+            for (int q = 0; q < requests; q++) {
+                long ended = 1_000_000 + (q / 10) * 1_000L; // ten requests, thirty rows, to an ended_at
+                for (int a = 0; a < (q == 0 ? 2 : 3); a++) {
+                    ledger.record(new SpendRecord(String.format("req_%04d", q), a, ended - 50, ended, "key_a", "app", null, "chat",
+                            "gpt", "openai/gpt-4o-mini", "primary", null, "miss", 10, 5, 0, 0, 0, false, 1, 0, true, 12L, null,
+                            a == 2 || q == 0 && a == 1 ? 200 : 500, null, List.of()));
+                }
+            }
+            assertThat(ledger.flush()).isTrue();
+            for (int q = requests - 1; q >= 0; q--) {
+                for (int a = q == 0 ? 1 : 2; a >= 0; a--) expected.add(String.format("req_%04d/%d", q, a));
+            }
+            assertThat(expected).hasSize(1_100);
+            int page = SpendReports.EXPORT_PAGE;
+            // the test's premise: each page ends inside one request's attempts, inside one ended_at
+            assertThat(expected.get(page - 1).split("/")[0]).isEqualTo(expected.get(page).split("/")[0]);
+            assertThat(expected.get(2 * page - 1).split("/")[0]).isEqualTo(expected.get(2 * page).split("/")[0]);
+            SpendReports reports = new SpendReports(db, ledger);
+            List<String> seen = new java.util.ArrayList<>();
+            assertThat(reports.export(SpendQuery.ALL, 10_000, r -> seen.add(r.requestId() + "/" + r.attempt()))).isFalse();
+            assertThat(seen).containsExactlyElementsOf(expected);
             ledger.close();
         }
     }

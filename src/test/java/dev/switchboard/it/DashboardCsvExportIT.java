@@ -38,7 +38,7 @@ class DashboardCsvExportIT {
     static void start() {
         String db = TestGateway.tempDatabase();
         seed(db, ROWS, System.currentTimeMillis());
-        gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
+        gw = TestGateway.startOn(loopRecordingVertx(), TestGateway.simModels("gpt=gpt-4o-mini") + """
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """ + "  database_path: \"" + db + "\"\n");
@@ -47,6 +47,57 @@ class DashboardCsvExportIT {
 
     @AfterAll
     static void stop() { gw.close(); }
+
+    /** The event loop (its thread's name) that read the last request of each client port, as the server saw it. */
+    static final java.util.Map<Integer, String> LOOP_OF_PORT = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The gateway's Vert.x (two event loops, as TestGateway's) with Vert.x's metrics SPI recording which loop read each
+     * connection's request ({@code requestBegin} runs on the connection's loop): the test knows, rather than assumes,
+     * that two requests were served by different loops.
+     */
+    static io.vertx.core.Vertx loopRecordingVertx() {
+        io.vertx.core.spi.VertxMetricsFactory metrics = options -> new io.vertx.core.spi.metrics.VertxMetrics() {
+            @Override
+            public io.vertx.core.spi.metrics.HttpServerMetrics<?, ?, ?> createHttpServerMetrics(
+                    io.vertx.core.http.HttpServerOptions o, io.vertx.core.net.SocketAddress local) {
+                return new io.vertx.core.spi.metrics.HttpServerMetrics<Object, Object, io.vertx.core.net.SocketAddress>() {
+                    @Override
+                    public io.vertx.core.net.SocketAddress connected(io.vertx.core.net.SocketAddress remote, String name) {
+                        return remote;
+                    }
+
+                    @Override
+                    public Object requestBegin(io.vertx.core.net.SocketAddress remote,
+                                               io.vertx.core.spi.observability.HttpRequest request) {
+                        if (remote != null) LOOP_OF_PORT.put(remote.port(), Thread.currentThread().getName());
+                        return null;
+                    }
+                };
+            }
+        };
+        return io.vertx.core.Vertx.builder().with(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2)
+                .setMetricsOptions(new io.vertx.core.metrics.MetricsOptions().setEnabled(true))).withMetrics(metrics).build();
+    }
+
+    static int port() { return Integer.parseInt(gw.baseUrl().replaceAll(".*:", "")); }
+
+    /** A GET of the CSV on a fresh connection that the server closes after it (Connection: close): status line and loop. */
+    static String[] downloadOnAFreshConnection() throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port()), 5_000);
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET /ui/api/requests.csv HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Authorization: Bearer " + TestGateway.MASTER_KEY + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            StringBuilder status = new StringBuilder();
+            InputStream in = s.getInputStream();
+            for (int b; (b = in.read()) != '\r'; ) {
+                if (b < 0) throw new AssertionError("closed after " + status);
+                status.append((char) b);
+            }
+            return new String[] {status.toString(), LOOP_OF_PORT.get(s.getLocalPort())};
+        }
+    }
 
     /** {@code rows} served calls of one key, one a second back from now, newest "r-0", through the real ledger writer. */
     static void seed(String path, int rows, long now) {
@@ -66,7 +117,7 @@ class DashboardCsvExportIT {
     static Socket openDownload(String query, StringBuilder head) throws Exception {
         Socket s = new Socket();
         s.setReceiveBufferSize(4096); // before connect: the window the server may fill
-        s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(gw.baseUrl().replaceAll(".*:", ""))), 5_000);
+        s.connect(new InetSocketAddress("127.0.0.1", port()), 5_000);
         s.setSoTimeout(30_000);
         OutputStream out = s.getOutputStream();
         out.write(("GET /ui/api/requests.csv" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
@@ -130,14 +181,28 @@ class DashboardCsvExportIT {
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/ui/api/requests.csv").statusCode() == 200);
     }
 
+    /**
+     * The one-download flag is the process's, not an event loop's: a download asked on a connection that the server's
+     * metrics show was served by another loop than the first download's is refused too. Each try is a fresh connection
+     * (Connection: close; Vert.x hands accepted connections to its loops in turn), so none is a kept-alive connection
+     * of the loop that served the first; with the flag per loop (as when UiRoutes held it) this fails. Then a client
+     * that goes away (a reset) frees the slot.
+     */
     @Test
-    void aClientThatGoesAwayMidDownloadFreesTheSlot() throws Exception {
+    void aDownloadServedByAnotherEventLoopIsRefusedTooAndAClientThatGoesAwayFreesTheSlot() throws Exception {
         StringBuilder head = new StringBuilder();
         Socket first = openDownload("", head);
         try {
             assertThat(head.toString()).startsWith("HTTP/1.1 200");
-            // the second connection is on another event loop (round robin): the slot is the process's, not a loop's
-            assertThat(admin.get("/ui/api/requests.csv").statusCode()).isEqualTo(429);
+            String firstLoop = LOOP_OF_PORT.get(first.getLocalPort());
+            assertThat(firstLoop).as("the loop that serves the first download").isNotNull();
+            String otherLoop = null;
+            for (int i = 0; i < 8 && otherLoop == null; i++) {
+                String[] tried = downloadOnAFreshConnection();
+                assertThat(tried[0]).as("a download on %s while %s sends one", tried[1], firstLoop).isEqualTo("HTTP/1.1 429 Too Many Requests");
+                if (tried[1] != null && !tried[1].equals(firstLoop)) otherLoop = tried[1];
+            }
+            assertThat(otherLoop).as("a try served by an event loop other than the first download's (%s)", firstLoop).isNotNull();
         } finally {
             first.setSoLinger(true, 0); // a reset, as a browser's cancelled download
             first.close();

@@ -412,6 +412,74 @@ abstract class RequestLogStoreContract {
         return java.util.Arrays.stream(sql.replaceAll("(?m)^--.*$", "").split(";")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
+    /**
+     * The CSV download's read: in keyset pages, each a short transaction, so while a row is handed on (the download
+     * waits there for a slow client) no connection is borrowed from the pool (before: one transaction for the whole
+     * file, a SQLite snapshot pinning the WAL or a PostgreSQL connection held). Over more rows than a page, with ties of
+     * ended_at across a page's end: each row once, newest first, the limit kept; a newer call written during it is not
+     * in the file, an older row written late (after the rows read) is.
+     */
+    @Test
+    void anExportReadsInShortPagesHoldingNoConnectionWhileItHandsRowsOn() {
+        try (Database db = open()) {
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            int n = 2 * RequestLogStore.EXPORT_PAGE + 50;
+            for (int i = 0; i < n; i++) log.record(row(String.format("r%04d", i), 1_000_000 + (i / 3) * 1_000L, "key_a", null, null, 200, "primary", "p"));
+            log.flush();
+            var pool = ((com.zaxxer.hikari.HikariDataSource) db.dataSource()).getHikariPoolMXBean();
+            List<String> seen = new java.util.ArrayList<>();
+            List<Integer> active = new java.util.ArrayList<>();
+            boolean more = log.store().export(q(null, null, null, null, null, null), n + 10, r -> { // room for the late row
+                active.add(pool.getActiveConnections());
+                if (seen.size() == RequestLogStore.EXPORT_PAGE + 10) { // written while the file is read
+                    log.record(row("newer", 9_000_000, "key_a", null, null, 200, "primary", "p"));
+                    log.record(row("late", 999_000, "key_a", null, null, 200, "primary", "p"));
+                    log.flush();
+                }
+                seen.add(r.requestId());
+            });
+            assertThat(more).isFalse();
+            // before: this read's one transaction held a connection while every row was handed on; now none (SQLite's
+            // WAL checkpointer borrows one for a moment each second, hence not "all")
+            assertThat(active.stream().filter(a -> a > 0).count()).as("rows handed on while a connection was borrowed, of %d", active.size())
+                    .isLessThan(n / 10);
+            List<String> expected = new java.util.ArrayList<>();
+            for (int i = n - 1; i >= 0; i--) expected.add(String.format("r%04d", i));
+            expected.add("late");
+            assertThat(seen).containsExactlyElementsOf(expected);
+            List<String> limited = new java.util.ArrayList<>();
+            assertThat(log.store().export(q(null, null, null, null, null, null), RequestLogStore.EXPORT_PAGE, r -> limited.add(r.requestId())))
+                    .isTrue();
+            assertThat(limited).hasSize(RequestLogStore.EXPORT_PAGE).startsWith("newer").doesNotHaveDuplicates();
+            log.close();
+        }
+    }
+
+    /**
+     * Review (thirty-ninth session): the download still read each row's prompt and completion, which its file never
+     * writes; under {@code log_policy: full} a page of 200 rows held 100-400 MB while a slow client read. An exported row
+     * has none; the log's own read by id still has them.
+     */
+    @Test
+    void anExportedRowCarriesNoPromptCompletionOrTags() {
+        try (Database db = open()) {
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            log.record(row("req_big", 1_000_000, "key_a", null, null, 500, "primary", "x".repeat(100_000), "team_a"));
+            log.flush();
+            List<RequestLogEntry> got = new java.util.ArrayList<>();
+            assertThat(log.store().export(q(null, null, null, "error", null, "team_a"), 10, got::add)).isFalse();
+            assertThat(got).singleElement().satisfies(r -> {
+                assertThat(r.requestId()).isEqualTo("req_big");
+                assertThat(r.prompt()).isNull();
+                assertThat(r.completion()).isNull();
+                assertThat(r.tags()).isEmpty();
+                assertThat(r.status()).isEqualTo(500);
+            });
+            assertThat(log.store().find(q(null, null, null, "error", null, null), 1, 10, 100).rows().get(0).prompt()).startsWith("xxxx");
+            log.close();
+        }
+    }
+
     static RequestLogQuery q(String key, String trace, String session, String status, String route, String tag) {
         return new RequestLogQuery(key, null, trace, session, null, status, null, route, tag, null, null);
     }

@@ -138,6 +138,15 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /**
+     * A gateway (two server instances, as every TestGateway) and its simulator on {@code vertx}, which the caller built
+     * (with a metrics SPI that tells which event loop served a connection, say); closed with the gateway.
+     */
+    public static TestGateway startOn(Vertx vertx, String configTemplate) {
+        return start(vertx, await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true)), configTemplate,
+                EdgeServer.ClientTimeouts.DEFAULT, null, sim -> java.util.Map.of());
+    }
+
+    /**
      * The gateway's and the simulator's Vert.x, built where the commands build theirs, on the transport production's
      * default picks (io_uring where the machine allows it), so the suite runs on what a gateway runs on.
      */

@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * A CSV file ({@link RequestsCsv}) sent as its rows are read: the read runs on a worker (one statement, one snapshot)
+ * A CSV file ({@link RequestsCsv}) sent as its rows are read: the read runs on a worker (keyset pages, each a short
+ * transaction ended before its rows are handed on, so a slow client holds no snapshot or connection)
  * and hands the file on in chunks of about {@value #CHUNK_CHARS} characters, each written on the response's event loop;
  * while the response's write queue is full (a slow client) the worker waits for its drain, so the rows read ahead of
  * the client are bounded (a chunk being built, one over Netty's high-water mark, the socket's buffers), not the whole
@@ -22,14 +23,13 @@ import java.util.function.Consumer;
  * that fails before it is answered as an error (the caller's {@code fail}), one that fails after it resets the
  * connection, so a cut file never looks complete. A client gone, one that takes nothing for {@value #STALL_MILLIS} ms,
  * or a download not sent whole within {@value #DEADLINE_MILLIS} ms of its start (a client taking one chunk a minute
- * would otherwise hold a worker, a pooled connection and a read snapshot for hours) ends the read (its transaction
- * rolled back) and resets the connection; the last chunk's {@code end} is held to the same limits.
+ * would otherwise hold a worker for hours) ends the read and resets the connection; the last chunk's {@code end} is held to the same limits.
  */
 final class CsvDownload {
     static final int CHUNK_CHARS = 64 * 1024;
-    /** How long the read waits for a client that reads nothing before it gives up (it holds a snapshot meanwhile). */
+    /** How long the read waits for a client that reads nothing before it gives up (it holds a worker meanwhile). */
     static final long STALL_MILLIS = 60_000;
-    /** The most a whole download may take, from its start to its last byte (the read's snapshot included). */
+    /** The most a whole download may take, from its start to its last byte. */
     static final long DEADLINE_MILLIS = 5 * 60_000;
 
     /** The rows, read in order and handed to {@code row}; returns whether more matched than the file holds. Blocking. */

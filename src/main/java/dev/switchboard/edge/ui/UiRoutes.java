@@ -144,9 +144,9 @@ public final class UiRoutes {
             return vertx.executeBlocking(() -> requestsPage(f, page, size), false);
         });
         // The same rows as a CSV file (a download link on the Requests view): the same filters, at most
-        // REFUSED_COUNT_CAP rows (newest first), read by one statement (one snapshot, no count, the filter resolved
-        // once); a file cut there ends with a line saying so. One file at a time: each holds a worker (and a read
-        // transaction) while it is sent, and a second download meanwhile is a 429 rather than a second such read beside it
+        // REFUSED_COUNT_CAP rows (newest first), read in keyset pages (short transactions, none held while the client
+        // is slow; no count, the filter resolved once); a file cut there ends with a line saying so. One file at a time:
+        // each holds a worker while it is sent, and a second download meanwhile is a 429 rather than a second such read
         router.get("/ui/api/requests.csv").handler(rc -> {
             HttpServerResponse resp = rc.response();
             call.identify(resp);
