@@ -112,6 +112,9 @@ public final class SpendLedger implements AutoCloseable {
      *         when this one was not queued
      */
     public JoinableRow record(SpendRecord r) {
+        // --detailed_debug (LiteLLM's flag): each attempt in one line, what LiteLLM's debug log says of a call; off, one
+        // level check
+        if (log.isDebugEnabled()) debug(r);
         if (closed) {
             log.error("ledger closed: row of request {} not written", r.requestId());
             dropped.incrementAndGet();
@@ -218,6 +221,15 @@ public final class SpendLedger implements AutoCloseable {
      * Tells {@code listener} of the rows each batch added, after its commit, on the writer's thread (it may block
      * briefly; what it throws is logged, the rows stay written).
      */
+    private static void debug(SpendRecord r) {
+        log.debug("request {} attempt {}: {} {} -> {}: {}{} in {} ms, {} tokens in, {} out{}, ${}{}", r.requestId(), r.attempt(),
+                r.callType(), r.requestedModel(), r.deployment() == null || r.deployment().isEmpty() ? "-" : r.deployment(), r.status(),
+                r.errorType() == null ? "" : " " + r.errorType(), r.latencyMs() == null ? "-" : r.latencyMs(), r.promptTokens(),
+                r.completionTokens(), r.cacheReadTokens() > 0 ? " (" + r.cacheReadTokens() + " cached)" : "",
+                java.math.BigDecimal.valueOf(r.costNanos(), 9).stripTrailingZeros().toPlainString(),
+                r.cacheStatus() == null || r.cacheStatus().isEmpty() ? "" : ", cache " + r.cacheStatus());
+    }
+
     public void onWritten(java.util.function.Consumer<List<SpendRecord>> listener) { this.onWritten = listener; }
 
     private void written(List<SpendRecord> rows) {
