@@ -221,9 +221,10 @@ public final class SpendLedger implements AutoCloseable {
      * Tells {@code listener} of the rows each batch added, after its commit, on the writer's thread (it may block
      * briefly; what it throws is logged, the rows stay written).
      */
+    /** The requested name is the caller's text: a line break in it must not make a log line of its own. */
     private static void debug(SpendRecord r) {
         log.debug("request {} attempt {}: {} {} -> {}: {}{} in {} ms, {} tokens in, {} out{}, ${}{}", r.requestId(), r.attempt(),
-                r.callType(), r.requestedModel(), r.deployment() == null || r.deployment().isEmpty() ? "-" : r.deployment(), r.status(),
+                r.callType(), dev.switchboard.model.LogSafe.text(r.requestedModel()), r.deployment() == null || r.deployment().isEmpty() ? "-" : r.deployment(), r.status(),
                 r.errorType() == null ? "" : " " + r.errorType(), r.latencyMs() == null ? "-" : r.latencyMs(), r.promptTokens(),
                 r.completionTokens(), r.cacheReadTokens() > 0 ? " (" + r.cacheReadTokens() + " cached)" : "",
                 java.math.BigDecimal.valueOf(r.costNanos(), 9).stripTrailingZeros().toPlainString(),
