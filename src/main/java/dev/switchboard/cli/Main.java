@@ -35,7 +35,15 @@ public final class Main implements Runnable {
         CommandLine.IParameterExceptionHandler standard = cmd.getParameterExceptionHandler();
         cmd.setParameterExceptionHandler((ex, args) -> {
             String said = ex.getCommandLine() == cmd ? LiteLlmInvocation.translate(args) : null;
-            if (said == null) return standard.handleParseException(ex, args);
+            if (said == null) {
+                int code = standard.handleParseException(ex, args);
+                // serve without --config (LiteLLM starts without one): where a first config comes from
+                if (ex instanceof CommandLine.MissingParameterException && "serve".equals(ex.getCommandLine().getCommandName())) {
+                    cmd.getErr().println("No config.yaml yet? `switchboard demo` runs a bundled one (no keys needed); the "
+                            + "README's Config section shows the format, and `switchboard check --config config.yaml` checks yours.");
+                }
+                return code;
+            }
             cmd.getErr().println(said);
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });

@@ -73,4 +73,13 @@ class LiteLlmInvocationTest {
         assertThat(DebugLogging.asked(false, Map.of("LITELLM_LOG", "INFO")::get)).isNull();
         assertThat(DebugLogging.asked(false, Map.<String, String>of()::get)).isNull();
     }
+
+    /** LiteLLM starts without a config; serve needs one: the refusal says where a first one comes from. */
+    @Test
+    void serveWithoutAConfigPointsAtTheDemo() {
+        CliRun r = CliRun.of("serve");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing required option: '--config=<config>'").contains("switchboard demo");
+        assertThat(CliRun.of("check").err()).doesNotContain("switchboard demo");
+    }
 }
