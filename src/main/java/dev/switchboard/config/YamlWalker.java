@@ -152,10 +152,13 @@ final class YamlWalker {
             if (t.getKeyNode() instanceof ScalarNode k) {
                 out.put(k.getValue(), t.getValueNode());
                 Node earlier = keyNodes.put(k.getValue(), k);
-                if (earlier != null && warnedDuplicates.add(k)) duplicate(earlier, k, path);
+                if (earlier != null) duplicate(earlier, k, path);
             } else {
                 error(t.getKeyNode(), path, "keys must be plain words.");
             }
+        }
+        for (ScalarNode[] r : yaml.repeatedKeys(m)) {
+            duplicate(r[0], r[1], path);
         }
         return out;
     }
@@ -168,7 +171,8 @@ final class YamlWalker {
      * to the file): YAML readers keep the later silently, LiteLLM's (PyYAML) too, so the earlier value, a whole section
      * of models perhaps, was gone without a word (QA, thirty-ninth session). A warning, as LiteLLM starts with it.
      */
-    private void duplicate(Node earlier, ScalarNode later, String path) {
+    void duplicate(Node earlier, ScalarNode later, String path) {
+        if (!warnedDuplicates.add(later)) return;
         String key = "(top level)".equals(path) ? later.getValue() : path + "." + later.getValue();
         warn(later, key, "written twice, at " + lineOf(earlier) + " and " + lineOf(later) + ": the later one is used and "
                 + "the earlier ignored, with everything under it (as LiteLLM's YAML reader does). Fix: keep one of them.");

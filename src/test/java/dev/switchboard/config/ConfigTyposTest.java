@@ -193,5 +193,16 @@ class ConfigTyposTest {
                     litellm_params: { <<: *base, timeout: 9 }
                 """);
         assertThat(merged.warnings()).noneMatch(w -> w.contains("written twice"));
+        // a key written twice beside a <<: SnakeYAML's merge drops the earlier before the walker reads the mapping
+        GatewayConfig mergedTwice = loader.parse("""
+                x-base: &base { timeout: 5 }
+                model_list:
+                  - model_name: a
+                    litellm_params: { <<: *base, model: mock/a, model: mock/b }
+                """);
+        assertThat(mergedTwice.deployments()).singleElement().satisfies(d -> assertThat(d.model()).endsWith("b"));
+        assertThat(mergedTwice.warnings()).filteredOn(w -> w.contains("written twice")).containsExactly(
+                "line 4: model_list[0].litellm_params.model: written twice, at line 4 and line 4: the later one is used and "
+                        + "the earlier ignored, with everything under it (as LiteLLM's YAML reader does). Fix: keep one of them.");
     }
 }
