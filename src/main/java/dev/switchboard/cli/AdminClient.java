@@ -46,7 +46,8 @@ final class AdminClient {
         // No ${DEFAULT-VALUE} in the description: --help must never print the key.
         @Option(names = "--master-key", paramLabel = "KEY", description = "The gateway's master key (default: "
                 + "$SWITCHBOARD_MASTER_KEY, else $LITELLM_MASTER_KEY, which the gateway reads too, else LiteLLM's CLI's "
-                + "$LITELLM_PROXY_API_KEY; a variable is better: a command line is visible to other users of the machine).")
+                + "$LITELLM_PROXY_API_KEY; with the address from $LITELLM_PROXY_URL, $LITELLM_MASTER_KEY is not used; a "
+                + "variable is better: a command line is visible to other users of the machine).")
         String masterKey;
 
         @Option(names = "--json", description = "Print the gateway's JSON answer instead of a table.")
@@ -89,6 +90,12 @@ final class AdminClient {
      * LiteLLM's own CLI's ({@code litellm-proxy}).
      */
     static final List<String> KEY_VARIABLES = List.of("SWITCHBOARD_MASTER_KEY", "LITELLM_MASTER_KEY", "LITELLM_PROXY_API_KEY");
+    /**
+     * The master key's variables when the address is LiteLLM's CLI's {@code $LITELLM_PROXY_URL}: that may be a remote
+     * LiteLLM, and {@code $LITELLM_MASTER_KEY} the local gateway's key, which must not be sent to it (it would be, before
+     * the "not a Switchboard gateway" check); {@code $LITELLM_PROXY_API_KEY} is the key LiteLLM's CLI pairs with it.
+     */
+    static final List<String> KEY_VARIABLES_FOR_PROXY_URL = List.of("SWITCHBOARD_MASTER_KEY", "LITELLM_PROXY_API_KEY");
     /** The gateway's address: ours, then LiteLLM's CLI's. */
     static final List<String> URL_VARIABLES = List.of("SWITCHBOARD_URL", "LITELLM_PROXY_URL");
 
@@ -105,7 +112,8 @@ final class AdminClient {
         String urlVar = firstSet(URL_VARIABLES, environment);
         String url = o.url != null ? o.url : urlVar != null ? env(environment, urlVar) : DEFAULT_URL;
         String source = o.url != null || urlVar == null ? "--url" : "$" + urlVar;
-        String keyVar = firstSet(KEY_VARIABLES, environment);
+        String keyVar = firstSet(o.url == null && "LITELLM_PROXY_URL".equals(urlVar) ? KEY_VARIABLES_FOR_PROXY_URL : KEY_VARIABLES,
+                environment);
         boolean keyOption = o.masterKey != null && !o.masterKey.isBlank();
         String key = keyOption ? o.masterKey : keyVar != null ? env(environment, keyVar) : null;
         String keySource = keyOption ? "--master-key" : keyVar != null ? "$" + keyVar : null;
@@ -121,6 +129,9 @@ final class AdminClient {
     }
 
     String base() { return base; }
+
+    /** Where the master key came from ({@code --master-key}, {@code $VARIABLE}), or null when none is sent. */
+    String keySource() { return keySource; }
 
     Answer get(String path, Map<String, ?> params) { return get(path, params, Map.of()); }
 

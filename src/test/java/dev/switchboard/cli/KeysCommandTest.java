@@ -252,9 +252,10 @@ class KeysCommandTest {
     void theMasterKeyServeReadsFromLiteLlmsVariableIsTheCommandsToo() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "keys", "list").redirectErrorStream(true);
-        pb.environment().keySet().removeAll(List.of("SWITCHBOARD_MASTER_KEY", "SWITCHBOARD_URL", "LITELLM_PROXY_API_KEY"));
+        pb.environment().keySet().removeAll(List.of("SWITCHBOARD_MASTER_KEY", "LITELLM_PROXY_URL", "LITELLM_PROXY_API_KEY"));
         pb.environment().put("LITELLM_MASTER_KEY", TestGateway.MASTER_KEY);
-        pb.environment().put("LITELLM_PROXY_URL", gw.baseUrl()); // LiteLLM's CLI's variable for the address
+        // our address variable (with LiteLLM's $LITELLM_PROXY_URL the local master key is not sent: AdminClientKeyOrderTest)
+        pb.environment().put("SWITCHBOARD_URL", gw.baseUrl());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
