@@ -81,7 +81,8 @@ final class LiteLlmInvocation {
         return m.toString();
     }
 
+    /** {@code s} as one shell word: in single quotes when it holds anything a shell reads (braces, brackets, tabs and newlines too). */
     private static String quoted(String s) {
-        return s.isEmpty() || s.chars().anyMatch(c -> " '\"$\\`;&|<>()*?!#~".indexOf(c) >= 0) ? "'" + s.replace("'", "'\\''") + "'" : s;
+        return s.isEmpty() || s.chars().anyMatch(c -> " '\"$\\`;&|<>()*?!#~{}[]\t\n\r".indexOf(c) >= 0) ? "'" + s.replace("'", "'\\''") + "'" : s;
     }
 }

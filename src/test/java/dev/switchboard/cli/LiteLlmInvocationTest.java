@@ -32,6 +32,10 @@ class LiteLlmInvocationTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("switchboard serve --config 'my config.yaml' --host 0.0.0.0 --detailed_debug")
                 .contains("--num_workers is not needed");
+        // brace, bracket and whitespace characters a shell expands or splits at are quoted too
+        assertThat(CliRun.of("-c", "conf{a,b}.yaml").err()).contains("--config 'conf{a,b}.yaml'");
+        assertThat(CliRun.of("-c", "conf[12].yaml").err()).contains("--config 'conf[12].yaml'");
+        assertThat(CliRun.of("-c", "my\tconf.yaml").err()).contains("--config 'my\tconf.yaml'");
     }
 
     @Test
