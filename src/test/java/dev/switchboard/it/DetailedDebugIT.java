@@ -77,7 +77,7 @@ class DetailedDebugIT {
         String text = Files.readString(log);
         assertThat(text).contains("Debug logging on (--detailed_debug)")
                 .containsPattern("DEBUG .*request \\S+: \\[temperature\\] dropped for .*additional_drop_params")
-                .containsPattern("DEBUG .*request \\S+ attempt 0: chat gpt -> openai/gpt-4o-mini: 200 in \\d+ ms, \\d+ tokens in, \\d+ out, \\$[0-9.]+")
+                .containsPattern("DEBUG .*request \\S+: chat gpt -> openai/gpt-4o-mini: 200 in \\d+ ms, \\d+ tokens in, \\d+ out, \\$[0-9.]+")
                 .doesNotContain(master).doesNotContain(providerKey);
     }
 }
