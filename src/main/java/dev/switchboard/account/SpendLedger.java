@@ -1,5 +1,6 @@
 package dev.switchboard.account;
 
+import dev.switchboard.model.LogSafe;
 import dev.switchboard.store.WriterNice;
 import dev.switchboard.store.CoreShare;
 import dev.switchboard.store.Database;
@@ -112,6 +113,9 @@ public final class SpendLedger implements AutoCloseable {
      *         when this one was not queued
      */
     public JoinableRow record(SpendRecord r) {
+        // --detailed_debug (LiteLLM's flag): each attempt in one line, what LiteLLM's debug log says of a call; off, one
+        // level check
+        if (log.isDebugEnabled()) debug(r);
         if (closed) {
             log.error("ledger closed: row of request {} not written", r.requestId());
             dropped.incrementAndGet();
@@ -212,6 +216,37 @@ public final class SpendLedger implements AutoCloseable {
             nice.behind();
             continuing = true;
         }
+    }
+
+    /** Each row in one DEBUG line (see {@link #debugLine}). */
+    private static void debug(SpendRecord r) {
+        log.debug(debugLine(r));
+    }
+
+    /**
+     * A row as one DEBUG line: {@code request <id> attempt <n>: <model> -> <deployment>: <status> ...} for an
+     * attempt, {@code request <id>: <call type> <model> -> ...} for the request's own row. The requested name, the
+     * deployment (a wildcard entry's id is the caller's text) and the error type (an upstream's own) are outside text:
+     * each is escaped, so a line break in one cannot end this line and forge the next.
+     */
+    static String debugLine(SpendRecord r) {
+        StringBuilder b = new StringBuilder(160).append("request ").append(LogSafe.text(r.requestId()));
+        if ("attempt".equals(r.callType())) b.append(" attempt ").append(r.attempt()).append(": ");
+        else b.append(": ").append(LogSafe.text(r.callType())).append(' ');
+        b.append(LogSafe.text(r.requestedModel())).append(" -> ")
+                .append(r.deployment() == null || r.deployment().isEmpty() ? "-" : LogSafe.text(r.deployment()))
+                .append(": ").append(r.status());
+        if (r.errorType() != null) b.append(' ').append(LogSafe.text(r.errorType()));
+        b.append(" in ").append(r.latencyMs() == null ? "-" : r.latencyMs().toString()).append(" ms, ")
+                .append(r.promptTokens()).append(" tokens in, ").append(r.completionTokens()).append(" out");
+        if (r.cacheReadTokens() > 0) b.append(" (").append(r.cacheReadTokens()).append(" cached)");
+        if (r.priced()) {
+            b.append(", $").append(java.math.BigDecimal.valueOf(r.costNanos(), 9).stripTrailingZeros().toPlainString());
+        } else {
+            b.append(", unpriced");
+        }
+        if (r.cacheStatus() != null && !r.cacheStatus().isEmpty()) b.append(", cache ").append(LogSafe.text(r.cacheStatus()));
+        return b.toString();
     }
 
     /**

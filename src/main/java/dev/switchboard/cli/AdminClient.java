@@ -17,6 +17,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import picocli.CommandLine.Option;
@@ -38,12 +39,15 @@ final class AdminClient {
     /** The options every admin command takes (a picocli mixin). */
     static final class Options {
         @Option(names = "--url", paramLabel = "URL",
-                description = "The gateway's address (default: $SWITCHBOARD_URL, else " + DEFAULT_URL + ").")
+                description = "The gateway's address (default: $SWITCHBOARD_URL, else LiteLLM's $LITELLM_PROXY_URL, else "
+                        + DEFAULT_URL + ").")
         String url;
 
         // No ${DEFAULT-VALUE} in the description: --help must never print the key.
         @Option(names = "--master-key", paramLabel = "KEY", description = "The gateway's master key (default: "
-                + "$SWITCHBOARD_MASTER_KEY, which is better: a command line is visible to other users of the machine).")
+                + "$SWITCHBOARD_MASTER_KEY, else $LITELLM_MASTER_KEY, which the gateway reads too, else LiteLLM's CLI's "
+                + "$LITELLM_PROXY_API_KEY; with the address from $LITELLM_PROXY_URL, $LITELLM_MASTER_KEY is not used; a "
+                + "variable is better: a command line is visible to other users of the machine).")
         String masterKey;
 
         @Option(names = "--json", description = "Print the gateway's JSON answer instead of a table.")
@@ -70,12 +74,30 @@ final class AdminClient {
     private final String masterKey;
     /** Where the URL came from ({@code --url} or {@code $SWITCHBOARD_URL}), so that an error names what the user set. */
     private final String urlSource;
+    /** Where the master key came from ({@code --master-key} or the variable), so that a refused key is traced to it. */
+    private final String keySource;
 
-    private AdminClient(String base, String masterKey, String urlSource) {
+    private AdminClient(String base, String masterKey, String urlSource, String keySource) {
         this.base = base;
         this.masterKey = masterKey;
         this.urlSource = urlSource;
+        this.keySource = keySource;
     }
+
+    /**
+     * The master key's variables, first set wins: ours, then the one {@code serve} itself reads as its master key (a
+     * LiteLLM user has it exported; {@code keys list} in that shell answered 401, QA thirty-ninth session), then
+     * LiteLLM's own CLI's ({@code litellm-proxy}).
+     */
+    static final List<String> KEY_VARIABLES = List.of("SWITCHBOARD_MASTER_KEY", "LITELLM_MASTER_KEY", "LITELLM_PROXY_API_KEY");
+    /**
+     * The master key's variables when the address is LiteLLM's CLI's {@code $LITELLM_PROXY_URL}: that may be a remote
+     * LiteLLM, and {@code $LITELLM_MASTER_KEY} the local gateway's key, which must not be sent to it (it would be, before
+     * the "not a Switchboard gateway" check); {@code $LITELLM_PROXY_API_KEY} is the key LiteLLM's CLI pairs with it.
+     */
+    static final List<String> KEY_VARIABLES_FOR_PROXY_URL = List.of("SWITCHBOARD_MASTER_KEY", "LITELLM_PROXY_API_KEY");
+    /** The gateway's address: ours, then LiteLLM's CLI's. */
+    static final List<String> URL_VARIABLES = List.of("SWITCHBOARD_URL", "LITELLM_PROXY_URL");
 
     /**
      * Says which gateway it talks to (on stderr, so stdout stays the answer alone), then runs {@code action}.
@@ -83,12 +105,20 @@ final class AdminClient {
      * @return 0, or 1 after printing the failure on stderr
      */
     static int run(Options o, Action action) {
-        String fromEnv = env("SWITCHBOARD_URL", null);
-        String url = o.url != null ? o.url : fromEnv != null ? fromEnv : DEFAULT_URL;
-        String source = o.url != null || fromEnv == null ? "--url" : "$SWITCHBOARD_URL";
-        String key = o.masterKey != null && !o.masterKey.isBlank() ? o.masterKey : env("SWITCHBOARD_MASTER_KEY", null);
+        return run(o, action, System::getenv);
+    }
+
+    static int run(Options o, Action action, java.util.function.Function<String, String> environment) {
+        String urlVar = firstSet(URL_VARIABLES, environment);
+        String url = o.url != null ? o.url : urlVar != null ? env(environment, urlVar) : DEFAULT_URL;
+        String source = o.url != null || urlVar == null ? "--url" : "$" + urlVar;
+        String keyVar = firstSet(o.url == null && "LITELLM_PROXY_URL".equals(urlVar) ? KEY_VARIABLES_FOR_PROXY_URL : KEY_VARIABLES,
+                environment);
+        boolean keyOption = o.masterKey != null && !o.masterKey.isBlank();
+        String key = keyOption ? o.masterKey : keyVar != null ? env(environment, keyVar) : null;
+        String keySource = keyOption ? "--master-key" : keyVar != null ? "$" + keyVar : null;
         try {
-            AdminClient client = new AdminClient(normalize(url, source), key, source);
+            AdminClient client = new AdminClient(normalize(url, source), key, source, keySource);
             System.err.println("gateway " + client.base + " (admin API)");
             action.run(client);
             return 0;
@@ -99,6 +129,9 @@ final class AdminClient {
     }
 
     String base() { return base; }
+
+    /** Where the master key came from ({@code --master-key}, {@code $VARIABLE}), or null when none is sent. */
+    String keySource() { return keySource; }
 
     Answer get(String path, Map<String, ?> params) { return get(path, params, Map.of()); }
 
@@ -203,7 +236,9 @@ final class AdminClient {
                 : body.isBlank() ? "(no body)" : abbreviate(body.strip());
         String text = "error (HTTP " + status + "): " + message;
         if (status == 401 && masterKey == null) {
-            text += "\nhint: this gateway has a master key: set SWITCHBOARD_MASTER_KEY or pass --master-key.";
+            text += "\nhint: this gateway has a master key: set SWITCHBOARD_MASTER_KEY (or LITELLM_MASTER_KEY) or pass --master-key.";
+        } else if (status == 401 && keySource != null && !"--master-key".equals(keySource)) {
+            text += "\nhint: the key sent is " + keySource + "'s; it is not this gateway's master key.";
         }
         boolean switchboardError = err != null && err.path("message").isTextual();
         if (status == 404 && (!switchboardError || "unknown_url".equals(err.path("code").asText()))) {
@@ -248,8 +283,13 @@ final class AdminClient {
         return u;
     }
 
-    private static String env(String name, String dflt) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? dflt : v.strip();
+    private static String env(java.util.function.Function<String, String> environment, String name) {
+        String v = environment.apply(name);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static String firstSet(List<String> names, java.util.function.Function<String, String> environment) {
+        for (String n : names) if (env(environment, n) != null) return n;
+        return null;
     }
 }

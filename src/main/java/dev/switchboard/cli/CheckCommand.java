@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Validate a config and print the resolved model list (keys masked). Creates and migrates no store: "
                 + "PostgreSQL is read in a read-only session, the SQLite file is not opened.")
 final class CheckCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "Path to config.yaml.")
+    @Option(names = {"--config", "-c"}, required = true, description = "Path to config.yaml.")
     Path config;
 
     @Option(names = "--explain", description = "For each deployment, print the settings it runs with and where each "

@@ -23,8 +23,13 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port, 0 to 65535 (default ${DEFAULT-VALUE}; 0: any free port).")
     int port;
 
+    @Option(names = {"--detailed_debug", "--debug"}, description = "Log Switchboard's DEBUG lines too (LiteLLM's flags; "
+            + "LITELLM_LOG=DEBUG does the same). Keys stay masked.")
+    boolean debug;
+
     @Override
     public Integer call() throws Exception {
+        DebugLogging.enable(DebugLogging.asked(debug, System::getenv));
         String config;
         try (InputStream in = DemoCommand.class.getResourceAsStream("/demo-config.yaml")) {
             if (in == null) throw new IOException("demo-config.yaml missing from the jar");

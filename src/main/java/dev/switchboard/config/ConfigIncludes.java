@@ -151,9 +151,17 @@ final class ConfigIncludes {
     /** LiteLLM's merge: a list extends the main file's list of that key, anything else replaces its value. */
     private static void merge(YamlWalker w, MappingNode main, MappingNode included, String name, Deque<Pending> todo,
                               List<Path> chain) {
+        // a key the included file writes twice: its YAML reader (LiteLLM's too) keeps the later, so only that one is merged
+        java.util.Map<String, ScalarNode> last = new java.util.HashMap<>();
+        for (NodeTuple t : included.getValue()) {
+            if (!(t.getKeyNode() instanceof ScalarNode k)) continue;
+            ScalarNode earlier = last.put(k.getValue(), k);
+            if (earlier != null) w.duplicate(earlier, k, "(top level)");
+        }
         for (NodeTuple t : included.getValue()) {
             if (!(t.getKeyNode() instanceof ScalarNode k)) continue; // reported as the top level's key when read
             String key = k.getValue();
+            if (last.get(key) != k) continue;
             Node value = t.getValueNode();
             if (key.equals("include")) {
                 queue(w, value, todo, chain);
@@ -199,10 +207,15 @@ final class ConfigIncludes {
         return "value (" + YamlWalker.line(v) + ") is not read"; // not printed: it may be a secret
     }
 
+    /**
+     * The tuple of {@code key} in {@code m}: the last one when the file writes it twice, since that is the one the
+     * config is read with (the earlier is warned and ignored), so an included list extends the list that is used.
+     */
     private static NodeTuple tuple(MappingNode m, String key) {
+        NodeTuple found = null;
         for (NodeTuple t : m.getValue()) {
-            if (t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key)) return t;
+            if (t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key)) found = t;
         }
-        return null;
+        return found;
     }
 }

@@ -52,8 +52,22 @@ final class Yaml11 extends SafeConstructor {
                 else explicit.add(t.getValueNode());
             }
             if (mergeLine < 0) return;
+            // SnakeYAML's flattenMapping drops the earlier of two keys written beside a << (duplicate keys allowed) before
+            // YamlWalker can see both: the repeats are noted here, and the walker says them as it says any other
+            List<ScalarNode[]> repeats = null;
+            Map<String, ScalarNode> firstKey = new java.util.HashMap<>();
+            for (NodeTuple t : m.getValue()) {
+                if (!(t.getKeyNode() instanceof ScalarNode k) || Tag.MERGE.equals(k.getTag())) continue;
+                ScalarNode earlier = firstKey.put(k.getValue(), k);
+                if (earlier != null) {
+                    if (repeats == null) repeats = new ArrayList<>();
+                    repeats.add(new ScalarNode[] {earlier, k});
+                }
+            }
             m.setMerged(true);
             flattenMapping(m);
+            // keyed by the flattened tuple list, which a copy of this mapping (merged elsewhere) shares
+            if (repeats != null) repeatedKeys.put(m.getValue(), repeats);
             // An anchor's value node is one object in every mapping that merges it; each merge gets its own copy, so that
             // a problem with entry b's value names b's <<, not the first entry's (QA F9).
             List<NodeTuple> tuples = m.getValue();
@@ -83,6 +97,15 @@ final class Yaml11 extends SafeConstructor {
         };
         c.setAnchor(n.getAnchor());
         return c;
+    }
+
+    /** Keys written twice beside a {@code <<} (earlier, later), by the flattened mapping's tuple list. */
+    private final Map<List<NodeTuple>, List<ScalarNode[]>> repeatedKeys = new IdentityHashMap<>();
+
+    /** The keys {@code m} held twice beside its {@code <<} before flattening dropped the earlier: (earlier, later) pairs. */
+    List<ScalarNode[]> repeatedKeys(MappingNode m) {
+        List<ScalarNode[]> r = repeatedKeys.get(m.getValue());
+        return r == null ? List.of() : r;
     }
 
     /** The line of the {@code <<} that merged this value into its mapping, or null when it was written there. */

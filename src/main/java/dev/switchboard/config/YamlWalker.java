@@ -147,11 +147,35 @@ final class YamlWalker {
             error(n, path, "expected a mapping of key: value lines, found " + describe(n) + ".");
             return out;
         }
+        Map<String, Node> keyNodes = new java.util.HashMap<>();
         for (NodeTuple t : m.getValue()) {
-            if (t.getKeyNode() instanceof ScalarNode k) out.put(k.getValue(), t.getValueNode());
-            else error(t.getKeyNode(), path, "keys must be plain words.");
+            if (t.getKeyNode() instanceof ScalarNode k) {
+                out.put(k.getValue(), t.getValueNode());
+                Node earlier = keyNodes.put(k.getValue(), k);
+                if (earlier != null) duplicate(earlier, k, path);
+            } else {
+                error(t.getKeyNode(), path, "keys must be plain words.");
+            }
+        }
+        for (ScalarNode[] r : yaml.repeatedKeys(m)) {
+            duplicate(r[0], r[1], path);
         }
         return out;
+    }
+
+    /** The later key nodes of a mapping already said to be duplicates: a section read twice says it once. */
+    private final java.util.Set<Node> warnedDuplicates = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /**
+     * A key written twice in one mapping ({@code model:} added below the old one, a second {@code model_list:} appended
+     * to the file): YAML readers keep the later silently, LiteLLM's (PyYAML) too, so the earlier value, a whole section
+     * of models perhaps, was gone without a word (QA, thirty-ninth session). A warning, as LiteLLM starts with it.
+     */
+    void duplicate(Node earlier, ScalarNode later, String path) {
+        if (!warnedDuplicates.add(later)) return;
+        String key = "(top level)".equals(path) ? later.getValue() : path + "." + later.getValue();
+        warn(later, key, "written twice, at " + lineOf(earlier) + " and " + lineOf(later) + ": the later one is used and "
+                + "the earlier ignored, with everything under it (as LiteLLM's YAML reader does). Fix: keep one of them.");
     }
 
     List<Node> sequence(Node n, String path) {

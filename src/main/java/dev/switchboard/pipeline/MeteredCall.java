@@ -515,7 +515,7 @@ final class MeteredCall {
         // the row is the request's (its request-log row too: started_at and latency_ms what the client waited); the
         // serving attempt's own time goes beside it, for the latency per model
         m.record(ctx, new SpendRecord(ctx.requestId(), 0, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
-                endUser, callType, requestedModel, a.deployment(), a.route(), a.tier(), a.cache(),
+                endUser, callType, requestedModel, masked(a.deployment()), a.route(), a.tier(), a.cache(),
                 u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(), u == null ? 0 : u.cacheReadTokens(),
                 u == null ? 0 : u.cacheWriteTokens(), u == null ? 0 : u.reasoningTokens(), estimated, cost.nanos(), cost.savedNanos(),
                 cost.priced(), elapsedMs, ttftMs, status, errorType, tags, admission.team(), upstreamMs(a, nanos),

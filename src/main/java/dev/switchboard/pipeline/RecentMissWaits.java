@@ -65,7 +65,7 @@ final class RecentMissWaits {
         if (draining.getAsBoolean() || !ResponseIds.recent(id, System.currentTimeMillis(), StoredResponses.RECENT_ID_MILLIS)) return Future.succeededFuture(null);
         if (!takeWaiterSlot(owner)) {
             log.debug("response {}: {} misses (or {} of its key's) already wait for another gateway's write; answered as missing",
-                    id, StoredResponses.MAX_WAITERS, StoredResponses.MAX_WAITERS_PER_KEY);
+                    dev.switchboard.model.LogSafe.text(id), StoredResponses.MAX_WAITERS, StoredResponses.MAX_WAITERS_PER_KEY);
             return Future.succeededFuture(null);
         }
         io.vertx.core.Promise<StoredResponse> found = io.vertx.core.Promise.promise();

@@ -374,7 +374,7 @@ final class CallEngine {
                 return;
             }
             log.debug("request {}: every deployment of '{}' is cooling down and there is nowhere else to go; sending it to {} "
-                    + "as the last resort", ctx.requestId(), group.alias, m.id());
+                    + "as the last resort", ctx.requestId(), LogSafe.text(group.alias), LogSafe.text(m.id()));
             sendItself(m, now);
         }
 

@@ -20,6 +20,26 @@ class SpendLedgerTest {
     }
 
     /**
+     * The per-attempt DEBUG line is one line whatever the caller or an upstream put in the requested name, the
+     * deployment (a wildcard entry's id is the caller's text) or the error type; an attempt reads "attempt 1: gpt",
+     * and a row with no price says unpriced, not $0.
+     */
+    @Test
+    void debugLineIsOneLineWhateverTheNamesHold() {
+        SpendRecord r = new SpendRecord("req_1", 1, 1_000, 2_000, "key_a", "app", null, "attempt", "gpt\nFAKE model",
+                "openai/x\nERROR forged deployment", "primary", null, "miss\r\nx", 10, 5, 0, 0, 0, false, 0, 0, false, 12L,
+                null, 500, "api_error\nERROR forged type", List.of(), null, 12L, "");
+        String line = SpendLedger.debugLine(r);
+        assertThat(line).doesNotContain("\n").doesNotContain("\r")
+                .startsWith("request req_1 attempt 1: gpt\\nFAKE model -> openai/x\\nERROR forged deployment: 500 "
+                        + "api_error\\nERROR forged type in 12 ms")
+                .contains(", unpriced").doesNotContain("$");
+        SpendRecord served = row("req_2", 0, "chat", 1_500_000);
+        assertThat(SpendLedger.debugLine(served))
+                .isEqualTo("request req_2: chat gpt -> openai/gpt-4o-mini: 200 in 12 ms, 10 tokens in, 5 out, $0.0015, cache miss");
+    }
+
+    /**
      * The writer is behind, and keeps its core ({@link dev.switchboard.store.CoreShare}), in a catch-up batch or with
      * more than {@link SpendLedger#BEHIND_AT} rows queued: at saturation a writer that yielded got a fraction of its
      * turn and its queue filled the heap (docs/architecture.md, the thirty-second session's ledger section).

@@ -2,7 +2,6 @@ package dev.switchboard.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import picocli.CommandLine;
 
 /**
  * One command of the CLI run in-process, as a user types it: its exit code, what it printed to stdout, and to stderr
@@ -18,7 +17,7 @@ record CliRun(int code, String out, String err) {
         System.setOut(new PrintStream(out, true));
         System.setErr(new PrintStream(err, true));
         try {
-            int code = new CommandLine(new Main()).execute(args);
+            int code = Main.commandLine().execute(args);
             return new CliRun(code, out.toString(), err.toString());
         } finally {
             System.setOut(oldOut);

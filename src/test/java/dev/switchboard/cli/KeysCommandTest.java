@@ -244,6 +244,34 @@ class KeysCommandTest {
                 .doesNotContain("--url must");
     }
 
+    /**
+     * QA (thirty-ninth session): serve takes its master key from LITELLM_MASTER_KEY, but {@code keys list} in the same
+     * shell read only SWITCHBOARD_MASTER_KEY and was refused (401). A child JVM: its own environment.
+     */
+    @Test
+    void theMasterKeyServeReadsFromLiteLlmsVariableIsTheCommandsToo() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "keys", "list").redirectErrorStream(true);
+        pb.environment().keySet().removeAll(List.of("SWITCHBOARD_MASTER_KEY", "LITELLM_PROXY_URL", "LITELLM_PROXY_API_KEY"));
+        pb.environment().put("LITELLM_MASTER_KEY", TestGateway.MASTER_KEY);
+        // our address variable (with LiteLLM's $LITELLM_PROXY_URL the local master key is not sent: AdminClientKeyOrderTest)
+        pb.environment().put("SWITCHBOARD_URL", gw.baseUrl());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).startsWith("gateway " + gw.baseUrl() + " (admin API)");
+
+        ProcessBuilder wrong = new ProcessBuilder(pb.command()).redirectErrorStream(true);
+        wrong.environment().keySet().removeAll(List.of("SWITCHBOARD_MASTER_KEY", "LITELLM_MASTER_KEY"));
+        wrong.environment().put("SWITCHBOARD_URL", gw.baseUrl());
+        wrong.environment().put("LITELLM_PROXY_API_KEY", "sk-not-the-master-key");
+        Process w = wrong.start();
+        String refused = new String(w.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(w.waitFor()).isEqualTo(1);
+        assertThat(refused).contains("error (HTTP 401)").contains("hint: the key sent is $LITELLM_PROXY_API_KEY's")
+                .doesNotContain("sk-not-the-master-key");
+    }
+
     @Test
     void aWrongOrMissingMasterKeyIsTheGateways401() {
         Run wrong = cli("keys", "list", "--url", gw.baseUrl(), "--master-key", "sk-not-the-master-key");

@@ -88,6 +88,33 @@ class ConfigIncludesTest {
      * LiteLLM's include replaces any value that is not a list, an empty one too: an included empty guardrails: or
      * model_list: silently replaced the config's list (only a lost mapping was warned).
      */
+    /**
+     * Review (thirty-ninth session): with model_list written twice in the config file and an include, the included
+     * entries extended the first list, which the later one replaces, so they were lost; a list written twice in the
+     * included file was read twice over, where LiteLLM reads the later one only, and not warned.
+     */
+    @Test
+    void anIncludedListExtendsTheListThatIsReadAndAListWrittenTwiceInItIsWarned() throws IOException {
+        write("more.yaml", """
+                model_list:
+                  - {model_name: old, litellm_params: {model: openai/gpt-4o}}
+                model_list:
+                  - {model_name: inc, litellm_params: {model: openai/gpt-4o-mini}}
+                """);
+        Path main = write("config.yaml", """
+                include: [more.yaml]
+                model_list:
+                  - {model_name: a, litellm_params: {model: openai/gpt-4o}}
+                model_list:
+                  - {model_name: b, litellm_params: {model: openai/gpt-4o}}
+                """);
+        GatewayConfig c = loader.load(main);
+        assertThat(c.deployments()).extracting(Deployment::alias).containsExactly("b", "inc");
+        assertThat(c.warnings()).anyMatch(w -> w.startsWith("line 4: model_list: written twice, at line 2 and line 4"));
+        assertThat(c.warnings()).anyMatch(w -> w.startsWith("line 3 of more.yaml: model_list: written twice, at line 1 of "
+                + "more.yaml and line 3 of more.yaml"));
+    }
+
     @Test
     void anyLostValueIsWarnedAnEmptyIncludedListToo() throws IOException {
         write("extra.yaml", "guardrails:\nmodel_list:\nrouter_settings: {}\ngeneral_settings: {}\n");

@@ -151,4 +151,58 @@ class ConfigTyposTest {
     private static List<Integer> lines(List<String> messages) {
         return messages.stream().map(m -> Integer.parseInt(m.replaceFirst("^lines? (\\d+).*", "$1"))).toList();
     }
+
+    /**
+     * QA (thirty-ninth session): a key written twice (a second model: line, a second model_list: appended to the file)
+     * kept the later silently, as YAML readers do: the first model list was gone without a word. Warned, with both lines.
+     */
+    @Test
+    void aKeyWrittenTwiceIsWarnedWithBothLines() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: mock/x
+                      model: mock/y
+                general_settings: { master_key: sk-1234 }
+                model_list:
+                  - model_name: b
+                    litellm_params: { model: mock/z }
+                """);
+        assertThat(c.deployments()).extracting(Deployment::alias).containsExactly("b");
+        assertThat(c.warnings()).anySatisfy(w -> assertThat(w).startsWith("line 7: model_list: written twice, at line 1 and line 7")
+                .contains("the earlier ignored, with everything under it").contains("Fix: keep one"));
+        assertThat(c.warnings()).noneMatch(w -> w.contains("litellm_params.model: written twice"))
+                .as("the first list is not read at all, so its own duplicate is not said");
+        GatewayConfig one = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: mock/x
+                      model: mock/y
+                """);
+        assertThat(one.deployments()).singleElement().satisfies(d -> assertThat(d.model()).endsWith("y"));
+        assertThat(one.warnings()).filteredOn(w -> w.contains("written twice")).containsExactly(
+                "line 5: model_list[0].litellm_params.model: written twice, at line 4 and line 5: the later one is used and "
+                        + "the earlier ignored, with everything under it (as LiteLLM's YAML reader does). Fix: keep one of them.");
+        // a merge key's values overridden by the mapping's own are no duplicate
+        GatewayConfig merged = loader.parse("""
+                x-base: &base { model: mock/x, timeout: 5 }
+                model_list:
+                  - model_name: a
+                    litellm_params: { <<: *base, timeout: 9 }
+                """);
+        assertThat(merged.warnings()).noneMatch(w -> w.contains("written twice"));
+        // a key written twice beside a <<: SnakeYAML's merge drops the earlier before the walker reads the mapping
+        GatewayConfig mergedTwice = loader.parse("""
+                x-base: &base { timeout: 5 }
+                model_list:
+                  - model_name: a
+                    litellm_params: { <<: *base, model: mock/a, model: mock/b }
+                """);
+        assertThat(mergedTwice.deployments()).singleElement().satisfies(d -> assertThat(d.model()).endsWith("b"));
+        assertThat(mergedTwice.warnings()).filteredOn(w -> w.contains("written twice")).containsExactly(
+                "line 4: model_list[0].litellm_params.model: written twice, at line 4 and line 4: the later one is used and "
+                        + "the earlier ignored, with everything under it (as LiteLLM's YAML reader does). Fix: keep one of them.");
+    }
 }

@@ -48,4 +48,29 @@ class RecentMissWaitsTest {
         assertThat(((GatewayException) failure).status()).isEqualTo(503);
         assertThat(((GatewayException) failure).code()).isEqualTo(StoredResponses.STORE_UNAVAILABLE);
     }
+
+    /**
+     * Review (thirty-ninth session): the "already wait" DEBUG line printed the response id as the client sent it, and
+     * a recent id's 36 free characters may hold a line break that forges the next line. Escaped.
+     */
+    @Test
+    void aRefusedWaitsDebugLineIsOneLineWhateverTheIdHolds() throws Exception {
+        RecentMissWaits slow = new RecentMissWaits(vertx, System::currentTimeMillis, (id, owner, now) -> null, () -> false);
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(StoredResponses.class);
+        ch.qos.logback.classic.Level was = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try (dev.switchboard.support.LogCapture logs = dev.switchboard.support.LogCapture.of(StoredResponses.class.getName())) {
+            for (int i = 0; i < StoredResponses.MAX_WAITERS_PER_KEY; i++) slow.waitFor(ResponseIds.create(System.currentTimeMillis()), "k");
+            String recent = ResponseIds.create(System.currentTimeMillis());
+            String forged = recent.substring(0, recent.length() - 20) + "\nERROR forged lines.";
+            assertThat(forged).hasSameSizeAs(recent);
+            assertThat(slow.waitFor(forged, "k").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)).isNull();
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("already wait").contains("\\nERROR forged")
+                    .doesNotContain("\n"));
+        } finally {
+            logger.setLevel(was);
+            slow.close();
+        }
+    }
 }

@@ -175,6 +175,29 @@ class LoadBalancingTest {
         });
     }
 
+    /**
+     * Review (thirty-ninth session): the last-resort DEBUG line printed the group's alias and the deployment's id as
+     * written, and a wildcard's are the caller's text: a line break in one forged the next line. Escaped.
+     */
+    @Test
+    void theLastResortDebugLineIsOneLineWhateverTheNamesHold() {
+        List<FakeProvider> p = group("lone\nERROR forged", List.of(Map.of()), List.of());
+        ModelRouter r = router(p, Map.of("num_retries", 0L, "allowed_fails", 0L, "cooldown_time", 60L));
+        p.get(0).failure = () -> GatewayException.of(dev.switchboard.model.ErrorKind.UPSTREAM, "down");
+        assertThat(r.chat(FakeProvider.ctx(), FakeProvider.ask("lone\nERROR forged", "hi")).failed()).isTrue();
+        p.get(0).failure = null;
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(CallEngine.class);
+        ch.qos.logback.classic.Level was = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try (dev.switchboard.support.LogCapture logs = dev.switchboard.support.LogCapture.of(CallEngine.class.getName())) {
+            call(r, "lone\nERROR forged");
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("last resort").contains("lone\\nERROR forged")
+                    .doesNotContain("\n"));
+        } finally {
+            logger.setLevel(was);
+        }
+    }
+
     @Test
     void costBasedRoutingPicksTheCheapestPricedDeployment() {
         List<FakeProvider> p = group("priced", List.of(Map.of(), Map.of(), Map.of()), List.of(

@@ -67,6 +67,11 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** With extra JVM options ({@code -Dio.netty.transport.noNative=true}: a machine without native transports). */
     public static GatewayProcess start(Path config, Map<String, String> env, Path log, List<String> jvmOptions) {
+        return start(config, env, log, jvmOptions, List.of());
+    }
+
+    /** With options of {@code serve} after its {@code --config} and {@code --port} ({@code --detailed_debug}). */
+    public static GatewayProcess start(Path config, Map<String, String> env, Path log, List<String> jvmOptions, List<String> serveOptions) {
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -78,6 +83,7 @@ public final class GatewayProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "serve",
                 "--config", config.toString(), "--port", Integer.toString(port)));
+        command.addAll(serveOptions);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
