@@ -42,6 +42,36 @@ public record CacheInjectionPoint(String role, Integer index) {
         return changed ? request.withMessages(messages) : request;
     }
 
+    /**
+     * Anthropic's automatic caching, a request's top-level {@code cache_control} ("automatically applies a cache_control
+     * marker to the last cacheable block in the request", the SDKs' {@code MessageCreateParams}), on canonical messages:
+     * the last text or image part of the last message that has one gets {@code control} (its {@code ttl} kept), unless
+     * that part is marked already. This is what a translated request (Claude on Bedrock, whose Converse has no such
+     * field, gets it as a {@code cachePoint}) and the gateway's own readers of breakpoints (the prompt-cache lint,
+     * affinity) see; an Anthropic deployment is sent the client's own body.
+     *
+     * @param messages the decoded messages, changed in place
+     */
+    public static void markLastBlock(List<Message> messages, JsonNode control) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            Message m = messages.get(i);
+            for (int j = m.content().size() - 1; j >= 0; j--) {
+                ContentPart p = m.content().get(j);
+                ContentPart marked = switch (p) {
+                    case ContentPart.Text t when !t.text().isEmpty() -> t.withCacheControl(control);
+                    case ContentPart.Image img -> img.withCacheControl(control);
+                    default -> null;
+                };
+                if (marked == null) continue;
+                if (p.cacheControl() != null && !p.cacheControl().isNull()) return; // the prompt already ends at a breakpoint
+                List<ContentPart> parts = new ArrayList<>(m.content());
+                parts.set(j, marked);
+                messages.set(i, new Message(m.role(), parts, m.name(), m.toolCalls(), m.toolCallId(), m.reasoning(), m.refusal(), m.extra()));
+                return;
+            }
+        }
+    }
+
     private List<Integer> targets(List<Message> messages) {
         if (index != null) {
             int i = index < 0 ? messages.size() + index : index;

@@ -49,6 +49,8 @@ final class AnthropicSimShapes {
             if (c instanceof String s) all.append("text:").append(s).append('\n');
             else for (Object b : (JsonArray) c) end = append(all, (JsonObject) b, end, hourOnly);
         }
+        // automatic caching: a top-level cache_control marks the request's last block (the whole prompt, here)
+        if (req.getValue("cache_control") instanceof JsonObject cc && (!hourOnly || "1h".equals(cc.getValue("ttl")))) end = all.length();
         return end < 0 ? null : all.substring(0, end);
     }
 
