@@ -43,16 +43,24 @@ public record CacheInjectionPoint(String role, Integer index) {
     }
 
     /**
-     * Anthropic's automatic caching, a request's top-level {@code cache_control} ("automatically applies a cache_control
-     * marker to the last cacheable block in the request", the SDKs' {@code MessageCreateParams}), on canonical messages:
-     * the last text or image part of the last message that has one gets {@code control} (its {@code ttl} kept), unless
-     * that part is marked already. This is what a translated request (Claude on Bedrock, whose Converse has no such
-     * field, gets it as a {@code cachePoint}) and the gateway's own readers of breakpoints (the prompt-cache lint,
-     * affinity) see; an Anthropic deployment is sent the client's own body.
-     *
-     * @param messages the decoded messages, changed in place
+     * Anthropic's automatic caching, an Anthropic-dialect request's top-level {@code cache_control} ("automatically
+     * applies a cache_control marker to the last cacheable block in the request", the SDKs' {@code MessageCreateParams}),
+     * on the canonical messages, for a provider that has no such field (Claude on Bedrock: Converse's {@code cachePoint}):
+     * the last text or image part of the last message that has one gets the marker (its {@code ttl} kept), unless that
+     * part is marked already. The same instance when the request has no such field. Applied by the provider only, so the
+     * gateway's own readers of breakpoints (affinity, the lint) see the request as before: a marker that moves to each
+     * turn's last message would give every turn another affinity prefix.
      */
-    public static void markLastBlock(List<Message> messages, JsonNode control) {
+    public static ChatRequest automatic(ChatRequest request) {
+        if (request.raw() == null || !request.raw().is(RawJson.ANTHROPIC) || request.raw().body() == null) return request;
+        JsonNode control = request.raw().body().get("cache_control");
+        if (control == null || !control.isObject()) return request;
+        List<Message> messages = new ArrayList<>(request.messages());
+        markLastBlock(messages, control);
+        return request.withMessages(messages);
+    }
+
+    private static void markLastBlock(List<Message> messages, JsonNode control) {
         for (int i = messages.size() - 1; i >= 0; i--) {
             Message m = messages.get(i);
             for (int j = m.content().size() - 1; j >= 0; j--) {

@@ -57,9 +57,6 @@ public final class AnthropicRequestDecoder {
         List<Message> messages = new ArrayList<>();
         system(n.get("system"), messages);
         for (int i = 0; i < msgs.size(); i++) message(msgs.get(i), "messages." + i, messages, i == msgs.size() - 1);
-        // Anthropic's automatic caching: the top-level marker on the last block, for the providers that have no such field
-        JsonNode automaticCache = n.get("cache_control");
-        if (automaticCache != null && automaticCache.isObject()) dev.switchboard.model.CacheInjectionPoint.markLastBlock(messages, automaticCache);
         JsonNode stream = n.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) throw bad("stream: Input should be a valid boolean", "stream");
         List<Tool> tools = tools(n.get("tools"));
