@@ -55,7 +55,7 @@ final class AnthropicParams {
             if (v.doubleValue() < 0) throw bad(f + ": Input should be greater than or equal to 0", f);
             if (v.doubleValue() > 1) throw bad(f + ": Input should be less than or equal to 1", f);
         }
-        cacheControl(n.get("cache_control"));
+        cacheControl(n);
         JsonNode topK = n.get("top_k");
         if (topK != null && !topK.isNull()) {
             if (!topK.isIntegralNumber() || !topK.canConvertToInt()) throw bad("top_k: Input should be a valid integer", "top_k");
@@ -65,19 +65,12 @@ final class AnthropicParams {
 
     /**
      * The top-level {@code cache_control} (Anthropic's automatic caching) in Anthropic's words, whichever provider serves
-     * the alias: the gateway moves it onto the last block for the hosts that refuse the field (Vertex AI, Bedrock).
+     * the alias (the gateway moves it onto the last block for the hosts that refuse the field, Vertex AI and Bedrock): its
+     * shape, then whether the last cacheable block takes it as Anthropic's API decides, once here on the raw body.
      */
-    private static void cacheControl(JsonNode cc) {
-        if (cc == null || cc.isNull()) return;
-        if (!cc.isObject()) throw bad("cache_control: Input should be a valid dictionary", "cache_control");
-        if (!"ephemeral".equals(cc.path("type").textValue())) {
-            throw bad(cc.has("type") ? "cache_control.type: Input should be 'ephemeral'" : "cache_control.type: Field required",
-                    "cache_control.type");
-        }
-        JsonNode ttl = cc.get("ttl");
-        if (ttl != null && !ttl.isNull() && !"5m".equals(ttl.textValue()) && !"1h".equals(ttl.textValue())) {
-            throw bad("cache_control.ttl: Input should be '5m' or '1h'", "cache_control.ttl");
-        }
+    private static void cacheControl(ObjectNode n) {
+        dev.switchboard.model.CacheInjectionPoint.checkControl(n.get("cache_control"), "cache_control");
+        dev.switchboard.model.CacheInjectionPoint.checkAutomatic(n);
     }
 
     /**

@@ -29,7 +29,7 @@ public final class AnthropicAutomaticCache {
             if (!(messages.get(i) instanceof ObjectNode message)) continue;
             JsonNode content = message.get("content");
             if (content != null && content.isTextual()) {
-                if (content.asText().isEmpty()) continue;
+                if (content.asText().isBlank()) continue;
                 ArrayNode blocks = F.arrayNode();
                 blocks.addObject().put("type", "text").put("text", content.asText());
                 message.set("content", blocks);
@@ -47,6 +47,6 @@ public final class AnthropicAutomaticCache {
     private static boolean cacheable(ObjectNode block) {
         String type = block.path("type").asText();
         if (type.equals("thinking") || type.equals("redacted_thinking")) return false;
-        return !type.equals("text") || !block.path("text").asText().isEmpty();
+        return !type.equals("text") || !block.path("text").asText().isBlank();
     }
 }
