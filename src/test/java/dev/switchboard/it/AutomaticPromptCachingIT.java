@@ -143,17 +143,99 @@ class AutomaticPromptCachingIT {
         }
     }
 
-    /** A marker already on the last block is kept as it is: no second one, which would count twice toward the four. */
+    private static String automaticBody(String model, String topTtl, String lastBlock, int explicitBefore) {
+        JsonObject cc = new JsonObject().put("type", "ephemeral");
+        if (topTtl != null) cc.put("ttl", topTtl);
+        JsonArray blocks = new JsonArray();
+        for (int i = 0; i < explicitBefore; i++) {
+            blocks.add(new JsonObject().put("type", "text").put("text", "part " + i).put("cache_control", new JsonObject().put("type", "ephemeral")));
+        }
+        blocks.add(new JsonObject(lastBlock));
+        return new JsonObject().put("model", model).put("max_tokens", 20).put("cache_control", cc)
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", blocks))).encode();
+    }
+
+    /**
+     * Anthropic's edge cases of automatic caching, the same on every host of Claude: a last block already marked with the
+     * same lifetime takes the top-level field as a no-op (200, one marker, no slot of its own, so four explicit ones are
+     * fine); another lifetime there (an absent ttl is "5m") is a 400; an unmarked last block with four explicit breakpoints
+     * before it leaves no slot, a 400. Before, Vertex and Bedrock kept the block's marker and answered 200, and the
+     * no-slot case was a fifth marker each host refused in its own way.
+     */
     @Test
-    void aLastBlockAlreadyMarkedIsLeftAlone() {
-        String body = new JsonObject().put("model", "vertex").put("max_tokens", 20).put("cache_control", new JsonObject().put("type", "ephemeral"))
-                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", new JsonArray()
-                        .add(new JsonObject().put("type", "text").put("text", "hi")
-                                .put("cache_control", new JsonObject().put("type", "ephemeral").put("ttl", "1h")))))).encode();
-        var r = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    void theLastBlockTakesTheTopLevelFieldAsAnthropicsApiDoes() {
+        String sameHour = "{\"type\":\"text\",\"text\":\"hi\",\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}";
+        String fiveMinutes = "{\"type\":\"text\",\"text\":\"hi\",\"cache_control\":{\"type\":\"ephemeral\"}}";
+        String unmarked = "{\"type\":\"text\",\"text\":\"hi\"}";
+        for (String model : List.of("anthropic", "vertex", "bedrock")) {
+            var same = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, automaticBody(model, "1h", sameHour, 0));
+            assertThat(same.statusCode()).as(model + ": " + same.body()).isEqualTo(200);
+            var fourAndSame = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                    automaticBody(model, null, fiveMinutes, 3));
+            assertThat(fourAndSame.statusCode()).as(model + ": the top-level field takes no slot: " + fourAndSame.body()).isEqualTo(200);
+            var other = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, automaticBody(model, "1h", fiveMinutes, 0));
+            assertThat(other.statusCode()).as(model).isEqualTo(400);
+            assertThat(new JsonObject(other.body()).getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+            assertThat(new JsonObject(other.body()).getJsonObject("error").getString("message")).contains("ttl '5m'").contains("ttl '1h'");
+            var noSlot = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, automaticBody(model, null, unmarked, 4));
+            assertThat(noSlot.statusCode()).as(model).isEqualTo(400);
+            assertThat(new JsonObject(noSlot.body()).getJsonObject("error").getString("message"))
+                    .startsWith("A maximum of 4 blocks with cache_control may be provided. Found 5.");
+        }
+        dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, automaticBody("vertex", "1h", sameHour, 0));
         JsonObject block = gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content").getJsonObject(0);
         assertThat(block.getJsonObject("cache_control").getString("ttl")).isEqualTo("1h");
+    }
+
+    /**
+     * An OpenAI-dialect client's top-level {@code cache_control} (LiteLLM forwards it, BerriAI/litellm#22442) reaches every
+     * host of Claude: Anthropic as the field, Vertex as a marker on the last block, Bedrock as a cachePoint; the prompt is
+     * written, then read. Before, the Anthropic encoder forwarded only thinking and top_k, and nothing was cached.
+     */
+    @Test
+    void anOpenAiClientsTopLevelCacheControlReachesEveryClaudeHost() {
+        com.openai.client.OpenAIClient openai = com.openai.client.okhttp.OpenAIOkHttpClient.builder().baseUrl(gw.baseUrl() + "/v1")
+                .apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        try {
+            for (String model : List.of("anthropic", "vertex", "bedrock")) {
+                var p = com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model(model).maxCompletionTokens(20)
+                        .addSystemMessage(system(model + " via openai")).addUserMessage("What do the rules say?")
+                        .putAdditionalBodyProperty("cache_control", com.openai.core.JsonValue.from(java.util.Map.of("type", "ephemeral")))
+                        .build();
+                var first = openai.chat().completions().create(p);
+                JsonObject sent = gw.simulator.last().body();
+                JsonArray messages = sent.getJsonArray("messages");
+                JsonArray last = messages.getJsonObject(messages.size() - 1).getJsonArray("content");
+                switch (model) {
+                    case "anthropic" -> assertThat(sent.getJsonObject("cache_control").getString("type")).isEqualTo("ephemeral");
+                    case "vertex" -> {
+                        assertThat(sent.containsKey("cache_control")).isFalse();
+                        assertThat(last.getJsonObject(last.size() - 1).getJsonObject("cache_control").getString("type")).isEqualTo("ephemeral");
+                    }
+                    default -> assertThat(last.getJsonObject(last.size() - 1).getJsonObject("cachePoint").getString("type")).isEqualTo("default");
+                }
+                assertThat(first.usage().orElseThrow().promptTokensDetails().flatMap(d -> d.cachedTokens()).orElse(0L)).as(model).isZero();
+                var second = openai.chat().completions().create(p);
+                assertThat(second.usage().orElseThrow().promptTokensDetails().flatMap(d -> d.cachedTokens()).orElse(0L)).as(model + ": read")
+                        .isGreaterThan(1024);
+            }
+            assertThatThrownBy(() -> openai.chat().completions().create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                    .model("bedrock").addUserMessage("hi")
+                    .putAdditionalBodyProperty("cache_control", com.openai.core.JsonValue.from(java.util.Map.of("type", "ephemeral", "ttl", "2h")))
+                    .build())).isInstanceOf(com.openai.errors.BadRequestException.class).hasMessageContaining("cache_control.ttl: Input should be '5m' or '1h'");
+        } finally {
+            openai.close();
+        }
+    }
+
+    /** /model/info names the one-hour write price Claude on Bedrock is charged (twice the input), as for Anthropic's own. */
+    @Test
+    void modelInfoNamesBedrockClaudesOneHourWritePrice() {
+        JsonArray data = new JsonObject(dev.switchboard.support.Http.get(gw.baseUrl() + "/model/info", TestGateway.MASTER_KEY).body()).getJsonArray("data");
+        JsonObject bedrock = data.stream().map(JsonObject.class::cast).filter(e -> "bedrock".equals(e.getString("model_name")))
+                .findFirst().orElseThrow().getJsonObject("model_info");
+        assertThat(bedrock.getDouble("cache_creation_input_token_cost")).isEqualTo(4.125e-6);
+        assertThat(bedrock.getDouble("cache_creation_input_token_cost_above_1hr")).isEqualTo(6.6e-6);
     }
 
     /** A malformed field is Anthropic's 400 whichever host serves the alias. */

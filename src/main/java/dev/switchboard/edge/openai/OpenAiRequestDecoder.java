@@ -79,6 +79,8 @@ public final class OpenAiRequestDecoder {
         }
         combinations(n, streamOptions, stream);
         OpenAiRanges.chat(n);
+        // Anthropic's automatic caching, carried to Claude hosts (as LiteLLM does): its shape in Anthropic's words
+        dev.switchboard.model.CacheInjectionPoint.checkControl(n.get("cache_control"), "cache_control");
         boolean effortRewritten = OpenAiRanges.disableAsNone(n);
         boolean includeUsage = streamOptions != null && bool(streamOptions, "include_usage", "stream_options.include_usage", false);
         List<Tool> tools = tools(n.get("tools"));
