@@ -155,6 +155,38 @@ public record CacheInjectionPoint(String role, Integer index) {
         if (control == null || !control.isObject()) return;
         JsonNode last = lastCacheableBlock(body.get("messages"));
         JsonNode own = last != null && last.isObject() ? last.get("cache_control") : null;
+        refuse(control, own, explicitBreakpoints(body));
+    }
+
+    /**
+     * {@link #checkAutomatic(JsonNode)} on a canonical request, for an OpenAI-dialect client's top-level field (kept in
+     * {@code extra}): the last cacheable part of the last non-system message (blank text passed over; a tool result, and an
+     * assistant turn ending in tool calls, are one block), and the request's markers on tools and parts.
+     */
+    public static void checkAutomatic(ChatRequest r) {
+        JsonNode control = r.extra().get("cache_control");
+        if (control == null || !control.isObject()) return;
+        JsonNode own = null;
+        scan:
+        for (int i = r.messages().size() - 1; i >= 0; i--) {
+            Message m = r.messages().get(i);
+            if (m.role() == Role.SYSTEM || m.role() == Role.DEVELOPER) continue;
+            if (m.role() == Role.TOOL) {
+                for (ContentPart p : m.content()) if (p.cacheControl() != null) own = p.cacheControl();
+                break;
+            }
+            if (!m.toolCalls().isEmpty()) break;
+            for (int j = m.content().size() - 1; j >= 0; j--) {
+                ContentPart p = m.content().get(j);
+                if (p instanceof ContentPart.Text t && t.text().isBlank() && p.cacheControl() == null) continue;
+                own = p.cacheControl();
+                break scan;
+            }
+        }
+        refuse(control, own, countBreakpoints(r));
+    }
+
+    private static void refuse(JsonNode control, JsonNode own, int explicit) {
         if (own != null && !own.isNull()) {
             if (!ttl(own).equals(ttl(control))) {
                 throw GatewayException.badRequest("cache_control: the top-level cache_control (ttl '" + ttl(control)
@@ -163,7 +195,6 @@ public record CacheInjectionPoint(String role, Integer index) {
             }
             return;
         }
-        int explicit = explicitBreakpoints(body);
         if (explicit >= MAX_BREAKPOINTS) {
             throw GatewayException.badRequest("A maximum of 4 blocks with cache_control may be provided. Found " + (explicit + 1)
                     + ". (The top-level cache_control needs a slot of its own for the last cacheable block.)", "cache_control");

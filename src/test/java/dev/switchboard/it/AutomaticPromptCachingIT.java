@@ -219,6 +219,14 @@ class AutomaticPromptCachingIT {
                 assertThat(second.usage().orElseThrow().promptTokensDetails().flatMap(d -> d.cachedTokens()).orElse(0L)).as(model + ": read")
                         .isGreaterThan(1024);
             }
+            // Anthropic's edge cases from the OpenAI dialect too: another ttl on the last part is the 400 on every host
+            for (String model : List.of("anthropic", "vertex", "bedrock")) {
+                var other = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/chat/completions", TestGateway.MASTER_KEY,
+                        "{\"model\":\"" + model + "\",\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"},\"messages\":[{\"role\":\"user\","
+                                + "\"content\":[{\"type\":\"text\",\"text\":\"hi\",\"cache_control\":{\"type\":\"ephemeral\"}}]}]}");
+                assertThat(other.statusCode()).as(model + ": " + other.body()).isEqualTo(400);
+                assertThat(new JsonObject(other.body()).getJsonObject("error").getString("message")).contains("ttl '5m'");
+            }
             assertThatThrownBy(() -> openai.chat().completions().create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
                     .model("bedrock").addUserMessage("hi")
                     .putAdditionalBodyProperty("cache_control", com.openai.core.JsonValue.from(java.util.Map.of("type", "ephemeral", "ttl", "2h")))

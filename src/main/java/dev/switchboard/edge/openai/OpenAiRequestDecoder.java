@@ -87,7 +87,7 @@ public final class OpenAiRequestDecoder {
         ToolChoice toolChoice = checkedToolChoice(toolChoice(n.get("tool_choice")), tools);
         checkToolKinds(n.get("tool_choice"), tools);
 
-        return new Chat(new ChatRequest(
+        Chat chat = new Chat(new ChatRequest(
                 model,
                 messages,
                 tools,
@@ -107,6 +107,9 @@ public final class OpenAiRequestDecoder {
                 extra(n, CHAT_FIELDS),
                 null,
                 rewritten || effortRewritten ? null : RequestRelayShape.of(bytes, n, fields[0])), legacyFunctions); // rewritten: not the client's bytes
+        // Anthropic's edge cases of automatic caching (another ttl on the last part, no slot left), as on the Anthropic edge
+        dev.switchboard.model.CacheInjectionPoint.checkAutomatic(chat.request());
+        return chat;
     }
 
     /**
