@@ -229,7 +229,10 @@ public final class PriceCatalog {
     }
 
     private static boolean isAnthropic(String provider, String id) {
-        return provider.equals("anthropic") || provider.equals(VERTEX) && id.startsWith("claude") || provider.equals("openrouter") && id.startsWith("anthropic/");
+        // Claude on Bedrock too (anthropic.claude-…, us.anthropic.claude-…): its catalog rows have no one-hour write price, which
+        // the cost calculator charges at twice the input all the same, so /model/info names the rate actually charged
+        return provider.equals("anthropic") || provider.equals(VERTEX) && id.startsWith("claude") || provider.equals("openrouter") && id.startsWith("anthropic/")
+                || provider.equals("bedrock") && (id.startsWith("anthropic.claude") || id.contains(".anthropic.claude"));
     }
 
     /** Anthropic's cache multipliers of the input price, for prices that do not give cache prices themselves. */

@@ -167,11 +167,13 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
     }
 
     /**
-     * Whether the call may write a provider prompt cache (priced above input): the request marks a breakpoint, or a
-     * deployment it may reach injects one.
+     * Whether the call may write a provider prompt cache (priced above input): the request marks a breakpoint or asks
+     * for automatic caching, or a deployment it may reach injects one.
      */
-    private static boolean mayWriteCache(ChatRequest r, List<Target> targets) {
+    static boolean mayWriteCache(ChatRequest r, List<Target> targets) {
         for (Target t : targets) if (!t.provider().injectedBreakpoints().isEmpty()) return true;
+        // Anthropic's automatic caching (a top-level cache_control, from either dialect) writes the prompt up to its last block
+        if (dev.switchboard.model.CacheInjectionPoint.automaticControl(r) != null) return true;
         // An Anthropic-dialect request's blocks decode with their cache_control too, so the canonical parts tell.
         for (Message m : r.messages()) for (ContentPart p : m.content()) if (p.cacheControl() != null) return true;
         for (var tool : r.tools()) if (tool.cacheControl() != null) return true;

@@ -252,8 +252,10 @@ final class AnthropicSim {
                 if (!(tool.getValue("input_schema") instanceof JsonObject)) return "tools." + i + ".input_schema: Field required";
             }
         }
-        if (AnthropicSimShapes.breakpoints(req) > 4) return "A maximum of 4 blocks with cache_control may be provided. Found "
-                + AnthropicSimShapes.breakpoints(req) + ".";
+        String automatic = AnthropicSimShapes.automaticRefusal(req);
+        if (automatic != null) return automatic;
+        int slots = AnthropicSimShapes.slots(req);
+        if (slots > 4) return "A maximum of 4 blocks with cache_control may be provided. Found " + slots + ".";
         return null;
     }
 

@@ -24,6 +24,56 @@ final class AnthropicSimShapes {
         return c;
     }
 
+    /**
+     * The breakpoints that take one of Anthropic's four slots: every block-level marker, and the top-level
+     * {@code cache_control} (automatic caching) unless the last cacheable block already has a marker of the same lifetime
+     * (then it adds nothing).
+     */
+    static int slots(JsonObject req) {
+        int n = 0;
+        for (var e : req) if (!e.getKey().equals("cache_control")) n += breakpoints(e.getValue());
+        if (req.getValue("cache_control") instanceof JsonObject cc) {
+            JsonObject last = lastCacheable(req);
+            if (!(last != null && last.getValue("cache_control") instanceof JsonObject own && ttl(own).equals(ttl(cc)))) n++;
+        }
+        return n;
+    }
+
+    /** Anthropic's 400 for a top-level cache_control whose lifetime differs from the last cacheable block's own marker. */
+    static String automaticRefusal(JsonObject req) {
+        if (!(req.getValue("cache_control") instanceof JsonObject cc)) return null;
+        JsonObject last = lastCacheable(req);
+        if (last != null && last.getValue("cache_control") instanceof JsonObject own && !ttl(own).equals(ttl(cc))) {
+            return "cache_control: the automatic cache breakpoint (ttl " + ttl(cc) + ") falls on a block that already has cache_control"
+                    + " with ttl " + ttl(own) + ".";
+        }
+        return null;
+    }
+
+    private static String ttl(JsonObject cc) { return cc.getValue("ttl") instanceof String s ? s : "5m"; }
+
+    /** The last block of the last message past thinking and empty text; null for a string content or none. */
+    private static JsonObject lastCacheable(JsonObject req) {
+        if (!(req.getValue("messages") instanceof JsonArray messages)) return null;
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (!(messages.getValue(i) instanceof JsonObject m)) continue;
+            Object c = m.getValue("content");
+            if (c instanceof String s) {
+                if (s.isBlank()) continue;
+                return null;
+            }
+            if (!(c instanceof JsonArray blocks)) continue;
+            for (int j = blocks.size() - 1; j >= 0; j--) {
+                if (!(blocks.getValue(j) instanceof JsonObject b)) continue;
+                String type = b.getString("type", "");
+                if (type.equals("thinking") || type.equals("redacted_thinking")) continue;
+                if (type.equals("text") && b.getString("text", "").isBlank()) continue;
+                return b;
+            }
+        }
+        return null;
+    }
+
     /** Everything up to and including the last block with cache_control, in the API's cache order; null without one. */
     static String cachedPrefix(JsonObject req) { return prefix(req, false); }
 
@@ -49,6 +99,8 @@ final class AnthropicSimShapes {
             if (c instanceof String s) all.append("text:").append(s).append('\n');
             else for (Object b : (JsonArray) c) end = append(all, (JsonObject) b, end, hourOnly);
         }
+        // automatic caching: a top-level cache_control marks the request's last block (the whole prompt, here)
+        if (req.getValue("cache_control") instanceof JsonObject cc && (!hourOnly || "1h".equals(cc.getValue("ttl")))) end = all.length();
         return end < 0 ? null : all.substring(0, end);
     }
 

@@ -455,12 +455,14 @@ public final class ProviderSimulator {
         String id = Long.toHexString(System.nanoTime());
         String model = servedModel(req.getString("model"));
         boolean searched = ResponsesSim.searches(req);
+        // OpenAI's automatic prompt caching, as on chat: a repeated prefix of 1024+ tokens is reported cached
+        int cached = promptCache.cachedTokens(req.getString("model"), asChat.getJsonArray("messages"), reply.promptTokens());
         if (Boolean.TRUE.equals(req.getBoolean("stream"))) {
-            new SimStream(vertx, resp, ResponsesSim.events(req, id, model, reply, searched, 0), behaviour, cancelledStreams,
+            new SimStream(vertx, resp, ResponsesSim.events(req, id, model, reply, searched, cached), behaviour, cancelledStreams,
                     completedStreams).endAfter(responsesEndAfterMs).start();
             return;
         }
-        json(resp, 200, ResponsesSim.response(req, id, model, "completed", ResponsesSim.output(reply, searched, id), reply, 0));
+        json(resp, 200, ResponsesSim.response(req, id, model, "completed", ResponsesSim.output(reply, searched, id), reply, cached));
     }
 
     private void chat(HttpServerResponse resp, JsonObject req, SimBehaviour behaviour, String quirks) {

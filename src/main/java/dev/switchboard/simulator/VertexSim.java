@@ -157,6 +157,12 @@ final class VertexSim {
             AnthropicSim.error(resp, 400, "invalid_request_error", "model: Extra inputs are not permitted");
             return;
         }
+        // Anthropic's automatic caching is not on Vertex AI (Anthropic's docs: "coming later"), refused as
+        // UKGovernmentBEIS/inspect_ai#3851 saw it
+        if (body.containsKey("cache_control")) {
+            AnthropicSim.error(resp, 400, "invalid_request_error", "cache_control: Extra inputs are not permitted");
+            return;
+        }
         if (stream != Boolean.TRUE.equals(body.getValue("stream"))) {
             AnthropicSim.error(resp, 400, "invalid_request_error", stream ? "streamRawPredict requires \"stream\": true"
                     : "rawPredict does not stream: send \"stream\": true to streamRawPredict");

@@ -35,7 +35,7 @@ class ModelInfoIT {
                     model_info: { id: pair-1, supports_vision: true, my_operator_note: "${SIM}?token=operator-only" }
                   - model_name: pair
                     litellm_params: { model: openai/gpt-4o, api_base: "http://user:sk-userinfo-secret@127.0.0.1:9/v1", api_key: os.environ/PROVIDER_KEY, rpm: 50 }
-                    model_info: { id: pair-2 }
+                    model_info: { id: pair-2, supports_prompt_caching: false }
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """);
@@ -74,6 +74,27 @@ class ModelInfoIT {
                 .getJsonArray("data");
         assertThat(one).hasSize(1);
         assertThat(one.getJsonObject(0).getString("model_name")).isEqualTo("priced");
+    }
+
+    /**
+     * LiteLLM's prompt-caching docs tell a user to look for {@code supports_prompt_caching} in {@code /model/info}, and its
+     * model map names a one-hour write price {@code cache_creation_input_token_cost_above_1hr}: both were missing. A
+     * model priced with a cache-read price caches (gpt-4o-mini, Claude: 1-hour writes at twice the input price); a house
+     * model priced by input and output only does not, and the config's own flag wins.
+     */
+    @Test
+    void promptCachingSupportAndTheOneHourWritePrice() {
+        JsonArray data = new JsonObject(Http.get(gw.baseUrl() + "/model/info", TestGateway.MASTER_KEY).body()).getJsonArray("data");
+        JsonObject claude = entry(data, "claude").getJsonObject("model_info");
+        assertThat(claude.getBoolean("supports_prompt_caching")).isTrue();
+        assertThat(claude.getDouble("cache_read_input_token_cost")).isEqualTo(3e-7);
+        assertThat(claude.getDouble("cache_creation_input_token_cost")).isEqualTo(3.75e-6);
+        assertThat(claude.getDouble("cache_creation_input_token_cost_above_1hr")).isEqualTo(6e-6);
+        assertThat(entry(data, "gpt").getJsonObject("model_info").getBoolean("supports_prompt_caching")).isTrue();
+        assertThat(entry(data, "priced").getJsonObject("model_info").getBoolean("supports_prompt_caching")).isFalse();
+        JsonObject pair2 = data.stream().map(JsonObject.class::cast).map(e -> e.getJsonObject("model_info"))
+                .filter(i -> "pair-2".equals(i.getString("id"))).findFirst().orElseThrow();
+        assertThat(pair2.getBoolean("supports_prompt_caching")).as("the config's own model_info").isFalse();
     }
 
     /**

@@ -66,6 +66,31 @@ class ResponsesApiIT {
     @BeforeEach
     void reset() { gw.simulator.reset(); }
 
+    /**
+     * OpenAI's automatic prompt caching through the Responses API (the simulator now plays it there too, as on chat): the
+     * second call of the same long prompt reports its cached tokens, streamed or not, and is priced with them at
+     * gpt-4o-mini's cached input price ($0.075 a million, half its $0.15).
+     */
+    @Test
+    void automaticPromptCachingIsReportedAndPricedAtTheCachedInputPrice() {
+        ResponseCreateParams p = ResponseCreateParams.builder().model("gpt").maxOutputTokens(30)
+                .instructions("You are a careful coding agent. " + "Keep to the repository's rules. ".repeat(200))
+                .input("What is rule one?").build();
+        Response first = client.responses().create(p);
+        assertThat(first.usage().orElseThrow().inputTokensDetails().cachedTokens()).isZero();
+        var second = client.responses().withRawResponse().create(p);
+        var usage = second.parse().usage().orElseThrow();
+        long cached = usage.inputTokensDetails().cachedTokens();
+        assertThat(cached).isGreaterThan(1024);
+        double expected = ((usage.inputTokens() - cached) * 0.15 + cached * 0.075 + usage.outputTokens() * 0.6) / 1e6;
+        assertThat(Double.parseDouble(second.headers().values("x-litellm-response-cost").get(0)))
+                .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+        try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(p)) {
+            var done = s.stream().filter(ResponseStreamEvent::isCompleted).findFirst().orElseThrow().asCompleted().response();
+            assertThat(done.usage().orElseThrow().inputTokensDetails().cachedTokens()).isEqualTo(cached);
+        }
+    }
+
     static FunctionTool weather() {
         return FunctionTool.builder().name("get_weather").description("Weather of a city").strict(false)
                 .parameters(FunctionTool.Parameters.builder().putAdditionalProperty("type", JsonValue.from("object"))

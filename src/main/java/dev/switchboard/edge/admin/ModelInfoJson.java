@@ -44,9 +44,13 @@ final class ModelInfoJson {
             info.put("output_cost_per_token", p.outputPerToken());
             if (p.cacheReadPerToken() != null) info.put("cache_read_input_token_cost", p.cacheReadPerToken());
             if (p.cacheWrite5mPerToken() != null) info.put("cache_creation_input_token_cost", p.cacheWrite5mPerToken());
+            if (p.cacheWrite1hPerToken() != null) info.put("cache_creation_input_token_cost_above_1hr", p.cacheWrite1hPerToken());
             if (p.maxOutputTokens() != null) info.put("max_output_tokens", p.maxOutputTokens());
             if (p.contextWindow() != null) info.put("max_input_tokens", p.contextWindow());
         }
+        // LiteLLM's documented check of a model's prompt caching (its docs: "look for supports_prompt_caching" here): a model
+        // whose price has a cache-read price is one its provider caches prompts for (Claude, OpenAI's, Gemini, Nova, …)
+        info.put("supports_prompt_caching", p != null && p.cacheReadPerToken() != null);
         // the config's own model_info fields (mode, description, supports_*, …) as written, over the catalog's
         for (Map.Entry<String, Object> f : d.modelInfo().entrySet()) {
             if (operator || documented(f.getKey())) info.set(f.getKey(), SpendJson.JSON.valueToTree(f.getValue()));

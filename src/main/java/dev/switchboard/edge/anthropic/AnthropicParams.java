@@ -55,11 +55,22 @@ final class AnthropicParams {
             if (v.doubleValue() < 0) throw bad(f + ": Input should be greater than or equal to 0", f);
             if (v.doubleValue() > 1) throw bad(f + ": Input should be less than or equal to 1", f);
         }
+        cacheControl(n);
         JsonNode topK = n.get("top_k");
         if (topK != null && !topK.isNull()) {
             if (!topK.isIntegralNumber() || !topK.canConvertToInt()) throw bad("top_k: Input should be a valid integer", "top_k");
             if (topK.intValue() < 0) throw bad("top_k: Input should be greater than or equal to 0", "top_k");
         }
+    }
+
+    /**
+     * The top-level {@code cache_control} (Anthropic's automatic caching) in Anthropic's words, whichever provider serves
+     * the alias (the gateway moves it onto the last block for the hosts that refuse the field, Vertex AI and Bedrock): its
+     * shape, then whether the last cacheable block takes it as Anthropic's API decides, once here on the raw body.
+     */
+    private static void cacheControl(ObjectNode n) {
+        dev.switchboard.model.CacheInjectionPoint.checkControl(n.get("cache_control"), "cache_control");
+        dev.switchboard.model.CacheInjectionPoint.checkAutomatic(n);
     }
 
     /**

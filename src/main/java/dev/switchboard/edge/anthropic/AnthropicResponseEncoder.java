@@ -159,9 +159,10 @@ public final class AnthropicResponseEncoder {
         return o;
     }
 
-    /** Whether the request has a one-hour cache breakpoint ({@code cache_control.ttl: "1h"}) on a tool or a content part. */
+    /** Whether the request has a one-hour cache breakpoint ({@code cache_control.ttl: "1h"}) on a tool, a content part or at its top level. */
     static boolean hourBreakpoint(ChatRequest request) {
         if (request == null) return false;
+        if (hour(dev.switchboard.model.CacheInjectionPoint.automaticControl(request))) return true; // automatic caching, ttl 1h
         for (dev.switchboard.model.Tool t : request.tools()) if (hour(t.cacheControl())) return true;
         for (dev.switchboard.model.Message m : request.messages()) {
             for (dev.switchboard.model.ContentPart p : m.content()) if (hour(p.cacheControl())) return true;

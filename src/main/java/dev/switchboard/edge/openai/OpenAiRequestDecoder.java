@@ -79,13 +79,15 @@ public final class OpenAiRequestDecoder {
         }
         combinations(n, streamOptions, stream);
         OpenAiRanges.chat(n);
+        // Anthropic's automatic caching, carried to Claude hosts (as LiteLLM does): its shape in Anthropic's words
+        dev.switchboard.model.CacheInjectionPoint.checkControl(n.get("cache_control"), "cache_control");
         boolean effortRewritten = OpenAiRanges.disableAsNone(n);
         boolean includeUsage = streamOptions != null && bool(streamOptions, "include_usage", "stream_options.include_usage", false);
         List<Tool> tools = tools(n.get("tools"));
         ToolChoice toolChoice = checkedToolChoice(toolChoice(n.get("tool_choice")), tools);
         checkToolKinds(n.get("tool_choice"), tools);
 
-        return new Chat(new ChatRequest(
+        Chat chat = new Chat(new ChatRequest(
                 model,
                 messages,
                 tools,
@@ -105,6 +107,9 @@ public final class OpenAiRequestDecoder {
                 extra(n, CHAT_FIELDS),
                 null,
                 rewritten || effortRewritten ? null : RequestRelayShape.of(bytes, n, fields[0])), legacyFunctions); // rewritten: not the client's bytes
+        // Anthropic's edge cases of automatic caching (another ttl on the last part, no slot left), as on the Anthropic edge
+        dev.switchboard.model.CacheInjectionPoint.checkAutomatic(chat.request());
+        return chat;
     }
 
     /**

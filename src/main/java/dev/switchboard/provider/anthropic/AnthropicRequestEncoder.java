@@ -221,11 +221,13 @@ final class AnthropicRequestEncoder {
     }
 
 
-    /** Anthropic fields an OpenAI-dialect client may send through (LiteLLM accepts these too). */
+    /** Anthropic fields an OpenAI-dialect client may send through (LiteLLM accepts these too): thinking, top_k, cache_control. */
     private static void anthropicOnlyExtras(ObjectNode body, ChatRequest r) {
         Map<String, JsonNode> extra = r.extra();
         if (extra.get("thinking") != null) body.set("thinking", extra.get("thinking"));
         if (extra.get("top_k") != null) body.set("top_k", extra.get("top_k"));
+        // Anthropic's automatic caching, as LiteLLM forwards it (BerriAI/litellm#22442); Vertex's hook moves it onto the last block
+        if (extra.get("cache_control") instanceof com.fasterxml.jackson.databind.node.ObjectNode cc) body.set("cache_control", cc);
         if (!body.has("thinking")) {
             ObjectNode thinking = dev.switchboard.provider.ClaudeThinking.forEffort(r, body.path("max_tokens").asInt());
             if (thinking != null) body.set("thinking", thinking);

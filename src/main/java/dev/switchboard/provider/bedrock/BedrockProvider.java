@@ -130,7 +130,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
             "additionalModelRequestFields");
 
     private Buffer countBody(ChatRequest request) {
-        ObjectNode converse = encoder.encode(dev.switchboard.model.CacheInjectionPoint.apply(injectionPoints, request));
+        ObjectNode converse = encoder.encode(dev.switchboard.model.CacheInjectionPoint.apply(injectionPoints, dev.switchboard.model.CacheInjectionPoint.automatic(request)));
         converse.retain(COUNTED);
         // the effort shapes the answer, not the prompt: a count needs it not, and Converse's CountTokens has no reason to take it
         if (converse.get("additionalModelRequestFields") instanceof ObjectNode extra && extra.remove("output_config") != null
@@ -240,7 +240,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
 
     private Buffer body(ChatRequest request) {
         dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
-        return buffer(encoder.encode(dev.switchboard.model.CacheInjectionPoint.apply(injectionPoints, request)));
+        return buffer(encoder.encode(dev.switchboard.model.CacheInjectionPoint.apply(injectionPoints, dev.switchboard.model.CacheInjectionPoint.automatic(request))));
     }
 
     private static Buffer buffer(ObjectNode json) {

@@ -113,6 +113,8 @@ public final class VertexProviderFactory implements ProviderFactory {
                     headers, tokens, null, body -> {
                         body.remove("model");
                         body.put("anthropic_version", ANTHROPIC_VERSION);
+                        // Vertex refuses Anthropic's automatic caching (a top-level cache_control): its marker goes on the last block
+                        dev.switchboard.provider.anthropic.AnthropicAutomaticCache.ontoLastBlock(body);
                         return body;
                     }, VertexErrors.forClaude(d.id()),
                     // Claude's count-tokens on Vertex: one publisher-level path, the model named in the body
