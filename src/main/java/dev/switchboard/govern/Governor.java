@@ -101,15 +101,7 @@ public final class Governor {
     public Admission admit(Caller caller, String endUser, List<String> aliases, WorstCase worstCase,
                            java.util.function.LongSupplier estimatedTokens, boolean stream) {
         try {
-            boolean slot = takeGlobalSlot();
-            try {
-                Admission a = admitWithin(caller, endUser, aliases, worstCase, estimatedTokens, stream);
-                if (slot) a.holdsGlobalSlot();
-                return a;
-            } catch (RuntimeException e) {
-                if (slot) releaseGlobalSlot();
-                throw e;
-            }
+            return admitWithin(caller, endUser, aliases, worstCase, estimatedTokens, stream);
         } catch (GatewayException e) {
             throw withKeyHeaders(caller, e);
         }
@@ -228,13 +220,19 @@ public final class Governor {
         }
         RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : key.version().limits();
         RateLimiter.Permit permit;
+        // LiteLLM's order: its auth (the models, blocks and budgets above) before its pre-call hooks, whose parallel
+        // request limiter takes the global place first, then the key's, team's and user's limits. So a key over its
+        // budget or asking a model it may not use gets that refusal, not the global 429, while the gateway is full
+        boolean slot = false;
         try {
+            slot = takeGlobalSlot();
             permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
                     limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
             if (team != null) permit = withRowLimits(permit, teams, team, "team: ", estimatedTokens);
             if (team != null && teams.memberLimits().anyIn(team)) permit = withMemberLimits(permit, team, userOf(caller, key), estimatedTokens);
             if (owner != null) permit = withRowLimits(permit, users, owner, "user: ", estimatedTokens);
         } catch (RuntimeException e) {
+            if (slot) releaseGlobalSlot();
             if (keyBudget != null) keyBudget.unreserve(reserve);
             if (globalBudget != null) globalBudget.unreserve(reserve);
             if (endUserBudget != null) endUserBudget.unreserve(reserve);
@@ -243,9 +241,11 @@ public final class Governor {
             if (memberBudget != null) memberBudget.unreserve(reserve);
             throw e;
         }
-        return new Admission(this, key, keyBudget != null, global, globalBudget != null,
+        Admission a = new Admission(this, key, keyBudget != null, global, globalBudget != null,
                 rowBudgets(endUserBudget, teamBudget, userBudget, memberBudget), countsFor, reserve, permit,
                 keySpent == null ? -1 : keySpent[0]);
+        if (slot) a.holdsGlobalSlot();
+        return a;
     }
 
     /** The row budgets a call reserved in, for its settling (no array for the many calls that have none). */
