@@ -13,6 +13,12 @@ public final class Admission {
      * max budget when it has one. Set by the pipeline on answers and by {@link Governor#admit} on its rate-limit refusals.
      */
     public static final String KEY_SPEND_HEADER = "x-litellm-key-spend", KEY_MAX_BUDGET_HEADER = "x-litellm-key-max-budget";
+    /**
+     * LiteLLM's other two key headers of {@code get_custom_headers}: the key's {@code rpm_limit} and {@code tpm_limit}, on
+     * the same answers as the spend, left out when the key has none (LiteLLM drops a None), so on no answer of the master
+     * key or a JWT.
+     */
+    public static final String KEY_RPM_LIMIT_HEADER = "x-litellm-key-rpm-limit", KEY_TPM_LIMIT_HEADER = "x-litellm-key-tpm-limit";
     static final Budget[] NO_ROWS = {};
     /** For calls nobody governs (tests, internal calls): settles to nothing. */
     public static final Admission NONE = new Admission(null, null, false, null, false, NO_ROWS, null, 0, RateLimiter.Permit.NONE, -1);
@@ -139,6 +145,12 @@ public final class Admission {
      * {@link #ofKey}.
      */
     public String keyMaxBudgetUsd() { return key.version().maxBudgetUsd(); }
+
+    /** The key's {@code rpm_limit} as text (made once per version of the key), or null for none. Only for {@link #ofKey}. */
+    public String keyRpmLimit() { return key.version().rpmLimitText(); }
+
+    /** The key's {@code tpm_limit} as text (made once per version of the key), or null for none. Only for {@link #ofKey}. */
+    public String keyTpmLimit() { return key.version().tpmLimitText(); }
 
     /** {@code x-ratelimit-*} headers for the answer. */
     public Map<String, String> headers() { return permit.headers(); }

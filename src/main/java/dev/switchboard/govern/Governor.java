@@ -111,7 +111,8 @@ public final class Governor {
      * A rate-limit refusal (rpm, tpm or parallel requests of the key, its team, user or member, or the gateway's
      * {@code global_max_parallel_requests}) with LiteLLM's key headers: its limiters run in its pre-call hooks, after its
      * auth, and its failure handler puts {@code get_custom_headers} (with a cost of 0) on those 429s. A virtual key's
-     * spend this period as this gateway knows it (one read of its budget, on the refusal path only) and its max budget;
+     * spend this period as this gateway knows it (one read of its budget, on the refusal path only), its max budget and
+     * its rpm and tpm limits;
      * a caller of no key row (the master key, a JWT) 0, LiteLLM's 0.0. Other refusals stay as they are: LiteLLM refuses a
      * budget, a model, an expired or blocked key in its auth, whose errors carry none.
      */
@@ -123,8 +124,10 @@ public final class Governor {
             h.put(Admission.KEY_SPEND_HEADER, "0");
         } else {
             h.put(Admission.KEY_SPEND_HEADER, dev.switchboard.model.PlainDecimal.ofNanos(key.budget.spentKnown(clockMillis.getAsLong())));
-            String max = key.version().maxBudgetUsd();
-            if (max != null) h.put(Admission.KEY_MAX_BUDGET_HEADER, max);
+            KeyState.Version v = key.version();
+            if (v.maxBudgetUsd() != null) h.put(Admission.KEY_MAX_BUDGET_HEADER, v.maxBudgetUsd());
+            if (v.rpmLimitText() != null) h.put(Admission.KEY_RPM_LIMIT_HEADER, v.rpmLimitText());
+            if (v.tpmLimitText() != null) h.put(Admission.KEY_TPM_LIMIT_HEADER, v.tpmLimitText());
         }
         return e.withHeaders(h);
     }

@@ -93,6 +93,8 @@ class KeySpendHeadersIT {
             assertThat(limited.headers().values("retry-after")).isNotEmpty();
             assertThat(spend(limited.headers())).as("the key's spend, nothing of the refused call").containsExactly(spent);
             assertThat(limited.headers().values("x-litellm-key-max-budget").stream().map(Double::parseDouble)).containsExactly(5.0);
+            assertThat(limited.headers().values("x-litellm-key-rpm-limit")).as("LiteLLM's get_custom_headers").containsExactly("1");
+            assertThat(limited.headers().values("x-litellm-key-tpm-limit")).as("no tpm_limit: left out, as a None").isEmpty();
         });
         // a team's limit refuses the same way (LiteLLM's limiter hook covers keys, teams and users alike)
         assertThat(admin.post("/team/new", new JsonObject().put("team_id", "still").put("rpm_limit", 0)).statusCode()).isEqualTo(200);
@@ -121,6 +123,34 @@ class KeySpendHeadersIT {
             OpenAIServiceException model = refused(n, "gpt");
             assertThat(model.statusCode()).isIn(401, 403);
             assertThat(spend(model.headers())).isEmpty();
+        });
+    }
+
+    @Test
+    void aKeysAnswersCarryItsRpmAndTpmLimitsAsLiteLlmsDo() {
+        String key = admin.generate(new JsonObject().put("rpm_limit", 100).put("tpm_limit", 100_000)).getString("key");
+        as(key, c -> {
+            var served = c.chat().completions().withRawResponse().create(ask("gpt"));
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.headers().values("x-litellm-key-rpm-limit")).containsExactly("100");
+            assertThat(served.headers().values("x-litellm-key-tpm-limit")).containsExactly("100000");
+            try (var stream = c.chat().completions().withRawResponse().createStreaming(ask("gpt"))) {
+                assertThat(stream.headers().values("x-litellm-key-rpm-limit")).containsExactly("100");
+                assertThat(stream.headers().values("x-litellm-key-tpm-limit")).containsExactly("100000");
+            }
+            gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(500));
+            OpenAIServiceException failed = refused(c, "gpt");
+            assertThat(failed.headers().values("x-litellm-key-rpm-limit")).as("an error answer after admission").containsExactly("100");
+        });
+        String open = admin.generate(new JsonObject()).getString("key");
+        as(open, c -> {
+            var served = c.chat().completions().withRawResponse().create(ask("gpt"));
+            assertThat(served.headers().values("x-litellm-key-rpm-limit")).as("a key without limits").isEmpty();
+            assertThat(served.headers().values("x-litellm-key-tpm-limit")).isEmpty();
+        });
+        as(TestGateway.MASTER_KEY, master -> {
+            var served = master.chat().completions().withRawResponse().create(ask("gpt"));
+            assertThat(served.headers().values("x-litellm-key-rpm-limit")).as("the master key: no key row").isEmpty();
         });
     }
 }
