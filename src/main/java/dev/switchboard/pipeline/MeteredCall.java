@@ -43,6 +43,8 @@ final class MeteredCall {
     static final String KEY_SPEND_HEADER = Admission.KEY_SPEND_HEADER, KEY_MAX_BUDGET_HEADER = Admission.KEY_MAX_BUDGET_HEADER;
     private static final CharSequence KEY_SPEND_NAME = io.vertx.core.http.HttpHeaders.createOptimized(KEY_SPEND_HEADER);
     private static final CharSequence KEY_MAX_BUDGET_NAME = io.vertx.core.http.HttpHeaders.createOptimized(KEY_MAX_BUDGET_HEADER);
+    /** The master key's and a JWT's key spend on a stream's headers (LiteLLM's 0.0 before the cost), one object. */
+    private static final CharSequence ZERO = io.vertx.core.http.HttpHeaders.createOptimized("0");
     /** LiteLLM's {@code x-litellm-key-rpm-limit} / {@code -tpm-limit}: a virtual key's limits, when it has them. */
     static final String KEY_RPM_LIMIT_HEADER = Admission.KEY_RPM_LIMIT_HEADER, KEY_TPM_LIMIT_HEADER = Admission.KEY_TPM_LIMIT_HEADER;
     private static final CharSequence KEY_RPM_LIMIT_NAME = io.vertx.core.http.HttpHeaders.createOptimized(KEY_RPM_LIMIT_HEADER);
@@ -310,7 +312,8 @@ final class MeteredCall {
             if (!admission.mayHaveHeaders() && !admission.ofKey()) {
                 // the master key's (a JWT's): LiteLLM's key spend before this call's cost, 0.0 for a caller of no key row
                 return new Answer<>(body, a.deployment(), a.route(), a.cache(), a.tier(),
-                        hit ? made.with(KEY_SPEND_NAME, "0", COST_NAME, "0", LITELLM_COST_NAME, "0") : made.with(KEY_SPEND_NAME, "0"));
+                        hit ? made.with(KEY_SPEND_NAME, "0", COST_NAME, "0", LITELLM_COST_NAME, "0")
+                                : made.withKept(KEY_SPEND_NAME, ZERO)); // made once per deployment's first-try headers
             }
             WireHeaders.Builder h = made.builder(10);
             admission.putHeaders(h);

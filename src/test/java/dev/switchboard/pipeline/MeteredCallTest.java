@@ -126,4 +126,18 @@ class MeteredCallTest {
                         || f.getType() == DeploymentPrices.Cost.class)
                 .map(java.lang.reflect.Field::getName)).as("stored state in plain fields").isEmpty();
     }
+
+    /**
+     * The master key's (a JWT's) stream on a deployment's first-try headers, made once per deployment: its key-spend
+     * header "0" is added once, not by a copy of the deployment's header arrays per stream.
+     */
+    @Test
+    void aMasterKeysStreamsShareOneHeaderSetPerDeployment() {
+        dev.switchboard.model.WireHeaders deployment = dev.switchboard.model.WireHeaders.EMPTY.with("x-litellm-model-id", "d1");
+        Answer<dev.switchboard.model.ChatStream> one = unmetered().streamed(new Answer<>(null, "fake/a", null, null, null, deployment));
+        Answer<dev.switchboard.model.ChatStream> two = unmetered().streamed(new Answer<>(null, "fake/a", null, null, null, deployment));
+        assertThat(one.headers()).containsEntry("x-litellm-model-id", "d1").containsEntry(MeteredCall.KEY_SPEND_HEADER, "0");
+        assertThat(two.headers()).isSameAs(one.headers());
+        assertThat(deployment).doesNotContainKey(MeteredCall.KEY_SPEND_HEADER);
+    }
 }
