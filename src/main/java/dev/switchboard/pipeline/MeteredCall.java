@@ -158,7 +158,14 @@ final class MeteredCall {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        Future<Answer<T>> answer = call.get();
+        // admitted: the call holds its place, reservations and permits until its Settle runs, so whatever the pipeline
+        // throws instead of failing its future (a bug outside GatewayException) is this call's failure, settled as one
+        Future<Answer<T>> answer;
+        try {
+            answer = call.get();
+        } catch (RuntimeException | Error e) {
+            answer = Future.failedFuture(e);
+        }
         Settle<T> s = settle.apply(m);
         answer.onComplete(s);
         return s.out.future();

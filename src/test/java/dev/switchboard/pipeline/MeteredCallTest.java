@@ -71,6 +71,35 @@ class MeteredCallTest {
         assertThat(f.cause()).isSameAs(refused);
     }
 
+    /**
+     * A pipeline that throws something other than a failed future after the call was admitted (a bug outside
+     * {@link GatewayException}): the throw is the call's failure and its admission is settled once, so the global place,
+     * the key's reservation and its parallel permit come back. Before, the throw left {@code around} before the settle
+     * was attached, and N such calls held the gateway's N places for good.
+     */
+    @Test
+    void aCallThatThrowsInsteadOfFailingGivesItsAdmissionBack() {
+        dev.switchboard.govern.AdmissionProbe probe = new dev.switchboard.govern.AdmissionProbe(1);
+        CallContext ctx = new CallContext("req_t", Caller.ANONYMOUS, System.nanoTime(), Map.of());
+        IllegalStateException bug = new IllegalStateException("a bug in a stage");
+        for (int i = 0; i < 3; i++) { // the global limit is 1 and the key's parallel limit 1: a leak refuses the second
+            Future<Answer<ChatResponse>> f = MeteredCall.around(
+                    () -> new MeteredCall(null, ctx, "m", null, List.of(), "chat", probe.admit(), provider -> 1),
+                    () -> { throw bug; }, MeteredCall.Served::new);
+            assertThat(f.failed()).isTrue();
+            assertThat(f.cause()).isSameAs(bug);
+            assertThat(probe.globalInFlight()).as("global place back").isZero();
+            assertThat(probe.keyReservedNanos()).as("reservation back").isZero();
+        }
+        StackOverflowError error = new StackOverflowError();
+        Future<Answer<ChatResponse>> f = MeteredCall.around(
+                () -> new MeteredCall(null, ctx, "m", null, List.of(), "chat", probe.admit(), provider -> 1),
+                () -> { throw error; }, MeteredCall.Served::new);
+        assertThat(f.cause()).isSameAs(error);
+        assertThat(probe.globalInFlight()).isZero();
+        assertThat(probe.keyReservedNanos()).isZero();
+    }
+
     @Test
     void aListenerThatThrowsIsNotSwallowed() {
         Promise<Answer<ChatResponse>> call = Promise.promise();
