@@ -157,10 +157,14 @@ public final class Governor {
     private Admission admitWithin(Caller caller, String user, List<String> aliases, WorstCase worstCase,
                                   java.util.function.LongSupplier estimatedTokens, boolean stream) {
         KeyState key = null;
+        // the key's version read once: its models, limits and answer headers all from the one version (an update
+        // swaps it whole), with no further volatile read per call or per answer
+        KeyState.Version version = null;
         if (caller.virtualKey()) {
             key = keys.byId(caller.id());
             if (key == null) throw new GatewayException(ErrorKind.AUTHENTICATION, 401, "This key was deleted.", null, "invalid_api_key", null, null);
-            checkModels(key.version(), aliases);
+            version = key.version();
+            checkModels(version, aliases);
         }
         if (caller.modelsRestricted()) checkScopeModels(caller, aliases);
         String endUser = null;
@@ -177,7 +181,7 @@ public final class Governor {
         String team = teams.active() || enforceTeamModels ? teamOf(caller, key, aliases) : null;
         if (team != null) checkTeam(team, aliases);
         // a key's calls count for its team_id, stored or not; a JWT's for the team that governed it, else its first team
-        String countsFor = key != null ? key.key().teamId()
+        String countsFor = key != null ? version.key().teamId()
                 : team != null || caller.admin() || caller.tags().isEmpty() ? team : Teams.firstLabel(caller.tags());
         // the caller's user (LiteLLM's internal user): their rate limits hold all their calls; their models and budget
         // only the calls of no team (a team's keys and tokens have the team's, as in LiteLLM)
@@ -221,7 +225,7 @@ public final class Governor {
             else teams.forget(team, tm);
             if (tries == 3) throw new IllegalStateException("an end user's, team's, user's or member's budget kept being let go");
         }
-        RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : key.version().limits();
+        RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : version.limits();
         RateLimiter.Permit permit;
         // LiteLLM's order: its auth (the models, blocks and budgets above) before its pre-call hooks, whose parallel
         // request limiter takes the global place first, then the key's, team's and user's limits. So a key over its
@@ -229,7 +233,7 @@ public final class Governor {
         boolean slot = false;
         try {
             slot = takeGlobalSlot();
-            permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
+            permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(version.key().keyId(), limits,
                     limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
             if (team != null) permit = withRowLimits(permit, teams, team, "team: ", estimatedTokens);
             if (team != null && teams.memberLimits().anyIn(team)) permit = withMemberLimits(permit, team, userOf(caller, key), estimatedTokens);
@@ -244,7 +248,7 @@ public final class Governor {
             if (memberBudget != null) memberBudget.unreserve(reserve);
             throw e;
         }
-        Admission a = new Admission(this, key, keyBudget != null, global, globalBudget != null,
+        Admission a = new Admission(this, key, version, keyBudget != null, global, globalBudget != null,
                 rowBudgets(endUserBudget, teamBudget, userBudget, memberBudget), countsFor, reserve, permit,
                 keySpent == null ? -1 : keySpent[0]);
         if (slot) a.holdsGlobalSlot();
