@@ -2,6 +2,7 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static java.util.concurrent.TimeUnit.SECONDS;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * gets the global 429. Sixty refusals later the limit still admits its full count (and no more), and the budgeted key is served.
  */
 class RefusalOrderIT {
+    /** A first byte held far longer than the test: {@code releaseSlowFirstBytes} ends the wait. */
+    private static final long HELD_MS = 600_000;
     private static final String BODY = "{\"model\":\"gpt\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     private static OpenAIServiceException refused(OpenAIClient c) {
@@ -41,7 +44,11 @@ class RefusalOrderIT {
         return OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(key).maxRetries(0).build();
     }
 
-    /** Two master-key calls whose first byte is slow, holding both places until they answer. */
+    /**
+     * Two master-key calls whose first byte is held (a wait far longer than the test, ended by
+     * {@code releaseSlowFirstBytes} when the test is done with them), holding both places until they answer: the refusals
+     * in between may take as long as a loaded CI needs.
+     */
     private static List<CompletableFuture<HttpResponse<String>>> fill(TestGateway gw, HttpClient http) {
         int before = gw.simulator.arrivals();
         List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
@@ -50,7 +57,7 @@ class RefusalOrderIT {
                     .header("authorization", "Bearer " + TestGateway.MASTER_KEY).header("content-type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString()));
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> gw.simulator.arrivals() == before + 2);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gw.simulator.arrivals() == before + 2);
         return slow;
     }
 
@@ -67,7 +74,7 @@ class RefusalOrderIT {
             String narrow = admin.generate(new JsonObject().put("models", new JsonArray().add("other"))).getString("key");
             String budgeted = admin.generate(new JsonObject().put("max_budget", 5)).getString("key");
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            gw.simulator.behaveAlways("gpt-4o-mini", SimBehaviour.slowFirstByte(3_000));
+            gw.simulator.behaveAlways("gpt-4o-mini", SimBehaviour.slowFirstByte(HELD_MS));
             List<CompletableFuture<HttpResponse<String>>> slow = fill(gw, http);
             OpenAIClient b = client(gw, broke), n = client(gw, narrow), k = client(gw, budgeted);
             try {
@@ -82,13 +89,14 @@ class RefusalOrderIT {
                     assertThat(full.statusCode()).as("a key its auth lets through: the global limit").isEqualTo(429);
                     assertThat(full.headers().values("x-litellm-key-max-budget").stream().map(Double::parseDouble)).containsExactly(5.0);
                 }
-                for (CompletableFuture<HttpResponse<String>> f : slow) assertThat(f.get().statusCode()).isEqualTo(200);
+                assertThat(gw.simulator.releaseSlowFirstBytes()).isEqualTo(2);
+                for (CompletableFuture<HttpResponse<String>> f : slow) assertThat(f.get(30, SECONDS).statusCode()).isEqualTo(200);
 
                 // every place is back: the limit admits two at once again, and refuses the third
-                gw.simulator.behaveAlways("gpt-4o-mini", SimBehaviour.slowFirstByte(1_500));
-                slow = fill(gw, http);
+                slow = fill(gw, http); // held again
                 assertThat(refused(k).statusCode()).isEqualTo(429);
-                for (CompletableFuture<HttpResponse<String>> f : slow) assertThat(f.get().statusCode()).isEqualTo(200);
+                assertThat(gw.simulator.releaseSlowFirstBytes()).isEqualTo(2);
+                for (CompletableFuture<HttpResponse<String>> f : slow) assertThat(f.get(30, SECONDS).statusCode()).isEqualTo(200);
                 // and the budgeted key, refused 21 times while full, is served; its spend is its one served call's cost
                 gw.simulator.behaveAlways("gpt-4o-mini", SimBehaviour.slowFirstByte(0));
                 var raw = k.chat().completions().withRawResponse().create(
