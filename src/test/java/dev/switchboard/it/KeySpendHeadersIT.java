@@ -153,4 +153,37 @@ class KeySpendHeadersIT {
             assertThat(served.headers().values("x-litellm-key-rpm-limit")).as("the master key: no key row").isEmpty();
         });
     }
+
+    /**
+     * The same headers in the Anthropic dialect ({@code /v1/messages}, the official Anthropic SDK): LiteLLM's
+     * {@code get_custom_headers} runs for every route, so a limited key's served message, its stream and its rpm 429
+     * (an Anthropic {@code rate_limit_error}) carry its rpm and tpm limits.
+     */
+    @Test
+    void anAnthropicCallersAnswersCarryTheKeysLimitsToo() {
+        String key = admin.generate(new JsonObject().put("rpm_limit", 2).put("tpm_limit", 100_000)).getString("key");
+        com.anthropic.client.AnthropicClient c = com.anthropic.client.okhttp.AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl())
+                .apiKey(key).maxRetries(0).build();
+        try {
+            com.anthropic.models.messages.MessageCreateParams ask = com.anthropic.models.messages.MessageCreateParams.builder()
+                    .model("claude").maxTokens(5).addUserMessage("hi").build();
+            var served = c.messages().withRawResponse().create(ask);
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.headers().values("x-litellm-key-rpm-limit")).containsExactly("2");
+            assertThat(served.headers().values("x-litellm-key-tpm-limit")).containsExactly("100000");
+            try (var stream = c.messages().withRawResponse().createStreaming(ask)) {
+                assertThat(stream.statusCode()).isEqualTo(200);
+                assertThat(stream.headers().values("x-litellm-key-rpm-limit")).containsExactly("2");
+                assertThat(stream.headers().values("x-litellm-key-tpm-limit")).containsExactly("100000");
+                assertThat(stream.parse().stream().count()).isPositive();
+            }
+            var limited = catchThrowableOfType(com.anthropic.errors.RateLimitException.class, () -> c.messages().create(ask));
+            assertThat(limited).as("the key's third call within its minute: rpm 2").isNotNull();
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(limited.headers().values("x-litellm-key-rpm-limit")).containsExactly("2");
+            assertThat(limited.headers().values("x-litellm-key-tpm-limit")).containsExactly("100000");
+        } finally {
+            c.close();
+        }
+    }
 }
