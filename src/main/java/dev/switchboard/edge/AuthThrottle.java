@@ -126,11 +126,18 @@ public final class AuthThrottle {
         return address.equals("127.0.0.1") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1");
     }
 
-    /** The address a lockout applies to: an IPv4 address as it is, an IPv6 address by its first 64 bits. */
+    /**
+     * The address a lockout applies to: an IPv4 address as it is, an IPv6 address by its first 64 bits. An IPv4-mapped
+     * IPv6 address ({@code ::ffff:1.2.3.4}, what a dual-stack socket reports for an IPv4 client) is its IPv4 address
+     * written plainly: the same client as over IPv4, and in its own /24 for the key look-ups' shares, where the mapped
+     * text's first groups ({@code ::ffff}) put every IPv4 client in one block.
+     */
     static String group(String address) {
         if (address.indexOf(':') < 0) return address;
         try {
-            byte[] b = java.net.InetAddress.getByName(address).getAddress(); // a literal: no lookup
+            java.net.InetAddress parsed = java.net.InetAddress.getByName(address); // a literal: no lookup
+            if (parsed instanceof java.net.Inet4Address) return parsed.getHostAddress(); // Java parses a mapped literal so
+            byte[] b = parsed.getAddress();
             if (b.length != 16) return address;
             StringBuilder s = new StringBuilder();
             for (int i = 0; i < 8; i += 2) s.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');

@@ -13,12 +13,23 @@ public final class Admission {
      * max budget when it has one. Set by the pipeline on answers and by {@link Governor#admit} on its rate-limit refusals.
      */
     public static final String KEY_SPEND_HEADER = "x-litellm-key-spend", KEY_MAX_BUDGET_HEADER = "x-litellm-key-max-budget";
+    /**
+     * LiteLLM's other two key headers of {@code get_custom_headers}: the key's {@code rpm_limit} and {@code tpm_limit}, on
+     * the same answers as the spend, left out when the key has none (LiteLLM drops a None), so on no answer of the master
+     * key or a JWT.
+     */
+    public static final String KEY_RPM_LIMIT_HEADER = "x-litellm-key-rpm-limit", KEY_TPM_LIMIT_HEADER = "x-litellm-key-tpm-limit";
     static final Budget[] NO_ROWS = {};
     /** For calls nobody governs (tests, internal calls): settles to nothing. */
-    public static final Admission NONE = new Admission(null, null, false, null, false, NO_ROWS, null, 0, RateLimiter.Permit.NONE, -1);
+    public static final Admission NONE = new Admission(null, null, null, false, null, false, NO_ROWS, null, 0, RateLimiter.Permit.NONE, -1);
 
     private final Governor governor;
     private final KeyState key;
+    /**
+     * The key's version the call was admitted under (null without a key): its answers' max-budget and limit headers
+     * read it, one version for all three and no volatile read per answer, as LiteLLM's say the key its auth read.
+     */
+    private final KeyState.Version keyVersion;
     private final boolean keyReserved;
     private final Budget global;
     private final boolean globalReserved;
@@ -44,13 +55,14 @@ public final class Admission {
     private final long keySpentBefore;
 
     /** @param keyReserved / globalReserved whether {@code reservedNanos} was taken from that budget */
-    Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, Budget[] rows,
+    Admission(Governor governor, KeyState key, KeyState.Version keyVersion, boolean keyReserved, Budget global, boolean globalReserved, Budget[] rows,
               String teamId, long reservedNanos, RateLimiter.Permit permit, long keySpentBefore) {
         this.keySpentBefore = keySpentBefore;
         this.rows = rows;
         this.teamId = teamId;
         this.governor = governor;
         this.key = key;
+        this.keyVersion = keyVersion;
         this.keyReserved = keyReserved;
         this.global = global;
         this.globalReserved = globalReserved;
@@ -138,7 +150,13 @@ public final class Admission {
      * The key's {@code max_budget} in plain US dollars (made once per version of the key), or null for none. Only for
      * {@link #ofKey}.
      */
-    public String keyMaxBudgetUsd() { return key.version().maxBudgetUsd(); }
+    public String keyMaxBudgetUsd() { return keyVersion.maxBudgetUsd(); }
+
+    /** The key's {@code rpm_limit} as text (made once per version of the key), or null for none. Only for {@link #ofKey}. */
+    public String keyRpmLimit() { return keyVersion.rpmLimitText(); }
+
+    /** The key's {@code tpm_limit} as text (made once per version of the key), or null for none. Only for {@link #ofKey}. */
+    public String keyTpmLimit() { return keyVersion.tpmLimitText(); }
 
     /** {@code x-ratelimit-*} headers for the answer. */
     public Map<String, String> headers() { return permit.headers(); }

@@ -101,15 +101,7 @@ public final class Governor {
     public Admission admit(Caller caller, String endUser, List<String> aliases, WorstCase worstCase,
                            java.util.function.LongSupplier estimatedTokens, boolean stream) {
         try {
-            boolean slot = takeGlobalSlot();
-            try {
-                Admission a = admitWithin(caller, endUser, aliases, worstCase, estimatedTokens, stream);
-                if (slot) a.holdsGlobalSlot();
-                return a;
-            } catch (RuntimeException e) {
-                if (slot) releaseGlobalSlot();
-                throw e;
-            }
+            return admitWithin(caller, endUser, aliases, worstCase, estimatedTokens, stream);
         } catch (GatewayException e) {
             throw withKeyHeaders(caller, e);
         }
@@ -119,7 +111,8 @@ public final class Governor {
      * A rate-limit refusal (rpm, tpm or parallel requests of the key, its team, user or member, or the gateway's
      * {@code global_max_parallel_requests}) with LiteLLM's key headers: its limiters run in its pre-call hooks, after its
      * auth, and its failure handler puts {@code get_custom_headers} (with a cost of 0) on those 429s. A virtual key's
-     * spend this period as this gateway knows it (one read of its budget, on the refusal path only) and its max budget;
+     * spend this period as this gateway knows it (one read of its budget, on the refusal path only), its max budget and
+     * its rpm and tpm limits;
      * a caller of no key row (the master key, a JWT) 0, LiteLLM's 0.0. Other refusals stay as they are: LiteLLM refuses a
      * budget, a model, an expired or blocked key in its auth, whose errors carry none.
      */
@@ -131,8 +124,10 @@ public final class Governor {
             h.put(Admission.KEY_SPEND_HEADER, "0");
         } else {
             h.put(Admission.KEY_SPEND_HEADER, dev.switchboard.model.PlainDecimal.ofNanos(key.budget.spentKnown(clockMillis.getAsLong())));
-            String max = key.version().maxBudgetUsd();
-            if (max != null) h.put(Admission.KEY_MAX_BUDGET_HEADER, max);
+            KeyState.Version v = key.version();
+            if (v.maxBudgetUsd() != null) h.put(Admission.KEY_MAX_BUDGET_HEADER, v.maxBudgetUsd());
+            if (v.rpmLimitText() != null) h.put(Admission.KEY_RPM_LIMIT_HEADER, v.rpmLimitText());
+            if (v.tpmLimitText() != null) h.put(Admission.KEY_TPM_LIMIT_HEADER, v.tpmLimitText());
         }
         return e.withHeaders(h);
     }
@@ -162,10 +157,14 @@ public final class Governor {
     private Admission admitWithin(Caller caller, String user, List<String> aliases, WorstCase worstCase,
                                   java.util.function.LongSupplier estimatedTokens, boolean stream) {
         KeyState key = null;
+        // the key's version read once: its models, limits and answer headers all from the one version (an update
+        // swaps it whole), with no further volatile read per call or per answer
+        KeyState.Version version = null;
         if (caller.virtualKey()) {
             key = keys.byId(caller.id());
             if (key == null) throw new GatewayException(ErrorKind.AUTHENTICATION, 401, "This key was deleted.", null, "invalid_api_key", null, null);
-            checkModels(key.version(), aliases);
+            version = key.version();
+            checkModels(version, aliases);
         }
         if (caller.modelsRestricted()) checkScopeModels(caller, aliases);
         String endUser = null;
@@ -182,7 +181,7 @@ public final class Governor {
         String team = teams.active() || enforceTeamModels ? teamOf(caller, key, aliases) : null;
         if (team != null) checkTeam(team, aliases);
         // a key's calls count for its team_id, stored or not; a JWT's for the team that governed it, else its first team
-        String countsFor = key != null ? key.key().teamId()
+        String countsFor = key != null ? version.key().teamId()
                 : team != null || caller.admin() || caller.tags().isEmpty() ? team : Teams.firstLabel(caller.tags());
         // the caller's user (LiteLLM's internal user): their rate limits hold all their calls; their models and budget
         // only the calls of no team (a team's keys and tokens have the team's, as in LiteLLM)
@@ -226,15 +225,21 @@ public final class Governor {
             else teams.forget(team, tm);
             if (tries == 3) throw new IllegalStateException("an end user's, team's, user's or member's budget kept being let go");
         }
-        RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : key.version().limits();
+        RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : version.limits();
         RateLimiter.Permit permit;
+        // LiteLLM's order: its auth (the models, blocks and budgets above) before its pre-call hooks, whose parallel
+        // request limiter takes the global place first, then the key's, team's and user's limits. So a key over its
+        // budget or asking a model it may not use gets that refusal, not the global 429, while the gateway is full
+        boolean slot = false;
         try {
-            permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
+            slot = takeGlobalSlot();
+            permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(version.key().keyId(), limits,
                     limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
             if (team != null) permit = withRowLimits(permit, teams, team, "team: ", estimatedTokens);
             if (team != null && teams.memberLimits().anyIn(team)) permit = withMemberLimits(permit, team, userOf(caller, key), estimatedTokens);
             if (owner != null) permit = withRowLimits(permit, users, owner, "user: ", estimatedTokens);
         } catch (RuntimeException e) {
+            if (slot) releaseGlobalSlot();
             if (keyBudget != null) keyBudget.unreserve(reserve);
             if (globalBudget != null) globalBudget.unreserve(reserve);
             if (endUserBudget != null) endUserBudget.unreserve(reserve);
@@ -243,9 +248,11 @@ public final class Governor {
             if (memberBudget != null) memberBudget.unreserve(reserve);
             throw e;
         }
-        return new Admission(this, key, keyBudget != null, global, globalBudget != null,
+        Admission a = new Admission(this, key, version, keyBudget != null, global, globalBudget != null,
                 rowBudgets(endUserBudget, teamBudget, userBudget, memberBudget), countsFor, reserve, permit,
                 keySpent == null ? -1 : keySpent[0]);
+        if (slot) a.holdsGlobalSlot();
+        return a;
     }
 
     /** The row budgets a call reserved in, for its settling (no array for the many calls that have none). */

@@ -16,13 +16,17 @@ final class KeyState {
      *
      * @param maxBudgetUsd the key's {@code max_budget} as its answers' {@code x-litellm-key-max-budget} says it (plain
      *                     US dollars), formatted once per version rather than on every answer; null for none
+     * @param rpmLimitText / tpmLimitText the key's {@code rpm_limit} / {@code tpm_limit} as its answers'
+     *                     {@code x-litellm-key-rpm-limit} / {@code -tpm-limit} say them, made once per version; null for none
      */
-    record Version(VirtualKey key, Caller caller, ModelAllowlist allowlist, RateLimiter.Limits limits, String maxBudgetUsd) {
+    record Version(VirtualKey key, Caller caller, ModelAllowlist allowlist, RateLimiter.Limits limits, String maxBudgetUsd,
+                   String rpmLimitText, String tpmLimitText) {
         static Version of(VirtualKey k, java.util.Map<String, java.util.List<String>> accessGroups) {
             return new Version(k, Caller.virtualKey(k.keyId(), k.alias(), k.callTags(), k.autoTier(), k.allowedCacheControls(),
                     k.aliases()), new ModelAllowlist(k.models(), k.aliases(), accessGroups),
                     new RateLimiter.Limits(k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests()),
-                    k.maxBudget() == null ? null : dev.switchboard.model.PlainDecimal.ofNanos(Budget.nanos(k.maxBudget())));
+                    k.maxBudget() == null ? null : dev.switchboard.model.PlainDecimal.ofNanos(Budget.nanos(k.maxBudget())),
+                    k.rpmLimit() == null ? null : k.rpmLimit().toString(), k.tpmLimit() == null ? null : k.tpmLimit().toString());
         }
     }
 

@@ -14,7 +14,10 @@ import java.util.Map;
  * {@code addresses} counts the addresses holding misses this sync, itself included: alone it gets half the gateway's
  * misses, with two a quarter each, and so on. So flooding addresses spend at most one miss each of the first pool: a
  * new client's look-up finds one left unless half as many addresses as the gateway has misses flood within one sync
- * (16 at the default 32); before, three addresses spent all 32. The places: one address holds at most
+ * (16 at the default 32); before, three addresses spent all 32. An address is {@code AuthThrottle.group}'s (an IPv6
+ * one by its /64), so one holder of a wider block (an IPv6 /48, an IPv4 /24) is many addresses: the first pool gives at
+ * most one miss at a time to each such block ({@link #prefix}), and a new client outside the flooders' blocks finds a
+ * look-up unless 16 blocks flood within one sync. The places: one address holds at most
  * {@code perClient}; one that already holds a place takes another only while {@code kept} are free, which stay for
  * addresses with none running.
  *
@@ -38,6 +41,8 @@ final class LookUpShares {
 
     private final int half, sharedPool, maxRunning, perClient, kept;
     private final Map<String, Client> clients = new HashMap<>();
+    /** The wider blocks ({@link #prefix}) whose address holds a miss of the first pool this sync: one each at most. */
+    private final java.util.Set<String> firstBlocks = new java.util.HashSet<>();
     private int firstLeft, sharedLeft, running, holding;
     /** Counts the syncs: what was taken before the last one is not given back to the pools it refilled. */
     private long sync;
@@ -71,12 +76,14 @@ final class LookUpShares {
         int cap = Math.max(1, half / addresses);
         int held = c == null ? 0 : (c.first ? 1 : 0) + c.shared;
         if (held >= cap) return null;
-        boolean first = (c == null || !c.first) && firstLeft > 0;
+        String block = null;
+        boolean first = (c == null || !c.first) && firstLeft > 0 && !firstBlocks.contains(block = prefix(client));
         if (!first && sharedLeft <= 0) return null;
         if (c == null) clients.put(client, c = new Client());
         if (first) {
             firstLeft--;
             c.first = true;
+            firstBlocks.add(block);
         } else {
             sharedLeft--;
             c.shared++;
@@ -101,6 +108,7 @@ final class LookUpShares {
             if (t.first() && c.first) {
                 c.first = false;
                 firstLeft++;
+                firstBlocks.remove(prefix(t.client()));
             } else if (!t.first() && c.shared > 0) {
                 c.shared--;
                 sharedLeft++;
@@ -116,11 +124,28 @@ final class LookUpShares {
         firstLeft = half;
         sharedLeft = sharedPool;
         holding = 0;
+        firstBlocks.clear();
         clients.values().removeIf(c -> {
             c.first = false;
             c.shared = 0;
             return c.empty();
         });
+    }
+
+    /**
+     * The wider block an address group belongs to, which one holder commonly has whole: an IPv4 address's /24 (its
+     * first three numbers), an IPv6 group's /48 (its first three groups of four hex digits; {@code AuthThrottle.group}
+     * writes a /64 as {@code 2001:db8:1:2::/64}); anything else (none known: "") as it is.
+     */
+    static String prefix(String client) {
+        int colon = client.indexOf(':');
+        if (colon >= 0) {
+            int second = client.indexOf(':', colon + 1);
+            int third = second < 0 ? -1 : client.indexOf(':', second + 1);
+            return third < 0 ? client : client.substring(0, third);
+        }
+        int dot = client.lastIndexOf('.');
+        return dot < 0 ? client : client.substring(0, dot);
     }
 
     /** Look-ups queued or running now. */

@@ -53,6 +53,25 @@ public final class WireHeaders extends AbstractMap<String, String> {
         return new WireHeaders(ns, vs);
     }
 
+    /** What {@link #withKept} made last, with what it was asked (an immutable record: published whole or not at all). */
+    private record Kept(CharSequence name, CharSequence value, WireHeaders made) {}
+
+    /** Racy but idempotent, as {@link String}'s hash: whoever makes it makes the same headers. */
+    private Kept kept;
+
+    /**
+     * {@link #with(CharSequence, CharSequence)}, kept: asked again with the same name and value (the same objects) it
+     * answers the same copy, made once. For a set made once per deployment that many calls extend the same way (the
+     * master key's and a JWT's stream: LiteLLM's key spend "0" before the cost); before, a copy of both arrays per call.
+     */
+    public WireHeaders withKept(CharSequence name, CharSequence value) {
+        Kept k = kept;
+        if (k != null && k.name == name && k.value == value) return k.made;
+        WireHeaders made = with(name, value);
+        kept = new Kept(name, value, made);
+        return made;
+    }
+
     /** {@code with(name1, value1).with(name2, value2)} in one copy (two headers every served answer gets). */
     public WireHeaders with(CharSequence name1, CharSequence value1, CharSequence name2, CharSequence value2) {
         if (has(name1) || has(name2)) return with(name1, value1).with(name2, value2);

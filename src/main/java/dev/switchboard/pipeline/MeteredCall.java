@@ -43,6 +43,12 @@ final class MeteredCall {
     static final String KEY_SPEND_HEADER = Admission.KEY_SPEND_HEADER, KEY_MAX_BUDGET_HEADER = Admission.KEY_MAX_BUDGET_HEADER;
     private static final CharSequence KEY_SPEND_NAME = io.vertx.core.http.HttpHeaders.createOptimized(KEY_SPEND_HEADER);
     private static final CharSequence KEY_MAX_BUDGET_NAME = io.vertx.core.http.HttpHeaders.createOptimized(KEY_MAX_BUDGET_HEADER);
+    /** The master key's and a JWT's key spend on a stream's headers (LiteLLM's 0.0 before the cost), one object. */
+    private static final CharSequence ZERO = io.vertx.core.http.HttpHeaders.createOptimized("0");
+    /** LiteLLM's {@code x-litellm-key-rpm-limit} / {@code -tpm-limit}: a virtual key's limits, when it has them. */
+    static final String KEY_RPM_LIMIT_HEADER = Admission.KEY_RPM_LIMIT_HEADER, KEY_TPM_LIMIT_HEADER = Admission.KEY_TPM_LIMIT_HEADER;
+    private static final CharSequence KEY_RPM_LIMIT_NAME = io.vertx.core.http.HttpHeaders.createOptimized(KEY_RPM_LIMIT_HEADER);
+    private static final CharSequence KEY_TPM_LIMIT_NAME = io.vertx.core.http.HttpHeaders.createOptimized(KEY_TPM_LIMIT_HEADER);
     /**
      * The call's metering, attached to its context when it is admitted: its failed attempts' ledger rows
      * ({@link LedgerAttempts}) carry the call's end user and tags and go through {@link #recordAttempt} as its own row
@@ -152,7 +158,14 @@ final class MeteredCall {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        Future<Answer<T>> answer = call.get();
+        // admitted: the call holds its place, reservations and permits until its Settle runs, so whatever the pipeline
+        // throws instead of failing its future (a bug outside GatewayException) is this call's failure, settled as one
+        Future<Answer<T>> answer;
+        try {
+            answer = call.get();
+        } catch (RuntimeException | Error e) {
+            answer = Future.failedFuture(e);
+        }
         Settle<T> s = settle.apply(m);
         answer.onComplete(s);
         return s.out.future();
@@ -300,15 +313,16 @@ final class MeteredCall {
         boolean hit = a.cache() != null && a.cache().startsWith("hit");
         if (a.headers() instanceof WireHeaders || a.headers().isEmpty()) {
             // the usual stream (the serving deployment's headers made once, as annotate's answers): the key's
-            // x-ratelimit-*, then its spend and budget, then a hit's costs, into one builder's arrays (room for four
-            // limits, two key headers and two costs), without a LinkedHashMap or a copy of every header per stage
+            // x-ratelimit-*, then its spend, budget and limits, then a hit's costs, into one builder's arrays (room for
+            // four limits, four key headers and two costs), without a LinkedHashMap or a copy of every header per stage
             WireHeaders made = a.headers() instanceof WireHeaders w ? w : WireHeaders.EMPTY;
             if (!admission.mayHaveHeaders() && !admission.ofKey()) {
                 // the master key's (a JWT's): LiteLLM's key spend before this call's cost, 0.0 for a caller of no key row
                 return new Answer<>(body, a.deployment(), a.route(), a.cache(), a.tier(),
-                        hit ? made.with(KEY_SPEND_NAME, "0", COST_NAME, "0", LITELLM_COST_NAME, "0") : made.with(KEY_SPEND_NAME, "0"));
+                        hit ? made.with(KEY_SPEND_NAME, "0", COST_NAME, "0", LITELLM_COST_NAME, "0")
+                                : made.withKept(KEY_SPEND_NAME, ZERO)); // made once per deployment's first-try headers
             }
-            WireHeaders.Builder h = made.builder(8);
+            WireHeaders.Builder h = made.builder(10);
             admission.putHeaders(h);
             addKeyHeaders(h, "0");
             if (hit) h.add(COST_NAME, "0").add(LITELLM_COST_NAME, "0");
@@ -551,9 +565,9 @@ final class MeteredCall {
                         made.with(COST_NAME, usd, LITELLM_COST_NAME, usd, KEY_SPEND_NAME, usd));
             }
             // a virtual key: LiteLLM's key spend and budget, then its x-ratelimit-* (up to four) after the costs, into
-            // the same arrays (room for the two costs, two key headers and four limits: no copy until build), then
+            // the same arrays (room for the two costs, four key headers and four limits: no copy until build), then
             // written by the edge with add, as the others
-            WireHeaders.Builder h = made.builder(8).add(COST_NAME, usd).add(LITELLM_COST_NAME, usd);
+            WireHeaders.Builder h = made.builder(10).add(COST_NAME, usd).add(LITELLM_COST_NAME, usd);
             addKeyHeaders(h, usd);
             admission.putHeaders(h);
             return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(), h.build());
@@ -594,6 +608,9 @@ final class MeteredCall {
         into.put(KEY_SPEND_HEADER, Metering.usd(admission.keySpentNanos()));
         String max = admission.keyMaxBudgetUsd();
         if (max != null) into.put(KEY_MAX_BUDGET_HEADER, max);
+        String rpm = admission.keyRpmLimit(), tpm = admission.keyTpmLimit();
+        if (rpm != null) into.put(KEY_RPM_LIMIT_HEADER, rpm);
+        if (tpm != null) into.put(KEY_TPM_LIMIT_HEADER, tpm);
     }
 
     /**
@@ -608,6 +625,9 @@ final class MeteredCall {
         into.add(KEY_SPEND_NAME, Metering.usd(admission.keySpentNanos()));
         String max = admission.keyMaxBudgetUsd();
         if (max != null) into.add(KEY_MAX_BUDGET_NAME, max);
+        String rpm = admission.keyRpmLimit(), tpm = admission.keyTpmLimit();
+        if (rpm != null) into.add(KEY_RPM_LIMIT_NAME, rpm);
+        if (tpm != null) into.add(KEY_TPM_LIMIT_NAME, tpm);
     }
 
     /** The status and type a failure is recorded with. */

@@ -91,9 +91,14 @@ final class Metering {
         String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
         Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, worst,
                 request.stream() || "stream".equals(callType));
-        if (admission.team() != null) ctx.attach(dev.switchboard.model.CallContext.TEAM, admission.team());
-        return new MeteredCall(this, ctx, request.model(), endUser, tags(ctx, request), callType, admission,
-                worst, worst.offered);
+        try {
+            if (admission.team() != null) ctx.attach(dev.switchboard.model.CallContext.TEAM, admission.team());
+            return new MeteredCall(this, ctx, request.model(), endUser, tags(ctx, request), callType, admission,
+                    worst, worst.offered);
+        } catch (RuntimeException | Error e) {
+            admission.release(); // admitted but never made: its place, reservations and permits back
+            throw e;
+        }
     }
 
     /** Embeddings: the worst case is the input (bounded by its UTF-8 bytes, or its token count) at the input price. */
@@ -108,11 +113,16 @@ final class Metering {
         WorstCase worst = new EmbeddingWorstCase(() -> router.reachable(ctx, request.model(), request.extra(), true), prices, inputBound);
         String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
         Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, () -> inputBound);
-        if (admission.team() != null) ctx.attach(dev.switchboard.model.CallContext.TEAM, admission.team());
-        // an answer without usage (Gemini's embeddings report no count) is priced at the input's o200k count, the
-        // gateway's estimate for a prompt, not at the byte bound above (up to four times the tokens)
-        return new MeteredCall(this, ctx, request.model(), endUser, dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()), callType, admission,
-                provider -> embeddingEstimate(request.input()));
+        try {
+            if (admission.team() != null) ctx.attach(dev.switchboard.model.CallContext.TEAM, admission.team());
+            // an answer without usage (Gemini's embeddings report no count) is priced at the input's o200k count, the
+            // gateway's estimate for a prompt, not at the byte bound above (up to four times the tokens)
+            return new MeteredCall(this, ctx, request.model(), endUser, dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()), callType, admission,
+                    provider -> embeddingEstimate(request.input()));
+        } catch (RuntimeException | Error e) {
+            admission.release(); // admitted but never made: its place, reservations and permits back
+            throw e;
+        }
     }
 
     /** The input's tokens as the gateway estimates a prompt (o200k), token arrays by their length; counted on demand. */

@@ -206,6 +206,25 @@ public final class ProviderSimulator {
         return vertexModel != null ? vertexModel : modelOf(body);
     }
 
+    /** Requests waiting out a slow first byte ({@link SimBehaviour#slowFirstByte}): their timer's id, and their answer. */
+    private final java.util.Map<Long, Runnable> slowFirstBytes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The requests waiting out a slow first byte answer now, as if their wait were over: a test holds calls in flight
+     * with a long wait and ends it when it is done with them, instead of racing a short one. Returns how many.
+     */
+    public int releaseSlowFirstBytes() {
+        int n = 0;
+        for (Long id : slowFirstBytes.keySet()) {
+            Runnable answer = slowFirstBytes.remove(id);
+            if (answer == null) continue; // its timer ran just now
+            vertx.cancelTimer(id);
+            answer.run();
+            n++;
+        }
+        return n;
+    }
+
     /** The next request (one per call, in order) behaves like this. */
     public void enqueue(SimBehaviour behaviour) { behaviours.enqueue(behaviour); }
 
@@ -316,8 +335,17 @@ public final class ProviderSimulator {
                 begun[0] = true;
                 SimGuard.run(req.path(), resp, () -> route(req, body, behaviour));
             };
-            if (behaviour.firstByteDelayMs() > 0) vertx.setTimer(behaviour.firstByteDelayMs(), t -> route.run());
-            else route.run();
+            if (behaviour.firstByteDelayMs() > 0) {
+                io.vertx.core.Context here = vertx.getOrCreateContext();
+                long[] id = new long[1];
+                // the timer and releaseSlowFirstBytes both take the entry: whichever does runs the answer, once
+                id[0] = vertx.setTimer(behaviour.firstByteDelayMs(), t -> {
+                    if (slowFirstBytes.remove(id[0]) != null) route.run();
+                });
+                slowFirstBytes.put(id[0], () -> here.runOnContext(v -> route.run()));
+            } else {
+                route.run();
+            }
         });
     }
 

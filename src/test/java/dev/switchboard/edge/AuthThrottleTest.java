@@ -51,6 +51,11 @@ class AuthThrottleTest {
         assertThat(AuthThrottle.group("2001:db8:1:2:aaaa::1")).isEqualTo(AuthThrottle.group("2001:db8:1:2:bbbb::9"));
         assertThat(AuthThrottle.group("2001:db8:1:3::1")).isNotEqualTo(AuthThrottle.group("2001:db8:1:2::1"));
         assertThat(AuthThrottle.group("127.0.0.1")).isEqualTo("127.0.0.1");
+        // an IPv4-mapped address (a dual-stack socket's IPv4 client) is its IPv4 address: its own /24 for the look-ups'
+        // shares, not the one "::ffff" block every IPv4 client shared before
+        assertThat(AuthThrottle.group("::ffff:1.2.3.4")).isEqualTo("1.2.3.4");
+        assertThat(AuthThrottle.group("::ffff:0102:0304")).isEqualTo("1.2.3.4");
+        assertThat(AuthThrottle.group("0:0:0:0:0:ffff:5.6.7.8")).isEqualTo("5.6.7.8");
         failTimes("2001:db8:1:2::1", AuthThrottle.MAX_FAILURES - 1);
         assertThatThrownBy(() -> throttle.failed("2001:db8:1:2::ffff")).isInstanceOf(GatewayException.class);
     }

@@ -79,9 +79,14 @@ class AnswerHeadersIT {
         int cost = names.indexOf("x-litellm-response-cost");
         assertThat(cost).isEqualTo(names.indexOf("x-switchboard-cost") + 1);
         assertThat(names.indexOf("x-switchboard-cost")).isEqualTo(names.indexOf("x-litellm-max-fallbacks") + 1);
-        // LiteLLM's key spend (no max budget: left out, as LiteLLM leaves out a None), then the limits
-        assertThat(names.get(cost + 1)).isEqualTo("x-litellm-key-spend");
-        assertThat(names.subList(cost + 2, names.indexOf("content-type")))
+        // the key spend (no max budget: left out, as LiteLLM leaves out a None) and key limits, then the x-ratelimit-*:
+        // this gateway's own order, pinned so a change is seen (LiteLLM's dict puts tpm-limit, rpm-limit and max-budget
+        // before the spend; the order of headers means nothing on the wire, and no client reads it)
+        assertThat(names.subList(cost + 1, cost + 4)).containsExactly("x-litellm-key-spend", "x-litellm-key-rpm-limit",
+                "x-litellm-key-tpm-limit");
+        assertThat(r.header("x-litellm-key-rpm-limit")).isEqualTo("1000");
+        assertThat(r.header("x-litellm-key-tpm-limit")).isEqualTo("1000000");
+        assertThat(names.subList(cost + 4, names.indexOf("content-type")))
                 .isNotEmpty().allSatisfy(n -> assertThat(n).startsWith("x-ratelimit-"));
         assertThat(names.stream().filter(n -> n.equals("x-switchboard-cost"))).hasSize(1);
     }

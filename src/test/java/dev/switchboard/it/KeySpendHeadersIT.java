@@ -93,6 +93,8 @@ class KeySpendHeadersIT {
             assertThat(limited.headers().values("retry-after")).isNotEmpty();
             assertThat(spend(limited.headers())).as("the key's spend, nothing of the refused call").containsExactly(spent);
             assertThat(limited.headers().values("x-litellm-key-max-budget").stream().map(Double::parseDouble)).containsExactly(5.0);
+            assertThat(limited.headers().values("x-litellm-key-rpm-limit")).as("LiteLLM's get_custom_headers").containsExactly("1");
+            assertThat(limited.headers().values("x-litellm-key-tpm-limit")).as("no tpm_limit: left out, as a None").isEmpty();
         });
         // a team's limit refuses the same way (LiteLLM's limiter hook covers keys, teams and users alike)
         assertThat(admin.post("/team/new", new JsonObject().put("team_id", "still").put("rpm_limit", 0)).statusCode()).isEqualTo(200);
@@ -122,5 +124,66 @@ class KeySpendHeadersIT {
             assertThat(model.statusCode()).isIn(401, 403);
             assertThat(spend(model.headers())).isEmpty();
         });
+    }
+
+    @Test
+    void aKeysAnswersCarryItsRpmAndTpmLimitsAsLiteLlmsDo() {
+        String key = admin.generate(new JsonObject().put("rpm_limit", 100).put("tpm_limit", 100_000)).getString("key");
+        as(key, c -> {
+            var served = c.chat().completions().withRawResponse().create(ask("gpt"));
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.headers().values("x-litellm-key-rpm-limit")).containsExactly("100");
+            assertThat(served.headers().values("x-litellm-key-tpm-limit")).containsExactly("100000");
+            try (var stream = c.chat().completions().withRawResponse().createStreaming(ask("gpt"))) {
+                assertThat(stream.headers().values("x-litellm-key-rpm-limit")).containsExactly("100");
+                assertThat(stream.headers().values("x-litellm-key-tpm-limit")).containsExactly("100000");
+            }
+            gw.simulator.enqueue("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.status(500));
+            OpenAIServiceException failed = refused(c, "gpt");
+            assertThat(failed.headers().values("x-litellm-key-rpm-limit")).as("an error answer after admission").containsExactly("100");
+        });
+        String open = admin.generate(new JsonObject()).getString("key");
+        as(open, c -> {
+            var served = c.chat().completions().withRawResponse().create(ask("gpt"));
+            assertThat(served.headers().values("x-litellm-key-rpm-limit")).as("a key without limits").isEmpty();
+            assertThat(served.headers().values("x-litellm-key-tpm-limit")).isEmpty();
+        });
+        as(TestGateway.MASTER_KEY, master -> {
+            var served = master.chat().completions().withRawResponse().create(ask("gpt"));
+            assertThat(served.headers().values("x-litellm-key-rpm-limit")).as("the master key: no key row").isEmpty();
+        });
+    }
+
+    /**
+     * The same headers in the Anthropic dialect ({@code /v1/messages}, the official Anthropic SDK): LiteLLM's
+     * {@code get_custom_headers} runs for every route, so a limited key's served message, its stream and its rpm 429
+     * (an Anthropic {@code rate_limit_error}) carry its rpm and tpm limits.
+     */
+    @Test
+    void anAnthropicCallersAnswersCarryTheKeysLimitsToo() {
+        String key = admin.generate(new JsonObject().put("rpm_limit", 2).put("tpm_limit", 100_000)).getString("key");
+        com.anthropic.client.AnthropicClient c = com.anthropic.client.okhttp.AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl())
+                .apiKey(key).maxRetries(0).build();
+        try {
+            com.anthropic.models.messages.MessageCreateParams ask = com.anthropic.models.messages.MessageCreateParams.builder()
+                    .model("claude").maxTokens(5).addUserMessage("hi").build();
+            var served = c.messages().withRawResponse().create(ask);
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.headers().values("x-litellm-key-rpm-limit")).containsExactly("2");
+            assertThat(served.headers().values("x-litellm-key-tpm-limit")).containsExactly("100000");
+            try (var stream = c.messages().withRawResponse().createStreaming(ask)) {
+                assertThat(stream.statusCode()).isEqualTo(200);
+                assertThat(stream.headers().values("x-litellm-key-rpm-limit")).containsExactly("2");
+                assertThat(stream.headers().values("x-litellm-key-tpm-limit")).containsExactly("100000");
+                assertThat(stream.parse().stream().count()).isPositive();
+            }
+            var limited = catchThrowableOfType(com.anthropic.errors.RateLimitException.class, () -> c.messages().create(ask));
+            assertThat(limited).as("the key's third call within its minute: rpm 2").isNotNull();
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(limited.headers().values("x-litellm-key-rpm-limit")).containsExactly("2");
+            assertThat(limited.headers().values("x-litellm-key-tpm-limit")).containsExactly("100000");
+        } finally {
+            c.close();
+        }
     }
 }

@@ -71,6 +71,35 @@ class MeteredCallTest {
         assertThat(f.cause()).isSameAs(refused);
     }
 
+    /**
+     * A pipeline that throws something other than a failed future after the call was admitted (a bug outside
+     * {@link GatewayException}): the throw is the call's failure and its admission is settled once, so the global place,
+     * the key's reservation and its parallel permit come back. Before, the throw left {@code around} before the settle
+     * was attached, and N such calls held the gateway's N places for good.
+     */
+    @Test
+    void aCallThatThrowsInsteadOfFailingGivesItsAdmissionBack() {
+        dev.switchboard.govern.AdmissionProbe probe = new dev.switchboard.govern.AdmissionProbe(1);
+        CallContext ctx = new CallContext("req_t", Caller.ANONYMOUS, System.nanoTime(), Map.of());
+        IllegalStateException bug = new IllegalStateException("a bug in a stage");
+        for (int i = 0; i < 3; i++) { // the global limit is 1 and the key's parallel limit 1: a leak refuses the second
+            Future<Answer<ChatResponse>> f = MeteredCall.around(
+                    () -> new MeteredCall(null, ctx, "m", null, List.of(), "chat", probe.admit(), provider -> 1),
+                    () -> { throw bug; }, MeteredCall.Served::new);
+            assertThat(f.failed()).isTrue();
+            assertThat(f.cause()).isSameAs(bug);
+            assertThat(probe.globalInFlight()).as("global place back").isZero();
+            assertThat(probe.keyReservedNanos()).as("reservation back").isZero();
+        }
+        StackOverflowError error = new StackOverflowError();
+        Future<Answer<ChatResponse>> f = MeteredCall.around(
+                () -> new MeteredCall(null, ctx, "m", null, List.of(), "chat", probe.admit(), provider -> 1),
+                () -> { throw error; }, MeteredCall.Served::new);
+        assertThat(f.cause()).isSameAs(error);
+        assertThat(probe.globalInFlight()).isZero();
+        assertThat(probe.keyReservedNanos()).isZero();
+    }
+
     @Test
     void aListenerThatThrowsIsNotSwallowed() {
         Promise<Answer<ChatResponse>> call = Promise.promise();
@@ -125,5 +154,19 @@ class MeteredCallTest {
                 .filter(f -> f.getType() == Answer.class || f.getType() == dev.switchboard.model.Usage.class
                         || f.getType() == DeploymentPrices.Cost.class)
                 .map(java.lang.reflect.Field::getName)).as("stored state in plain fields").isEmpty();
+    }
+
+    /**
+     * The master key's (a JWT's) stream on a deployment's first-try headers, made once per deployment: its key-spend
+     * header "0" is added once, not by a copy of the deployment's header arrays per stream.
+     */
+    @Test
+    void aMasterKeysStreamsShareOneHeaderSetPerDeployment() {
+        dev.switchboard.model.WireHeaders deployment = dev.switchboard.model.WireHeaders.EMPTY.with("x-litellm-model-id", "d1");
+        Answer<dev.switchboard.model.ChatStream> one = unmetered().streamed(new Answer<>(null, "fake/a", null, null, null, deployment));
+        Answer<dev.switchboard.model.ChatStream> two = unmetered().streamed(new Answer<>(null, "fake/a", null, null, null, deployment));
+        assertThat(one.headers()).containsEntry("x-litellm-model-id", "d1").containsEntry(MeteredCall.KEY_SPEND_HEADER, "0");
+        assertThat(two.headers()).isSameAs(one.headers());
+        assertThat(deployment).doesNotContainKey(MeteredCall.KEY_SPEND_HEADER);
     }
 }

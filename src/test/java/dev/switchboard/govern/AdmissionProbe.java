@@ -1,0 +1,38 @@
+package dev.switchboard.govern;
+
+import dev.switchboard.model.Caller;
+import java.util.List;
+
+/**
+ * For tests in other packages: a governor with a global limit on calls in flight and one virtual key with a budget, an
+ * rpm limit and a parallel limit, and what an admission holds of them (the global places, the key's reservation), so a
+ * test can see that a call it admitted gave everything back.
+ */
+public final class AdmissionProbe {
+    private static final WorstCase HUNDRED = new WorstCase() {
+        @Override public long boundNanos() { return 100; }
+        @Override public long exactNanos() { return 100; }
+    };
+    public static final String KEY_ID = "key_probe";
+
+    private final KeyRegistry keys = new KeyRegistry();
+    private final Governor governor;
+    private final Caller caller = Caller.virtualKey(KEY_ID, null, List.of(), null, null, java.util.Map.of());
+
+    /** @param globalMaxParallel the gateway's {@code global_max_parallel_requests}; the key's max parallel is 1 */
+    public AdmissionProbe(int globalMaxParallel) {
+        long now = System.currentTimeMillis();
+        governor = new Governor(keys, new LocalRateLimiter(), null, System::currentTimeMillis, null, globalMaxParallel);
+        keys.put(new VirtualKey(KEY_ID, "tok-probe", "sk-sb-...probe", null, List.of(), 10.0, null, null, 0, null, null, 1_000L,
+                null, 1L, null, null, List.of(), false, 0, 0, null, null, null, null), 0, now);
+    }
+
+    /** The key's call admitted (reserves 100 nano-dollars, takes a global place and the key's one parallel permit). */
+    public Admission admit() { return governor.admit(caller, null, List.of("m"), HUNDRED, () -> 10); }
+
+    /** Global places held now. */
+    public int globalInFlight() { return governor.globalInFlight(); }
+
+    /** The key's budget reserved now, in nano-dollars. */
+    public long keyReservedNanos() { return keys.byId(KEY_ID).budget.reservedNow(); }
+}
