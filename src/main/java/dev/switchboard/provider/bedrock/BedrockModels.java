@@ -48,8 +48,9 @@ final class BedrockModels {
      */
     static String foundationId(dev.switchboard.config.Deployment d, String modelId) {
         if (!modelId.startsWith("arn:") || modelId.substring(modelId.lastIndexOf('/') + 1).indexOf('.') >= 0) return modelId;
-        if (!(d.modelInfo() != null && d.modelInfo().get("base_model") instanceof String base) || base.isBlank()) return modelId;
-        String b = base.strip();
+        Object base = d.modelInfo() == null ? null : d.modelInfo().get("base_model");
+        if (!(base instanceof String given) || given.isBlank()) return modelId;
+        String b = given.strip();
         if (b.startsWith("bedrock/")) b = b.substring("bedrock/".length());
         b = modelId(b);
         return b.startsWith("anthropic/") ? "anthropic." + b.substring("anthropic/".length()) : b;
