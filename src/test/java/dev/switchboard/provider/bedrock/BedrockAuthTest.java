@@ -162,9 +162,12 @@ class BedrockAuthTest {
     @Test
     void anApplicationProfilesFamilyIsItsBaseModels() {
         String profile = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123";
-        java.util.function.BiFunction<String, Object, String> id = (model, base) -> BedrockModels.foundationId(
-                new dev.switchboard.config.Deployment("a", "bedrock", model, null, null, null, null, null, java.util.Map.of(),
-                        java.util.Map.of(), base == null ? java.util.Map.of() : java.util.Map.of("base_model", base), 1), model);
+        java.util.function.BiFunction<String, Object, String> id = (model, base) -> {
+            java.util.Map<String, Object> info = new java.util.HashMap<>();
+            if (base != null) info.put("base_model", base);
+            return BedrockModels.foundationId(new dev.switchboard.config.Deployment("a", "bedrock", model, null, null, null, null,
+                    null, java.util.Map.of(), java.util.Map.of(), info, 1), model);
+        };
         assertThat(id.apply(profile, "anthropic.claude-3-7-sonnet-20250219-v1:0")).isEqualTo("anthropic.claude-3-7-sonnet-20250219-v1:0");
         assertThat(id.apply(profile, "bedrock/converse/anthropic.claude-3-7-sonnet-20250219-v1:0")).isEqualTo("anthropic.claude-3-7-sonnet-20250219-v1:0");
         assertThat(id.apply(profile, "anthropic/claude-sonnet-4-5")).isEqualTo("anthropic.claude-sonnet-4-5");
