@@ -241,7 +241,7 @@ public final class SpendLedger implements AutoCloseable {
                 .append(r.promptTokens()).append(" tokens in, ").append(r.completionTokens()).append(" out");
         if (r.cacheReadTokens() > 0) b.append(" (").append(r.cacheReadTokens()).append(" cached)");
         if (r.priced()) {
-            b.append(", $").append(java.math.BigDecimal.valueOf(r.costNanos(), 9).stripTrailingZeros().toPlainString());
+            dev.switchboard.model.PlainDecimal.appendNanos(b.append(", $"), r.costNanos());
         } else {
             b.append(", unpriced");
         }

@@ -112,19 +112,7 @@ public final class SpendReports {
      */
     public boolean export(SpendQuery q, int limit, java.util.function.Consumer<SpendRecord> row) {
         ledger.flush();
-        SpendRecord last = null;
-        int sent = 0;
-        while (true) {
-            int want = Math.min(EXPORT_PAGE, limit - sent + 1); // one past the limit says whether more match
-            List<SpendRecord> page = exportPage(q, last, want);
-            for (SpendRecord r : page) { // the page's transaction has ended: row may wait for the client
-                if (sent == limit) return true;
-                row.accept(r);
-                sent++;
-            }
-            if (page.size() < want) return false;
-            last = page.get(page.size() - 1);
-        }
+        return dev.switchboard.store.KeysetExport.export(EXPORT_PAGE, limit, (after, n) -> exportPage(q, after, n), row);
     }
 
     /** Up to {@code n} rows of {@link #export}'s order after {@code after}'s key (from the newest without it). */

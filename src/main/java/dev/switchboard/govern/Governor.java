@@ -178,18 +178,20 @@ public final class Governor {
             endUser = EndUsers.id(user);
             checkNotBlocked(endUser);
         }
-        String team = teams.active() || enforceTeamModels ? teamOf(caller, key, aliases) : null;
+        // the key's fields from the version read above, not key.key() (another volatile read, maybe a newer version)
+        VirtualKey vk = version == null ? null : version.key();
+        String team = teams.active() || enforceTeamModels ? teamOf(caller, vk, aliases) : null;
         if (team != null) checkTeam(team, aliases);
         // a key's calls count for its team_id, stored or not; a JWT's for the team that governed it, else its first team
         String countsFor = key != null ? version.key().teamId()
                 : team != null || caller.admin() || caller.tags().isEmpty() ? team : Teams.firstLabel(caller.tags());
         // the caller's user (LiteLLM's internal user): their rate limits hold all their calls; their models and budget
         // only the calls of no team (a team's keys and tokens have the team's, as in LiteLLM)
-        String owner = users.active() ? storedUser(caller, key) : null;
+        String owner = users.active() ? storedUser(caller, vk) : null;
         boolean personal = owner != null && countsFor == null;
         if (personal) checkUserModels(owner, aliases);
         // a member's budget in the team that governs the call (LiteLLM's max_budget_in_team / team_member_budget)
-        String member = team == null || !teams.members().active() ? null : teams.memberWithBudget(team, userOf(caller, key));
+        String member = team == null || !teams.members().active() ? null : teams.memberWithBudget(team, userOf(caller, vk));
         Budget keyBudget = key != null && key.budget.limited() ? key.budget : null;
         Budget globalBudget = global != null && global.limited() ? global : null;
         // the budgets before the rate limits: a call that waits for a shared budget's grant (and is admitted again
@@ -236,7 +238,7 @@ public final class Governor {
             permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(version.key().keyId(), limits,
                     limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
             if (team != null) permit = withRowLimits(permit, teams, team, "team: ", estimatedTokens);
-            if (team != null && teams.memberLimits().anyIn(team)) permit = withMemberLimits(permit, team, userOf(caller, key), estimatedTokens);
+            if (team != null && teams.memberLimits().anyIn(team)) permit = withMemberLimits(permit, team, userOf(caller, vk), estimatedTokens);
             if (owner != null) permit = withRowLimits(permit, users, owner, "user: ", estimatedTokens);
         } catch (RuntimeException e) {
             if (slot) releaseGlobalSlot();
@@ -283,7 +285,7 @@ public final class Governor {
         List<String> teamIds = key != null ? (key.key().teamId() == null ? List.of() : List.of(key.key().teamId()))
                 : Teams.labels(caller.tags());
         if (teams.active() && !teamIds.isEmpty()) {
-            String user = userOf(caller, key);
+            String user = userOf(caller, key == null ? null : key.key());
             for (String id : teamIds) {
                 Team t = teams.row(id);
                 if (t == null) continue;
@@ -292,14 +294,14 @@ public final class Governor {
         }
         // a user's budget holds their calls of no team: a key without team_id, a token without a team label
         if (!teamIds.isEmpty() || !users.active()) return false;
-        String owner = storedUser(caller, key);
+        String owner = storedUser(caller, key == null ? null : key.key());
         User row = owner == null ? null : users.row(owner);
         return row != null && row.maxBudget() != null;
     }
 
     /** The user a call is made for: a key's {@code user_id}, a (non-admin) token's user; null for none. */
-    private static String userOf(Caller caller, KeyState key) {
-        if (key != null) return key.key().userId();
+    private static String userOf(Caller caller, VirtualKey key) {
+        if (key != null) return key.userId();
         return caller.admin() ? null : Users.countedFor(null, caller.tags());
     }
 
@@ -350,9 +352,9 @@ public final class Governor {
      * The stored user a key's {@code user_id} names, or a JWT's user (its {@code user:} tag: the token's user id), or
      * null (a label only; admins have none: LiteLLM's admins pass before its user checks).
      */
-    private String storedUser(Caller caller, KeyState key) {
+    private String storedUser(Caller caller, VirtualKey key) {
         if (caller.admin()) return null;
-        String id = key != null ? key.key().userId() : Users.countedFor(null, caller.tags());
+        String id = key != null ? key.userId() : Users.countedFor(null, caller.tags());
         return id != null && users.row(id) != null ? id : null;
     }
 
@@ -378,7 +380,7 @@ public final class Governor {
         if (!users.active()) return true;
         KeyState key = caller.virtualKey() ? keys.byId(caller.id()) : null;
         if (key != null ? key.key().teamId() != null : !Teams.labels(caller.tags()).isEmpty()) return true;
-        String user = storedUser(caller, key);
+        String user = storedUser(caller, key == null ? null : key.key());
         ModelAllowlist allow = user == null ? null : users.allowlist(user);
         return allow == null || allow.allows(alias);
     }
@@ -452,10 +454,10 @@ public final class Governor {
      * LiteLLM picks it, the first of the token's stored teams that may use the models asked for: LiteLLM's 403 when some
      * are stored and none may, or (with {@code enforce_team_based_model_access}) when none is stored.
      */
-    private String teamOf(Caller caller, KeyState key, List<String> aliases) {
+    private String teamOf(Caller caller, VirtualKey key, List<String> aliases) {
         if (caller.admin()) return null; // LiteLLM's admins pass before any team check; the gateway's own calls too
         if (key != null) { // a key's team is its team_id (its own tags name none: KeyFields refuses team: tags)
-            String id = key.key().teamId();
+            String id = key.teamId();
             return id != null && teams.row(id) != null ? id : null;
         }
         boolean jwt = isJwt(caller);
@@ -540,11 +542,12 @@ public final class Governor {
             KeyState key = caller.virtualKey() ? keys.byId(caller.id()) : null;
             if (key != null) checkModels(key.version(), aliases);
             if (caller.modelsRestricted()) checkScopeModels(caller, aliases);
-            String team = teams.active() || enforceTeamModels ? teamOf(caller, key, aliases) : null;
+            VirtualKey vk = key == null ? null : key.key();
+            String team = teams.active() || enforceTeamModels ? teamOf(caller, vk, aliases) : null;
             if (team != null) checkTeam(team, aliases);
-            String countsFor = key != null ? key.key().teamId()
+            String countsFor = vk != null ? vk.teamId()
                     : team != null || caller.admin() || caller.tags().isEmpty() ? team : Teams.firstLabel(caller.tags());
-            String owner = users.active() ? storedUser(caller, key) : null;
+            String owner = users.active() ? storedUser(caller, vk) : null;
             if (owner != null && countsFor == null) checkUserModels(owner, aliases);
             return null;
         } catch (GatewayException refused) {
@@ -557,7 +560,8 @@ public final class Governor {
         if (!teams.active() && !enforceTeamModels) return true;
         String team;
         try {
-            team = teamOf(caller, caller.virtualKey() ? keys.byId(caller.id()) : null, java.util.Collections.singletonList(alias));
+            KeyState key = caller.virtualKey() ? keys.byId(caller.id()) : null;
+            team = teamOf(caller, key == null ? null : key.key(), java.util.Collections.singletonList(alias));
         } catch (GatewayException refused) {
             return false;
         }

@@ -190,19 +190,7 @@ public final class RequestLogStore {
      * twice or not at all. No count, no prompt, completion or tags ({@link #EXPORT_COLUMNS}). Returns whether more match.
      */
     public boolean export(RequestLogQuery q, int limit, java.util.function.Consumer<RequestLogEntry> row) {
-        RequestLogEntry last = null;
-        int sent = 0;
-        while (true) {
-            int want = Math.min(EXPORT_PAGE, limit - sent + 1); // one past the limit says whether more match
-            List<RequestLogEntry> page = exportPage(q, last, want);
-            for (RequestLogEntry r : page) { // the page's transaction has ended: row may wait for the client
-                if (sent == limit) return true;
-                row.accept(r);
-                sent++;
-            }
-            if (page.size() < want) return false;
-            last = page.get(page.size() - 1);
-        }
+        return dev.switchboard.store.KeysetExport.export(EXPORT_PAGE, limit, (after, n) -> exportPage(q, after, n), row);
     }
 
     /** Up to {@code n} rows of {@link #export}'s order after {@code after}'s key (from the newest without it). */

@@ -134,6 +134,8 @@ final class GatewayAssembly {
                         d -> registry.check(d, env), prices::gone),
                 dev.switchboard.route.SpendCaps.from(config.routerSettings(), config.deployments()));
         router.outputCeilings(prices::outputCeiling);
+        // a name a wildcard serves is the caller's text: a virtual key sent as one is masked in the router's lines too
+        router.logNames(observe.observer().scrubber()::name);
         // what each deployment serves (model_info.mode, else the catalog's): an embeddings call skips a chat fallback
         router.modes(d -> PriceCatalog.bundled().mode(d.provider(), d.model(), d.modelInfo()));
         PromptTokens contextTokens = new PromptTokens();

@@ -155,7 +155,9 @@ final class MeteredCall {
             m = begin.get();
         } catch (dev.switchboard.govern.BudgetPending p) {
             return afterGrant(p, begin, call, settle, waits);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Metering.begin rethrows an Error after releasing what it took: a failed future, or afterGrant's callback and
+            // a caller on another context (AliasEmbedder's runOnContext) would never complete
             return Future.failedFuture(e);
         }
         // admitted: the call holds its place, reservations and permits until its Settle runs, so whatever the pipeline

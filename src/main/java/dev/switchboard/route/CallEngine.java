@@ -65,11 +65,13 @@ final class CallEngine {
     private final LongSupplier clock;
     private final AttemptListener attempts;
     private final ThinkingDrops thinkingDrops;
+    /** How the log lines show an alias or deployment id (masked and escaped: they may be a caller's text). */
+    final LogNames names = new LogNames();
 
     CallEngine(Vertx vertx, java.util.function.Function<String, ModelGroup> groups, RouterSettings settings, RouterMetrics metrics,
                RandomGenerator random, LongSupplier clock, AttemptListener attempts) {
         this.attempts = attempts;
-        this.thinkingDrops = new ThinkingDrops(metrics);
+        this.thinkingDrops = new ThinkingDrops(metrics, names);
         this.vertx = vertx;
         this.groups = groups;
         this.settings = settings;
@@ -265,7 +267,7 @@ final class CallEngine {
             }
             GatewayException tooLong = facts.contextRefusal(group);
             if (tooLong != null) { // nothing is called: the context-window fallbacks, as for a provider's refusal
-                log.info("request {}: no deployment of '{}' takes the prompt: {}", ctx.requestId(), group.alias, tooLong.getMessage());
+                log.info("request {}: no deployment of '{}' takes the prompt: {}", ctx.requestId(), names.of(group.alias), LogSafe.message(tooLong));
                 groupFailed(tooLong, FallbackReason.CONTEXT_WINDOW);
                 return;
             }
@@ -374,7 +376,7 @@ final class CallEngine {
                 return;
             }
             log.debug("request {}: every deployment of '{}' is cooling down and there is nowhere else to go; sending it to {} "
-                    + "as the last resort", ctx.requestId(), LogSafe.text(group.alias), LogSafe.text(m.id()));
+                    + "as the last resort", ctx.requestId(), names.of(group.alias), names.of(m.id()));
             sendItself(m, now);
         }
 
@@ -391,7 +393,7 @@ final class CallEngine {
                 return;
             }
             log.info("request {}: the trial call at {} has not ended within its lease; sending this waiting request there "
-                    + "itself", ctx.requestId(), m.id());
+                    + "itself", ctx.requestId(), names.of(m.id()));
             sendItself(m, now);
         }
 
@@ -431,7 +433,7 @@ final class CallEngine {
                 waitingSince = now;
                 metrics.queuedForSlot(group.alias);
                 log.info("request {}: every deployment of '{}' that could serve it is at its max_parallel_requests; "
-                        + "waiting for a slot", ctx.requestId(), group.alias);
+                        + "waiting for a slot", ctx.requestId(), names.of(group.alias));
             }
             long left = MAX_WAIT.toNanos() - (now - waitingSince);
             if (left <= 0) {
@@ -590,7 +592,7 @@ final class CallEngine {
                 deploymentRetry++;
                 long wait = DeploymentRetries.waitNanos(deploymentRetry, error, random);
                 log.info("request {}: max_retries {} of deployment {} in {} ms after: {}", ctx.requestId(), deploymentRetry,
-                        attempt.state.id(), wait / 1_000_000, LogSafe.message(error));
+                        names.of(attempt.state.id()), wait / 1_000_000, LogSafe.message(error));
                 later(wait, () -> retrySame(attempt.state));
                 return;
             }
@@ -617,8 +619,8 @@ final class CallEngine {
                     retry++;
                     retryLimit = limit;
                     metrics.retry(group.alias);
-                    log.info("request {}: retry {} of '{}' in {} ms after {}: {}", ctx.requestId(), retry, group.alias,
-                            wait / 1_000_000, attempt.state.id(), LogSafe.message(error));
+                    log.info("request {}: retry {} of '{}' in {} ms after {}: {}", ctx.requestId(), retry, names.of(group.alias),
+                            wait / 1_000_000, names.of(attempt.state.id()), LogSafe.message(error));
                     later(wait, this::attempt);
                     return;
                 }
@@ -646,9 +648,10 @@ final class CallEngine {
             metrics.cooldown(attempt.state.id(), attempt.state.modelId());
             if (trialFailed) {
                 log.warn("deployment {} of '{}' failed its trial call after a cooldown and cools down again after: {}",
-                        attempt.state.id(), group.alias, LogSafe.message(error));
+                        names.of(attempt.state.id()), names.of(group.alias), LogSafe.message(error));
             } else {
-                log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
+                log.warn("deployment {} of '{}' cooling down after: {}", names.of(attempt.state.id()), names.of(group.alias),
+                        LogSafe.message(error));
             }
         }
 
@@ -709,19 +712,19 @@ final class CallEngine {
                     java.util.List<String> byMode = new java.util.ArrayList<>();
                     for (String a : barred) {
                         String why = plan.mismatch(a);
-                        if (why == null) byKey.add(a);
-                        else byMode.add("'" + a + "' " + why);
+                        if (why == null) byKey.add(names.of(a));
+                        else byMode.add("'" + names.of(a) + "' " + why);
                     }
                     if (!byKey.isEmpty()) {
                         metrics.fallbackSkipped(plan.primary(), reason, "allowlist");
                         log.warn("request {}: '{}' failed ({}); fallback{} {} not tried: the caller may not use {} (its key's, "
-                                        + "team's or user's models)", ctx.requestId(), group.alias, reason.label(),
+                                        + "team's or user's models)", ctx.requestId(), names.of(group.alias), reason.label(),
                                 byKey.size() == 1 ? "" : "s", "'" + String.join("', '", byKey) + "'",
                                 byKey.size() == 1 ? "it" : "them");
                     }
                     if (!byMode.isEmpty()) {
                         metrics.fallbackSkipped(plan.primary(), reason, "mode");
-                        log.warn("request {}: '{}' failed ({}); fallback{} not tried: {}", ctx.requestId(), group.alias,
+                        log.warn("request {}: '{}' failed ({}); fallback{} not tried: {}", ctx.requestId(), names.of(group.alias),
                                 reason.label(), byMode.size() == 1 ? "" : "s", String.join("; ", byMode));
                     }
                 }
@@ -730,7 +733,7 @@ final class CallEngine {
             }
             metrics.fallback(plan.primary(), next.reason(), next.alias());
             log.warn("request {}: '{}' failed ({}), falling back to '{}' (fallback:{}): {}", ctx.requestId(),
-                    group.alias, reason.label(), next.alias(), next.reason().label(), LogSafe.message(error));
+                    names.of(group.alias), reason.label(), names.of(next.alias()), next.reason().label(), LogSafe.message(error));
             group(next.alias(), next.reason().route());
         }
 

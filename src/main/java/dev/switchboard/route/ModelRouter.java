@@ -475,6 +475,13 @@ public final class ModelRouter {
      */
     private volatile java.util.function.ToIntFunction<dev.switchboard.config.Deployment> outputCeilings = d -> 0;
 
+    /**
+     * How the router's INFO and WARN lines show an alias or a deployment id that may be a caller's text (a name a
+     * wildcard serves, a request's fallback): the request log's name rule (a virtual key in it masked); the lines escape
+     * them too. As written until set (tests).
+     */
+    public void logNames(java.util.function.UnaryOperator<String> mask) { engine.names.mask(mask); }
+
     public void outputCeilings(java.util.function.ToIntFunction<dev.switchboard.config.Deployment> ceilings) { this.outputCeilings = ceilings; }
 
     /**

@@ -23,7 +23,12 @@ final class ThinkingDrops {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final RouterMetrics metrics;
 
-    ThinkingDrops(RouterMetrics metrics) { this.metrics = metrics; }
+    private final LogNames names;
+
+    ThinkingDrops(RouterMetrics metrics, LogNames names) {
+        this.metrics = metrics;
+        this.names = names;
+    }
 
     /** A fallback attempt of {@code primary}'s request at {@code deployment} of {@code fallback} goes without its thinking. */
     void fallenBack(String requestId, String primary, String fallback, String deployment, dev.switchboard.config.Deployment entry) {
@@ -31,11 +36,10 @@ final class ThinkingDrops {
         if (warned.size() < MAX_PAIRS && warned.add(primary + '\u0000' + fallback)) {
             log.warn("request {}: '{}' fell back to '{}' ({}), {}: the request's thinking is dropped and "
                     + "the answer comes without it (the first such drop for this pair of aliases; the next are DEBUG lines)",
-                    requestId, dev.switchboard.model.LogSafe.text(primary), dev.switchboard.model.LogSafe.text(fallback), deployment,
-                    why(entry));
+                    requestId, names.of(primary), names.of(fallback), names.of(deployment), why(entry));
         } else {
             log.debug("request {}: thinking dropped on the fallback from '{}' to '{}' ({})", requestId,
-                    dev.switchboard.model.LogSafe.text(primary), dev.switchboard.model.LogSafe.text(fallback), deployment);
+                    names.of(primary), names.of(fallback), names.of(deployment));
         }
     }
 

@@ -47,6 +47,12 @@ final class BedrockSim {
     final BedrockSimAuth auth = new BedrockSimAuth();
     /** The exception frame the next stream ends with, after its first events; null for none. */
     final AtomicReference<String> nextStreamException = new AtomicReference<>();
+    /**
+     * Application inference profiles ({@code arn:…:application-inference-profile/abc123}) and the model each runs, as a
+     * CreateInferenceProfile made them: a call on the profile's ARN is served as the model's (citations, cache points,
+     * Claude's checks), as Bedrock serves it. An ARN not defined here is a model of no known family.
+     */
+    final Map<String, String> profiles = new java.util.concurrent.ConcurrentHashMap<>();
 
     BedrockSim(Vertx vertx, SimPromptCache cache, AtomicInteger cancelled, AtomicInteger completed) {
         this.vertx = vertx;
@@ -82,6 +88,7 @@ final class BedrockSim {
         HttpServerResponse resp = req.response();
         String path = req.path();
         String model = modelOf(path);
+        if (model != null) model = profiles.getOrDefault(model, model);
         String action = path.substring(path.lastIndexOf('/') + 1);
         if (behaviour.status() != 0) {
             fault(resp, behaviour);

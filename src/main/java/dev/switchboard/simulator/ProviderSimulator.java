@@ -165,6 +165,7 @@ public final class ProviderSimulator {
         azure.reset();
         bedrock.auth.clear();
         bedrock.nextStreamException.set(null);
+        bedrock.profiles.clear();
         vertexTokens.clear();
     }
 
@@ -257,6 +258,12 @@ public final class ProviderSimulator {
 
     /** Bedrock: accept this Bedrock API key as a bearer token. */
     public void allowBedrockApiKey(String key) { bedrock.auth.allowBearer(key); }
+
+    /**
+     * Bedrock: an application inference profile, its ARN served as {@code modelId}'s model until the next {@link #reset}
+     * (Bedrock's CreateInferenceProfile with {@code copyFrom} the model).
+     */
+    public void defineBedrockProfile(String arn, String modelId) { bedrock.profiles.put(arn, modelId); }
 
     /** Bedrock: the next ConverseStream ends after two events with an exception frame of this type (throttlingException, …). */
     public void failNextBedrockStream(String exceptionType) { bedrock.nextStreamException.set(exceptionType); }

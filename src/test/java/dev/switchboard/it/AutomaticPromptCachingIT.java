@@ -53,8 +53,13 @@ class AutomaticPromptCachingIT {
                         litellm_params: { model: vertex_ai/claude-sonnet-4-5, vertex_location: us-east5, vertex_credentials: %s, api_base: "${SIM_ROOT}" }
                       - model_name: bedrock
                         litellm_params: { model: bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0, ${SIM_BEDROCK} }
+                      - model_name: claude-first
+                        litellm_params: { model: anthropic/claude-haiku-4-5, ${SIM_ANTHROPIC} }
+                      - model_name: gpt
+                        litellm_params: { model: openai/gpt-4o-mini, ${SIM_OPENAI} }
                     router_settings:
                       num_retries: 0
+                      fallbacks: [{ claude-first: [gpt] }]
                     general_settings:
                       master_key: os.environ/MASTER_KEY
                     """.formatted(file);
@@ -234,6 +239,26 @@ class AutomaticPromptCachingIT {
         } finally {
             openai.close();
         }
+    }
+
+    /**
+     * An OpenAI client's top-level {@code cache_control} on a Claude alias that falls back to GPT: Claude is sent the
+     * field, OpenAI is not (it answers "Unrecognized request argument supplied"); a GPT alias asked directly neither.
+     * Before, the OpenAI encoder's extras loop wrote it to every OpenAI-style upstream.
+     */
+    @Test
+    void aClaudeToGptFallbackSendsOpenAiNoCacheControl() {
+        gw.simulator.enqueue("claude-haiku-4-5", dev.switchboard.simulator.SimBehaviour.status(500));
+        String body = "{\"model\":\"%s\",\"cache_control\":{\"type\":\"ephemeral\"},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"What do the rules say?\"}]}";
+        var r = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/chat/completions", TestGateway.MASTER_KEY, body.formatted("claude-first"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.getString("model")).isEqualTo("gpt-4o-mini");
+        assertThat(sent.containsKey("cache_control")).as(sent.encode()).isFalse();
+        var direct = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/chat/completions", TestGateway.MASTER_KEY, body.formatted("gpt"));
+        assertThat(direct.statusCode()).as(direct.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().containsKey("cache_control")).isFalse();
     }
 
     /** /model/info names the one-hour write price Claude on Bedrock is charged (twice the input), as for Anthropic's own. */

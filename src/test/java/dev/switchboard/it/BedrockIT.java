@@ -47,6 +47,8 @@ class BedrockIT {
     static final String CLAUDE = "us.anthropic.claude-3-5-sonnet-20241022-v2:0";
     static final String WRONG_SECRET = "not/the+secret0000000000000000000000000";
     static final String PROFILE_ARN = "arn:aws:bedrock:eu-central-1:123456789012:application-inference-profile/abc123xyz";
+    /** An application inference profile of a Claude, named as such by its model_info.base_model only. */
+    static final String CLAUDE_PROFILE_ARN = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/cl4ude9prof";
     static TestGateway gw;
     static OpenAIClient client;
     static AnthropicClient anthropic;
@@ -80,6 +82,9 @@ class BedrockIT {
                     litellm_params: { model: bedrock/amazon.titan-embed-text-v2:0, %2$s }
                   - model_name: profile-arn
                     litellm_params: { model: "bedrock/%6$s", aws_access_key_id: %3$s, aws_secret_access_key: "%4$s", api_base: "${SIM_ROOT}" }
+                  - model_name: claude-profile
+                    litellm_params: { model: "bedrock/%7$s", aws_access_key_id: %3$s, aws_secret_access_key: "%4$s", api_base: "${SIM_ROOT}" }
+                    model_info: { base_model: anthropic.claude-3-7-sonnet-20250219-v1:0 }
                   - model_name: cohere-embed
                     litellm_params: { model: bedrock/cohere.embed-english-v3, %2$s }
                   - model_name: small
@@ -95,7 +100,7 @@ class BedrockIT {
                   context_window_fallbacks: [{ small: [big] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                """.formatted(CLAUDE, keys, ProviderSimulator.BEDROCK_ACCESS_KEY, ProviderSimulator.BEDROCK_SECRET, WRONG_SECRET, PROFILE_ARN));
+                """.formatted(CLAUDE, keys, ProviderSimulator.BEDROCK_ACCESS_KEY, ProviderSimulator.BEDROCK_SECRET, WRONG_SECRET, PROFILE_ARN, CLAUDE_PROFILE_ARN));
         client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
         anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
     }
@@ -788,6 +793,33 @@ class BedrockIT {
      * with {@code char_location} (a text document) and {@code page_location} (a PDF) citations, read by the Anthropic SDK.
      * Before, the field was dropped and the answer had no citations.
      */
+    /**
+     * An application inference profile's ARN names no model: its {@code model_info.base_model} says it runs a Claude, as
+     * the estimate, the worst case and /model/info already read it, and the encoder now reads it too. A document's
+     * citations reach Converse and come back cited, and Anthropic's automatic caching (a top-level cache_control) becomes
+     * a cachePoint after the last block. Before, the encoder took the ARN for an unknown family: citations were dropped
+     * and no cachePoint was sent, while the budget had reserved a cache write.
+     */
+    @Test
+    void anApplicationInferenceProfileOfAClaudeIsEncodedAsAClaude() {
+        gw.simulator.defineBedrockProfile(CLAUDE_PROFILE_ARN, "anthropic.claude-3-7-sonnet-20250219-v1:0");
+        String ask = "{\"model\":\"claude-profile\",\"max_tokens\":100,\"cache_control\":{\"type\":\"ephemeral\"},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"document\",\"source\":{\"type\":\"text\","
+                + "\"media_type\":\"text/plain\",\"data\":\"The grass is green. The sky is blue.\"},\"title\":\"Facts\","
+                + "\"citations\":{\"enabled\":true}},{\"type\":\"text\",\"text\":\"What colour is the grass?\"}]}]}";
+        HttpResponse<String> r = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, ask, "anthropic-version", "2023-06-01");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        ProviderSimulator.Received seen = gw.simulator.last();
+        assertThat(seen.path()).isEqualTo("/model/" + software.amazon.awssdk.utils.http.SdkHttpUtils.urlEncode(CLAUDE_PROFILE_ARN) + "/converse");
+        JsonArray content = seen.body().getJsonArray("messages").getJsonObject(0).getJsonArray("content");
+        assertThat(content.getJsonObject(0).getJsonObject("document").getJsonObject("citations"))
+                .isEqualTo(new JsonObject().put("enabled", true));
+        assertThat(content.getJsonObject(content.size() - 1))
+                .isEqualTo(new JsonObject().put("cachePoint", new JsonObject().put("type", "default")));
+        JsonArray answer = new JsonObject(r.body()).getJsonArray("content");
+        assertThat(answer.stream().map(JsonObject.class::cast).anyMatch(b -> b.containsKey("citations"))).as(r.body()).isTrue();
+    }
+
     @Test
     void anAnthropicDocumentsCitationsReachConverseAndComeBackAsAnthropicCitations() {
         var doc = com.anthropic.models.messages.DocumentBlockParam.builder()

@@ -72,6 +72,20 @@ class MeteredCallTest {
     }
 
     /**
+     * An Error out of the admission itself (Metering.begin rethrows one after releasing what it took) is the call's
+     * failed future, like a refusal, and no call is made. Before, it left {@code around} as a throw: afterGrant's
+     * callback and AliasEmbedder's runOnContext caller never completed their futures.
+     */
+    @Test
+    void anErrorAtTheStartIsTheFailureNotAThrow() {
+        OutOfMemoryError error = new OutOfMemoryError("no room");
+        Future<Answer<ChatResponse>> f = MeteredCall.around(() -> { throw error; },
+                () -> { throw new AssertionError("no call"); }, MeteredCall.Served::new);
+        assertThat(f.failed()).isTrue();
+        assertThat(f.cause()).isSameAs(error);
+    }
+
+    /**
      * A pipeline that throws something other than a failed future after the call was admitted (a bug outside
      * {@link GatewayException}): the throw is the call's failure and its admission is settled once, so the global place,
      * the key's reservation and its parallel permit come back. Before, the throw left {@code around} before the settle

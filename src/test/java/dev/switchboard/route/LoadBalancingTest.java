@@ -198,6 +198,25 @@ class LoadBalancingTest {
         }
     }
 
+    /**
+     * Review of the day's merges (thirty-ninth session): the cooldown WARN printed the group's alias and the deployment's
+     * id as written, and a wildcard's are the caller's text: a line break forged the next line, and a key sent as the
+     * name was logged whole. Both masked by the pipeline's name rule (here a stand-in) and escaped.
+     */
+    @Test
+    void theCooldownWarnIsOneLineAndMaskedWhateverTheNamesHold() {
+        String alias = "cool\nERROR forged SECRETKEY";
+        List<FakeProvider> p = group(alias, List.of(Map.of()), List.of());
+        ModelRouter r = router(p, Map.of("num_retries", 0L, "allowed_fails", 0L, "cooldown_time", 60L));
+        r.logNames(s -> s == null ? null : s.replace("SECRETKEY", "****"));
+        p.get(0).failure = () -> GatewayException.of(dev.switchboard.model.ErrorKind.UPSTREAM, "down");
+        try (dev.switchboard.support.LogCapture logs = dev.switchboard.support.LogCapture.of(CallEngine.class.getName())) {
+            assertThat(r.chat(FakeProvider.ctx(), FakeProvider.ask(alias, "hi")).failed()).isTrue();
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("cooling down").contains("'cool\\nERROR forged ****'")
+                    .doesNotContain("\n").doesNotContain("SECRETKEY"));
+        }
+    }
+
     @Test
     void costBasedRoutingPicksTheCheapestPricedDeployment() {
         List<FakeProvider> p = group("priced", List.of(Map.of(), Map.of(), Map.of()), List.of(

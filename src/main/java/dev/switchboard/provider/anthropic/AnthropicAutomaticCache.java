@@ -2,7 +2,6 @@ package dev.switchboard.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -13,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * API does with it: the same prefix is cached, and the caller keeps the caching it asked for.
  */
 public final class AnthropicAutomaticCache {
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private AnthropicAutomaticCache() {}
 
@@ -25,28 +23,19 @@ public final class AnthropicAutomaticCache {
     public static void ontoLastBlock(ObjectNode body) {
         JsonNode control = body.remove("cache_control");
         if (control == null || !control.isObject() || !(body.get("messages") instanceof ArrayNode messages)) return;
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if (!(messages.get(i) instanceof ObjectNode message)) continue;
-            JsonNode content = message.get("content");
-            if (content != null && content.isTextual()) {
-                if (content.asText().isBlank()) continue;
-                ArrayNode blocks = F.arrayNode();
-                blocks.addObject().put("type", "text").put("text", content.asText());
-                message.set("content", blocks);
-                content = blocks;
-            }
-            if (!(content instanceof ArrayNode blocks)) continue;
-            for (int j = blocks.size() - 1; j >= 0; j--) {
-                if (!(blocks.get(j) instanceof ObjectNode block) || !cacheable(block)) continue;
-                if (!block.has("cache_control")) block.set("cache_control", control.deepCopy());
+        // the one walk to that block, shared with the automatic-caching checks (CacheInjectionPoint)
+        JsonNode last = dev.switchboard.model.CacheInjectionPoint.lastCacheableBlock(messages);
+        if (last instanceof ObjectNode block) {
+            if (!block.has("cache_control")) block.set("cache_control", control.deepCopy());
+            return;
+        }
+        if (last == null) return;
+        for (int i = messages.size() - 1; i >= 0; i--) { // a string content: made one text block with the marker
+            if (messages.get(i) instanceof ObjectNode message && message.get("content") == last) {
+                message.putArray("content").addObject().put("type", "text").put("text", last.asText())
+                        .set("cache_control", control.deepCopy());
                 return;
             }
         }
-    }
-
-    private static boolean cacheable(ObjectNode block) {
-        String type = block.path("type").asText();
-        if (type.equals("thinking") || type.equals("redacted_thinking")) return false;
-        return !type.equals("text") || !block.path("text").asText().isBlank();
     }
 }

@@ -38,6 +38,24 @@ final class BedrockModels {
         return model;
     }
 
+    /**
+     * The id the model's family, caching and Claude rules are read from: the model id, or, for an ARN that names no model
+     * (an application inference profile, {@code …:application-inference-profile/abc123}, or a provisioned model), the
+     * deployment's {@code model_info.base_model} ({@code anthropic.claude-…}, {@code bedrock/anthropic.claude-…} or
+     * {@code anthropic/claude-…}) when it is set. The same base_model makes the entry a Claude for the prompt estimate, the
+     * worst case and /model/info ({@code Deployment.servesClaude}); without this the encoder took such a profile for an
+     * unknown family and dropped document citations and cache points the reservation had counted.
+     */
+    static String foundationId(dev.switchboard.config.Deployment d, String modelId) {
+        if (!modelId.startsWith("arn:") || modelId.substring(modelId.lastIndexOf('/') + 1).indexOf('.') >= 0) return modelId;
+        Object base = d.modelInfo() == null ? null : d.modelInfo().get("base_model");
+        if (!(base instanceof String given) || given.isBlank()) return modelId;
+        String b = given.strip();
+        if (b.startsWith("bedrock/")) b = b.substring("bedrock/".length());
+        b = modelId(b);
+        return b.startsWith("anthropic/") ? "anthropic." + b.substring("anthropic/".length()) : b;
+    }
+
     /** The region a model ARN names ({@code arn:aws:bedrock:us-east-1:…}); null for an id that is no ARN. */
     static String arnRegion(String modelId) {
         if (!modelId.startsWith("arn:")) return null;

@@ -46,6 +46,8 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
     private final UpstreamHttp http;
     private final UpstreamHttp.Endpoint endpoint;
     private final String modelId;
+    /** The id the family rules are read from: an application inference profile's base_model ({@link BedrockModels#foundationId}). */
+    private final String foundationId;
     private final String modelPath;
     private final BedrockRequestEncoder encoder;
     private final String secret;
@@ -64,10 +66,11 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
         dev.switchboard.provider.ModelIds.require(d, BedrockModels.pathId(d, modelId), dev.switchboard.provider.ModelIds.BEDROCK);
         // The id goes into the path percent-encoded (an ARN or a version suffix has ':' and '/'), as the AWS SDKs send it.
         this.modelPath = "/model/" + SdkHttpUtils.urlEncode(BedrockModels.pathId(d, modelId));
-        this.encoder = new BedrockRequestEncoder(d, modelId);
+        this.foundationId = BedrockModels.foundationId(d, modelId);
+        this.encoder = new BedrockRequestEncoder(d, modelId, foundationId);
         this.secret = auth.secretKey() == null ? null : auth.secretKey().reveal();
         // LiteLLM's cache_control_injection_points, on models that cache: the breakpoints become cachePoint blocks
-        this.injectionPoints = BedrockModels.cachesPrompts(modelId) ? d.cacheInjectionPoints() : List.of();
+        this.injectionPoints = BedrockModels.cachesPrompts(foundationId) ? d.cacheInjectionPoints() : List.of();
     }
 
     @Override
@@ -90,8 +93,8 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
     @Override
     public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {
         dev.switchboard.provider.ParamConflict none = BedrockRequestEncoder.noneWithToolCalls(r);
-        java.util.List<dev.switchboard.provider.ParamConflict> claude = "anthropic".equals(BedrockModels.family(modelId))
-                ? dev.switchboard.provider.ClaudeSampling.conflicts(r, modelId) : java.util.List.of();
+        java.util.List<dev.switchboard.provider.ParamConflict> claude = "anthropic".equals(BedrockModels.family(foundationId))
+                ? dev.switchboard.provider.ClaudeSampling.conflicts(r, foundationId) : java.util.List.of();
         if (none == null) return claude;
         java.util.List<dev.switchboard.provider.ParamConflict> all = new java.util.ArrayList<>(claude);
         all.add(none);
@@ -114,9 +117,9 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
      */
     @Override
     public Future<Integer> countTokens(ChatRequest request, CallOptions options) {
-        if (!"anthropic".equals(BedrockModels.family(modelId))) return Future.succeededFuture(null);
+        if (!"anthropic".equals(BedrockModels.family(foundationId))) return Future.succeededFuture(null);
         return UpstreamAnswers.encodeThen(() -> countBody(request), body -> send("/model/"
-                        + SdkHttpUtils.urlEncode(BedrockModels.foundationModel(modelId)) + "/count-tokens", "application/json", body,
+                        + SdkHttpUtils.urlEncode(BedrockModels.foundationModel(foundationId)) + "/count-tokens", "application/json", body,
                 options.timeoutOr(deployment.timeout()), options)
                 .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(), b -> {
                     com.fasterxml.jackson.databind.JsonNode n = Json.read(b).get("inputTokens");

@@ -36,6 +36,8 @@ final class BedrockRequestEncoder {
 
     private final Deployment deployment;
     private final String modelId;
+    /** The id the family rules are read from ({@link BedrockModels#foundationId}). */
+    private final String familyId;
     private final boolean caches;
     private final boolean claude;
     /** The Claude's name ({@code claude-sonnet-4-5-…}) for the thinking and effort rules; null for other families. */
@@ -50,13 +52,20 @@ final class BedrockRequestEncoder {
     /** The buckets images by s3:// URL may come from ({@code aws_s3_image_buckets}; none by default). */
     private final java.util.Set<String> s3Buckets;
 
-    BedrockRequestEncoder(Deployment deployment, String modelId) {
+    BedrockRequestEncoder(Deployment deployment, String modelId) { this(deployment, modelId, BedrockModels.foundationId(deployment, modelId)); }
+
+    /**
+     * @param foundationId the id the family rules are read from ({@link BedrockModels#foundationId}): an application
+     *     inference profile's base_model, else the model id
+     */
+    BedrockRequestEncoder(Deployment deployment, String modelId, String foundationId) {
         this.deployment = deployment;
         this.modelId = modelId;
+        this.familyId = foundationId;
         this.s3Buckets = s3Buckets(deployment.params().get("aws_s3_image_buckets"));
-        this.caches = BedrockModels.cachesPrompts(modelId);
-        this.claude = "anthropic".equals(BedrockModels.family(modelId));
-        this.claudeName = claude ? BedrockModels.claudeName(modelId) : null;
+        this.caches = BedrockModels.cachesPrompts(foundationId);
+        this.claude = "anthropic".equals(BedrockModels.family(foundationId));
+        this.claudeName = claude ? BedrockModels.claudeName(foundationId) : null;
         this.effort = claude ? dev.switchboard.provider.ClaudeEffort.of(claudeName, deployment.id()) : null;
         this.budgetOnly = claude && dev.switchboard.provider.ClaudeThinking.budgetOnly(claudeName);
         this.claudeDefaultLimit = claude ? ClaudeOutputLimits.defaultMaxTokens(claudeName) : 0;
@@ -204,7 +213,7 @@ final class BedrockRequestEncoder {
     }
 
     private void forced(ObjectNode config, ObjectNode choice) {
-        if (!BedrockModels.forcesTools(modelId)) {
+        if (!BedrockModels.forcesTools(familyId)) {
             throw GatewayException.badRequest("tool_choice 'required' or a named function is not supported by " + modelId
                     + " on Bedrock (only Anthropic Claude, Amazon Nova and Mistral Large models take it). Fix: use tool_choice"
                     + " 'auto'.", "tool_choice");
@@ -331,7 +340,7 @@ final class BedrockRequestEncoder {
         JsonNode topK = r.anthropicField("top_k");
         if (topK != null && topK.isNumber()) {
             // Nova reads it from its own inferenceConfig (Amazon's Nova docs); Claude and the others as top_k
-            if ("amazon".equals(BedrockModels.family(modelId))) extra.putObject("inferenceConfig").set("topK", topK);
+            if ("amazon".equals(BedrockModels.family(familyId))) extra.putObject("inferenceConfig").set("topK", topK);
             else extra.set("top_k", topK);
         }
         if (claudeFields != null) extra.setAll(claudeFields);

@@ -105,6 +105,7 @@ final class OpenAiRequestEncoder {
         RelayedRequest q = r.relay();
         if (q == null || r.raw() != null || !relayable) return null;
         if (wire.dropsEffort(r.extra().get("reasoning_effort"))) return null; // the canonical encoding leaves it out
+        if (!flavor.forwardsCacheControl() && r.extra().containsKey("cache_control")) return null; // left out too
         byte[] renameFrom = null, renameTo = null;
         if (q.outputLimit() == RelayedRequest.NO_LIMIT) {
             if (deployment.maxTokens() != null) return null; // the encoder adds the deployment's limit
@@ -233,6 +234,9 @@ final class OpenAiRequestEncoder {
                 }
             }
             for (Map.Entry<String, JsonNode> e : r.extra().entrySet()) {
+                // Anthropic's automatic caching (a top-level cache_control): only to a service that takes Anthropic's
+                // markers; OpenAI answers it with a 400 "Unrecognized request argument supplied" (a Claude→GPT fallback)
+                if (e.getKey().equals("cache_control") && !flavor.forwardsCacheControl()) continue;
                 if (e.getKey().equals("reasoning_effort")) {
                     // "default" is the model's own effort: where the word is no value of the service's, none is sent
                     if (wire.dropsEffort(e.getValue())) continue;

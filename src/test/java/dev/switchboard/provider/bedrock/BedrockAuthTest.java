@@ -155,6 +155,29 @@ class BedrockAuthTest {
                 "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0"))).isGreaterThan(4096);
     }
 
+    /**
+     * An ARN that names no model (an application inference profile) takes its family from model_info.base_model, the
+     * rule Deployment.servesClaude reads; an ARN or id that names its model, or no base_model, keeps its own id.
+     */
+    @Test
+    void anApplicationProfilesFamilyIsItsBaseModels() {
+        String profile = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123";
+        java.util.function.BiFunction<String, Object, String> id = (model, base) -> {
+            java.util.Map<String, Object> info = new java.util.HashMap<>();
+            if (base != null) info.put("base_model", base);
+            return BedrockModels.foundationId(new dev.switchboard.config.Deployment("a", "bedrock", model, null, null, null, null,
+                    null, java.util.Map.of(), java.util.Map.of(), info, 1), model);
+        };
+        assertThat(id.apply(profile, "anthropic.claude-3-7-sonnet-20250219-v1:0")).isEqualTo("anthropic.claude-3-7-sonnet-20250219-v1:0");
+        assertThat(id.apply(profile, "bedrock/converse/anthropic.claude-3-7-sonnet-20250219-v1:0")).isEqualTo("anthropic.claude-3-7-sonnet-20250219-v1:0");
+        assertThat(id.apply(profile, "anthropic/claude-sonnet-4-5")).isEqualTo("anthropic.claude-sonnet-4-5");
+        assertThat(BedrockModels.cachesPrompts(id.apply(profile, "us.amazon.nova-pro-v1:0"))).isTrue();
+        assertThat(id.apply(profile, null)).isEqualTo(profile);
+        String named = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0";
+        assertThat(id.apply(named, "meta.llama3-1-70b-instruct-v1:0")).isEqualTo(named);
+        assertThat(id.apply("meta.llama3-1-70b-instruct-v1:0", "anthropic.claude-3-7-sonnet-20250219-v1:0")).isEqualTo("meta.llama3-1-70b-instruct-v1:0");
+    }
+
     @Test
     void errorsMapped() {
         io.vertx.core.buffer.Buffer msg = io.vertx.core.buffer.Buffer.buffer("{\"message\":\"Input is too long for requested model.\"}");

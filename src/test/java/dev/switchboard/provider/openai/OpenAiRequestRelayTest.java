@@ -123,6 +123,28 @@ class OpenAiRequestRelayTest {
         assertThat(sent.toString()).isEqualTo("{\"model\":\"up/model-\\\"x\\\"\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     }
 
+    /**
+     * An OpenAI-dialect client's top-level {@code cache_control} (Anthropic's automatic caching) goes only to a service
+     * that takes Anthropic's markers (OpenRouter), relayed or encoded; OpenAI and the others are sent no such field (OpenAI
+     * answers it with a 400 "Unrecognized request argument supplied", as on a Claude→GPT fallback). Before, the extras
+     * loop wrote it to every OpenAI-style upstream.
+     */
+    @Test
+    void aTopLevelCacheControlGoesOnlyWhereTheFlavorForwardsIt() throws Exception {
+        ChatRequest r = decode("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                + "\"cache_control\":{\"type\":\"ephemeral\"}}");
+        for (String p : List.of("openai", "openrouter", "groq", "ollama")) {
+            OpenAiRequestEncoder e = new OpenAiRequestEncoder(new Deployment("a", p, "m", null, null, null, null, null, Map.of(),
+                    Map.of(), Map.of(), 1, Map.of()), OpenAiFlavor.CORE.get(p));
+            for (boolean stream : new boolean[] {false, true}) {
+                JsonNode sent = M.readTree(e.chat(r, stream).getBytes());
+                assertThat(sent.has("cache_control")).as(p).isEqualTo(p.equals("openrouter"));
+                assertThat(sent.at("/messages/0/content").asText()).as(p).isEqualTo("x");
+            }
+        }
+        check("top-level cache_control", r); // where a relay is made, it is the canonical encoding
+    }
+
     @Test
     void bodiesTheEncoderChangesAreNotRelayed() throws Exception {
         for (String body : NOT_RELAYABLE) {
