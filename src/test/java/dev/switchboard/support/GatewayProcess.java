@@ -51,6 +51,11 @@ public final class GatewayProcess implements AutoCloseable {
      * {@code storeSettings} (indented lines under {@code general_settings}: where the store is).
      */
     public static Path writeConfig(Path file, String simBaseUrl, String storeSettings) throws IOException {
+        return writeConfig(file, simBaseUrl, "", storeSettings);
+    }
+
+    /** With more {@code litellm_params} lines of the alias ({@code deploymentLines}, indented six spaces). */
+    public static Path writeConfig(Path file, String simBaseUrl, String deploymentLines, String storeSettings) throws IOException {
         return Files.writeString(file, """
                 model_list:
                   - model_name: gpt
@@ -58,11 +63,11 @@ public final class GatewayProcess implements AutoCloseable {
                       model: openai/gpt-4o-mini
                       api_base: "%s"
                       api_key: os.environ/PROVIDER_KEY
-                router_settings:
+                %srouter_settings:
                   num_retries: 0
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                %s""".formatted(simBaseUrl, storeSettings));
+                %s""".formatted(simBaseUrl, deploymentLines, storeSettings));
     }
 
     /** With extra JVM options ({@code -Dio.netty.transport.noNative=true}: a machine without native transports). */
