@@ -20,6 +20,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.switchboard.simulator.ProviderSimulator;
 import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
@@ -32,10 +33,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The official OpenAI SDK against a Gemini-backed alias, and the Anthropic dialect translated to Gemini. */
+@ExtendWith(GatewayPerClass.class)
 class GeminiIT {
     static TestGateway gw;
     static OpenAIClient client;
@@ -47,13 +49,7 @@ class GeminiIT {
     }
 
     @AfterAll
-    static void stop() {
-        client.close();
-        gw.close();
-    }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
+    static void closeClient() { client.close(); }
 
     private static ChatCompletionFunctionTool weather() {
         return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
