@@ -35,7 +35,18 @@ class SqliteFirstStartIT {
                         "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
             }
         } finally {
-            for (CompletableFuture<GatewayProcess> s : starts) s.handle((g, e) -> { if (g != null) g.close(); return null; }).join();
+            // each closed in its own try: one that fails to close must not leave the other running
+            RuntimeException failed = null;
+            for (CompletableFuture<GatewayProcess> s : starts) {
+                try {
+                    GatewayProcess g = s.exceptionally(e -> null).join();
+                    if (g != null) g.close();
+                } catch (RuntimeException e) {
+                    if (failed == null) failed = e;
+                    else failed.addSuppressed(e);
+                }
+            }
+            if (failed != null) throw failed;
         }
     }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ({@code @RegisterExtension final ServeFixture serve = new ServeFixture();}): before each test a directory of its own and
  * the provider simulator (one event loop) on a free loopback port; after it both are gone. The config points the
  * gateway's one alias {@code gpt} at that simulator ({@link GatewayProcess#writeConfig}); {@link #start} runs the process
- * with the suite's keys ({@link #ENV}) and its output in {@link #log()}. What a test checks stays in the test.
+ * with the suite's keys ({@link #ENV}) and its output in {@link #log()}, and closes after the test whatever it started
+ * and the test left running. What a test checks stays in the test.
  */
 public final class ServeFixture implements BeforeEachCallback, AfterEachCallback {
     /** The environment the config's {@code os.environ/…} names: the suite's master key and provider key. */
@@ -30,6 +32,8 @@ public final class ServeFixture implements BeforeEachCallback, AfterEachCallback
     private Path dir;
     private Vertx vertx;
     private ProviderSimulator sim;
+    /** What {@link #start} started in this test (from any thread), closed after it. */
+    private final List<GatewayProcess> processes = new ArrayList<>();
 
     /** The simulator on one event loop. */
     public ServeFixture() {
@@ -48,15 +52,56 @@ public final class ServeFixture implements BeforeEachCallback, AfterEachCallback
         sim = TestGateway.await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false));
     }
 
+    /**
+     * Closes every process {@link #start} started that is still running (a test that failed before its own close), then
+     * the simulator, then deletes the directory. One step that fails does not skip the rest: the first failure is thrown
+     * with the others suppressed.
+     */
     @Override
-    public void afterEach(ExtensionContext context) throws IOException {
-        try {
-            if (vertx != null) TestGateway.await(vertx.close());
-        } finally {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    public void afterEach(ExtensionContext context) throws Exception {
+        Exception failed = null;
+        List<GatewayProcess> started;
+        synchronized (processes) {
+            started = new ArrayList<>(processes);
+            processes.clear();
+        }
+        for (GatewayProcess gp : started) {
+            try {
+                gp.close();
+            } catch (RuntimeException e) {
+                failed = add(failed, e);
             }
         }
+        try {
+            if (vertx != null) TestGateway.await(vertx.close());
+        } catch (RuntimeException e) {
+            failed = add(failed, e);
+        }
+        vertx = null;
+        sim = null;
+        if (dir != null) {
+            List<Path> paths = List.of();
+            try (Stream<Path> all = Files.walk(dir)) {
+                paths = all.sorted(Comparator.reverseOrder()).toList();
+            } catch (IOException e) {
+                failed = add(failed, e);
+            }
+            for (Path p : paths) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    failed = add(failed, e);
+                }
+            }
+            dir = null;
+        }
+        if (failed != null) throw failed;
+    }
+
+    private static Exception add(Exception first, Exception next) {
+        if (first == null) return next;
+        first.addSuppressed(next);
+        return first;
     }
 
     /** The test's own directory (deleted after it). */
@@ -82,17 +127,24 @@ public final class ServeFixture implements BeforeEachCallback, AfterEachCallback
 
     /** {@code serve} with {@link #ENV}, its output in {@link #log()}; returns once it is ready. */
     public GatewayProcess start(Path config) {
-        return GatewayProcess.start(config, ENV, log());
+        return track(GatewayProcess.start(config, ENV, log()));
     }
 
     /** With its output in {@code logName} in {@link #dir()} (a test that starts one process after another, or two at once). */
     public GatewayProcess start(Path config, String logName) {
-        return GatewayProcess.start(config, ENV, dir.resolve(logName));
+        return track(GatewayProcess.start(config, ENV, dir.resolve(logName)));
     }
 
     /** With extra JVM options (before the main class) and options of {@code serve} (after {@code --port}). */
     public GatewayProcess start(Path config, List<String> jvmOptions, List<String> serveOptions) {
-        return GatewayProcess.start(config, ENV, log(), jvmOptions, serveOptions);
+        return track(GatewayProcess.start(config, ENV, log(), jvmOptions, serveOptions));
+    }
+
+    private GatewayProcess track(GatewayProcess gp) {
+        synchronized (processes) {
+            processes.add(gp);
+        }
+        return gp;
     }
 
     /** Whatever the process wrote so far. */
