@@ -3,11 +3,10 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.switchboard.simulator.ProviderSimulator;
 import dev.switchboard.support.GatewayProcess;
 import dev.switchboard.support.Http;
+import dev.switchboard.support.ServeFixture;
 import dev.switchboard.support.TestGateway;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code general_settings.background_thread_nice} in a started gateway: the store writers' threads (ledger, request log,
@@ -31,37 +29,27 @@ class BackgroundNiceIT {
     /** The writers' thread names as the kernel keeps them (15 characters). */
     private static final String LEDGER = "switchboard-led", REQUEST_LOG = "switchboard-req", CHECKPOINT = "switchboard-che";
 
-    @TempDir
-    Path dir;
-    private Vertx vertx;
-    private ProviderSimulator sim;
+    @RegisterExtension
+    final ServeFixture serve = new ServeFixture();
 
-    @BeforeEach
-    void startSimulator() {
+    @BeforeAll
+    static void linux() {
         assumeThat(Files.exists(Path.of("/proc/thread-self"))).as("Linux").isTrue();
-        vertx = Vertx.vertx();
-        sim = TestGateway.await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false));
-    }
-
-    @AfterEach
-    void stop() {
-        if (vertx != null) TestGateway.await(vertx.close());
     }
 
     @Test
     void theStoreWritersRunAtTheConfiguredNiceAndTheEventLoopDoesNot() throws Exception {
-        Path log = dir.resolve("gateway.log");
         assumeThat(reniceThere()).as("renice (util-linux) on this machine").isTrue();
         int base = ownNice(); // the gateway starts at this JVM's nice (a niced build: 5)
         int nice = base + 3; // the writers go to the gateway's own nice + the setting
         assumeThat(nice).as("room below this JVM's own priority").isLessThanOrEqualTo(19);
-        try (GatewayProcess gw = start("  background_thread_nice: 3\n", log)) {
+        try (GatewayProcess gw = serve.start(serve.config(serve.sqlite() + "  background_thread_nice: 3\n"))) {
             Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(nices(gw.pid()))
                     .containsEntry(LEDGER, nice).containsEntry(REQUEST_LOG, nice).containsEntry(CHECKPOINT, nice));
             Map<String, List<Integer>> all = allNices(gw.pid());
             assertThat(all.get("vert.x-eventloo")).as("every event loop thread").isNotEmpty().containsOnly(base);
             assertThat(all.get("VM Thread")).containsOnly(base);
-            assertThat(Files.readString(log)).containsPattern(
+            assertThat(serve.logText()).containsPattern(
                     "store: thread switchboard-(ledger|request-log|checkpoint) runs at nice " + nice + " \\(the gateway's "
                             + base + " \\+ 3, tid \\d+\\) \\(general_settings.background_thread_nice\\)");
             // and it still writes
@@ -72,21 +60,14 @@ class BackgroundNiceIT {
 
     @Test
     void zeroLeavesTheWritersAtTheGatewaysPriority() throws Exception {
-        Path log = dir.resolve("gateway.log");
-        try (GatewayProcess gw = start("  background_thread_nice: 0\n", log)) {
+        try (GatewayProcess gw = serve.start(serve.config(serve.sqlite() + "  background_thread_nice: 0\n"))) {
             assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                     "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
             Thread.sleep(1_500); // past the checkpointer's first period: nothing lowers anything later
             int base = ownNice();
             assertThat(nices(gw.pid())).containsEntry(LEDGER, base).containsEntry(REQUEST_LOG, base).containsEntry(CHECKPOINT, base);
-            assertThat(Files.readString(log)).doesNotContain("background_thread_nice");
+            assertThat(serve.logText()).doesNotContain("background_thread_nice");
         }
-    }
-
-    private GatewayProcess start(String nice, Path log) throws IOException {
-        Path config = GatewayProcess.writeConfig(dir.resolve("config.yaml"), sim.baseUrl(),
-                "  database_path: \"" + dir.resolve("sb.db") + "\"\n" + nice);
-        return GatewayProcess.start(config, Map.of("MASTER_KEY", TestGateway.MASTER_KEY, "PROVIDER_KEY", TestGateway.PROVIDER_KEY), log);
     }
 
     /** This JVM's main nice value (the gateway process inherits it). */

@@ -2,23 +2,21 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.simulator.ProviderSimulator;
 import dev.switchboard.simulator.SimBehaviour;
 import dev.switchboard.support.Admin;
 import dev.switchboard.support.GatewayProcess;
 import dev.switchboard.support.Http;
+import dev.switchboard.support.ServeFixture;
 import dev.switchboard.support.TestGateway;
-import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A gateway that crashes holding a whole budget as its grant, in a process the next gateway cannot check by its pid
@@ -27,12 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * within seconds instead of answering 503 {@code budget_contended} for the 60 s lease; a stalled one keeps its grant.
  */
 abstract class CrashedGatewayGrantsContract {
-    @TempDir
-    Path dir;
-    private Vertx vertx;
-    ProviderSimulator sim;
+    @RegisterExtension
+    final ServeFixture serve = new ServeFixture(new VertxOptions());
     Path config;
-    final Map<String, String> env = Map.of("MASTER_KEY", TestGateway.MASTER_KEY, "PROVIDER_KEY", TestGateway.PROVIDER_KEY);
     static final String BODY = "{\"model\":\"gpt\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     /** The config lines that name the store (under general_settings, indented two spaces). */
@@ -42,16 +37,8 @@ abstract class CrashedGatewayGrantsContract {
     abstract void asIfElsewhere() throws Exception;
 
     @BeforeEach
-    void startSimulatorAndWriteConfig() throws Exception {
-        vertx = Vertx.vertx();
-        sim = TestGateway.await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false));
-        config = dir.resolve("config.yaml");
-        GatewayProcess.writeConfig(config, sim.baseUrl(), storeSettings());
-    }
-
-    @AfterEach
-    void stopSimulator() {
-        TestGateway.await(vertx.close());
+    void writeConfig() throws Exception {
+        config = serve.config(storeSettings());
     }
 
     /** A key whose whole budget the gateway holds as its grant (alone on the budget, it took all of it). */
@@ -64,7 +51,7 @@ abstract class CrashedGatewayGrantsContract {
 
     /** The next gateway's first call with the key, and how long it took: served within seconds, not the lease. */
     void servedSoonAfterTheRestart(String key, String what) throws Exception {
-        try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
+        try (GatewayProcess second = serve.start(config, "second.log")) {
             long t0 = System.nanoTime();
             HttpResponse<String> r = Http.post(second.v1() + "/chat/completions", key, BODY);
             long waitedMs = (System.nanoTime() - t0) / 1_000_000;
@@ -77,10 +64,10 @@ abstract class CrashedGatewayGrantsContract {
     /** The other side: a gateway that is alive but stalled (SIGSTOP, no heartbeat for a call's wait: 6 s, 3 s in the suite) keeps its grant. */
     @Test
     void aStalledGatewayIsNotTakenForGone() throws Exception {
-        try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {
+        try (GatewayProcess first = serve.start(config, "first.log")) {
             String key = budgetedKey(first);
             asIfElsewhere(); // so that only the store's liveness signal can tell (its pid would too)
-            try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
+            try (GatewayProcess second = serve.start(config, "second.log")) {
                 HttpResponse<String> r = null;
                 // SIGSTOP may land while the first gateway holds the store's write lock (its ledger writer or key sync,
                 // on SQLite a file lock): the second then finds the store not answering (budget_store_unavailable), also
@@ -114,13 +101,13 @@ abstract class CrashedGatewayGrantsContract {
         String big = "{\"model\":\"gpt\",\"max_tokens\":10000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         String key;
         ExecutorService clients = Executors.newFixedThreadPool(3);
-        try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {
+        try (GatewayProcess first = serve.start(config, "first.log")) {
             key = new Admin(first.baseUrl(), TestGateway.MASTER_KEY).generate(new JsonObject().put("key_alias", "in-flight")
                     .put("max_budget", 0.02)).getString("key");
-            for (int i = 0; i < 3; i++) sim.enqueue(SimBehaviour.slowFirstByte(120_000));
+            for (int i = 0; i < 3; i++) serve.sim().enqueue(SimBehaviour.slowFirstByte(120_000));
             for (int i = 0; i < 3; i++) clients.submit(() -> Http.post(first.v1() + "/chat/completions", key, big));
-            for (int i = 0; i < 100 && sim.arrivals() < 3; i++) Thread.sleep(100);
-            assertThat(sim.arrivals()).as("the three calls reached the provider").isEqualTo(3);
+            for (int i = 0; i < 100 && serve.sim().arrivals() < 3; i++) Thread.sleep(100);
+            assertThat(serve.sim().arrivals()).as("the three calls reached the provider").isEqualTo(3);
             HttpResponse<String> fourth = Http.post(first.v1() + "/chat/completions", key, big);
             assertThat(fourth.statusCode()).as("the budget holds three worst cases, not four: %s", fourth.body()).isEqualTo(400);
             Thread.sleep(dev.switchboard.govern.Governance.KEY_SYNC_MILLIS + 1_000); // a heartbeat (every sync) writes the reservations into the gateway's grant row
@@ -129,7 +116,7 @@ abstract class CrashedGatewayGrantsContract {
             clients.shutdownNow();
         }
         Thread.sleep(2 * dev.switchboard.govern.Governance.KEY_SYNC_MILLIS + 1_000); // quiet for two heartbeats: the next gateway takes the first for gone at once
-        try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
+        try (GatewayProcess second = serve.start(config, "second.log")) {
             HttpResponse<String> r = Http.post(second.v1() + "/chat/completions", key, big);
             assertThat(r.statusCode()).as("the killed gateway's calls in flight still count: %s%nits log:%n%s", r.body(),
                     second.logTail()).isEqualTo(400);

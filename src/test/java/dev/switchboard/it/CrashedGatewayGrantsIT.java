@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * the store.
  */
 class CrashedGatewayGrantsIT extends CrashedGatewayGrantsContract {
-    private Path store() { return dir.resolve("switchboard.db"); }
+    private Path store() { return serve.dir().resolve("switchboard.db"); }
 
     @Override
     String storeSettings() { return "  database_path: \"" + store() + "\"\n"; }
@@ -45,7 +45,7 @@ class CrashedGatewayGrantsIT extends CrashedGatewayGrantsContract {
     @Test
     void aCrashedGatewaysGrantIsFreedByItsLockNotItsLease() throws Exception {
         String key;
-        try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {
+        try (GatewayProcess first = serve.start(config, "first.log")) {
             key = budgetedKey(first);
             first.kill9();
         }

@@ -48,7 +48,7 @@ class CrashedGatewayGrantsPostgresIT extends CrashedGatewayGrantsContract {
 
     /** A gateway that took a key's whole budget, on what looks like another host, then was killed (kill -9): the key. */
     private String crashedElsewhereHoldingAKey() throws Exception {
-        try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {
+        try (GatewayProcess first = serve.start(config, "first.log")) {
             String key = budgetedKey(first);
             asIfElsewhere();
             first.kill9();
@@ -74,7 +74,7 @@ class CrashedGatewayGrantsPostgresIT extends CrashedGatewayGrantsContract {
         String key;
         double spent = 0;
         try (Connection ledgerLock = Postgres.connect(url)) {
-            try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {
+            try (GatewayProcess first = serve.start(config, "first.log")) {
                 key = new Admin(first.baseUrl(), TestGateway.MASTER_KEY).generate(new JsonObject().put("key_alias", "unwritten")
                         .put("max_budget", 1.0)).getString("key");
                 ledgerLock.setAutoCommit(false);
@@ -97,7 +97,7 @@ class CrashedGatewayGrantsPostgresIT extends CrashedGatewayGrantsContract {
             }
         }
         Thread.sleep(2 * dev.switchboard.govern.Governance.KEY_SYNC_MILLIS + 1_000); // quiet for two heartbeats and its session lock free: the next gateway takes it for gone
-        try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
+        try (GatewayProcess second = serve.start(config, "second.log")) {
             Admin admin = new Admin(second.baseUrl(), TestGateway.MASTER_KEY);
             assertThat(admin.info(key).getDouble("spend")).as("the ledger never got the killed gateway's calls").isZero();
             admin.update(new JsonObject().put("key", key).put("max_budget", spent)); // the key is at its budget
@@ -138,7 +138,7 @@ class CrashedGatewayGrantsPostgresIT extends CrashedGatewayGrantsContract {
         try (Connection c = Postgres.connect(url)) {
             c.createStatement().executeUpdate("UPDATE budget_grants SET session_server = session_server - 60000");
         }
-        try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
+        try (GatewayProcess second = serve.start(config, "second.log")) {
             HttpResponse<String> r = Http.post(second.v1() + "/chat/completions", key, BODY);
             assertThat(r.statusCode()).as("its grant still counts (the lease decides): %s", r.body()).isEqualTo(503);
             assertThat(r.body()).contains("budget_contended");

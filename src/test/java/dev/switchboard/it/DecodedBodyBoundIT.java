@@ -2,24 +2,21 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.simulator.ProviderSimulator;
 import dev.switchboard.support.GatewayProcess;
 import dev.switchboard.support.Http;
+import dev.switchboard.support.ServeFixture;
 import dev.switchboard.support.TestGateway;
-import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Concurrent large request bodies against the buffer bound, in a gateway process of its own with a small heap
@@ -33,58 +30,48 @@ import org.junit.jupiter.api.io.TempDir;
 class DecodedBodyBoundIT {
     private static final int CALLS = 16;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ServeFixture serve = new ServeFixture(new VertxOptions());
 
     @Test
     void concurrentLargeBodiesGetAnswersOrTheBoundsRefusalNeverAnOutOfMemoryError() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            ProviderSimulator sim = TestGateway.await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false));
-            Path config = GatewayProcess.writeConfig(dir.resolve("config.yaml"), sim.baseUrl(),
-                    "  database_path: \"" + dir.resolve("gw.db") + "\"\n");
-            Path log = dir.resolve("gw.log");
-            try (GatewayProcess g = GatewayProcess.start(config,
-                    Map.of("MASTER_KEY", TestGateway.MASTER_KEY, "PROVIDER_KEY", TestGateway.PROVIDER_KEY), log)) {
-                String body = manyMessages(100_000);
-                assertThat(body.length()).isBetween(3_000_000, 5_000_000);
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-                List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-                for (int i = 0; i < CALLS; i++) {
-                    boolean anthropic = i % 2 == 1;
-                    HttpRequest req = HttpRequest.newBuilder(URI.create(g.v1() + (anthropic ? "/messages" : "/chat/completions")))
-                            .timeout(Duration.ofSeconds(120))
-                            .header("authorization", "Bearer " + TestGateway.MASTER_KEY)
-                            .header("content-type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(anthropic ? body.replace("{\"model\":\"gpt\",", "{\"model\":\"gpt\",\"max_tokens\":16,") : body))
-                            .build();
-                    calls.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
-                }
-                int ok = 0;
-                int refused = 0;
-                for (int i = 0; i < CALLS; i++) {
-                    HttpResponse<String> r = calls.get(i).join();
-                    boolean anthropic = i % 2 == 1;
-                    assertThat(r.statusCode()).as("call %d: %s", i, r.body()).isIn(200, 503);
-                    if (r.statusCode() == 200) {
-                        ok++;
-                        continue;
-                    }
-                    refused++;
-                    assertThat(r.body()).contains("general_settings.max_buffered_mb");
-                    // Anthropic's error shape has no code: the bound's refusal is its overloaded_error
-                    if (anthropic) assertThat(r.body()).startsWith("{\"type\":\"error\"").contains("\"overloaded_error\"");
-                    else assertThat(r.body()).startsWith("{\"error\":").contains("\"code\":\"gateway_memory_bound\"");
-                }
-                assertThat(ok).as("some calls fit under the bound").isPositive();
-                assertThat(refused).as("sixteen at once do not fit in 192 MiB").isPositive();
-                // serving normally at once, and nothing ran out
-                assertThat(Http.post(g.v1() + "/chat/completions", TestGateway.MASTER_KEY,
-                        "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
-                assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
+        try (GatewayProcess g = serve.start(serve.config(serve.sqlite()))) {
+            String body = manyMessages(100_000);
+            assertThat(body.length()).isBetween(3_000_000, 5_000_000);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < CALLS; i++) {
+                boolean anthropic = i % 2 == 1;
+                HttpRequest req = HttpRequest.newBuilder(URI.create(g.v1() + (anthropic ? "/messages" : "/chat/completions")))
+                        .timeout(Duration.ofSeconds(120))
+                        .header("authorization", "Bearer " + TestGateway.MASTER_KEY)
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(anthropic ? body.replace("{\"model\":\"gpt\",", "{\"model\":\"gpt\",\"max_tokens\":16,") : body))
+                        .build();
+                calls.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
             }
-        } finally {
-            TestGateway.await(vertx.close());
+            int ok = 0;
+            int refused = 0;
+            for (int i = 0; i < CALLS; i++) {
+                HttpResponse<String> r = calls.get(i).join();
+                boolean anthropic = i % 2 == 1;
+                assertThat(r.statusCode()).as("call %d: %s", i, r.body()).isIn(200, 503);
+                if (r.statusCode() == 200) {
+                    ok++;
+                    continue;
+                }
+                refused++;
+                assertThat(r.body()).contains("general_settings.max_buffered_mb");
+                // Anthropic's error shape has no code: the bound's refusal is its overloaded_error
+                if (anthropic) assertThat(r.body()).startsWith("{\"type\":\"error\"").contains("\"overloaded_error\"");
+                else assertThat(r.body()).startsWith("{\"error\":").contains("\"code\":\"gateway_memory_bound\"");
+            }
+            assertThat(ok).as("some calls fit under the bound").isPositive();
+            assertThat(refused).as("sixteen at once do not fit in 192 MiB").isPositive();
+            // serving normally at once, and nothing ran out
+            assertThat(Http.post(g.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
+            assertThat(serve.logText()).doesNotContain("OutOfMemoryError");
         }
     }
 

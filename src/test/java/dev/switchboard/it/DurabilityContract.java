@@ -3,13 +3,11 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.pipeline.Gateway;
-import dev.switchboard.simulator.ProviderSimulator;
 import dev.switchboard.support.Admin;
 import dev.switchboard.support.GatewayProcess;
 import dev.switchboard.support.Http;
+import dev.switchboard.support.ServeFixture;
 import dev.switchboard.support.TestGateway;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -33,10 +31,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Durability of the store under {@code kill -9}, run once per database: a gateway in a process of its own, three virtual
@@ -57,27 +53,14 @@ abstract class DurabilityContract {
     /** The exhausted key's one thread sends the same prompt every time, so its worst case is the same every time. */
     static final String CAPPED_PROMPT = "How many roads must a man walk down?";
 
-    @TempDir
-    Path dir;
-    private Vertx vertx;
-    private ProviderSimulator sim;
+    @RegisterExtension
+    final ServeFixture serve = new ServeFixture();
 
     /** The {@code general_settings} lines that choose the database (indented two spaces). */
-    abstract String databaseSettings(Path dir);
+    abstract String databaseSettings(ServeFixture serve);
 
     /** "SQLite" or "PostgreSQL", for the printed report. */
     abstract String databaseName();
-
-    @BeforeEach
-    void startSimulator() {
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        sim = TestGateway.await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false));
-    }
-
-    @AfterEach
-    void stopSimulator() {
-        TestGateway.await(vertx.close());
-    }
 
     @Test
     void killMinus9UnderLoadLosesOnlyTheLastFlushInterval() throws Exception {
@@ -146,17 +129,13 @@ abstract class DurabilityContract {
         try {
             return run(kill9);
         } catch (AssertionError | RuntimeException e) {
-            Path log = dir.resolve("gateway.log");
-            if (Files.exists(log)) System.out.println("gateway log:\n" + Files.readString(log));
+            if (Files.exists(serve.log())) System.out.println("gateway log:\n" + serve.logText());
             throw e;
         }
     }
 
     private Outcome run(boolean kill9) throws Exception {
-        Path config = dir.resolve("config.yaml");
-        GatewayProcess.writeConfig(config, sim.baseUrl(), databaseSettings(dir));
-        Map<String, String> env = Map.of("MASTER_KEY", TestGateway.MASTER_KEY, "PROVIDER_KEY", TestGateway.PROVIDER_KEY);
-        Path log = dir.resolve("gateway.log");
+        Path config = serve.config(databaseSettings(serve));
 
         List<Call> calls = new ArrayList<>();
         Map<String, JsonObject> keysBefore = new LinkedHashMap<>();
@@ -166,7 +145,7 @@ abstract class DurabilityContract {
         String batchSecret;
         long stopAt;
         long t0 = System.currentTimeMillis();
-        try (GatewayProcess first = GatewayProcess.start(config, env, log)) {
+        try (GatewayProcess first = serve.start(config)) {
             phase("first start", t0);
             Admin admin = new Admin(first.baseUrl(), TestGateway.MASTER_KEY);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -264,7 +243,7 @@ abstract class DurabilityContract {
         long loadCalls = calls.stream().filter(Call::answered).count();
         assertThat(loadCalls).as("answered calls under load").isGreaterThan(LOAD_ANSWERS);
 
-        try (GatewayProcess second = GatewayProcess.start(config, env, log)) {
+        try (GatewayProcess second = serve.start(config)) {
             phase("restart", t0);
             Admin admin = new Admin(second.baseUrl(), TestGateway.MASTER_KEY);
             Map<String, JsonObject> rows = ledger(admin);
@@ -282,7 +261,7 @@ abstract class DurabilityContract {
             assertThat(Http.post(second.v1() + "/chat/completions", batchSecret, body("after restart", true)).statusCode()).isEqualTo(200);
             phase("checks", t0);
             String problems = String.join("\n",
-                    Files.readAllLines(log).stream().filter(l -> l.contains(" ERROR ") || l.contains(" WARN ")).toList());
+                    Files.readAllLines(serve.log()).stream().filter(l -> l.contains(" ERROR ") || l.contains(" WARN ")).toList());
             return new Outcome(calls, rows, stopAt, problems);
         }
     }

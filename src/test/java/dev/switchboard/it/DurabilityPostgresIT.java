@@ -1,7 +1,7 @@
 package dev.switchboard.it;
 
 import dev.switchboard.support.Postgres;
-import java.nio.file.Path;
+import dev.switchboard.support.ServeFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 
@@ -11,7 +11,7 @@ class DurabilityPostgresIT extends DurabilityContract {
     private final String url = Postgres.freshSchemaUrl();
 
     @Override
-    String databaseSettings(Path dir) { return "  database_url: \"" + url + "\"\n"; }
+    String databaseSettings(ServeFixture serve) { return "  database_url: \"" + url + "\"\n"; }
 
     @Override
     String databaseName() { return "PostgreSQL"; }

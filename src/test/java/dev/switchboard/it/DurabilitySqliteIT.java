@@ -1,11 +1,11 @@
 package dev.switchboard.it;
 
-import java.nio.file.Path;
+import dev.switchboard.support.ServeFixture;
 
 /** Durability under kill -9 on the embedded SQLite store (a file in the test's temp directory). */
 class DurabilitySqliteIT extends DurabilityContract {
     @Override
-    String databaseSettings(Path dir) { return "  database_path: \"" + dir.resolve("switchboard.db") + "\"\n"; }
+    String databaseSettings(ServeFixture serve) { return serve.sqlite(); }
 
     @Override
     String databaseName() { return "SQLite"; }

@@ -6,25 +6,18 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.switchboard.cli.VertxRuntime;
 import dev.switchboard.config.EventLoopTransport;
-import dev.switchboard.simulator.ProviderSimulator;
 import dev.switchboard.support.GatewayProcess;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.ServeFixture;
 import dev.switchboard.support.TestGateway;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,33 +29,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * falls back to NIO and says why, an explicit io_uring stops the start.
  */
 class EventLoopTransportIT {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
     private static final String NO_NATIVE = "-Dio.netty.transport.noNative=true";
 
-    @TempDir
-    Path dir;
-    private Vertx vertx;
-    private ProviderSimulator sim;
-
-    @BeforeEach
-    void startSimulator() {
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        sim = TestGateway.await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false));
-    }
-
-    @AfterEach
-    void stopSimulator() {
-        TestGateway.await(vertx.close());
-    }
+    @RegisterExtension
+    final ServeFixture serve = new ServeFixture();
 
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "nio"})
     void anExplicitTransportServesRequestsAndStreams(String transport) throws Exception {
-        Path log = dir.resolve("gateway.log");
-        try (GatewayProcess gw = GatewayProcess.start(config(transport), env(), log)) {
+        try (GatewayProcess gw = serve.start(config(transport))) {
             servesARequestAndAStream(gw);
-            String out = Files.readString(log);
+            String out = serve.logText();
             assertThat(out).contains("on " + transport + " (event_loop_transport: " + transport + ")")
                     .contains("event loop(s), " + transport + " transport)");
             List<String> fds = anonInodes(gw.pid());
@@ -74,10 +51,9 @@ class EventLoopTransportIT {
     @Test
     void ioUringNamedServesRequestsAndStreamsOnIoUring() throws Exception {
         assumeThat(VertxRuntime.available(EventLoopTransport.IO_URING)).as("io_uring on this machine").isTrue();
-        Path log = dir.resolve("gateway.log");
-        try (GatewayProcess gw = GatewayProcess.start(config("io_uring"), env(), log)) {
+        try (GatewayProcess gw = serve.start(config("io_uring"))) {
             servesARequestAndAStream(gw);
-            assertThat(Files.readString(log)).contains("on io_uring (event_loop_transport: io_uring)");
+            assertThat(serve.logText()).contains("on io_uring (event_loop_transport: io_uring)");
             assertThat(anonInodes(gw.pid())).anyMatch(f -> f.contains("io_uring")).noneMatch(f -> f.contains("eventpoll"));
         }
     }
@@ -88,13 +64,13 @@ class EventLoopTransportIT {
      * 60 s idle close (nor holding up a graceful shutdown). Netty 4.2.18's multishot POLLIN loses such a reset when it
      * comes before the first receive; {@code TransportChoice} switches that off (docs/architecture.md, "io_uring: a
      * reset after the first bytes"). With Netty's default restored ({@code -Dswitchboard.test.resetControl=true}) 90-114
-     * of the 200 were still open after the 10 s.
+     * of the 200 were still open after the 10 s (121 with the master key in the head, 2026-12-08).
      */
     @Test
     void ioUringClosesConnectionsTheClientResetAfterItsFirstBytes() throws Exception {
         assumeThat(VertxRuntime.available(EventLoopTransport.IO_URING)).as("io_uring on this machine").isTrue();
-        try (GatewayProcess gw = GatewayProcess.start(config("io_uring"), env(), dir.resolve("gateway.log"),
-                Boolean.getBoolean("switchboard.test.resetControl") ? List.of(MULTISHOT_POLL_ON) : List.of())) {
+        try (GatewayProcess gw = serve.start(config("io_uring"),
+                Boolean.getBoolean("switchboard.test.resetControl") ? List.of(MULTISHOT_POLL_ON) : List.of(), List.of())) {
             servesARequestAndAStream(gw);
             int before = sockets(gw.pid());
             resetAfterFirstBytes(gw.port(), RESETS);
@@ -121,7 +97,7 @@ class EventLoopTransportIT {
     @Test
     void ioUringEndsTheConnectionRightAfterAnAnswerThatClosesIt() throws Exception {
         assumeThat(VertxRuntime.available(EventLoopTransport.IO_URING)).as("io_uring on this machine").isTrue();
-        try (GatewayProcess gw = GatewayProcess.start(config("io_uring"), env(), dir.resolve("gateway.log"))) {
+        try (GatewayProcess gw = serve.start(config("io_uring"))) {
             for (int i = 0; i < 20; i++) {
                 dev.switchboard.support.RawHttp.Exchange r = dev.switchboard.support.RawHttp.exchange(gw.port(),
                         "GET /v1/models HTTP/1.7\r\nHost: 127.0.0.1\r\n\r\n", 3000);
@@ -137,9 +113,13 @@ class EventLoopTransportIT {
     /** The control: {@code -Dswitchboard.test.resetControl=true} gives the gateway Netty's default back, and this test fails. */
     private static final String MULTISHOT_POLL_ON = "-Dio.netty.iouring.pollAddMultishotEnabled=true";
 
-    /** {@code n} connections, 16 at a time, each sending a request head and part of its body, then resetting. */
+    /**
+     * {@code n} connections, 16 at a time, each sending a request head and part of its body, then resetting. The head
+     * carries the fixture's master key: with a wrong one the gateway would answer 401 before it reads the body, and the
+     * reset would no longer come while it waits for the rest of the body.
+     */
     private static void resetAfterFirstBytes(int port, int n) throws Exception {
-        byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\n"
+        byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestGateway.MASTER_KEY + "\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
         try {
@@ -174,15 +154,14 @@ class EventLoopTransportIT {
 
     @Test
     void autoRunsOnIoUringWhereTheMachineAllowsItElseOnEpoll() throws Exception {
-        Path log = dir.resolve("gateway.log");
         boolean uring = VertxRuntime.available(EventLoopTransport.IO_URING);
-        try (GatewayProcess gw = GatewayProcess.start(config("auto"), env(), log)) {
+        try (GatewayProcess gw = serve.start(config("auto"))) {
             servesARequestAndAStream(gw);
             if (uring) {
-                assertThat(Files.readString(log)).contains("on io_uring (event_loop_transport: auto)");
+                assertThat(serve.logText()).contains("on io_uring (event_loop_transport: auto)");
                 assertThat(anonInodes(gw.pid())).anyMatch(f -> f.contains("io_uring")).noneMatch(f -> f.contains("eventpoll"));
             } else {
-                assertThat(Files.readString(log)).contains("on epoll (event_loop_transport: auto; io_uring unavailable: ");
+                assertThat(serve.logText()).contains("on epoll (event_loop_transport: auto; io_uring unavailable: ");
                 assertThat(anonInodes(gw.pid())).anyMatch(f -> f.contains("eventpoll"));
             }
         }
@@ -190,10 +169,9 @@ class EventLoopTransportIT {
 
     @Test
     void autoFallsBackWhereNativeTransportsAreRefusedAndSaysWhy() throws Exception {
-        Path log = dir.resolve("gateway.log");
-        try (GatewayProcess gw = GatewayProcess.start(config("auto"), env(), log, List.of(NO_NATIVE))) {
+        try (GatewayProcess gw = serve.start(config("auto"), List.of(NO_NATIVE), List.of())) {
             servesARequestAndAStream(gw);
-            assertThat(Files.readString(log)).contains("on nio (event_loop_transport: auto; io_uring unavailable: "
+            assertThat(serve.logText()).contains("on nio (event_loop_transport: auto; io_uring unavailable: "
                     + "Native transport was explicit disabled with -Dio.netty.transport.noNative=true; epoll unavailable: "
                     + "Native transport was explicit disabled");
         }
@@ -201,14 +179,13 @@ class EventLoopTransportIT {
 
     @Test
     void anExplicitTransportTheMachineRefusesStopsTheStart() throws Exception {
-        Path log = dir.resolve("gateway.log");
-        assertThatThrownBy(() -> GatewayProcess.start(config("io_uring"), env(), log, List.of(NO_NATIVE)).close())
+        assertThatThrownBy(() -> serve.start(config("io_uring"), List.of(NO_NATIVE), List.of()).close())
                 .hasMessageContaining("exited with 2 before it was ready");
-        assertThat(Files.readString(log)).contains("general_settings.event_loop_transport is io_uring, which this machine "
+        assertThat(serve.logText()).contains("general_settings.event_loop_transport is io_uring, which this machine "
                 + "cannot use: Native transport was explicit disabled").contains("Fix: set it to auto");
     }
 
-    private void servesARequestAndAStream(GatewayProcess gw) throws IOException, InterruptedException {
+    private static void servesARequestAndAStream(GatewayProcess gw) {
         HttpResponse<String> plain = post(gw, false);
         assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
         assertThat(plain.body()).contains("\"choices\"");
@@ -218,29 +195,13 @@ class EventLoopTransportIT {
         assertThat(stream.body()).contains("\"delta\"").endsWith("data: [DONE]\n\n");
     }
 
-    private static HttpResponse<String> post(GatewayProcess gw, boolean stream) throws IOException, InterruptedException {
-        String body = "{\"model\":\"gpt\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}";
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(gw.v1() + "/chat/completions")).timeout(Duration.ofSeconds(10))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(GatewayProcess gw, boolean stream) {
+        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}");
     }
 
     private Path config(String transport) throws IOException {
-        return Files.writeString(dir.resolve("config-" + transport + ".yaml"), """
-                model_list:
-                  - model_name: gpt
-                    litellm_params:
-                      model: openai/gpt-4o-mini
-                      api_base: "%s"
-                      api_key: os.environ/PROVIDER_KEY
-                general_settings:
-                  event_loop_transport: %s
-                  database_path: "%s"
-                """.formatted(sim.baseUrl(), transport, dir.resolve("sb.db")));
-    }
-
-    private static Map<String, String> env() {
-        return Map.of("PROVIDER_KEY", TestGateway.PROVIDER_KEY);
+        return serve.config("  event_loop_transport: " + transport + "\n" + serve.sqlite());
     }
 
     /** The targets of the process's {@code anon_inode} descriptors: {@code [eventpoll]}, {@code [io_uring]}, … */

@@ -20,6 +20,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.switchboard.simulator.ProviderSimulator;
 import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.GatewayPerClass;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
@@ -32,10 +33,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The official OpenAI SDK against a Gemini-backed alias, and the Anthropic dialect translated to Gemini. */
+@ExtendWith(GatewayPerClass.class)
 class GeminiIT {
     static TestGateway gw;
     static OpenAIClient client;
@@ -47,13 +49,7 @@ class GeminiIT {
     }
 
     @AfterAll
-    static void stop() {
-        client.close();
-        gw.close();
-    }
-
-    @BeforeEach
-    void reset() { gw.simulator.reset(); }
+    static void closeClient() { client.close(); }
 
     private static ChatCompletionFunctionTool weather() {
         return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
@@ -569,17 +565,7 @@ class GeminiIT {
      */
     @Test
     void geminiEmbeddingsGoThroughBatchEmbedContents() {
-        try (TestGateway g = TestGateway.start("""
-                model_list:
-                  - model_name: gemb
-                    litellm_params:
-                      model: gemini/gemini-embedding-001
-                      api_base: ${SIM_ROOT}
-                      api_key: os.environ/GEMINI_PROVIDER_KEY
-                    model_info: { mode: embedding }
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """)) {
+        try (TestGateway g = geminiEmbeddings("")) {
             HttpResponse<String> r = Http.post(g.v1() + "/embeddings", TestGateway.MASTER_KEY,
                     "{\"model\":\"gemb\",\"input\":[\"hello world\",\"a second text\"],\"dimensions\":4}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -614,17 +600,7 @@ class GeminiIT {
      */
     @Test
     void geminiEmbeddingsOfMoreThanAHundredTextsGoInBatchesOfAHundred() {
-        try (TestGateway g = TestGateway.start("""
-                model_list:
-                  - model_name: gemb
-                    litellm_params:
-                      model: gemini/gemini-embedding-001
-                      api_base: ${SIM_ROOT}
-                      api_key: os.environ/GEMINI_PROVIDER_KEY
-                    model_info: { mode: embedding }
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """)) {
+        try (TestGateway g = geminiEmbeddings("")) {
             io.vertx.core.json.JsonArray texts = new io.vertx.core.json.JsonArray();
             for (int i = 0; i < 250; i++) texts.add("text number " + i);
             HttpResponse<String> r = Http.post(g.v1() + "/embeddings", TestGateway.MASTER_KEY,
@@ -651,18 +627,7 @@ class GeminiIT {
      */
     @Test
     void aFailedGeminiEmbeddingListChargesTheAnsweredBatchesAtAnEstimate() {
-        try (TestGateway g = TestGateway.start("""
-                model_list:
-                  - model_name: gemb
-                    litellm_params:
-                      model: gemini/gemini-embedding-001
-                      api_base: ${SIM_ROOT}
-                      api_key: os.environ/GEMINI_PROVIDER_KEY
-                    model_info: { mode: embedding }
-                router_settings: { num_retries: 0 }
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                """)) {
+        try (TestGateway g = geminiEmbeddings("router_settings: { num_retries: 0 }\n")) {
             io.vertx.core.json.JsonArray texts = new io.vertx.core.json.JsonArray();
             for (int i = 0; i < 200; i++) texts.add("the same words here");
             String list = new JsonObject().put("model", "gemb").put("input", texts).put("dimensions", 4).encode();
@@ -680,6 +645,21 @@ class GeminiIT {
             assertThat(row.getLong("prompt_tokens")).as(row.encode()).isEqualTo((long) Math.ceil(whole / 2.0));
             assertThat(row.getBoolean("usage_estimated")).as(row.encode()).isTrue();
         }
+    }
+
+    /** A gateway whose alias {@code gemb} is Gemini's embedding model on the simulator, with {@code more} top-level config lines. */
+    private static TestGateway geminiEmbeddings(String more) {
+        return TestGateway.start("""
+                model_list:
+                  - model_name: gemb
+                    litellm_params:
+                      model: gemini/gemini-embedding-001
+                      api_base: ${SIM_ROOT}
+                      api_key: os.environ/GEMINI_PROVIDER_KEY
+                    model_info: { mode: embedding }
+                %sgeneral_settings:
+                  master_key: os.environ/MASTER_KEY
+                """.formatted(more));
     }
 
     /** The simulator's picture (a 1×1 PNG), as a data URL. */

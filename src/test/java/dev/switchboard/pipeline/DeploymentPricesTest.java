@@ -1,17 +1,13 @@
 package dev.switchboard.pipeline;
 
+import static dev.switchboard.pipeline.PricedTargets.NO_CALLS;
+import static dev.switchboard.pipeline.PricedTargets.made;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.account.PriceCatalog;
 import dev.switchboard.config.Deployment;
-import dev.switchboard.model.ChatRequest;
-import dev.switchboard.model.ChatResponse;
-import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.Usage;
-import dev.switchboard.provider.CallOptions;
-import dev.switchboard.provider.Provider;
 import dev.switchboard.route.Target;
-import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,21 +18,7 @@ import org.junit.jupiter.api.Test;
  * of them go must not strip the others' price.
  */
 class DeploymentPricesTest {
-    private static final Provider NO_CALLS = new Provider() {
-        @Override
-        public Future<ChatResponse> chat(ChatRequest request, CallOptions options) { return Future.failedFuture("not called"); }
-
-        @Override
-        public Future<ChatStream> stream(ChatRequest request, CallOptions options) { return Future.failedFuture("not called"); }
-    };
-
     private static final Usage USAGE = new Usage(1_000, 500, 0, 0, 0);
-
-    /** What a bare {@code *} entry makes for the requested name: alias = the name, id = provider/model. */
-    private static Target made(String requested, String provider, String model) {
-        return new Target(new Deployment(requested, provider, model, null, null, null, null, null, Map.of(), Map.of(), Map.of(), 3),
-                NO_CALLS);
-    }
 
     private static DeploymentPrices prices() { return new DeploymentPrices(PriceCatalog.bundled(), List.of()); }
 

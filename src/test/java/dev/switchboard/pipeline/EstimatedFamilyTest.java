@@ -1,5 +1,6 @@
 package dev.switchboard.pipeline;
 
+import static dev.switchboard.pipeline.PricedTargets.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.config.Deployment;
@@ -75,21 +76,5 @@ class EstimatedFamilyTest {
         assertThat(call.estimate("hosted_vllm/team-model", 0).promptTokens()).as("a Claude by its base_model").isEqualTo(190);
         assertThat(call.estimate("openai/gpt-4o", 0).promptTokens()).isEqualTo(125);
         assertThat(call.estimate("openai/not-configured", 0).promptTokens()).as("nothing prices it").isEqualTo(125);
-    }
-
-    private static dev.switchboard.route.Target target(Deployment d) {
-        return new dev.switchboard.route.Target(d, new dev.switchboard.provider.Provider() {
-            @Override
-            public io.vertx.core.Future<dev.switchboard.model.ChatResponse> chat(dev.switchboard.model.ChatRequest r,
-                                                                                 dev.switchboard.provider.CallOptions o) {
-                return io.vertx.core.Future.failedFuture("not called");
-            }
-
-            @Override
-            public io.vertx.core.Future<dev.switchboard.model.ChatStream> stream(dev.switchboard.model.ChatRequest r,
-                                                                                 dev.switchboard.provider.CallOptions o) {
-                return io.vertx.core.Future.failedFuture("not called");
-            }
-        });
     }
 }

@@ -11,7 +11,6 @@ import dev.switchboard.model.Caller;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Usage;
-import dev.switchboard.provider.Provider;
 import dev.switchboard.route.Target;
 import dev.switchboard.store.Database;
 import java.nio.file.Files;
@@ -29,21 +28,8 @@ class LedgerAttemptsTest {
     @Test
     void aBilledFailureOfANameLetGoInFlightIsPricedByItsDeployment() throws Exception {
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), List.of());
-        Deployment made = new Deployment("openai/gpt-4o", "openai", "gpt-4o", null, null, null, null, null, Map.of(),
-                new java.util.HashMap<>(), new java.util.HashMap<>(), 3);
-        Target t = new Target(made, new Provider() {
-            @Override
-            public io.vertx.core.Future<dev.switchboard.model.ChatResponse> chat(dev.switchboard.model.ChatRequest r,
-                                                                             dev.switchboard.provider.CallOptions o) {
-                return io.vertx.core.Future.failedFuture("not called");
-            }
-
-            @Override
-            public io.vertx.core.Future<dev.switchboard.model.ChatStream> stream(dev.switchboard.model.ChatRequest r,
-                                                                             dev.switchboard.provider.CallOptions o) {
-                return io.vertx.core.Future.failedFuture("not called");
-            }
-        });
+        Target t = PricedTargets.made("openai/gpt-4o", "openai", "gpt-4o");
+        Deployment made = t.deployment();
         prices.add(t); // its group made for the request
         Usage billed = new Usage(1_000, 500, 0, 0, 0);
         long expected = prices.cost(made, billed).nanos();

@@ -133,20 +133,7 @@ class MeteredCallTest {
     @Test
     void aStoredMissIsPricedOnceAndSettledAtThatPrice() {
         DeploymentPrices prices = new DeploymentPrices(dev.switchboard.account.PriceCatalog.bundled(), List.of());
-        dev.switchboard.config.Deployment made = new dev.switchboard.config.Deployment("openai/gpt-4o", "openai", "gpt-4o",
-                null, null, null, null, null, Map.of(), new java.util.HashMap<>(), new java.util.HashMap<>(), 3);
-        dev.switchboard.route.Target t = new dev.switchboard.route.Target(made, new dev.switchboard.provider.Provider() {
-            @Override
-            public Future<ChatResponse> chat(dev.switchboard.model.ChatRequest r, dev.switchboard.provider.CallOptions o) {
-                return Future.failedFuture("not called");
-            }
-
-            @Override
-            public Future<dev.switchboard.model.ChatStream> stream(dev.switchboard.model.ChatRequest r,
-                                                                   dev.switchboard.provider.CallOptions o) {
-                return Future.failedFuture("not called");
-            }
-        });
+        dev.switchboard.route.Target t = PricedTargets.made("openai/gpt-4o", "openai", "gpt-4o");
         prices.add(t);
         Metering metering = new Metering(null, prices, null, null, null);
         CallContext ctx = new CallContext("req_s", Caller.ANONYMOUS, System.nanoTime(), Map.of());

@@ -51,6 +51,11 @@ public final class GatewayProcess implements AutoCloseable {
      * {@code storeSettings} (indented lines under {@code general_settings}: where the store is).
      */
     public static Path writeConfig(Path file, String simBaseUrl, String storeSettings) throws IOException {
+        return writeConfig(file, simBaseUrl, "", storeSettings);
+    }
+
+    /** With more {@code litellm_params} lines of the alias ({@code deploymentLines}, indented six spaces). */
+    public static Path writeConfig(Path file, String simBaseUrl, String deploymentLines, String storeSettings) throws IOException {
         return Files.writeString(file, """
                 model_list:
                   - model_name: gpt
@@ -58,11 +63,11 @@ public final class GatewayProcess implements AutoCloseable {
                       model: openai/gpt-4o-mini
                       api_base: "%s"
                       api_key: os.environ/PROVIDER_KEY
-                router_settings:
+                %srouter_settings:
                   num_retries: 0
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                %s""".formatted(simBaseUrl, storeSettings));
+                %s""".formatted(simBaseUrl, deploymentLines, storeSettings));
     }
 
     /** With extra JVM options ({@code -Dio.netty.transport.noNative=true}: a machine without native transports). */
@@ -111,13 +116,38 @@ public final class GatewayProcess implements AutoCloseable {
             } catch (IOException e) {
                 // not listening yet
             } catch (InterruptedException e) {
+                killQuietly(); // nobody gets this process to close: it must not outlive the test
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+                throw new IllegalStateException("interrupted while waiting for the gateway to be ready", e);
             }
-            sleep(50);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                killQuietly();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the gateway to be ready", e);
+            }
         }
-        process.destroyForcibly();
+        killQuietly();
         throw new IllegalStateException("the gateway was not ready within " + within + ":\n" + logTail());
+    }
+
+    /**
+     * SIGKILL and up to 5 s for the process to be gone, for a start that failed (the caller has no process to close).
+     * Waits through an interrupt (and restores the flag), since the point is that the process is gone before the test goes on.
+     */
+    private void killQuietly() {
+        process.destroyForcibly();
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            try {
+                process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     public String baseUrl() { return "http://127.0.0.1:" + port; }
@@ -182,15 +212,6 @@ public final class GatewayProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
