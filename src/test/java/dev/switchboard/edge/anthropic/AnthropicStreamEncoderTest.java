@@ -544,4 +544,40 @@ class AnthropicStreamEncoderTest {
         empty.feed("");
         assertThat(empty.whole()).isFalse();
     }
+
+    private static ChatChunk withExtra(String t, com.fasterxml.jackson.databind.node.ObjectNode extra) {
+        return new ChatChunk("chatcmpl-1", 1, "m", List.of(new ChunkChoice(0, new Delta(null, t, null, null, List.of(), extra), null, null)),
+                null, null, null);
+    }
+
+    /**
+     * The gateway's citation marks (a provider text block's start, a citation: {@code CitedText}) become a text block of
+     * the cited part's own and its {@code citations_delta}; an upstream delta's plain fields of the same names are not
+     * taken for them.
+     */
+    @Test
+    void aCitedBlockIsATextBlockOfItsOwnWithItsCitationsDeltaAndAnUpstreamsSameNamedFieldsAreNot() {
+        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        com.fasterxml.jackson.databind.node.ObjectNode citation = f.objectNode().put("type", "char_location").put("cited_text", "g");
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        enc.chunk(text("Look: "));
+        com.fasterxml.jackson.databind.node.ObjectNode start = f.objectNode();
+        start.set(dev.switchboard.model.CitedText.BLOCK_START, new dev.switchboard.model.CitedText.BlockStart());
+        assertThat(events(enc.chunk(withExtra("green", start)))).containsExactly("content_block_stop 0", "content_block_start 1",
+                "content_block_delta 1");
+        com.fasterxml.jackson.databind.node.ObjectNode cite = f.objectNode();
+        cite.set(dev.switchboard.model.CitedText.CITATION, dev.switchboard.model.CitedText.citation(citation));
+        Buffer b = enc.chunk(withExtra(null, cite));
+        JsonObject e = new JsonObject(b.toString().substring(b.toString().indexOf("data: ") + 6).trim());
+        assertThat(e.getInteger("index")).isEqualTo(1);
+        assertThat(e.getJsonObject("delta")).isEqualTo(new JsonObject().put("type", "citations_delta")
+                .put("citation", new JsonObject().put("type", "char_location").put("cited_text", "g")));
+
+        AnthropicStreamEncoder other = new AnthropicStreamEncoder();
+        other.chunk(text("Look: "));
+        com.fasterxml.jackson.databind.node.ObjectNode plain = f.objectNode();
+        plain.set(dev.switchboard.model.CitedText.BLOCK_START, f.objectNode());
+        plain.set(dev.switchboard.model.CitedText.CITATION, citation.deepCopy());
+        assertThat(events(other.chunk(withExtra("green", plain)))).containsExactly("content_block_delta 0");
+    }
 }
