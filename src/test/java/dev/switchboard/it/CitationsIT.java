@@ -166,4 +166,32 @@ class CitationsIT {
         assertThat(new JsonObject(o.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message")
                 .getJsonArray(CitedText.FIELD)).isEqualTo(UPSTREAM_BLOCKS);
     }
+
+    /**
+     * A search result a tool returned ({@code search_result} in a {@code tool_result}, which Claude cites as
+     * {@code search_result_location}) is refused, naming it, by a provider that has no such block (Bedrock's Converse, an
+     * OpenAI-compatible server), as one in a user turn already was; before, it was dropped and the model answered
+     * without it.
+     */
+    @Test
+    void aToolsSearchResultIsRefusedNamingItWhereTheProviderHasNoSuchBlock() {
+        String ask = """
+                {"model":"%s","max_tokens":50,"messages":[
+                 {"role":"user","content":"Look it up."},
+                 {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"search","input":{"q":"grass"}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[
+                   {"type":"text","text":"One result."},
+                   {"type":"search_result","source":"https://example.com/grass","title":"Grass","content":[{"type":"text","text":"The grass is green."}],
+                    "citations":{"enabled":true}}]}]}],
+                 "tools":[{"name":"search","input_schema":{"type":"object","properties":{"q":{"type":"string"}}}}]}""";
+        for (String alias : List.of("claude", "compat")) {
+            gw.simulator.reset();
+            HttpResponse<String> r = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, ask.formatted(alias),
+                    "anthropic-version", "2023-06-01");
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(400);
+            String message = new JsonObject(r.body()).getJsonObject("error").getString("message");
+            assertThat(message).as(alias).startsWith("messages.2.content.0.content.1").contains("search_result");
+            assertThat(gw.simulator.received()).as(alias).isEmpty();
+        }
+    }
 }
