@@ -3,7 +3,6 @@ package dev.switchboard.provider.bedrock;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.Message;
-import dev.switchboard.provider.Attachments;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +13,12 @@ import java.util.List;
  * "report"). Anthropic's citation says {@code document_index} (counting the Anthropic request's {@code document} blocks)
  * and {@code document_title} (the block's {@code title}, null when it had none). Walked in the encoder's order: user
  * turns' and tool results' file parts that are not images ({@link BedrockParts} sends those as images).
+ *
+ * <p>That a tool result's document counts in Converse's {@code documentIndex} (it is a DocumentBlock of the request's
+ * messages, as a user turn's is) is our reading of AWS's CitationLocation docs ("the index of the document within the
+ * array of documents provided in the request"), not checked against Bedrock: the docs do not say whether documents
+ * inside a toolResult are in that array. Only a tool result's document never carries citations itself
+ * ({@link BedrockParts} sends it without), so the question is only whether it shifts a later user document's number.
  */
 final class BedrockDocuments {
     /** No request known (a test's answer): Converse's own numbers and names. */
@@ -26,7 +31,12 @@ final class BedrockDocuments {
 
     private BedrockDocuments(List<Doc> docs) { this.docs = docs; }
 
+    /**
+     * The request's documents, or {@link #NONE} at once when none has citations on (no answer can cite then): this runs
+     * for every Bedrock answer, so a request without citations pays one walk of its parts, no parsing and no copying.
+     */
     static BedrockDocuments of(ChatRequest r) {
+        if (!citing(r)) return NONE;
         List<Doc> docs = new ArrayList<>();
         // an Anthropic client's body counts every document block, a custom-content one (given to Converse as text) too
         java.util.Iterator<Integer> inline = inlineIndexes(r).iterator();
@@ -45,6 +55,14 @@ final class BedrockDocuments {
             }
         }
         return docs.isEmpty() ? NONE : new BedrockDocuments(List.copyOf(docs));
+    }
+
+    private static boolean citing(ChatRequest r) {
+        for (Message m : r.messages()) {
+            if (m.role() != dev.switchboard.model.Role.USER && m.role() != dev.switchboard.model.Role.TOOL) continue;
+            for (ContentPart p : m.content()) if (p instanceof ContentPart.File f && BedrockParts.citationsOn(f)) return true;
+        }
+        return false;
     }
 
     /**
@@ -72,9 +90,9 @@ final class BedrockDocuments {
         index[0]++;
     }
 
+    /** Whether {@code f} is an inline image (sent as a Converse image), read from its prefix: the payload is not copied. */
     private static boolean image(ContentPart.File f) {
-        Attachments.DataUrl data = f.fileData() == null ? null : Attachments.DataUrl.parse(f.fileData());
-        return data != null && data.mediaType().startsWith("image/");
+        return f.fileData() != null && f.fileData().regionMatches(true, 0, "data:image/", 0, "data:image/".length());
     }
 
     /** The Converse document {@code converseIndex} as Anthropic's, or null when it is not one of the request's Anthropic documents. */
