@@ -107,7 +107,6 @@ public final class StreamRecorder implements ChunkSink {
          * blocks (what the cache replays and a client hands back to Claude).
          */
         void extra(com.fasterxml.jackson.databind.node.ObjectNode d, int contentLength) {
-            if (extra == null) extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             for (var f : d.properties()) {
                 if (f.getValue() instanceof dev.switchboard.model.CitedText.BlockStart) { // the delta's text begins a block
                     citedBlock(text.length() - contentLength);
@@ -119,6 +118,8 @@ public final class StreamRecorder implements ChunkSink {
                     cited = true;
                     continue;
                 }
+                // a field to keep: the answer's extra made now (the marks above alone leave none, not an empty one)
+                if (extra == null) extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
                 if (f.getKey().equals("images") && f.getValue().isArray()) { // a generated image a chunk: all of them kept
                     extra.withArray("images").addAll((com.fasterxml.jackson.databind.node.ArrayNode) f.getValue());
                     continue;
@@ -249,7 +250,10 @@ public final class StreamRecorder implements ChunkSink {
             p.calls.values().forEach(c -> calls.add(new ToolCall(c[0], c[1], c[2], c[3] != null)));
             List<ContentPart> content = p.hasText ? List.of(ContentPart.Text.of(p.text.toString())) : List.of();
             var cited = p.citedBlocks();
-            if (cited != null) p.extra.set(dev.switchboard.model.CitedText.FIELD, cited);
+            if (cited != null) {
+                if (p.extra == null) p.extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                p.extra.set(dev.switchboard.model.CitedText.FIELD, cited);
+            }
             Message m = new Message(Role.ASSISTANT, content, null, calls, null, p.reasoning == null ? null : p.reasoning.toString(),
                     p.refusal == null ? null : p.refusal.toString(), p.extra);
             out.add(new Choice(index, m, p.finish, p.logprobs, p.stopSequence, p.choiceExtra));

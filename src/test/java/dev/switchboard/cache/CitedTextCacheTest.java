@@ -72,6 +72,70 @@ class CitedTextCacheTest {
                 [{"type":"text","text":"Look: "},{"type":"text","text":"green","citations":[%s]}]""".formatted(citation)));
     }
 
+    /** Converse may send a block's citation before its text: the mark and the citation on one piece, then the text. */
+    @Test
+    void aCitationBeforeItsBlocksTextIsThatBlocksToo() throws Exception {
+        ChatResponse[] stored = new ChatResponse[1];
+        StreamRecorder rec = new StreamRecorder(new StreamLogprobsTest.Discard(), r -> stored[0] = r);
+        ObjectNode citation = (ObjectNode) JSON.readTree("{\"type\":\"char_location\",\"cited_text\":\"g\",\"document_index\":0}");
+        rec.chunk(chunk(new Delta(null, "Look: ", null, null, List.of())));
+        ObjectNode startAndCite = JSON.createObjectNode();
+        startAndCite.set(CitedText.BLOCK_START, new CitedText.BlockStart());
+        startAndCite.set(CitedText.CITATION, CitedText.citation(citation));
+        rec.chunk(chunk(new Delta(null, null, null, null, List.of(), startAndCite)));
+        rec.chunk(chunk(new Delta(null, "green", null, null, List.of())));
+        rec.end();
+        assertThat(CitedText.blocks(stored[0].choices().get(0).message(), "Look: green")).isEqualTo(JSON.readTree("""
+                [{"type":"text","text":"Look: "},{"type":"text","text":"green","citations":[%s]}]""".formatted(citation)));
+    }
+
+    /** Several provider text blocks and no citation: nothing in the message's extra, no empty one either. */
+    @Test
+    void blockMarksWithoutACitationLeaveNoExtra() {
+        ChatResponse[] stored = new ChatResponse[1];
+        StreamRecorder rec = new StreamRecorder(new StreamLogprobsTest.Discard(), r -> stored[0] = r);
+        rec.chunk(chunk(new Delta(null, "Look: ", null, null, List.of())));
+        ObjectNode start = JSON.createObjectNode();
+        start.set(CitedText.BLOCK_START, new CitedText.BlockStart());
+        rec.chunk(chunk(new Delta(null, "green", null, null, List.of(), start)));
+        rec.end();
+        Message m = stored[0].choices().get(0).message();
+        assertThat(m.textContent()).isEqualTo("Look: green");
+        assertThat(m.extra()).isNull();
+    }
+
+    /**
+     * A hit replayed as a stream gives the cited blocks as a live stream does: each block's text a piece, a later block's
+     * marked as a block start, each citation a piece of its own after its text; the message's other fields on the first
+     * piece. An upstream's plain field of the same name is one piece's field, as before.
+     */
+    @Test
+    void aReplayedHitStreamsEachCitedBlockWithItsMarks() throws Exception {
+        ArrayNode blocks = (ArrayNode) JSON.readTree("""
+                [{"type":"text","text":"Look: "},{"type":"text","text":"green","citations":[{"type":"char_location","cited_text":"g"},{"type":"char_location","cited_text":"r"}]}]""");
+        ObjectNode ours = JSON.createObjectNode().put("other", 1);
+        ours.set(CitedText.FIELD, CitedText.of(blocks));
+        List<Delta> deltas = new StreamReplay(answer("Look: green", ours)).chunks().stream()
+                .filter(c -> !c.choices().isEmpty()).map(c -> c.choices().get(0).delta()).toList();
+        // role, "Look: " (with the other field), "green" (block start), its two citations, the finish
+        assertThat(deltas).hasSize(6);
+        assertThat(deltas.get(1).content()).isEqualTo("Look: ");
+        assertThat(deltas.get(1).extra()).isEqualTo(JSON.createObjectNode().put("other", 1));
+        assertThat(deltas.get(2).content()).isEqualTo("green");
+        assertThat(CitedText.blockStart(deltas.get(2))).isTrue();
+        assertThat(CitedText.citation(deltas.get(3))).isEqualTo(blocks.get(1).get("citations").get(0));
+        assertThat(CitedText.citation(deltas.get(4))).isEqualTo(blocks.get(1).get("citations").get(1));
+        assertThat(deltas.get(3).content()).isNull();
+
+        ObjectNode theirs = JSON.createObjectNode();
+        theirs.set(CitedText.FIELD, blocks.deepCopy());
+        List<Delta> plain = new StreamReplay(answer("Look: green", theirs)).chunks().stream()
+                .filter(c -> !c.choices().isEmpty()).map(c -> c.choices().get(0).delta()).toList();
+        assertThat(plain).hasSize(3);
+        assertThat(plain.get(1).content()).isEqualTo("Look: green");
+        assertThat(plain.get(1).extra().get(CitedText.FIELD)).isEqualTo(blocks);
+    }
+
     private static ChatChunk chunk(Delta d) {
         return new ChatChunk("c1", 1, "claude", List.of(new ChunkChoice(0, d, null, null)), null, null, null);
     }

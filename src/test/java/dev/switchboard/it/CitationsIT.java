@@ -39,6 +39,8 @@ class CitationsIT {
                     .putNull("file_id"))));
     static Vertx upstreamVertx;
     static HttpServer upstream;
+    /** Requests the OpenAI-compatible upstream ({@code compat}) got: the simulator never sees them. */
+    static final java.util.concurrent.atomic.AtomicInteger upstreamHits = new java.util.concurrent.atomic.AtomicInteger();
     static TestGateway gw;
     static AnthropicClient anthropic;
 
@@ -46,6 +48,7 @@ class CitationsIT {
     static void start() {
         upstreamVertx = Vertx.vertx();
         upstream = TestGateway.await(upstreamVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+            upstreamHits.incrementAndGet();
             JsonObject message = new JsonObject().put("role", "assistant").put("content", "Hello")
                     .put(CitedText.FIELD, UPSTREAM_BLOCKS.copy());
             req.response().putHeader("content-type", "application/json").end(new JsonObject().put("id", "chatcmpl-1")
@@ -186,12 +189,14 @@ class CitationsIT {
                  "tools":[{"name":"search","input_schema":{"type":"object","properties":{"q":{"type":"string"}}}}]}""";
         for (String alias : List.of("claude", "compat")) {
             gw.simulator.reset();
+            int hitsBefore = upstreamHits.get();
             HttpResponse<String> r = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, ask.formatted(alias),
                     "anthropic-version", "2023-06-01");
             assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(400);
             String message = new JsonObject(r.body()).getJsonObject("error").getString("message");
             assertThat(message).as(alias).startsWith("messages.2.content.0.content.1").contains("search_result");
-            assertThat(gw.simulator.received()).as(alias).isEmpty();
+            assertThat(gw.simulator.received()).as(alias).isEmpty();        // claude's upstream (Bedrock's simulator)
+            assertThat(upstreamHits.get()).as(alias).isEqualTo(hitsBefore); // compat's upstream, a server of its own
         }
     }
 }
