@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.Choice;
@@ -75,6 +76,8 @@ public final class CachedAnswerCodec {
     private static final SerializedString F_TOOL_CALLS = new SerializedString("tool_calls");
     private static final SerializedString F_CUSTOM = new SerializedString("custom");
     private static final SerializedString F_MESSAGE = new SerializedString("message");
+    /** The message's extra holds the gateway's own cited text blocks ({@link dev.switchboard.model.CitedText.Blocks}). */
+    private static final SerializedString F_CITED = new SerializedString("cited");
     private static final SerializedString F_USAGE = new SerializedString("usage");
     private static final SerializedString F_RAW = new SerializedString("raw");
     private static final SerializedString F_LOGPROBS = new SerializedString("logprobs");
@@ -301,7 +304,14 @@ public final class CachedAnswerCodec {
             g.writeEndObject();
         }
         g.writeEndArray();
-        if (m.extra() != null) tree(g, F_EXTRA, m.extra());
+        if (m.extra() != null) {
+            tree(g, F_EXTRA, m.extra());
+            // ours by type, which JSON does not keep: said apart, so a hit's blocks are ours and an upstream's field stays its own
+            if (m.extra().get(dev.switchboard.model.CitedText.FIELD) instanceof dev.switchboard.model.CitedText.Blocks) {
+                g.writeFieldName(F_CITED);
+                g.writeBoolean(true);
+            }
+        }
         g.writeEndObject();
         g.writeEndObject();
     }
@@ -312,8 +322,12 @@ public final class CachedAnswerCodec {
         for (JsonNode t : mo.path("tool_calls")) calls.add(new ToolCall(text(t, "id"), text(t, "name"), text(t, "arguments"), t.path("custom").asBoolean(false)));
         List<ContentPart> content = mo.path("has_text").asBoolean() ? List.of(ContentPart.Text.of(mo.path("text").asText()))
                 : List.of();
+        ObjectNode extra = mo.get("extra") instanceof ObjectNode x ? x : null;
+        if (extra != null && mo.path("cited").asBoolean() && extra.get(dev.switchboard.model.CitedText.FIELD) instanceof ArrayNode blocks) {
+            extra.set(dev.switchboard.model.CitedText.FIELD, dev.switchboard.model.CitedText.of(blocks));
+        }
         Message m = new Message(Role.fromWire(mo.path("role").asText("assistant")), content, null, calls, null,
-                text(mo, "reasoning"), text(mo, "refusal"), mo.get("extra") instanceof ObjectNode x ? x : null);
+                text(mo, "reasoning"), text(mo, "refusal"), extra);
         return new Choice(o.path("index").asInt(), m, FinishReason.fromWire(text(o, "finish")), o.get("logprobs"),
                 text(o, "stop_sequence"), o.get("extra") instanceof ObjectNode x ? x : null);
     }

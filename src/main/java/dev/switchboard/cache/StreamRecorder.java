@@ -48,6 +48,35 @@ public final class StreamRecorder implements ChunkSink {
         com.fasterxml.jackson.databind.node.ObjectNode extra;
         /** The choice's own unmodelled fields (Azure's content_filter_results), the latest value of each. */
         com.fasterxml.jackson.databind.node.ObjectNode choiceExtra;
+        /** Where each streamed provider text block began in {@link #text}, and its citations ({@code CitedText}'s marks). */
+        List<Integer> citedStarts;
+        List<com.fasterxml.jackson.databind.node.ArrayNode> citedCitations;
+        /** A citation came: the answer's text is kept as cited blocks, as the non-stream answer has it. */
+        boolean cited;
+
+        private void citedBlock(int at) {
+            if (citedStarts == null) {
+                citedStarts = new ArrayList<>();
+                citedCitations = new ArrayList<>();
+                if (at > 0) citedBlock(0);
+            }
+            citedStarts.add(at);
+            citedCitations.add(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode());
+        }
+
+        /** The streamed cited blocks as the message's {@link dev.switchboard.model.CitedText.Blocks}; null when none was cited. */
+        dev.switchboard.model.CitedText.Blocks citedBlocks() {
+            if (!cited) return null;
+            dev.switchboard.model.CitedText.Blocks out = new dev.switchboard.model.CitedText.Blocks();
+            for (int i = 0; i < citedStarts.size(); i++) {
+                int from = Math.min(citedStarts.get(i), text.length());
+                int to = i + 1 < citedStarts.size() ? Math.min(citedStarts.get(i + 1), text.length()) : text.length();
+                com.fasterxml.jackson.databind.node.ObjectNode b = out.addObject().put("type", "text").put("text", text.substring(from, Math.max(from, to)));
+                if (!citedCitations.get(i).isEmpty()) b.set("citations", citedCitations.get(i));
+            }
+            return out;
+        }
+
         /** Where in {@link #reasoning} the thinking block being signed began (a streamed signature comes without its text). */
         int blockStart;
         /** OpenAI's {@code logprobs} of the chunks so far: each list ({@code content}, {@code refusal}) in order, joined. */
@@ -77,9 +106,20 @@ public final class StreamRecorder implements ChunkSink {
          * signature kept, the {@code []} of its content chunks ignored), so the recorded answer holds whole signed
          * blocks (what the cache replays and a client hands back to Claude).
          */
-        void extra(com.fasterxml.jackson.databind.node.ObjectNode d) {
-            if (extra == null) extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        void extra(com.fasterxml.jackson.databind.node.ObjectNode d, int contentLength) {
             for (var f : d.properties()) {
+                if (f.getValue() instanceof dev.switchboard.model.CitedText.BlockStart) { // the delta's text begins a block
+                    citedBlock(text.length() - contentLength);
+                    continue;
+                }
+                if (f.getValue() instanceof dev.switchboard.model.CitedText.Citation c) { // the open block's citation
+                    if (citedStarts == null) citedBlock(0);
+                    citedCitations.get(citedCitations.size() - 1).add(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().setAll(c));
+                    cited = true;
+                    continue;
+                }
+                // a field to keep: the answer's extra made now (the marks above alone leave none, not an empty one)
+                if (extra == null) extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
                 if (f.getKey().equals("images") && f.getValue().isArray()) { // a generated image a chunk: all of them kept
                     extra.withArray("images").addAll((com.fasterxml.jackson.databind.node.ArrayNode) f.getValue());
                     continue;
@@ -164,7 +204,7 @@ public final class StreamRecorder implements ChunkSink {
                 }
                 if (d.reasoning() != null) (p.reasoning == null ? p.reasoning = new StringBuilder() : p.reasoning).append(d.reasoning());
                 if (d.refusal() != null) (p.refusal == null ? p.refusal = new StringBuilder() : p.refusal).append(d.refusal());
-                if (d.extra() != null) p.extra(d.extra());
+                if (d.extra() != null) p.extra(d.extra(), d.content() == null ? 0 : d.content().length());
                 for (ToolCallDelta t : d.toolCalls()) {
                     String[] call = p.calls.computeIfAbsent(t.index(), k -> new String[] {null, null, "", null});
                     if (t.custom()) call[3] = "custom"; // a custom tool's call: its input text
@@ -209,6 +249,11 @@ public final class StreamRecorder implements ChunkSink {
             List<ToolCall> calls = new ArrayList<>();
             p.calls.values().forEach(c -> calls.add(new ToolCall(c[0], c[1], c[2], c[3] != null)));
             List<ContentPart> content = p.hasText ? List.of(ContentPart.Text.of(p.text.toString())) : List.of();
+            var cited = p.citedBlocks();
+            if (cited != null) {
+                if (p.extra == null) p.extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                p.extra.set(dev.switchboard.model.CitedText.FIELD, cited);
+            }
             Message m = new Message(Role.ASSISTANT, content, null, calls, null, p.reasoning == null ? null : p.reasoning.toString(),
                     p.refusal == null ? null : p.refusal.toString(), p.extra);
             out.add(new Choice(index, m, p.finish, p.logprobs, p.stopSequence, p.choiceExtra));

@@ -96,7 +96,11 @@ public final class StreamReplay implements ChatStream {
                 out.add(chunk(i, new Delta(null, null, null, m.refusal(), List.of()), text.isEmpty() ? logprobs : null));
                 if (text.isEmpty()) logprobs = null;
             }
-            if (!text.isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode cited = text.isEmpty() ? null : dev.switchboard.model.CitedText.blocks(m, text);
+            if (cited != null && !cited.isEmpty()) {
+                citedBlocks(out, i, cited, extra, logprobs);
+                logprobs = null;
+            } else if (!text.isEmpty()) {
                 out.add(chunk(i, new Delta(null, text, null, null, List.of(), extra), logprobs));
                 logprobs = null;
             } else if (extra != null && !extra.isEmpty()) { // an answer of images alone: its fields on a delta of their own
@@ -113,6 +117,35 @@ public final class StreamReplay implements ChatStream {
         }
         if (r.usage() != null) out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(), r.usage(), r.systemFingerprint(), r.serviceTier()));
         return out;
+    }
+
+    /**
+     * The gateway's cited text blocks (Bedrock's citations, {@link dev.switchboard.model.CitedText}) as a live stream
+     * gives them: each block's text in a piece of its own, a block after the first marked
+     * {@link dev.switchboard.model.CitedText.BlockStart}, then each of its citations in a piece of its own, so the
+     * Anthropic encoder opens a text block per cited part and sends its {@code citations_delta}, and an OpenAI client
+     * gets each {@code citation} on a delta as live. The message's other fields go on the first piece, with the logprobs.
+     */
+    private void citedBlocks(List<ChatChunk> out, int i, com.fasterxml.jackson.databind.node.ArrayNode blocks,
+                             com.fasterxml.jackson.databind.node.ObjectNode extra, com.fasterxml.jackson.databind.JsonNode logprobs) {
+        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        for (int b = 0; b < blocks.size(); b++) {
+            com.fasterxml.jackson.databind.JsonNode block = blocks.get(b);
+            com.fasterxml.jackson.databind.node.ObjectNode fields = f.objectNode();
+            if (b == 0 && extra != null) {
+                fields.setAll(extra);
+                fields.remove(dev.switchboard.model.CitedText.FIELD);
+            }
+            if (b > 0) fields.set(dev.switchboard.model.CitedText.BLOCK_START, new dev.switchboard.model.CitedText.BlockStart());
+            String text = block.path("text").asText("");
+            out.add(chunk(i, new Delta(null, text.isEmpty() ? null : text, null, null, List.of(), fields.isEmpty() ? null : fields),
+                    b == 0 ? logprobs : null));
+            for (com.fasterxml.jackson.databind.JsonNode c : block.path("citations")) {
+                if (!(c instanceof com.fasterxml.jackson.databind.node.ObjectNode o)) continue;
+                out.add(chunk(i, new Delta(null, null, null, null, List.of(), f.objectNode()
+                        .set(dev.switchboard.model.CitedText.CITATION, dev.switchboard.model.CitedText.citation(o))), null));
+            }
+        }
     }
 
     private ChatChunk chunk(int index, Delta d) { return chunk(index, d, null); }

@@ -282,7 +282,11 @@ public final class AnthropicRequestDecoder {
                     case "text" -> parts.add(new ContentPart.Text(x.path("text").asText(), x.get("cache_control")));
                     case "image" -> parts.add(image(x, xp));
                     case "document" -> document((ObjectNode) x, xp, parts);
-                    default -> { } // search_result and newer blocks: Anthropic's own (an Anthropic deployment gets the raw body)
+                    // a search result a tool returned (Anthropic's search_result, which Claude cites as search_result_location):
+                    // the block as written, so Claude gets it on every host whose request is built from the canonical one,
+                    // and a translating provider refuses it naming it (it was dropped, and the model never saw the result)
+                    case "search_result" -> parts.add(new ContentPart.Other("search_result", (ObjectNode) x, xp));
+                    default -> { } // newer blocks: Anthropic's own (an Anthropic deployment gets the raw body)
                 }
             }
         }

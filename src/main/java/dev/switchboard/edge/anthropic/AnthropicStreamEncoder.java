@@ -166,10 +166,20 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                 blocks.out = out;
                 walk.flush(blocks);
             }
+            // a provider text block of its own (Bedrock streams a cited part so): a text block of its own, as Anthropic's
+            if (dev.switchboard.model.CitedText.blockStart(d) && open == Block.TEXT) close(out);
             if (d.content() != null && !d.content().isEmpty()) {
                 flushTools(out);
                 open(out, Block.TEXT, F.objectNode().put("type", "text").put("text", ""));
                 out.appendBuffer(delta(F.objectNode().put("type", "text_delta").put("text", d.content())));
+            }
+            ObjectNode citation = dev.switchboard.model.CitedText.citation(d);
+            if (citation != null) { // Claude's citation of the open text block (Bedrock's), as the Messages API streams one
+                flushTools(out);
+                open(out, Block.TEXT, F.objectNode().put("type", "text").put("text", ""));
+                ObjectNode cd = F.objectNode().put("type", "citations_delta");
+                cd.set("citation", F.objectNode().setAll(citation));
+                out.appendBuffer(delta(cd));
             }
             if (d.refusal() != null && !d.refusal().isEmpty()) { // an OpenAI-style refusal: its words as text, stop_reason refusal
                 refused = true;

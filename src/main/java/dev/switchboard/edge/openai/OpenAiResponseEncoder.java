@@ -225,6 +225,7 @@ public final class OpenAiResponseEncoder {
     private static void writeExtra(JsonGenerator g, com.fasterxml.jackson.databind.node.ObjectNode extra) throws IOException {
         if (extra == null) return;
         for (var e : extra.properties()) {
+            if (dev.switchboard.model.CitedText.internal(e.getValue())) continue; // the Anthropic edge's block mark
             g.writeFieldName(e.getKey());
             g.writeTree(e.getValue());
         }

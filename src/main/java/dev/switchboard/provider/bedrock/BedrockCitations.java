@@ -31,22 +31,30 @@ final class BedrockCitations {
         return out;
     }
 
+    static ObjectNode textBlock(JsonNode citationsContent) { return textBlock(citationsContent, BedrockDocuments.NONE); }
+
     /** One citationsContent block → an Anthropic text block of its generated text with its citations. */
-    static ObjectNode textBlock(JsonNode citationsContent) {
+    static ObjectNode textBlock(JsonNode citationsContent, BedrockDocuments documents) {
         StringBuilder text = new StringBuilder();
         for (JsonNode c : citationsContent.path("content")) text.append(c.path("text").asText());
         ObjectNode block = F.objectNode().put("type", "text").put("text", text.toString());
         ArrayNode citations = F.arrayNode();
         for (JsonNode c : citationsContent.path("citations")) {
-            ObjectNode one = citation(c);
+            ObjectNode one = citation(c, documents);
             if (one != null) citations.add(one);
         }
         if (!citations.isEmpty()) block.set("citations", citations);
         return block;
     }
 
-    /** One Converse citation in Anthropic's shape, or null for a location that is not in a document. */
-    static ObjectNode citation(JsonNode c) {
+    /**
+     * One Converse citation (a {@code Citation}, or a stream's {@code CitationsDelta}: the same {@code title},
+     * {@code sourceContent} and {@code location}) in Anthropic's shape, or null for a location that is not in a document.
+     * {@code document_index} and {@code document_title} are the Anthropic request's ({@link BedrockDocuments}): the
+     * document's place among its {@code document} blocks and its {@code title} (null when it had none), not Converse's
+     * count and name; Converse's where the document is not one the request's Anthropic blocks made.
+     */
+    static ObjectNode citation(JsonNode c, BedrockDocuments documents) {
         JsonNode location = c.path("location");
         String type;
         String start;
@@ -72,9 +80,11 @@ final class BedrockCitations {
         }
         StringBuilder cited = new StringBuilder();
         for (JsonNode s : c.path("sourceContent")) cited.append(s.path("text").asText());
+        BedrockDocuments.Doc doc = documents.at(at.path("documentIndex").asInt());
         ObjectNode out = F.objectNode().put("type", type).put("cited_text", cited.toString())
-                .put("document_index", at.path("documentIndex").asInt());
-        if (c.path("title").isTextual()) out.put("document_title", c.get("title").textValue());
+                .put("document_index", doc != null ? doc.anthropicIndex() : at.path("documentIndex").asInt());
+        String title = doc != null ? doc.title() : c.path("title").textValue();
+        if (title != null) out.put("document_title", title);
         else out.putNull("document_title");
         out.put(start, at.path("start").asInt()).put(end, at.path("end").asInt());
         out.putNull("file_id");

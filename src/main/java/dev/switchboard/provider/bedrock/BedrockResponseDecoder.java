@@ -27,6 +27,11 @@ final class BedrockResponseDecoder {
     private BedrockResponseDecoder() {}
 
     static ChatResponse response(JsonNode n, String model, List<String> stops) throws AnswerShape.Wrong {
+        return response(n, model, stops, BedrockDocuments.NONE);
+    }
+
+    /** @param documents the request's documents, for a citation's Anthropic document_index and document_title */
+    static ChatResponse response(JsonNode n, String model, List<String> stops, BedrockDocuments documents) throws AnswerShape.Wrong {
         JsonNode message = n.path("output").path("message");
         if (!message.path("content").isArray()) throw new AnswerShape.Wrong("output.message.content is not a list");
         StringBuilder text = new StringBuilder();
@@ -40,7 +45,7 @@ final class BedrockResponseDecoder {
                 if (cited != null) cited.addObject().put("type", "text").put("text", b.get("text").asText());
             } else if (b.has("citationsContent")) {
                 if (cited == null) cited = BedrockCitations.textBefore(message.get("content"), b);
-                ObjectNode block = BedrockCitations.textBlock(b.get("citationsContent"));
+                ObjectNode block = BedrockCitations.textBlock(b.get("citationsContent"), documents);
                 text.append(block.get("text").asText());
                 cited.add(block);
             } else if (b.has("toolUse")) {
@@ -60,7 +65,7 @@ final class BedrockResponseDecoder {
         ObjectNode extra = signed == null ? null : JsonNodeFactory.instance.objectNode().set("thinking_blocks", signed);
         if (cited != null) { // the answer's text as Anthropic's text blocks with their citations (BedrockCitations)
             if (extra == null) extra = JsonNodeFactory.instance.objectNode();
-            extra.set(dev.switchboard.model.CitedText.FIELD, cited);
+            extra.set(dev.switchboard.model.CitedText.FIELD, dev.switchboard.model.CitedText.of(cited));
         }
         Message m = new Message(Role.ASSISTANT, calls.isEmpty() || text.length() > 0 ? List.of(ContentPart.Text.of(text.toString())) : List.of(),
                 null, calls, null, reasoning.length() > 0 ? reasoning.toString() : null, null, extra);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.CitedText;
 import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.Delta;
 import dev.switchboard.model.FinishReason;
@@ -57,6 +58,10 @@ final class BedrockStream extends SseRelay {
     private final KeyScrubber.Run textRun = textRun();
     private final KeyScrubber.Run reasoningRun = textRun();
     private final KeyScrubber.Runs inputRuns = textRuns();
+    /** The Converse block index of the last text or citation piece, or null before the first. */
+    private Integer textBlock;
+    /** The request's documents as Converse numbers them, for a citation's document_index and document_title. */
+    private final BedrockDocuments documents;
     private boolean started;
     private boolean stopped;
     private boolean complete;
@@ -64,7 +69,14 @@ final class BedrockStream extends SseRelay {
 
     BedrockStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
                   String model, String secret, List<String> stops) {
+        this(upstream, endpoint, scrubber, deploymentId, model, secret, stops, BedrockDocuments.NONE);
+    }
+
+    /** @param documents the request's documents, for a citation's Anthropic document_index and document_title */
+    BedrockStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
+                  String model, String secret, List<String> stops, BedrockDocuments documents) {
         super(upstream, endpoint, scrubber);
+        this.documents = documents;
         this.deploymentId = deploymentId;
         this.model = model;
         this.secret = secret;
@@ -158,7 +170,14 @@ final class BedrockStream extends SseRelay {
                 JsonNode d = n.path("delta");
                 if (d.has("text")) {
                     String text = d.get("text").asText();
-                    emit(delta(new Delta(null, KeyScrubber.withMasks(text, textRun.next(sent(text, "text", null))), null, null, null), null));
+                    emit(delta(new Delta(null, KeyScrubber.withMasks(text, textRun.next(sent(text, "text", null))), null, null, null,
+                            textBlock(n.path("contentBlockIndex").asInt(), null)), null));
+                } else if (d.has("citation")) {
+                    // Claude's document citation (CitationsDelta: title, sourceContent, location) for the text of its
+                    // block: Anthropic's citation object, which the Anthropic edge streams as citations_delta
+                    com.fasterxml.jackson.databind.node.ObjectNode c = BedrockCitations.citation(d.get("citation"), documents);
+                    if (c != null) emit(delta(new Delta(null, null, null, null, null,
+                            textBlock(n.path("contentBlockIndex").asInt(), c)), null));
                 } else if (d.has("toolUse")) {
                     Integer index = toolIndexByBlock.get(n.path("contentBlockIndex").asInt());
                     int call = index == null ? 0 : index;
@@ -177,7 +196,7 @@ final class BedrockStream extends SseRelay {
                     if (signed != null) emit(delta(new Delta(null, null, null, null, null,
                             JsonNodeFactory.instance.objectNode().set("thinking_blocks", signed)), null));
                 }
-                // citations, and delta kinds added later, carry nothing canonical
+                // delta kinds added later carry nothing canonical
             }
             case "messageStop" -> {
                 start();
@@ -200,6 +219,21 @@ final class BedrockStream extends SseRelay {
             }
             default -> { } // event types added later
         }
+    }
+
+    /**
+     * A text or citation piece's extra: {@link CitedText.BlockStart} when it is the first of a Converse text block after
+     * another (a cited part streams as a block of its own, its citation after its text), and the citation, if any; null
+     * when neither.
+     */
+    private com.fasterxml.jackson.databind.node.ObjectNode textBlock(int block, com.fasterxml.jackson.databind.node.ObjectNode citation) {
+        boolean starts = textBlock != null && textBlock != block;
+        textBlock = block;
+        if (!starts && citation == null) return null;
+        com.fasterxml.jackson.databind.node.ObjectNode extra = JsonNodeFactory.instance.objectNode();
+        if (starts) extra.set(CitedText.BLOCK_START, new CitedText.BlockStart());
+        if (citation != null) extra.set(CitedText.CITATION, CitedText.citation(citation));
+        return extra;
     }
 
     /** The role chunk, once, before any content: content null, since the turn may be only tool calls. */

@@ -544,4 +544,104 @@ class AnthropicStreamEncoderTest {
         empty.feed("");
         assertThat(empty.whole()).isFalse();
     }
+
+    private static ChatChunk withExtra(String t, com.fasterxml.jackson.databind.node.ObjectNode extra) {
+        return new ChatChunk("chatcmpl-1", 1, "m", List.of(new ChunkChoice(0, new Delta(null, t, null, null, List.of(), extra), null, null)),
+                null, null, null);
+    }
+
+    /**
+     * The gateway's citation marks (a provider text block's start, a citation: {@code CitedText}) become a text block of
+     * the cited part's own and its {@code citations_delta}; an upstream delta's plain fields of the same names are not
+     * taken for them.
+     */
+    @Test
+    void aCitedBlockIsATextBlockOfItsOwnWithItsCitationsDeltaAndAnUpstreamsSameNamedFieldsAreNot() {
+        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        com.fasterxml.jackson.databind.node.ObjectNode citation = f.objectNode().put("type", "char_location").put("cited_text", "g");
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        enc.chunk(text("Look: "));
+        com.fasterxml.jackson.databind.node.ObjectNode start = f.objectNode();
+        start.set(dev.switchboard.model.CitedText.BLOCK_START, new dev.switchboard.model.CitedText.BlockStart());
+        assertThat(events(enc.chunk(withExtra("green", start)))).containsExactly("content_block_stop 0", "content_block_start 1",
+                "content_block_delta 1");
+        com.fasterxml.jackson.databind.node.ObjectNode cite = f.objectNode();
+        cite.set(dev.switchboard.model.CitedText.CITATION, dev.switchboard.model.CitedText.citation(citation));
+        Buffer b = enc.chunk(withExtra(null, cite));
+        JsonObject e = new JsonObject(b.toString().substring(b.toString().indexOf("data: ") + 6).trim());
+        assertThat(e.getInteger("index")).isEqualTo(1);
+        assertThat(e.getJsonObject("delta")).isEqualTo(new JsonObject().put("type", "citations_delta")
+                .put("citation", new JsonObject().put("type", "char_location").put("cited_text", "g")));
+
+        AnthropicStreamEncoder other = new AnthropicStreamEncoder();
+        other.chunk(text("Look: "));
+        com.fasterxml.jackson.databind.node.ObjectNode plain = f.objectNode();
+        plain.set(dev.switchboard.model.CitedText.BLOCK_START, f.objectNode());
+        plain.set(dev.switchboard.model.CitedText.CITATION, citation.deepCopy());
+        assertThat(events(other.chunk(withExtra("green", plain)))).containsExactly("content_block_delta 0");
+    }
+
+    /** Each event as "type index", a delta's type and its text or cited_text: where citations land among the text. */
+    private static List<String> citedEvents(Buffer b) {
+        List<String> out = new ArrayList<>();
+        if (b == null) return out;
+        for (String block : b.toString().split("\n\n")) {
+            JsonObject e = new JsonObject(block.substring(block.indexOf("data: ") + 6));
+            String line = e.getString("type");
+            if (e.containsKey("index")) line += " " + e.getInteger("index");
+            JsonObject d = e.getJsonObject("delta");
+            if (d != null && d.containsKey("text")) line += " text_delta " + d.getString("text");
+            if (d != null && d.containsKey("citation")) line += " citations_delta " + d.getJsonObject("citation").getString("cited_text");
+            out.add(line);
+        }
+        return out;
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode marks(boolean start, String citedText) {
+        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        com.fasterxml.jackson.databind.node.ObjectNode m = f.objectNode();
+        if (start) m.set(dev.switchboard.model.CitedText.BLOCK_START, new dev.switchboard.model.CitedText.BlockStart());
+        if (citedText != null) m.set(dev.switchboard.model.CitedText.CITATION, dev.switchboard.model.CitedText.citation(
+                f.objectNode().put("type", "char_location").put("cited_text", citedText)));
+        return m;
+    }
+
+    /**
+     * A block's citation before its text (the block's first piece is the citation, marked as the block's start): the
+     * open text block ends, the cited block opens with its citations_delta, and its text follows on the same block.
+     */
+    @Test
+    void aCitationBeforeItsTextOpensTheCitedBlockAndTheTextFollowsOnIt() {
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        List<String> all = new ArrayList<>();
+        all.addAll(citedEvents(enc.chunk(text("Look: "))));
+        all.addAll(citedEvents(enc.chunk(withExtra(null, marks(true, "g")))));
+        all.addAll(citedEvents(enc.chunk(text("green"))));
+        all.addAll(citedEvents(enc.chunk(withExtra(" Fine.", marks(true, null)))));
+        assertThat(all).containsExactly("message_start", "content_block_start 0", "content_block_delta 0 text_delta Look: ",
+                "content_block_stop 0", "content_block_start 1", "content_block_delta 1 citations_delta g",
+                "content_block_delta 1 text_delta green",
+                "content_block_stop 1", "content_block_start 2", "content_block_delta 2 text_delta  Fine.");
+    }
+
+    /**
+     * A cited stream stored by the cache's recorder and replayed on a hit streams as it did live: the cited part a text
+     * block of its own with its citations_delta, whichever came first live (the text or the citation). Before, the
+     * replay sent the text in one block without citations.
+     */
+    @Test
+    void aReplayedHitOfACitedStreamHasItsCitationsDeltas() {
+        List<String> expected = List.of("message_start", "content_block_start 0", "content_block_delta 0 text_delta Look: ",
+                "content_block_stop 0", "content_block_start 1", "content_block_delta 1 text_delta green",
+                "content_block_delta 1 citations_delta g");
+        ChatChunk[] textFirst = replayOf(text("Look: "), withExtra("green", marks(true, null)), withExtra(null, marks(false, "g")));
+        ChatChunk[] citationFirst = replayOf(text("Look: "), withExtra(null, marks(true, "g")), text("green"));
+        for (ChatChunk[] replay : List.of(textFirst, citationFirst)) {
+            AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+            List<String> all = new ArrayList<>();
+            for (ChatChunk c : replay) all.addAll(citedEvents(enc.chunk(c)));
+            assertThat(all.subList(0, expected.size())).isEqualTo(expected);
+            assertThat(all).filteredOn(e -> e.contains("citations_delta")).hasSize(1);
+        }
+    }
 }
