@@ -42,6 +42,12 @@ final class Launch {
             System.err.println(unresolvable);
             return 1;
         }
+        // a port in use is found before the store is created and migrated (and, for demo, before its simulator starts)
+        String taken = existing == null ? PortProbe.refusal(host, port) : null;
+        if (taken != null) {
+            System.err.println(taken);
+            return 1;
+        }
         // a base written in the config that is this gateway: warned (a detour through another alias is legal)
         SelfRoute.check(config, host, port).forEach(w -> log.warn("config: {}", w));
         // a base variable that is this gateway was passed over at load, unless the key those deployments then carry
