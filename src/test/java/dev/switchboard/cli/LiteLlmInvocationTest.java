@@ -86,4 +86,73 @@ class LiteLlmInvocationTest {
         assertThat(r.err()).contains("Missing required option: '--config=<config>'").contains("switchboard demo");
         assertThat(CliRun.of("check").err()).doesNotContain("switchboard demo");
     }
+
+    /** serve run in-process with its own environment: exit code and stderr. */
+    private String[] serveWith(Map<String, String> env, String... args) throws Exception {
+        Path f = Files.writeString(dir.resolve("config.yaml"), "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n"
+                + "general_settings: { database_path: \"" + dir.resolve("sb.db") + "\" }\n");
+        ServeCommand cmd = new ServeCommand();
+        cmd.env = env::get;
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            String[] all = new String[args.length + 2];
+            all[0] = "-c";
+            all[1] = f.toString();
+            System.arraycopy(args, 0, all, 2, args.length);
+            int code = new picocli.CommandLine(cmd).execute(all);
+            return new String[] {String.valueOf(code), err.toString()};
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    /** LiteLLM's proxy CLI reads HOST and PORT (click's envvar: the flag wins); serve read neither (QA, thirty-ninth session). */
+    @Test
+    void serveReadsLiteLlmsHostAndPortVariablesAndTheFlagsWin() throws Exception {
+        java.net.InetAddress lo = java.net.InetAddress.getLoopbackAddress();
+        try (java.net.ServerSocket a = new java.net.ServerSocket(0, 5, lo); java.net.ServerSocket b = new java.net.ServerSocket(0, 5, lo)) {
+            // the port in use shows which port serve tried, before anything is opened
+            String[] fromEnv = serveWith(Map.of("PORT", String.valueOf(a.getLocalPort())));
+            assertThat(fromEnv[0]).isEqualTo("1");
+            assertThat(fromEnv[1]).contains("Cannot listen on 127.0.0.1:" + a.getLocalPort());
+            String[] flagWins = serveWith(Map.of("PORT", String.valueOf(a.getLocalPort())), "--port", String.valueOf(b.getLocalPort()));
+            assertThat(flagWins[1]).contains("Cannot listen on 127.0.0.1:" + b.getLocalPort()).doesNotContain(":" + a.getLocalPort());
+        }
+        String[] badHost = serveWith(Map.of("HOST", "no-such-host.invalid", "PORT", "0"));
+        assertThat(badHost[0]).isEqualTo("1");
+        assertThat(badHost[1]).contains("Cannot listen on no-such-host.invalid");
+        String[] badPort = serveWith(Map.of("PORT", "http"));
+        assertThat(badPort[0]).isEqualTo("2");
+        assertThat(badPort[1]).contains("$PORT: 'http' is not a port").contains("Fix:");
+        assertThat(dir.resolve("sb.db")).doesNotExist();
+    }
+
+    /** LITELLM_LOG=ERROR / WARNING quiet the log as in LiteLLM; the flag still wins; INFO and unknown values change nothing. */
+    @Test
+    void litellmLogErrorAndWarningLowerTheLevel() {
+        assertThat(DebugLogging.quieter(Map.of("LITELLM_LOG", "error")::get)).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+        assertThat(DebugLogging.quieter(Map.of("LITELLM_LOG", "WARNING")::get)).isEqualTo(ch.qos.logback.classic.Level.WARN);
+        assertThat(DebugLogging.quieter(Map.of("LITELLM_LOG", "INFO")::get)).isNull();
+        assertThat(DebugLogging.quieter(Map.of("LITELLM_LOG", "loud")::get)).isNull();
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger netty = context.getLogger("io.netty");
+        ch.qos.logback.classic.Logger ours = context.getLogger("switchboard");
+        ch.qos.logback.classic.Level[] before = {root.getLevel(), netty.getLevel(), ours.getLevel()};
+        try {
+            DebugLogging.apply(false, Map.of("LITELLM_LOG", "ERROR")::get);
+            assertThat(ours.getEffectiveLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+            assertThat(netty.getEffectiveLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+            assertThat(ours.isInfoEnabled()).isFalse();
+            DebugLogging.apply(true, Map.of("LITELLM_LOG", "ERROR")::get);
+            assertThat(ours.isDebugEnabled()).isTrue();
+        } finally {
+            root.setLevel(before[0]);
+            netty.setLevel(before[1]);
+            ours.setLevel(before[2]);
+            context.getLogger("dev.switchboard").setLevel(null);
+        }
+    }
 }
