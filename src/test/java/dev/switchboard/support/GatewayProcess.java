@@ -72,6 +72,15 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** With options of {@code serve} after its {@code --config} and {@code --port} ({@code --detailed_debug}). */
     public static GatewayProcess start(Path config, Map<String, String> env, Path log, List<String> jvmOptions, List<String> serveOptions) {
+        return start(config, env, log, jvmOptions, serveOptions, false);
+    }
+
+    /**
+     * @param sigintIgnored started as a non-interactive shell starts a background job ({@code serve … &} in a script):
+     *     with SIGINT ignored, through {@code sh -c 'trap "" INT; exec …'}
+     */
+    public static GatewayProcess start(Path config, Map<String, String> env, Path log, List<String> jvmOptions,
+                                       List<String> serveOptions, boolean sigintIgnored) {
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -84,6 +93,7 @@ public final class GatewayProcess implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "serve",
                 "--config", config.toString(), "--port", Integer.toString(port)));
         command.addAll(serveOptions);
+        if (sigintIgnored) command.addAll(0, List.of("sh", "-c", "trap '' INT; exec \"$@\"", "sh"));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
