@@ -97,6 +97,11 @@ final class Launch {
             if (existing == null) vertx.close();
             return 2;
         }
+        // SIGTERM / SIGINT taken before the port answers: a signal sent as soon as the gateway is ready (a script's
+        // `kill -INT` after its readiness check) is a stop, never lost to a handler installed after it. One that comes
+        // while the server starts is a stop as soon as it has started.
+        CountDownLatch stopAsked = new CountDownLatch(1);
+        StopSignals.install(stopAsked::countDown);
         EdgeServer server;
         try {
             server = EdgeServer.start(vertx, gateway, host, port, loops).toCompletionStage().toCompletableFuture().get();
@@ -121,7 +126,6 @@ final class Launch {
         log.info("Store: {} (spend ledger written every {} ms)", gateway.storeDescription(), Gateway.LEDGER_FLUSH_MILLIS);
         // the reason ends with how to price it
         gateway.unpriced().forEach(u -> log.warn("unpriced: {} (its calls cost $0 in budgets and reports)", u));
-        CountDownLatch stopAsked = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.CompletableFuture<Integer> exit = new java.util.concurrent.CompletableFuture<>();
         // The stop runs once, on whichever thread comes first: the main thread after SIGTERM / SIGINT (StopSignals),
@@ -151,7 +155,6 @@ final class Launch {
                 log.error("the stop did not finish in time; exiting without it", e);
             }
         }));
-        StopSignals.install(stopAsked::countDown);
         try {
             stopAsked.await();
         } catch (InterruptedException e) {

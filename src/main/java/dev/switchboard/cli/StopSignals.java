@@ -37,9 +37,11 @@ final class StopSignals {
                     // Started with SIGINT ignored (`switchboard serve &` in a script: a non-interactive shell starts
                     // background jobs so), the JVM keeps the ignore and installs nothing. LiteLLM's uvicorn and Go's
                     // signal.Notify take SIGINT anyway, and a script's `kill -INT` or Ctrl-C expects the stop: the
-                    // disposition is reset to the default, then the handler installed (QA, fortieth session).
-                    if (IgnoredSignal.reset(signal.getNumber())) {
-                        sun.misc.Signal.handle(signal, handler);
+                    // JVM's handler of SIGTERM (taken just before) is installed for it too, so that it goes from
+                    // ignored to handled with no moment at its default action; the Java handler was recorded above.
+                    // This overrides a deliberate `(trap '' INT; switchboard serve)` too: SIGTERM stays the way to stop
+                    // such a gateway, SIGINT is no longer a way to keep it running (QA, fortieth session).
+                    if (IgnoredSignal.takeLike(signal.getNumber(), new sun.misc.Signal("TERM").getNumber())) {
                         log.debug("SIGINT was ignored at start (a background job of a script): taken as a stop all the same");
                     } else {
                         log.warn("SIGINT is ignored (started in the background by a script) and could not be taken: stop "

@@ -89,6 +89,9 @@ public final class GatewayProcess implements AutoCloseable {
         if (sync != null) command.add("-Dswitchboard.sync-millis=" + sync);
         String silence = System.getProperty("switchboard.lock-silence-millis");
         if (silence != null) command.add("-Dswitchboard.lock-silence-millis=" + silence);
+        // as the jar's manifest (Enable-Native-Access): serve's sigaction call (IgnoredSignal) prints no
+        // restricted-method warning
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "serve",
                 "--config", config.toString(), "--port", Integer.toString(port)));
