@@ -34,7 +34,12 @@ final class DebugLogging {
         };
     }
 
-    /** The flag, else {@code LITELLM_LOG}: DEBUG for our loggers, or WARN / ERROR for all of them (the flag wins). */
+    /**
+     * The flag, else {@code LITELLM_LOG}: DEBUG for our loggers, or WARN / ERROR for the rest (the flag wins). The
+     * {@code switchboard} logger stays at INFO: it writes only the startup and stop lines (listening on, Port … from
+     * $PORT, Address … from $HOST, the no-master-key warning, config: and unpriced: warnings, Stopping / Stopped), which
+     * LiteLLM's LITELLM_LOG does not quiet either (it sets only LiteLLM's own loggers; uvicorn's banner stays).
+     */
     static void apply(boolean flag, Function<String, String> env) {
         String why = asked(flag, env);
         if (why != null) {
@@ -43,7 +48,7 @@ final class DebugLogging {
         }
         ch.qos.logback.classic.Level level = quieter(env);
         if (level == null) return;
-        for (String name : new String[] {org.slf4j.Logger.ROOT_LOGGER_NAME, "dev.switchboard", "switchboard"}) {
+        for (String name : new String[] {org.slf4j.Logger.ROOT_LOGGER_NAME, "dev.switchboard"}) {
             if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) l.setLevel(level);
         }
         // the libraries logback.xml sets below it (Netty and Vert.x at WARN) are raised too; none is lowered
@@ -51,6 +56,9 @@ final class DebugLogging {
             for (ch.qos.logback.classic.Logger l : context.getLoggerList()) {
                 if (l.getLevel() != null && !l.getLevel().isGreaterOrEqual(level)) l.setLevel(level);
             }
+        }
+        if (LoggerFactory.getLogger("switchboard") instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(ch.qos.logback.classic.Level.INFO);
         }
     }
 

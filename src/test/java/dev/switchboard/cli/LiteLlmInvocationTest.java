@@ -129,7 +129,7 @@ class LiteLlmInvocationTest {
         assertThat(dir.resolve("sb.db")).doesNotExist();
     }
 
-    /** LITELLM_LOG=ERROR / WARNING quiet the log as in LiteLLM; the flag still wins; INFO and unknown values change nothing. */
+    /** LITELLM_LOG=ERROR / WARNING quiet every logger but the startup/stop one (LiteLLM's quiets only its own); the flag still wins; INFO and unknown values change nothing. */
     @Test
     void litellmLogErrorAndWarningLowerTheLevel() {
         assertThat(DebugLogging.quieter(Map.of("LITELLM_LOG", "error")::get)).isEqualTo(ch.qos.logback.classic.Level.ERROR);
@@ -139,20 +139,24 @@ class LiteLlmInvocationTest {
         ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ch.qos.logback.classic.Logger netty = context.getLogger("io.netty");
-        ch.qos.logback.classic.Logger ours = context.getLogger("switchboard");
-        ch.qos.logback.classic.Level[] before = {root.getLevel(), netty.getLevel(), ours.getLevel()};
+        ch.qos.logback.classic.Logger requests = context.getLogger("dev.switchboard.edge");
+        ch.qos.logback.classic.Logger startup = context.getLogger("switchboard");
+        // every logger's level is put back: apply raises any of them
+        Map<ch.qos.logback.classic.Logger, java.util.Optional<ch.qos.logback.classic.Level>> before = new java.util.HashMap<>();
+        context.getLoggerList().forEach(l -> before.put(l, java.util.Optional.ofNullable(l.getLevel())));
         try {
             DebugLogging.apply(false, Map.of("LITELLM_LOG", "ERROR")::get);
-            assertThat(ours.getEffectiveLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+            assertThat(requests.getEffectiveLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
             assertThat(netty.getEffectiveLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
-            assertThat(ours.isInfoEnabled()).isFalse();
+            assertThat(root.isInfoEnabled()).isFalse();
+            // the startup and stop lines (listening on, Port … from $PORT, config:, unpriced:, no master key) stay, as
+            // uvicorn's banner does under LiteLLM's LITELLM_LOG=ERROR
+            assertThat(startup.isInfoEnabled()).isTrue();
             DebugLogging.apply(true, Map.of("LITELLM_LOG", "ERROR")::get);
-            assertThat(ours.isDebugEnabled()).isTrue();
+            assertThat(startup.isDebugEnabled()).isTrue();
+            assertThat(requests.isDebugEnabled()).isTrue();
         } finally {
-            root.setLevel(before[0]);
-            netty.setLevel(before[1]);
-            ours.setLevel(before[2]);
-            context.getLogger("dev.switchboard").setLevel(null);
+            context.getLoggerList().forEach(l -> l.setLevel(before.getOrDefault(l, java.util.Optional.empty()).orElse(null)));
         }
     }
 }
