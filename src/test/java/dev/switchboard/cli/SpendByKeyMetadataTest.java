@@ -11,6 +11,7 @@ import dev.switchboard.cli.KeysCommandTest.Run;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import java.math.BigDecimal;
+import java.util.List;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +27,8 @@ class SpendByKeyMetadataTest {
     static BigDecimal notes = BigDecimal.ZERO;
     static BigDecimal other = BigDecimal.ZERO;
     static BigDecimal gone = BigDecimal.ZERO;
+    static BigDecimal literalNone;
+    static BigDecimal red;
 
     @BeforeAll
     static void start() throws Exception {
@@ -36,9 +39,14 @@ class SpendByKeyMetadataTest {
         String dev = create("notes-dev", "--metadata", "app=notes");
         String unlabelled = create("scratch");
         String deleted = create("old-app", "--metadata", "app=old");
+        // an app really named "(none)", and one whose name holds an escape sequence
+        String literal = create("literal", "--metadata", "app=(none)");
+        String coloured = create("coloured", "--metadata", "app=red\u001b[31mapp");
         notes = notes.add(call(prod)).add(call(prod)).add(call(dev));
         other = other.add(call(unlabelled));
         gone = gone.add(call(deleted));
+        literalNone = call(literal);
+        red = call(coloured);
         ok(SpendCommandTest.spend(gw, 2, "keys", "delete", "old-app"));
     }
 
@@ -69,9 +77,25 @@ class SpendByKeyMetadataTest {
         assertThat(out.lines().findFirst().orElseThrow()).startsWith("spend by key_metadata.app from ");
         assertThat(lineStartingWith(out, "APP")).containsSubsequence("KEYS", "SPEND", "REQUESTS");
         assertThat(lineStartingWith(out, "notes ")).matches("notes +notes-dev, notes-prod +\\" + usd(notes) + " +3 +0 .*");
-        assertThat(lineStartingWith(out, "(none) ")).matches("\\(none\\) +scratch +\\" + usd(other) + " +1 +0 .*");
+        assertThat(out.lines().filter(l -> l.contains("scratch")).findFirst().orElseThrow()).matches("\\(none\\) +scratch +\\" + usd(other) + " +1 +0 .*");
         assertThat(lineStartingWith(out, "(deleted keys) ")).contains(usd(gone));
-        assertThat(lineStartingWith(out, "TOTAL")).contains(usd(notes.add(other).add(gone))).matches("TOTAL +- +\\S+ +5 .*");
+        assertThat(lineStartingWith(out, "TOTAL")).contains(usd(notes.add(other).add(gone).add(literalNone).add(red)))
+                .matches("TOTAL +- +\\S+ +7 .*");
+        // the escape character is not written to the terminal
+        assertThat(out).doesNotContain("\u001b").contains("red?[31mapp");
+    }
+
+    /** "(none)" as an app's real name is a group of its own: the placeholders are marked, not told by their text. */
+    @Test
+    void anAppNamedLikeAPlaceholderIsNotMergedWithTheUnlabelledKeys() throws Exception {
+        JsonNode r = JSON.readTree(ok(SpendCommandTest.spend(gw, 1, "spend", "--json", "--by", "key_metadata.app")).out());
+        List<JsonNode> nones = new java.util.ArrayList<>();
+        r.path("groups").forEach(g -> { if (g.path("group").asText().equals("(none)")) nones.add(g); });
+        assertThat(nones).hasSize(2);
+        JsonNode placeholder = nones.stream().filter(g -> g.path("placeholder").asBoolean()).findFirst().orElseThrow();
+        JsonNode real = nones.stream().filter(g -> !g.has("placeholder")).findFirst().orElseThrow();
+        assertThat(placeholder.path("keys").toString()).isEqualTo("[\"scratch\"]");
+        assertThat(real.path("keys").toString()).isEqualTo("[\"literal\"]");
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.util.TreeSet;
  * key, each with {@code metadata: {app: notes-app}}, as LiteLLM users label keys): by key the app was split over rows
  * and by tag a key without the tag was missing (QA, fortieth session). A key without the field is in {@code (none)}, a
  * deleted key's spend (its metadata is gone with it) in {@code (deleted keys)}; each group lists its keys' aliases.
+ * Those two are marked {@code "placeholder": true}: an app whose metadata really says {@code "(none)"} is a group of its
+ * own, not merged into the keys without the field.
  */
 final class KeyMetadataGroups {
     static final String PREFIX = "key_metadata.";
@@ -25,8 +27,11 @@ final class KeyMetadataGroups {
 
     private final KeyAdmin keys;
     private final String field;
-    private final Map<String, long[]> sums = new LinkedHashMap<>();
-    private final Map<String, TreeSet<String>> aliases = new LinkedHashMap<>();
+    /** A group: the field's value, or a placeholder name (no value, deleted keys) that no value can be mistaken for. */
+    private record Group(String name, boolean placeholder) {}
+
+    private final Map<Group, long[]> sums = new LinkedHashMap<>();
+    private final Map<Group, TreeSet<String>> aliases = new LinkedHashMap<>();
 
     private KeyMetadataGroups(KeyAdmin keys, String field) {
         this.keys = keys;
@@ -52,7 +57,8 @@ final class KeyMetadataGroups {
     void add(SpendReports.Total t, KeyLabel key) {
         String value = keys.metadataField(t.group(), field);
         // no key has the id: a deleted key's rows, or the master key's and JWT callers' (which never had metadata)
-        String group = value == null ? (key.deleted() ? DELETED : NONE) : value.isEmpty() ? NONE : value;
+        Group group = value == null ? new Group(key.deleted() ? DELETED : NONE, true)
+                : value.isEmpty() ? new Group(NONE, true) : new Group(value, false);
         long[] s = sums.computeIfAbsent(group, g -> new long[7]);
         long[] n = {t.costNanos(), t.requests(), t.failedAttempts(), t.promptTokens(), t.completionTokens(), t.cacheReadTokens(),
                 t.unpricedRequests()};
@@ -62,12 +68,14 @@ final class KeyMetadataGroups {
 
     /** The groups, the most expensive first, each with its keys' names ({@code keys}: alias, else key id). */
     void writeTo(ArrayNode groups) {
-        List<String> order = new ArrayList<>(sums.keySet());
-        order.sort(Comparator.<String>comparingLong(g -> -sums.get(g)[0]).thenComparing(g -> g));
-        for (String g : order) {
+        List<Group> order = new ArrayList<>(sums.keySet());
+        order.sort(Comparator.<Group>comparingLong(g -> -sums.get(g)[0]).thenComparing(Group::name)
+                .thenComparing(Group::placeholder));
+        for (Group g : order) {
             long[] s = sums.get(g);
             var o = groups.addObject();
-            o.put("group", g);
+            o.put("group", g.name());
+            if (g.placeholder()) o.put("placeholder", true);
             var names = o.putArray("keys");
             aliases.get(g).forEach(names::add);
             o.put("spend", SpendJson.usd(s[0]));
