@@ -22,6 +22,12 @@ final class Launch {
 
     static int serve(Path configFile, String configText, Function<String, String> env, String host, int port,
                      int instances, Vertx existing) {
+        return serve(configFile, configText, env, host, port, instances, existing, null);
+    }
+
+    /** @param hostFrom where {@code host} came from when not the flag ("$HOST"), for the refusal to name; else null */
+    static int serve(Path configFile, String configText, Function<String, String> env, String host, int port,
+                     int instances, Vertx existing, String hostFrom) {
         GatewayConfig config;
         try {
             ConfigLoader loader = new ConfigLoader(env);
@@ -61,9 +67,11 @@ final class Launch {
         boolean loopback = isLoopback(host);
         // JWT auth also requires a key of every caller (a token, or a virtual key), so the network is safe without a master key.
         if (config.general().masterKey() == null && !config.general().jwtAuthEnabled() && !loopback) {
-            System.err.println("Refusing to listen on " + host + " without a master key: anyone on the network could "
+            System.err.println("Refusing to listen on " + host + (hostFrom == null ? "" : " (from " + hostFrom + ")")
+                    + " without a master key: anyone on the network could "
                     + "spend your provider credits. Fix: set general_settings.master_key: os.environ/SWITCHBOARD_MASTER_KEY "
-                    + "(or LiteLLM's LITELLM_MASTER_KEY in the environment), or listen on 127.0.0.1 (the default).");
+                    + "(or LiteLLM's LITELLM_MASTER_KEY in the environment), or listen on 127.0.0.1 (the default"
+                    + (hostFrom == null ? "" : "; unset " + hostFrom.substring(1) + " or pass --host 127.0.0.1") + ").");
             return 2;
         }
         int loops = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();

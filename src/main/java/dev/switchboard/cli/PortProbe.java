@@ -7,9 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * Whether {@code host:port} can be listened on, asked before anything is created: a {@code serve} or {@code demo} that
@@ -19,6 +16,8 @@ import java.util.Locale;
  * On Linux the line also names the process that listens there, when this user may see it ({@code /proc}).
  */
 final class PortProbe {
+    private static final java.util.regex.Pattern PID = java.util.regex.Pattern.compile("\\d+");
+
     private PortProbe() {}
 
     /** Null when the port can be bound (or is 0: any free port), else the line to print. */
@@ -30,7 +29,9 @@ final class PortProbe {
             return null;
         } catch (IOException e) {
             String root = Launch.rootMessage(e);
-            String holder = root.toLowerCase(Locale.ROOT).contains("already in use") ? holder(port, Path.of("/proc")) : null;
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
+            String holder = cause instanceof java.net.BindException ? holder(port, Path.of("/proc")) : null;
             return ListenFailure.describe(host, port, holder == null ? e : new java.net.BindException(root + " (" + holder + ")"));
         }
     }
@@ -41,7 +42,9 @@ final class PortProbe {
      * jar or main class are named: a command line can hold a key.
      */
     static String holder(int port, Path proc) {
-        List<String> inodes = new ArrayList<>();
+        // a machine with thousands of processes is not walked for longer than a person notices
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300);
+        java.util.Set<String> inodes = new java.util.HashSet<>();
         for (String table : new String[] {"net/tcp", "net/tcp6"}) {
             try {
                 for (String row : Files.readAllLines(proc.resolve(table))) {
@@ -51,7 +54,9 @@ final class PortProbe {
                     int colon = f[1].lastIndexOf(':');
                     if (colon < 0) continue;
                     try {
-                        if (Integer.parseInt(f[1].substring(colon + 1), 16) == port && !"0".equals(f[9])) inodes.add(f[9]);
+                        if (Integer.parseInt(f[1].substring(colon + 1), 16) == port && !"0".equals(f[9])) {
+                            inodes.add("socket:[" + f[9] + "]");
+                        }
                     } catch (NumberFormatException e) {
                         // not a row
                     }
@@ -61,8 +66,9 @@ final class PortProbe {
             }
         }
         if (inodes.isEmpty()) return null;
-        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> p.getFileName().toString().matches("\\d+"))) {
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> PID.matcher(p.getFileName().toString()).matches())) {
             for (Path pid : pids) {
+                if (System.nanoTime() > deadline) return null;
                 try (DirectoryStream<Path> fds = Files.newDirectoryStream(pid.resolve("fd"))) {
                     for (Path fd : fds) {
                         String target;
@@ -71,11 +77,7 @@ final class PortProbe {
                         } catch (IOException | UnsupportedOperationException e) {
                             continue;
                         }
-                        for (String inode : inodes) {
-                            if (target.equals("socket:[" + inode + "]")) {
-                                return "held by pid " + pid.getFileName() + program(pid);
-                            }
-                        }
+                        if (inodes.contains(target)) return "held by pid " + pid.getFileName() + program(pid);
                     }
                 } catch (IOException | RuntimeException e) {
                     // another user's process, or gone
@@ -87,24 +89,40 @@ final class PortProbe {
         return null;
     }
 
-    /** " (java -jar x.jar)", " (python3)", or "" when unreadable. */
+    /** The launcher's options whose value is the next argument (java --help): skipped to find the main class. */
+    private static final java.util.Set<String> SEPARATE_VALUE = java.util.Set.of("-cp", "-classpath", "--class-path", "-p",
+            "--module-path", "--upgrade-module-path", "--add-modules", "--limit-modules", "--add-reads", "--add-exports",
+            "--add-opens", "--patch-module", "--enable-native-access", "--source");
+
+    /**
+     * " (java -jar x.jar)", " (java org.Main)", " (python3)", or "" when unreadable: a JVM by its jar, main class or
+     * module; any other program by {@code /proc/PID/comm} (the kernel's name, no arguments), else by its path's name.
+     */
     private static String program(Path pid) {
         try {
             String[] args = new String(Files.readAllBytes(pid.resolve("cmdline")), StandardCharsets.UTF_8).split("\0");
-            if (args.length == 0 || args[0].isEmpty()) return "";
-            String name = Path.of(args[0]).getFileName().toString();
+            String name = args.length == 0 || args[0].isEmpty() ? "" : Path.of(args[0]).getFileName().toString();
             if (name.equals("java")) {
                 for (int i = 1; i < args.length; i++) {
                     if (args[i].equals("-jar") && i + 1 < args.length) return " (java -jar " + args[i + 1] + ")";
-                    if (args[i].equals("-cp") || args[i].equals("-classpath") || args[i].equals("--class-path")
-                            || args[i].equals("-p") || args[i].equals("--module-path")) {
+                    if ((args[i].equals("-m") || args[i].equals("--module")) && i + 1 < args.length) {
+                        return " (java -m " + args[i + 1] + ")";
+                    }
+                    if (SEPARATE_VALUE.contains(args[i])) {
                         i++;
                     } else if (!args[i].startsWith("-")) {
                         return " (java " + args[i] + ")";
                     }
                 }
+                return " (java)";
             }
-            return " (" + name + ")";
+            try {
+                String comm = Files.readString(pid.resolve("comm"), StandardCharsets.UTF_8).strip();
+                if (!comm.isEmpty()) return " (" + comm + ")";
+            } catch (IOException | RuntimeException e) {
+                // below
+            }
+            return name.isEmpty() ? "" : " (" + name + ")";
         } catch (IOException | RuntimeException e) {
             return "";
         }

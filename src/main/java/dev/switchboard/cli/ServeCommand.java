@@ -48,6 +48,11 @@ final class ServeCommand implements Callable<Integer> {
         if (h == null && given("HOST") != null) {
             h = given("HOST");
             log.info("Address {} from $HOST (LiteLLM's variable; --host overrides it)", h);
+            // LiteLLM's HOST default is 0.0.0.0, and a HOST exported for another program reaches this one too
+            if (!Launch.isLoopback(h)) {
+                log.warn("$HOST={} is not a loopback address: the gateway is reachable from the network. Fix: unset HOST "
+                        + "or pass --host 127.0.0.1 if that is not meant", h);
+            }
         }
         Integer p = port;
         if (p == null && given("PORT") != null) {
@@ -59,7 +64,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             log.info("Port {} from $PORT (LiteLLM's variable; --port overrides it)", p);
         }
-        return Launch.serve(config, null, env, h == null ? "127.0.0.1" : h, p == null ? 4000 : p, eventLoops, null);
+        return Launch.serve(config, null, env, h == null ? "127.0.0.1" : h, p == null ? 4000 : p, eventLoops, null,
+                host == null && h != null ? "$HOST" : null);
     }
 
     /** The variable's value, null when unset or blank (an empty HOST= is not an address). */

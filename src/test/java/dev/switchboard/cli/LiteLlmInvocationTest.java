@@ -120,6 +120,13 @@ class LiteLlmInvocationTest {
             String[] flagWins = serveWith(Map.of("PORT", String.valueOf(a.getLocalPort())), "--port", String.valueOf(b.getLocalPort()));
             assertThat(flagWins[1]).contains("Cannot listen on 127.0.0.1:" + b.getLocalPort()).doesNotContain(":" + a.getLocalPort());
         }
+        // --host beats HOST: the flag's address is the one tried
+        String[] hostFlagWins = serveWith(Map.of("HOST", "no-such-host.invalid", "PORT", "0"), "--host", "also-no-such-host.invalid");
+        assertThat(hostFlagWins[1]).contains("Cannot listen on also-no-such-host.invalid").doesNotContain("Cannot listen on no-such-host");
+        // a HOST beyond loopback without a master key is refused naming $HOST and how to undo it
+        String[] wide = serveWith(Map.of("HOST", "0.0.0.0", "PORT", "0"));
+        assertThat(wide[0]).isEqualTo("2");
+        assertThat(wide[1]).contains("Refusing to listen on 0.0.0.0 (from $HOST) without a master key").contains("unset HOST");
         String[] badHost = serveWith(Map.of("HOST", "no-such-host.invalid", "PORT", "0"));
         assertThat(badHost[0]).isEqualTo("1");
         assertThat(badHost[1]).contains("Cannot listen on no-such-host.invalid");

@@ -91,4 +91,23 @@ class ServeCommandTest {
         assertThat(PortProbe.holder(4000, proc)).isEqualTo("held by pid 777 (java -jar /opt/sb.jar)");
         assertThat(PortProbe.holder(4001, proc)).isNull();
     }
+
+    /** A listener in net/tcp6 (a JVM's wildcard socket is [::]); options with a separate value are skipped; comm names the rest. */
+    @Test
+    void theHolderIsFoundInTcp6AndNamedByItsMainClassOrComm() throws Exception {
+        Path proc = dir.resolve("proc6");
+        Files.createDirectories(proc.resolve("net"));
+        Files.writeString(proc.resolve("net/tcp6"), "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+                + "   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 5151 1 0000000000000000 100 0 0 10 0\n"
+                + "   1: 00000000000000000000000000000000:1F91 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 6161 1 0000000000000000 100 0 0 10 0\n");
+        Path java = Files.createDirectories(proc.resolve("888/fd"));
+        Files.createSymbolicLink(java.resolve("7"), Path.of("socket:[5151]"));
+        Files.write(proc.resolve("888/cmdline"), "/usr/bin/java\0--add-opens\0java.base/java.lang=ALL-UNNAMED\0-cp\0/x.jar\0org.Main\0--key\0sk-1\0".getBytes());
+        Path py = Files.createDirectories(proc.resolve("999/fd"));
+        Files.createSymbolicLink(py.resolve("4"), Path.of("socket:[6161]"));
+        Files.write(proc.resolve("999/cmdline"), "/venv/bin/python3\0/venv/bin/litellm\0--port\08081\0".getBytes());
+        Files.writeString(proc.resolve("999/comm"), "litellm\n");
+        assertThat(PortProbe.holder(8080, proc)).isEqualTo("held by pid 888 (java org.Main)");
+        assertThat(PortProbe.holder(8081, proc)).isEqualTo("held by pid 999 (litellm)");
+    }
 }
