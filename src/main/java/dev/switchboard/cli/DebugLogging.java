@@ -20,6 +20,48 @@ final class DebugLogging {
         return v != null && v.strip().equalsIgnoreCase("DEBUG") ? "LITELLM_LOG=DEBUG" : null;
     }
 
+    /**
+     * LiteLLM's {@code LITELLM_LOG} below INFO: {@code WARNING}/{@code WARN} or {@code ERROR}/{@code CRITICAL} (Python's
+     * level names), as the level for every logger; null for DEBUG, INFO, unset or a value that is no level.
+     */
+    static ch.qos.logback.classic.Level quieter(Function<String, String> env) {
+        String v = env.apply("LITELLM_LOG");
+        if (v == null) return null;
+        return switch (v.strip().toUpperCase(java.util.Locale.ROOT)) {
+            case "WARNING", "WARN" -> ch.qos.logback.classic.Level.WARN;
+            case "ERROR", "CRITICAL", "FATAL" -> ch.qos.logback.classic.Level.ERROR;
+            default -> null;
+        };
+    }
+
+    /**
+     * The flag, else {@code LITELLM_LOG}: DEBUG for our loggers, or WARN / ERROR for the rest (the flag wins). The
+     * {@code switchboard} logger stays at INFO: it writes only the startup and stop lines (listening on, Port … from
+     * $PORT, Address … from $HOST, the no-master-key warning, config: and unpriced: warnings, Stopping / Stopped), which
+     * LiteLLM's LITELLM_LOG does not quiet either (it sets only LiteLLM's own loggers; uvicorn's banner stays).
+     */
+    static void apply(boolean flag, Function<String, String> env) {
+        String why = asked(flag, env);
+        if (why != null) {
+            enable(why);
+            return;
+        }
+        ch.qos.logback.classic.Level level = quieter(env);
+        if (level == null) return;
+        for (String name : new String[] {org.slf4j.Logger.ROOT_LOGGER_NAME, "dev.switchboard"}) {
+            if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) l.setLevel(level);
+        }
+        // the libraries logback.xml sets below it (Netty and Vert.x at WARN) are raised too; none is lowered
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            for (ch.qos.logback.classic.Logger l : context.getLoggerList()) {
+                if (l.getLevel() != null && !l.getLevel().isGreaterOrEqual(level)) l.setLevel(level);
+            }
+        }
+        if (LoggerFactory.getLogger("switchboard") instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(ch.qos.logback.classic.Level.INFO);
+        }
+    }
+
     /** Our loggers at DEBUG, said in one INFO line naming what asked for it. */
     static void enable(String why) {
         if (why == null) return;

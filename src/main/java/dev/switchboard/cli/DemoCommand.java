@@ -29,11 +29,17 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DebugLogging.enable(DebugLogging.asked(debug, System::getenv));
+        DebugLogging.apply(debug, System::getenv);
         String config;
         try (InputStream in = DemoCommand.class.getResourceAsStream("/demo-config.yaml")) {
             if (in == null) throw new IOException("demo-config.yaml missing from the jar");
             config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        // before the simulator starts and the store is created: a demo on a port in use left both behind it
+        String taken = PortProbe.refusal("127.0.0.1", port);
+        if (taken != null) {
+            System.err.println(taken);
+            return 1;
         }
         int loops = Runtime.getRuntime().availableProcessors();
         // The bundled config leaves event_loop_transport at auto, and the simulator shares the gateway's Vert.x.

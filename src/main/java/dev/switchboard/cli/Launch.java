@@ -22,6 +22,12 @@ final class Launch {
 
     static int serve(Path configFile, String configText, Function<String, String> env, String host, int port,
                      int instances, Vertx existing) {
+        return serve(configFile, configText, env, host, port, instances, existing, null);
+    }
+
+    /** @param hostFrom where {@code host} came from when not the flag ("$HOST"), for the refusal to name; else null */
+    static int serve(Path configFile, String configText, Function<String, String> env, String host, int port,
+                     int instances, Vertx existing, String hostFrom) {
         GatewayConfig config;
         try {
             ConfigLoader loader = new ConfigLoader(env);
@@ -42,6 +48,12 @@ final class Launch {
             System.err.println(unresolvable);
             return 1;
         }
+        // a port in use is found before the store is created and migrated (and, for demo, before its simulator starts)
+        String taken = existing == null ? PortProbe.refusal(host, port) : null;
+        if (taken != null) {
+            System.err.println(taken);
+            return 1;
+        }
         // a base written in the config that is this gateway: warned (a detour through another alias is legal)
         SelfRoute.check(config, host, port).forEach(w -> log.warn("config: {}", w));
         // a base variable that is this gateway was passed over at load, unless the key those deployments then carry
@@ -55,9 +67,11 @@ final class Launch {
         boolean loopback = isLoopback(host);
         // JWT auth also requires a key of every caller (a token, or a virtual key), so the network is safe without a master key.
         if (config.general().masterKey() == null && !config.general().jwtAuthEnabled() && !loopback) {
-            System.err.println("Refusing to listen on " + host + " without a master key: anyone on the network could "
+            System.err.println("Refusing to listen on " + host + (hostFrom == null ? "" : " (from " + hostFrom + ")")
+                    + " without a master key: anyone on the network could "
                     + "spend your provider credits. Fix: set general_settings.master_key: os.environ/SWITCHBOARD_MASTER_KEY "
-                    + "(or LiteLLM's LITELLM_MASTER_KEY in the environment), or listen on 127.0.0.1 (the default).");
+                    + "(or LiteLLM's LITELLM_MASTER_KEY in the environment), or listen on 127.0.0.1 (the default"
+                    + (hostFrom == null ? "" : "; unset " + hostFrom.substring(1) + " or pass --host 127.0.0.1") + ").");
             return 2;
         }
         int loops = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
@@ -91,6 +105,11 @@ final class Launch {
             if (existing == null) vertx.close();
             return 2;
         }
+        // SIGTERM / SIGINT taken before the port answers: a signal sent as soon as the gateway is ready (a script's
+        // `kill -INT` after its readiness check) is a stop, never lost to a handler installed after it. One that comes
+        // while the server starts is a stop as soon as it has started.
+        CountDownLatch stopAsked = new CountDownLatch(1);
+        StopSignals.install(stopAsked::countDown);
         EdgeServer server;
         try {
             server = EdgeServer.start(vertx, gateway, host, port, loops).toCompletionStage().toCompletableFuture().get();
@@ -115,7 +134,6 @@ final class Launch {
         log.info("Store: {} (spend ledger written every {} ms)", gateway.storeDescription(), Gateway.LEDGER_FLUSH_MILLIS);
         // the reason ends with how to price it
         gateway.unpriced().forEach(u -> log.warn("unpriced: {} (its calls cost $0 in budgets and reports)", u));
-        CountDownLatch stopAsked = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.CompletableFuture<Integer> exit = new java.util.concurrent.CompletableFuture<>();
         // The stop runs once, on whichever thread comes first: the main thread after SIGTERM / SIGINT (StopSignals),
@@ -145,7 +163,6 @@ final class Launch {
                 log.error("the stop did not finish in time; exiting without it", e);
             }
         }));
-        StopSignals.install(stopAsked::countDown);
         try {
             stopAsked.await();
         } catch (InterruptedException e) {

@@ -23,7 +23,30 @@ import picocli.CommandLine.Option;
         subcommands = SpendCommand.Logs.class)
 final class SpendCommand implements Callable<Integer> {
     /** Lower case, as typed: picocli checks the value and lists these in the error. */
-    enum By { key, tag, model, alias, day, end_user, team }
+    enum By { key, tag, model, alias, day, end_user, team, key_metadata }
+
+    /** {@code --by}: a grouping, and for {@code key_metadata.FIELD} the field of the keys' metadata (an app's name). */
+    record Grouping(By kind, String field) {
+        String param() { return field == null ? kind.name() : "key_metadata." + field; }
+        @Override public String toString() { return param(); }
+    }
+
+    static final class GroupingValue implements picocli.CommandLine.ITypeConverter<Grouping> {
+        @Override
+        public Grouping convert(String v) {
+            if (v.startsWith("key_metadata.") && v.length() > "key_metadata.".length()) {
+                return new Grouping(By.key_metadata, v.substring("key_metadata.".length()));
+            }
+            try {
+                By b = By.valueOf(v);
+                if (b != By.key_metadata) return new Grouping(b, null);
+            } catch (IllegalArgumentException e) {
+                // below
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + v + "' is not a grouping: give key, tag, model, alias, "
+                    + "day, end_user, team, or key_metadata.FIELD (a field of the keys' metadata, e.g. key_metadata.app)");
+        }
+    }
 
     /** The filters the report and the logs share, under the gateway's parameter names. */
     static final class Filters {
@@ -48,15 +71,17 @@ final class SpendCommand implements Callable<Integer> {
     @Mixin AdminClient.Options gateway;
     @Mixin Filters filters;
 
-    @Option(names = "--by", defaultValue = "key", paramLabel = "key|tag|model|alias|day|end_user|team",
+    @Option(names = "--by", defaultValue = "key", converter = GroupingValue.class,
+            paramLabel = "key|tag|model|alias|day|end_user|team|key_metadata.FIELD",
             description = "Group by the key, the key's tags, the deployment that served, the alias asked for, the UTC day, "
-                    + "the end user (the request's user), or the team a call counts for (default: ${DEFAULT-VALUE}).")
-    By by;
+                    + "the end user (the request's user), the team a call counts for, or a field of the keys' metadata "
+                    + "(key_metadata.app: one row per app, its keys together) (default: ${DEFAULT-VALUE}).")
+    Grouping grouping;
 
     @Override
     public Integer call() {
         return AdminClient.run(gateway, c -> {
-            AdminClient.Answer a = c.get("/global/spend/report", params("group_by", by.name(), "since", filters.since,
+            AdminClient.Answer a = c.get("/global/spend/report", params("group_by", grouping.param(), "since", filters.since,
                     "start_date", filters.from, "end_date", filters.to, "key", filters.key, "tag", filters.tag,
                     "model", filters.model), OPTIONS);
             if (gateway.json) System.out.println(a.raw());
@@ -65,9 +90,10 @@ final class SpendCommand implements Callable<Integer> {
     }
 
     private void report(JsonNode r) {
+        By by = grouping.kind();
         String start = Table.time(r.path("start"));
         String end = Table.time(r.path("end"));
-        System.out.println("spend by " + by + (start == null && end == null ? ", all time"
+        System.out.println("spend by " + grouping + (start == null && end == null ? ", all time"
                 : " from " + (start == null ? "the start" : start) + " to " + (end == null ? "now" : end)));
         JsonNode groups = r.path("groups");
         // The unpriced column only when some group has unpriced requests: it is noise otherwise.
@@ -77,7 +103,8 @@ final class SpendCommand implements Callable<Integer> {
         // entries of one provider/model are two groups then)
         boolean entries = false;
         if (by == By.model) for (JsonNode g : groups) entries |= !g.path("model_id").asText("").isEmpty();
-        boolean keys = by == By.key || entries;
+        // by a metadata field, the second column names the keys of each group
+        boolean keys = by == By.key || entries || by == By.key_metadata;
         String first = switch (by) {
             case key -> "KEY_ID";
             case tag -> "TAG";
@@ -86,9 +113,10 @@ final class SpendCommand implements Callable<Integer> {
             case day -> "DAY (UTC)";
             case end_user -> "END USER";
             case team -> "TEAM";
+            case key_metadata -> grouping.field().toUpperCase(java.util.Locale.ROOT);
         };
         List<String> head = new ArrayList<>(List.of(first));
-        if (keys) head.add(entries ? "MODEL ID" : "KEY ALIAS");
+        if (keys) head.add(entries ? "MODEL ID" : by == By.key_metadata ? "KEYS" : "KEY ALIAS");
         head.addAll(List.of("SPEND", "REQUESTS", "FAILED", "TOKENS IN", "TOKENS OUT", "CACHED"));
         if (unpriced) head.add("UNPRICED");
         Table t = new Table(head.toArray(String[]::new));
@@ -100,7 +128,9 @@ final class SpendCommand implements Callable<Integer> {
         for (JsonNode g : groups) {
             long[] n = numbers(g);
             for (int i = 0; i < n.length; i++) sums[i] += n[i];
-            t.row(row(keys, unpriced, Table.text(g.path("group")), Table.text(g.path(entries ? "model_id" : "key_alias")),
+            String second = by == By.key_metadata ? String.join(", ", names(g.path("keys")))
+                    : Table.text(g.path(entries ? "model_id" : "key_alias"));
+            t.row(row(keys, unpriced, Table.text(g.path("group")), second,
                     Table.usd(g.path("spend"), dp), n));
         }
         if (t.isEmpty()) {
@@ -116,6 +146,12 @@ final class SpendCommand implements Callable<Integer> {
             if (!r.has("total_spend")) System.out.println("(no total: a request with several tags counts under each of them)");
         }
         for (JsonNode u : r.path("unpriced_models")) System.out.println("unpriced: " + u.asText() + " (its calls cost $0)");
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : array) out.add(n.asText());
+        return out;
     }
 
     /** requests, failed attempts, prompt, completion and cache-read tokens, unpriced requests. */

@@ -26,13 +26,28 @@ final class StopSignals {
         try {
             for (String name : new String[] {"TERM", "INT"}) {
                 sun.misc.Signal signal = new sun.misc.Signal(name);
-                sun.misc.Signal.handle(signal, s -> {
+                sun.misc.SignalHandler handler = s -> {
                     if (asked.compareAndSet(false, true)) {
                         stop.run();
                     } else {
                         log.warn("SIG{} again: already stopping (finishing requests in flight, then writing the ledger)", s.getName());
                     }
-                });
+                };
+                if (sun.misc.Signal.handle(signal, handler) == sun.misc.SignalHandler.SIG_IGN && name.equals("INT")) {
+                    // Started with SIGINT ignored (`switchboard serve &` in a script: a non-interactive shell starts
+                    // background jobs so), the JVM keeps the ignore and installs nothing. LiteLLM's uvicorn and Go's
+                    // signal.Notify take SIGINT anyway, and a script's `kill -INT` or Ctrl-C expects the stop: the
+                    // JVM's handler of SIGTERM (taken just before) is installed for it too, so that it goes from
+                    // ignored to handled with no moment at its default action; the Java handler was recorded above.
+                    // This overrides a deliberate `(trap '' INT; switchboard serve)` too: SIGTERM stays the way to stop
+                    // such a gateway, SIGINT is no longer a way to keep it running (QA, fortieth session).
+                    if (IgnoredSignal.takeLike(signal.getNumber(), new sun.misc.Signal("TERM").getNumber())) {
+                        log.debug("SIGINT was ignored at start (a background job of a script): taken as a stop all the same");
+                    } else {
+                        log.warn("SIGINT is ignored (started in the background by a script) and could not be taken: stop "
+                                + "with SIGTERM (kill PID)");
+                    }
+                }
             }
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {

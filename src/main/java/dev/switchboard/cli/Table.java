@@ -33,9 +33,13 @@ final class Table {
         return this;
     }
 
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]");
+
     Table row(Object... cells) {
         String[] r = new String[headers.length];
-        for (int i = 0; i < r.length; i++) r[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "-";
+        // control characters (an escape sequence in a key's metadata or alias, a tab, a newline) would recolour the
+        // terminal or break the columns: each is shown as '?'
+        for (int i = 0; i < r.length; i++) r[i] = i < cells.length && cells[i] != null ? CONTROL.matcher(cells[i].toString()).replaceAll("?") : "-";
         rows.add(r);
         return this;
     }

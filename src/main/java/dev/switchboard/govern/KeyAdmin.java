@@ -471,6 +471,17 @@ public final class KeyAdmin {
         return s == null ? null : s.key().alias() == null ? "" : s.key().alias();
     }
 
+    /**
+     * The text of the field {@code name} of the key's current {@code metadata} (a number or boolean as written), "" when
+     * the key has no such field (or a null, or an object there), or null when no key has this id any more.
+     */
+    public String metadataField(String keyId, String name) {
+        KeyState s = keyId == null ? null : registry.byId(keyId);
+        if (s == null) return null;
+        com.fasterxml.jackson.databind.JsonNode v = s.key().metadata() == null ? null : s.key().metadata().get(name);
+        return v == null || !v.isValueNode() || v.isNull() ? "" : v.asText();
+    }
+
     /** The id of the key that has this alias now, or null (aliases are unique among live keys). */
     public String keyIdWithAlias(String alias) {
         KeyState s = alias == null || alias.isEmpty() ? null : registry.byAlias(alias);

@@ -59,6 +59,8 @@ class SpendCommandTest {
 
     static Run spend(int commandWords, String... args) { return KeysCommandTest.admin(gw, commandWords, args); }
 
+    static Run spend(TestGateway g, int commandWords, String... args) { return KeysCommandTest.admin(g, commandWords, args); }
+
     /** The report's dollars: at least 4 decimals, every further one the gateway sent. */
     static String usd(BigDecimal v) {
         BigDecimal s = v.stripTrailingZeros();

@@ -77,6 +77,15 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** With options of {@code serve} after its {@code --config} and {@code --port} ({@code --detailed_debug}). */
     public static GatewayProcess start(Path config, Map<String, String> env, Path log, List<String> jvmOptions, List<String> serveOptions) {
+        return start(config, env, log, jvmOptions, serveOptions, false);
+    }
+
+    /**
+     * @param sigintIgnored started as a non-interactive shell starts a background job ({@code serve … &} in a script):
+     *     with SIGINT ignored, through {@code sh -c 'trap "" INT; exec …'}
+     */
+    public static GatewayProcess start(Path config, Map<String, String> env, Path log, List<String> jvmOptions,
+                                       List<String> serveOptions, boolean sigintIgnored) {
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -85,10 +94,14 @@ public final class GatewayProcess implements AutoCloseable {
         if (sync != null) command.add("-Dswitchboard.sync-millis=" + sync);
         String silence = System.getProperty("switchboard.lock-silence-millis");
         if (silence != null) command.add("-Dswitchboard.lock-silence-millis=" + silence);
+        // as the jar's manifest (Enable-Native-Access): serve's sigaction call (IgnoredSignal) prints no
+        // restricted-method warning
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "serve",
                 "--config", config.toString(), "--port", Integer.toString(port)));
         command.addAll(serveOptions);
+        if (sigintIgnored) command.addAll(0, List.of("sh", "-c", "trap '' INT; exec \"$@\"", "sh"));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);

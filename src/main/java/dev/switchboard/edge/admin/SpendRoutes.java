@@ -143,7 +143,8 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
      */
     private Future<ObjectNode> report(HttpServerRequest q) {
         onlyParams(q, REPORT_PARAMS);
-        SpendReports.GroupBy by = groupBy(q.getParam("group_by"));
+        String field = KeyMetadataGroups.field(q.getParam("group_by"));
+        SpendReports.GroupBy by = field != null ? SpendReports.GroupBy.KEY : groupBy(q.getParam("group_by"));
         List<String> tags = new java.util.ArrayList<>();
         if (q.getParam("internal_user_id") != null) tags.add("user:" + q.getParam("internal_user_id"));
         if (q.getParam("team_id") != null) tags.add("team:" + q.getParam("team_id"));
@@ -154,17 +155,20 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
             var totals = by == SpendReports.GroupBy.MODEL ? edge.gateway().spend().totalsByEntry(query)
                     : edge.gateway().spend().totals(query, by);
             ObjectNode out = SpendJson.JSON.createObjectNode();
-            out.put("group_by", by.name().toLowerCase(Locale.ROOT));
+            out.put("group_by", field != null ? KeyMetadataGroups.PREFIX + field : by.name().toLowerCase(Locale.ROOT));
             out.put("start", range.fromIso());
             out.put("end", range.toIso());
             long spend = 0, requests = 0;
             var groups = out.putArray("groups");
+            KeyMetadataGroups folded = field == null ? null : KeyMetadataGroups.of(edge.gateway().keys(), field);
             for (SpendReports.Total t : totals) {
                 KeyLabel key = by == SpendReports.GroupBy.KEY ? KeyLabel.of(edge.gateway().keys(), t.group(), t.keyAlias()) : null;
-                groups.add(SpendJson.total(t, by, key));
+                if (folded != null) folded.add(t, key);
+                else groups.add(SpendJson.total(t, by, key));
                 spend += t.costNanos();
                 requests += t.requests();
             }
+            if (folded != null) folded.writeTo(groups);
             if (by != SpendReports.GroupBy.TAG) { // a call with two tags is in two groups: a sum would count it twice
                 out.put("total_spend", SpendJson.usd(spend));
                 out.put("total_requests", requests);
@@ -307,7 +311,7 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
             return SpendReports.GroupBy.valueOf(v.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw GatewayException.badRequest("'group_by' must be key (LiteLLM's api_key), tag, model, alias, day, end_user "
-                    + "(LiteLLM's customer) or team, found '" + v + "'.", "group_by");
+                    + "(LiteLLM's customer), team or key_metadata.<field>, found '" + v + "'.", "group_by");
         }
     }
 
