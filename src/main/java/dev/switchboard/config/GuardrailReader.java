@@ -225,7 +225,8 @@ final class GuardrailReader {
 
     /**
      * LiteLLM's content filter settings, checked at start: each pattern a prebuilt one Switchboard has or a regex that
-     * compiles, with a name; each blocked word a keyword; actions BLOCK or MASK; at least one of them.
+     * compiles (named, or {@code custom_regex} as LiteLLM names it); each blocked word a keyword; actions BLOCK or MASK;
+     * at least one of them.
      */
     private void contentFilter(Node at, Map<String, Node> params, String path) {
         List<Node> patterns = w.sequence(params.get("patterns"), path + ".patterns");
@@ -244,8 +245,7 @@ final class GuardrailReader {
                 String regex = w.string(p.get("pattern"), pp + ".pattern");
                 if (regex == null || regex.isBlank()) w.error(patterns.get(i), pp, "pattern: missing. Fix: give the regular expression.");
                 else regex(p.get("pattern"), regex, pp + ".pattern");
-                if (w.string(p.get("name"), pp + ".name") == null) w.error(patterns.get(i), pp, "name: missing. Fix: name the pattern "
-                        + "(blocks and redaction tags name it).");
+                w.string(p.get("name"), pp + ".name"); // none: LiteLLM's "custom_regex" (the guardrail names it so)
             } else {
                 w.error(patterns.get(i), pp + ".pattern_type", "expected prebuilt or regex" + (type == null ? "" : ", found '" + type + "'") + ".");
             }

@@ -67,6 +67,12 @@ class ContentFilterGuardrailIT {
                         - { pattern_type: prebuilt, pattern_name: email, action: MASK }
                       blocked_words:
                         - { keyword: "s*cret", action: BLOCK }
+                  - guardrail_name: runaway
+                    litellm_params:
+                      guardrail: litellm_content_filter
+                      mode: pre_call
+                      patterns:
+                        - { pattern_type: regex, pattern: '\\w*\\w*\\w*\\w*\\w*x', name: runaway, action: MASK }
                 """);
         openai = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
         anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
@@ -163,5 +169,68 @@ class ContentFilterGuardrailIT {
             }
         }).isInstanceOfSatisfying(PermissionDeniedException.class, e -> assertThat(e.getMessage())
                 .contains("Content blocked: keyword 's*cret' detected"));
+    }
+
+    /**
+     * Raw bodies go upstream as the client wrote them, so every prompt text in them is masked there: an Anthropic
+     * system (a string or blocks), a tool_result (a string or blocks); a Responses instructions, input (a string or
+     * items) and a function_call_output's output. A tool call's arguments are left as written (tool arguments are not
+     * checked), even a "text" key inside them.
+     */
+    @Test
+    void everyPromptTextOfARawBodyIsMaskedUpstreamButToolArgumentsAreLeft() {
+        String tools = ",\"tools\":[{\"name\":\"lookup\",\"input_schema\":{\"type\":\"object\",\"properties\":{}}}]";
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, """
+                {"model":"claude","max_tokens":64,"guardrails":["pii-pre"],"system":"owner: ann@example.com","messages":[
+                 {"role":"user","content":"look up someone"},
+                 {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"lookup","input":{"q":"x","text":"eve@example.com"}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"found dan@example.com"}]}]""" + tools + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().path()).isEqualTo("/v1/messages");
+        String upstream = gw.simulator.last().body().encode();
+        assertThat(upstream).doesNotContain("ann@example.com").doesNotContain("dan@example.com")
+                .contains("owner: [EMAIL_REDACTED]").contains("found [EMAIL_REDACTED]").contains("eve@example.com");
+
+        r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, """
+                {"model":"claude","max_tokens":64,"guardrails":["pii-pre"],"system":[{"type":"text","text":"owner: ann@example.com"}],"messages":[
+                 {"role":"user","content":"look up someone"},
+                 {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"lookup","input":{"q":"x"}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"found dan@example.com"}]}]}]"""
+                + tools + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        upstream = gw.simulator.last().body().encode();
+        assertThat(upstream).doesNotContain("ann@example.com").doesNotContain("dan@example.com")
+                .contains("owner: [EMAIL_REDACTED]").contains("found [EMAIL_REDACTED]");
+
+        r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"gpt","guardrails":["pii-pre"],"instructions":"owner: ann@example.com","input":[
+                 {"role":"user","content":[{"type":"input_text","text":"mail bob@example.org"}]},
+                 {"type":"function_call","call_id":"call_1","name":"lookup","arguments":"{\\"q\\":\\"eve@example.com\\"}"},
+                 {"type":"function_call_output","call_id":"call_1","output":"found dan@example.com"}],
+                 "tools":[{"type":"function","name":"lookup","parameters":{"type":"object","properties":{}}}]}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().path()).isEqualTo("/v1/responses");
+        upstream = gw.simulator.last().body().encode();
+        assertThat(upstream).doesNotContain("ann@example.com").doesNotContain("bob@example.org").doesNotContain("dan@example.com")
+                .contains("owner: [EMAIL_REDACTED]").contains("mail [EMAIL_REDACTED]").contains("found [EMAIL_REDACTED]")
+                .contains("eve@example.com");
+
+        r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"guardrails\":[\"pii-pre\"],\"input\":\"mail bob@example.org\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getString("input")).isEqualTo("mail [EMAIL_REDACTED]");
+    }
+
+    /** A regex that backtracks without end refuses the call (403, named) in the caller's dialect: never a hang. */
+    @Test
+    void aPatternThatTimesOutRefusesTheCallAndNoProviderIsCalled() {
+        String text = "a".repeat(200);
+        assertThatThrownBy(() -> openai.chat().completions().create(ask(text, "runaway").build()))
+                .isInstanceOfSatisfying(PermissionDeniedException.class, e -> assertThat(e.getMessage())
+                        .contains("Content blocked: the content filter timed out (pattern 'runaway' took over 50 ms"));
+        assertThatThrownBy(() -> anthropic.messages().create(askClaude(text, "runaway").build()))
+                .isInstanceOfSatisfying(com.anthropic.errors.PermissionDeniedException.class, e -> assertThat(e.getMessage())
+                        .contains("the content filter timed out"));
+        assertThat(providerCalls()).isZero();
     }
 }

@@ -32,14 +32,28 @@ import java.util.regex.Pattern;
  * ({@code {"error": "Content blocked: us_ssn pattern detected", "pattern": "us_ssn"}}, or the keyword's with its
  * description); a MASK match replaces every match with its redaction tag ({@code [EMAIL_REDACTED]},
  * {@code [KEYWORD_REDACTED]}) in the canonical messages and in a raw same-dialect body, so no provider receives it.
- * Keywords match case-insensitively anywhere in the text, {@code *} standing for one character or none, as LiteLLM's do.
+ * Patterns match case-insensitively, prebuilt or the config's, as LiteLLM compiles them ({@code re.IGNORECASE}).
+ * Keywords match case-insensitively anywhere in the text, {@code *} standing for one character or none; the rest of a
+ * keyword is literal ({@link Pattern#quote}): a {@code .} or {@code (} in it is that character, never a regex.
+ * Every rule together has {@link #TIMEOUT_MILLIS} on one text (the matcher reads it through a deadline check): past it
+ * the call is refused with the same 403, naming the pattern and the time-out, so a backtracking regex never holds the
+ * event loop and an unchecked text never goes on. In a raw body only the prompt's texts are read, and the body is copied
+ * only when one is masked; a tool call's arguments ({@code tool_use.input}, {@code function_call.arguments}) are left.
  */
 final class ContentFilterGuardrail implements Guardrail {
     /** Fields of a raw body (Anthropic, Responses) whose text is the prompt: masked there as in the canonical messages. */
-    private static final Set<String> RAW_ROOTS = Set.of("messages", "system", "input", "instructions");
-    private static final Set<String> RAW_TEXT = Set.of("text", "content");
+    private static final List<String> RAW_ROOTS = List.of("messages", "system", "input", "instructions");
+    /**
+     * Text fields inside them: a block's {@code text}, a string {@code content} (a message's, a {@code tool_result}'s),
+     * a Responses {@code function_call_output}'s {@code output}.
+     */
+    private static final Set<String> RAW_TEXT = Set.of("text", "content", "output");
+    /** Items that are a tool call's arguments, left as written (tool arguments are not checked, as in the messages). */
+    private static final Set<String> RAW_SKIP = Set.of("tool_use", "server_tool_use", "function_call", "custom_tool_call", "mcp_call");
+    /** The time every rule together may take on one text before the call is refused (a regex that backtracks). */
+    static final long TIMEOUT_MILLIS = 50;
 
-    private record Rule(String name, Pattern pattern, boolean block, String tag, String description, boolean keyword) {}
+    private record Rule(String name, Pattern pattern, boolean block, String tag, String description, boolean keyword, char required) {}
 
     private final GuardrailConfig config;
     private final List<Rule> rules = new ArrayList<>();
@@ -52,9 +66,12 @@ final class ContentFilterGuardrail implements Guardrail {
             for (Object o : patterns) {
                 Map<?, ?> p = (Map<?, ?>) o;
                 boolean prebuilt = "prebuilt".equals(p.get("pattern_type"));
-                String name = String.valueOf(prebuilt ? p.get("pattern_name") : p.get("name"));
-                Pattern re = prebuilt ? ContentFilterPatterns.prebuilt(name) : Pattern.compile(String.valueOf(p.get("pattern")).strip());
-                rules.add(new Rule(name, re, isBlock(p), format.replace("{pattern_name}", name.toUpperCase(Locale.ROOT)), null, false));
+                // LiteLLM names a regex pattern without a name "custom_regex"
+                String name = String.valueOf(prebuilt ? p.get("pattern_name") : p.get("name") == null ? "custom_regex" : p.get("name"));
+                Pattern re = prebuilt ? ContentFilterPatterns.prebuilt(name)
+                        : Pattern.compile(String.valueOf(p.get("pattern")).strip(), ContentFilterPatterns.FLAGS);
+                rules.add(new Rule(name, re, isBlock(p), format.replace("{pattern_name}", name.toUpperCase(Locale.ROOT)), null, false,
+                        prebuilt ? ContentFilterPatterns.required(name) : 0));
             }
         }
         if (config.params().get("blocked_words") instanceof List<?> words) {
@@ -66,7 +83,7 @@ final class ContentFilterGuardrail implements Guardrail {
                 for (int i = 0; i < parts.length; i++) re.append(i == 0 ? "" : ".?").append(parts[i].isEmpty() ? "" : Pattern.quote(parts[i]));
                 Object d = b.get("description");
                 rules.add(new Rule(kw, Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), isBlock(b), keywordTag,
-                        d == null ? null : d.toString(), true));
+                        d == null ? null : d.toString(), true, (char) 0));
             }
         }
     }
@@ -80,16 +97,70 @@ final class ContentFilterGuardrail implements Guardrail {
      * One text through every rule: a BLOCK match throws the block, MASK matches are replaced. Returns the same instance
      * when nothing was masked.
      */
-    String filter(String text) {
+    String filter(String text) { return filter(text, TIMEOUT_MILLIS); }
+
+    /**
+     * As {@link #filter(String)}, every rule together given {@code millis} on the text: a regex that backtracks past it
+     * (a user's {@code (\\w+\\s?)+$}) refuses the call, as a block would, rather than hold the event loop.
+     */
+    String filter(String text, long millis) {
         if (text == null || text.isEmpty()) return text;
         String out = text;
+        long deadline = System.nanoTime() + millis * 1_000_000;
         for (Rule r : rules) {
-            Matcher m = r.pattern.matcher(out);
-            if (!m.find()) continue;
-            if (r.block) throw blocked(r);
-            out = m.replaceAll(Matcher.quoteReplacement(r.tag));
+            if (r.required != 0 && out.indexOf(r.required) < 0) continue;
+            try {
+                Matcher m = r.pattern.matcher(new Timed(out, deadline));
+                if (!m.find()) continue;
+                if (r.block) throw blocked(r);
+                out = m.replaceAll(Matcher.quoteReplacement(r.tag));
+            } catch (TimedOut e) {
+                throw timedOut(r, millis);
+            }
         }
         return out;
+    }
+
+    /** Thrown by {@link Timed} past its deadline. */
+    private static final class TimedOut extends RuntimeException {
+        TimedOut() { super(null, null, false, false); }
+    }
+
+    /** A text that ends the match reading it ({@link TimedOut}) once its deadline has passed: checked every 1024 reads. */
+    private static final class Timed implements CharSequence {
+        private final String s;
+        private final long deadline;
+        private int reads;
+
+        Timed(String s, long deadline) {
+            this.s = s;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public char charAt(int i) {
+            if ((++reads & 1023) == 0 && System.nanoTime() - deadline > 0) throw new TimedOut();
+            return s.charAt(i);
+        }
+
+        @Override
+        public int length() { return s.length(); }
+
+        @Override
+        public CharSequence subSequence(int start, int end) { return s.substring(start, end); }
+
+        @Override
+        public String toString() { return s; }
+    }
+
+    /** Fails closed: the text was not checked, so it does not go on. LiteLLM's 403 shape, naming the pattern. */
+    private GatewayException timedOut(Rule r, long millis) {
+        ObjectNode d = Blocks.JSON.createObjectNode();
+        d.put("error", "Content blocked: the content filter timed out (" + (r.keyword ? "keyword '" : "pattern '") + r.name
+                + "' took over " + millis + " ms on one text), so the text was not let through");
+        d.put(r.keyword ? "keyword" : "pattern", r.name);
+        return new GatewayException(ErrorKind.PERMISSION, 403, d.toString(), null, "403", null, null)
+                .blockedBy(new GuardrailBlock(name(), null, null, null));
     }
 
     private GatewayException blocked(Rule r) {
@@ -119,20 +190,16 @@ final class ContentFilterGuardrail implements Guardrail {
             }
             RawJson raw = request.raw();
             if (raw != null && raw.body() instanceof ObjectNode body) {
-                ObjectNode copy = body.deepCopy();
-                boolean rawChanged = false;
+                ObjectNode copy = null; // made only when a text is masked: a request with nothing to mask is not copied
                 for (String root : RAW_ROOTS) {
-                    JsonNode v = copy.get(root);
+                    JsonNode v = body.get(root);
                     if (v == null) continue;
-                    if (v.isTextual()) {
-                        String f = filter(v.asText());
-                        if (!f.equals(v.asText())) {
-                            copy.put(root, f);
-                            rawChanged = true;
-                        }
-                    } else rawChanged |= walk(v);
+                    JsonNode m = mask(v);
+                    if (m == v) continue;
+                    if (copy == null) copy = body.objectNode().setAll(body);
+                    copy.set(root, m);
                 }
-                if (rawChanged) {
+                if (copy != null) {
                     raw = new RawJson(raw.dialect(), copy, raw.headers());
                     changed = true;
                 }
@@ -147,33 +214,40 @@ final class ContentFilterGuardrail implements Guardrail {
         }
     }
 
-    /** Masks the text fields ({@code text}, a string {@code content}) of a raw body's prompt, in place; true when any changed. */
-    private boolean walk(JsonNode n) {
-        boolean changed = false;
+    /**
+     * A raw body's prompt with its text fields ({@link #RAW_TEXT}, a string in an array) masked, copying only the path
+     * to what changed; the same instance when nothing was masked. A tool call's arguments ({@link #RAW_SKIP}) are left.
+     */
+    private JsonNode mask(JsonNode n) {
+        if (n.isTextual()) {
+            String f = filter(n.asText());
+            return f.equals(n.asText()) ? n : TextNode.valueOf(f);
+        }
         if (n instanceof ArrayNode a) {
+            ArrayNode copy = null;
             for (int i = 0; i < a.size(); i++) {
-                if (a.get(i).isTextual()) {
-                    String f = filter(a.get(i).asText());
-                    if (!f.equals(a.get(i).asText())) {
-                        a.set(i, TextNode.valueOf(f));
-                        changed = true;
-                    }
-                } else changed |= walk(a.get(i));
+                JsonNode v = a.get(i);
+                JsonNode m = mask(v);
+                if (m == v) continue;
+                if (copy == null) copy = a.arrayNode(a.size()).addAll(a);
+                copy.set(i, m);
             }
-        } else if (n instanceof ObjectNode o) {
+            return copy == null ? n : copy;
+        }
+        if (n instanceof ObjectNode o) {
+            if (RAW_SKIP.contains(o.path("type").asText())) return n;
+            ObjectNode copy = null;
             for (Map.Entry<String, JsonNode> e : o.properties()) {
                 JsonNode v = e.getValue();
-                if (v.isTextual()) {
-                    if (!RAW_TEXT.contains(e.getKey())) continue;
-                    String f = filter(v.asText());
-                    if (!f.equals(v.asText())) {
-                        e.setValue(TextNode.valueOf(f));
-                        changed = true;
-                    }
-                } else changed |= walk(v);
+                if (v.isTextual() && !RAW_TEXT.contains(e.getKey())) continue;
+                JsonNode m = mask(v);
+                if (m == v) continue;
+                if (copy == null) copy = o.objectNode().setAll(o);
+                copy.set(e.getKey(), m);
             }
+            return copy == null ? n : copy;
         }
-        return changed;
+        return n;
     }
 
     /** The message with its text parts filtered; the same instance when nothing was masked. */
