@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Posts alerts behind the request path, to every {@link Hook}: LiteLLM's {@code webhook} channel (its JSON to
  * {@code WEBHOOK_URL}) and its {@code slack} channel (a Slack incoming-webhook message to {@code SLACK_WEBHOOK_URL}),
  * each hook getting the body made for its channel. {@link #offer} only puts the alert in a bounded queue (no wait, no
- * I/O), and the {@code switchboard-alerts} thread posts it to each hook, retrying a failure (no answer, 408, 429, 5xx)
+ * I/O) of each hook, and that hook's own thread ({@code switchboard-alerts-webhook-1}, {@code switchboard-alerts-slack-2}:
+ * channel and place in the list, never the URL, which may hold a secret) posts it, retrying a failure (no answer, 408, 429, 5xx)
  * with backoff ({@link #ATTEMPTS} tries, 1 s, 2 s, 4 s apart, or longer when a 429 or 503 asks for it in
  * {@code Retry-After}, up to {@link #MAX_RETRY_AFTER_SECONDS}). Each hook has its own queue and thread, so a receiver
  * that is down or hangs (each try waits up to 10 s: some 47 s an alert) delays only its own alerts, never another
@@ -64,9 +65,10 @@ public final class WebhookAlerts implements AutoCloseable {
         this.backoffMillis = backoffMillis;
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         List<Lane> made = new java.util.ArrayList<>();
-        for (Hook h : this.hooks) {
+        for (int i = 0; i < this.hooks.size(); i++) {
+            Hook h = this.hooks.get(i);
             Lane lane = new Lane(h, new ArrayBlockingQueue<>(QUEUE), new Thread[1]);
-            lane.sender()[0] = Thread.ofPlatform().daemon().name("switchboard-alerts").unstarted(() -> run(lane));
+            lane.sender()[0] = Thread.ofPlatform().daemon().name("switchboard-alerts-" + h.channel() + "-" + (i + 1)).unstarted(() -> run(lane));
             made.add(lane);
         }
         this.lanes = List.copyOf(made);
@@ -83,7 +85,10 @@ public final class WebhookAlerts implements AutoCloseable {
         Item item = new Item(type, Map.copyOf(bodies), what);
         for (Lane lane : lanes) {
             if (!item.bodies().containsKey(lane.hook().channel())) continue;
-            if (closing || !lane.queue().offer(item)) {
+            boolean queued = !closing && lane.queue().offer(item);
+            // close() may have begun between the check and the offer, its sender already gone: take the alert back
+            if (queued && closing && lane.queue().remove(item)) queued = false;
+            if (!queued) {
                 dropped(item, lane.hook());
                 log.warn("{} alert {} dropped for {} {}: {}", type, what, lane.hook().channel(), where(lane.hook().url()),
                         closing ? "the gateway is stopping" : QUEUE + " alerts are already waiting to be sent (the receiver is slow or down)");

@@ -211,4 +211,28 @@ class WebhookAlertsTest {
             acceptor.interrupt();
         }
     }
+
+    @Test
+    void eachHooksSenderThreadIsNamedByItsChannelAndPlaceNeverItsUrl() throws Exception {
+        URI url = receiver(0, 200);
+        var alerts = new WebhookAlerts(List.of(new WebhookAlerts.Hook("webhook", url), new WebhookAlerts.Hook("slack", url)),
+                new SimpleMeterRegistry(), 10);
+        try {
+            assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+                    .contains("switchboard-alerts-webhook-1", "switchboard-alerts-slack-2")
+                    .noneMatch(n -> n.contains("secret-path"));
+        } finally {
+            alerts.close(Duration.ofMillis(100));
+        }
+    }
+
+    @Test
+    void anAlertOfferedAfterCloseIsCountedAsDroppedAndNeverLeftInAQueue() throws Exception {
+        var registry = new SimpleMeterRegistry();
+        var alerts = new WebhookAlerts(webhook(receiver(0, 200)), registry, 10);
+        alerts.close(Duration.ofMillis(100));
+        alerts.offer("budget_alerts", json("{}"), "late");
+        assertThat(alerts.pending()).isZero();
+        assertThat(count(registry, "switchboard.alerts.dropped")).isEqualTo(1);
+    }
 }
