@@ -24,7 +24,7 @@ final class GuardrailKeys {
         w(ENTRY, "guardrail_info", "informational in LiteLLM (GET /guardrails/list); not served");
         w(ENTRY, "guardrail_id", "LiteLLM's database id; guardrails come only from the config file");
 
-        a(PARAMS, "guardrail", "tool_permission, bedrock, aporia, lakera_v2; any other kind (custom module.Class included) is refused naming it");
+        a(PARAMS, "guardrail", "tool_permission, bedrock, aporia, lakera_v2, litellm_content_filter; any other kind (custom module.Class included) is refused naming it");
         a(PARAMS, "mode", "pre_call, during_call, post_call, or a list of them; logging_only and tag-based modes are refused");
         a(PARAMS, "default_on", "runs on every request without being asked for");
         a(PARAMS, "api_key", "aporia's X-APORIA-API-KEY, lakera_v2's bearer key (default LAKERA_API_KEY), a Bedrock API key (bearer)");
@@ -43,6 +43,13 @@ final class GuardrailKeys {
                 + "answer holding the guardrail's text; false (the default) is accepted");
         a(PARAMS, "project_id payload breakdown metadata dev_info on_flagged", "lakera_v2: sent to /v2/guard as LiteLLM sends them; "
                 + "on_flagged block (default) or monitor");
+        a(PARAMS, "patterns blocked_words pattern_redaction_format keyword_redaction_tag", "litellm_content_filter: prebuilt or regex "
+                + "patterns and keywords, each BLOCK or MASK, and the redaction tags (default [{pattern_name}_REDACTED], [KEYWORD_REDACTED])");
+        r(PARAMS, "categories category_file", "litellm_content_filter's harmful-content categories (LiteLLM's shipped word lists) are "
+                + "not in Switchboard. Fix: list the words under blocked_words");
+        r(PARAMS, "blocked_words_file", "litellm_content_filter's keyword file is not read by Switchboard. Fix: list the words under "
+                + "blocked_words (an include: file can hold the guardrail)");
+        r(PARAMS, "image_model", "litellm_content_filter's image descriptions are not made by Switchboard; images pass unchecked");
         w(PARAMS, "violation_message_template", "custom violation messages are not supported; LiteLLM's default message is used");
         r(PARAMS, "category_thresholds", "Lakera's v1 API (guardrail: lakera) is not supported. Fix: use guardrail: lakera_v2");
         w(PARAMS, "guard_name experimental_use_latest_role_message_only default_on_for_models",

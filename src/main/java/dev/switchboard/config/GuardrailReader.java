@@ -25,7 +25,8 @@ final class GuardrailReader {
             "tool_permission", List.of(GuardrailConfig.PRE_CALL, GuardrailConfig.POST_CALL),
             "bedrock", List.of(GuardrailConfig.PRE_CALL, GuardrailConfig.DURING_CALL, GuardrailConfig.POST_CALL),
             "aporia", List.of(GuardrailConfig.DURING_CALL, GuardrailConfig.POST_CALL),
-            "lakera_v2", List.of(GuardrailConfig.PRE_CALL, GuardrailConfig.DURING_CALL, GuardrailConfig.POST_CALL));
+            "lakera_v2", List.of(GuardrailConfig.PRE_CALL, GuardrailConfig.DURING_CALL, GuardrailConfig.POST_CALL),
+            "litellm_content_filter", List.of(GuardrailConfig.PRE_CALL, GuardrailConfig.POST_CALL));
 
     /** Keys each kind reads; one of another kind is warned (LiteLLM passes it on and the integration ignores it). */
     private static final Map<String, Set<String>> KIND_KEYS = Map.of(
@@ -34,7 +35,8 @@ final class GuardrailReader {
                     "aws_secret_access_key", "aws_session_token", "aws_profile_name", "aws_bedrock_runtime_endpoint",
                     "mask_request_content", "mask_response_content", "disable_exception_on_block"),
             "aporia", Set.of(),
-            "lakera_v2", Set.of("project_id", "payload", "breakdown", "metadata", "dev_info", "on_flagged"));
+            "lakera_v2", Set.of("project_id", "payload", "breakdown", "metadata", "dev_info", "on_flagged"),
+            "litellm_content_filter", Set.of("patterns", "blocked_words", "pattern_redaction_format", "keyword_redaction_tag"));
     private static final Set<String> COMMON = Set.of("guardrail", "mode", "default_on", "api_key", "api_base", "timeout");
 
     private final YamlWalker w;
@@ -122,6 +124,7 @@ final class GuardrailReader {
                     w.error(params.get("on_flagged"), path + ".on_flagged", "expected block or monitor, found '" + onFlagged + "'.");
                 }
             }
+            case "litellm_content_filter" -> contentFilter(n, params, path);
             default -> { }
         }
         if (modes == null || defaultOn == null) return null;
@@ -157,6 +160,12 @@ final class GuardrailReader {
             if (m.equals("logging_only")) {
                 w.error(item, path, "not supported: logging_only (masking what is logged) is not in Switchboard; the log would "
                         + "keep what the guardrail should mask. Fix: use general_settings.request_log.policy: redacted.");
+                return null;
+            }
+            if (kind.equals("litellm_content_filter") && m.equals(GuardrailConfig.DURING_CALL)) {
+                w.error(item, path, "litellm_content_filter does not run during_call in Switchboard (LiteLLM's checks each streamed "
+                        + "chunk there). Fix: use pre_call for the request and post_call for the answer: a streamed answer is read "
+                        + "whole, checked (and masked), then sent.");
                 return null;
             }
             if (!KINDS.get(kind).contains(m)) {
@@ -212,6 +221,74 @@ final class GuardrailReader {
                 w.error(params.get(k), path + "." + k, "expected " + String.join(" or ", allowed) + ", found '" + v + "'.");
             }
         }
+    }
+
+    /**
+     * LiteLLM's content filter settings, checked at start: each pattern a prebuilt one Switchboard has or a regex that
+     * compiles (named, or {@code custom_regex} as LiteLLM names it); each blocked word a keyword; actions BLOCK or MASK;
+     * at least one of them.
+     */
+    private void contentFilter(Node at, Map<String, Node> params, String path) {
+        List<Node> patterns = w.sequence(params.get("patterns"), path + ".patterns");
+        for (int i = 0; i < patterns.size(); i++) {
+            String pp = path + ".patterns[" + i + "]";
+            Map<String, Node> p = w.mapping(patterns.get(i), pp);
+            String type = w.string(p.get("pattern_type"), pp + ".pattern_type");
+            if ("prebuilt".equals(type)) {
+                String name = w.string(p.get("pattern_name"), pp + ".pattern_name");
+                if (name == null) w.error(patterns.get(i), pp, "pattern_name: missing. Fix: name a prebuilt pattern, one of "
+                        + ContentFilterPatterns.names() + ".");
+                else if (ContentFilterPatterns.prebuilt(name) == null) w.error(p.get("pattern_name"), pp + ".pattern_name",
+                        "not supported: no prebuilt pattern '" + name + "' in Switchboard. Fix: use one of " + ContentFilterPatterns.names()
+                                + ", or pattern_type: regex with your own pattern.");
+            } else if ("regex".equals(type)) {
+                String regex = w.string(p.get("pattern"), pp + ".pattern");
+                if (regex == null || regex.isBlank()) w.error(patterns.get(i), pp, "pattern: missing. Fix: give the regular expression.");
+                else regex(p.get("pattern"), regex, pp + ".pattern");
+                w.string(p.get("name"), pp + ".name"); // none: LiteLLM's "custom_regex" (the guardrail names it so)
+            } else {
+                w.error(patterns.get(i), pp + ".pattern_type", "expected prebuilt or regex" + (type == null ? "" : ", found '" + type + "'") + ".");
+            }
+            action(p.get("action"), pp + ".action");
+            for (String k : p.keySet()) {
+                if (!Set.of("pattern_type", "pattern_name", "pattern", "name", "action").contains(k)) {
+                    w.unknownKey(p.get(k), pp + "." + k, k, List.of("pattern_type", "pattern_name", "pattern", "name", "action"),
+                            "unknown pattern key (LiteLLM's patterns have pattern_type, pattern_name, pattern, name, action), ignored.");
+                }
+            }
+        }
+        List<Node> words = w.sequence(params.get("blocked_words"), path + ".blocked_words");
+        for (int i = 0; i < words.size(); i++) {
+            String wp = path + ".blocked_words[" + i + "]";
+            Map<String, Node> b = w.mapping(words.get(i), wp);
+            String kw = w.string(b.get("keyword"), wp + ".keyword");
+            if (kw == null || kw.isBlank()) w.error(words.get(i), wp, "keyword: missing. Fix: give the word or phrase to block.");
+            action(b.get("action"), wp + ".action");
+            w.string(b.get("description"), wp + ".description");
+            for (String k : b.keySet()) {
+                if (!Set.of("keyword", "action", "description").contains(k)) {
+                    w.unknownKey(b.get(k), wp + "." + k, k, List.of("keyword", "action", "description"),
+                            "unknown blocked word key (LiteLLM's have keyword, action, description), ignored.");
+                }
+            }
+        }
+        if (patterns.isEmpty() && words.isEmpty()) {
+            w.error(at, path, "litellm_content_filter with neither patterns nor blocked_words checks nothing. Fix: list patterns "
+                    + "(prebuilt or regex) or blocked_words.");
+        }
+        String format = w.string(params.get("pattern_redaction_format"), path + ".pattern_redaction_format");
+        if (format != null && !format.contains("{pattern_name}")) {
+            w.error(params.get("pattern_redaction_format"), path + ".pattern_redaction_format",
+                    "must contain {pattern_name} (LiteLLM's rule), e.g. \"[{pattern_name}_REDACTED]\".");
+        }
+        w.string(params.get("keyword_redaction_tag"), path + ".keyword_redaction_tag");
+    }
+
+    /** A content filter action: BLOCK or MASK (LiteLLM's ContentFilterAction), required. */
+    private void action(Node n, String path) {
+        String a = w.string(n, path);
+        if (a == null) w.error(n, path, "action: missing. Fix: set BLOCK or MASK.");
+        else if (!a.equalsIgnoreCase("BLOCK") && !a.equalsIgnoreCase("MASK")) w.error(n, path, "expected BLOCK or MASK, found '" + a + "'.");
     }
 
     private void regex(Node at, String pattern, String path) {

@@ -19,9 +19,12 @@ import org.slf4j.LoggerFactory;
  * Posts alerts behind the request path, to every {@link Hook}: LiteLLM's {@code webhook} channel (its JSON to
  * {@code WEBHOOK_URL}) and its {@code slack} channel (a Slack incoming-webhook message to {@code SLACK_WEBHOOK_URL}),
  * each hook getting the body made for its channel. {@link #offer} only puts the alert in a bounded queue (no wait, no
- * I/O), and the {@code switchboard-alerts} thread posts it to each hook, retrying a failure (no answer, 408, 429, 5xx)
+ * I/O) of each hook, and that hook's own thread ({@code switchboard-alerts-webhook-1}, {@code switchboard-alerts-slack-2}:
+ * channel and place in the list, never the URL, which may hold a secret) posts it, retrying a failure (no answer, 408, 429, 5xx)
  * with backoff ({@link #ATTEMPTS} tries, 1 s, 2 s, 4 s apart, or longer when a 429 or 503 asks for it in
- * {@code Retry-After}, up to {@link #MAX_RETRY_AFTER_SECONDS}). An alert that is not delivered — the queue full, the
+ * {@code Retry-After}, up to {@link #MAX_RETRY_AFTER_SECONDS}). Each hook has its own queue and thread, so a receiver
+ * that is down or hangs (each try waits up to 10 s: some 47 s an alert) delays only its own alerts, never another
+ * channel's (one sender for all made a hanging webhook hold the Slack messages behind it). An alert that is not delivered — the queue full, the
  * tries used up, another 4xx — is counted ({@code switchboard_alerts_dropped_total} /
  * {@code switchboard_alerts_failed_total}) and logged in one WARN line; {@code switchboard_alerts_sent_total} counts
  * those delivered; each labelled by {@code alert_type} and {@code channel}. A URL's path and query hold a secret (a
@@ -45,12 +48,14 @@ public final class WebhookAlerts implements AutoCloseable {
 
     private record Item(String type, Map<String, String> bodies, String what) {}
 
+    /** One hook with its own queue and sender thread. */
+    private record Lane(Hook hook, BlockingQueue<Item> queue, Thread[] sender) {}
+
     private final List<Hook> hooks;
+    private final List<Lane> lanes;
     private final HttpClient client;
-    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE);
     private final long backoffMillis;
     private final MeterRegistry registry;
-    private final Thread sender;
     private volatile boolean closing;
 
     /** @param backoffMillis the wait before the second try (doubled before each next one): 1000 */
@@ -59,8 +64,15 @@ public final class WebhookAlerts implements AutoCloseable {
         this.registry = registry;
         this.backoffMillis = backoffMillis;
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-        this.sender = Thread.ofPlatform().daemon().name("switchboard-alerts").unstarted(this::run);
-        sender.start();
+        List<Lane> made = new java.util.ArrayList<>();
+        for (int i = 0; i < this.hooks.size(); i++) {
+            Hook h = this.hooks.get(i);
+            Lane lane = new Lane(h, new ArrayBlockingQueue<>(QUEUE), new Thread[1]);
+            lane.sender()[0] = Thread.ofPlatform().daemon().name("switchboard-alerts-" + h.channel() + "-" + (i + 1)).unstarted(() -> run(lane));
+            made.add(lane);
+        }
+        this.lanes = List.copyOf(made);
+        for (Lane l : lanes) l.sender()[0].start();
     }
 
     /**
@@ -71,21 +83,27 @@ public final class WebhookAlerts implements AutoCloseable {
      */
     public void offer(String type, Map<String, String> bodies, String what) {
         Item item = new Item(type, Map.copyOf(bodies), what);
-        if (closing || !queue.offer(item)) {
-            dropped(item);
-            log.warn("{} alert {} dropped: {}", type, what, closing ? "the gateway is stopping"
-                    : QUEUE + " alerts are already waiting to be sent (a receiver is slow or down)");
+        for (Lane lane : lanes) {
+            if (!item.bodies().containsKey(lane.hook().channel())) continue;
+            boolean queued = !closing && lane.queue().offer(item);
+            // close() may have begun between the check and the offer, its sender already gone: take the alert back
+            if (queued && closing && lane.queue().remove(item)) queued = false;
+            if (!queued) {
+                dropped(item, lane.hook());
+                log.warn("{} alert {} dropped for {} {}: {}", type, what, lane.hook().channel(), where(lane.hook().url()),
+                        closing ? "the gateway is stopping" : QUEUE + " alerts are already waiting to be sent (the receiver is slow or down)");
+            }
         }
     }
 
-    /** Alerts waiting to be sent. */
-    public int pending() { return queue.size(); }
+    /** Alerts waiting to be sent (each hook's counted). */
+    public int pending() { return lanes.stream().mapToInt(l -> l.queue().size()).sum(); }
 
-    private void run() {
+    private void run(Lane lane) {
         while (!Thread.currentThread().isInterrupted()) {
             Item item;
             try {
-                item = closing ? queue.poll() : queue.poll(200, TimeUnit.MILLISECONDS);
+                item = closing ? lane.queue().poll() : lane.queue().poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
@@ -93,11 +111,8 @@ public final class WebhookAlerts implements AutoCloseable {
                 if (closing) return;
                 continue;
             }
-            for (Hook hook : hooks) {
-                if (Thread.currentThread().isInterrupted()) return;
-                String body = item.bodies().get(hook.channel());
-                if (body != null) post(item, hook, body);
-            }
+            String body = item.bodies().get(lane.hook().channel());
+            if (body != null) post(item, lane.hook(), body);
         }
     }
 
@@ -163,13 +178,9 @@ public final class WebhookAlerts implements AutoCloseable {
                 dev.switchboard.model.LogSafe.text(withoutUrl(problem, hook.url())), attempts, attempts == 1 ? "try" : "tries");
     }
 
-    private void dropped(Item item) {
-        for (Hook h : hooks) {
-            if (item.bodies().containsKey(h.channel())) {
-                counter("switchboard.alerts.dropped", "Alerts not sent: the queue was full or the gateway was stopping",
-                        item.type(), h.channel()).increment();
-            }
-        }
+    private void dropped(Item item, Hook h) {
+        counter("switchboard.alerts.dropped", "Alerts not sent: the queue was full or the gateway was stopping",
+                item.type(), h.channel()).increment();
     }
 
     private Counter counter(String name, String description, String type, String channel) {
@@ -194,23 +205,28 @@ public final class WebhookAlerts implements AutoCloseable {
     /** Sends what is queued for up to {@code grace}, then stops (what is left is counted as dropped). */
     public void close(Duration grace) {
         closing = true;
-        try {
-            sender.join(grace.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (sender.isAlive()) {
-            sender.interrupt(); // a post under way ends (counted as failed), and no other is begun
+        long deadline = System.nanoTime() + grace.toNanos(); // one grace for all the hooks, which drain side by side
+        for (Lane l : lanes) {
             try {
-                sender.join(1_000);
+                l.sender()[0].join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        List<Item> left = new java.util.ArrayList<>();
-        queue.drainTo(left);
-        left.forEach(this::dropped);
-        if (!left.isEmpty()) log.warn("{} queued alerts dropped: the gateway stopped before the receivers took them", left.size());
+        for (Lane l : lanes) if (l.sender()[0].isAlive()) l.sender()[0].interrupt(); // a post under way ends (failed), no other begins
+        int left = 0;
+        for (Lane l : lanes) {
+            try {
+                l.sender()[0].join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            List<Item> rest = new java.util.ArrayList<>();
+            l.queue().drainTo(rest);
+            for (Item i : rest) dropped(i, l.hook());
+            left += rest.size();
+        }
+        if (left > 0) log.warn("{} queued alerts dropped: the gateway stopped before the receivers took them", left);
         client.close();
     }
 

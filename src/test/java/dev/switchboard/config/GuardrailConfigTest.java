@@ -147,4 +147,51 @@ class GuardrailConfigTest {
                 .anyMatch(p -> p.contains("litellm_settings.guardrails: not supported")));
         assertThat(List.of()).isEmpty();
     }
+
+    @Test
+    void litellmsContentFilterIsReadAndItsMistakesAreRefusedAtStart() {
+        GatewayConfig c = load("""
+                  - guardrail_name: pii
+                    litellm_params:
+                      guardrail: litellm_content_filter
+                      mode: [pre_call, post_call]
+                      patterns:
+                        - {pattern_type: prebuilt, pattern_name: us_ssn, action: BLOCK}
+                        - {pattern_type: regex, pattern: 'EMP-\\d{4}', name: employee_id, action: MASK}
+                      blocked_words:
+                        - {keyword: confidential, action: BLOCK, description: internal}
+                """);
+        GuardrailConfig g = c.guardrails().get(0);
+        assertThat(g.kind()).isEqualTo("litellm_content_filter");
+        assertThat(g.modes()).containsExactly("pre_call", "post_call");
+        assertThat(g.params()).containsKeys("patterns", "blocked_words");
+
+        String bad = refusal("""
+                  - guardrail_name: pii
+                    litellm_params:
+                      guardrail: litellm_content_filter
+                      mode: during_call
+                  - guardrail_name: pii2
+                    litellm_params:
+                      guardrail: litellm_content_filter
+                      mode: pre_call
+                      pattern_redaction_format: "[REDACTED]"
+                      categories: [{category: harmful_violence, enabled: true, action: BLOCK}]
+                      patterns:
+                        - {pattern_type: prebuilt, pattern_name: passport_mars, action: BLOCK}
+                        - {pattern_type: regex, pattern: '(unclosed', name: x, action: MASK}
+                        - {pattern_type: regex, pattern: 'x', action: REDACT}
+                """);
+        assertThat(bad).contains("does not run during_call in Switchboard")
+                .contains("must contain {pattern_name}")
+                .contains("categories").contains("Fix: list the words under blocked_words")
+                .contains("no prebuilt pattern 'passport_mars'").contains("us_ssn, us_ssn_no_dash, email")
+                .contains("'(unclosed' is not a valid regular expression")
+                .doesNotContain("name: missing") // a regex without a name is LiteLLM's custom_regex
+                .contains("expected BLOCK or MASK, found 'REDACT'");
+        assertThat(refusal("""
+                  - guardrail_name: empty
+                    litellm_params: {guardrail: litellm_content_filter, mode: pre_call}
+                """)).contains("checks nothing");
+    }
 }

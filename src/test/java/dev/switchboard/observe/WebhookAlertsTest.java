@@ -117,7 +117,7 @@ class WebhookAlertsTest {
                 meters, 10);
         alerts.offer("budget_alerts", Map.of("webhook", "{\"event\":\"e\"}", "slack", "{\"text\":\"t\"}"), "x");
         await(() -> count(meters, "switchboard.alerts.sent", "slack") == 1 && count(meters, "switchboard.alerts.sent") == 1);
-        assertThat(bodies).containsExactly("{\"event\":\"e\"}", "{\"text\":\"t\"}");
+        assertThat(bodies).containsExactlyInAnyOrder("{\"event\":\"e\"}", "{\"text\":\"t\"}"); // each hook its own sender
         alerts.offer("budget_alerts", Map.of("slack", "{\"text\":\"only\"}"), "y");
         await(() -> count(meters, "switchboard.alerts.sent", "slack") == 2);
         Thread.sleep(100);
@@ -174,5 +174,65 @@ class WebhookAlertsTest {
         assertThat(WebhookAlerts.withoutUrl("ConnectException: " + secret + " refused", secret))
                 .isEqualTo("ConnectException: http://127.0.0.1:" + url.getPort() + "/… refused");
         assertThat(WebhookAlerts.withoutUrl("bad path /hook/secret-path", secret)).isEqualTo("bad path /…");
+    }
+
+    /**
+     * QA of the fortieth session: a webhook that hangs (accepts, never answers) held the Slack message of the same alert
+     * behind it — one sender posted to the hooks in turn, each try waiting up to 10 s, four tries — and every later alert
+     * too. Each hook now has its own sender: the working channel gets the alert at once.
+     */
+    @Test
+    void aHangingReceiverDoesNotHoldAnotherChannelsAlerts() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        URI good = receiver(0, 200);
+        try (java.net.ServerSocket hanging = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new CopyOnWriteArrayList<>();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) held.add(hanging.accept()); // read nothing, answer nothing
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            });
+            URI dead = URI.create("http://127.0.0.1:" + hanging.getLocalPort() + "/hook");
+            WebhookAlerts alerts = new WebhookAlerts(List.of(new WebhookAlerts.Hook("webhook", dead), new WebhookAlerts.Hook("slack", good)),
+                    meters, 10);
+            long start = System.nanoTime();
+            alerts.offer("budget_alerts", Map.of("webhook", "{\"event\":\"a\"}", "slack", "{\"text\":\"a\"}"), "a");
+            alerts.offer("budget_alerts", Map.of("webhook", "{\"event\":\"b\"}", "slack", "{\"text\":\"b\"}"), "b");
+            await(() -> count(meters, "switchboard.alerts.sent", "slack") == 2);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            assertThat(bodies).containsExactly("{\"text\":\"a\"}", "{\"text\":\"b\"}");
+            assertThat(count(meters, "switchboard.alerts.sent")).isZero();
+            alerts.close(Duration.ofMillis(100));
+            assertThat(count(meters, "switchboard.alerts.failed") + count(meters, "switchboard.alerts.dropped"))
+                    .as("the hanging hook's two alerts are counted as not delivered at close").isEqualTo(2);
+            for (java.net.Socket s : held) s.close();
+            acceptor.interrupt();
+        }
+    }
+
+    @Test
+    void eachHooksSenderThreadIsNamedByItsChannelAndPlaceNeverItsUrl() throws Exception {
+        URI url = receiver(0, 200);
+        var alerts = new WebhookAlerts(List.of(new WebhookAlerts.Hook("webhook", url), new WebhookAlerts.Hook("slack", url)),
+                new SimpleMeterRegistry(), 10);
+        try {
+            assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+                    .contains("switchboard-alerts-webhook-1", "switchboard-alerts-slack-2")
+                    .noneMatch(n -> n.contains("secret-path"));
+        } finally {
+            alerts.close(Duration.ofMillis(100));
+        }
+    }
+
+    @Test
+    void anAlertOfferedAfterCloseIsCountedAsDroppedAndNeverLeftInAQueue() throws Exception {
+        var registry = new SimpleMeterRegistry();
+        var alerts = new WebhookAlerts(webhook(receiver(0, 200)), registry, 10);
+        alerts.close(Duration.ofMillis(100));
+        alerts.offer("budget_alerts", json("{}"), "late");
+        assertThat(alerts.pending()).isZero();
+        assertThat(count(registry, "switchboard.alerts.dropped")).isEqualTo(1);
     }
 }

@@ -25,6 +25,7 @@ public final class Guardrails {
             if (c.apiKey() != null) secrets.add(c.apiKey().reveal());
             out.add(switch (c.kind()) {
                 case "tool_permission" -> new ToolPermissionGuardrail(c);
+                case "litellm_content_filter" -> new ContentFilterGuardrail(c);
                 case "bedrock" -> {
                     BedrockGuardrailApi api = BedrockGuardrailApi.create(c.name(), c.apiBase(), c.apiKey(), c.params(), ctx,
                             c.stringParam("guardrailIdentifier"), c.stringParam("guardrailVersion"));
