@@ -57,11 +57,8 @@ public final class UpstreamHttp {
     /** HTTPS upstreams: HTTP/2 offered by ALPN (many streams on a few connections), HTTP/1.1 where the server declines. */
     private final HttpClientAgent tlsClient;
     private final dev.switchboard.config.UpstreamSettings settings;
-    /** When the last "waiting for a connection" line was logged: one a minute at most, so a queue cannot flood the log. */
-    private final java.util.concurrent.atomic.AtomicLong lastQueueLog = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
-    /** A request that waited this long for a pooled connection waited in the queue (a connect, TLS included, is faster). */
-    private static final long QUEUED_NANOS = 1_000_000_000L;
-    private static final long QUEUE_LOG_EVERY_NANOS = 60_000_000_000L;
+    /** The WARN line for a request that waited over a second for a connection: a slow connect or the per-host limit. */
+    private final ConnectionWaits connectionWaits;
     private final ProviderSecrets secrets;
     private final Vertx vertx;
     private final dev.switchboard.model.BufferBudget buffers;
@@ -72,7 +69,7 @@ public final class UpstreamHttp {
      * the connection's Netty channel (an attribute: lock-free, gone with the channel); the locked weak set is only for a
      * connection that is not a Vert.x {@code ConnectionBase} (none today). The set alone put a lock on every request.
      */
-    private static final io.netty.util.AttributeKey<Boolean> USED = io.netty.util.AttributeKey.valueOf("switchboard.upstream.used");
+    private static final io.netty.util.AttributeKey<Long> USED = io.netty.util.AttributeKey.valueOf("switchboard.upstream.used");
     private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     /** Each event loop's requests waiting for their answer's head (the timeout to the first byte, one timer per list). */
     private final io.netty.util.concurrent.FastThreadLocal<FirstByteDeadlines> deadlines = new io.netty.util.concurrent.FastThreadLocal<>() {
@@ -116,6 +113,7 @@ public final class UpstreamHttp {
         this.buffers = buffers;
         this.secrets = secrets;
         this.settings = settings;
+        this.connectionWaits = new ConnectionWaits(settings);
         client = build(vertx, options(), new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerHost()).setMaxWaitQueueSize(-1));
         HttpClientOptions tls = options().setSsl(true).setTrustOptions(UpstreamTrust.withExtraCas(settings.caFile()));
         if (settings.http2()) {
@@ -262,7 +260,11 @@ public final class UpstreamHttp {
         // client.request completes when the pool hands a connection over: until then the request waits in its queue
         (endpoint.ssl() ? tlsClient : client).request(ro).onComplete(ar -> {
             int stillWaiting = waiting.decrementAndGet();
-            if (System.nanoTime() - asked > QUEUED_NANOS) queued(endpoint, stillWaiting);
+            long waited = System.nanoTime() - asked;
+            if (waited > ConnectionWaits.NOTICED_NANOS) {
+                // a connection that carried no request yet was opened for this one: the wait was the connect, not the limit
+                connectionWaits.waited(endpoint.display(), waited, stillWaiting, ar.failed() || !usedBefore(ar.result(), asked));
+            }
             if (ar.failed()) {
                 failed(endpoint, call, ar.cause(), answer);
                 return;
@@ -354,23 +356,26 @@ public final class UpstreamHttp {
         answer.tryFail(e);
     }
 
-    /** A request waited in the pool's queue: said once a minute at most, with the setting that raises the limit. */
-    private void queued(Endpoint endpoint, int stillWaiting) {
-        long now = System.nanoTime();
-        long last = lastQueueLog.get();
-        if (now - last < QUEUE_LOG_EVERY_NANOS || !lastQueueLog.compareAndSet(last, now)) return;
-        log.warn("an upstream request waited over 1 s for a connection to {} ({} waiting now, see the metric"
-                + " switchboard_upstream_requests_queued): the per-host limit is reached, or connecting is slow (the limits:"
-                + " HTTP/1.1 general_settings.upstream_max_connections_per_host = {}; HTTP/2 upstream_http2_connections_per_host"
-                + " = {} x upstream_http2_streams_per_connection = {}, or fewer streams if the server allows fewer)",
-                endpoint.display(), stillWaiting, settings.maxConnectionsPerHost(), settings.http2ConnectionsPerHost(),
-                settings.http2StreamsPerConnection());
+    /**
+     * True when the request's connection was not opened for it, so a long wait for it was a wait for a free connection
+     * (the per-host limit). An HTTP/1.1 connection was opened for the request when no request used it before (it
+     * carries one at a time). An HTTP/2 connection carries many at once, and all the requests that waited for one new
+     * connection get it together: it was opened for each of them when its first request started after this one asked.
+     */
+    private boolean usedBefore(HttpClientRequest req, long asked) {
+        HttpConnection conn = req.connection();
+        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            Long first = base.channel().attr(USED).get();
+            if (first == null) return false;
+            return req.version() != io.vertx.core.http.HttpVersion.HTTP_2 || first - asked < 0;
+        }
+        return used.contains(conn);
     }
 
     /** True the first time a connection carries a request. */
     private boolean firstUse(HttpConnection conn) {
         if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
-            return base.channel().attr(USED).setIfAbsent(Boolean.TRUE) == null;
+            return base.channel().attr(USED).setIfAbsent(System.nanoTime()) == null; // when: see usedBefore
         }
         return used.add(conn);
     }
