@@ -17,21 +17,11 @@ package dev.switchboard.cli;
  */
 final class NettyDefaults {
     static final String MULTISHOT_POLL = "io.netty.iouring.pollAddMultishotEnabled";
-    /**
-     * {@code io.netty.iouring.cqSize}: Netty 4.2 sizes io_uring's completion queue at 4,096 entries a ring. One round of
-     * 2,000 streams (4,000 sockets, a read and a write completion each) overflows it: the kernel keeps the overflow and
-     * Netty drains it, but logs "CompletionQueue overflow detected, consider increasing size: 4096" at WARN, several
-     * lines a second under load, and each overflow costs an extra round through the kernel. 16,384 entries of 16 bytes
-     * are 256 KiB an event loop (four times Netty's; the kernel takes up to 65,536); a kernel without IORING_SETUP_CQSIZE (before 5.5) ignores it (Netty checks).
-     */
-    static final String CQ_SIZE = "io.netty.iouring.cqSize";
-    static final String CQ_SIZE_DEFAULT = "16384";
 
     private NettyDefaults() {}
 
     /** Sets what the operator left unset; safe to call more than once. */
     static void apply() {
         if (System.getProperty(MULTISHOT_POLL) == null) System.setProperty(MULTISHOT_POLL, "false");
-        if (System.getProperty(CQ_SIZE) == null) System.setProperty(CQ_SIZE, CQ_SIZE_DEFAULT);
     }
 }

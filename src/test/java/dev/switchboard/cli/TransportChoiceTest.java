@@ -83,23 +83,6 @@ class TransportChoiceTest {
     }
 
     @Test
-    void ioUringsCompletionQueueIsFourTimesNettysAndAnOperatorsValueIsKept() {
-        // Netty's 4,096 overflowed with 2,000 streams: "CompletionQueue overflow detected" at WARN, several lines a second
-        String before = System.getProperty(NettyDefaults.CQ_SIZE);
-        try {
-            System.setProperty(NettyDefaults.CQ_SIZE, "8192");
-            NettyDefaults.apply();
-            assertThat(System.getProperty(NettyDefaults.CQ_SIZE)).isEqualTo("8192");
-            System.clearProperty(NettyDefaults.CQ_SIZE);
-            NettyDefaults.apply();
-            assertThat(System.getProperty(NettyDefaults.CQ_SIZE)).isEqualTo("16384");
-        } finally {
-            if (before == null) System.clearProperty(NettyDefaults.CQ_SIZE);
-            else System.setProperty(NettyDefaults.CQ_SIZE, before);
-        }
-    }
-
-    @Test
     void nettysMultishotPollIsOffAndAnOperatorsValueIsKept() {
         String before = System.getProperty(NettyDefaults.MULTISHOT_POLL);
         try {
