@@ -70,6 +70,9 @@ public final class UpstreamHttp {
      * connection that is not a Vert.x {@code ConnectionBase} (none today). The set alone put a lock on every request.
      */
     private static final io.netty.util.AttributeKey<Long> USED = io.netty.util.AttributeKey.valueOf("switchboard.upstream.used");
+    /** Each upstream host's calls under way, from asking the pool to the answer's end: at the limit, the next one waits. */
+    private final java.util.concurrent.ConcurrentHashMap<HostKey, java.util.concurrent.atomic.AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    private record HostKey(String host, int port, boolean ssl) {}
     private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     /** Each event loop's requests waiting for their answer's head (the timeout to the first byte, one timer per list). */
     private final io.netty.util.concurrent.FastThreadLocal<FirstByteDeadlines> deadlines = new io.netty.util.concurrent.FastThreadLocal<>() {
@@ -256,22 +259,30 @@ public final class UpstreamHttp {
     private void attempt(Endpoint endpoint, RequestOptions ro, Buffer body, long timeoutMillis, CallOptions call,
                          boolean mayResend, Promise<HttpClientResponse> answer) {
         waiting.incrementAndGet();
+        java.util.concurrent.atomic.AtomicInteger busy = inFlight.computeIfAbsent(new HostKey(endpoint.host(), endpoint.port(), endpoint.ssl()),
+                k -> new java.util.concurrent.atomic.AtomicInteger());
+        int ahead = busy.getAndIncrement(); // this host's calls asked before this one and not yet over
         long asked = System.nanoTime();
         // client.request completes when the pool hands a connection over: until then the request waits in its queue
         (endpoint.ssl() ? tlsClient : client).request(ro).onComplete(ar -> {
             int stillWaiting = waiting.decrementAndGet();
-            long waited = System.nanoTime() - asked;
+            long now = System.nanoTime();
+            long waited = now - asked;
             if (waited > ConnectionWaits.NOTICED_NANOS) {
-                // a connection that carried no request yet was opened for this one: the wait was the connect, not the limit
-                connectionWaits.waited(endpoint.display(), waited, stillWaiting, ar.failed() || !usedBefore(ar.result(), asked));
+                boolean http2 = ar.succeeded() ? ar.result().version() == io.vertx.core.http.HttpVersion.HTTP_2
+                        : endpoint.ssl() && settings.http2();
+                connectionWaits.waited(endpoint.display(), waited, stillWaiting,
+                        ar.failed() || !atLimit(ar.result(), ahead, asked, now), http2);
             }
             if (ar.failed()) {
+                busy.decrementAndGet();
                 failed(endpoint, call, ar.cause(), answer);
                 return;
             }
             try {
-                send(endpoint, ro, body, timeoutMillis, call, mayResend, ar.result(), answer);
+                send(endpoint, ro, body, timeoutMillis, call, mayResend, ar.result(), busy, answer);
             } catch (RuntimeException e) {
+                busy.decrementAndGet();
                 failed(endpoint, call, e, answer); // what a compose would have turned into a failed future
             }
         });
@@ -293,7 +304,8 @@ public final class UpstreamHttp {
     }
 
     private void send(Endpoint endpoint, RequestOptions ro, Buffer body, long timeoutMillis, CallOptions call,
-                      boolean mayResend, HttpClientRequest req, Promise<HttpClientResponse> answer) {
+                      boolean mayResend, HttpClientRequest req, java.util.concurrent.atomic.AtomicInteger busy,
+                      Promise<HttpClientResponse> answer) {
         boolean reused = !firstUse(req.connection());
         // on the request's own headers (Vert.x copied the given ones into them), so a caller's map is never written and
         // a deployment's headers can be one map for all its calls; set, not left to Vert.x, so a forwarded length is replaced
@@ -323,6 +335,7 @@ public final class UpstreamHttp {
                             describe(t));
                 });
                 resp.end().onComplete(done -> { // read to the end (or broken): nothing left to reset or time
+                    busy.decrementAndGet();
                     off.run();
                     if (deadline != null) deadline.done();
                 });
@@ -331,6 +344,7 @@ public final class UpstreamHttp {
                 return;
             }
             off.run();
+            busy.decrementAndGet();
             Throwable t = deadline != null && deadline.timedOut()
                     ? new TimeoutException("no answer head within " + timeoutMillis + " ms") : ar.cause();
             if (mayResend && reused && !call.cancellation().cancelled() && staleConnection(t)) {
@@ -357,25 +371,37 @@ public final class UpstreamHttp {
     }
 
     /**
-     * True when the request's connection was not opened for it, so a long wait for it was a wait for a free connection
-     * (the per-host limit). An HTTP/1.1 connection was opened for the request when no request used it before (it
-     * carries one at a time). An HTTP/2 connection carries many at once, and all the requests that waited for one new
-     * connection get it together: it was opened for each of them when its first request started after this one asked.
+     * True when the request waited at the per-host limit rather than for a connection to open. Three signs, any one
+     * enough: (1) when it asked, the host already had as many calls under way as the limit allows (HTTP/1.1: the
+     * connections per host; HTTP/2: connections x streams), so it had to wait for one of them to end — this holds also
+     * when the pool, a connection having closed meanwhile, opened a new one for it; (2) an HTTP/1.1 connection that
+     * carried a request before (it was given back by an earlier call); (3) an HTTP/2 connection whose first request
+     * started before this one asked, or more than {@link #HANDOVER_NANOS} before it was handed over: the connection
+     * was open, and this call waited for a free stream (a server allowing fewer streams than configured). An HTTP/2
+     * connection opened for the calls that waited for it is handed to all of them together, within a few milliseconds
+     * of its first request: for those the wait was the connect.
      */
-    private boolean usedBefore(HttpClientRequest req, long asked) {
+    private boolean atLimit(HttpClientRequest req, int ahead, long asked, long now) {
+        boolean h2 = req.version() == io.vertx.core.http.HttpVersion.HTTP_2;
+        long limit = h2 ? (long) settings.http2ConnectionsPerHost() * settings.http2StreamsPerConnection() : settings.maxConnectionsPerHost();
+        if (ahead >= limit) return true;
         HttpConnection conn = req.connection();
         if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
             Long first = base.channel().attr(USED).get();
             if (first == null) return false;
-            return req.version() != io.vertx.core.http.HttpVersion.HTTP_2 || first - asked < 0;
+            return !h2 || first - asked < 0 || now - first >= HANDOVER_NANOS;
         }
         return used.contains(conn);
     }
 
+    /** How soon after an HTTP/2 connection's first request the other calls that waited for it to open get it. */
+    static final long HANDOVER_NANOS = 100_000_000L;
+
     /** True the first time a connection carries a request. */
     private boolean firstUse(HttpConnection conn) {
         if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
-            return base.channel().attr(USED).setIfAbsent(System.nanoTime()) == null; // when: see usedBefore
+            io.netty.util.Attribute<Long> a = base.channel().attr(USED);
+            return a.get() == null && a.setIfAbsent(System.nanoTime()) == null; // when: see atLimit (no Long boxed once used)
         }
         return used.add(conn);
     }
