@@ -37,12 +37,13 @@ final class SimulatorCommand implements Callable<Integer> {
             description = "The slow and the cut model's wait between events, 0 or more (default ${DEFAULT-VALUE}).")
     long chunkDelayMs;
 
-    @Option(names = "--cut-model", description = "A model whose streams the simulator breaks off: it closes the connection after"
-            + " --cut-after events, sent every --chunk-delay-ms (a provider that fails mid-stream); other models answer whole.")
+    @Option(names = "--cut-model", description = "A model whose streams the simulator breaks off: it drops the connection after"
+            + " --cut-after events, sent every --chunk-delay-ms (no error event, no end: a provider whose connection broke); other models answer whole.")
     String cutModel;
 
     @Option(names = "--cut-after", defaultValue = "3", converter = OptionValues.AtLeastOne.class,
-            description = "How many events the cut model's streams send before the connection is closed, 1 or more (default ${DEFAULT-VALUE}).")
+            description = "How many events the cut model's streams send before the connection is dropped, 1 or more (default ${DEFAULT-VALUE});"
+                    + " a stream with no more events than that is cut before its last one (a one-event stream, as the simulator's Gemini streams are, sends none).")
     int cutAfter;
 
     @Option(names = "--transport", defaultValue = "auto", description = "Event loop transport: auto (io_uring, else epoll, else NIO, as the "
