@@ -107,6 +107,43 @@ class UpstreamQueueTest {
     }
 
     @Test
+    void anHttp2CallThatWaitedForAFreeStreamIsLoggedAsTheLimitNotASlowConnect() throws Exception {
+        // a server allowing one stream per connection, one HTTP/2 connection per host, two calls on a cold pool: both wait
+        // for the one connection to open, the first gets its stream, the second waits for that call to end
+        io.vertx.core.net.SelfSignedCertificate cert = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+        try {
+            HttpServer oneStream = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true).setUseAlpn(true)
+                            .setKeyCertOptions(cert.keyCertOptions())
+                            .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(1)))
+                    .requestHandler(req -> vertx.setTimer(1_500, t -> req.response().end("{}")))
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            UpstreamHttp http = new UpstreamHttp(vertx, new dev.switchboard.config.UpstreamSettings(8, true, 1, 256, cert.certificatePath()),
+                    dev.switchboard.model.BufferBudget.unbounded(), KeyScrubber.NONE);
+            UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse("https://localhost:" + oneStream.actualPort() + "/v1", "test/h2");
+            try (var log = dev.switchboard.support.LogCapture.of(UpstreamHttp.class.getName())) {
+                List<io.vertx.core.http.HttpVersion> versions = java.util.Collections.synchronizedList(new ArrayList<>());
+                List<Future<Buffer>> answers = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    answers.add(http.send(endpoint, endpoint.pathFor("/chat/completions"), MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{}"),
+                            Duration.ofSeconds(5), new CallOptions(Duration.ofSeconds(5))).compose(resp -> {
+                                versions.add(resp.version());
+                                return resp.body();
+                            }));
+                }
+                for (Future<Buffer> a : answers) a.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                assertThat(versions).containsOnly(io.vertx.core.http.HttpVersion.HTTP_2);
+                assertThat(log.lines()).filteredOn(l -> l.contains("waited")).singleElement().asString()
+                        .contains("for a free connection to test/h2")
+                        .contains("HTTP/2: general_settings.upstream_http2_connections_per_host = 1")
+                        .doesNotContain("connecting was slow");
+            }
+            http.close();
+        } finally {
+            cert.delete();
+        }
+    }
+
+    @Test
     void aWaitForANewConnectionSaysConnectingWasSlowNotTheLimit() {
         ConnectionWaits waits = new ConnectionWaits(new dev.switchboard.config.UpstreamSettings(2048, true, 32, 256, null));
         String connect = waits.message("openai/gpt-4o (http://10.0.0.5:8000)", 1_350, 359, true, false);
