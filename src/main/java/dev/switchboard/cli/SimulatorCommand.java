@@ -34,8 +34,17 @@ final class SimulatorCommand implements Callable<Integer> {
     String slowModel;
 
     @Option(names = "--chunk-delay-ms", defaultValue = "250", converter = OptionValues.Millis.class,
-            description = "The slow model's wait between events, 0 or more (default ${DEFAULT-VALUE}).")
+            description = "The slow and the cut model's wait between events, 0 or more (default ${DEFAULT-VALUE}).")
     long chunkDelayMs;
+
+    @Option(names = "--cut-model", description = "A model whose streams the simulator breaks off: it drops the connection after"
+            + " --cut-after events, sent every --chunk-delay-ms (no error event, no end: a provider whose connection broke); other models answer whole.")
+    String cutModel;
+
+    @Option(names = "--cut-after", defaultValue = "3", converter = OptionValues.AtLeastOne.class,
+            description = "How many events the cut model's streams send before the connection is dropped, 1 or more (default ${DEFAULT-VALUE});"
+                    + " a stream with no more events than that is cut before its last one (a one-event stream, as the simulator's Gemini streams are, sends none).")
+    int cutAfter;
 
     @Option(names = "--transport", defaultValue = "auto", description = "Event loop transport: auto (io_uring, else epoll, else NIO, as the "
             + "gateway's general_settings.event_loop_transport), io_uring, epoll or nio (default ${DEFAULT-VALUE}).")
@@ -74,6 +83,7 @@ final class SimulatorCommand implements Callable<Integer> {
             return 1;
         }
         if (slowModel != null) sim.behaveAlways(slowModel, dev.switchboard.simulator.SimBehaviour.longSlowStream(chunkDelayMs, 1));
+        if (cutModel != null) sim.behaveAlways(cutModel, new dev.switchboard.simulator.SimBehaviour(0, 0, 0, chunkDelayMs, cutAfter, 1, null));
         // a client on this machine reaches a wildcard address at the loopback one
         String reachable = Launch.httpUrl(host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host, sim.port());
         if (vertexCredentials != null) {

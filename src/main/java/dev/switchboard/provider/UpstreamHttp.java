@@ -57,11 +57,8 @@ public final class UpstreamHttp {
     /** HTTPS upstreams: HTTP/2 offered by ALPN (many streams on a few connections), HTTP/1.1 where the server declines. */
     private final HttpClientAgent tlsClient;
     private final dev.switchboard.config.UpstreamSettings settings;
-    /** When the last "waiting for a connection" line was logged: one a minute at most, so a queue cannot flood the log. */
-    private final java.util.concurrent.atomic.AtomicLong lastQueueLog = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
-    /** A request that waited this long for a pooled connection waited in the queue (a connect, TLS included, is faster). */
-    private static final long QUEUED_NANOS = 1_000_000_000L;
-    private static final long QUEUE_LOG_EVERY_NANOS = 60_000_000_000L;
+    /** The WARN line for a request that waited over a second for a connection: a slow connect or the per-host limit. */
+    private final ConnectionWaits connectionWaits;
     private final ProviderSecrets secrets;
     private final Vertx vertx;
     private final dev.switchboard.model.BufferBudget buffers;
@@ -72,7 +69,10 @@ public final class UpstreamHttp {
      * the connection's Netty channel (an attribute: lock-free, gone with the channel); the locked weak set is only for a
      * connection that is not a Vert.x {@code ConnectionBase} (none today). The set alone put a lock on every request.
      */
-    private static final io.netty.util.AttributeKey<Boolean> USED = io.netty.util.AttributeKey.valueOf("switchboard.upstream.used");
+    private static final io.netty.util.AttributeKey<Long> USED = io.netty.util.AttributeKey.valueOf("switchboard.upstream.used");
+    /** Each upstream host's calls under way, from asking the pool to the answer's end: at the limit, the next one waits. */
+    private final java.util.concurrent.ConcurrentHashMap<HostKey, java.util.concurrent.atomic.AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    private record HostKey(String host, int port, boolean ssl) {}
     private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     /** Each event loop's requests waiting for their answer's head (the timeout to the first byte, one timer per list). */
     private final io.netty.util.concurrent.FastThreadLocal<FirstByteDeadlines> deadlines = new io.netty.util.concurrent.FastThreadLocal<>() {
@@ -116,6 +116,7 @@ public final class UpstreamHttp {
         this.buffers = buffers;
         this.secrets = secrets;
         this.settings = settings;
+        this.connectionWaits = new ConnectionWaits(settings);
         client = build(vertx, options(), new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerHost()).setMaxWaitQueueSize(-1));
         HttpClientOptions tls = options().setSsl(true).setTrustOptions(UpstreamTrust.withExtraCas(settings.caFile()));
         if (settings.http2()) {
@@ -258,18 +259,30 @@ public final class UpstreamHttp {
     private void attempt(Endpoint endpoint, RequestOptions ro, Buffer body, long timeoutMillis, CallOptions call,
                          boolean mayResend, Promise<HttpClientResponse> answer) {
         waiting.incrementAndGet();
+        java.util.concurrent.atomic.AtomicInteger busy = inFlight.computeIfAbsent(new HostKey(endpoint.host(), endpoint.port(), endpoint.ssl()),
+                k -> new java.util.concurrent.atomic.AtomicInteger());
+        int ahead = busy.getAndIncrement(); // this host's calls asked before this one and not yet over
         long asked = System.nanoTime();
         // client.request completes when the pool hands a connection over: until then the request waits in its queue
         (endpoint.ssl() ? tlsClient : client).request(ro).onComplete(ar -> {
             int stillWaiting = waiting.decrementAndGet();
-            if (System.nanoTime() - asked > QUEUED_NANOS) queued(endpoint, stillWaiting);
+            long now = System.nanoTime();
+            long waited = now - asked;
+            if (waited > ConnectionWaits.NOTICED_NANOS) {
+                boolean http2 = ar.succeeded() ? ar.result().version() == io.vertx.core.http.HttpVersion.HTTP_2
+                        : endpoint.ssl() && settings.http2();
+                connectionWaits.waited(endpoint.display(), waited, stillWaiting,
+                        ar.failed() || !atLimit(ar.result(), ahead, asked, now), http2);
+            }
             if (ar.failed()) {
+                busy.decrementAndGet();
                 failed(endpoint, call, ar.cause(), answer);
                 return;
             }
             try {
-                send(endpoint, ro, body, timeoutMillis, call, mayResend, ar.result(), answer);
+                send(endpoint, ro, body, timeoutMillis, call, mayResend, ar.result(), busy, answer);
             } catch (RuntimeException e) {
+                busy.decrementAndGet();
                 failed(endpoint, call, e, answer); // what a compose would have turned into a failed future
             }
         });
@@ -291,7 +304,8 @@ public final class UpstreamHttp {
     }
 
     private void send(Endpoint endpoint, RequestOptions ro, Buffer body, long timeoutMillis, CallOptions call,
-                      boolean mayResend, HttpClientRequest req, Promise<HttpClientResponse> answer) {
+                      boolean mayResend, HttpClientRequest req, java.util.concurrent.atomic.AtomicInteger busy,
+                      Promise<HttpClientResponse> answer) {
         boolean reused = !firstUse(req.connection());
         // on the request's own headers (Vert.x copied the given ones into them), so a caller's map is never written and
         // a deployment's headers can be one map for all its calls; set, not left to Vert.x, so a forwarded length is replaced
@@ -321,6 +335,7 @@ public final class UpstreamHttp {
                             describe(t));
                 });
                 resp.end().onComplete(done -> { // read to the end (or broken): nothing left to reset or time
+                    busy.decrementAndGet();
                     off.run();
                     if (deadline != null) deadline.done();
                 });
@@ -329,6 +344,7 @@ public final class UpstreamHttp {
                 return;
             }
             off.run();
+            busy.decrementAndGet();
             Throwable t = deadline != null && deadline.timedOut()
                     ? new TimeoutException("no answer head within " + timeoutMillis + " ms") : ar.cause();
             if (mayResend && reused && !call.cancellation().cancelled() && staleConnection(t)) {
@@ -354,23 +370,38 @@ public final class UpstreamHttp {
         answer.tryFail(e);
     }
 
-    /** A request waited in the pool's queue: said once a minute at most, with the setting that raises the limit. */
-    private void queued(Endpoint endpoint, int stillWaiting) {
-        long now = System.nanoTime();
-        long last = lastQueueLog.get();
-        if (now - last < QUEUE_LOG_EVERY_NANOS || !lastQueueLog.compareAndSet(last, now)) return;
-        log.warn("an upstream request waited over 1 s for a connection to {} ({} waiting now, see the metric"
-                + " switchboard_upstream_requests_queued): the per-host limit is reached, or connecting is slow (the limits:"
-                + " HTTP/1.1 general_settings.upstream_max_connections_per_host = {}; HTTP/2 upstream_http2_connections_per_host"
-                + " = {} x upstream_http2_streams_per_connection = {}, or fewer streams if the server allows fewer)",
-                endpoint.display(), stillWaiting, settings.maxConnectionsPerHost(), settings.http2ConnectionsPerHost(),
-                settings.http2StreamsPerConnection());
+    /**
+     * True when the request waited at the per-host limit rather than for a connection to open. Three signs, any one
+     * enough: (1) when it asked, the host already had as many calls under way as the limit allows (HTTP/1.1: the
+     * connections per host; HTTP/2: connections x streams), so it had to wait for one of them to end — this holds also
+     * when the pool, a connection having closed meanwhile, opened a new one for it; (2) an HTTP/1.1 connection that
+     * carried a request before (it was given back by an earlier call); (3) an HTTP/2 connection whose first request
+     * started before this one asked, or more than {@link #HANDOVER_NANOS} before it was handed over: the connection
+     * was open, and this call waited for a free stream (a server allowing fewer streams than configured). An HTTP/2
+     * connection opened for the calls that waited for it is handed to all of them together, within a few milliseconds
+     * of its first request: for those the wait was the connect.
+     */
+    private boolean atLimit(HttpClientRequest req, int ahead, long asked, long now) {
+        boolean h2 = req.version() == io.vertx.core.http.HttpVersion.HTTP_2;
+        long limit = h2 ? (long) settings.http2ConnectionsPerHost() * settings.http2StreamsPerConnection() : settings.maxConnectionsPerHost();
+        if (ahead >= limit) return true;
+        HttpConnection conn = req.connection();
+        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            Long first = base.channel().attr(USED).get();
+            if (first == null) return false;
+            return !h2 || first - asked < 0 || now - first >= HANDOVER_NANOS;
+        }
+        return used.contains(conn);
     }
+
+    /** How soon after an HTTP/2 connection's first request the other calls that waited for it to open get it. */
+    static final long HANDOVER_NANOS = 100_000_000L;
 
     /** True the first time a connection carries a request. */
     private boolean firstUse(HttpConnection conn) {
         if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
-            return base.channel().attr(USED).setIfAbsent(Boolean.TRUE) == null;
+            io.netty.util.Attribute<Long> a = base.channel().attr(USED);
+            return a.get() == null && a.setIfAbsent(System.nanoTime()) == null; // when: see atLimit (no Long boxed once used)
         }
         return used.add(conn);
     }

@@ -47,7 +47,7 @@ final class BedrockSimStream {
 
     private void pump() {
         while (!done && sent < frames.size()) {
-            if (behaviour.cutAfterChunks() > 0 && sent >= behaviour.cutAfterChunks()) {
+            if (behaviour.cutAfterChunks() > 0 && sent >= Math.min(behaviour.cutAfterChunks(), frames.size() - 1)) { // at or past the end: before the last event
                 done = true;
                 resp.reset();
                 return;

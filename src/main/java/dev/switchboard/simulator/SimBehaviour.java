@@ -7,7 +7,8 @@ package dev.switchboard.simulator;
  * @param retryAfterSeconds sent as retry-after with an error status, when above 0
  * @param firstByteDelayMs  wait before the status line (a slow first byte)
  * @param chunkDelayMs      wait between streamed events
- * @param cutAfterChunks    above 0: close the connection after this many stream events (a cut stream)
+ * @param cutAfterChunks    above 0: drop the connection after this many stream events (a cut stream); at or past the
+ *                          stream's last event, before that last one
  * @param streamRepeat      repeat the answer text this many times (a long stream, for cancellation tests)
  * @param blockReason       non-null: refuse the prompt itself with this reason (so far only Gemini plays it:
  *                          {@code promptFeedback.blockReason} and no candidates)

@@ -65,7 +65,7 @@ final class SimStream {
 
     private void pump() {
         while (!done && sent < events.size()) {
-            if (behaviour.cutAfterChunks() > 0 && sent >= behaviour.cutAfterChunks()) {
+            if (behaviour.cutAfterChunks() > 0 && sent >= Math.min(behaviour.cutAfterChunks(), events.size() - 1)) { // at or past the end: before the last event
                 done = true;
                 resp.reset(); // drop the connection mid-stream, no terminating chunk
                 return;

@@ -1221,6 +1221,25 @@ class ResponsesApiIT {
         }).isInstanceOf(com.openai.errors.SseException.class);
     }
 
+    @Test
+    void aBrokenTranslatedStreamListsTheItemsItAddedInResponseFailed() {
+        gw.simulator.enqueue(SimBehaviour.cutAfter(4)); // Anthropic's events, some text first: an item was added
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"claude","input":"a long answer please","stream":true}""");
+        List<String> types = validatedEvents(r.body());
+        assertThat(types.subList(types.size() - 2, types.size())).containsExactly("response.failed", "error");
+        // every item the client saw added is done and listed in response.failed's output, the one cut short incomplete
+        List<JsonObject> events = Http.sseData(r.body()).stream().map(JsonObject::new).toList();
+        List<String> added = events.stream().filter(e -> "response.output_item.added".equals(e.getString("type")))
+                .map(e -> e.getJsonObject("item").getString("id")).toList();
+        assertThat(added).isNotEmpty();
+        io.vertx.core.json.JsonArray failedOutput = events.stream().filter(e -> "response.failed".equals(e.getString("type")))
+                .findFirst().orElseThrow().getJsonObject("response").getJsonArray("output");
+        assertThat(failedOutput.stream().map(o -> ((JsonObject) o).getString("id")).toList()).isEqualTo(added);
+        assertThat(failedOutput.getJsonObject(failedOutput.size() - 1).getString("status")).isEqualTo("incomplete");
+        assertThat(types.stream().filter("response.output_item.done"::equals).count()).isEqualTo(added.size());
+    }
+
     /**
      * {@code POST /v1/responses/input_tokens} (the SDKs' {@code responses.inputTokens.count}): Claude's own count through
      * Anthropic's count_tokens, OpenAI's tokenizer elsewhere; a conversation continued by previous_response_id counts whole.

@@ -117,6 +117,17 @@ class UpstreamFaultsIT {
     }
 
     @Test
+    void aCutAtOrPastTheStreamsEndCutsBeforeItsLastEvent() {
+        // --cut-after N with N at least the stream's event count used to cut nothing: the stream ended whole
+        gw.simulator.enqueue(SimBehaviour.cutAfter(10_000));
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, STREAM);
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> data = Http.sseData(r.body());
+        assertThat(data).doesNotContain("[DONE]");
+        OpenAiSchemas.assertValid("ErrorResponse", data.get(data.size() - 1));
+    }
+
+    @Test
     void streamThatFallsSilentMidwayEndsWithATimeoutErrorEvent() {
         // one event, then 6 s of silence: over the deployment's 2 s (stream_timeout defaults to timeout); the silence is
         // far longer than the timeout so that a loaded machine's delay (it once took 2.9 s with a 3 s silence) cannot

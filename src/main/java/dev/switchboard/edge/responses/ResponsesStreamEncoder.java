@@ -497,7 +497,15 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         out = null;
         if (ended) return null;
         ended = true;
-        if (!Boolean.TRUE.equals(passThrough)) start();
+        if (!Boolean.TRUE.equals(passThrough)) {
+            start();
+            // the item that was streaming is closed as cut short (its output_item.done, status incomplete) and listed in
+            // response.failed's output with the items before it: a client that saw its output_item.added finds it there
+            // (response.failed listed output [] after items had been added)
+            cutShort = true;
+            close();
+            if (walk != null) walk.flush(items);
+        }
         // with the cost it was charged, as a completed response says its own (0 when nothing was billed)
         ObjectNode failed = snapshot("failed", chargedUsage(), e);
         event("response.failed", F.objectNode().set("response", SignedReasoning.visibleResponse(failed, wanted)));
