@@ -20,7 +20,7 @@ import java.util.TreeSet;
 final class KeyFields {
     static final Set<String> SETTABLE = Set.of("key_alias", "models", "max_budget", "soft_budget", "budget_duration",
             "duration", "rpm_limit", "tpm_limit", "max_parallel_requests", "metadata", "tags", "blocked", "auto_tier",
-            "allowed_cache_controls", "user_id", "team_id", "aliases");
+            "allowed_cache_controls", "user_id", "team_id", "aliases", ModelLimits.RPM, ModelLimits.TPM);
     // every control CacheControls counts as used (use-cache is not limited): a control missing here could never be granted
     static final Set<String> CACHE_CONTROLS = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace", "semantic");
     static final Set<String> TIERS = Set.of("cheap", "smart");
@@ -68,6 +68,9 @@ final class KeyFields {
             if (!m.isNull() && !m.isObject()) throw wrongType("metadata", "an object");
             metadata = m.isNull() ? null : KeyTags.stored((ObjectNode) m.deepCopy());
         }
+        // LiteLLM's top-level model_rpm_limit / model_tpm_limit go into the metadata, where its limiter reads them
+        metadata = ModelLimits.merged(metadata, b);
+        ModelLimits.check(metadata);
         // tags or LiteLLM's metadata.tags; null or left out keeps the key's (KeyTags)
         List<String> asked = KeyTags.fromBody(b, base.tags());
         List<String> tags = asked != null ? asked : base.tags();

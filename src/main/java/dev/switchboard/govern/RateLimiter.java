@@ -114,6 +114,15 @@ public interface RateLimiter {
                             into.put(left, from.get(left));
                         }
                     }
+                    // headers of their own (a key's per-model remaining-requests / -tokens), as they are
+                    putOwn(mine, into);
+                    putOwn(theirs, into);
+                }
+
+                private static void putOwn(Map<String, String> from, Map<String, String> into) {
+                    for (Map.Entry<String, String> e : from.entrySet()) {
+                        if (!e.getKey().startsWith("x-ratelimit-")) into.put(e.getKey(), e.getValue());
+                    }
                 }
             };
         }

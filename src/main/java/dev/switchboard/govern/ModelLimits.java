@@ -1,0 +1,149 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.GatewayException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A key's per-model rate limits, LiteLLM's {@code model_rpm_limit} / {@code model_tpm_limit}: a map of the model name a
+ * client asks for (the alias, LiteLLM's model group) to a limit, kept in the key's {@code metadata} as LiteLLM keeps them
+ * (its {@code /key/generate} moves the top-level fields there; its limiter reads {@code metadata.model_rpm_limit}). They
+ * hold the key's calls to that model on top of the key's own {@code rpm_limit} / {@code tpm_limit}, in the same in-memory
+ * limiter, and the answers say what is left as {@code x-litellm-key-remaining-requests-<model>} / {@code -tokens-<model>}.
+ */
+final class ModelLimits {
+    static final String RPM = "model_rpm_limit";
+    static final String TPM = "model_tpm_limit";
+
+    /**
+     * One model's limits on one key, with everything the request path needs made once per key version.
+     *
+     * @param limiterId       the limiter's bucket: the key's id and a hash of the model (at most 64 characters)
+     * @param who             names it in a refusal
+     * @param requestsHeader  / tokensHeader LiteLLM's header names ({@code /} and {@code :} of the model written {@code -})
+     */
+    record One(String limiterId, String who, RateLimiter.Limits limits, String requestsHeader, String tokensHeader) {}
+
+    private ModelLimits() {}
+
+    /**
+     * The key's metadata with the body's top-level {@code model_rpm_limit} / {@code model_tpm_limit} put in it (LiteLLM's
+     * {@code generate_key_helper_fn} and key update do the same); {@code metadata} itself when the body sets neither.
+     */
+    static ObjectNode merged(ObjectNode metadata, ObjectNode b) {
+        if (!b.hasNonNull(RPM) && !b.hasNonNull(TPM)) return metadata;
+        ObjectNode meta = metadata == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : metadata.deepCopy();
+        for (String f : new String[] {RPM, TPM}) {
+            JsonNode v = b.get(f);
+            if (v != null && !v.isNull() && !(v.isObject() && v.isEmpty())) meta.set(f, v.deepCopy()); // {}: a client's default
+        }
+        return meta;
+    }
+
+    /** @throws GatewayException 400 when the metadata's per-model limits are not a map of model names to whole numbers of 0 or more */
+    static void check(ObjectNode metadata) {
+        if (metadata == null) return;
+        for (String f : new String[] {RPM, TPM}) {
+            JsonNode v = metadata.get(f);
+            if (v == null || v.isNull()) continue;
+            if (!v.isObject()) {
+                throw GatewayException.badRequest("'" + f + "' must be an object of model names to limits, such as {\"gpt-4o\": 10}, found "
+                        + shown(v) + ".", f);
+            }
+            for (var it = v.fields(); it.hasNext(); ) {
+                var e = it.next();
+                Long n = e.getValue().isNull() ? null : LaxNumbers.whole(e.getValue());
+                if (e.getKey().isBlank() || n == null || n < 0) {
+                    throw GatewayException.badRequest("'" + f + "' must give each model name a whole number of 0 or more; found "
+                            + shown(e.getValue()) + " for '" + e.getKey() + "'.", f);
+                }
+            }
+        }
+    }
+
+    /** The key's per-model limits by model name; empty for none. */
+    static Map<String, One> of(String keyId, ObjectNode metadata) {
+        if (metadata == null) return Map.of();
+        JsonNode rpm = metadata.get(RPM), tpm = metadata.get(TPM);
+        if ((rpm == null || !rpm.isObject() || rpm.isEmpty()) && (tpm == null || !tpm.isObject() || tpm.isEmpty())) return Map.of();
+        Map<String, One> out = new HashMap<>();
+        for (JsonNode source : new JsonNode[] {rpm, tpm}) {
+            if (source == null || !source.isObject()) continue;
+            for (var it = source.fieldNames(); it.hasNext(); ) {
+                String model = it.next();
+                if (out.containsKey(model)) continue;
+                Long r = number(rpm, model), t = number(tpm, model);
+                if (r == null && t == null) continue;
+                String h = model.replace('/', '-').replace(':', '-');
+                out.put(model, new One(keyId + ":model:" + hash(model), "model '" + model + "' of this key (its model_rpm_limit / model_tpm_limit)",
+                        new RateLimiter.Limits(r, t, null), "x-litellm-key-remaining-requests-" + h, "x-litellm-key-remaining-tokens-" + h));
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    private static Long number(JsonNode map, String model) {
+        JsonNode v = map == null || !map.isObject() ? null : map.get(model);
+        if (v == null || v.isNull()) return null;
+        Long n = LaxNumbers.whole(v);
+        return n == null || n < 0 ? null : n;
+    }
+
+    /** 16 hex digits of a 64-bit FNV-1a of the model name: the bucket's id stays short whatever the name. */
+    private static String hash(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return String.format("%016x", h);
+    }
+
+    private static String shown(JsonNode v) {
+        String s = v.toString();
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+
+    /**
+     * A model's permit: released and cancelled as the limiter's, its headers LiteLLM's
+     * {@code x-litellm-key-remaining-requests-<model>} / {@code -tokens-<model>} (what is left after this call), not
+     * {@code x-ratelimit-*}, which stay the key's.
+     */
+    static RateLimiter.Permit permit(One one, RateLimiter.Permit inner) {
+        return new RateLimiter.Permit() {
+            @Override public void release(long actualTokens, long nowNanos) { inner.release(actualTokens, nowNanos); }
+
+            @Override public void cancel(long nowNanos) { inner.cancel(nowNanos); }
+
+            @Override public Map<String, String> headers() {
+                Map<String, String> h = new java.util.LinkedHashMap<>();
+                putHeaders(h);
+                return h;
+            }
+
+            @Override public void putHeaders(Map<String, String> into) {
+                Map<String, String> mine = inner.headers();
+                String r = mine.get("x-ratelimit-remaining-requests"), t = mine.get("x-ratelimit-remaining-tokens");
+                if (r != null) into.put(one.requestsHeader(), r);
+                if (t != null) into.put(one.tokensHeader(), t);
+            }
+        };
+    }
+
+    /**
+     * The model limit's 429 with what is left said in LiteLLM's per-model headers, not as {@code x-ratelimit-*}, which
+     * stay the key's own limits.
+     */
+    static GatewayException refusal(One one, GatewayException e) {
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> x : e.headers().entrySet()) {
+            String k = x.getKey();
+            if (k.equals("x-ratelimit-remaining-requests")) h.put(one.requestsHeader(), x.getValue());
+            else if (k.equals("x-ratelimit-remaining-tokens")) h.put(one.tokensHeader(), x.getValue());
+            else if (!k.startsWith("x-ratelimit-")) h.put(k, x.getValue());
+        }
+        return e.withHeaders(h);
+    }
+}
