@@ -16,6 +16,8 @@ import java.util.Map;
 final class ModelLimits {
     static final String RPM = "model_rpm_limit";
     static final String TPM = "model_tpm_limit";
+    /** Between the key's id and the model's hash in a per-model bucket's id (a key id has no colon). */
+    static final String ID_MARK = ":model:";
 
     /**
      * One model's limits on one key, with everything the request path needs made once per key version.
@@ -77,11 +79,19 @@ final class ModelLimits {
                 Long r = number(rpm, model), t = number(tpm, model);
                 if (r == null && t == null) continue;
                 String h = model.replace('/', '-').replace(':', '-');
-                out.put(model, new One(keyId + ":model:" + hash(model), "model '" + model + "' of this key (its model_rpm_limit / model_tpm_limit)",
+                out.put(model, new One(keyId + ID_MARK + hash(model), "model '" + model + "' of this key (its model_rpm_limit / model_tpm_limit)",
                         new RateLimiter.Limits(r, t, null), "x-litellm-key-remaining-requests-" + h, "x-litellm-key-remaining-tokens-" + h));
             }
         }
         return Map.copyOf(out);
+    }
+
+    /** The limits of the per-model bucket {@code limiterId} among a key's, or null when the key has none by that id now. */
+    static RateLimiter.Limits limitsOfLimiterId(Map<String, One> of, String limiterId) {
+        for (One one : of.values()) {
+            if (one.limiterId().equals(limiterId)) return one.limits();
+        }
+        return null;
     }
 
     private static Long number(JsonNode map, String model) {
