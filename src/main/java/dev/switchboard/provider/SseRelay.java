@@ -143,7 +143,7 @@ public abstract class SseRelay implements ChatStream {
         } catch (SseParser.TooLarge e) {
             firstEventFailed(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent " + e.getMessage()
                     + "; the gateway stopped reading the stream."));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             firstEventFailed(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent a stream frame that"
                     + " could not be read (" + e.getClass().getSimpleName() + "); the gateway stopped reading the stream."));
         }
@@ -270,7 +270,9 @@ public abstract class SseRelay implements ChatStream {
                 fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent " + e.getMessage()
                         + "; the gateway stopped reading the stream."));
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // a decoder's (or a sink's) bug, an Error too: the stream ends with an error event and settles, where a
+                // throw left here went to Vert.x's log and the stream stayed open for good
                 fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent a stream frame that"
                         + " could not be read (" + e.getClass().getSimpleName() + "); the gateway stopped reading the stream."));
                 return;
