@@ -68,9 +68,12 @@ final class KeyFields {
             if (!m.isNull() && !m.isObject()) throw wrongType("metadata", "an object");
             metadata = m.isNull() ? null : KeyTags.stored((ObjectNode) m.deepCopy());
         }
-        // LiteLLM's top-level model_rpm_limit / model_tpm_limit go into the metadata, where its limiter reads them
-        metadata = ModelLimits.merged(metadata, b);
-        ModelLimits.check(metadata);
+        // LiteLLM's top-level model_rpm_limit / model_tpm_limit go into the metadata, where its limiter reads them;
+        // checked only when the body touches them (an update of the key's budget alone does not re-read its metadata)
+        if (b.has("metadata") || b.has(ModelLimits.RPM) || b.has(ModelLimits.TPM)) {
+            metadata = ModelLimits.merged(metadata, b);
+            ModelLimits.check(metadata);
+        }
         // tags or LiteLLM's metadata.tags; null or left out keeps the key's (KeyTags)
         List<String> asked = KeyTags.fromBody(b, base.tags());
         List<String> tags = asked != null ? asked : base.tags();

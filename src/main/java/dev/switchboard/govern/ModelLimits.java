@@ -24,9 +24,17 @@ final class ModelLimits {
      *
      * @param limiterId       the limiter's bucket: the key's id and a hash of the model (at most 64 characters)
      * @param who             names it in a refusal
-     * @param requestsHeader  / tokensHeader LiteLLM's header names ({@code /} and {@code :} of the model written {@code -})
+     * @param model           the model name the limits are set for (LiteLLM's model group)
+     * @param requestsHeader  / tokensHeader LiteLLM's legacy limiter's header names: every character of the model not
+     *                        allowed in a header name (RFC 9110's tchar) written {@code -}
      */
-    record One(String limiterId, String who, RateLimiter.Limits limits, String requestsHeader, String tokensHeader) {}
+    record One(String limiterId, String model, String who, RateLimiter.Limits limits, String requestsHeader, String tokensHeader) {}
+
+    /** LiteLLM's default limiter's (parallel_request_limiter_v3) headers of a key's per-model limits: fixed names. */
+    static final String V3_REMAINING_REQUESTS = "x-ratelimit-model_per_key-remaining-requests";
+    static final String V3_LIMIT_REQUESTS = "x-ratelimit-model_per_key-limit-requests";
+    static final String V3_REMAINING_TOKENS = "x-ratelimit-model_per_key-remaining-tokens";
+    static final String V3_LIMIT_TOKENS = "x-ratelimit-model_per_key-limit-tokens";
 
     private ModelLimits() {}
 
@@ -78,8 +86,8 @@ final class ModelLimits {
                 if (out.containsKey(model)) continue;
                 Long r = number(rpm, model), t = number(tpm, model);
                 if (r == null && t == null) continue;
-                String h = model.replace('/', '-').replace(':', '-');
-                out.put(model, new One(keyId + ID_MARK + hash(model), "model '" + model + "' of this key (its model_rpm_limit / model_tpm_limit)",
+                String h = headerToken(model);
+                out.put(model, new One(keyId + ID_MARK + hash(model), model, "model '" + model + "' of this key (its model_rpm_limit / model_tpm_limit)",
                         new RateLimiter.Limits(r, t, null), "x-litellm-key-remaining-requests-" + h, "x-litellm-key-remaining-tokens-" + h));
             }
         }
@@ -99,6 +107,17 @@ final class ModelLimits {
         if (v == null || v.isNull()) return null;
         Long n = LaxNumbers.whole(v);
         return n == null || n < 0 ? null : n;
+    }
+
+    /** The model name as a header name's part: each character not allowed in a header token (RFC 9110 tchar) as {@code -}. */
+    static String headerToken(String model) {
+        StringBuilder b = new StringBuilder(model.length());
+        for (int i = 0; i < model.length(); i++) {
+            char c = model.charAt(i);
+            boolean tchar = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            b.append(tchar ? c : '-');
+        }
+        return b.toString();
     }
 
     /** 16 hex digits of a 64-bit FNV-1a of the model name: the bucket's id stays short whatever the name. */
@@ -133,27 +152,58 @@ final class ModelLimits {
                 return h;
             }
 
-            @Override public void putHeaders(Map<String, String> into) {
-                Map<String, String> mine = inner.headers();
-                String r = mine.get("x-ratelimit-remaining-requests"), t = mine.get("x-ratelimit-remaining-tokens");
-                if (r != null) into.put(one.requestsHeader(), r);
-                if (t != null) into.put(one.tokensHeader(), t);
-            }
+            @Override public void putHeaders(Map<String, String> into) { renamed(one, inner.headers(), into); }
         };
     }
 
     /**
-     * The model limit's 429 with what is left said in LiteLLM's per-model headers, not as {@code x-ratelimit-*}, which
-     * stay the key's own limits.
+     * The limiter's {@code x-ratelimit-*} of a model's bucket as LiteLLM says a key's per-model limits: its default
+     * limiter's {@code x-ratelimit-model_per_key-{remaining,limit}-{requests,tokens}} and its legacy limiter's
+     * {@code x-litellm-key-remaining-{requests,tokens}-<model>}; the plain {@code x-ratelimit-*} stay the key's own limits.
+     * Other headers pass as they are.
      */
-    static GatewayException refusal(One one, GatewayException e) {
-        Map<String, String> h = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, String> x : e.headers().entrySet()) {
-            String k = x.getKey();
-            if (k.equals("x-ratelimit-remaining-requests")) h.put(one.requestsHeader(), x.getValue());
-            else if (k.equals("x-ratelimit-remaining-tokens")) h.put(one.tokensHeader(), x.getValue());
-            else if (!k.startsWith("x-ratelimit-")) h.put(k, x.getValue());
+    private static void renamed(One one, Map<String, String> from, Map<String, String> into) {
+        for (Map.Entry<String, String> x : from.entrySet()) {
+            String v = x.getValue();
+            switch (x.getKey()) {
+                case "x-ratelimit-remaining-requests" -> {
+                    into.put(V3_REMAINING_REQUESTS, v);
+                    into.put(one.requestsHeader(), v);
+                }
+                case "x-ratelimit-limit-requests" -> into.put(V3_LIMIT_REQUESTS, v);
+                case "x-ratelimit-remaining-tokens" -> {
+                    into.put(V3_REMAINING_TOKENS, v);
+                    into.put(one.tokensHeader(), v);
+                }
+                case "x-ratelimit-limit-tokens" -> into.put(V3_LIMIT_TOKENS, v);
+                default -> {
+                    if (!x.getKey().startsWith("x-ratelimit-")) into.put(x.getKey(), v);
+                }
+            }
         }
-        return e.withHeaders(h);
+    }
+
+    /**
+     * The model limit's 429 in the words of LiteLLM's default limiter ({@code Rate limit exceeded for model_per_key:
+     * <key>:<model>. Limit type: requests. Current limit: N, Remaining: 0. Limit resets at: …}), naming the key's field
+     * that refused ({@code model_rpm_limit} / {@code model_tpm_limit}), with what is left in LiteLLM's per-model headers,
+     * not as {@code x-ratelimit-*}, which stay the key's own limits. The key is named by its id, never its secret (LiteLLM
+     * names its hash).
+     */
+    static GatewayException refusal(One one, String keyId, GatewayException e, long nowMillis) {
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        renamed(one, e.headers(), h);
+        // the limiter asks rpm before tpm: a request refused with a request left was refused for its tokens
+        boolean requests = one.limits().rpm() != null && "0".equals(e.headers().get("x-ratelimit-remaining-requests"));
+        Long limit = requests ? one.limits().rpm() : one.limits().tpm();
+        String left = e.headers().get(requests ? "x-ratelimit-remaining-requests" : "x-ratelimit-remaining-tokens");
+        long wait = e.retryAfterSeconds() == null ? LocalRateLimiter.WINDOW_SECONDS : e.retryAfterSeconds();
+        String resets = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+                .format(java.time.Instant.ofEpochMilli(nowMillis + wait * 1000).atZone(java.time.ZoneOffset.UTC));
+        String text = "Rate limit exceeded for model_per_key: " + keyId + ":" + one.model() + ". Limit type: "
+                + (requests ? "requests" : "tokens") + ". Current limit: " + limit + ", Remaining: " + (left == null ? "0" : left)
+                + ". Limit resets at: " + resets + " (this key's " + (requests ? RPM : TPM) + " for '" + one.model()
+                + "'; retry after " + wait + " s).";
+        return new GatewayException(e.kind(), e.status(), text, e.param(), e.code(), null, e.retryAfterSeconds()).withHeaders(h);
     }
 }

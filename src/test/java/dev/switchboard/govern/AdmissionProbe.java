@@ -27,13 +27,18 @@ public final class AdmissionProbe {
      * @param modelRpmLimits the key's {@code model_rpm_limit}, or null
      */
     public AdmissionProbe(int globalMaxParallel, Double maxBudget, java.util.Map<String, Integer> modelRpmLimits) {
+        this(globalMaxParallel, maxBudget, modelRpmLimits, null);
+    }
+
+    /** @param modelTpmLimits the key's {@code model_tpm_limit}, or null (a call admitted by {@link #admit(String)} reserves 10) */
+    public AdmissionProbe(int globalMaxParallel, Double maxBudget, java.util.Map<String, Integer> modelRpmLimits,
+                          java.util.Map<String, Integer> modelTpmLimits) {
         long now = System.currentTimeMillis();
         governor = new Governor(keys, new LocalRateLimiter(), null, System::currentTimeMillis, null, globalMaxParallel);
         com.fasterxml.jackson.databind.node.ObjectNode meta = null;
-        if (modelRpmLimits != null) {
-            meta = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-            modelRpmLimits.forEach(meta.putObject(ModelLimits.RPM)::put);
-        }
+        if (modelRpmLimits != null || modelTpmLimits != null) meta = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        if (modelRpmLimits != null) modelRpmLimits.forEach(meta.putObject(ModelLimits.RPM)::put);
+        if (modelTpmLimits != null) modelTpmLimits.forEach(meta.putObject(ModelLimits.TPM)::put);
         keys.put(new VirtualKey(KEY_ID, "tok-probe", "sk-sb-...probe", null, List.of(), maxBudget, null, null, 0, null, null, 1_000L,
                 null, 1L, null, meta, List.of(), false, 0, 0, null, null, null, null), 0, now);
     }

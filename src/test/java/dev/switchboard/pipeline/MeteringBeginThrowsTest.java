@@ -44,8 +44,9 @@ class MeteringBeginThrowsTest {
 
     @Test
     void aThrowAfterTheAdmissionGivesEveryPlaceAndPermitBack() {
-        // the gateway's one place, the key's one parallel permit, its per-model limit for m: a leak of any refuses the next call
-        AdmissionProbe probe = new AdmissionProbe(1, null, Map.of("m", 100));
+        // the gateway's one place, the key's one parallel permit, its per-model tpm for m of 10: a leak of any refuses the
+        // next call (the probe's call reserves 10, which only a full bucket holds: a leaked reservation of begin's leaves less)
+        AdmissionProbe probe = new AdmissionProbe(1, null, null, Map.of("m", 10));
         Metering metering = new Metering(probe.governor(), null, null, null, null);
         Throwable[] throws_ = {new IllegalStateException("a bug after the admission"), new StackOverflowError(),
                 new IllegalArgumentException("another")};
