@@ -150,7 +150,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
         return UpstreamAnswers.encodeThen(() -> body(request), body -> send("/converse-stream", EVENT_STREAM, body,
                 options.timeoutOr(deployment.streamIdleTimeout()), options)
                 .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
-                        () -> new BedrockStream(resp, endpoint, http.scrubber(), deployment.id(), modelId, secret, request.stop()))));
+                        () -> new BedrockStream(resp, endpoint, http.scrubber(), deployment.id(), modelId, secret, request.stop()).forRequest(options.requestId()))));
     }
 
     @Override
