@@ -62,7 +62,7 @@ class SseRelayStartIT {
     }
 
     /** A relay that notes each event's data and ends at [DONE]; the stream is complete only with it. */
-    static final class Relay extends SseRelay {
+    static class Relay extends SseRelay {
         final List<String> events = new ArrayList<>();
         /** Thrown by the decoding of the event at {@link #throwAt} (a decoder's bug), or null. */
         Throwable toThrow;
@@ -198,6 +198,33 @@ class SseRelayStartIT {
                 assertThat(o.failure()).as(t + ", started after " + startAfter + " ms").isNotNull().contains("stopped reading the stream");
                 assertThat(o.events()).hasSize(3);
             }
+        }
+    }
+    /**
+     * A throw while the first event is awaited (here the shape check, a subclass's code): a RuntimeException is the
+     * upstream's unreadable frame (a 502 the router may retry); an Error is the gateway's own bug, and the attempt fails
+     * with that Error itself, which the router neither retries nor falls back on (FailurePolicy's GATEWAY_BUG).
+     */
+    @Test
+    void aThrowWhileTheFirstEventIsAwaitedIsAnUpstreamFaultOnlyWhenItIsNoError() throws Exception {
+        for (Throwable t : new Throwable[] {new IllegalStateException("shape bug"), new AssertionError("ours")}) {
+            UpstreamHttp http = new UpstreamHttp(vertx, 4);
+            UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse("http://127.0.0.1:" + server.actualPort() + "/v1", "test/start");
+            Promise<Throwable> told = Promise.promise();
+            vertx.runOnContext(v -> http.send(endpoint, endpoint.pathFor("/chat/completions"), MultiMap.caseInsensitiveMultiMap(),
+                    Buffer.buffer("{}"), Duration.ofSeconds(5), new CallOptions(Duration.ofSeconds(5))).onComplete(ar -> {
+                Relay relay = new Relay(ar.result(), endpoint) {
+                    @Override protected String firstEventShape(String event, byte[] data, int offset, int length) {
+                        if (t instanceof Error e) throw e;
+                        throw (RuntimeException) t;
+                    }
+                };
+                relay.forRequest("req_peek").awaitFirstEvent(e -> told.tryComplete(e));
+            }));
+            Throwable e = told.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            http.close();
+            if (t instanceof Error) assertThat(e).isSameAs(t);
+            else assertThat(e).isInstanceOf(GatewayException.class).hasMessageContaining("could not be read");
         }
     }
 }
