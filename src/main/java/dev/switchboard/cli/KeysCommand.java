@@ -47,7 +47,8 @@ final class KeysCommand implements Runnable {
             Map.entry("soft_budget", "--soft-budget"), Map.entry("budget_duration", "--period"),
             Map.entry("models", "--models"), Map.entry("duration", "--expires"),
             Map.entry("rpm_limit", "--rpm"), Map.entry("tpm_limit", "--tpm"),
-            Map.entry("max_parallel_requests", "--parallel"), Map.entry("tags", "--tag"),
+            Map.entry("max_parallel_requests", "--parallel"),
+            Map.entry("model_rpm_limit", "--model-rpm"), Map.entry("model_tpm_limit", "--model-tpm"), Map.entry("tags", "--tag"),
             Map.entry("auto_tier", "--auto-tier"), Map.entry("metadata", "--metadata"),
             Map.entry("blocked", "--blocked"), Map.entry("user_id", "--user-id"),
             Map.entry("team_id", "--team-id"), Map.entry("aliases", "--model-alias"), Map.entry("grace_period", "--grace-period"));
@@ -86,6 +87,13 @@ final class KeysCommand implements Runnable {
         JsonNode tpm;
         @Option(names = "--parallel", paramLabel = "N", converter = Count.class, description = "max_parallel_requests.")
         JsonNode parallel;
+        @Option(names = "--model-rpm", paramLabel = "MODEL=N", converter = OptionValues.NameValue.class,
+                description = "model_rpm_limit (repeatable): requests per minute to MODEL (the alias asked for), beside --rpm; "
+                        + "on update the whole set is replaced.")
+        List<String> modelRpm;
+        @Option(names = "--model-tpm", paramLabel = "MODEL=N", converter = OptionValues.NameValue.class,
+                description = "model_tpm_limit (repeatable): tokens per minute to MODEL, beside --tpm; on update the whole set is replaced.")
+        List<String> modelTpm;
         @Option(names = "--tag", paramLabel = "TAG", split = ",", description = "tags (repeatable): reported by spend --by tag.")
         List<String> tags;
         @Option(names = "--auto-tier", paramLabel = "cheap|smart", converter = Text.class,
@@ -120,6 +128,8 @@ final class KeysCommand implements Runnable {
             put(b, "rpm_limit", rpm);
             put(b, "tpm_limit", tpm);
             put(b, "max_parallel_requests", parallel);
+            if (modelRpm != null) perModel(b.putObject("model_rpm_limit"), modelRpm);
+            if (modelTpm != null) perModel(b.putObject("model_tpm_limit"), modelTpm);
             if (tags != null) b.set("tags", list(tags));
             put(b, "auto_tier", autoTier);
             if (metadata != null) OptionValues.map(metadata).forEach(b.putObject("metadata")::put);
@@ -129,6 +139,17 @@ final class KeysCommand implements Runnable {
             if (noModelAliases) b.putNull("aliases");
             else if (modelAliases != null) OptionValues.map(modelAliases).forEach(b.putObject("aliases")::put);
             return b;
+        }
+
+        /** MODEL=N pairs as numbers (a value that is not one goes as text, and the gateway's 400 names it). */
+        private static void perModel(ObjectNode into, List<String> pairs) {
+            OptionValues.map(pairs).forEach((model, n) -> {
+                try {
+                    into.put(model, Long.parseLong(n.strip()));
+                } catch (NumberFormatException e) {
+                    into.put(model, n);
+                }
+            });
         }
 
         private static void put(ObjectNode b, String name, JsonNode v) {

@@ -104,6 +104,7 @@ public final class Governance {
         // Budgets are always spent out of grants in the store: whether another gateway shares it cannot be known
         // beforehand (one alone takes a whole budget's grant with its first call, and never asks again that period).
         KeyRegistry registry = new KeyRegistry(true, settings.accessGroups());
+        registry.forgetLimitsWith(limiter::forget); // a model taken out of a key's model_rpm_limit / model_tpm_limit
         long now = clockMillis.getAsLong();
         loadKeys(store, registry, now);
         RetiredTokens retired = new RetiredTokens(db);

@@ -237,6 +237,7 @@ public final class Governor {
             slot = takeGlobalSlot();
             permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(version.key().keyId(), limits,
                     limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
+            if (key != null && !version.modelLimits().isEmpty()) permit = withModelLimits(permit, version, aliases.isEmpty() ? null : aliases.get(0), estimatedTokens);
             if (team != null) permit = withRowLimits(permit, teams, team, "team: ", estimatedTokens);
             if (team != null && teams.memberLimits().anyIn(team)) permit = withMemberLimits(permit, team, userOf(caller, vk), estimatedTokens);
             if (owner != null) permit = withRowLimits(permit, users, owner, "user: ", estimatedTokens);
@@ -321,6 +322,31 @@ public final class Governor {
             return RateLimiter.Permit.both(before, p);
         } catch (RuntimeException e) {
             before.cancel(System.nanoTime()); // never made: the key's (and team's) requests are given back too
+            throw e;
+        }
+    }
+
+    /**
+     * The key's limits for the model the request asks for (LiteLLM's {@code model_rpm_limit} / {@code model_tpm_limit},
+     * keyed by its model group: the alias asked for), taken after the key's own in the same limiter; when they refuse,
+     * the key's permit is cancelled (its request given back: the call was never made).
+     */
+    private RateLimiter.Permit withModelLimits(RateLimiter.Permit before, KeyState.Version version, String model,
+                                               java.util.function.LongSupplier estimatedTokens) {
+        // LiteLLM maps the key's alias first (_update_model_if_key_alias_exists), then its limiter reads data["model"]:
+        // a limit on "gpt-4o" holds a call of an alias of this key that points there, and none on the alias's own name
+        // (teams have no model_aliases here: refused by /team/new)
+        ModelLimits.One one = model == null ? null : version.modelLimits().get(version.key().aliases().getOrDefault(model, model));
+        if (one == null) return before;
+        try {
+            RateLimiter.Permit p = limiter.acquire(one.limiterId(), one.who(), one.limits(),
+                    one.limits().tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
+            return RateLimiter.Permit.both(before, ModelLimits.permit(one, p));
+        } catch (GatewayException e) {
+            before.cancel(System.nanoTime());
+            throw ModelLimits.refusal(one, version.key().keyId(), e, clockMillis.getAsLong());
+        } catch (RuntimeException e) {
+            before.cancel(System.nanoTime());
             throw e;
         }
     }

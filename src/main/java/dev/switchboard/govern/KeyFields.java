@@ -20,7 +20,7 @@ import java.util.TreeSet;
 final class KeyFields {
     static final Set<String> SETTABLE = Set.of("key_alias", "models", "max_budget", "soft_budget", "budget_duration",
             "duration", "rpm_limit", "tpm_limit", "max_parallel_requests", "metadata", "tags", "blocked", "auto_tier",
-            "allowed_cache_controls", "user_id", "team_id", "aliases");
+            "allowed_cache_controls", "user_id", "team_id", "aliases", ModelLimits.RPM, ModelLimits.TPM);
     // every control CacheControls counts as used (use-cache is not limited): a control missing here could never be granted
     static final Set<String> CACHE_CONTROLS = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace", "semantic");
     static final Set<String> TIERS = Set.of("cheap", "smart");
@@ -67,6 +67,12 @@ final class KeyFields {
             JsonNode m = b.get("metadata");
             if (!m.isNull() && !m.isObject()) throw wrongType("metadata", "an object");
             metadata = m.isNull() ? null : KeyTags.stored((ObjectNode) m.deepCopy());
+        }
+        // LiteLLM's top-level model_rpm_limit / model_tpm_limit go into the metadata, where its limiter reads them;
+        // checked only when the body touches them (an update of the key's budget alone does not re-read its metadata)
+        if (b.has("metadata") || b.has(ModelLimits.RPM) || b.has(ModelLimits.TPM)) {
+            metadata = ModelLimits.merged(metadata, b);
+            ModelLimits.check(metadata);
         }
         // tags or LiteLLM's metadata.tags; null or left out keeps the key's (KeyTags)
         List<String> asked = KeyTags.fromBody(b, base.tags());

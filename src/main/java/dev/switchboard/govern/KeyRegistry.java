@@ -72,11 +72,29 @@ final class KeyRegistry {
             return;
         }
         String oldToken = existing.key().token();
+        java.util.Map<String, ModelLimits.One> oldModels = existing.version().modelLimits();
         existing.update(key, nowMillis);
+        forgetDroppedModels(oldModels, existing.version().modelLimits());
         if (!oldToken.equals(key.token())) {
             byToken.put(key.token(), existing);
             byToken.remove(oldToken);
         }
+    }
+
+    /** Forgets a limiter's bucket by its id (the limiter's own forget); nothing until set. */
+    private volatile java.util.function.Consumer<String> forgetLimits = id -> {};
+
+    void forgetLimitsWith(java.util.function.Consumer<String> forget) { this.forgetLimits = forget; }
+
+    /**
+     * A model taken out of a key's limits (or the key's per-model limits gone): its bucket forgotten, so the limiter does
+     * not list it and the shared limits do not write its row again and again.
+     */
+    private void forgetDroppedModels(java.util.Map<String, ModelLimits.One> before, java.util.Map<String, ModelLimits.One> now) {
+        if (before.isEmpty()) return;
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        for (ModelLimits.One one : now.values()) kept.add(one.limiterId());
+        for (ModelLimits.One one : before.values()) if (!kept.contains(one.limiterId())) forgetLimits.accept(one.limiterId());
     }
 
     void remove(String keyId) {

@@ -18,15 +18,18 @@ final class KeyState {
      *                     US dollars), formatted once per version rather than on every answer; null for none
      * @param rpmLimitText / tpmLimitText the key's {@code rpm_limit} / {@code tpm_limit} as its answers'
      *                     {@code x-litellm-key-rpm-limit} / {@code -tpm-limit} say them, made once per version; null for none
+     * @param modelLimits  the key's per-model limits ({@code metadata.model_rpm_limit} / {@code model_tpm_limit}) by the
+     *                     model name a request asks for; empty for none
      */
     record Version(VirtualKey key, Caller caller, ModelAllowlist allowlist, RateLimiter.Limits limits, String maxBudgetUsd,
-                   String rpmLimitText, String tpmLimitText) {
+                   String rpmLimitText, String tpmLimitText, java.util.Map<String, ModelLimits.One> modelLimits) {
         static Version of(VirtualKey k, java.util.Map<String, java.util.List<String>> accessGroups) {
             return new Version(k, Caller.virtualKey(k.keyId(), k.alias(), k.callTags(), k.autoTier(), k.allowedCacheControls(),
                     k.aliases()), new ModelAllowlist(k.models(), k.aliases(), accessGroups),
                     new RateLimiter.Limits(k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests()),
                     k.maxBudget() == null ? null : dev.switchboard.model.PlainDecimal.ofNanos(Budget.nanos(k.maxBudget())),
-                    k.rpmLimit() == null ? null : k.rpmLimit().toString(), k.tpmLimit() == null ? null : k.tpmLimit().toString());
+                    k.rpmLimit() == null ? null : k.rpmLimit().toString(), k.tpmLimit() == null ? null : k.tpmLimit().toString(),
+                    ModelLimits.of(k.keyId(), k.metadata()));
         }
     }
 

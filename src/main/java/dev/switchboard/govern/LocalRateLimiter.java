@@ -46,8 +46,13 @@ public final class LocalRateLimiter implements RateLimiter {
         return s.acquire(limits, estimatedTokens, nowNanos, who);
     }
 
+    /** The id's bucket and, for a key's id, its per-model buckets ({@code <key id>:model:<hash>}) with it. */
     @Override
-    public void forget(String keyId) { states.remove(keyId); }
+    public void forget(String keyId) {
+        states.remove(keyId);
+        String models = keyId + ModelLimits.ID_MARK;
+        states.keySet().removeIf(id -> id.startsWith(models));
+    }
 
     @Override
     public java.util.List<Usage> usage() {

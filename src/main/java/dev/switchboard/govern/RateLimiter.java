@@ -32,7 +32,7 @@ public interface RateLimiter {
         return acquire(id, limits, estimatedTokens, nowNanos);
     }
 
-    /** Forgets a deleted key's state. */
+    /** Forgets a deleted key's state, its per-model buckets with it (or one bucket by its id). */
     void forget(String keyId);
 
     /**
@@ -113,6 +113,17 @@ public interface RateLimiter {
                             into.put(limit, from.get(limit));
                             into.put(left, from.get(left));
                         }
+                    }
+                    // headers of their own (a key's per-model x-ratelimit-model_per_key-* and remaining-*-<model>), as they are
+                    putOwn(mine, into);
+                    putOwn(theirs, into);
+                }
+
+                private static void putOwn(Map<String, String> from, Map<String, String> into) {
+                    for (Map.Entry<String, String> e : from.entrySet()) {
+                        String k = e.getKey();
+                        if (!k.equals("x-ratelimit-remaining-requests") && !k.equals("x-ratelimit-limit-requests")
+                                && !k.equals("x-ratelimit-remaining-tokens") && !k.equals("x-ratelimit-limit-tokens")) into.put(k, e.getValue());
                     }
                 }
             };

@@ -239,7 +239,7 @@ final class SharedRateLimits {
         if (teams.anyLimited() || users.anyLimited() || teams.memberLimits().anyLimited()) return true;
         for (KeyState k : keys.states()) {
             RateLimiter.Limits l = k.version().limits();
-            if (l.rpm() != null || l.tpm() != null) return true;
+            if (l.rpm() != null || l.tpm() != null || !k.version().modelLimits().isEmpty()) return true;
         }
         return false;
     }
@@ -257,14 +257,16 @@ final class SharedRateLimits {
 
     /**
      * The limits of a row's id: a key's, a team's ({@code tm:…}), a user's ({@code us:…}) or a team member's
-     * ({@code mm:…}); null for one this gateway does not know.
+     * ({@code mm:…}), or a key's per-model ({@code <key id>:model:<hash>}); null for one this gateway does not know.
      */
     private RateLimiter.Limits limitsOf(String id) {
         if (teams.ownsLimiterId(id)) return teams.limitsOfLimiterId(id);
         if (teams.memberLimits().ownsLimiterId(id)) return teams.memberLimits().limitsOfLimiterId(id);
         if (users.ownsLimiterId(id)) return users.limitsOfLimiterId(id);
-        KeyState k = keys.byId(id);
-        return k == null ? null : k.version().limits();
+        int model = id.indexOf(ModelLimits.ID_MARK);
+        KeyState k = keys.byId(model < 0 ? id : id.substring(0, model));
+        if (k == null) return null;
+        return model < 0 ? k.version().limits() : ModelLimits.limitsOfLimiterId(k.version().modelLimits(), id);
     }
 
     /** The others' growth since the last sync taken off this gateway's buckets. */

@@ -17,8 +17,8 @@ final class UnbuiltKeyFields {
     private static final String ROUTES = "a virtual key calls the model routes only; the admin API takes the master key";
     private static final String GUARDRAILS = "guardrails apply from the config's guardrails list (default_on, or a request's "
             + "guardrails), not per key";
-    private static final String PER_MODEL = "the key's rpm_limit / tpm_limit / max_budget hold all its calls; per-model limits "
-            + "of a key are not built";
+    private static final String PER_MODEL = "the key's max_budget holds all its calls; per-model budgets of a key are not built "
+            + "(per-model rate limits are: model_rpm_limit / model_tpm_limit)";
 
     /** Each field, with what to use instead. */
     private static final Map<String, String> INSTEAD = Map.ofEntries(
@@ -30,10 +30,8 @@ final class UnbuiltKeyFields {
             Map.entry("object_permission", "per-key MCP, vector-store and agent permissions are not built"),
             Map.entry("model_max_budget", PER_MODEL),
             Map.entry("budget_fallbacks", PER_MODEL),
-            Map.entry("model_rpm_limit", PER_MODEL),
-            Map.entry("model_tpm_limit", PER_MODEL),
             Map.entry("mcp_rpm_limit", "MCP is not built"),
-            Map.entry("tag_rpm_limit", PER_MODEL),
+            Map.entry("tag_rpm_limit", "per-tag rate limits of a key are not built; its rpm_limit holds all its calls"),
             Map.entry("guardrails", GUARDRAILS),
             Map.entry("policies", GUARDRAILS),
             Map.entry("prompts", "prompt management is not built"),

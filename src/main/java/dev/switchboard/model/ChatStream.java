@@ -13,7 +13,7 @@ public interface ChatStream {
      * then, so the router treats that failure as the attempt's, as it would the same error sent as an HTTP status:
      * retried, cooled down, fallen back from. Called at most once; a stream that cannot tell says answered at once.
      */
-    default void awaitFirstEvent(java.util.function.Consumer<GatewayException> then) { then.accept(null); }
+    default void awaitFirstEvent(java.util.function.Consumer<Throwable> then) { then.accept(null); }
 
     /** Begins delivering into {@code sink}; called at most once. */
     void start(ChunkSink sink);

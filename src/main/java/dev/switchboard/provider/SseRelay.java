@@ -18,6 +18,9 @@ import java.util.List;
  * so the client never mistakes a cut answer for a complete one.
  */
 public abstract class SseRelay implements ChatStream {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SseRelay.class);
+    /** The gateway's request id, for the log line of a decoder's bug; null when not told ({@link #forRequest}). */
+    private String requestId;
     private final HttpClientResponse upstream;
     private final UpstreamHttp.Endpoint endpoint;
     private final KeyScrubber scrubber;
@@ -35,7 +38,7 @@ public abstract class SseRelay implements ChatStream {
     /** The upstream's body ended before {@link #start} (its handlers can no longer be set). */
     private boolean endedEarly;
     /** Who waits for the first event ({@link #awaitFirstEvent}) until it is told; null when nobody waits. */
-    private java.util.function.Consumer<GatewayException> awaiting;
+    private java.util.function.Consumer<Throwable> awaiting;
     /** Frames the held body bytes while the first event is awaited; a framing of its own, start() frames them again. */
     private Framing peek;
 
@@ -83,7 +86,7 @@ public abstract class SseRelay implements ChatStream {
      * client waits for nothing more than that event.
      */
     @Override
-    public final void awaitFirstEvent(java.util.function.Consumer<GatewayException> then) {
+    public final void awaitFirstEvent(java.util.function.Consumer<Throwable> then) {
         if (sink != null || finished || awaiting != null) { // started or cancelled: nothing to wait for
             then.accept(null);
             return;
@@ -144,9 +147,30 @@ public abstract class SseRelay implements ChatStream {
             firstEventFailed(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent " + e.getMessage()
                     + "; the gateway stopped reading the stream."));
         } catch (RuntimeException e) {
+            logBug(e);
             firstEventFailed(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent a stream frame that"
                     + " could not be read (" + e.getClass().getSimpleName() + "); the gateway stopped reading the stream."));
+        } catch (Error e) {
+            // our bug, not the upstream's fault: the attempt fails with the Error itself, which the router neither
+            // retries nor falls back on (FailurePolicy: GATEWAY_BUG, JVM_ERROR); a VirtualMachineError goes on up after
+            logBug(e);
+            firstEventFailed(e);
+            if (e instanceof VirtualMachineError) throw e;
         }
+    }
+
+    /**
+     * Tells the relay the gateway's request id, for its log lines; returns it. Called by the provider that makes the
+     * stream (a relay never told logs without one).
+     */
+    public final SseRelay forRequest(String id) {
+        this.requestId = id;
+        return this;
+    }
+
+    /** A decoder's (or sink's) throw, with its stack: the client's error event names only its class. */
+    private void logBug(Throwable e) {
+        log.error("request {}: reading the stream of upstream {} threw; the stream is failed", requestId, endpoint.display(), e);
     }
 
     private void peeked(String event, byte[] data, int offset, int length) {
@@ -167,7 +191,7 @@ public abstract class SseRelay implements ChatStream {
             firstEventFailed(error);
             return;
         }
-        java.util.function.Consumer<GatewayException> then = awaiting;
+        java.util.function.Consumer<Throwable> then = awaiting;
         awaiting = null;
         peek = null;
         if (silence != null) silence.pause(); // held for start: the gateway's wait, not the upstream's silence
@@ -192,8 +216,8 @@ public abstract class SseRelay implements ChatStream {
     }
 
     /** The attempt failed before the stream started: told once, the request reset, nothing ever delivered. */
-    private void firstEventFailed(GatewayException e) {
-        java.util.function.Consumer<GatewayException> then = awaiting;
+    private void firstEventFailed(Throwable e) {
+        java.util.function.Consumer<Throwable> then = awaiting;
         if (then == null) return;
         awaiting = null;
         peek = null;
@@ -270,9 +294,14 @@ public abstract class SseRelay implements ChatStream {
                 fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent " + e.getMessage()
                         + "; the gateway stopped reading the stream."));
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // a decoder's (or a sink's) bug, an Error too: logged with its stack, then the stream ends with an error
+                // event and settles, where a throw left here went to Vert.x's log and the stream stayed open for good; a
+                // VirtualMachineError goes on up once the stream is failed
+                logBug(e);
                 fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent a stream frame that"
                         + " could not be read (" + e.getClass().getSimpleName() + "); the gateway stopped reading the stream."));
+                if (e instanceof VirtualMachineError) throw e;
                 return;
             }
             if (finished) return;

@@ -123,6 +123,10 @@ class KeysCommandTest {
         assertThat(ok(keys("info", "cli-notes")).out()).containsPattern("max_budget +\\$10\\.00")
                 .containsPattern("budget_duration +-").containsPattern("models +all").containsPattern("aliases +gpt-4 -> gpt, o1 -> mock");
         assertThat(ok(keys("update", "cli-notes", "--no-model-aliases")).out()).containsPattern("aliases +-");
+        // per-model limits (LiteLLM's model_rpm_limit / model_tpm_limit), kept in the metadata as LiteLLM keeps them
+        ok(keys("update", "cli-notes", "--model-rpm", "gpt=7", "--model-tpm", "gpt=9000"));
+        assertThat(ok(keys("info", "cli-notes")).out()).contains("\"model_rpm_limit\":{\"gpt\":7}").contains("\"model_tpm_limit\":{\"gpt\":9000}");
+        assertThat(keys("update", "cli-notes", "--model-rpm", "gpt=many").err()).contains("--model-rpm");
 
         Run regenerated = ok(keys("regenerate", "cli-notes"));
         String fresh = secretIn(regenerated.out());

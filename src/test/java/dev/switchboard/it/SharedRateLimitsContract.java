@@ -53,6 +53,22 @@ abstract class SharedRateLimitsContract {
     }
 
     @Test
+    void aKeysPerModelRpmHoldsAcrossGatewaysToo() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin admin = new Admin(a);
+            String key = admin.generate(new JsonObject().put("key_alias", "model-rpm-across")
+                    .put("model_rpm_limit", new JsonObject().put("gpt", 6))).getString("key");
+            awaitKnown(b, key);
+            for (int i = 0; i < 6; i++) assertThat(Http.post(a.v1() + "/chat/completions", key, BODY).statusCode()).isEqualTo(200);
+            assertThat(Http.post(a.v1() + "/chat/completions", key, BODY).statusCode()).as("A alone: gpt's 6 are taken").isEqualTo(429);
+            Thread.sleep(SYNCS_MS);
+            HttpResponse<String> r = Http.post(b.v1() + "/chat/completions", key, BODY);
+            assertThat(r.statusCode()).as("alone, B would admit 6 more: it has heard of A's 6").isEqualTo(429);
+            assertThat(r.headers().firstValue("x-litellm-key-remaining-requests-gpt")).hasValue("0");
+        }
+    }
+
+    @Test
     void aTeamsRpmHoldsOverItsKeysAndAcrossGateways() throws Exception {
         try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
             Admin admin = new Admin(a);

@@ -62,8 +62,11 @@ class SseRelayStartIT {
     }
 
     /** A relay that notes each event's data and ends at [DONE]; the stream is complete only with it. */
-    static final class Relay extends SseRelay {
+    static class Relay extends SseRelay {
         final List<String> events = new ArrayList<>();
+        /** Thrown by the decoding of the event at {@link #throwAt} (a decoder's bug), or null. */
+        Throwable toThrow;
+        int throwAt = -1;
 
         Relay(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint) { super(upstream, endpoint, KeyScrubber.NONE); }
 
@@ -73,6 +76,10 @@ class SseRelayStartIT {
             if (d.equals("[DONE]")) {
                 finish();
                 return;
+            }
+            if (events.size() == throwAt) {
+                if (toThrow instanceof Error e) throw e;
+                throw (RuntimeException) toThrow;
             }
             events.add(d);
         }
@@ -88,7 +95,10 @@ class SseRelayStartIT {
      * @param startAfterMs start the relay this long after the head arrived (0: at once, in the head's callback)
      * @param slowFor      the sink says its queue is full for this many reads (the client is slow)
      */
-    Outcome relay(String path, long startAfterMs, int slowFor) throws Exception {
+    Outcome relay(String path, long startAfterMs, int slowFor) throws Exception { return relay(path, startAfterMs, slowFor, null); }
+
+    /** @param toThrow thrown by the decoding of the fourth event, or null */
+    Outcome relay(String path, long startAfterMs, int slowFor, Throwable toThrow) throws Exception {
         UpstreamHttp http = new UpstreamHttp(vertx, 4);
         UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse("http://127.0.0.1:" + server.actualPort() + "/v1", "test/start");
         Promise<Outcome> done = Promise.promise();
@@ -99,6 +109,10 @@ class SseRelayStartIT {
                 return;
             }
             Relay relay = new Relay(ar.result(), endpoint);
+            if (toThrow != null) {
+                relay.toThrow = toThrow;
+                relay.throwAt = 3;
+            }
             int[] flushes = {0};
             int[] full = {slowFor};
             ChunkSink sink = new ChunkSink() {
@@ -169,5 +183,48 @@ class SseRelayStartIT {
         Outcome o = relay("/empty", 80, 0);
         assertThat(o.failure()).contains("ended the stream before it was complete");
         assertThat(o.events()).isEmpty();
+    }
+
+    /**
+     * A decoder that throws on one event, a {@code RuntimeException} or an {@code Error} (a bug of ours, say a recursion
+     * too deep): the stream fails at once (the client gets an error event, never a clean end, and the call settles), it
+     * does not hang. Before, an {@code Error} left the body handler for Vert.x's log and the stream was never ended.
+     */
+    @Test
+    void aDecoderThatThrowsOnAnEventFailsTheStreamRatherThanLeavingItOpen() throws Exception {
+        for (Throwable t : new Throwable[] {new IllegalStateException("decoder bug"), new StackOverflowError(), new AssertionError("x")}) {
+            for (long startAfter : new long[] {0, 80}) {
+                Outcome o = relay("/chat/completions", startAfter, 0, t);
+                assertThat(o.failure()).as(t + ", started after " + startAfter + " ms").isNotNull().contains("stopped reading the stream");
+                assertThat(o.events()).hasSize(3);
+            }
+        }
+    }
+    /**
+     * A throw while the first event is awaited (here the shape check, a subclass's code): a RuntimeException is the
+     * upstream's unreadable frame (a 502 the router may retry); an Error is the gateway's own bug, and the attempt fails
+     * with that Error itself, which the router neither retries nor falls back on (FailurePolicy's GATEWAY_BUG).
+     */
+    @Test
+    void aThrowWhileTheFirstEventIsAwaitedIsAnUpstreamFaultOnlyWhenItIsNoError() throws Exception {
+        for (Throwable t : new Throwable[] {new IllegalStateException("shape bug"), new AssertionError("ours")}) {
+            UpstreamHttp http = new UpstreamHttp(vertx, 4);
+            UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse("http://127.0.0.1:" + server.actualPort() + "/v1", "test/start");
+            Promise<Throwable> told = Promise.promise();
+            vertx.runOnContext(v -> http.send(endpoint, endpoint.pathFor("/chat/completions"), MultiMap.caseInsensitiveMultiMap(),
+                    Buffer.buffer("{}"), Duration.ofSeconds(5), new CallOptions(Duration.ofSeconds(5))).onComplete(ar -> {
+                Relay relay = new Relay(ar.result(), endpoint) {
+                    @Override protected String firstEventShape(String event, byte[] data, int offset, int length) {
+                        if (t instanceof Error e) throw e;
+                        throw (RuntimeException) t;
+                    }
+                };
+                relay.forRequest("req_peek").awaitFirstEvent(e -> told.tryComplete(e));
+            }));
+            Throwable e = told.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            http.close();
+            if (t instanceof Error) assertThat(e).isSameAs(t);
+            else assertThat(e).isInstanceOf(GatewayException.class).hasMessageContaining("could not be read");
+        }
     }
 }

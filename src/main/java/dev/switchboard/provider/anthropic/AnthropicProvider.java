@@ -81,7 +81,7 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
         return UpstreamAnswers.encodeThen(() -> body(request, true), body -> send(request, body, "text/event-stream",
                 options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(),
                 this::error, http.scrubber(), () -> new AnthropicStream(resp, endpoint, http.scrubber(), deployment.id(),
-                deployment.model(), secret))));
+                deployment.model(), secret).forRequest(options.requestId()))));
     }
 
     /**

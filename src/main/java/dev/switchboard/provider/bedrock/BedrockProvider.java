@@ -151,7 +151,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
                 options.timeoutOr(deployment.streamIdleTimeout()), options)
                 .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
                         () -> new BedrockStream(resp, endpoint, http.scrubber(), deployment.id(), modelId, secret, request.stop(),
-                                BedrockDocuments.of(request)))));
+                                BedrockDocuments.of(request)).forRequest(options.requestId()))));
     }
 
     @Override

@@ -96,7 +96,7 @@ final class GeminiProvider implements Provider, EmbeddingProvider {
         return UpstreamAnswers.encodeThen(() -> body(request), body -> send(streamPath, body,
                 options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
                 http.scrubber(), () -> new GeminiStream(resp, endpoint, http.scrubber(), deployment.id(), deployment.model(), secret,
-                candidates(request)))));
+                candidates(request)).forRequest(options.requestId()))));
     }
 
     /** How many candidates the request asks for ({@code n}, sent as candidateCount). */

@@ -129,11 +129,11 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         if (passesThrough(request)) {
             return post("/responses", responsesBody(request, true), "text/event-stream", options.timeoutOr(streamTimeout), options)
                     .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
-                            () -> new OpenAiResponsesStream(resp, endpoint, http.scrubber(), deploymentId, deployment.model(), secret)));
+                            () -> new OpenAiResponsesStream(resp, endpoint, http.scrubber(), deploymentId, deployment.model(), secret).forRequest(options.requestId())));
         }
         return UpstreamAnswers.encodeThen(() -> chatBody(request, true), body -> post(CHAT, body, "text/event-stream",
                 options.timeoutOr(streamTimeout), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
-                        () -> new OpenAiStream(resp, chatDecoder, endpoint, http.scrubber(), deploymentId, secret))));
+                        () -> new OpenAiStream(resp, chatDecoder, endpoint, http.scrubber(), deploymentId, secret).forRequest(options.requestId()))));
     }
 
     /** A whole chat answer; one whose finish reason says the generation failed is that failure (see FinishReasons). */
