@@ -241,6 +241,44 @@ class AutomaticPromptCachingIT {
         }
     }
 
+    private static JsonObject responses(String body) {
+        var r = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/responses", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new JsonObject(r.body()).getJsonObject("usage").getJsonObject("input_tokens_details");
+    }
+
+    /**
+     * The Responses API's {@code cache_control}, on an input part and at the top level, reaches every host of Claude as
+     * chat's does: the prompt is written, then read. Before, the part's marker and the top-level field were dropped when
+     * the request was translated, and nothing was cached.
+     */
+    @Test
+    void theResponsesApisCacheControlReachesEveryClaudeHost() {
+        for (String model : List.of("anthropic", "vertex", "bedrock")) {
+            String onPart = new JsonObject().put("model", model).put("max_output_tokens", 20).put("store", false)
+                    .put("input", new JsonArray()
+                            .add(new JsonObject().put("role", "system").put("content", new JsonArray().add(new JsonObject()
+                                    .put("type", "input_text").put("text", system(model + " via responses"))
+                                    .put("cache_control", new JsonObject().put("type", "ephemeral")))))
+                            .add(new JsonObject().put("role", "user").put("content", "What do the rules say?"))).encode();
+            assertThat(responses(onPart).getLong("cache_write_tokens")).as(model + ": a part's marker writes").isGreaterThan(1024);
+            JsonObject sent = gw.simulator.last().body();
+            assertThat(sent.encode()).as(model).contains(model.equals("bedrock") ? "cachePoint" : "cache_control");
+            assertThat(responses(onPart).getLong("cached_tokens")).as(model + ": then reads").isGreaterThan(1024);
+
+            String topLevel = new JsonObject().put("model", model).put("max_output_tokens", 20).put("store", false)
+                    .put("cache_control", new JsonObject().put("type", "ephemeral"))
+                    .put("instructions", system(model + " automatic via responses")).put("input", "What do the rules say?").encode();
+            assertThat(responses(topLevel).getLong("cache_write_tokens")).as(model + ": the top-level field writes").isGreaterThan(1024);
+            assertThat(responses(topLevel).getLong("cached_tokens")).as(model + ": then reads").isGreaterThan(1024);
+        }
+        var bad = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"vertex\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\","
+                        + "\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"2h\"}}]}]}");
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.body()).contains("input[0].content[0].cache_control.ttl: Input should be '5m' or '1h'");
+    }
+
     /**
      * An OpenAI client's top-level {@code cache_control} on a Claude alias that falls back to GPT: Claude is sent the
      * field, OpenAI is not (it answers "Unrecognized request argument supplied"); a GPT alias asked directly neither.
