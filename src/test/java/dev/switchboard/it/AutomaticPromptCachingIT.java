@@ -299,6 +299,37 @@ class AutomaticPromptCachingIT {
         assertThat(gw.simulator.last().body().containsKey("cache_control")).isFalse();
     }
 
+    /**
+     * The Responses API's {@code cache_control} (top level, on an input part, on an input_file) on a Claude alias that
+     * falls back to GPT, and on a GPT alias asked directly: OpenAI's /responses is passed the body without any (it
+     * refuses an unknown field), Claude keeps the input_file's marker. Before, the passed-through body carried them all.
+     */
+    @Test
+    void aResponsesRequestsCacheControlIsNotPassedToOpenAi() {
+        JsonObject mark = new JsonObject().put("type", "ephemeral");
+        java.util.function.Function<String, String> body = model -> new JsonObject().put("model", model).put("store", false)
+                .put("max_output_tokens", 20).put("cache_control", mark)
+                .put("input", new JsonArray().add(new JsonObject().put("role", "user").put("content", new JsonArray()
+                        .add(new JsonObject().put("type", "input_file").put("filename", "rules.pdf")
+                                .put("file_data", "data:application/pdf;base64,JVBERi0xLjQK").put("cache_control", mark))
+                        .add(new JsonObject().put("type", "input_text").put("text", "What do the rules say?").put("cache_control", mark)))))
+                .encode();
+        gw.simulator.enqueue("claude-haiku-4-5", dev.switchboard.simulator.SimBehaviour.status(500));
+        for (String model : List.of("claude-first", "gpt")) {
+            var r = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/responses", TestGateway.MASTER_KEY, body.apply(model));
+            assertThat(r.statusCode()).as(model + ": " + r.body()).isEqualTo(200);
+            JsonObject sent = gw.simulator.last().body();
+            assertThat(sent.getString("model")).isEqualTo("gpt-4o-mini");
+            assertThat(sent.containsKey("input")).as(sent.encode()).isTrue();
+            assertThat(sent.encode()).as(model).doesNotContain("cache_control");
+        }
+        var claude = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/responses", TestGateway.MASTER_KEY, body.apply("anthropic"));
+        assertThat(claude.statusCode()).as(claude.body()).isEqualTo(200);
+        JsonArray blocks = gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content");
+        assertThat(blocks.getJsonObject(0).getString("type")).isEqualTo("document");
+        assertThat(blocks.getJsonObject(0).getJsonObject("cache_control")).as("the input_file's marker").isEqualTo(mark);
+    }
+
     /** /model/info names the one-hour write price Claude on Bedrock is charged (twice the input), as for Anthropic's own. */
     @Test
     void modelInfoNamesBedrockClaudesOneHourWritePrice() {

@@ -201,7 +201,8 @@ final class ResponseItems {
                 case "input_text", "output_text", "text" -> {
                     ContentPart.Text t = ContentPart.Text.of(Fields.requiredString(part, "text", p + ".text"));
                     // a prompt-cache breakpoint, as on a chat content part (LiteLLM's clients send it on the Responses API
-                    // too): carried to Claude by the chat path's own code, dropped for every other provider
+                    // too): carried to Claude by the chat path's own code and to a flavor that forwards cache_control; left
+                    // out for the others, OpenAI's /responses included (ResponsesPassThrough takes it off the passed body)
                     JsonNode cc = cacheControl(part, p);
                     out.add(cc == null ? t : t.withCacheControl(cc));
                 }
@@ -235,6 +236,8 @@ final class ResponseItems {
                     if (filename != null) f.put("filename", filename);
                     if (data != null) f.put("file_data", data);
                     if (fileId != null) f.put("file_id", fileId);
+                    JsonNode cc = cacheControl(part, p);
+                    if (cc != null) raw.set("cache_control", cc); // a breakpoint on a document, as on the other parts
                     out.add(new ContentPart.File(filename, data, fileId, p, raw));
                 }
                 case "input_audio" -> {

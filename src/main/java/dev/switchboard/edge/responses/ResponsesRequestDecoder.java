@@ -162,7 +162,8 @@ final class ResponsesRequestDecoder {
             if (PASSED.contains(e.getKey()) || ChatRequest.ROUTING_CONTROL_FIELDS.contains(e.getKey())) extra.put(e.getKey(), e.getValue());
         }
         // Anthropic's automatic caching (a top-level cache_control), as chat takes it: kept in extra, where the chat path's
-        // code reads it for Claude on Anthropic, Vertex and Bedrock (no other provider is sent it)
+        // code reads it for Claude on Anthropic, Vertex and Bedrock; an OpenAI-compatible flavor is sent it only when it
+        // forwards cache_control, and OpenAI's /responses never (ResponsesPassThrough takes it off the passed body)
         if (n.hasNonNull("cache_control")) {
             dev.switchboard.model.CacheInjectionPoint.checkControl(n.get("cache_control"), "cache_control");
             extra.put("cache_control", n.get("cache_control"));

@@ -527,7 +527,14 @@ final class OpenAiRequestEncoder {
      */
     private void file(JsonGenerator g, ContentPart.File f) throws IOException {
         if ("file".equals(f.raw().path("type").asText())) {
-            g.writeTree(f.raw());
+            // its breakpoint only to a service that takes Anthropic's cache_control, as on a text part
+            if (f.raw().has("cache_control") && !flavor.forwardsCacheControl()) {
+                com.fasterxml.jackson.databind.node.ObjectNode part = f.raw().deepCopy();
+                part.remove("cache_control");
+                g.writeTree(part);
+            } else {
+                g.writeTree(f.raw());
+            }
             return;
         }
         JsonNode source = f.raw().path("source");
