@@ -87,6 +87,10 @@ class PromptCacheNetSavingIT {
                 assertThat(prompt.getLong("read_saving_nanos")).isEqualTo(readNanos);
                 assertThat(prompt.getLong("write_premium_nanos")).isEqualTo(premiumNanos);
                 assertThat(prompt.getLong("saved_nanos")).as(prompt.encode()).isEqualTo(readNanos - premiumNanos);
+                // the cell says how 1-hour writes are priced, and shows its parts only when writes cost something
+                String app = Http.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/ui/static/app.js"))
+                        .timeout(Duration.ofSeconds(20)).GET().build()).body();
+                assertThat(app).contains("1-hour writes priced at the 5-minute premium").contains("l.write_premium_nanos > 0");
             } finally {
                 c.close();
             }
