@@ -323,6 +323,14 @@ class AutomaticPromptCachingIT {
             assertThat(sent.containsKey("input")).as(sent.encode()).isTrue();
             assertThat(sent.encode()).as(model).doesNotContain("cache_control");
         }
+        // chat's file part, which the OpenAI encoder writes (or relays) as the client sent it, follows the same rule
+        String chat = new JsonObject().put("model", "gpt").put("messages", new JsonArray().add(new JsonObject().put("role", "user")
+                .put("content", new JsonArray().add(new JsonObject().put("type", "file").put("cache_control", mark)
+                        .put("file", new JsonObject().put("filename", "rules.pdf").put("file_data", "data:application/pdf;base64,JVBERi0xLjQK")))
+                        .add(new JsonObject().put("type", "text").put("text", "What do the rules say?"))))).encode();
+        var viaChat = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/chat/completions", TestGateway.MASTER_KEY, chat);
+        assertThat(viaChat.statusCode()).as(viaChat.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().encode()).contains("rules.pdf").doesNotContain("cache_control");
         var claude = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/responses", TestGateway.MASTER_KEY, body.apply("anthropic"));
         assertThat(claude.statusCode()).as(claude.body()).isEqualTo(200);
         JsonArray blocks = gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content");
