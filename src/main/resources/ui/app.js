@@ -149,7 +149,10 @@ async function loadOverview() {
     ],
   });
   fill('table-cache', layers.map((l) => el('tr', { 'data-layer': l.layer, 'data-hits': l.hits, 'data-of': l.of, 'data-saved-nanos': l.saved_nanos },
-    el('td', {}, l.label), el('td', {}, l.hits + ' / ' + l.of + ' ' + l.unit), el('td', {}, pct(l.hit_rate)), el('td', {}, usd(l.saved_usd)))));
+    el('td', {}, l.label), el('td', {}, l.hits + ' / ' + l.of + ' ' + l.unit), el('td', {}, pct(l.hit_rate)), el('td', l.write_premium_usd == null ? {} : { title: 'net: reads saved ' + usd(l.read_saving_usd) + ', writes cost ' + usd(l.write_premium_usd)
+      + ' over the input price (1-hour writes priced at the 5-minute premium)' },
+      // the parts only when writes cost something: a "(reads $x − writes $0.00)" on every row said nothing
+      !(l.write_premium_nanos > 0) ? usd(l.saved_usd) : usd(l.saved_usd) + ' (reads ' + usd(l.read_saving_usd) + ' − writes ' + usd(l.write_premium_usd) + ')')))));
 
   // Share of traffic served by fallback, per app
   const fb = o.fallback;

@@ -26,6 +26,8 @@ public final class GatewayMetrics {
     public static final String COST = "switchboard.cost.usd";
     public static final String CACHE_HITS = "switchboard.cache.hits";
     public static final String CACHE_SAVED = "switchboard.cache.saved.usd";
+    /** What provider prompt-cache writes cost beyond the input price (the saving above is the reads' discount, gross). */
+    public static final String PROMPT_CACHE_WRITE_PREMIUM = "switchboard.prompt.cache.write.premium.usd";
     public static final String ATTEMPT_ERRORS = "switchboard.attempt.errors";
     /** The response cache's layers and the provider's prompt cache; a layer not built yet stays at 0. */
     public static final List<String> CACHE_LAYERS = List.of("exact", "semantic", "provider_prompt");
@@ -54,8 +56,11 @@ public final class GatewayMetrics {
         for (String layer : CACHE_LAYERS) {
             counter(CACHE_HITS, "Requests answered by a cache (exact, semantic), or served calls with provider-cached prompt tokens (provider_prompt)",
                     "layer", layer);
-            counter(CACHE_SAVED, "US dollars a cache layer saved", "layer", layer);
+            counter(CACHE_SAVED, "US dollars a cache layer saved (provider_prompt: the cache reads' discount, before the write premium)",
+                    "layer", layer);
         }
+        counter(PROMPT_CACHE_WRITE_PREMIUM, "US dollars provider prompt-cache writes cost beyond the same tokens at the input price;"
+                + " the net prompt-cache saving is switchboard_cache_saved_usd_total{layer=\"provider_prompt\"} minus this");
         this.cooldown = MultiGauge.builder("switchboard.deployment.cooldown")
                 .description("1 while a deployment's circuit breaker has it cooling down, else 0").register(registry);
         this.inFlight = MultiGauge.builder("switchboard.upstream.requests.in.flight")
@@ -204,6 +209,7 @@ public final class GatewayMetrics {
                 counter(CACHE_SAVED, null, "layer", "provider_prompt").increment(o.promptCacheSavedNanos() / 1e9);
             }
         }
+        if (o.promptCacheWritePremiumNanos() > 0) counter(PROMPT_CACHE_WRITE_PREMIUM, null).increment(o.promptCacheWritePremiumNanos() / 1e9);
     }
 
     /**

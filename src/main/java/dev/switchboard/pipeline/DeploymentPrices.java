@@ -466,6 +466,19 @@ final class DeploymentPrices {
         return perToken <= 0 ? 0 : Math.round(perToken * cacheReadTokens * 1e9);
     }
 
+    /**
+     * See {@link Gateway#promptCacheWritePremiumNanos}: what {@code cacheWriteTokens} cost beyond the input price, at the
+     * 5-minute write price (the daily sums keep writes as one count); 0 where writes cost the input price.
+     */
+    long cacheWritePremiumNanos(String deploymentId, long cacheWriteTokens) {
+        Priced p = byId(deploymentId);
+        if (p == null || !p.lookup().priced() || cacheWriteTokens <= 0) return 0;
+        ModelPrice price = p.lookup().price();
+        if (price.cacheWrite5mPerToken() == null) return 0;
+        double perToken = price.cacheWrite5mPerToken() - price.inputPerToken();
+        return perToken <= 0 ? 0 : Math.round(perToken * cacheWriteTokens * 1e9);
+    }
+
     /** The worst case of one call to the deployment: 0 when it is unpriced (it costs nothing the gateway can count). */
     long worstCase(String deploymentId, int promptTokens, Integer requestOutputLimit, boolean cacheWrites) {
         return worstCase(deploymentId, promptTokens, requestOutputLimit, cacheWrites, 1);

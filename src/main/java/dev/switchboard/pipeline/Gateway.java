@@ -393,6 +393,15 @@ public final class Gateway {
         return store.prices().cacheReadSavingNanos(deployment, cacheReadTokens);
     }
 
+    /**
+     * What {@code cacheWriteTokens} written to a provider's prompt cache cost on {@code deployment} beyond the same tokens
+     * at the input price (Anthropic's 1.25x write is 0.25x over), in nano-dollars, at the 5-minute write price: the
+     * ledger's daily sums keep writes as one count (the per-call metric prices 1-hour writes at their own 2x).
+     */
+    public long promptCacheWritePremiumNanos(String deployment, long cacheWriteTokens) {
+        return store.prices().cacheWritePremiumNanos(deployment, cacheWriteTokens);
+    }
+
     /** {@code SQLite at …} or {@code PostgreSQL at …} (no password), for logs and readiness. */
     public String storeDescription() { return store.db().description(); }
 

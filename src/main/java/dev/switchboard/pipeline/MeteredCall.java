@@ -530,6 +530,7 @@ final class MeteredCall {
         long elapsedMs = (nanos - ctx.startedNanos()) / 1_000_000;
         // the row is the request's (its request-log row too: started_at and latency_ms what the client waited); the
         // serving attempt's own time goes beside it, for the latency per model
+        if (u != null && u.cacheWriteTokens() > 0) ctx.attach(ObservedSpend.WRITES_1H, u.cacheWrite1hTokens());
         m.record(ctx, new SpendRecord(ctx.requestId(), 0, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
                 endUser, callType, requestedModel, masked(a.deployment()), a.route(), a.tier(), a.cache(),
                 u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(), u == null ? 0 : u.cacheReadTokens(),

@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * A 64-bit hash of the part of a request a provider can serve from its prompt cache: everything up to and
- * including the last {@code cache_control} breakpoint (tools first, as providers order the prompt); without
+ * including the last {@code cache_control} breakpoint (tools first, as providers order the prompt), but never past the
+ * conversation's first message after the system ones (a breakpoint on each turn's last message would key each turn
+ * apart); without
  * breakpoints, the system/developer messages plus the tools, which is what automatic prefix caching (OpenAI,
  * DeepSeek, Gemini) reuses across an agent's turns. 0 when a request has no such prefix.
  * Hashed with {@link Fnv64}: one pass, no allocation, and a collision only costs a cache miss.
@@ -38,6 +40,16 @@ final class PrefixHash {
         int lastTool = -1;
         for (int k = 0; k < r.tools().size(); k++) if (r.tools().get(k).cacheControl() != null) lastTool = k;
 
+        // A client that marks each turn's last message (Claude Code: the system prompt, then the newest user turn) moves its
+        // last breakpoint every turn; the conversation's first turn is what all its turns share. So a breakpoint past the
+        // first message that is not a system or developer one keys on the prefix through that message: each turn of one
+        // conversation the same key, and the deployment that has its cache keeps it
+        int first = 0;
+        while (first < messages.size() && (messages.get(first).role() == Role.SYSTEM || messages.get(first).role() == Role.DEVELOPER)) first++;
+        if (lastMessage > first) {
+            lastMessage = first;
+            lastPart = Integer.MAX_VALUE - 1;
+        }
         PrefixHash p = new PrefixHash();
         if (lastMessage >= 0) {
             p.tools(r.tools(), r.tools().size());

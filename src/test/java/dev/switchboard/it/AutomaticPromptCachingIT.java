@@ -241,6 +241,44 @@ class AutomaticPromptCachingIT {
         }
     }
 
+    private static JsonObject responses(String body) {
+        var r = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/responses", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new JsonObject(r.body()).getJsonObject("usage").getJsonObject("input_tokens_details");
+    }
+
+    /**
+     * The Responses API's {@code cache_control}, on an input part and at the top level, reaches every host of Claude as
+     * chat's does: the prompt is written, then read. Before, the part's marker and the top-level field were dropped when
+     * the request was translated, and nothing was cached.
+     */
+    @Test
+    void theResponsesApisCacheControlReachesEveryClaudeHost() {
+        for (String model : List.of("anthropic", "vertex", "bedrock")) {
+            String onPart = new JsonObject().put("model", model).put("max_output_tokens", 20).put("store", false)
+                    .put("input", new JsonArray()
+                            .add(new JsonObject().put("role", "system").put("content", new JsonArray().add(new JsonObject()
+                                    .put("type", "input_text").put("text", system(model + " via responses"))
+                                    .put("cache_control", new JsonObject().put("type", "ephemeral")))))
+                            .add(new JsonObject().put("role", "user").put("content", "What do the rules say?"))).encode();
+            assertThat(responses(onPart).getLong("cache_write_tokens")).as(model + ": a part's marker writes").isGreaterThan(1024);
+            JsonObject sent = gw.simulator.last().body();
+            assertThat(sent.encode()).as(model).contains(model.equals("bedrock") ? "cachePoint" : "cache_control");
+            assertThat(responses(onPart).getLong("cached_tokens")).as(model + ": then reads").isGreaterThan(1024);
+
+            String topLevel = new JsonObject().put("model", model).put("max_output_tokens", 20).put("store", false)
+                    .put("cache_control", new JsonObject().put("type", "ephemeral"))
+                    .put("instructions", system(model + " automatic via responses")).put("input", "What do the rules say?").encode();
+            assertThat(responses(topLevel).getLong("cache_write_tokens")).as(model + ": the top-level field writes").isGreaterThan(1024);
+            assertThat(responses(topLevel).getLong("cached_tokens")).as(model + ": then reads").isGreaterThan(1024);
+        }
+        var bad = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"vertex\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\","
+                        + "\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"2h\"}}]}]}");
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.body()).contains("input[0].content[0].cache_control.ttl: Input should be '5m' or '1h'");
+    }
+
     /**
      * An OpenAI client's top-level {@code cache_control} on a Claude alias that falls back to GPT: Claude is sent the
      * field, OpenAI is not (it answers "Unrecognized request argument supplied"); a GPT alias asked directly neither.
@@ -259,6 +297,45 @@ class AutomaticPromptCachingIT {
         var direct = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/chat/completions", TestGateway.MASTER_KEY, body.formatted("gpt"));
         assertThat(direct.statusCode()).as(direct.body()).isEqualTo(200);
         assertThat(gw.simulator.last().body().containsKey("cache_control")).isFalse();
+    }
+
+    /**
+     * The Responses API's {@code cache_control} (top level, on an input part, on an input_file) on a Claude alias that
+     * falls back to GPT, and on a GPT alias asked directly: OpenAI's /responses is passed the body without any (it
+     * refuses an unknown field), Claude keeps the input_file's marker. Before, the passed-through body carried them all.
+     */
+    @Test
+    void aResponsesRequestsCacheControlIsNotPassedToOpenAi() {
+        JsonObject mark = new JsonObject().put("type", "ephemeral");
+        java.util.function.Function<String, String> body = model -> new JsonObject().put("model", model).put("store", false)
+                .put("max_output_tokens", 20).put("cache_control", mark)
+                .put("input", new JsonArray().add(new JsonObject().put("role", "user").put("content", new JsonArray()
+                        .add(new JsonObject().put("type", "input_file").put("filename", "rules.pdf")
+                                .put("file_data", "data:application/pdf;base64,JVBERi0xLjQK").put("cache_control", mark))
+                        .add(new JsonObject().put("type", "input_text").put("text", "What do the rules say?").put("cache_control", mark)))))
+                .encode();
+        gw.simulator.enqueue("claude-haiku-4-5", dev.switchboard.simulator.SimBehaviour.status(500));
+        for (String model : List.of("claude-first", "gpt")) {
+            var r = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/responses", TestGateway.MASTER_KEY, body.apply(model));
+            assertThat(r.statusCode()).as(model + ": " + r.body()).isEqualTo(200);
+            JsonObject sent = gw.simulator.last().body();
+            assertThat(sent.getString("model")).isEqualTo("gpt-4o-mini");
+            assertThat(sent.containsKey("input")).as(sent.encode()).isTrue();
+            assertThat(sent.encode()).as(model).doesNotContain("cache_control");
+        }
+        // chat's file part, which the OpenAI encoder writes (or relays) as the client sent it, follows the same rule
+        String chat = new JsonObject().put("model", "gpt").put("messages", new JsonArray().add(new JsonObject().put("role", "user")
+                .put("content", new JsonArray().add(new JsonObject().put("type", "file").put("cache_control", mark)
+                        .put("file", new JsonObject().put("filename", "rules.pdf").put("file_data", "data:application/pdf;base64,JVBERi0xLjQK")))
+                        .add(new JsonObject().put("type", "text").put("text", "What do the rules say?"))))).encode();
+        var viaChat = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/chat/completions", TestGateway.MASTER_KEY, chat);
+        assertThat(viaChat.statusCode()).as(viaChat.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().encode()).contains("rules.pdf").doesNotContain("cache_control");
+        var claude = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/responses", TestGateway.MASTER_KEY, body.apply("anthropic"));
+        assertThat(claude.statusCode()).as(claude.body()).isEqualTo(200);
+        JsonArray blocks = gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content");
+        assertThat(blocks.getJsonObject(0).getString("type")).isEqualTo("document");
+        assertThat(blocks.getJsonObject(0).getJsonObject("cache_control")).as("the input_file's marker").isEqualTo(mark);
     }
 
     /** /model/info names the one-hour write price Claude on Bedrock is charged (twice the input), as for Anthropic's own. */

@@ -55,6 +55,34 @@ class PrefixHashTest {
                 .isNotEqualTo(PrefixHash.of(req(List.of(otherDoc), List.of())));
     }
 
+    /**
+     * Claude Code marks the system prompt and each turn's last message: the last breakpoint moves every turn, so keyed up
+     * to it each turn had a prefix of its own and could land on another deployment. Keyed through the conversation's first
+     * message, the turns of one conversation share a key; another conversation (another first message) has its own.
+     */
+    @Test
+    void aBreakpointOnEachTurnsLastMessageKeepsOneKeyForTheConversation() {
+        var marker = JsonNodeFactory.instance.objectNode().put("type", "ephemeral");
+        Message system = new Message(Role.SYSTEM, List.of(new ContentPart.Text("You are Claude Code.", null),
+                new ContentPart.Text("House rules.", marker)), null, null, null, null, null);
+        List<Long> keys = new ArrayList<>();
+        List<Message> turns = new ArrayList<>(List.of(system));
+        for (int turn = 0; turn < 3; turn++) {
+            List<Message> sent = new ArrayList<>(turns);
+            sent.add(new Message(Role.USER, List.of(new ContentPart.Text("<system-reminder>ctx</system-reminder>", null),
+                    new ContentPart.Text(turn == 0 ? "Fix the bug" : "tool result " + turn, marker)), null, null, null, null, null));
+            keys.add(PrefixHash.of(req(sent, List.of(TOOL))));
+            turns.add(new Message(Role.USER, List.of(new ContentPart.Text("<system-reminder>ctx</system-reminder>", null),
+                    new ContentPart.Text(turn == 0 ? "Fix the bug" : "tool result " + turn, null)), null, null, null, null, null));
+            turns.add(Message.text(Role.ASSISTANT, "step " + turn));
+        }
+        assertThat(keys.get(0)).isNotZero();
+        assertThat(keys).containsOnly(keys.get(0));
+        List<Message> other = List.of(system, new Message(Role.USER, List.of(new ContentPart.Text("Write the docs", marker)),
+                null, null, null, null, null));
+        assertThat(PrefixHash.of(req(other, List.of(TOOL)))).isNotEqualTo(keys.get(0));
+    }
+
     @Test
     void aBarePromptHasNoCacheablePrefix() {
         assertThat(PrefixHash.of(req(List.of(Message.text(Role.USER, "hi")), List.of()))).isEqualTo(PrefixHash.NONE);

@@ -294,6 +294,17 @@ public final class AnthropicRequestDecoder {
             if (!parts.isEmpty() && parts.get(0) instanceof ContentPart.Text t) parts.set(0, new ContentPart.Text("Error: " + t.text(), t.cacheControl()));
             else parts.add(0, ContentPart.Text.of("Error: "));
         }
+        // the block's own breakpoint (Claude Code marks each turn's last block, often a tool_result) on its last part, where
+        // a translation and prompt-cache affinity see it: it was dropped, so Bedrock cached nothing there
+        JsonNode marker = b.get("cache_control");
+        if (marker != null && marker.isObject() && !parts.isEmpty()) {
+            int last = parts.size() - 1;
+            switch (parts.get(last)) {
+                case ContentPart.Text t when t.cacheControl() == null -> parts.set(last, t.withCacheControl(marker));
+                case ContentPart.Image i when i.cacheControl() == null -> parts.set(last, i.withCacheControl(marker));
+                default -> { }
+            }
+        }
         return new Message(Role.TOOL, parts, null, null, id, null, null);
     }
 

@@ -163,7 +163,8 @@ final class RequestRelayShape {
                 JsonNode detail = iu.get("detail");
                 yield iu.size() == (detail == null ? 1 : 2) && (detail == null || !detail.isNull());
             }
-            default -> true; // file, input_audio and other parts: written back as the client sent them
+            // file, input_audio and other parts: written back as the client sent them, but for a cache_control a flavor may drop
+            default -> !p.has("cache_control");
         };
     }
 

@@ -181,6 +181,14 @@ final class ResponseItems {
         return new Message(role, parts(kept, p + ".content"), null, null, null, null, refusal);
     }
 
+    /** A part's {@code cache_control}, checked in Anthropic's words as chat's is; null when it has none. */
+    private static JsonNode cacheControl(JsonNode part, String p) {
+        JsonNode cc = part.get("cache_control");
+        if (cc == null || cc.isNull()) return null;
+        dev.switchboard.model.CacheInjectionPoint.checkControl(cc, p + ".cache_control");
+        return cc;
+    }
+
     /** Content parts: input_text / output_text, input_image, input_file, input_audio. */
     private static List<ContentPart> parts(JsonNode arr, String path) {
         List<ContentPart> out = new ArrayList<>(arr.size());
@@ -190,7 +198,14 @@ final class ResponseItems {
             if (!part.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object with a 'type'.", p);
             String type = Fields.requiredString(part, "type", p + ".type");
             switch (type) {
-                case "input_text", "output_text", "text" -> out.add(ContentPart.Text.of(Fields.requiredString(part, "text", p + ".text")));
+                case "input_text", "output_text", "text" -> {
+                    ContentPart.Text t = ContentPart.Text.of(Fields.requiredString(part, "text", p + ".text"));
+                    // a prompt-cache breakpoint, as on a chat content part (LiteLLM's clients send it on the Responses API
+                    // too): carried to Claude by the chat path's own code and to a flavor that forwards cache_control; left
+                    // out for the others, OpenAI's /responses included (ResponsesPassThrough takes it off the passed body)
+                    JsonNode cc = cacheControl(part, p);
+                    out.add(cc == null ? t : t.withCacheControl(cc));
+                }
                 case "input_image" -> {
                     String url = Fields.optionalString(part, "image_url", p + ".image_url");
                     if (url == null) {
@@ -200,7 +215,8 @@ final class ResponseItems {
                     if (!url.startsWith("http://") && !url.startsWith("https://") && !url.startsWith("data:")) {
                         throw GatewayException.badRequest("'" + p + ".image_url' must be an http(s) URL or a data: URL.", p + ".image_url");
                     }
-                    out.add(new ContentPart.Image(url, Fields.optionalString(part, "detail", p + ".detail"), null, null, p + ".image_url"));
+                    out.add(new ContentPart.Image(url, Fields.optionalString(part, "detail", p + ".detail"), cacheControl(part, p), null,
+                            p + ".image_url"));
                 }
                 case "input_file" -> {
                     if (part.hasNonNull("file_url")) {
@@ -220,6 +236,8 @@ final class ResponseItems {
                     if (filename != null) f.put("filename", filename);
                     if (data != null) f.put("file_data", data);
                     if (fileId != null) f.put("file_id", fileId);
+                    JsonNode cc = cacheControl(part, p);
+                    if (cc != null) raw.set("cache_control", cc); // a breakpoint on a document, as on the other parts
                     out.add(new ContentPart.File(filename, data, fileId, p, raw));
                 }
                 case "input_audio" -> {

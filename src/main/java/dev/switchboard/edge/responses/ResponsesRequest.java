@@ -64,15 +64,37 @@ record ResponsesRequest(
         return ns != null ? ns : new String[] {null, canonicalName};
     }
 
+    private static Message unmarked(Message m) {
+        boolean marked = false;
+        for (dev.switchboard.model.ContentPart p : m.content()) marked |= p.cacheControl() != null;
+        if (!marked) return m;
+        List<dev.switchboard.model.ContentPart> parts = new ArrayList<>(m.content().size());
+        for (dev.switchboard.model.ContentPart p : m.content()) {
+            parts.add(switch (p) {
+                case dev.switchboard.model.ContentPart.Text t when t.cacheControl() != null -> t.withCacheControl(null);
+                case dev.switchboard.model.ContentPart.Image i when i.cacheControl() != null -> i.withCacheControl(null);
+                default -> p;
+            });
+        }
+        return new Message(m.role(), parts, m.name(), m.toolCalls(), m.toolCallId(), m.reasoning(), m.refusal(), m.extra());
+    }
+
     ChatRequest toChat(ArrayNode history) {
         List<Message> messages = new ArrayList<>();
         if (instructions != null) messages.add(Message.text(Role.SYSTEM, instructions));
-        if (history != null) messages.addAll(ResponseItems.toMessages(history, "previous_response_id"));
+        if (history != null) {
+            // the breakpoints earlier turns were sent with are not sent again: each turn's own marker caches the whole
+            // prefix (Claude looks back for the longest hit), and kept ones would pass Claude's limit of four by turn five
+            for (Message m : ResponseItems.toMessages(history, "previous_response_id")) messages.add(unmarked(m));
+        }
         messages.addAll(inputMessages);
         // A continued conversation exists only here, so it is translated for every provider; a fresh one keeps its body
         // for OpenAI, which runs what the gateway cannot translate (built-in tools, new fields).
         RawJson raw = history == null ? new RawJson(RawJson.OPENAI_RESPONSES, body) : null;
-        return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, format, temperature, topP, null,
+        ChatRequest chat = new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, format, temperature, topP, null,
                 maxOutputTokens, List.of(), null, user, metadata, stream, stream, extra, raw);
+        // a top-level cache_control's edge cases (another ttl on the last part, no breakpoint left): chat's 400s
+        dev.switchboard.model.CacheInjectionPoint.checkAutomatic(chat);
+        return chat;
     }
 }

@@ -161,6 +161,13 @@ final class ResponsesRequestDecoder {
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (PASSED.contains(e.getKey()) || ChatRequest.ROUTING_CONTROL_FIELDS.contains(e.getKey())) extra.put(e.getKey(), e.getValue());
         }
+        // Anthropic's automatic caching (a top-level cache_control), as chat takes it: kept in extra, where the chat path's
+        // code reads it for Claude on Anthropic, Vertex and Bedrock; an OpenAI-compatible flavor is sent it only when it
+        // forwards cache_control, and OpenAI's /responses never (ResponsesPassThrough takes it off the passed body)
+        if (n.hasNonNull("cache_control")) {
+            dev.switchboard.model.CacheInjectionPoint.checkControl(n.get("cache_control"), "cache_control");
+            extra.put("cache_control", n.get("cache_control"));
+        }
         // log probabilities, asked as the Responses API asks them, are chat's: a provider without them refuses them
         // (or drops them under drop_params) as it does chat's, instead of answering without them unsaid
         if (n.hasNonNull("top_logprobs")) extra.put("top_logprobs", n.get("top_logprobs"));

@@ -208,7 +208,7 @@ final class DashboardFigures {
      */
     private ObjectNode cache(List<Daily> rows) {
         long served = 0, exact = 0, semantic = 0, exactSaved = 0, semanticSaved = 0, prompt = 0, cached = 0;
-        Map<String, Long> cachedByDeployment = new TreeMap<>();
+        Map<String, Long> cachedByDeployment = new TreeMap<>(), writtenByDeployment = new TreeMap<>();
         for (Daily d : rows) {
             if (d.failed()) continue;
             served += d.requests();
@@ -220,6 +220,7 @@ final class DashboardFigures {
                     prompt += d.promptTokens();
                     cached += d.cacheReadTokens();
                     if (d.cacheReadTokens() > 0) cachedByDeployment.merge(d.deployment(), d.cacheReadTokens(), Long::sum);
+                    if (d.cacheWriteTokens() > 0) writtenByDeployment.merge(d.deployment(), d.cacheWriteTokens(), Long::sum);
                 }
             }
         }
@@ -227,13 +228,24 @@ final class DashboardFigures {
         for (Map.Entry<String, Long> e : cachedByDeployment.entrySet()) {
             promptSaved += gateway.promptCacheSavedNanos(e.getKey(), e.getValue());
         }
+        long writePremium = 0;
+        for (Map.Entry<String, Long> e : writtenByDeployment.entrySet()) {
+            writePremium += gateway.promptCacheWritePremiumNanos(e.getKey(), e.getValue());
+        }
         ObjectNode o = JSON.createObjectNode();
         o.put("requests", served);
         ArrayNode layers = o.putArray("layers");
         layer(layers, "exact", "Exact response cache", exact, served, exactSaved);
         layer(layers, "semantic", "Semantic response cache", semantic, served, semanticSaved);
-        ObjectNode p = layer(layers, "provider_prompt", "Provider prompt cache (cached prompt tokens)", cached, prompt, promptSaved);
+        // saved is net: the reads' discount minus what the writes cost beyond the input price (negative when a prompt
+        // is written more than it is read); both parts beside it
+        ObjectNode p = layer(layers, "provider_prompt", "Provider prompt cache (cached prompt tokens; saved net of write premium)",
+                cached, prompt, promptSaved - writePremium);
         p.put("unit", "tokens");
+        p.put("read_saving_nanos", promptSaved);
+        p.put("read_saving_usd", usd(promptSaved));
+        p.put("write_premium_nanos", writePremium);
+        p.put("write_premium_usd", usd(writePremium));
         return o;
     }
 

@@ -44,6 +44,8 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     private final boolean responsesApi;
     /** OpenAI's own endpoint (no api_base, or one of OpenAI's hosts), not a compatible server (vLLM) named {@code openai/}. */
     private final boolean openAiItself;
+    /** Whether Anthropic's cache_control reaches this service (the flavor's rule, as on chat). */
+    private final boolean forwardsCacheControl;
     /** {@link Deployment#id()}, made once: it concatenates, and every stream names its deployment. */
     private final String deploymentId;
 
@@ -66,6 +68,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.streamTimeout = d.streamIdleTimeout();
         this.responsesApi = flavor.prefix().equals("openai");
         this.openAiItself = responsesApi && openAiHost(endpoint.host());
+        this.forwardsCacheControl = flavor.forwardsCacheControl();
         // a system message mid-conversation stays in place for OpenAI itself only (see OpenAiRequestEncoder.systemInPlace)
         this.encoder = new OpenAiRequestEncoder(d, flavor, flavor.wire().systemInConversation() && openAiItself);
         java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(defaultHeaders);
@@ -154,7 +157,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     /** The client's Responses body as {@link ResponsesPassThrough} makes it for this deployment. */
     private Buffer responsesBody(ChatRequest request, boolean stream) {
         return Buffer.buffer(ResponsesPassThrough.body((com.fasterxml.jackson.databind.node.ObjectNode) request.raw().body(),
-                deployment.model(), stream, openAiItself).toString());
+                deployment.model(), stream, openAiItself, forwardsCacheControl).toString());
     }
 
     /** The chat body; a Responses-API request with a built-in tool cannot be translated to it (400 naming the tool). */

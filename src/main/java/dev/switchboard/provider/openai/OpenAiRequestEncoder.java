@@ -492,7 +492,7 @@ final class OpenAiRequestEncoder {
                 }
                 case ContentPart.File f -> file(g, f);
                 // the client's own part, byte for byte: OpenAI-compatible servers read these shapes themselves
-                case ContentPart.Audio a -> g.writeTree(a.raw());
+                case ContentPart.Audio a -> asSent(g, a.raw());
                 case ContentPart.Other o -> {
                     if (foreignParts) {
                         String at = dev.switchboard.provider.Attachments.where(o.param());
@@ -500,11 +500,22 @@ final class OpenAiRequestEncoder {
                                 + "translated for " + deploymentId + ", an OpenAI-style provider."
                                 + dev.switchboard.provider.Attachments.anthropicOnly(o, deploymentId), at);
                     }
-                    g.writeTree(o.raw());
+                    asSent(g, o.raw());
                 }
             }
         }
         g.writeEndArray();
+    }
+
+    /** A part as the client sent it; its breakpoint only to a service that takes Anthropic's cache_control, as a text part's. */
+    private void asSent(JsonGenerator g, com.fasterxml.jackson.databind.node.ObjectNode raw) throws IOException {
+        if (raw.has("cache_control") && !flavor.forwardsCacheControl()) {
+            com.fasterxml.jackson.databind.node.ObjectNode part = raw.deepCopy();
+            part.remove("cache_control");
+            g.writeTree(part);
+        } else {
+            g.writeTree(raw);
+        }
     }
 
     /** A part's fields the gateway does not model, as the client wrote them (README: they reach the provider unchanged). */
@@ -527,7 +538,7 @@ final class OpenAiRequestEncoder {
      */
     private void file(JsonGenerator g, ContentPart.File f) throws IOException {
         if ("file".equals(f.raw().path("type").asText())) {
-            g.writeTree(f.raw());
+            asSent(g, f.raw());
             return;
         }
         JsonNode source = f.raw().path("source");

@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
  *     back between tool calls (it takes the item without an id, names it and feeds the text to the prompt).</li>
  * <li>the Gemini signature the Gemini provider appends to tool-call ids ({@link ToolCallIds#SIGNATURE_SEPARATOR}), as
  *     the chat encoder strips it: OpenAI refuses a {@code call_id} over 64 characters, and a signed one is longer.</li>
+ * <li>Anthropic's prompt-cache markers, the top-level {@code cache_control} and the one on an input message's
+ *     content part, which the gateway takes on the Responses API for Claude (LiteLLM's clients send them): OpenAI
+ *     refuses a field it does not know (its 400 "Unknown parameter"), so they go only to a flavor that forwards
+ *     {@code cache_control} on chat ({@link OpenAiFlavor#forwardsCacheControl}), the chat encoder's rule.</li>
  * </ul>
  * A shallow copy: the client's nodes are shared, never changed; only the input array and the items with a new
  * {@code call_id} are new.
@@ -38,14 +42,58 @@ final class ResponsesPassThrough {
     private ResponsesPassThrough() {}
 
     static ObjectNode body(ObjectNode client, String model, boolean stream, boolean openAiItself) {
+        return body(client, model, stream, openAiItself, false);
+    }
+
+    static ObjectNode body(ObjectNode client, String model, boolean stream, boolean openAiItself, boolean forwardsCacheControl) {
         ObjectNode body = client.objectNode();
         body.setAll(client);
         body.put("model", model);
         if (stream) body.put("stream", true);
         else body.remove("stream");
         JsonNode input = withoutOurs(client.get("input"), openAiItself);
+        if (!forwardsCacheControl) {
+            body.remove("cache_control");
+            input = withoutCacheControl(input);
+        }
         if (input != null) body.set("input", input);
         return body;
+    }
+
+    /** The input without its content parts' {@code cache_control}; the same node when none has one. */
+    static JsonNode withoutCacheControl(JsonNode input) {
+        if (!(input instanceof ArrayNode items)) return input;
+        boolean any = false;
+        for (JsonNode i : items) any |= markedParts(i);
+        if (!any) return input;
+        ArrayNode kept = items.arrayNode(items.size());
+        for (JsonNode i : items) {
+            if (!markedParts(i)) {
+                kept.add(i);
+                continue;
+            }
+            ObjectNode copy = items.objectNode();
+            copy.setAll((ObjectNode) i);
+            ArrayNode parts = copy.putArray("content");
+            for (JsonNode part : i.get("content")) {
+                if (part.isObject() && part.has("cache_control")) {
+                    ObjectNode p = ((ObjectNode) part).deepCopy();
+                    p.remove("cache_control");
+                    parts.add(p);
+                } else {
+                    parts.add(part);
+                }
+            }
+            kept.add(copy);
+        }
+        return kept;
+    }
+
+    private static boolean markedParts(JsonNode item) {
+        JsonNode content = item.get("content");
+        if (!item.isObject() || content == null || !content.isArray()) return false;
+        for (JsonNode part : content) if (part.isObject() && part.has("cache_control")) return true;
+        return false;
     }
 
     /** The input without our reasoning items and signatures; the same node when there is nothing to take out. */
