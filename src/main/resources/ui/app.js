@@ -152,7 +152,7 @@ async function loadOverview() {
     el('td', {}, l.label), el('td', {}, l.hits + ' / ' + l.of + ' ' + l.unit), el('td', {}, pct(l.hit_rate)), el('td', l.write_premium_usd == null ? {} : { title: 'net: reads saved ' + usd(l.read_saving_usd) + ', writes cost ' + usd(l.write_premium_usd)
       + ' over the input price (1-hour writes priced at the 5-minute premium)' },
       // the parts only when writes cost something: a "(reads $x − writes $0.00)" on every row said nothing
-      !(l.write_premium_nanos > 0) ? usd(l.saved_usd) : usd(l.saved_usd) + ' (reads ' + usd(l.read_saving_usd) + ' − writes ' + usd(l.write_premium_usd) + ')')))));
+      !(l.write_premium_nanos > 0) ? usd(l.saved_usd) : usd(l.saved_usd) + ' (reads ' + usd(l.read_saving_usd) + ' − writes ' + usd(l.write_premium_usd) + ')'))));
 
   // Share of traffic served by fallback, per app
   const fb = o.fallback;
