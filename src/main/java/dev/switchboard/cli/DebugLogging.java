@@ -35,10 +35,18 @@ final class DebugLogging {
     }
 
     /**
-     * The flag, else {@code LITELLM_LOG}: DEBUG for our loggers, or WARN / ERROR for the rest (the flag wins). The
-     * {@code switchboard} logger stays at INFO: it writes only the startup and stop lines (listening on, Port … from
-     * $PORT, Address … from $HOST, the no-master-key warning, config: and unpriced: warnings, Stopping / Stopped), which
-     * LiteLLM's LITELLM_LOG does not quiet either (it sets only LiteLLM's own loggers; uvicorn's banner stays).
+     * The logger of the startup, stop and security lines (listening on, Port … from $PORT, Address … from $HOST, the
+     * no-master-key and non-loopback warnings, config: and unpriced: warnings, Stopping / Stopped, the signal lines): its
+     * own, so {@code LITELLM_LOG=WARNING} can keep it at INFO and still quiet every other {@code switchboard.*} logger
+     * (switchboard.refused, .alerts, .requestlog, .cache, .budget, .jwt, .tracing), which were its children and stayed
+     * at INFO with it (cross-merge review, fortieth session).
+     */
+    static final String LIFECYCLE = "switchboard.lifecycle";
+
+    /**
+     * The flag, else {@code LITELLM_LOG}: DEBUG for our loggers, or WARN / ERROR for the rest (the flag wins). Only
+     * {@link #LIFECYCLE} stays at INFO: the startup and stop lines, which LiteLLM's LITELLM_LOG does not quiet either (it
+     * sets only LiteLLM's own loggers; uvicorn's banner stays).
      */
     static void apply(boolean flag, Function<String, String> env) {
         String why = asked(flag, env);
@@ -48,7 +56,7 @@ final class DebugLogging {
         }
         ch.qos.logback.classic.Level level = quieter(env);
         if (level == null) return;
-        for (String name : new String[] {org.slf4j.Logger.ROOT_LOGGER_NAME, "dev.switchboard"}) {
+        for (String name : new String[] {org.slf4j.Logger.ROOT_LOGGER_NAME, "dev.switchboard", "switchboard"}) {
             if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) l.setLevel(level);
         }
         // the libraries logback.xml sets below it (Netty and Vert.x at WARN) are raised too; none is lowered
@@ -57,7 +65,7 @@ final class DebugLogging {
                 if (l.getLevel() != null && !l.getLevel().isGreaterOrEqual(level)) l.setLevel(level);
             }
         }
-        if (LoggerFactory.getLogger("switchboard") instanceof ch.qos.logback.classic.Logger l) {
+        if (LoggerFactory.getLogger(LIFECYCLE) instanceof ch.qos.logback.classic.Logger l) {
             l.setLevel(ch.qos.logback.classic.Level.INFO);
         }
     }
@@ -65,10 +73,10 @@ final class DebugLogging {
     /** Our loggers at DEBUG, said in one INFO line naming what asked for it. */
     static void enable(String why) {
         if (why == null) return;
-        for (String name : new String[] {"dev.switchboard", "switchboard"}) {
+        for (String name : new String[] {"dev.switchboard", "switchboard", LIFECYCLE}) {
             if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) l.setLevel(ch.qos.logback.classic.Level.DEBUG);
         }
-        LoggerFactory.getLogger("switchboard").info("Debug logging on ({}): Switchboard's DEBUG lines are shown; provider "
+        LoggerFactory.getLogger(LIFECYCLE).info("Debug logging on ({}): Switchboard's DEBUG lines are shown; provider "
                 + "keys, the master key and virtual keys stay masked", why);
     }
 }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /** Loads a config, starts the gateway and blocks until the process is stopped. Shared by serve and demo. */
 final class Launch {
-    private static final Logger log = LoggerFactory.getLogger("switchboard");
+    private static final Logger log = LoggerFactory.getLogger(DebugLogging.LIFECYCLE);
 
     private Launch() {}
 

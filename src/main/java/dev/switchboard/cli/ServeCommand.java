@@ -38,7 +38,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DebugLogging.apply(debug, env);
-        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("switchboard");
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DebugLogging.LIFECYCLE);
         String workers = numWorkers != null ? "--num_workers " + numWorkers : given("NUM_WORKERS") != null ? "NUM_WORKERS=" + given("NUM_WORKERS") : null;
         if (workers != null) {
             log.warn("{} ignored: it is LiteLLM's count of worker processes; one Switchboard process uses every core (one "

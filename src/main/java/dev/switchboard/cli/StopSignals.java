@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * ledger rows the drain is writing ({@code kill -9} remains for that).
  */
 final class StopSignals {
-    private static final Logger log = LoggerFactory.getLogger("switchboard");
+    private static final Logger log = LoggerFactory.getLogger(DebugLogging.LIFECYCLE);
 
     private StopSignals() {}
 

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * headers we built), context timings and the thread-context class loader swap.
  */
 public final class VertxRuntime {
-    private static final Logger log = LoggerFactory.getLogger("switchboard");
+    private static final Logger log = LoggerFactory.getLogger(DebugLogging.LIFECYCLE);
 
     private VertxRuntime() {}
 

@@ -168,7 +168,68 @@ public final class UpstreamHttp {
      * ({@code openai/gpt-4o (http://10.0.0.5:8000)}, never the path or query, which could hold a credential), for the log
      * only: an internal address means something to the operator, nothing (and too much) to a client.
      */
-    public record Endpoint(String host, int port, boolean ssl, String pathPrefix, String display, String name) {
+    public static final class Endpoint {
+        private final String host;
+        private final int port;
+        private final boolean ssl;
+        private final String pathPrefix;
+        private final String display;
+        private final String name;
+        /**
+         * This host's in-flight counter of the client that last sent through this endpoint, kept here so a call looks
+         * it up in the client's map once per endpoint, not once per attempt (a HostKey and a ConcurrentHashMap lookup on
+         * every request). Another client (another gateway in the same JVM) replaces it; a race makes one more lookup.
+         */
+        private volatile Busy busy;
+
+        private record Busy(UpstreamHttp owner, java.util.concurrent.atomic.AtomicInteger count) {}
+
+        public Endpoint(String host, int port, boolean ssl, String pathPrefix, String display, String name) {
+            this.host = host;
+            this.port = port;
+            this.ssl = ssl;
+            this.pathPrefix = pathPrefix;
+            this.display = display;
+            this.name = name;
+        }
+
+        public String host() { return host; }
+
+        public int port() { return port; }
+
+        public boolean ssl() { return ssl; }
+
+        public String pathPrefix() { return pathPrefix; }
+
+        public String display() { return display; }
+
+        public String name() { return name; }
+
+        java.util.concurrent.atomic.AtomicInteger busy(UpstreamHttp owner) {
+            Busy b = busy;
+            if (b != null && b.owner() == owner) return b.count();
+            java.util.concurrent.atomic.AtomicInteger count = owner.inFlight.computeIfAbsent(new HostKey(host, port, ssl),
+                    k -> new java.util.concurrent.atomic.AtomicInteger());
+            busy = new Busy(owner, count);
+            return count;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Endpoint e && port == e.port && ssl == e.ssl && java.util.Objects.equals(host, e.host)
+                    && java.util.Objects.equals(pathPrefix, e.pathPrefix) && java.util.Objects.equals(display, e.display)
+                    && java.util.Objects.equals(name, e.name);
+        }
+
+        @Override
+        public int hashCode() { return java.util.Objects.hash(host, port, ssl, pathPrefix, display, name); }
+
+        @Override
+        public String toString() {
+            return "Endpoint[host=" + host + ", port=" + port + ", ssl=" + ssl + ", pathPrefix=" + pathPrefix + ", display="
+                    + display + ", name=" + name + "]";
+        }
+
         public static Endpoint parse(String baseUrl, String deploymentId) {
             URI u = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
             boolean ssl = "https".equalsIgnoreCase(u.getScheme());
@@ -259,8 +320,7 @@ public final class UpstreamHttp {
     private void attempt(Endpoint endpoint, RequestOptions ro, Buffer body, long timeoutMillis, CallOptions call,
                          boolean mayResend, Promise<HttpClientResponse> answer) {
         waiting.incrementAndGet();
-        java.util.concurrent.atomic.AtomicInteger busy = inFlight.computeIfAbsent(new HostKey(endpoint.host(), endpoint.port(), endpoint.ssl()),
-                k -> new java.util.concurrent.atomic.AtomicInteger());
+        java.util.concurrent.atomic.AtomicInteger busy = endpoint.busy(this); // this host's counter, looked up once per endpoint
         int ahead = busy.getAndIncrement(); // this host's calls asked before this one and not yet over
         long asked = System.nanoTime();
         // client.request completes when the pool hands a connection over: until then the request waits in its queue

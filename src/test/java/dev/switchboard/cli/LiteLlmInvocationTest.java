@@ -147,7 +147,10 @@ class LiteLlmInvocationTest {
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ch.qos.logback.classic.Logger netty = context.getLogger("io.netty");
         ch.qos.logback.classic.Logger requests = context.getLogger("dev.switchboard.edge");
-        ch.qos.logback.classic.Logger startup = context.getLogger("switchboard");
+        ch.qos.logback.classic.Logger startup = context.getLogger(DebugLogging.LIFECYCLE);
+        // the switchboard.* loggers that write per request (a refused request, an alert sent, the request log)
+        ch.qos.logback.classic.Logger refused = context.getLogger("switchboard.refused");
+        ch.qos.logback.classic.Logger alerts = context.getLogger("switchboard.alerts");
         // every logger's level is put back: apply raises any of them
         Map<ch.qos.logback.classic.Logger, java.util.Optional<ch.qos.logback.classic.Level>> before = new java.util.HashMap<>();
         context.getLoggerList().forEach(l -> before.put(l, java.util.Optional.ofNullable(l.getLevel())));
@@ -159,9 +162,19 @@ class LiteLlmInvocationTest {
             // the startup and stop lines (listening on, Port … from $PORT, config:, unpriced:, no master key) stay, as
             // uvicorn's banner does under LiteLLM's LITELLM_LOG=ERROR
             assertThat(startup.isInfoEnabled()).isTrue();
+            // the cross-merge review (fortieth session): these were children of the startup logger and stayed at INFO
+            assertThat(refused.isInfoEnabled()).isFalse();
+            assertThat(alerts.isInfoEnabled()).isFalse();
+            assertThat(context.getLogger("switchboard.requestlog").isInfoEnabled()).isFalse();
+            assertThat(refused.isErrorEnabled()).isTrue();
+            DebugLogging.apply(false, Map.of("LITELLM_LOG", "WARNING")::get);
+            assertThat(refused.isWarnEnabled()).isTrue();
+            assertThat(refused.isInfoEnabled()).isFalse();
+            assertThat(startup.isInfoEnabled()).isTrue();
             DebugLogging.apply(true, Map.of("LITELLM_LOG", "ERROR")::get);
             assertThat(startup.isDebugEnabled()).isTrue();
             assertThat(requests.isDebugEnabled()).isTrue();
+            assertThat(refused.isDebugEnabled()).isTrue();
         } finally {
             context.getLoggerList().forEach(l -> l.setLevel(before.getOrDefault(l, java.util.Optional.empty()).orElse(null)));
         }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.support.GatewayProcess;
+import dev.switchboard.support.ServeFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * QA (thirty-ninth session): {@code switchboard serve … &} in a script starts with SIGINT ignored (a non-interactive
@@ -18,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stop it. LiteLLM's uvicorn and Go's signal.Notify take SIGINT all the same; so does serve now: drained, exit 0.
  */
 class SigintIgnoredAtStartTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ServeFixture serve = new ServeFixture();
 
     /** The SigIgn mask of /proc/PID/status has SIGINT's bit (signal 2: 0x2) set. */
     private static boolean sigintIgnored(String status) {
@@ -37,22 +36,18 @@ class SigintIgnoredAtStartTest {
         String probed = new String(probe.getInputStream().readAllBytes());
         probe.waitFor(5, TimeUnit.SECONDS);
         assertThat(sigintIgnored(probed)).as(probed).isTrue();
-        Path config = GatewayProcess.writeConfig(dir.resolve("config.yaml"), "http://127.0.0.1:9/v1",
-                "  database_path: " + dir.resolve("sb.db") + "\n");
-        Path log = dir.resolve("gateway.log");
-        try (GatewayProcess gw = GatewayProcess.start(config, Map.of("PROVIDER_KEY", "sk-provider-test-0000", "MASTER_KEY",
-                "sk-master-test-0000"), log, List.of(), List.of(), true)) {
-            ProcessHandle java = ProcessHandle.of(gw.pid()).orElseThrow();
-            // sh exec'd the JVM: the pid is the JVM's
-            assertThat(java.info().command().orElse("")).endsWith("java");
-            // taken before the port answered: at readiness SIGINT is no longer ignored
-            String status = Files.readString(Path.of("/proc/" + gw.pid() + "/status"));
-            assertThat(sigintIgnored(status)).as("SIGINT still ignored at readiness:\n" + status + Files.readString(log)).isFalse();
-            assertThat(Files.readString(log)).doesNotContain("could not be taken").doesNotContain("restricted method");
-            new ProcessBuilder("kill", "-INT", Long.toString(gw.pid())).start().waitFor(5, TimeUnit.SECONDS);
-            boolean gone = java.onExit().toCompletableFuture().completeOnTimeout(null, 30, TimeUnit.SECONDS).join() != null;
-            assertThat(gone).as("stopped on SIGINT:\n" + Files.readString(log) + "\n" + status).isTrue();
-            assertThat(Files.readString(log)).contains("Stopping: finishing requests in flight").contains("Stopped");
-        }
+        // the fixture's directory, simulator, keys and log, and the process closed after the test whatever happens
+        GatewayProcess gw = serve.startWithSigintIgnored(serve.config(serve.sqlite()));
+        ProcessHandle java = ProcessHandle.of(gw.pid()).orElseThrow();
+        // sh exec'd the JVM: the pid is the JVM's
+        assertThat(java.info().command().orElse("")).endsWith("java");
+        // taken before the port answered: at readiness SIGINT is no longer ignored
+        String status = Files.readString(Path.of("/proc/" + gw.pid() + "/status"));
+        assertThat(sigintIgnored(status)).as("SIGINT still ignored at readiness:\n" + status + serve.logText()).isFalse();
+        assertThat(serve.logText()).doesNotContain("could not be taken").doesNotContain("restricted method");
+        new ProcessBuilder("kill", "-INT", Long.toString(gw.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        boolean gone = java.onExit().toCompletableFuture().completeOnTimeout(null, 30, TimeUnit.SECONDS).join() != null;
+        assertThat(gone).as("stopped on SIGINT:\n" + serve.logText() + "\n" + status).isTrue();
+        assertThat(serve.logText()).contains("Stopping: finishing requests in flight").contains("Stopped");
     }
 }

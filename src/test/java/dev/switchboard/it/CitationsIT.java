@@ -66,6 +66,13 @@ class CitationsIT {
                   num_retries: 0
                 general_settings:
                   master_key: os.environ/MASTER_KEY
+                guardrails:
+                  - guardrail_name: email-post
+                    litellm_params:
+                      guardrail: litellm_content_filter
+                      mode: post_call
+                      patterns:
+                        - { pattern_type: regex, pattern: '\\w+@\\w+', name: email, action: MASK }
                 """.formatted(TestGateway.BEDROCK_PARAMS, upstream.actualPort()));
         anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
     }
@@ -198,5 +205,33 @@ class CitationsIT {
             assertThat(gw.simulator.received()).as(alias).isEmpty();        // claude's upstream (Bedrock's simulator)
             assertThat(upstreamHits.get()).as(alias).isEqualTo(hitsBefore); // compat's upstream, a server of its own
         }
+    }
+
+    /**
+     * A post_call MASK on a cited Converse answer (cross-merge review, fortieth session): the answer's text was masked but
+     * the cited text blocks kept beside it (an unmasked copy of the answer, with the quoted source) were not, and an
+     * OpenAI client was given them as a message field, streamed or not. Now the blocks and their cited_text are masked
+     * with the text, and the Anthropic client still gets its citations.
+     */
+    @Test
+    void aPostCallMaskCoversTheCitedBlocksStreamedAndNot() {
+        String ask = """
+                {"model":"claude","max_tokens":200,"guardrails":["email-post"],%s"messages":[{"role":"user","content":[
+                 {"type":"document","source":{"type":"text","media_type":"text/plain","data":"Write to bob@example. The sky is blue."},
+                  "citations":{"enabled":true}},
+                 {"type":"text","text":"Who do I write to?"}]}]}""";
+        HttpResponse<String> r = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, ask.formatted(""),
+                "anthropic-version", "2023-06-01");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("bob@").contains("[EMAIL_REDACTED]");
+        JsonObject cited = new JsonObject(r.body()).getJsonArray("content").stream().map(JsonObject.class::cast)
+                .filter(b -> b.containsKey("citations")).findFirst().orElseThrow();
+        assertThat(cited.getString("text")).isEqualTo(" The document says: Write to [EMAIL_REDACTED].");
+        assertThat(cited.getJsonArray("citations").getJsonObject(0).getString("cited_text")).isEqualTo("Write to [EMAIL_REDACTED].");
+
+        HttpResponse<String> s = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, ask.formatted("\"stream\":true,"),
+                "anthropic-version", "2023-06-01");
+        assertThat(s.statusCode()).as(s.body()).isEqualTo(200);
+        assertThat(s.body()).doesNotContain("bob@").contains("[EMAIL_REDACTED]").contains("citations_delta");
     }
 }

@@ -40,6 +40,27 @@ class UpstreamQueueTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
+    /**
+     * The per-host in-flight counter is kept on the endpoint (cross-merge review, fortieth session: a HostKey and a map
+     * lookup on every attempt): one counter per host and client, shared by two deployments on that host, another
+     * client's its own.
+     */
+    @Test
+    void theInFlightCounterIsTheHostsPerClientAndKeptOnTheEndpoint() {
+        UpstreamHttp http = new UpstreamHttp(vertx, 1);
+        UpstreamHttp other = new UpstreamHttp(vertx, 1);
+        UpstreamHttp.Endpoint a = UpstreamHttp.Endpoint.parse("http://127.0.0.1:" + slow.actualPort() + "/v1", "test/a");
+        UpstreamHttp.Endpoint b = UpstreamHttp.Endpoint.parse("http://127.0.0.1:" + slow.actualPort() + "/v2", "test/b");
+        var counter = a.busy(http);
+        assertThat(a.busy(http)).isSameAs(counter);
+        assertThat(b.busy(http)).isSameAs(counter);
+        assertThat(a.busy(other)).isNotSameAs(counter);
+        assertThat(a.busy(http)).isSameAs(counter); // back to the first client: its own counter again
+        assertThat(a).isEqualTo(UpstreamHttp.Endpoint.parse("http://127.0.0.1:" + slow.actualPort() + "/v1", "test/a"));
+        http.close();
+        other.close();
+    }
+
     @Test
     void requestsWaitingForAConnectionAreCountedUntilTheyGetOne() throws Exception {
         UpstreamHttp http = new UpstreamHttp(vertx, 1);

@@ -140,6 +140,14 @@ public final class ServeFixture implements BeforeEachCallback, AfterEachCallback
         return track(GatewayProcess.start(config, ENV, log(), jvmOptions, serveOptions));
     }
 
+    /**
+     * With SIGINT ignored, as a non-interactive shell starts a background job ({@code serve … &} in a script):
+     * {@link GatewayProcess#start(Path, Map, Path, List, List, boolean)}.
+     */
+    public GatewayProcess startWithSigintIgnored(Path config) {
+        return track(GatewayProcess.start(config, ENV, log(), List.of(), List.of(), true));
+    }
+
     private GatewayProcess track(GatewayProcess gp) {
         synchronized (processes) {
             processes.add(gp);

@@ -302,10 +302,21 @@ public final class AnthropicRequestDecoder {
             switch (parts.get(last)) {
                 case ContentPart.Text t when t.cacheControl() == null -> parts.set(last, t.withCacheControl(marker));
                 case ContentPart.Image i when i.cacheControl() == null -> parts.set(last, i.withCacheControl(marker));
+                // a document or search result kept as written: the marker on a copy of its block (never the client's)
+                case ContentPart.File f when f.raw() != null && f.cacheControl() == null ->
+                        parts.set(last, new ContentPart.File(f.filename(), f.fileData(), f.fileId(), f.param(), marked(f.raw(), marker)));
+                case ContentPart.Other o when o.raw() != null && o.cacheControl() == null ->
+                        parts.set(last, new ContentPart.Other(o.type(), marked(o.raw(), marker), o.param()));
                 default -> { }
             }
         }
         return new Message(Role.TOOL, parts, null, null, id, null, null);
+    }
+
+    private static ObjectNode marked(ObjectNode block, JsonNode marker) {
+        ObjectNode copy = block.deepCopy();
+        copy.set("cache_control", marker);
+        return copy;
     }
 
     /**

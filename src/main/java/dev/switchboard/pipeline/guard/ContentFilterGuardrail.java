@@ -9,6 +9,7 @@ import dev.switchboard.config.GuardrailConfig;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.CitedText;
 import dev.switchboard.model.Choice;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.ErrorKind;
@@ -52,11 +53,16 @@ final class ContentFilterGuardrail implements Guardrail {
     private static final Set<String> RAW_SKIP = Set.of("tool_use", "server_tool_use", "function_call", "custom_tool_call", "mcp_call");
     /** The time every rule together may take on one text before the call is refused (a regex that backtracks). */
     static final long TIMEOUT_MILLIS = 50;
+    /** A time-out's WARN line: at most one a minute per guardrail, with the count of those not said since. */
+    static final long WARN_EVERY_NANOS = 60_000_000_000L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContentFilterGuardrail.class);
 
     private record Rule(String name, Pattern pattern, boolean block, String tag, String description, boolean keyword, char required) {}
 
     private final GuardrailConfig config;
     private final List<Rule> rules = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong lastWarned = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
+    private final java.util.concurrent.atomic.AtomicInteger unsaid = new java.util.concurrent.atomic.AtomicInteger();
 
     ContentFilterGuardrail(GuardrailConfig config) {
         this.config = config;
@@ -155,12 +161,32 @@ final class ContentFilterGuardrail implements Guardrail {
 
     /** Fails closed: the text was not checked, so it does not go on. LiteLLM's 403 shape, naming the pattern. */
     private GatewayException timedOut(Rule r, long millis) {
+        warnTimedOut(r, millis);
         ObjectNode d = Blocks.JSON.createObjectNode();
         d.put("error", "Content blocked: the content filter timed out (" + (r.keyword ? "keyword '" : "pattern '") + r.name
                 + "' took over " + millis + " ms on one text), so the text was not let through");
         d.put(r.keyword ? "keyword" : "pattern", r.name);
         return new GatewayException(ErrorKind.PERMISSION, 403, d.toString(), null, "403", null, null)
                 .blockedBy(new GuardrailBlock(name(), null, null, null));
+    }
+
+    /**
+     * The operator's line for a time-out (the client got its 403, the log had nothing: a pattern that backtracks went
+     * unnoticed): a WARN naming the guardrail and the pattern, never the text, visible at {@code LITELLM_LOG=WARNING};
+     * at most one a minute per guardrail, saying how many more there were since the last.
+     */
+    private void warnTimedOut(Rule r, long millis) {
+        long now = System.nanoTime();
+        long last = lastWarned.get();
+        if (now - last < WARN_EVERY_NANOS || !lastWarned.compareAndSet(last, now)) {
+            unsaid.incrementAndGet();
+            return;
+        }
+        int more = unsaid.getAndSet(0);
+        LOG.warn("guardrail {}: the content filter timed out ({} '{}' took over {} ms on one text): the call was refused "
+                        + "with 403. Fix: simplify the pattern (nested or chained repeats backtrack){}", name(),
+                r.keyword ? "keyword" : "pattern", r.name, millis,
+                more == 0 ? "" : "; " + more + " more time-out(s) since the last line");
     }
 
     private GatewayException blocked(Rule r) {
@@ -250,7 +276,12 @@ final class ContentFilterGuardrail implements Guardrail {
         return n;
     }
 
-    /** The message with its text parts filtered; the same instance when nothing was masked. */
+    /**
+     * The message with its text parts filtered, and the text inside its parts kept as written ({@link ContentPart.Other}:
+     * a tool's {@code search_result}, a block of a type not translated) masked as in a raw body, so a host whose request is
+     * rebuilt from the canonical one (Claude on Vertex AI or Bedrock) gets them masked too; an answer's cited text blocks
+     * ({@link CitedText#FIELD}, Bedrock's citations) masked with it. The same instance when nothing was masked.
+     */
     private Message masked(Message m) {
         List<ContentPart> parts = new ArrayList<>(m.content().size());
         boolean changed = false;
@@ -262,11 +293,74 @@ final class ContentFilterGuardrail implements Guardrail {
                     changed = true;
                     continue;
                 }
+            } else if (p instanceof ContentPart.Other o && o.raw() != null) {
+                JsonNode f = mask(o.raw());
+                if (f != o.raw()) {
+                    parts.add(new ContentPart.Other(o.type(), (ObjectNode) f, o.param()));
+                    changed = true;
+                    continue;
+                }
             }
             parts.add(p);
         }
+        ObjectNode extra = m.extra();
+        if (extra != null && extra.get(CitedText.FIELD) instanceof CitedText.Blocks blocks) {
+            CitedText.Blocks cited = maskedBlocks(blocks);
+            if (cited != blocks || changed) {
+                // kept only when the masked blocks still join to the masked text; else (a match across two blocks, a
+                // text masked where no block was) dropped: the joined text alone is what the client gets, never an
+                // unmasked copy beside it
+                StringBuilder text = new StringBuilder();
+                for (ContentPart p : parts) if (p instanceof ContentPart.Text t) text.append(t.text());
+                StringBuilder joined = new StringBuilder();
+                for (JsonNode b : cited) joined.append(b.path("text").asText(""));
+                boolean joins = joined.toString().contentEquals(text);
+                if (cited != blocks || !joins) {
+                    extra = extra.deepCopy();
+                    if (joins) extra.set(CitedText.FIELD, cited);
+                    else extra.remove(CitedText.FIELD);
+                    changed = true;
+                }
+            }
+        }
         if (!changed) return m;
-        return new Message(m.role(), parts, m.name(), m.toolCalls(), m.toolCallId(), m.reasoning(), m.refusal(), m.extra());
+        return new Message(m.role(), parts, m.name(), m.toolCalls(), m.toolCallId(), m.reasoning(), m.refusal(), extra);
+    }
+
+    /**
+     * Cited text blocks with each block's {@code text} and each citation's {@code cited_text} (the quoted source, which
+     * may hold what the answer's text had masked) filtered; the same instance when nothing was masked.
+     */
+    private CitedText.Blocks maskedBlocks(CitedText.Blocks blocks) {
+        CitedText.Blocks out = null;
+        for (int i = 0; i < blocks.size(); i++) {
+            JsonNode b = blocks.get(i);
+            JsonNode nb = b;
+            if (b instanceof ObjectNode o) {
+                ObjectNode copy = null;
+                if (o.get("text") instanceof TextNode t) {
+                    String f = filter(t.textValue());
+                    if (!f.equals(t.textValue())) (copy = o.deepCopy()).put("text", f);
+                }
+                if (o.get("citations") instanceof ArrayNode cs) {
+                    for (int c = 0; c < cs.size(); c++) {
+                        if (!(cs.get(c) instanceof ObjectNode co) || !(co.get("cited_text") instanceof TextNode ct)) continue;
+                        String f = filter(ct.textValue());
+                        if (f.equals(ct.textValue())) continue;
+                        if (copy == null) copy = o.deepCopy();
+                        ((ObjectNode) copy.get("citations").get(c)).put("cited_text", f);
+                    }
+                }
+                if (copy != null) nb = copy;
+            }
+            if (nb == b) continue;
+            if (out == null) {
+                out = new CitedText.Blocks();
+                for (JsonNode x : blocks) out.add(x);
+            }
+            out.set(i, nb);
+        }
+        return out == null ? blocks : out;
     }
 
     @Override
