@@ -84,23 +84,12 @@ class UpstreamQueueTest {
         // answers after 1.5 s: the second request waits that long for the only connection to come back
         HttpServer slower = vertx.createHttpServer().requestHandler(req -> vertx.setTimer(1_500, t -> req.response().end("{}")))
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        UpstreamHttp http = new UpstreamHttp(vertx, 1);
-        UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse("http://127.0.0.1:" + slower.actualPort() + "/v1", "test/slower");
-        try (var log = dev.switchboard.support.LogCapture.of(UpstreamHttp.class.getName())) {
-            List<Future<Buffer>> answers = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                answers.add(http.send(endpoint, endpoint.pathFor("/chat/completions"), MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{}"),
-                        Duration.ofSeconds(5), new CallOptions(Duration.ofSeconds(5))).compose(HttpClientResponse::body));
-            }
-            for (Future<Buffer> a : answers) a.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            assertThat(log.lines()).filteredOn(l -> l.contains("waited")).singleElement().asString()
-                    .startsWith("WARN an upstream request waited ")
-                    .contains("for a free connection to test/slower (http://127.0.0.1:")
-                    .contains("the per-host limit is reached")
-                    .contains("general_settings.upstream_max_connections_per_host = 1")
-                    .doesNotContain("connecting");
-        }
-        http.close();
+        assertThat(theWaitLineOfTwoCallsOnOneConnection(slower, "slower"))
+                .startsWith("WARN an upstream request waited ")
+                .contains("for a free connection to test/slower (http://127.0.0.1:")
+                .contains("the per-host limit is reached")
+                .contains("general_settings.upstream_max_connections_per_host = 1")
+                .doesNotContain("connecting");
     }
 
     @Test
@@ -110,8 +99,16 @@ class UpstreamQueueTest {
         HttpServer closing = vertx.createHttpServer().requestHandler(req -> vertx.setTimer(1_500,
                         t -> req.response().putHeader("connection", "close").end("{}")))
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(theWaitLineOfTwoCallsOnOneConnection(closing, "closing"))
+                .contains("for a free connection to test/closing")
+                .contains("the per-host limit is reached")
+                .doesNotContain("connecting was slow");
+    }
+
+    /** Two calls at once on a pool of one connection to {@code server}: the one WARN line about a wait they log. */
+    private String theWaitLineOfTwoCallsOnOneConnection(HttpServer server, String name) throws Exception {
         UpstreamHttp http = new UpstreamHttp(vertx, 1);
-        UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse("http://127.0.0.1:" + closing.actualPort() + "/v1", "test/closing");
+        UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse("http://127.0.0.1:" + server.actualPort() + "/v1", "test/" + name);
         try (var log = dev.switchboard.support.LogCapture.of(UpstreamHttp.class.getName())) {
             List<Future<Buffer>> answers = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
@@ -119,12 +116,12 @@ class UpstreamQueueTest {
                         Duration.ofSeconds(5), new CallOptions(Duration.ofSeconds(5))).compose(HttpClientResponse::body));
             }
             for (Future<Buffer> a : answers) a.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            assertThat(log.lines()).filteredOn(l -> l.contains("waited")).singleElement().asString()
-                    .contains("for a free connection to test/closing")
-                    .contains("the per-host limit is reached")
-                    .doesNotContain("connecting was slow");
+            List<String> waits = log.lines().stream().filter(l -> l.contains("waited")).toList();
+            assertThat(waits).hasSize(1);
+            return waits.get(0);
+        } finally {
+            http.close();
         }
-        http.close();
     }
 
     @Test
@@ -156,7 +153,7 @@ class UpstreamQueueTest {
                 assertThat(log.lines()).filteredOn(l -> l.contains("waited")).singleElement().asString()
                         .contains("for a free connection to test/h2")
                         .contains("HTTP/2: general_settings.upstream_http2_connections_per_host = 1")
-                        .doesNotContain("connecting was slow");
+                    .doesNotContain("connecting was slow");
             }
             http.close();
         } finally {
