@@ -88,19 +88,14 @@ class ContentFilterGuardrailIT {
     @BeforeEach
     void reset() { gw.simulator.reset(); }
 
-    private static long providerCalls() {
-        return gw.simulator.received().stream()
-                .filter(r -> r.path().equals("/v1/chat/completions") || r.path().equals("/v1/messages")).count();
-    }
+    private static long providerCalls() { return GuardrailRequests.providerCalls(gw); }
 
     private static ChatCompletionCreateParams.Builder ask(String text, String... guardrails) {
-        return ChatCompletionCreateParams.builder().model("gpt").addUserMessage(text)
-                .putAdditionalBodyProperty("guardrails", JsonValue.from(List.of(guardrails)));
+        return GuardrailRequests.ask(text, guardrails);
     }
 
     private static MessageCreateParams.Builder askClaude(String text, String... guardrails) {
-        return MessageCreateParams.builder().model("claude").maxTokens(256).addUserMessage(text)
-                .putAdditionalBodyProperty("guardrails", com.anthropic.core.JsonValue.from(List.of(guardrails)));
+        return GuardrailRequests.askClaude(text, guardrails);
     }
 
     @Test
